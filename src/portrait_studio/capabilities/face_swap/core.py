@@ -1,0 +1,181 @@
+"""Classical face swap: the user's face into one template face, keeping the template's
+lighting and scene.
+
+Steps (all inside a region of interest around the template face):
+1. align the user's mesh to the template's with a similarity on stable points;
+2. target landmarks: the user's inner features, and an outline moved from the template's
+   toward the user's by ``warp`` (WarpRadio);
+3. re-warp the template around the new outline (thin-plate spline, anchored outside the face);
+4. warp the user's face onto the target landmarks (piecewise affine over the mesh);
+5. relight: user detail x (template skin shading / user skin shading), both estimated by a
+   skin-only normalised blur so features never leak into the lighting;
+6. mask: the oval with the upper forehead lowered, cut back where the user's pixels are not
+   skin (hair, glasses frames) and where the template's face is occluded (its hair);
+7. Laplacian-pyramid blend.
+
+Images are HxWx3 float32 RGB 0..255 unless stated; landmarks 478x2 float32 pixels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ...imaging import geometry as geo
+from ...imaging.blend import feather, laplacian_blend
+from ...imaging.color import fit_skin_model, masked_blur
+from ...perception import landmarks as lm
+from ...perception.masks import (above_brows, cheek_mask, face_regions, face_scale,
+                                 polygon_mask, swap_polygon)
+from .types import SwapOptions
+
+ALIGN = (33, 133, 362, 263, 168, 6, 1, 61, 291)
+EYE_POINTS = tuple(sorted({*lm.RIGHT_EYE, *lm.LEFT_EYE, *range(468, 478)}))
+MOUTH_POINTS = tuple(sorted({*lm.LIPS_OUTER, *lm.LIPS_INNER}))
+
+
+@dataclass(frozen=True)
+class SwapOutput:
+    """Result of one swap: the full template-sized image and where the face went."""
+
+    image: np.ndarray          # HxWx3 float32 RGB 0..255
+    points: np.ndarray         # 478x2 landmarks of the new face in template pixels
+    mask: np.ndarray           # HxW float32 blend weight of the new face (full image)
+    roi: geo.Roi
+
+
+def target_landmarks(t_pts: np.ndarray, u_pts: np.ndarray, warp: float) -> np.ndarray:
+    """Landmarks of the result face: user's aligned inner features, outline blended by warp."""
+    m = geo.similarity(u_pts[list(ALIGN)], t_pts[list(ALIGN)])
+    aligned = geo.transform(u_pts, m)
+    oval = list(lm.FACE_OVAL)
+    aligned[oval] = t_pts[oval] + warp * (aligned[oval] - t_pts[oval])
+    return aligned
+
+
+def keep_template_parts(target: np.ndarray, t_pts: np.ndarray, eyes: bool,
+                        mouth: bool) -> np.ndarray:
+    """Move eye and/or mouth landmarks of ``target`` back to the template's (model 5)."""
+    out = target.copy()
+    if eyes:
+        out[list(EYE_POINTS)] = t_pts[list(EYE_POINTS)]
+    if mouth:
+        out[list(MOUTH_POINTS)] = t_pts[list(MOUTH_POINTS)]
+    return out
+
+
+def _template_warp(t_roi: np.ndarray, t_local: np.ndarray, r_local: np.ndarray) -> (
+        tuple[np.ndarray, geo.Maps | None]):
+    oval = list(lm.FACE_OVAL)
+    shift = np.abs(r_local[oval] - t_local[oval]).max()
+    if shift < 0.5:
+        return t_roi, None
+    h, w = t_roi.shape[:2]
+    centre = t_local[oval].mean(axis=0)
+    radii = (t_local[oval].max(0) - t_local[oval].min(0)) * 0.85
+    anchors = np.concatenate([geo.ring_points(centre, (radii[0], radii[1]), 24),
+                              geo.border_points(w, h, 4)])
+    dst = np.concatenate([r_local[oval], anchors])
+    src = np.concatenate([t_local[oval], anchors])
+    maps = geo.tps_maps(dst, src, (h, w), step=6)
+    return geo.remap(t_roi, maps), maps
+
+
+def _user_warp(user: np.ndarray, u_pts: np.ndarray, r_local: np.ndarray,
+               shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    maps = geo.piecewise_affine_maps(r_local[:468], u_pts[:468], shape, step=2)
+    warped = geo.remap(user, maps, cv2.BORDER_CONSTANT)
+    valid = geo.remap(np.ones(user.shape[:2], np.float32), maps, cv2.BORDER_CONSTANT)
+    return warped, np.clip((valid - 0.99) * 100, 0, 1)
+
+
+def _occlusion_cut(img: np.ndarray, cheeks: np.ndarray, features: np.ndarray,
+                   scale: float) -> np.ndarray:
+    """1 where ``img`` is clearly not skin (compared with its cheeks) outside the (dilated)
+    feature regions."""
+    model = fit_skin_model(img, cheeks)
+    non_skin = 1.0 - model.likelihood(img, scale=2.5)
+    cut = np.clip(non_skin * 1.6 * (1.0 - np.clip(features * 1.5, 0, 1)), 0, 1)
+    return _drop_specks(cut, scale)
+
+
+def _drop_specks(cut: np.ndarray, scale: float) -> np.ndarray:
+    """Keep only sizeable occluders: a morphological opening removes specks (pores,
+    highlights, shadows) smaller than about a tenth of the eye distance."""
+    size = max(3, int(scale * 0.12) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    return cv2.morphologyEx(cut.astype(np.float32), cv2.MORPH_OPEN, kernel)
+
+
+def _blend_mask(r_local: np.ndarray, shape: tuple[int, int], opts: SwapOptions,
+                scale: float) -> np.ndarray:
+    poly = swap_polygon(r_local, opts.forehead_keep, shrink=0.94)
+    return polygon_mask(poly, shape, soften=scale * opts.edge_softness)
+
+
+def swap_face(template: np.ndarray, t_pts: np.ndarray, user: np.ndarray, u_pts: np.ndarray,
+              opts: SwapOptions) -> SwapOutput:
+    """Swap the user's face (landmarks ``u_pts`` in ``user``) into ``template`` at ``t_pts``.
+
+    ``template`` HxWx3 float32 RGB 0..255 (already re-toned if wanted); ``user`` HxWx3 uint8
+    RGB, ideally pre-scaled to the template face's size.
+    """
+    target = target_landmarks(t_pts, u_pts, opts.warp)
+    target = keep_template_parts(target, t_pts, opts.keep_template_eyes, opts.keep_template_mouth)
+    roi = geo.roi_around(np.concatenate([t_pts, target]), 1.9, template.shape)
+    t_local, r_local = t_pts - roi.offset, target - roi.offset
+    shape = (roi.h, roi.w)
+    t_warped, t_maps = _template_warp(template[roi.slices], t_local, r_local)
+    u_warped, valid = _user_warp(user, u_pts, r_local, shape)
+    scale = max(face_scale(target), 8.0)
+
+    t_regions = face_regions(t_local, shape)
+    t_skin = t_regions.skin if t_maps is None else geo.remap(t_regions.skin, t_maps)
+    r_regions = face_regions(r_local, shape)
+    features = np.maximum.reduce([r_regions.eyes, r_regions.brows, r_regions.lips,
+                                  r_regions.nose])
+    u_skin = r_regions.skin * valid
+    mask = _blend_mask(r_local, shape, opts, scale) * valid
+    user_cut = _occlusion_cut(u_warped, cheek_mask(r_local, shape) * valid, features, scale)
+    t_cheeks = cheek_mask(t_local, shape)
+    t_cheeks = t_cheeks if t_maps is None else geo.remap(t_cheeks, t_maps)
+    template_cut = _occlusion_cut(t_warped, t_cheeks, features, scale) * above_brows(
+        r_local, shape, scale * 0.3)
+    keep = keep_template_region(t_regions, t_maps, opts)
+    cut = np.maximum.reduce([user_cut, template_cut * opts.template_occlusion, keep])
+    mask = mask * (1.0 - feather(cut, scale * 0.05))
+    u_skin = u_skin * (1.0 - user_cut)
+
+    face = relight(u_warped, u_skin, t_warped, t_skin * (1.0 - template_cut), scale, opts)
+    blended = laplacian_blend(face, t_warped, mask)
+    out = template.copy()
+    out[roi.slices] = blended
+    full_mask = np.zeros(template.shape[:2], np.float32)
+    full_mask[roi.slices] = mask
+    return SwapOutput(out, target, full_mask, roi)
+
+
+def keep_template_region(t_regions: object, t_maps: geo.Maps | None,
+                         opts: SwapOptions) -> np.ndarray:
+    """Mask of template eyes/mouth to keep (model 5), in result coordinates."""
+    from ...perception.masks import FaceRegions
+
+    assert isinstance(t_regions, FaceRegions)
+    keep = np.zeros_like(t_regions.oval)
+    if opts.keep_template_eyes:
+        keep = np.maximum(keep, np.clip(t_regions.eyes * 1.3, 0, 1))
+    if opts.keep_template_mouth:
+        keep = np.maximum(keep, np.clip(t_regions.lips * 1.3, 0, 1))
+    return keep if t_maps is None else geo.remap(keep, t_maps)
+
+
+def relight(face: np.ndarray, face_skin: np.ndarray, template: np.ndarray,
+            template_skin: np.ndarray, scale: float, opts: SwapOptions) -> np.ndarray:
+    """User detail x template shading: ``face * blur_T / blur_U`` over skin-only blurs."""
+    sigma = scale * opts.shading_sigma
+    shade_t = masked_blur(template, template_skin, sigma)
+    shade_u = masked_blur(face, face_skin, sigma)
+    ratio = np.clip(shade_t / np.maximum(shade_u, 1.0), 0.2, 5.0)
+    return np.clip(face.astype(np.float32) * ratio, 0, 255)

@@ -1,0 +1,25 @@
+"""Options of the classical face swap."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SwapOptions:
+    """Internal knobs of one swap (the public parameters map onto these).
+
+    ``warp``: 0 keeps the template's face outline, 1 takes the user's (WarpRadio).
+    ``forehead_keep``: share of the brow-to-hairline height replaced (never the hairline).
+    ``shading_sigma``: blur of the lighting estimate, in inter-ocular distances.
+    ``edge_softness``: feather of the blend mask, in inter-ocular distances.
+    ``template_occlusion``: 1 keeps template hair/occluders that cross the face on top.
+    """
+
+    warp: float = 0.7
+    forehead_keep: float = 0.55
+    shading_sigma: float = 0.18
+    edge_softness: float = 0.10
+    template_occlusion: float = 1.0
+    keep_template_eyes: bool = False
+    keep_template_mouth: bool = False

@@ -1,0 +1,95 @@
+"""Colour helpers: masked low-pass (shading), skin colour models, Lab conversions.
+
+Images are HxWx3 RGB, uint8 or float32 in 0..255; masks HxW float32 in [0, 1].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+
+def gaussian(img: np.ndarray, sigma: float) -> np.ndarray:
+    """Gaussian blur with a kernel derived from ``sigma`` (float32)."""
+    return cv2.GaussianBlur(img.astype(np.float32), (0, 0), max(sigma, 0.1))
+
+
+def masked_blur(img: np.ndarray, mask: np.ndarray, sigma: float, prior: float = 0.02) -> (
+        np.ndarray):
+    """Normalised convolution: blur of ``img`` using only pixels where ``mask`` is set.
+
+    Regularised toward the masked mean with weight ``prior``, so it stays defined (and fades to
+    that mean) far from the mask. Returns HxWx3 float32.
+    """
+    m = mask.astype(np.float32)
+    weights = gaussian(m, sigma)[..., None]
+    num = gaussian(img.astype(np.float32) * m[..., None], sigma)
+    mean = masked_mean(img, m)
+    return ((num + prior * mean) / (weights + prior)).astype(np.float32)
+
+
+def masked_mean(img: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Mean RGB (3 float32) of ``img`` weighted by ``mask``."""
+    m = mask.astype(np.float32).reshape(-1, 1)
+    return ((img.reshape(-1, 3).astype(np.float32) * m).sum(0) / max(float(m.sum()), 1.0)).astype(
+        np.float32)
+
+
+@dataclass(frozen=True)
+class SkinModel:
+    """Gaussian skin-colour model in YCrCb chroma (Cr, Cb) plus luma range."""
+
+    mean: np.ndarray
+    inv_cov: np.ndarray
+    luma_lo: float
+    luma_hi: float
+
+    def distance(self, img: np.ndarray) -> np.ndarray:
+        """Mahalanobis distance of every pixel's chroma to the model (HxW float32)."""
+        ycc = cv2.cvtColor(_u8(img), cv2.COLOR_RGB2YCrCb).astype(np.float32)
+        d = ycc[..., 1:] - self.mean
+        q = np.einsum("...i,ij,...j->...", d, self.inv_cov, d)
+        return np.sqrt(np.maximum(q, 0)).astype(np.float32)
+
+    def likelihood(self, img: np.ndarray, scale: float = 3.0) -> np.ndarray:
+        """Soft skin probability in [0, 1]: 1 near the model, 0 beyond ``scale`` sigmas, and
+        0 for pixels far darker or brighter than the sampled skin (hair, frames, highlights)."""
+        chroma = np.clip(1.0 - (self.distance(img) - scale * 0.5) / (scale * 0.5), 0.0, 1.0)
+        luma = cv2.cvtColor(_u8(img), cv2.COLOR_RGB2YCrCb)[..., 0].astype(np.float32)
+        span = max(self.luma_hi - self.luma_lo, 10.0)
+        low = np.clip((luma - (self.luma_lo - 0.35 * span)) / (0.25 * span), 0.0, 1.0)
+        return (chroma * low).astype(np.float32)
+
+
+def fit_skin_model(img: np.ndarray, mask: np.ndarray) -> SkinModel:
+    """Skin model from the pixels of ``img`` where ``mask`` > 0.5."""
+    ycc = cv2.cvtColor(_u8(img), cv2.COLOR_RGB2YCrCb).astype(np.float32)
+    sel = ycc[mask > 0.5]
+    if len(sel) < 10:
+        sel = ycc.reshape(-1, 3)
+    chroma = sel[:, 1:]
+    cov = np.cov(chroma.T) + np.eye(2) * 4.0
+    lo, hi = np.percentile(sel[:, 0], [5, 95])
+    return SkinModel(chroma.mean(0).astype(np.float32), np.linalg.inv(cov).astype(np.float32),
+                     float(lo), float(hi))
+
+
+def _u8(img: np.ndarray) -> np.ndarray:
+    return img if img.dtype == np.uint8 else np.clip(img, 0, 255).astype(np.uint8)
+
+
+def to_u8(img: np.ndarray) -> np.ndarray:
+    """Round and clip a float image to uint8."""
+    return np.clip(np.rint(img), 0, 255).astype(np.uint8)
+
+
+def rgb_to_lab(img: np.ndarray) -> np.ndarray:
+    """CIE Lab (L 0..100, a/b signed) float32 from RGB 0..255."""
+    return cv2.cvtColor(img.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab)
+
+
+def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
+    """RGB float32 0..255 from CIE Lab float32."""
+    return cv2.cvtColor(lab.astype(np.float32), cv2.COLOR_Lab2RGB) * 255.0

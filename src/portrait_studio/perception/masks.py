@@ -1,0 +1,114 @@
+"""Soft region masks from the 478-point face mesh, at image (or region) resolution.
+
+All masks are HxW float32 in [0, 1]. ``points`` are 478x2 landmarks in the same pixel frame as
+the requested ``shape`` (subtract a region's offset first to work inside a crop).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ..imaging.blend import feather
+from . import landmarks as lm
+
+
+def polygon_mask(points: np.ndarray, shape: tuple[int, ...], soften: float = 0.0) -> np.ndarray:
+    """Filled polygon (anti-aliased, sub-pixel) softened by ``soften`` pixels."""
+    mask = np.zeros(shape[:2], dtype=np.uint8)
+    poly = np.round(points * 16).astype(np.int32)
+    cv2.fillPoly(mask, [poly], 255, lineType=cv2.LINE_AA, shift=4)
+    return feather(mask.astype(np.float32) / 255.0, soften)
+
+
+def face_scale(points: np.ndarray) -> float:
+    """Inter-ocular distance in pixels (outer eye corners): the face's natural unit."""
+    return float(np.linalg.norm(points[lm.RIGHT_EYE_OUTER] - points[lm.LEFT_EYE_OUTER]))
+
+
+def _region(points: np.ndarray, ring: tuple[int, ...], shape: tuple[int, ...], grow: float,
+            soften: float) -> np.ndarray:
+    poly = points[list(ring)]
+    centre = poly.mean(axis=0)
+    return polygon_mask(centre + (poly - centre) * grow, shape, soften)
+
+
+@dataclass(frozen=True)
+class FaceRegions:
+    """Soft masks of one face: oval, skin (oval minus features), eyes, brows, lips, mouth."""
+
+    oval: np.ndarray
+    skin: np.ndarray
+    eyes: np.ndarray
+    brows: np.ndarray
+    lips: np.ndarray
+    mouth_inner: np.ndarray
+    nose: np.ndarray
+
+
+def face_regions(points: np.ndarray, shape: tuple[int, ...]) -> FaceRegions:
+    """Every region mask of the face whose landmarks are ``points``."""
+    s = max(face_scale(points), 8.0)
+    soft = s * 0.04
+    eyes = np.maximum(_region(points, lm.RIGHT_EYE, shape, 1.35, soft),
+                      _region(points, lm.LEFT_EYE, shape, 1.35, soft))
+    brows = np.maximum(_region(points, lm.RIGHT_BROW, shape, 1.25, soft),
+                       _region(points, lm.LEFT_BROW, shape, 1.25, soft))
+    lips = _region(points, lm.LIPS_OUTER, shape, 1.08, soft)
+    mouth = _region(points, lm.LIPS_INNER, shape, 1.0, soft * 0.5)
+    nose = _region(points, lm.NOSTRILS, shape, 1.1, soft)
+    oval = _region(points, lm.FACE_OVAL, shape, 1.0, soft)
+    features = np.maximum.reduce([eyes, brows, lips, nose])
+    skin = np.clip(oval - features, 0.0, 1.0)
+    return FaceRegions(oval, skin, eyes, brows, lips, mouth, nose)
+
+
+def cheek_mask(points: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Discs on both cheeks (below the eyes, beside the nose): the most reliable skin sample,
+    rarely covered by hair, scarves, glasses or beards."""
+    scale = max(face_scale(points), 8.0)
+    mask = np.zeros(shape[:2], np.uint8)
+    for idx in lm.CHEEK_SAMPLE_POINTS:
+        x, y = points[idx]
+        cv2.circle(mask, (int(round(x)), int(round(y))), max(1, int(scale * 0.09)), 255, -1)
+    return mask.astype(np.float32) / 255.0
+
+
+def above_brows(points: np.ndarray, shape: tuple[int, ...], soften: float) -> np.ndarray:
+    """1 above the brow line (forehead and hair), 0 below, softened by ``soften`` px."""
+    brow_y = float(points[[*lm.RIGHT_BROW, *lm.LEFT_BROW], 1].min())
+    ys = np.arange(shape[0], dtype=np.float32)[:, None]
+    band = np.clip((brow_y - ys) / max(soften, 1.0) + 0.5, 0, 1)
+    return np.broadcast_to(band, shape[:2]).astype(np.float32)
+
+
+def swap_polygon(points: np.ndarray, forehead_keep: float = 0.55, shrink: float = 0.97) -> (
+        np.ndarray):
+    """Outline of the region a face swap replaces: the mesh oval, shrunk slightly toward the
+    centre, with the upper forehead lowered so only ``forehead_keep`` of the brow-to-oval
+    height is taken (no hairline is ever carried over)."""
+    oval = points[list(lm.FACE_OVAL)].astype(np.float32).copy()
+    brow_y = float(points[[*lm.RIGHT_BROW, *lm.LEFT_BROW], 1].min())
+    upper = oval[:, 1] < brow_y
+    oval[upper, 1] = brow_y - (brow_y - oval[upper, 1]) * forehead_keep
+    centre = points[lm.NOSE_TIP].astype(np.float32)
+    return centre + (oval - centre) * shrink
+
+
+def eye_openness(points: np.ndarray) -> tuple[float, float]:
+    """Eye aspect ratios (opening / width) of the subject's right and left eyes."""
+    def ratio(top: int, bottom: int, a: int, b: int) -> float:
+        width = float(np.linalg.norm(points[a] - points[b]))
+        return float(np.linalg.norm(points[top] - points[bottom])) / max(width, 1e-6)
+
+    return (ratio(lm.RIGHT_EYE_TOP, lm.RIGHT_EYE_BOTTOM, lm.RIGHT_EYE_OUTER, lm.RIGHT_EYE_INNER),
+            ratio(lm.LEFT_EYE_TOP, lm.LEFT_EYE_BOTTOM, lm.LEFT_EYE_OUTER, lm.LEFT_EYE_INNER))
+
+
+def mouth_openness(points: np.ndarray) -> float:
+    """Inner-lip gap divided by mouth width."""
+    gap = float(np.linalg.norm(points[lm.UPPER_LIP_INNER] - points[lm.LOWER_LIP_INNER]))
+    width = float(np.linalg.norm(points[lm.MOUTH_RIGHT] - points[lm.MOUTH_LEFT]))
+    return gap / max(width, 1e-6)

@@ -1,0 +1,192 @@
+"""Face fusion (the engine behind Tencent FuseFaceUltra): 1-6 user faces into a template.
+
+Input images are HxWx3 uint8 RGB; the result is the same size as the template. The pipeline
+never sees HTTP: transports decode, build :class:`FusionParams` and call :func:`fuse`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from ..capabilities.face_swap.core import swap_face
+from ..capabilities.face_swap.tone import person_skin_weight, retone, skin_mean, tone_ratio
+from ..capabilities.watermark.core import apply_watermark
+from ..errors import FaceRectInvalid, FaceTooSmall, ImageTooLarge, ImageTooSmall, TooManyFaces
+from ..imaging.color import to_u8
+from ..perception.faces import Box, Face, detect_faces, mesh_in_box, require_faces, select_face
+from ..perception.masks import face_scale
+from ..perception.segmentation import person_mask
+from .fusion_face import FacePlan, finish_face, plan_face
+from .fusion_params import FusionParams, MergeEntry, check_merges
+
+MIN_FACE = 34
+MIN_SIDE, MAX_SIDE = 64, 8000
+
+
+@dataclass
+class FaceReport:
+    """What happened to one merge entry."""
+
+    template_box: tuple[int, int, int, int]
+    user_box: tuple[int, int, int, int]
+    mirrored: bool
+    kept_template_eyes: bool
+    kept_template_mouth: bool
+    identity_distance: float | None = None
+
+
+@dataclass
+class FusionReport:
+    faces: list[FaceReport] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FusionResult:
+    image: np.ndarray
+    report: FusionReport
+
+
+@contextmanager
+def _timed(report: FusionReport, stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    report.timings_ms[stage] = report.timings_ms.get(stage, 0.0) + (
+        time.perf_counter() - start) * 1000
+
+
+def check_image_size(img: np.ndarray, field_name: str) -> None:
+    """64 < side < 8000 (FuseFaceUltra's template limits)."""
+    h, w = img.shape[:2]
+    if min(h, w) < MIN_SIDE:
+        raise ImageTooSmall(f"{field_name} is {w}x{h}; each side must be at least {MIN_SIDE} px",
+                            field=field_name)
+    if max(h, w) > MAX_SIDE:
+        raise ImageTooLarge(f"{field_name} is {w}x{h}; each side must be at most {MAX_SIDE} px",
+                            field=field_name)
+
+
+def check_face_size(face: Face, field_name: str) -> None:
+    """A face must be at least 34x34 px."""
+    if face.box.w < MIN_FACE or face.box.h < MIN_FACE:
+        raise FaceTooSmall(
+            f"the face in {field_name} is {face.box.w:.0f}x{face.box.h:.0f} px; faces must be at "
+            f"least {MIN_FACE}x{MIN_FACE} px", field=field_name)
+
+
+def assign_template_faces(faces: list[Face], merges: list[MergeEntry]) -> list[Face]:
+    """Template face for each merge: by TemplateFaceRect, else the largest unused ones."""
+    chosen: list[Face | None] = [None] * len(merges)
+    for i, entry in enumerate(merges):
+        if entry.template_face_rect is not None:
+            chosen[i] = select_face(faces, entry.template_face_rect,
+                                    field=f"MergeInfos.{i}.TemplateFaceRect")
+    used = {id(f) for f in chosen if f is not None}
+    free = iter(f for f in faces if id(f) not in used)
+    for i in range(len(merges)):
+        if chosen[i] is None:
+            chosen[i] = next(free, None)
+            if chosen[i] is None:
+                raise TooManyFaces(f"MergeInfos has {len(merges)} entries but the template has "
+                                   f"only {len(faces)} face(s)", field="MergeInfos")
+    if len({id(f) for f in chosen}) != len(chosen):
+        raise FaceRectInvalid("two MergeInfos entries select the same template face",
+                              field="MergeInfos")
+    return [f for f in chosen if f is not None]
+
+
+def user_face(entry: MergeEntry, index: int) -> Face:
+    """The user face of one merge entry (by InputImageFaceRect, else the largest)."""
+    field_name = f"MergeInfos.{index}"
+    check_image_size(entry.image, field_name)
+    faces = require_faces(entry.image, field=field_name)
+    if entry.input_face_rect is not None:
+        face = select_face(faces, entry.input_face_rect, field=f"{field_name}.InputImageFaceRect")
+    else:
+        face = faces[0]
+    check_face_size(face, field_name)
+    return face
+
+
+def mirror_face(img: np.ndarray, face: Face) -> tuple[np.ndarray, Face] | None:
+    """The horizontally flipped image and its re-meshed face, or None if meshing fails."""
+    flipped = np.ascontiguousarray(img[:, ::-1])
+    w = img.shape[1]
+    box = Box(w - face.box.x - face.box.w, face.box.y, face.box.w, face.box.h)
+    meshed = mesh_in_box(flipped, box)
+    if meshed is None:
+        return None
+    return flipped, Face(box, face.score, meshed[0], meshed[1])
+
+
+def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -> FusionResult:
+    """Fuse every merge entry's face into ``template`` (HxWx3 uint8 RGB) and watermark it."""
+    report = FusionReport()
+    check_merges(merges)
+    check_image_size(template, "ModelImage")
+    with _timed(report, "detect"):
+        t_faces = require_faces(template, field="ModelImage")
+        targets = assign_template_faces(t_faces, merges)
+        for face in targets:
+            check_face_size(face, "ModelImage")
+        users = [user_face(entry, i) for i, entry in enumerate(merges)]
+    with _timed(report, "plan"):
+        plans = [plan_face(merges[i].image, users[i], targets[i], params)
+                 for i in range(len(merges))]
+    canvas = _retoned_template(template, plans, params, report)
+    placed: list[np.ndarray] = []
+    for plan in plans:
+        with _timed(report, "swap"):
+            swapped = swap_face(canvas, plan.template_face.landmarks, plan.user,
+                                plan.user_points, plan.options)
+        with _timed(report, "retouch"):
+            canvas = finish_face(swapped, template, plan, params, report.timings_ms)
+        report.faces.append(_face_report(plan))
+        placed.append(swapped.points)
+    result = to_u8(canvas)
+    with _timed(report, "watermark"):
+        result = apply_watermark(result, params.watermark)
+    if params.compute_identity:
+        with _timed(report, "identity"):
+            _add_identity(result, plans, placed, report)
+    return FusionResult(result, report)
+
+
+def _retoned_template(template: np.ndarray, plans: list[FacePlan], params: FusionParams,
+                      report: FusionReport) -> np.ndarray:
+    canvas = template.astype(np.float32)
+    if params.skin_tone != "user":
+        return canvas
+    with _timed(report, "tone"):
+        person = person_mask(template)
+        for plan in plans:
+            t_pts = plan.template_face.landmarks
+            ratio = tone_ratio(skin_mean(plan.user, plan.user_points),
+                               skin_mean(template, t_pts))
+            canvas = retone(canvas, ratio, person_skin_weight(template, t_pts, person))
+    return canvas
+
+
+def _face_report(plan: FacePlan) -> FaceReport:
+    return FaceReport(plan.template_face.box.as_ints(), plan.user_face.box.as_ints(),
+                      plan.mirrored, plan.options.keep_template_eyes,
+                      plan.options.keep_template_mouth)
+
+
+def _add_identity(result: np.ndarray, plans: list[FacePlan], placed: list[np.ndarray],
+                  report: FusionReport) -> None:
+    from ..perception.identity import distance, embedding
+
+    for plan, points, face_report in zip(plans, placed, report.faces, strict=True):
+        box = Box(*map(float, cv2.boundingRect(points[:468].astype(np.float32))))
+        user_emb = embedding(plan.source_image, plan.user_face.box)
+        face_report.identity_distance = round(distance(embedding(result, box), user_emb), 4)
+
+
+__all__ = ["FusionParams", "FusionResult", "MergeEntry", "fuse", "face_scale", "mirror_face"]
