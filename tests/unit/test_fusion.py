@@ -1,0 +1,227 @@
+"""Face fusion on public-domain identity pairs: identity, per-parameter regional effects,
+complexion, watermark and every input error."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import cv2
+import numpy as np
+import pytest
+
+from portrait_studio.capabilities.watermark.types import LogoRect, WatermarkParams
+from portrait_studio.errors import (FaceTooSmall, ImageTooLarge, ImageTooSmall, NoFaceDetected,
+                                    ParameterError, TooManyFaces)
+from portrait_studio.imaging.color import masked_mean, rgb_to_lab
+from portrait_studio.imaging.geometry import similarity, transform
+from portrait_studio.perception import landmarks as lm
+from portrait_studio.perception.faces import detect_faces
+from portrait_studio.perception.identity import distance, embedding
+from portrait_studio.perception.masks import cheek_mask, face_regions
+from portrait_studio.pipelines.fusion import FusionResult, fuse
+from portrait_studio.pipelines.fusion_params import FusionParams, MergeEntry
+from tests.conftest import fixture_image
+
+KIM, AOC = "andy_kim__house_official_1.jpg", "alexandria_ocasio_cortez__house_official_1.jpg"
+OWENS, PELOSI = "burgess_owens__house_official_1.jpg", "nancy_pelosi__house_official_1.jpg"
+NO_LOGO = WatermarkParams(enabled=False)
+
+
+@cache
+def run(user: str, template: str, **kw: object) -> FusionResult:
+    params = FusionParams(watermark=kw.pop("watermark", NO_LOGO), **kw)  # type: ignore[arg-type]
+    return fuse(fixture_image(template), [MergeEntry(fixture_image(user))], params)
+
+
+def _emb(img: np.ndarray) -> np.ndarray:
+    return embedding(img, detect_faces(img)[0].box)
+
+
+@pytest.mark.parametrize(("user", "template"), [(KIM, AOC), (AOC, KIM), (OWENS, PELOSI)])
+def test_result_is_the_user_not_the_template_person(user: str, template: str) -> None:
+    result = run(user, template, enhance=0.0).image
+    ref_user = _emb(fixture_image(user.replace("house_official_1", "bioguide_earlier_2")))
+    ref_tmpl = _emb(fixture_image(template.replace("house_official_1", "bioguide_earlier_2")))
+    emb = _emb(result)
+    assert distance(emb, ref_user) < 0.6
+    assert distance(emb, ref_user) + 0.2 < distance(emb, ref_tmpl)
+
+
+def test_result_keeps_the_template_scene() -> None:
+    from portrait_studio.perception.segmentation import person_mask
+
+    template = fixture_image(AOC)
+    result = run(KIM, AOC, enhance=0.0)
+    assert result.image.shape == template.shape
+    x, y, w, h = result.report.faces[0].template_box
+    ys, xs = np.mgrid[0:template.shape[0], 0:template.shape[1]]
+    far = np.hypot(xs - (x + w / 2), ys - (y + h / 2)) > 1.3 * max(w, h)
+    background = (person_mask(np.ascontiguousarray(template)) < 0.05) & far
+    assert background.sum() > 2000
+    diff = np.abs(result.image.astype(int) - template.astype(int)).max(axis=2)
+    assert np.percentile(diff[background], 99.5) <= 2  # background untouched
+
+
+def _result_face(img: np.ndarray) -> np.ndarray:
+    return detect_faces(img)[0].landmarks
+
+
+def _hf_energy(img: np.ndarray, mask: np.ndarray) -> float:
+    grey = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    lap = cv2.Laplacian(grey, cv2.CV_32F)
+    return float((np.abs(lap) * mask).sum() / mask.sum())
+
+
+def test_smoothing_lowers_skin_detail_and_spares_the_eyes() -> None:
+    rough = run(KIM, AOC, enhance=0.0, smooth=0.0).image
+    smooth = run(KIM, AOC, enhance=0.0, smooth=1.0).image
+    regions = face_regions(_result_face(rough), rough.shape)
+    skin = (regions.skin > 0.9).astype(np.float32)
+    assert _hf_energy(smooth, skin) < 0.85 * _hf_energy(rough, skin)
+    eyes = regions.eyes > 0.9
+    assert np.abs(smooth.astype(int) - rough.astype(int))[eyes].mean() < 1.5
+    far = face_regions(_result_face(rough), rough.shape).oval < 0.01
+    assert np.abs(smooth.astype(int) - rough.astype(int))[far].max() <= 1
+
+
+def test_teeth_whitening_only_touches_the_teeth() -> None:
+    plain = run(KIM, AOC, enhance=0.0, teeth=0).image
+    white = run(KIM, AOC, enhance=0.0, teeth=1).image
+    regions = face_regions(_result_face(plain), plain.shape)
+    mouth = regions.mouth_inner > 0.5
+    lab_p, lab_w = rgb_to_lab(plain), rgb_to_lab(white)
+    changed = np.abs(white.astype(int) - plain.astype(int)).max(axis=2) > 2
+    assert changed.sum() > 20
+    assert (changed & (regions.lips < 0.01)).sum() == 0  # nothing outside the mouth
+    teeth = changed & mouth
+    assert teeth.sum() > 20
+    assert lab_w[..., 0][teeth].mean() > lab_p[..., 0][teeth].mean() + 2.0  # lighter
+    b_plain, b_white = lab_p[..., 2][teeth].mean(), lab_w[..., 2][teeth].mean()
+    assert b_white < b_plain - 0.3 and b_white < 0.6 * b_plain  # less yellow
+
+
+def _outline_error(points: np.ndarray, reference: np.ndarray) -> float:
+    inner = list(lm.ALIGN_POINTS)
+    aligned = transform(reference, similarity(reference[inner], points[inner]))
+    oval = list(lm.FACE_OVAL)
+    return float(np.linalg.norm(points[oval] - aligned[oval], axis=1).mean())
+
+
+def test_warp_moves_the_outline_toward_the_user() -> None:
+    user = detect_faces(fixture_image(KIM))[0].landmarks
+    template = detect_faces(fixture_image(AOC))[0].landmarks
+    kept = _result_face(run(KIM, AOC, enhance=0.0, warp=0.0).image)
+    moved = _result_face(run(KIM, AOC, enhance=0.0, warp=1.0).image)
+    assert _outline_error(moved, user) < _outline_error(kept, user)
+    assert _outline_error(kept, template) < _outline_error(moved, template)
+
+
+def _skin_lab(img: np.ndarray) -> np.ndarray:
+    face = detect_faces(img)[0].landmarks
+    mean = masked_mean(img, cheek_mask(face, img.shape))
+    return rgb_to_lab(mean[None, None, :])[0, 0]
+
+
+def test_default_keeps_the_users_complexion_and_option_adopts_the_templates() -> None:
+    user, template = _skin_lab(fixture_image(OWENS)), _skin_lab(fixture_image(PELOSI))
+    kept = _skin_lab(run(OWENS, PELOSI, enhance=0.0).image)
+    adapted = _skin_lab(run(OWENS, PELOSI, enhance=0.0, skin_tone="template").image)
+    assert abs(kept[0] - user[0]) < abs(kept[0] - template[0])
+    assert abs(adapted[0] - template[0]) < abs(adapted[0] - user[0])
+
+
+def test_neck_is_retoned_with_the_face() -> None:
+    template = fixture_image(PELOSI)
+    result = run(OWENS, PELOSI, enhance=0.0).image
+    face = detect_faces(template)[0]
+    x, y, w, h = face.box.as_ints()
+    neck = (slice(y + h + 5, y + h + 25), slice(x + w // 3, x + 2 * w // 3))
+    assert result[neck].mean() < template[neck].mean() - 20  # darker, like the user's skin
+
+
+def test_makeup_transfer_moves_lip_colour_toward_the_template() -> None:
+    base = run(OWENS, AOC, enhance=0.0, makeup=0).image
+    made = run(OWENS, AOC, enhance=0.0, makeup=1).image
+    tmpl = fixture_image(AOC)
+    lips = lambda img: np.clip(face_regions(detect_faces(img)[0].landmarks, img.shape).lips  # noqa: E731
+                               - face_regions(detect_faces(img)[0].landmarks, img.shape).mouth_inner, 0, 1)
+    target = rgb_to_lab(masked_mean(tmpl, lips(tmpl))[None, None])[0, 0]
+    before = rgb_to_lab(masked_mean(base, lips(base))[None, None])[0, 0]
+    after = rgb_to_lab(masked_mean(made, lips(base))[None, None])[0, 0]
+    assert np.linalg.norm(after[1:] - target[1:]) < np.linalg.norm(before[1:] - target[1:])
+
+
+def test_watermark_default_on_and_off_with_logo_add_0() -> None:
+    marked = run(KIM, AOC, enhance=0.0, watermark=FusionParams().watermark).image
+    clean = run(KIM, AOC, enhance=0.0).image
+    h, w = clean.shape[:2]
+    diff = np.abs(marked.astype(int) - clean.astype(int)).max(axis=2) > 30
+    assert diff[int(h * 0.85):, int(w * 0.4):].sum() > 100
+    assert diff[: int(h * 0.8)].sum() == 0
+
+
+def test_custom_logo_lands_in_its_rect() -> None:
+    logo = np.zeros((10, 10, 3), np.uint8)
+    logo[..., 1] = 255
+    wm = WatermarkParams(logo=logo, rect=LogoRect(10, 20, 40, 30))
+    img = run(KIM, AOC, enhance=0.0, watermark=wm).image
+    assert (img[20:50, 10:50] == [0, 255, 0]).all()
+    assert not (img[60:, 60:] == [0, 255, 0]).all(axis=2).any()
+
+
+def test_model_types_give_different_results() -> None:
+    results = [run(KIM, AOC, enhance=0.0, model=m).image for m in (1, 2, 4)]
+    assert np.abs(results[0].astype(int) - results[1].astype(int)).mean() > 0.05
+    assert np.abs(results[1].astype(int) - results[2].astype(int)).mean() > 0.05
+
+
+def test_mirrors_a_user_facing_the_other_way() -> None:
+    group = fixture_image("apollo11_crew__nasa_3faces.jpg")
+    faces = sorted(detect_faces(group), key=lambda f: f.box.x)
+    assert faces[0].yaw * faces[2].yaw < 0  # left and right astronauts look opposite ways
+    crop = lambda f: np.ascontiguousarray(group[int(f.box.y) - 60:int(f.box.y) + 120,  # noqa: E731
+                                                int(f.box.x) - 60:int(f.box.x) + 110])
+    result = fuse(crop(faces[2]), [MergeEntry(crop(faces[0]))], FusionParams(enhance=0.0))
+    assert result.report.faces[0].mirrored
+
+
+def _params(**kw: object) -> FusionParams:
+    return FusionParams(**kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("warp", 1.2), ("enhance", -0.1), ("smooth", 2.0), ("teeth", 2), ("makeup", 5),
+    ("model", 7), ("skin_tone", "pale"),
+])
+def test_parameter_ranges(field: str, value: object) -> None:
+    with pytest.raises(ParameterError) as err:
+        _params(**{field: value})
+    assert err.value.code == "param.invalid"
+
+
+def test_input_errors_have_their_own_codes() -> None:
+    face, blank = fixture_image(KIM), np.full((300, 300, 3), 128, np.uint8)
+    cases = [
+        (blank, face, NoFaceDetected, "face.not_found"),
+        (face, blank, NoFaceDetected, "face.not_found"),
+        (np.zeros((63, 200, 3), np.uint8), face, ImageTooSmall, "image.too_small"),
+        (np.zeros((64, 8001, 3), np.uint8), face, ImageTooLarge, "image.too_large"),
+    ]
+    for template, user, cls, code in cases:
+        with pytest.raises(cls) as err:
+            fuse(template, [MergeEntry(user)], FusionParams())
+        assert err.value.code == code
+
+
+def test_small_face_and_too_many_merges() -> None:
+    small = cv2.resize(np.ascontiguousarray(fixture_image(KIM)), (50, 61),
+                       interpolation=cv2.INTER_AREA)
+    canvas = np.full((200, 200, 3), 200, np.uint8)
+    canvas[50:111, 60:110] = small  # a face of about 27x31 px
+    with pytest.raises(FaceTooSmall) as err:
+        fuse(fixture_image(AOC), [MergeEntry(canvas)], FusionParams())
+    assert err.value.code == "face.too_small" and "34" in err.value.message
+    with pytest.raises(TooManyFaces):
+        fuse(fixture_image(AOC), [MergeEntry(fixture_image(KIM))] * 2, FusionParams())
+    with pytest.raises(TooManyFaces):
+        fuse(fixture_image(AOC), [MergeEntry(fixture_image(KIM))] * 7, FusionParams())
