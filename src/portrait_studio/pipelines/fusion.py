@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import cv2
 import numpy as np
@@ -48,9 +49,22 @@ class FusionReport:
 
 
 @dataclass(frozen=True)
+class FaceTrace:
+    """Internals of one fused face, for benchmarks and debugging (never sent to clients)."""
+
+    mask: np.ndarray            # HxW float32 blend weight of the new face in the result
+    roi: Any                    # imaging.geometry.Roi of the swap
+    user_maps: Any              # ROI pixel -> position in ``user_crop``
+    user_crop: np.ndarray       # the scaled user crop that was sampled (uint8 RGB)
+    user_points: np.ndarray     # 478x2 landmarks in ``user_crop``
+    points: np.ndarray          # 478x2 landmarks of the new face in the result
+
+
+@dataclass(frozen=True)
 class FusionResult:
     image: np.ndarray
     report: FusionReport
+    traces: list[FaceTrace] = field(default_factory=list)
 
 
 @contextmanager
@@ -140,7 +154,7 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
         plans = [plan_face(merges[i].image, users[i], targets[i], params)
                  for i in range(len(merges))]
     canvas = _retoned_template(template, plans, params, report)
-    placed: list[np.ndarray] = []
+    traces: list[FaceTrace] = []
     for plan in plans:
         with _timed(report, "swap"):
             swapped = swap_face(canvas, plan.template_face.landmarks, plan.user,
@@ -148,14 +162,15 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
         with _timed(report, "retouch"):
             canvas = finish_face(swapped, template, plan, params, report.timings_ms)
         report.faces.append(_face_report(plan))
-        placed.append(swapped.points)
+        traces.append(FaceTrace(swapped.mask, swapped.roi, swapped.user_maps, plan.user,
+                                plan.user_points, swapped.points))
     result = to_u8(canvas)
     with _timed(report, "watermark"):
         result = apply_watermark(result, params.watermark)
     if params.compute_identity:
         with _timed(report, "identity"):
-            _add_identity(result, plans, placed, report)
-    return FusionResult(result, report)
+            _add_identity(result, plans, [t.points for t in traces], report)
+    return FusionResult(result, report, traces)
 
 
 def _retoned_template(template: np.ndarray, plans: list[FacePlan], params: FusionParams,

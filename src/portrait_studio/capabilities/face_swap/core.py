@@ -44,6 +44,7 @@ class SwapOutput:
     points: np.ndarray         # 478x2 landmarks of the new face in template pixels
     mask: np.ndarray           # HxW float32 blend weight of the new face (full image)
     roi: geo.Roi
+    user_maps: geo.Maps        # for each ROI pixel, where it was sampled in the user image
 
 
 def target_landmarks(t_pts: np.ndarray, u_pts: np.ndarray, warp: float) -> np.ndarray:
@@ -84,11 +85,11 @@ def _template_warp(t_roi: np.ndarray, t_local: np.ndarray, r_local: np.ndarray) 
 
 
 def _user_warp(user: np.ndarray, u_pts: np.ndarray, r_local: np.ndarray,
-               shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+               shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, geo.Maps]:
     maps = geo.piecewise_affine_maps(r_local[:468], u_pts[:468], shape, step=2)
     warped = geo.remap(user, maps, cv2.BORDER_CONSTANT)
     valid = geo.remap(np.ones(user.shape[:2], np.float32), maps, cv2.BORDER_CONSTANT)
-    return warped, np.clip((valid - 0.99) * 100, 0, 1)
+    return warped, np.clip((valid - 0.99) * 100, 0, 1), maps
 
 
 def _occlusion_cut(img: np.ndarray, cheeks: np.ndarray, features: np.ndarray,
@@ -128,7 +129,7 @@ def swap_face(template: np.ndarray, t_pts: np.ndarray, user: np.ndarray, u_pts: 
     t_local, r_local = t_pts - roi.offset, target - roi.offset
     shape = (roi.h, roi.w)
     t_warped, t_maps = _template_warp(template[roi.slices], t_local, r_local)
-    u_warped, valid = _user_warp(user, u_pts, r_local, shape)
+    u_warped, valid, u_maps = _user_warp(user, u_pts, r_local, shape)
     scale = max(face_scale(target), 8.0)
 
     t_regions = face_regions(t_local, shape)
@@ -154,7 +155,7 @@ def swap_face(template: np.ndarray, t_pts: np.ndarray, user: np.ndarray, u_pts: 
     out[roi.slices] = blended
     full_mask = np.zeros(template.shape[:2], np.float32)
     full_mask[roi.slices] = mask
-    return SwapOutput(out, target, full_mask, roi)
+    return SwapOutput(out, target, full_mask, roi, u_maps)
 
 
 def keep_template_region(t_regions: object, t_maps: geo.Maps | None,

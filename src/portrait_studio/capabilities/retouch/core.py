@@ -23,7 +23,7 @@ def smooth_skin(img: np.ndarray, skin: np.ndarray, strength: float, scale: float
     radius = max(2, int(round(scale * 0.06)))
     src = img.astype(np.float32) / 255.0
     smooth = cv2.ximgproc.guidedFilter(src, src, radius, 0.008) * 255.0
-    weight = (skin * strength * 0.6)[..., None]
+    weight = (skin * strength * 0.75)[..., None]
     return (img * (1 - weight) + smooth * weight).astype(np.float32)
 
 
