@@ -122,6 +122,12 @@ class JobTimeout(PortraitError):
     code = "job.timeout"
 
 
+class WorkerLost(PortraitError):
+    """The process running a job died (crash, kill -9) too many times; the job gave up."""
+
+    code = "job.worker_lost"
+
+
 class ModelUnavailable(PortraitError):
     code = "model.unavailable"
 

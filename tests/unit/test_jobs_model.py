@@ -24,7 +24,8 @@ def test_terminal_states() -> None:
     assert terminal == {JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELED,
                         JobState.EXPIRED}
     assert JobState("queued") is JobState.QUEUED
-    assert JobState.RUNNING == "running" and f"{JobState.EXPIRED}" == "expired"
+    assert isinstance(JobState.RUNNING, str) and JobState.RUNNING.value == "running"
+    assert f"{JobState.EXPIRED}" == "expired" and str(JobState.FAILED) == "failed"
 
 
 @pytest.mark.parametrize(("old", "new", "ok"), [

@@ -4,6 +4,7 @@ processes); retention sweeps with an injected clock."""
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -152,8 +153,8 @@ def test_priority_and_listing(service: JobService) -> None:
 def test_cancel_queued_purges_inputs(service: JobService) -> None:
     job = service.submit("t1", "invert", inputs={"image": [b"x"]})
     canceled = service.cancel(job.id)
-    assert canceled.state is JobState.CANCELED and canceled.inputs_purged is False
-    assert service.get(job.id).inputs_purged and blob_files(service, "inputs") == []
+    assert canceled.state is JobState.CANCELED and canceled.inputs_purged
+    assert blob_files(service, "inputs") == []
     with pytest.raises(JobNotFound):
         service.cancel(job.id, tenant="intruder")
 
@@ -221,6 +222,23 @@ def test_sweep_deletes_inputs_then_results_on_expiry(service: JobService,
     with pytest.raises(JobNotFound):
         service.result(job.id)
     assert sweep(service.store, service.blobs, clock.now + 7200).expired == 0
+
+
+def test_sweep_removes_old_orphaned_blobs(service: JobService, clock: Clock) -> None:
+    job = service.submit("t1", "invert", inputs={"image": [b"x"]})
+    run_next(service)
+    blobs = service.blobs
+    orphan_in = blobs.put(b"lost", prefix="inputs/0123456789abcdef0123456789abcdef")
+    orphan_out = blobs.put(b"lost", prefix=f"results/{job.id}", suffix=".png")
+    fresh = blobs.put(b"new", prefix="inputs/fedcba9876543210fedcba9876543210")
+    for key in (orphan_in, orphan_out):
+        path = blobs.path(key)
+        assert path is not None
+        os.utime(path, (clock.now - 7200, clock.now - 7200))
+    report = sweep(service.store, blobs, clock.now)
+    assert report.orphans == 2
+    assert not blobs.exists(orphan_in) and not blobs.exists(orphan_out)
+    assert blobs.exists(fresh) and service.result(job.id).data == b"\x87"
 
 
 def test_external_id_lookup(service: JobService) -> None:

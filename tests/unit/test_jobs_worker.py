@@ -77,6 +77,10 @@ def state(service: JobService, job: Job) -> JobState:
     return service.get(job.id).state
 
 
+def purged(service: JobService, job_id: str) -> bool:
+    return service.get(job_id).inputs_purged
+
+
 def serve(data: str) -> None:
     """A stand-in server process: a pool of one worker, forever (killed by the test)."""
     with make_pool(Path(data), 1):
@@ -111,7 +115,7 @@ def test_pool_runs_jobs_limits_per_tenant_and_cancels(data: Path) -> None:
             assert done.state is JobState.SUCCEEDED, done.error_message
             assert service.result(job.id).data == bytes(255 - b for b in img)
             assert done.report["pid"] in pool.pids()
-            wait_until(lambda job=job: service.get(job.id).inputs_purged)  # right after finish
+            wait_until(functools.partial(purged, service, job.id))  # right after finish
         first, second = (service.wait(g.id, timeout=20) for g in (g1, g2))
         assert first.state is second.state is JobState.SUCCEEDED
         assert first.finished_at is not None and second.started_at is not None
@@ -170,5 +174,5 @@ def test_server_killed_then_recovered_by_a_new_pool(data: Path) -> None:
         done = service.wait(job.id, timeout=20)
     assert done.state is JobState.SUCCEEDED and done.attempts == 2
     assert service.result(job.id).data == b"done-2"
-    wait_until(lambda: service.get(job.id).inputs_purged)
+    wait_until(functools.partial(purged, service, job.id))
     assert not service.blobs.exists(recovered.inputs["image"][0])

@@ -184,7 +184,7 @@ def _retoned_template(template: np.ndarray, plans: list[FacePlan], params: Fusio
             t_pts = plan.template_face.landmarks
             ratio = tone_ratio(skin_mean(plan.user, plan.user_points),
                                skin_mean(template, t_pts))
-            canvas = retone(canvas, ratio, person_skin_weight(template, t_pts, person))
+            canvas = retone(canvas, ratio, *person_skin_weight(template, t_pts, person))
     return canvas
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...imaging import geometry as geo
+
 from ...imaging.blend import feather
 from ...imaging.color import fit_skin_model, masked_mean
 from ...perception.masks import cheek_mask, face_regions, face_scale
@@ -18,10 +20,11 @@ from ...perception.masks import cheek_mask, face_regions, face_scale
 
 def skin_mean(img: np.ndarray, points: np.ndarray) -> np.ndarray:
     """Mean RGB of the face skin (oval minus features, cut to skin-coloured pixels)."""
-    regions = face_regions(points, img.shape)
-    model = fit_skin_model(img, cheek_mask(points, img.shape))
-    weights = regions.skin * model.likelihood(img)
-    return masked_mean(img, weights)
+    roi = geo.roi_around(points, 1.2, img.shape)
+    local, crop = points - roi.offset, img[roi.slices]
+    regions = face_regions(local, crop.shape)
+    model = fit_skin_model(crop, cheek_mask(local, crop.shape))
+    return masked_mean(crop, regions.skin * model.likelihood(crop))
 
 
 def tone_ratio(user_mean: np.ndarray, template_mean: np.ndarray) -> np.ndarray:
@@ -29,22 +32,40 @@ def tone_ratio(user_mean: np.ndarray, template_mean: np.ndarray) -> np.ndarray:
     return np.clip(user_mean / np.maximum(template_mean, 1.0), 0.25, 4.0).astype(np.float32)
 
 
-def person_skin_weight(img: np.ndarray, points: np.ndarray, person: np.ndarray) -> np.ndarray:
-    """Soft map (HxW float32) of the visible skin of the person whose face is ``points``:
-    skin-coloured like that face, on the person mask, fading with distance from the face."""
-    regions = face_regions(points, img.shape)
-    model = fit_skin_model(img, cheek_mask(points, img.shape))
-    scale = max(face_scale(points), 8.0)
-    h, w = img.shape[:2]
-    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+# reach of the re-toning around a face, in inter-ocular distances (sideways, up, down)
+REACH_X, REACH_UP, REACH_DOWN = 5.0, 3.0, 9.0
+
+
+def _reach(points: np.ndarray, shape: tuple[int, ...], scale: float) -> geo.Roi:
     cx, cy = points[:468].mean(axis=0)
-    dy = np.where(ys > cy, (ys - cy) / (scale * 9.0), (cy - ys) / (scale * 3.0))
-    falloff = np.exp(-((xs - cx) / (scale * 5.0)) ** 2 - dy ** 2)
-    weight = model.likelihood(img) * person * falloff
-    return feather(np.maximum(weight, regions.oval), scale * 0.08)
+    k = 2.2 * scale  # exp(-2.2^2) < 1%: beyond this the weight is negligible
+    return geo.Roi(max(0, int(cx - REACH_X * k)), max(0, int(cy - REACH_UP * k)),
+                   min(shape[1], int(cx + REACH_X * k) + 1),
+                   min(shape[0], int(cy + REACH_DOWN * k) + 1))
 
 
-def retone(img: np.ndarray, ratio: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """``img`` with its pixels multiplied by ``ratio`` in proportion to ``weight``."""
+def person_skin_weight(img: np.ndarray, points: np.ndarray, person: np.ndarray) -> (
+        tuple[geo.Roi, np.ndarray]):
+    """Soft map of the visible skin of the person whose face is ``points`` (skin-coloured like
+    that face's cheeks, on the person mask, fading with distance from the face), returned for
+    the region where it is not negligible: (region, HxW float32 weight inside it)."""
+    scale = max(face_scale(points), 8.0)
+    roi = _reach(points, img.shape, scale)
+    crop, local = img[roi.slices], points - roi.offset
+    model = fit_skin_model(crop, cheek_mask(local, crop.shape))
+    ys, xs = np.mgrid[0:roi.h, 0:roi.w].astype(np.float32)
+    cx, cy = local[:468].mean(axis=0)
+    dy = np.where(ys > cy, (ys - cy) / (scale * REACH_DOWN), (cy - ys) / (scale * REACH_UP))
+    falloff = np.exp(-((xs - cx) / (scale * REACH_X)) ** 2 - dy ** 2)
+    weight = model.likelihood(crop) * person[roi.slices] * falloff
+    oval = face_regions(local, crop.shape).oval
+    return roi, feather(np.maximum(weight, oval), scale * 0.08)
+
+
+def retone(img: np.ndarray, ratio: np.ndarray, roi: geo.Roi, weight: np.ndarray) -> np.ndarray:
+    """Copy of ``img`` (float32) whose pixels in ``roi`` are multiplied by ``ratio`` in
+    proportion to ``weight``."""
+    out = img.astype(np.float32, copy=True)
     gain = 1.0 + (ratio[None, None, :] - 1.0) * weight[..., None]
-    return np.clip(img.astype(np.float32) * gain, 0, 255)
+    out[roi.slices] = np.clip(out[roi.slices] * gain, 0, 255)
+    return out
