@@ -14,14 +14,15 @@ import numpy as np
 
 from ..capabilities.face_swap.core import SwapOutput
 from ..capabilities.face_swap.types import SwapOptions
-from ..capabilities.retouch.core import sharpen, smooth_skin, transfer_colour, whiten_teeth
+from ..capabilities.retouch.core import (grain_level, match_grain, sharpen, smooth_skin,
+                                         transfer_colour, whiten_teeth)
 from ..capabilities.super_resolution.core import enhance_detail, upscale
 from ..imaging import geometry as geo
 from ..imaging.blend import feather
 from ..imaging.color import to_u8
 from ..perception import landmarks as lm
 from ..perception.faces import Face
-from ..perception.masks import (eye_openness, face_regions, face_scale, polygon_mask)
+from ..perception.masks import cheek_mask, eye_openness, face_regions, face_scale, polygon_mask
 from .fusion_params import PRESETS, FusionParams, swap_options
 
 MIRROR_YAW_GAP = 0.35
@@ -111,10 +112,20 @@ def finish_face(swapped: SwapOutput, template: np.ndarray, plan: FacePlan,
     if params.makeup:
         region = _makeup(region, points, template, plan.template_face.landmarks)
     region = sharpen(region, regions.oval * weight, PRESETS[params.model].sharpen, scale * 0.03)
+    if params.smooth < 1.0:
+        target = template_grain(template, plan.template_face.landmarks) * (1.0 - params.smooth)
+        region = match_grain(region, regions.skin * weight, target)
     _timed(timings, "retouch_face", start)
     out = swapped.image.copy()
     out[roi.slices] = region
     return out
+
+
+def template_grain(template: np.ndarray, points: np.ndarray) -> float:
+    """Grain level of the template's own cheek skin."""
+    roi = geo.roi_around(points, 1.2, template.shape)
+    crop = template[roi.slices]
+    return grain_level(crop, cheek_mask(points - roi.offset, crop.shape))
 
 
 def _eyeshadow_mask(points: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
