@@ -225,3 +225,28 @@ def test_small_face_and_too_many_merges() -> None:
         fuse(fixture_image(AOC), [MergeEntry(fixture_image(KIM))] * 2, FusionParams())
     with pytest.raises(TooManyFaces):
         fuse(fixture_image(AOC), [MergeEntry(fixture_image(KIM))] * 7, FusionParams())
+
+
+def test_a_profile_face_is_refused_with_a_clear_error() -> None:
+    from portrait_studio.errors import FacePoseUnsupported
+
+    profile = fixture_image("two_women_phones__profile_crop_cc0.jpg")
+    with pytest.raises(FacePoseUnsupported) as err:
+        fuse(fixture_image(AOC), [MergeEntry(profile)], FusionParams())
+    assert err.value.code == "face.pose_unsupported" and "degrees" in err.value.message
+
+
+def test_hidden_half_is_mirror_filled_for_a_turned_user() -> None:
+    from portrait_studio.pipelines.fusion_face import mirror_amount
+    from portrait_studio.perception.faces import Box, Face
+
+    def face(yaw_shift: float) -> Face:
+        pts = detect_faces(fixture_image(KIM))[0].landmarks.copy()
+        pts[lm.NOSE_TIP, 0] += yaw_shift
+        return Face(Box(0, 0, 100, 100), 1.0, pts, np.zeros(478, np.float32))
+
+    frontal, turned = face(0.0), face(45.0)
+    assert abs(frontal.yaw) < 0.2 and turned.yaw > 0.5
+    assert mirror_amount(frontal, frontal) == 0.0
+    assert mirror_amount(turned, frontal) > 0.5
+    assert mirror_amount(frontal, turned) == 0.0  # only a user turned further than the template

@@ -78,6 +78,22 @@ class Face:
         return yaw_of(self.landmarks)
 
 
+def mirror_points(points: np.ndarray, width: int) -> np.ndarray:
+    """Landmarks of the horizontally flipped image (x -> width-1-x), re-indexed so each index
+    still names the same facial point (the subject's right eye stays index 33)."""
+    flipped = points.copy()
+    flipped[:, 0] = width - 1 - flipped[:, 0]
+    order = list(lm.MIRROR) + list(lm.IRIS_MIRROR[: len(points) - 468])
+    return flipped[order]
+
+
+def mirror_face(face: Face, width: int) -> Face:
+    """The same face in the horizontally flipped image."""
+    box = Box(width - face.box.x - face.box.w, face.box.y, face.box.w, face.box.h)
+    order = list(lm.MIRROR) + list(lm.IRIS_MIRROR[: len(face.depth) - 468])
+    return Face(box, face.score, mirror_points(face.landmarks, width), face.depth[order])
+
+
 def yaw_of(points: np.ndarray) -> float:
     """Yaw proxy from the nose tip position between the two cheek extremes (-1..1)."""
     right = points[lm.RIGHT_CHEEK, 0]

@@ -18,10 +18,10 @@ import numpy as np
 from ..capabilities.face_swap.core import swap_face
 from ..capabilities.face_swap.tone import person_skin_weight, retone, skin_mean, tone_ratio
 from ..capabilities.watermark.core import apply_watermark
-from ..errors import FaceRectInvalid, FaceTooSmall, ImageTooLarge, ImageTooSmall, TooManyFaces
+from ..errors import (FacePoseUnsupported, FaceRectInvalid, FaceTooSmall, ImageTooLarge,
+                      ImageTooSmall, TooManyFaces)
 from ..imaging.color import to_u8
-from ..perception.faces import Box, Face, detect_faces, mesh_in_box, require_faces, select_face
-from ..perception.masks import face_scale
+from ..perception.faces import Box, Face, mirror_face, require_faces, select_face
 from ..perception.segmentation import person_mask
 from .fusion_face import FacePlan, finish_face, plan_face
 from .fusion_params import FusionParams, MergeEntry, check_merges
@@ -94,6 +94,19 @@ def check_face_size(face: Face, field_name: str) -> None:
             f"least {MIN_FACE}x{MIN_FACE} px", field=field_name)
 
 
+MAX_YAW = 0.8  # sin of about 53 degrees: beyond it half the face is hidden and the mesh guesses
+
+
+def check_pose(face: Face, field_name: str) -> None:
+    """Refuse faces turned so far that half of them is hidden (a swap would tear)."""
+    if abs(face.yaw) > MAX_YAW:
+        degrees = float(np.degrees(np.arcsin(min(1.0, abs(face.yaw)))))
+        raise FacePoseUnsupported(
+            f"the face in {field_name} is turned about {degrees:.0f} degrees from the camera; "
+            f"faces must be turned at most {np.degrees(np.arcsin(MAX_YAW)):.0f} degrees",
+            field=field_name)
+
+
 def assign_template_faces(faces: list[Face], merges: list[MergeEntry]) -> list[Face]:
     """Template face for each merge: by TemplateFaceRect, else the largest unused ones."""
     chosen: list[Face | None] = [None] * len(merges)
@@ -125,18 +138,13 @@ def user_face(entry: MergeEntry, index: int) -> Face:
     else:
         face = faces[0]
     check_face_size(face, field_name)
+    check_pose(face, field_name)
     return face
 
 
-def mirror_face(img: np.ndarray, face: Face) -> tuple[np.ndarray, Face] | None:
-    """The horizontally flipped image and its re-meshed face, or None if meshing fails."""
-    flipped = np.ascontiguousarray(img[:, ::-1])
-    w = img.shape[1]
-    box = Box(w - face.box.x - face.box.w, face.box.y, face.box.w, face.box.h)
-    meshed = mesh_in_box(flipped, box)
-    if meshed is None:
-        return None
-    return flipped, Face(box, face.score, meshed[0], meshed[1])
+def mirror_user(img: np.ndarray, face: Face) -> tuple[np.ndarray, Face]:
+    """The horizontally flipped image and its face (landmarks re-indexed, no re-meshing)."""
+    return np.ascontiguousarray(img[:, ::-1]), mirror_face(face, img.shape[1])
 
 
 def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -> FusionResult:
@@ -149,6 +157,7 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
         targets = assign_template_faces(t_faces, merges)
         for face in targets:
             check_face_size(face, "ModelImage")
+            check_pose(face, "ModelImage")
         users = [user_face(entry, i) for i, entry in enumerate(merges)]
     with _timed(report, "plan"):
         plans = [plan_face(merges[i].image, users[i], targets[i], params)
@@ -204,4 +213,4 @@ def _add_identity(result: np.ndarray, plans: list[FacePlan], placed: list[np.nda
         face_report.identity_distance = round(distance(embedding(result, box), user_emb), 4)
 
 
-__all__ = ["FusionParams", "FusionResult", "MergeEntry", "fuse", "face_scale", "mirror_face"]
+__all__ = ["FusionParams", "FusionResult", "MergeEntry", "fuse", "mirror_user"]

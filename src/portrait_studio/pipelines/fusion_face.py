@@ -26,6 +26,7 @@ from ..perception.masks import cheek_mask, eye_openness, face_regions, face_scal
 from .fusion_params import PRESETS, FusionParams, swap_options
 
 MIRROR_YAW_GAP = 0.35
+MIRROR_FILL_FROM = 0.15  # yaw excess of the user over the template before mirror filling
 CLOSED_EYE, OPEN_EYE = 0.12, 0.18
 
 
@@ -45,6 +46,12 @@ class FacePlan:
 def should_mirror(user: Face, template: Face) -> bool:
     """Mirror when the two faces look to opposite sides by a clear margin."""
     return user.yaw * template.yaw < 0 and abs(user.yaw - template.yaw) > MIRROR_YAW_GAP
+
+
+def mirror_amount(user: Face, template: Face) -> float:
+    """How much of the user's hidden face half to fill by mirroring (0 for similar poses)."""
+    excess = abs(user.yaw) - abs(template.yaw)
+    return float(np.clip((excess - MIRROR_FILL_FROM) / 0.3, 0.0, 1.0))
 
 
 def eyes_closed(face: Face) -> bool:
@@ -74,16 +81,14 @@ def scaled_user(image: np.ndarray, face: Face, target_scale: float,
 
 def plan_face(image: np.ndarray, user: Face, template: Face, params: FusionParams) -> FacePlan:
     """Decide mirroring, model-5 keeps and scaling for one user/template face pair."""
-    from .fusion import mirror_face
+    from .fusion import mirror_user
 
-    mirrored = False
-    if should_mirror(user, template):
-        flipped = mirror_face(image, user)
-        if flipped is not None:
-            image, user, mirrored = flipped[0], flipped[1], True
+    mirrored = should_mirror(user, template)
+    if mirrored:
+        image, user = mirror_user(image, user)
     preset = PRESETS[params.model]
     keep_eyes = preset.auto_keep_closed and eyes_closed(user) and eyes_open(template)
-    options = swap_options(params, keep_eyes, False)
+    options = swap_options(params, keep_eyes, False, mirror_amount(user, template))
     crop, points = scaled_user(image, user, face_scale(template.landmarks), preset.upscale_user)
     return FacePlan(template, user, image, crop, points, options, mirrored)
 

@@ -92,6 +92,35 @@ def _user_warp(user: np.ndarray, u_pts: np.ndarray, r_local: np.ndarray,
     return warped, np.clip((valid - 0.99) * 100, 0, 1), maps
 
 
+def _hidden_side(r_local: np.ndarray, shape: tuple[int, int], sign: float,
+                 scale: float) -> np.ndarray:
+    """0..1 map of the face half on the ``sign`` side (+1: the subject's left, landmark 454),
+    ramping up across the nose line over 0.15 eye distances."""
+    top, bottom = r_local[168], r_local[lm.CHIN]
+    normal = np.array([bottom[1] - top[1], top[0] - bottom[0]], np.float32)
+    normal /= max(float(np.linalg.norm(normal)), 1e-6)
+    if np.dot(r_local[lm.LEFT_CHEEK] - top, normal) < 0:
+        normal = -normal
+    ys, xs = np.mgrid[0:shape[0], 0:shape[1]].astype(np.float32)
+    dist = (xs - top[0]) * normal[0] + (ys - top[1]) * normal[1]
+    return np.clip(sign * dist / (0.15 * scale), 0.0, 1.0)
+
+
+def _mirror_fill(u_warped: np.ndarray, valid: np.ndarray, user: np.ndarray,
+                 u_pts: np.ndarray, r_local: np.ndarray, amount: float,
+                 scale: float) -> tuple[np.ndarray, np.ndarray]:
+    """Replace the hidden half of the warped user face by the mirrored visible half."""
+    from ...perception.faces import mirror_points, yaw_of
+
+    sign = 1.0 if yaw_of(u_pts) > 0 else -1.0
+    flipped = np.ascontiguousarray(user[:, ::-1])
+    f_pts = mirror_points(u_pts, user.shape[1])
+    m_warped, m_valid, _ = _user_warp(flipped, f_pts, r_local, valid.shape)
+    weight = _hidden_side(r_local, valid.shape, sign, scale) * amount * m_valid
+    mixed = u_warped * (1 - weight[..., None]) + m_warped * weight[..., None]
+    return mixed.astype(np.float32), np.maximum(valid * (1 - weight), m_valid * weight)
+
+
 def _occlusion_cut(img: np.ndarray, cheeks: np.ndarray, features: np.ndarray,
                    scale: float) -> np.ndarray:
     """1 where ``img`` is clearly not skin (compared with its cheeks) outside the (dilated)
@@ -131,6 +160,9 @@ def swap_face(template: np.ndarray, t_pts: np.ndarray, user: np.ndarray, u_pts: 
     t_warped, t_maps = _template_warp(template[roi.slices], t_local, r_local)
     u_warped, valid, u_maps = _user_warp(user, u_pts, r_local, shape)
     scale = max(face_scale(target), 8.0)
+    if opts.mirror_fill > 0:
+        u_warped, valid = _mirror_fill(u_warped, valid, user, u_pts, r_local, opts.mirror_fill,
+                                       scale)
 
     t_regions = face_regions(t_local, shape)
     t_skin = t_regions.skin if t_maps is None else geo.remap(t_regions.skin, t_maps)

@@ -14,6 +14,8 @@ class SwapOptions:
     ``shading_sigma``: blur of the lighting estimate, in inter-ocular distances.
     ``edge_softness``: feather of the blend mask, in inter-ocular distances.
     ``template_occlusion``: 1 keeps template hair/occluders that cross the face on top.
+    ``mirror_fill``: for a user turned further than the template, how much of the half of the
+    face turned away from the camera is taken, mirrored, from the visible half.
     """
 
     warp: float = 0.7
@@ -21,5 +23,6 @@ class SwapOptions:
     shading_sigma: float = 0.18
     edge_softness: float = 0.10
     template_occlusion: float = 1.0
+    mirror_fill: float = 0.0   # 0..1: fill the user's hidden face half from the visible one
     keep_template_eyes: bool = False
     keep_template_mouth: bool = False
