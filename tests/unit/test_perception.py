@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -87,3 +88,26 @@ def test_region_masks_are_soft_and_nested() -> None:
     ys, xs = np.nonzero(r.eyes > 0.5)
     lys, _ = np.nonzero(r.lips > 0.5)
     assert ys.mean() < lys.mean()  # eyes above the mouth
+
+
+def test_glasses_frames_are_found_and_painted_out() -> None:
+    from portrait_studio.perception.glasses import glasses_mask, remove_glasses
+
+    kim = fixture_image("andy_kim__house_official_1.jpg")  # wears rimmed glasses
+    face = detect_faces(kim)[0]
+    frames = glasses_mask(kim, face.landmarks)
+    assert frames.sum() > 500
+    ys, _ = np.nonzero(frames)
+    eye_y = face.landmarks[[468, 473], 1].mean()
+    assert abs(np.median(ys) - eye_y) < 0.6 * (face.box.h / 3)  # on the eye band
+    cleaned, count = remove_glasses(np.ascontiguousarray(kim), face.landmarks)
+    assert count == frames.sum()
+    lab = lambda im: cv2.cvtColor(im, cv2.COLOR_RGB2Lab)[..., 0].astype(float)  # noqa: E731
+    assert lab(cleaned)[frames].mean() > lab(kim)[frames].mean() + 15  # dark frames lifted
+    assert np.array_equal(cleaned[~_grow(frames, 9)], kim[~_grow(frames, 9)])
+    aoc = fixture_image("alexandria_ocasio_cortez__house_official_1.jpg")  # no glasses
+    assert glasses_mask(aoc, detect_faces(aoc)[0].landmarks).sum() == 0
+
+
+def _grow(mask: np.ndarray, size: int) -> np.ndarray:
+    return cv2.dilate(mask.astype(np.uint8), np.ones((size, size), np.uint8)) > 0

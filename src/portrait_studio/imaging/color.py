@@ -53,14 +53,27 @@ class SkinModel:
         q = np.einsum("...i,ij,...j->...", d, self.inv_cov, d)
         return np.sqrt(np.maximum(q, 0)).astype(np.float32)
 
-    def likelihood(self, img: np.ndarray, scale: float = 3.0) -> np.ndarray:
+    def likelihood(self, img: np.ndarray, scale: float = 3.0,
+                   bright_scale: float | None = None) -> np.ndarray:
         """Soft skin probability in [0, 1]: 1 near the model, 0 beyond ``scale`` sigmas, and
-        0 for pixels far darker or brighter than the sampled skin (hair, frames, highlights)."""
-        chroma = np.clip(1.0 - (self.distance(img) - scale * 0.5) / (scale * 0.5), 0.0, 1.0)
+        0 for pixels far darker than the sampled skin (hair, frames, shadows). With
+        ``bright_scale``, pixels brighter than the skin (highlights, a paler forehead) are
+        judged with that wider tolerance instead."""
+        dist = self.distance(img)
         luma = cv2.cvtColor(_u8(img), cv2.COLOR_RGB2YCrCb)[..., 0].astype(np.float32)
+        chroma = _ramp(dist, scale)
+        if bright_scale is not None:
+            mid = (self.luma_lo + self.luma_hi) / 2
+            bright = np.clip((luma - mid) / 12.0, 0.0, 1.0)
+            chroma = np.maximum(chroma, bright * _ramp(dist, bright_scale))
         span = max(self.luma_hi - self.luma_lo, 10.0)
         low = np.clip((luma - (self.luma_lo - 0.35 * span)) / (0.25 * span), 0.0, 1.0)
         return (chroma * low).astype(np.float32)
+
+
+def _ramp(dist: np.ndarray, scale: float) -> np.ndarray:
+    """1 below scale/2 sigmas, 0 beyond scale sigmas, linear between."""
+    return np.clip(1.0 - (dist - scale * 0.5) / (scale * 0.5), 0.0, 1.0)
 
 
 def fit_skin_model(img: np.ndarray, mask: np.ndarray) -> SkinModel:

@@ -39,6 +39,7 @@ class FaceReport:
     mirrored: bool
     kept_template_eyes: bool
     kept_template_mouth: bool
+    glasses_removed: bool = False
     identity_distance: float | None = None
 
 
@@ -200,7 +201,7 @@ def _retoned_template(template: np.ndarray, plans: list[FacePlan], params: Fusio
 def _face_report(plan: FacePlan) -> FaceReport:
     return FaceReport(plan.template_face.box.as_ints(), plan.user_face.box.as_ints(),
                       plan.mirrored, plan.options.keep_template_eyes,
-                      plan.options.keep_template_mouth)
+                      plan.options.keep_template_mouth, plan.glasses_removed)
 
 
 def _add_identity(result: np.ndarray, plans: list[FacePlan], placed: list[np.ndarray],

@@ -22,6 +22,7 @@ from ..imaging.blend import feather
 from ..imaging.color import to_u8
 from ..perception import landmarks as lm
 from ..perception.faces import Face
+from ..perception.glasses import remove_glasses
 from ..perception.masks import cheek_mask, eye_openness, face_regions, face_scale, polygon_mask
 from .fusion_params import PRESETS, FusionParams, swap_options
 
@@ -41,6 +42,7 @@ class FacePlan:
     user_points: np.ndarray      # 478x2 landmarks in ``user``
     options: SwapOptions
     mirrored: bool
+    glasses_removed: bool = False
 
 
 def should_mirror(user: Face, template: Face) -> bool:
@@ -90,7 +92,8 @@ def plan_face(image: np.ndarray, user: Face, template: Face, params: FusionParam
     keep_eyes = preset.auto_keep_closed and eyes_closed(user) and eyes_open(template)
     options = swap_options(params, keep_eyes, False, mirror_amount(user, template))
     crop, points = scaled_user(image, user, face_scale(template.landmarks), preset.upscale_user)
-    return FacePlan(template, user, image, crop, points, options, mirrored)
+    crop, frame_pixels = remove_glasses(crop, points)
+    return FacePlan(template, user, image, crop, points, options, mirrored, frame_pixels > 0)
 
 
 def _timed(timings: dict[str, float], stage: str, start: float) -> None:

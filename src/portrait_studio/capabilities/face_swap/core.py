@@ -126,7 +126,7 @@ def _occlusion_cut(img: np.ndarray, cheeks: np.ndarray, features: np.ndarray,
     """1 where ``img`` is clearly not skin (compared with its cheeks) outside the (dilated)
     feature regions."""
     model = fit_skin_model(img, cheeks)
-    non_skin = 1.0 - model.likelihood(img, scale=2.5)
+    non_skin = 1.0 - model.likelihood(img, scale=2.5, bright_scale=6.0)
     cut = np.clip(non_skin * 1.6 * (1.0 - np.clip(features * 1.5, 0, 1)), 0, 1)
     return _drop_specks(cut, scale)
 

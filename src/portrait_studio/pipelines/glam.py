@@ -1,0 +1,243 @@
+"""Glam photos (the engine behind Tencent SubmitGlamPicJob): 1-5 users, each with 1-6 photos,
+into a template photo with up to 5 faces, as 1-4 styled outputs.
+
+Work is split so that everything shared by the outputs runs once:
+
+1. :func:`prepare`: check the template (each side > 300 px, 1..5 faces), map users to template
+   faces (``TemplateFaceRect`` or size, largest first), choose each user's best photo for its
+   template face (:mod:`.glam_select`), then fuse every user into one base canvas with the
+   similarity morph (:mod:`.glam_morph`).
+2. :func:`~.glam_render.render` (once per output): the style's face-local retouch on the base,
+   super-resolution (Clarity; the base is upscaled once and only each output's changed face
+   regions again), the style's colour grade at the final size, and the watermark.
+
+:func:`glam` runs both and returns every image; a job executor calls :func:`prepare` and
+renders the outputs one by one to keep memory bounded. Images are HxWx3 uint8 RGB; outputs have
+the template's size times the Clarity factor.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..errors import FaceRectInvalid, ImageTooLarge, ImageTooSmall, TooManyFaces
+from ..imaging.color import to_u8
+from ..perception.faces import Face, require_faces, select_face
+from ..perception.segmentation import person_mask
+from .fusion import check_face_size, check_image_size, check_pose
+from .fusion_face import FacePlan, plan_face, template_grain
+from .fusion_params import FusionParams
+from .glam_morph import MorphAmounts, morph_amounts, morph_swap, retone_person
+from .glam_params import GlamParams, GlamUser, check_users
+from .glam_select import PhotoChoice, choose_photo
+
+MIN_TEMPLATE_SIDE = 300     # each side must be MORE than this (vendor rule)
+MAX_TEMPLATE_FACES = 5
+MAX_OUTPUT_SIDE = 8192      # Clarity may not make an output side longer than this
+TEMPLATE_FIELD = "TemplateUrl"
+
+
+@dataclass
+class UserReport:
+    """What happened to one user: the template face replaced and the photo used, and why."""
+
+    user: int
+    template_box: tuple[int, int, int, int]
+    photo: int
+    reason: str
+    photos: list[dict[str, Any]]
+    mirrored: bool
+
+
+@dataclass
+class OutputReport:
+    index: int
+    style: str
+    variation: int
+    width: int = 0
+    height: int = 0
+    identity_distances: list[float] | None = None
+
+
+@dataclass
+class GlamReport:
+    """JSON-able summary of a glam job (see :meth:`as_dict`)."""
+
+    seed: int
+    similarity: float
+    morph: MorphAmounts
+    clarity: str | None
+    users: list[UserReport] = field(default_factory=list)
+    outputs: list[OutputReport] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"seed": self.seed, "similarity": self.similarity, "morph": self.morph.as_dict(),
+                "clarity": self.clarity, "users": [vars(u) for u in self.users],
+                "outputs": [vars(o) for o in self.outputs],
+                "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()}}
+
+
+@dataclass(frozen=True)
+class PlacedFace:
+    """One user's face in the base canvas."""
+
+    user: int
+    plan: FacePlan
+    points: np.ndarray     # 478x2 landmarks of the new face in template pixels
+    grain: float           # the template's own skin grain level at this face
+    photo: np.ndarray      # the chosen user photo (uint8 RGB)
+    photo_face: Face
+
+
+@dataclass
+class GlamPlan:
+    """Everything the outputs share; :func:`~.glam_render.render` turns it into images."""
+
+    template: np.ndarray
+    base: np.ndarray
+    faces: list[PlacedFace]
+    params: GlamParams
+    styles: tuple[str, ...]
+    variations: tuple[int, ...]
+    report: GlamReport
+    threads: int = 1
+    sr_base: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class GlamResult:
+    images: list[np.ndarray]
+    report: GlamReport
+
+
+@contextmanager
+def timed(report: GlamReport, stage: str) -> Iterator[None]:
+    """Add the time spent in the block to ``report.timings_ms[stage]``."""
+    start = time.perf_counter()
+    yield
+    report.timings_ms[stage] = report.timings_ms.get(stage, 0.0) + (
+        time.perf_counter() - start) * 1000
+
+
+def check_template(template: np.ndarray, params: GlamParams) -> None:
+    """Each side > 300 px (and <= 8000); with Clarity, outputs at most 8192 px per side."""
+    check_image_size(template, TEMPLATE_FIELD)
+    h, w = template.shape[:2]
+    if min(h, w) <= MIN_TEMPLATE_SIDE:
+        raise ImageTooSmall(f"{TEMPLATE_FIELD} is {w}x{h}; each side must be more than "
+                            f"{MIN_TEMPLATE_SIDE} px", field=TEMPLATE_FIELD)
+    if max(h, w) * params.scale > MAX_OUTPUT_SIDE:
+        raise ImageTooLarge(
+            f"Clarity {params.clarity} would make the {w}x{h} template {w * params.scale}x"
+            f"{h * params.scale}; outputs may be at most {MAX_OUTPUT_SIDE} px per side, so "
+            f"Clarity {params.clarity} needs a template of at most "
+            f"{MAX_OUTPUT_SIDE // params.scale} px per side", field="Clarity")
+
+
+def template_faces(template: np.ndarray) -> list[Face]:
+    """The template's faces, largest first (1..5)."""
+    faces = require_faces(template, field=TEMPLATE_FIELD)
+    if len(faces) > MAX_TEMPLATE_FACES:
+        raise TooManyFaces(f"{TEMPLATE_FIELD} shows {len(faces)} faces; a template may show "
+                           f"at most {MAX_TEMPLATE_FACES}", field=TEMPLATE_FIELD)
+    return faces
+
+
+def assign_faces(faces: list[Face], users: Sequence[GlamUser]) -> list[Face]:
+    """Template face of each user: by ``template_face_rect``, else the largest free one."""
+    if len(users) > len(faces):
+        raise TooManyFaces(f"FaceInfos has {len(users)} users but the template shows only "
+                           f"{len(faces)} face(s); give at most one user per template face",
+                           field="FaceInfos")
+    chosen: list[Face | None] = [
+        None if u.template_face_rect is None else
+        select_face(faces, u.template_face_rect, field=f"FaceInfos.{i}.TemplateFaceRect")
+        for i, u in enumerate(users)]
+    taken = [id(f) for f in chosen if f is not None]
+    if len(set(taken)) != len(taken):
+        raise FaceRectInvalid("two FaceInfos entries select the same template face with "
+                              "TemplateFaceRect", field="FaceInfos")
+    free = iter(f for f in faces if id(f) not in taken)
+    out = [f if f is not None else next(free) for f in chosen]
+    for face in out:
+        check_face_size(face, TEMPLATE_FIELD)
+        check_pose(face, TEMPLATE_FIELD)
+    return out
+
+
+def _user_report(index: int, target: Face, choice: PhotoChoice, plan: FacePlan) -> UserReport:
+    return UserReport(index, target.box.as_ints(), choice.index, choice.reason,
+                      [s.as_dict() for s in choice.scores], plan.mirrored)
+
+
+def _variations(styles: tuple[str, ...]) -> tuple[int, ...]:
+    """Variation number of each output: how many earlier outputs share its style."""
+    return tuple(styles[:i].count(style) for i, style in enumerate(styles))
+
+
+def _fuse_all(template: np.ndarray, plans: list[FacePlan], amounts: MorphAmounts,
+              report: GlamReport) -> tuple[np.ndarray, list[np.ndarray]]:
+    canvas = template.astype(np.float32)
+    if amounts.tone > 0:
+        with timed(report, "tone"):
+            person = person_mask(template)
+            for plan in plans:
+                canvas = retone_person(canvas, template, person, plan, amounts.tone)
+    points: list[np.ndarray] = []
+    with timed(report, "swap"):
+        for plan in plans:
+            swapped = morph_swap(canvas, template, plan, amounts)
+            canvas = swapped.image
+            points.append(swapped.points)
+    return to_u8(canvas), points
+
+
+def prepare(template: np.ndarray, users: Sequence[GlamUser], params: GlamParams,
+            *, threads: int = 1) -> GlamPlan:
+    """Check the inputs, choose photos and fuse every user into the base canvas.
+
+    ``template`` HxWx3 uint8 RGB; ``threads`` is the super-resolution thread count.
+    """
+    check_users(users)
+    check_template(template, params)
+    seed = params.job_seed()
+    report = GlamReport(seed, params.similarity, morph_amounts(params.similarity),
+                        params.clarity)
+    with timed(report, "detect"):
+        targets = assign_faces(template_faces(template), users)
+    plans, placed_photos = [], []
+    with timed(report, "select"):
+        for i, (user, target) in enumerate(zip(users, targets, strict=True)):
+            choice = choose_photo(i, user.photos, target)
+            photo = user.photos[choice.index]
+            plan = plan_face(photo, choice.face, target, FusionParams(warp=1.0))
+            plans.append(plan)
+            placed_photos.append((photo, choice.face))
+            report.users.append(_user_report(i, target, choice, plan))
+    base, points = _fuse_all(template, plans, report.morph, report)
+    faces = [PlacedFace(i, plan, pts, template_grain(template, plan.template_face.landmarks),
+                        *placed_photos[i]) for i, (plan, pts) in enumerate(zip(plans, points))]
+    styles = params.style_order(len(users), seed)
+    variations = _variations(styles)
+    report.outputs = [OutputReport(i, s, v) for i, (s, v) in enumerate(zip(styles, variations))]
+    return GlamPlan(template, base, faces, params, styles, variations, report, threads)
+
+
+def glam(template: np.ndarray, users: Sequence[GlamUser], params: GlamParams,
+         *, threads: int = 1) -> GlamResult:
+    """Every output of a glam job (HxWx3 uint8 RGB each) and the job report."""
+    from .glam_render import render
+
+    plan = prepare(template, users, params, threads=threads)
+    images = [render(plan, i) for i in range(params.num)]
+    return GlamResult(images, plan.report)
+
+
+__all__ = ["GlamParams", "GlamPlan", "GlamReport", "GlamResult", "GlamUser", "glam", "prepare"]

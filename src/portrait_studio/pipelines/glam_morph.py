@@ -1,0 +1,176 @@
+"""Similarity as a morph between the template person and the user, on top of the face-swap
+engine.
+
+For a similarity ``s`` the face put into the template has
+
+- landmarks ``P = T + shape(s) * (U - T)``: the template's 478 points ``T`` moved toward the
+  user's (``U``, similarity-aligned to ``T``), the face outline included, so the outline warp
+  of the template grows with ``s``;
+- pixels ``texture(s) * user + (1 - texture(s)) * template``, both warped onto ``P`` (a
+  cross-dissolve without ghosting, because both faces have their features at ``P``);
+- the template person's other skin (neck, ears, hands) re-toned toward the user's complexion
+  by ``tone(s)``.
+
+All three amounts rise monotonically from 0 (the template person, untouched) to 1 (the plain
+swap with the user's full outline), so likeness to the user rises with ``s``.
+
+The morphed source is built in the template's frame with landmarks already aligned the way
+:func:`~portrait_studio.capabilities.face_swap.core.swap_face` aligns them, so the engine's own
+warp is a whole-pixel translation and adds no resampling blur. Images are HxWx3 uint8 RGB
+unless stated; landmarks 478x2 float32 pixels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ..capabilities.face_swap.core import ALIGN, SwapOutput, swap_face
+from ..capabilities.face_swap.tone import person_skin_weight, retone, skin_mean, tone_ratio
+from ..capabilities.face_swap.types import SwapOptions
+from ..imaging import geometry as geo
+from ..imaging.color import to_u8
+from ..perception.faces import mirror_points, yaw_of
+from ..perception.masks import face_scale
+from .fusion_face import FacePlan
+
+TONE_WORK_SIDE = 480  # the re-toning weight map is computed at most at this size
+
+
+@dataclass(frozen=True)
+class MorphAmounts:
+    """Shares of the user in the face geometry, the face pixels and the complexion (0..1)."""
+
+    shape: float
+    texture: float
+    tone: float
+
+    def as_dict(self) -> dict[str, float]:
+        return {"shape": round(self.shape, 4), "texture": round(self.texture, 4),
+                "tone": round(self.tone, 4)}
+
+
+def morph_amounts(similarity: float) -> MorphAmounts:
+    """Similarity 0..1 -> morph amounts. Geometry carries identity most cheaply, so it leads:
+    ``shape = 1 - (1 - s)^2``, ``texture = 1 - (1 - s)^1.5``, ``tone = s``."""
+    s = float(np.clip(similarity, 0.0, 1.0))
+    return MorphAmounts(1.0 - (1.0 - s) ** 2, 1.0 - (1.0 - s) ** 1.5, s)
+
+
+def morph_landmarks(t_pts: np.ndarray, u_pts: np.ndarray, shape: float,
+                    outline: float = 1.0) -> np.ndarray:
+    """``P``: the template's points moved toward the similarity-aligned user's by ``shape``
+    (the face outline by ``shape * outline``), then re-aligned to the template exactly as the
+    swap engine aligns a source, so the engine keeps them where they are."""
+    from ..perception import landmarks as lm
+
+    aligned = geo.transform(u_pts, geo.similarity(u_pts[list(ALIGN)], t_pts[list(ALIGN)]))
+    amount = np.full((len(t_pts), 1), shape, np.float32)
+    amount[list(lm.FACE_OVAL)] = shape * outline
+    moved = t_pts + amount * (aligned - t_pts)
+    return geo.transform(moved, geo.similarity(moved[list(ALIGN)], t_pts[list(ALIGN)]))
+
+
+def _warp_valid(img: np.ndarray, maps: geo.Maps, interp: int) -> tuple[np.ndarray, np.ndarray]:
+    """``img`` warped by ``maps`` (float32) and the 0..1 map of where the warp is defined."""
+    warped = cv2.remap(img, maps[0], maps[1], interp, borderMode=cv2.BORDER_CONSTANT)
+    ones = np.ones(img.shape[:2], np.float32)
+    valid = cv2.remap(ones, maps[0], maps[1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+    return warped.astype(np.float32), np.clip((valid - 0.99) * 100, 0, 1)
+
+
+def _hidden_half(points: np.ndarray, shape: tuple[int, int], sign: float) -> np.ndarray:
+    """0..1 map of the face half on the ``sign`` side of the nose line (+1: landmark 454's)."""
+    from ..perception import landmarks as lm
+
+    top, bottom = points[168], points[lm.CHIN]
+    normal = np.array([bottom[1] - top[1], top[0] - bottom[0]], np.float32)
+    normal /= max(float(np.linalg.norm(normal)), 1e-6)
+    if np.dot(points[lm.LEFT_CHEEK] - top, normal) < 0:
+        normal = -normal
+    ys, xs = np.mgrid[0:shape[0], 0:shape[1]].astype(np.float32)
+    dist = (xs - top[0]) * normal[0] + (ys - top[1]) * normal[1]
+    return np.clip(sign * dist / (0.15 * max(face_scale(points), 8.0)), 0.0, 1.0)
+
+
+def _user_on(points: np.ndarray, plan: FacePlan, shape: tuple[int, int]) -> (
+        tuple[np.ndarray, np.ndarray]):
+    """The user crop warped onto ``points`` (cubic), its hidden half filled from the mirrored
+    visible half when the plan asks for it."""
+    maps = geo.piecewise_affine_maps(points[:468], plan.user_points[:468], shape)
+    warped, valid = _warp_valid(plan.user, maps, cv2.INTER_CUBIC)
+    amount = plan.options.mirror_fill
+    if amount <= 0:
+        return warped, valid
+    flipped = np.ascontiguousarray(plan.user[:, ::-1])
+    f_pts = mirror_points(plan.user_points, plan.user.shape[1])
+    f_maps = geo.piecewise_affine_maps(points[:468], f_pts[:468], shape)
+    f_warped, f_valid = _warp_valid(flipped, f_maps, cv2.INTER_CUBIC)
+    sign = 1.0 if yaw_of(plan.user_points) > 0 else -1.0
+    weight = (_hidden_half(points, shape, sign) * amount * f_valid)[..., None]
+    return warped * (1 - weight) + f_warped * weight, np.maximum(valid, f_valid * weight[..., 0])
+
+
+@dataclass(frozen=True)
+class MorphSource:
+    """The morphed face in the template's frame: ``image`` (uint8 RGB, a crop of the template
+    at ``roi``) and its landmarks ``points`` in crop pixels."""
+
+    image: np.ndarray
+    points: np.ndarray
+    roi: geo.Roi
+
+
+def morph_source(template: np.ndarray, plan: FacePlan, amounts: MorphAmounts) -> MorphSource:
+    """Build the face to swap in: the user and the template face both warped onto ``P`` and
+    cross-dissolved by ``amounts.texture``; outside the face the template crop itself."""
+    t_pts = plan.template_face.landmarks
+    outline = 1.0 - 0.7 * plan.options.mirror_fill  # a turned face's outline is not its shape
+    target = morph_landmarks(t_pts, plan.user_points, amounts.shape, outline)
+    roi = geo.roi_around(np.concatenate([t_pts, target]), 1.5, template.shape)
+    local, shape = target - roi.offset, (roi.h, roi.w)
+    crop = template[roi.slices].astype(np.float32)
+    user, u_valid = _user_on(local, plan, shape)
+    t_maps = geo.piecewise_affine_maps(local[:468], (t_pts - roi.offset)[:468], shape)
+    tmpl, t_valid = _warp_valid(crop, t_maps, cv2.INTER_LINEAR)
+    tex = np.float32(amounts.texture)
+    face = user * tex + tmpl * (1 - tex)
+    inside = (u_valid * t_valid)[..., None]
+    return MorphSource(to_u8(face * inside + crop * (1 - inside)), local, roi)
+
+
+def swap_options(plan: FacePlan) -> SwapOptions:
+    """Engine options for the morphed source: full outline (the morph already scaled it),
+    the plan's forehead and shading settings, no second mirror fill."""
+    return SwapOptions(warp=1.0, forehead_keep=0.55, shading_sigma=0.18,
+                       keep_template_eyes=plan.options.keep_template_eyes)
+
+
+def morph_swap(canvas: np.ndarray, template: np.ndarray, plan: FacePlan,
+               amounts: MorphAmounts) -> SwapOutput:
+    """Swap the morphed face into ``canvas`` (HxWx3 float32 RGB 0..255, the template possibly
+    re-toned) at the plan's template face; ``template`` is the original uint8 template."""
+    source = morph_source(template, plan, amounts)
+    return swap_face(canvas, plan.template_face.landmarks, source.image, source.points,
+                     swap_options(plan))
+
+
+def retone_person(canvas: np.ndarray, template: np.ndarray, person: np.ndarray,
+                  plan: FacePlan, amount: float) -> np.ndarray:
+    """Re-tone the template person's visible skin toward the user's complexion by ``amount``
+    (per-channel ratio ** amount); the weight map is computed at reduced resolution."""
+    if amount <= 0:
+        return canvas
+    t_pts = plan.template_face.landmarks
+    ratio = tone_ratio(skin_mean(plan.user, plan.user_points), skin_mean(template, t_pts))
+    factor = min(1.0, TONE_WORK_SIDE / max(template.shape[:2]))
+    small = cv2.resize(template, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    small_person = cv2.resize(person, (small.shape[1], small.shape[0]),
+                              interpolation=cv2.INTER_AREA)
+    roi, weight = person_skin_weight(small, t_pts * factor, small_person)
+    big = geo.Roi(*(int(round(v / factor)) for v in (roi.x0, roi.y0, roi.x1, roi.y1)))
+    big = geo.Roi(big.x0, big.y0, min(big.x1, template.shape[1]), min(big.y1, template.shape[0]))
+    weight = cv2.resize(weight, (big.w, big.h), interpolation=cv2.INTER_LINEAR)
+    return retone(canvas, (ratio ** np.float32(amount)).astype(np.float32), big, weight)
