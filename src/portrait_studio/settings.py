@@ -45,6 +45,24 @@ class Settings:
     signature_window_s: int = 300
     log_level: str = "INFO"
     threads_per_worker: int = 1
+    # --- server (issue 3) ------------------------------------------------------------------
+    # backends by name (jobs.store.open_job_store, storage.open_blob_store)
+    job_store: str = "sqlite"
+    blob_store: str = "local"
+    # "json" (one object per line) or "text" for humans
+    log_format: str = "json"
+    # queued (not yet running) jobs per tenant before submissions are refused
+    max_queued_per_tenant: int = 100
+    # overrides of jobs.defaults: "FuseFaceUltra=5,SubmitGlamPicJob=2" (requests/s) and
+    # "fusion=3600,glam=60" (seconds results are kept)
+    rate_limit_overrides: tuple[str, ...] = ()
+    retention_overrides: tuple[str, ...] = ()
+    # longest deadline a client may ask for on /v1/run
+    max_sync_deadline_s: float = 600.0
+    # biggest request body accepted (Tencent POST, native JSON); GET queries are capped at 32 KB
+    max_request_bytes: int = 48 * 1024 * 1024
+    # register test-only products ("sleep"): PORTRAIT_TEST_PRODUCTS=1, never in production
+    test_products: bool = False
 
     @property
     def base_url(self) -> str:

@@ -21,7 +21,7 @@ from tencentcloud.facefusion.v20220927 import facefusion_client
 from portrait_studio.cli.keys import add_keys_parser, run_keys
 from portrait_studio.errors import MissingParameter, ParameterError
 from portrait_studio.server.dialects.tencent.signature import SignedRequest, verify_tc3
-from portrait_studio.server.security.keys import KeyStore, bearer_key_id
+from portrait_studio.security.keys import KeyStore, bearer_key_id
 
 FORMATS = {
     "tencent_secret_id": r"AKID[A-Za-z0-9]{32}",
@@ -108,7 +108,7 @@ def test_revoke_by_tenant_from_another_process(store: KeyStore) -> None:
     lookup = store.secret_lookup("tencent")
     assert lookup(acme.tencent_secret_id) == acme.tencent_secret_key
     code = ("import sys; from pathlib import Path; "
-            "from portrait_studio.server.security.keys import KeyStore; "
+            "from portrait_studio.security.keys import KeyStore; "
             "print(KeyStore(Path(sys.argv[1])).revoke(tenant='acme'))")
     done = subprocess.run([sys.executable, "-c", code, str(store.path)], capture_output=True,
                           text=True, check=True)

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from portrait_studio.server.security.signed_urls import (
+from portrait_studio.security.signed_urls import (
     UrlCheck,
     load_or_create_secret,
     sign,

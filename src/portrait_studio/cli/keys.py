@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import PortraitError
-from ..server.security.keys import Credentials, KeyInfo, KeyStore
+from ..security.keys import Credentials, KeyInfo, KeyStore
 from ..settings import load_settings
 
 _LABELS = (

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import FaceRectInvalid, ImageTooLarge, ImageTooSmall, TooManyFaces
+from ..imaging import geometry as geo
 from ..imaging.color import to_u8
 from ..perception.faces import Face, require_faces, select_face
 from ..perception.segmentation import person_mask
@@ -76,9 +77,12 @@ class GlamReport:
     users: list[UserReport] = field(default_factory=list)
     outputs: list[OutputReport] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    real_morph: MorphAmounts | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        real = None if self.real_morph is None else self.real_morph.as_dict()
         return {"seed": self.seed, "similarity": self.similarity, "morph": self.morph.as_dict(),
+                "real_style_morph": real,
                 "clarity": self.clarity, "users": [vars(u) for u in self.users],
                 "outputs": [vars(o) for o in self.outputs],
                 "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()}}
@@ -86,22 +90,35 @@ class GlamReport:
 
 @dataclass(frozen=True)
 class PlacedFace:
-    """One user's face in the base canvas."""
+    """One user's face: its plan, the template's skin grain there and the chosen photo."""
 
     user: int
     plan: FacePlan
-    points: np.ndarray     # 478x2 landmarks of the new face in template pixels
     grain: float           # the template's own skin grain level at this face
     photo: np.ndarray      # the chosen user photo (uint8 RGB)
     photo_face: Face
 
 
+@dataclass(frozen=True)
+class Canvas:
+    """The template with every user fused at one likeness level (no style yet)."""
+
+    image: np.ndarray            # HxWx3 uint8 RGB
+    points: list[np.ndarray]     # per face: 478x2 landmarks of the new face
+    rois: list[geo.Roi]          # per face: the region the swap changed
+    amounts: MorphAmounts
+
+
 @dataclass
 class GlamPlan:
-    """Everything the outputs share; :func:`~.glam_render.render` turns it into images."""
+    """Everything the outputs share; :func:`~.glam_render.render` turns it into images.
+
+    ``canvases["main"]`` is fused at the job's similarity; ``canvases["real"]`` (single-user
+    jobs with a ``real`` output and 0 < similarity < 1) at :func:`real_similarity`.
+    """
 
     template: np.ndarray
-    base: np.ndarray
+    canvases: dict[str, Canvas]
     faces: list[PlacedFace]
     params: GlamParams
     styles: tuple[str, ...]
@@ -109,6 +126,17 @@ class GlamPlan:
     report: GlamReport
     threads: int = 1
     sr_base: np.ndarray | None = None
+
+    @property
+    def base(self) -> np.ndarray:
+        """The main canvas image (HxWx3 uint8 RGB)."""
+        return self.canvases["main"].image
+
+    def canvas_for(self, index: int) -> Canvas:
+        """The canvas output ``index`` starts from."""
+        if self.styles[index] == "real" and "real" in self.canvases:
+            return self.canvases["real"]
+        return self.canvases["main"]
 
 
 @dataclass(frozen=True)
@@ -182,26 +210,73 @@ def _variations(styles: tuple[str, ...]) -> tuple[int, ...]:
     return tuple(styles[:i].count(style) for i, style in enumerate(styles))
 
 
-def _fuse_all(template: np.ndarray, plans: list[FacePlan], amounts: MorphAmounts,
-              report: GlamReport) -> tuple[np.ndarray, list[np.ndarray]]:
+REAL_BOOST = 0.5
+
+
+def real_similarity(similarity: float) -> float:
+    """The likeness level of ``real`` outputs ("higher face similarity"): ``s + 0.5 s (1 - s)``,
+    monotonic, equal to ``s`` at 0 and 1 (0.6 -> 0.72)."""
+    return similarity + REAL_BOOST * similarity * (1.0 - similarity)
+
+
+def _retoned(template: np.ndarray, plans: list[FacePlan], tone: float,
+             report: GlamReport) -> np.ndarray:
     canvas = template.astype(np.float32)
-    if amounts.tone > 0:
+    if tone > 0:
         with timed(report, "tone"):
             person = person_mask(template)
             for plan in plans:
-                canvas = retone_person(canvas, template, person, plan, amounts.tone)
-    points: list[np.ndarray] = []
+                canvas = retone_person(canvas, template, person, plan, tone)
+    return canvas
+
+
+def _fuse_all(retoned: np.ndarray, template: np.ndarray, plans: list[FacePlan],
+              amounts: MorphAmounts, report: GlamReport) -> Canvas:
+    canvas, points, rois = retoned, [], []
     with timed(report, "swap"):
         for plan in plans:
             swapped = morph_swap(canvas, template, plan, amounts)
             canvas = swapped.image
             points.append(swapped.points)
-    return to_u8(canvas), points
+            rois.append(swapped.roi)
+    return Canvas(to_u8(canvas), points, rois, amounts)
+
+
+def _canvases(template: np.ndarray, plans: list[FacePlan], params: GlamParams,
+              styles: tuple[str, ...], report: GlamReport) -> dict[str, Canvas]:
+    """The main canvas and, when a ``real`` output needs it, the higher-likeness one (same
+    complexion re-toning, so the two differ only inside the swapped regions)."""
+    retoned = _retoned(template, plans, report.morph.tone, report)
+    canvases = {"main": _fuse_all(retoned, template, plans, report.morph, report)}
+    boosted = real_similarity(params.similarity)
+    if "real" in styles and boosted != params.similarity:
+        amounts = morph_amounts(boosted)
+        amounts = MorphAmounts(amounts.shape, amounts.texture, report.morph.tone)
+        report.real_morph = amounts
+        canvases["real"] = _fuse_all(retoned, template, plans, amounts, report)
+    return canvases
+
+
+def _choose_photos(template: np.ndarray, users: Sequence[GlamUser], report: GlamReport) -> (
+        tuple[list[FacePlan], list[PlacedFace]]):
+    with timed(report, "detect"):
+        targets = assign_faces(template_faces(template), users)
+    plans, faces = [], []
+    with timed(report, "select"):
+        for i, (user, target) in enumerate(zip(users, targets, strict=True)):
+            choice = choose_photo(i, user.photos, target)
+            photo = user.photos[choice.index]
+            plan = plan_face(photo, choice.face, target, FusionParams(warp=1.0))
+            plans.append(plan)
+            grain = template_grain(template, target.landmarks)
+            faces.append(PlacedFace(i, plan, grain, photo, choice.face))
+            report.users.append(_user_report(i, target, choice, plan))
+    return plans, faces
 
 
 def prepare(template: np.ndarray, users: Sequence[GlamUser], params: GlamParams,
             *, threads: int = 1) -> GlamPlan:
-    """Check the inputs, choose photos and fuse every user into the base canvas.
+    """Check the inputs, choose photos and fuse every user into the shared canvases.
 
     ``template`` HxWx3 uint8 RGB; ``threads`` is the super-resolution thread count.
     """
@@ -210,24 +285,12 @@ def prepare(template: np.ndarray, users: Sequence[GlamUser], params: GlamParams,
     seed = params.job_seed()
     report = GlamReport(seed, params.similarity, morph_amounts(params.similarity),
                         params.clarity)
-    with timed(report, "detect"):
-        targets = assign_faces(template_faces(template), users)
-    plans, placed_photos = [], []
-    with timed(report, "select"):
-        for i, (user, target) in enumerate(zip(users, targets, strict=True)):
-            choice = choose_photo(i, user.photos, target)
-            photo = user.photos[choice.index]
-            plan = plan_face(photo, choice.face, target, FusionParams(warp=1.0))
-            plans.append(plan)
-            placed_photos.append((photo, choice.face))
-            report.users.append(_user_report(i, target, choice, plan))
-    base, points = _fuse_all(template, plans, report.morph, report)
-    faces = [PlacedFace(i, plan, pts, template_grain(template, plan.template_face.landmarks),
-                        *placed_photos[i]) for i, (plan, pts) in enumerate(zip(plans, points))]
+    plans, faces = _choose_photos(template, users, report)
     styles = params.style_order(len(users), seed)
     variations = _variations(styles)
     report.outputs = [OutputReport(i, s, v) for i, (s, v) in enumerate(zip(styles, variations))]
-    return GlamPlan(template, base, faces, params, styles, variations, report, threads)
+    canvases = _canvases(template, plans, params, styles, report)
+    return GlamPlan(template, canvases, faces, params, styles, variations, report, threads)
 
 
 def glam(template: np.ndarray, users: Sequence[GlamUser], params: GlamParams,

@@ -73,12 +73,42 @@ def morph_landmarks(t_pts: np.ndarray, u_pts: np.ndarray, shape: float,
     return geo.transform(moved, geo.similarity(moved[list(ALIGN)], t_pts[list(ALIGN)]))
 
 
-def _warp_valid(img: np.ndarray, maps: geo.Maps, interp: int) -> tuple[np.ndarray, np.ndarray]:
-    """``img`` warped by ``maps`` (float32) and the 0..1 map of where the warp is defined."""
+def mesh_maps(dst: np.ndarray, src: np.ndarray, shape: tuple[int, int]) -> (
+        tuple[geo.Maps, np.ndarray]):
+    """Piecewise-affine maps over MediaPipe's face-mesh triangles: every pixel inside a
+    triangle of ``dst`` (468x2) samples the matching point of the same triangle of ``src``.
+    Returns the maps (-1 outside the mesh) and the HxW float32 0/1 map of covered pixels.
+
+    Rasterising the fixed mesh triangles costs a few milliseconds whatever the landmarks;
+    :func:`~portrait_studio.imaging.geometry.piecewise_affine_maps` (a Delaunay point
+    location) sometimes took seconds on morphed landmarks, so the morph uses this instead."""
+    from ..perception import landmarks as lm
+
+    tris = lm.tessellation()
+    h, w = shape
+    index = np.full((h, w), -1, np.int32)
+    fixed = np.round(dst[:468] * 16).astype(np.int32)
+    for k, tri in enumerate(tris):
+        cv2.fillPoly(index, [fixed[tri]], k, lineType=cv2.LINE_8, shift=4)
+    d = np.concatenate([dst[tris].astype(np.float64), np.ones((len(tris), 3, 1))], axis=2)
+    coeffs = np.linalg.pinv(d) @ src[tris].astype(np.float64)  # T x 3 x 2
+    inside = index >= 0
+    ys, xs = np.nonzero(inside)
+    c = coeffs[index[inside]]
+    mx = np.full((h, w), -1.0, np.float32)
+    my = np.full((h, w), -1.0, np.float32)
+    mx[inside] = xs * c[:, 0, 0] + ys * c[:, 1, 0] + c[:, 2, 0]
+    my[inside] = xs * c[:, 0, 1] + ys * c[:, 1, 1] + c[:, 2, 1]
+    return (mx, my), inside.astype(np.float32)
+
+
+def _warp(img: np.ndarray, dst: np.ndarray, src: np.ndarray, shape: tuple[int, int],
+          interp: int) -> tuple[np.ndarray, np.ndarray]:
+    """``img`` (landmarks ``src``) warped onto ``dst`` over the mesh (float32), and the
+    0..1 map of where the result is defined."""
+    maps, inside = mesh_maps(dst, src, shape)
     warped = cv2.remap(img, maps[0], maps[1], interp, borderMode=cv2.BORDER_CONSTANT)
-    ones = np.ones(img.shape[:2], np.float32)
-    valid = cv2.remap(ones, maps[0], maps[1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
-    return warped.astype(np.float32), np.clip((valid - 0.99) * 100, 0, 1)
+    return warped.astype(np.float32), inside
 
 
 def _hidden_half(points: np.ndarray, shape: tuple[int, int], sign: float) -> np.ndarray:
@@ -99,15 +129,13 @@ def _user_on(points: np.ndarray, plan: FacePlan, shape: tuple[int, int]) -> (
         tuple[np.ndarray, np.ndarray]):
     """The user crop warped onto ``points`` (cubic), its hidden half filled from the mirrored
     visible half when the plan asks for it."""
-    maps = geo.piecewise_affine_maps(points[:468], plan.user_points[:468], shape)
-    warped, valid = _warp_valid(plan.user, maps, cv2.INTER_CUBIC)
+    warped, valid = _warp(plan.user, points, plan.user_points, shape, cv2.INTER_CUBIC)
     amount = plan.options.mirror_fill
     if amount <= 0:
         return warped, valid
     flipped = np.ascontiguousarray(plan.user[:, ::-1])
     f_pts = mirror_points(plan.user_points, plan.user.shape[1])
-    f_maps = geo.piecewise_affine_maps(points[:468], f_pts[:468], shape)
-    f_warped, f_valid = _warp_valid(flipped, f_maps, cv2.INTER_CUBIC)
+    f_warped, f_valid = _warp(flipped, points, f_pts, shape, cv2.INTER_CUBIC)
     sign = 1.0 if yaw_of(plan.user_points) > 0 else -1.0
     weight = (_hidden_half(points, shape, sign) * amount * f_valid)[..., None]
     return warped * (1 - weight) + f_warped * weight, np.maximum(valid, f_valid * weight[..., 0])
@@ -133,8 +161,7 @@ def morph_source(template: np.ndarray, plan: FacePlan, amounts: MorphAmounts) ->
     local, shape = target - roi.offset, (roi.h, roi.w)
     crop = template[roi.slices].astype(np.float32)
     user, u_valid = _user_on(local, plan, shape)
-    t_maps = geo.piecewise_affine_maps(local[:468], (t_pts - roi.offset)[:468], shape)
-    tmpl, t_valid = _warp_valid(crop, t_maps, cv2.INTER_LINEAR)
+    tmpl, t_valid = _warp(crop, local, t_pts - roi.offset, shape, cv2.INTER_LINEAR)
     tex = np.float32(amounts.texture)
     face = user * tex + tmpl * (1 - tex)
     inside = (u_valid * t_valid)[..., None]

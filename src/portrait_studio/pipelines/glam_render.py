@@ -32,18 +32,31 @@ SR_FEATHER = 8        # input pixels over which a re-upscaled region fades into 
 
 
 def style_faces(plan: GlamPlan, index: int) -> tuple[np.ndarray, list[geo.Roi]]:
-    """The base with output ``index``'s face retouch applied, and the regions it touched."""
+    """Output ``index``'s canvas with its style's face retouch applied, and the regions where
+    it may differ from the main canvas."""
     spec = style_spec(plan.styles[index], plan.variations[index])
-    out = plan.base.copy()
-    rois = []
+    canvas = plan.canvas_for(index)
+    out = canvas.image.copy()
+    rois = [] if canvas is plan.canvases["main"] else list(canvas.rois)
     for k, face in enumerate(plan.faces):
-        roi = geo.roi_around(face.points, FACE_ROI, out.shape)
-        region, _ = apply_face_look(out[roi.slices].astype(np.float32),
-                                    face.points - roi.offset, spec.face, face.grain,
+        points = canvas.points[k]
+        roi = geo.roi_around(points, FACE_ROI, out.shape)
+        region, _ = apply_face_look(out[roi.slices].astype(np.float32), points - roi.offset,
+                                    spec.face, face.grain,
                                     seed=(plan.report.seed + 31 * index + k) % 2**32)
         out[roi.slices] = to_u8(region)
         rois.append(roi)
     return out, rois
+
+
+def changed_box(out: np.ndarray, base: np.ndarray, roi: geo.Roi) -> geo.Roi | None:
+    """The bounding box of the pixels of ``roi`` where ``out`` differs from ``base``."""
+    diff = np.any(out[roi.slices] != base[roi.slices], axis=2)
+    ys, xs = np.nonzero(diff)
+    if len(ys) == 0:
+        return None
+    return geo.Roi(roi.x0 + int(xs.min()), roi.y0 + int(ys.min()), roi.x0 + int(xs.max()) + 1,
+                   roi.y0 + int(ys.max()) + 1)
 
 
 def _ramp(length: int, fade: int, start_open: bool, end_open: bool) -> np.ndarray:
@@ -78,7 +91,10 @@ def super_resolve(plan: GlamPlan, out: np.ndarray, rois: list[geo.Roi]) -> np.nd
         plan.sr_base = upscale(plan.base, scale, threads=plan.threads)
     big = plan.sr_base.copy()
     h, w = out.shape[:2]
-    for roi in rois:
+    for region in rois:
+        roi = changed_box(out, plan.base, region)
+        if roi is None:
+            continue
         ctx = geo.Roi(max(0, roi.x0 - SR_CONTEXT), max(0, roi.y0 - SR_CONTEXT),
                       min(w, roi.x1 + SR_CONTEXT), min(h, roi.y1 + SR_CONTEXT))
         up = upscale(np.ascontiguousarray(out[ctx.slices]), scale, threads=plan.threads)
@@ -105,11 +121,11 @@ def render(plan: GlamPlan, index: int) -> np.ndarray:
     entry.height, entry.width = out.shape[:2]
     if plan.params.compute_identity:
         with timed(report, "identity"):
-            entry.identity_distances = identity_distances(plan, out)
+            entry.identity_distances = identity_distances(plan, index, out)
     return out
 
 
-def identity_distances(plan: GlamPlan, out: np.ndarray) -> list[float]:
+def identity_distances(plan: GlamPlan, index: int, out: np.ndarray) -> list[float]:
     """dlib distance between each user's face in ``out`` and that user's chosen photo."""
     import cv2
 
@@ -118,8 +134,10 @@ def identity_distances(plan: GlamPlan, out: np.ndarray) -> list[float]:
 
     scale = plan.params.scale
     found = []
-    for face in plan.faces:
-        x, y, w, h = cv2.boundingRect((face.points[:468] * scale).astype(np.float32))
+    canvas = plan.canvas_for(index)
+    for k, face in enumerate(plan.faces):
+        box = (canvas.points[k][:468] * scale).astype(np.float32)
+        x, y, w, h = cv2.boundingRect(box)
         mine = embedding(out, Box(float(x), float(y), float(w), float(h)))
         ref = embedding(face.photo, face.photo_face.box)
         found.append(round(distance(mine, ref), 4))

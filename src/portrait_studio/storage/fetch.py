@@ -217,7 +217,7 @@ def _read_body(sock: socket.socket | None, resp: http.client.HTTPResponse, host:
                                  f"{lim.max_bytes} bytes", field=lim.field)
     data = bytearray()
     while True:
-        if sock is not None:
+        if sock is not None and not resp.isclosed():  # closed once a Connection: close body ends
             sock.settimeout(_remaining(lim.deadline, lim.timeout_s, host, lim.field))
         chunk = resp.read(CHUNK)
         if not chunk:

@@ -6,7 +6,14 @@ Images are HxWx3 uint8 RGB numpy arrays.
 from __future__ import annotations
 
 from .core import enhance_detail, upscale, upscale_with
-from .types import DEFAULT_MODELS, MODEL_SCALES, EnhanceParams, UpscaleParams
+from .types import (
+    DEFAULT_MODELS,
+    MODEL_SCALES,
+    EnhanceParams,
+    UpscaleParams,
+    default_model,
+    models_for,
+)
 
-__all__ = ["DEFAULT_MODELS", "MODEL_SCALES", "EnhanceParams", "UpscaleParams", "enhance_detail",
-           "upscale", "upscale_with"]
+__all__ = ["DEFAULT_MODELS", "MODEL_SCALES", "EnhanceParams", "UpscaleParams", "default_model",
+           "enhance_detail", "models_for", "upscale", "upscale_with"]

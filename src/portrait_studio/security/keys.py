@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ...errors import MissingParameter, ParameterError
+from ..errors import MissingParameter, ParameterError
 
 DB_NAME = "keys.sqlite3"
 HMAC_KINDS = ("tencent", "volc")
