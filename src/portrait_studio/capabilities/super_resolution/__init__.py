@@ -9,11 +9,11 @@ from .core import enhance_detail, upscale, upscale_with
 from .types import (
     DEFAULT_MODELS,
     MODEL_SCALES,
+    PHOTO_MODEL,
     EnhanceParams,
     UpscaleParams,
-    default_model,
     models_for,
 )
 
-__all__ = ["DEFAULT_MODELS", "MODEL_SCALES", "EnhanceParams", "UpscaleParams", "default_model",
+__all__ = ["DEFAULT_MODELS", "MODEL_SCALES", "PHOTO_MODEL", "EnhanceParams", "UpscaleParams",
            "enhance_detail", "models_for", "upscale", "upscale_with"]

@@ -28,12 +28,13 @@ PSNR hardly separates them (bicubic wins on clean inputs); sharpness and the loo
 compact models paint skin flat (an "anime" look), ``realesrgan-x4plus`` keeps photographic
 texture and restores the most gradient energy, at 25-35x the cost. Speed (bench/bench_sr.py,
 best warm run, load average ~3 from other jobs on the 2 cores): x2 512->1024 animevideov3-x2
-2.7-3.1 s on 1 thread; x4 256->1024 animevideov3-x4 0.80 s (1 thread) / 0.54 s (2), x4plus 18.7 s
+2.5-3.1 s on 1 thread; x4 256->1024 animevideov3-x4 0.80 s (1 thread) / 0.54 s (2), x4plus 18.7 s
 (2 threads; peak RSS 1.5 GB at tile 192, 0.8 GB at tile 64 but 3x slower), x4plus-anime 6.8 s.
-Hence ``types.default_model``: x2 -> ``realesr-animevideov3-x2`` (the fast graph; x4plus would
-need ~16x its x4 time for a 512 px input); x4 -> ``realesrgan-x4plus`` up to 256x256 input
-pixels (so bounded at about 20 s on 2 threads, 1.5 GB peak RSS at tile 192), above that
-``realesr-animevideov3-x4``. Pass ``model=`` to override.
+Hence ``types.DEFAULT_MODELS``: x2 -> ``realesr-animevideov3-x2``, x4 ->
+``realesr-animevideov3-x4``, whatever the image size, so that a crop upscaled alone matches the
+same crop of the whole upscaled image (pipelines paste upscaled face regions into an upscaled
+base). Pass ``model=types.PHOTO_MODEL`` (``realesrgan-x4plus``, also valid for x2 through an
+area resize) for photographic texture when ~20 s per 256x256 input on 2 threads is affordable.
 
 ``enhance_detail`` (face-fusion EnhanceRadio) runs ``realesr-animevideov3-x2`` on the crop,
 area-resizes back and blends by strength. Its cost is the model's (about 38 GMAC for a 256x256
@@ -67,10 +68,10 @@ def upscale(img: UInt8Image, scale: int, *, model: str | None = None, tile: int 
     """Upscale an HxWx3 uint8 RGB image to (H*scale)x(W*scale)x3 uint8 RGB.
 
     ``scale`` is 2 or 4; ``model`` one of ``types.MODEL_SCALES`` whose native factor is a
-    multiple of ``scale`` (``None``: ``types.default_model``, see the module docstring; an x4
-    model serving x2 is followed by an exact 2:1 area resize per tile). The image is cut
-    into ``tile``-sized squares, each run with ``overlap`` pixels of context on every side, so
-    memory is bounded by the tile size, not the image size.
+    multiple of ``scale`` (``None``: ``types.DEFAULT_MODELS[scale]``, see the module
+    docstring; an x4 model serving x2 is followed by an exact 2:1 area resize per tile). The
+    image is cut into tiles of at most ``tile`` pixels a side, each run with ``overlap`` pixels
+    of context on every side, so memory is bounded by the tile size, not the image size.
     """
     params = UpscaleParams(scale=scale, model=model, tile=tile, overlap=overlap,
                            threads=threads)
@@ -81,8 +82,7 @@ def upscale_with(img: UInt8Image, params: UpscaleParams) -> UInt8Image:
     """:func:`upscale` with an already validated :class:`UpscaleParams`."""
     check_image(img)
     height, width = img.shape[:2]
-    name = params.model_for(height, width)
-    net = realesrgan(name, params.threads)
+    net = realesrgan(params.model_name, params.threads)
     pad = params.overlap
     padded = np.asarray(cv2.copyMakeBorder(img, pad, pad, pad, pad, cv2.BORDER_REFLECT_101),
                         dtype=np.uint8)

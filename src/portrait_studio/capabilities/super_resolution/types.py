@@ -21,12 +21,11 @@ MODEL_SCALES: dict[str, int] = {
     "realesrgan-x4plus-anime": 4,
 }
 
-# chosen from measurements, see the docstring of ``super_resolution.core``: the compact models
-# for every size, except x4 of an input of at most PHOTO_MODEL_MAX_PIXELS, which gets the slow
-# but photo-grade PHOTO_MODEL
+# chosen from measurements, see the docstring of ``super_resolution.core``. The default does
+# not depend on the image size, so upscaling a crop matches the same crop of the upscaled image.
 DEFAULT_MODELS: dict[int, str] = {2: "realesr-animevideov3-x2", 4: "realesr-animevideov3-x4"}
+# photo-grade texture at 25-35x the cost of the defaults: pass it as ``model=`` when time allows
 PHOTO_MODEL = "realesrgan-x4plus"
-PHOTO_MODEL_MAX_PIXELS = 256 * 256
 
 # the compact model that ``enhance_detail`` runs on face crops
 DETAIL_MODEL = "realesr-animevideov3-x2"
@@ -41,13 +40,6 @@ def check_int(name: str, value: object, low: int, high: int) -> int:
     return value
 
 
-def default_model(scale: int, pixels: int) -> str:
-    """The model used when none is named, for an input of ``pixels`` (height * width)."""
-    if scale == 4 and pixels <= PHOTO_MODEL_MAX_PIXELS:
-        return PHOTO_MODEL
-    return DEFAULT_MODELS[scale]
-
-
 def models_for(scale: int) -> tuple[str, ...]:
     """Models whose native factor is a multiple of ``scale`` (x4 models also serve x2)."""
     return tuple(name for name, native in MODEL_SCALES.items() if native % scale == 0)
@@ -55,7 +47,7 @@ def models_for(scale: int) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class UpscaleParams:
-    """How to upscale: factor, model (``None``: :func:`default_model`), tiling and threads.
+    """How to upscale: factor, model (``None``: ``DEFAULT_MODELS[scale]``), tiling, threads.
 
     ``tile`` is the side of the square input region run through the network at once (memory
     grows with its square), ``overlap`` the context in input pixels added on every side of a
@@ -76,10 +68,10 @@ class UpscaleParams:
         check_int("overlap", self.overlap, 0, 64)
         check_int("threads", self.threads, 1, 64)
 
-    def model_for(self, height: int, width: int) -> str:
-        """The model that runs on an HxW input: the named one or :func:`default_model`."""
-        return self.model if self.model is not None else default_model(self.scale,
-                                                                         height * width)
+    @property
+    def model_name(self) -> str:
+        """The model that runs: the named one or ``DEFAULT_MODELS[scale]``."""
+        return self.model if self.model is not None else DEFAULT_MODELS[self.scale]
 
 
 @dataclass(frozen=True)
