@@ -250,3 +250,15 @@ def test_hidden_half_is_mirror_filled_for_a_turned_user() -> None:
     assert mirror_amount(frontal, frontal) == 0.0
     assert mirror_amount(turned, frontal) > 0.5
     assert mirror_amount(frontal, turned) == 0.0  # only a user turned further than the template
+
+
+def test_enhancement_adds_detail_inside_the_face_only() -> None:
+    flat = run(KIM, AOC, enhance=0.0, smooth=0.0).image
+    half = run(KIM, AOC, enhance=0.5, smooth=0.0).image
+    full = run(KIM, AOC, enhance=1.0, smooth=0.0).image
+    regions = face_regions(_result_face(flat), flat.shape)
+    eyes = (regions.eyes > 0.5).astype(np.float32)
+    energies = [_hf_energy(img, eyes) for img in (flat, half, full)]
+    assert energies[0] < energies[1] < energies[2]  # in proportion to EnhanceRadio
+    outside = regions.oval < 0.01
+    assert np.abs(full.astype(int) - flat.astype(int))[outside].max() <= 1

@@ -14,12 +14,12 @@ import numpy as np
 
 from ..capabilities.face_swap.core import SwapOutput
 from ..capabilities.face_swap.types import SwapOptions
-from ..capabilities.retouch.core import (grain_level, match_grain, sharpen, smooth_skin,
+from ..capabilities.retouch.core import (enhance_detail_fast, grain_level, match_grain, sharpen,
+                                         smooth_skin,
                                          transfer_colour, whiten_teeth)
-from ..capabilities.super_resolution.core import enhance_detail, upscale
+from ..capabilities.super_resolution.core import upscale
 from ..imaging import geometry as geo
 from ..imaging.blend import feather
-from ..imaging.color import to_u8
 from ..perception import landmarks as lm
 from ..perception.faces import Face
 from ..perception.glasses import remove_glasses
@@ -111,8 +111,7 @@ def finish_face(swapped: SwapOutput, template: np.ndarray, plan: FacePlan,
     weight = np.minimum(regions.oval, swapped.mask[roi.slices] + 0.0)
     start = time.perf_counter()
     if params.enhance > 0:
-        enhanced = enhance_detail(to_u8(region), params.enhance).astype(np.float32)
-        region = region + (enhanced - region) * feather(weight, scale * 0.05)[..., None]
+        region = enhance_detail_fast(region, feather(weight, scale * 0.05), params.enhance, scale)
     _timed(timings, "enhance", start)
     start = time.perf_counter()
     region = smooth_skin(region, regions.skin * weight, params.smooth, scale)
