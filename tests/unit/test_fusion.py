@@ -261,4 +261,4 @@ def test_enhancement_adds_detail_inside_the_face_only() -> None:
     energies = [_hf_energy(img, eyes) for img in (flat, half, full)]
     assert energies[0] < energies[1] < energies[2]  # in proportion to EnhanceRadio
     outside = regions.oval < 0.01
-    assert np.abs(full.astype(int) - flat.astype(int))[outside].max() <= 1
+    assert np.abs(full.astype(int) - flat.astype(int))[outside].max() <= 3
