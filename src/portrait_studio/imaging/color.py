@@ -21,13 +21,21 @@ def masked_blur(img: np.ndarray, mask: np.ndarray, sigma: float, prior: float = 
     """Normalised convolution: blur of ``img`` using only pixels where ``mask`` is set.
 
     Regularised toward the masked mean with weight ``prior``, so it stays defined (and fades to
-    that mean) far from the mask. Returns HxWx3 float32.
+    that mean) far from the mask. Large blurs are computed on a reduced copy (the result is
+    smooth at that scale anyway) and resized back. Returns HxWx3 float32.
     """
+    h, w = mask.shape[:2]
+    factor = max(1, int(sigma // 4))
     m = mask.astype(np.float32)
-    weights = gaussian(m, sigma)[..., None]
-    num = gaussian(img.astype(np.float32) * m[..., None], sigma)
+    small_size = (max(1, w // factor), max(1, h // factor))
+    small_m = cv2.resize(m, small_size, interpolation=cv2.INTER_AREA) if factor > 1 else m
+    small_i = (cv2.resize(img.astype(np.float32), small_size, interpolation=cv2.INTER_AREA)
+               if factor > 1 else img.astype(np.float32))
+    weights = gaussian(small_m, sigma / factor)[..., None]
+    num = gaussian(small_i * small_m[..., None], sigma / factor)
     mean = masked_mean(img, m)
-    return ((num + prior * mean) / (weights + prior)).astype(np.float32)
+    out = ((num + prior * mean) / (weights + prior)).astype(np.float32)
+    return out if factor == 1 else cv2.resize(out, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
 def masked_mean(img: np.ndarray, mask: np.ndarray) -> np.ndarray:

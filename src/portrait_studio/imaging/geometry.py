@@ -88,15 +88,38 @@ def _upsample(values: np.ndarray, grid_shape: tuple[int, int], shape: tuple[int,
     return np.ascontiguousarray(mx), np.ascontiguousarray(my)
 
 
+def _triangle_affines(dst: np.ndarray, src: np.ndarray, tris: np.ndarray) -> np.ndarray:
+    """Tx2x3 affine matrices taking each destination triangle onto its source triangle."""
+    d = dst[tris].astype(np.float64)                       # T x 3 x 2
+    s_ = src[tris].astype(np.float64)
+    ones = np.ones((len(tris), 3, 1))
+    lhs = np.concatenate([d, ones], axis=2)                 # T x 3 x 3
+    det = np.abs(np.linalg.det(lhs))
+    lhs[det < 1e-9] = np.eye(3)                             # degenerate: never drawn anyway
+    return np.transpose(np.linalg.solve(lhs, s_), (0, 2, 1))  # T x 2 x 3
+
+
 def piecewise_affine_maps(dst: np.ndarray, src: np.ndarray, shape: tuple[int, int],
                           step: int = 2) -> Maps:
     """Maps sending each pixel inside the hull of ``dst`` to the matching point of ``src``
-    (piecewise affine over the Delaunay triangulation of ``dst``); -1 outside the hull."""
-    grid, gshape = _grid(shape, step)
-    interp = LinearNDInterpolator(dst.astype(np.float64), src.astype(np.float64),
-                                  fill_value=-1e4)
-    maps = _upsample(interp(grid), gshape, shape, step)
-    return maps
+    (piecewise affine over the Delaunay triangulation of ``dst``); far outside (-1e4) beyond
+    the hull. Triangles are rasterised on a grid of ``step`` pixels and the maps upsampled."""
+    from scipy.spatial import Delaunay
+
+    h, w = shape
+    tris = Delaunay(dst.astype(np.float64)).simplices.astype(np.int32)
+    coeffs = np.concatenate([_triangle_affines(dst, src, tris), np.full((1, 2, 3), 0.0)])
+    coeffs[-1, :, 2] = -1e4                                 # "outside" pseudo-triangle
+    gh, gw = (h + step - 1) // step + 1, (w + step - 1) // step + 1
+    labels = np.full((gh, gw), len(tris), np.int32)
+    scaled = np.round(dst / step * 16).astype(np.int32)
+    for i, tri in enumerate(tris):
+        cv2.fillConvexPoly(labels, scaled[tri], i, lineType=cv2.LINE_8, shift=4)
+    ys, xs = np.mgrid[0:gh, 0:gw].astype(np.float32) * step
+    c = coeffs[labels].astype(np.float32)
+    mx = c[..., 0, 0] * xs + c[..., 0, 1] * ys + c[..., 0, 2]
+    my = c[..., 1, 0] * xs + c[..., 1, 1] * ys + c[..., 1, 2]
+    return _upsample(np.stack([mx.ravel(), my.ravel()], axis=1), (gh, gw), shape, step)
 
 
 def tps_maps(dst: np.ndarray, src: np.ndarray, shape: tuple[int, int], step: int = 8,

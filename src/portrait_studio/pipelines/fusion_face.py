@@ -65,11 +65,12 @@ def eyes_open(face: Face) -> bool:
 
 
 def scaled_user(image: np.ndarray, face: Face, target_scale: float,
-                upscale_small: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Crop around the user face and resize it so its eye distance is ``target_scale``."""
+                upscale_small: bool) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Crop around the user face, paint out eyeglass frames, and resize it so its eye distance
+    is ``target_scale``; also says whether glasses were removed."""
     roi = geo.roi_around(face.landmarks, 2.4, image.shape)
-    crop = image[roi.slices]
     points = face.landmarks - roi.offset
+    crop, frame_pixels = remove_glasses(image[roi.slices], points)
     factor = target_scale / max(face_scale(face.landmarks), 1.0)
     if upscale_small and factor > 1.3 and max(crop.shape[:2]) <= 640:
         crop = upscale(crop, 2)
@@ -78,7 +79,7 @@ def scaled_user(image: np.ndarray, face: Face, target_scale: float,
     size = (max(1, round(crop.shape[1] * factor)), max(1, round(crop.shape[0] * factor)))
     scaled = cv2.resize(crop, size, interpolation=interp)
     real = np.array([size[0] / crop.shape[1], size[1] / crop.shape[0]], np.float32)
-    return scaled, (points * real).astype(np.float32)
+    return scaled, (points * real).astype(np.float32), frame_pixels > 0
 
 
 def plan_face(image: np.ndarray, user: Face, template: Face, params: FusionParams) -> FacePlan:
@@ -91,9 +92,9 @@ def plan_face(image: np.ndarray, user: Face, template: Face, params: FusionParam
     preset = PRESETS[params.model]
     keep_eyes = preset.auto_keep_closed and eyes_closed(user) and eyes_open(template)
     options = swap_options(params, keep_eyes, False, mirror_amount(user, template))
-    crop, points = scaled_user(image, user, face_scale(template.landmarks), preset.upscale_user)
-    crop, frame_pixels = remove_glasses(crop, points)
-    return FacePlan(template, user, image, crop, points, options, mirrored, frame_pixels > 0)
+    crop, points, glasses = scaled_user(image, user, face_scale(template.landmarks),
+                                        preset.upscale_user)
+    return FacePlan(template, user, image, crop, points, options, mirrored, glasses)
 
 
 def _timed(timings: dict[str, float], stage: str, start: float) -> None:

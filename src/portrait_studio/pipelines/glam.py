@@ -26,7 +26,10 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import FaceRectInvalid, ImageTooLarge, ImageTooSmall, TooManyFaces
+from ..capabilities.face_swap.core import SwapOutput
+from ..capabilities.glam_style.face import FaceMasks
+from ..errors import (FaceRectInvalid, ImageTooLarge, ImageTooSmall, ParameterError,
+                      TooManyFaces)
 from ..imaging import geometry as geo
 from ..imaging.color import to_u8
 from ..perception.faces import Face, require_faces, select_face
@@ -34,7 +37,14 @@ from ..perception.segmentation import person_mask
 from .fusion import check_face_size, check_image_size, check_pose
 from .fusion_face import FacePlan, plan_face, template_grain
 from .fusion_params import FusionParams
-from .glam_morph import MorphAmounts, morph_amounts, morph_swap, retone_person
+from .glam_morph import (
+    MorphAmounts,
+    MorphSource,
+    boost_texture,
+    morph_amounts,
+    morph_swap,
+    retone_person,
+)
 from .glam_params import GlamParams, GlamUser, check_users
 from .glam_select import PhotoChoice, choose_photo
 
@@ -113,8 +123,8 @@ class Canvas:
 class GlamPlan:
     """Everything the outputs share; :func:`~.glam_render.render` turns it into images.
 
-    ``canvases["main"]`` is fused at the job's similarity; ``canvases["real"]`` (single-user
-    jobs with a ``real`` output and 0 < similarity < 1) at :func:`real_similarity`.
+    ``canvases["main"]`` is fused at the job's similarity; ``canvases["real"]`` (jobs with a
+    ``real`` output and 0 < similarity < 1) has the user's texture share of :func:`real_texture`.
     """
 
     template: np.ndarray
@@ -126,6 +136,7 @@ class GlamPlan:
     report: GlamReport
     threads: int = 1
     sr_base: np.ndarray | None = None
+    masks: dict[tuple[int, int], FaceMasks] = field(default_factory=dict)
 
     @property
     def base(self) -> np.ndarray:
@@ -169,6 +180,19 @@ def check_template(template: np.ndarray, params: GlamParams) -> None:
             f"{MAX_OUTPUT_SIDE // params.scale} px per side", field="Clarity")
 
 
+def check_logo_rect(template: np.ndarray, params: GlamParams) -> None:
+    """A LogoRect (template pixels) must overlap the template, checked before any work."""
+    rect = params.logo_rect
+    h, w = template.shape[:2]
+    if params.logo_add == 0 or params.logo is None or rect is None:
+        return
+    if rect.x >= w or rect.y >= h or rect.x + rect.width <= 0 or rect.y + rect.height <= 0:
+        raise ParameterError(
+            f"LogoParam.LogoRect (X={rect.x}, Y={rect.y}, Width={rect.width}, "
+            f"Height={rect.height}) lies outside the {w}x{h} template; it must overlap it",
+            field="LogoParam.LogoRect")
+
+
 def template_faces(template: np.ndarray) -> list[Face]:
     """The template's faces, largest first (1..5)."""
     faces = require_faces(template, field=TEMPLATE_FIELD)
@@ -210,13 +234,11 @@ def _variations(styles: tuple[str, ...]) -> tuple[int, ...]:
     return tuple(styles[:i].count(style) for i, style in enumerate(styles))
 
 
-REAL_BOOST = 0.5
-
-
-def real_similarity(similarity: float) -> float:
-    """The likeness level of ``real`` outputs ("higher face similarity"): ``s + 0.5 s (1 - s)``,
-    monotonic, equal to ``s`` at 0 and 1 (0.6 -> 0.72)."""
-    return similarity + REAL_BOOST * similarity * (1.0 - similarity)
+def real_texture(texture: float) -> float:
+    """The user's share of the face pixels in ``real`` outputs ("higher face similarity"):
+    ``1 - (1 - t)^1.5`` of the job's share ``t`` (0.747 -> 0.873 at Similarity 0.6); 0 and 1
+    stay put, so Similarity keeps its meaning at both ends."""
+    return 1.0 - float((1.0 - texture) ** 1.5)
 
 
 def _retoned(template: np.ndarray, plans: list[FacePlan], tone: float,
@@ -230,30 +252,47 @@ def _retoned(template: np.ndarray, plans: list[FacePlan], tone: float,
     return canvas
 
 
+@dataclass(frozen=True)
+class _Fused:
+    canvas: Canvas
+    swaps: list[tuple[SwapOutput, MorphSource]]
+
+
 def _fuse_all(retoned: np.ndarray, template: np.ndarray, plans: list[FacePlan],
-              amounts: MorphAmounts, report: GlamReport) -> Canvas:
-    canvas, points, rois = retoned, [], []
+              amounts: MorphAmounts, report: GlamReport) -> _Fused:
+    canvas, swaps = retoned, []
     with timed(report, "swap"):
         for plan in plans:
-            swapped = morph_swap(canvas, template, plan, amounts)
+            swapped, source = morph_swap(canvas, template, plan, amounts)
             canvas = swapped.image
-            points.append(swapped.points)
-            rois.append(swapped.roi)
-    return Canvas(to_u8(canvas), points, rois, amounts)
+            swaps.append((swapped, source))
+    points = [s.points for s, _ in swaps]
+    rois = [s.roi for s, _ in swaps]
+    return _Fused(Canvas(to_u8(canvas), points, rois, amounts), swaps)
 
 
-def _canvases(template: np.ndarray, plans: list[FacePlan], params: GlamParams,
-              styles: tuple[str, ...], report: GlamReport) -> dict[str, Canvas]:
-    """The main canvas and, when a ``real`` output needs it, the higher-likeness one (same
-    complexion re-toning, so the two differ only inside the swapped regions)."""
+def _real_canvas(main: _Fused, report: GlamReport) -> Canvas:
+    """The main canvas with the user's texture share raised to :func:`real_texture`."""
+    amounts = main.canvas.amounts
+    boosted = MorphAmounts(amounts.shape, real_texture(amounts.texture), amounts.tone)
+    report.real_morph = boosted
+    canvas = main.canvas.image.astype(np.float32)
+    with timed(report, "real"):
+        for swapped, source in main.swaps:
+            canvas = boost_texture(canvas, swapped, source, boosted.texture - amounts.texture)
+    rois = [source.roi for _, source in main.swaps]
+    return Canvas(to_u8(canvas), main.canvas.points, rois, boosted)
+
+
+def _canvases(template: np.ndarray, plans: list[FacePlan], styles: tuple[str, ...],
+              report: GlamReport) -> dict[str, Canvas]:
+    """The main canvas and, when a ``real`` output needs it, the higher-likeness one (it
+    differs from the main one only inside the swapped faces)."""
     retoned = _retoned(template, plans, report.morph.tone, report)
-    canvases = {"main": _fuse_all(retoned, template, plans, report.morph, report)}
-    boosted = real_similarity(params.similarity)
-    if "real" in styles and boosted != params.similarity:
-        amounts = morph_amounts(boosted)
-        amounts = MorphAmounts(amounts.shape, amounts.texture, report.morph.tone)
-        report.real_morph = amounts
-        canvases["real"] = _fuse_all(retoned, template, plans, amounts, report)
+    main = _fuse_all(retoned, template, plans, report.morph, report)
+    canvases = {"main": main.canvas}
+    if "real" in styles and 0.0 < report.morph.texture < 1.0:
+        canvases["real"] = _real_canvas(main, report)
     return canvases
 
 
@@ -282,6 +321,7 @@ def prepare(template: np.ndarray, users: Sequence[GlamUser], params: GlamParams,
     """
     check_users(users)
     check_template(template, params)
+    check_logo_rect(template, params)
     seed = params.job_seed()
     report = GlamReport(seed, params.similarity, morph_amounts(params.similarity),
                         params.clarity)
@@ -289,7 +329,7 @@ def prepare(template: np.ndarray, users: Sequence[GlamUser], params: GlamParams,
     styles = params.style_order(len(users), seed)
     variations = _variations(styles)
     report.outputs = [OutputReport(i, s, v) for i, (s, v) in enumerate(zip(styles, variations))]
-    canvases = _canvases(template, plans, params, styles, report)
+    canvases = _canvases(template, plans, styles, report)
     return GlamPlan(template, canvases, faces, params, styles, variations, report, threads)
 
 

@@ -37,11 +37,12 @@ def _is_int(value: object) -> bool:
 
 def check_int(name: str, value: object, low: int, high: int) -> int:
     """``value`` when it is an integer in ``low..high``, else :class:`ParameterError`."""
-    if not _is_int(value):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise ParameterError(f"{name} must be an integer between {low} and {high}, got "
                              f"{value!r}", field=name, low=low, high=high, value=value)
-    check_range(name, int(value), low, high)  # type: ignore[call-overload]
-    return int(value)  # type: ignore[call-overload]
+    number = int(value)
+    check_range(name, number, low, high)
+    return number
 
 
 @dataclass(frozen=True, eq=False)

@@ -5,8 +5,9 @@ Super-resolution uses :func:`~portrait_studio.capabilities.super_resolution.upsc
 through ncnn, tiled so memory is bounded by the tile size) with its default models: the compact
 ``realesr-animevideov3-x2`` for x2 and ``realesr-animevideov3-x4`` for x4. The large
 ``realesrgan-x4plus`` restores more texture but costs about 6x more per output pixel on this
-2-core CPU (bench/out/bench_sr.md: 9.6 s for 256->1024 against 1.7 s), i.e. minutes per x4
-output; the compact models keep a 1080x1320 x2 job in tens of seconds. Because the outputs of a
+2-core CPU (9.6 s for 256->1024 in docs/DESIGN.md section 3, against 1.7 s for the compact x4
+in bench/out/bench_sr.md), i.e. several minutes per 1080x1320 x4 output; the compact models
+keep a whole 1080x1320 job (four outputs) within about a minute for x2 (bench/bench_glam.py). Because the outputs of a
 job differ only around the faces before grading, the base canvas is upscaled once per job and
 each output only re-upscales its changed face regions (with context, feathered into the
 upscaled base); the grade and the watermark run afterwards at the final size.
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..capabilities.glam_style.face import apply_face_look
+from ..capabilities.glam_style.face import apply_face_look, face_masks
 from ..capabilities.glam_style.grade import grade_image
 from ..capabilities.glam_style.types import style_spec
 from ..capabilities.super_resolution import upscale
@@ -41,9 +42,13 @@ def style_faces(plan: GlamPlan, index: int) -> tuple[np.ndarray, list[geo.Roi]]:
     for k, face in enumerate(plan.faces):
         points = canvas.points[k]
         roi = geo.roi_around(points, FACE_ROI, out.shape)
-        region, _ = apply_face_look(out[roi.slices].astype(np.float32), points - roi.offset,
-                                    spec.face, face.grain,
-                                    seed=(plan.report.seed + 31 * index + k) % 2**32)
+        region = out[roi.slices].astype(np.float32)
+        key = (id(canvas), k)
+        if key not in plan.masks:
+            plan.masks[key] = face_masks(region, points - roi.offset)
+        region, _ = apply_face_look(region, points - roi.offset, spec.face, face.grain,
+                                    seed=(plan.report.seed + 31 * index + k) % 2**32,
+                                    masks=plan.masks[key])
         out[roi.slices] = to_u8(region)
         rois.append(roi)
     return out, rois
