@@ -57,8 +57,9 @@ class SkinModel:
     def distance(self, img: np.ndarray) -> np.ndarray:
         """Mahalanobis distance of every pixel's chroma to the model (HxW float32)."""
         ycc = cv2.cvtColor(_u8(img), cv2.COLOR_RGB2YCrCb).astype(np.float32)
-        d = ycc[..., 1:] - self.mean
-        q = np.einsum("...i,ij,...j->...", d, self.inv_cov, d)
+        d0, d1 = ycc[..., 1] - self.mean[0], ycc[..., 2] - self.mean[1]
+        a, b, c = self.inv_cov[0, 0], self.inv_cov[0, 1] + self.inv_cov[1, 0], self.inv_cov[1, 1]
+        q = d0 * (a * d0 + b * d1) + c * d1 * d1
         return np.sqrt(np.maximum(q, 0)).astype(np.float32)
 
     def likelihood(self, img: np.ndarray, scale: float = 3.0,

@@ -31,13 +31,17 @@ from ..imaging.codec import decode_image, decode_image_rgba, encode_image
 from ..jobs.executors import ExecutionContext, ExecutionResult
 from ..perception.faces import Box
 from ..pipelines.glam import GlamParams, GlamUser, prepare
-from ..pipelines.glam_params import MAX_USERS
+from ..pipelines.glam_params import MAX_PHOTOS, MAX_USERS
 from ..pipelines.glam_render import render
 from .fusion import output_format
 
 PRODUCT = "glam"
 MEDIA_TYPES = {"jpeg": "image/jpeg", "png": "image/png"}
 FACES_ROLE = "faces.{}"
+# input roles -> (min, max) images, e.g. for ``studio.ProductSpec("glam", INPUT_ROLES)``
+INPUT_ROLES: dict[str, tuple[int, int]] = {
+    "template": (1, 1), **{FACES_ROLE.format(i): (1 if i == 0 else 0, MAX_PHOTOS)
+                           for i in range(MAX_USERS)}, "logo": (0, 1)}
 
 
 def _rect(value: Any, name: str) -> tuple[int, int, int, int] | None:
@@ -53,7 +57,7 @@ def _rect(value: Any, name: str) -> tuple[int, int, int, int] | None:
 
 def user_roles(ctx: ExecutionContext) -> list[str]:
     """``faces.0``, ``faces.1``, ... present in the job (contiguous from 0)."""
-    roles = []
+    roles: list[str] = []
     while ctx.input_count(FACES_ROLE.format(len(roles))) > 0 and len(roles) <= MAX_USERS:
         roles.append(FACES_ROLE.format(len(roles)))
     stray = [n for n in ctx.input_names() if n.startswith("faces") and n not in roles]

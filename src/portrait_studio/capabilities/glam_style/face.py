@@ -8,26 +8,42 @@ returned unchanged.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
 from ...imaging import geometry as geo
 from ...imaging.color import gaussian, lab_to_rgb, masked_blur, rgb_to_lab
 from ...perception import landmarks as lm
-from ...perception.masks import face_regions, face_scale, polygon_mask
+from ...perception.masks import FaceRegions, face_regions, face_scale, polygon_mask
 from ..retouch.core import match_grain, smooth_skin, whiten_teeth
 from .types import FaceLook
 
+BLOTCH_WORK_SCALE = 40.0  # eye distance (px) at which the blotch map is computed
 
-def even_tone(img: np.ndarray, skin: np.ndarray, amount: float, scale: float) -> np.ndarray:
-    """Remove mid-frequency blotches (redness, patches) from the skin: the skin-only local mean
-    at 0.05 eye distances is pulled toward the one at 0.3, keeping fine texture and the broad
-    lighting."""
+
+def blotch_map(img: np.ndarray, skin: np.ndarray, scale: float) -> np.ndarray:
+    """HxWx3 float32 correction that evens blotchy skin: the skin-only local mean at 0.3 eye
+    distances minus the one at 0.05 (mid-frequency patches such as redness), computed at a
+    reduced size (it is smooth) and zero outside ``skin``."""
+    factor = min(1.0, BLOTCH_WORK_SCALE / scale)
+    h, w = img.shape[:2]
+    size = (max(4, round(w * factor)), max(4, round(h * factor)))
+    small = cv2.resize(img.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    small_skin = cv2.resize(skin.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    s = scale * factor
+    band = masked_blur(small, small_skin, s * 0.3) - masked_blur(small, small_skin, s * 0.05)
+    big = cv2.resize(band, (w, h), interpolation=cv2.INTER_LINEAR)
+    return np.asarray(big * skin[..., None], np.float32)
+
+
+def even_tone(img: np.ndarray, blotch: np.ndarray, amount: float) -> np.ndarray:
+    """Add ``amount`` of the :func:`blotch_map` correction (fine texture and broad lighting
+    are kept)."""
     if amount <= 0:
         return img
-    fine = masked_blur(img, skin, scale * 0.05)
-    broad = masked_blur(img, skin, scale * 0.3)
-    return (img + (broad - fine) * (amount * skin)[..., None]).astype(np.float32)
+    return np.asarray(img + blotch * np.float32(amount), np.float32)
 
 
 def boost_detail(img: np.ndarray, skin: np.ndarray, amount: float, scale: float) -> np.ndarray:
@@ -35,14 +51,16 @@ def boost_detail(img: np.ndarray, skin: np.ndarray, amount: float, scale: float)
     if amount <= 0:
         return img
     detail = img - gaussian(img, max(0.8, scale * 0.012))
-    return np.clip(img + detail * (1.5 * amount * skin)[..., None], 0, 255).astype(np.float32)
+    return np.asarray(np.clip(img + detail * (1.5 * amount * skin)[..., None], 0, 255),
+                      np.float32)
 
 
 def eye_mask(points: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """Soft mask of the two eye openings (sclera and iris, not the lids)."""
     soft = max(face_scale(points), 8.0) * 0.02
-    return np.maximum(polygon_mask(points[list(lm.RIGHT_EYE)], shape, soft),
-                      polygon_mask(points[list(lm.LEFT_EYE)], shape, soft))
+    right = polygon_mask(points[list(lm.RIGHT_EYE)], shape, soft)
+    return np.asarray(np.maximum(right, polygon_mask(points[list(lm.LEFT_EYE)], shape, soft)),
+                      np.float32)
 
 
 def brighten_eyes(img: np.ndarray, eyes: np.ndarray, amount: float, scale: float) -> np.ndarray:
@@ -55,7 +73,8 @@ def brighten_eyes(img: np.ndarray, eyes: np.ndarray, amount: float, scale: float
     lab[..., 0] += eyes * amount * (4.0 + 10.0 * light)
     out = lab_to_rgb(lab)
     detail = out - gaussian(out, max(1.0, scale * 0.02))
-    return np.clip(out + detail * (0.8 * amount * eyes)[..., None], 0, 255).astype(np.float32)
+    return np.asarray(np.clip(out + detail * (0.8 * amount * eyes)[..., None], 0, 255),
+                      np.float32)
 
 
 def lighten_skin(img: np.ndarray, skin: np.ndarray, amount: float) -> np.ndarray:
@@ -64,7 +83,7 @@ def lighten_skin(img: np.ndarray, skin: np.ndarray, amount: float) -> np.ndarray
         return img
     lab = rgb_to_lab(img)
     lab[..., 0] += skin * amount
-    return lab_to_rgb(lab).astype(np.float32)
+    return np.asarray(lab_to_rgb(lab), np.float32)
 
 
 def jaw_shift(points: np.ndarray, amount: float) -> np.ndarray:
@@ -95,7 +114,7 @@ def displacement_maps(points: np.ndarray, moves: np.ndarray, shape: tuple[int, .
     d2 = (xs[..., None] - points[:, 0]) ** 2 + (ys[..., None] - points[:, 1]) ** 2
     phi = np.exp(-d2 / (2 * sigma ** 2))
     weight = phi.sum(axis=-1, keepdims=True) + np.float32(np.exp(-2.0))
-    field = (phi @ moves.astype(np.float32)) / weight
+    field = (phi[..., None] * moves.astype(np.float32)).sum(axis=-2) / weight  # no BLAS
     size = (xs.shape[1] * step, xs.shape[0] * step)
     fx = cv2.resize(xs - field[..., 0], size, interpolation=cv2.INTER_LINEAR)[:h, :w]
     fy = cv2.resize(ys - field[..., 1], size, interpolation=cv2.INTER_LINEAR)[:h, :w]
@@ -115,23 +134,43 @@ def slim_face(img: np.ndarray, points: np.ndarray, amount: float) -> tuple[np.nd
     moves = np.concatenate([moved[oval] - points[oval], np.zeros((len(anchors), 2), np.float32)])
     width = float(np.linalg.norm(points[lm.LEFT_CHEEK] - points[lm.RIGHT_CHEEK]))
     maps = displacement_maps(where, moves, img.shape, sigma=max(2.0, 0.12 * width))
-    return geo.remap(img, maps).astype(np.float32), moved
+    return np.asarray(geo.remap(img, maps), np.float32), moved
+
+
+@dataclass(frozen=True)
+class FaceMasks:
+    """What every style needs of one face region; computed once per region, shared by all
+    outputs: mesh region masks, the eye openings, the eye distance and the blotch map."""
+
+    regions: FaceRegions
+    eyes: np.ndarray
+    scale: float
+    blotch: np.ndarray
+
+
+def face_masks(img: np.ndarray, points: np.ndarray) -> FaceMasks:
+    """:class:`FaceMasks` of the face ``points`` in the region ``img``."""
+    regions = face_regions(points, img.shape)
+    scale = max(face_scale(points), 8.0)
+    return FaceMasks(regions, eye_mask(points, img.shape), scale,
+                     blotch_map(img, regions.skin, scale))
 
 
 def apply_face_look(img: np.ndarray, points: np.ndarray, look: FaceLook, grain_target: float,
-                    seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+                    seed: int = 0, masks: FaceMasks | None = None) -> tuple[np.ndarray,
+                                                                            np.ndarray]:
     """Retouch one face region with ``look``; ``grain_target`` is the template's own skin grain
-    level (see :func:`~portrait_studio.capabilities.retouch.core.grain_level`). Returns the
-    region (HxWx3 float32 RGB) and the face's landmarks after slimming."""
-    regions = face_regions(points, img.shape)
-    scale = max(face_scale(points), 8.0)
-    skin = regions.skin
-    out = even_tone(img.astype(np.float32), skin, look.even, scale)
-    out = smooth_skin(out, skin, look.smooth, scale)
-    out = boost_detail(out, skin, look.detail, scale)
+    level (see :func:`~portrait_studio.capabilities.retouch.core.grain_level`); ``masks`` are
+    this region's :func:`face_masks` when already known. Returns the region (HxWx3 float32
+    RGB) and the face's landmarks after slimming."""
+    m = masks or face_masks(img, points)
+    skin = m.regions.skin
+    out = even_tone(img.astype(np.float32), m.blotch, look.even)
+    out = smooth_skin(out, skin, look.smooth, m.scale)
+    out = boost_detail(out, skin, look.detail, m.scale)
     if look.grain > 0:
         out = match_grain(out, skin, grain_target * look.grain, seed=seed)
     out = lighten_skin(out, skin, look.skin_light)
-    out = brighten_eyes(out, eye_mask(points, img.shape), look.eyes, scale)
-    out = whiten_teeth(out, regions.mouth_inner, look.teeth)
+    out = brighten_eyes(out, m.eyes, look.eyes, m.scale)
+    out = whiten_teeth(out, m.regions.mouth_inner, look.teeth)
     return slim_face(np.clip(out, 0, 255), points, look.slim)

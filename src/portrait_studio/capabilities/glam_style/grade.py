@@ -17,7 +17,14 @@ from .types import Grade
 
 Image = NDArray[np.uint8]
 BAND_ROWS = 256
-LUMA = np.array([0.299, 0.587, 0.114], np.float32)
+LUMA = (0.299, 0.587, 0.114)
+
+
+def luma(img: NDArray[np.float32]) -> NDArray[np.float32]:
+    """HxW Rec.601 luma of HxWx3 float RGB (a plain weighted sum: no BLAS call, whose idle
+    worker threads were seen spinning on busy 2-core machines)."""
+    return np.asarray(img[..., 0] * LUMA[0] + img[..., 1] * LUMA[1] + img[..., 2] * LUMA[2],
+                      np.float32)
 
 
 def _curve(grade: Grade) -> NDArray[np.float32]:
@@ -37,7 +44,7 @@ def _curve(grade: Grade) -> NDArray[np.float32]:
 
 def curve_lut(grade: Grade) -> Image:
     """The per-channel curves as a 256x1x3 uint8 table for ``cv2.LUT``."""
-    return np.rint(_curve(grade) * 255.0).astype(np.uint8).reshape(256, 1, 3)
+    return np.asarray(np.rint(_curve(grade) * 255.0), np.uint8).reshape(256, 1, 3)
 
 
 def glow_map(img: Image, strength: float) -> Image:
@@ -46,8 +53,7 @@ def glow_map(img: Image, strength: float) -> Image:
     factor = min(1.0, 512.0 / max(h, w))
     small = cv2.resize(img, (max(1, round(w * factor)), max(1, round(h * factor))),
                        interpolation=cv2.INTER_AREA).astype(np.float32) / 255.0
-    luma = small @ LUMA
-    highlights = small * np.clip((luma - 0.55) / 0.45, 0, 1)[..., None]
+    highlights = small * np.clip((luma(small) - 0.55) / 0.45, 0, 1)[..., None]
     sigma = max(1.0, 0.02 * min(small.shape[:2]))
     bloom = cv2.GaussianBlur(highlights, (0, 0), sigma) * strength
     big = cv2.resize(np.clip(bloom * 255.0, 0, 255).astype(np.uint8), (w, h),
@@ -65,8 +71,8 @@ def _vignette(rows: slice, shape: tuple[int, int], amount: float) -> NDArray[np.
 
 def _film_grain(rng: np.random.Generator, shape: tuple[int, int], level: float) -> (
         NDArray[np.float32]):
-    noise = rng.standard_normal(shape, dtype=np.float32)
-    noise = cv2.GaussianBlur(noise, (0, 0), 0.6)
+    noise = np.asarray(cv2.GaussianBlur(rng.standard_normal(shape, dtype=np.float32), (0, 0),
+                                        0.6), np.float32)
     return noise * np.float32(level / max(float(noise.std()), 1e-6))
 
 
@@ -74,11 +80,11 @@ def _band(band: Image, glow: Image | None, rows: slice, shape: tuple[int, int], 
           rng: np.random.Generator) -> Image:
     out = band.astype(np.float32)
     if grade.saturation != 1.0:
-        luma = (out @ LUMA)[..., None]
-        out = luma + (out - luma) * np.float32(grade.saturation)
+        y = luma(out)[..., None]
+        out = np.asarray(y + (out - y) * np.float32(grade.saturation), np.float32)
     if glow is not None:
         g = glow.astype(np.float32)
-        out = 255.0 - (255.0 - out) * (255.0 - g) / 255.0
+        out = np.asarray(255.0 - (255.0 - out) * (255.0 - g) / 255.0, np.float32)
     if grade.vignette > 0:
         out *= _vignette(rows, shape, grade.vignette)[..., None]
     if grade.grain > 0:
@@ -89,10 +95,10 @@ def _band(band: Image, glow: Image | None, rows: slice, shape: tuple[int, int], 
 def grade_image(img: Image, grade: Grade, seed: int = 0) -> Image:
     """A graded copy of ``img`` (HxWx3 uint8 RGB); the neutral :class:`Grade` returns an equal
     copy. Deterministic for a given ``seed`` (film grain)."""
-    out = cv2.LUT(np.ascontiguousarray(img), curve_lut(grade))
+    out = np.asarray(cv2.LUT(np.ascontiguousarray(img), curve_lut(grade)), np.uint8)
     if grade.saturation == 1.0 and grade.glow == 0 and grade.vignette == 0 \
             and grade.grain == 0:
-        return np.asarray(out, np.uint8)
+        return out
     glow = glow_map(out, grade.glow) if grade.glow > 0 else None
     rng = np.random.default_rng(seed)
     shape = (img.shape[0], img.shape[1])
@@ -100,4 +106,4 @@ def grade_image(img: Image, grade: Grade, seed: int = 0) -> Image:
         rows = slice(y0, min(shape[0], y0 + BAND_ROWS))
         out[rows] = _band(out[rows], None if glow is None else glow[rows], rows, shape, grade,
                           rng)
-    return np.asarray(out, np.uint8)
+    return out

@@ -126,15 +126,15 @@ STYLE_SPECS: dict[str, StyleSpec] = {
     "real": StyleSpec("real", FaceLook(grain=1.0), Grade()),
     "balanced": StyleSpec(
         "balanced", FaceLook(smooth=0.4, even=0.25, grain=0.6, eyes=0.3, teeth=0.4,
-                             slim=0.01, skin_light=1.5),
+                             slim=0.01, skin_light=0.8),
         Grade(contrast=0.06, warmth=2.0, saturation=1.04)),
     "textured": StyleSpec(
         "textured", FaceLook(detail=0.6, grain=1.5),
         Grade(contrast=0.05, saturation=0.92, lift=10.0, grain=2.5)),
     "beautiful": StyleSpec(
-        "beautiful", FaceLook(smooth=0.9, even=0.6, grain=0.25, eyes=0.7, teeth=0.7,
-                              slim=0.035, skin_light=3.0),
-        Grade(exposure=1.04, contrast=0.02, warmth=4.0, saturation=1.05, glow=0.12)),
+        "beautiful", FaceLook(smooth=0.75, even=0.5, grain=0.3, eyes=0.8, teeth=0.7,
+                              slim=0.035, skin_light=2.5),
+        Grade(exposure=1.04, contrast=0.03, warmth=3.0, saturation=1.05, glow=0.08)),
 }
 
 
