@@ -109,7 +109,9 @@ def finish_face(swapped: SwapOutput, template: np.ndarray, plan: FacePlan,
     points = swapped.points - roi.offset
     regions = face_regions(points, region.shape)
     scale = max(face_scale(points), 8.0)
-    weight = np.minimum(regions.oval, swapped.mask[roi.slices] + 0.0)
+    # retouching fades out well inside the blend boundary, so the seam keeps the template's
+    # own gradient energy (no sharpened or grainy rim)
+    weight = np.minimum(regions.oval, np.clip(swapped.mask[roi.slices] * 2.0 - 1.0, 0.0, 1.0))
     start = time.perf_counter()
     if params.enhance > 0:
         region = enhance_detail_fast(region, feather(weight, scale * 0.05), params.enhance, scale)

@@ -126,9 +126,22 @@ def _occlusion_cut(img: np.ndarray, cheeks: np.ndarray, features: np.ndarray,
     """1 where ``img`` is clearly not skin (compared with its cheeks) outside the (dilated)
     feature regions."""
     model = fit_skin_model(img, cheeks)
-    non_skin = 1.0 - model.likelihood(img, scale=2.5, bright_scale=6.0)
+    non_skin = np.maximum(1.0 - model.likelihood(img, scale=2.5, bright_scale=6.0),
+                          _much_darker(img, cheeks))
     cut = np.clip(non_skin * 1.6 * (1.0 - np.clip(features * 1.5, 0, 1)), 0, 1)
     return _drop_specks(cut, scale)
+
+
+def _much_darker(img: np.ndarray, cheeks: np.ndarray) -> np.ndarray:
+    """0..1: pixels far darker (L*) than the cheeks, as hair is even when its hue is skin-like;
+    ramps from 18 to 28 L* below the cheeks' median."""
+    light = cv2.cvtColor(np.clip(img, 0, 255).astype(np.uint8), cv2.COLOR_RGB2Lab)[..., 0]
+    light = light.astype(np.float32) * (100.0 / 255.0)
+    sel = cheeks > 0.5
+    if sel.sum() < 10:
+        return np.zeros(img.shape[:2], np.float32)
+    ref = float(np.median(light[sel]))
+    return np.clip((ref - 18.0 - light) / 10.0, 0.0, 1.0)
 
 
 def _drop_specks(cut: np.ndarray, scale: float) -> np.ndarray:
