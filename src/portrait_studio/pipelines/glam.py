@@ -6,7 +6,8 @@ Work is split so that everything shared by the outputs runs once:
 1. :func:`prepare`: check the template (each side > 300 px, 1..5 faces), map users to template
    faces (``TemplateFaceRect`` or size, largest first), choose each user's best photo for its
    template face (:mod:`.glam_select`), then fuse every user into one base canvas with the
-   similarity morph (:mod:`.glam_morph`).
+   similarity morph (:mod:`.glam_morph`); when a ``real`` output is asked for, also a
+   higher-likeness copy of it (more of the user's pixels in the face, no second swap).
 2. :func:`~.glam_render.render` (once per output): the style's face-local retouch on the base,
    super-resolution (Clarity; the base is upscaled once and only each output's changed face
    regions again), the style's colour grade at the final size, and the watermark.
@@ -28,8 +29,7 @@ import numpy as np
 
 from ..capabilities.face_swap.core import SwapOutput
 from ..capabilities.glam_style.face import FaceMasks
-from ..errors import (FaceRectInvalid, ImageTooLarge, ImageTooSmall, ParameterError,
-                      TooManyFaces)
+from ..errors import FaceRectInvalid, ImageTooLarge, ImageTooSmall, ParameterError, TooManyFaces
 from ..imaging import geometry as geo
 from ..imaging.color import to_u8
 from ..perception.faces import Face, require_faces, select_face
@@ -236,7 +236,7 @@ def _variations(styles: tuple[str, ...]) -> tuple[int, ...]:
 
 def real_texture(texture: float) -> float:
     """The user's share of the face pixels in ``real`` outputs ("higher face similarity"):
-    ``1 - (1 - t)^1.5`` of the job's share ``t`` (0.747 -> 0.873 at Similarity 0.6); 0 and 1
+    ``1 - (1 - t)^1.5`` of the job's share ``t`` (0.79 -> 0.91 at Similarity 0.6); 0 and 1
     stay put, so Similarity keeps its meaning at both ends."""
     return 1.0 - float((1.0 - texture) ** 1.5)
 
@@ -274,7 +274,8 @@ def _fuse_all(retoned: np.ndarray, template: np.ndarray, plans: list[FacePlan],
 def _real_canvas(main: _Fused, report: GlamReport) -> Canvas:
     """The main canvas with the user's texture share raised to :func:`real_texture`."""
     amounts = main.canvas.amounts
-    boosted = MorphAmounts(amounts.shape, real_texture(amounts.texture), amounts.tone)
+    boosted = MorphAmounts(amounts.shape, real_texture(amounts.texture), amounts.tone,
+                           amounts.own_light)
     report.real_morph = boosted
     canvas = main.canvas.image.astype(np.float32)
     with timed(report, "real"):

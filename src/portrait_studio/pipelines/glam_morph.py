@@ -41,26 +41,48 @@ TONE_WORK_SIDE = 480  # the re-toning weight map is computed at most at this siz
 
 @dataclass(frozen=True)
 class MorphAmounts:
-    """Shares of the user in the face geometry, the face pixels and the complexion (0..1)."""
+    """Shares of the user in the face geometry, the face pixels and the complexion (0..1),
+    and ``own_light`` (0..1): how much of the user's own forehead and mid-scale shading the
+    swap keeps (the engine's high-similarity settings)."""
 
     shape: float
     texture: float
     tone: float
+    own_light: float = 0.0
 
     def as_dict(self) -> dict[str, float]:
         return {"shape": round(self.shape, 4), "texture": round(self.texture, 4),
-                "tone": round(self.tone, 4)}
+                "tone": round(self.tone, 4), "own_light": round(self.own_light, 4)}
+
+
+SHAPE_POWER, TEXTURE_POWER = 2.2, 1.7
+TAIL_FROM = 0.8   # above this similarity the shape and texture curves run straight to 1
+
+
+def leading_curve(s: float, power: float) -> float:
+    """``1 - (1 - s)^power`` up to :data:`TAIL_FROM`, then a straight line to 1 at ``s = 1``
+    (so the last tenth of Similarity still changes the result measurably)."""
+    if s <= TAIL_FROM:
+        return 1.0 - float((1.0 - s) ** power)
+    knee = 1.0 - float((1.0 - TAIL_FROM) ** power)
+    return knee + (1.0 - knee) * (s - TAIL_FROM) / (1.0 - TAIL_FROM)
 
 
 def morph_amounts(similarity: float) -> MorphAmounts:
-    """Similarity 0..1 -> morph amounts: ``shape = 1 - (1 - s)^2``, ``texture = 1 - (1 -
-    s)^1.5``, ``tone = s / 2``. Both likeness amounts lead ``s`` (at 0.6: 0.84 and 0.75), which
-    measured 97% identity retrieval against 85-91% for flatter curves. The complexion follows
-    at half strength: the engine's re-toning reaches the neck and ears only partly, so a full
-    re-tone left the face visibly paler or darker than the neck when the two people's skin
-    tones differ."""
+    """Similarity 0..1 -> morph amounts, all rising monotonically:
+
+    - ``shape`` and ``texture`` (:func:`leading_curve`, powers 2.2 and 1.7) lead ``s`` (0.87
+      and 0.79 at 0.6): identity retrieval at 0.6 needs them that high (flatter curves
+      measured 85-91%);
+    - ``own_light = clip((s - 0.6) / 0.4, 0, 1)``: above 0.6 the swap keeps more of the user's
+      forehead and own mid-scale shading (toward the engine's high-similarity model settings),
+      which keeps likeness rising where shape and texture are nearly saturated;
+    - ``tone = s / 2``: the complexion follows at half strength, because the engine's
+      re-toning reaches the neck and ears only partly and a full re-tone left the face visibly
+      paler or darker than the neck when the two people's skin tones differ."""
     s = float(np.clip(similarity, 0.0, 1.0))
-    return MorphAmounts(1.0 - (1.0 - s) ** 2, 1.0 - (1.0 - s) ** 1.5, s / 2)
+    return MorphAmounts(leading_curve(s, SHAPE_POWER), leading_curve(s, TEXTURE_POWER), s / 2,
+                        float(np.clip((s - 0.6) / 0.4, 0.0, 1.0)))
 
 
 def morph_landmarks(t_pts: np.ndarray, u_pts: np.ndarray, shape: float,
@@ -83,9 +105,9 @@ def mesh_maps(dst: np.ndarray, src: np.ndarray, shape: tuple[int, int]) -> (
     triangle of ``dst`` (468x2) samples the matching point of the same triangle of ``src``.
     Returns the maps (-1 outside the mesh) and the HxW float32 0/1 map of covered pixels.
 
-    Rasterising the fixed mesh triangles costs a few milliseconds whatever the landmarks;
-    :func:`~portrait_studio.imaging.geometry.piecewise_affine_maps` (a Delaunay point
-    location) sometimes took seconds on morphed landmarks, so the morph uses this instead."""
+    Unlike :func:`~portrait_studio.imaging.geometry.piecewise_affine_maps` (Delaunay triangles
+    of the points, rasterised on a coarse grid) it follows the mesh's own triangles at full
+    resolution, so the face's features map exactly, and it returns the exact coverage."""
     from ..perception import landmarks as lm
 
     tris = lm.tessellation()
@@ -177,10 +199,15 @@ def morph_source(template: np.ndarray, plan: FacePlan, amounts: MorphAmounts) ->
     return MorphSource(to_u8(face), local, roi, user, tmpl, inside)
 
 
-def swap_options(plan: FacePlan) -> SwapOptions:
-    """Engine options for the morphed source: full outline (the morph already scaled it),
-    the plan's forehead and shading settings, no second mirror fill."""
-    return SwapOptions(warp=1.0, forehead_keep=0.55, shading_sigma=0.18,
+def swap_options(plan: FacePlan, amounts: MorphAmounts) -> SwapOptions:
+    """Engine options for the morphed source: full outline (the morph already scaled it), no
+    second mirror fill, forehead share 0.55 -> 0.7 (never the hairline) and shading blur 0.18
+    -> 0.3 eye distances with ``own_light`` (SwapModelType 1 -> 4/6 settings). Going further
+    (0.85 and 0.43) gained about 0.002 of dlib distance and showed brightness seams across
+    the forehead where the user's own lighting differs from the template's."""
+    light = amounts.own_light
+    return SwapOptions(warp=1.0, forehead_keep=0.55 + 0.15 * light,
+                       shading_sigma=0.18 + 0.12 * light,
                        keep_template_eyes=plan.options.keep_template_eyes)
 
 
@@ -190,7 +217,7 @@ def morph_swap(canvas: np.ndarray, template: np.ndarray, plan: FacePlan,
     re-toned) at the plan's template face; ``template`` is the original uint8 template."""
     source = morph_source(template, plan, amounts)
     swapped = swap_face(canvas, plan.template_face.landmarks, source.image, source.points,
-                        swap_options(plan))
+                        swap_options(plan, amounts))
     return swapped, source
 
 
