@@ -90,6 +90,15 @@ def _face_slices(points: np.ndarray, shape: tuple[int, ...]) -> tuple[slice, sli
     return roi_around(points[:468], 1.3, shape).slices
 
 
+def _template_person(img: np.ndarray) -> np.ndarray:
+    from portrait_studio.perception.segmentation import person_mask
+
+    key = f"person:{hashlib.sha1(img.tobytes()).hexdigest()}"
+    if key not in _CACHE:
+        _CACHE[key] = person_mask(img)
+    return np.asarray(_CACHE[key])
+
+
 def _template_brisque(name: str, img: np.ndarray, files: tuple[str, str]) -> float:
     key = f"brisque:{name}"
     if key not in _CACHE:
@@ -97,10 +106,12 @@ def _template_brisque(name: str, img: np.ndarray, files: tuple[str, str]) -> flo
     return float(_CACHE[key])
 
 
-def scene_without_face(template: np.ndarray, user: np.ndarray, trace: Any) -> np.ndarray:
+def scene_without_face(template: np.ndarray, user: np.ndarray, trace: Any) -> tuple[
+        np.ndarray, np.ndarray]:
     """The template as the engine prepared it for the paste (re-toned, outline TPS-warped),
-    rebuilt with the engine's own (private) steps: the fair baseline for the rings, whose
-    pixels the warp moved. HxWx3 uint8 RGB."""
+    rebuilt with the engine's own (private) steps, and the same warp without the re-toning:
+    the fair baselines for the rings (whose pixels the warp moved) and for the halo check.
+    HxWx3 uint8 RGB each."""
     from portrait_studio.capabilities.face_swap.core import _template_warp
     from portrait_studio.imaging.color import to_u8
     from portrait_studio.pipelines import fusion as fu
@@ -109,12 +120,16 @@ def scene_without_face(template: np.ndarray, user: np.ndarray, trace: Any) -> np
     params = _no_logo()
     t_face = fu.require_faces(template)[0]
     plan = plan_face(user, fu.user_face(fu.MergeEntry(user), 0), t_face, params)
-    canvas = fu._retoned_template(template, [plan], params, fu.FusionReport())
-    off = trace.roi.offset
-    warped, _ = _template_warp(canvas[trace.roi.slices], t_face.landmarks - off,
-                               trace.points - off)
-    canvas[trace.roi.slices] = warped
-    return to_u8(canvas)
+    retoned = fu._retoned_template(template, [plan], params, fu.FusionReport())
+    out = []
+    for canvas in (retoned, template.astype(np.float32)):
+        off = trace.roi.offset
+        warped, _ = _template_warp(canvas[trace.roi.slices], t_face.landmarks - off,
+                                   trace.points - off)
+        canvas = canvas.copy()
+        canvas[trace.roi.slices] = warped
+        out.append(to_u8(canvas))
+    return out[0], out[1]
 
 
 def _ring_metrics(row: Row, lab_r: np.ndarray, base: np.ndarray, rings: mt.Rings,
@@ -137,21 +152,50 @@ def _realism(row: Row, result: Any, template: np.ndarray, user: np.ndarray) -> N
     row["ring_px"] = len(rings.inside)
     _ring_metrics(row, lab_r, template, rings, "template")
     try:
-        _ring_metrics(row, lab_r, scene_without_face(template, user, trace), rings, "scene")
+        scene, warped = scene_without_face(template, user, trace)
     except Exception as exc:  # noqa: BLE001 - private engine steps may change; report it
         row["scene_error"] = f"{type(exc).__name__}: {exc}"
+        return
+    _ring_metrics(row, lab_r, scene, rings, "scene")
+    row["halo_px"], row["halo_de"] = mt.background_change(result.image, warped,
+                                                          _template_person(template))
     row["user_L"] = float(mt.skin_lab(mt.rgb_to_lab(trace.user_crop), trace.user_points)[0])
     row["template_L"] = float(mt.skin_lab(mt.rgb_to_lab(template), trace.points)[0])
 
 
-def _foreign(row: Row, result: Any) -> None:
+def original_crop(user: np.ndarray, trace: Any, mirrored: bool) -> tuple[np.ndarray, float]:
+    """The user photo resampled into ``trace.user_crop``'s frame before any repainting (the
+    engine paints glasses out of its crop): per-axis scale + offset fitted from our own
+    landmarks of the photo to ``trace.user_points``. Returns the crop and the fit's RMS (px)."""
+    from portrait_studio.perception.faces import detect_faces
+
+    src = np.ascontiguousarray(user[:, ::-1]) if mirrored else user
+    pts = detect_faces(src)[0].landmarks[:468].astype(np.float64)
+    dst = trace.user_points[:468].astype(np.float64)
+    fit = [np.polyfit(pts[:, i], dst[:, i], 1) for i in (0, 1)]
+    m = np.array([[fit[0][0], 0, fit[0][1]], [0, fit[1][0], fit[1][1]]])
+    rms = float(np.sqrt(np.mean((pts * m[[0, 1], [0, 1]] + m[:, 2] - dst) ** 2)))
+    h, w = trace.user_crop.shape[:2]
+    return cv2.warpAffine(src, m, (w, h), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_REPLICATE), rms
+
+
+def _foreign(row: Row, result: Any, user: np.ndarray) -> None:
+    """Foreign pixels found on the original photo's crop, kept where the engine's crop still
+    shows them (not painted out), then looked up through the sampling maps."""
     from portrait_studio.perception.segmentation import person_mask
 
     trace = result.traces[0]
-    foreign = mt.foreign_pixels(trace.user_crop, trace.user_points, person_mask(trace.user_crop))
+    crop, rms = original_crop(user, trace, bool(row["mirrored"]))
+    row["crop_fit_rms"] = rms
+    if rms > 2.0:
+        crop = trace.user_crop
+    found = mt.foreign_pixels(crop, trace.user_points, person_mask(crop))
+    kept = mt.still_foreign(found, mt.unchanged(crop, trace.user_crop))
+    row["foreign_repainted_px"] = int(found.any.sum() - kept.any.sum())
     samples = mt.sampled_from(trace.mask, trace.roi.slices, trace.user_maps,
                               trace.user_crop.shape)
-    use = mt.foreign_use(foreign, samples)
+    use = mt.foreign_use(found, samples, kept)
     for cat in use.counts:
         row[f"foreign_{cat}_px"] = use.counts[cat]
         row[f"foreign_{cat}_used"] = use.used[cat]
@@ -191,7 +235,7 @@ def quality_pair(pair: tuple[str, str]) -> Row:
     row.update(mirrored=int(face.mirrored), kept_eyes=int(face.kept_template_eyes))
     try:
         _realism(row, result, template, user)
-        _foreign(row, result)
+        _foreign(row, result, user)
         _brisque(row, result, template, template_name)
         row["embedding"] = embedding(result.image, _face_box(result.traces[0].points)).tolist()
     except Exception as exc:  # noqa: BLE001
@@ -318,11 +362,16 @@ def latency_child(pairs: list[tuple[str, str]], sizes: list[tuple[int, int] | No
                                  ("enhance0", FusionParams(enhance=0))):
                 samples = [_safe_run(tb, ub, params, out["errors"]) for tb, ub in inputs]
                 out["configs"][f"{label} {name}"] = [s for s in samples[1:] if s]
+                out.setdefault("peak_rss_after_mb", {})[f"{label} {name}"] = _peak_mb()
     except Exception as exc:  # noqa: BLE001 - the parent must always get an answer
         out["errors"].append(f"{type(exc).__name__}: {exc}")
     out["load_after"] = os.getloadavg()
-    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["peak_rss_mb"] = _peak_mb()
     queue.put(out)
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _safe_run(tb: bytes, ub: bytes, params: Any, errors: list[str]) -> dict[str, float]:
@@ -434,6 +483,14 @@ def realism_lines(rows: list[Row]) -> list[str]:
               f"{seam.mean():.3f} (p95 {np.percentile(seam, 95):.3f}, max {seam.max():.3f})",
               "<= 1.15", seam.mean() <= TARGETS["seam"]),
     ]
+    halo = _vals(rows, "halo_px")
+    if len(halo):
+        de = _vals([r for r in rows if r.get("halo_px", 0) > 0], "halo_de")
+        lines.append(_line(
+            "halo: background pixels changed by > 3 CIEDE2000 (vs the warped template), mean / "
+            "p95 / max per pair", f"{halo.mean():.0f} / {np.percentile(halo, 95):.0f} / "
+            f"{halo.max():.0f} px; pairs with any {int((halo > 0).sum())}; mean change "
+            f"{de.mean() if len(de) else 0:.1f}", "(extra, ideally 0)", None))
     return lines + scene_lines(rows) + foreign_lines(rows) + brisque_lines(rows)
 
 
@@ -466,6 +523,11 @@ def foreign_lines(rows: list[Row]) -> list[str]:
     lines.append(_line("... pairs with any foreign pixel used / result pixels (mean, max)",
                        f"{int((anyp > 0).sum())}/{len(anyp)}; {anyp.mean():.0f}, "
                        f"{anyp.max():.0f} px", "0", anyp.max() == 0))
+    repainted = _vals(rows, "foreign_repainted_px")
+    if len(repainted):
+        lines.append(_line("... foreign pixels painted out by the engine (not counted), mean "
+                           "per pair", f"{repainted.mean():.0f} px; pairs with any "
+                           f"{int((repainted > 0).sum())}", "(info)", None))
     for cat in ("hair", "glasses", "background"):
         used, total = _vals(rows, f"foreign_{cat}_used"), _vals(rows, f"foreign_{cat}_px")
         pooled = used.sum() / max(total.sum(), 1)
@@ -509,7 +571,9 @@ def latency_lines(data: dict[str, Any]) -> list[str]:
         lines.append(f"- {name}: total p50 {p50:.0f} ms vs target {target:.0f} ms: "
                      f"{_ok(p50 <= target)}")
     rss = data["peak_rss_mb"]
-    lines.append(f"- peak RSS of the latency process: {rss:.0f} MB: {_ok(rss <= 1024)}")
+    steps = ", ".join(f"{k} {v:.0f}" for k, v in data.get("peak_rss_after_mb", {}).items())
+    lines.append(f"- peak RSS of the latency process: {rss:.0f} MB: {_ok(rss <= 1024)} "
+                 f"(peak so far after each config, MB: {steps})")
     lines.append(f"- load average before / after: {_load(data['load_before'])} / "
                  f"{_load(data['load_after'])} (2 cores)")
     lines += [f"- error: {e}" for e in data.get("errors", [])]
@@ -528,6 +592,7 @@ WORST = (("d_user_ref", True, "distance to the user's reference (high = weak ide
          ("seam_ratio", True, "seam energy ratio"),
          ("seam_ratio_scene", True, "seam energy ratio vs the scene baseline"),
          ("foreign_result_px", True, "result pixels sampling a foreign user pixel"),
+         ("halo_px", True, "template background pixels changed (halo)"),
          ("brisque_delta", True, "BRISQUE result - template"))
 
 
@@ -593,10 +658,14 @@ DEFINITIONS = """\
   values). The scene baseline rebuilds the image the engine pasted onto (its own private steps
   `_retoned_template` and `_template_warp` on the same landmarks) and measures the same rings
   on it: only what the paste itself adds remains.
-- Foreign pixels of the user crop that the engine sampled (`trace.user_crop`,
-  `trace.user_points`): background = MediaPipe person mask < 0.5; hair (also headwear,
-  earrings, collars next to the face) = person pixels, CIEDE2000 > 16 from the median cheek
-  colour, outside the mesh oval within 0.8 eye distances of it, above the brow line or beside
+- Foreign pixels are found on the original user photo resampled into the frame of the crop
+  the engine sampled (`trace.user_crop`, `trace.user_points`; per-axis scale + offset fitted
+  on our own landmarks of the photo, mirrored when the engine mirrored; RMS in
+  `crop_fit_rms`), because the engine now paints glasses out of its crop; a found pixel counts
+  only where the engine's crop still shows the original (CIEDE2000 < 12 after a 1 px blur), so
+  painted-out pixels are not foreign any more (`foreign_repainted_px`). Background =
+  MediaPipe person mask < 0.5; hair (also headwear, earrings, collars next to the face) =
+  person pixels, CIEDE2000 > 16 from the median cheek colour, outside the mesh oval within 0.8 eye distances of it, above the brow line or beside
   the face (beside the oval down to the mouth line, beside the jaw's width down to the chin;
   never the neck under the jaw), plus the pixels inside the oval that are also 25 L* darker
   than the cheeks, above the brows or within 0.3 eye distances of the oval's edge above the
@@ -609,7 +678,13 @@ DEFINITIONS = """\
   samples it (nearest pixel to its `trace.user_maps` position). Share = used / all foreign
   pixels of that crop; also reported: result pixels that sample a foreign pixel.
   On the 17 users these rules flag glasses exactly on the three wearers (Andy Kim, Eleanor
-  Holmes Norton, Harold Rogers); light hair inside the oval is not detected.
+  Holmes Norton, Harold Rogers); light hair inside the oval is not detected. Caveat: the
+  engine's own frame finder (perception/glasses.py) uses the same idea (black-hat + nose-bridge
+  test) with other thresholds, so frames both miss are invisible to this metric.
+- Halo (extra): pixels at least 3 px inside the template's background (MediaPipe person
+  probability < 0.2) where the result differs by > 3 CIEDE2000 from the template warped like
+  the engine warps it (outline TPS, no re-toning), so the head-shape change does not count:
+  what remains is colour spilled onto the scene's background (re-toning, blending).
 - BRISQUE: `cv2.quality.QualityBRISQUE` with Debian opencv-data's live model, on the whole
   image and (extra) on the face crop (landmark box grown 1.3x), result minus template.
 - Latency: a fresh single process, nothing else of the benchmark running, one warm-up run per
@@ -621,7 +696,7 @@ DEFINITIONS = """\
 
 
 def write_report(out: Path, command: str) -> Path:
-    lines = ["# Face-fusion benchmark", "", f"Command: `{command}`", "",
+    lines = ["# Face-fusion benchmark", "", f"Report written by: `{command}`", "",
              f"Run: {time.strftime('%Y-%m-%d %H:%M %Z')}, {os.cpu_count()} CPUs.", ""]
     csv_path, lat_path = out / "fusion_pairs.csv", out / "fusion_latency.json"
     if csv_path.is_file():
@@ -631,6 +706,8 @@ def write_report(out: Path, command: str) -> Path:
         lines += [f"## Quality ({len(good)} pairs fused, {len(rows) - len(good)} errors, "
                   f"{info['seconds']:.0f} s with {info['workers']} processes, worker peak RSS "
                   f"{info['workers_peak_rss_mb']:.0f} MB)", "",
+                  f"Command: `{info.get('command', '?')}`; engine {info.get('engine', '?')}; "
+                  f"started {info.get('started', '?')}.", "",
                   "| metric | value | target | pass |", "|---|---|---|---|"]
         lines += identity_lines(good) + realism_lines(good) + [""]
         lines += [f"- error: {r['user']} -> {r['template']}: {r['error']}"
@@ -638,8 +715,10 @@ def write_report(out: Path, command: str) -> Path:
         lines += ["", "Contact sheet: `fusion_contact_sheet.png` (user | template | result): "
                   + "; ".join(f"{u} -> {t}" for u, t in info["sheet"]), ""]
     if lat_path.is_file():
-        lines += ["## Latency (ms, p50 / p95)", ""] + latency_lines(json.loads(
-            lat_path.read_text())) + [""]
+        lat = json.loads(lat_path.read_text())
+        lines += ["## Latency (ms, p50 / p95)", "", f"Command: `{lat.get('command', '?')}`; "
+                  f"engine {lat.get('engine', '?')}; finished {lat.get('finished', '?')}.",
+                  ""] + latency_lines(lat) + [""]
     if csv_path.is_file():
         good = [r for r in rows if "error" not in r]
         lines += ["## Worst pairs", ""] + worst_lines(good)
@@ -651,6 +730,26 @@ def write_report(out: Path, command: str) -> Path:
 
 
 # ----------------------------------------------------------------------------- main
+
+
+ENGINE_PATHS = tuple(f"src/portrait_studio/{p}" for p in (
+    "pipelines/fusion*", "capabilities/face_swap", "capabilities/retouch",
+    "capabilities/super_resolution", "capabilities/watermark", "perception", "imaging",
+    "models"))
+
+
+def engine_version() -> str:
+    """Commit of the repo and whether the engine's folders differ from it (read-only git)."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(REPO), *args], capture_output=True,
+                              text=True, check=False).stdout.strip()
+    dirty = git("status", "--porcelain", "--", *ENGINE_PATHS)
+    return f"{git('rev-parse', '--short', 'HEAD') or 'unknown'}" + (
+        f" + uncommitted engine changes ({len(dirty.splitlines())} files)" if dirty else "")
+
+
 
 
 def run_quality(pairs: list[tuple[str, str]], workers: int) -> list[Row]:
@@ -698,11 +797,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def quality_part(args: argparse.Namespace, users: list[str], templates: list[str]) -> None:
+def quality_part(args: argparse.Namespace, users: list[str], templates: list[str],
+                 command: str) -> None:
     pairs = all_pairs(users, templates, args.pairs)
     print(f"quality: {len(pairs)} pairs, {len(users)} users, {len(templates)} templates",
           flush=True)
-    start = time.perf_counter()
+    start, engine = time.perf_counter(), engine_version()
     rows = run_quality(pairs, args.workers)
     add_identity(rows, users, templates)
     write_csv(rows, args.out / "fusion_pairs.csv")
@@ -711,7 +811,9 @@ def quality_part(args: argparse.Namespace, users: list[str], templates: list[str
     info = {"pairs": len(pairs), "users": users, "templates": templates,
             "seconds": time.perf_counter() - start, "workers": args.workers,
             "sheet": [[r["user"], r["template"]] for r in chosen],
-            "brisque": mt.brisque_files() is not None,
+            "brisque": mt.brisque_files() is not None, "engine": engine, "command": command,
+            "started": time.strftime("%Y-%m-%d %H:%M %Z", time.localtime(time.time() - (
+                time.perf_counter() - start))),
             "workers_peak_rss_mb": resource.getrusage(
                 resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
     (args.out / "fusion_quality.json").write_text(json.dumps(info, indent=1))
@@ -719,6 +821,8 @@ def quality_part(args: argparse.Namespace, users: list[str], templates: list[str
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    command = " ".join([".venv/bin/python bench/bench_fusion.py",
+                        *(sys.argv[1:] if argv is None else argv)])
     if not CORPUS.is_dir():
         print(f"corpus not found at {CORPUS}", file=sys.stderr)
         return 2
@@ -731,14 +835,14 @@ def main(argv: list[str] | None = None) -> int:
         print("BRISQUE skipped: brisque_model_live.yml / brisque_range_live.yml not found "
               "(apt-get install opencv-data)")
     if "quality" in parts:
-        quality_part(args, users, templates)
+        quality_part(args, users, templates, command)
     if "latency" in parts:
         print(f"latency: {args.latency_runs} runs per config, load {os.getloadavg()}", flush=True)
         data = run_latency(users, templates, parse_sizes(args.sizes), args.latency_runs)
+        data.update(engine=engine_version(), finished=time.strftime("%Y-%m-%d %H:%M %Z"),
+                    command=command)
         (args.out / "fusion_latency.json").write_text(json.dumps(data))
-    command = ".venv/bin/python bench/bench_fusion.py " + " ".join(sys.argv[1:] if argv is None
-                                                                   else argv)
-    path = write_report(args.out, command.strip())
+    path = write_report(args.out, command)
     print(f"report: {path}")
     return 0
 

@@ -215,6 +215,20 @@ def seam_energy(result_lab: np.ndarray, template_lab: np.ndarray, rings: Rings) 
             float(gradient_magnitude(template_lab)[rings.band].mean()))
 
 
+HALO_PERSON, HALO_DE = 0.2, 3.0
+
+
+def background_change(result: np.ndarray, template: np.ndarray, person: np.ndarray) -> tuple[
+        int, float]:
+    """Halo check: background pixels (person probability < 0.2, at least 3 px from the
+    person) that the result changed by more than 3 CIEDE2000 from ``template``, and their
+    mean difference (HxWx3 uint8 RGB images)."""
+    bg = _dist(person < HALO_PERSON) >= 3
+    diff = ciede2000(rgb_to_lab(result), rgb_to_lab(template))
+    changed = bg & (diff > HALO_DE)
+    return int(changed.sum()), float(diff[changed].mean()) if changed.any() else 0.0
+
+
 # ----------------------------------------------------------------------------- foreign pixels
 
 SKIN_DE = 16.0          # CIEDE2000 from the cheek colour beyond which a pixel is not skin
@@ -353,6 +367,21 @@ def foreign_pixels(crop: np.ndarray, points: np.ndarray, person: np.ndarray) -> 
     return Foreign(~is_person, hair, glasses)
 
 
+REPAINT_DE = 12.0        # a sampled pixel this far (CIEDE2000) from the original was repainted
+
+
+def unchanged(original: np.ndarray, sampled: np.ndarray, tol: float = REPAINT_DE) -> np.ndarray:
+    """HxW bool: pixels of the crop the engine sampled (``sampled``) that still look like the
+    same crop of the original photo (``original``), i.e. were not painted out. Both HxWx3
+    uint8 RGB, compared on 1 px-blurred Lab so resampling differences do not count."""
+    return ciede2000(rgb_to_lab(original, BLUR_SIGMA), rgb_to_lab(sampled, BLUR_SIGMA)) < tol
+
+
+def still_foreign(foreign: Foreign, keep: np.ndarray) -> Foreign:
+    """Only the foreign pixels in ``keep`` (e.g. :func:`unchanged`)."""
+    return Foreign(foreign.background & keep, foreign.hair & keep, foreign.glasses & keep)
+
+
 def sampled_from(mask: np.ndarray, roi_slices: tuple[slice, slice], maps: tuple[
         np.ndarray, np.ndarray], crop_shape: tuple[int, ...], level: float = 0.5) -> np.ndarray:
     """Nx2 (y, x) user-crop pixels (nearest to each sample position) read by a result pixel
@@ -369,8 +398,8 @@ def sampled_from(mask: np.ndarray, roi_slices: tuple[slice, slice], maps: tuple[
 class ForeignUse:
     """How many foreign user pixels a result uses."""
 
-    counts: dict[str, int]          # category -> foreign user pixels
-    used: dict[str, int]            # category -> of those, sampled by the result
+    counts: dict[str, int]          # category -> foreign pixels of the user photo's crop
+    used: dict[str, int]            # category -> of those, in the result (sampled, not repainted)
     result_pixels: int              # result pixels (weight >= 0.5) that sample a foreign pixel
 
     @property
@@ -379,15 +408,16 @@ class ForeignUse:
         return sum(self.used.values()) / total if total else 0.0
 
 
-def foreign_use(foreign: Foreign, samples: np.ndarray) -> ForeignUse:
-    """Which foreign pixels are sampled (``samples`` from :func:`sampled_from`)."""
-    hit = np.zeros(foreign.background.shape, bool)
+def foreign_use(found: Foreign, samples: np.ndarray, kept: Foreign | None = None) -> ForeignUse:
+    """How many of the ``found`` foreign pixels end up in the result: sampled (``samples``
+    from :func:`sampled_from`) and, when ``kept`` is given, not repainted by the engine."""
+    kept = found if kept is None else kept
+    hit = np.zeros(found.background.shape, bool)
     hit[samples[:, 0], samples[:, 1]] = True
-    cats = {"background": foreign.background, "hair": foreign.hair, "glasses": foreign.glasses}
-    counts = {k: int(v.sum()) for k, v in cats.items()}
-    used = {k: int((v & hit).sum()) for k, v in cats.items()}
-    anyf = foreign.any
-    return ForeignUse(counts, used, int(anyf[samples[:, 0], samples[:, 1]].sum()))
+    names = ("background", "hair", "glasses")
+    counts = {k: int(getattr(found, k).sum()) for k in names}
+    used = {k: int((getattr(kept, k) & hit).sum()) for k in names}
+    return ForeignUse(counts, used, int(kept.any[samples[:, 0], samples[:, 1]].sum()))
 
 
 # ----------------------------------------------------------------------------- BRISQUE
