@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -32,3 +34,21 @@ def corpus_path(relative: str) -> Path:
     if not path.is_file():
         pytest.skip(f"shared corpus file {relative} not available")
     return path
+
+
+@pytest.fixture(scope="session")
+def server() -> Any:
+    """One real server process (loopback, temp data dir) shared by the HTTP and SDK tests."""
+    from tests.e2e.serverkit import shared_server
+
+    return shared_server()
+
+
+@pytest.fixture(scope="session")
+def images() -> Iterator[Any]:
+    """A local image server on 127.0.0.1 for the Url fields."""
+    from tests.e2e.serverkit import ImageServer
+
+    srv = ImageServer()
+    yield srv
+    srv.close()

@@ -7,19 +7,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.e2e.serverkit import ImageServer, ServerProcess, shared_server, unique
-
-
-@pytest.fixture(scope="session")
-def server() -> ServerProcess:
-    return shared_server()
-
-
-@pytest.fixture(scope="session")
-def images() -> Iterator[ImageServer]:
-    srv = ImageServer()
-    yield srv
-    srv.close()
+from tests.e2e.serverkit import ServerProcess, unique
 
 
 @pytest.fixture()

@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.serverkit import ImageServer, ServerProcess, shared_server, unique
-
-
-@pytest.fixture(scope="session")
-def server() -> ServerProcess:
-    return shared_server()
-
-
-@pytest.fixture(scope="session")
-def images() -> Iterator[ImageServer]:
-    srv = ImageServer()
-    yield srv
-    srv.close()
+from tests.e2e.serverkit import ServerProcess, unique
 
 
 @pytest.fixture()

@@ -120,3 +120,17 @@ def mouth_openness(points: np.ndarray) -> float:
     gap = float(np.linalg.norm(points[lm.UPPER_LIP_INNER] - points[lm.LOWER_LIP_INNER]))
     width = float(np.linalg.norm(points[lm.MOUTH_RIGHT] - points[lm.MOUTH_LEFT]))
     return gap / max(width, 1e-6)
+
+
+def half_face_map(points: np.ndarray, shape: tuple[int, ...], sign: float) -> np.ndarray:
+    """0..1 map of the face half on the ``sign`` side of the nose line (+1: the subject's left,
+    landmark 454's side), ramping up across the line over 0.15 eye distances (HxW float32)."""
+    top, bottom = points[168], points[lm.CHIN]
+    normal = np.array([bottom[1] - top[1], top[0] - bottom[0]], np.float32)
+    normal /= max(float(np.linalg.norm(normal)), 1e-6)
+    if np.dot(points[lm.LEFT_CHEEK] - top, normal) < 0:
+        normal = -normal
+    ys, xs = np.mgrid[0:shape[0], 0:shape[1]].astype(np.float32)
+    dist = (xs - top[0]) * normal[0] + (ys - top[1]) * normal[1]
+    ramp = 0.15 * max(face_scale(points), 8.0)
+    return np.clip(sign * dist / ramp, 0.0, 1.0).astype(np.float32)

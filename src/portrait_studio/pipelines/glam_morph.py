@@ -33,7 +33,7 @@ from ..capabilities.face_swap.types import SwapOptions
 from ..imaging import geometry as geo
 from ..imaging.color import masked_blur, to_u8
 from ..perception.faces import mirror_points, yaw_of
-from ..perception.masks import face_scale
+from ..perception.masks import face_scale, half_face_map
 from .fusion_face import FacePlan
 
 TONE_WORK_SIDE = 480  # the re-toning weight map is computed at most at this size
@@ -137,21 +137,6 @@ def _warp(img: np.ndarray, dst: np.ndarray, src: np.ndarray, shape: tuple[int, i
     return warped.astype(np.float32), inside
 
 
-def _hidden_half(points: np.ndarray, shape: tuple[int, int], sign: float) -> np.ndarray:
-    """0..1 map of the face half on the ``sign`` side of the nose line (+1: landmark 454's)."""
-    from ..perception import landmarks as lm
-
-    top, bottom = points[168], points[lm.CHIN]
-    normal = np.array([bottom[1] - top[1], top[0] - bottom[0]], np.float32)
-    normal /= max(float(np.linalg.norm(normal)), 1e-6)
-    if np.dot(points[lm.LEFT_CHEEK] - top, normal) < 0:
-        normal = -normal
-    ys, xs = np.mgrid[0:shape[0], 0:shape[1]].astype(np.float32)
-    dist = (xs - top[0]) * normal[0] + (ys - top[1]) * normal[1]
-    return np.asarray(np.clip(sign * dist / (0.15 * max(face_scale(points), 8.0)), 0.0, 1.0),
-                      np.float32)
-
-
 def _user_on(points: np.ndarray, plan: FacePlan, shape: tuple[int, int]) -> (
         tuple[np.ndarray, np.ndarray]):
     """The user crop warped onto ``points`` (cubic), its hidden half filled from the mirrored
@@ -164,7 +149,7 @@ def _user_on(points: np.ndarray, plan: FacePlan, shape: tuple[int, int]) -> (
     f_pts = mirror_points(plan.user_points, plan.user.shape[1])
     f_warped, f_valid = _warp(flipped, points, f_pts, shape, cv2.INTER_CUBIC)
     sign = 1.0 if yaw_of(plan.user_points) > 0 else -1.0
-    weight = (_hidden_half(points, shape, sign) * amount * f_valid)[..., None]
+    weight = (half_face_map(points, shape, sign) * amount * f_valid)[..., None]
     return warped * (1 - weight) + f_warped * weight, np.maximum(valid, f_valid * weight[..., 0])
 
 

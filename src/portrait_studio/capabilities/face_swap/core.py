@@ -28,6 +28,7 @@ from ...imaging.blend import feather, laplacian_blend
 from ...imaging.color import fit_skin_model, masked_blur
 from ...perception import landmarks as lm
 from ...perception.masks import (above_brows, cheek_mask, face_regions, face_scale,
+                                 half_face_map,
                                  polygon_mask, swap_polygon)
 from .types import SwapOptions
 
@@ -92,20 +93,6 @@ def _user_warp(user: np.ndarray, u_pts: np.ndarray, r_local: np.ndarray,
     return warped, np.clip((valid - 0.99) * 100, 0, 1), maps
 
 
-def _hidden_side(r_local: np.ndarray, shape: tuple[int, int], sign: float,
-                 scale: float) -> np.ndarray:
-    """0..1 map of the face half on the ``sign`` side (+1: the subject's left, landmark 454),
-    ramping up across the nose line over 0.15 eye distances."""
-    top, bottom = r_local[168], r_local[lm.CHIN]
-    normal = np.array([bottom[1] - top[1], top[0] - bottom[0]], np.float32)
-    normal /= max(float(np.linalg.norm(normal)), 1e-6)
-    if np.dot(r_local[lm.LEFT_CHEEK] - top, normal) < 0:
-        normal = -normal
-    ys, xs = np.mgrid[0:shape[0], 0:shape[1]].astype(np.float32)
-    dist = (xs - top[0]) * normal[0] + (ys - top[1]) * normal[1]
-    return np.clip(sign * dist / (0.15 * scale), 0.0, 1.0)
-
-
 def _mirror_fill(u_warped: np.ndarray, valid: np.ndarray, user: np.ndarray,
                  u_pts: np.ndarray, r_local: np.ndarray, amount: float,
                  scale: float) -> tuple[np.ndarray, np.ndarray]:
@@ -116,7 +103,7 @@ def _mirror_fill(u_warped: np.ndarray, valid: np.ndarray, user: np.ndarray,
     flipped = np.ascontiguousarray(user[:, ::-1])
     f_pts = mirror_points(u_pts, user.shape[1])
     m_warped, m_valid, _ = _user_warp(flipped, f_pts, r_local, valid.shape)
-    weight = _hidden_side(r_local, valid.shape, sign, scale) * amount * m_valid
+    weight = half_face_map(r_local, valid.shape, sign) * amount * m_valid
     mixed = u_warped * (1 - weight[..., None]) + m_warped * weight[..., None]
     return mixed.astype(np.float32), np.maximum(valid * (1 - weight), m_valid * weight)
 
