@@ -59,7 +59,8 @@ def person_skin_weight(img: np.ndarray, points: np.ndarray, person: np.ndarray) 
     falloff = np.exp(-((xs - cx) / (scale * REACH_X)) ** 2 - dy ** 2)
     weight = model.likelihood(crop) * person[roi.slices] * falloff
     oval = face_regions(local, crop.shape).oval
-    return roi, feather(np.maximum(weight, oval), scale * 0.08)
+    soft = feather(np.maximum(weight, oval), scale * 0.08)
+    return roi, soft * np.maximum(person[roi.slices], oval)  # no spill onto the background
 
 
 def retone(img: np.ndarray, ratio: np.ndarray, roi: geo.Roi, weight: np.ndarray) -> np.ndarray:
