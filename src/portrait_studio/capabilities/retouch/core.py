@@ -28,16 +28,17 @@ def smooth_skin(img: np.ndarray, skin: np.ndarray, strength: float, scale: float
 
 
 def teeth_likelihood(img: np.ndarray, mouth: np.ndarray) -> np.ndarray:
-    """Soft map of teeth pixels inside the inner-mouth mask: bright, low-chroma pixels."""
+    """Soft map of teeth pixels inside the inner-mouth mask: bright pixels that are not red
+    (lips, gums and tongue are red; yellowed teeth are not, and they need whitening most)."""
     lab = rgb_to_lab(img)
-    lum, chroma = lab[..., 0], np.hypot(lab[..., 1], lab[..., 2])
+    lum, redness = lab[..., 0], lab[..., 1]
     inside = mouth > 0.3
     if inside.sum() < 4:
         return np.zeros_like(mouth)
     ref = float(np.percentile(lum[inside], 40))
     bright = np.clip((lum - ref) / 12.0 + 0.5, 0, 1)
-    pale = np.clip((40.0 - chroma) / 20.0, 0, 1)
-    return (mouth * bright * pale).astype(np.float32)
+    not_red = np.clip((20.0 - redness) / 10.0, 0, 1)
+    return (mouth * bright * not_red).astype(np.float32)
 
 
 def whiten_teeth(img: np.ndarray, mouth: np.ndarray, strength: float) -> np.ndarray:
