@@ -109,13 +109,12 @@ def _mirror_fill(u_warped: np.ndarray, valid: np.ndarray, user: np.ndarray,
 
 
 def _occlusion_cut(img: np.ndarray, cheeks: np.ndarray, features: np.ndarray,
-                   scale: float, hair_zone: np.ndarray) -> np.ndarray:
+                   scale: float) -> np.ndarray:
     """1 where ``img`` is clearly not skin (compared with its cheeks) outside the (dilated)
-    feature regions; inside ``hair_zone`` (above the brows) also where it is far darker than
-    the cheeks, as hair is (below the brows a dark patch is shadowed skin, kept)."""
+    feature regions."""
     model = fit_skin_model(img, cheeks)
     non_skin = np.maximum(1.0 - model.likelihood(img, scale=2.5, bright_scale=6.0),
-                          _much_darker(img, cheeks) * hair_zone)
+                          _much_darker(img, cheeks))
     cut = np.clip(non_skin * 1.6 * (1.0 - np.clip(features * 1.5, 0, 1)), 0, 1)
     return _drop_specks(cut, scale)
 
@@ -179,12 +178,11 @@ def swap_face(template: np.ndarray, t_pts: np.ndarray, user: np.ndarray, u_pts: 
                                   r_regions.nose])
     u_skin = r_regions.skin * valid
     mask = _blend_mask(r_local, shape, opts, scale) * valid
-    hair_zone = above_brows(r_local, shape, scale * 0.3)
-    user_cut = _occlusion_cut(u_warped, cheek_mask(r_local, shape) * valid, features, scale,
-                              hair_zone)
+    user_cut = _occlusion_cut(u_warped, cheek_mask(r_local, shape) * valid, features, scale)
     t_cheeks = cheek_mask(t_local, shape)
     t_cheeks = t_cheeks if t_maps is None else geo.remap(t_cheeks, t_maps)
-    template_cut = _occlusion_cut(t_warped, t_cheeks, features, scale, hair_zone) * hair_zone
+    template_cut = _occlusion_cut(t_warped, t_cheeks, features, scale) * above_brows(
+        r_local, shape, scale * 0.3)
     keep = keep_template_region(t_regions, t_maps, opts)
     cut = np.maximum.reduce([user_cut, template_cut * opts.template_occlusion, keep])
     mask = mask * (1.0 - feather(cut, scale * 0.05))
