@@ -6,9 +6,6 @@ never sees HTTP: transports decode, build :class:`FusionParams` and call :func:`
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +21,7 @@ from ..imaging.color import to_u8
 from ..perception.faces import Box, Face, mirror_face, require_faces, select_face
 from ..perception.segmentation import person_mask
 from .fusion_face import FacePlan, finish_face, plan_face
+from .timing import timed
 from .fusion_params import FusionParams, MergeEntry, check_merges
 
 MIN_FACE = 34
@@ -66,14 +64,6 @@ class FusionResult:
     image: np.ndarray
     report: FusionReport
     traces: list[FaceTrace] = field(default_factory=list)
-
-
-@contextmanager
-def _timed(report: FusionReport, stage: str) -> Iterator[None]:
-    start = time.perf_counter()
-    yield
-    report.timings_ms[stage] = report.timings_ms.get(stage, 0.0) + (
-        time.perf_counter() - start) * 1000
 
 
 def check_image_size(img: np.ndarray, field_name: str) -> None:
@@ -153,32 +143,32 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
     report = FusionReport()
     check_merges(merges)
     check_image_size(template, "ModelImage")
-    with _timed(report, "detect"):
+    with timed(report.timings_ms, "detect"):
         t_faces = require_faces(template, field="ModelImage")
         targets = assign_template_faces(t_faces, merges)
         for face in targets:
             check_face_size(face, "ModelImage")
             check_pose(face, "ModelImage")
         users = [user_face(entry, i) for i, entry in enumerate(merges)]
-    with _timed(report, "plan"):
+    with timed(report.timings_ms, "plan"):
         plans = [plan_face(merges[i].image, users[i], targets[i], params)
                  for i in range(len(merges))]
     canvas = _retoned_template(template, plans, params, report)
     traces: list[FaceTrace] = []
     for plan in plans:
-        with _timed(report, "swap"):
+        with timed(report.timings_ms, "swap"):
             swapped = swap_face(canvas, plan.template_face.landmarks, plan.user,
                                 plan.user_points, plan.options)
-        with _timed(report, "retouch"):
+        with timed(report.timings_ms, "retouch"):
             canvas = finish_face(swapped, template, plan, params, report.timings_ms)
         report.faces.append(_face_report(plan))
         traces.append(FaceTrace(swapped.mask, swapped.roi, swapped.user_maps, plan.user,
                                 plan.user_points, swapped.points))
     result = to_u8(canvas)
-    with _timed(report, "watermark"):
+    with timed(report.timings_ms, "watermark"):
         result = apply_watermark(result, params.watermark)
     if params.compute_identity:
-        with _timed(report, "identity"):
+        with timed(report.timings_ms, "identity"):
             _add_identity(result, plans, [t.points for t in traces], report)
     return FusionResult(result, report, traces)
 
@@ -188,7 +178,7 @@ def _retoned_template(template: np.ndarray, plans: list[FacePlan], params: Fusio
     canvas = template.astype(np.float32)
     if params.skin_tone != "user":
         return canvas
-    with _timed(report, "tone"):
+    with timed(report.timings_ms, "tone"):
         person = person_mask(template)
         for plan in plans:
             t_pts = plan.template_face.landmarks

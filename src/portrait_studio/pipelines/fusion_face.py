@@ -6,7 +6,6 @@ Images are HxWx3 uint8 RGB (inputs) or float32 RGB 0..255 (working canvas).
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import cv2
@@ -23,7 +22,9 @@ from ..imaging.blend import feather
 from ..perception import landmarks as lm
 from ..perception.faces import Face
 from ..perception.glasses import remove_glasses
-from ..perception.masks import cheek_mask, eye_openness, face_regions, face_scale, polygon_mask
+from ..perception.masks import (FaceRegions, cheek_mask, eye_openness, face_regions, face_scale,
+                                polygon_mask)
+from .timing import timed
 from .fusion_params import PRESETS, FusionParams, swap_options
 
 MIRROR_YAW_GAP = 0.35
@@ -97,10 +98,6 @@ def plan_face(image: np.ndarray, user: Face, template: Face, params: FusionParam
     return FacePlan(template, user, image, crop, points, options, mirrored, glasses)
 
 
-def _timed(timings: dict[str, float], stage: str, start: float) -> None:
-    timings[stage] = timings.get(stage, 0.0) + (time.perf_counter() - start) * 1000
-
-
 def finish_face(swapped: SwapOutput, template: np.ndarray, plan: FacePlan,
                 params: FusionParams, timings: dict[str, float]) -> np.ndarray:
     """Enhance, smooth, whiten and make up the new face; returns the float32 canvas."""
@@ -112,20 +109,12 @@ def finish_face(swapped: SwapOutput, template: np.ndarray, plan: FacePlan,
     # retouching fades out well inside the blend boundary, so the seam keeps the template's
     # own gradient energy (no sharpened or grainy rim)
     weight = np.minimum(regions.oval, np.clip(swapped.mask[roi.slices] * 2.0 - 1.0, 0.0, 1.0))
-    start = time.perf_counter()
-    if params.enhance > 0:
-        region = enhance_detail_fast(region, feather(weight, scale * 0.05), params.enhance, scale)
-    _timed(timings, "enhance", start)
-    start = time.perf_counter()
-    region = smooth_skin(region, regions.skin * weight, params.smooth, scale)
-    region = whiten_teeth(region, regions.mouth_inner, float(params.teeth))
-    if params.makeup:
-        region = _makeup(region, points, template, plan.template_face.landmarks)
-    region = sharpen(region, regions.oval * weight, PRESETS[params.model].sharpen, scale * 0.03)
-    if params.smooth < 1.0:
-        target = template_grain(template, plan.template_face.landmarks) * (1.0 - params.smooth)
-        region = match_grain(region, regions.skin * weight, target)
-    _timed(timings, "retouch_face", start)
+    with timed(timings, "enhance"):
+        if params.enhance > 0:
+            region = enhance_detail_fast(region, feather(weight, scale * 0.05), params.enhance,
+                                         scale)
+    with timed(timings, "retouch_face"):
+        region = _retouch(region, regions, weight, scale, template, plan, params, points)
     out = swapped.image.copy()
     out[roi.slices] = region
     return out
@@ -136,6 +125,21 @@ def template_grain(template: np.ndarray, points: np.ndarray) -> float:
     roi = geo.roi_around(points, 1.2, template.shape)
     crop = template[roi.slices]
     return grain_level(crop, cheek_mask(points - roi.offset, crop.shape))
+
+
+def _retouch(region: np.ndarray, regions: FaceRegions, weight: np.ndarray, scale: float,
+             template: np.ndarray, plan: FacePlan, params: FusionParams,
+             points: np.ndarray) -> np.ndarray:
+    """Smoothing, teeth, make-up, model sharpening and grain, inside the new face."""
+    region = smooth_skin(region, regions.skin * weight, params.smooth, scale)
+    region = whiten_teeth(region, regions.mouth_inner, float(params.teeth))
+    if params.makeup:
+        region = _makeup(region, points, template, plan.template_face.landmarks)
+    region = sharpen(region, regions.oval * weight, PRESETS[params.model].sharpen, scale * 0.03)
+    if params.smooth < 1.0:
+        target = template_grain(template, plan.template_face.landmarks) * (1.0 - params.smooth)
+        region = match_grain(region, regions.skin * weight, target)
+    return region
 
 
 def _eyeshadow_mask(points: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:

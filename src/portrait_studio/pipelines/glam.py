@@ -19,9 +19,7 @@ the template's size times the Clarity factor.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +43,7 @@ from .glam_morph import (
     morph_swap,
     retone_person,
 )
+from .timing import timed
 from .glam_params import GlamParams, GlamUser, check_users
 from .glam_select import PhotoChoice, choose_photo
 
@@ -156,15 +155,6 @@ class GlamResult:
     report: GlamReport
 
 
-@contextmanager
-def timed(report: GlamReport, stage: str) -> Iterator[None]:
-    """Add the time spent in the block to ``report.timings_ms[stage]``."""
-    start = time.perf_counter()
-    yield
-    report.timings_ms[stage] = report.timings_ms.get(stage, 0.0) + (
-        time.perf_counter() - start) * 1000
-
-
 def check_template(template: np.ndarray, params: GlamParams) -> None:
     """Each side > 300 px (and <= 8000); with Clarity, outputs at most 8192 px per side."""
     check_image_size(template, TEMPLATE_FIELD)
@@ -245,7 +235,7 @@ def _retoned(template: np.ndarray, plans: list[FacePlan], tone: float,
              report: GlamReport) -> np.ndarray:
     canvas = template.astype(np.float32)
     if tone > 0:
-        with timed(report, "tone"):
+        with timed(report.timings_ms, "tone"):
             person = person_mask(template)
             for plan in plans:
                 canvas = retone_person(canvas, template, person, plan, tone)
@@ -261,7 +251,7 @@ class _Fused:
 def _fuse_all(retoned: np.ndarray, template: np.ndarray, plans: list[FacePlan],
               amounts: MorphAmounts, report: GlamReport) -> _Fused:
     canvas, swaps = retoned, []
-    with timed(report, "swap"):
+    with timed(report.timings_ms, "swap"):
         for plan in plans:
             swapped, source = morph_swap(canvas, template, plan, amounts)
             canvas = swapped.image
@@ -278,7 +268,7 @@ def _real_canvas(main: _Fused, report: GlamReport) -> Canvas:
                            amounts.own_light)
     report.real_morph = boosted
     canvas = main.canvas.image.astype(np.float32)
-    with timed(report, "real"):
+    with timed(report.timings_ms, "real"):
         for swapped, source in main.swaps:
             canvas = boost_texture(canvas, swapped, source, boosted.texture - amounts.texture)
     rois = [source.roi for _, source in main.swaps]
@@ -299,10 +289,10 @@ def _canvases(template: np.ndarray, plans: list[FacePlan], styles: tuple[str, ..
 
 def _choose_photos(template: np.ndarray, users: Sequence[GlamUser], report: GlamReport) -> (
         tuple[list[FacePlan], list[PlacedFace]]):
-    with timed(report, "detect"):
+    with timed(report.timings_ms, "detect"):
         targets = assign_faces(template_faces(template), users)
     plans, faces = [], []
-    with timed(report, "select"):
+    with timed(report.timings_ms, "select"):
         for i, (user, target) in enumerate(zip(users, targets, strict=True)):
             choice = choose_photo(i, user.photos, target)
             photo = user.photos[choice.index]

@@ -25,7 +25,8 @@ from ..capabilities.super_resolution import upscale
 from ..capabilities.watermark.core import apply_watermark
 from ..imaging import geometry as geo
 from ..imaging.color import to_u8
-from .glam import GlamPlan, timed
+from .glam import GlamPlan
+from .timing import timed
 
 FACE_ROI = 1.5        # retouch region around a face, in landmark-box sizes
 SR_CONTEXT = 16       # input pixels of context around a re-upscaled region
@@ -113,19 +114,19 @@ def render(plan: GlamPlan, index: int) -> np.ndarray:
     """Output ``index`` of the job (HxWx3 uint8 RGB, the template's size x Clarity)."""
     report = plan.report
     spec = style_spec(plan.styles[index], plan.variations[index])
-    with timed(report, "style"):
+    with timed(report.timings_ms, "style"):
         out, rois = style_faces(plan, index)
     if plan.params.scale > 1:
-        with timed(report, "super_resolution"):
+        with timed(report.timings_ms, "super_resolution"):
             out = super_resolve(plan, out, rois)
-    with timed(report, "grade"):
+    with timed(report.timings_ms, "grade"):
         out = grade_image(out, spec.grade, seed=(report.seed + index) % 2**32)
-    with timed(report, "watermark"):
+    with timed(report.timings_ms, "watermark"):
         out = apply_watermark(out, plan.params.watermark(plan.params.scale))
     entry = report.outputs[index]
     entry.height, entry.width = out.shape[:2]
     if plan.params.compute_identity:
-        with timed(report, "identity"):
+        with timed(report.timings_ms, "identity"):
             entry.identity_distances = identity_distances(plan, index, out)
     return out
 
