@@ -47,6 +47,7 @@ from .storage import open_blob_store
 from .studio import ProductSpec, Studio
 
 log = logging.getLogger(__name__)
+GLAM_MAX_USERS, GLAM_MAX_PHOTOS = 5, 6  # = pipelines.glam_params.MAX_USERS / MAX_PHOTOS
 LOCK_FILE = "server.lock"
 BLOB_DIR = "blobs"
 READY_DIR = "run"
@@ -58,6 +59,10 @@ PRODUCTS: dict[str, ProductSpec] = {
     "fusion": ProductSpec("fusion", {"template": (1, 1), "faces": (1, 6), "logo": (0, 1)},
                           "face fusion (Tencent FuseFaceUltra semantics); see "
                           "portrait_studio.products.fusion for params"),
+    "glam": ProductSpec("glam", {"template": (1, 1), **{
+        f"faces.{i}": (1 if i == 0 else 0, GLAM_MAX_PHOTOS) for i in range(GLAM_MAX_USERS)},
+        "logo": (0, 1)}, "glam photos (Tencent SubmitGlamPicJob semantics): users' photos in "
+        "roles faces.0..faces.4; see portrait_studio.products.glam for params"),
 }
 TEST_PRODUCTS: dict[str, ProductSpec] = {
     "sleep": ProductSpec("sleep", {"image": (0, 1)},
@@ -108,10 +113,11 @@ def warm_up() -> None:
 
 def build_registry() -> ExecutorRegistry:
     """The production products (imported here, inside the worker: they are heavy)."""
-    from .products import fusion
+    from .products import fusion, glam
 
     registry = ExecutorRegistry()
     registry.register(fusion.PRODUCT, fusion.execute)
+    registry.register(glam.PRODUCT, glam.execute)
     warm_up()
     return registry
 

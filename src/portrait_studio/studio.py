@@ -230,6 +230,11 @@ class Studio:
         """A job of ``tenant``; JobNotFound when unknown, someone else's, or expired."""
         return self._live(self.service.get(job_id, tenant=tenant))
 
+    def find(self, tenant: str, external_id: str) -> Job:
+        """The job of ``tenant`` with a vendor-facing ``external_id``; JobNotFound when unknown,
+        someone else's, or expired."""
+        return self._live(self.service.find_by_external_id(tenant, external_id))
+
     def list(self, tenant: str, *, state: JobState | None = None, limit: int = 50,
              offset: int = 0) -> builtins.list[Job]:
         """Jobs of ``tenant``, newest first; expired ones only when asked for by state."""

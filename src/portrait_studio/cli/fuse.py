@@ -10,6 +10,7 @@ from typing import Any
 from ..capabilities.watermark.types import LogoRect, WatermarkParams
 from ..errors import ParameterError
 from ..imaging.codec import decode_image, decode_image_rgba, encode_image
+from ..imaging.limits import LOGO_LIMITS
 from ..perception.faces import Box
 from ..pipelines.fusion import FusionParams, FusionResult, MergeEntry, fuse
 from ..pipelines.fusion_params import DEFAULT_FUSION_LOGO_TEXT
@@ -58,7 +59,7 @@ def build_request(args: argparse.Namespace) -> tuple[Any, list[MergeEntry], Fusi
                          _rect_at(args.input_face_rect, i, "--input-face-rect"),
                          _rect_at(args.template_face_rect, i, "--template-face-rect"))
               for i, path in enumerate(args.face)]
-    logo = decode_image_rgba(args.logo.read_bytes(), field="logo") if args.logo else None
+    logo = decode_image_rgba(args.logo.read_bytes(), LOGO_LIMITS, field="logo") if args.logo else None
     rect = None
     if args.logo_rect:
         b = parse_rect(args.logo_rect, "--logo-rect")

@@ -21,3 +21,5 @@ class ImageLimits:
 
 
 DEFAULT_LIMITS = ImageLimits()
+#: Logos and marks may be tiny (a 20x20 icon); the other bounds stay.
+LOGO_LIMITS = ImageLimits(min_side=1)

@@ -32,7 +32,7 @@ from ..imaging import geometry as geo
 from ..imaging.color import to_u8
 from ..perception.faces import Face, require_faces, select_face
 from ..perception.segmentation import person_mask
-from .fusion import check_face_size, check_image_size, check_pose
+from .fusion import MAX_SIDE, check_face_size, check_pose
 from .fusion_face import FacePlan, plan_face, template_grain
 from .fusion_params import FusionParams
 from .glam_morph import (
@@ -43,9 +43,9 @@ from .glam_morph import (
     morph_swap,
     retone_person,
 )
-from .timing import timed
 from .glam_params import GlamParams, GlamUser, check_users
 from .glam_select import PhotoChoice, choose_photo
+from .timing import timed
 
 MIN_TEMPLATE_SIDE = 300     # each side must be MORE than this (vendor rule)
 MAX_TEMPLATE_FACES = 5
@@ -155,19 +155,26 @@ class GlamResult:
     report: GlamReport
 
 
-def check_template(template: np.ndarray, params: GlamParams) -> None:
-    """Each side > 300 px (and <= 8000); with Clarity, outputs at most 8192 px per side."""
-    check_image_size(template, TEMPLATE_FIELD)
-    h, w = template.shape[:2]
-    if min(h, w) <= MIN_TEMPLATE_SIDE:
-        raise ImageTooSmall(f"{TEMPLATE_FIELD} is {w}x{h}; each side must be more than "
-                            f"{MIN_TEMPLATE_SIDE} px", field=TEMPLATE_FIELD)
-    if max(h, w) * params.scale > MAX_OUTPUT_SIDE:
+def check_template_size(width: int, height: int, params: GlamParams) -> None:
+    """Each side > 300 px and <= 8000; with Clarity, outputs at most 8192 px per side.
+    Needs only the size, so a transport can check a template from its header at submit."""
+    if min(width, height) <= MIN_TEMPLATE_SIDE:
+        raise ImageTooSmall(f"{TEMPLATE_FIELD} is {width}x{height}; each side must be more "
+                            f"than {MIN_TEMPLATE_SIDE} px", field=TEMPLATE_FIELD)
+    if max(width, height) > MAX_SIDE:
+        raise ImageTooLarge(f"{TEMPLATE_FIELD} is {width}x{height}; each side must be at most "
+                            f"{MAX_SIDE} px", field=TEMPLATE_FIELD)
+    if max(width, height) * params.scale > MAX_OUTPUT_SIDE:
         raise ImageTooLarge(
-            f"Clarity {params.clarity} would make the {w}x{h} template {w * params.scale}x"
-            f"{h * params.scale}; outputs may be at most {MAX_OUTPUT_SIDE} px per side, so "
-            f"Clarity {params.clarity} needs a template of at most "
-            f"{MAX_OUTPUT_SIDE // params.scale} px per side", field="Clarity")
+            f"Clarity {params.clarity} would make the {width}x{height} template "
+            f"{width * params.scale}x{height * params.scale}; outputs may be at most "
+            f"{MAX_OUTPUT_SIDE} px per side, so Clarity {params.clarity} needs a template of "
+            f"at most {MAX_OUTPUT_SIDE // params.scale} px per side", field="Clarity")
+
+
+def check_template(template: np.ndarray, params: GlamParams) -> None:
+    """:func:`check_template_size` of an HxWx3 template."""
+    check_template_size(int(template.shape[1]), int(template.shape[0]), params)
 
 
 def check_logo_rect(template: np.ndarray, params: GlamParams) -> None:

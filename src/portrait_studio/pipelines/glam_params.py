@@ -57,19 +57,25 @@ class GlamUser:
         object.__setattr__(self, "photos", tuple(self.photos))
 
 
+def check_counts(photo_counts: Sequence[int]) -> None:
+    """1..5 users (one count per user) with 1..6 photos each."""
+    if not photo_counts:
+        raise ParameterError("FaceInfos must hold at least one user", field="FaceInfos")
+    if len(photo_counts) > MAX_USERS:
+        raise ParameterError(f"FaceInfos holds {len(photo_counts)} users; between 1 and "
+                             f"{MAX_USERS} users are allowed", field="FaceInfos", low=1,
+                             high=MAX_USERS)
+    for i, count in enumerate(photo_counts):
+        if not 1 <= count <= MAX_PHOTOS:
+            raise ParameterError(
+                f"FaceInfos.{i}.ImageUrls holds {count} photos; each user needs between 1 and "
+                f"{MAX_PHOTOS} photos", field=f"FaceInfos.{i}.ImageUrls", low=1,
+                high=MAX_PHOTOS)
+
+
 def check_users(users: Sequence[GlamUser]) -> None:
     """1..5 users with 1..6 photos each."""
-    if not users:
-        raise ParameterError("FaceInfos must hold at least one user", field="FaceInfos")
-    if len(users) > MAX_USERS:
-        raise ParameterError(f"FaceInfos holds {len(users)} users; between 1 and {MAX_USERS} "
-                             "users are allowed", field="FaceInfos", low=1, high=MAX_USERS)
-    for i, user in enumerate(users):
-        if not 1 <= len(user.photos) <= MAX_PHOTOS:
-            raise ParameterError(
-                f"FaceInfos.{i}.ImageUrls holds {len(user.photos)} photos; each user needs "
-                f"between 1 and {MAX_PHOTOS} photos", field=f"FaceInfos.{i}.ImageUrls",
-                low=1, high=MAX_PHOTOS)
+    check_counts([len(user.photos) for user in users])
 
 
 @dataclass(frozen=True, eq=False)
@@ -164,4 +170,4 @@ class GlamParams:
 
 
 __all__ = ["CLARITY_SCALES", "MAX_NUM", "MAX_PHOTOS", "MAX_USERS", "GlamParams", "GlamUser",
-           "check_users"]
+           "check_counts", "check_users"]

@@ -18,6 +18,7 @@ from typing import Any
 from ..capabilities.watermark.types import LogoRect, WatermarkParams
 from ..errors import ParameterError
 from ..imaging.codec import decode_image, decode_image_rgba, encode_image
+from ..imaging.limits import LOGO_LIMITS
 from ..jobs.executors import ExecutionContext, ExecutionResult
 from ..perception.faces import Box
 from ..pipelines.fusion import fuse
@@ -58,7 +59,7 @@ def watermark_params(params: Mapping[str, Any], logo_bytes: bytes | None) -> Wat
     if not isinstance(logo, Mapping):
         raise ParameterError("logo must be an object", field="logo")
     rect = _rect(logo.get("rect"), "LogoRect")
-    image = decode_image_rgba(logo_bytes, field="LogoImage") if logo_bytes else None
+    image = decode_image_rgba(logo_bytes, LOGO_LIMITS, field="LogoImage") if logo_bytes else None
     return WatermarkParams(enabled=bool(logo.get("enabled", True)),
                            text=str(logo.get("text") or DEFAULT_FUSION_LOGO_TEXT),
                            logo=image, rect=LogoRect(*rect) if rect else None)

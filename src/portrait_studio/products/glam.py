@@ -28,20 +28,17 @@ from typing import Any
 from ..capabilities.watermark.types import LogoRect
 from ..errors import ParameterError
 from ..imaging.codec import decode_image, decode_image_rgba, encode_image
+from ..imaging.limits import LOGO_LIMITS
 from ..jobs.executors import ExecutionContext, ExecutionResult
 from ..perception.faces import Box
 from ..pipelines.glam import GlamParams, GlamUser, prepare
-from ..pipelines.glam_params import MAX_PHOTOS, MAX_USERS
+from ..pipelines.glam_params import MAX_USERS
 from ..pipelines.glam_render import render
 from .fusion import output_format
 
 PRODUCT = "glam"
 MEDIA_TYPES = {"jpeg": "image/jpeg", "png": "image/png"}
 FACES_ROLE = "faces.{}"
-# input roles -> (min, max) images, e.g. for ``studio.ProductSpec("glam", INPUT_ROLES)``
-INPUT_ROLES: dict[str, tuple[int, int]] = {
-    "template": (1, 1), **{FACES_ROLE.format(i): (1 if i == 0 else 0, MAX_PHOTOS)
-                           for i in range(MAX_USERS)}, "logo": (0, 1)}
 
 
 def _rect(value: Any, name: str) -> tuple[int, int, int, int] | None:
@@ -95,7 +92,8 @@ def glam_users(ctx: ExecutionContext) -> list[GlamUser]:
 def glam_params(params: Mapping[str, Any], logo_bytes: bytes | None = None) -> GlamParams:
     """Validated :class:`GlamParams` from a job's JSON params (types are checked there)."""
     rect = _rect(params.get("logo_rect"), "LogoParam.LogoRect")
-    logo = decode_image_rgba(logo_bytes, field="LogoParam.LogoImage") if logo_bytes else None
+    logo = decode_image_rgba(logo_bytes, LOGO_LIMITS,
+                                      field="LogoParam.LogoImage") if logo_bytes else None
     styles = params.get("styles")
     return GlamParams(
         num=params.get("num", 4), similarity=params.get("similarity", 0.6),

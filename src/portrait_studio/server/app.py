@@ -33,7 +33,7 @@ from .. import __version__ as VERSION
 from ..bootstrap import Runtime, start
 from ..logging import bind
 from ..settings import Settings
-from .dialects.tencent import facefusion
+from .dialects.tencent import aiart, facefusion
 from .dialects.tencent.router import TencentDialect, create_router
 from .metrics import CONTENT_TYPE as METRICS_TYPE
 from .metrics import Metrics
@@ -179,7 +179,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.state.metrics, app.state.settings = metrics, settings
     install_error_handlers(app)
     app.include_router(native_router)
-    dialect = TencentDialect(facefusion.ACTIONS)
+    dialect = TencentDialect([*facefusion.ACTIONS, *aiart.ACTIONS])
     app.include_router(create_router(dialect, on_call=lambda name, code: metrics.api_call(
         "tencent", name, code), observe=metrics.observe_job))
     _add_health(app, metrics)

@@ -130,7 +130,33 @@ FACEFUSION = ErrorTable(MappingProxyType({
     "internal": "FailedOperation.InnerError",
 }), parent=COMMON)
 
-PRODUCT_TABLES: dict[str, ErrorTable] = {"facefusion": FACEFUSION}
+#: aiart (SubmitGlamPicJob / QueryGlamPicJob): the product codes of SDK errorcodes.py. The seed
+#: defines no face codes for this product, so face problems (no face, too small, too many
+#: users for the template's faces) are ``InvalidParameterValue.ParameterValueError`` with a
+#: message naming the image; resolution outside (300, 8000] px is ``ImageResolutionExceed``.
+AIART = ErrorTable(MappingProxyType({
+    "image.undecodable": "FailedOperation.ImageDecodeFailed",
+    "image.unsupported_format": "FailedOperation.ImageDecodeFailed",
+    "image.too_small": "FailedOperation.ImageResolutionExceed",
+    "image.too_large": "FailedOperation.ImageResolutionExceed",
+    "image.bytes_too_large": "FailedOperation.ImageSizeExceed",
+    "image.empty": "InvalidParameterValue.ImageEmpty",
+    "image.download_failed": "FailedOperation.ImageDownloadError",
+    "image.url_not_allowed": "InvalidParameterValue.UrlIllegal",
+    "image.*": "FailedOperation.ImageDecodeFailed",
+    "face.*": "InvalidParameterValue.ParameterValueError",
+    "param.invalid": "InvalidParameterValue.ParameterValueError",
+    "limit.queue_full": "RequestLimitExceeded.JobNumExceed",
+    "job.not_found": "FailedOperation.JobNotExist",
+    "job.timeout": "FailedOperation.RequestTimeout",
+    "job.worker_lost": "FailedOperation.RpcFail",
+    "job.canceled": "FailedOperation.Unknown",
+    "model.unavailable": "FailedOperation.ServerError",
+    "internal": "FailedOperation.InnerError",
+}), parent=COMMON)
+AIART_LOGO_PARAM_ERR = "InvalidParameterValue.LogoParamErr"
+
+PRODUCT_TABLES: dict[str, ErrorTable] = {"facefusion": FACEFUSION, "aiart": AIART}
 
 
 def table_for(service: str | None) -> ErrorTable:

@@ -219,7 +219,28 @@ FUSE_FACE_ULTRA = ParamSchema(
                        | _rect_required("LogoParam.LogoRect")),
 )
 
+#: SubmitGlamPicJob (aiart 2022-12-29): seed 000 and SDK 3.1.179's models (Rect, LogoParam).
+SUBMIT_GLAM_PIC_JOB = ParamSchema(
+    types={
+        "TemplateUrl": str, "FaceInfos": list, "FaceInfos[]": dict,
+        "FaceInfos[].ImageUrls": list, "FaceInfos[].ImageUrls[]": str,
+        **_rect("FaceInfos[].TemplateFaceRect"),
+        "Num": int, "Style": list, "Style[]": str, "Similarity": float, "Clarity": str,
+        "LogoAdd": int,
+        "LogoParam": dict, "LogoParam.LogoUrl": str, "LogoParam.LogoImage": str,
+        **_rect("LogoParam.LogoRect"),
+    },
+    required=frozenset({"TemplateUrl", "FaceInfos", "FaceInfos[].ImageUrls"}
+                       | _rect_required("FaceInfos[].TemplateFaceRect")
+                       | _rect_required("LogoParam.LogoRect")),
+)
+
+#: QueryGlamPicJob (aiart 2022-12-29).
+QUERY_GLAM_PIC_JOB = ParamSchema(types={"JobId": str}, required=frozenset({"JobId"}))
+
 #: (service, version, action) -> schema; other products add their actions here.
 ACTION_SCHEMAS: dict[tuple[str, str, str], ParamSchema] = {
     ("facefusion", "2022-09-27", "FuseFaceUltra"): FUSE_FACE_ULTRA,
+    ("aiart", "2022-12-29", "SubmitGlamPicJob"): SUBMIT_GLAM_PIC_JOB,
+    ("aiart", "2022-12-29", "QueryGlamPicJob"): QUERY_GLAM_PIC_JOB,
 }
