@@ -247,3 +247,12 @@ def test_external_id_lookup(service: JobService) -> None:
     assert service.find_by_external_id("t1", "7392616336519610409").id == job.id
     with pytest.raises(JobNotFound):
         service.find_by_external_id("t2", "7392616336519610409")
+
+
+def test_queued_only_cancel_leaves_a_running_job_alone(service: JobService) -> None:
+    job = service.submit("t1", "invert", inputs={"image": [b"x"]})
+    assert service.store.claim_next("w", {}) is not None
+    still = service.cancel(job.id, queued_only=True)
+    assert still.state is JobState.RUNNING and not still.cancel_requested
+    queued = service.submit("t1", "invert", inputs={"image": [b"y"]})
+    assert service.cancel(queued.id, queued_only=True).state is JobState.CANCELED

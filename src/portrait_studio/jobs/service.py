@@ -183,11 +183,13 @@ class JobService:
 
     # --- change and wait ----------------------------------------------------------------------
 
-    def cancel(self, job_id: str, *, tenant: str | None = None) -> Job:
+    def cancel(self, job_id: str, *, tenant: str | None = None,
+               queued_only: bool = False) -> Job:
         """Cancel: a queued job ends now; a running one is stopped by its worker (the
-        returned job then still says running with ``cancel_requested``)."""
+        returned job then still says running with ``cancel_requested``) unless
+        ``queued_only`` (atomic "cancel if still queued": the job is returned unchanged)."""
         self.get(job_id, tenant=tenant)
-        job = self.store.cancel(job_id)
+        job = self.store.cancel(job_id, queued_only=queued_only)
         if job is None:
             raise JobNotFound(f"job {job_id!r} does not exist", field="job_id")
         if job.state.is_terminal() and not job.inputs_purged:

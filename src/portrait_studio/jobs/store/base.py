@@ -78,9 +78,9 @@ class JobStore(Protocol):
         """
         ...
 
-    def cancel(self, job_id: str) -> Job | None:
-        """Queued: canceled now. Running: cancel requested (the worker stops it). Terminal:
-        unchanged. Returns the job afterwards, None when unknown."""
+    def cancel(self, job_id: str, *, queued_only: bool = False) -> Job | None:
+        """Queued: canceled now. Running: cancel requested (the worker stops it), unless
+        ``queued_only``. Terminal: unchanged. Returns the job afterwards, None when unknown."""
         ...
 
     def requeue_orphans(self, max_attempts: int, worker_ids: Collection[str] | None = None,

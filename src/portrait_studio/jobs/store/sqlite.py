@@ -287,14 +287,14 @@ class SqliteJobStore:
         self._update(db, job.id, state=state, finished_at=now,
                      expires_at=now + job.retention_s, **values)
 
-    def cancel(self, job_id: str) -> Job | None:
+    def cancel(self, job_id: str, *, queued_only: bool = False) -> Job | None:
         with self._write() as db:
             job = self._one(db, "id = ?", (job_id,))
             if job is None:
                 return None
             if job.state is JobState.QUEUED:
                 self._end(db, job, JobState.CANCELED)
-            elif job.state is JobState.RUNNING:
+            elif job.state is JobState.RUNNING and not queued_only:
                 self._update(db, job_id, cancel_requested=True)
             return self._one(db, "id = ?", (job_id,))
 

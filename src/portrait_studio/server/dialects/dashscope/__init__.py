@@ -1,0 +1,1 @@
+"""Alibaba DashScope: ``wanx-style-repaint-v1`` submit and the generic tasks API (``/api/v1``)."""
