@@ -63,6 +63,13 @@ class Settings:
     max_request_bytes: int = 48 * 1024 * 1024
     # register test-only products ("sleep"): PORTRAIT_TEST_PRODUCTS=1, never in production
     test_products: bool = False
+    # Volcengine SignerV4 clock skew allowed, seconds (not documented by the vendor)
+    volc_signature_window_s: int = 900
+    # restyle prompts containing any of these words answer 50412 (empty = built-in list)
+    prompt_blocklist: tuple[str, ...] = ()
+    # image moderation hook "package.module:function" taking image bytes, returning True to
+    # refuse the image (50411); empty = off
+    moderation_hook: str = ""
 
     @property
     def base_url(self) -> str:

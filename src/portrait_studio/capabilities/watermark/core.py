@@ -44,8 +44,9 @@ def apply_watermark(img: Image, params: WatermarkParams) -> Image:
         rect = params.rect or default_logo_rect(img.shape[:2], params.logo.shape[:2])
         colour, alpha, x, y = _logo_layer(params.logo, rect, img.shape[:2])
     else:
-        colour, alpha, x, y = _text_layer(params.text, img.shape[:2])
-    _composite(out, colour, alpha, x, y)
+        colour, alpha, x, y = _text_layer(params.text, img.shape[:2], params.corner)
+    opacity = float(params.opacity)
+    _composite(out, colour * opacity, alpha * opacity, x, y)
     return out
 
 
@@ -91,14 +92,20 @@ def default_logo_rect(shape: tuple[int, ...], logo_shape: tuple[int, ...]) -> Lo
     return LogoRect(shape[1] - margin - width, shape[0] - margin - height, width, height)
 
 
-def _text_layer(text: str, shape: tuple[int, ...]) -> tuple[Float, Float, int, int]:
-    """Premultiplied colour, alpha and top-left of the text layer at the bottom right."""
+def _text_layer(text: str, shape: tuple[int, ...],
+                corner: int = 0) -> tuple[Float, Float, int, int]:
+    """Premultiplied colour, alpha and top-left of the text layer in ``corner`` (0 bottom
+    right, 1 bottom left, 2 top left, 3 top right)."""
     height = text_height_for(shape, text)
     layer = render_text_layer(text, height)
     pad = (layer.shape[0] - height) // 2
     margin = margin_for(shape)
     x = shape[1] - margin - (layer.shape[1] - pad)
     y = shape[0] - margin - (layer.shape[0] - pad)
+    if corner in (1, 2):
+        x = margin - pad
+    if corner in (2, 3):
+        y = margin - pad
     colour, alpha = _premultiply(layer)
     return colour, alpha, x, y
 

@@ -72,6 +72,9 @@ class WatermarkParams:
       read-only copy. It replaces the text.
     - ``rect``: where the logo is stretched to; default: bottom right, about 20% of the image
       width, keeping the logo's aspect. Only used with a logo.
+    - ``corner``: where the text goes: 0 bottom right (default), 1 bottom left, 2 top left,
+      3 top right (Volcengine ``logo_info.position``).
+    - ``opacity``: 0..1 (default 1) multiplies the mark's alpha.
 
     Equality is identity (the logo is an array).
     """
@@ -80,8 +83,17 @@ class WatermarkParams:
     text: str = DEFAULT_TEXT
     logo: NDArray[np.uint8] | None = field(default=None, repr=False)
     rect: LogoRect | None = None
+    corner: int = 0
+    opacity: float = 1.0
 
     def __post_init__(self) -> None:
+        if self.corner not in (0, 1, 2, 3) or isinstance(self.corner, bool):
+            raise ParameterError(f"corner must be 0, 1, 2 or 3, got {self.corner!r}",
+                                 field="position")
+        if isinstance(self.opacity, bool) or not isinstance(self.opacity, int | float) \
+                or not 0.0 <= float(self.opacity) <= 1.0:
+            raise ParameterError(f"opacity must be between 0 and 1, got {self.opacity!r}",
+                                 field="opacity")
         if not isinstance(self.text, str) or len(self.text) > MAX_TEXT_CHARS:
             raise ParameterError(f"watermark text must be a string of at most "
                                  f"{MAX_TEXT_CHARS} characters", field="text")

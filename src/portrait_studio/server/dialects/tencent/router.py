@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -218,13 +218,21 @@ def _base_url(studio: Studio, request: Request) -> str:
     return studio.settings.public_url or f"{request.url.scheme}://{host}"
 
 
+Delegate = tuple[Callable[[Request], bool], Callable[[Request], Awaitable[Response]]]
+
+
 def create_router(dialect: TencentDialect, on_call: Callable[[str, str], None] | None = None,
-                  observe: Callable[[Job], None] | None = None) -> APIRouter:
-    """``/`` for GET and POST (other methods: ``UnsupportedProtocol``)."""
+                  observe: Callable[[Job], None] | None = None,
+                  delegate: Delegate | None = None) -> APIRouter:
+    """``/`` for GET and POST (other methods: ``UnsupportedProtocol``). ``delegate`` =
+    (predicate, handler) hands the requests the predicate claims to another dialect that
+    shares the path (Volcengine)."""
     router = APIRouter(include_in_schema=False)
 
     @router.api_route("/", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
     async def tencent_endpoint(request: Request) -> Response:
+        if delegate is not None and delegate[0](request):
+            return await delegate[1](request)
         studio: Studio = request.app.state.studio
         rid = current_request_id() or new_request_id()
         resp, name, code = await _answer(dialect, studio, request, rid, observe)

@@ -1,0 +1,1 @@
+"""Volcengine visual (``cv``): CVSync2AsyncSubmitTask / CVSync2AsyncGetResult, SignerV4."""
