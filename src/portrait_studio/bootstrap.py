@@ -21,6 +21,7 @@ the crash-recovery tests; never enable it in production.
 from __future__ import annotations
 
 import fcntl
+import importlib
 import functools
 import logging
 import os
@@ -32,7 +33,7 @@ from typing import IO, Any
 
 from .errors import ParameterError
 from .jobs import defaults
-from .jobs.executors import ExecutionContext, ExecutionResult, ExecutorRegistry
+from .jobs.executors import ExecutionContext, ExecutionResult, Executor, ExecutorRegistry
 from .jobs.limits import JobLimits, RateLimiter
 from .jobs.model import Job
 from .jobs.retention import RetentionSweeper
@@ -44,6 +45,7 @@ from .security.keys import KeyStore
 from .security.signed_urls import load_or_create_secret
 from .settings import Settings
 from .storage import open_blob_store
+from .storage.media import MediaLibrary
 from .studio import ProductSpec, Studio
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,18 @@ PRODUCTS: dict[str, ProductSpec] = {
         "logo": (0, 1)}, "glam photos (Tencent SubmitGlamPicJob semantics): users' photos in "
         "roles faces.0..faces.4; see portrait_studio.products.glam for params"),
 }
+PRODUCTS["repaint"] = ProductSpec(
+    "repaint", {"image": (0, 1), "style_ref": (0, 1)},
+    "portrait style repaint in 10 styles + custom (DashScope wanx-style-repaint-v1 "
+    "semantics); see portrait_studio.products.repaint for params")
+PRODUCTS["restyle"] = ProductSpec(
+    "restyle", {"images": (1, 10)},
+    "identity-keeping restyle from a face image, a style image and a prompt (Volcengine "
+    "img2img_anime_accelerated_maintain_id semantics); see portrait_studio.products.restyle")
+PRODUCTS["try_on"] = ProductSpec(
+    "try_on", {"person": (1, 1), "garments": (1, 4)},
+    "change clothes / virtual try-on (Tencent VOD CreateSceneAigcImageTask semantics); see "
+    "portrait_studio.products.try_on")
 TEST_PRODUCTS: dict[str, ProductSpec] = {
     "sleep": ProductSpec("sleep", {"image": (0, 1)},
                          "test only: sleeps params.seconds, returns its input"),
@@ -111,13 +125,35 @@ def warm_up() -> None:
         log.warning("worker warm-up failed; models load on the first job", exc_info=True)
 
 
+#: product -> module with ``execute`` (imported by the worker on the product's first job)
+PRODUCT_MODULES: dict[str, str] = {
+    "fusion": "portrait_studio.products.fusion", "glam": "portrait_studio.products.glam",
+    "repaint": "portrait_studio.products.repaint",
+    "restyle": "portrait_studio.products.restyle",
+    "try_on": "portrait_studio.products.try_on"}
+
+
+def lazy_executor(module: str) -> Executor:
+    """An executor importing ``module`` on first use: a product whose code fails to import
+    fails its own jobs (``internal``), never the worker or the other products."""
+
+    def execute(ctx: ExecutionContext) -> ExecutionResult:
+        run: Executor = importlib.import_module(module).execute
+        return run(ctx)
+
+    return execute
+
+
 def build_registry() -> ExecutorRegistry:
-    """The production products (imported here, inside the worker: they are heavy)."""
-    from .products import fusion, glam
+    """The production products; fusion is imported now (and its models warmed up), the
+    others on their first job."""
+    from .products import fusion
 
     registry = ExecutorRegistry()
     registry.register(fusion.PRODUCT, fusion.execute)
-    registry.register(glam.PRODUCT, glam.execute)
+    for name, module in PRODUCT_MODULES.items():
+        if name != fusion.PRODUCT:
+            registry.register(name, lazy_executor(module))
     warm_up()
     return registry
 
@@ -262,9 +298,11 @@ def build_studio(settings: Settings, pool: WorkerPool | None = None,
                          signals=pool, retention=retention(settings))
     secret = (settings.url_signing_secret.encode() if settings.url_signing_secret
               else load_or_create_secret(data_dir))
+    media = MediaLibrary.in_data_dir(data_dir, service.blobs)
     return Studio(settings, service, KeyStore.in_data_dir(data_dir),
                   RateLimiter(rate_limits(settings)), secret, products(settings), pool,
-                  ready_dir=ready_dir(settings) if pool is not None else None, **overrides)
+                  ready_dir=ready_dir(settings) if pool is not None else None, media=media,
+                  **overrides)
 
 
 def _log_recovered(jobs: list[Job]) -> None:

@@ -106,8 +106,28 @@ class MissingParameter(ParameterError):
 
 # --- jobs and service ---------------------------------------------------------------------
 
+class ContentRejected(PortraitError):
+    """Moderation refused an input (a blocklisted prompt, a flagged image)."""
+
+    code = "content.rejected"
+
+
+class TextRejected(ContentRejected):
+    code = "content.text_rejected"
+
+
+class ImageRejected(ContentRejected):
+    code = "content.image_rejected"
+
+
 class JobNotFound(PortraitError):
     code = "job.not_found"
+
+
+class MediaNotFound(PortraitError):
+    """A media-library file (FileId) that does not exist, expired or is someone else's."""
+
+    code = "media.not_found"
 
 
 class RateLimited(PortraitError):
@@ -153,3 +173,16 @@ def check_choice(name: str, value: Any, allowed: tuple[Any, ...]) -> Any:
         raise ParameterError(f"{name} must be one of {shown}, got {value!r}", field=name,
                              allowed=list(allowed), value=value)
     return value
+
+
+def error_class(code: str) -> type[PortraitError]:
+    """The most specific :class:`PortraitError` subclass whose ``code`` is ``code``
+    (:class:`InternalError` when no class has it); rebuilds an error recorded by its code."""
+    found: type[PortraitError] = InternalError
+    stack: list[type[PortraitError]] = [PortraitError]
+    while stack:
+        cls = stack.pop()
+        if cls.code == code and cls is not PortraitError:
+            found = cls
+        stack.extend(cls.__subclasses__())
+    return found

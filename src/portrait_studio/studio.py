@@ -22,8 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import JobNotFound, MissingParameter, ParameterError, PortraitError, RateLimited
-from .imaging.codec import b64decode_image_bytes
+from .errors import (
+    JobNotFound,
+    MediaNotFound,
+    MissingParameter,
+    ParameterError,
+    PortraitError,
+    RateLimited,
+)
+from .imaging.codec import b64decode_image_bytes, image_info
 from .imaging.limits import ImageLimits
 from .jobs import defaults
 from .jobs.limits import RateLimiter
@@ -35,11 +42,19 @@ from .security.keys import KeyStore, Principal
 from .settings import Settings
 from .storage.base import suffix_for
 from .storage.fetch import fetch_image_bytes
+from .storage.media import MediaFile, MediaLibrary
 
 log = logging.getLogger(__name__)
 RESULTS_PREFIX = "/v1/results"
+MEDIA_PREFIX = "/v1/media"
+MEDIA_URL_TTL_S = 10 * 365 * 86400.0
+MEDIA_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp",
+               "bmp": "image/bmp", "tiff": "image/tiff"}
+_MEDIA_PATH = re.compile(r"^/v1/media/(?P<id>\d{19})(?P<ext>\.[a-z0-9]{1,8})$")
 _RESULT_PATH = re.compile(r"^/v1/results/(?P<job>[0-9a-f]{32})/(?P<index>\d{1,3})"
-                          r"(?P<ext>\.[a-z0-9]{1,8})?$")
+                          r"(?:-(?P<variant>[a-z][a-z0-9]{0,31}))?(?P<ext>\.[a-z0-9]{1,8})?$")
+#: ``(data, media type, variant token) -> data``: renders a variant of a stored result
+ResultVariant = Callable[[bytes, str, str], bytes]
 
 
 @dataclass(frozen=True)
@@ -93,14 +108,20 @@ def parse_result_path(path: str) -> tuple[str, int] | None:
     return None if match is None else (match["job"], int(match["index"]))
 
 
+def result_variant(path: str) -> str | None:
+    """The variant token of a result URL path (``0-vlogo00030.jpg`` -> ``vlogo00030``)."""
+    match = _RESULT_PATH.match(path)
+    return None if match is None else match["variant"]
+
+
 class Studio:
     """What transports call; built by :func:`portrait_studio.bootstrap.start`."""
 
     def __init__(self, settings: Settings, service: JobService, keys: KeyStore,
                  rate_limiter: RateLimiter, url_secret: bytes,
                  products: Mapping[str, ProductSpec], pool: WorkerPool | None = None,
-                 clock: Callable[[], float] = time.time, ready_dir: Path | None = None
-                 ) -> None:
+                 clock: Callable[[], float] = time.time, ready_dir: Path | None = None,
+                 media: MediaLibrary | None = None) -> None:
         """``ready_dir`` holds ``<pid>.ready`` files left by workers that finished starting
         (see :meth:`ready`); without it a live worker process counts as ready."""
         self.settings = settings
@@ -112,6 +133,8 @@ class Studio:
         self._secret = url_secret
         self._clock = clock
         self._ready_dir = ready_dir
+        self._variants: dict[str, ResultVariant] = {}
+        self.media = media
 
     # --- tenants and limits -------------------------------------------------------------------
 
@@ -242,10 +265,10 @@ class Studio:
         return jobs if state is JobState.EXPIRED else [j for j in jobs
                                                        if j.state is not JobState.EXPIRED]
 
-    def cancel(self, tenant: str, job_id: str) -> Job:
+    def cancel(self, tenant: str, job_id: str, *, queued_only: bool = False) -> Job:
         """Cancel a job of ``tenant`` (see JobService.cancel); expired jobs are not found."""
         self.get(tenant, job_id)
-        return self.service.cancel(job_id, tenant=tenant)
+        return self.service.cancel(job_id, tenant=tenant, queued_only=queued_only)
 
     def wait(self, tenant: str, job_id: str, timeout: float) -> Job:
         return self.service.wait(job_id, timeout, tenant=tenant)
@@ -256,24 +279,43 @@ class Studio:
         """Result ``index`` of a live succeeded job; JobNotFound otherwise."""
         return self.service.result(self._live(job).id, index)
 
-    def result_path(self, job: Job, index: int) -> str:
-        """``/v1/results/<job id>/<index><ext>`` (the extension records the media type)."""
+    def register_variant(self, prefix: str, render: ResultVariant) -> None:
+        """Serve ``<index>-<prefix><args><ext>`` result URLs through ``render`` (e.g. a
+        watermark chosen when the URL was issued; the signature covers the token)."""
+        if not re.fullmatch(r"[a-z]{2,16}", prefix):
+            raise ParameterError(f"variant prefix must be 2-16 letters, got {prefix!r}",
+                                 field="prefix")
+        self._variants[prefix] = render
+
+    def _variant(self, token: str) -> ResultVariant:
+        for prefix, render in self._variants.items():
+            if token.startswith(prefix):
+                return render
+        raise JobNotFound(f"result variant {token!r} is not known here", field="path")
+
+    def result_path(self, job: Job, index: int, variant: str | None = None) -> str:
+        """``/v1/results/<job id>/<index>[-<variant>]<ext>`` (the extension records the media
+        type)."""
         key = job.results[index]
         dot = key.rfind(".")
         ext = key[dot:] if dot > key.rfind("/") else suffix_for("application/octet-stream")
-        return f"{RESULTS_PREFIX}/{job.id}/{index}{ext}"
+        tail = f"-{variant}" if variant else ""
+        return f"{RESULTS_PREFIX}/{job.id}/{index}{tail}{ext}"
 
     def result_url(self, job: Job, index: int, base_url: str | None = None,
-                   ttl_s: float | None = None) -> str:
-        """A signed URL of result ``index`` valid until the job expires (or ``ttl_s``)."""
+                   ttl_s: float | None = None, variant: str | None = None) -> str:
+        """A signed URL of result ``index`` (or of a registered ``variant`` of it) valid until
+        the job expires (or ``ttl_s``)."""
+        if variant is not None:
+            self._variant(variant)
         if job.state is not JobState.SUCCEEDED or not 0 <= index < len(job.results):
             raise JobNotFound(f"job {job.id!r} has no result #{index}", field="index")
         expires = job.expires_at or self._clock() + defaults.retention_for(job.product)
         if ttl_s is not None:
             expires = min(expires, self._clock() + ttl_s)
         base = self.settings.public_url or base_url or self.settings.base_url
-        return signed_urls.signed_url(base, self.result_path(job, index), int(expires),
-                                      self._secret)
+        return signed_urls.signed_url(base, self.result_path(job, index, variant),
+                                      int(expires), self._secret)
 
     def check_result_url(self, path: str, expires: str | None,
                          sig: str | None) -> signed_urls.UrlCheck:
@@ -286,13 +328,60 @@ class Studio:
         if parsed is None:
             raise JobNotFound(f"{path} is not a result URL", field="path")
         job_id, index = parsed
+        variant = result_variant(path)
         job = self._live(self.service.get(job_id))
-        if job.state is not JobState.SUCCEEDED or self.result_path_or_none(job, index) != path:
+        if job.state is not JobState.SUCCEEDED or \
+                self.result_path_or_none(job, index, variant) != path:
             raise JobNotFound(f"job {job_id!r} has no result #{index}", field="index")
-        return self.service.result(job_id, index)
+        blob = self.service.result(job_id, index)
+        if variant is None:
+            return blob
+        data = self._variant(variant)(blob.data, blob.media_type, variant)
+        return ResultBlob(data, blob.media_type, blob.key)
 
-    def result_path_or_none(self, job: Job, index: int) -> str | None:
-        return self.result_path(job, index) if 0 <= index < len(job.results) else None
+    def result_path_or_none(self, job: Job, index: int,
+                            variant: str | None = None) -> str | None:
+        return self.result_path(job, index, variant) if 0 <= index < len(job.results) else None
+
+    # --- media library ------------------------------------------------------------------------
+
+    def add_media(self, tenant: str, data: bytes, *, name: str = "", class_id: int = 0,
+                  expires_at: float | None = None, origin: str | None = None) -> MediaFile:
+        """Store an image in the media library (format checked) and return it."""
+        if self.media is None:
+            raise ParameterError("this studio has no media library", field="media")
+        fmt, _, _ = image_info(data)
+        return self.media.add(tenant, data, MEDIA_TYPES.get(fmt, "application/octet-stream"),
+                              name=name, class_id=class_id, expires_at=expires_at,
+                              origin=origin)
+
+    def media_file(self, tenant: str, file_id: str, field: str = "FileId") -> MediaFile:
+        if self.media is None:
+            raise MediaNotFound(f"{field}: there is no media library", field=field)
+        return self.media.get(tenant, file_id, field)
+
+    def media_bytes(self, tenant: str, file_id: str, field: str = "FileId") -> bytes:
+        """The bytes of a live media file of ``tenant``; MediaNotFound otherwise."""
+        media = self.media_file(tenant, file_id, field)
+        assert self.media is not None
+        return self.media.read(media)
+
+    def media_url(self, media: MediaFile, base_url: str | None = None) -> str:
+        """A signed URL of a media file, valid while the file lives (10 years when it does
+        not expire)."""
+        expires = media.expires_at or self._clock() + MEDIA_URL_TTL_S
+        base = self.settings.public_url or base_url or self.settings.base_url
+        return signed_urls.signed_url(base, f"{MEDIA_PREFIX}/{media.file_id}{media.suffix}",
+                                      int(expires), self._secret)
+
+    def open_media(self, path: str) -> tuple[bytes, str]:
+        """``(bytes, media type)`` behind a media URL path (after the signature check)."""
+        match = _MEDIA_PATH.match(path)
+        media = None if match is None or self.media is None else self.media.find(match["id"])
+        if media is None or path != f"{MEDIA_PREFIX}/{media.file_id}{media.suffix}":
+            raise JobNotFound(f"{path} is not a media file here", field="path")
+        assert self.media is not None
+        return self.media.read(media), media.media_type
 
     # --- health -------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""`portrait-studio` command line: fuse, demo, keys, serve."""
+"""`portrait-studio` command line: fuse, demo, keys, media, serve."""
 
 from __future__ import annotations
 
@@ -52,6 +52,7 @@ def run_demo(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from .fuse import add_fuse_parser, run_fuse
     from .keys import add_keys_parser, run_keys
+    from .media import add_media_parser, run_media
 
     parser = argparse.ArgumentParser(prog="portrait-studio",
                                      description="offline AI portrait server, library and CLI")
@@ -59,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_fuse_parser(sub)
     add_demo_parser(sub)
     add_keys_parser(sub)
-    handlers = {"fuse": run_fuse, "demo": run_demo, "keys": run_keys}
+    add_media_parser(sub)
+    handlers = {"fuse": run_fuse, "demo": run_demo, "keys": run_keys, "media": run_media}
     try:
         from .serve import add_serve_parser, run_serve
 

@@ -33,8 +33,11 @@ from .. import __version__ as VERSION
 from ..bootstrap import Runtime, start
 from ..logging import bind
 from ..settings import Settings
-from .dialects.tencent import aiart, facefusion
+from .dialects.dashscope.router import create_router as dashscope_router
+from .dialects.tencent import aiart, facefusion, vod
 from .dialects.tencent.router import TencentDialect, create_router
+from .dialects.volc import restyle as volc_restyle
+from .dialects.volc.router import VolcEndpoint, is_volc
 from .metrics import CONTENT_TYPE as METRICS_TYPE
 from .metrics import Metrics
 from .native.errors import error_body, install_error_handlers
@@ -82,8 +85,9 @@ class RequestContext:
             self._record(scope, status[0], time.perf_counter() - started)
 
     def _too_large(self, scope: Scope) -> bool:
-        if scope.get("path") == "/":
-            return False  # the Tencent endpoint answers in its own envelope
+        path = str(scope.get("path", ""))
+        if path == "/" or path.startswith("/api/"):
+            return False  # Tencent and DashScope endpoints answer in their own envelopes
         for name, value in scope.get("headers", []):
             if name == b"content-length" and value.isdigit():
                 return int(value) > self.max_body
@@ -166,6 +170,7 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
         owned = runtime is None
         rt = runtime if runtime is not None else await run_in_threadpool(start, settings)
         app.state.runtime, app.state.studio = rt, rt.studio
+        rt.studio.register_variant(volc_restyle.VARIANT, volc_restyle.render_variant)
         limiter = anyio.to_thread.current_default_thread_limiter()
         limiter.total_tokens = max(int(limiter.total_tokens), THREADS)
         try:
@@ -179,9 +184,11 @@ def create_app(settings: Settings, *, runtime: Runtime | None = None) -> FastAPI
     app.state.metrics, app.state.settings = metrics, settings
     install_error_handlers(app)
     app.include_router(native_router)
-    dialect = TencentDialect([*facefusion.ACTIONS, *aiart.ACTIONS])
+    dialect = TencentDialect([*facefusion.ACTIONS, *aiart.ACTIONS, *vod.ACTIONS])
     app.include_router(create_router(dialect, on_call=lambda name, code: metrics.api_call(
-        "tencent", name, code), observe=metrics.observe_job))
+        "tencent", name, code), observe=metrics.observe_job,
+        delegate=(is_volc, VolcEndpoint(settings))))
+    app.include_router(dashscope_router())
     _add_health(app, metrics)
     _add_docs(app)
     app.add_middleware(RequestContext, metrics=metrics, max_body=settings.max_request_bytes)

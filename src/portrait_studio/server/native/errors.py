@@ -35,9 +35,10 @@ STATUS_BY_CODE: dict[str, int] = {
     "job.not_found": 404, "job.canceled": 409, "job.timeout": 504, "job.worker_lost": 500,
     "limit.rate": 429, "limit.queue_full": 503, "model.unavailable": 503,
     "request.too_large": 413, "auth.forbidden": 403, "url.expired": 403, "url.forged": 403,
-    "not_found": 404, "method_not_allowed": 405, "internal": 500,
+    "not_found": 404, "method_not_allowed": 405, "internal": 500, "media.not_found": 404,
 }
 STATUS_BY_FAMILY: dict[str, int] = {"param": 400, "image": 400, "face": 400, "auth": 401,
+                                    "content": 400,
                                     "request": 400, "url": 403}
 INTERNAL_MESSAGE = "internal error; the server log has the details under this request id"
 

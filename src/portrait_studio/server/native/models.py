@@ -121,3 +121,25 @@ class ErrorResponse(BaseModel):
     """Every error: a stable code, a message naming the field and range, the request id."""
 
     error: ErrorDetail
+
+
+class MediaUpload(BaseModel):
+    """A file for the media library (VOD-style ``FileId``)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "image": {"url": "https://example.com/model.jpg"}, "name": "model photo"}]})
+
+    image: InputItem = Field(description="the image: URL, base64 or data URL")
+    name: str = Field("", max_length=64, description="MediaName")
+    class_id: int = Field(0, ge=0, description="ClassId")
+
+
+class MediaOut(BaseModel):
+    """A stored media file and a signed URL to it."""
+
+    file_id: str
+    name: str
+    class_id: int
+    media_type: str
+    size: int
+    url: str

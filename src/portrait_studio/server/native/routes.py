@@ -29,6 +29,8 @@ from .models import (
     JobList,
     JobOut,
     JobRequest,
+    MediaOut,
+    MediaUpload,
     PipelineList,
     PipelineOut,
     ResultOut,
@@ -188,3 +190,31 @@ def get_result(job_id: str, name: str, request: Request, expires: str | None = N
     blob = studio.open_result(path)
     return Response(blob.data, media_type=blob.media_type,
                     headers={"Cache-Control": "private, max-age=300"})
+
+
+@router.post("/media", status_code=201, response_model=MediaOut, responses=ERRORS,
+             summary="Store an image in the media library (its FileId works in VOD FileInfos)")
+def upload_media(body: MediaUpload, request: Request, tenant: Tenant) -> MediaOut:
+    studio = studio_of(request)
+    studio.check_rate(tenant, "native.submit")
+    data = studio.load_image(_source(body.image), "image")
+    media = studio.add_media(tenant, data, name=body.name, class_id=body.class_id)
+    return MediaOut(file_id=media.file_id, name=media.name, class_id=media.class_id,
+                    media_type=media.media_type, size=media.size,
+                    url=studio.media_url(media, _base_url(request)))
+
+
+@router.get("/media/{name}", response_class=Response, responses=ERRORS,
+            summary="A media file at a signed URL (403 when expired or forged)")
+def get_media(name: str, request: Request, expires: str | None = None,
+              sig: str | None = None) -> Response:
+    studio = studio_of(request)
+    path = request.url.path
+    check = studio.check_result_url(path, expires, sig)
+    if check is UrlCheck.EXPIRED:
+        raise NativeHttpError("url.expired", "this media URL has expired", field="expires")
+    if check is not UrlCheck.VALID:
+        raise NativeHttpError("url.forged", "this media URL's signature is not valid",
+                              field="sig")
+    data, media_type = studio.open_media(path)
+    return Response(data, media_type=media_type, headers={"Cache-Control": "private, max-age=300"})

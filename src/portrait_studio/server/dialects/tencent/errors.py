@@ -156,7 +156,21 @@ AIART = ErrorTable(MappingProxyType({
 }), parent=COMMON)
 AIART_LOGO_PARAM_ERR = "InvalidParameterValue.LogoParamErr"
 
-PRODUCT_TABLES: dict[str, ErrorTable] = {"facefusion": FACEFUSION, "aiart": AIART}
+#: vod (CreateSceneAigcImageTask / DescribeTaskDetail): seed 003 and SDK errorcodes.py.
+VOD = ErrorTable(MappingProxyType({
+    "media.not_found": "InvalidParameterValue.FileId",
+    "image.url_not_allowed": "InvalidParameterValue.Url",
+    "image.download_failed": "InvalidParameterValue.Url",
+    "image.*": "InvalidParameterValue",
+    "face.*": "FailedOperation",
+    "param.invalid": "InvalidParameterValue",
+    "job.not_found": "InvalidParameterValue.TaskId",
+    "job.*": "FailedOperation",
+    "limit.queue_full": "RequestLimitExceeded",
+    "internal": "InternalError",
+}), parent=COMMON)
+
+PRODUCT_TABLES: dict[str, ErrorTable] = {"facefusion": FACEFUSION, "aiart": AIART, "vod": VOD}
 
 
 def table_for(service: str | None) -> ErrorTable:

@@ -238,9 +238,46 @@ SUBMIT_GLAM_PIC_JOB = ParamSchema(
 #: QueryGlamPicJob (aiart 2022-12-29).
 QUERY_GLAM_PIC_JOB = ParamSchema(types={"JobId": str}, required=frozenset({"JobId"}))
 
+def _file_infos(prefix: str) -> dict[str, type]:
+    return {prefix: list, f"{prefix}[]": dict,
+            **{f"{prefix}[].{k}": str for k in ("Type", "FileId", "Url")}}
+
+
+#: CreateSceneAigcImageTask (vod 2018-07-17): every field of SDK 3.1.194's models.
+CREATE_SCENE_AIGC_IMAGE_TASK = ParamSchema(
+    types={
+        "SubAppId": int, "SceneInfo": dict, "SceneInfo.Type": str,
+        "SceneInfo.ChangeClothesConfig": dict,
+        **_file_infos("SceneInfo.ChangeClothesConfig.ClothesFileInfos"),
+        "SceneInfo.ChangeClothesConfig.Prompt": str,
+        "SceneInfo.AiTryOnConfig": dict, "SceneInfo.AiTryOnConfig.Model": str,
+        **_file_infos("SceneInfo.AiTryOnConfig.ClothesFileInfos"),
+        "SceneInfo.AiTryOnConfig.Prompt": str,
+        "SceneInfo.ProductImageConfig": dict,
+        **{f"SceneInfo.ProductImageConfig.{k}": str for k in (
+            "Prompt", "NegativePrompt", "ProductDesc", "MoreRequirement")},
+        "SceneInfo.ProductImageConfig.OutputImageCount": int,
+        **_file_infos("FileInfos"),
+        "OutputConfig": dict, "OutputConfig.StorageMode": str, "OutputConfig.MediaName": str,
+        "OutputConfig.ClassId": int, "OutputConfig.ExpireTime": str,
+        "OutputConfig.AspectRatio": str, "OutputConfig.EncodeConfig": dict,
+        "OutputConfig.EncodeConfig.Format": str, "OutputConfig.EncodeConfig.Quality": int,
+        "OutputConfig.ImageWidth": int, "OutputConfig.ImageHeight": int,
+        "OutputConfig.Resolution": str,
+        "SessionId": str, "SessionContext": str, "TasksPriority": int, "ExtInfo": str,
+    },
+    required=frozenset({"SubAppId", "SceneInfo", "SceneInfo.Type"}),
+)
+
+#: DescribeTaskDetail (vod 2018-07-17).
+DESCRIBE_TASK_DETAIL = ParamSchema(types={"TaskId": str, "SubAppId": int},
+                                   required=frozenset({"TaskId"}))
+
 #: (service, version, action) -> schema; other products add their actions here.
 ACTION_SCHEMAS: dict[tuple[str, str, str], ParamSchema] = {
     ("facefusion", "2022-09-27", "FuseFaceUltra"): FUSE_FACE_ULTRA,
     ("aiart", "2022-12-29", "SubmitGlamPicJob"): SUBMIT_GLAM_PIC_JOB,
     ("aiart", "2022-12-29", "QueryGlamPicJob"): QUERY_GLAM_PIC_JOB,
+    ("vod", "2018-07-17", "CreateSceneAigcImageTask"): CREATE_SCENE_AIGC_IMAGE_TASK,
+    ("vod", "2018-07-17", "DescribeTaskDetail"): DESCRIBE_TASK_DETAIL,
 }

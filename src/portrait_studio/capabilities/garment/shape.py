@@ -1,0 +1,230 @@
+"""Garment keypoints measured on the cut-out mask (garment-photo pixels, x right, y down).
+
+Tops and dresses: neck (top of the back collar), shoulder corners, armpits, waist sides,
+hem corners, and per sleeve its end centre and half width. Bottoms: waistband corners,
+crotch (trousers), and per leg its hem centre and half width. "l"/"r" are image sides of the
+product photo (image-left is the wearer's right in a front view).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .kinds import row_runs
+
+Point = NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class Limb:
+    """A sleeve or trouser leg: ``root`` where it joins the body, ``end`` centre of its
+    opening, ``half_width`` of the opening and ``root_half`` at the root (pixels),
+    ``outer_hint`` a direction toward its outer edge (the shoulder side of a sleeve)."""
+
+    root: Point
+    end: Point
+    half_width: float
+    root_half: float = 0.0
+    outer_hint: Point = field(default_factory=lambda: np.zeros(2, np.float32))
+
+    @property
+    def length(self) -> float:
+        return float(np.linalg.norm(self.end - self.root))
+
+
+@dataclass(frozen=True)
+class GarmentShape:
+    """Keypoints of one garment; ``points`` maps names to (x, y) float32 in the cut-out."""
+
+    kind: str
+    points: dict[str, Point]
+    limbs: dict[str, Limb] = field(default_factory=dict)
+    torso_width: float = 0.0
+
+
+def _pt(x: float, y: float) -> Point:
+    return np.array([x, y], np.float32)
+
+
+def _run_at(row: NDArray[np.bool_], x: float) -> tuple[int, int] | None:
+    runs = row_runs(row)
+    if not runs:
+        return None
+    return min(runs, key=lambda r: 0 if r[0] <= x < r[1] else min(abs(r[0] - x), abs(r[1] - x)))
+
+
+def _centre_x(mask: NDArray[np.bool_]) -> float:
+    h = mask.shape[0]
+    band = mask[int(h * 0.3):int(h * 0.9)]
+    xs = np.nonzero(band)[1]
+    return float(np.median(xs)) if len(xs) else mask.shape[1] / 2
+
+
+def _torso_widths(mask: NDArray[np.bool_], cx: float) -> NDArray[np.float32]:
+    out = np.zeros(mask.shape[0], np.float32)
+    for y in range(mask.shape[0]):
+        run = _run_at(mask[y], cx)
+        out[y] = 0 if run is None else run[1] - run[0]
+    return out
+
+
+def _top_y(mask: NDArray[np.bool_], x: float) -> float:
+    col = np.flatnonzero(mask[:, int(np.clip(x, 0, mask.shape[1] - 1))])
+    return float(col[0]) if len(col) else 0.0
+
+
+def _limb(mask: NDArray[np.bool_], root: Point, region: NDArray[np.bool_],
+          root_half: float, outer: Point) -> Limb | None:
+    ys, xs = np.nonzero(mask & region)
+    if len(xs) < 0.01 * mask.sum():
+        return None
+    pts = np.stack([xs, ys], 1).astype(np.float32)
+    dist = np.linalg.norm(pts - root, axis=1)
+    far = pts[dist >= np.percentile(dist, 93)]
+    end = far.mean(axis=0)
+    axis = (end - root) / max(float(np.linalg.norm(end - root)), 1e-6)
+    normal = np.array([-axis[1], axis[0]], np.float32)
+    half = float(np.ptp((far - end) @ normal)) / 2
+    return Limb(root, end.astype(np.float32), max(half, 2.0), max(root_half, 2.0), outer)
+
+
+def top_shape(mask: NDArray[np.bool_], kind: str = "top") -> GarmentShape:
+    """Keypoints of a top or a dress from its cut-out mask."""
+    h, w = mask.shape
+    cx = _centre_x(mask)
+    widths = _torso_widths(mask, cx)
+    rows = np.flatnonzero(widths > 0)
+    hem_y = float(rows[-1])
+    torso = _torso_width(widths, h, w, (0.12, 0.35) if kind == "full" else (0.4, 0.85))
+    half = torso / 2
+    sh_y = (_top_y(mask, cx - half * 0.95) + _top_y(mask, cx + half * 0.95)) / 2
+    neck_y = min(_top_y(mask, cx + dx) for dx in np.linspace(-0.25, 0.25, 5) * torso)
+    arm_y = _armpit_y(widths, sh_y, hem_y, torso)
+    pts = {"neck": _pt(cx, neck_y), "shoulder_l": _pt(cx - half, sh_y),
+           "shoulder_r": _pt(cx + half, sh_y)}
+    pts.update(_sides(mask, cx, arm_y, "armpit"))
+    pts.update(_sides(mask, cx, arm_y + 0.45 * (hem_y - arm_y), "waist"))
+    pts.update(_sides(mask, cx, hem_y - 0.01 * h, "hem"))
+    pts["hem_c"] = _pt(cx, hem_y)
+    limbs = _sleeves(mask, cx, half, pts, hem_y)
+    return GarmentShape(kind, pts, limbs, torso)
+
+
+def _torso_width(widths: NDArray[np.float32], h: int, w: int,
+                 band_rows: tuple[float, float]) -> float:
+    """Body width of a top: a low percentile of the widths of the run through the centre
+    in a height band (tops 40-85%: sleeves hanging alongside make rows wider, a bodysuit's
+    crotch narrower; dresses: the bodice, 12-35%), capped at 72% of the garment width."""
+    band = widths[int(h * band_rows[0]):int(h * band_rows[1]) + 1]
+    band = band[band > 0]
+    found = float(np.percentile(band, 30)) if len(band) else 0.6 * w
+    return min(found, 0.72 * w)
+
+
+def _armpit_y(widths: NDArray[np.float32], sh_y: float, hem_y: float, torso: float) -> float:
+    start = int(sh_y + 0.12 * (hem_y - sh_y))
+    for y in range(start, int(hem_y)):
+        if abs(float(widths[y]) - torso) < 0.12 * torso:
+            return float(y)
+    return sh_y + 0.3 * (hem_y - sh_y)
+
+
+def _sides(mask: NDArray[np.bool_], cx: float, y: float, name: str) -> dict[str, Point]:
+    yi = int(np.clip(y, 0, mask.shape[0] - 1))
+    run = _run_at(mask[yi], cx) or (int(cx) - 1, int(cx) + 1)
+    return {f"{name}_l": _pt(run[0], yi), f"{name}_r": _pt(run[1] - 1, yi)}
+
+
+def _sleeves(mask: NDArray[np.bool_], cx: float, half: float, pts: dict[str, Point],
+             hem_y: float) -> dict[str, Limb]:
+    xs = np.arange(mask.shape[1])[None, :]
+    ys = np.arange(mask.shape[0])[:, None]
+    above = ys < pts["armpit_l"][1] + 0.75 * (hem_y - pts["armpit_l"][1])
+    limbs: dict[str, Limb] = {}
+    for side, sign in (("l", -1), ("r", 1)):
+        region = (sign * (xs - cx) > half * 1.06) & above
+        root = (pts[f"shoulder_{side}"] + pts[f"armpit_{side}"]) / 2
+        root_half = float(np.linalg.norm(pts[f"shoulder_{side}"] - pts[f"armpit_{side}"])) / 2
+        outer = (pts[f"shoulder_{side}"] - root).astype(np.float32)
+        limb = _limb(mask, root.astype(np.float32), region, root_half, outer)
+        if limb is not None:
+            limbs[side] = limb
+    return limbs
+
+
+def bottom_shape(mask: NDArray[np.bool_]) -> GarmentShape:
+    """Keypoints of trousers, shorts or a skirt from its cut-out mask."""
+    h, w = mask.shape
+    cx = _centre_x(mask)
+    rows = np.flatnonzero(mask.any(axis=1))
+    top, bottom = float(rows[0]), float(rows[-1])
+    pts = _sides(mask, cx, top + 0.02 * h, "waist")
+    pts["waist_c"] = _pt(cx, top)
+    pts.update(_sides(mask, cx, bottom - 0.01 * h, "hem"))
+    crotch = _crotch_y(mask, cx, top, bottom)
+    limbs: dict[str, Limb] = {}
+    if crotch is not None:
+        pts["crotch"] = _pt(cx, crotch)
+        limbs = _legs(mask, cx, crotch, bottom)
+    width = float(np.linalg.norm(pts["waist_r"] - pts["waist_l"]))
+    return GarmentShape("bottom", pts, limbs, width)
+
+
+def _crotch_y(mask: NDArray[np.bool_], cx: float, top: float, bottom: float) -> float | None:
+    col = mask[int(top):int(bottom) + 1, int(cx) - 1:int(cx) + 2].all(axis=1)
+    gap = np.flatnonzero(~col)
+    if not len(gap) or gap[0] > 0.8 * (bottom - top):
+        return None
+    return top + float(gap[0])
+
+
+def _legs(mask: NDArray[np.bool_], cx: float, crotch: float, bottom: float) -> dict[str, Limb]:
+    limbs: dict[str, Limb] = {}
+    yi = int(bottom - 0.01 * mask.shape[0])
+    runs = [r for r in row_runs(mask[yi]) if r[1] - r[0] > 2]
+    for side, run in (("l", runs[0] if runs else None), ("r", runs[-1] if runs else None)):
+        if run is None or (side == "l") != ((run[0] + run[1]) / 2 < cx):
+            continue
+        end = _pt((run[0] + run[1]) / 2, yi)
+        root_x = (cx + end[0]) / 2 if abs(end[0] - cx) > 1 else end[0]
+        half = (run[1] - run[0]) / 2
+        outer = _pt(-1.0 if side == "l" else 1.0, 0.0)
+        limbs[side] = Limb(_pt(root_x, crotch), end, half, half, outer)
+    return limbs
+
+
+def garment_shape(mask: NDArray[np.bool_], kind: str) -> GarmentShape:
+    """Keypoints for a garment of ``kind`` ("top", "bottom" or "full")."""
+    return bottom_shape(mask) if kind == "bottom" else top_shape(mask, kind)
+
+
+def limb_mask(mask: NDArray[np.bool_], shape: GarmentShape, side: str | None = None) -> (
+        NDArray[np.bool_]):
+    """Pixels of a top's sleeves: beyond the seam line through the shoulder corner and the
+    armpit (``side`` "l"/"r" for one sleeve, reaching 3 px behind the seam so the parts
+    overlap); empty for bottoms. Sleeves are drawn over the arms, the torso behind them."""
+    if shape.kind == "bottom" or not shape.limbs:
+        return np.zeros_like(mask)
+    if side is None:
+        out = np.zeros_like(mask)
+        for s in shape.limbs:
+            out |= _beyond_seam(mask, shape, s, 0.0)
+        return out
+    return _beyond_seam(mask, shape, side, -3.0) if side in shape.limbs else np.zeros_like(mask)
+
+
+def _beyond_seam(mask: NDArray[np.bool_], shape: GarmentShape, side: str,
+                 margin: float) -> NDArray[np.bool_]:
+    a, b = shape.points[f"shoulder_{side}"], shape.points[f"armpit_{side}"]
+    d = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
+    n = np.array([d[1], -d[0]], np.float32)
+    if float(np.dot(n, a - shape.points["neck"])) < 0:
+        n = -n
+    ys, xs = np.mgrid[0:mask.shape[0], 0:mask.shape[1]].astype(np.float32)
+    dist = (xs - a[0]) * n[0] + (ys - a[1]) * n[1]
+    below_hem = ys > shape.points["hem_c"][1] - 0.02 * mask.shape[0]
+    outside = (ys < b[1]) | (np.abs(xs - shape.points["neck"][0]) > shape.torso_width / 2)
+    return mask & (dist > margin) & ~below_hem & outside
