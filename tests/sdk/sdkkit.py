@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -23,6 +24,17 @@ from portrait_studio.server.dialects.tencent.signature import (
 from tests.e2e.serverkit import ServerProcess
 
 REGION = "ap-guangzhou"
+
+
+def substitute(value: Any, replace: Callable[[str], Any]) -> Any:
+    """``value`` with every string (in nested lists and dicts) passed through ``replace``."""
+    if isinstance(value, str):
+        return replace(value)
+    if isinstance(value, list):
+        return [substitute(v, replace) for v in value]
+    if isinstance(value, dict):
+        return {k: substitute(v, replace) for k, v in value.items()}
+    return value
 
 
 def client(server: ServerProcess, creds: dict[str, str], *, method: str = "POST",

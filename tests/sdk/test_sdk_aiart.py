@@ -25,6 +25,7 @@ from portrait_studio.perception.faces import Box, Face, detect_faces
 from portrait_studio.perception.identity import distance, embedding
 from tests.e2e.serverkit import ImageServer, ServerProcess, fixture_bytes, start_server, unique
 from tests.sdk.aiartkit import client, download, poll, query, submit, submit_error
+from tests.sdk.sdkkit import substitute
 
 KIM, AOC = "andy_kim__house_official_1.jpg", "alexandria_ocasio_cortez__house_official_1.jpg"
 TWO = "obama_biden__two_people_2faces.jpg"
@@ -262,15 +263,14 @@ def bad_images(images: ImageServer) -> Iterator[ImageServer]:
 
 
 def _resolve(value: object, images: ImageServer) -> object:
-    if isinstance(value, str) and value.startswith("URL:"):
-        return images.url(value[4:])
-    if value == "LOGO":
-        return base64.b64encode(encode_png(np.full((20, 20, 3), 90, np.uint8))).decode()
-    if isinstance(value, list):
-        return [_resolve(v, images) for v in value]
-    if isinstance(value, dict):
-        return {k: _resolve(v, images) for k, v in value.items()}
-    return value
+    def replace(text: str) -> object:
+        if text.startswith("URL:"):
+            return images.url(text[4:])
+        if text == "LOGO":
+            return base64.b64encode(encode_png(np.full((20, 20, 3), 90, np.uint8))).decode()
+        return text
+
+    return substitute(value, replace)
 
 
 @pytest.mark.parametrize("case", sorted(ERROR_CASES))

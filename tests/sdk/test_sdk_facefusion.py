@@ -40,7 +40,7 @@ from tests.e2e.serverkit import (
     fixture_bytes,
     unique,
 )
-from tests.sdk.sdkkit import REGION, client, error_code, fuse
+from tests.sdk.sdkkit import REGION, client, error_code, fuse, substitute
 
 TEMPLATE_IMG = decode_image(fixture_bytes(TEMPLATE))
 USER_IMG = decode_image(fixture_bytes(USER))
@@ -293,13 +293,7 @@ ERROR_CASES: dict[str, tuple[dict[str, Any], str]] = {
 def _resolve(value: object, images: ImageServer) -> object:
     names = {"FACELESS": images.url(FACELESS), "MISSING": images.url("missing.jpg"),
              "USER": images.url(USER)}
-    if isinstance(value, str):
-        return names.get(value, value)
-    if isinstance(value, list):
-        return [_resolve(v, images) for v in value]
-    if isinstance(value, dict):
-        return {k: _resolve(v, images) for k, v in value.items()}
-    return value
+    return substitute(value, lambda text: names.get(text, text))
 
 
 @pytest.mark.parametrize("case", sorted(ERROR_CASES))

@@ -28,6 +28,7 @@ from tencentcloud.vod.v20180717 import models, vod_client
 
 from portrait_studio.imaging.codec import decode_image, encode_jpeg, encode_png
 from tests.e2e.serverkit import ImageServer, ServerProcess, fixture_bytes, start_server, unique
+from tests.sdk.sdkkit import substitute
 
 PERSON_FILE = "barack_obama__full_body_suit.jpg"
 SUB_APP = 251440382
@@ -251,13 +252,7 @@ ERRORS: dict[str, tuple[dict[str, Any], str]] = {
 
 def _resolve(value: Any, urls: dict[str, str], images: ImageServer) -> Any:
     names = {"RED": urls["red"], "TEXT": urls["text"], "MISSING": images.url("missing.jpg")}
-    if isinstance(value, str):
-        return names.get(value, value)
-    if isinstance(value, list):
-        return [_resolve(v, urls, images) for v in value]
-    if isinstance(value, dict):
-        return {k: _resolve(v, urls, images) for k, v in value.items()}
-    return value
+    return substitute(value, lambda text: names.get(text, text))
 
 
 @pytest.mark.parametrize("case", sorted(ERRORS))

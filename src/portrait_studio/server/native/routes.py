@@ -175,18 +175,25 @@ def list_pipelines(request: Request, tenant: Tenant) -> PipelineList:
                                    for s in studio.products.values()])
 
 
+def check_signed_path(studio: Studio, request: Request, expires: str | None, sig: str | None,
+                      what: str) -> str:
+    """The request path when its signature is valid; 403 ``url.expired``/``url.forged``."""
+    path = request.url.path
+    check = studio.check_result_url(path, expires, sig)
+    if check is UrlCheck.EXPIRED:
+        raise NativeHttpError("url.expired", f"this {what} URL has expired", field="expires")
+    if check is not UrlCheck.VALID:
+        raise NativeHttpError("url.forged", f"this {what} URL's signature is not valid",
+                              field="sig")
+    return path
+
+
 @router.get("/results/{job_id}/{name}", response_class=Response, responses=ERRORS,
             summary="A result file at a signed, expiring URL (403 when expired or forged)")
 def get_result(job_id: str, name: str, request: Request, expires: str | None = None,
                sig: str | None = None) -> Response:
     studio = studio_of(request)
-    path = request.url.path
-    check = studio.check_result_url(path, expires, sig)
-    if check is UrlCheck.EXPIRED:
-        raise NativeHttpError("url.expired", "this result URL has expired", field="expires")
-    if check is not UrlCheck.VALID:
-        raise NativeHttpError("url.forged", "this result URL's signature is not valid",
-                              field="sig")
+    path = check_signed_path(studio, request, expires, sig, "result")
     blob = studio.open_result(path)
     return Response(blob.data, media_type=blob.media_type,
                     headers={"Cache-Control": "private, max-age=300"})
@@ -209,12 +216,7 @@ def upload_media(body: MediaUpload, request: Request, tenant: Tenant) -> MediaOu
 def get_media(name: str, request: Request, expires: str | None = None,
               sig: str | None = None) -> Response:
     studio = studio_of(request)
-    path = request.url.path
-    check = studio.check_result_url(path, expires, sig)
-    if check is UrlCheck.EXPIRED:
-        raise NativeHttpError("url.expired", "this media URL has expired", field="expires")
-    if check is not UrlCheck.VALID:
-        raise NativeHttpError("url.forged", "this media URL's signature is not valid",
-                              field="sig")
+    path = check_signed_path(studio, request, expires, sig, "media")
     data, media_type = studio.open_media(path)
-    return Response(data, media_type=media_type, headers={"Cache-Control": "private, max-age=300"})
+    return Response(data, media_type=media_type,
+                    headers={"Cache-Control": "private, max-age=300"})
