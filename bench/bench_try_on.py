@@ -1,0 +1,159 @@
+"""Try-on benchmark: preservation outside the garment, garment colour, latency, contact sheet.
+
+Needs the (non-commercial) corpus persons and garments at ../shared/corpus; exits quietly when
+absent. Run: ``.venv/bin/python bench/bench_try_on.py``. Writes bench/out/bench_try_on.{md,json}
+and bench/out/try_on_contact_sheet.png.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from portrait_studio.capabilities.garment.body import analyse_body
+from portrait_studio.capabilities.garment.cutout import cut_out
+from portrait_studio.pipelines.try_on import TryOnParams, try_on
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+OUT = ROOT / "bench" / "out"
+PERSONS = ["vitonhd_00055_00", "model_1", "vitonhd_09597_00", "vitonhd_01008_00",
+           "dresscode_049205_0", "joe_biden"]
+GARMENTS = ["vitonhd_00126_00", "vitonhd_03244_00", "vitonhd_09176_00", "vitonhd_10165_00",
+            "dresscode_051991_1", "dresscode_053319_1"]
+SHEET = [(p, g) for p in PERSONS[:4] for g in
+         (GARMENTS[0], GARMENTS[4], GARMENTS[5])] + []
+Image = NDArray[np.uint8]
+
+
+def load(folder: str, stem: str, size: tuple[int, int] | None = None) -> Image:
+    path = next((CORPUS / folder).glob(stem + "*"))
+    img = cv2.imread(str(path), cv2.IMREAD_COLOR)[:, :, ::-1]
+    if size is not None:
+        img = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
+    return np.ascontiguousarray(img)
+
+
+def ssim(a: Image, b: Image, mask: NDArray[np.bool_]) -> float:
+    """Mean SSIM (grey, 7x7 Gaussian windows) over ``mask``."""
+    x = cv2.cvtColor(a, cv2.COLOR_RGB2GRAY).astype(np.float64)
+    y = cv2.cvtColor(b, cv2.COLOR_RGB2GRAY).astype(np.float64)
+    blur = lambda v: cv2.GaussianBlur(v, (7, 7), 1.5)
+    mx, my = blur(x), blur(y)
+    vx, vy, cxy = blur(x * x) - mx**2, blur(y * y) - my**2, blur(x * y) - mx * my
+    c1, c2 = (0.01 * 255) ** 2, (0.03 * 255) ** 2
+    s = ((2 * mx * my + c1) * (2 * cxy + c2)) / ((mx**2 + my**2 + c1) * (vx + vy + c2))
+    return float(s[mask].mean()) if mask.any() else 1.0
+
+
+def ciede2000(lab1: NDArray[np.float64], lab2: NDArray[np.float64]) -> float:
+    """CIEDE2000 between two Lab colours."""
+    l1, a1, b1 = lab1
+    l2, a2, b2 = lab2
+    c1, c2 = np.hypot(a1, b1), np.hypot(a2, b2)
+    g = 0.5 * (1 - np.sqrt(((c1 + c2) / 2) ** 7 / (((c1 + c2) / 2) ** 7 + 25**7)))
+    a1p, a2p = a1 * (1 + g), a2 * (1 + g)
+    c1p, c2p = np.hypot(a1p, b1), np.hypot(a2p, b2)
+    h1p, h2p = np.degrees(np.arctan2(b1, a1p)) % 360, np.degrees(np.arctan2(b2, a2p)) % 360
+    dl, dc = l2 - l1, c2p - c1p
+    dh = h2p - h1p
+    dh = dh - 360 if dh > 180 else dh + 360 if dh < -180 else dh
+    dhh = 2 * np.sqrt(c1p * c2p) * np.sin(np.radians(dh / 2))
+    lm, cm = (l1 + l2) / 2, (c1p + c2p) / 2
+    hm = (h1p + h2p) / 2 + (180 if abs(h1p - h2p) > 180 else 0)
+    t = (1 - 0.17 * np.cos(np.radians(hm - 30)) + 0.24 * np.cos(np.radians(2 * hm))
+         + 0.32 * np.cos(np.radians(3 * hm + 6)) - 0.2 * np.cos(np.radians(4 * hm - 63)))
+    sl = 1 + 0.015 * (lm - 50) ** 2 / np.sqrt(20 + (lm - 50) ** 2)
+    sc, sh = 1 + 0.045 * cm, 1 + 0.015 * cm * t
+    rt = (-2 * np.sqrt(cm**7 / (cm**7 + 25**7))
+          * np.sin(np.radians(60 * np.exp(-(((hm - 275) / 25) ** 2)))))
+    return float(np.sqrt((dl / sl) ** 2 + (dc / sc) ** 2 + (dhh / sh) ** 2
+                         + rt * (dc / sc) * (dhh / sh)))
+
+
+def lab_signature(img: Image, mask: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """Median a*, b* and L normalised by its median (x50) of the masked pixels."""
+    lab = cv2.cvtColor(img.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)[mask]
+    med = np.median(lab, axis=0).astype(np.float64)
+    return np.array([50.0, med[1], med[2]])
+
+
+def one_case(person: Image, garment: Image) -> dict[str, Any]:
+    """Run one person x garment and measure it."""
+    start = time.perf_counter()
+    result = try_on(person, [garment], TryOnParams(seed=0))
+    latency = (time.perf_counter() - start) * 1000
+    out = result.images[0]
+    body = analyse_body(person)
+    changed = np.any(out != person, axis=2)
+    region = cv2.dilate((changed | body.clothes).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+    garment_region = changed & ~body.skin & np.any(np.abs(out.astype(int) - person) > 12, axis=2)
+    cut = cut_out(garment)
+    de = ciede2000(lab_signature(cut.image, cut.mask), lab_signature(out, garment_region)) \
+        if garment_region.sum() > 100 else float("nan")
+    return {"image": out, "latency_ms": latency, "ssim_outside": ssim(person, out, ~region),
+            "identical_outside": bool(np.array_equal(person[~region], out[~region])),
+            "delta_e": de, "report": result.report["outputs"][0]}
+
+
+def contact_sheet(rows: list[list[Image]], path: Path, height: int = 384) -> None:
+    tiles = [np.hstack([cv2.resize(i, (int(i.shape[1] * height / i.shape[0]), height))
+                        for i in row]) for row in rows]
+    width = max(t.shape[1] for t in tiles)
+    sheet = np.vstack([np.pad(t, ((0, 0), (0, width - t.shape[1]), (0, 0))) for t in tiles])
+    cv2.imwrite(str(path), sheet[:, :, ::-1])
+
+
+def main() -> None:
+    if not CORPUS.exists():
+        print("corpus absent: skipped")
+        return
+    OUT.mkdir(parents=True, exist_ok=True)
+    cases, rows = [], []
+    for p in PERSONS[:4]:
+        person = load("persons", p, (768, 1024))
+        row = [person]
+        for g in (GARMENTS[0], GARMENTS[4], GARMENTS[5]):
+            case = one_case(person, load("garments", g))
+            case.update(person=p, garment=g)
+            row.append(case.pop("image"))
+            cases.append(case)
+            print(f"{p:20s} {g:20s} {case['latency_ms']:7.0f} ms  ssim {case['ssim_outside']:.4f}"
+                  f"  dE {case['delta_e']:.2f}")
+        rows.append(row)
+    contact_sheet(rows, OUT / "try_on_contact_sheet.png")
+    write_report(cases)
+
+
+def write_report(cases: list[dict[str, Any]]) -> None:
+    lat = [c["latency_ms"] for c in cases]
+    des = [c["delta_e"] for c in cases if c["delta_e"] == c["delta_e"]]
+    summary = {"cases": len(cases), "latency_p50_ms": statistics.median(lat),
+               "latency_max_ms": max(lat), "ssim_outside_min": min(c["ssim_outside"] for c in cases),
+               "identical_outside_all": all(c["identical_outside"] for c in cases),
+               "delta_e_mean": statistics.fmean(des), "delta_e_max": max(des),
+               "loadavg": os.getloadavg(), "size": "768x1024"}
+    (OUT / "bench_try_on.json").write_text(json.dumps({"summary": summary, "cases": [
+        {k: v for k, v in c.items() if k != "report"} | {"report": c["report"]} for c in cases]},
+        indent=1, default=float))
+    lines = ["# Try-on benchmark", "", f"load average {summary['loadavg']}", "",
+             "| person | garment | latency ms | SSIM outside | identical outside | dE2000 |",
+             "|---|---|---|---|---|---|"]
+    lines += [f"| {c['person']} | {c['garment']} | {c['latency_ms']:.0f} | "
+              f"{c['ssim_outside']:.4f} | {c['identical_outside']} | {c['delta_e']:.2f} |"
+              for c in cases]
+    lines += ["", "```", json.dumps(summary, indent=1, default=float), "```"]
+    (OUT / "bench_try_on.md").write_text("\n".join(lines) + "\n")
+    print(json.dumps(summary, indent=1, default=float))
+
+
+if __name__ == "__main__":
+    main()
