@@ -21,8 +21,8 @@ the crash-recovery tests; never enable it in production.
 from __future__ import annotations
 
 import fcntl
-import importlib
 import functools
+import importlib
 import logging
 import os
 import signal

@@ -111,7 +111,7 @@ def test_wait_polls_to_the_end_through_pending_and_running(
     time.sleep(0.55)  # 2 submits per second per key
     second = submit(key, image_url=images.url(KIM), style_index=2)
     assert BaseAsyncApi.fetch(second, api_key=key).output["task_status"] == "PENDING"
-    rsp, seen = poll(key, second)
+    _, seen = poll(key, second)
     assert seen == ["PENDING", "RUNNING", "SUCCEEDED"]
     assert BaseAsyncApi.wait(first, api_key=key).output["task_status"] == "SUCCEEDED"
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from portrait_studio.errors import ParameterError, TextRejected, error_class
 from portrait_studio.server.dialects.volc import signature as sig
 from portrait_studio.server.dialects.volc.errors import VolcGatewayError, business, lookup
-from portrait_studio.errors import ParameterError, TextRejected, error_class
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "protocols"
 VECTOR = json.loads((FIXTURES / "signature_vectors.json").read_text())["volc_sdk_fixed_time"]

@@ -43,8 +43,12 @@ def repaint_params(ctx: ExecutionContext) -> RepaintParams:
     params = ctx.params
     ref = (decode_image(ctx.input("style_ref"), field=REF_FIELD)
            if ctx.input_count("style_ref") else None)
-    seed = params.get("seed")
-    return RepaintParams(style_index=params.get("style_index"), style_ref=ref, seed=seed)
+    seed, style = params.get("seed"), params.get("style_index")
+    if isinstance(style, bool) or not isinstance(style, int):
+        raise ParameterError(f"style_index must be an integer, got {style!r}",
+                             field="style_index")
+    return RepaintParams(style_index=style, style_ref=ref,
+                         seed=seed if isinstance(seed, int) else None)
 
 
 def execute(ctx: ExecutionContext) -> ExecutionResult:

@@ -19,8 +19,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from ....jobs import defaults
 from ....errors import JobNotFound
+from ....jobs import defaults
 from ....jobs.model import Job, JobState
 from ....logging import current_request_id
 from ....studio import Studio

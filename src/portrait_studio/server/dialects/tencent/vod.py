@@ -126,7 +126,7 @@ def _expire_time(text: str) -> float | None:
     if not text:
         return None
     try:
-        stamp = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        stamp = datetime.fromisoformat(text)
     except ValueError:
         raise bad("InvalidParameterValue.ExpireTime", "OutputConfig.ExpireTime",
                   f"must be ISO 8601 like 2026-12-31T00:00:00Z, got {text!r}") from None

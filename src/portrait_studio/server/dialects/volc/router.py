@@ -111,8 +111,8 @@ class VolcEndpoint:
         action, version = query.get("Action", ""), query.get("Version", "")
         try:
             tenant = self._authenticate(studio, req, action, version)
-        except VolcGatewayError as err:
-            return gateway(err, rid, action, version)
+        except VolcGatewayError as refused:
+            return gateway(refused, rid, action, version)
         try:
             studio.check_rate(tenant, action)
             data = self._run(studio, tenant, action, req.body, rid, base_url)
