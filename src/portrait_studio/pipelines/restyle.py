@@ -17,10 +17,11 @@ painted in a look, graded by the prompt, and the face is handled per the switche
   (a gentle beauty treatment in its own colours when there is no other style).
 * ``step`` (1..50, default 18) is the abstraction: 18 is each look's native strength; above,
   ``(step - 18) // 8`` extra edge-preserving passes (up to 4) and stronger own looks; below,
-  ``0.6 * (18 - step) / 18`` of the photo's fine detail is put back. ``cfg`` (1..20, default
-  4.5) is prompt adherence: the look is mixed over the photo by ``min(1, cfg / 4.5)`` (at
-  least 0.25) and the prompt's grading controls, tint and light are multiplied by
-  ``clip(cfg / 4.5, 0.2, 2)``.
+  fewer "passes": the look is mixed over the photo by at most ``1 - 0.6 * (18 - step) / 18``
+  and ``0.6 * (18 - step) / 18`` of the photo's fine detail is put back. ``cfg`` (1..20,
+  default 4.5) is prompt adherence: the look is mixed over the photo by at most
+  ``min(1, cfg / 4.5)`` (at least 0.25) and the prompt's grading controls, tint and light are
+  multiplied by ``clip(cfg / 4.5, 0.2, 2)``. (The clean beauty look is never mixed back.)
 * ``hyper_switch``: the light path: painted at most 640 px on the long side and enlarged
   (cubic) to the output, working copy 480 px instead of 720, no extra passes or detail return,
   lighter line art; step and cfg are ignored (the defaults are used). The
@@ -47,12 +48,13 @@ from numpy.typing import NDArray
 from ..capabilities.restyle import grading, identity, style_ref
 from ..capabilities.restyle.framing import Framing, find_face, frame_portrait
 from ..capabilities.restyle.looks import OWN_LOOKS, skin_smoothed
+from ..capabilities.restyle.ops import mix
 from ..capabilities.restyle.prompt import DEFAULT_BLOCKLIST, PromptPlan, check_prompt, parse_prompt
 from ..capabilities.stylize import custom
 from ..capabilities.stylize.context import StyleContext, work_copy
 from ..capabilities.stylize.face import FaceProfile, treat_faces
 from ..capabilities.stylize.styles import BY_INDEX
-from ..capabilities.stylize.toolkit import bilateral, blur, f32, mix, u8
+from ..capabilities.stylize.toolkit import bilateral, blur, f32, u8
 from ..errors import (
     ImageError,
     ImageTooLarge,
@@ -192,10 +194,10 @@ def _strengths(p: RestyleParams) -> _Strengths:
     """The step / cfg / hyper mapping of the module docstring."""
     if p.hyper_switch:
         return _Strengths(HYPER_WORK_SIDE, 0, 0.0, 1.0, 1.0, 1.0)
-    return _Strengths(WORK_SIDE, min(4, max(0, (p.step - DEFAULT_STEP) // 8)),
-                      0.6 * max(0, DEFAULT_STEP - p.step) / DEFAULT_STEP,
-                      float(np.clip(p.step / DEFAULT_STEP, 0.2, 2.0)),
-                      float(np.clip(p.cfg / DEFAULT_CFG, 0.25, 1.0)),
+    below = max(0, DEFAULT_STEP - p.step) / DEFAULT_STEP
+    look_mix = min(1.0 - 0.6 * below, max(0.25, min(1.0, p.cfg / DEFAULT_CFG)))
+    return _Strengths(WORK_SIDE, min(4, max(0, (p.step - DEFAULT_STEP) // 8)), 0.6 * below,
+                      float(np.clip(p.step / DEFAULT_STEP, 0.2, 2.0)), float(look_mix),
                       float(np.clip(p.cfg / DEFAULT_CFG, 0.2, 2.0)))
 
 
@@ -299,14 +301,7 @@ def _style_image(styled: Image, style_img: Image, ctx: StyleContext, look: str,
 
 def _grade(img: Image, plan: PromptPlan, s: _Strengths, ctx: StyleContext,
            framing: Framing, var: np.random.Generator) -> Image:
-    side = 1.0 if var.random() < 0.5 else -1.0
-    jitter = float(var.uniform(-0.05, 0.05))
-    g = grading.Grade(warmth=float(np.clip(plan.warmth * s.gain + jitter, -1, 1)),
-                      saturation=float(np.clip(plan.saturation * s.gain, -1, 1)),
-                      brightness=float(np.clip(plan.brightness * s.gain, -1, 1)),
-                      contrast=float(np.clip(plan.contrast * s.gain, -1, 1)),
-                      softness=float(np.clip(plan.softness * s.gain, -1, 1)),
-                      tint=plan.tint, light=plan.light, side=side)
+    g = grading.from_plan(plan, s.gain, var)
     person = ctx.person() if plan.light in ("backlight", "sunset", "neon") else None
     return grading.apply(img, g, framing.box, person, min(1.0, 0.75 * s.gain) if plan.light
                          else s.gain)

@@ -90,17 +90,38 @@ def warp(img: Image, m: NDArray[np.float64], size: tuple[int, int]) -> tuple[Ima
                         np.float32)
     padded = float((inside < 0.5).mean())
     if padded > 0.002:
-        out = _soften_padding(np.asarray(out, np.uint8), inside)
+        bottom = int(np.ceil(mm[1, 2] + mm[1, 1] * src.shape[0]))
+        down = _downward(src, mm, size, bottom)
+        out = _soften_padding(np.asarray(out, np.uint8), inside, down, bottom)
     return np.asarray(out, np.uint8), padded
 
 
-def _soften_padding(img: Image, inside: NDArray[np.float32]) -> Image:
+def _downward(src: Image, m: NDArray[np.float64], size: tuple[int, int], bottom: int
+              ) -> NDArray[np.float32] | None:
+    """Below the photo: its bottom row continued downward (clothes go on), softened
+    sideways and darkening a little with distance; None when nothing is below."""
+    if bottom >= size[1]:
+        return None
+    rep = cv2.warpAffine(src, m, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    k = max(3, int(min(size) * 0.12)) | 1
+    soft = cv2.GaussianBlur(cv2.blur(rep, (k, 1)), (0, 0), k / 12).astype(np.float32)
+    ys = np.clip((np.arange(size[1], dtype=np.float32) - bottom) / (0.25 * size[1]), 0, 1)
+    return np.asarray(soft * (1.0 - 0.18 * ys)[:, None, None], np.float32)
+
+
+def _soften_padding(img: Image, inside: NDArray[np.float32], down: NDArray[np.float32] | None,
+                    bottom: int) -> Image:
     """Past a thin band of reflection, the border becomes a smooth continuation of the photo's
-    edge colours (normalised convolution at 1/8 size), so no mirrored head or shoulder shows."""
+    edge colours (pyramid fill at the sides and top, the bottom row continued below), so no
+    mirrored head or shoulder shows."""
     side = min(img.shape[:2])
     dist = cv2.distanceTransform((inside < 0.5).astype(np.uint8), cv2.DIST_L2, 5)
-    t = np.clip(dist / (0.04 * side), 0.0, 1.0)[..., None]
+    t = np.clip(dist / (0.04 * side), 0.0, 1.0)
     fill = _edge_fill(img, inside, side)
+    if down is not None:
+        fill[max(0, bottom):] = down[max(0, bottom):]
+        t[max(0, bottom):] = np.clip(dist[max(0, bottom):] / (0.1 * side), 0.0, 1.0)
+    t = t[..., None]
     out = img * (1 - t) + fill * t
     return np.asarray(np.clip(out + 0.5, 0, 255), np.uint8)
 

@@ -14,7 +14,9 @@ import cv2
 import numpy as np
 
 from ..stylize.light import radial, soft_blur, vignette
-from ..stylize.toolkit import Float, Image, Mask, apply_curves, f32, luma, mix, saturate, screen, u8
+from ..stylize.toolkit import Float, Image, Mask, apply_curves, f32, luma, saturate, u8
+from .ops import mix, screen
+from .prompt import CONTROLS, PromptPlan
 from .vocab import TINTS
 
 
@@ -31,6 +33,16 @@ class Grade:
     tint: str | None = None
     light: str | None = None
     side: float = 1.0
+
+
+def from_plan(plan: PromptPlan, gain: float, var: np.random.Generator) -> Grade:
+    """The :class:`Grade` of a prompt plan with its controls multiplied by ``gain`` (the cfg
+    mapping) plus the seed's variation (light side, a warmth jitter of +-0.05) from ``var``."""
+    side = 1.0 if var.random() < 0.5 else -1.0
+    jitter = float(var.uniform(-0.05, 0.05))
+    c = {k: float(np.clip(getattr(plan, k) * gain, -1.0, 1.0)) for k in CONTROLS}
+    c["warmth"] = float(np.clip(c["warmth"] + jitter, -1.0, 1.0))
+    return Grade(**c, tint=plan.tint, light=plan.light, side=side)
 
 
 def tone(img: Image, g: Grade) -> Image:

@@ -1,8 +1,8 @@
 """Identity keeping (``face_switch``) and the face image's own style (``facestyle_switch``).
 
 :func:`keep_face` puts the photograph's face back into the styled picture: the photo face is
-lightly styled (its Lab colour moved toward the styled face's, skin evened, a share of the
-styled picture mixed in) and Laplacian-blended inside the mesh oval (upper forehead and hair
+lightly styled (its Lab colour moved toward the styled face's and :data:`STYLE_SHARE` of
+the styled face mixed in, less on eyes, brows, nose and lips) and Laplacian-blended inside the mesh oval (upper forehead and hair
 left to the style), so eyes, brows, nose, mouth and outline keep photographic geometry.
 Images are HxWx3 uint8 RGB at output size; landmarks 478x2 float32 in the same pixels.
 """
@@ -15,15 +15,16 @@ from numpy.typing import NDArray
 
 from ...imaging.blend import laplacian_blend
 from ...imaging.geometry import roi_around
-from ...perception.masks import face_scale, polygon_mask, swap_polygon
+from ...perception.masks import face_regions, face_scale, polygon_mask, swap_polygon
 from ..stylize.custom import transfer
-from ..stylize.toolkit import Float, Image, Mask, f32, mix, u8
+from ..stylize.toolkit import Float, Image, Mask, f32, u8
+from .ops import mix
 
 Points = NDArray[np.float32]
 #: share of the styled face mixed into the kept photo face (the rest is the photo)
-STYLE_SHARE = 0.25
+STYLE_SHARE = 0.45
 #: how far the photo face's Lab mean (L, a, b) and spread move toward the styled face's
-MEAN_PULL = np.asarray((0.55, 0.85, 0.85), np.float32)
+MEAN_PULL = np.asarray((0.55, 0.7, 0.7), np.float32)
 SPREAD_PULL = np.asarray((0.25, 0.8, 0.8), np.float32)
 
 
@@ -54,6 +55,14 @@ def face_mask(points: Points, shape: tuple[int, ...]) -> Mask:
                                    soften=s * 0.12), np.float32)
 
 
+def _features(points: Points, shape: tuple[int, ...]) -> Mask:
+    """HxW soft mask of eyes, brows, nose and lips (kept crisper than the skin)."""
+    r = face_regions(points, shape)
+    feats = np.maximum.reduce([r.eyes, r.brows, r.lips, r.nose])
+    return np.asarray(cv2.GaussianBlur(feats, (0, 0), max(face_scale(points), 8.0) * 0.06),
+                      np.float32)
+
+
 def keep_face(styled: Image, photo: Image, points: Points, style_share: float = STYLE_SHARE
               ) -> Image:
     """``styled`` with the photo's face (lightly styled) blended back in."""
@@ -62,7 +71,7 @@ def keep_face(styled: Image, photo: Image, points: Points, style_share: float = 
     src, dst = photo[roi.slices], styled[roi.slices]
     mask = face_mask(local, src.shape)
     face = match_face_colour(src, dst, mask)
-    face = u8(mix(face, dst, style_share))
+    face = u8(mix(face, dst, style_share * (1.0 - 0.7 * _features(local, src.shape))))
     out = styled.copy()
     out[roi.slices] = u8(laplacian_blend(face, dst, mask, max_levels=4))
     return out

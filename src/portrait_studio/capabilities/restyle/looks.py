@@ -28,13 +28,12 @@ from ..stylize.toolkit import (
     curve,
     f32,
     grey,
-    ink,
     luma,
-    mix,
     resize,
     saturate,
     u8,
 )
+from .ops import ink, mix
 
 Look = Callable[[StyleContext, float], Image]
 OIL_SIDE = 520
@@ -73,7 +72,7 @@ def watercolor(ctx: StyleContext, amount: float) -> Image:
     wash = f32(_up(ctx, saturate(smooth, 1.1, 1.0)))
     wash = _wobble(wash, ctx)
     edge = _pigment_edges(wash, ctx.unit)
-    wash = 255.0 - (255.0 - wash) * 0.76
+    wash = 255.0 - (255.0 - wash) * 0.86
     wash = wash * (1.0 - 0.25 * edge[..., None])
     high = np.clip((luma(wash) - 165.0) / 70.0, 0.0, 1.0)
     wash = mix(wash, np.full_like(wash, 250.0), high * 0.6)
@@ -133,13 +132,13 @@ def _fit(img: Image, side: int) -> tuple[int, int]:
 
 
 def _impasto(paint: Float, ctx: StyleContext) -> Float:
-    """HxW relief shading (about -0.08..0.08): paint lightness plus brush-stroke noise,
+    """HxW relief shading (about -0.06..0.06): paint lightness plus brush-stroke noise,
     embossed."""
     strokes = textures.smooth_noise(ctx.rng, ctx.size, 5.0 * ctx.unit + 1.0)
     height = blur(luma(paint), 1.2 * ctx.unit) / 255.0 + strokes * 0.35
     gx = cv2.Sobel(height, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(height, cv2.CV_32F, 0, 1, ksize=3)
-    return np.asarray(np.clip(-(gx + gy) * 1.1, -0.08, 0.08), np.float32)
+    return np.asarray(np.clip(-(gx + gy) * 0.9, -0.06, 0.06), np.float32)
 
 
 def sketch(ctx: StyleContext, amount: float) -> Image:

@@ -3,8 +3,8 @@
 :func:`line_character` measures how much line work a style image has (edge density) and how
 hard its lines are (edge contrast); :func:`line_art` draws that much ink, in the style image's
 darkest colour, over the restyled picture. :func:`adopt_palette` moves any picture's colours
-to the style image's: Lab moment transfer, per-channel lightness/colour histogram matching,
-then a pull toward the style's palette. Images are HxWx3 uint8 RGB.
+to the style image's: Lab moment transfer, whole-distribution transport
+(:mod:`.colour_ot`), then a pull toward the style's palette. Images are HxWx3 uint8 RGB.
 """
 
 from __future__ import annotations
@@ -22,14 +22,14 @@ from ..stylize.toolkit import (
     bilateral,
     f32,
     grey,
-    ink,
     luma,
-    mix,
     palette,
     quantize,
     resize,
     u8,
 )
+from .colour_ot import transport_colours
+from .ops import ink, mix
 
 PALETTE_SIZE = 12
 
@@ -96,8 +96,8 @@ def histogram_match(img: Image, ref: Image) -> Image:
 
 def adopt_palette(img: Image, ref: Image, amount: float, snap: float = 0.35) -> Image:
     """``img`` recoloured with ``ref``'s palette and tonality by ``amount`` (0..1): Lab
-    transfer, histogram match, then ``snap`` of the way to the nearest palette colour."""
-    moved = histogram_match(transfer(img, ref, 1.0), ref)
+    transfer, colour transport, then ``snap`` of the way to the nearest palette colour."""
+    moved = transport_colours(transfer(img, ref, 1.0), ref)
     snapped = quantize(moved, palette(work_copy(ref, REF_SIDE), PALETTE_SIZE))
     pulled = mix(moved, snapped, snap)
     return u8(mix(img, pulled, amount))
