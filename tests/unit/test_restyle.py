@@ -223,3 +223,10 @@ def test_hyper_paints_small_and_ignores_step_and_cfg(face: np.ndarray) -> None:
     assert (r.report["strengths"]["step"], r.report["strengths"]["cfg"]) == (18, 4.5)
     x, _, w, _ = r.report["face_box"]
     assert abs(x + w / 2 - 750) < 0.03 * 1500
+
+
+def test_bright_colours_means_vivid_not_brighter() -> None:
+    from portrait_studio.pipelines.restyle import parse_prompt
+
+    plan = parse_prompt("anime, bright colours")
+    assert (plan.style, plan.saturation, plan.brightness) == ("anime", 0.6, 0.0)
