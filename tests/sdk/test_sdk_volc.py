@@ -11,6 +11,7 @@ import ast
 import base64
 import json
 import time
+from datetime import UTC, datetime
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -265,3 +266,38 @@ def test_moderation_hook_refuses_flagged_images(strict_server: ServerProcess) ->
     form = body(binary_data_base64=[b64(KIM), base64.b64encode(encode_png(red)).decode()])
     error = submit_error(vs, form)
     assert error["code"] == 50411 and error["message"].startswith("Pre Img Risk Not Pass")
+
+
+def _signed_post(server: ServerProcess, creds: dict[str, str], query: str, body: bytes,
+                 x_date: str | None = None) -> httpx.Response:
+    """A request signed with our own SignerV4 functions (for what the SDK cannot send)."""
+    from portrait_studio.server.dialects.volc import signature as sig
+
+    stamp = x_date or datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    headers = {"Host": f"127.0.0.1:{server.port}", "Content-Type": "application/json",
+               "X-Date": stamp, "X-Content-Sha256": sig.sha256_hex(body)}
+    signed = ("content-type", "host", "x-content-sha256", "x-date")
+    req = sig.VolcRequest("POST", query, headers, body)
+    to_sign = sig.string_to_sign(stamp, stamp[:8], "cn-north-1", "cv",
+                                 sig.canonical_request(req, signed))
+    signature = sig.signature(creds["volc_secret_key"], stamp[:8], "cn-north-1", "cv", to_sign)
+    headers["Authorization"] = (f"HMAC-SHA256 Credential={creds['volc_access_key']}/"
+                                f"{stamp[:8]}/cn-north-1/cv/request, SignedHeaders="
+                                f"{';'.join(signed)}, Signature={signature}")
+    return httpx.post(f"{server.base_url}/?{query}", content=body, headers=headers, timeout=30)
+
+
+@pytest.mark.parametrize("query, x_date, status, code", [
+    ("Version=2022-08-31", None, 400, "MissingParameter"),
+    ("Action=CVSync2AsyncSubmitTask", None, 400, "MissingParameter"),
+    ("Action=CVProcess&Version=2022-08-31", None, 404, "InvalidActionOrVersion"),
+    ("Action=CVSync2AsyncSubmitTask&Version=2020-01-01", None, 404, "InvalidActionOrVersion"),
+    ("Action=CVSync2AsyncSubmitTask&Version=2022-08-31", "20200101T000000Z", 400,
+     "InvalidTimestamp"),
+])
+def test_gateway_errors(server: ServerProcess, creds: dict[str, str], query: str,
+                        x_date: str | None, status: int, code: str) -> None:
+    resp = _signed_post(server, creds, query, b'{"req_key": "x"}', x_date)
+    meta = resp.json()["ResponseMetadata"]
+    assert (resp.status_code, meta["Error"]["Code"]) == (status, code), resp.text
+    assert resp.headers["content-type"] == "application/json" and meta["RequestId"]
