@@ -10,7 +10,7 @@ exists, that network paints the picture instead (geometry and face treatment sti
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -52,7 +52,7 @@ class RepaintParams:
     """
 
     style_index: int
-    style_ref: NDArray[np.uint8] | None = None
+    style_ref: NDArray[np.uint8] | None = field(default=None, compare=False, repr=False)
     seed: int | None = None
 
     def __post_init__(self) -> None:
@@ -164,8 +164,7 @@ def render(image: NDArray[np.uint8], params: RepaintParams, out_size: tuple[int,
     h, w = image.shape[:2]
     box = crop or (0, 0, w, h)
     timings: dict[str, float] = {}
-    seed = params.seed if params.seed is not None else int(np.random.SeedSequence().entropy
-                                                           % (MAX_SEED + 1))
+    seed = params.seed if params.seed is not None else _fresh_seed()
     with timed(timings, "prepare"):
         ctx = _context(image, box, out_size, params, seed)
     with timed(timings, "faces"):
@@ -183,15 +182,27 @@ def render(image: NDArray[np.uint8], params: RepaintParams, out_size: tuple[int,
     return RepaintResult(styled, report)
 
 
+def _fresh_seed() -> int:
+    return int(np.random.default_rng().integers(0, MAX_SEED, endpoint=True))
+
+
 def _context(image: Image, crop: tuple[int, int, int, int], out_size: tuple[int, int],
              params: RepaintParams, seed: int) -> StyleContext:
     x, y, cw, ch = crop
-    part = np.ascontiguousarray(image[y:y + ch, x:x + cw])
-    enlarging = out_size[0] > cw
-    big = np.asarray(cv2.resize(part, out_size, interpolation=cv2.INTER_CUBIC if enlarging
-                                else cv2.INTER_AREA), np.uint8)
-    return StyleContext(image=big, work=work_copy(part), faces=[],
+    part = image[y:y + ch, x:x + cw]  # a view: OpenCV takes strided rows
+    big = _to_size(part, out_size)
+    return StyleContext(image=big, work=work_copy(big), faces=[],
                         rng=np.random.default_rng(seed), ref=params.style_ref)
+
+
+def _to_size(img: Image, size: tuple[int, int]) -> Image:
+    """``img`` resized to ``size``: cubic when enlarging; when shrinking, pyramid halvings
+    (cheap, anti-aliased) down to less than twice the target, then an area filter."""
+    if size[0] > img.shape[1]:
+        return np.asarray(cv2.resize(img, size, interpolation=cv2.INTER_CUBIC), np.uint8)
+    while img.shape[1] >= 2 * size[0] and img.shape[0] >= 2 * size[1]:
+        img = np.asarray(cv2.pyrDown(img), np.uint8)
+    return np.asarray(cv2.resize(img, size, interpolation=cv2.INTER_AREA), np.uint8)
 
 
 def _faces(work: Image, out_size: tuple[int, int]) -> list[Face]:

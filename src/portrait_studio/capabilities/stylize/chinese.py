@@ -11,8 +11,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from . import lines, textures
 from ...perception.masks import face_scale
+from . import lines, textures
 from .context import StyleContext
 from .light import vignette
 from .toolkit import (
@@ -21,20 +21,23 @@ from .toolkit import (
     bilateral,
     blur,
     f32,
+    gain,
     grey,
     ink,
     luma,
     median,
     mix,
-    multiply,
     palette,
     quantize,
     resize,
     saturate,
+    scale,
+    soften,
+    solid,
     u8,
 )
 
-PAPER = (243, 235, 216)
+PAPER = (246, 243, 234)
 INK = (22, 22, 26)
 SEAL = (178, 34, 30)
 
@@ -47,18 +50,13 @@ def ink_painting(ctx: StyleContext) -> Image:
     """Ink wash on rice paper with dry-brush lines, sparse colour and a red seal."""
     smooth = median(bilateral(ctx.work, 3, 30.0), 7)
     up = np.asarray(_up(ctx, smooth), np.uint8)
-    density = _wash(luma(up), ctx) * (0.18 + 0.82 * ctx.person())
+    density = _wash(luma(up) * ctx.exposure(185.0), ctx) * (0.18 + 0.82 * ctx.person())
     strokes = _brush_lines(grey(up), ctx)
-    colour = f32(saturate(up, 0.6))
-    paper = np.asarray(PAPER, np.float32)
-    pigment = mix(INK_F, colour * 0.55, 0.2)
-    wash = paper + (pigment - paper) * density[..., None]
+    pigment = mix(solid(ctx.size, INK), gain(saturate(up, 0.6), (0.55, 0.55, 0.55)), 0.2)
+    wash = mix(solid(ctx.size, PAPER), pigment, density)
     out = ink(wash, strokes, INK)
-    out = multiply(out, textures.rice_paper(ctx.rng, ctx.size, ctx.unit) * 255.0)
-    return _seal(u8(out), ctx)
-
-
-INK_F = np.asarray(INK, np.float32)
+    out = scale(out, textures.rice_paper(ctx.rng, ctx.size, ctx.unit))
+    return _seal(out, ctx)
 
 
 def _wash(lum: Float, ctx: StyleContext) -> Float:
@@ -72,14 +70,18 @@ def _wash(lum: Float, ctx: StyleContext) -> Float:
 
 
 def _brush_lines(g: Image, ctx: StyleContext) -> Float:
-    """Dry-brush outlines: width swelling and thinning with brush pressure, ragged edges."""
-    u = ctx.unit
-    edge = lines.clean(lines.edges(g, 1.8 * u + 0.4, strength=5.0, floor=1.5),
-                       int(50 * u * u) + 6)
+    """Dry-brush outlines: width swelling and thinning with brush pressure, ragged edges.
+    Broad strokes, so they are drawn at half size and enlarged."""
+    u = ctx.unit / 2.0
+    half = (max(8, ctx.size[0] // 2), max(8, ctx.size[1] // 2))
+    small = np.asarray(resize(g, half), np.uint8)
+    edge = lines.clean(lines.edges(small, 1.8 * u + 0.3, strength=5.0, floor=1.5),
+                       int(50 * u * u) + 4)
     thin, thick = lines.thicken(edge, 0.6 * u), lines.thicken(edge, 2.6 * u)
-    pressure = np.clip(0.5 + 0.45 * textures.smooth_noise(ctx.rng, ctx.size, 90 * u), 0, 1)
-    stroke = thin + (thick - thin) * pressure
-    return np.clip(lines.dry_brush(stroke, ctx.rng, 6 * u, 0.25) * 1.1, 0.0, 0.95)
+    pressure = np.clip(0.5 + 0.45 * textures.smooth_noise(ctx.rng, half, 90 * u), 0, 1)
+    stroke = lines.dry_brush(thin + (thick - thin) * pressure, ctx.rng, 6 * u, 0.25)
+    big = np.asarray(resize(np.asarray(stroke, np.float32), ctx.size), np.float32)
+    return np.asarray(np.clip(big * 1.15, 0.0, 0.95), np.float32)
 
 
 def _seal(img: Image, ctx: StyleContext) -> Image:
@@ -101,7 +103,7 @@ def _seal(img: Image, ctx: StyleContext) -> Image:
     cov = (stamp.astype(np.float32) - carve.astype(np.float32)).clip(0, 255) / 255.0
     cov *= np.clip(0.75 + 0.35 * ctx.rng.random((side, side)), 0, 1).astype(np.float32)
     roi = img[y0:y0 + side, x0:x0 + side]
-    img[y0:y0 + side, x0:x0 + side] = u8(ink(roi, cov * 0.9, SEAL))
+    img[y0:y0 + side, x0:x0 + side] = ink(roi, np.asarray(cov * 0.9, np.float32), SEAL)
     return img
 
 
@@ -117,7 +119,7 @@ MINERALS = np.asarray([
     (226, 196, 164),  # skin wash
     (168, 122, 100),  # shaded skin (ochre over rouge)
 ], np.uint8)
-SILK = (232, 216, 186)
+SILK = (228, 210, 176)
 GONGBI_LINE = (74, 52, 44)
 
 
@@ -135,9 +137,9 @@ def elegant_chinese(ctx: StyleContext) -> Image:
     smooth = bilateral(ctx.work, 3, 28.0)
     up = np.asarray(_up(ctx, smooth), np.uint8)
     flat = quantize(up, _mineralise(palette(smooth, 10)))
-    layered = mix(saturate(up, 0.5), blur(flat, 1.0 * ctx.unit), 0.8)
-    silk_tone = np.asarray(SILK, np.float32)
-    figure = layered * 0.82 + silk_tone * 0.2
+    layered = mix(saturate(up, 0.5), soften(flat, 1.0 * ctx.unit), 0.8)
+    silk_tone = solid(ctx.size, SILK)
+    figure = np.asarray(cv2.addWeighted(layered, 0.82, silk_tone, 0.2, 0.0), np.uint8)
     out = mix(mix(figure, silk_tone, 0.8), figure, ctx.person())
     out = ink(out, _blush(ctx) * 0.28, ROUGE)
     edge = lines.edges(grey(up), 1.0 * ctx.unit + 0.3, strength=3.5, floor=0.8)
@@ -145,8 +147,7 @@ def elegant_chinese(ctx: StyleContext) -> Image:
     edge = np.maximum(edge, lines.silhouette(ctx.person(), 1.6 * ctx.unit + 0.5) * 0.8)
     out = ink(out, edge * 0.9, GONGBI_LINE)
     silk = textures.silk(ctx.rng, ctx.size, ctx.unit) * vignette(ctx.size, 0.18)
-    layer = silk[..., None] * np.asarray(SILK, np.float32) * (255.0 / 232.0)
-    return u8(multiply(out, layer))
+    return gain(scale(out, silk), (SILK[0] / 228.0, SILK[1] / 228.0, SILK[2] / 228.0))
 
 
 ROUGE = (226, 120, 120)

@@ -52,6 +52,34 @@ class StyleContext:
         f = self.work.shape[1] / self.image.shape[1]
         return [np.asarray(p * f, np.float32) for p in self.faces]
 
+    def skin_luma(self) -> float | None:
+        """Median Rec.601 luma (0..255) of the cheeks of all faces, None without faces."""
+        from ...perception.landmarks import CHEEK_SAMPLE_POINTS
+
+        g = cv2.cvtColor(self.work, cv2.COLOR_RGB2GRAY)
+        h, w = g.shape
+        values = [float(g[min(h - 1, max(0, int(y))), min(w - 1, max(0, int(x)))])
+                  for pts in self.work_faces() for x, y in pts[list(CHEEK_SAMPLE_POINTS)]]
+        return float(np.median(values)) if values else None
+
+    def exposure(self, target: float, limit: float = 2.2) -> float:
+        """Gain that brings the skin to luma ``target`` (1.0 without faces), within
+        [1/limit, limit]: styles that map tones to fixed levels use it so dark and light
+        skin both land on the intended level."""
+        skin = self.skin_luma()
+        if skin is None:
+            return 1.0
+        return float(np.clip(target / max(skin, 1.0), 1.0 / limit, limit))
+
+    def skin_care(self, low: float = 0.3) -> float:
+        """How far a brightening grade may go on the people (``low``..1): 1 for light skin,
+        down to ``low`` for dark skin, so high-key and anime looks keep the sitter's skin
+        tone instead of bleaching it; 1 without faces."""
+        skin = self.skin_luma()
+        if skin is None:
+            return 1.0
+        return float(np.clip((skin - 60.0) / 110.0, low, 1.0))
+
     def person(self) -> Mask:
         """HxW float32 person probability at output size (selfie segmentation, computed once)."""
         if self._person is None:

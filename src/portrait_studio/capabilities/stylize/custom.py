@@ -1,8 +1,10 @@
 """Custom style (index -1): palette, tone and texture taken from a reference picture.
 
-Colour: Lab mean/deviation transfer toward the reference, then a soft pull toward the
-reference's own palette. Abstraction: the reference's edge density chooses how strongly the
-picture is simplified. Texture: the reference's fine detail, tiled, is laid over lightly.
+Colour: Lab mean/deviation transfer toward the reference, then a pull toward the reference's
+own 12-colour palette. Abstraction: the reference's edge density chooses how strongly the
+picture is simplified (flat references give flat, posterised results). Texture: brush strokes
+along the picture's own forms (line-integral convolution), as strong as the reference's fine
+detail and as long as it is busy.
 Images are HxWx3 uint8 RGB.
 """
 
@@ -11,9 +13,22 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from . import brush
 from .context import StyleContext, work_copy
 from .face import FaceProfile
-from .toolkit import Float, Image, bilateral, f32, lab_stats, palette, quantize, resize, u8
+from .toolkit import (
+    Float,
+    Image,
+    add,
+    bilateral,
+    lab_stats,
+    luma,
+    mix,
+    palette,
+    quantize,
+    resize,
+    u8,
+)
 
 FACE = FaceProfile(detail=0.55, shading=0.25)
 REF_SIDE = 384
@@ -47,19 +62,26 @@ def custom_style(ctx: StyleContext) -> Image:
     ref = ctx.ref
     busy = edge_density(ref)
     flatness = float(np.clip(1.0 - busy / 0.12, 0.0, 1.0))
-    smooth = bilateral(ctx.work, 1 + int(round(2 * flatness)), 20.0 + 30.0 * flatness)
+    smooth = bilateral(ctx.work, 1 + round(2 * flatness), 20.0 + 30.0 * flatness)
     up = np.asarray(resize(transfer(smooth, ref), ctx.size), np.uint8)
-    pal = palette(work_copy(ref, REF_SIDE), 12)
-    snapped = quantize(up, pal)
-    pull = 0.25 + 0.45 * flatness
-    out = f32(up) + (f32(snapped) - f32(up)) * pull
-    return u8(out + _texture(ref, ctx.size, busy))
+    snapped = quantize(up, palette(work_copy(ref, REF_SIDE), 12))
+    out = mix(up, snapped, 0.35 + 0.5 * flatness)
+    return add(out, _texture(ctx, smooth, busy))
 
 
-def _texture(ref: Image, size: tuple[int, int], busy: float) -> Float:
-    """The reference's high-frequency detail tiled over the output (HxWx3, zero mean)."""
-    tile = f32(work_copy(ref, 256))
-    detail = tile - cv2.GaussianBlur(tile, (0, 0), 3.0)
-    reps = (size[1] // tile.shape[0] + 1, size[0] // tile.shape[1] + 1, 1)
-    layer = np.tile(detail.mean(axis=2, keepdims=True), reps)[: size[1], : size[0]]
-    return np.asarray(layer * min(0.6, busy * 5.0), np.float32)
+def _texture(ctx: StyleContext, smooth: Image, busy: float) -> Float:
+    """Brush strokes along the picture's forms, as strong and as long as the reference is
+    busy (HxW float32 grey offset at output size)."""
+    ref_hf = _high_freq(ctx.ref) if ctx.ref is not None else 0.0
+    amount = float(np.clip(ref_hf * 0.9, 0.0, 22.0))
+    if amount < 1.0:
+        return np.zeros((ctx.size[1], ctx.size[0]), np.float32)
+    length = int(np.clip(4 + busy * 60, 4, 12))
+    tex = brush.strokes(smooth, ctx.rng, length, width=0.9)
+    return np.asarray(resize(tex * amount, ctx.size), np.float32)
+
+
+def _high_freq(ref: Image) -> float:
+    """Mean absolute fine detail (grey levels) of the reference at 384 px: its texture."""
+    g = luma(work_copy(ref, REF_SIDE))
+    return float(np.abs(g - cv2.GaussianBlur(g, (0, 0), 1.5)).mean())

@@ -11,7 +11,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...perception import landmarks as lm
-from .toolkit import Image, ink, u8
+from .toolkit import Image, ink
 
 Points = NDArray[np.float32]
 EYES = (lm.RIGHT_EYE, lm.LEFT_EYE)
@@ -63,8 +63,8 @@ def enlarge_eyes(img: Image, faces: list[Points], factor: float) -> Image:
     return out
 
 
-def catchlights(img: NDArray[np.float32], faces: list[Points]) -> NDArray[np.float32]:
-    """Paint a soft white highlight at the upper outer part of each iris (float32 image)."""
+def catchlights(img: Image, faces: list[Points]) -> Image:
+    """Paint a soft white highlight at the upper outer part of each iris."""
     if not faces or faces[0].shape[0] < 478:
         return img
     cover = np.zeros(img.shape[:2], np.float32)
@@ -73,7 +73,5 @@ def catchlights(img: NDArray[np.float32], faces: list[Points]) -> NDArray[np.flo
             r = float(np.linalg.norm(points[edge] - points[c]))
             x, y = points[c] + np.array([-0.35 * r, -0.4 * r], np.float32)
             cv2.circle(cover, (int(x), int(y)), max(1, int(r * 0.32)), 1.0, -1, cv2.LINE_AA)
-    return np.asarray(ink(img, cover * 0.9, (255, 255, 255)), np.float32)
+    return ink(img, cover * 0.9, (255, 255, 255))
 
-
-__all__ = ["catchlights", "enlarge_eyes", "u8"]

@@ -13,9 +13,11 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from ...imaging.geometry import roi_around
-from ...perception.masks import face_regions, face_scale
-from .toolkit import Float, Image, blur, f32, luma, u8
+from ...imaging.color import masked_blur
+from ...imaging.geometry import Roi, roi_around
+from ...perception import landmarks as lm
+from ...perception.masks import FaceRegions, face_regions, face_scale, polygon_mask
+from .toolkit import Float, Image, add_signed, blur, f32, luma, mix, resize, soften, u8
 
 Mask = NDArray[np.float32]
 
@@ -48,41 +50,61 @@ def treat_faces(styled: Image, source: Image, faces: list[NDArray[np.float32]],
 
 def _treat_one(out: Image, source: Image, points: NDArray[np.float32],
                profile: FaceProfile) -> None:
+    """Treat one face in place. Masks and the detail bands are computed at a reduced scale
+    (eye distance about :data:`FACE_WORK` px) and the resulting smooth corrections are enlarged
+    to the region; only the final blends touch full-resolution pixels (8-bit OpenCV)."""
     roi = roi_around(points, 1.5, out.shape)
     local = points - np.array([roi.x0, roi.y0], np.float32)
-    src = source[roi.slices]
-    dst = f32(out[roi.slices])
-    s = max(face_scale(local), 8.0)
-    regions = face_regions(local, src.shape)
+    f = min(1.0, FACE_WORK / max(face_scale(local), 8.0))
+    small_size = (max(8, round(roi.w * f)), max(8, round(roi.h * f)))
+    src = np.asarray(resize(source[roi.slices], small_size), np.uint8)
+    pts = local * np.array([small_size[0] / roi.w, small_size[1] / roi.h], np.float32)
+    s = max(face_scale(pts), 8.0)
+    regions = face_regions(pts, src.shape)
+    dst = out[roi.slices]
+    if profile.smooth > 0:
+        skin = blur(regions.skin, s * 0.05) * profile.smooth
+        dst = mix(dst, soften(dst, s * 0.06 / f), _big(skin, roi))
+    inner = _inner_oval(pts, src.shape, s)
+    out[roi.slices] = add_signed(dst, _detail(src, regions, inner, s, profile), (roi.w, roi.h))
+
+
+FACE_WORK = 160.0
+
+
+def _big(small: NDArray[np.float32], roi: Roi) -> NDArray[np.float32]:
+    return np.asarray(cv2.resize(small, (roi.w, roi.h), interpolation=cv2.INTER_LINEAR),
+                      np.float32)
+
+
+def _inner_oval(points: NDArray[np.float32], shape: tuple[int, ...], s: float) -> Mask:
+    """The face oval shrunk toward the nose and softened, so the modelling band never reaches
+    the jaw line (where the background would bleed in as a halo)."""
+    ring = points[list(lm.FACE_OVAL)]
+    centre = points[lm.NOSE_TIP]
+    return blur(polygon_mask(centre + (ring - centre) * 0.86, shape), s * 0.12)
+
+
+def _detail(src: Image, regions: FaceRegions, oval: Mask, s: float,
+            profile: FaceProfile) -> Float:
+    """HxW (grey) or HxWx3 (tinted) float32 correction: the photo's fine detail in the features, its mid-scale
+    modelling over the oval (luminance, tinted), plus the skin lift."""
     feats = np.maximum.reduce([regions.eyes, regions.brows, regions.lips, regions.nose])
     feats = blur(feats, s * 0.08)
-    oval = blur(regions.oval, s * 0.12)
-    if profile.smooth > 0:
-        dst = _smooth_skin(dst, regions.skin, s, profile.smooth)
-    dst = dst + _detail(src, feats, oval, s, profile)
-    if profile.lift:
-        dst = dst + (profile.lift * regions.skin)[..., None]
-    out[roi.slices] = u8(dst)
-
-
-def _detail(src: Image, feats: Mask, oval: Mask, s: float, profile: FaceProfile) -> Float:
-    """HxWx3 float32 luminance detail to add: fine band in the features, mid band in the oval."""
     lum = luma(src)
     fine = lum - blur(lum, s * 0.05)
     mid = blur(lum, s * 0.03) - blur(lum, s * 0.3)
     amount = fine * feats * profile.detail + mid * oval * profile.shading
+    amount += profile.lift * regions.skin
+    if profile.tint == (1.0, 1.0, 1.0):
+        return np.asarray(amount, np.float32)
     return np.asarray(amount[..., None] * np.asarray(profile.tint, np.float32), np.float32)
-
-
-def _smooth_skin(dst: Float, skin: Mask, s: float, amount: float) -> Float:
-    blurred = blur(dst, s * 0.06)
-    m = blur(skin, s * 0.05)[..., None] * amount
-    return np.asarray(dst + (blurred - dst) * m, np.float32)
 
 
 def flatten_skin(img: Image, faces: list[NDArray[np.float32]], sigma: float = 0.12) -> Image:
     """``img`` with the skin of every face (oval minus eyes, brows, nose and lips) blurred by
-    ``sigma`` eye distances, so a later quantisation paints it in one or two flat tones.
+    ``sigma`` eye distances (a normalised blur over skin pixels only, so no background or hair
+    colour bleeds in), so a later quantisation paints it in one or two flat tones.
     ``faces`` must be in ``img``'s pixels (scale them for a working copy)."""
     out = img.copy()
     for points in faces:
@@ -90,7 +112,8 @@ def flatten_skin(img: Image, faces: list[NDArray[np.float32]], sigma: float = 0.
         local = points - np.array([roi.x0, roi.y0], np.float32)
         s = max(face_scale(local), 8.0)
         regions = face_regions(local, (roi.h, roi.w))
-        skin = blur(regions.skin, s * 0.04)[..., None]
+        skin = blur(regions.skin, s * 0.04)
         part = f32(out[roi.slices])
-        out[roi.slices] = u8(part + (blur(part, s * sigma) - part) * skin)
+        inside = masked_blur(part, (regions.skin > 0.5).astype(np.float32), s * sigma)
+        out[roi.slices] = u8(part + (inside - part) * skin[..., None])
     return out

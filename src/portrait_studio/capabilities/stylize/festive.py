@@ -13,17 +13,18 @@ from numpy.typing import NDArray
 from .context import StyleContext
 from .light import bloom, vignette
 from .toolkit import (
-    Float,
     Image,
     apply_curves,
     bilateral,
     curve,
-    f32,
     gradient_map,
+    ink,
     luma,
     mix,
+    multiply,
     resize,
     saturate,
+    scale,
     screen,
     u8,
 )
@@ -39,19 +40,17 @@ def new_year(ctx: StyleContext) -> Image:
     """Warm red/gold grading, gold sparkles in the background, decorative frame."""
     smooth = np.asarray(resize(bilateral(ctx.work, 1, 20.0), ctx.size), np.uint8)
     base = mix(ctx.image, smooth, 0.5)
-    warm = apply_curves(u8(base), curve([(0, 20), (128, 150), (255, 255)]),
+    warm = apply_curves(base, curve([(0, 20), (128, 150), (255, 255)]),
                         curve([(0, 4), (128, 118), (255, 236)]),
                         curve([(0, 2), (128, 96), (255, 200)]))
-    festive = f32(gradient_map(luma(base), FESTIVE_STOPS))
-    person = ctx.person()
-    share = (0.3 + 0.55 * (1.0 - person))
-    out = mix(f32(saturate(warm, 1.25)), festive, share)
-    out = screen(out, _bokeh(ctx) * (1.0 - person)[..., None])
-    out = out * vignette(ctx.size, 0.3)[..., None]
-    return _frame(u8(out), ctx)
+    festive = gradient_map(luma(base), FESTIVE_STOPS)
+    background = 1.0 - ctx.person()
+    out = mix(saturate(warm, 1.25), festive, 0.3 + 0.55 * background)
+    out = screen(out, multiply(_bokeh(ctx), background * 255.0))
+    return _frame(scale(out, vignette(ctx.size, 0.3)), ctx)
 
 
-def _bokeh(ctx: StyleContext) -> Float:
+def _bokeh(ctx: StyleContext) -> Image:
     w, h = ctx.size
     f = 4
     layer = np.zeros((h // f, w // f, 3), np.float32)
@@ -59,28 +58,23 @@ def _bokeh(ctx: StyleContext) -> Float:
         radius = max(1, int((4 + 16 * r * r) * ctx.unit * 4 / f))
         colour = (255 * (0.7 + 0.3 * b), 190 * (0.6 + 0.4 * b), 70.0)
         cv2.circle(layer, (int(x * w / f), int(y * h / f)), radius, colour, -1, cv2.LINE_AA)
-    layer = cv2.GaussianBlur(layer, (0, 0), 1.0) * 0.55 + bloom(layer, 60, 0.02, 256) * 0.5
-    return np.asarray(cv2.resize(np.clip(layer, 0, 255), ctx.size), np.float32)
+    glow = bloom(layer, 60, 0.02, 256, gain=0.5).astype(np.float32)
+    layer = cv2.GaussianBlur(layer, (0, 0), 1.0) * 0.55 + glow
+    return np.asarray(cv2.resize(u8(layer), ctx.size), np.uint8)
 
 
 def _frame(img: Image, ctx: StyleContext) -> Image:
     """Red band, gold rules, meander pattern and corner ornaments around the picture."""
     w, h = ctx.size
     band = int(56 * ctx.unit) + 6
-    mask = np.zeros((h, w), np.uint8)
-    cv2.rectangle(mask, (0, 0), (w - 1, h - 1), 255, band * 2)
-    red = np.asarray(RED, np.float32)
-    out = f32(img)
-    m = mask.astype(np.float32)[..., None] / 255.0
-    out = out * (1 - m) + red * m
+    out = img.copy()
+    out[:band], out[-band:], out[:, :band], out[:, -band:] = RED, RED, RED, RED
     gold = np.zeros((h, w), np.uint8)
     _rules(gold, w, h, band, ctx.unit)
     _meander(gold, w, h, band)
     _corners(gold, w, h, band, ctx.unit)
-    g = cv2.GaussianBlur(gold, (0, 0), 0.6).astype(np.float32)[..., None] / 255.0
-    shade = np.asarray(GOLD, np.float32)
-    out = out * (1 - g) + shade * g
-    return u8(out)
+    g = cv2.GaussianBlur(gold, (0, 0), 0.6).astype(np.float32) / 255.0
+    return ink(out, g, GOLD)
 
 
 def _rules(gold: NDArray[np.uint8], w: int, h: int, band: int, unit: float) -> None:

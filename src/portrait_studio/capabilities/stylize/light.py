@@ -9,32 +9,39 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from .toolkit import Float, Image, f32, luma, resize
+from .toolkit import Float, Image, f32, luma, resize, u8
 
 Mask = NDArray[np.float32]
 
 
-def bloom(img: Image | Float, threshold: float, radius: float, side: int = 384) -> Float:
-    """HxWx3 float32 soft glow of the parts brighter than ``threshold`` (0..255); ``radius``
-    is a fraction of the short side."""
+def _small(img: Image | Float, side: int) -> Float:
     h, w = img.shape[:2]
     f = min(1.0, side / max(h, w))
-    small = f32(resize(np.asarray(img), (max(1, round(w * f)), max(1, round(h * f)))))
+    return f32(resize(np.asarray(img), (max(1, round(w * f)), max(1, round(h * f)))))
+
+
+def bloom(img: Image | Float, threshold: float, radius: float, side: int = 384,
+          gain: float = 1.0) -> Image:
+    """HxWx3 uint8 soft glow of the parts brighter than ``threshold`` (0..255) times
+    ``gain``; ``radius`` is a fraction of the short side. Computed at <= ``side`` pixels."""
+    h, w = img.shape[:2]
+    small = _small(img, side)
     bright = small * np.clip((luma(small) - threshold) / (255.0 - threshold + 1e-6),
                              0.0, 1.0)[..., None]
     sigma = max(1.0, radius * min(small.shape[:2]))
-    glow = cv2.GaussianBlur(bright, (0, 0), sigma) + cv2.GaussianBlur(bright, (0, 0), sigma / 3)
-    return np.asarray(cv2.resize(glow * 0.5, (w, h), interpolation=cv2.INTER_LINEAR), np.float32)
+    glow = (cv2.GaussianBlur(bright, (0, 0), sigma) + cv2.GaussianBlur(bright, (0, 0),
+                                                                        sigma / 3)) * (0.5 * gain)
+    return np.asarray(cv2.resize(u8(glow), (w, h), interpolation=cv2.INTER_LINEAR), np.uint8)
 
 
-def soft_blur(img: Image | Float, radius: float, side: int = 512) -> Float:
+def soft_blur(img: Image | Float, radius: float, side: int = 512) -> Image:
     """Gaussian blur with sigma ``radius`` x short side, computed at <= ``side`` pixels."""
     h, w = img.shape[:2]
-    f = min(1.0, side / max(h, w))
-    small = f32(resize(np.asarray(img), (max(1, round(w * f)), max(1, round(h * f)))))
+    small = _small(img, side)
     sigma = max(0.5, radius * min(small.shape[:2]))
-    return np.asarray(cv2.resize(cv2.GaussianBlur(small, (0, 0), sigma), (w, h),
-                                 interpolation=cv2.INTER_LINEAR), np.float32)
+    blurred = np.asarray(cv2.GaussianBlur(small, (0, 0), sigma), np.float32)
+    return np.asarray(cv2.resize(u8(blurred), (w, h),
+                                 interpolation=cv2.INTER_LINEAR), np.uint8)
 
 
 def vignette(size: tuple[int, int], amount: float, power: float = 2.0) -> Mask:

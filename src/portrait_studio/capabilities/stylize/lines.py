@@ -37,7 +37,7 @@ def edges(grey: NDArray[np.generic], sigma: float, *, k: float = 1.6,
 
 def thicken(ink: Float, radius: float) -> Float:
     """Grow an ink map by ``radius`` pixels (grey dilation with a disc), softened a little."""
-    r = int(round(radius))
+    r = round(radius)
     if r < 1:
         return ink
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
@@ -60,10 +60,9 @@ def dry_brush(ink: Float, rng: np.random.Generator, scale: float, gaps: float = 
     h, w = ink.shape
     small = (max(8, int(w / scale * 4)), max(8, int(h / scale * 4)))
     noise = rng.standard_normal((small[1], small[0])).astype(np.float32)
-    streak = cv2.GaussianBlur(noise, (0, 0), sigmaX=0.6, sigmaY=2.5)
-    streak += cv2.GaussianBlur(noise.T.copy(), (0, 0), sigmaX=0.6, sigmaY=2.5).T[
-        : small[1], : small[0]] if small[0] == small[1] else 0.0
-    big = cv2.resize(streak, (w, h), interpolation=cv2.INTER_LINEAR)
+    streak = (np.asarray(cv2.GaussianBlur(noise, (0, 0), sigmaX=0.6, sigmaY=2.5), np.float32)
+              + np.asarray(cv2.GaussianBlur(noise, (0, 0), sigmaX=2.5, sigmaY=0.6), np.float32))
+    big = np.asarray(cv2.resize(streak, (w, h), interpolation=cv2.INTER_LINEAR), np.float32)
     cut = float(np.quantile(big[:: 7, :: 7], gaps))
     keep = np.clip((big - cut) / (float(big.std()) * 0.4 + 1e-6) + 0.5, 0.0, 1.0)
     return np.asarray(ink * keep, np.float32)

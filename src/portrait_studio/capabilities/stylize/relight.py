@@ -14,11 +14,13 @@ Float = NDArray[np.float32]
 
 
 def normals(height: Float, relief: float) -> tuple[Float, Float, Float]:
-    """Unit surface normals (nx, ny, nz) of a height field scaled by ``relief``."""
-    gx = cv2.Sobel(height, cv2.CV_32F, 1, 0, ksize=3) * relief
-    gy = cv2.Sobel(height, cv2.CV_32F, 0, 1, ksize=3) * relief
+    """Unit surface normals (nx, ny, nz) of a height field scaled by ``relief``; slopes are
+    squashed (tanh) so sharp steps become rounded bevels, not ridges."""
+    gx = np.tanh(cv2.Sobel(height, cv2.CV_32F, 1, 0, ksize=3) * relief) * 0.9
+    gy = np.tanh(cv2.Sobel(height, cv2.CV_32F, 0, 1, ksize=3) * relief) * 0.9
     norm = 1.0 / np.sqrt(gx * gx + gy * gy + 1.0)
-    return -gx * norm, -gy * norm, norm
+    f = np.float32
+    return (np.asarray(-gx * norm, f), np.asarray(-gy * norm, f), np.asarray(norm, f))
 
 
 def shade(height: Float, relief: float, light: tuple[float, float, float],

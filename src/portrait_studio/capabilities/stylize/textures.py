@@ -18,14 +18,14 @@ Float = NDArray[np.float32]
 def _noise(rng: np.random.Generator, shape: tuple[int, int], sigma: float) -> Float:
     n = rng.standard_normal(shape).astype(np.float32)
     if sigma > 0:
-        n = cv2.GaussianBlur(n, (0, 0), sigma)
+        n = np.asarray(cv2.GaussianBlur(n, (0, 0), sigma), np.float32)
     return np.asarray(n / (float(n.std()) + 1e-6), np.float32)
 
 
 def smooth_noise(rng: np.random.Generator, size: tuple[int, int], feature: float) -> Float:
     """Zero-mean unit-variance noise with blobs about ``feature`` output pixels wide."""
     w, h = size
-    f = max(1.0, feature / 4.0)
+    f = max(2.0, feature / 4.0)
     small = _noise(rng, (max(4, int(h / f)), max(4, int(w / f))), 1.5)
     return np.asarray(cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC), np.float32)
 
@@ -41,7 +41,7 @@ def paper(rng: np.random.Generator, size: tuple[int, int], unit: float,
 def rice_paper(rng: np.random.Generator, size: tuple[int, int], unit: float) -> Float:
     """Xuan paper: mottling, fine grain and long thin fibres at random angles (HxW ~1.0)."""
     w, h = size
-    base = paper(rng, size, unit, mottle=0.035, fibre=0.025)
+    base = paper(rng, size, unit, mottle=0.03, fibre=0.012)
     fib = np.zeros((h // 2, w // 2), np.float32)
     count = int(w * h / 4000 / max(unit, 0.3) ** 2 / 10)
     pts = rng.random((count, 4)).astype(np.float32)
@@ -52,7 +52,8 @@ def rice_paper(rng: np.random.Generator, size: tuple[int, int], unit: float) -> 
         p1 = (int(x0), int(y0))
         p2 = (int(x0 + np.cos(ang) * L), int(y0 + np.sin(ang) * L))
         cv2.line(fib, p1, p2, 1.0, 1, cv2.LINE_AA)
-    fib = cv2.resize(cv2.GaussianBlur(fib, (0, 0), 0.7), (w, h), interpolation=cv2.INTER_LINEAR)
+    fib = np.asarray(cv2.resize(cv2.GaussianBlur(fib, (0, 0), 0.7), (w, h),
+                                interpolation=cv2.INTER_LINEAR), np.float32)
     return np.asarray(base - 0.05 * fib, np.float32)
 
 
@@ -83,21 +84,39 @@ def grain(rng: np.random.Generator, size: tuple[int, int], amount: float,
     return np.asarray(cv2.resize(n, (w, h), interpolation=cv2.INTER_LINEAR) * amount, np.float32)
 
 
-@lru_cache(maxsize=8)
-def _screen(h: int, w: int, period: float, angle_deg: float) -> Float:
+def _spot(h: int, w: int, period: float, angle_deg: float) -> Float:
     a = np.deg2rad(angle_deg)
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
     u = (xs * np.cos(a) + ys * np.sin(a)) * (2 * np.pi / period)
     v = (-xs * np.sin(a) + ys * np.cos(a)) * (2 * np.pi / period)
-    spot = 0.5 + 0.25 * (np.cos(u) + np.cos(v))
+    return np.asarray(0.5 + 0.25 * (np.cos(u) + np.cos(v)), np.float32)
+
+
+def screen_period(period: float, angle_deg: float) -> float:
+    """The period actually used: at 45 degrees it is rounded so that one screen cell spans a
+    whole number of pixels along x and y (the screen is then tiled, not computed per pixel)."""
+    if angle_deg % 90 == 45:
+        return float(max(2, round(period * np.sqrt(2.0))) / np.sqrt(2.0))
+    return period
+
+
+@lru_cache(maxsize=8)
+def _screen(h: int, w: int, period: float, angle_deg: float) -> Float:
+    if angle_deg % 90 == 45:
+        n = round(period * np.sqrt(2.0))
+        tile = _spot(n, n, period, angle_deg)
+        spot = np.tile(tile, (h // n + 1, w // n + 1))[:h, :w].copy()
+    else:
+        spot = _spot(h, w, period, angle_deg)
     spot.setflags(write=False)
-    return np.asarray(spot, np.float32)
+    return spot
 
 
 def halftone(darkness: Float, period: float, angle_deg: float = 45.0) -> Float:
     """Amplitude-modulated dots: HxW coverage in [0, 1] whose dots grow with ``darkness``
     (HxW 0..1) on a screen of ``period`` pixels rotated by ``angle_deg``; anti-aliased."""
     h, w = darkness.shape
+    period = screen_period(period, angle_deg)
     spot = _screen(h, w, float(period), float(angle_deg))
     edge = 24.0 / max(period, 1.0)
     d = darkness * (1.0 + 2.0 / edge) - 1.0 / edge  # 0 -> no ink at all, 1 -> solid
@@ -105,20 +124,23 @@ def halftone(darkness: Float, period: float, angle_deg: float = 45.0) -> Float:
     return np.asarray(np.clip(cov, 0.0, 1.0), np.float32)
 
 
+@lru_cache(maxsize=4)
 def grid_lines(size: tuple[int, int], spacing: float, width: float, *,
                horizon: float | None = None) -> Float:
-    """Coverage of a square line grid (HxW 0..1); with ``horizon`` (0..1 of the height) the
-    lower part becomes a perspective floor grid converging to the centre of the horizon."""
+    """Coverage of a square line grid (HxW 0..1, read-only, cached per size); with
+    ``horizon`` (0..1 of the height) the lower part becomes a perspective floor grid
+    converging to the centre of the horizon."""
     w, h = size
     xs = np.arange(w, dtype=np.float32)[None, :]
     ys = np.arange(h, dtype=np.float32)[:, None]
     gx = np.abs(((xs + spacing / 2) % spacing) - spacing / 2)
     gy = np.abs(((ys + spacing / 2) % spacing) - spacing / 2)
     flat = np.clip(width - np.minimum(gx, gy) + 0.5, 0.0, 1.0)
-    if horizon is None:
-        return np.asarray(flat, np.float32)
-    return np.asarray(np.maximum(flat * (ys < horizon * h), _floor(w, h, spacing, width,
-                                                                     horizon)), np.float32)
+    grid = flat if horizon is None else np.maximum(flat * (ys < horizon * h),
+                                                   _floor(w, h, spacing, width, horizon))
+    out = np.asarray(grid, np.float32)
+    out.setflags(write=False)
+    return out
 
 
 def _floor(w: int, h: int, spacing: float, width: float, horizon: float) -> Float:
