@@ -96,12 +96,37 @@ def one_case(person: Image, garment: Image) -> dict[str, Any]:
     changed = np.any(out != person, axis=2)
     region = cv2.dilate((changed | body.clothes).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
     garment_region = changed & ~body.skin & np.any(np.abs(out.astype(int) - person) > 12, axis=2)
+    kind = result.report["outputs"][0]["garments"][0]["kind"]
     cut = cut_out(garment)
     de = ciede2000(lab_signature(cut.image, cut.mask), lab_signature(out, garment_region)) \
         if garment_region.sum() > 100 else float("nan")
     return {"image": out, "latency_ms": latency, "ssim_outside": ssim(person, out, ~region),
             "identical_outside": bool(np.array_equal(person[~region], out[~region])),
-            "delta_e": de, "report": result.report["outputs"][0]}
+            "delta_e": de, "old_left": old_left(person, out, body, kind),
+            "skin_gap": skin_gap(result.report["outputs"][0]) if kind == "bottom"
+            else float("nan"),
+            "report": result.report["outputs"][0]}
+
+
+def near_colour(img: Image, rgb: NDArray[np.float32], limit: float) -> NDArray[np.bool_]:
+    """Pixels of ``img`` within Lab distance ``limit`` of ``rgb``."""
+    lab = cv2.cvtColor(img.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+    ref = cv2.cvtColor(rgb.reshape(1, 1, 3).astype(np.float32) / 255, cv2.COLOR_RGB2Lab)[0, 0]
+    return np.linalg.norm(lab - ref, axis=2) < limit
+
+
+def old_left(person: Image, out: Image, body: Any, kind: str) -> float:
+    """Share of the replaced old clothing (hands and head excluded) left unchanged."""
+    old = {"top": body.old_top, "bottom": body.old_bottom, "full": body.clothes}[kind]
+    old = old & ~body.hands & ~body.head
+    same = np.all(np.abs(out.astype(int) - person) < 6, axis=2)
+    return float((old & same).sum() / max(int(old.sum()), 1))
+
+
+def skin_gap(report: dict[str, Any]) -> float:
+    """Pixels painted with skin per pixel of old clothing replaced (for full-length
+    trousers nothing should be painted with skin: no belly or crotch slabs)."""
+    return report["skin_fill_area"] / max(report["old_area"], 1)
 
 
 def contact_sheet(rows: list[list[Image]], path: Path, height: int = 384) -> None:
@@ -127,7 +152,8 @@ def main() -> None:
             row.append(case.pop("image"))
             cases.append(case)
             print(f"{p:20s} {g:20s} {case['latency_ms']:7.0f} ms  ssim {case['ssim_outside']:.4f}"
-                  f"  dE {case['delta_e']:.2f}")
+                  f"  dE {case['delta_e']:.2f}  old left {case['old_left']:.3f}"
+                  f"  skin gap {case['skin_gap']:.3f}")
         rows.append(row)
     contact_sheet(rows, OUT / "try_on_contact_sheet.png")
     write_report(cases)
@@ -140,16 +166,20 @@ def write_report(cases: list[dict[str, Any]]) -> None:
                "latency_max_ms": max(lat), "ssim_outside_min": min(c["ssim_outside"] for c in cases),
                "identical_outside_all": all(c["identical_outside"] for c in cases),
                "delta_e_mean": statistics.fmean(des), "delta_e_max": max(des),
+               "old_left_max": max(c["old_left"] for c in cases),
+               "skin_gap_max": max((c["skin_gap"] for c in cases if c["skin_gap"] == c["skin_gap"]),
+                                   default=float("nan")),
                "loadavg": os.getloadavg(), "size": "768x1024"}
     (OUT / "bench_try_on.json").write_text(json.dumps({"summary": summary, "cases": [
         {k: v for k, v in c.items() if k != "report"} | {"report": c["report"]} for c in cases]},
         indent=1, default=float))
     lines = ["# Try-on benchmark", "", f"load average {summary['loadavg']}", "",
-             "| person | garment | latency ms | SSIM outside | identical outside | dE2000 |",
-             "|---|---|---|---|---|---|"]
+             ("| person | garment | latency ms | SSIM outside | identical outside | dE2000 "
+              "| old clothing left | skin gap |"),
+             "|---|---|---|---|---|---|---|---|"]
     lines += [f"| {c['person']} | {c['garment']} | {c['latency_ms']:.0f} | "
-              f"{c['ssim_outside']:.4f} | {c['identical_outside']} | {c['delta_e']:.2f} |"
-              for c in cases]
+              f"{c['ssim_outside']:.4f} | {c['identical_outside']} | {c['delta_e']:.2f} | "
+              f"{c['old_left']:.3f} | {c['skin_gap']:.3f} |" for c in cases]
     lines += ["", "```", json.dumps(summary, indent=1, default=float), "```"]
     (OUT / "bench_try_on.md").write_text("\n".join(lines) + "\n")
     print(json.dumps(summary, indent=1, default=float))

@@ -11,7 +11,14 @@ import pytest
 
 from portrait_studio.capabilities.garment.body import analyse_body
 from portrait_studio.capabilities.garment.cutout import cut_out, garment_mask
+from portrait_studio.capabilities.garment.fit import Anchors, Fit, bottom_pairs, top_pairs
+from portrait_studio.capabilities.garment.limbs import limb_zone
+from portrait_studio.capabilities.garment.measure import anchors
+from portrait_studio.capabilities.garment.pose import Pose
 from portrait_studio.capabilities.garment.prompt import parse_prompt, recolour
+from portrait_studio.capabilities.garment.render import bleed, shading_ratio
+from portrait_studio.capabilities.garment.reveal import push_pull
+from portrait_studio.capabilities.garment.shape import garment_shape, limb_mask
 from portrait_studio.errors import ImageError, NoFaceDetected, ParameterError
 from portrait_studio.pipelines.try_on import (
     GARMENT_KINDS,
@@ -216,3 +223,153 @@ def test_corpus_garment_kinds() -> None:
     assert found["dresscode_051412_1"] == "bottom"
     assert found["dresscode_053319_1"] == "full"
     assert found["vitonhd_00126_00"] == "top"
+
+
+# --- fitting, filling and shading helpers (no models) -------------------------------------
+
+def frontal_pose() -> Pose:
+    """A synthetic standing pose: shoulders (200, 300)-(400, 300), hips (240, 600)-(360, 600),
+    arms and legs hanging straight down."""
+    pts = np.zeros((33, 2), np.float32)
+    for i, xy in {11: (400, 300), 12: (200, 300), 13: (420, 450), 14: (180, 450),
+                  15: (430, 590), 16: (170, 590), 23: (360, 600), 24: (240, 600),
+                  25: (360, 800), 26: (240, 800), 27: (360, 980), 28: (240, 980)}.items():
+        pts[i] = xy
+    return Pose(pts, np.ones(33, np.float32))
+
+
+def test_trouser_keypoints_find_crotch_and_leg_roots() -> None:
+    cut = cut_out(trousers())
+    shape = garment_shape(cut.mask, "bottom")
+    top = float(shape.points["waist_c"][1])
+    assert 205 < float(shape.points["crotch"][1]) - top < 290   # the V opens below y=250
+    for side in ("l", "r"):
+        leg = shape.limbs[side]
+        assert abs(float(leg.root[1]) - float(shape.points["crotch"][1])) < 1
+        assert 40 < leg.root_half < 60 and 40 < leg.half_width < 60
+
+
+def test_tshirt_armpits_are_the_concave_corners() -> None:
+    cut = cut_out(tshirt())
+    shape = garment_shape(cut.mask, "top")
+    ys, xs = np.nonzero(cut.mask)
+    offset = np.array([90 - xs.min(), 40 - ys.min()], np.float32)   # crop origin
+    assert np.linalg.norm(shape.points["armpit_l"] + offset - (200, 190)) < 8
+    assert np.linalg.norm(shape.points["armpit_r"] + offset - (440, 190)) < 8
+    sleeves = limb_mask(cut.mask, shape)
+    ys_s, _ = np.nonzero(sleeves)
+    assert ys_s.max() + offset[1] < 255                      # no strip of torso edge
+    assert sleeves.sum() > 0.1 * cut.mask.sum()
+
+
+def _hem_y(img: np.ndarray, hem_y: float) -> float:
+    shape = garment_shape(cut_out(img).mask, "top")
+    pairs = top_pairs(shape, frontal_pose(), Fit(), Anchors(hem_y=hem_y))["body"]
+    return float({tuple(g): b for g, b in pairs}[tuple(shape.points["hem_c"])][1])
+
+
+def test_top_hem_lands_on_old_top_hem() -> None:
+    short = tshirt()
+    short[400:] = 255                                      # a regular-length T-shirt
+    for hem_y in (520.0, 580.0):
+        assert abs(_hem_y(short, hem_y) - hem_y) < 3
+    assert _hem_y(tshirt(), 520.0) > 700                   # a tunic (2x as long) stays long
+
+
+def test_waistband_reaches_old_bottom_top() -> None:
+    shape = garment_shape(cut_out(trousers()).mask, "bottom")
+    pose = frontal_pose()
+    pairs = {tuple(g): b for g, b in bottom_pairs(
+        shape, pose, Fit(), Anchors(waist_y=470.0, waist_w=230.0))["body"]}
+    waist = pairs[tuple(shape.points["waist_c"])]
+    crotch = pairs[tuple(shape.points["crotch"])]
+    assert 455 < float(waist[1]) <= 470                          # 2% of the torso above it
+    assert 600 + 0.1 * 300 < float(crotch[1]) < 600 + 0.25 * 300  # below the hip joints
+    left = pairs[tuple(shape.points["waist_l"])]
+    right = pairs[tuple(shape.points["waist_r"])]
+    assert abs(float(right[0] - left[0]) - 230 * 1.04) < 6        # the old waist's width
+
+
+def test_push_pull_continues_surroundings() -> None:
+    img = np.zeros((64, 96, 3), np.float32)
+    img[:, :48] = (200, 100, 50)
+    img[:, 48:] = (20, 40, 60)
+    known = np.ones((64, 96), bool)
+    known[20:44, 30:66] = False
+    out = push_pull(img, known)
+    assert np.array_equal(out[known], img[known])
+    assert np.allclose(out[32, 32], (200, 100, 50), atol=25)     # near the left colour
+    assert np.allclose(out[32, 63], (20, 40, 60), atol=25)
+
+
+def test_limb_zone_tapers_and_measures_along_bone() -> None:
+    zone = limb_zone((200, 100), [np.array([50, 20], np.float32),
+                                  np.array([50, 180], np.float32)], (20.0, 8.0))
+    assert zone.inside[20, 69] and not zone.inside[180, 69] and zone.inside[180, 57]
+    assert abs(float(zone.t[100, 50]) - 80) < 1 and abs(float(zone.length) - 160) < 1e-3
+    assert abs(float(zone.rel[180, 54]) - 0.5) < 0.01
+
+
+def test_bleed_replaces_background_with_garment_colours() -> None:
+    img = tshirt()
+    mask = np.any(img != 255, axis=2)
+    out = bleed(img, mask)
+    assert np.array_equal(out[mask], img[mask])
+    rim = cv2.dilate(mask.astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool) & ~mask
+    assert np.abs(out[rim].astype(int) - RED).max() < 40           # no white halo source
+
+
+def test_shading_carries_folds_but_not_prints() -> None:
+    grey = np.full((200, 200, 3), 150, np.uint8)
+    grey[:, 90:100] = 120                                          # a fold (shadow line)
+    grey[30:60, 140:190] = (40, 40, 160)                           # a blue print patch
+    clothes = np.ones((200, 200), bool)
+    ratio = shading_ratio(grey, clothes, 16.0)
+    assert ratio[100, 95] < 0.93                                   # fold darkens
+    assert abs(float(ratio[100, 20]) - 1.0) < 0.05
+    assert ratio[45, 165] > 0.93                                   # print ignored
+
+
+# --- visual-quality regressions on a public-domain person ----------------------------------
+
+@cache
+def suit_result(garment: str) -> tuple[np.ndarray, np.ndarray, object]:
+    img = person("barack_obama__full_body_suit.jpg", 1024)
+    g = trousers() if garment == "trousers" else tshirt()
+    res = try_on(img, [g], TryOnParams(seed=5))
+    return img, res.images[0], res.report
+
+
+def _near(img: np.ndarray, rgb: np.ndarray, limit: float) -> np.ndarray:
+    lab = cv2.cvtColor(img.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+    ref = cv2.cvtColor(rgb.reshape(1, 1, 3).astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+    return np.linalg.norm(lab - ref[0, 0], axis=2) < limit
+
+
+def test_trousers_paint_no_skin_between_top_and_waistband() -> None:
+    img, out, report = suit_result("trousers")
+    body = analyse_body(img)
+    blue = np.all(np.abs(out.astype(int) - BLUE) < 60, axis=2) & np.any(out != img, axis=2)
+    ys, xs = np.nonzero(blue)
+    assert len(ys) > 20000
+    waistband = int(np.percentile(ys, 1))
+    hem = anchors(body).hem_y or float(body.split_y)
+    assert waistband <= hem + 0.05 * body.pose.shoulder_width   # reaches the old top's hem
+    box = np.s_[int(min(hem, waistband)):waistband + 1, xs.min():xs.max() + 1]
+    new_skin = _near(out, body.skin_rgb, 20.0) & ~body.skin & ~body.hands
+    assert int(new_skin[box].sum()) == 0
+    assert report["outputs"][0]["skin_fill_area"] == 0             # no skin slabs at all
+
+
+def test_top_hides_old_clothing_and_keeps_crossed_arms_in_front() -> None:
+    img, out, report = suit_result("tshirt")
+    body = analyse_body(img)
+    changed = np.any(out != img, axis=2)
+    jacket = np.median(img[body.old_top & ~body.arms], axis=0)
+    old_like = _near(out, jacket.astype(np.float32), 8.0) & changed
+    assert old_like.sum() < 0.01 * changed.sum()                   # old jacket hidden
+    hands = body.hands & body.skin
+    assert np.array_equal(out[hands], img[hands])                  # hands in front, intact
+    red = np.all(np.abs(out.astype(int) - RED) < 70, axis=2) & changed
+    assert red.sum() > 20000
+    assert report["outputs"][0]["skin_fill_area"] > 2000           # forearms become skin

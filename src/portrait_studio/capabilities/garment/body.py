@@ -1,10 +1,13 @@
-"""The person in a try-on photo: pose, silhouette, skin, face, hair and the old clothes.
+"""The person in a try-on photo: pose, silhouette, skin, face, hair, hands and the old clothes.
 
-Old clothes are the person (selfie segmentation) minus skin (a chroma model fitted on the
-cheeks of the face mesh), the face and the hair. They are split into the old top and the old
-bottom at the row where the clothing colour changes most along the torso (waist seam); a
-uniform outfit is split at the hips. Limb zones are capsules around the pose bones, clipped
-to the silhouette. Images HxWx3 uint8 RGB, masks HxW bool unless said otherwise.
+Old clothes are the person (selfie segmentation, limited to an envelope around the pose's
+torso and limbs, and extended by same-coloured pixels the segmentation missed) minus skin
+(a chroma model fitted on the cheeks of the face mesh, grown along the arms, without
+skin-coloured fabric surrounded by clothes), the face, the hair and the hands. They are
+split into the old top and the old bottom at the row where the clothing colour changes most
+along the torso (waist seam; near it, and on the arms, colour decides); a uniform outfit is
+split at the hips. Limb zones are capsules around the pose bones, clipped to the silhouette.
+Images HxWx3 uint8 RGB, masks HxW bool unless said otherwise.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from ...perception.faces import Face, detect_faces
 from ...perception.landmarks import FACE_OVAL
 from ...perception.masks import cheek_mask, polygon_mask
 from ...perception.segmentation import person_mask
+from .limbs import ARM_RADII, limb_zone
 from .pose import HAND_POINTS, Pose, detect_pose
 
 Mask = NDArray[np.bool_]
@@ -41,16 +45,15 @@ class Body:
     arms: Mask
     hands: Mask
     legs: Mask
+    lower: Mask           # clothes of the old bottom (below the split, by colour near it)
 
     @property
     def old_top(self) -> Mask:
-        ys = np.arange(self.clothes.shape[0])[:, None]
-        return self.clothes & (ys < self.split_y)
+        return self.clothes & ~self.lower
 
     @property
     def old_bottom(self) -> Mask:
-        ys = np.arange(self.clothes.shape[0])[:, None]
-        return self.clothes & (ys >= self.split_y) & ~self.feet
+        return self.lower & ~self.feet
 
     @property
     def feet(self) -> Mask:
@@ -79,19 +82,22 @@ def capsule(shape: tuple[int, int], chain: list[NDArray[np.float32]], radius: fl
     return canvas > 0
 
 
-def _limb_zones(pose: Pose, shape: tuple[int, int]) -> tuple[Mask, Mask, Mask]:
+def _limb_zones(pose: Pose, shape: tuple[int, int]) -> tuple[Mask, Mask, Mask, Mask]:
     sw = pose.shoulder_width
+    core = np.zeros(shape, bool)
     arms = np.zeros(shape, bool)
     hands = np.zeros(shape, bool)
     legs = np.zeros(shape, bool)
     for side in pose.sides():
         chain = [pose.p(side["shoulder"]), pose.p(side["elbow"]), pose.p(side["wrist"])]
         arms |= capsule(shape, chain, 0.14 * sw)
-        tips = [pose.p(i) for i in HAND_POINTS[side["wrist"]]]
+        core |= limb_zone(shape, chain, (ARM_RADII[0] * sw, ARM_RADII[1] * sw)).inside
+        wrist = pose.p(side["wrist"])
+        tips = [wrist + (pose.p(i) - wrist) * 1.6 for i in HAND_POINTS[side["wrist"]]]
         hands |= capsule(shape, [pose.p(side["wrist"]), *tips], 0.1 * sw)
         leg = [pose.p(side["hip"]), pose.p(side["knee"]), pose.p(side["ankle"])]
         legs |= capsule(shape, leg, 0.22 * sw)
-    return arms, hands, legs
+    return arms, hands, legs, core
 
 
 def _skin(img: NDArray[np.uint8], face: Face | None, person: Mask) -> tuple[Mask, NDArray[
@@ -103,6 +109,121 @@ def _skin(img: NDArray[np.uint8], face: Face | None, person: Mask) -> tuple[Mask
     skin = (model.likelihood(img, scale=3.0) > 0.5) & person
     skin = cv2.morphologyEx(skin.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
     return skin, masked_mean(img, cheeks)
+
+
+def _lower(lab: NDArray[np.float32], clothes: Mask, split: float, arms: Mask, core: Mask,
+           band: float) -> Mask:
+    """Clothes of the old bottom: below the split row, except (inside the tapered arm
+    zones ``core``) what looks like the old top; within ``band`` px of the split row the
+    colour decides (a tilted waistline). Colour votes are smoothed locally so that the
+    spots of a print follow their surroundings."""
+    ys = np.arange(clothes.shape[0])[:, None]
+    below = clothes & (ys >= split)
+    top, bottom = clothes & (ys < split) & ~arms, below & ~arms
+    if top.sum() < 50 or bottom.sum() < 50:
+        return below & ~core
+    ref_top, ref_bottom = np.median(lab[top], axis=0), np.median(lab[bottom], axis=0)
+    if float(np.linalg.norm(ref_top - ref_bottom)) < 15.0:
+        return below & ~core
+    score = np.linalg.norm(lab - ref_top, axis=2) - np.linalg.norm(lab - ref_bottom, axis=2)
+    k = max(3, int(band * 0.5)) | 1
+    vote = cv2.blur(np.clip(score, -30, 30) * clothes, (k, k)) > 0      # > 0: bottom-like
+    near = np.abs(ys - split) < band
+    zone = core | arms
+    out: Mask = clothes & ((below & ~zone) | (below & zone & vote) | (near & vote & ~zone))
+    return out
+
+
+def _torso_len(pose: Pose) -> float:
+    sh = (pose.p(11) + pose.p(12)) / 2
+    hips = (pose.p(23) + pose.p(24)) / 2
+    return max(float(np.linalg.norm(hips - sh)), 1.0)
+
+
+def _envelope(pose: Pose, shape: tuple[int, int]) -> Mask:
+    """Where the body and its clothes can be: the torso (shoulders to hips) grown by 0.4
+    shoulder widths, and capsules along arms (0.3) and legs (0.4). Whatever else the
+    person segmentation took in (a dog, a bag) is not the old clothing."""
+    sw = pose.shoulder_width
+    left, right = pose.sides()
+    quad = np.array([pose.p(left["shoulder"]), pose.p(right["shoulder"]),
+                     pose.p(right["hip"]), pose.p(left["hip"])])
+    canvas = np.zeros(shape, np.uint8)
+    cv2.fillConvexPoly(canvas, np.round(quad).astype(np.int32), 255)
+    dist = cv2.distanceTransform((canvas == 0).astype(np.uint8), cv2.DIST_L2, 3)
+    out: Mask = np.asarray(dist <= 0.4 * sw, bool)
+    for side in (left, right):
+        out |= capsule(shape, [pose.p(side[k]) for k in ("shoulder", "elbow", "wrist")],
+                       0.3 * sw)
+        out |= capsule(shape, [pose.p(side[k]) for k in ("hip", "knee", "ankle")], 0.4 * sw)
+    return out
+
+
+def _whole_hands(lab: NDArray[np.float32], skin: Mask, capsules: Mask, pose: Pose,
+                 person: Mask) -> Mask:
+    """The hands: skin pieces touching the hand capsules, within 0.45 shoulder widths of a
+    wrist (spread fingers reach beyond the capsules), plus the capsules' pixels close
+    (Lab < 18) to the hands' own median colour (shaded fingers), grown by 2 px."""
+    _, labels = cv2.connectedComponents(skin.astype(np.uint8), connectivity=8)
+    touched = np.unique(labels[capsules & skin])
+    zone = np.zeros(skin.shape, np.uint8)
+    for side in pose.sides():
+        x, y = (int(v) for v in pose.p(side["wrist"]))
+        cv2.circle(zone, (x, y), int(0.45 * pose.shoulder_width), 255, -1)
+    hand = np.isin(labels, touched[touched > 0]) & (zone > 0)
+    if hand.sum() > 50:
+        ref = np.median(lab[hand & capsules], axis=0) if (hand & capsules).any() else \
+            np.median(lab[hand], axis=0)
+        hand |= capsules & (np.linalg.norm(lab - ref, axis=2) < 18.0)
+    return cv2.dilate(hand.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+
+
+def _missed_clothes(lab: NDArray[np.float32], clothes: Mask, person: Mask, split: float,
+                    sw: float) -> Mask:
+    """Pixels the person segmentation missed (often at the image border) that continue the
+    old clothes: connected to them, of the old top's or bottom's colour (Lab < 12) and
+    within 0.15 shoulder widths of the person."""
+    ys = np.arange(clothes.shape[0])[:, None]
+    refs = [np.median(lab[part], axis=0) for part in
+            (clothes & (ys < split), clothes & (ys >= split)) if part.sum() > 50]
+    background = np.median(lab[~person], axis=0) if (~person).any() else None
+    grow = max(3, int(0.15 * sw)) | 1
+    reach = cv2.dilate(person.astype(np.uint8), np.ones((grow, grow), np.uint8)) > 0
+    candidates = np.zeros(clothes.shape, bool)
+    for ref in refs:
+        if background is None or float(np.linalg.norm(ref - background)) > 15.0:
+            candidates |= np.linalg.norm(lab - ref, axis=2) < 12.0
+    candidates &= ~person & reach
+    _, labels = cv2.connectedComponents(candidates.astype(np.uint8), connectivity=8)
+    edge = cv2.dilate(clothes.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    touched = np.unique(labels[edge & candidates])
+    return np.isin(labels, touched[touched > 0])
+
+
+def _arm_skin(lab: NDArray[np.float32], skin: Mask, arms: Mask) -> Mask:
+    """Pixels in the arm zones within Lab 15 of the arms' detected skin (its lit or
+    shaded side that the cheek-based model missed)."""
+    seen = skin & arms
+    if seen.sum() < 200:
+        return np.zeros(skin.shape, bool)
+    ref = np.median(lab[seen], axis=0)
+    out: Mask = arms & (np.linalg.norm(lab - ref, axis=2) < 15.0)
+    return out
+
+
+def _near_colour(lab: NDArray[np.float32], rgb: NDArray[np.float32], limit: float) -> Mask:
+    """Pixels (of a Lab image) within Lab distance ``limit`` of the colour ``rgb``."""
+    ref = rgb_to_lab(rgb.reshape(1, 1, 3).astype(np.float32))[0, 0]
+    out: Mask = np.linalg.norm(lab - ref, axis=2) < limit
+    return out
+
+
+def _skin_in_clothes(skin: Mask, clothes: Mask, limbs: Mask, pose: Pose) -> Mask:
+    """Skin-coloured pixels (outside the arms and hands) mostly surrounded by clothing:
+    beige or pink fabric, not skin."""
+    k = max(3, int(0.12 * pose.shoulder_width)) | 1
+    share = cv2.blur(clothes.astype(np.float32), (k, k))
+    return skin & ~limbs & (share > 0.6)
 
 
 def _head(img: NDArray[np.uint8], face: Face | None, pose: Pose, person: Mask,
@@ -162,9 +283,16 @@ def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
     face = _main_face(img, pose)
     skin, skin_rgb = _skin(img, face, person)
     head = _head(img, face, pose, person, skin)
-    clothes = person & ~skin & ~head
-    arms, hands, legs = _limb_zones(pose, person.shape)
-    hands &= person
+    arms, hands, legs, core = _limb_zones(pose, person.shape)
+    lab = rgb_to_lab(img)
+    near_cheeks = _near_colour(lab, skin_rgb, 20.0)
+    skin &= ~_skin_in_clothes(skin, person & ~skin & ~head, (core | hands) & near_cheeks, pose)
+    skin |= _arm_skin(lab, skin, arms & ~head)
+    hands = _whole_hands(lab, skin & _near_colour(lab, skin_rgb, 28.0), hands & person, pose,
+                         person)
+    clothes = person & ~skin & ~head & ~hands & _envelope(pose, person.shape)
     split = _split_row(img, clothes, pose)
+    clothes |= _missed_clothes(lab, clothes, person, split, pose.shoulder_width)
+    lower = _lower(lab, clothes, split, arms & ~hands, core, 0.12 * _torso_len(pose))
     return Body(pose, person, skin, head, clothes, split, skin_rgb, arms & person, hands,
-                legs & person)
+                legs & person, lower)

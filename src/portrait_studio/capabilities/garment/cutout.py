@@ -49,7 +49,8 @@ def border_colour(img: NDArray[np.uint8], band: int = 4) -> tuple[NDArray[np.flo
 
 
 def _distance(img: NDArray[np.uint8], colour: NDArray[np.float32]) -> NDArray[np.float32]:
-    return np.abs(img.astype(np.float32) - colour).max(axis=2)
+    dist: NDArray[np.float32] = np.abs(img.astype(np.float32) - colour).max(axis=2)
+    return dist
 
 
 def _exterior(candidates: NDArray[np.uint8]) -> Mask:
@@ -59,17 +60,20 @@ def _exterior(candidates: NDArray[np.uint8]) -> Mask:
     touching = np.zeros(n, bool)
     touching[edge] = True
     touching[0] = False
-    return touching[labels] & (candidates > 0)
+    out: Mask = touching[labels] & (candidates > 0)
+    return out
 
 
 def _largest_parts(mask: Mask, keep_fraction: float = 0.15) -> Mask:
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), 8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8),
+                                                           connectivity=8)
     if n <= 1:
         return mask
     areas = stats[1:, cv2.CC_STAT_AREA]
     keep = np.zeros(n, bool)
     keep[1:] = areas >= areas.max() * keep_fraction
-    return keep[labels]
+    out: Mask = keep[labels]
+    return out
 
 
 def _open_real_holes(mask: Mask, dist: NDArray[np.float32], thresh: float) -> Mask:
@@ -79,7 +83,7 @@ def _open_real_holes(mask: Mask, dist: NDArray[np.float32], thresh: float) -> Ma
     colour blocks and prints, which in JPEG product photos differ by 1.5-4 levels) stay
     garment."""
     candidates = (mask & (dist < thresh)).astype(np.uint8)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(candidates, connectivity=4)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(candidates, connectivity=4)
     out = mask.copy()
     min_area = HOLE_MIN_FRACTION * max(int(mask.sum()), 1)
     areas = stats[1:, cv2.CC_STAT_AREA]
@@ -94,11 +98,11 @@ def _open_real_holes(mask: Mask, dist: NDArray[np.float32], thresh: float) -> Ma
 def garment_mask(img: NDArray[np.uint8]) -> Mask:
     """HxW bool mask of the garment in an HxWx3 uint8 RGB product photo."""
     colour, spread = border_colour(img)
-    dist = _distance(cv2.GaussianBlur(img, (3, 3), 0), colour)
+    dist = _distance(np.asarray(cv2.GaussianBlur(img, (3, 3), 0), np.uint8), colour)
     thresh = max(6.0, 3.0 * spread + 5.0)
     outside = _exterior((dist < thresh).astype(np.uint8))
     mask = ~outside
-    k = max(3, int(round(min(img.shape[:2]) / 300)) | 1)
+    k = max(3, round(min(img.shape[:2]) / 300) | 1)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, kernel) > 0
     mask = _largest_parts(mask)

@@ -14,6 +14,7 @@ waistband placed above the hip joints.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import cv2
 import numpy as np
@@ -30,6 +31,23 @@ LENGTH_GAIN = 1.1        # garment length per torso width, relative to the shoul
 HIP_SPAN = 1.75          # outer hip width / hip joint distance
 WAIST_SPAN = 1.6         # trouser waistband width / hip joint distance
 WAIST_RISE = 0.2         # waistband height above the hip joints, in torso lengths
+SLEEVELESS_SHOULDER = 0.85  # a sleeveless top's shoulder corners sit inside the seam span
+LONG_SLEEVE = 0.8        # a sleeve this share of the arm or longer may pass the elbow
+CROTCH_DROP = 0.12       # crotch below the hip joints, in torso lengths
+LONG_TOP = 1.9           # a top longer (shoulder -> hem) than this x its width is long
+FULL_LENGTH = 0.85       # a trouser leg reaching this share of the leg goes to the ankle
+
+
+@dataclass(frozen=True)
+class Anchors:
+    """Measured on the person (image rows / pixels; None when not found): ``waist_y`` top
+    of the old bottom, ``waist_w`` its width, ``hem_y`` lowest row of the old top, ``lift``
+    how far the old top reaches above the shoulder joints."""
+
+    waist_y: float | None = None
+    waist_w: float | None = None
+    hem_y: float | None = None
+    lift: float | None = None
 
 
 @dataclass(frozen=True)
@@ -59,11 +77,16 @@ class Frame:
         return float(np.interp(t, [0.0, 0.28, 1.0],
                                [self.shoulder_span, self.chest_span, self.hip_span]))
 
+    def v_of(self, y: float) -> float:
+        """Height below the shoulder line (along ``down``) of image row ``y``."""
+        return (y - float(self.origin[1])) / max(float(self.down[1]), 1e-3)
+
     def place(self, u: float, v: float, width_gain: float = 1.0) -> Point:
         """Point at height ``v`` px below the shoulder line and relative offset ``u``
         (-1..1 = the body's edges at that height)."""
         half = self.width_at(v) * width_gain / 2
-        return (self.origin + self.down * v + self.axis * u * half).astype(np.float32)
+        point: Point = (self.origin + self.down * v + self.axis * u * half).astype(np.float32)
+        return point
 
 
 def body_frame(pose: Pose) -> Frame:
@@ -72,10 +95,10 @@ def body_frame(pose: Pose) -> Frame:
     sl, sr = pose.p(left["shoulder"]), pose.p(right["shoulder"])
     hl, hr = pose.p(left["hip"]), pose.p(right["hip"])
     origin = (sl + sr) / 2
-    axis = (sr - sl) / max(float(np.linalg.norm(sr - sl)), 1e-6)
     hips = (hl + hr) / 2
     torso = max(float(np.linalg.norm(hips - origin)), 1.0)
     down = (hips - origin) / torso
+    axis = _across(sr - sl, down.astype(np.float32), pose.shoulder_width)
     hip_span = max(float(np.linalg.norm(hr - hl)) * HIP_SPAN, 0.8 * pose.shoulder_width)
     return Frame(origin.astype(np.float32), axis.astype(np.float32), down.astype(np.float32),
                  pose.shoulder_width * SHOULDER_SPAN, pose.shoulder_width * CHEST_SPAN,
@@ -85,7 +108,7 @@ def body_frame(pose: Pose) -> Frame:
 def along(chain: list[Point], dist: float) -> tuple[Point, Point]:
     """Point at arc length ``dist`` along a polyline (extended past its end) and the unit
     direction there."""
-    for a, b in zip(chain[:-1], chain[1:], strict=True):
+    for a, b in pairwise(chain):
         seg = float(np.linalg.norm(b - a))
         d = (b - a) / max(seg, 1e-6)
         if dist <= seg or b is chain[-1]:
@@ -105,14 +128,14 @@ def _outward(d: Point, outer_hint: Point) -> Point:
 
 
 def _limb_pairs(limb: Limb, chain: list[Point], scale: float, start: float, cap: float,
-                outer: Point, max_half: float, fracs: tuple[float, ...] = (0.0, 0.5, 1.0)
-                ) -> list[tuple[Point, Point]]:
+                outer: Point, max_half: float, fracs: tuple[float, ...] = (0.0, 0.5, 1.0),
+                wscale: float | None = None) -> list[tuple[Point, Point]]:
     """(garment, body) pairs along a sleeve or leg at ``fracs`` of its length (centre and
     both edges); the garment's outer edge (``limb.outer_hint``) goes to the body's
     ``outer`` side."""
     g_axis = (limb.end - limb.root) / max(limb.length, 1e-6)
     g_norm = _outward(g_axis, limb.outer_hint)
-    total = sum(float(np.linalg.norm(b - a)) for a, b in zip(chain[:-1], chain[1:], strict=True))
+    total = sum(float(np.linalg.norm(b - a)) for a, b in pairwise(chain))
     reach = min(start + limb.length * scale, total * cap)
     pairs = []
     for frac in fracs:
@@ -120,7 +143,7 @@ def _limb_pairs(limb: Limb, chain: list[Point], scale: float, start: float, cap:
         b, d = along(chain, start + (reach - start) * frac)
         hw = limb.root_half * (1 - frac) + limb.half_width * frac
         b_norm = _outward(d, outer)
-        b_hw = min(hw * scale, max_half)
+        b_hw = min(hw * (scale if wscale is None else wscale), max_half)
         pairs.append((g, b))
         pairs.append((g + g_norm * hw, b + b_norm * b_hw))
         pairs.append((g - g_norm * hw, b - b_norm * b_hw))
@@ -130,21 +153,31 @@ def _limb_pairs(limb: Limb, chain: list[Point], scale: float, start: float, cap:
 Pairs = list[tuple[Point, Point]]
 
 
-def top_pairs(shape: GarmentShape, pose: Pose, fit: Fit) -> dict[str, Pairs]:
+def top_pairs(shape: GarmentShape, pose: Pose, fit: Fit,
+              anchors: Anchors | None = None) -> dict[str, Pairs]:
     """(garment, body) point pairs for a top or a dress: the torso ("body") and each
-    sleeve ("l", "r") separately."""
+    sleeve ("l", "r") separately. Below the armpits a top's length is refitted so its hem
+    lands on the old top's hem (unless it is clearly long or cropped); a dress's waist
+    lands on the natural waist and its skirt keeps its proportions."""
     frame = body_frame(pose)
     pts = shape.points
     cx = float(pts["neck"][0])
     sh_y = float(pts["shoulder_l"][1] + pts["shoulder_r"][1]) / 2
     scale = frame.shoulder_span * LENGTH_GAIN / max(shape.torso_width, 1.0)
+    anchors = anchors or Anchors()
     lift = 0.07 * frame.shoulder_span
+    if anchors.lift is not None:
+        lift = float(np.clip(anchors.lift + 2.0, 0.04 * frame.shoulder_span,
+                             0.2 * frame.shoulder_span))
+    knots = _length_knots(shape, frame, scale, sh_y, lift, anchors)
     pairs = []
     placed: dict[str, Point] = {}
     for name, g in pts.items():
-        v = (float(g[1]) - sh_y) * scale
+        v = _remap((float(g[1]) - sh_y) * scale, knots)
         v = v * fit.length if v > 0 else v
         u = (float(g[0]) - cx) / (shape.torso_width / 2)
+        if not shape.limbs and name.startswith("shoulder"):
+            u *= SLEEVELESS_SHOULDER
         placed[name] = frame.place(u, v - lift, fit.width)
         pairs.append((g, placed[name]))
     out = {"body": pairs}
@@ -153,6 +186,40 @@ def top_pairs(shape: GarmentShape, pose: Pose, fit: Fit) -> dict[str, Pairs]:
         if side in shape.limbs:
             out[side] = _sleeve_pairs(shape, side, idx, pose, frame, placed, scale * fit.width)
     return out
+
+
+Knots = tuple[float, float, float]
+
+
+def _remap(v: float, knots: Knots) -> float:
+    """Piecewise-linear length map below the shoulder line: factor ``k1`` down to ``a``
+    (garment px below the shoulders, scaled), ``k2`` below it."""
+    a, k1, k2 = knots
+    if v <= 0:
+        return v
+    return v * k1 if v <= a else a * k1 + (v - a) * k2
+
+
+def _length_knots(shape: GarmentShape, frame: Frame, scale: float, sh_y: float, lift: float,
+                  anchors: Anchors) -> Knots:
+    """A top's hem goes to the old top's hem (else 0.9 torso lengths) unless the top is
+    clearly long or cropped: at most 25% of that from above the armpits, the rest below;
+    a dress's waist goes to the natural waist, its skirt keeps its proportions."""
+    pts, t = shape.points, frame.torso_len
+    arm = (float(pts["armpit_l"][1] + pts["armpit_r"][1]) / 2 - sh_y) * scale
+    old_hem = None if anchors.hem_y is None else frame.v_of(anchors.hem_y)
+    if shape.kind == "full":
+        waist = (float(pts["waist_l"][1] + pts["waist_r"][1]) / 2 - sh_y) * scale
+        goal = old_hem if old_hem is not None and 0.45 * t <= old_hem <= 0.75 * t else 0.6 * t
+        return (waist, float(np.clip((goal + lift) / max(waist, 1.0), 0.7, 1.3)), 1.0)
+    hem = (float(pts["hem_c"][1]) - sh_y) * scale
+    goal = old_hem if old_hem is not None and 0.5 * t <= old_hem <= 1.1 * t else 0.9 * t
+    goal = goal + lift
+    if hem > LONG_TOP * shape.torso_width * scale or hem < 0.7 * goal or hem <= arm + 1.0:
+        return (arm, 1.0, 1.0)
+    k1 = float(np.clip(goal / hem, 0.75, 1.0))
+    k2 = max((goal - arm * k1) / (hem - arm), 0.3)
+    return (arm, k1, k2)
 
 
 def _sleeve_pairs(shape: GarmentShape, side: str, idx: dict[str, int], pose: Pose,
@@ -166,42 +233,117 @@ def _sleeve_pairs(shape: GarmentShape, side: str, idx: dict[str, int], pose: Pos
     chain = [root_body.astype(np.float32), pose.p(idx["elbow"]), pose.p(idx["wrist"])]
     sign = -1.0 if side == "l" else 1.0
     outer = (frame.axis * sign - frame.down).astype(np.float32)
+    upper = float(np.linalg.norm(chain[1] - chain[0]))
+    total = upper + float(np.linalg.norm(chain[2] - chain[1]))
+    cap = 1.03 if limb.length * scale >= LONG_SLEEVE * total else \
+        min(1.03, 0.95 * upper / max(total, 1.0))
     return seam + [(limb.root, chain[0])] + _limb_pairs(
-        limb, chain, scale, 0.0, 1.03, outer, 0.2 * pose.shoulder_width, (0.5, 1.0))
+        limb, chain, scale, 0.0, cap, outer, 0.2 * pose.shoulder_width, (0.5, 1.0))
 
 
 def bottom_pairs(shape: GarmentShape, pose: Pose, fit: Fit,
-                 waist_y: float | None = None) -> dict[str, Pairs]:
-    """(garment, body) point pairs for trousers, shorts or a skirt; the waistband sits
-    ``WAIST_RISE`` above the hip joints, or higher up to ``waist_y`` (the top of the old
-    bottom) so that no old waistband is left showing."""
+                 anchors: Anchors | None = None) -> dict[str, Pairs]:
+    """(garment, body) point pairs for trousers, shorts or a skirt. The waistband's top
+    goes to the top of the old bottom (``anchors.waist_y``, else ``WAIST_RISE`` above the
+    hip joints) and takes its width (within 0.85-1.3 of a model width); the crotch sits
+    ``CROTCH_DROP`` below the hip joints; legs follow hip, knee and ankle, full-length
+    ones down to the ankle."""
+    anchors = anchors or Anchors()
     frame = body_frame(pose)
-    sides = pose.sides()
-    hip_joint = float(np.linalg.norm(pose.p(sides[1]["hip"]) - pose.p(sides[0]["hip"])))
-    waist_w = max(hip_joint * WAIST_SPAN, 0.75 * pose.shoulder_width) * fit.width
-    scale = waist_w / max(shape.torso_width, 1.0)
+    scale = _waist_width(pose, anchors) * fit.width / max(shape.torso_width, 1.0)
     pts = shape.points
     top, cx = float(pts["waist_c"][1]), float(pts["waist_c"][0])
-    rise = WAIST_RISE * frame.torso_len
-    if waist_y is not None:
-        hip_y = float(frame.origin[1] + frame.down[1] * frame.torso_len)
-        rise = float(np.clip(hip_y - waist_y, rise, 0.45 * frame.torso_len))
-    origin = frame.origin + frame.down * (frame.torso_len - rise)
+    t = frame.torso_len
+    top_v = t * (1 - WAIST_RISE)
+    if anchors.waist_y is not None:
+        top_v = float(np.clip(frame.v_of(anchors.waist_y) - 0.02 * t, 0.45 * t, 0.95 * t))
+    crotch_v = t * (1 + CROTCH_DROP)
+    vscale = scale
+    if "crotch" in pts:
+        rise = max(float(pts["crotch"][1]) - top, 1.0)
+        vscale = float(np.clip((crotch_v - top_v) / rise, 0.6 * scale, 2.0 * scale))
+    origin = frame.origin + frame.down * top_v
+    axis = _hip_axis(pose)
+    down = np.array([-axis[1], axis[0]], np.float32)
+    down = down if float(np.dot(down, frame.down)) > 0 else -down
     pairs = []
     for name, g in pts.items():
-        v = (float(g[1]) - top) * scale * (fit.length if name.startswith("hem") else 1.0)
-        pairs.append((g, (origin + frame.down * v + frame.axis * (float(g[0]) - cx) * scale
+        if shape.limbs and name.startswith("hem"):
+            continue
+        v = (float(g[1]) - top) * vscale * (fit.length if name.startswith("hem") else 1.0)
+        pairs.append((g, (origin + down * v + axis * (float(g[0]) - cx) * scale
                           ).astype(np.float32)))
-    if shape.limbs:
-        pairs = [p for p in pairs if not _name_of(pts, p[0]).startswith("hem")]
-    for side, idx in (("l", sides[0]), ("r", sides[1])):
+    for side, chain in _leg_chains(pose, axis, waist_w_of(scale, shape)).items():
         if side in shape.limbs:
-            chain = [pose.p(idx["hip"]), pose.p(idx["knee"]), pose.p(idx["ankle"])]
-            start = (float(shape.limbs[side].root[1]) - top) * scale - rise
-            sign = -1.0 if side == "l" else 1.0
-            pairs += _limb_pairs(shape.limbs[side], chain, scale * fit.length, max(start, 0.0),
-                                 1.06, frame.axis * sign, 0.5 * pose.shoulder_width)
+            pairs += _leg_pairs(shape.limbs[side], chain, scale, fit, crotch_v - t,
+                                axis * (-1.0 if side == "l" else 1.0),
+                                0.5 * pose.shoulder_width, shape.torso_width)
     return {"body": pairs}
+
+
+def waist_w_of(scale: float, shape: GarmentShape) -> float:
+    """Width of a bottom's waistband on the body (px)."""
+    return scale * shape.torso_width
+
+
+def _leg_chains(pose: Pose, axis: Point, waist_w: float) -> dict[str, list[Point]]:
+    """Hip, knee and ankle of each leg ("l", "r" = image sides); joints closer across the
+    body than half the waistband (a side view, crossed legs) are moved apart to a quarter
+    waistband each side of their middle, so the two trouser legs never fold over each
+    other."""
+    sides = pose.sides()
+    chains = {name: [pose.p(idx[k]) for k in ("hip", "knee", "ankle")]
+              for name, idx in (("l", sides[0]), ("r", sides[1]))}
+    left, right = [], []
+    for lp, rp in zip(chains["l"], chains["r"], strict=True):
+        push = max(0.0, (0.5 * waist_w - float(np.dot(rp - lp, axis))) / 2)
+        left.append((lp - axis * push).astype(np.float32))
+        right.append((rp + axis * push).astype(np.float32))
+    return {"l": left, "r": right}
+
+
+def _across(d: Point, down: Point, sw: float) -> Point:
+    """Unit vector along ``d`` (left to right joint); perpendicular to ``down`` (pointing
+    to image-right) when the joints are too close to give a direction (a side view)."""
+    n = float(np.linalg.norm(d))
+    if n < 0.5 * sw:
+        d = np.array([down[1], -down[0]], np.float32)
+        d = d if d[0] >= 0 else -d
+        n = float(np.linalg.norm(d))
+    return (d / max(n, 1e-6)).astype(np.float32)
+
+
+def _hip_axis(pose: Pose) -> Point:
+    """Unit vector from the image-left to the image-right hip joint (the waistband's
+    direction), or across the spine in a side view."""
+    left, right = pose.sides()
+    frame = body_frame(pose)
+    return _across(pose.p(right["hip"]) - pose.p(left["hip"]), frame.down,
+                   pose.shoulder_width)
+
+
+def _waist_width(pose: Pose, anchors: Anchors) -> float:
+    sides = pose.sides()
+    hip_joint = float(np.linalg.norm(pose.p(sides[1]["hip"]) - pose.p(sides[0]["hip"])))
+    model = max(hip_joint * WAIST_SPAN, 0.75 * pose.shoulder_width)
+    if anchors.waist_w is None:
+        return model
+    return float(np.clip(anchors.waist_w * 1.04, 0.85 * model, 1.3 * model))
+
+
+def _leg_pairs(limb: Limb, chain: list[Point], scale: float, fit: Fit, start: float,
+               outer: Point, max_half: float, waist: float) -> Pairs:
+    """A trouser leg from ``start`` px below the hip joint along hip, knee and ankle; a leg
+    long enough to nearly reach the ankle (or at least 1.3 waistbands long, ``waist`` in
+    garment px) is stretched to it."""
+    total = sum(float(np.linalg.norm(b - a)) for a, b in pairwise(chain))
+    start = max(start, 0.0)
+    lscale = scale * fit.length
+    long_leg = limb.length * scale >= FULL_LENGTH * (total - start) or \
+        limb.length >= 1.3 * waist
+    if long_leg and fit.length >= 1.0:
+        lscale = (total * 1.03 - start) / max(limb.length, 1.0)
+    return _limb_pairs(limb, chain, lscale, start, 1.06, outer, max_half, wscale=scale)
 
 
 def _name_of(pts: dict[str, Point], g: Point) -> str:

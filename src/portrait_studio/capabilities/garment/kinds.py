@@ -36,7 +36,8 @@ def _two_legs(mask: NDArray[np.bool_]) -> bool:
 
 
 def _widths(mask: NDArray[np.bool_]) -> NDArray[np.float64]:
-    return mask.sum(axis=1).astype(np.float64)
+    out: NDArray[np.float64] = mask.sum(axis=1).astype(np.float64)
+    return out
 
 
 def _skirt_like(mask: NDArray[np.bool_]) -> bool:

@@ -37,7 +37,8 @@ class Pose:
 
     def p(self, index: int) -> NDArray[np.float32]:
         """One landmark as a 2-vector (x, y)."""
-        return self.points[index]
+        point: NDArray[np.float32] = self.points[index]
+        return point
 
     def sides(self) -> tuple[dict[str, int], dict[str, int]]:
         """Index maps of the two body sides ordered by image x: (image-left, image-right)."""
@@ -51,8 +52,12 @@ class Pose:
 
     @property
     def shoulder_width(self) -> float:
-        """Distance between the shoulder joints in pixels."""
-        return float(np.linalg.norm(self.points[L_SHOULDER] - self.points[R_SHOULDER]))
+        """Body scale in pixels: the distance between the shoulder joints, but at least
+        half the torso length (shoulders to hips) so that a side view keeps a body size."""
+        joints = float(np.linalg.norm(self.points[L_SHOULDER] - self.points[R_SHOULDER]))
+        sh = (self.points[L_SHOULDER] + self.points[R_SHOULDER]) / 2
+        hips = (self.points[L_HIP] + self.points[R_HIP]) / 2
+        return max(joints, 0.5 * float(np.linalg.norm(hips - sh)))
 
 
 @cache

@@ -1,12 +1,12 @@
-"""Putting warped garments into the photo: shading from the old clothes, occlusion, skin
-where old clothing would show, and the final composite.
+"""Rendering helpers for warped garments: shading from the old clothes and clean cut-out
+edges.
 
-Shading: the low-frequency lightness of the old clothing (normalised convolution inside the
-old clothes, divided by its median, softened and clipped) multiplies the new garment, so its
-folds and the light direction of the photo carry over. Uncovered old clothing inside the
-body (arms, legs, neck, chest) is painted with skin: the tone of the visible skin nearest
-in kind (arms/legs, else the face), the same shading, and a faint grain; outside the body it
-is inpainted from the surroundings. Images HxWx3 (uint8 or float32 RGB 0..255), masks HxW.
+Shading: the old clothing's lightness (a median filter first, so small prints and logos of
+the old clothes do not carry over) is taken at two scales by normalised convolution inside
+the old clothes: the low frequency over its median gives the light direction, the band-pass
+(fine over low) gives the folds; both are clipped (the folds to +-12-15%) so that the new
+garment's prints stay readable, and the product multiplies the new garment. Images HxWx3
+(uint8 or float32 RGB 0..255), masks HxW.
 """
 
 from __future__ import annotations
@@ -16,84 +16,103 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...imaging.color import rgb_to_lab
-from .body import Body
-from .fit import body_frame
 
 F32 = NDArray[np.float32]
 Mask = NDArray[np.bool_]
+FOLDS = (0.86, 1.12)     # clip of the band-pass (fold) shading
+LIGHT = (0.78, 1.18)     # clip of the low-frequency shading
+
+
+def _norm_conv(values: F32, weight: F32, sigma: float) -> tuple[F32, F32]:
+    num = cv2.GaussianBlur(values * weight, (0, 0), sigma)
+    den = cv2.GaussianBlur(weight, (0, 0), sigma)
+    value: F32 = (num / np.maximum(den, 1e-3)).astype(np.float32)
+    total: F32 = np.asarray(den, np.float32)
+    return value, total
 
 
 def shading_ratio(img: NDArray[np.uint8], clothes: Mask, sigma: float) -> F32:
-    """HxW float32 multiplier ~1: the old clothing's low-pass lightness over its median
-    (a median filter first, so prints and logos of the old clothes do not carry over)."""
-    light = rgb_to_lab(img)[..., 0]
-    k = max(1, int(sigma // 4))
+    """HxW float32 multiplier ~1 from the old clothing's lightness: low frequency (Gaussian
+    ``sigma`` px) over its median times the clipped band-pass (folds, ``sigma / 4``).
+    Computed at a reduced scale (sigma / 8)."""
+    k = max(1, int(sigma // 8))
     small = (max(1, img.shape[1] // k), max(1, img.shape[0] // k))
-    m = cv2.resize(clothes.astype(np.float32), small, interpolation=cv2.INTER_AREA)
-    lum = cv2.resize(light, small, interpolation=cv2.INTER_AREA)
-    lum = cv2.medianBlur(np.clip(lum * 2.5, 0, 255).astype(np.uint8), 5).astype(np.float32) / 2.5
-    s = max(sigma / k, 0.5)
-    num = cv2.GaussianBlur(lum * m, (0, 0), s)
-    den = cv2.GaussianBlur(m, (0, 0), s)
-    med = float(np.median(light[clothes])) if clothes.any() else 50.0
-    low = num / np.maximum(den, 1e-3)
-    ratio = np.where(den > 0.05, low / max(med, 5.0), 1.0)
-    ratio = np.clip(ratio, 0.7, 1.25) ** 0.85
+    lab = rgb_to_lab(cv2.resize(img, small, interpolation=cv2.INTER_AREA))
+    inside = cv2.resize(clothes.astype(np.uint8), small, interpolation=cv2.INTER_NEAREST) > 0
+    m = _plain(lab, inside)
+    lum = cv2.medianBlur(np.clip(lab[..., 0] * 2.5, 0, 255).astype(np.uint8), 5)
+    lum = lum.astype(np.float32) / 2.5
+    low, den = _norm_conv(lum, m, max(sigma / k, 0.5))
+    fine, den_fine = _norm_conv(lum, m, max(sigma / (4 * k), 0.5))
+    med = float(np.median(lab[..., 0][inside])) if inside.any() else 50.0
+    base = np.clip(low / max(med, 5.0), *LIGHT) ** 0.85
+    trust = np.clip(den_fine / 0.6, 0, 1)         # plain fabric around, not a print
+    folds = 1 + (np.clip((fine + 2.0) / (low + 2.0), *FOLDS) - 1) * trust
     weight = np.clip(den / 0.3, 0, 1)
-    ratio = ratio * weight + (1 - weight)
-    return cv2.resize(ratio.astype(np.float32), (img.shape[1], img.shape[0]),
-                      interpolation=cv2.INTER_LINEAR)
+    ratio = np.where(den > 0.05, base * folds, 1.0) * weight + (1 - weight)
+    full: F32 = cv2.resize(ratio.astype(np.float32), (img.shape[1], img.shape[0]),
+                           interpolation=cv2.INTER_LINEAR)
+    return full
 
 
-def body_core(body: Body) -> Mask:
-    """Where the body itself is under the clothes: the torso quadrilateral from shoulders to
-    hips, the neck up to the chin line, and the limb zones."""
-    frame = body_frame(body.pose)
-    h, w = body.person.shape
-    quad = [frame.place(-0.95, -0.25 * frame.torso_len), frame.place(0.95, -0.25 *
-            frame.torso_len), frame.place(0.95, frame.torso_len * 1.05),
-            frame.place(-0.95, frame.torso_len * 1.05)]
-    core = np.zeros((h, w), np.uint8)
-    cv2.fillConvexPoly(core, np.round(np.array(quad)).astype(np.int32), 255)
-    return ((core > 0) & body.person) | body.arms | body.legs
+def _plain(lab: F32, clothes: Mask) -> F32:
+    """HxW float32 weight of the old clothing's plain fabric: pixels far (in a*b* or L)
+    from its median colour are prints, logos or other parts and weigh little."""
+    if not clothes.any():
+        return clothes.astype(np.float32)
+    med = np.median(lab[clothes], axis=0)
+    dab = np.hypot(lab[..., 1] - med[1], lab[..., 2] - med[2])
+    dl = np.abs(lab[..., 0] - med[0])
+    weight: F32 = (clothes * np.exp(-(dab / 12.0) ** 2 - (dl / 25.0) ** 2)).astype(np.float32)
+    return weight
 
 
-def _skin_tone(img: NDArray[np.uint8], body: Body, zone: Mask) -> NDArray[np.float32]:
-    visible = body.skin & zone & ~body.head
-    if visible.sum() > 200:
-        return np.median(img[visible], axis=0).astype(np.float32)
-    return body.skin_rgb.astype(np.float32)
+def clean_edge(mask: Mask) -> Mask:
+    """A cut-out mask without its outer 1 px rim (product-photo edge pixels are mixed with
+    the white background and would draw a light outline)."""
+    if mask.sum() < 400:
+        return mask
+    return cv2.erode(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
 
 
-def skin_fill(img: NDArray[np.uint8], body: Body, region: Mask, ratio: F32,
-              rng: np.random.Generator) -> F32:
-    """HxWx3 float32 skin painting for ``region`` (values outside it are undefined)."""
-    out = np.zeros(img.shape, np.float32)
-    for zone in (body.arms, body.legs, ~(body.arms | body.legs)):
-        part = region & zone
-        if part.any():
-            out[part] = _skin_tone(img, body, zone if zone is not body.arms else
-                                   body.arms | body.hands)
-    grain = cv2.GaussianBlur(rng.normal(0, 2.0, img.shape[:2]).astype(np.float32), (0, 0), 0.8)
-    return out * ratio[..., None] + grain[..., None]
+def bleed(img: NDArray[np.uint8], mask: Mask) -> NDArray[np.uint8]:
+    """HxWx3 uint8 RGB with the pixels outside ``mask`` replaced by nearby garment colours
+    (push-pull from the pixels fully inside, at half size), so warping and anti-aliased
+    edges never mix in the product photo's background."""
+    h, w = mask.shape
+    size = (max(1, w // 2), max(1, h // 2))
+    small = cv2.resize(img, size, interpolation=cv2.INTER_AREA).astype(np.float32)
+    inside = cv2.resize(mask.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0.99
+    fill = cv2.resize(push_pull(small, inside), (w, h), interpolation=cv2.INTER_LINEAR)
+    out = np.where(mask[..., None], img, np.clip(fill, 0, 255).astype(np.uint8))
+    return out.astype(np.uint8)
 
 
-def inpaint(img: NDArray[np.float32], region: Mask) -> F32:
-    """Telea inpainting of ``region`` (HxWx3 float32 in, float32 out), on a reduced copy for
-    large images."""
-    h, w = region.shape
-    k = max(1, int(max(h, w) // 512))
-    small = cv2.resize(np.clip(img, 0, 255).astype(np.uint8), (w // k, h // k),
-                       interpolation=cv2.INTER_AREA)
-    mask = cv2.resize(region.astype(np.uint8) * 255, (w // k, h // k),
-                      interpolation=cv2.INTER_NEAREST)
-    mask = cv2.dilate(mask, np.ones((3, 3), np.uint8))
-    filled = cv2.inpaint(small, mask, 5, cv2.INPAINT_TELEA)
-    return cv2.resize(filled, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+def push_pull(img: F32, known: Mask) -> F32:
+    """HxWxC float32 with the unknown pixels filled from the known ones (smooth, nearest
+    known colours dominate); known pixels are returned unchanged."""
+    w = known.astype(np.float32)
+    levels: list[tuple[F32, F32]] = [(img * w[..., None], w)]
+    while max(levels[-1][1].shape) > 1:
+        cw, lw = levels[-1]
+        size = (max(1, cw.shape[1] // 2), max(1, cw.shape[0] // 2))
+        small = np.asarray(cv2.resize(cw, size, interpolation=cv2.INTER_AREA), np.float32)
+        weight = np.asarray(cv2.resize(lw, size, interpolation=cv2.INTER_AREA), np.float32)
+        levels.append((small.reshape(size[1], size[0], -1), weight))
+    cw, lw = levels[-1]
+    val = cw / np.maximum(lw, 1e-6)[..., None]
+    for cw, lw in reversed(levels[:-1]):
+        up = cv2.resize(val, (lw.shape[1], lw.shape[0]), interpolation=cv2.INTER_LINEAR)
+        up = up.reshape(lw.shape[0], lw.shape[1], -1)
+        a = np.clip(lw * 4.0, 0.0, 1.0)[..., None]
+        val = cw / np.maximum(lw, 1e-6)[..., None] * a + up * (1 - a)
+    return val.astype(np.float32)
 
 
 def feathered(mask: Mask, radius: float) -> F32:
     """Soft version of a bool mask (Gaussian, ``radius`` px)."""
     if radius <= 0:
         return mask.astype(np.float32)
-    return cv2.GaussianBlur(mask.astype(np.float32), (0, 0), radius / 2)
+    soft: F32 = np.asarray(cv2.GaussianBlur(mask.astype(np.float32), (0, 0), radius / 2),
+                           np.float32)
+    return soft

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 
@@ -103,14 +104,31 @@ def top_shape(mask: NDArray[np.bool_], kind: str = "top") -> GarmentShape:
     sh_y = (_top_y(mask, cx - half * 0.95) + _top_y(mask, cx + half * 0.95)) / 2
     neck_y = min(_top_y(mask, cx + dx) for dx in np.linspace(-0.25, 0.25, 5) * torso)
     arm_y = _armpit_y(widths, sh_y, hem_y, torso)
+    pits = _armpit_corners(mask, cx, sh_y, hem_y, torso)
+    if pits is not None:
+        arm_y = float(pits[0][1] + pits[1][1]) / 2
     pts = {"neck": _pt(cx, neck_y), "shoulder_l": _pt(cx - half, sh_y),
            "shoulder_r": _pt(cx + half, sh_y)}
     pts.update(_sides(mask, cx, arm_y, "armpit"))
-    pts.update(_sides(mask, cx, arm_y + 0.45 * (hem_y - arm_y), "waist"))
+    if pits is not None:
+        pts["armpit_l"], pts["armpit_r"] = pits
+    waist_y = _dress_waist(widths, arm_y, hem_y) if kind == "full" else \
+        arm_y + 0.45 * (hem_y - arm_y)
+    pts.update(_sides(mask, cx, waist_y, "waist"))
     pts.update(_sides(mask, cx, hem_y - 0.01 * h, "hem"))
     pts["hem_c"] = _pt(cx, hem_y)
-    limbs = _sleeves(mask, cx, half, pts, hem_y)
+    reach = waist_y if kind == "full" else arm_y + 0.75 * (hem_y - arm_y)
+    limbs = _sleeves(mask, cx, half, pts, reach)
     return GarmentShape(kind, pts, limbs, torso)
+
+
+def _dress_waist(widths: NDArray[np.float32], arm_y: float, hem_y: float) -> float:
+    """A dress's waist: the narrowest row between 10% and 50% of armpit -> hem."""
+    y0 = int(arm_y + 0.1 * (hem_y - arm_y))
+    y1 = max(int(arm_y + 0.5 * (hem_y - arm_y)), y0 + 1)
+    band = widths[y0:y1]
+    band = np.where(band > 0, band, np.inf)
+    return float(y0 + int(np.argmin(band))) if len(band) else (arm_y + hem_y) / 2
 
 
 def _torso_width(widths: NDArray[np.float32], h: int, w: int,
@@ -122,6 +140,32 @@ def _torso_width(widths: NDArray[np.float32], h: int, w: int,
     band = band[band > 0]
     found = float(np.percentile(band, 30)) if len(band) else 0.6 * w
     return min(found, 0.72 * w)
+
+
+def _armpit_corners(mask: NDArray[np.bool_], cx: float, sh_y: float, hem_y: float,
+                    torso: float) -> tuple[Point, Point] | None:
+    """The armpits as the deepest concave corners of the outline on each side (between
+    10% and 60% of shoulder -> hem), or None when a side has none (no sleeves)."""
+    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL,
+                                   cv2.CHAIN_APPROX_NONE)
+    if not contours:
+        return None
+    outline = max(contours, key=cv2.contourArea)
+    hull = cv2.convexHull(outline, returnPoints=False)
+    defects = cv2.convexityDefects(outline, hull) if len(hull) > 3 else None
+    if defects is None:
+        return None
+    y0, y1 = sh_y + 0.1 * (hem_y - sh_y), sh_y + 0.6 * (hem_y - sh_y)
+    best: dict[int, tuple[float, Point]] = {}
+    for _, _, far, depth in defects.reshape(-1, 4):
+        x, y = (float(v) for v in outline[far, 0])
+        side = -1 if x < cx else 1
+        ok = y0 <= y <= y1 and abs(x - cx) > 0.3 * torso and depth / 256 > 0.03 * torso
+        if ok and depth > best.get(side, (0.0, _pt(0, 0)))[0]:
+            best[side] = (float(depth), _pt(x, y))
+    if len(best) < 2:
+        return None
+    return best[-1][1], best[1][1]
 
 
 def _armpit_y(widths: NDArray[np.float32], sh_y: float, hem_y: float, torso: float) -> float:
@@ -139,10 +183,11 @@ def _sides(mask: NDArray[np.bool_], cx: float, y: float, name: str) -> dict[str,
 
 
 def _sleeves(mask: NDArray[np.bool_], cx: float, half: float, pts: dict[str, Point],
-             hem_y: float) -> dict[str, Limb]:
+             reach: float) -> dict[str, Limb]:
+    """Sleeves: garment beyond the torso's sides above row ``reach``."""
     xs = np.arange(mask.shape[1])[None, :]
     ys = np.arange(mask.shape[0])[:, None]
-    above = ys < pts["armpit_l"][1] + 0.75 * (hem_y - pts["armpit_l"][1])
+    above = ys < reach
     limbs: dict[str, Limb] = {}
     for side, sign in (("l", -1), ("r", 1)):
         region = (sign * (xs - cx) > half * 1.06) & above
@@ -157,7 +202,7 @@ def _sleeves(mask: NDArray[np.bool_], cx: float, half: float, pts: dict[str, Poi
 
 def bottom_shape(mask: NDArray[np.bool_]) -> GarmentShape:
     """Keypoints of trousers, shorts or a skirt from its cut-out mask."""
-    h, w = mask.shape
+    h = mask.shape[0]
     cx = _centre_x(mask)
     rows = np.flatnonzero(mask.any(axis=1))
     top, bottom = float(rows[0]), float(rows[-1])
@@ -174,26 +219,42 @@ def bottom_shape(mask: NDArray[np.bool_]) -> GarmentShape:
 
 
 def _crotch_y(mask: NDArray[np.bool_], cx: float, top: float, bottom: float) -> float | None:
-    col = mask[int(top):int(bottom) + 1, int(cx) - 1:int(cx) + 2].all(axis=1)
-    gap = np.flatnonzero(~col)
-    if not len(gap) or gap[0] > 0.8 * (bottom - top):
+    """First row below the waistband (20% down) where the centre column opens, when most
+    rows below it hold two or more runs (legs)."""
+    col = np.asarray(mask[int(top):int(bottom) + 1, int(cx) - 1:int(cx) + 2].any(axis=1), bool)
+    start = int(0.2 * (bottom - top))
+    gap = np.flatnonzero(~col[start:])
+    if not len(gap) or start + gap[0] > 0.8 * (bottom - top):
         return None
-    return top + float(gap[0])
+    y = int(top) + start + int(gap[0])
+    legs = [len([r for r in row_runs(mask[r]) if r[1] - r[0] > 2]) >= 2
+            for r in range(y, int(bottom) + 1, 4)]
+    return float(y) if np.mean(legs) >= 0.6 else None
 
 
 def _legs(mask: NDArray[np.bool_], cx: float, crotch: float, bottom: float) -> dict[str, Limb]:
+    """Each leg: end at the hem's run, root at the run just below the crotch."""
     limbs: dict[str, Limb] = {}
-    yi = int(bottom - 0.01 * mask.shape[0])
-    runs = [r for r in row_runs(mask[yi]) if r[1] - r[0] > 2]
-    for side, run in (("l", runs[0] if runs else None), ("r", runs[-1] if runs else None)):
-        if run is None or (side == "l") != ((run[0] + run[1]) / 2 < cx):
+    yi = int(bottom - 0.03 * mask.shape[0])
+    yr = int(min(crotch + 0.04 * (bottom - crotch) + 1, yi))
+    for side in ("l", "r"):
+        run = _leg_run(mask[yi], cx, side)
+        root = _leg_run(mask[yr], cx, side) or run
+        if run is None or root is None:
             continue
         end = _pt((run[0] + run[1]) / 2, yi)
-        root_x = (cx + end[0]) / 2 if abs(end[0] - cx) > 1 else end[0]
-        half = (run[1] - run[0]) / 2
         outer = _pt(-1.0 if side == "l" else 1.0, 0.0)
-        limbs[side] = Limb(_pt(root_x, crotch), end, half, half, outer)
+        limbs[side] = Limb(_pt((root[0] + root[1]) / 2, crotch), end, (run[1] - run[0]) / 2,
+                           (root[1] - root[0]) / 2, outer)
     return limbs
+
+
+def _leg_run(row: NDArray[np.bool_], cx: float, side: str) -> tuple[int, int] | None:
+    runs = [r for r in row_runs(row) if r[1] - r[0] > 2]
+    if not runs:
+        return None
+    run = runs[0] if side == "l" else runs[-1]
+    return run if (side == "l") == ((run[0] + run[1]) / 2 < cx) else None
 
 
 def garment_shape(mask: NDArray[np.bool_], kind: str) -> GarmentShape:
@@ -201,19 +262,30 @@ def garment_shape(mask: NDArray[np.bool_], kind: str) -> GarmentShape:
     return bottom_shape(mask) if kind == "bottom" else top_shape(mask, kind)
 
 
-def limb_mask(mask: NDArray[np.bool_], shape: GarmentShape, side: str | None = None) -> (
-        NDArray[np.bool_]):
+def limb_mask(mask: NDArray[np.bool_], shape: GarmentShape, side: str | None = None,
+              margin: float = 0.0) -> NDArray[np.bool_]:
     """Pixels of a top's sleeves: beyond the seam line through the shoulder corner and the
-    armpit (``side`` "l"/"r" for one sleeve, reaching 3 px behind the seam so the parts
-    overlap); empty for bottoms. Sleeves are drawn over the arms, the torso behind them."""
+    armpit, ``margin`` px past it (``side`` "l"/"r" for one sleeve, reaching 3 px behind the
+    seam so the parts overlap); empty for bottoms. Thin strips of the torso's side edge
+    beyond the seam line are not sleeve (a morphological opening drops them). Sleeves are
+    drawn over the arms, the torso behind them."""
     if shape.kind == "bottom" or not shape.limbs:
         return np.zeros_like(mask)
     if side is None:
         out = np.zeros_like(mask)
         for s in shape.limbs:
-            out |= _beyond_seam(mask, shape, s, 0.0)
+            out |= _sleeve(mask, shape, s, margin)
         return out
-    return _beyond_seam(mask, shape, side, -3.0) if side in shape.limbs else np.zeros_like(mask)
+    return _sleeve(mask, shape, side, -3.0) if side in shape.limbs else np.zeros_like(mask)
+
+
+def _sleeve(mask: NDArray[np.bool_], shape: GarmentShape, side: str,
+            margin: float) -> NDArray[np.bool_]:
+    k = max(3, int(0.02 * mask.shape[1]) | 1)
+    core = cv2.morphologyEx(_beyond_seam(mask, shape, side, 0.0).astype(np.uint8),
+                            cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+    grown = cv2.dilate(core, np.ones((2 * int(abs(margin)) + 3,) * 2, np.uint8)) > 0
+    return _beyond_seam(mask, shape, side, margin) & grown
 
 
 def _beyond_seam(mask: NDArray[np.bool_], shape: GarmentShape, side: str,
@@ -227,4 +299,5 @@ def _beyond_seam(mask: NDArray[np.bool_], shape: GarmentShape, side: str,
     dist = (xs - a[0]) * n[0] + (ys - a[1]) * n[1]
     below_hem = ys > shape.points["hem_c"][1] - 0.02 * mask.shape[0]
     outside = (ys < b[1]) | (np.abs(xs - shape.points["neck"][0]) > shape.torso_width / 2)
-    return mask & (dist > margin) & ~below_hem & outside
+    out: NDArray[np.bool_] = mask & (dist > margin) & ~below_hem & outside
+    return out

@@ -1,0 +1,107 @@
+"""Limb zones: tapered capsules along the pose's bone chains, with the arc length along the
+bones of every pixel inside. Masks HxW bool, points (x, y) float32 image pixels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+from numpy.typing import NDArray
+
+F32 = NDArray[np.float32]
+Mask = NDArray[np.bool_]
+Point = NDArray[np.float32]
+ARM_RADII = (0.13, 0.075)    # tapered arm capsule radius at shoulder / wrist, x shoulder width
+LEG_RADII = (0.2, 0.09)      # tapered leg capsule radius at hip / ankle
+
+
+@dataclass(frozen=True)
+class LimbZone:
+    """A limb's tapered capsule: ``inside`` mask, ``t`` arc length from the root along the
+    bones and ``dist`` distance to them (px, HxW float32; only meaningful near the limb),
+    ``length`` of the bone chain, ``rel`` the distance over the local radius (0 on the
+    bones, 1 at the capsule's edge)."""
+
+    inside: Mask
+    t: F32
+    length: float
+    dist: F32
+    rel: F32
+
+
+def limb_zone(shape: tuple[int, int], chain: list[Point], radii: tuple[float, float]) -> (
+        LimbZone):
+    """Tapered capsule (radius ``radii[0]`` at the root to ``radii[1]`` at the end)."""
+    h, w = shape
+    pts = np.array(chain, np.float32)
+    pad = radii[0] + 2
+    x0, y0 = np.clip(np.floor(pts.min(0) - pad), 0, [w, h]).astype(int)
+    x1, y1 = np.clip(np.ceil(pts.max(0) + pad), 0, [w, h]).astype(int)
+    inside, t_full = np.zeros(shape, bool), np.zeros(shape, np.float32)
+    d_full = np.full(shape, np.inf, np.float32)
+    if x1 <= x0 or y1 <= y0:
+        return LimbZone(inside, t_full, 0.0, d_full, d_full.copy())
+    ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    t, dist, total = _nearest_on_chain(xs, ys, pts)
+    radius = radii[0] + (radii[1] - radii[0]) * np.clip(t / max(total, 1.0), 0, 1)
+    inside[y0:y1, x0:x1] = dist <= radius
+    t_full[y0:y1, x0:x1] = t
+    d_full[y0:y1, x0:x1] = dist
+    rel = np.full(shape, np.inf, np.float32)
+    rel[y0:y1, x0:x1] = dist / np.maximum(radius, 1.0)
+    return LimbZone(inside, t_full, total, d_full, rel)
+
+
+def fitted_limb(shape: tuple[int, int], chain: list[Point], skin: Mask, sw: float,
+                default: tuple[float, float]) -> tuple[list[Point], tuple[float, float]]:
+    """The bone chain moved onto the visible bare limb (mean offset of the ``skin`` pixels
+    near the bones, at most 0.08 ``sw``) and tapered radii (px) from its width (90th
+    percentile distance); ``default`` radii (x ``sw``) when too little of it is seen."""
+    near = limb_zone(shape, chain, (0.2 * sw, 0.2 * sw))
+    seen = near.inside & skin
+    if seen.sum() < 0.02 * sw * sw:
+        return chain, (default[0] * sw, default[1] * sw)
+    ys, xs = np.nonzero(seen)
+    pts = np.array(chain, np.float32)
+    offsets = _offsets(xs.astype(np.float32), ys.astype(np.float32), pts)
+    shift = offsets.mean(axis=0)
+    shift *= min(1.0, 0.08 * sw / max(float(np.linalg.norm(shift)), 1e-6))
+    moved = [(p + shift).astype(np.float32) for p in chain]
+    r = float(np.percentile(np.linalg.norm(offsets - shift, axis=1), 90))
+    return moved, (float(np.clip(1.15 * r, 0.08 * sw, 0.16 * sw)),
+                   float(np.clip(0.9 * r, 0.05 * sw, 0.1 * sw)))
+
+
+def _offsets(xs: F32, ys: F32, pts: F32) -> F32:
+    """Nx2 vectors from the nearest point of the chain ``pts`` to each pixel."""
+    best = np.full(len(xs), np.inf, np.float32)
+    out = np.zeros((len(xs), 2), np.float32)
+    for a, b in pairwise(pts):
+        seg = b - a
+        s = np.clip(((xs - a[0]) * seg[0] + (ys - a[1]) * seg[1]) / max(float(seg @ seg), 1e-6),
+                    0, 1)
+        vec = np.stack([xs - a[0] - s * seg[0], ys - a[1] - s * seg[1]], axis=1)
+        d = np.hypot(vec[:, 0], vec[:, 1])
+        closer = d < best
+        best = np.where(closer, d, best)
+        out[closer] = vec[closer]
+    return out
+
+
+def _nearest_on_chain(xs: F32, ys: F32, pts: F32) -> tuple[F32, F32, float]:
+    """Per pixel: arc length of the nearest chain point, distance to it; chain length."""
+    best_d = np.full(xs.shape, np.inf, np.float32)
+    best_t = np.zeros(xs.shape, np.float32)
+    start = 0.0
+    for a, b in pairwise(pts):
+        seg = b - a
+        n2 = max(float(seg @ seg), 1e-6)
+        s = np.clip(((xs - a[0]) * seg[0] + (ys - a[1]) * seg[1]) / n2, 0, 1)
+        d = np.hypot(xs - a[0] - s * seg[0], ys - a[1] - s * seg[1])
+        closer = d < best_d
+        best_d = np.where(closer, d, best_d)
+        best_t = np.where(closer, start + s * np.sqrt(n2), best_t)
+        start += float(np.sqrt(n2))
+    return best_t, best_d, start

@@ -1,0 +1,108 @@
+"""Rows and widths on the person that the new garments are fitted to.
+
+Measured in a vertical strip around the torso's centre line (the middle of the shoulder and
+hip joints): the lowest row of the old top (its hem), the top row of the old bottom (its
+waistband) and the old bottom's width just below that row (the run through the centre line,
+arms and hands left out). Masks HxW bool, rows and widths in image pixels.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .body import Body
+from .fit import Anchors, body_frame
+from .kinds import row_runs
+
+Mask = NDArray[np.bool_]
+STRIP = 0.2          # half width of the centre strip, x shoulder width
+SHARE = 0.4          # a row belongs to a garment when it covers this share of the strip
+
+
+def _centre_xs(body: Body) -> NDArray[np.float32]:
+    """x of the torso's centre line on every image row."""
+    frame = body_frame(body.pose)
+    ys = np.arange(body.person.shape[0], dtype=np.float32)
+    if abs(float(frame.down[1])) < 1e-3:
+        return np.full(ys.shape, float(frame.origin[0]), np.float32)
+    v = (ys - float(frame.origin[1])) / float(frame.down[1])
+    xs: NDArray[np.float32] = (frame.origin[0] + frame.down[0] * v).astype(np.float32)
+    return xs
+
+
+def _strip_share(mask: Mask, body: Body) -> NDArray[np.float32]:
+    """Per row, the share of ``mask`` in the strip around the torso's centre line."""
+    h, w = mask.shape
+    half = STRIP * body.pose.shoulder_width
+    cxs = _centre_xs(body)
+    x0 = np.clip(cxs - half, 0, w).astype(int)
+    x1 = np.clip(cxs + half, 0, w).astype(int)
+    sums = np.concatenate([np.zeros((h, 1)), np.cumsum(mask, axis=1)], axis=1)
+    rows = np.arange(h)
+    count = sums[rows, x1] - sums[rows, x0]
+    share: NDArray[np.float32] = (count / np.maximum(x1 - x0, 1)).astype(np.float32)
+    return share
+
+
+def _rows_between(body: Body) -> tuple[int, int]:
+    frame = body_frame(body.pose)
+    y0 = float(frame.origin[1] + frame.down[1] * 0.35 * frame.torso_len)
+    y1 = float(frame.origin[1] + frame.down[1] * 1.2 * frame.torso_len)
+    h = body.person.shape[0]
+    return int(np.clip(y0, 0, h - 1)), int(np.clip(y1, 0, h - 1))
+
+
+def old_top_hem(body: Body) -> float | None:
+    """Lowest row (at the body's centre) of the old top above the top/bottom split."""
+    y0, y1 = _rows_between(body)
+    share = _strip_share(body.old_top, body)
+    rows = [y for y in range(y0, min(y1, int(body.split_y) + 4)) if share[y] > SHARE]
+    return float(rows[-1]) if rows else None
+
+
+def old_bottom_top(body: Body) -> float | None:
+    """Top row (at the body's centre) of the old bottom below the split."""
+    y0, y1 = _rows_between(body)
+    share = _strip_share(body.old_bottom, body)
+    rows = [y for y in range(max(y0, int(body.split_y) - 4), y1) if share[y] > SHARE]
+    return float(rows[0]) if rows else None
+
+
+def _width_below(mask: Mask, body: Body, y: float) -> float | None:
+    frame = body_frame(body.pose)
+    band = range(int(y) + 2, int(y + 0.08 * frame.torso_len) + 3)
+    widths = []
+    cxs = _centre_xs(body)
+    for row in band:
+        if not 0 <= row < mask.shape[0]:
+            continue
+        cx = float(cxs[row])
+        run = next(((a, b) for a, b in row_runs(mask[row]) if a <= cx < b), None)
+        if run is not None:
+            widths.append(run[1] - run[0])
+    return float(np.median(widths)) if widths else None
+
+
+def shoulder_lift(body: Body) -> float | None:
+    """How far the old top reaches above the shoulder joints (median of both sides, px)."""
+    pose, top = body.pose, body.old_top
+    half = max(2, int(0.04 * pose.shoulder_width))
+    lifts = []
+    for side in pose.sides():
+        x, y = (int(v) for v in pose.p(side["shoulder"]))
+        band = top[max(0, y - int(0.4 * pose.shoulder_width)):max(0, y + 1),
+                   max(0, x - half):x + half + 1]
+        rows = np.flatnonzero(band.mean(axis=1) > 0.5) if band.size else np.array([])
+        if len(rows):
+            lifts.append(float(band.shape[0] - 1 - rows[0]))
+    return float(np.median(lifts)) if lifts else None
+
+
+def anchors(body: Body) -> Anchors:
+    """Fit anchors of the person (None where a measure is not found)."""
+    waist = old_bottom_top(body)
+    free = body.old_bottom & ~body.hands & ~body.arms
+    width = None if waist is None else _width_below(free, body, waist)
+    return Anchors(waist_y=waist, waist_w=width, hem_y=old_top_hem(body),
+                   lift=shoulder_lift(body))

@@ -1,0 +1,174 @@
+"""What shows where old clothing is no longer covered: background or skin.
+
+Background is continued from around the person by push-pull (pyramid normalised
+convolution) filling: the whole person (slightly dilated) is unknown, so the fill comes only
+from the surroundings and never smears clothing or skin into the hole. Skin is painted only
+where a limb really is: a tapered capsule along the arm or leg bones, beyond the part of the
+limb the new garment already covers, intersected with the old clothing; and on the torso
+(neckline, belly) where a top or dress replaced the old top. Its tone is continued from the
+visible skin (push-pull of skin colours), shaded like a cylinder (darker toward the edges of
+the painted part) with a faint grain matched to the visible skin. Images HxWx3 float32 RGB
+0..255 unless said otherwise, masks HxW bool.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from ...imaging.color import rgb_to_lab
+from .body import Body
+from .fit import Warped, body_frame
+from .limbs import ARM_RADII, LEG_RADII, LimbZone, fitted_limb, limb_zone
+from .render import push_pull
+
+F32 = NDArray[np.float32]
+Mask = NDArray[np.bool_]
+Point = NDArray[np.float32]
+
+
+def background_fill(img: NDArray[np.uint8], body: Body) -> F32:
+    """HxWx3 float32: the photo with the person replaced by the surrounding background."""
+    h, w = body.person.shape
+    k = max(1, max(h, w) // 512)
+    small = cv2.resize(img, (w // k, h // k), interpolation=cv2.INTER_AREA).astype(np.float32)
+    person = cv2.resize((body.person | body.clothes).astype(np.uint8), (w // k, h // k),
+                        interpolation=cv2.INTER_NEAREST)
+    around: Mask = np.asarray(cv2.dilate(person, np.ones((7, 7), np.uint8)) > 0, bool)
+    filled = push_pull(small, ~around)
+    return cv2.resize(filled, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+
+
+def uncovered_limb(zone: LimbZone, cover: F32) -> Mask:
+    """The part of a limb zone beyond what ``cover`` (HxW alpha of the garment parts that
+    dress this limb) covers along the bone."""
+    on = zone.inside & (cover > 0.5)
+    if not on.any():
+        return zone.inside
+    reach = float(np.percentile(zone.t[on], 98))
+    return zone.inside & (zone.t > reach - 2.0)
+
+
+def limb_chains(body: Body) -> dict[str, list[list[Point]]]:
+    """Bone chains per limb kind ("arms", "legs") of the pose."""
+    pose = body.pose
+    out: dict[str, list[list[Point]]] = {"arms": [], "legs": []}
+    for side in pose.sides():
+        out["arms"].append([pose.p(side[k]) for k in ("shoulder", "elbow", "wrist")])
+        out["legs"].append([pose.p(side[k]) for k in ("hip", "knee", "ankle")])
+    return out
+
+
+def limb_zones(body: Body, kind: str, skin: Mask | None = None) -> list[LimbZone]:
+    """Tapered capsules of both arms (``kind`` "arms") or legs ("legs"); arm radii fitted
+    to the visible bare arm when ``skin`` is given."""
+    sw = body.pose.shoulder_width
+    shape = body.person.shape
+    radii = ARM_RADII if kind == "arms" else LEG_RADII
+    zones = []
+    for chain in limb_chains(body)[kind]:
+        r = (radii[0] * sw, radii[1] * sw)
+        if skin is not None and kind == "arms":
+            chain, r = fitted_limb(shape, chain, skin & ~body.hands, sw, radii)
+        zones.append(limb_zone(shape, chain, r))
+    return zones
+
+
+def torso_zone(body: Body, bottom_y: float | None = None, width: float = 0.85) -> Mask:
+    """The torso from the neck down to the hip joints (or image row ``bottom_y``, the top
+    of the old bottom, when higher), ``width`` of the model body width."""
+    frame = body_frame(body.pose)
+    t = frame.torso_len
+    end = t if bottom_y is None else float(np.clip(frame.v_of(bottom_y), 0.3 * t, t))
+    quad = [frame.place(-width, -0.3 * t), frame.place(width, -0.3 * t),
+            frame.place(width, end), frame.place(-width, end)]
+    canvas = np.zeros(body.person.shape, np.uint8)
+    cv2.fillConvexPoly(canvas, np.round(np.array(quad)).astype(np.int32), 255)
+    return (canvas > 0) & body.person
+
+
+def trusted_skin(img: NDArray[np.uint8], body: Body) -> Mask:
+    """Skin pixels close (Lab distance < 20) to the cheeks' mean colour: no shadowed or
+    see-through-fabric pixels."""
+    out = np.zeros(body.skin.shape, bool)
+    if not body.skin.any():
+        return out
+    lab = rgb_to_lab(img[body.skin].reshape(-1, 1, 3))[:, 0]
+    ref = rgb_to_lab(body.skin_rgb.reshape(1, 1, 3).astype(np.float32))[0, 0]
+    out[body.skin] = np.linalg.norm(lab - ref, axis=1) < 20.0
+    return out
+
+
+def skin_tone_field(img: NDArray[np.uint8], body: Body, trusted: Mask) -> F32:
+    """HxWx3 float32: the visible ``trusted`` skin's colour continued smoothly everywhere."""
+    h, w = body.person.shape
+    k = 4
+    size = (max(1, w // k), max(1, h // k))
+    small = cv2.resize(img, size, interpolation=cv2.INTER_AREA).astype(np.float32)
+    skin = cv2.resize(trusted.astype(np.uint8), size, interpolation=cv2.INTER_AREA)
+    known = cv2.erode(skin, np.ones((3, 3), np.uint8)) > 0
+    if known.sum() < 20:
+        return np.broadcast_to(body.skin_rgb.astype(np.float32), (h, w, 3)).copy()
+    filled = push_pull(small, known)
+    filled = np.asarray(cv2.GaussianBlur(filled, (0, 0), 2.0), np.float32)
+    return cv2.resize(filled, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+
+
+def _grain_sigma(img: NDArray[np.uint8], skin: Mask) -> float:
+    """Std of the visible skin's fine detail (grey levels, 1..4)."""
+    inner = cv2.erode(skin.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    if inner.sum() < 200:
+        return 2.0
+    grey = img.mean(axis=2).astype(np.float32)
+    high = grey - cv2.GaussianBlur(grey, (0, 0), 1.5)
+    return float(np.clip(np.std(high[inner]), 1.0, 4.0))
+
+
+def paint_skin(img: NDArray[np.uint8], body: Body, region: Mask, trusted: Mask,
+               rel: F32, rng: np.random.Generator) -> tuple[F32, F32]:
+    """(HxWx3 float32 skin painting, HxW float32 alpha) for ``region``: continued tone,
+    cylinder shading (``rel``: distance from a limb's axis over its radius, inf off the
+    limbs, where the distance to the region's edge is used), a faint mottle and grain
+    (computed inside the region's bounding box; zero elsewhere)."""
+    tone = skin_tone_field(img, body, trusted)
+    rgb = np.zeros(img.shape, np.float32)
+    alpha = np.zeros(region.shape, np.float32)
+    x, y, w, h = cv2.boundingRect(region.astype(np.uint8))
+    box = np.s_[max(0, y - 4):y + h + 4, max(0, x - 4):x + w + 4]
+    part = region[box]
+    reach = max(2.0, 0.05 * body.pose.shoulder_width)
+    dist = cv2.distanceTransform(part.astype(np.uint8), cv2.DIST_L2, 3)
+    flat = 0.8 + 0.2 * np.sqrt(np.clip(dist / reach, 0, 1))
+    r = rel[box]
+    shade = np.where(np.isfinite(r), 1.0 - 0.22 * np.clip(r, 0, 1.2) ** 2, flat)
+    mottle = cv2.GaussianBlur(rng.normal(0, 1.0, part.shape).astype(np.float32), (0, 0), 5.0)
+    shade = shade * (1 + 0.03 * mottle / max(float(mottle.std()), 1e-3))
+    grain = cv2.GaussianBlur(rng.normal(0, 1.0, part.shape).astype(np.float32), (0, 0), 0.7)
+    grain = grain * (_grain_sigma(img, trusted) / max(float(grain.std()), 1e-3))
+    rgb[box] = tone[box] * shade[..., None] + grain[..., None]
+    soft = cv2.GaussianBlur(part.astype(np.float32), (0, 0), 0.8) * part
+    alpha[box] = np.maximum(soft, part * 0.5)
+    return rgb, alpha
+
+
+def widen_to_old(warped: Warped, alpha: F32, body: Body, arms: Mask) -> F32:
+    """Stretch a top's torso layer sideways over the old top that shows beside it (up to
+    0.1 shoulder widths, below the armpits, never over the arms): its edge colours are
+    continued there (in place on ``warped.rgb``); returns the widened alpha."""
+    frame = body_frame(body.pose)
+    ys = np.arange(alpha.shape[0])[:, None]
+    armpit = float(frame.origin[1] + frame.down[1] * 0.3 * frame.torso_len)
+    solid = alpha > 0.5
+    reach = max(2.0, 0.1 * body.pose.shoulder_width)
+    dist = cv2.distanceTransform((~solid).astype(np.uint8), cv2.DIST_L2, 3)
+    ext = body.old_top & ~solid & ~(arms | body.arms | body.hands) & (dist <= reach) & \
+        (ys > armpit)
+    if not ext.any() or not solid.any():
+        return alpha
+    x, y, w, h = cv2.boundingRect((ext | (solid & (dist <= 0))).astype(np.uint8) &
+                                  (dist <= reach + 2).astype(np.uint8))
+    box = np.s_[y:y + h, x:x + w]
+    filled = push_pull(warped.rgb[box], solid[box] & (alpha[box] > 0.9))
+    warped.rgb[box][ext[box]] = filled[ext[box]]
+    return np.maximum(alpha, ext.astype(np.float32))
