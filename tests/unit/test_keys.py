@@ -58,7 +58,9 @@ def test_create_formats_and_lookups(store: KeyStore) -> None:
 def test_lookups_miss(store: KeyStore) -> None:
     creds = store.create("acme")
     assert store.lookup("tencent", "AKIDunknown") is None
-    assert store.lookup("dashscope", creds.dashscope_api_key[:-1] + "0") is None
+    key = creds.dashscope_api_key
+    altered = key[:-1] + ("1" if key.endswith("0") else "0")  # always a different key
+    assert store.lookup("dashscope", altered) is None
     assert store.lookup("native", creds.dashscope_api_key) is None       # wrong kind
     assert store.lookup("volc", creds.tencent_secret_id) is None
     with pytest.raises(ValueError):
