@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import hashlib
 import json
 import multiprocessing as mp
@@ -26,9 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import cv2
-import numpy as np
-
 import metrics as mt
+import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus" / "portraits"
@@ -215,15 +215,22 @@ def _brisque(row: Row, result: Any, template: np.ndarray, name: str) -> None:
     row["brisque_face_delta"] = row["brisque_face_result"] - row["brisque_face_template"]
 
 
-def quality_pair(pair: tuple[str, str]) -> Row:
+def sized_template(name: str, size: tuple[int, int] | None) -> np.ndarray:
+    """The template photo, resized (bicubic) to ``size`` = (w, h) when given."""
+    img = load_rgb(name)
+    return img if size is None else cv2.resize(img, size, interpolation=cv2.INTER_CUBIC)
+
+
+def quality_pair(pair: tuple[str, str], size: tuple[int, int] | None = None) -> Row:
     """Fuse one pair (watermark off) and measure it; ``embedding`` is the result's 128-D
-    dlib descriptor (list), distances are computed by the parent."""
+    dlib descriptor (list), distances are computed by the parent. ``size``: resize the
+    template to (w, h) first (``--quality-size``)."""
     from portrait_studio.perception.identity import embedding
     from portrait_studio.pipelines.fusion import MergeEntry, fuse
 
     user_name, template_name = pair
     row: Row = {"user": user_name, "template": template_name}
-    template, user = load_rgb(template_name), load_rgb(user_name)
+    template, user = sized_template(template_name, size), load_rgb(user_name)
     start = time.perf_counter()
     try:
         result = fuse(template, [MergeEntry(user)], _no_logo())
@@ -752,11 +759,13 @@ def engine_version() -> str:
 
 
 
-def run_quality(pairs: list[tuple[str, str]], workers: int) -> list[Row]:
+def run_quality(pairs: list[tuple[str, str]], workers: int,
+                size: tuple[int, int] | None = None) -> list[Row]:
     rows: list[Row] = []
     start = time.perf_counter()
     with mp.get_context("spawn").Pool(workers) as pool:
-        for i, row in enumerate(pool.imap(quality_pair, pairs, chunksize=2), 1):
+        work = functools.partial(quality_pair, size=size)
+        for i, row in enumerate(pool.imap(work, pairs, chunksize=2), 1):
             rows.append(row)
             if i % 50 == 0 or i == len(pairs):
                 print(f"  quality {i}/{len(pairs)} ({time.perf_counter() - start:.0f} s)",
@@ -794,6 +803,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--workers", type=int, default=2, help="processes for the quality part")
     p.add_argument("--latency-runs", type=int, default=30, help="timed runs per config")
     p.add_argument("--parts", default="quality,latency", help="quality, latency or both")
+    p.add_argument("--quality-size", default="native",
+                   help="template size for the quality part: native or WxH (bicubic resize)")
     return p.parse_args(argv)
 
 
@@ -803,7 +814,7 @@ def quality_part(args: argparse.Namespace, users: list[str], templates: list[str
     print(f"quality: {len(pairs)} pairs, {len(users)} users, {len(templates)} templates",
           flush=True)
     start, engine = time.perf_counter(), engine_version()
-    rows = run_quality(pairs, args.workers)
+    rows = run_quality(pairs, args.workers, parse_sizes(args.quality_size)[0])
     add_identity(rows, users, templates)
     write_csv(rows, args.out / "fusion_pairs.csv")
     chosen = sheet_pairs(rows)
@@ -812,6 +823,7 @@ def quality_part(args: argparse.Namespace, users: list[str], templates: list[str
             "seconds": time.perf_counter() - start, "workers": args.workers,
             "sheet": [[r["user"], r["template"]] for r in chosen],
             "brisque": mt.brisque_files() is not None, "engine": engine, "command": command,
+            "template_size": args.quality_size,
             "started": time.strftime("%Y-%m-%d %H:%M %Z", time.localtime(time.time() - (
                 time.perf_counter() - start))),
             "workers_peak_rss_mb": resource.getrusage(

@@ -25,21 +25,48 @@ def _pyramid_levels(h: int, w: int, max_levels: int) -> int:
 
 
 def laplacian_blend(fg: np.ndarray, bg: np.ndarray, mask: np.ndarray,
-                    max_levels: int = 5) -> np.ndarray:
-    """Blend ``fg`` over ``bg`` with ``mask`` band by band (HxWx3 float32 result)."""
-    fg32, bg32 = fg.astype(np.float32), bg.astype(np.float32)
-    levels = _pyramid_levels(*mask.shape[:2], max_levels)
-    gf, gb, gm = [fg32], [bg32], [mask.astype(np.float32)]
+                    max_levels: int = 5, levels: int | None = None) -> np.ndarray:
+    """Blend ``fg`` over ``bg`` with ``mask`` band by band (HxWx3 float32 result).
+
+    Computed as ``bg + sum_k up(L_k(fg - bg) * G_k(mask))``, which equals blending the two
+    Laplacian pyramids band by band (the pyramid operators are linear) with one pyramid
+    fewer. ``levels`` overrides the automatic depth (``max_levels`` capped by the size)."""
+    bg32 = bg.astype(np.float32)
+    diff = fg.astype(np.float32) - bg32
+    if levels is None:
+        levels = _pyramid_levels(*mask.shape[:2], max_levels)
+    gd, gm = [diff], [mask.astype(np.float32)]
     for _ in range(levels):
-        gf.append(cv2.pyrDown(gf[-1]))
-        gb.append(cv2.pyrDown(gb[-1]))
+        gd.append(cv2.pyrDown(gd[-1]))
         gm.append(cv2.pyrDown(gm[-1]))
-    out = alpha_blend(gf[-1], gb[-1], gm[-1])
+    out = gd[-1] * gm[-1][..., None]
     for i in range(levels - 1, -1, -1):
-        size = (gf[i].shape[1], gf[i].shape[0])
-        lf = gf[i] - cv2.pyrUp(gf[i + 1], dstsize=size)
-        lb = gb[i] - cv2.pyrUp(gb[i + 1], dstsize=size)
-        out = cv2.pyrUp(out, dstsize=size) + alpha_blend(lf, lb, gm[i])
+        size = (gd[i].shape[1], gd[i].shape[0])
+        band = gd[i] - cv2.pyrUp(gd[i + 1], dstsize=size)
+        out = cv2.pyrUp(out, dstsize=size) + band * gm[i][..., None]
+    return bg32 + out
+
+
+def mask_box(mask: np.ndarray, margin: int, threshold: float = 1e-3) -> tuple[slice, slice]:
+    """Slices of the bounding box of ``mask > threshold`` grown by ``margin`` px (clipped);
+    empty slices when the mask is empty."""
+    x, y, w, h = cv2.boundingRect((mask > threshold).astype(np.uint8))
+    if w == 0 or h == 0:
+        return slice(0, 0), slice(0, 0)
+    y0, x0 = max(0, y - margin), max(0, x - margin)
+    return slice(y0, min(mask.shape[0], y + h + margin)), slice(x0, min(mask.shape[1], x + w + margin))
+
+
+def laplacian_blend_local(fg: np.ndarray, bg: np.ndarray, mask: np.ndarray,
+                          max_levels: int = 5) -> np.ndarray:
+    """:func:`laplacian_blend` computed only around where ``mask`` is set: the pyramid depth
+    of the whole image, on its mask's bounding box plus a margin of three coarsest-level
+    pixels; ``bg`` elsewhere. HxWx3 float32."""
+    levels = _pyramid_levels(*mask.shape[:2], max_levels)
+    out = bg.astype(np.float32, copy=True)
+    box = mask_box(mask, 3 << levels)
+    if out[box].size:
+        out[box] = laplacian_blend(fg[box], out[box], mask[box], levels=levels)
     return out
 
 

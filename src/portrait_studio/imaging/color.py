@@ -40,9 +40,10 @@ def masked_blur(img: np.ndarray, mask: np.ndarray, sigma: float, prior: float = 
 
 def masked_mean(img: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Mean RGB (3 float32) of ``img`` weighted by ``mask``."""
-    m = mask.astype(np.float32).reshape(-1, 1)
-    return ((img.reshape(-1, 3).astype(np.float32) * m).sum(0) / max(float(m.sum()), 1.0)).astype(
-        np.float32)
+    m = mask.astype(np.float32, copy=False).reshape(-1)
+    pixels = img.reshape(-1, 3).astype(np.float32, copy=False)
+    total = np.einsum("i,ij->j", m, pixels, dtype=np.float64)
+    return (total / max(float(m.sum(dtype=np.float64)), 1.0)).astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,11 @@ def _u8(img: np.ndarray) -> np.ndarray:
 
 
 def to_u8(img: np.ndarray) -> np.ndarray:
-    """Round and clip a float image to uint8."""
+    """Round (half to even) and clip a float image to uint8 (a copy of a uint8 image)."""
+    if img.dtype == np.uint8:
+        return img.copy()
+    if img.dtype == np.float32 and (img.ndim == 2 or (img.ndim == 3 and img.shape[2] in (3, 4))):
+        return cv2.add(img, 0.0, dtype=cv2.CV_8U)  # OpenCV's saturate_cast: same result, faster
     return np.clip(np.rint(img), 0, 255).astype(np.uint8)
 
 

@@ -78,14 +78,19 @@ def _grid(shape: tuple[int, int], step: int) -> tuple[np.ndarray, tuple[int, int
 
 def _upsample(values: np.ndarray, grid_shape: tuple[int, int], shape: tuple[int, int],
               step: int) -> Maps:
+    """Bilinear interpolation of grid-node values (node (i, j) at pixel (j*step, i*step))
+    at every pixel of ``shape``: an exact inverse-mapped scaling (cv2.resize would place the
+    nodes at pixel-centre positions and shift the maps by up to step/2 px)."""
     gh, gw = grid_shape
     h, w = shape
-    mx = values[:, 0].reshape(gh, gw).astype(np.float32)
-    my = values[:, 1].reshape(gh, gw).astype(np.float32)
-    size = ((gw - 1) * step + 1, (gh - 1) * step + 1)
-    mx = cv2.resize(mx, size, interpolation=cv2.INTER_LINEAR)[:h, :w]
-    my = cv2.resize(my, size, interpolation=cv2.INTER_LINEAR)[:h, :w]
-    return np.ascontiguousarray(mx), np.ascontiguousarray(my)
+    inv = np.array([[1.0 / step, 0, 0], [0, 1.0 / step, 0]], np.float64)
+    flags = cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP
+    out = []
+    for c in (0, 1):
+        grid = np.ascontiguousarray(values[:, c].reshape(gh, gw).astype(np.float32))
+        out.append(cv2.warpAffine(grid, inv, (w, h), flags=flags,
+                                  borderMode=cv2.BORDER_REPLICATE))
+    return out[0], out[1]
 
 
 def _triangle_affines(dst: np.ndarray, src: np.ndarray, tris: np.ndarray) -> np.ndarray:
@@ -103,33 +108,111 @@ def piecewise_affine_maps(dst: np.ndarray, src: np.ndarray, shape: tuple[int, in
                           step: int = 2) -> Maps:
     """Maps sending each pixel inside the hull of ``dst`` to the matching point of ``src``
     (piecewise affine over the Delaunay triangulation of ``dst``); far outside (-1e4) beyond
-    the hull. Triangles are rasterised on a grid of ``step`` pixels and the maps upsampled."""
+    the hull. Triangles are rasterised on a grid of ``step`` pixels over the hull's bounding
+    box only, and the maps upsampled."""
+    h, w = shape
+    lo = np.clip(np.floor(dst.min(axis=0)).astype(int) - 2 * step, 0, [w, h])
+    hi = np.clip(np.ceil(dst.max(axis=0)).astype(int) + 2 * step + 1, 0, [w, h])
+    mx = np.full((h, w), -1e4, np.float32)
+    my = np.full((h, w), -1e4, np.float32)
+    if (hi <= lo).any():
+        return mx, my
+    box = (int(hi[1] - lo[1]), int(hi[0] - lo[0]))
+    bx, by = _affine_maps(dst - lo.astype(np.float32), src, box, step)
+    mx[lo[1]:hi[1], lo[0]:hi[0]] = bx
+    my[lo[1]:hi[1], lo[0]:hi[0]] = by
+    return mx, my
+
+
+def _affine_maps(dst: np.ndarray, src: np.ndarray, shape: tuple[int, int], step: int) -> Maps:
     from scipy.spatial import Delaunay
 
     h, w = shape
     tris = Delaunay(dst.astype(np.float64)).simplices.astype(np.int32)
     coeffs = np.concatenate([_triangle_affines(dst, src, tris), np.full((1, 2, 3), 0.0)])
     coeffs[-1, :, 2] = -1e4                                 # "outside" pseudo-triangle
+    coeffs = coeffs.astype(np.float32).reshape(-1, 6)
     gh, gw = (h + step - 1) // step + 1, (w + step - 1) // step + 1
     labels = np.full((gh, gw), len(tris), np.int32)
     scaled = np.round(dst / step * 16).astype(np.int32)
     for i, tri in enumerate(tris):
         cv2.fillConvexPoly(labels, scaled[tri], i, lineType=cv2.LINE_8, shift=4)
     ys, xs = np.mgrid[0:gh, 0:gw].astype(np.float32) * step
-    c = coeffs[labels].astype(np.float32)
-    mx = c[..., 0, 0] * xs + c[..., 0, 1] * ys + c[..., 0, 2]
-    my = c[..., 1, 0] * xs + c[..., 1, 1] * ys + c[..., 1, 2]
+    c = [coeffs[:, k][labels] for k in range(6)]
+    mx = c[0] * xs + c[1] * ys + c[2]
+    my = c[3] * xs + c[4] * ys + c[5]
     return _upsample(np.stack([mx.ravel(), my.ravel()], axis=1), (gh, gw), shape, step)
 
 
+def _legacy_position(x: np.ndarray, length: int, step: int) -> np.ndarray:
+    """Where the former resize-based upsampling of a ``step`` grid made pixel ``x`` sample
+    (nodes placed at pixel centres of a (g-1)*step+1 resize): about
+    ``x + (x - length/2) * (step-1)/length``, a zoom that pulls the content ~(step-1)/length
+    toward the centre (clamped at the far edges)."""
+    g = (length + step - 1) // step + 1
+    u = (x + 0.5) * g / ((g - 1) * step + 1) - 0.5
+    return np.clip(u, 0, g - 1) * step
+
+
 def tps_maps(dst: np.ndarray, src: np.ndarray, shape: tuple[int, int], step: int = 8,
-             smoothing: float = 0.0) -> Maps:
+             smoothing: float = 0.0, legacy_step: int | None = None) -> Maps:
     """Smooth thin-plate-spline maps: output pixel at ``dst[i]`` samples the source at
-    ``src[i]``; evaluated on a coarse grid and upsampled (cheap for large regions)."""
-    grid, gshape = _grid(shape, step)
-    rbf = RBFInterpolator(dst.astype(np.float64), (src - dst).astype(np.float64),
-                          kernel="thin_plate_spline", smoothing=smoothing)
-    return _upsample(grid + rbf(grid), gshape, shape, step)
+    ``src[i]``; the displacement is evaluated on a coarse grid (nodes at pixel-centre
+    positions of a ``step``-fold resize) and upsampled. ``smoothing`` > 0 uses SciPy's
+    regularised spline. ``legacy_step`` reproduces the sampling of the former upsampling at
+    that grid step (see :func:`_legacy_position`) whatever ``step`` is."""
+    h, w = shape
+    gh, gw = -(-h // step), -(-w // step)
+    gx = (np.arange(gw, dtype=np.float64) + 0.5) * step - 0.5
+    gy = (np.arange(gh, dtype=np.float64) + 0.5) * step - 0.5
+    at = np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2)
+    nodes = at
+    if legacy_step:
+        nodes = np.stack([_legacy_position(at[:, 0], w, legacy_step),
+                          _legacy_position(at[:, 1], h, legacy_step)], axis=1)
+    disp = (src - dst).astype(np.float64)
+    if smoothing > 0:
+        values = RBFInterpolator(dst.astype(np.float64), disp, kernel="thin_plate_spline",
+                                 smoothing=smoothing)(nodes)
+    else:
+        values = _tps_eval(dst.astype(np.float64), disp, nodes)
+    values = values + (nodes - at)
+    maps = []
+    for c, axis in ((0, np.arange(w, dtype=np.float32)[None, :]),
+                    (1, np.arange(h, dtype=np.float32)[:, None])):
+        grid = values[:, c].reshape(gh, gw).astype(np.float32)
+        up = cv2.resize(grid, (gw * step, gh * step), interpolation=cv2.INTER_LINEAR)[:h, :w]
+        maps.append(np.ascontiguousarray(up + axis))
+    return maps[0], maps[1]
+
+
+def _tps_kernel(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """r^2 log r between every row of ``a`` and of ``b`` (0 at r = 0)."""
+    d2 = np.square(a[:, :1] - b[:, 0][None, :]) + np.square(a[:, 1:] - b[:, 1][None, :])
+    np.maximum(d2, 1e-300, out=d2)
+    return 0.5 * d2 * np.log(d2)
+
+
+def _tps_eval(ctrl: np.ndarray, values: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Interpolating thin-plate spline (with its affine part) through ``values`` at the
+    control points ``ctrl``, evaluated at ``at`` (float64, coordinates centred and scaled for
+    conditioning)."""
+    centre, span = ctrl.mean(axis=0), max(float(np.ptp(ctrl, axis=0).max()), 1.0)
+    c, x = (ctrl - centre) / span, (at - centre) / span
+    n = len(c)
+    lhs = np.zeros((n + 3, n + 3))
+    lhs[:n, :n] = _tps_kernel(c, c)
+    lhs[:n, n] = lhs[n, :n] = 1.0
+    lhs[:n, n + 1:] = c
+    lhs[n + 1:, :n] = c.T
+    rhs = np.zeros((n + 3, values.shape[1]))
+    rhs[:n] = values
+    try:
+        coef = np.linalg.solve(lhs, rhs)
+    except np.linalg.LinAlgError:  # repeated control points
+        coef = np.linalg.lstsq(lhs, rhs, rcond=None)[0]
+    affine = coef[n] + x[:, :1] * coef[n + 1] + x[:, 1:] * coef[n + 2]
+    return _tps_kernel(x, c) @ coef[:n] + affine
 
 
 def ring_points(center: np.ndarray, radii: tuple[float, float], count: int) -> np.ndarray:
@@ -152,3 +235,106 @@ def border_points(w: int, h: int, per_side: int = 4) -> np.ndarray:
 def remap(img: np.ndarray, maps: Maps, border: int = cv2.BORDER_REPLICATE) -> np.ndarray:
     """``cv2.remap`` with bilinear sampling."""
     return cv2.remap(img, maps[0], maps[1], cv2.INTER_LINEAR, borderMode=border)
+
+
+# Working resolution of smooth per-face fields (masks, shading ratios, tone gains): the face is
+# brought to about this inter-ocular distance (a face in a typical 335x410 template measures
+# 72-113 px), by an integer factor so that resampling takes OpenCV's fast paths.
+WORK_EYE = 100.0
+
+
+@dataclass(frozen=True)
+class WorkGrid:
+    """A grid ``k`` times coarser than an HxW image, for smooth fields. Grid pixel ``i`` is
+    the mean of image pixels ``i*k .. i*k+k-1`` (centre ``(i + 0.5) * k - 0.5``), so fields
+    computed on the grid and brought back with :meth:`up` line up with the image. Images
+    whose sides are multiples of ``k`` (see :func:`trim_roi`) resample fastest."""
+
+    full: tuple[int, int]   # (h, w) of the image
+    k: int                  # image pixels per grid pixel
+
+    @property
+    def small(self) -> tuple[int, int]:
+        """(h, w) of the grid."""
+        return -(-self.full[0] // self.k), -(-self.full[1] // self.k)
+
+    @property
+    def identity(self) -> bool:
+        return self.k == 1
+
+    def points(self, points: np.ndarray) -> np.ndarray:
+        """Nx2 image-pixel points in grid pixels."""
+        if self.identity:
+            return points.astype(np.float32)
+        return ((points + 0.5) / self.k - 0.5).astype(np.float32)
+
+    def down(self, img: np.ndarray) -> np.ndarray:
+        """An HxW(xC) image or field averaged onto the grid (box mean of k x k pixels)."""
+        if self.identity:
+            return img
+        (h, w), (sh, sw) = self.full, self.small
+        if (sh * self.k, sw * self.k) != (h, w):
+            img = cv2.copyMakeBorder(img, 0, sh * self.k - h, 0, sw * self.k - w,
+                                     cv2.BORDER_REPLICATE)
+        return cv2.resize(img, (sw, sh), interpolation=cv2.INTER_AREA)
+
+    def up(self, field: np.ndarray) -> np.ndarray:
+        """A smooth grid field (or a block of it starting at a grid pixel) bilinearly
+        upsampled k times; cropped to the image when it is the whole grid."""
+        if self.identity:
+            return field
+        sh, sw = field.shape[:2]
+        out = cv2.resize(field, (sw * self.k, sh * self.k), interpolation=cv2.INTER_LINEAR)
+        if (sh, sw) == self.small and out.shape[:2] != self.full:
+            out = np.ascontiguousarray(out[:self.full[0], :self.full[1]])
+        return out
+
+    def full_slices(self, box: tuple[slice, slice]) -> tuple[slice, slice]:
+        """Image slices covered by a block of grid pixels (clipped to the image)."""
+        ys, xs = box
+        k, (h, w) = self.k, self.full
+        return (slice(min(h, (ys.start or 0) * k), min(h, (ys.stop or 0) * k)),
+                slice(min(w, (xs.start or 0) * k), min(w, (xs.stop or 0) * k)))
+
+    def maps(self, maps: Maps) -> Maps:
+        """Warp maps between two images on this grid (image pixel -> image pixel),
+        resampled on the grid and expressed in grid pixels."""
+        if self.identity:
+            return maps
+        size = (self.small[1], self.small[0])
+        k = float(self.k)
+        mx = cv2.resize(maps[0], size, interpolation=cv2.INTER_LINEAR)
+        my = cv2.resize(maps[1], size, interpolation=cv2.INTER_LINEAR)
+        return (mx + 0.5) / k - 0.5, (my + 0.5) / k - 0.5
+
+
+def work_factor(face_scale: float, eye: float = WORK_EYE) -> int:
+    """Integer reduction bringing a face of inter-ocular distance ``face_scale`` px to about
+    ``eye`` px (1: work at full resolution)."""
+    return max(1, int(face_scale / eye + 0.5))
+
+
+def work_grid(shape: tuple[int, ...], face_scale: float, eye: float = WORK_EYE) -> WorkGrid:
+    """The working grid over an image of ``shape`` for a face of ``face_scale`` px."""
+    return WorkGrid((int(shape[0]), int(shape[1])), work_factor(face_scale, eye))
+
+
+def trim_roi(roi: Roi, k: int) -> Roi:
+    """``roi`` shrunk (by at most k - 1 px per side, from its far edges) to sides that are
+    multiples of ``k``."""
+    w, h = max(k, roi.w - roi.w % k), max(k, roi.h - roi.h % k)
+    return Roi(roi.x0, roi.y0, roi.x0 + min(w, roi.w), roi.y0 + min(h, roi.h))
+
+
+def sample_field(field: np.ndarray, shape: tuple[int, ...], roi: Roi, grid: WorkGrid) -> (
+        np.ndarray):
+    """A smooth field covering a whole image of ``shape`` (at that or any other resolution,
+    e.g. a segmentation mask) bilinearly sampled at the pixel centres of ``grid`` laid over
+    ``roi`` of the image: grid-sized float32."""
+    sx, sy = field.shape[1] / shape[1], field.shape[0] / shape[0]
+    k = grid.k
+    m = np.array([[k * sx, 0, (0.5 * k + roi.x0) * sx - 0.5],
+                  [0, k * sy, (0.5 * k + roi.y0) * sy - 0.5]], np.float64)
+    return cv2.warpAffine(field.astype(np.float32), m, (grid.small[1], grid.small[0]),
+                          flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                          borderMode=cv2.BORDER_REPLICATE)

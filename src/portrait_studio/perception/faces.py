@@ -143,14 +143,41 @@ def _tiles(h: int, w: int, size: int) -> list[tuple[int, int, int, int]]:
     return [(x, y, min(size, w - x), min(size, h - y)) for y in ys for x in xs]
 
 
-def candidate_boxes(img: np.ndarray) -> list[tuple[Box, float]]:
-    """Face boxes from both detectors on the whole image and, for large images, on tiles."""
-    found = _detect_boxes(img, 0) + _detect_boxes(img, 1)
+DETECT_SIDE = 640  # BlazeFace sees 128/192 px: detect on a copy at most this large
+
+
+def shrink(img: np.ndarray, k: int) -> np.ndarray:
+    """``img`` reduced k times by block averaging (OpenCV's fast integer INTER_AREA path; the
+    last ``side % k`` rows/columns are left out, which the caller's ``side / k`` mapping of
+    coordinates accounts for to within k px)."""
+    if k <= 1:
+        return img
     h, w = img.shape[:2]
-    if max(h, w) > 900:
+    crop = img[:h // k * k, :w // k * k]
+    return cv2.resize(crop, (w // k, h // k), interpolation=cv2.INTER_AREA)
+
+
+def _detect_scaled(img: np.ndarray, model: int, factor: float,
+                   offset: tuple[int, int] = (0, 0)) -> list[tuple[Box, float]]:
+    """:func:`_detect_boxes` on ``img`` (a ``factor``-scaled copy), boxes in full pixels."""
+    found = _detect_boxes(img, model)
+    return [(Box(b.x / factor + offset[0], b.y / factor + offset[1], b.w / factor, b.h / factor),
+             s) for b, s in found]
+
+
+def candidate_boxes(img: np.ndarray, tiles: bool = True) -> list[tuple[Box, float]]:
+    """Face boxes from both detectors on the whole image and, for large images with
+    ``tiles``, on overlapping tiles (small faces of group photos). Detection runs on a copy
+    of at most DETECT_SIDE px per side; tiles keep at least the detector's input size."""
+    h, w = img.shape[:2]
+    k = -(-max(h, w) // DETECT_SIDE)
+    small = shrink(img, k)
+    found = _detect_scaled(small, 0, 1.0 / k) + _detect_scaled(small, 1, 1.0 / k)
+    if tiles and max(h, w) > 900:
         size = max(480, min(h, w) // 2)
+        tk = max(1, size // 256)  # the tile copy stays larger than the detector's input
         for x, y, tw, th in _tiles(h, w, size):
-            found += _detect_boxes(img[y:y + th, x:x + tw], 1, (x, y))
+            found += _detect_scaled(shrink(img[y:y + th, x:x + tw], tk), 1, 1.0 / tk, (x, y))
     return _nms(found)
 
 
@@ -194,10 +221,12 @@ def _mesh_box(points: np.ndarray) -> Box:
     return Box(float(x0), float(y0), float(x1 - x0), float(y1 - y0))
 
 
-def detect_faces(img: np.ndarray, max_faces: int = 16) -> list[Face]:
-    """All faces in an HxWx3 uint8 RGB image, each with its mesh, sorted largest first."""
+def detect_faces(img: np.ndarray, max_faces: int = 16, tiles: bool = True) -> list[Face]:
+    """All faces in an HxWx3 uint8 RGB image, each with its mesh, sorted largest first.
+    ``tiles=False`` skips the tile pass of large images: enough when only the largest face
+    is wanted (small faces of group photos may then be missed)."""
     faces: list[Face] = []
-    for box, score in candidate_boxes(img)[: max_faces * 2]:
+    for box, score in candidate_boxes(img, tiles)[: max_faces * 2]:
         meshed = mesh_in_box(img, box)
         if meshed is None:
             continue
@@ -211,9 +240,10 @@ def detect_faces(img: np.ndarray, max_faces: int = 16) -> list[Face]:
     return faces[:max_faces]
 
 
-def require_faces(img: np.ndarray, *, field: str | None = None) -> list[Face]:
+def require_faces(img: np.ndarray, *, field: str | None = None,
+                  tiles: bool = True) -> list[Face]:
     """:func:`detect_faces`, raising :class:`NoFaceDetected` when there is none."""
-    faces = detect_faces(img)
+    faces = detect_faces(img, tiles=tiles)
     if not faces:
         raise NoFaceDetected(f"no face detected in {field or 'the image'}", field=field)
     return faces

@@ -48,6 +48,17 @@ def _bridge_zone(points: np.ndarray, shape: tuple[int, ...], scale: float) -> tu
     return zone, max(1, x1 - x0)
 
 
+def _columns_in_zone(labels: np.ndarray, zone: np.ndarray, n: int) -> np.ndarray:
+    """For each of the ``n`` labels, how many image columns of the (rectangular) ``zone``
+    it appears in."""
+    rows, cols = np.nonzero(zone.any(axis=1))[0], np.nonzero(zone.any(axis=0))[0]
+    if len(rows) == 0 or len(cols) == 0:
+        return np.zeros(n, np.float64)
+    sub = labels[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1].astype(np.int64)
+    pairs = np.unique(sub * sub.shape[1] + np.arange(sub.shape[1])[None, :])
+    return np.bincount(pairs // sub.shape[1], minlength=n)[:n].astype(np.float64)
+
+
 def glasses_mask(img: np.ndarray, points: np.ndarray) -> np.ndarray:
     """HxW bool mask of eyeglass frames on the face, all False when there are none."""
     scale = max(face_scale(points), 8.0)
@@ -55,8 +66,7 @@ def glasses_mask(img: np.ndarray, points: np.ndarray) -> np.ndarray:
     n, labels, stats, _ = cv2.connectedComponentsWithStats(cand.astype(np.uint8), 8)
     zone, width = _bridge_zone(points, img.shape, scale)
     ids = np.arange(n)
-    cover = np.array([len(np.unique(np.nonzero(zone & (labels == i))[1])) / width
-                      for i in ids])
+    cover = _columns_in_zone(labels, zone, n) / width
     bridge = (cover >= BRIDGE_COVER) & (ids > 0)
     if not bridge.any():
         return np.zeros(img.shape[:2], bool)

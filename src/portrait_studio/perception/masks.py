@@ -6,7 +6,7 @@ the requested ``shape`` (subtract a region's offset first to work inside a crop)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -16,10 +16,27 @@ from . import landmarks as lm
 
 
 def polygon_mask(points: np.ndarray, shape: tuple[int, ...], soften: float = 0.0) -> np.ndarray:
-    """Filled polygon (anti-aliased, sub-pixel) softened by ``soften`` pixels. Widely softened
-    masks are drawn on a reduced grid and resized (identical to the eye, much cheaper)."""
+    """Filled polygon (anti-aliased, sub-pixel) softened by ``soften`` pixels. Only the
+    polygon's bounding box plus the blur's reach is computed (the mask is 0 beyond it), and
+    widely softened masks are drawn on a reduced grid and resized (identical to the eye,
+    much cheaper)."""
     h, w = shape[:2]
     factor = max(1, int(soften // 3))
+    pad = int(soften) + 2 * factor + 2
+    lo = np.floor(points.min(axis=0)).astype(int) - pad
+    hi = np.ceil(points.max(axis=0)).astype(int) + pad + 1
+    x0, y0 = max(0, int(lo[0]) // factor * factor), max(0, int(lo[1]) // factor * factor)
+    x1, y1 = min(w, int(hi[0])), min(h, int(hi[1]))
+    out = np.zeros((h, w), np.float32)
+    if x1 > x0 and y1 > y0:
+        offset = np.array([x0, y0], np.float32)
+        out[y0:y1, x0:x1] = _polygon_in(points - offset, (y1 - y0, x1 - x0), soften, factor)
+    return out
+
+
+def _polygon_in(points: np.ndarray, shape: tuple[int, int], soften: float,
+                factor: int) -> np.ndarray:
+    h, w = shape
     small = (max(1, -(-h // factor)), max(1, -(-w // factor)))
     mask = np.zeros(small, dtype=np.uint8)
     poly = np.round((points + 0.5) / factor * 16 - 8).astype(np.int32)
@@ -43,34 +60,55 @@ def _region(points: np.ndarray, ring: tuple[int, ...], shape: tuple[int, ...], g
     return polygon_mask(centre + (poly - centre) * grow, shape, soften)
 
 
-@dataclass(frozen=True)
 class FaceRegions:
-    """Soft masks of one face: oval, skin (oval minus features), eyes, brows, lips, mouth."""
+    """Soft masks of one face: oval, skin (oval minus features), eyes, brows, lips, mouth,
+    nose. Each mask is drawn on first use and kept (callers often need only one or two)."""
 
-    oval: np.ndarray
-    skin: np.ndarray
-    eyes: np.ndarray
-    brows: np.ndarray
-    lips: np.ndarray
-    mouth_inner: np.ndarray
-    nose: np.ndarray
+    def __init__(self, points: np.ndarray, shape: tuple[int, ...]) -> None:
+        self._points, self._shape = points, tuple(shape[:2])
+        self._soft = max(face_scale(points), 8.0) * 0.04
+
+    def _pair(self, right: tuple[int, ...], left: tuple[int, ...], grow: float) -> np.ndarray:
+        return np.maximum(_region(self._points, right, self._shape, grow, self._soft),
+                          _region(self._points, left, self._shape, grow, self._soft))
+
+    @cached_property
+    def eyes(self) -> np.ndarray:
+        return self._pair(lm.RIGHT_EYE, lm.LEFT_EYE, 1.35)
+
+    @cached_property
+    def brows(self) -> np.ndarray:
+        return self._pair(lm.RIGHT_BROW, lm.LEFT_BROW, 1.25)
+
+    @cached_property
+    def lips(self) -> np.ndarray:
+        return _region(self._points, lm.LIPS_OUTER, self._shape, 1.08, self._soft)
+
+    @cached_property
+    def mouth_inner(self) -> np.ndarray:
+        return _region(self._points, lm.LIPS_INNER, self._shape, 1.0, self._soft * 0.5)
+
+    @cached_property
+    def nose(self) -> np.ndarray:
+        return _region(self._points, lm.NOSTRILS, self._shape, 1.1, self._soft)
+
+    @cached_property
+    def oval(self) -> np.ndarray:
+        return _region(self._points, lm.FACE_OVAL, self._shape, 1.0, self._soft)
+
+    @cached_property
+    def features(self) -> np.ndarray:
+        """Eyes, brows, lips and nose together (their maximum)."""
+        return np.maximum.reduce([self.eyes, self.brows, self.lips, self.nose])
+
+    @cached_property
+    def skin(self) -> np.ndarray:
+        return np.clip(self.oval - self.features, 0.0, 1.0)
 
 
 def face_regions(points: np.ndarray, shape: tuple[int, ...]) -> FaceRegions:
-    """Every region mask of the face whose landmarks are ``points``."""
-    s = max(face_scale(points), 8.0)
-    soft = s * 0.04
-    eyes = np.maximum(_region(points, lm.RIGHT_EYE, shape, 1.35, soft),
-                      _region(points, lm.LEFT_EYE, shape, 1.35, soft))
-    brows = np.maximum(_region(points, lm.RIGHT_BROW, shape, 1.25, soft),
-                       _region(points, lm.LEFT_BROW, shape, 1.25, soft))
-    lips = _region(points, lm.LIPS_OUTER, shape, 1.08, soft)
-    mouth = _region(points, lm.LIPS_INNER, shape, 1.0, soft * 0.5)
-    nose = _region(points, lm.NOSTRILS, shape, 1.1, soft)
-    oval = _region(points, lm.FACE_OVAL, shape, 1.0, soft)
-    features = np.maximum.reduce([eyes, brows, lips, nose])
-    skin = np.clip(oval - features, 0.0, 1.0)
-    return FaceRegions(oval, skin, eyes, brows, lips, mouth, nose)
+    """Every region mask of the face whose landmarks are ``points`` (drawn lazily)."""
+    return FaceRegions(points, shape)
 
 
 def cheek_mask(points: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:

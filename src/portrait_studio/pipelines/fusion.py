@@ -13,16 +13,22 @@ import cv2
 import numpy as np
 
 from ..capabilities.face_swap.core import swap_face
-from ..capabilities.face_swap.tone import person_skin_weight, retone, skin_mean, tone_ratio
+from ..capabilities.face_swap.tone import person_skin_field, retone_field, skin_mean, tone_ratio
 from ..capabilities.watermark.core import apply_watermark
-from ..errors import (FacePoseUnsupported, FaceRectInvalid, FaceTooSmall, ImageTooLarge,
-                      ImageTooSmall, TooManyFaces)
+from ..errors import (
+    FacePoseUnsupported,
+    FaceRectInvalid,
+    FaceTooSmall,
+    ImageTooLarge,
+    ImageTooSmall,
+    TooManyFaces,
+)
 from ..imaging.color import to_u8
 from ..perception.faces import Box, Face, mirror_face, require_faces, select_face
 from ..perception.segmentation import person_mask
 from .fusion_face import FacePlan, finish_face, plan_face
-from .timing import timed
 from .fusion_params import FusionParams, MergeEntry, check_merges
+from .timing import timed
 
 MIN_FACE = 34
 MIN_SIDE, MAX_SIDE = 64, 8000
@@ -119,11 +125,19 @@ def assign_template_faces(faces: list[Face], merges: list[MergeEntry]) -> list[F
     return [f for f in chosen if f is not None]
 
 
+def needs_all_faces(merges: list[MergeEntry]) -> bool:
+    """Whether the template's small faces matter: several merges or a TemplateFaceRect (one
+    merge without a rect takes the largest face, which the whole-image pass finds)."""
+    return len(merges) > 1 or any(m.template_face_rect is not None for m in merges)
+
+
 def user_face(entry: MergeEntry, index: int) -> Face:
     """The user face of one merge entry (by InputImageFaceRect, else the largest)."""
     field_name = f"MergeInfos.{index}"
     check_image_size(entry.image, field_name)
-    faces = require_faces(entry.image, field=field_name)
+    # only the largest face is wanted without a rect: the tile pass (small faces) is skipped
+    faces = require_faces(entry.image, field=field_name,
+                          tiles=entry.input_face_rect is not None)
     if entry.input_face_rect is not None:
         face = select_face(faces, entry.input_face_rect, field=f"{field_name}.InputImageFaceRect")
     else:
@@ -144,7 +158,7 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
     check_merges(merges)
     check_image_size(template, "ModelImage")
     with timed(report.timings_ms, "detect"):
-        t_faces = require_faces(template, field="ModelImage")
+        t_faces = require_faces(template, field="ModelImage", tiles=needs_all_faces(merges))
         targets = assign_template_faces(t_faces, merges)
         for face in targets:
             check_face_size(face, "ModelImage")
@@ -164,7 +178,7 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
         report.faces.append(_face_report(plan))
         traces.append(FaceTrace(swapped.mask, swapped.roi, swapped.user_maps, plan.user,
                                 plan.user_points, swapped.points))
-    result = to_u8(canvas)
+    result = canvas if canvas.dtype == np.uint8 else to_u8(canvas)  # a fresh array either way
     with timed(report.timings_ms, "watermark"):
         result = apply_watermark(result, params.watermark)
     if params.compute_identity:
@@ -175,17 +189,31 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
 
 def _retoned_template(template: np.ndarray, plans: list[FacePlan], params: FusionParams,
                       report: FusionReport) -> np.ndarray:
-    canvas = template.astype(np.float32)
+    """The template (HxWx3 uint8 RGB) with each target person's skin re-toned to the user's
+    complexion (a new array), or ``template`` itself when the template's tone is kept."""
     if params.skin_tone != "user":
-        return canvas
+        return template
+    canvas = template.copy()
     with timed(report.timings_ms, "tone"):
-        person = person_mask(template)
+        person = template_person(template)
         for plan in plans:
             t_pts = plan.template_face.landmarks
             ratio = tone_ratio(skin_mean(plan.user, plan.user_points),
                                skin_mean(template, t_pts))
-            canvas = retone(canvas, ratio, *person_skin_weight(template, t_pts, person))
+            retone_field(canvas, ratio, *person_skin_field(template, t_pts, person))
     return canvas
+
+
+PERSON_SIDE = 512  # the segmenter sees 256x256: a larger input only costs conversion time
+
+
+def template_person(template: np.ndarray) -> np.ndarray:
+    """Person probability (float32) of an HxWx3 uint8 RGB image, segmented on a block-averaged
+    copy of at most about PERSON_SIDE px per side and returned at that copy's size (the
+    consumers sample it as a smooth field)."""
+    from ..perception.faces import shrink
+
+    return person_mask(shrink(template, -(-max(template.shape[:2]) // PERSON_SIDE)))
 
 
 def _face_report(plan: FacePlan) -> FaceReport:

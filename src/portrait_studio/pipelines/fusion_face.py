@@ -1,7 +1,7 @@
 """Per-face steps of face fusion: planning (pose, scale, model-5 decisions) and finishing
 (enhancement, smoothing, teeth, make-up, sharpening inside the new face).
 
-Images are HxWx3 uint8 RGB (inputs) or float32 RGB 0..255 (working canvas).
+Images are HxWx3 uint8 RGB (inputs and canvas) or float32 RGB 0..255 (retouch regions).
 """
 
 from __future__ import annotations
@@ -13,19 +13,25 @@ import numpy as np
 
 from ..capabilities.face_swap.core import SwapOutput
 from ..capabilities.face_swap.types import SwapOptions
-from ..capabilities.retouch.core import (enhance_detail_fast, grain_level, match_grain, sharpen,
-                                         smooth_skin,
-                                         transfer_colour, whiten_teeth)
+from ..capabilities.retouch.core import (
+    enhance_detail_fast,
+    grain_level,
+    match_grain,
+    sharpen,
+    smooth_skin,
+    transfer_colour,
+    whiten_teeth,
+)
 from ..capabilities.super_resolution.core import upscale
 from ..imaging import geometry as geo
-from ..imaging.blend import feather
+from ..imaging.blend import feather, mask_box
+from ..imaging.color import to_u8
 from ..perception import landmarks as lm
 from ..perception.faces import Face
 from ..perception.glasses import remove_glasses
-from ..perception.masks import (FaceRegions, cheek_mask, eye_openness, face_regions, face_scale,
-                                polygon_mask)
-from .timing import timed
+from ..perception.masks import cheek_mask, eye_openness, face_regions, face_scale, polygon_mask
 from .fusion_params import PRESETS, FusionParams, swap_options
+from .timing import timed
 
 MIRROR_YAW_GAP = 0.35
 MIRROR_FILL_FROM = 0.15  # yaw excess of the user over the template before mirror filling
@@ -98,47 +104,105 @@ def plan_face(image: np.ndarray, user: Face, template: Face, params: FusionParam
     return FacePlan(template, user, image, crop, points, options, mirrored, glasses)
 
 
-def finish_face(swapped: SwapOutput, template: np.ndarray, plan: FacePlan,
-                params: FusionParams, timings: dict[str, float]) -> np.ndarray:
-    """Enhance, smooth, whiten and make up the new face; returns the float32 canvas."""
-    roi = geo.roi_around(swapped.points, 1.3, swapped.image.shape)
-    region = swapped.image[roi.slices].astype(np.float32)
-    points = swapped.points - roi.offset
-    regions = face_regions(points, region.shape)
+@dataclass(frozen=True)
+class RetouchArea:
+    """Where one new face is retouched: a box of the canvas (just around the part of the face
+    the blend takes fully) and its soft fields at full resolution inside that box."""
+
+    roi: geo.Roi
+    points: np.ndarray     # 478x2 landmarks relative to the box
+    scale: float           # inter-ocular distance, px
+    weight: np.ndarray     # retouch weight: the oval, fading well inside the blend boundary
+    skin: np.ndarray       # skin (oval minus features) x weight
+    sharp: np.ndarray      # oval x weight (sharpening)
+    k: int = 1             # working-grid reduction for smooth layers (large faces)
+
+
+def retouch_area(points: np.ndarray, mask: np.ndarray, shape: tuple[int, ...]) -> RetouchArea:
+    """The retouch box of a face (landmarks ``points``, full-image blend ``mask``): the
+    bounding box of ``mask > 0.5`` inside the face's 1.3x region, with a margin for the
+    feathers; its region masks are drawn on a working grid and upsampled."""
     scale = max(face_scale(points), 8.0)
+    outer = geo.roi_around(points, 1.3, shape)
+    ys, xs = mask_box(mask[outer.slices], int(scale * 0.1) + 2, threshold=0.5)
+    k = geo.work_factor(scale)
+    roi = geo.trim_roi(geo.Roi(outer.x0 + (xs.start or 0), outer.y0 + (ys.start or 0),
+                               outer.x0 + (xs.stop or 0), outer.y0 + (ys.stop or 0)), k)
+    local = points - roi.offset
+    grid = geo.WorkGrid((roi.h, roi.w), k)
+    regions = face_regions(grid.points(local), grid.small)
     # retouching fades out well inside the blend boundary, so the seam keeps the template's
     # own gradient energy (no sharpened or grainy rim)
-    weight = np.minimum(regions.oval, np.clip(swapped.mask[roi.slices] * 2.0 - 1.0, 0.0, 1.0))
+    blend = np.clip(grid.down(mask[roi.slices]) * 2.0 - 1.0, 0.0, 1.0)
+    weight = np.minimum(regions.oval, blend)
+    return RetouchArea(roi, local, scale, grid.up(weight), grid.up(regions.skin * weight),
+                       grid.up(regions.oval * weight), k)
+
+
+def finish_face(swapped: SwapOutput, template: np.ndarray, plan: FacePlan,
+                params: FusionParams, timings: dict[str, float]) -> np.ndarray:
+    """Enhance, smooth, whiten and make up the new face, in place on ``swapped.image``;
+    returns that canvas (uint8 or float32 like it). With ``params.enhance == 0`` no enhancement work is done."""
+    area = retouch_area(swapped.points, swapped.mask, swapped.image.shape)
+    if area.roi.w <= 0 or area.roi.h <= 0:
+        return swapped.image
+    region = swapped.image[area.roi.slices]
     with timed(timings, "enhance"):
         if params.enhance > 0:
-            region = enhance_detail_fast(region, feather(weight, scale * 0.05), params.enhance,
-                                         scale)
+            region = enhance_detail_fast(region, feather(area.weight, area.scale * 0.05),
+                                         params.enhance, area.scale, area.k)
     with timed(timings, "retouch_face"):
-        region = _retouch(region, regions, weight, scale, template, plan, params, points)
-    out = swapped.image.copy()
-    out[roi.slices] = region
-    return out
+        region = _retouch(region, area, template, plan, params)
+    swapped.image[area.roi.slices] = to_u8(region) if swapped.image.dtype == np.uint8 else region
+    return swapped.image
 
 
 def template_grain(template: np.ndarray, points: np.ndarray) -> float:
     """Grain level of the template's own cheek skin."""
-    roi = geo.roi_around(points, 1.2, template.shape)
+    scale = max(face_scale(points), 8.0)
+    cheeks = points[list(lm.CHEEK_SAMPLE_POINTS)]
+    roi = geo.roi_around(cheeks, 1.0, template.shape)
+    pad = int(scale * 0.1) + 4
+    roi = geo.Roi(max(0, roi.x0 - pad), max(0, roi.y0 - pad), min(template.shape[1], roi.x1 + pad),
+                  min(template.shape[0], roi.y1 + pad))
     crop = template[roi.slices]
     return grain_level(crop, cheek_mask(points - roi.offset, crop.shape))
 
 
-def _retouch(region: np.ndarray, regions: FaceRegions, weight: np.ndarray, scale: float,
-             template: np.ndarray, plan: FacePlan, params: FusionParams,
-             points: np.ndarray) -> np.ndarray:
+def _mouth_box(points: np.ndarray, shape: tuple[int, ...], scale: float) -> geo.Roi:
+    ring = points[list(lm.LIPS_INNER)]
+    pad = int(scale * 0.06) + 2
+    lo, hi = np.floor(ring.min(0)).astype(int) - pad, np.ceil(ring.max(0)).astype(int) + pad
+    return geo.Roi(max(0, int(lo[0])), max(0, int(lo[1])), min(shape[1], int(hi[0])),
+                   min(shape[0], int(hi[1])))
+
+
+def _teeth(region: np.ndarray, area: RetouchArea, strength: float) -> np.ndarray:
+    """Teeth whitening on the inner-mouth box only (the mask is zero elsewhere)."""
+    if strength <= 0:
+        return region
+    box = _mouth_box(area.points, region.shape, area.scale)
+    if box.w <= 0 or box.h <= 0:
+        return region
+    local = area.points - box.offset
+    mouth = polygon_mask(local[list(lm.LIPS_INNER)], (box.h, box.w), area.scale * 0.02)
+    region = np.asarray(region, np.float32)  # a fresh array from smooth_skin
+    region[box.slices] = whiten_teeth(region[box.slices], mouth, strength)
+    return region
+
+
+def _retouch(region: np.ndarray, area: RetouchArea, template: np.ndarray, plan: FacePlan,
+             params: FusionParams) -> np.ndarray:
     """Smoothing, teeth, make-up, model sharpening and grain, inside the new face."""
-    region = smooth_skin(region, regions.skin * weight, params.smooth, scale)
-    region = whiten_teeth(region, regions.mouth_inner, float(params.teeth))
+    region = smooth_skin(region, area.skin, params.smooth, area.scale, area.k)
+    region = _teeth(region, area, float(params.teeth))
     if params.makeup:
-        region = _makeup(region, points, template, plan.template_face.landmarks)
-    region = sharpen(region, regions.oval * weight, PRESETS[params.model].sharpen, scale * 0.03)
+        region = _makeup(region, area.points, template, plan.template_face.landmarks)
+    region = sharpen(region, area.sharp, PRESETS[params.model].sharpen, area.scale * 0.03,
+                     area.k)
     if params.smooth < 1.0:
         target = template_grain(template, plan.template_face.landmarks) * (1.0 - params.smooth)
-        region = match_grain(region, regions.skin * weight, target)
+        region = match_grain(region, area.skin, target)
     return region
 
 

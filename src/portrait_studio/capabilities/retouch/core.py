@@ -12,17 +12,49 @@ import numpy as np
 from ...imaging.color import gaussian, lab_to_rgb, masked_mean, rgb_to_lab
 
 
-def smooth_skin(img: np.ndarray, skin: np.ndarray, strength: float, scale: float) -> np.ndarray:
+def reduced(img: np.ndarray, k: int) -> np.ndarray:
+    """``img`` (HxW or HxWxC float32) averaged over k x k blocks (edges replicated)."""
+    if k <= 1:
+        return img
+    h, w = img.shape[:2]
+    sh, sw = -(-h // k), -(-w // k)
+    if (sh * k, sw * k) != (h, w):
+        img = cv2.copyMakeBorder(img, 0, sh * k - h, 0, sw * k - w, cv2.BORDER_REPLICATE)
+    return cv2.resize(img, (sw, sh), interpolation=cv2.INTER_AREA)
+
+
+def enlarged(field: np.ndarray, k: int, shape: tuple[int, ...]) -> np.ndarray:
+    """Inverse of :func:`reduced` for smooth fields: bilinear k-fold upsampling, cropped to
+    ``shape``."""
+    if k <= 1:
+        return field
+    sh, sw = field.shape[:2]
+    out = cv2.resize(field, (sw * k, sh * k), interpolation=cv2.INTER_LINEAR)
+    return out[:shape[0], :shape[1]]
+
+
+def _guided(img: np.ndarray, radius: float, eps: float, k: int) -> np.ndarray:
+    """Self-guided colour guided filter of a 0..1 float32 image, run on a k-fold reduced copy
+    and upsampled when ``k`` > 1 (radius in full-resolution pixels)."""
+    small = reduced(img, k)
+    out = cv2.ximgproc.guidedFilter(small, small, max(1, int(round(radius / k))), eps)
+    return enlarged(out, k, img.shape)
+
+
+def smooth_skin(img: np.ndarray, skin: np.ndarray, strength: float, scale: float,
+                k: int = 1) -> np.ndarray:
     """Edge-preserving smoothing (guided filter) blended in by ``strength`` inside ``skin``.
 
     A little of the original fine texture is kept even at strength 1 so skin never looks
-    plastic. ``scale`` is the face's inter-ocular distance in pixels.
+    plastic. ``scale`` is the face's inter-ocular distance in pixels; with ``k`` > 1 the
+    smooth layer is computed k times coarser (a large face: the layer has no fine texture
+    anyway) while the kept texture stays full resolution.
     """
     if strength <= 0:
         return img.copy()
     radius = max(2, int(round(scale * 0.06)))
     src = img.astype(np.float32) / 255.0
-    smooth = cv2.ximgproc.guidedFilter(src, src, radius, 0.008) * 255.0
+    smooth = _guided(src, radius, 0.008, k) * 255.0
     weight = (skin * strength * 0.75)[..., None]
     return (img * (1 - weight) + smooth * weight).astype(np.float32)
 
@@ -66,17 +98,21 @@ def transfer_colour(img: np.ndarray, region: np.ndarray, source: np.ndarray,
     return lab_to_rgb(lab).astype(np.float32)
 
 
-def sharpen(img: np.ndarray, mask: np.ndarray, amount: float, sigma: float) -> np.ndarray:
-    """Unsharp mask of ``amount`` inside ``mask``."""
+def sharpen(img: np.ndarray, mask: np.ndarray, amount: float, sigma: float,
+            k: int = 1) -> np.ndarray:
+    """Unsharp mask of ``amount`` inside ``mask``; with ``k`` > 1 the (wide) blur is taken
+    on a k-fold reduced copy and upsampled."""
     if amount <= 0:
         return img.copy()
-    detail = img - gaussian(img, sigma)
+    k = max(1, min(k, int(sigma / 3)))  # the blur must stay >= 3 reduced pixels wide
+    blur = enlarged(gaussian(reduced(img, k), sigma / k), k, img.shape)
+    detail = img - blur
     return np.clip(img + detail * (amount * mask)[..., None], 0, 255).astype(np.float32)
 
 
 def grain_level(img: np.ndarray, mask: np.ndarray) -> float:
     """Standard deviation of the finest luma detail (img - blur(img, 1 px)) inside ``mask``."""
-    luma = img.astype(np.float32).mean(axis=2)
+    luma = cv2.transform(img.astype(np.float32), np.full((1, 3), 1.0 / 3.0, np.float32))
     fine = luma - gaussian(luma, 1.0)
     sel = mask > 0.5
     return float(fine[sel].std()) if sel.sum() > 16 else 0.0
@@ -97,18 +133,20 @@ def match_grain(img: np.ndarray, mask: np.ndarray, target: float, seed: int = 0)
 
 
 def enhance_detail_fast(img: np.ndarray, mask: np.ndarray, strength: float,
-                        scale: float) -> np.ndarray:
+                        scale: float, k: int = 1) -> np.ndarray:
     """Face detail enhancement in a few milliseconds: the fine and medium detail layers (image
     minus an edge-preserving guided-filter base, at two radii) are boosted by ``strength``
     inside ``mask``, and local contrast of the lightness is lifted a little. Eyes, brows, lips
-    and teeth get crisper; flat skin barely changes because its detail layer is small."""
+    and teeth get crisper; flat skin barely changes because its detail layer is small. With
+    ``k`` > 1 the edge-preserving bases are computed k times coarser (the detail layers keep
+    the full-resolution texture of ``img``). ``strength`` 0 returns an unchanged copy."""
     if strength <= 0:
         return img.copy()
     src = np.clip(img, 0, 255).astype(np.float32) / 255.0
     fine_r = max(1, int(round(scale * 0.02)))
     mid_r = max(2, int(round(scale * 0.06)))
-    base_fine = cv2.ximgproc.guidedFilter(src, src, fine_r, 1e-3)
-    base_mid = cv2.ximgproc.guidedFilter(src, src, mid_r, 4e-3)
+    base_fine = _guided(src, fine_r, 1e-3, k if fine_r >= 2 * k else 1)
+    base_mid = _guided(src, mid_r, 4e-3, k)
     detail = (src - base_fine) * 0.9 + (base_fine - base_mid) * 0.6
     out = src + detail * (strength * mask)[..., None]
     return np.clip(out * 255.0, 0, 255).astype(np.float32)
