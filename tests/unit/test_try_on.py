@@ -373,3 +373,84 @@ def test_top_hides_old_clothing_and_keeps_crossed_arms_in_front() -> None:
     red = np.all(np.abs(out.astype(int) - RED) < 70, axis=2) & changed
     assert red.sum() > 20000
     assert report["outputs"][0]["skin_fill_area"] > 2000           # forearms become skin
+
+
+# --- second pass: sleeve strips, anti-aliased alpha, arm painting, row fill ---------------
+
+def test_sleeve_strip_stays_within_arm_plus_ease() -> None:
+    from portrait_studio.capabilities.garment.sleeve import (
+        EASE,
+        PAD,
+        Arm,
+        body_sections,
+        garment_quad,
+        garment_sections,
+        warp_strip,
+    )
+    cut = cut_out(tshirt())
+    shape = garment_shape(cut.mask, "top")
+    quad = garment_quad(limb_mask(cut.mask, shape, "l"), shape.points["shoulder_l"],
+                        shape.points["armpit_l"])
+    assert quad is not None and 25 < quad.half_width < 60
+    chain = [np.array(p, np.float32) for p in ((200, 300), (180, 450), (170, 590))]
+    arm = Arm(chain, (26.0, 15.0))
+    secs, fracs = body_sections(quad, np.array([180, 285], np.float32), arm, 0.9,
+                                np.array([-1.0, -1.0], np.float32), 200.0)
+    warped = warp_strip(cut.image, limb_mask(cut.mask, shape, "l"),
+                        garment_sections(quad, fracs), secs, (700, 600))
+    ys, xs = np.nonzero(warped.alpha > 0.5)
+    assert len(ys) > 2000
+    d = (chain[1] - chain[0]) / np.linalg.norm(chain[1] - chain[0])
+    rel = np.stack([xs - 200.0, ys - 300.0], 1)
+    t = rel @ d
+    off = np.abs(rel @ np.array([-d[1], d[0]]))
+    below = t > 0.3 * 200 + 5                                   # past the shoulder seam
+    assert (off[below] <= 26.0 * (1 + EASE[1]) + PAD + 2).all()  # no balloon
+    assert t.max() < 0.9 * arm.upper + PAD + 2                   # short sleeve: above elbow
+    hem = secs[-1]
+    assert abs(float(np.dot(hem[0] - hem[1], d))) < 1.0          # hem perpendicular to arm
+
+
+def test_antialias_gives_soft_edges() -> None:
+    from portrait_studio.capabilities.garment.dress import antialias
+    a = np.zeros((60, 60), np.float32)
+    a[10:50, 12:40] = 1.0
+    soft = antialias(a)
+    row = soft[30, 5:20]
+    assert ((row > 0.1) & (row < 0.9)).sum() >= 2                # intermediate values
+    assert soft[30, 26] > 0.99 and soft[30, 2] < 0.01
+
+
+def test_painted_arm_continues_real_arm_gradient() -> None:
+    from portrait_studio.capabilities.garment.armpaint import paint_arm
+    img = np.full((400, 200, 3), 230, np.uint8)
+    xs = np.arange(80, 121)
+    ramp = np.linspace(120, 200, len(xs))                        # lit from the right
+    img[:, 80:121] = np.stack([ramp, ramp * 0.8, ramp * 0.7], 1)[None].astype(np.uint8)
+    part = np.zeros((400, 200), bool)
+    part[40:200, 60:141] = True                                  # old sleeve, wider than arm
+    trusted = np.zeros((400, 200), bool)
+    trusted[200:380, 80:121] = True
+    chain = [np.array([100, 30], np.float32), np.array([100, 330], np.float32)]
+    res = paint_arm(img, chain, part, trusted, 200.0, np.random.default_rng(0))
+    assert res is not None
+    kept_cols = np.nonzero(res.kept[150])[0]
+    assert 76 <= kept_cols.min() <= 82 and 118 <= kept_cols.max() <= 124   # arm's width
+    solid = res.alpha > 0.99
+    grey = res.rgb[solid].mean(axis=1)
+    slope = np.polyfit(res.xs[solid], grey, 1)[0]
+    real = np.polyfit(xs, img[300, 80:121].mean(axis=1), 1)[0]
+    assert abs(slope - real) < 0.15 * abs(real)                  # same light gradient
+
+
+def test_background_row_fill_interpolates_both_sides() -> None:
+    from portrait_studio.capabilities.garment.reveal import _row_fill
+    img = np.zeros((40, 100, 3), np.float32)
+    img[:, :30] = (200, 100, 50)
+    img[:, 70:] = (20, 40, 60)
+    known = np.ones((40, 100), bool)
+    known[:, 30:70] = False
+    out = _row_fill(img, known, np.zeros_like(img))
+    assert np.allclose(out[20, 50], (110, 70, 55), atol=8)       # midway between sides
+    assert np.allclose(out[20, 31], (200, 100, 50), atol=15)
+    assert np.array_equal(out[known], img[known])

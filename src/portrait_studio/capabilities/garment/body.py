@@ -13,6 +13,7 @@ Images HxWx3 uint8 RGB, masks HxW bool unless said otherwise.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -72,6 +73,15 @@ def _main_face(img: NDArray[np.uint8], pose: Pose) -> Face | None:
                default=None)
 
 
+def lab_dist2(lab: NDArray[np.float32], ref: NDArray[np.floating[Any]]) -> (
+        NDArray[np.float32]):
+    """HxW float32 squared Lab distance of every pixel of an HxWx3 Lab image to ``ref``
+    (one einsum pass: much cheaper than a norm over the last axis)."""
+    d = lab - np.asarray(ref, np.float32)
+    out: NDArray[np.float32] = np.einsum("ijk,ijk->ij", d, d)
+    return out
+
+
 def capsule(shape: tuple[int, int], chain: list[NDArray[np.float32]], radius: float) -> Mask:
     """Thick polyline through ``chain`` points (radius in pixels)."""
     canvas = np.zeros(shape, np.uint8)
@@ -125,7 +135,7 @@ def _lower(lab: NDArray[np.float32], clothes: Mask, split: float, arms: Mask, co
     ref_top, ref_bottom = np.median(lab[top], axis=0), np.median(lab[bottom], axis=0)
     if float(np.linalg.norm(ref_top - ref_bottom)) < 15.0:
         return below & ~core
-    score = np.linalg.norm(lab - ref_top, axis=2) - np.linalg.norm(lab - ref_bottom, axis=2)
+    score = np.sqrt(lab_dist2(lab, ref_top)) - np.sqrt(lab_dist2(lab, ref_bottom))
     k = max(3, int(band * 0.5)) | 1
     vote = cv2.blur(np.clip(score, -30, 30) * clothes, (k, k)) > 0      # > 0: bottom-like
     near = np.abs(ys - split) < band
@@ -174,7 +184,7 @@ def _whole_hands(lab: NDArray[np.float32], skin: Mask, capsules: Mask, pose: Pos
     if hand.sum() > 50:
         ref = np.median(lab[hand & capsules], axis=0) if (hand & capsules).any() else \
             np.median(lab[hand], axis=0)
-        hand |= capsules & (np.linalg.norm(lab - ref, axis=2) < 18.0)
+        hand |= capsules & (lab_dist2(lab, ref) < 18.0**2)
     return cv2.dilate(hand.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
 
 
@@ -192,7 +202,7 @@ def _missed_clothes(lab: NDArray[np.float32], clothes: Mask, person: Mask, split
     candidates = np.zeros(clothes.shape, bool)
     for ref in refs:
         if background is None or float(np.linalg.norm(ref - background)) > 15.0:
-            candidates |= np.linalg.norm(lab - ref, axis=2) < 12.0
+            candidates |= lab_dist2(lab, ref) < 12.0**2
     candidates &= ~person & reach
     _, labels = cv2.connectedComponents(candidates.astype(np.uint8), connectivity=8)
     edge = cv2.dilate(clothes.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
@@ -207,14 +217,14 @@ def _arm_skin(lab: NDArray[np.float32], skin: Mask, arms: Mask) -> Mask:
     if seen.sum() < 200:
         return np.zeros(skin.shape, bool)
     ref = np.median(lab[seen], axis=0)
-    out: Mask = arms & (np.linalg.norm(lab - ref, axis=2) < 15.0)
+    out: Mask = arms & (lab_dist2(lab, ref) < 15.0**2)
     return out
 
 
 def _near_colour(lab: NDArray[np.float32], rgb: NDArray[np.float32], limit: float) -> Mask:
     """Pixels (of a Lab image) within Lab distance ``limit`` of the colour ``rgb``."""
     ref = rgb_to_lab(rgb.reshape(1, 1, 3).astype(np.float32))[0, 0]
-    out: Mask = np.linalg.norm(lab - ref, axis=2) < limit
+    out: Mask = lab_dist2(lab, ref) < limit * limit
     return out
 
 

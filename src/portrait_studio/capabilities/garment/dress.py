@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...imaging.color import to_u8
+from .armpaint import ArmPaint, paint_arm
 from .body import Body
 from .cutout import Cutout
 from .fit import Anchors, Fit, Warped, body_frame, bottom_pairs, top_pairs, warp_garment
@@ -31,6 +32,7 @@ from .measure import anchors as measure_anchors
 from .render import bleed, clean_edge, feathered, shading_ratio
 from .reveal import (
     background_fill,
+    limb_chains,
     limb_zones,
     paint_skin,
     torso_zone,
@@ -39,6 +41,7 @@ from .reveal import (
     widen_to_old,
 )
 from .shape import GarmentShape, limb_mask
+from .sleeve_fit import settle_shoulders, sleeve_layer
 
 Mask = NDArray[np.bool_]
 ORDER = {"bottom": 0, "full": 1, "top": 2}
@@ -77,13 +80,16 @@ def _layers(g: Garment, body: Body, fit: Fit, anchors: Anchors) -> list[Layer]:
         pairs = bottom_pairs(g.shape, body.pose, fit, anchors)["body"]
         return [Layer(g.kind, False, warp_garment(img, mask, pairs, shape))]
     parts = top_pairs(g.shape, body.pose, fit, anchors)
+    parts["body"] = settle_shoulders(parts["body"], g.shape, body)
     torso = mask & ~limb_mask(mask, g.shape, margin=4.0)
     layers = [Layer(g.kind, False, warp_garment(img, torso, parts["body"], shape),
                     not g.shape.limbs)]
     for side in ("l", "r"):
         if side in parts:
-            part = limb_mask(mask, g.shape, side)
-            layers.append(Layer(g.kind, True, warp_garment(img, part, parts[side], shape)))
+            warped = sleeve_layer(img, limb_mask(mask, g.shape, side), g.shape, side, body,
+                                  parts["body"], fit)
+            if warped is not None:
+                layers.append(Layer(g.kind, True, warped))
     return layers
 
 
@@ -151,10 +157,22 @@ def _hand_itself(body: Body) -> Mask:
 
 def _replaced(g: Garment, body: Body) -> Mask:
     if g.kind == "top":
-        return body.old_top
+        return _without_arm_rims(body.old_top, body)
     if g.kind == "bottom":
         return body.old_bottom
-    return body.old_top | body.old_bottom
+    return _without_arm_rims(body.old_top, body) | body.old_bottom
+
+
+def _without_arm_rims(old: Mask, body: Body) -> Mask:
+    """Old clothing minus thin strips (under 0.04 shoulder widths across) along the bare
+    skin inside the arm zones: the shaded rim of an arm that the skin model missed, not
+    fabric; replacing it would eat into the arm's outline."""
+    k = max(3, int(0.04 * body.pose.shoulder_width)) | 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    thick = cv2.morphologyEx(old.astype(np.uint8), cv2.MORPH_OPEN, kernel) > 0
+    near_skin = cv2.dilate((body.skin & body.arms).astype(np.uint8), kernel) > 0
+    out: Mask = old & ~(~thick & near_skin & body.arms)
+    return out
 
 
 def _old_region(garments: list[Garment], body: Body) -> Mask:
@@ -177,9 +195,11 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     arms = visible_arms(body)
     alphas = [np.clip(ly.warped.alpha * (1 - _occluders(ly, body, has_top, arms)), 0, 1)
               for ly in layers]
+    keep_front = 1 - feathered(body.head | body.hands, 1.5)
     for i, ly in enumerate(layers):
         if ly.kind != "bottom" and not ly.sleeve:
             alphas[i] = widen_to_old(ly.warped, alphas[i], body, arms)
+        alphas[i] = np.minimum(antialias(alphas[i]), keep_front)
     covered = np.zeros(body.person.shape, bool)
     for a in alphas:
         covered |= a > 0.5
@@ -199,6 +219,20 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
               "new_area": int(covered.sum()), "skin_fill_area": int(skin.sum()),
               "inpaint_area": int((reveal & ~skin).sum()), "changed_area": int(changed.sum())}
     return out, report
+
+
+def antialias(alpha: NDArray[np.float32], sigma: float = 0.8) -> NDArray[np.float32]:
+    """HxW float32 alpha with its edges softened over ~2 px (Gaussian ``sigma``, computed
+    in the bounding box of the non-zero pixels): no stair-stepped cut-out edges."""
+    ys, xs = np.nonzero(alpha > 0.003)
+    if not len(ys):
+        return alpha
+    pad = int(3 * sigma) + 2
+    y0, y1 = max(0, int(ys.min()) - pad), int(ys.max()) + pad + 1
+    x0, x1 = max(0, int(xs.min()) - pad), int(xs.max()) + pad + 1
+    out = np.zeros_like(alpha)
+    out[y0:y1, x0:x1] = cv2.GaussianBlur(alpha[y0:y1, x0:x1], (0, 0), sigma)
+    return out
 
 
 def _ratios(img: NDArray[np.uint8], body: Body, kinds: set[str]) -> dict[
@@ -231,17 +265,29 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     place on ``canvas``); returns the skin-painted mask."""
     if not reveal.any():
         return reveal
-    canvas[reveal] = background_fill(img, body)[reveal]
-    skin = reveal & torso_zone(body, waist_y)
+    canvas[reveal] = background_fill(img, body, reveal)[reveal]
+    skin = reveal & torso_zone(body, waist_y) & ~body.arms
     trusted = trusted_skin(img, body)
     rel = np.full(reveal.shape, np.inf, np.float32)
+    arms: list[ArmPaint] = []
     for kind, source in (("arms", body.old_top), ("legs", body.old_bottom)):
-        for zone in limb_zones(body, kind, trusted):
+        chains = limb_chains(body)[kind]
+        for zone, chain in zip(limb_zones(body, kind, trusted), chains, strict=True):
             part = reveal & source & uncovered_limb(zone, covers[kind])
+            arm = paint_arm(img, chain, part, trusted, body.pose.shoulder_width, rng) \
+                if kind == "arms" else None
+            if arm is not None:
+                arms.append(arm)
+                skin &= ~part
+                continue
             skin |= part
             rel = np.where(part, np.minimum(rel, zone.rel), rel)
     skin = cv2.morphologyEx(skin.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
     if skin.any():
         rgb, a = paint_skin(img, body, skin, trusted, rel, rng)
         canvas[:] = canvas * (1 - a[..., None]) + rgb * a[..., None]
+    for arm in arms:
+        a = arm.alpha[:, None]
+        canvas[arm.ys, arm.xs] = canvas[arm.ys, arm.xs] * (1 - a) + arm.rgb * a
+        skin |= arm.kept
     return skin

@@ -42,12 +42,14 @@ FULL_LENGTH = 0.85       # a trouser leg reaching this share of the leg goes to 
 class Anchors:
     """Measured on the person (image rows / pixels; None when not found): ``waist_y`` top
     of the old bottom, ``waist_w`` its width, ``hem_y`` lowest row of the old top, ``lift``
-    how far the old top reaches above the shoulder joints."""
+    how far the old top reaches above the shoulder joints, ``chest_w`` the old top's
+    width across the chest (arms left out)."""
 
     waist_y: float | None = None
     waist_w: float | None = None
     hem_y: float | None = None
     lift: float | None = None
+    chest_w: float | None = None
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,7 @@ def top_pairs(shape: GarmentShape, pose: Pose, fit: Fit,
         lift = float(np.clip(anchors.lift + 2.0, 0.04 * frame.shoulder_span,
                              0.2 * frame.shoulder_span))
     knots = _length_knots(shape, frame, scale, sh_y, lift, anchors)
+    gain = fit.width * _bodice_gain(shape, frame, anchors)
     pairs = []
     placed: dict[str, Point] = {}
     for name, g in pts.items():
@@ -178,7 +181,7 @@ def top_pairs(shape: GarmentShape, pose: Pose, fit: Fit,
         u = (float(g[0]) - cx) / (shape.torso_width / 2)
         if not shape.limbs and name.startswith("shoulder"):
             u *= SLEEVELESS_SHOULDER
-        placed[name] = frame.place(u, v - lift, fit.width)
+        placed[name] = frame.place(u, v - lift, gain)
         pairs.append((g, placed[name]))
     out = {"body": pairs}
     sides = pose.sides()
@@ -189,6 +192,14 @@ def top_pairs(shape: GarmentShape, pose: Pose, fit: Fit,
 
 
 Knots = tuple[float, float, float]
+
+
+def _bodice_gain(shape: GarmentShape, frame: Frame, anchors: Anchors) -> float:
+    """Width factor for a dress's bodice: the old top's measured chest width (plus 4%
+    ease) over the model chest width, within 0.72..1.05; 1 for tops."""
+    if shape.kind != "full" or anchors.chest_w is None:
+        return 1.0
+    return float(np.clip(anchors.chest_w * 1.04 / max(frame.chest_span, 1.0), 0.72, 1.05))
 
 
 def _remap(v: float, knots: Knots) -> float:

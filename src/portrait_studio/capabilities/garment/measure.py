@@ -69,9 +69,9 @@ def old_bottom_top(body: Body) -> float | None:
     return float(rows[0]) if rows else None
 
 
-def _width_below(mask: Mask, body: Body, y: float) -> float | None:
+def _width_below(mask: Mask, body: Body, y: float, depth: float = 0.08) -> float | None:
     frame = body_frame(body.pose)
-    band = range(int(y) + 2, int(y + 0.08 * frame.torso_len) + 3)
+    band = range(int(y) + 2, int(y + depth * frame.torso_len) + 3)
     widths = []
     cxs = _centre_xs(body)
     for row in band:
@@ -105,4 +105,13 @@ def anchors(body: Body) -> Anchors:
     free = body.old_bottom & ~body.hands & ~body.arms
     width = None if waist is None else _width_below(free, body, waist)
     return Anchors(waist_y=waist, waist_w=width, hem_y=old_top_hem(body),
-                   lift=shoulder_lift(body))
+                   lift=shoulder_lift(body), chest_w=chest_width(body))
+
+
+def chest_width(body: Body) -> float | None:
+    """Median width (px) of the old top's run through the centre line, arms and hands
+    left out, over 0.35-0.5 torso lengths below the shoulder line."""
+    frame = body_frame(body.pose)
+    y = float(frame.origin[1] + frame.down[1] * 0.35 * frame.torso_len)
+    free = body.old_top & ~body.arms & ~body.hands
+    return _width_below(free, body, y, 0.15)

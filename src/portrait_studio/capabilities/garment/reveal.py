@@ -28,16 +28,58 @@ Mask = NDArray[np.bool_]
 Point = NDArray[np.float32]
 
 
-def background_fill(img: NDArray[np.uint8], body: Body) -> F32:
-    """HxWx3 float32: the photo with the person replaced by the surrounding background."""
+def background_fill(img: NDArray[np.uint8], body: Body, region: Mask | None = None) -> F32:
+    """HxWx3 float32: the photo with the person replaced by the surrounding background,
+    computed at half size in the bounding box of ``region`` (plus 0.3 shoulder widths;
+    the whole photo when None) and exact elsewhere. Each row is continued from the nearest
+    background on both sides (linear between their local means, so patterns that change
+    across the hole change smoothly), rows without background on both sides by push-pull,
+    then smoothed along the columns a little."""
     h, w = body.person.shape
-    k = max(1, max(h, w) // 512)
-    small = cv2.resize(img, (w // k, h // k), interpolation=cv2.INTER_AREA).astype(np.float32)
-    person = cv2.resize((body.person | body.clothes).astype(np.uint8), (w // k, h // k),
+    out = img.astype(np.float32)
+    box = _box(region, body, (h, w))
+    if box is None:
+        return out
+    y0, y1, x0, x1 = box
+    size = (max(1, (x1 - x0) // 2), max(1, (y1 - y0) // 2))
+    small = cv2.resize(img[y0:y1, x0:x1], size, interpolation=cv2.INTER_AREA).astype(np.float32)
+    person = cv2.resize((body.person | body.clothes)[y0:y1, x0:x1].astype(np.uint8), size,
                         interpolation=cv2.INTER_NEAREST)
-    around: Mask = np.asarray(cv2.dilate(person, np.ones((7, 7), np.uint8)) > 0, bool)
-    filled = push_pull(small, ~around)
-    return cv2.resize(filled, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    known = ~(cv2.dilate(person, np.ones((5, 5), np.uint8)) > 0)
+    filled = np.where(known[..., None], small, _row_fill(small, known, push_pull(small, known)))
+    out[y0:y1, x0:x1] = cv2.resize(filled, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR)
+    return out
+
+
+def _box(region: Mask | None, body: Body, shape: tuple[int, int]) -> (
+        tuple[int, int, int, int] | None):
+    h, w = shape
+    if region is None:
+        return 0, h, 0, w
+    if not region.any():
+        return None
+    x, y, bw, bh = cv2.boundingRect(region.astype(np.uint8))
+    m = int(0.3 * body.pose.shoulder_width) + 4
+    return max(0, y - m), min(h, y + bh + m), max(0, x - m), min(w, x + bw + m)
+
+
+def _row_fill(img: F32, known: Mask, fallback: F32) -> F32:
+    """Each unknown pixel linearly between the mean of the 3 nearest known pixels left and
+    right of it in its row (``fallback`` where a side has none); column-smoothed."""
+    h, w = known.shape
+    cols = np.broadcast_to(np.arange(w), (h, w))
+    left = np.maximum.accumulate(np.where(known, cols, -1), axis=1)
+    right = np.fliplr(np.minimum.accumulate(np.fliplr(np.where(known, cols, w)), axis=1))
+    local = cv2.blur(img * known[..., None], (3, 1)) / np.maximum(
+        cv2.blur(known.astype(np.float32), (3, 1)), 1e-3)[..., None]
+    rows = np.arange(h)[:, None]
+    lv = local[rows, np.clip(left, 0, w - 1)]
+    rv = local[rows, np.clip(right, 0, w - 1)]
+    f = ((cols - left) / np.maximum(right - left, 1))[..., None]
+    both = ((left >= 0) & (right < w))[..., None]
+    out = np.where(both, lv * (1 - f) + rv * f, fallback).astype(np.float32)
+    smooth = cv2.GaussianBlur(out, (1, 0), sigmaX=0.1, sigmaY=2.0)
+    return np.asarray(np.where(known[..., None], img, smooth), np.float32)
 
 
 def uncovered_limb(zone: LimbZone, cover: F32) -> Mask:

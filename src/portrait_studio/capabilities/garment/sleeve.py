@@ -1,0 +1,211 @@
+"""Sleeves laid along the arm as a strip of quads (no thin-plate spline: no balloons).
+
+On the product photo a sleeve is a quad: its seam (shoulder corner, armpit) and its opening
+(outer and inner hem corners, measured perpendicular to the sleeve's axis). On the body the
+same sleeve is a strip along the arm bones: the outer edge starts at the placed shoulder
+corner, the inner one at the arm's inner side just below the shoulder, and the hem crosses
+the arm perpendicularly; the strip's half width is the arm's radius (fitted to the visible
+arm) times ``1 + ease``, the ease taken from the garment's own opening and clipped, so the
+sleeve never bulges beyond the arm more than the garment itself does. A long sleeve gets an
+extra cross-section at the elbow. Each quad maps by a homography (straight lines stay
+straight). Images HxWx3 uint8 RGB, masks HxW bool, points (x, y) float32 pixels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from .fit import Warped, along
+
+F32 = NDArray[np.float32]
+Point = NDArray[np.float32]
+Section = tuple[Point, Point]          # (outer, inner) edge points of one cross-section
+EASE = (0.12, 0.45)                    # sleeve half width / arm radius - 1, clipped
+SHORT_CAP = 0.9                        # a short sleeve ends above this share of the upper arm
+LONG_SLEEVE = 0.8                      # sleeves this share of the arm or longer pass the elbow
+PAD = 3                                # px the strip reaches beyond its quads
+
+
+@dataclass(frozen=True)
+class SleeveQuad:
+    """A sleeve on the product photo: seam (``seam_out`` shoulder corner, ``seam_in``
+    armpit) and opening (``hem_out``, ``hem_in``), cut-out pixels."""
+
+    seam_out: Point
+    seam_in: Point
+    hem_out: Point
+    hem_in: Point
+
+    @property
+    def half_width(self) -> float:
+        return float(np.linalg.norm(self.hem_out - self.hem_in)) / 2
+
+    @property
+    def outer_len(self) -> float:
+        return float(np.linalg.norm(self.hem_out - self.seam_out))
+
+
+@dataclass(frozen=True)
+class Arm:
+    """An arm on the person: bone chain (shoulder, elbow, wrist) and its radius (px) at
+    the shoulder and at the wrist."""
+
+    chain: list[Point]
+    radii: tuple[float, float]
+
+    @property
+    def upper(self) -> float:
+        return float(np.linalg.norm(self.chain[1] - self.chain[0]))
+
+    @property
+    def total(self) -> float:
+        return sum(float(np.linalg.norm(b - a)) for a, b in pairwise(self.chain))
+
+    def radius(self, s: float) -> float:
+        """Radius at arc length ``s`` from the shoulder."""
+        f = float(np.clip(s / max(self.total, 1.0), 0.0, 1.0))
+        return self.radii[0] + (self.radii[1] - self.radii[0]) * f
+
+
+def _unit(v: F32) -> Point:
+    return (v / max(float(np.linalg.norm(v)), 1e-6)).astype(np.float32)
+
+
+def garment_quad(sleeve: NDArray[np.bool_], seam_out: Point, seam_in: Point) -> (
+        SleeveQuad | None):
+    """The quad of one sleeve from its HxW bool mask (the sleeve alone; its largest
+    piece is used) and its seam: the axis runs from the seam's middle to the far end, the
+    opening is the sleeve's extent across the axis in its last 15%."""
+    ys, xs = np.nonzero(_largest(sleeve))
+    if len(xs) < 50:
+        return None
+    pts = np.stack([xs, ys], 1).astype(np.float32)
+    root = (seam_out + seam_in) / 2
+    dist = np.linalg.norm(pts - root, axis=1)
+    axis = _unit(pts[dist >= np.percentile(dist, 93)].mean(axis=0) - root)
+    t = (pts - root) @ axis
+    t_end = float(np.percentile(t, 99))
+    normal = np.array([-axis[1], axis[0]], np.float32)
+    if float(np.dot(normal, seam_out - root)) < 0:
+        normal = -normal
+    c = (pts[t >= 0.85 * t_end] - root) @ normal
+    lo, hi = float(np.percentile(c, 1)), float(np.percentile(c, 99))
+    end = root + axis * t_end
+    return SleeveQuad(seam_out, seam_in, (end + normal * hi).astype(np.float32),
+                      (end + normal * lo).astype(np.float32))
+
+
+def _largest(mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    if n <= 2:
+        return mask
+    out: NDArray[np.bool_] = labels == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    return out
+
+
+def _arc_of(chain: list[Point], p: Point) -> float:
+    """Arc length of the projection of ``p`` on the first bone (may be negative)."""
+    return float(np.dot(p - chain[0], _unit(chain[1] - chain[0])))
+
+
+def _outward(d: Point, hint: Point) -> Point:
+    n = np.array([-d[1], d[0]], np.float32)
+    return n if float(np.dot(n, hint)) >= 0 else -n
+
+
+def body_sections(quad: SleeveQuad, seam_out: Point, arm: Arm, scale: float,
+                  hint: Point, sw: float) -> tuple[list[Section], list[float]]:
+    """Cross-sections of the sleeve on the body (outer, inner) and the garment fractions
+    (0 seam .. 1 hem) they correspond to. ``scale`` garment -> body px, ``hint`` a
+    direction toward the arm's outer side, ``sw`` the shoulder width."""
+    s_top = _arc_of(arm.chain, seam_out)
+    s_in = s_top + float(np.clip(0.3 * sw, 0.1 * sw, 0.4 * arm.upper + 0.1 * sw))
+    long = quad.outer_len * scale >= LONG_SLEEVE * arm.total
+    cap = 1.03 * arm.total if long else SHORT_CAP * arm.upper
+    s_hem = float(np.clip(s_top + quad.outer_len * scale, s_in + 0.1 * sw, max(cap, s_in + 0.1 * sw)))
+    ease = float(np.clip(quad.half_width * scale / max(arm.radius(s_hem), 1.0) - 1, *EASE))
+    p_in, d_in = along(arm.chain, s_in)
+    inner_top = p_in - _outward(d_in, hint) * arm.radius(s_in) * (1 + ease)
+    sections: list[Section] = [(seam_out, inner_top.astype(np.float32))]
+    fracs = [0.0]
+    if s_hem > arm.upper + 0.1 * sw:
+        sections.append(_section(arm, arm.upper, hint, ease, bend=True))
+        fracs.append((arm.upper - s_top) / max(s_hem - s_top, 1.0))
+    sections.append(_section(arm, s_hem, hint, ease))
+    fracs.append(1.0)
+    return sections, fracs
+
+
+def _section(arm: Arm, s: float, hint: Point, ease: float, bend: bool = False) -> Section:
+    """Cross-section perpendicular to the arm at arc length ``s`` (at the elbow, ``bend``:
+    perpendicular to the mean of both bones)."""
+    p, d = along(arm.chain, s)
+    if bend:
+        p = arm.chain[1]
+        d = _unit(_unit(arm.chain[1] - arm.chain[0]) + _unit(arm.chain[2] - arm.chain[1]))
+    n = _outward(d, hint) * arm.radius(s) * (1 + ease)
+    return (p + n).astype(np.float32), (p - n).astype(np.float32)
+
+
+def garment_sections(quad: SleeveQuad, fracs: list[float]) -> list[Section]:
+    """Cross-sections of the garment quad at ``fracs`` of its length."""
+    return [((quad.seam_out + (quad.hem_out - quad.seam_out) * f).astype(np.float32),
+             (quad.seam_in + (quad.hem_in - quad.seam_in) * f).astype(np.float32))
+            for f in fracs]
+
+
+def _quad(a: Section, b: Section) -> F32:
+    return np.array([a[0], b[0], b[1], a[1]], np.float32)
+
+
+def warp_strip(image: NDArray[np.uint8], mask: NDArray[np.bool_], g_secs: list[Section],
+               b_secs: list[Section], shape: tuple[int, int]) -> Warped:
+    """The sleeve (HxWx3 uint8 RGB cut-out + HxW bool mask) mapped quad by quad onto an
+    image of ``shape``; alpha is anti-aliased and limited to the strip (plus ``PAD`` px)."""
+    h, w = shape
+    rgb, alpha = np.zeros((h, w, 3), np.float32), np.zeros((h, w), np.float32)
+    allpts = np.array([p for sec in b_secs for p in sec], np.float32)
+    x0, y0 = np.clip(np.floor(allpts.min(0)) - 2 * PAD, 0, [w, h]).astype(int)
+    x1, y1 = np.clip(np.ceil(allpts.max(0)) + 2 * PAD, 0, [w, h]).astype(int)
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return Warped(rgb, alpha)
+    ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    homs = [cv2.getPerspectiveTransform(_quad(b_secs[i], b_secs[i + 1]), _quad(ga, gb))
+            for i, (ga, gb) in enumerate(pairwise(g_secs))]
+    labels = _labels(b_secs, xs.shape, np.array([x0, y0], np.float32))
+    mx, my = np.zeros_like(xs), np.zeros_like(ys)
+    for i, hom in enumerate(homs):
+        sel = labels == i + 1
+        den = hom[2, 0] * xs[sel] + hom[2, 1] * ys[sel] + hom[2, 2]
+        den = np.where(np.abs(den) < 1e-6, 1e-6, den)
+        mx[sel] = (hom[0, 0] * xs[sel] + hom[0, 1] * ys[sel] + hom[0, 2]) / den
+        my[sel] = (hom[1, 0] * xs[sel] + hom[1, 1] * ys[sel] + hom[1, 2]) / den
+    region = labels > 0
+    box = np.s_[y0:y1, x0:x1]
+    rgb[box] = cv2.remap(image.astype(np.float32), mx, my, cv2.INTER_LINEAR,
+                         borderMode=cv2.BORDER_REPLICATE)
+    a = cv2.remap(mask.astype(np.float32), mx, my, cv2.INTER_LINEAR,
+                  borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    soft = cv2.GaussianBlur(region.astype(np.float32), (0, 0), 1.0)
+    alpha[box] = np.clip(a * soft * region, 0, 1)
+    return Warped(rgb, alpha)
+
+
+def _labels(b_secs: list[Section], shape: tuple[int, int], off: Point) -> NDArray[np.int32]:
+    """HxW int32: 1 + index of the body quad each pixel belongs to (0 outside); pixels up
+    to ``PAD`` px beyond the quads go to the nearest one's neighbour order."""
+    labels = np.zeros(shape, np.int32)
+    quads = [_quad(a, b) - off for a, b in pairwise(b_secs)]
+    for grow in (0, PAD):
+        for i, q in enumerate(quads):
+            canvas = np.zeros(shape, np.uint8)
+            cv2.fillConvexPoly(canvas, np.round(q).astype(np.int32), 1)
+            poly = cv2.dilate(canvas, np.ones((2 * grow + 1,) * 2, np.uint8)) if grow \
+                else canvas
+            labels[(poly > 0) & (labels == 0)] = i + 1
+    return labels

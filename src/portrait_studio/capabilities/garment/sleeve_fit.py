@@ -1,0 +1,81 @@
+"""A top's sleeve on the person: the product photo's sleeve quad mapped onto the arm strip
+(:mod:`.sleeve`), with the arm's radius fitted to the visible bare arm. Images HxWx3 uint8
+RGB, masks HxW bool.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .body import Body
+from .fit import LENGTH_GAIN, Fit, Pairs, Warped, body_frame
+from .limbs import ARM_RADII, fitted_limb
+from .shape import GarmentShape
+from .sleeve import Arm, body_sections, garment_quad, garment_sections, warp_strip
+
+
+def person_arm(body: Body, side: str) -> Arm:
+    """The arm on image side ``side`` ("l"/"r"): bones moved onto the visible arm and its
+    radii fitted to it (model radii when it is covered)."""
+    pose = body.pose
+    idx = pose.sides()[0 if side == "l" else 1]
+    chain = [pose.p(idx[k]) for k in ("shoulder", "elbow", "wrist")]
+    chain, radii = fitted_limb(body.person.shape, chain, body.skin & ~body.hands,
+                               pose.shoulder_width, ARM_RADII)
+    return Arm(chain, radii)
+
+
+def _length_scale(shape: GarmentShape, side: str, placed: dict[str, NDArray[np.float32]],
+                  scale: float) -> float:
+    """Garment -> body scale along the sleeve: ``scale`` times the vertical squeeze the
+    torso got at its seam (0.75..1)."""
+    g = float(np.linalg.norm(shape.points[f"armpit_{side}"] - shape.points[f"shoulder_{side}"]))
+    b = float(np.linalg.norm(placed[f"armpit_{side}"] - placed[f"shoulder_{side}"]))
+    return scale * float(np.clip(b / max(g * scale, 1.0), 0.75, 1.0))
+
+
+def sleeve_layer(img: NDArray[np.uint8], sleeve: NDArray[np.bool_], shape: GarmentShape,
+                 side: str, body: Body, torso_pairs: Pairs, fit: Fit) -> Warped | None:
+    """One sleeve (cut-out ``img`` and the sleeve's mask) laid along its arm, or None when
+    the sleeve mask is too small to measure."""
+    names = {id(p): n for n, p in shape.points.items()}
+    placed = {names[id(g)]: b for g, b in torso_pairs if id(g) in names}
+    quad = garment_quad(sleeve, shape.points[f"shoulder_{side}"], shape.points[f"armpit_{side}"])
+    if quad is None:
+        return None
+    frame = body_frame(body.pose)
+    scale = frame.shoulder_span * LENGTH_GAIN / max(shape.torso_width, 1.0) * fit.width
+    sign = -1.0 if side == "l" else 1.0
+    hint = (frame.axis * sign - frame.down).astype(np.float32)
+    arm = person_arm(body, side)
+    b_secs, fracs = body_sections(quad, placed[f"shoulder_{side}"], arm,
+                                  _length_scale(shape, side, placed, scale), hint,
+                                  body.pose.shoulder_width)
+    return warp_strip(img, sleeve, garment_sections(quad, fracs), b_secs, body.person.shape)
+
+
+def settle_shoulders(pairs: Pairs, shape: GarmentShape, body: Body) -> Pairs:
+    """Torso pairs with the shoulder corners moved (up at most 0.1, down at most 0.3
+    shoulder widths) onto the top of the person's silhouette in their column: the garment then
+    follows the shoulders' own slope instead of a straight shoulder line."""
+    sw = body.pose.shoulder_width
+    corners = {id(shape.points[f"shoulder_{s}"]) for s in ("l", "r")}
+    out: Pairs = []
+    for g, b in pairs:
+        if id(g) in corners:
+            b = _on_outline(b, body.person & ~body.head, sw)
+        out.append((g, b))
+    return out
+
+
+def _on_outline(p: NDArray[np.float32], person: NDArray[np.bool_], sw: float) -> (
+        NDArray[np.float32]):
+    h, w = person.shape
+    x = int(np.clip(round(float(p[0])), 0, w - 1))
+    y0 = int(np.clip(float(p[1]) - 0.1 * sw, 0, h - 1))
+    y1 = int(np.clip(float(p[1]) + 0.3 * sw, y0 + 1, h))
+    rows = np.flatnonzero(person[y0:y1, max(0, x - 1):x + 2].all(axis=1))
+    if not len(rows):
+        return p
+    return np.array([p[0], y0 + rows[0] - 0.01 * sw], np.float32)
