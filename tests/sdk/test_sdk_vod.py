@@ -66,7 +66,8 @@ def vod(server: ServerProcess, creds: dict[str, str]) -> vod_client.VodClient:
 
 @pytest.fixture(scope="module")
 def urls(images: ImageServer) -> dict[str, str]:
-    return {"person": images.add("vod-person.jpg", person_bytes()), "red": images.add("vod-red-tee.png", tshirt()),
+    return {"person": images.add("vod-person.jpg", person_bytes()),
+            "big_person": images.url(PERSON_FILE), "red": images.add("vod-red-tee.png", tshirt()),
             "blue": images.add("vod-blue-tee.png", tshirt((30, 60, 200))),
             "text": images.add("vod-text.jpg", b"not an image at all")}
 
@@ -276,7 +277,8 @@ def one_worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProce
 def test_tasks_priority_orders_the_queue(one_worker: ServerProcess,
                                          urls: dict[str, str]) -> None:
     cli = client(one_worker, one_worker.create_tenant(unique("vod-prio")))
-    blocker = create(cli, url_request(urls))
+    big = {**urls, "person": urls["big_person"]}  # full-size photo: a slower blocker
+    blocker = create(cli, url_request(big))
     while describe(cli, blocker).Status == "WAITING":
         time.sleep(0.05)
     low = create(cli, url_request(urls, TasksPriority=-5))
