@@ -40,6 +40,26 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import repaint_features as rf
+from benchkit import (
+    dist as _dist,
+)
+from benchkit import (
+    embed,
+    load,
+    shrink,
+)
+from benchkit import (
+    fmt as _f,
+)
+from benchkit import (
+    init_worker as _init_worker,
+)
+from benchkit import (
+    loads_text as _loads,
+)
+from benchkit import (
+    ok_text as _ok,
+)
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 PORTRAITS = CORPUS / "portraits"
@@ -52,13 +72,6 @@ ID_SIDE = 512            # outputs are shrunk to this short side before face det
 CELL_H = 300             # contact-sheet cell height (px)
 TARGETS = {"p50_ms": 1500.0, "kept_share": 0.80, "same_person": 0.6, "accuracy": 0.95}
 Row = dict[str, Any]
-
-
-def load(path: Path) -> np.ndarray:
-    """HxWx3 uint8 RGB (alpha composited on white)."""
-    from portrait_studio.imaging.codec import decode_image
-
-    return np.asarray(decode_image(path.read_bytes()), np.uint8)
 
 
 def engine(name: str) -> ModuleType:
@@ -153,35 +166,6 @@ def run_latency(mod: ModuleType, names: list[str], runs: int, ref: np.ndarray) -
 
 
 # ----------------------------------------------------------------------------- outputs (worker)
-
-
-def _init_worker() -> None:
-    cv2.setNumThreads(1)
-
-
-def shrink(img: np.ndarray, side: int) -> np.ndarray:
-    scale = side / min(img.shape[:2])
-    if scale >= 1:
-        return img
-    size = (round(img.shape[1] * scale), round(img.shape[0] * scale))
-    return np.ascontiguousarray(cv2.resize(img, size, interpolation=cv2.INTER_AREA))
-
-
-def embed(img: np.ndarray) -> np.ndarray | None:
-    """dlib descriptor of the largest detected face, or None when no face is found."""
-    from portrait_studio.perception.faces import detect_faces
-    from portrait_studio.perception.identity import embedding
-
-    faces = detect_faces(img)
-    if not faces:
-        return None
-    return np.asarray(embedding(img, max(faces, key=lambda f: f.box.area).box))
-
-
-def _dist(a: np.ndarray | None, b: np.ndarray | None) -> float | None:
-    from portrait_studio.perception.identity import distance
-
-    return None if a is None or b is None else distance(a, b)
 
 
 def one_output(mod: ModuleType, person: str, photo: np.ndarray, index: int, ref: np.ndarray,
@@ -350,14 +334,6 @@ def contact_sheet(mod: ModuleType, results: list[dict[str, Any]], ref_path: str,
 # ----------------------------------------------------------------------------- report
 
 
-def _ok(flag: bool) -> str:
-    return "yes" if flag else "**no**"
-
-
-def _f(value: float | None, fmt: str = ".3f") -> str:
-    return "-" if value is None else format(value, fmt)
-
-
 def latency_lines(lat: dict[str, Any]) -> list[str]:
     stages = list(dict.fromkeys(k for s in lat["styles"].values() for k in s["stages_p50_ms"]))
     lines = ["| # | style | runs | wall p50 | wall p95 | CPU p50 | <= 1.5 s p50 | "
@@ -373,10 +349,6 @@ def latency_lines(lat: dict[str, Any]) -> list[str]:
                     f"{out[1]}); stage columns are p50 of `report[\"timings_ms\"]`. Load "
                     f"average before / after: {_loads(lat['load_before'])} / "
                     f"{_loads(lat['load_after'])}; peak RSS {lat['peak_rss_mb']:.0f} MB."), ""]
-
-
-def _loads(values: list[float]) -> str:
-    return ", ".join(f"{v:.2f}" for v in values)
 
 
 def identity_lines(ident: dict[str, Any]) -> list[str]:

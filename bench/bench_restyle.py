@@ -40,6 +40,27 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from benchkit import (
+    dist as _dist,
+)
+from benchkit import (
+    embed,
+    load,
+    shrink,
+)
+from benchkit import (
+    fmt as _f,
+)
+from benchkit import (
+    init_worker as _init_worker,
+)
+from benchkit import (
+    loads_text as _loads,
+)
+from benchkit import (
+    ok_text as _ok,
+)
+
 CORPUS = ROOT.parent / "shared" / "corpus"
 PORTRAITS, STYLE_DIR = CORPUS / "portraits", CORPUS / "styles"
 PHOTO, REF = "__house_official_1.jpg", "__bioguide_earlier_2.jpg"
@@ -61,13 +82,6 @@ ID_SIDE = 512            # outputs are shrunk to this short side before face det
 CELL = 300               # contact-sheet cell side (px)
 TARGETS = {"d_max": 0.5, "id_share": 0.90, "ratio": 0.5, "p50_ms": 2000.0}
 Row = dict[str, Any]
-
-
-def load(path: Path) -> np.ndarray:
-    """HxWx3 uint8 RGB (alpha composited on white)."""
-    from portrait_studio.imaging.codec import decode_image
-
-    return np.asarray(decode_image(path.read_bytes()), np.uint8)
 
 
 @cache
@@ -127,33 +141,6 @@ def _stats(values: list[float]) -> dict[str, float]:
 
 
 # ----------------------------------------------------------------------------- outputs (worker)
-
-
-def _init_worker() -> None:
-    cv2.setNumThreads(1)
-
-
-def shrink(img: np.ndarray, side: int) -> np.ndarray:
-    scale = side / min(img.shape[:2])
-    if scale >= 1:
-        return img
-    size = (round(img.shape[1] * scale), round(img.shape[0] * scale))
-    return np.ascontiguousarray(cv2.resize(img, size, interpolation=cv2.INTER_AREA))
-
-
-def embed(img: np.ndarray) -> np.ndarray | None:
-    """dlib descriptor of the largest detected face, or None when no face is found."""
-    from portrait_studio.perception.faces import detect_faces
-    from portrait_studio.perception.identity import embedding
-
-    faces = detect_faces(img)
-    return None if not faces else np.asarray(embedding(img, faces[0].box))
-
-
-def _dist(a: np.ndarray | None, b: np.ndarray | None) -> float | None:
-    from portrait_studio.perception.identity import distance
-
-    return None if a is None or b is None else distance(a, b)
 
 
 def one_output(cond: Condition, photo: np.ndarray, embs: tuple[Any, Any]
@@ -407,18 +394,6 @@ def contact_sheet(results: list[dict[str, Any]], sheet: list[Condition], path: P
 
 
 # ----------------------------------------------------------------------------- report
-
-
-def _ok(flag: bool) -> str:
-    return "yes" if flag else "**no**"
-
-
-def _f(value: float | None, fmt: str = ".3f") -> str:
-    return "-" if value is None else format(value, fmt)
-
-
-def _loads(values: list[float]) -> str:
-    return ", ".join(f"{v:.2f}" for v in values)
 
 
 def identity_lines(ident: dict[str, Any]) -> list[str]:
