@@ -113,14 +113,16 @@ def scene_without_face(template: np.ndarray, user: np.ndarray, trace: Any) -> tu
     the fair baselines for the rings (whose pixels the warp moved) and for the halo check.
     HxWx3 uint8 RGB each."""
     from portrait_studio.capabilities.face_swap.core import _template_warp
+    from portrait_studio.capabilities.face_swap.tone import skin_mean
     from portrait_studio.imaging.color import to_u8
     from portrait_studio.pipelines import fusion as fu
     from portrait_studio.pipelines.fusion_face import plan_face
 
     params = _no_logo()
-    t_face = fu.require_faces(template)[0]
+    t_face = fu.require_faces(template, tiles=False)[0]  # as fuse() with one merge
     plan = plan_face(user, fu.user_face(fu.MergeEntry(user), 0), t_face, params)
-    retoned = fu._retoned_template(template, [plan], params, fu.FusionReport())
+    retoned = fu._retoned_template(template, [t_face.landmarks], params, fu.FusionReport(),
+                                   [skin_mean(plan.user, plan.user_points)])
     out = []
     for canvas in (retoned, template.astype(np.float32)):
         off = trace.roi.offset

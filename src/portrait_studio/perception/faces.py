@@ -18,6 +18,7 @@ import numpy as np
 from ..errors import FaceRectInvalid, NoFaceDetected
 from ..models.mediapipe_runtime import quiet_graph
 from . import landmarks as lm
+from .graphs import BUILD_LOCK, graph_slot, register
 
 MESH_CROP = 256
 MIN_RECT_SIDE = 30
@@ -103,21 +104,38 @@ def yaw_of(points: np.ndarray) -> float:
     return float(np.clip(2.0 * (nose - right) / span - 1.0, -1.0, 1.0))
 
 
-@cache
 def _detector(model_selection: int) -> Any:
-    import mediapipe as mp
+    return _detector_in(model_selection, graph_slot())
 
-    return quiet_graph(lambda: mp.solutions.face_detection.FaceDetection(
-        model_selection=model_selection, min_detection_confidence=0.5))
+
+def _mesher() -> Any:
+    return _mesher_in(graph_slot())
 
 
 @cache
-def _mesher() -> Any:
+def _detector_in(model_selection: int, slot: int) -> Any:
     import mediapipe as mp
 
-    return quiet_graph(lambda: mp.solutions.face_mesh.FaceMesh(
-        static_image_mode=True, max_num_faces=1, refine_landmarks=True,
-        min_detection_confidence=0.4))
+    with BUILD_LOCK:
+        return quiet_graph(lambda: mp.solutions.face_detection.FaceDetection(
+            model_selection=model_selection, min_detection_confidence=0.5))
+
+
+@cache
+def _mesher_in(slot: int) -> Any:
+    import mediapipe as mp
+
+    with BUILD_LOCK:
+        return quiet_graph(lambda: mp.solutions.face_mesh.FaceMesh(
+            static_image_mode=True, max_num_faces=1, refine_landmarks=True,
+            min_detection_confidence=0.4))
+
+
+def _build_graphs(slot: int) -> None:
+    _detector_in(0, slot), _detector_in(1, slot), _mesher_in(slot)
+
+
+register(_build_graphs)
 
 
 def _detect_boxes(img: np.ndarray, model: int, offset: tuple[int, int] = (0, 0)) -> list[
@@ -165,14 +183,30 @@ def _detect_scaled(img: np.ndarray, model: int, factor: float,
              s) for b, s in found]
 
 
-def candidate_boxes(img: np.ndarray, tiles: bool = True) -> list[tuple[Box, float]]:
+CONFIDENT = 0.8  # a short-range score this high: the full-range model adds nothing (it
+# won the merge on 3 of 76 corpus portraits, by a box that differed by a few px)
+
+
+def detection_copy(img: np.ndarray) -> tuple[np.ndarray, int]:
+    """The copy of an HxWx3 uint8 RGB image that detection runs on (at most DETECT_SIDE px per
+    side, block-averaged) and its integer reduction factor."""
+    k = -(-max(img.shape[:2]) // DETECT_SIDE)
+    return shrink(img, k), k
+
+
+def candidate_boxes(img: np.ndarray, tiles: bool = True,
+                    copy: tuple[np.ndarray, int] | None = None) -> list[tuple[Box, float]]:
     """Face boxes from both detectors on the whole image and, for large images with
     ``tiles``, on overlapping tiles (small faces of group photos). Detection runs on a copy
-    of at most DETECT_SIDE px per side; tiles keep at least the detector's input size."""
+    of at most DETECT_SIDE px per side (``copy``: :func:`detection_copy` of ``img`` when the
+    caller has it); tiles keep at least the detector's input size. Without ``tiles`` (only
+    the largest face is wanted) the full-range model runs only when the short-range one finds
+    no face with a score of at least CONFIDENT."""
     h, w = img.shape[:2]
-    k = -(-max(h, w) // DETECT_SIDE)
-    small = shrink(img, k)
-    found = _detect_scaled(small, 0, 1.0 / k) + _detect_scaled(small, 1, 1.0 / k)
+    small, k = copy if copy is not None else detection_copy(img)
+    found = _detect_scaled(small, 0, 1.0 / k)
+    if tiles or max((s for _, s in found), default=0.0) < CONFIDENT:
+        found += _detect_scaled(small, 1, 1.0 / k)
     if tiles and max(h, w) > 900:
         size = max(480, min(h, w) // 2)
         tk = max(1, size // 256)  # the tile copy stays larger than the detector's input
@@ -221,12 +255,14 @@ def _mesh_box(points: np.ndarray) -> Box:
     return Box(float(x0), float(y0), float(x1 - x0), float(y1 - y0))
 
 
-def detect_faces(img: np.ndarray, max_faces: int = 16, tiles: bool = True) -> list[Face]:
+def detect_faces(img: np.ndarray, max_faces: int = 16, tiles: bool = True,
+                 copy: tuple[np.ndarray, int] | None = None) -> list[Face]:
     """All faces in an HxWx3 uint8 RGB image, each with its mesh, sorted largest first.
     ``tiles=False`` skips the tile pass of large images: enough when only the largest face
-    is wanted (small faces of group photos may then be missed)."""
+    is wanted (small faces of group photos may then be missed). ``copy``: the image's
+    :func:`detection_copy` when the caller already made it."""
     faces: list[Face] = []
-    for box, score in candidate_boxes(img, tiles)[: max_faces * 2]:
+    for box, score in candidate_boxes(img, tiles, copy)[: max_faces * 2]:
         meshed = mesh_in_box(img, box)
         if meshed is None:
             continue
@@ -240,10 +276,10 @@ def detect_faces(img: np.ndarray, max_faces: int = 16, tiles: bool = True) -> li
     return faces[:max_faces]
 
 
-def require_faces(img: np.ndarray, *, field: str | None = None,
-                  tiles: bool = True) -> list[Face]:
+def require_faces(img: np.ndarray, *, field: str | None = None, tiles: bool = True,
+                  copy: tuple[np.ndarray, int] | None = None) -> list[Face]:
     """:func:`detect_faces`, raising :class:`NoFaceDetected` when there is none."""
-    faces = detect_faces(img, tiles=tiles)
+    faces = detect_faces(img, tiles=tiles, copy=copy)
     if not faces:
         raise NoFaceDetected(f"no face detected in {field or 'the image'}", field=field)
     return faces

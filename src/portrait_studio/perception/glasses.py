@@ -25,15 +25,27 @@ def _kernel(size: float) -> np.ndarray:
 
 
 def _candidates(img: np.ndarray, points: np.ndarray, scale: float) -> np.ndarray:
-    light = cv2.cvtColor(img, cv2.COLOR_RGB2Lab)[..., 0].astype(np.float32) * (100 / 255)
-    blackhat = cv2.morphologyEx(light, cv2.MORPH_BLACKHAT, _kernel(scale * 0.18))
+    """Dark thin structures in the eye band outside the eyes and brows (HxW bool); only the
+    band's rows (plus the reach of the black-hat's closing) are examined."""
+    kernel = _kernel(scale * 0.18)
     brow_y = points[[*lm.RIGHT_BROW, *lm.LEFT_BROW], 1].mean()
     eye_y = points[[lm.RIGHT_IRIS_CENTER, lm.LEFT_IRIS_CENTER], 1].mean()
-    ys = np.arange(img.shape[0])[:, None]
-    band = (ys > brow_y - 0.05 * scale) & (ys < eye_y + 0.5 * scale)
-    regions = face_regions(points, img.shape)
+    top, bottom = brow_y - 0.05 * scale, eye_y + 0.5 * scale
+    pad = kernel.shape[0]  # a closing (dilate then erode) reaches two kernel radii
+    y0 = max(0, int(np.floor(top)) - pad)
+    y1 = min(img.shape[0], int(np.ceil(bottom)) + pad + 1)
+    out = np.zeros(img.shape[:2], bool)
+    if y1 <= y0:
+        return out
+    band_img = np.ascontiguousarray(img[y0:y1])
+    light = cv2.cvtColor(band_img, cv2.COLOR_RGB2Lab)[..., 0].astype(np.float32) * (100 / 255)
+    blackhat = cv2.morphologyEx(light, cv2.MORPH_BLACKHAT, kernel)
+    ys = np.arange(y0, y1)[:, None]
+    band = (ys > top) & (ys < bottom)
+    regions = face_regions(points - np.array([0, y0], np.float32), band_img.shape)
     features = (regions.eyes > 0.5) | (regions.brows > 0.6)
-    return band & ~features & (blackhat > BLACKHAT_MIN)
+    out[y0:y1] = band & ~features & (blackhat > BLACKHAT_MIN)
+    return out
 
 
 def _bridge_zone(points: np.ndarray, shape: tuple[int, ...], scale: float) -> tuple[

@@ -8,14 +8,23 @@ from typing import Any
 import numpy as np
 
 from ..models.mediapipe_runtime import quiet_graph
+from .graphs import BUILD_LOCK, graph_slot, register
+
+
+def _segmenter() -> Any:
+    return _segmenter_in(graph_slot())
 
 
 @cache
-def _segmenter() -> Any:
+def _segmenter_in(slot: int) -> Any:
     import mediapipe as mp
 
-    return quiet_graph(lambda: mp.solutions.selfie_segmentation.SelfieSegmentation(
-        model_selection=0))
+    with BUILD_LOCK:
+        return quiet_graph(lambda: mp.solutions.selfie_segmentation.SelfieSegmentation(
+            model_selection=0))
+
+
+register(_segmenter_in)
 
 
 def person_mask(img: np.ndarray) -> np.ndarray:

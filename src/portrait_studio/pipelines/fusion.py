@@ -6,13 +6,15 @@ never sees HTTP: transports decode, build :class:`FusionParams` and call :func:`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
 import cv2
 import numpy as np
 
-from ..capabilities.face_swap.core import swap_face
+from ..capabilities.face_swap.core import UserSide, prepare_user, swap_face
 from ..capabilities.face_swap.tone import person_skin_field, retone_field, skin_mean, tone_ratio
 from ..capabilities.watermark.core import apply_watermark
 from ..errors import (
@@ -24,7 +26,15 @@ from ..errors import (
     TooManyFaces,
 )
 from ..imaging.color import to_u8
-from ..perception.faces import Box, Face, mirror_face, require_faces, select_face
+from ..perception.faces import (
+    Box,
+    Face,
+    detection_copy,
+    mirror_face,
+    require_faces,
+    select_face,
+)
+from ..perception.graphs import in_helper
 from ..perception.segmentation import person_mask
 from .fusion_face import FacePlan, finish_face, plan_face
 from .fusion_params import FusionParams, MergeEntry, check_merges
@@ -158,21 +168,24 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
     check_merges(merges)
     check_image_size(template, "ModelImage")
     with timed(report.timings_ms, "detect"):
-        t_faces = require_faces(template, field="ModelImage", tiles=needs_all_faces(merges))
-        targets = assign_template_faces(t_faces, merges)
-        for face in targets:
-            check_face_size(face, "ModelImage")
-            check_pose(face, "ModelImage")
-        users = [user_face(entry, i) for i, entry in enumerate(merges)]
+        # the user side (detection, planning, complexion, warps) runs on the helper thread
+        # while the template is searched and re-toned here
+        users = in_helper(_user_faces, merges)
+        t_copy = detection_copy(template)
+        targets = _template_faces(template, merges, t_copy)
+    planned = in_helper(_plan_faces, merges, users, targets, params)
+    means = [in_helper(_user_mean, planned, i) for i in range(len(merges))]
+    sides = [in_helper(_user_side, planned, i, template.shape) for i in range(len(merges))]
+    canvas = _retoned_template(template, [t.landmarks for t in targets], params, report, means,
+                               t_copy[0])
     with timed(report.timings_ms, "plan"):
-        plans = [plan_face(merges[i].image, users[i], targets[i], params)
-                 for i in range(len(merges))]
-    canvas = _retoned_template(template, plans, params, report)
+        plans = planned.result()
     traces: list[FaceTrace] = []
-    for plan in plans:
+    for plan, side in zip(plans, sides, strict=True):
         with timed(report.timings_ms, "swap"):
             swapped = swap_face(canvas, plan.template_face.landmarks, plan.user,
-                                plan.user_points, plan.options)
+                                plan.user_points, plan.options, side,
+                                in_place=canvas is not template)
         with timed(report.timings_ms, "retouch"):
             canvas = finish_face(swapped, template, plan, params, report.timings_ms)
         report.faces.append(_face_report(plan))
@@ -187,33 +200,73 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
     return FusionResult(result, report, traces)
 
 
-def _retoned_template(template: np.ndarray, plans: list[FacePlan], params: FusionParams,
-                      report: FusionReport) -> np.ndarray:
-    """The template (HxWx3 uint8 RGB) with each target person's skin re-toned to the user's
-    complexion (a new array), or ``template`` itself when the template's tone is kept."""
+def _user_faces(merges: list[MergeEntry]) -> list[Face]:
+    return [user_face(entry, i) for i, entry in enumerate(merges)]
+
+
+def _plan_faces(merges: list[MergeEntry], users: Future[list[Face]], targets: list[Face],
+                params: FusionParams) -> list[FacePlan]:
+    found = users.result()
+    return [plan_face(merges[i].image, found[i], targets[i], params) for i in range(len(merges))]
+
+
+def _user_mean(plans: Future[list[FacePlan]], i: int) -> np.ndarray:
+    plan = plans.result()[i]
+    return skin_mean(plan.user, plan.user_points)
+
+
+def _user_side(plans: Future[list[FacePlan]], i: int, shape: tuple[int, ...]) -> UserSide:
+    p = plans.result()[i]
+    return prepare_user(shape, p.template_face.landmarks, p.user, p.user_points, p.options)
+
+
+def _template_faces(template: np.ndarray, merges: list[MergeEntry],
+                    copy: tuple[np.ndarray, int]) -> list[Face]:
+    """The template face of each merge entry, checked (``copy``: the detection copy)."""
+    t_faces = require_faces(template, field="ModelImage", tiles=needs_all_faces(merges),
+                            copy=copy)
+    targets = assign_template_faces(t_faces, merges)
+    for face in targets:
+        check_face_size(face, "ModelImage")
+        check_pose(face, "ModelImage")
+    return targets
+
+
+def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: FusionParams,
+                      report: FusionReport,
+                      user_means: Sequence[Future[np.ndarray] | np.ndarray],
+                      small: np.ndarray | None = None) -> np.ndarray:
+    """The template (HxWx3 uint8 RGB) with the skin of each target person (face landmarks
+    ``t_points``) re-toned to the matching user's complexion (``user_means``: the user face's
+    :func:`skin_mean`, or a future of it) as a new array, or ``template`` itself when the
+    template's tone is kept. ``small``: a reduced copy to segment the person on (see
+    :func:`template_person`)."""
     if params.skin_tone != "user":
         return template
     canvas = template.copy()
     with timed(report.timings_ms, "tone"):
-        person = template_person(template)
-        for plan in plans:
-            t_pts = plan.template_face.landmarks
-            ratio = tone_ratio(skin_mean(plan.user, plan.user_points),
-                               skin_mean(template, t_pts))
-            retone_field(canvas, ratio, *person_skin_field(template, t_pts, person))
+        person = template_person(template, small)
+        for t_pts, mean in zip(t_points, user_means, strict=True):
+            t_mean = skin_mean(template, t_pts)
+            field = person_skin_field(template, t_pts, person)
+            u_mean = mean if isinstance(mean, np.ndarray) else mean.result()
+            retone_field(canvas, tone_ratio(u_mean, t_mean), *field)
     return canvas
 
 
 PERSON_SIDE = 512  # the segmenter sees 256x256: a larger input only costs conversion time
 
 
-def template_person(template: np.ndarray) -> np.ndarray:
+def template_person(template: np.ndarray, small: np.ndarray | None = None) -> np.ndarray:
     """Person probability (float32) of an HxWx3 uint8 RGB image, segmented on a block-averaged
-    copy of at most about PERSON_SIDE px per side and returned at that copy's size (the
-    consumers sample it as a smooth field)."""
+    copy of at most about PERSON_SIDE px per side (or on ``small``, any reduced copy of the
+    whole template, e.g. the detection copy) and returned at that copy's size (the consumers
+    sample it as a smooth field)."""
     from ..perception.faces import shrink
 
-    return person_mask(shrink(template, -(-max(template.shape[:2]) // PERSON_SIDE)))
+    if small is None:
+        small = shrink(template, -(-max(template.shape[:2]) // PERSON_SIDE))
+    return person_mask(small)
 
 
 def _face_report(plan: FacePlan) -> FaceReport:

@@ -18,14 +18,15 @@ Images are HxWx3 float32 RGB 0..255 unless stated; landmarks 478x2 float32 pixel
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from ...imaging import geometry as geo
-from ...imaging.blend import feather, laplacian_blend, mask_box
-from ...imaging.color import fit_skin_model, masked_blur, to_u8
+from ...imaging.blend import feather, laplacian_blend, laplacian_blend_u8, mask_box
+from ...imaging.color import fit_skin_model, masked_blur
 from ...perception import landmarks as lm
 from ...perception.masks import (
     above_brows,
@@ -198,40 +199,80 @@ class _Fields:
     ratio: np.ndarray   # hxwx3 float32
 
 
+@dataclass(frozen=True)
+class _UserFields:
+    cut: np.ndarray        # grid: where the user's pixels are not skin (hair, frames)
+    shade: np.ndarray      # grid: skin-only low-pass of the user face (hxwx3)
+    features: np.ndarray   # grid: eyes, brows, lips and nose of the result face
+    mask: np.ndarray       # grid: blend weight before the occlusion cuts
+
+
+@dataclass(frozen=True)
+class UserSide:
+    """The half of a swap that depends only on the user face and the landmarks (not on the
+    template's pixels), so it can be prepared while the template is still being re-toned."""
+
+    warped: np.ndarray     # region-sized HxWx3 uint8: the user face on the result landmarks
+    valid: np.ndarray      # region-sized HxW float32: 1 where the user image was sampled
+    maps: geo.Maps         # region pixel -> position in the user image
+    fields: _UserFields    # its smooth fields on the working grid
+
+
+def swap_region(shape: tuple[int, ...], t_pts: np.ndarray, u_pts: np.ndarray,
+                opts: SwapOptions) -> tuple[np.ndarray, geo.Roi, geo.WorkGrid]:
+    """Landmarks of the result face (478x2, template pixels), the swap region of a template
+    of ``shape`` and the working grid over that region."""
+    target = target_landmarks(t_pts, u_pts, opts.warp)
+    target = keep_template_parts(target, t_pts, opts.keep_template_eyes, opts.keep_template_mouth)
+    k = geo.work_factor(geo_scale(target))
+    roi = geo.trim_roi(geo.roi_around(np.concatenate([t_pts, target]), 1.9, shape), k)
+    return target, roi, geo.WorkGrid((roi.h, roi.w), k)
+
+
+def prepare_user(shape: tuple[int, ...], t_pts: np.ndarray, user: np.ndarray,
+                 u_pts: np.ndarray, opts: SwapOptions) -> UserSide:
+    """The user half of :func:`swap_face` for a template of ``shape`` (see there)."""
+    target, roi, grid = swap_region(shape, t_pts, u_pts, opts)
+    r_local = target - roi.offset
+    u_warped, valid, u_maps = _user_warp(user, u_pts, r_local, (roi.h, roi.w))
+    if opts.mirror_fill > 0:
+        u_warped, valid = _mirror_fill(u_warped, valid, user, u_pts, r_local, opts.mirror_fill,
+                                       geo_scale(target))
+    return UserSide(u_warped, valid, u_maps, _user_fields(grid, u_warped, valid, r_local, opts))
+
+
 def swap_face(template: np.ndarray, t_pts: np.ndarray, user: np.ndarray, u_pts: np.ndarray,
-              opts: SwapOptions) -> SwapOutput:
+              opts: SwapOptions, prepared: UserSide | Future[UserSide] | None = None,
+              in_place: bool = False) -> SwapOutput:
     """Swap the user's face (landmarks ``u_pts`` in ``user``) into ``template`` at ``t_pts``.
 
     ``template`` HxWx3 float32 RGB 0..255 or uint8 RGB (already re-toned if wanted; the
     output image has its dtype); ``user`` HxWx3 uint8 RGB, ideally pre-scaled to the template
     face's size. Masks and relighting are computed on
     a working grid (:func:`~portrait_studio.imaging.geometry.work_grid`) and upsampled; the
-    warps, the relit face texture and the blend are full resolution.
+    warps, the relit face texture and the blend are full resolution. ``prepared``: the result
+    of :func:`prepare_user` for the same arguments (or a future of it, awaited only once the
+    template half is done); with ``in_place`` the result is written into ``template``.
     """
-    target = target_landmarks(t_pts, u_pts, opts.warp)
-    target = keep_template_parts(target, t_pts, opts.keep_template_eyes, opts.keep_template_mouth)
-    scale = geo_scale(target)
-    k = geo.work_factor(scale)
-    roi = geo.trim_roi(geo.roi_around(np.concatenate([t_pts, target]), 1.9, template.shape), k)
+    target, roi, grid = swap_region(template.shape, t_pts, u_pts, opts)
     t_local, r_local = t_pts - roi.offset, target - roi.offset
-    shape = (roi.h, roi.w)
     t_warped, t_maps = _template_warp(template[roi.slices], t_local, r_local)
-    u_warped, valid, u_maps = _user_warp(user, u_pts, r_local, shape)
-    if opts.mirror_fill > 0:
-        u_warped, valid = _mirror_fill(u_warped, valid, user, u_pts, r_local, opts.mirror_fill,
-                                       scale)
-    grid = geo.WorkGrid(shape, k)
-    fields = _swap_fields(grid, (t_warped, t_local, t_maps), (u_warped, valid, r_local), opts)
-    mask = np.zeros(shape, np.float32)
-    _blend_face(t_warped, mask, grid, fields, (u_warped, valid))
-    out = template.copy()
+    if prepared is None:
+        prepared = prepare_user(template.shape, t_pts, user, u_pts, opts)
+    side = prepared.result() if isinstance(prepared, Future) else prepared
+    t_fields = _template_fields(grid, (t_warped, t_local, t_maps), r_local, side.fields, opts)
+    fields = _combine_fields(t_fields, side.fields, opts)
+    mask = np.zeros((roi.h, roi.w), np.float32)
+    _blend_face(t_warped, mask, grid, fields, (side.warped, side.valid))
+    out = template if in_place else template.copy()
     out[roi.slices] = t_warped
     full_mask = np.zeros(template.shape[:2], np.float32)
     full_mask[roi.slices] = mask
-    return SwapOutput(out, target, full_mask, roi, u_maps)
+    return SwapOutput(out, target, full_mask, roi, side.maps)
 
 
 BLEND_LEVELS = 5
+BLEND_MARGIN = 3  # coarsest-level pixels around the weight: the whole-region blend to < 0.5
 
 
 def _blend_face(canvas: np.ndarray, mask: np.ndarray, grid: geo.WorkGrid, fields: _Fields,
@@ -240,18 +281,19 @@ def _blend_face(canvas: np.ndarray, mask: np.ndarray, grid: geo.WorkGrid, fields
     ratio and pyramid-blend it into ``canvas`` (the warped template ROI, float32) in place,
     only on the box around where the blend weight is set; writes that weight into ``mask``."""
     levels = blend_levels(grid.full)
-    margin = -(-(3 << levels) // grid.k)      # three coarsest-level pixels, in grid pixels
+    margin = -(-(BLEND_MARGIN << levels) // grid.k)  # coarsest-level pixels, in grid pixels
     box = grid.full_slices(mask_box(fields.mask, margin))
     if canvas[box].size == 0:
         return
     small = tuple(slice(b.start // grid.k, -(-b.stop // grid.k)) for b in box)
     h, w = box[0].stop - box[0].start, box[1].stop - box[1].start
     weight = grid.up(fields.mask[small])[:h, :w] * usr[1][box]
-    face = usr[0][box].astype(np.float32)
-    face *= grid.up(fields.ratio[small])[:h, :w]
-    np.clip(face, 0, 255, out=face)
-    blended = laplacian_blend(face, canvas[box], weight, levels=levels)
-    canvas[box] = to_u8(blended) if canvas.dtype == np.uint8 else blended
+    face = cv2.multiply(usr[0][box], grid.up(fields.ratio[small])[:h, :w], dtype=cv2.CV_32F)
+    cv2.threshold(face, 255.0, 255.0, cv2.THRESH_TRUNC, dst=face)  # the ratio is >= 0.2
+    if canvas.dtype == np.uint8:
+        canvas[box] = laplacian_blend_u8(face, canvas[box], weight, levels)
+    else:
+        canvas[box] = laplacian_blend(face, canvas[box], weight, levels=levels)
     mask[box] = weight
 
 
@@ -263,30 +305,55 @@ def blend_levels(shape: tuple[int, int]) -> int:
     return levels
 
 
-def _swap_fields(grid: geo.WorkGrid, tmpl: tuple[np.ndarray, np.ndarray, geo.Maps | None],
-                 usr: tuple[np.ndarray, np.ndarray, np.ndarray], opts: SwapOptions) -> _Fields:
-    """Masks, occlusion cuts and the relighting ratio on ``grid``: ``tmpl`` = (warped
-    template ROI, its landmarks, its warp maps or None), ``usr`` = (warped user ROI, its
-    validity, the result landmarks), all at full resolution."""
+def _user_fields(grid: geo.WorkGrid, u_warped: np.ndarray, valid: np.ndarray,
+                 r_local: np.ndarray, opts: SwapOptions) -> _UserFields:
+    """The user's smooth fields on ``grid``: the warped user ROI (uint8), its validity and the
+    result landmarks, all at full resolution."""
+    u_small, valid = grid.down(u_warped).astype(np.float32), grid.down(valid)
+    points = grid.points(r_local)
+    shape, scale = grid.small, geo_scale(points)
+    regions = face_regions(points, shape)
+    cut = _occlusion_cut(u_small, cheek_mask(points, shape) * valid, regions.features, scale)
+    skin = regions.skin * valid * (1.0 - cut)
+    return _UserFields(cut, masked_blur(u_small, skin, scale * opts.shading_sigma),
+                       regions.features, _blend_mask(points, shape, opts, scale))
+
+
+@dataclass(frozen=True)
+class _TemplateFields:
+    mask: np.ndarray       # blend weight before the occlusion cuts
+    cut: np.ndarray        # template occlusion (its hair) and kept template parts, combined
+    shade: np.ndarray      # skin-only low-pass of the warped template (hxwx3)
+    scale: float           # inter-ocular distance on the grid
+
+
+def _template_fields(grid: geo.WorkGrid, tmpl: tuple[np.ndarray, np.ndarray, geo.Maps | None],
+                     r_local: np.ndarray, usr: _UserFields, opts: SwapOptions) -> (
+        _TemplateFields):
+    """The template's smooth fields on ``grid``: ``tmpl`` = (warped template ROI, its
+    landmarks, its warp maps or None) and the result landmarks, all at full resolution;
+    ``usr``: the user's fields (result features and blend weight)."""
     t_maps = None if tmpl[2] is None else grid.maps(tmpl[2])
-    t_warped, u_warped = grid.down(tmpl[0]), grid.down(usr[0]).astype(np.float32)
-    valid, t_local, r_local = grid.down(usr[1]), grid.points(tmpl[1]), grid.points(usr[2])
-    shape, scale = grid.small, geo_scale(r_local)
+    t_warped, t_local = grid.down(tmpl[0]), grid.points(tmpl[1])
+    points, shape = grid.points(r_local), grid.small
+    scale = geo_scale(points)
     t_regions = face_regions(t_local, shape)
     t_skin = t_regions.skin if t_maps is None else geo.remap(t_regions.skin, t_maps)
-    r_regions = face_regions(r_local, shape)
-    features = r_regions.features
-    mask = _blend_mask(r_local, shape, opts, scale)
-    user_cut = _occlusion_cut(u_warped, cheek_mask(r_local, shape) * valid, features, scale)
     t_cheeks = cheek_mask(t_local, shape)
     t_cheeks = t_cheeks if t_maps is None else geo.remap(t_cheeks, t_maps)
-    template_cut = _occlusion_cut(t_warped, t_cheeks, features, scale) * above_brows(
-        r_local, shape, scale * 0.3)
+    template_cut = _occlusion_cut(t_warped, t_cheeks, usr.features, scale) * above_brows(
+        points, shape, scale * 0.3)
     keep = keep_template_region(t_regions, t_maps, opts)
-    cut = np.maximum.reduce([user_cut, template_cut * opts.template_occlusion, keep])
-    mask = mask * (1.0 - feather(cut, scale * 0.05))
-    u_skin = r_regions.skin * valid * (1.0 - user_cut)
-    ratio = relight_ratio(u_warped, u_skin, t_warped, t_skin * (1.0 - template_cut), scale, opts)
+    shade = masked_blur(t_warped, t_skin * (1.0 - template_cut), scale * opts.shading_sigma)
+    return _TemplateFields(usr.mask, np.maximum(template_cut * opts.template_occlusion, keep),
+                           shade, scale)
+
+
+def _combine_fields(tmpl: _TemplateFields, usr: _UserFields, opts: SwapOptions) -> _Fields:
+    """Blend weight (cut where either face is occluded) and relighting ratio on the grid."""
+    cut = np.maximum(usr.cut, tmpl.cut)
+    mask = tmpl.mask * (1.0 - feather(cut, tmpl.scale * 0.05))
+    ratio = np.clip(tmpl.shade / np.maximum(usr.shade, 1.0), 0.2, 5.0).astype(np.float32)
     return _Fields(mask, ratio)
 
 
@@ -296,6 +363,8 @@ def keep_template_region(t_regions: object, t_maps: geo.Maps | None,
     from ...perception.masks import FaceRegions
 
     assert isinstance(t_regions, FaceRegions)
+    if not (opts.keep_template_eyes or opts.keep_template_mouth):
+        return np.zeros(t_regions.oval.shape, np.float32)  # (remapping zeros gives zeros)
     keep = np.zeros_like(t_regions.oval)
     if opts.keep_template_eyes:
         keep = np.maximum(keep, np.clip(t_regions.eyes * 1.3, 0, 1))

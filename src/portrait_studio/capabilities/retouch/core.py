@@ -9,6 +9,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ...imaging.blend import scale_channels
 from ...imaging.color import gaussian, lab_to_rgb, masked_mean, rgb_to_lab
 
 
@@ -53,10 +54,13 @@ def smooth_skin(img: np.ndarray, skin: np.ndarray, strength: float, scale: float
     if strength <= 0:
         return img.copy()
     radius = max(2, int(round(scale * 0.06)))
-    src = img.astype(np.float32) / 255.0
-    smooth = _guided(src, radius, 0.008, k) * 255.0
-    weight = (skin * strength * 0.75)[..., None]
-    return (img * (1 - weight) + smooth * weight).astype(np.float32)
+    src = img.astype(np.float32)
+    small = reduced(src, k) * np.float32(1.0 / 255.0)
+    base = cv2.ximgproc.guidedFilter(small, small, max(1, round(radius / k)), 0.008)
+    out = enlarged(base * np.float32(255.0), k, img.shape)
+    cv2.subtract(out, src, dst=out)  # out = src + (smooth - src) * weight
+    scale_channels(out, (skin * strength * 0.75).astype(np.float32, copy=False))
+    return cv2.add(out, src, dst=out)
 
 
 def teeth_likelihood(img: np.ndarray, mouth: np.ndarray) -> np.ndarray:
@@ -105,9 +109,12 @@ def sharpen(img: np.ndarray, mask: np.ndarray, amount: float, sigma: float,
     if amount <= 0:
         return img.copy()
     k = max(1, min(k, int(sigma / 3)))  # the blur must stay >= 3 reduced pixels wide
-    blur = enlarged(gaussian(reduced(img, k), sigma / k), k, img.shape)
-    detail = img - blur
-    return np.clip(img + detail * (amount * mask)[..., None], 0, 255).astype(np.float32)
+    src = img.astype(np.float32, copy=False)
+    detail = enlarged(gaussian(reduced(src, k), sigma / k), k, img.shape)
+    cv2.subtract(src, detail, dst=detail)
+    scale_channels(detail, (mask * np.float32(amount)).astype(np.float32, copy=False))
+    cv2.add(detail, src, dst=detail)
+    return np.clip(detail, 0, 255, out=detail)
 
 
 def grain_level(img: np.ndarray, mask: np.ndarray) -> float:
