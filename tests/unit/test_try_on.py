@@ -454,3 +454,69 @@ def test_background_row_fill_interpolates_both_sides() -> None:
     assert np.allclose(out[20, 50], (110, 70, 55), atol=8)       # midway between sides
     assert np.allclose(out[20, 31], (200, 100, 50), atol=15)
     assert np.array_equal(out[known], img[known])
+
+
+def _lit_person() -> tuple[np.ndarray, object, np.ndarray, list[np.ndarray]]:
+    """A 600x400 photo: a face lit from the image right (right cheek brighter), a darker,
+    warmer, grainy hand at the left wrist and a long sleeve (``part``) over the left arm."""
+    from portrait_studio.capabilities.garment.body import Body
+    rng = np.random.default_rng(1)
+    img = np.full((600, 400, 3), 235, np.uint8)
+    ys, xs = np.mgrid[0:600, 0:400]
+    face = (xs - 200) ** 2 / 40**2 + (ys - 70) ** 2 / 50**2 < 1
+    lit = np.where(xs > 200, 1.12, 0.9)[..., None]
+    img[face] = np.clip(np.array([225, 180, 160]) * lit, 0, 255)[face].astype(np.uint8)
+    hand = (xs - 120) ** 2 + (ys - 520) ** 2 < 28**2
+    tone = np.array([180, 120, 95], np.float32) + rng.normal(0, 3, (600, 400, 1))
+    img[hand] = np.clip(tone, 0, 255)[hand].astype(np.uint8)
+    pts = np.zeros((33, 2), np.float32)
+    pts[[11, 12, 13, 14, 15, 16]] = [(280, 160), (120, 160), (290, 330), (115, 330),
+                                     (285, 490), (120, 490)]
+    pts[[23, 24]] = [(260, 420), (140, 420)]
+    pose = Pose(pts, np.ones(33, np.float32))
+    none = np.zeros((600, 400), bool)
+    body = Body(pose, face | hand, face | hand, face, none, 400.0,
+                np.array([225.0, 180.0, 160.0], np.float32), none, hand, none, none)
+    part = (np.abs(xs - 118) < 30) & (ys > 150) & (ys < 495)
+    chain = [pose.p(12), pose.p(14), pose.p(16)]
+    return img, body, part, chain
+
+
+def test_synthesised_arm_takes_hand_tone_face_light_and_tapers() -> None:
+    from portrait_studio.capabilities.garment.armpaint import grain_std
+    from portrait_studio.capabilities.garment.armsynth import face_light, synth_arm
+    from portrait_studio.imaging.color import rgb_to_lab
+    img, body, part, chain = _lit_person()
+    assert face_light(img, body) > 0.5                           # light from the image right
+    res = synth_arm(img, body, chain, part, body.skin, np.random.default_rng(0))
+    assert res is not None
+    solid = res.alpha > 0.99
+    hand = body.hands & body.skin
+    lab_arm = rgb_to_lab(np.clip(res.rgb[solid], 0, 255).astype(np.uint8)[:, None])[:, 0]
+    lab_hand = rgb_to_lab(img[hand][:, None])[:, 0]
+    assert np.linalg.norm(lab_arm.mean(0) - lab_hand.mean(0)) < 8.0   # dE76 to the hand
+    row = solid & (res.ys == 250)
+    slope = np.polyfit(res.xs[row], res.rgb[row].mean(axis=1), 1)[0]
+    assert slope > 0.3                                           # brighter toward the light
+    width = {y: int(res.kept[y].sum()) for y in (200, 330, 470)}
+    assert width[200] > width[330] > width[470] >= 18            # shoulder > elbow > wrist
+    out = img.copy()
+    out[res.ys, res.xs] = np.clip(res.rgb, 0, 255).astype(np.uint8)
+    inner = cv2.erode(res.kept.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    hy, hx = np.nonzero(cv2.erode(hand.astype(np.uint8), np.ones((7, 7), np.uint8)))
+    want = grain_std(img, hy, hx)
+    assert abs(grain_std(out, *np.nonzero(inner)) - want) < 0.5 * want   # hand's grain
+
+
+def test_folds_stronger_on_plain_new_garment_than_on_prints() -> None:
+    from portrait_studio.capabilities.garment.render import garment_shading, plain_weight
+    plain_rgb = np.full((60, 60, 3), 120.0, np.float32)
+    printed = plain_rgb.copy()
+    printed[:, ::4] = 20.0                                          # stripes: a print
+    assert plain_weight(plain_rgb, 3.0)[30, 30] > 0.99
+    assert plain_weight(printed, 3.0)[30, 30] < 0.01
+    light, folds = np.ones((60, 60), np.float32), np.full((60, 60), 0.88, np.float32)
+    assert garment_shading(light, folds, np.ones((60, 60), np.float32))[0, 0] == \
+        pytest.approx(0.88**1.4, abs=1e-4)                          # plain: deeper fold
+    assert garment_shading(light, folds, np.zeros((60, 60), np.float32))[0, 0] == \
+        pytest.approx(0.88, abs=1e-4)                               # print: as before

@@ -12,6 +12,7 @@ anti-aliased. Images HxWx3 uint8 RGB, masks HxW bool, points (x, y) float32 pixe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import cv2
 import numpy as np
@@ -22,6 +23,7 @@ Mask = NDArray[np.bool_]
 Point = NDArray[np.float32]
 BINS = 16
 MIN_REF = 80
+BLEND = 0.1          # share of the arm's length over which the junction is blended
 
 
 @dataclass(frozen=True)
@@ -64,30 +66,59 @@ def grain_std(img: NDArray[np.uint8], ys: NDArray[np.intp], xs: NDArray[np.intp]
     return float(np.clip(np.std(high[ys - y0, xs - x0]), 0.8, 5.0))
 
 
+def hem_position(t: F32) -> float:
+    """Where the old sleeve ends along the bone: the last 2 px slice of it at least
+    half as wide (pixel count) as its 90th-percentile slice (thin rims of clothing-like pixels
+    along the real arm below do not count)."""
+    bins = np.floor((t - t.min()) / 2).astype(int)
+    counts = np.bincount(bins)
+    full = np.nonzero(counts >= 0.5 * np.percentile(counts[counts > 0], 90))[0]
+    return float(t.min() + 2 * (full.max() + 1)) if len(full) else float(np.percentile(t, 98))
+
+
+def _edges(ro: F32) -> tuple[float, float]:
+    """Centre and half-width (px) of a band of the real arm from its offsets."""
+    lo, hi = np.percentile(ro, [2, 98])
+    return float(lo + hi) / 2, max(float(hi - lo) / 2, 2.0)
+
+
+def _colours(q: F32, ro: F32, colours: F32, c: float, r: float) -> F32:
+    """Nx3 profile colours at offsets ``q`` from a band's offsets and colours."""
+    prof = _profile((ro - c) / r, colours)
+    centres = (np.arange(BINS) + 0.5) / BINS * 2 - 1
+    return np.stack([np.interp(q, centres, prof[:, k]) for k in range(3)], axis=1)
+
+
 def paint_arm(img: NDArray[np.uint8], chain: list[Point], part: Mask, trusted: Mask,
               sw: float, rng: np.random.Generator) -> ArmPaint | None:
     """Upper-arm painting for ``part`` (uncovered old sleeve over the arm), or None when
-    too little real arm shows below it."""
+    too little real arm shows below it. Over the last ``BLEND`` of the arm's length above
+    the real arm, centre, width and colours go over to those of the real arm right at the
+    junction (a 0.06 shoulder-width band), so no step shows there."""
     a, b = chain[0], chain[1]
     ys, xs = np.nonzero(part)
     if not len(ys):
         return None
     t, o = _coords(ys, xs, a, b)
-    t_hem = float(np.percentile(t, 98))
+    t_hem = hem_position(t)
     rys, rxs = np.nonzero(trusted)
     rt, ro = _coords(rys, rxs, a, b)
     ref = (rt > t_hem) & (rt < t_hem + 0.3 * sw) & (np.abs(ro) < 0.2 * sw)
     if ref.sum() < MIN_REF:
         return None
-    lo, hi = np.percentile(ro[ref], [2, 98])
-    c, r = float(lo + hi) / 2, max(float(hi - lo) / 2, 2.0)
+    near = ref & (rt < t_hem + 0.06 * sw)
+    near = near if near.sum() >= MIN_REF // 3 else ref
+    colours = img[rys, rxs].astype(np.float32)
+    (c, r), (cn, rn) = _edges(ro[ref]), _edges(ro[near])
+    length = sum(float(np.linalg.norm(q - p)) for p, q in pairwise(chain))
+    w = np.clip(1 - (t_hem - t) / max(BLEND * length, 1.0), 0, 1).astype(np.float32)
     widen = 1 + 0.12 * np.clip((t_hem - t) / max(t_hem, 1.0), 0, 1)
-    q = (o - c) / (r * widen)
-    prof = _profile((ro[ref] - c) / r, img[rys[ref], rxs[ref]].astype(np.float32))
-    centres = (np.arange(BINS) + 0.5) / BINS * 2 - 1
-    rgb = np.stack([np.interp(q, centres, prof[:, k]) for k in range(3)], axis=1)
+    cw, rw = c + w * (cn - c), (r + w * (rn - r)) * widen
+    q = (o - cw) / rw
+    rgb = (_colours(q, ro[ref], colours[ref], c, r) * (1 - w[:, None])
+           + _colours(q, ro[near], colours[near], cn, rn) * w[:, None])
     grain = rng.normal(0, grain_std(img, rys[ref], rxs[ref]), len(q)).astype(np.float32)
-    alpha = np.clip((1 - np.abs(q)) * r * widen / 1.5, 0, 1).astype(np.float32)
+    alpha = np.clip((1 - np.abs(q)) * rw / 1.5, 0, 1).astype(np.float32)
     kept = np.zeros(part.shape, bool)
     inside = alpha > 0
     kept[ys[inside], xs[inside]] = True

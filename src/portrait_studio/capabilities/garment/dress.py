@@ -25,11 +25,12 @@ from numpy.typing import NDArray
 
 from ...imaging.color import to_u8
 from .armpaint import ArmPaint, paint_arm
+from .armsynth import synth_arm
 from .body import Body
 from .cutout import Cutout
 from .fit import Anchors, Fit, Warped, body_frame, bottom_pairs, top_pairs, warp_garment
 from .measure import anchors as measure_anchors
-from .render import bleed, clean_edge, feathered, shading_ratio
+from .render import bleed, clean_edge, feathered, garment_shading, plain_weight, shading_parts
 from .reveal import (
     background_fill,
     limb_chains,
@@ -209,7 +210,9 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
                          anchors.waist_y, rng)
     ratios = _ratios(img, body, {ly.kind for ly in layers})
     for ly, a in zip(layers, alphas, strict=True):
-        rgb = ly.warped.rgb * ratios[ly.kind][..., None]
+        light, folds = ratios[ly.kind]
+        plain = plain_weight(ly.warped.rgb, 3.0)
+        rgb = ly.warped.rgb * garment_shading(light, folds, plain)[..., None]
         canvas = canvas * (1 - a[..., None]) + rgb * a[..., None]
     changed = cv2.dilate((covered | reveal | np.logical_or.reduce([a > 0.01 for a in alphas]))
                          .astype(np.uint8), np.ones((2 * FEATHER + 1,) * 2, np.uint8)) > 0
@@ -236,9 +239,9 @@ def antialias(alpha: NDArray[np.float32], sigma: float = 0.8) -> NDArray[np.floa
 
 
 def _ratios(img: NDArray[np.uint8], body: Body, kinds: set[str]) -> dict[
-        str, NDArray[np.float32]]:
+        str, tuple[NDArray[np.float32], NDArray[np.float32]]]:
     sigma = 0.1 * body.pose.shoulder_width
-    return {kind: shading_ratio(img, source, sigma) for kind, source in
+    return {kind: shading_parts(img, source, sigma) for kind, source in
             (("top", body.old_top), ("bottom", body.old_bottom), ("full", body.clothes))
             if kind in kinds}
 
@@ -255,6 +258,15 @@ def _limb_covers(layers: list[Layer], alphas: list[NDArray[np.float32]]) -> dict
         elif ly.kind in ("bottom", "full"):
             covers["legs"] = np.maximum(covers["legs"], ly.warped.alpha)
     return covers
+
+
+def _arm_paint(img: NDArray[np.uint8], body: Body, chain: list[NDArray[np.float32]],
+               part: Mask, trusted: Mask, rng: np.random.Generator) -> ArmPaint | None:
+    """The upper arm continued from the real arm below it, or (no real arm seen) a whole
+    arm toned like the hand and lit like the face."""
+    real = trusted | (body.skin & body.arms & ~body.hands)      # shaded edges count
+    arm = paint_arm(img, chain, part, real, body.pose.shoulder_width, rng)
+    return arm if arm is not None else synth_arm(img, body, chain, part, trusted, rng)
 
 
 def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Body,
@@ -274,8 +286,7 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
         chains = limb_chains(body)[kind]
         for zone, chain in zip(limb_zones(body, kind, trusted), chains, strict=True):
             part = reveal & source & uncovered_limb(zone, covers[kind])
-            arm = paint_arm(img, chain, part, trusted, body.pose.shoulder_width, rng) \
-                if kind == "arms" else None
+            arm = _arm_paint(img, body, chain, part, trusted, rng) if kind == "arms" else None
             if arm is not None:
                 arms.append(arm)
                 skin &= ~part

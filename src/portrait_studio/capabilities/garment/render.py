@@ -4,8 +4,9 @@ edges.
 Shading: the old clothing's lightness (a median filter first, so small prints and logos of
 the old clothes do not carry over) is taken at two scales by normalised convolution inside
 the old clothes: the low frequency over its median gives the light direction, the band-pass
-(fine over low) gives the folds; both are clipped (the folds to +-12-15%) so that the new
-garment's prints stay readable, and the product multiplies the new garment. Images HxWx3
+(fine over low) gives the folds; both are clipped (the folds to +-12-15%) and the product multiplies the new garment; on
+the new garment's plain areas the folds are raised to a power up to 1.4 (stronger), on its
+prints they stay as they are so that the prints stay readable. Images HxWx3
 (uint8 or float32 RGB 0..255), masks HxW.
 """
 
@@ -21,6 +22,7 @@ F32 = NDArray[np.float32]
 Mask = NDArray[np.bool_]
 FOLDS = (0.86, 1.12)     # clip of the band-pass (fold) shading
 LIGHT = (0.78, 1.18)     # clip of the low-frequency shading
+FOLD_GAIN = 1.4          # fold shading exponent on plain areas of the new garment
 
 
 def _norm_conv(values: F32, weight: F32, sigma: float) -> tuple[F32, F32]:
@@ -35,6 +37,13 @@ def shading_ratio(img: NDArray[np.uint8], clothes: Mask, sigma: float) -> F32:
     """HxW float32 multiplier ~1 from the old clothing's lightness: low frequency (Gaussian
     ``sigma`` px) over its median times the clipped band-pass (folds, ``sigma / 4``).
     Computed at a reduced scale (sigma / 8)."""
+    base, folds = shading_parts(img, clothes, sigma)
+    out: F32 = (base * folds).astype(np.float32)
+    return out
+
+
+def shading_parts(img: NDArray[np.uint8], clothes: Mask, sigma: float) -> tuple[F32, F32]:
+    """(light, folds): the two HxW float32 factors of :func:`shading_ratio`."""
     k = max(1, int(sigma // 8))
     small = (max(1, img.shape[1] // k), max(1, img.shape[0] // k))
     lab = rgb_to_lab(cv2.resize(img, small, interpolation=cv2.INTER_AREA))
@@ -49,10 +58,30 @@ def shading_ratio(img: NDArray[np.uint8], clothes: Mask, sigma: float) -> F32:
     trust = np.clip(den_fine / 0.6, 0, 1)         # plain fabric around, not a print
     folds = 1 + (np.clip((fine + 2.0) / (low + 2.0), *FOLDS) - 1) * trust
     weight = np.clip(den / 0.3, 0, 1)
-    ratio = np.where(den > 0.05, base * folds, 1.0) * weight + (1 - weight)
-    full: F32 = cv2.resize(ratio.astype(np.float32), (img.shape[1], img.shape[0]),
-                           interpolation=cv2.INTER_LINEAR)
-    return full
+    on = den > 0.05
+    parts = (np.where(on, base, 1.0) * weight + (1 - weight),
+             np.where(on, folds, 1.0) * weight + (1 - weight))
+    size = (img.shape[1], img.shape[0])
+    a, b = (np.asarray(cv2.resize(p.astype(np.float32), size, interpolation=cv2.INTER_LINEAR),
+                       np.float32) for p in parts)
+    return a, b
+
+
+def plain_weight(rgb: F32, sigma: float) -> F32:
+    """HxW float32 0..1: 1 where the new garment (HxWx3 float32 RGB) is plain fabric
+    (local grey std, Gaussian ``sigma`` px, under ~6 levels), ~0 on prints and logos."""
+    grey = rgb.mean(axis=2).astype(np.float32)
+    mean = cv2.GaussianBlur(grey, (0, 0), sigma)
+    var = cv2.GaussianBlur(grey * grey, (0, 0), sigma) - mean * mean
+    out: F32 = np.exp(-np.maximum(var, 0) / 36.0).astype(np.float32)
+    return out
+
+
+def garment_shading(light: F32, folds: F32, plain: F32) -> F32:
+    """HxW float32 multiplier for a new garment: the folds are stronger (exponent up to
+    ``FOLD_GAIN``) where the new garment is plain, as they are on its prints."""
+    out: F32 = (light * folds ** (1 + (FOLD_GAIN - 1) * plain)).astype(np.float32)
+    return out
 
 
 def _plain(lab: F32, clothes: Mask) -> F32:

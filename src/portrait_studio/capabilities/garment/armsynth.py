@@ -1,0 +1,135 @@
+"""A whole bare arm where a long sleeve covered all of it (no real arm left to continue).
+
+Tone: the median colour of the hand at the end of this arm (the other hand, then the
+visible skin, when it is not seen): hands share the arm's sun and undertone, the face is
+usually lighter (make-up, more light). Light: the brightness difference between the face's
+left and right halves at cheek height gives the side the light comes from (image x); the
+arm is shaded as a cylinder lit from that side (Lambert with a soft ambient term, normalised
+to mean 1 so the arm's mean stays the hand's tone). Shape: the radius tapers shoulder ->
+mid upper arm -> elbow -> forearm -> wrist (a natural outline, not a capsule). Texture: a
+faint low-frequency mottle and a fine grain matched to the hand's fine-detail std. Images
+HxWx3 uint8 RGB, masks HxW bool, points (x, y) float32 pixels.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from ...imaging.color import rgb_to_lab
+from .armpaint import ArmPaint, grain_std
+from .body import Body
+
+F32 = NDArray[np.float32]
+Mask = NDArray[np.bool_]
+Point = NDArray[np.float32]
+# radius x shoulder width at fractions of the upper arm (0..1) and forearm (1..2)
+TAPER_AT = (0.0, 0.45, 1.0, 1.3, 2.0)
+TAPER_R = (0.12, 0.1, 0.072, 0.078, 0.055)
+AMBIENT = 0.55            # share of the shading that does not depend on the light
+LIGHT_GAIN = 0.8          # how far (0..1) the light swings to the side for a clear face cue
+MIN_HAND = 60
+
+
+def face_light(img: NDArray[np.uint8], body: Body) -> float:
+    """Side of the light in image x (-1 from the left .. 1 from the right, 0 unknown): the
+    L* difference of the face skin's right and left halves at cheek height, / 12."""
+    face = body.skin & body.head
+    ys, xs = np.nonzero(face)
+    if len(ys) < 200:
+        return 0.0
+    y0, y1 = np.percentile(ys, [35, 75])
+    cx = float(np.median(xs))
+    band = (ys >= y0) & (ys <= y1)
+    lum = rgb_to_lab(img[ys[band], xs[band]].reshape(-1, 1, 3))[:, 0, 0]
+    left, right = lum[xs[band] < cx - 2], lum[xs[band] > cx + 2]
+    if len(left) < 30 or len(right) < 30:
+        return 0.0
+    return float(np.clip((np.median(right) - np.median(left)) / 12.0, -1.0, 1.0))
+
+
+def hand_pixels(body: Body, wrist: Point, trusted: Mask) -> tuple[
+        NDArray[np.intp], NDArray[np.intp]]:
+    """Skin pixels of the hand at ``wrist`` (within 0.4 shoulder widths), else of both
+    hands, else the ``trusted`` skin."""
+    hands = body.hands & body.skin
+    ys, xs = np.nonzero(hands)
+    near = np.hypot(xs - wrist[0], ys - wrist[1]) < 0.4 * body.pose.shoulder_width
+    if near.sum() >= MIN_HAND:
+        return ys[near], xs[near]
+    if len(ys) >= MIN_HAND:
+        return ys, xs
+    ty, tx = np.nonzero(trusted)
+    return ty, tx
+
+
+def _chain_coords(ys: NDArray[np.intp], xs: NDArray[np.intp], chain: list[Point]) -> tuple[
+        F32, F32, F32]:
+    """Per pixel: position along the chain in segment units (0..1 upper arm, 1..2
+    forearm), signed offset across its nearest bone (px) and that bone's across-x."""
+    px, py = xs.astype(np.float32), ys.astype(np.float32)
+    best = np.full(len(px), np.inf, np.float32)
+    pos, off, across_x = (np.zeros(len(px), np.float32) for _ in range(3))
+    for k, (a, b) in enumerate(pairwise(chain)):
+        seg = b - a
+        n = max(float(np.linalg.norm(seg)), 1e-6)
+        d = seg / n
+        s = np.clip(((px - a[0]) * d[0] + (py - a[1]) * d[1]) / n, 0, 1)
+        o = (px - a[0]) * -d[1] + (py - a[1]) * d[0]
+        dist = np.hypot(px - a[0] - s * seg[0], py - a[1] - s * seg[1])
+        closer = dist < best
+        best = np.where(closer, dist, best)
+        pos = np.where(closer, k + s, pos)
+        off = np.where(closer, o, off)
+        across_x = np.where(closer, -d[1], across_x)
+    return pos, off, across_x
+
+
+def shading(q: F32, light_x: F32) -> F32:
+    """Cylinder shading (mean ~1) at normalised offsets ``q`` (-1..1 across the arm) for a
+    light whose component along the offset axis is ``light_x`` (-1..1)."""
+    lp = np.clip(light_x, -0.95, 0.95)
+    qc = np.clip(q, -1.0, 1.0)
+    ndotl = qc * lp + np.sqrt(1 - qc * qc) * np.sqrt(1 - lp * lp)
+    shade = AMBIENT + (1 - AMBIENT) * np.clip(ndotl, 0, 1)
+    inside = np.abs(q) <= 1
+    mean = float(shade[inside].mean()) if inside.any() else 1.0
+    out: F32 = (shade / max(mean, 1e-3)).astype(np.float32)
+    return out
+
+
+def _texture(ys: NDArray[np.intp], xs: NDArray[np.intp], sigma: float,
+             rng: np.random.Generator) -> tuple[F32, F32]:
+    """(mottle ~N(0, 1) smoothed over 5 px, grain of std ``sigma``) at the pixels."""
+    y0, x0 = int(ys.min()), int(xs.min())
+    shape = (int(ys.max()) - y0 + 1, int(xs.max()) - x0 + 1)
+    mottle = cv2.GaussianBlur(rng.normal(0, 1, shape).astype(np.float32), (0, 0), 5.0)
+    grain = cv2.GaussianBlur(rng.normal(0, 1, shape).astype(np.float32), (0, 0), 0.7)
+    m = mottle[ys - y0, xs - x0] / max(float(mottle.std()), 1e-3)
+    g = grain[ys - y0, xs - x0] * (sigma / max(float(grain.std()), 1e-3))
+    return m.astype(np.float32), g.astype(np.float32)
+
+
+def synth_arm(img: NDArray[np.uint8], body: Body, chain: list[Point], part: Mask,
+              trusted: Mask, rng: np.random.Generator) -> ArmPaint | None:
+    """A whole arm painted over ``part`` (the uncovered old sleeve over the arm along
+    ``chain`` shoulder, elbow, wrist), or None when ``part`` is empty or no skin is seen."""
+    ys, xs = np.nonzero(part)
+    hy, hx = hand_pixels(body, chain[-1], trusted)
+    if not len(ys) or len(hy) < MIN_HAND:
+        return None
+    sw = body.pose.shoulder_width
+    pos, off, across_x = _chain_coords(ys, xs, chain)
+    radius = np.interp(pos, TAPER_AT, TAPER_R).astype(np.float32) * sw
+    q = off / radius
+    shade = shading(q, across_x * LIGHT_GAIN * face_light(img, body))
+    tone = np.median(img[hy, hx].astype(np.float32), axis=0)
+    mottle, grain = _texture(ys, xs, grain_std(img, hy, hx), rng)
+    rgb = tone[None] * (shade * (1 + 0.03 * mottle))[:, None] + grain[:, None]
+    alpha = np.clip((radius - np.abs(off)) / 1.5 + 0.5, 0, 1).astype(np.float32)
+    kept = np.zeros(part.shape, bool)
+    kept[ys[alpha > 0], xs[alpha > 0]] = True
+    return ArmPaint(ys, xs, rgb.astype(np.float32), alpha, kept)
