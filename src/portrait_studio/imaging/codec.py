@@ -17,6 +17,7 @@ import base64
 import binascii
 import io
 import re
+from collections.abc import Collection
 from typing import Any, Final, TypeVar
 
 import cv2
@@ -331,6 +332,23 @@ def decode_image_rgba(data: BytesLike, limits: ImageLimits = DEFAULT_LIMITS, *,
     """Like :func:`decode_image` but returns ``HxWx4 uint8 RGBA`` keeping alpha (logos)."""
     im = _load(_as_bytes(data, field), limits, field)
     return _to_rgba(_upright(im), field)
+
+
+def check_upload(data: bytes, field: str, formats: Collection[str],
+                 max_bytes: int | None = None) -> str:
+    """The sniffed format of uploaded ``data`` when it is one of ``formats`` (and at most
+    ``max_bytes`` long); ImageUndecodable, ImageUnsupportedFormat or ImageBytesTooLarge naming
+    ``field`` otherwise. Reads the magic bytes only: no decode."""
+    fmt = sniff_format(data)
+    if fmt is None:
+        raise ImageUndecodable(f"{field}: data is not an image", field=field)
+    if fmt not in formats:
+        raise ImageUnsupportedFormat(f"{field}: image format {fmt} is not supported; send "
+                                     f"{', '.join(formats)}", field=field, format=fmt)
+    if max_bytes is not None and len(data) > max_bytes:
+        raise ImageBytesTooLarge(f"{field}: the image is {len(data)} bytes; the limit is "
+                                 f"{max_bytes}", field=field, limit=max_bytes)
+    return fmt
 
 
 def image_info(data: BytesLike) -> tuple[str, int, int]:

@@ -33,18 +33,15 @@ from typing import Any
 
 from ....capabilities.watermark.types import LogoRect
 from ....errors import (
-    ImageBytesTooLarge,
     ImageEmpty,
-    ImageUndecodable,
-    ImageUnsupportedFormat,
     ParameterError,
     PortraitError,
 )
 from ....imaging.codec import (
     b64decode_image_bytes,
+    check_upload,
     decode_image_rgba,
     image_info,
-    sniff_format,
 )
 from ....imaging.limits import LOGO_LIMITS, ImageLimits
 from ....jobs.model import Job, JobState
@@ -146,16 +143,7 @@ def glam_options(params: Mapping[str, Any], logo: bytes | None = None) -> GlamPa
 
 def check_image(data: bytes, field: str) -> bytes:
     """``data`` when it is a supported format whose base64 text stays under 10 MB."""
-    fmt = sniff_format(data)
-    if fmt is None:
-        raise ImageUndecodable(f"{field}: data is not an image", field=field)
-    if fmt not in FORMATS:
-        raise ImageUnsupportedFormat(f"{field}: image format {fmt} is not supported; send "
-                                     "jpg, jpeg, png, bmp, tiff or webp", field=field,
-                                     format=fmt)
-    if len(data) > FILE_MAX:
-        raise ImageBytesTooLarge(f"{field}: {len(data)} bytes make more than 10 MB of base64",
-                                 field=field)
+    check_upload(data, field, FORMATS, FILE_MAX)
     return data
 
 

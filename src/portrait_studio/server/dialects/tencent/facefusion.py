@@ -32,12 +32,10 @@ from typing import Any
 from ....errors import (
     FaceRectInvalid,
     ImageBytesTooLarge,
-    ImageUndecodable,
-    ImageUnsupportedFormat,
     MissingParameter,
     ParameterError,
 )
-from ....imaging.codec import b64decode_image_bytes, sniff_format
+from ....imaging.codec import b64decode_image_bytes, check_upload
 from ....imaging.limits import ImageLimits
 from ....jobs.model import Job, JobState
 from . import errors as E
@@ -47,6 +45,7 @@ from .router import ActionCall, TencentAction
 
 SERVICE, VERSION, ACTION = "facefusion", "2022-09-27", "FuseFaceUltra"
 PRODUCT = "fusion"
+FORMATS = ("jpeg", "png")
 BASE64_MAX = 10 * 1024 * 1024
 URL_MAX = 20 * 1024 * 1024
 MAX_MERGES = 6
@@ -144,13 +143,7 @@ def logo_params(params: Mapping[str, Any]) -> dict[str, Any]:
 
 def check_format(data: bytes, field: str) -> str:
     """``jpeg`` or ``png``; ImageUndecodable / ImageUnsupportedFormat otherwise."""
-    fmt = sniff_format(data)
-    if fmt is None:
-        raise ImageUndecodable(f"{field}: data is not a jpg or png image", field=field)
-    if fmt not in ("jpeg", "png"):
-        raise ImageUnsupportedFormat(f"{field}: image format {fmt} is not supported; send "
-                                     "jpg or png", field=field, format=fmt)
-    return fmt
+    return check_upload(data, field, FORMATS)
 
 
 def load_image(call: ActionCall, url: str | None, b64: str | None, url_field: str,

@@ -29,8 +29,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from ....errors import ImageBytesTooLarge, ImageUndecodable, ImageUnsupportedFormat
-from ....imaging.codec import image_info, sniff_format
+from ....imaging.codec import check_upload, image_info
 from ....jobs.model import Job, JobState
 from ....storage.media import MediaFile
 from ....studio import Studio
@@ -90,18 +89,6 @@ def scene(params: Mapping[str, Any]) -> tuple[str, list[Mapping[str, Any]], str]
     return kind, clothes, prompt
 
 
-def _check_image(data: bytes, field: str) -> str:
-    fmt = sniff_format(data)
-    if fmt is None:
-        raise ImageUndecodable(f"{field}: the file is not an image", field=field)
-    if fmt not in FORMATS:
-        raise ImageUnsupportedFormat(f"{field}: format {fmt} is not supported (jpeg, png, "
-                                     "webp)", field=field)
-    if len(data) > FILE_MAX:
-        raise ImageBytesTooLarge(f"{field}: the image is larger than 10 MB", field=field)
-    return fmt
-
-
 def load_file(call: ActionCall, info: Mapping[str, Any], field: str) -> bytes:
     """Bytes of one SceneAigcImageTaskInputFileInfo (Type inferred when missing)."""
     kind = str(info.get("Type") or ("File" if info.get("FileId") else "Url"))
@@ -116,7 +103,7 @@ def load_file(call: ActionCall, info: Mapping[str, Any], field: str) -> bytes:
     else:
         raise bad("InvalidParameterValue.Type", f"{field}.Type", f"must be File or Url, got "
                   f"{kind!r}")
-    _check_image(data, field)
+    check_upload(data, field, FORMATS, FILE_MAX)
     return data
 
 
