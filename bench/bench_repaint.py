@@ -40,26 +40,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import repaint_features as rf
-from benchkit import (
-    dist as _dist,
-)
-from benchkit import (
-    embed,
-    load,
-    shrink,
-)
-from benchkit import (
-    fmt as _f,
-)
-from benchkit import (
-    init_worker as _init_worker,
-)
-from benchkit import (
-    loads_text as _loads,
-)
-from benchkit import (
-    ok_text as _ok,
-)
+from benchkit import dist, embed, fmt, init_worker, load, loads_text, ok_text, shrink
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 PORTRAITS = CORPUS / "portraits"
@@ -180,8 +161,8 @@ def one_output(mod: ModuleType, person: str, photo: np.ndarray, index: int, ref:
         return row, np.zeros((8, 8, 3), np.uint8)
     row["ms"] = (time.perf_counter() - start) * 1e3
     emb = embed(shrink(out, ID_SIDE))
-    row.update(face_found=emb is not None, d_input=_dist(embs[0], emb),
-               d_reference=_dist(embs[1], emb),
+    row.update(face_found=emb is not None, d_input=dist(embs[0], emb),
+               d_reference=dist(embs[1], emb),
                embedding=None if emb is None else emb.tolist())
     if index != mod.CUSTOM_STYLE:
         row["features"] = rf.image_features(out).tolist()
@@ -196,7 +177,7 @@ def person_task(task: tuple[str, str, str, bool, bool]) -> dict[str, Any]:
     embs = (embed(photo), embed(load(PORTRAITS / f"{person}{REF}")))
     result: dict[str, Any] = {"person": person, "rows": [], "thumbs": {},
                               "input_embedding": None if embs[0] is None else embs[0].tolist(),
-                              "d_input_reference": _dist(embs[0], embs[1])}
+                              "d_input_reference": dist(embs[0], embs[1])}
     for index in style_list(mod, custom):
         row, out = one_output(mod, person, photo, index, ref, embs)
         result["rows"].append(row)
@@ -209,7 +190,7 @@ def run_outputs(engine_name: str, names: list[str], ref_path: str, thumbs: set[s
                 workers: int) -> list[dict[str, Any]]:
     tasks = [(engine_name, n, ref_path, True, n in thumbs) for n in names]
     start, done = time.perf_counter(), []
-    with mp.get_context("spawn").Pool(workers, initializer=_init_worker) as pool:
+    with mp.get_context("spawn").Pool(workers, initializer=init_worker) as pool:
         for i, res in enumerate(pool.imap(person_task, tasks), 1):
             done.append(res)
             print(f"  outputs {i}/{len(tasks)} {res['person']} "
@@ -342,13 +323,13 @@ def latency_lines(lat: dict[str, Any]) -> list[str]:
         cells = " | ".join(f"{s['stages_p50_ms'].get(k, 0):.0f}" for k in stages)
         lines.append(f"| {key} | {s['style']} | {len(s['runs'])} | {s['wall_ms']['p50']:.0f} | "
                      f"{s['wall_ms']['p95']:.0f} | {s['cpu_ms']['p50']:.0f} | "
-                     f"{_ok(s['wall_ms']['p50'] <= TARGETS['p50_ms'])} | {cells} |")
+                     f"{ok_text(s['wall_ms']['p50'] <= TARGETS['p50_ms'])} | {cells} |")
     out = next(iter(lat["styles"].values()))["output"] if lat["styles"] else [0, 0]
     lines += [f"- latency error: {e}" for e in lat.get("errors", [])]
     return lines + ["", (f"Times in ms. Inputs: {', '.join(lat['inputs'])} (output {out[0]}x"
                     f"{out[1]}); stage columns are p50 of `report[\"timings_ms\"]`. Load "
-                    f"average before / after: {_loads(lat['load_before'])} / "
-                    f"{_loads(lat['load_after'])}; peak RSS {lat['peak_rss_mb']:.0f} MB."), ""]
+                    f"average before / after: {loads_text(lat['load_before'])} / "
+                    f"{loads_text(lat['load_after'])}; peak RSS {lat['peak_rss_mb']:.0f} MB."), ""]
 
 
 def identity_lines(ident: dict[str, Any]) -> list[str]:
@@ -356,13 +337,13 @@ def identity_lines(ident: dict[str, Any]) -> list[str]:
              "no face | errors | mean d(reference) | retrieved |"), "|---" * 11 + "|"]
     for key, s in ident["styles"].items():
         lines.append(f"| {key} | {s['style']} | {s['outputs']} | {s['kept_share']:.0%} "
-                     f"({s['kept']}) | {_ok(s['kept_share'] >= TARGETS['kept_share'])} | "
-                     f"{_f(s['mean_d_input'])} | {_f(s['max_d_input'])} | {s['no_face']} | "
-                     f"{s['errors']} | {_f(s['mean_d_reference'])} | "
+                     f"({s['kept']}) | {ok_text(s['kept_share'] >= TARGETS['kept_share'])} | "
+                     f"{fmt(s['mean_d_input'])} | {fmt(s['max_d_input'])} | {s['no_face']} | "
+                     f"{s['errors']} | {fmt(s['mean_d_reference'])} | "
                      f"{s['retrieved_share']:.0%} |")
     return lines + ["", (f"{ident['people']} people. Baseline: mean distance between the input "
                     f"photo and the same person's held-apart reference sitting "
-                    f"{_f(ident['input_vs_reference_mean'])}."), ""]
+                    f"{fmt(ident['input_vs_reference_mean'])}."), ""]
 
 
 def worst_lines(rows: list[Row], count: int = 10) -> list[str]:
@@ -383,7 +364,7 @@ def classifier_lines(cls: dict[str, Any]) -> list[str]:
     for name in rf.CLASSIFIERS:
         c = cls[name]
         lines.append(f"- {name}: accuracy {c['accuracy']:.1%} (target >= 95%: "
-                     f"{_ok(c['accuracy'] >= TARGETS['accuracy'])}); per fold "
+                     f"{ok_text(c['accuracy'] >= TARGETS['accuracy'])}); per fold "
                      + ", ".join(f"{a:.0%}" for a in c["fold_accuracy"]))
     conf = cls["logistic_regression"]["confusion"]
     lines += ["", ("Confusion matrix (logistic regression; rows = true style, columns = "
@@ -426,7 +407,7 @@ def markdown(data: dict[str, Any]) -> str:
     lines = ["# Style-repaint benchmark", "", f"Command: `{meta['command']}`", "",
              (f"Engine `{meta['engine']}` at {meta['engine_version']}; {meta['started']} to "
              f"{meta['finished']}; {meta['cpus']} CPUs; load average at start "
-             f"{_loads(meta['load_start'])}, at end {_loads(meta['load_end'])}; "
+             f"{loads_text(meta['load_start'])}, at end {loads_text(meta['load_end'])}; "
              f"{meta['seconds']:.0f} s in all."), ""]
     if "latency" in data:
         lines += ["## Latency at 1536 output (target p50 <= 1.5 s per style)", ""]

@@ -40,26 +40,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from benchkit import (
-    dist as _dist,
-)
-from benchkit import (
-    embed,
-    load,
-    shrink,
-)
-from benchkit import (
-    fmt as _f,
-)
-from benchkit import (
-    init_worker as _init_worker,
-)
-from benchkit import (
-    loads_text as _loads,
-)
-from benchkit import (
-    ok_text as _ok,
-)
+from benchkit import dist, embed, fmt, init_worker, load, loads_text, ok_text, shrink
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 PORTRAITS, STYLE_DIR = CORPUS / "portraits", CORPUS / "styles"
@@ -159,7 +140,7 @@ def one_output(cond: Condition, photo: np.ndarray, embs: tuple[Any, Any]
     row.update(ms=(time.perf_counter() - start) * 1e3, look=result.report["look"],
                face_acted=result.report["switches"]["face"])
     emb = embed(shrink(out, ID_SIDE))
-    row.update(face_found=emb is not None, d_ref=_dist(embs[1], emb), d_input=_dist(embs[0], emb),
+    row.update(face_found=emb is not None, d_ref=dist(embs[1], emb), d_input=dist(embs[0], emb),
                embedding=None if emb is None else emb.tolist())
     if cond.style is not None:
         ref = style_image(cond.style)
@@ -175,7 +156,7 @@ def person_task(task: tuple[str, list[Condition], set[str]]) -> dict[str, Any]:
     embs = (embed(photo), embed(load(PORTRAITS / f"{person}{REF}")))
     result: dict[str, Any] = {"person": person, "rows": [], "thumbs": {},
                               "ref_embedding": None if embs[1] is None else embs[1].tolist(),
-                              "d_input_ref": _dist(embs[0], embs[1])}
+                              "d_input_ref": dist(embs[0], embs[1])}
     for cond in conds:
         row, out = one_output(cond, photo, embs)
         result["rows"].append(row | {"person": person})
@@ -190,7 +171,7 @@ def run_outputs(names: list[str], conds: list[Condition], sheet: list[Condition]
     tasks = [(n, mine, {c.name for c in sheet}) if n in SHEET_PEOPLE else (n, conds, set())
              for n in names]
     start, done = time.perf_counter(), []
-    with mp.get_context("spawn").Pool(workers, initializer=_init_worker) as pool:
+    with mp.get_context("spawn").Pool(workers, initializer=init_worker) as pool:
         for i, res in enumerate(pool.imap(person_task, tasks), 1):
             done.append(res)
             print(f"  outputs {i}/{len(tasks)} {res['person']} "
@@ -400,15 +381,15 @@ def identity_lines(ident: dict[str, Any]) -> list[str]:
     lines = [("| condition | outputs | d_ref <= 0.5 | >= 90% | mean d_ref | p90 d_ref | max d_ref "
              "| no face | errors | retrieved | mean d(input) |"), "|---" * 11 + "|"]
     for key, c in ident["conditions"].items():
-        target = _ok(c["share"] >= TARGETS["id_share"]) if key in ("default", "style") else "-"
+        target = ok_text(c["share"] >= TARGETS["id_share"]) if key in ("default", "style") else "-"
         name = f"**{key}**" if key in ("default", "style", "prompt") else key
         lines.append(f"| {name} | {c['outputs']} | {c['share']:.0%} ({c['ok']}) | {target} | "
-                     f"{_f(c['mean'])} | {_f(c['p90'])} | {_f(c['max'])} | {c['no_face']} | "
-                     f"{c['errors']} | {c['retrieved_share']:.0%} | {_f(c['mean_d_input'])} |")
+                     f"{fmt(c['mean'])} | {fmt(c['p90'])} | {fmt(c['max'])} | {c['no_face']} | "
+                     f"{c['errors']} | {c['retrieved_share']:.0%} | {fmt(c['mean_d_input'])} |")
     b = ident["baseline"] or {}
     return lines + ["", (f"{ident['people']} people ({ident['no_reference_face']} without a "
                     f"detectable face in the reference photo). Baseline, the face image itself "
-                    f"vs the reference: mean {_f(b.get('mean'))}, p90 {_f(b.get('p90'))}, "
+                    f"vs the reference: mean {fmt(b.get('mean'))}, p90 {fmt(b.get('p90'))}, "
                     f"{b.get('share', 0):.0%} <= 0.5 (roughly the best an output can "
                     f"reach)."), ""]
 
@@ -419,9 +400,9 @@ def style_lines(table: dict[str, Any]) -> list[str]:
              "|---" * 10 + "|"]
     for c in table.values():
         lines.append(f"| {c['style']} | {'on' if c['face_switch'] else 'off'} | {c['outputs']} "
-                     f"| {_f(c['mean_hist_in'])} | {_f(c['mean_hist_out'])} | "
-                     f"{_f(c['mean_ratio'])} | {_ok((c['mean_ratio'] or 9) <= TARGETS['ratio'])}"
-                     f" | {_f(c['max_ratio'])} | {c['share']:.0%} | {c['errors']} |")
+                     f"| {fmt(c['mean_hist_in'])} | {fmt(c['mean_hist_out'])} | "
+                     f"{fmt(c['mean_ratio'])} | {ok_text((c['mean_ratio'] or 9) <= TARGETS['ratio'])}"
+                     f" | {fmt(c['max_ratio'])} | {c['share']:.0%} | {c['errors']} |")
     return lines + [""]
 
 
@@ -434,13 +415,13 @@ def latency_lines(lat: dict[str, Any]) -> list[str]:
         cells = " | ".join(f"{s['stages_p50_ms'].get(k, 0):.0f}" for k in stages)
         lines.append(f"| {key} | {len(s['runs'])} | {s['wall_ms']['p50']:.0f} | "
                      f"{s['wall_ms']['p95']:.0f} | {s['cpu_ms']['p50']:.0f} | "
-                     f"{_ok(s['wall_ms']['p50'] <= TARGETS['p50_ms'])} | {cells} |")
+                     f"{ok_text(s['wall_ms']['p50'] <= TARGETS['p50_ms'])} | {cells} |")
     loads = [r["load_1min"] for s in lat["paths"].values() for r in s["runs"]]
     return lines + ["", (f"Times in ms, output {SIZE}x{SIZE}; inputs: official portraits of "
                     f"{', '.join(lat['inputs'])}; stage columns are p50 of "
                     f"`report[\"timings_ms\"]`. 1-min load average during the runs "
                     f"{min(loads):.2f}..{max(loads):.2f}; before / after: "
-                    f"{_loads(lat['load_before'])} / {_loads(lat['load_after'])}; `uptime` "
+                    f"{loads_text(lat['load_before'])} / {loads_text(lat['load_after'])}; `uptime` "
                     f"before: `{lat['uptime_before']}`; peak RSS {lat['peak_rss_mb']:.0f} MB."),
                     ""]
 
@@ -472,7 +453,7 @@ def markdown(data: dict[str, Any]) -> str:
              f"Command: `{meta['command']}`", "",
              (f"Engine `portrait_studio.pipelines.restyle` at {meta['engine_version']}; "
               f"{meta['started']} to {meta['finished']}; {meta['cpus']} CPUs; load average at "
-              f"start {_loads(meta['load_start'])}, at end {_loads(meta['load_end'])}; "
+              f"start {loads_text(meta['load_start'])}, at end {loads_text(meta['load_end'])}; "
               f"{meta['seconds']:.0f} s in all; {len(meta['people'])} people."), ""]
     if "identity" in data:
         lines += ["## Identity (target d_ref <= 0.5 for >= 90% of pairs)", ""]
