@@ -142,6 +142,20 @@ class Studio:
         """The active owner of a bearer key (``native``, ``dashscope``) or an HMAC key id."""
         return self.keys.lookup(kind, credential) if credential else None
 
+    def secret_lookup(self, kind: str) -> tuple[Callable[[str], str | None], dict[str, str]]:
+        """For an HMAC verifier (``tencent``, ``volc``): a lookup key id -> secret, and the
+        dict in which it records key id -> tenant for every key it found."""
+        owners: dict[str, str] = {}
+
+        def lookup(key_id: str) -> str | None:
+            principal = self.authenticate(kind, key_id)
+            if principal is None:
+                return None
+            owners[key_id] = principal.tenant
+            return principal.secret
+
+        return lookup, owners
+
     def check_rate(self, tenant: str, action: str) -> None:
         """Take one request token of ``action`` for ``tenant``; RateLimited when none is left."""
         if not self.rate_limiter.allow(tenant, action):

@@ -145,15 +145,7 @@ class TencentDialect:
                               f"does not exist; supported: {versions}.")
 
     def _authenticate(self, studio: Studio, req: SignedRequest) -> tuple[Verified, str]:
-        owners: dict[str, str] = {}
-
-        def lookup(secret_id: str) -> str | None:
-            principal = studio.authenticate("tencent", secret_id)
-            if principal is None:
-                return None
-            owners[secret_id] = principal.tenant
-            return principal.secret
-
+        lookup, owners = studio.secret_lookup("tencent")
         verified = verify_request(req, lookup, now=time.time(), services=self.services,
                                   window_s=studio.settings.signature_window_s)
         return verified, owners[verified.secret_id]

@@ -129,15 +129,7 @@ class VolcEndpoint:
             raise missing_parameter("Action")
         if not version:
             raise missing_parameter("Version")
-        tenants: dict[str, str] = {}
-
-        def lookup(access_key: str) -> str | None:
-            principal = studio.authenticate("volc", access_key)
-            if principal is None:
-                return None
-            tenants[access_key] = principal.tenant
-            return principal.secret
-
+        lookup, tenants = studio.secret_lookup("volc")
         access_key = verify(req, lookup, now=time.time(), window_s=self.window_s)
         if action not in (SUBMIT, GET_RESULT) or version != VERSION:
             raise invalid_action_error(action, version)
