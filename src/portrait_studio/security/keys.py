@@ -18,12 +18,13 @@ import secrets
 import sqlite3
 import string
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import MissingParameter, ParameterError
+from ..storage.sqlite import connection
 
 DB_NAME = "keys.sqlite3"
 HMAC_KINDS = ("tencent", "volc")
@@ -138,13 +139,8 @@ class KeyStore:
         """The store at ``<data_dir>/keys.sqlite3``."""
         return cls(Path(data_dir) / DB_NAME)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
-        try:
-            yield db
-        finally:
-            db.close()
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return connection(self.path)
 
     # --- issuing and revoking ---------------------------------------------------------------
 

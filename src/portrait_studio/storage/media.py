@@ -13,13 +13,14 @@ from __future__ import annotations
 import secrets
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import MediaNotFound, ParameterError
 from .base import BlobStore, suffix_for
+from .sqlite import connection
 
 DB_NAME = "media.sqlite3"
 PREFIX = "media"
@@ -74,14 +75,8 @@ class MediaLibrary:
     def in_data_dir(cls, data_dir: Path, blobs: BlobStore) -> MediaLibrary:
         return cls(data_dir / DB_NAME, blobs)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            yield db
-        finally:
-            db.close()
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return connection(self.path, wal=True)
 
     def add(self, tenant: str, data: bytes, media_type: str, *, name: str = "",
             class_id: int = 0, expires_at: float | None = None,

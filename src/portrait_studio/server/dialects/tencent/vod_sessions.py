@@ -7,9 +7,10 @@ atomic (``BEGIN IMMEDIATE``), so two concurrent submits with the same id cannot 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
+
+from ....storage.sqlite import connection
 
 DB_NAME = "vod_sessions.sqlite3"
 WINDOW_S = 3 * 86400.0
@@ -27,13 +28,8 @@ class SessionRegistry:
     def in_data_dir(cls, data_dir: Path) -> SessionRegistry:
         return cls(data_dir / DB_NAME)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
-        try:
-            yield db
-        finally:
-            db.close()
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return connection(self.path)
 
     def claim(self, tenant: str, session_id: str, now: float,
               window_s: float = WINDOW_S) -> bool:
