@@ -188,12 +188,14 @@ def logo_bytes(call: ActionCall) -> bytes | None:
     return None
 
 
-def load_inputs(call: ActionCall, params: Mapping[str, Any]) -> dict[str, list[bytes]]:
-    """``template``, ``faces.<i>`` and optional ``logo`` bytes, checked."""
+def load_inputs(call: ActionCall, params: Mapping[str, Any]
+                ) -> tuple[dict[str, list[bytes]], str]:
+    """``template``, ``faces.<i>`` and optional ``logo`` bytes, checked, and the template's
+    format."""
     logo = logo_bytes(call)
     options = glam_options(params, logo)
     images = fetch_all(call, url_list(call.params))
-    _, width, height = image_info(images[0])
+    template_format, width, height = image_info(images[0])
     check_template_size(width, height, options)
     inputs: dict[str, list[bytes]] = {"template": images[:1]}
     start = 1
@@ -202,7 +204,7 @@ def load_inputs(call: ActionCall, params: Mapping[str, Any]) -> dict[str, list[b
         start += len(info["ImageUrls"])
     if logo is not None:
         inputs["logo"] = [logo]
-    return inputs
+    return inputs, template_format
 
 
 # --- job ids ----------------------------------------------------------------------------------
@@ -224,8 +226,7 @@ def new_job_id(tenant: str, clock: Callable[[], float] = time.time) -> str:
 def submit_glam_pic_job(call: ActionCall) -> dict[str, Any]:
     """SubmitGlamPicJob: validate, fetch, queue a "glam" job; answer its JobId."""
     params = job_params(call.params)
-    inputs = load_inputs(call, params)
-    fmt, _, _ = image_info(inputs["template"][0])
+    inputs, fmt = load_inputs(call, params)
     params["output"] = {"format": "png" if fmt == "png" else "jpeg", "quality": 92}
     job_id = new_job_id(call.tenant)
     wire = {"protocol": "tencent", "service": SERVICE, "action": SUBMIT,
