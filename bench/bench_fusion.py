@@ -53,9 +53,11 @@ def _hash_key(text: str) -> str:
     return hashlib.sha1(text.encode()).hexdigest()
 
 
-def all_pairs(users: list[str], templates: list[str], limit: int | None) -> list[tuple[str, str]]:
-    """Ordered (user, template) pairs, user != template, in a fixed hash order."""
-    pairs = [(u, t) for u in users for t in templates if u != t]
+def all_pairs(users: list[str], templates: list[str], limit: int | None,
+              only: set[str] | None = None) -> list[tuple[str, str]]:
+    """Ordered (user, template) pairs, user != template, in a fixed hash order; ``only``:
+    just these users."""
+    pairs = [(u, t) for u in users for t in templates if u != t and (not only or u in only)]
     pairs.sort(key=lambda p: _hash_key(f"{p[0]}|{p[1]}"))
     return pairs[:limit] if limit else pairs
 
@@ -113,7 +115,7 @@ def scene_without_face(template: np.ndarray, user: np.ndarray, trace: Any) -> tu
     the fair baselines for the rings (whose pixels the warp moved) and for the halo check.
     HxWx3 uint8 RGB each."""
     from portrait_studio.capabilities.face_swap.core import _template_warp
-    from portrait_studio.capabilities.face_swap.tone import skin_mean
+    from portrait_studio.capabilities.face_swap.tone import skin_tone
     from portrait_studio.imaging.color import to_u8
     from portrait_studio.pipelines import fusion as fu
     from portrait_studio.pipelines.fusion_face import plan_face
@@ -122,7 +124,7 @@ def scene_without_face(template: np.ndarray, user: np.ndarray, trace: Any) -> tu
     t_face = fu.require_faces(template, tiles=False)[0]  # as fuse() with one merge
     plan = plan_face(user, fu.user_face(fu.MergeEntry(user), 0), t_face, params)
     retoned = fu._retoned_template(template, [t_face.landmarks], params, fu.FusionReport(),
-                                   [skin_mean(plan.user, plan.user_points)])
+                                   [skin_tone(plan.user, plan.user_points)])
     out = []
     for canvas in (retoned, template.astype(np.float32)):
         off = trace.roi.offset
@@ -800,6 +802,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--pairs", type=int, default=None, help="subsample N pairs (hash order)")
     p.add_argument("--people", type=int, default=None, help="only the first N users/templates")
+    p.add_argument("--users", default="", help="only these users (comma-separated names)")
     p.add_argument("--sizes", default="native,1080x1320", help="latency template sizes")
     p.add_argument("--out", type=Path, default=REPO / "bench" / "out")
     p.add_argument("--workers", type=int, default=2, help="processes for the quality part")
@@ -812,7 +815,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def quality_part(args: argparse.Namespace, users: list[str], templates: list[str],
                  command: str) -> None:
-    pairs = all_pairs(users, templates, args.pairs)
+    pairs = all_pairs(users, templates, args.pairs,
+                      set(args.users.split(",")) if args.users else None)
     print(f"quality: {len(pairs)} pairs, {len(users)} users, {len(templates)} templates",
           flush=True)
     start, engine = time.perf_counter(), engine_version()

@@ -252,7 +252,9 @@ def test_large_template_gives_the_native_result_at_scale() -> None:
     down = cv2.resize(big.image, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32)
     x, y, bw, bh = native.report.faces[0].template_box
     face = (slice(y + bh // 5, y + bh * 4 // 5), slice(x + bw // 5, x + bw * 4 // 5))
-    assert float(np.abs(down[face] - native.image[face].astype(np.float32)).mean()) < 6.0
+    # measured 6.03 (5.65 before the warps went cubic): about 4 levels of it are a uniform
+    # offset (the 3x face comes out a little darker), the rest texture the native size keeps
+    assert float(np.abs(down[face] - native.image[face].astype(np.float32)).mean()) < 6.5
     from portrait_studio.perception.segmentation import person_mask
 
     roi = big.traces[0].roi
@@ -264,16 +266,15 @@ def test_large_template_gives_the_native_result_at_scale() -> None:
     assert float(big.traces[0].mask.max()) == pytest.approx(1.0, abs=1e-3)
 
 
-def test_legacy_template_sampling_is_a_slight_zoom_about_the_centre() -> None:
-    """The template warp keeps the sampling of the former step-6 upsampling (the identity
-    numbers were reached with it): pixel x samples ~ x + (x - side/2) * 5/side, i.e. the
-    content is pulled ~1.2% toward the region's centre on a 400 px side."""
+def test_template_warp_samples_exactly_and_keeps_still_pixels() -> None:
+    """The outline warp's maps are the identity where the control points do not move, and
+    the cubic resampling then returns the template's pixels unchanged (no zoom, no blur)."""
     dst = np.array([[100, 100], [300, 100], [200, 300], [120, 280]], np.float32)
-    mx, _ = geo.tps_maps(dst, dst.copy(), (400, 400), step=15, legacy_step=6)
-    exact_x = geo._legacy_position(np.arange(400, dtype=np.float64), 400, 6)
-    np.testing.assert_allclose(mx[200, 20:380], exact_x[20:380], atol=0.05)
-    assert mx[200, 200] == pytest.approx(200.0, abs=0.05)
-    assert mx[200, 380] == pytest.approx(382.2, abs=0.1)
-    assert mx[200, 20] == pytest.approx(17.8, abs=0.1)
-    plain = geo.tps_maps(dst, dst.copy(), (400, 400), step=15)
-    np.testing.assert_allclose(plain[0][200], np.arange(400), atol=1e-3)
+    mx, my = geo.tps_maps(dst, dst.copy(), (400, 400), step=15)
+    np.testing.assert_allclose(mx[200], np.arange(400), atol=1e-3)
+    np.testing.assert_allclose(my[:, 37], np.arange(400), atol=1e-3)
+    img = np.random.default_rng(3).integers(0, 256, (400, 400, 3), dtype=np.uint8)
+    same = geo.remap(img, (mx, my), interpolation=cv2.INTER_CUBIC)
+    assert float(np.abs(same.astype(np.int16) - img).max()) <= 1
+
+

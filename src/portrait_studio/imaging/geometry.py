@@ -144,39 +144,23 @@ def _affine_maps(dst: np.ndarray, src: np.ndarray, shape: tuple[int, int], step:
     return _upsample(np.stack([mx.ravel(), my.ravel()], axis=1), (gh, gw), shape, step)
 
 
-def _legacy_position(x: np.ndarray, length: int, step: int) -> np.ndarray:
-    """Where the former resize-based upsampling of a ``step`` grid made pixel ``x`` sample
-    (nodes placed at pixel centres of a (g-1)*step+1 resize): about
-    ``x + (x - length/2) * (step-1)/length``, a zoom that pulls the content ~(step-1)/length
-    toward the centre (clamped at the far edges)."""
-    g = (length + step - 1) // step + 1
-    u = (x + 0.5) * g / ((g - 1) * step + 1) - 0.5
-    return np.clip(u, 0, g - 1) * step
-
-
 def tps_maps(dst: np.ndarray, src: np.ndarray, shape: tuple[int, int], step: int = 8,
-             smoothing: float = 0.0, legacy_step: int | None = None) -> Maps:
+             smoothing: float = 0.0) -> Maps:
     """Smooth thin-plate-spline maps: output pixel at ``dst[i]`` samples the source at
     ``src[i]``; the displacement is evaluated on a coarse grid (nodes at pixel-centre
     positions of a ``step``-fold resize) and upsampled. ``smoothing`` > 0 uses SciPy's
-    regularised spline. ``legacy_step`` reproduces the sampling of the former upsampling at
-    that grid step (see :func:`_legacy_position`) whatever ``step`` is."""
+    regularised spline."""
     h, w = shape
     gh, gw = -(-h // step), -(-w // step)
     gx = (np.arange(gw, dtype=np.float64) + 0.5) * step - 0.5
     gy = (np.arange(gh, dtype=np.float64) + 0.5) * step - 0.5
-    at = np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2)
-    nodes = at
-    if legacy_step:
-        nodes = np.stack([_legacy_position(at[:, 0], w, legacy_step),
-                          _legacy_position(at[:, 1], h, legacy_step)], axis=1)
+    nodes = np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2)
     disp = (src - dst).astype(np.float64)
     if smoothing > 0:
         values = RBFInterpolator(dst.astype(np.float64), disp, kernel="thin_plate_spline",
                                  smoothing=smoothing)(nodes)
     else:
         values = _tps_eval(dst.astype(np.float64), disp, nodes)
-    values = values + (nodes - at)
     maps = []
     for c, axis in ((0, np.arange(w, dtype=np.float32)[None, :]),
                     (1, np.arange(h, dtype=np.float32)[:, None])):
@@ -232,9 +216,12 @@ def border_points(w: int, h: int, per_side: int = 4) -> np.ndarray:
     return np.concatenate([top, right, bottom, left]).astype(np.float32)
 
 
-def remap(img: np.ndarray, maps: Maps, border: int = cv2.BORDER_REPLICATE) -> np.ndarray:
-    """``cv2.remap`` with bilinear sampling."""
-    return cv2.remap(img, maps[0], maps[1], cv2.INTER_LINEAR, borderMode=border)
+def remap(img: np.ndarray, maps: Maps, border: int = cv2.BORDER_REPLICATE,
+          interpolation: int = cv2.INTER_LINEAR) -> np.ndarray:
+    """``cv2.remap`` (bilinear by default: right for smooth fields and masks). Photographs
+    that are warped by fractional offsets should be resampled with ``cv2.INTER_CUBIC``:
+    bilinear sampling at a half-pixel offset is a [1/2, 1/2] blur."""
+    return cv2.remap(img, maps[0], maps[1], interpolation, borderMode=border)
 
 
 # Working resolution of smooth per-face fields (masks, shading ratios, tone gains): the face is

@@ -15,7 +15,13 @@ import cv2
 import numpy as np
 
 from ..capabilities.face_swap.core import UserSide, prepare_user, swap_face
-from ..capabilities.face_swap.tone import person_skin_field, retone_field, skin_mean, tone_ratio
+from ..capabilities.face_swap.tone import (
+    SkinTone,
+    person_skin_field,
+    retone_curve,
+    skin_tone,
+    tone_curve,
+)
 from ..capabilities.watermark.core import apply_watermark
 from ..errors import (
     FacePoseUnsupported,
@@ -174,9 +180,9 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
         t_copy = detection_copy(template)
         targets = _template_faces(template, merges, t_copy)
     planned = in_helper(_plan_faces, merges, users, targets, params)
-    means = [in_helper(_user_mean, planned, i) for i in range(len(merges))]
+    tones = [in_helper(_user_tone, planned, i) for i in range(len(merges))]
     sides = [in_helper(_user_side, planned, i, template.shape) for i in range(len(merges))]
-    canvas = _retoned_template(template, [t.landmarks for t in targets], params, report, means,
+    canvas = _retoned_template(template, [t.landmarks for t in targets], params, report, tones,
                                t_copy[0])
     with timed(report.timings_ms, "plan"):
         plans = planned.result()
@@ -210,9 +216,9 @@ def _plan_faces(merges: list[MergeEntry], users: Future[list[Face]], targets: li
     return [plan_face(merges[i].image, found[i], targets[i], params) for i in range(len(merges))]
 
 
-def _user_mean(plans: Future[list[FacePlan]], i: int) -> np.ndarray:
+def _user_tone(plans: Future[list[FacePlan]], i: int) -> SkinTone:
     plan = plans.result()[i]
-    return skin_mean(plan.user, plan.user_points)
+    return skin_tone(plan.user, plan.user_points)
 
 
 def _user_side(plans: Future[list[FacePlan]], i: int, shape: tuple[int, ...]) -> UserSide:
@@ -234,11 +240,11 @@ def _template_faces(template: np.ndarray, merges: list[MergeEntry],
 
 def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: FusionParams,
                       report: FusionReport,
-                      user_means: Sequence[Future[np.ndarray] | np.ndarray],
+                      user_tones: Sequence[Future[SkinTone] | SkinTone],
                       small: np.ndarray | None = None) -> np.ndarray:
     """The template (HxWx3 uint8 RGB) with the skin of each target person (face landmarks
-    ``t_points``) re-toned to the matching user's complexion (``user_means``: the user face's
-    :func:`skin_mean`, or a future of it) as a new array, or ``template`` itself when the
+    ``t_points``) re-toned to the matching user's complexion (``user_tones``: the user face's
+    :func:`skin_tone`, or a future of it) as a new array, or ``template`` itself when the
     template's tone is kept. ``small``: a reduced copy to segment the person on (see
     :func:`template_person`)."""
     if params.skin_tone != "user":
@@ -246,11 +252,11 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
     canvas = template.copy()
     with timed(report.timings_ms, "tone"):
         person = template_person(template, small)
-        for t_pts, mean in zip(t_points, user_means, strict=True):
-            t_mean = skin_mean(template, t_pts)
+        for t_pts, tone in zip(t_points, user_tones, strict=True):
+            t_tone = skin_tone(template, t_pts)
             field = person_skin_field(template, t_pts, person)
-            u_mean = mean if isinstance(mean, np.ndarray) else mean.result()
-            retone_field(canvas, tone_ratio(u_mean, t_mean), *field)
+            u_tone = tone if isinstance(tone, SkinTone) else tone.result()
+            retone_curve(canvas, tone_curve(u_tone, t_tone), *field)
     return canvas
 
 

@@ -36,6 +36,10 @@ from .timing import timed
 MIRROR_YAW_GAP = 0.35
 MIRROR_FILL_FROM = 0.15  # yaw excess of the user over the template before mirror filling
 CLOSED_EYE, OPEN_EYE = 0.12, 0.18
+# retouching (enhancement, smoothing, sharpening, grain) starts where the blend weight reaches
+# this level and is full at 1: the seam (blend weight 0.05..0.9) sees the user's face texture
+# as the swap left it next to the template's own, never a sharpened or smoothed rim
+RETOUCH_FROM = 0.97
 
 
 @dataclass(frozen=True)
@@ -114,7 +118,7 @@ class RetouchArea:
     scale: float           # inter-ocular distance, px
     weight: np.ndarray     # retouch weight: the oval, fading well inside the blend boundary
     skin: np.ndarray       # skin (oval minus features) x weight
-    sharp: np.ndarray      # oval x weight (sharpening)
+    sharp: np.ndarray      # (eyes + brows + lips) x weight (sharpening)
     k: int = 1             # working-grid reduction for smooth layers (large faces)
 
 
@@ -131,12 +135,14 @@ def retouch_area(points: np.ndarray, mask: np.ndarray, shape: tuple[int, ...]) -
     local = points - roi.offset
     grid = geo.WorkGrid((roi.h, roi.w), k)
     regions = face_regions(grid.points(local), grid.small)
-    # retouching fades out well inside the blend boundary, so the seam keeps the template's
-    # own gradient energy (no sharpened or grainy rim)
-    blend = np.clip(grid.down(mask[roi.slices]) * 2.0 - 1.0, 0.0, 1.0)
+    # retouching fades in inside the blend boundary (RETOUCH_FROM), so the seam keeps the
+    # template's own gradient energy (no sharpened or grainy rim); sharpening (the model
+    # presets' crisp look) is for eyes, brows and lips: sharpened skin reads less like the user
+    blend = np.clip((grid.down(mask[roi.slices]) - RETOUCH_FROM) / (1.0 - RETOUCH_FROM), 0, 1)
     weight = np.minimum(regions.oval, blend)
+    features = np.clip(regions.eyes + regions.brows + regions.lips, 0.0, 1.0)
     return RetouchArea(roi, local, scale, grid.up(weight), grid.up(regions.skin * weight),
-                       grid.up(regions.oval * weight), k)
+                       grid.up(features * weight), k)
 
 
 def finish_face(swapped: SwapOutput, template: np.ndarray, plan: FacePlan,

@@ -65,15 +65,15 @@ class ModelPreset:
 
 
 PRESETS: dict[int, ModelPreset] = {
-    1: ModelPreset(sharpen=0.45, upscale_user=False, forehead_keep=0.55, shading_sigma=0.18,
+    1: ModelPreset(sharpen=0.45, upscale_user=False, forehead_keep=0.55, shading_sigma=0.25,
                    auto_keep_closed=False),
-    2: ModelPreset(sharpen=0.0, upscale_user=False, forehead_keep=0.55, shading_sigma=0.18,
+    2: ModelPreset(sharpen=0.0, upscale_user=False, forehead_keep=0.55, shading_sigma=0.25,
                    auto_keep_closed=False),
-    3: ModelPreset(sharpen=0.1, upscale_user=True, forehead_keep=0.55, shading_sigma=0.18,
+    3: ModelPreset(sharpen=0.1, upscale_user=True, forehead_keep=0.55, shading_sigma=0.25,
                    auto_keep_closed=False),
     4: ModelPreset(sharpen=0.1, upscale_user=False, forehead_keep=0.7, shading_sigma=0.3,
                    auto_keep_closed=False),
-    5: ModelPreset(sharpen=0.1, upscale_user=True, forehead_keep=0.55, shading_sigma=0.18,
+    5: ModelPreset(sharpen=0.1, upscale_user=True, forehead_keep=0.55, shading_sigma=0.25,
                    auto_keep_closed=True),
     6: ModelPreset(sharpen=0.15, upscale_user=True, forehead_keep=0.7, shading_sigma=0.3,
                    auto_keep_closed=False),

@@ -189,11 +189,14 @@ def swap_options(plan: FacePlan, amounts: MorphAmounts) -> SwapOptions:
     second mirror fill, forehead share 0.55 -> 0.7 (never the hairline) and shading blur 0.18
     -> 0.3 eye distances with ``own_light`` (SwapModelType 1 -> 4/6 settings). Going further
     (0.85 and 0.43) gained about 0.002 of dlib distance and showed brightness seams across
-    the forehead where the user's own lighting differs from the template's."""
+    the forehead where the user's own lighting differs from the template's. The whole user
+    outline is pasted even where it is wider than the template's face (similarity first;
+    fusion keeps the blend inside the template's face instead)."""
     light = amounts.own_light
     return SwapOptions(warp=1.0, forehead_keep=0.55 + 0.15 * light,
                        shading_sigma=0.18 + 0.12 * light,
-                       keep_template_eyes=plan.options.keep_template_eyes)
+                       keep_template_eyes=plan.options.keep_template_eyes,
+                       inside_template_face=False)
 
 
 def morph_swap(canvas: np.ndarray, template: np.ndarray, plan: FacePlan,

@@ -75,9 +75,6 @@ def keep_template_parts(target: np.ndarray, t_pts: np.ndarray, eyes: bool,
     return out
 
 
-TEMPLATE_LEGACY_STEP: int | None = 6
-
-
 def _template_warp(t_roi: np.ndarray, t_local: np.ndarray, r_local: np.ndarray) -> (
         tuple[np.ndarray, geo.Maps | None]):
     oval = list(lm.FACE_OVAL)
@@ -92,12 +89,10 @@ def _template_warp(t_roi: np.ndarray, t_local: np.ndarray, r_local: np.ndarray) 
     dst = np.concatenate([r_local[oval], anchors])
     src = np.concatenate([t_local[oval], anchors])
     step = int(np.clip(geo_scale(t_local) / 20.0, 6, 16))  # spline error < 0.2 px at this step
-    # legacy_step: the identity numbers of the quality bench were reached with the template
-    # sampled as the former step-6 upsampling did (content pulled ~5/side toward the ROI
-    # centre); exact sampling (None) improves seams and colour jumps but costs ~0.0035 in
-    # mean dlib distance to the user
-    maps = geo.tps_maps(dst, src, (h, w), step=step, legacy_step=TEMPLATE_LEGACY_STEP)
-    return geo.remap(t_roi, maps), maps
+    maps = geo.tps_maps(dst, src, (h, w), step=step)
+    # cubic: the spline moves most pixels by a fraction of a pixel, and bilinear sampling at
+    # fractional offsets blurs the whole region (BRISQUE +8 on the bench's worst pairs)
+    return geo.remap(t_roi, maps, interpolation=cv2.INTER_CUBIC), maps
 
 
 def geo_scale(points: np.ndarray) -> float:
@@ -117,7 +112,7 @@ def _user_warp(user: np.ndarray, u_pts: np.ndarray, r_local: np.ndarray,
     box = hull_box(r_local, shape)
     if warped[box].size:
         sub = maps[0][box], maps[1][box]
-        warped[box] = geo.remap(user, sub, cv2.BORDER_CONSTANT)
+        warped[box] = geo.remap(user, sub, cv2.BORDER_CONSTANT, cv2.INTER_CUBIC)
         ones = geo.remap(np.ones(user.shape[:2], np.float32), sub, cv2.BORDER_CONSTANT)
         valid[box] = np.clip((ones - 0.99) * 100, 0, 1)
     return warped, valid, maps
@@ -345,7 +340,12 @@ def _template_fields(grid: geo.WorkGrid, tmpl: tuple[np.ndarray, np.ndarray, geo
         points, shape, scale * 0.3)
     keep = keep_template_region(t_regions, t_maps, opts)
     shade = masked_blur(t_warped, t_skin * (1.0 - template_cut), scale * opts.shading_sigma)
-    return _TemplateFields(usr.mask, np.maximum(template_cut * opts.template_occlusion, keep),
+    mask = usr.mask
+    if opts.inside_template_face:
+        # never paste where the untouched template had no face: where the user's outline is
+        # wider, the template's own (hair, background) stays, so the seam stays on its skin
+        mask = np.minimum(mask, _blend_mask(t_local, shape, opts, scale))
+    return _TemplateFields(mask, np.maximum(template_cut * opts.template_occlusion, keep),
                            shade, scale)
 
 

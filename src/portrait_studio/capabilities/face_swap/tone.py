@@ -2,12 +2,16 @@
 
 Skin tone is part of identity: by default the user's complexion is kept on the face and the
 template person's other skin (neck, ears, chest, arms) is re-toned to match, so there is no jump
-at the jaw, forehead or neck. Re-toning multiplies RGB by the per-channel ratio of the two skin
-means (an albedo change under the same lighting), weighted by a soft skin map of that person.
+at the jaw, forehead or neck. Re-toning maps each RGB channel through a monotone tone curve that
+takes the template face's skin distribution (weighted quantiles) onto the user's, weighted by a
+soft skin map of that person: unlike a plain gain, a curve keeps highlights below white when a
+dark template is lightened and keeps shadows when a light one is darkened.
 Images are HxWx3 float32/uint8 RGB 0..255.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -17,16 +21,96 @@ from ...imaging.blend import feather, mask_box
 from ...imaging.color import fit_skin_model, masked_mean
 from ...perception.masks import cheek_mask, face_regions, face_scale
 
+# quantile levels of a skin distribution: the tone curve passes through these pairs
+QUANTILES = np.array([0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95])
+DARK_CUT = 0.6  # skin samples darker than this share of the median luma are frames, brows, hair
+SLOPE_RANGE = (0.3, 3.0)  # the curve neither flattens nor amplifies contrast beyond these
 
-def skin_mean(img: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """Mean RGB of the face skin (oval minus features, cut to skin-coloured pixels)."""
+
+@dataclass(frozen=True)
+class SkinTone:
+    """A face's skin colour: mean RGB (3 float32) and per-channel weighted quantiles at
+    :data:`QUANTILES` (len(QUANTILES) x 3 float32)."""
+
+    mean: np.ndarray
+    quantiles: np.ndarray
+
+
+def skin_tone(img: np.ndarray, points: np.ndarray) -> SkinTone:
+    """Skin colour of the face ``points`` in ``img`` (oval minus features, cut to
+    skin-coloured pixels), measured on a working grid."""
     k = geo.work_factor(face_scale(points))
     roi = geo.trim_roi(geo.roi_around(points, 1.2, img.shape), k)
     grid = geo.WorkGrid((roi.h, roi.w), k)
     local, crop = grid.points(points - roi.offset), grid.down(img[roi.slices])
     regions = face_regions(local, crop.shape)
     model = fit_skin_model(crop, cheek_mask(local, crop.shape))
-    return masked_mean(crop, regions.skin * model.likelihood(crop))
+    weight = regions.skin * model.likelihood(crop)
+    weight = weight * _not_dark(crop, weight)
+    return SkinTone(masked_mean(crop, weight), weighted_quantiles(crop, weight, QUANTILES))
+
+
+def _not_dark(crop: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """0..1 per pixel: 0 for pixels much darker than the weighted median luma (glasses
+    frames, brows, stray hair a colour model cannot tell from dark skin), 1 from
+    :data:`DARK_CUT` + 0.15 of that median up."""
+    luma = crop.astype(np.float32).mean(axis=2)
+    median = float(_quantiles(luma.reshape(-1), _weights(weight), np.array([0.5]))[0])
+    ramp = (luma - DARK_CUT * median) / max(0.15 * median, 1.0)
+    return np.asarray(np.clip(ramp, 0.0, 1.0), np.float32)
+
+
+def skin_mean(img: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Mean RGB of the face skin (see :func:`skin_tone`)."""
+    return skin_tone(img, points).mean
+
+
+def weighted_quantiles(img: np.ndarray, weight: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """Per-channel quantiles (len(levels) x 3 float32) of the pixels of ``img`` (HxWx3)
+    weighted by ``weight`` (HxW); all pixels equally when the weights vanish."""
+    w = _weights(weight)
+    px = img.reshape(-1, 3).astype(np.float32)
+    return np.stack([_quantiles(px[:, c], w, levels) for c in range(3)], axis=1)
+
+
+def _weights(weight: np.ndarray) -> np.ndarray:
+    """Flattened float64 weights; all ones when they vanish."""
+    w = weight.reshape(-1).astype(np.float64)
+    return w if w.sum() >= 1e-6 else np.ones_like(w)
+
+
+def _quantiles(values: np.ndarray, w: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """Weighted quantiles (float32) of the 1-D ``values`` at ``levels``."""
+    order = np.argsort(values, kind="stable")
+    cdf = np.cumsum(w[order])
+    cdf /= cdf[-1]
+    return np.interp(levels, cdf, values[order]).astype(np.float32)
+
+
+def tone_curve(user: SkinTone, template: SkinTone) -> np.ndarray:
+    """256x1x3 uint8 lookup table (for ``cv2.LUT``) taking the template's skin to the user's,
+    channel by channel: through the matched quantiles, proportional below the lowest one,
+    toward white above the highest one, with slopes kept in :data:`SLOPE_RANGE`."""
+    lut = np.stack([_channel_curve(template.quantiles[:, c], user.quantiles[:, c])
+                    for c in range(3)], axis=-1)
+    return np.asarray(np.clip(np.rint(lut), 0, 255), np.uint8).reshape(256, 1, 3)
+
+
+def _channel_curve(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """256 float values of one channel's curve from quantiles ``src`` to ``dst``."""
+    src = np.maximum.accumulate(np.maximum(src.astype(np.float64), 1.0))
+    dst = np.maximum.accumulate(dst.astype(np.float64))
+    xs = np.arange(256, dtype=np.float64)
+    top = min(max((255.0 - dst[-1]) / max(255.0 - src[-1], 1.0), SLOPE_RANGE[0]),
+              SLOPE_RANGE[1])
+    curve = np.interp(xs, src, dst)
+    curve = np.where(xs < src[0], xs * dst[0] / src[0], curve)
+    curve = np.where(xs > src[-1], dst[-1] + (xs - src[-1]) * top, curve)
+    slope = np.clip(np.diff(curve), *SLOPE_RANGE)
+    mid = int(np.clip(round(src[len(src) // 2]), 0, 255))  # anchor: the medians stay matched
+    curve = np.concatenate([[0.0], np.cumsum(slope)])
+    curve += np.interp(src[len(src) // 2], src, dst) - curve[mid]
+    return curve
 
 
 def tone_ratio(user_mean: np.ndarray, template_mean: np.ndarray) -> np.ndarray:
@@ -107,3 +191,19 @@ def retone_field(canvas: np.ndarray, ratio: np.ndarray, roi: geo.Roi, grid: geo.
         return
     np.multiply(region, gain, out=region)
     np.clip(region, 0, 255, out=region)
+
+
+def retone_curve(canvas: np.ndarray, lut: np.ndarray, roi: geo.Roi, grid: geo.WorkGrid,
+                 weight: np.ndarray) -> None:
+    """In place on ``canvas`` (HxWx3 uint8 RGB): map the pixels of ``roi`` through the tone
+    curve ``lut`` (256x1x3 uint8, :func:`tone_curve`) in proportion to ``weight`` (given on
+    ``grid``, a smooth field, upsampled)."""
+    box = mask_box(weight, 1, threshold=1e-3)  # elsewhere the pixels move < 0.3 levels
+    small = weight[box]
+    if small.size == 0:
+        return
+    ys, xs = grid.full_slices(box)
+    region = canvas[roi.slices][ys, xs]
+    w = np.clip(grid.up(np.ascontiguousarray(small)), 0.0, 1.0)[:region.shape[0], :region.shape[1]]
+    mapped = cv2.LUT(region, lut)
+    region[...] = cv2.blendLinear(mapped, region, w, np.ascontiguousarray(1.0 - w))

@@ -16,6 +16,9 @@ class SwapOptions:
     ``template_occlusion``: 1 keeps template hair/occluders that cross the face on top.
     ``mirror_fill``: for a user turned further than the template, how much of the half of the
     face turned away from the camera is taken, mirrored, from the visible half.
+    ``inside_template_face``: the blend stays inside the template's own (unwarped) face oval,
+    so the seam lies on its skin; off, a wider user outline is pasted whole (more similarity,
+    at the price of a seam where the template had hair or background).
     """
 
     warp: float = 0.7
@@ -26,3 +29,4 @@ class SwapOptions:
     mirror_fill: float = 0.0   # 0..1: fill the user's hidden face half from the visible one
     keep_template_eyes: bool = False
     keep_template_mouth: bool = False
+    inside_template_face: bool = True
