@@ -80,7 +80,10 @@ def _weights(weight: np.ndarray) -> np.ndarray:
 
 
 def _quantiles(values: np.ndarray, w: np.ndarray, levels: np.ndarray) -> np.ndarray:
-    """Weighted quantiles (float32) of the 1-D ``values`` at ``levels``."""
+    """Weighted quantiles (float32) of the 1-D ``values`` at ``levels`` (zero weights
+    ignored)."""
+    keep = w > 0
+    values, w = values[keep], w[keep]
     order = np.argsort(values, kind="stable")
     cdf = np.cumsum(w[order])
     cdf /= cdf[-1]
@@ -97,20 +100,20 @@ def tone_curve(user: SkinTone, template: SkinTone) -> np.ndarray:
 
 
 def _channel_curve(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
-    """256 float values of one channel's curve from quantiles ``src`` to ``dst``."""
+    """256 float values of one channel's curve from quantiles ``src`` to ``dst``: through
+    the pairs (slopes kept in :data:`SLOPE_RANGE`), proportional below the first (black
+    stays black) and straight to white above the last (highlights never clip)."""
     src = np.maximum.accumulate(np.maximum(src.astype(np.float64), 1.0))
     dst = np.maximum.accumulate(dst.astype(np.float64))
     xs = np.arange(256, dtype=np.float64)
-    top = min(max((255.0 - dst[-1]) / max(255.0 - src[-1], 1.0), SLOPE_RANGE[0]),
-              SLOPE_RANGE[1])
+    top = (255.0 - dst[-1]) / max(255.0 - src[-1], 1.0)
     curve = np.interp(xs, src, dst)
     curve = np.where(xs < src[0], xs * dst[0] / src[0], curve)
-    curve = np.where(xs > src[-1], dst[-1] + (xs - src[-1]) * top, curve)
-    slope = np.clip(np.diff(curve), *SLOPE_RANGE)
-    mid = int(np.clip(round(src[len(src) // 2]), 0, 255))  # anchor: the medians stay matched
-    curve = np.concatenate([[0.0], np.cumsum(slope)])
-    curve += np.interp(src[len(src) // 2], src, dst) - curve[mid]
-    return curve
+    curve = np.where(xs > src[-1], dst[-1] + (xs - src[-1]) * max(top, 0.0), curve)
+    slope = np.diff(curve)
+    inner = (xs[1:] > src[0]) & (xs[1:] <= src[-1])
+    slope[inner] = np.clip(slope[inner], *SLOPE_RANGE)
+    return np.concatenate([[0.0], np.cumsum(slope)])
 
 
 def tone_ratio(user_mean: np.ndarray, template_mean: np.ndarray) -> np.ndarray:

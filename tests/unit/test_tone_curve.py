@@ -1,0 +1,68 @@
+"""Skin re-toning by tone curves (capabilities/face_swap/tone.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from portrait_studio.capabilities.face_swap.tone import (
+    QUANTILES,
+    SkinTone,
+    retone_curve,
+    tone_curve,
+    weighted_quantiles,
+)
+from portrait_studio.imaging import geometry as geo
+
+
+def _tone(pixels: np.ndarray) -> SkinTone:
+    img = pixels.reshape(1, -1, 3)
+    weight = np.ones(img.shape[:2], np.float32)
+    return SkinTone(pixels.mean(axis=0).astype(np.float32),
+                    weighted_quantiles(img, weight, QUANTILES))
+
+
+def _skin(mean: tuple[float, float, float], spread: float, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return np.clip(rng.normal(mean, spread, (4000, 3)), 0, 255).astype(np.float32)
+
+
+def test_weighted_quantiles_follow_the_weights() -> None:
+    img = np.array([[[10, 10, 10], [20, 20, 20], [30, 30, 30], [200, 200, 200]]], np.uint8)
+    weight = np.array([[1, 1, 1, 0]], np.float32)  # the bright pixel does not count
+    q = weighted_quantiles(img, weight, np.array([0.0, 1.0]))
+    assert q[0, 0] <= 10.0 + 1e-3 and q[1, 0] == 30.0
+    assert np.all(q[:, 0] == q[:, 1])
+
+
+def test_dark_skin_lightened_to_the_user_keeps_highlights_below_white() -> None:
+    dark, light = _skin((95, 62, 48), 14, 1), _skin((222, 176, 156), 9, 2)
+    lut = tone_curve(_tone(light), _tone(dark))[:, 0, :].astype(np.float32)
+    assert np.all(np.diff(lut, axis=0) >= 0)  # monotone in every channel
+    mapped = lut[dark.astype(np.uint8), np.arange(3)]
+    assert np.abs(mapped.mean(axis=0) - light.mean(axis=0)).max() < 4.0
+    # a specular highlight twice the dark mean stays a highlight, below white; the plain
+    # ratio of means would clip it (190 x 222/95 > 255)
+    assert lut[130, 0] < lut[190, 0] < 252
+    assert lut[0, 0] == 0  # black stays black
+
+
+def test_light_skin_darkened_keeps_its_shadows() -> None:
+    light, dark = _skin((225, 180, 160), 9, 3), _skin((100, 66, 50), 12, 4)
+    lut = tone_curve(_tone(dark), _tone(light))[:, 0, :].astype(np.float32)
+    mapped = lut[light.astype(np.uint8), np.arange(3)]
+    assert np.abs(mapped.mean(axis=0) - dark.mean(axis=0)).max() < 4.0
+    assert 0 < lut[120, 0] < lut[200, 0]  # a shadow well below the skin stays darker
+
+
+def test_retone_curve_applies_in_proportion_to_the_weight() -> None:
+    canvas = np.full((40, 60, 3), 100, np.uint8)
+    lut = np.tile(np.arange(256, dtype=np.float32)[:, None, None], (1, 1, 3))
+    lut[100] = 180  # every channel: 100 -> 180
+    grid = geo.WorkGrid((40, 60), 2)
+    weight = np.zeros(grid.small, np.float32)
+    weight[:, 15:] = 1.0   # right half full, left half untouched
+    weight[:, 10:15] = 0.5
+    retone_curve(canvas, lut.astype(np.uint8), geo.Roi(0, 0, 60, 40), grid, weight)
+    assert np.all(canvas[:, :19] == 100)   # weight 0 (bilinear reach of the grid included)
+    assert np.all(canvas[:, 22:28] == 140)  # half weight: half way
+    assert np.all(canvas[:, 32:] == 180)
