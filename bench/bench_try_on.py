@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import cv2
+import metrics as mt  # bench/metrics.py (the script's folder is on sys.path)
 import numpy as np
 from numpy.typing import NDArray
 
@@ -54,36 +55,30 @@ def ssim(a: Image, b: Image, mask: NDArray[np.bool_]) -> float:
     return float(s[mask].mean()) if mask.any() else 1.0
 
 
-def ciede2000(lab1: NDArray[np.float64], lab2: NDArray[np.float64]) -> float:
-    """CIEDE2000 between two Lab colours."""
-    l1, a1, b1 = lab1
-    l2, a2, b2 = lab2
-    c1, c2 = np.hypot(a1, b1), np.hypot(a2, b2)
-    g = 0.5 * (1 - np.sqrt(((c1 + c2) / 2) ** 7 / (((c1 + c2) / 2) ** 7 + 25**7)))
-    a1p, a2p = a1 * (1 + g), a2 * (1 + g)
-    c1p, c2p = np.hypot(a1p, b1), np.hypot(a2p, b2)
-    h1p, h2p = np.degrees(np.arctan2(b1, a1p)) % 360, np.degrees(np.arctan2(b2, a2p)) % 360
-    dl, dc = l2 - l1, c2p - c1p
-    dh = h2p - h1p
-    dh = dh - 360 if dh > 180 else dh + 360 if dh < -180 else dh
-    dhh = 2 * np.sqrt(c1p * c2p) * np.sin(np.radians(dh / 2))
-    lm, cm = (l1 + l2) / 2, (c1p + c2p) / 2
-    hm = (h1p + h2p) / 2 + (180 if abs(h1p - h2p) > 180 else 0)
-    t = (1 - 0.17 * np.cos(np.radians(hm - 30)) + 0.24 * np.cos(np.radians(2 * hm))
-         + 0.32 * np.cos(np.radians(3 * hm + 6)) - 0.2 * np.cos(np.radians(4 * hm - 63)))
-    sl = 1 + 0.015 * (lm - 50) ** 2 / np.sqrt(20 + (lm - 50) ** 2)
-    sc, sh = 1 + 0.045 * cm, 1 + 0.015 * cm * t
-    rt = (-2 * np.sqrt(cm**7 / (cm**7 + 25**7))
-          * np.sin(np.radians(60 * np.exp(-(((hm - 275) / 25) ** 2)))))
-    return float(np.sqrt((dl / sl) ** 2 + (dc / sc) ** 2 + (dhh / sh) ** 2
-                         + rt * (dc / sc) * (dhh / sh)))
-
-
-def lab_signature(img: Image, mask: NDArray[np.bool_]) -> NDArray[np.float64]:
-    """Median a*, b* and L normalised by its median (x50) of the masked pixels."""
+def lab_samples(img: Image, mask: NDArray[np.bool_], n: int = 4000) -> NDArray[np.float32]:
+    """Up to ``n`` Lab colours of the masked pixels (fixed sample), lightness normalised:
+    L* scaled so that its median is 50 (the lighting of the photo does not count)."""
     lab = cv2.cvtColor(img.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)[mask]
-    med = np.median(lab, axis=0).astype(np.float64)
-    return np.array([50.0, med[1], med[2]])
+    if len(lab) > n:
+        lab = lab[np.random.default_rng(0).choice(len(lab), n, replace=False)]
+    lab[:, 0] *= 50.0 / max(float(np.median(lab[:, 0])), 1.0)
+    return lab.astype(np.float32)
+
+
+def palette(lab: NDArray[np.float32], k: int = 6) -> NDArray[np.float32]:
+    """k-means colour palette (k x 3 Lab) of the samples."""
+    k = min(k, len(lab))
+    crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 30, 0.5)
+    cv2.setRNGSeed(0)
+    _, _, centres = cv2.kmeans(lab, k, None, crit, 3, cv2.KMEANS_PP_CENTERS)
+    return centres.astype(np.float32)
+
+
+def palette_de(samples: NDArray[np.float32], colours: NDArray[np.float32]) -> float:
+    """Mean over ``samples`` of the CIEDE2000 to the nearest of ``colours``."""
+    de = mt.ciede2000(samples[:, None, :].astype(np.float64),
+                      colours[None, :, :].astype(np.float64))
+    return float(de.min(axis=1).mean())
 
 
 def one_case(person: Image, garment: Image) -> dict[str, Any]:
@@ -95,11 +90,14 @@ def one_case(person: Image, garment: Image) -> dict[str, Any]:
     body = analyse_body(person)
     changed = np.any(out != person, axis=2)
     region = cv2.dilate((changed | body.clothes).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
-    garment_region = changed & ~body.skin & np.any(np.abs(out.astype(int) - person) > 12, axis=2)
+    # the rendered garment itself (not the skin or background painted where old clothing
+    # showed), 2 px inside its edge
+    drawn = result.garment_masks[0].astype(np.uint8)
+    garment_region = cv2.erode(drawn, np.ones((5, 5), np.uint8)) > 0
     kind = result.report["outputs"][0]["garments"][0]["kind"]
     cut = cut_out(garment)
-    de = ciede2000(lab_signature(cut.image, cut.mask), lab_signature(out, garment_region)) \
-        if garment_region.sum() > 100 else float("nan")
+    own, drawn_lab = lab_samples(cut.image, cut.mask), lab_samples(out, garment_region)
+    de = palette_de(drawn_lab, palette(own)) if len(drawn_lab) > 100 else float("nan")
     return {"image": out, "latency_ms": latency, "ssim_outside": ssim(person, out, ~region),
             "identical_outside": bool(np.array_equal(person[~region], out[~region])),
             "delta_e": de, "old_left": old_left(person, out, body, kind),

@@ -520,3 +520,26 @@ def test_folds_stronger_on_plain_new_garment_than_on_prints() -> None:
         pytest.approx(0.88**1.4, abs=1e-4)                          # plain: deeper fold
     assert garment_shading(light, folds, np.zeros((60, 60), np.float32))[0, 0] == \
         pytest.approx(0.88, abs=1e-4)                               # print: as before
+
+
+def test_sleeve_arm_follows_the_old_sleeve_not_the_bones() -> None:
+    """A long sleeve hanging 25 px outside the pose's arm bones (the pose slid onto the
+    torso): the painted arm sits on the sleeve's outer edge, arm-wide, tapering to the
+    wrist with a rounded shoulder, and only on the allowed pixels."""
+    from portrait_studio.capabilities.garment.armcolumn import column_arm, hanging_side
+    img, body, _, chain = _lit_person()
+    ys, xs = np.mgrid[0:600, 0:400]
+    sleeve = (np.abs(xs - 95) < 24) & (ys > 120) & (ys < 500)
+    top = sleeve | ((xs > 150) & (xs < 250) & (ys > 150) & (ys < 420))   # torso too
+    allowed = sleeve & (ys < 480)
+    res = column_arm(img, body, chain, top, allowed, body.skin, np.random.default_rng(0))
+    assert res is not None
+    assert not np.any(res.kept & ~allowed)
+    width = {y: int(res.kept[y].sum()) for y in (135, 200, 300, 450)}
+    for y in (200, 300, 450):
+        assert int(np.flatnonzero(res.kept[y])[0]) == 72      # the sleeve's outer edge
+    assert 30 <= width[300] <= 37                              # capped at an arm's width
+    assert width[200] > width[300] > width[450] >= 22          # tapers to the wrist
+    assert width[135] < width[200]                             # rounded shoulder
+    assert hanging_side([np.float32([120, 160]), np.float32([250, 170]),
+                         np.float32([380, 180])], 200.0) == 0  # a raised arm does not hang

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -66,10 +66,12 @@ class TryOnParams:
 class TryOnResult:
     """``images``: HxWx3 uint8 RGB, one per outfit, each the size of the person photo;
     ``report``: per output the garments used and their kinds, mask areas, timings_ms and the
-    prompt plan."""
+    prompt plan; ``garment_masks``: per output, HxW bool where the new garments are drawn
+    (for benchmarks and debugging; never sent to clients)."""
 
     images: list[Image]
     report: dict[str, Any]
+    garment_masks: list[NDArray[np.bool_]] = field(default_factory=list)
 
 
 def _check_image(img: object, field: str) -> Image:
@@ -128,16 +130,17 @@ def try_on(person: Image, garments: Sequence[Image], params: TryOnParams) -> Try
     with timed(timings, "body"):
         body = analyse_body(person, field=PERSON_FIELD)
     seed = params.seed if params.seed is not None else random.randrange(2**31)
-    images, outputs = [], []
+    images, outputs, masks = [], [], []
     for n, group in enumerate(outfits([g.kind for g, _ in prepared])):
         with timed(timings, f"dress_{n}"):
-            image, stats = dress(person, body, [prepared[i][0] for i in group], plan.fit,
-                                 np.random.default_rng(seed + n))
+            image, stats, drawn = dress(person, body, [prepared[i][0] for i in group],
+                                        plan.fit, np.random.default_rng(seed + n))
         images.append(image)
+        masks.append(drawn)
         outputs.append({"garments": [{"index": i, "kind": prepared[i][0].kind,
                                       "kind_source": "recognised" if prepared[i][1]
                                       else "scene"} for i in group], **stats})
     report = {"scene": params.scene, "prompt": plan.as_report(), "outputs": outputs,
               "split_y": round(body.split_y, 1),
               "timings_ms": {k: round(v, 1) for k, v in timings.items()}}
-    return TryOnResult(images, report)
+    return TryOnResult(images, report, masks)

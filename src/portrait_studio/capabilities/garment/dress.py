@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 
 from ...imaging.color import to_u8
 from .armpaint import ArmPaint, paint_arm
+from .armcolumn import column_arm
 from .armsynth import synth_arm
 from .body import Body
 from .cutout import Cutout
@@ -187,8 +188,9 @@ def _old_region(garments: list[Garment], body: Body) -> Mask:
 
 
 def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
-          rng: np.random.Generator) -> tuple[NDArray[np.uint8], dict[str, Any]]:
-    """The person photo wearing ``garments`` and a report of the masks' areas (pixels)."""
+          rng: np.random.Generator) -> tuple[NDArray[np.uint8], dict[str, Any], Mask]:
+    """The person photo wearing ``garments``, a report of the masks' areas (pixels) and
+    where the new garments are drawn (alpha > 0.5)."""
     garments = sorted(garments, key=lambda g: ORDER[g.kind])
     has_top = any(g.kind in ("top", "full") for g in garments)
     anchors = measure_anchors(body)
@@ -221,7 +223,7 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     report = {"old_area": int((_old_region(garments, body)).sum()),
               "new_area": int(covered.sum()), "skin_fill_area": int(skin.sum()),
               "inpaint_area": int((reveal & ~skin).sum()), "changed_area": int(changed.sum())}
-    return out, report
+    return out, report, covered
 
 
 def antialias(alpha: NDArray[np.float32], sigma: float = 0.8) -> NDArray[np.float32]:
@@ -261,12 +263,26 @@ def _limb_covers(layers: list[Layer], alphas: list[NDArray[np.float32]]) -> dict
 
 
 def _arm_paint(img: NDArray[np.uint8], body: Body, chain: list[NDArray[np.float32]],
-               part: Mask, trusted: Mask, rng: np.random.Generator) -> ArmPaint | None:
+               part: Mask, free: Mask, trusted: Mask, rng: np.random.Generator) -> (
+        ArmPaint | None):
     """The upper arm continued from the real arm below it, or (no real arm seen) a whole
-    arm toned like the hand and lit like the face."""
+    arm toned like the hand and lit like the face: placed by the old sleeve when the arm
+    hangs down (over ``free``: revealed old top beyond the new sleeves), else along the
+    pose bones over ``part``."""
+    if long_sleeve(body, chain):  # no real arm to continue: the hand is all that shows
+        arm = column_arm(img, body, chain, body.old_top, free, trusted, rng)
+        if arm is not None:
+            return arm
     real = trusted | (body.skin & body.arms & ~body.hands)      # shaded edges count
     arm = paint_arm(img, chain, part, real, body.pose.shoulder_width, rng)
     return arm if arm is not None else synth_arm(img, body, chain, part, trusted, rng)
+
+
+def long_sleeve(body: Body, chain: list[NDArray[np.float32]]) -> bool:
+    """Whether the old top reaches the wrist of this arm (within 0.15 shoulder widths)."""
+    wrist, reach = chain[-1], 0.15 * body.pose.shoulder_width
+    ys, xs = np.nonzero(body.old_top)
+    return bool(len(ys)) and float(np.hypot(xs - wrist[0], ys - wrist[1]).min()) < reach
 
 
 def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Body,
@@ -278,7 +294,8 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     if not reveal.any():
         return reveal
     canvas[reveal] = background_fill(img, body, reveal)[reveal]
-    skin = reveal & torso_zone(body, waist_y) & ~body.arms
+    torso = torso_zone(body, waist_y)
+    skin = reveal & torso & ~body.arms
     trusted = trusted_skin(img, body)
     rel = np.full(reveal.shape, np.inf, np.float32)
     arms: list[ArmPaint] = []
@@ -286,7 +303,9 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
         chains = limb_chains(body)[kind]
         for zone, chain in zip(limb_zones(body, kind, trusted), chains, strict=True):
             part = reveal & source & uncovered_limb(zone, covers[kind])
-            arm = _arm_paint(img, body, chain, part, trusted, rng) if kind == "arms" else None
+            free = reveal & source & (covers[kind] <= 0.5) & ~torso
+            arm = (_arm_paint(img, body, chain, part, free, trusted, rng) if kind == "arms"
+                   else None)
             if arm is not None:
                 arms.append(arm)
                 skin &= ~part

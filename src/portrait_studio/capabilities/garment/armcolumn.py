@@ -1,0 +1,139 @@
+"""A whole bare arm painted where a long sleeve hung beside the body, placed by the sleeve.
+
+The pose's elbow is often wrong under a sleeve (it slides onto the torso), so an arm painted
+along the pose bones misses the sleeve and the real arm vanishes into the filled background.
+For an arm that hangs down (wrist well below the shoulder, not far across the body) the
+sleeve itself says where the arm is: on each row the arm is the outermost run of the old
+top on that side, at most an arm's width wide (0.26 shoulder widths at the shoulder tapering
+to 0.15 at the wrist). Its centre and half width per row are smoothed along the arm; the arm
+is painted there with the hand's tone and cylinder shading lit from the face's side
+(:mod:`armsynth`). Images HxWx3 uint8 RGB, masks HxW bool, points (x, y) float32 pixels.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from .armpaint import ArmPaint, grain_std
+from .armsynth import LIGHT_GAIN, MIN_HAND, face_light, hand_pixels, shading
+from .body import Body
+
+F32 = NDArray[np.float32]
+Mask = NDArray[np.bool_]
+Point = NDArray[np.float32]
+WIDTH_TOP, WIDTH_WRIST = 0.26, 0.15   # arm width x shoulder width at the shoulder / wrist
+STEEP = 1.5                            # hanging: drop >= STEEP x sideways shift
+MIN_ROWS = 0.6                         # share of the rows where the sleeve must be found
+TOP_REACH = 0.2                        # rows start this far (x shoulder width) above the joint
+
+
+def hanging_side(chain: list[Point], centre_x: float) -> int:
+    """+1 / -1 when the arm ``chain`` (shoulder, elbow, wrist) hangs on the image-right /
+    image-left side of the body centre line ``centre_x``; 0 when it does not hang down."""
+    shoulder, wrist = chain[0], chain[-1]
+    drop, side = float(wrist[1] - shoulder[1]), float(wrist[0] - shoulder[0])
+    if drop <= STEEP * abs(side):
+        return 0
+    return 1 if shoulder[0] > centre_x else -1
+
+
+def sleeve_rows(sleeve: Mask, rows: NDArray[np.intp], side: int,
+                widths: F32) -> tuple[F32, F32, NDArray[np.bool_]]:
+    """Per row of ``rows``: centre x and half width of the outermost run of ``sleeve`` on
+    ``side`` (capped at ``widths``), and whether the row has sleeve pixels."""
+    centre = np.zeros(len(rows), np.float32)
+    half = np.zeros(len(rows), np.float32)
+    found = np.zeros(len(rows), bool)
+    for i, y in enumerate(rows):
+        xs = np.flatnonzero(sleeve[y])
+        if not len(xs):
+            continue
+        outer = int(xs.max()) if side > 0 else int(xs.min())
+        run = _run_length(sleeve[y], outer, -side)
+        width = float(min(run, widths[i]))
+        centre[i] = outer - side * (width - 1) / 2.0
+        half[i] = width / 2.0
+        found[i] = True
+    return centre, half, found
+
+
+def _run_length(row: NDArray[np.bool_], start: int, step: int) -> int:
+    """How many consecutive True pixels of ``row`` from ``start`` going ``step`` (+-1)."""
+    seq = row[start::step] if step > 0 else row[start::-1]
+    off = np.flatnonzero(~seq)
+    return int(off[0]) if len(off) else len(seq)
+
+
+def _smooth(values: F32, found: NDArray[np.bool_], sigma: float) -> F32:
+    """Rows without a value take their neighbours' (linear), then a Gaussian along rows."""
+    idx = np.arange(len(values))
+    filled = np.interp(idx, idx[found], values[found]).astype(np.float32)
+    return np.asarray(cv2.GaussianBlur(filled.reshape(-1, 1), (1, 0), sigma).ravel(),
+                      np.float32)
+
+
+def rounded_top(half: F32) -> F32:
+    """Half widths with the first rows narrowed to a half disc (a shoulder, not a tube's
+    flat end)."""
+    cap = max(1, min(len(half), round(float(half[0]))))
+    d = (np.arange(cap, dtype=np.float32) + 0.5) / cap
+    out = half.copy()
+    out[:cap] *= np.sqrt(np.clip(1.0 - (1.0 - d) ** 2, 0.0, 1.0))
+    return out
+
+
+def column_arm(img: NDArray[np.uint8], body: Body, chain: list[Point], sleeve: Mask,
+               allowed: Mask, trusted: Mask, rng: np.random.Generator) -> ArmPaint | None:
+    """A hanging arm painted over the old ``sleeve`` (HxW bool: the old top), only on
+    ``allowed`` pixels (uncovered, revealed); None when the arm does not hang down, the
+    sleeve is not found along it or no hand tone is seen."""
+    sw = body.pose.shoulder_width
+    centre_x = float(np.mean([body.pose.p(s["shoulder"])[0] for s in body.pose.sides()]))
+    side = hanging_side(chain, centre_x)
+    hy, hx = hand_pixels(body, chain[-1], trusted)
+    if side == 0 or len(hy) < MIN_HAND:
+        return None
+    # from above the shoulder joint (the new garment's armhole covers the top) to just past
+    # the wrist (the hand is in front): no square-cut ends
+    y0, y1 = int(chain[0][1] - TOP_REACH * sw), int(chain[-1][1] + 0.1 * sw)
+    rows = np.arange(max(0, y0), min(img.shape[0], y1), dtype=np.intp)
+    if len(rows) < 8:
+        return None
+    widths = np.interp(rows, [y0, y1], [WIDTH_TOP * sw, WIDTH_WRIST * sw]).astype(np.float32)
+    centre, half, found = sleeve_rows(sleeve, rows, side, widths)
+    if found.mean() < MIN_ROWS:
+        return None
+    centre = _smooth(centre, found, 0.05 * sw)
+    half = rounded_top(_smooth(half, found, 0.05 * sw))
+    return _paint(img, body, (rows, centre, half), allowed, (hy, hx), rng)
+
+
+def _paint(img: NDArray[np.uint8], body: Body, arm: tuple[NDArray[np.intp], F32, F32],
+           allowed: Mask, hand: tuple[NDArray[np.intp], NDArray[np.intp]],
+           rng: np.random.Generator) -> ArmPaint | None:
+    """Cylinder-shaded skin over the per-row arm (rows, centre x, half width)."""
+    rows, centre, half = arm
+    xs_all = np.arange(img.shape[1], dtype=np.float32)
+    q = (xs_all[None, :] - centre[:, None]) / np.maximum(half[:, None], 1.0)
+    edge = (half[:, None] - np.abs(xs_all[None, :] - centre[:, None])) / 1.5 + 0.5
+    inside = (np.abs(q) <= 1.0 + 1.0 / np.maximum(half[:, None], 1.0)) & allowed[rows]
+    ri, xs = np.nonzero(inside)
+    if not len(ri):
+        return None
+    ys = rows[ri]
+    light = LIGHT_GAIN * face_light(img, body)
+    shade = shading(q[ri, xs].astype(np.float32), np.full(len(xs), light, np.float32))
+    tone = np.median(img[hand].astype(np.float32), axis=0)
+    sigma = 0.5 * grain_std(img, *hand)  # a hand's creases are coarser than arm skin
+    y0, x0 = int(ys.min()), int(xs.min())
+    noise = rng.normal(0, 1, (int(ys.max()) - y0 + 1, int(xs.max()) - x0 + 1))
+    grain = cv2.GaussianBlur(noise.astype(np.float32), (0, 0), 0.7)
+    grain = grain[ys - y0, xs - x0] * (sigma / max(float(grain.std()), 1e-3))
+    rgb = tone[None] * shade[:, None] + grain[:, None]
+    alpha = np.clip(edge[ri, xs], 0, 1).astype(np.float32)
+    kept = np.zeros(allowed.shape, bool)
+    kept[ys[alpha > 0.5], xs[alpha > 0.5]] = True
+    return ArmPaint(ys.astype(np.intp), xs.astype(np.intp), rgb.astype(np.float32), alpha,
+                    kept)
