@@ -196,7 +196,7 @@ def swap_options(plan: FacePlan, amounts: MorphAmounts) -> SwapOptions:
     return SwapOptions(warp=1.0, forehead_keep=0.55 + 0.15 * light,
                        shading_sigma=0.18 + 0.12 * light,
                        keep_template_eyes=plan.options.keep_template_eyes,
-                       inside_template_face=False)
+                       inside_template_face=False, blend_shrink=0.94)
 
 
 def morph_swap(canvas: np.ndarray, template: np.ndarray, plan: FacePlan,

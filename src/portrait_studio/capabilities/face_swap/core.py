@@ -181,7 +181,7 @@ def _drop_specks(cut: np.ndarray, scale: float) -> np.ndarray:
 
 def _blend_mask(r_local: np.ndarray, shape: tuple[int, int], opts: SwapOptions,
                 scale: float) -> np.ndarray:
-    poly = swap_polygon(r_local, opts.forehead_keep, shrink=0.94)
+    poly = swap_polygon(r_local, opts.forehead_keep, shrink=opts.blend_shrink)
     return polygon_mask(poly, shape, soften=scale * opts.edge_softness)
 
 
