@@ -168,7 +168,8 @@ def half_face_map(points: np.ndarray, shape: tuple[int, ...], sign: float) -> np
     normal /= max(float(np.linalg.norm(normal)), 1e-6)
     if np.dot(points[lm.LEFT_CHEEK] - top, normal) < 0:
         normal = -normal
-    ys, xs = np.mgrid[0:shape[0], 0:shape[1]].astype(np.float32)
-    dist = (xs - top[0]) * normal[0] + (ys - top[1]) * normal[1]
+    xs = np.arange(shape[1], dtype=np.float32)[None, :]
+    ys = np.arange(shape[0], dtype=np.float32)[:, None]
+    dist = (xs - top[0]) * np.float32(normal[0]) + (ys - top[1]) * np.float32(normal[1])
     ramp = 0.15 * max(face_scale(points), 8.0)
     return np.clip(sign * dist / ramp, 0.0, 1.0).astype(np.float32)

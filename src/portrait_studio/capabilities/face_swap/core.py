@@ -111,10 +111,10 @@ def _user_warp(user: np.ndarray, u_pts: np.ndarray, r_local: np.ndarray,
     valid = np.zeros(shape, np.float32)
     box = hull_box(r_local, shape)
     if warped[box].size:
-        sub = maps[0][box], maps[1][box]
+        sub = np.ascontiguousarray(maps[0][box]), np.ascontiguousarray(maps[1][box])
         warped[box] = geo.remap(user, sub, cv2.BORDER_CONSTANT, cv2.INTER_CUBIC)
-        ones = geo.remap(np.ones(user.shape[:2], np.float32), sub, cv2.BORDER_CONSTANT)
-        valid[box] = np.clip((ones - 0.99) * 100, 0, 1)
+        h, w = user.shape[:2]  # sampled wholly inside the user image
+        valid[box] = ((sub[0] >= 0) & (sub[0] <= w - 1) & (sub[1] >= 0) & (sub[1] <= h - 1))
     return warped, valid, maps
 
 
@@ -136,9 +136,22 @@ def _mirror_fill(u_warped: np.ndarray, valid: np.ndarray, user: np.ndarray,
     flipped = np.ascontiguousarray(user[:, ::-1])
     f_pts = mirror_points(u_pts, user.shape[1])
     m_warped, m_valid, _ = _user_warp(flipped, f_pts, r_local, valid.shape)
-    weight = half_face_map(r_local, valid.shape, sign) * amount * m_valid
-    mixed = u_warped * (1 - weight[..., None]) + m_warped * weight[..., None]
-    return mixed.astype(np.float32), np.maximum(valid * (1 - weight), m_valid * weight)
+    box = hull_box(r_local, valid.shape)  # both warps are zero outside it
+    ys, xs = box
+    if ys.stop <= ys.start or xs.stop <= xs.start:
+        return u_warped, valid
+    origin = np.array([xs.start, ys.start], np.float32)
+    shape = (ys.stop - ys.start, xs.stop - xs.start)
+    weight = (half_face_map(r_local - origin, shape, sign) * np.float32(amount)
+              * m_valid[box]).astype(np.float32)
+    mixed, out_valid = u_warped.copy(), valid.copy()
+    if mixed.dtype == np.uint8:
+        mixed[box] = cv2.blendLinear(m_warped[box], u_warped[box], weight, 1.0 - weight)
+    else:
+        w3 = weight[..., None]
+        mixed[box] = u_warped[box] * (1 - w3) + m_warped[box] * w3
+    out_valid[box] = np.maximum(valid[box] * (1 - weight), m_valid[box] * weight)
+    return mixed, out_valid
 
 
 def _occlusion_cut(img: np.ndarray, cheeks: np.ndarray, features: np.ndarray,
