@@ -279,3 +279,44 @@ def test_whiten_teeth_on_a_yellow_tooth_patch() -> None:
     assert lab_out[teeth][..., 2].mean() < 0.5 * lab_in[teeth][..., 2].mean()
     assert np.abs(out[:4] - img[:4]).max() < 0.5             # outside the mouth: untouched
     assert np.abs(out[6:9, 6:9] - img[6:9, 6:9]).max() < 2.0  # dark interior: not whitened
+
+
+def test_blend_stays_inside_the_template_face_unless_asked() -> None:
+    """A user face 50% wider than the template's, outline taken whole (warp 1): the blend
+    weight stays inside the template's own face oval (the seam on its skin, its hair and
+    background kept); glam's option ``inside_template_face=False`` pastes the wider outline."""
+    from portrait_studio.capabilities.face_swap.core import swap_face
+    from portrait_studio.capabilities.face_swap.types import SwapOptions
+    from portrait_studio.perception.masks import polygon_mask, swap_polygon
+
+    template = fixture_image(AOC)
+    wide = cv2.resize(template, (round(template.shape[1] * 1.5), template.shape[0]),
+                      interpolation=cv2.INTER_CUBIC)
+    t_pts, u_pts = detect_faces(template)[0].landmarks, detect_faces(wide)[0].landmarks
+    own = polygon_mask(swap_polygon(t_pts, 0.55, shrink=1.0), template.shape[:2], 0) > 0.5
+    inside = swap_face(template, t_pts, wide, u_pts, SwapOptions(warp=1.0)).mask
+    free = swap_face(template, t_pts, wide, u_pts,
+                     SwapOptions(warp=1.0, inside_template_face=False)).mask
+    assert float(inside[~own].max()) < 0.35 < 0.6 < float(free[~own].max())
+    # weight outside the template's oval: only its soft edge is left (measured 0.27x)
+    assert float(inside[~own].sum()) < 0.35 * float(free[~own].sum())
+
+
+def test_retouch_fades_in_inside_the_seam_and_sharpens_features_only() -> None:
+    """Retouch weights are 0 where the blend weight is below RETOUCH_FROM (the seam keeps
+    the swap's own texture) and the sharpening mask is 0 on the cheeks."""
+    from portrait_studio.pipelines.fusion_face import RETOUCH_FROM, retouch_area
+
+    img = fixture_image(KIM)
+    pts = detect_faces(img)[0].landmarks
+    h, w = img.shape[:2]
+    ys, xs = np.mgrid[0:h, 0:w]
+    centre = pts[:468].mean(axis=0)
+    mask = np.clip(2.0 - np.hypot(xs - centre[0], ys - centre[1]) / 100.0, 0, 1)
+    area = retouch_area(pts, mask.astype(np.float32), img.shape)
+    local_mask = mask[area.roi.slices]
+    assert float(area.weight[local_mask < RETOUCH_FROM - 0.01].max()) < 0.02
+    assert float(area.weight.max()) > 0.9
+    cheeks = cheek_mask(area.points, area.weight.shape) > 0.5
+    eyes = face_regions(area.points, area.weight.shape).eyes > 0.8
+    assert float(area.sharp[cheeks].max()) < 0.05 < float(area.sharp[eyes].mean())
