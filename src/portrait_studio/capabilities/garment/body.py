@@ -297,7 +297,10 @@ def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
     lab = rgb_to_lab(img)
     near_cheeks = _near_colour(lab, skin_rgb, 20.0)
     skin &= ~_skin_in_clothes(skin, person & ~skin & ~head, (core | hands) & near_cheeks, pose)
-    skin |= _arm_skin(lab, skin, arms & ~head)
+    added = _arm_skin(lab, skin, arms & ~head) & ~skin
+    # an arm zone along a wrong elbow can reach a beige print (a leopard skirt): pixels it
+    # adds that sit inside clothing are fabric, not the arm's shaded side
+    skin |= added & ~_skin_in_clothes(added, person & ~skin & ~added & ~head, hands, pose)
     hands = _whole_hands(lab, skin & _near_colour(lab, skin_rgb, 28.0), hands & person, pose,
                          person)
     clothes = person & ~skin & ~head & ~hands & _envelope(pose, person.shape)
