@@ -225,6 +225,20 @@ def test_corpus_garment_kinds() -> None:
     assert found["vitonhd_00126_00"] == "top"
 
 
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus absent")
+def test_beige_print_beside_a_sleeved_arm_is_clothing_not_skin() -> None:
+    """A leopard skirt next to a long black sleeve (the pose's elbow slides onto the hip):
+    its beige spots are old clothing, not the arm's skin (1340 px were skin before)."""
+    path = next((CORPUS / "persons").glob("vitonhd_01008_00*"))
+    img = cv2.resize(cv2.imread(str(path))[:, :, ::-1], (768, 1024),
+                     interpolation=cv2.INTER_AREA)
+    body = analyse_body(np.ascontiguousarray(img))
+    hip = np.s_[580:770, 490:545]
+    assert int((body.skin & ~body.hands)[hip].sum()) < 200
+    assert int(body.old_bottom[hip].sum()) > 6000
+
+
 # --- fitting, filling and shading helpers (no models) -------------------------------------
 
 def frontal_pose() -> Pose:
