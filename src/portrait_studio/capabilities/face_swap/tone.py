@@ -119,6 +119,10 @@ def tone_ratio(user_mean: np.ndarray, template_mean: np.ndarray) -> np.ndarray:
     return np.clip(user_mean / np.maximum(template_mean, 1.0), 0.25, 4.0).astype(np.float32)
 
 
+# how far (sigmas of the cheeks' chroma) the re-toned skin may stray from the cheeks: ears and
+# necks are often redder than cheeks (at 3 sigmas the ears of a light template stayed pink
+# under a dark user's face; 5 re-tones them, bench colour jump and halo unchanged or better)
+SKIN_TOLERANCE = 5.0
 # reach of the re-toning around a face, in inter-ocular distances (sideways, up, down)
 REACH_X, REACH_UP, REACH_DOWN = 5.0, 3.0, 9.0
 
@@ -152,7 +156,7 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray) -
     cx, cy = local[:468].mean(axis=0)
     dy = np.where(ys > cy, (ys - cy) / (scale * REACH_DOWN), (cy - ys) / (scale * REACH_UP))
     falloff = np.exp(-((xs - cx) / (scale * REACH_X)) ** 2 - dy ** 2).astype(np.float32)
-    weight = model.likelihood(crop) * mask * falloff
+    weight = model.likelihood(crop, scale=SKIN_TOLERANCE) * mask * falloff
     oval = face_regions(local, crop.shape).oval
     soft = feather(np.maximum(weight, oval), scale * 0.08)
     return roi, grid, soft * np.maximum(mask, oval)  # no spill onto the background
