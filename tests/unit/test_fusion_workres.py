@@ -10,7 +10,6 @@ import cv2
 import numpy as np
 import pytest
 
-from portrait_studio.capabilities.face_swap.tone import retone, retone_field
 from portrait_studio.capabilities.retouch.core import enhance_detail_fast, grain_level
 from portrait_studio.capabilities.watermark.types import WatermarkParams
 from portrait_studio.imaging import geometry as geo
@@ -166,19 +165,6 @@ def test_masked_mean_matches_a_float64_reference() -> None:
     mask = rng.uniform(0, 1, (120, 90)).astype(np.float32)
     ref = (img.astype(np.float64) * mask[..., None]).sum((0, 1)) / mask.sum()
     np.testing.assert_allclose(masked_mean(img, mask), ref, rtol=1e-5)
-
-
-def test_retone_field_on_uint8_matches_the_float_retone() -> None:
-    rng = np.random.default_rng(4)
-    img = rng.integers(0, 256, (90, 120, 3)).astype(np.uint8)
-    roi, grid = geo.Roi(10, 20, 100, 80), geo.WorkGrid((60, 90), 3)
-    weight = np.linspace(0, 1, 20 * 30, dtype=np.float32).reshape(20, 30)
-    ratio = np.array([1.2, 0.9, 0.7], np.float32)
-    canvas = img.copy()
-    retone_field(canvas, ratio, roi, grid, weight)
-    ref = retone(img.astype(np.float32), ratio, roi, grid.up(weight))
-    assert int(np.abs(canvas.astype(int) - np.rint(ref).astype(int)).max()) <= 1
-    assert np.array_equal(canvas[:20], img[:20])  # outside the region: untouched
 
 
 def test_enhance_strength_zero_is_pixel_exact() -> None:

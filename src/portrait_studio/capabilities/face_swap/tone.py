@@ -179,26 +179,6 @@ def retone(img: np.ndarray, ratio: np.ndarray, roi: geo.Roi, weight: np.ndarray)
     return out
 
 
-def retone_field(canvas: np.ndarray, ratio: np.ndarray, roi: geo.Roi, grid: geo.WorkGrid,
-                 weight: np.ndarray) -> None:
-    """In place on ``canvas`` (HxWx3 uint8 or float32 RGB 0..255): multiply the pixels of
-    ``roi`` by ``ratio`` in proportion to ``weight`` given on ``grid`` (the gain field is
-    smooth, so it is formed on the grid and upsampled). uint8 results are rounded."""
-    box = mask_box(weight, 1, threshold=1e-3)  # elsewhere the gain is 1 to within 0.3%
-    weight = weight[box]
-    if weight.size == 0:
-        return
-    gain = grid.up((1.0 + (ratio[None, None, :] - 1.0) * weight[..., None]).astype(np.float32))
-    ys, xs = grid.full_slices(box)
-    region = canvas[roi.slices][ys, xs]
-    gain = gain[:region.shape[0], :region.shape[1]]
-    if canvas.dtype == np.uint8:
-        region[...] = cv2.multiply(region, gain, dtype=cv2.CV_8U)
-        return
-    np.multiply(region, gain, out=region)
-    np.clip(region, 0, 255, out=region)
-
-
 def retone_curve(canvas: np.ndarray, lut: np.ndarray, roi: geo.Roi, grid: geo.WorkGrid,
                  weight: np.ndarray) -> None:
     """In place on ``canvas`` (HxWx3 uint8 RGB): map the pixels of ``roi`` through the tone
