@@ -239,6 +239,21 @@ def test_beige_print_beside_a_sleeved_arm_is_clothing_not_skin() -> None:
     assert int(body.old_bottom[hip].sum()) > 6000
 
 
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus absent")
+def test_hair_on_the_shoulder_stays_hair() -> None:
+    """Hair falling past the head zone onto the image-right shoulder belongs to the head (it
+    was taken for old top and painted over with background: 0 px before)."""
+    path = next((CORPUS / "persons").glob("vitonhd_00055_00*"))
+    img = cv2.resize(cv2.imread(str(path))[:, :, ::-1], (768, 1024),
+                     interpolation=cv2.INTER_AREA)
+    body = analyse_body(np.ascontiguousarray(img))
+    y = int(min(body.pose.p(11)[1], body.pose.p(12)[1]))
+    band = np.s_[y - 40:y + 40, 380:520]
+    assert int(body.head[band].sum()) > 300
+    assert int(body.old_top[band].sum()) > 9000   # the T-shirt itself is still clothing
+
+
 # --- fitting, filling and shading helpers (no models) -------------------------------------
 
 def frontal_pose() -> Pose:

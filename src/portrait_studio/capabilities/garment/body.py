@@ -248,7 +248,26 @@ def _head(img: NDArray[np.uint8], face: Face | None, pose: Pose, person: Mask,
     zone = np.zeros((h, w), bool)
     zone[:max(0, int(min(top, fy + 1.25 * fh))), max(0, int(fx - 0.8 * fw)):
          min(w, int(fx + 1.8 * fw))] = True
-    return oval | (zone & person & ~skin)
+    hair = zone & person & ~skin
+    return oval | hair | _hair_on_shoulders(img, hair, person & ~skin, pose)
+
+
+def _hair_on_shoulders(img: NDArray[np.uint8], hair: Mask, candidates: Mask,
+                       pose: Pose) -> Mask:
+    """Hair falling beyond the head zone (onto the shoulders, beside it): ``candidates``
+    within Lab 14 of the zone's hair colour, connected to the zone's hair, down to 0.35
+    shoulder widths below the shoulder line (clothing of another colour is never taken)."""
+    if hair.sum() < 50:
+        return np.zeros(hair.shape, bool)
+    lab = rgb_to_lab(img)
+    ref = np.median(lab[hair], axis=0)
+    bottom = int(max(pose.p(11)[1], pose.p(12)[1]) + 0.35 * pose.shoulder_width)
+    near = candidates & (lab_dist2(lab, ref) < 14.0**2)
+    near[max(0, bottom):] = False
+    _, labels = cv2.connectedComponents((near | hair).astype(np.uint8), connectivity=8)
+    keep = np.unique(labels[hair])
+    out: Mask = np.isin(labels, keep[keep > 0]) & near & ~hair
+    return out
 
 
 def _split_row(img: NDArray[np.uint8], clothes: Mask, pose: Pose) -> float:
