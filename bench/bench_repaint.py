@@ -23,7 +23,6 @@ for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse
 import importlib
 import json
-import multiprocessing as mp
 import resource
 import subprocess
 import sys
@@ -40,7 +39,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import repaint_features as rf
-from benchkit import dist, embed, fmt, init_worker, load, loads_text, ok_text, shrink
+from benchkit import dist, embed, fmt, load, loads_text, ok_text, run_pool, shrink, stats
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 PORTRAITS = CORPUS / "portraits"
@@ -82,12 +81,6 @@ def params(mod: ModuleType, index: int, ref: np.ndarray, seed: int) -> Any:
                              style_ref=ref if index == mod.CUSTOM_STYLE else None)
 
 
-def _stats(values: list[float]) -> dict[str, float]:
-    arr = np.asarray(values, np.float64)
-    return {"p50": float(np.percentile(arr, 50)), "p95": float(np.percentile(arr, 95)),
-            "min": float(arr.min()), "max": float(arr.max())}
-
-
 # ----------------------------------------------------------------------------- latency
 
 
@@ -122,8 +115,8 @@ def style_latency(mod: ModuleType, index: int, inputs: list[np.ndarray], ref: np
         for k, v in s["stages"].items():
             stages.setdefault(k, []).append(v)
     return {"style": style_name(mod, index), "runs": samples,
-            "wall_ms": _stats([s["wall_ms"] for s in samples]),
-            "cpu_ms": _stats([s["cpu_ms"] for s in samples]),
+            "wall_ms": stats([s["wall_ms"] for s in samples]),
+            "cpu_ms": stats([s["cpu_ms"] for s in samples]),
             "stages_p50_ms": {k: float(np.median(v)) for k, v in stages.items()},
             "output": samples[0]["output"]}
 
@@ -189,14 +182,7 @@ def person_task(task: tuple[str, str, str, bool, bool]) -> dict[str, Any]:
 def run_outputs(engine_name: str, names: list[str], ref_path: str, thumbs: set[str],
                 workers: int) -> list[dict[str, Any]]:
     tasks = [(engine_name, n, ref_path, True, n in thumbs) for n in names]
-    start, done = time.perf_counter(), []
-    with mp.get_context("spawn").Pool(workers, initializer=init_worker) as pool:
-        for i, res in enumerate(pool.imap(person_task, tasks), 1):
-            done.append(res)
-            print(f"  outputs {i}/{len(tasks)} {res['person']} "
-                  f"({time.perf_counter() - start:.0f} s, load {os.getloadavg()[0]:.2f})",
-                  flush=True)
-    return done
+    return run_pool(person_task, tasks, workers)
 
 
 # ----------------------------------------------------------------------------- identity

@@ -24,7 +24,6 @@ for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse
 import json
-import multiprocessing as mp
 import resource
 import subprocess
 import sys
@@ -40,7 +39,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from benchkit import dist, embed, fmt, init_worker, load, loads_text, ok_text, shrink
+from benchkit import dist, embed, fmt, load, loads_text, ok_text, run_pool, shrink, stats
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 PORTRAITS, STYLE_DIR = CORPUS / "portraits", CORPUS / "styles"
@@ -115,12 +114,6 @@ def conditions(parts: set[str], styles: list[str], face_off: bool) -> list[Condi
     return out
 
 
-def _stats(values: list[float]) -> dict[str, float]:
-    arr = np.asarray(values, np.float64)
-    return {"p50": float(np.percentile(arr, 50)), "p95": float(np.percentile(arr, 95)),
-            "mean": float(arr.mean()), "min": float(arr.min()), "max": float(arr.max())}
-
-
 # ----------------------------------------------------------------------------- outputs (worker)
 
 
@@ -170,14 +163,7 @@ def run_outputs(names: list[str], conds: list[Condition], sheet: list[Condition]
     mine = conds + [c for c in sheet if c not in conds]
     tasks = [(n, mine, {c.name for c in sheet}) if n in SHEET_PEOPLE else (n, conds, set())
              for n in names]
-    start, done = time.perf_counter(), []
-    with mp.get_context("spawn").Pool(workers, initializer=init_worker) as pool:
-        for i, res in enumerate(pool.imap(person_task, tasks), 1):
-            done.append(res)
-            print(f"  outputs {i}/{len(tasks)} {res['person']} "
-                  f"({time.perf_counter() - start:.0f} s, load {os.getloadavg()[0]:.2f})",
-                  flush=True)
-    return done
+    return run_pool(person_task, tasks, workers)
 
 
 # ----------------------------------------------------------------------------- quality tables
@@ -287,8 +273,8 @@ def path_latency(name: str, inputs: list[np.ndarray], runs: int) -> dict[str, An
     for s in samples:
         for k, v in s["stages"].items():
             stages.setdefault(k, []).append(v)
-    return {"runs": samples, "wall_ms": _stats([s["wall_ms"] for s in samples]),
-            "cpu_ms": _stats([s["cpu_ms"] for s in samples]),
+    return {"runs": samples, "wall_ms": stats([s["wall_ms"] for s in samples]),
+            "cpu_ms": stats([s["cpu_ms"] for s in samples]),
             "stages_p50_ms": {k: float(np.median(v)) for k, v in stages.items()}}
 
 

@@ -5,7 +5,12 @@ Images are HxWx3 uint8 RGB; identity is dlib's 128-D embedding of the largest fa
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -23,6 +28,27 @@ def fmt(value: float | None, fmt: str = ".3f") -> str:
 
 def init_worker() -> None:
     cv2.setNumThreads(1)
+
+
+def stats(values: list[float]) -> dict[str, float]:
+    """p50, p95, mean, min and max of a list of timings."""
+    arr = np.asarray(values, np.float64)
+    return {"p50": float(np.percentile(arr, 50)), "p95": float(np.percentile(arr, 95)),
+            "mean": float(arr.mean()), "min": float(arr.min()), "max": float(arr.max())}
+
+
+def run_pool(task: Callable[[Any], dict[str, Any]], tasks: list[Any],
+             workers: int) -> list[dict[str, Any]]:
+    """``task`` over ``tasks`` in ``workers`` spawned processes (one OpenCV thread each), in
+    order, printing progress (each result's ``person``, elapsed seconds, load) as they come."""
+    start, done = time.perf_counter(), []
+    with mp.get_context("spawn").Pool(workers, initializer=init_worker) as pool:
+        for i, res in enumerate(pool.imap(task, tasks), 1):
+            done.append(res)
+            print(f"  outputs {i}/{len(tasks)} {res['person']} "
+                  f"({time.perf_counter() - start:.0f} s, load {os.getloadavg()[0]:.2f})",
+                  flush=True)
+    return done
 
 
 def loads_text(values: list[float]) -> str:
