@@ -64,27 +64,25 @@ def bilateral(img: Image, passes: int, sigma_color: float, diameter: int = 9) ->
 def blur(img: NDArray[np.generic], sigma: float, max_sigma: float = 6.0) -> Float:
     """Gaussian blur (float32) of any size: large sigmas run on a reduced copy and the result
     is resized back (identical to the eye, far cheaper)."""
-    x = np.asarray(img, np.float32)
+    return np.asarray(_gaussian(np.asarray(img, np.float32), sigma, max_sigma), np.float32)
+
+
+def soften(img: Image, sigma: float, max_sigma: float = 4.0) -> Image:
+    """:func:`blur` for uint8 images, staying in 8 bits (several times cheaper)."""
+    return np.asarray(_gaussian(img, sigma, max_sigma), np.uint8)
+
+
+def _gaussian(x: Image | Float, sigma: float, max_sigma: float) -> np.ndarray:
+    """Gaussian blur in ``x``'s own dtype; beyond ``max_sigma`` on a copy reduced so that
+    ``max_sigma`` does the job, resized back."""
     if sigma <= max_sigma:
-        return np.asarray(cv2.GaussianBlur(x, (0, 0), max(sigma, 0.3)), np.float32)
+        return np.asarray(cv2.GaussianBlur(x, (0, 0), max(sigma, 0.3)))
     f = max_sigma / sigma
     h, w = x.shape[:2]
     small = cv2.resize(x, (max(1, round(w * f)), max(1, round(h * f))),
                        interpolation=cv2.INTER_AREA)
     small = cv2.GaussianBlur(small, (0, 0), max_sigma)
-    return np.asarray(cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR), np.float32)
-
-
-def soften(img: Image, sigma: float, max_sigma: float = 4.0) -> Image:
-    """:func:`blur` for uint8 images, staying in 8 bits (several times cheaper)."""
-    if sigma <= max_sigma:
-        return np.asarray(cv2.GaussianBlur(img, (0, 0), max(sigma, 0.3)), np.uint8)
-    f = max_sigma / sigma
-    h, w = img.shape[:2]
-    small = cv2.resize(img, (max(1, round(w * f)), max(1, round(h * f))),
-                       interpolation=cv2.INTER_AREA)
-    small = cv2.GaussianBlur(small, (0, 0), max_sigma)
-    return np.asarray(cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR), np.uint8)
+    return np.asarray(cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR))
 
 
 def add_signed(img: Image, delta: Float, size: tuple[int, int]) -> Image:
