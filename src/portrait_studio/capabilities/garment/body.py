@@ -236,7 +236,7 @@ def _skin_in_clothes(skin: Mask, clothes: Mask, limbs: Mask, pose: Pose) -> Mask
     return skin & ~limbs & (share > 0.6)
 
 
-def _head(img: NDArray[np.uint8], face: Face | None, pose: Pose, person: Mask,
+def _head(lab: NDArray[np.float32], face: Face | None, pose: Pose, person: Mask,
           skin: Mask) -> Mask:
     """Face oval plus hair: non-skin silhouette pixels around the face above the shoulders."""
     h, w = person.shape
@@ -249,17 +249,16 @@ def _head(img: NDArray[np.uint8], face: Face | None, pose: Pose, person: Mask,
     zone[:max(0, int(min(top, fy + 1.25 * fh))), max(0, int(fx - 0.8 * fw)):
          min(w, int(fx + 1.8 * fw))] = True
     hair = zone & person & ~skin
-    return oval | hair | _hair_on_shoulders(img, hair, person & ~skin, pose)
+    return oval | hair | _hair_on_shoulders(lab, hair, person & ~skin, pose)
 
 
-def _hair_on_shoulders(img: NDArray[np.uint8], hair: Mask, candidates: Mask,
+def _hair_on_shoulders(lab: NDArray[np.float32], hair: Mask, candidates: Mask,
                        pose: Pose) -> Mask:
     """Hair falling beyond the head zone (onto the shoulders, beside it): ``candidates``
     within Lab 14 of the zone's hair colour, connected to the zone's hair, down to 0.35
     shoulder widths below the shoulder line (clothing of another colour is never taken)."""
     if hair.sum() < 50:
         return np.zeros(hair.shape, bool)
-    lab = rgb_to_lab(img)
     ref = np.median(lab[hair], axis=0)
     bottom = int(max(pose.p(11)[1], pose.p(12)[1]) + 0.35 * pose.shoulder_width)
     near = candidates & (lab_dist2(lab, ref) < 14.0**2)
@@ -311,9 +310,9 @@ def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
     person = person_mask(img) > 0.5
     face = _main_face(img, pose)
     skin, skin_rgb = _skin(img, face, person)
-    head = _head(img, face, pose, person, skin)
-    arms, hands, legs, core = _limb_zones(pose, person.shape)
     lab = rgb_to_lab(img)
+    head = _head(lab, face, pose, person, skin)
+    arms, hands, legs, core = _limb_zones(pose, person.shape)
     near_cheeks = _near_colour(lab, skin_rgb, 20.0)
     skin &= ~_skin_in_clothes(skin, person & ~skin & ~head, (core | hands) & near_cheeks, pose)
     added = _arm_skin(lab, skin, arms & ~head) & ~skin
