@@ -37,8 +37,14 @@ class SkinTone:
 
 
 def skin_tone(img: np.ndarray, points: np.ndarray) -> SkinTone:
-    """Skin colour of the face ``points`` in ``img`` (oval minus features, cut to
-    skin-coloured pixels), measured on a working grid."""
+    """Skin colour of the face ``points`` in ``img`` (see :func:`_skin_samples`)."""
+    crop, weight = _skin_samples(img, points)
+    return SkinTone(masked_mean(crop, weight), weighted_quantiles(crop, weight, QUANTILES))
+
+
+def _skin_samples(img: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The face region of ``img`` on a working grid (hxwx3) and each pixel's weight as a
+    skin sample (hxw: oval minus features, cut to skin-coloured, not much darker pixels)."""
     k = geo.work_factor(face_scale(points))
     roi = geo.trim_roi(geo.roi_around(points, 1.2, img.shape), k)
     grid = geo.WorkGrid((roi.h, roi.w), k)
@@ -46,8 +52,7 @@ def skin_tone(img: np.ndarray, points: np.ndarray) -> SkinTone:
     regions = face_regions(local, crop.shape)
     model = fit_skin_model(crop, cheek_mask(local, crop.shape))
     weight = regions.skin * model.likelihood(crop)
-    weight = weight * _not_dark(crop, weight)
-    return SkinTone(masked_mean(crop, weight), weighted_quantiles(crop, weight, QUANTILES))
+    return crop, weight * _not_dark(crop, weight)
 
 
 def _not_dark(crop: np.ndarray, weight: np.ndarray) -> np.ndarray:
@@ -61,8 +66,8 @@ def _not_dark(crop: np.ndarray, weight: np.ndarray) -> np.ndarray:
 
 
 def skin_mean(img: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """Mean RGB of the face skin (see :func:`skin_tone`)."""
-    return skin_tone(img, points).mean
+    """Mean RGB of the face skin (the mean of :func:`skin_tone`, without its quantiles)."""
+    return masked_mean(*_skin_samples(img, points))
 
 
 def weighted_quantiles(img: np.ndarray, weight: np.ndarray, levels: np.ndarray) -> np.ndarray:
@@ -85,7 +90,7 @@ def _quantiles(values: np.ndarray, w: np.ndarray, levels: np.ndarray) -> np.ndar
     bins = np.clip(np.rint(values), 0, 255).astype(np.intp)
     cdf = np.cumsum(np.bincount(bins, weights=w, minlength=256))
     index = np.searchsorted(cdf, np.asarray(levels, np.float64) * cdf[-1], side="left")
-    return np.minimum(index, 255).astype(np.float32)
+    return np.asarray(np.minimum(index, 255), np.float32)
 
 
 def tone_curve(user: SkinTone, template: SkinTone) -> np.ndarray:
@@ -116,7 +121,7 @@ def _channel_curve(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
 
 def tone_ratio(user_mean: np.ndarray, template_mean: np.ndarray) -> np.ndarray:
     """Per-channel multiplier taking the template's skin to the user's (clipped to 0.25..4)."""
-    return np.clip(user_mean / np.maximum(template_mean, 1.0), 0.25, 4.0).astype(np.float32)
+    return np.asarray(np.clip(user_mean / np.maximum(template_mean, 1.0), 0.25, 4.0), np.float32)
 
 
 # how far (sigmas of the cheeks' chroma) the re-toned skin may stray from the cheeks: ears and
