@@ -115,16 +115,20 @@ def _paint(img: NDArray[np.uint8], body: Body, arm: tuple[NDArray[np.intp], F32,
            rng: np.random.Generator) -> ArmPaint | None:
     """Cylinder-shaded skin over the per-row arm (rows, centre x, half width)."""
     rows, centre, half = arm
-    xs_all = np.arange(img.shape[1], dtype=np.float32)
+    # only the columns the arm can reach (|x - centre| <= half + 1 px)
+    b0 = max(0, int(np.floor((centre - half).min())) - 2)
+    b1 = min(img.shape[1], int(np.ceil((centre + half).max())) + 3)
+    xs_all = np.arange(b0, b1, dtype=np.float32)
     q = (xs_all[None, :] - centre[:, None]) / np.maximum(half[:, None], 1.0)
     edge = (half[:, None] - np.abs(xs_all[None, :] - centre[:, None])) / 1.5 + 0.5
-    inside = (np.abs(q) <= 1.0 + 1.0 / np.maximum(half[:, None], 1.0)) & allowed[rows]
-    ri, xs = np.nonzero(inside)
+    inside = (np.abs(q) <= 1.0 + 1.0 / np.maximum(half[:, None], 1.0)) & allowed[rows, b0:b1]
+    ri, bx = np.nonzero(inside)
     if not len(ri):
         return None
+    q, edge, xs = q[ri, bx], edge[ri, bx], bx + b0
     ys = rows[ri]
     light = LIGHT_GAIN * face_light(img, body)
-    shade = shading(q[ri, xs].astype(np.float32), np.full(len(xs), light, np.float32))
+    shade = shading(q.astype(np.float32), np.full(len(xs), light, np.float32))
     tone = np.median(img[hand].astype(np.float32), axis=0)
     sigma = 0.5 * grain_std(img, *hand)  # a hand's creases are coarser than arm skin
     y0, x0 = int(ys.min()), int(xs.min())
@@ -132,7 +136,7 @@ def _paint(img: NDArray[np.uint8], body: Body, arm: tuple[NDArray[np.intp], F32,
     grain = cv2.GaussianBlur(noise.astype(np.float32), (0, 0), 0.7)
     grain = grain[ys - y0, xs - x0] * (sigma / max(float(grain.std()), 1e-3))
     rgb = tone[None] * shade[:, None] + grain[:, None]
-    alpha = np.clip(edge[ri, xs], 0, 1).astype(np.float32)
+    alpha = np.clip(edge, 0, 1).astype(np.float32)
     kept = np.zeros(allowed.shape, bool)
     kept[ys[alpha > 0.5], xs[alpha > 0.5]] = True
     return ArmPaint(ys.astype(np.intp), xs.astype(np.intp), rgb.astype(np.float32), alpha,
