@@ -9,8 +9,9 @@ import cv2
 import numpy as np
 import pytest
 
-from portrait_studio.capabilities.garment.body import analyse_body
+from portrait_studio.capabilities.garment.body import Body, analyse_body
 from portrait_studio.capabilities.garment.cutout import cut_out, garment_mask
+from portrait_studio.capabilities.garment.dress import neck_skin
 from portrait_studio.capabilities.garment.fit import Anchors, Fit, bottom_pairs, top_pairs
 from portrait_studio.capabilities.garment.limbs import limb_zone
 from portrait_studio.capabilities.garment.measure import anchors
@@ -572,3 +573,37 @@ def test_sleeve_arm_follows_the_old_sleeve_not_the_bones() -> None:
     assert width[135] < width[200]                             # rounded shoulder
     assert hanging_side([np.float32([120, 160]), np.float32([250, 170]),
                          np.float32([380, 180])], 200.0) == 0  # a raised arm does not hang
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus absent")
+@pytest.mark.parametrize(("stem", "band", "head_max", "top_min"), [
+    ("vitonhd_09597_00", np.s_[290:350, 260:480], 50, 1000),    # black halter, short hair
+    ("vitonhd_01008_00", np.s_[250:330, 300:460], 600, 4000),   # black sheer top, ponytail
+])
+def test_black_top_under_dark_hair_is_clothing_not_head(stem: str, band: tuple[slice, slice],
+                                                        head_max: int, top_min: int) -> None:
+    """A black top whose neckline meets the head zone is not hair: it was kept as head
+    (always in front) and showed above every new top and dress (1292 / 4132 px before)."""
+    path = next((CORPUS / "persons").glob(stem + "*"))
+    img = cv2.resize(cv2.imread(str(path))[:, :, ::-1], (768, 1024),
+                     interpolation=cv2.INTER_AREA)
+    body = analyse_body(np.ascontiguousarray(img))
+    assert int(body.head[band].sum()) < head_max
+    assert int(body.old_top[band].sum()) > top_min
+
+
+def testneck_skin_stops_at_the_new_collar_front() -> None:
+    """The neck shows in front of a top's back collar down to a crew neck's front (0.15
+    shoulder widths below the collar top), not down to the shoulder line: on a person whose
+    old top bared the chest it cut a deep square into the new collar."""
+    pose = frontal_pose()                                  # shoulders at y=300, width 200
+    h, w = 1000, 600
+    full = np.ones((h, w), bool)
+    none = np.zeros((h, w), bool)
+    body = Body(pose, full, full, none, none, 600.0, np.array([200, 160, 140], np.float32),
+                none, none, none, none)
+    sw = pose.shoulder_width
+    rows = np.flatnonzero(neck_skin(body, 220.0)[:, 300])
+    assert abs(rows.max() - (220 + 0.15 * sw)) <= 1.5
+    assert np.flatnonzero(neck_skin(body)[:, 300]).max() > 300 - 0.05 * sw
+    assert not neck_skin(body, 220.0)[250, 300 + int(0.25 * sw)]   # a column, not a band

@@ -238,7 +238,10 @@ def _skin_in_clothes(skin: Mask, clothes: Mask, limbs: Mask, pose: Pose) -> Mask
 
 def _head(lab: NDArray[np.float32], face: Face | None, pose: Pose, person: Mask,
           skin: Mask) -> Mask:
-    """Face oval plus hair: non-skin silhouette pixels around the face above the shoulders."""
+    """Face oval plus hair: non-skin silhouette pixels around the face above the shoulders
+    that are connected to the crown (the hair above the face box), plus hair falling
+    further (see ``_hair_on_shoulders``). A strap or neckline inside the zone that does not
+    reach the crown is clothing."""
     h, w = person.shape
     if face is None:
         return np.zeros((h, w), bool)
@@ -248,24 +251,37 @@ def _head(lab: NDArray[np.float32], face: Face | None, pose: Pose, person: Mask,
     zone = np.zeros((h, w), bool)
     zone[:max(0, int(min(top, fy + 1.25 * fh))), max(0, int(fx - 0.8 * fw)):
          min(w, int(fx + 1.8 * fw))] = True
-    hair = zone & person & ~skin
-    return oval | hair | _hair_on_shoulders(lab, hair, person & ~skin, pose)
+    crown = np.zeros((h, w), bool)
+    crown[:max(0, int(fy + 0.2 * fh))] = True
+    hair = _touching(zone & person & ~skin & ~oval, crown)
+    return oval | hair | _hair_on_shoulders(lab, hair, person & ~skin & ~oval, pose)
+
+
+def _touching(mask: Mask, seed: Mask) -> Mask:
+    """The 8-connected pieces of ``mask`` that have a pixel in ``seed``."""
+    _, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+    keep = np.unique(labels[mask & seed])
+    out: Mask = np.isin(labels, keep[keep > 0])
+    return out
 
 
 def _hair_on_shoulders(lab: NDArray[np.float32], hair: Mask, candidates: Mask,
                        pose: Pose) -> Mask:
     """Hair falling beyond the head zone (onto the shoulders, beside it): ``candidates``
-    within Lab 14 of the zone's hair colour, connected to the zone's hair, down to 0.35
-    shoulder widths below the shoulder line (clothing of another colour is never taken)."""
+    within Lab 14 of the hair's colour, connected to it, down to 0.35 shoulder widths below
+    the shoulder line, and not in the column under the neck (0.2 shoulder widths either
+    side of its centre), where a neckline of the hair's colour would join it. Clothing of
+    another colour is never taken."""
     if hair.sum() < 50:
         return np.zeros(hair.shape, bool)
     ref = np.median(lab[hair], axis=0)
-    bottom = int(max(pose.p(11)[1], pose.p(12)[1]) + 0.35 * pose.shoulder_width)
+    sw = pose.shoulder_width
+    bottom = int(max(pose.p(11)[1], pose.p(12)[1]) + 0.35 * sw)
+    neck_x = float(pose.p(11)[0] + pose.p(12)[0]) / 2
     near = candidates & (lab_dist2(lab, ref) < 14.0**2)
     near[max(0, bottom):] = False
-    _, labels = cv2.connectedComponents((near | hair).astype(np.uint8), connectivity=8)
-    keep = np.unique(labels[hair])
-    out: Mask = np.isin(labels, keep[keep > 0]) & near & ~hair
+    near[:, max(0, int(neck_x - 0.2 * sw)):max(0, int(neck_x + 0.2 * sw))] = False
+    out: Mask = _touching(near | hair, hair) & near & ~hair
     return out
 
 

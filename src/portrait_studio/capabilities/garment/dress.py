@@ -48,6 +48,8 @@ from .sleeve_fit import settle_shoulders, sleeve_layer
 Mask = NDArray[np.bool_]
 ORDER = {"bottom": 0, "full": 1, "top": 2}
 FEATHER = 2
+NECK_DIP = 0.08      # depth (shoulder widths) of the rounded bottom of the neck skin
+FRONT_DROP = 0.15    # a crew neck's front below its collar top (shoulder widths)
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class Layer:
     sleeve: bool
     warped: Warped
     sleeveless: bool = False
+    neck_y: float | None = None     # image row of the garment's collar top (torso layers)
 
 
 def _layers(g: Garment, body: Body, fit: Fit, anchors: Anchors) -> list[Layer]:
@@ -84,8 +87,9 @@ def _layers(g: Garment, body: Body, fit: Fit, anchors: Anchors) -> list[Layer]:
     parts = top_pairs(g.shape, body.pose, fit, anchors)
     parts["body"] = settle_shoulders(parts["body"], g.shape, body)
     torso = mask & ~limb_mask(mask, g.shape, margin=4.0)
+    neck = next(b for gp, b in parts["body"] if gp is g.shape.points["neck"])
     layers = [Layer(g.kind, False, warp_garment(img, torso, parts["body"], shape),
-                    not g.shape.limbs)]
+                    not g.shape.limbs, float(neck[1]))]
     for side in ("l", "r"):
         if side in parts:
             warped = sleeve_layer(img, limb_mask(mask, g.shape, side), g.shape, side, body,
@@ -95,17 +99,21 @@ def _layers(g: Garment, body: Body, fit: Fit, anchors: Anchors) -> list[Layer]:
     return layers
 
 
-def _neck_skin(body: Body) -> Mask:
+def neck_skin(body: Body, collar_y: float | None = None) -> Mask:
     """Skin of the neck, in front of a top's back collar: a column over the neck base
     (0.2 shoulder widths each side) closed by a half ellipse below it, and all skin from
-    0.25 shoulder widths above the neck base up (chin, face); holes closed."""
+    0.25 shoulder widths above the neck base up (chin, face); holes closed. The column
+    ends no lower than ``FRONT_DROP`` shoulder widths below the garment's collar top
+    ``collar_y`` (a crew neck's front), so it does not cut a deep square into the collar."""
     pose = body.pose
     sw = pose.shoulder_width
     cx, cy = (pose.p(11) + pose.p(12)) / 2 - np.array([0.0, 0.05 * sw], np.float32)
+    if collar_y is not None:
+        cy = min(cy, collar_y + (FRONT_DROP - NECK_DIP) * sw)
     h, w = body.person.shape
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
-    dx, dy = (xs - cx) / (0.2 * sw), (ys - cy) / (0.1 * sw)
-    zone = ((np.abs(dx) < 1) & ((dy < 0) | (dx * dx + dy * dy < 1))) | (dy < -2.5)
+    dx, dy = (xs - cx) / (0.2 * sw), (ys - cy) / (NECK_DIP * sw)
+    zone = ((np.abs(dx) < 1) & ((dy < 0) | (dx * dx + dy * dy < 1))) | (ys < cy - 0.25 * sw)
     skin = cv2.morphologyEx(body.skin.astype(np.uint8), cv2.MORPH_CLOSE,
                             np.ones((7, 7), np.uint8)) > 0
     neck: Mask = skin & zone & ~body.arms
@@ -148,7 +156,7 @@ def _occluders(layer: Layer, body: Body, has_top: bool, arms: Mask) -> NDArray[n
             front = front | body.old_top
         return feathered(front, 1.5)
     below = _below_armpits(body, 0.12 if layer.sleeveless else 0.3)
-    torso_front = front | (arms & below) | _neck_skin(body) | _above_armpits_outside(body)
+    torso_front = front | (arms & below) | neck_skin(body, layer.neck_y) | _above_armpits_outside(body)
     return feathered(torso_front, 1.5)
 
 
