@@ -607,3 +607,80 @@ def testneck_skin_stops_at_the_new_collar_front() -> None:
     assert abs(rows.max() - (220 + 0.15 * sw)) <= 1.5
     assert np.flatnonzero(neck_skin(body)[:, 300]).max() > 300 - 0.05 * sw
     assert not neck_skin(body, 220.0)[250, 300 + int(0.25 * sw)]   # a column, not a band
+
+
+def test_painted_upper_arm_continues_the_real_arm_below_the_old_hem() -> None:
+    """Where a short sleeve was, the upper arm is the real arm mirrored upward: its texture
+    and shading across the arm carry on (a flat profile colour was painted before, lighter
+    than the shaded real arm, with a step at the hem), and no sleeve colour is sampled."""
+    from portrait_studio.capabilities.garment.armpaint import paint_arm
+
+    rng = np.random.default_rng(5)
+    img = np.full((500, 260, 3), 230, np.uint8)
+    xs = np.arange(100, 141)
+    across = 1 - ((xs - 120) / 21.0) ** 2                     # lit centre, darker edges
+    arm = (np.array([200, 150, 120])[None, :] * (0.75 + 0.25 * across)[:, None])
+    blobs = cv2.GaussianBlur(rng.normal(0, 1, (500, 41)).astype(np.float32), (0, 0), 3.0)
+    blobs *= 8.0 / float(blobs.std())                         # freckles, not pixel grain
+    img[:, 100:141] = np.clip(arm[None] + blobs[..., None], 0, 255)
+    sleeve = np.zeros((500, 260), bool)
+    sleeve[40:200, 90:151] = True
+    img[sleeve] = (90, 60, 140)                               # the old purple sleeve
+    trusted = np.zeros((500, 260), bool)
+    trusted[200:450, 101:140] = True
+    chain = [np.array([120, 40], np.float32), np.array([120, 300], np.float32),
+             np.array([120, 450], np.float32)]
+    out = paint_arm(img, chain, sleeve, trusted, 200.0, np.random.default_rng(0))
+    assert out is not None
+    rows = {int(y) for y in out.ys}
+    assert min(rows) <= 45 and max(rows) >= 195
+    inside = out.alpha > 0.9
+    painted = out.rgb[inside]
+    assert np.all(np.abs(painted - (90, 60, 140)).sum(axis=1) > 60)       # no sleeve purple
+    real_std = float(img[210:260, 110:131].astype(np.float32).std(axis=(0, 1)).mean())
+    centre = inside & (np.abs(out.xs - 120) < 10) & (out.ys > 60)
+    assert float(out.rgb[centre].std(axis=0).mean()) > 0.6 * real_std    # textured, not flat
+    edge, mid = (out.ys > 150) & (np.abs(out.xs - 103) <= 1), (out.ys > 150) & (out.xs == 120)
+    assert out.rgb[mid].mean() - out.rgb[edge].mean() > 20                # shaded across
+    junction = (out.ys >= 192) & (out.ys < 200) & (np.abs(out.xs - 120) < 8)
+    below = img[200:208, 113:128].reshape(-1, 3).mean(axis=0)
+    assert np.abs(out.rgb[junction].mean(axis=0) - below).max() < 6      # no step at the hem
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus absent")
+@pytest.mark.parametrize(("stem", "expected"), [("vitonhd_00055_00", False),
+                                                ("vitonhd_01008_00", True)])
+def test_long_sleeve_needs_a_covered_forearm(stem: str, expected: bool) -> None:
+    """A short-sleeved T-shirt with a stray piece of old top by the hand is not a long
+    sleeve (its bare arm was replaced by a painted column before)."""
+    from portrait_studio.capabilities.garment.dress import long_sleeve
+    from portrait_studio.capabilities.garment.reveal import limb_chains
+
+    path = next((CORPUS / "persons").glob(stem + "*"))
+    img = cv2.resize(cv2.imread(str(path))[:, :, ::-1], (768, 1024),
+                     interpolation=cv2.INTER_AREA)
+    body = analyse_body(np.ascontiguousarray(img))
+    assert [long_sleeve(body, c) for c in limb_chains(body)["arms"]] == [expected, expected]
+
+
+def test_painted_arm_tone_is_between_hand_and_body_skin() -> None:
+    """A whole arm under a long sleeve takes its tone halfway between the hand (redder) and
+    the visible neck / chest skin; the hand's alone when no body skin shows."""
+    from portrait_studio.capabilities.garment.armcolumn import arm_tone
+
+    img = np.zeros((400, 300, 3), np.uint8)
+    img[50:150, 100:200] = (200, 150, 130)                  # neck and chest
+    img[300:340, 20:60] = (220, 130, 120)                   # the hand
+    none = np.zeros((400, 300), bool)
+    skin = np.zeros((400, 300), bool)
+    skin[50:150, 100:200] = True
+    skin[300:340, 20:60] = True
+    hands = np.zeros((400, 300), bool)
+    hands[300:340, 20:60] = True
+    body = Body(frontal_pose(), skin, skin, none, none, 300.0,
+                np.array([200, 150, 130], np.float32), none, hands, none, none)
+    hand = np.nonzero(hands)
+    assert np.allclose(arm_tone(img, body, hand), (210, 140, 125))
+    bare = Body(frontal_pose(), skin, hands, none, none, 300.0,
+                np.array([200, 150, 130], np.float32), none, hands, none, none)
+    assert np.allclose(arm_tone(img, bare, hand), (220, 130, 120))

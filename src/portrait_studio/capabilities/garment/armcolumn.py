@@ -110,6 +110,19 @@ def column_arm(img: NDArray[np.uint8], body: Body, chain: list[Point], sleeve: M
     return _paint(img, body, (rows, centre, half), allowed, (hy, hx), rng)
 
 
+def arm_tone(img: NDArray[np.uint8], body: Body,
+             hand: tuple[NDArray[np.intp], NDArray[np.intp]]) -> F32:
+    """RGB tone of a bare arm: halfway between the hand's median colour and that of the
+    visible body skin (neck, chest: no face, no hands; at least ``MIN_HAND`` pixels of it),
+    else the hand's. Hands are redder than upper arms; neck and chest are closer to them."""
+    tone = np.median(img[hand].astype(np.float32), axis=0)
+    body_skin = body.skin & ~body.head & ~body.hands & ~body.arms
+    if int(body_skin.sum()) < MIN_HAND:
+        return tone.astype(np.float32)
+    return (0.5 * tone + 0.5 * np.median(img[body_skin].astype(np.float32), axis=0)).astype(
+        np.float32)
+
+
 def _paint(img: NDArray[np.uint8], body: Body, arm: tuple[NDArray[np.intp], F32, F32],
            allowed: Mask, hand: tuple[NDArray[np.intp], NDArray[np.intp]],
            rng: np.random.Generator) -> ArmPaint | None:
@@ -129,7 +142,7 @@ def _paint(img: NDArray[np.uint8], body: Body, arm: tuple[NDArray[np.intp], F32,
     ys = rows[ri]
     light = LIGHT_GAIN * face_light(img, body)
     shade = shading(q.astype(np.float32), np.full(len(xs), light, np.float32))
-    tone = np.median(img[hand].astype(np.float32), axis=0)
+    tone = arm_tone(img, body, hand)
     sigma = 0.5 * grain_std(img, *hand)  # a hand's creases are coarser than arm skin
     y0, x0 = int(ys.min()), int(xs.min())
     noise = rng.normal(0, 1, (int(ys.max()) - y0 + 1, int(xs.max()) - x0 + 1))

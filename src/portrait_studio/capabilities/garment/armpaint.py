@@ -24,6 +24,7 @@ Point = NDArray[np.float32]
 BINS = 16
 MIN_REF = 80
 BLEND = 0.1          # share of the arm's length over which the junction is blended
+MIRROR = 0.25        # longest stretch (shoulder widths) of real arm mirrored upward
 
 
 @dataclass(frozen=True)
@@ -92,9 +93,12 @@ def _colours(q: F32, ro: F32, colours: F32, c: float, r: float) -> F32:
 def paint_arm(img: NDArray[np.uint8], chain: list[Point], part: Mask, trusted: Mask,
               sw: float, rng: np.random.Generator) -> ArmPaint | None:
     """Upper-arm painting for ``part`` (uncovered old sleeve over the arm), or None when
-    too little real arm shows below it. Over the last ``BLEND`` of the arm's length above
-    the real arm, centre, width and colours go over to those of the real arm right at the
-    junction (a 0.06 shoulder-width band), so no step shows there."""
+    too little real arm shows below it. The outline continues the real arm's (over the
+    last ``BLEND`` of the arm's length above it, centre and width go over to those right at
+    the junction, a 0.06 shoulder-width band) and widens by up to 12% toward the shoulder;
+    the pixels are the real arm's own, mirrored upward from below the hem (ping-pong over
+    at most ``MIRROR`` shoulder widths, scaled across to the outline): its texture, shading
+    across the arm and colour continue with no step at the junction."""
     a, b = chain[0], chain[1]
     ys, xs = np.nonzero(part)
     if not len(ys):
@@ -108,18 +112,41 @@ def paint_arm(img: NDArray[np.uint8], chain: list[Point], part: Mask, trusted: M
         return None
     near = ref & (rt < t_hem + 0.06 * sw)
     near = near if near.sum() >= MIN_REF // 3 else ref
-    colours = img[rys, rxs].astype(np.float32)
     (c, r), (cn, rn) = _edges(ro[ref]), _edges(ro[near])
     length = sum(float(np.linalg.norm(q - p)) for p, q in pairwise(chain))
     w = np.clip(1 - (t_hem - t) / max(BLEND * length, 1.0), 0, 1).astype(np.float32)
     widen = 1 + 0.12 * np.clip((t_hem - t) / max(t_hem, 1.0), 0, 1)
     cw, rw = c + w * (cn - c), (r + w * (rn - r)) * widen
     q = (o - cw) / rw
-    rgb = (_colours(q, ro[ref], colours[ref], c, r) * (1 - w[:, None])
-           + _colours(q, ro[near], colours[near], cn, rn) * w[:, None])
-    grain = rng.normal(0, grain_std(img, rys[ref], rxs[ref]), len(q)).astype(np.float32)
+    span = float(np.clip(np.percentile(rt[ref], 95) - t_hem - 2, 2.0, MIRROR * sw))
+    rgb, real = _mirrored(img, trusted, (a, b), t_hem + 1 + _ping_pong(t_hem - t, span),
+                          c + q * r * 0.96)
+    colours = img[rys, rxs].astype(np.float32)
+    rgb[~real] = _colours(q[~real], ro[ref], colours[ref], c, r)   # source not the arm
     alpha = np.clip((1 - np.abs(q)) * rw / 1.5, 0, 1).astype(np.float32)
     kept = np.zeros(part.shape, bool)
     inside = alpha > 0
     kept[ys[inside], xs[inside]] = True
-    return ArmPaint(ys, xs, (rgb + grain[:, None]).astype(np.float32), alpha, kept)
+    return ArmPaint(ys, xs, rgb, alpha, kept)
+
+
+def _ping_pong(u: F32, span: float) -> F32:
+    """``u`` >= 0 folded back and forth into [0, span]."""
+    m = np.mod(np.clip(u, 0, None), 2 * span)
+    return np.asarray(np.where(m <= span, m, 2 * span - m), np.float32)
+
+
+def _mirrored(img: NDArray[np.uint8], trusted: Mask, bone: tuple[Point, Point], t: F32,
+              o: F32) -> tuple[F32, NDArray[np.bool_]]:
+    """(Nx3 float32 colours of ``img`` sampled bilinearly at arc length ``t`` along and
+    offset ``o`` across the bone, N bool: whether the nearest source pixel is ``trusted``
+    skin)."""
+    a, b = bone
+    d = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
+    mx = (a[0] + t * d[0] - o * d[1]).astype(np.float32).reshape(-1, 1)
+    my = (a[1] + t * d[1] + o * d[0]).astype(np.float32).reshape(-1, 1)
+    out = cv2.remap(img, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    h, w = trusted.shape
+    iy = np.clip(np.round(my[:, 0]).astype(int), 0, h - 1)
+    ix = np.clip(np.round(mx[:, 0]).astype(int), 0, w - 1)
+    return out.reshape(-1, 3).astype(np.float32), trusted[iy, ix]
