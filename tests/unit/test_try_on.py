@@ -684,3 +684,33 @@ def test_painted_arm_tone_is_between_hand_and_body_skin() -> None:
     bare = Body(frontal_pose(), skin, hands, none, none, 300.0,
                 np.array([200, 150, 130], np.float32), none, hands, none, none)
     assert np.allclose(arm_tone(img, bare, hand), (220, 130, 120))
+
+
+def test_sleeve_covers_the_old_shoulder_cap_beside_it() -> None:
+    """The round of the old top's shoulder beside a new sleeve (down to just below the
+    shoulder joints) is covered by the sleeve's own colour, not left to the background
+    fill (white blocks showed on both shoulders); torso, skin and lower rows stay as they
+    were."""
+    from portrait_studio.capabilities.garment.fit import Warped
+    from portrait_studio.capabilities.garment.reveal import cap_shoulder
+
+    h, w = 1000, 600
+    none = np.zeros((h, w), bool)
+    old = np.zeros((h, w), bool)
+    old[270:460, 330:470] = True                             # the old top's right shoulder
+    skin = np.zeros((h, w), bool)
+    skin[270:300, 455:470] = True                            # bare skin at its outer corner
+    body = Body(frontal_pose(), old | skin, skin, none, old, 600.0,
+                np.array([200, 150, 130], np.float32), none, none, none, none)
+    rgb = np.zeros((h, w, 3), np.float32)
+    alpha = np.zeros((h, w), np.float32)
+    alpha[300:440, 380:440] = 1.0
+    rgb[300:440, 380:440] = (200, 20, 30)
+    torso = np.zeros((h, w), bool)
+    torso[270:460, 330:380] = True
+    out = cap_shoulder(Warped(rgb, alpha), alpha, body, torso)
+    assert out[290, 420] == 1.0 and out[285, 450] == 1.0     # the cap above the sleeve
+    assert np.allclose(rgb[290, 420], (200, 20, 30), atol=1)
+    assert out[400, 450] == 0.0                              # below the joints: not stretched
+    assert out[290, 360] == 0.0 and out[285, 462] == 0.0     # torso layer, bare skin
+    assert out[250, 420] == 0.0                              # outside the old top

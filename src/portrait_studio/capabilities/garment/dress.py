@@ -34,6 +34,7 @@ from .measure import anchors as measure_anchors
 from .render import bleed, clean_edge, feathered, garment_shading, plain_weight, shading_parts
 from .reveal import (
     background_fill,
+    cap_shoulder,
     limb_chains,
     limb_zones,
     paint_skin,
@@ -207,9 +208,13 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     alphas = [np.clip(ly.warped.alpha * (1 - _occluders(ly, body, has_top, arms)), 0, 1)
               for ly in layers]
     keep_front = 1 - feathered(body.head | body.hands, 1.5)
-    for i, ly in enumerate(layers):
+    torsos = np.zeros(body.person.shape, bool)
+    for i, ly in enumerate(layers):      # a top's torso comes before its sleeves
         if ly.kind != "bottom" and not ly.sleeve:
             alphas[i] = widen_to_old(ly.warped, alphas[i], body, arms)
+            torsos |= alphas[i] > 0.05
+        elif ly.sleeve:
+            alphas[i] = cap_shoulder(ly.warped, alphas[i], body, arms | torsos)
         alphas[i] = np.minimum(antialias(alphas[i]), keep_front)
     covered = np.zeros(body.person.shape, bool)
     for a in alphas:

@@ -214,3 +214,31 @@ def widen_to_old(warped: Warped, alpha: F32, body: Body, arms: Mask) -> F32:
     filled = push_pull(warped.rgb[box], solid[box] & (alpha[box] > 0.9))
     warped.rgb[box][ext[box]] = filled[ext[box]]
     return np.maximum(alpha, ext.astype(np.float32))
+
+
+def cap_shoulder(warped: Warped, alpha: F32, body: Body, keep: Mask) -> F32:
+    """Stretch a sleeve over the old top's shoulder cap beside it (up to 0.1 shoulder
+    widths from the sleeve, down to 0.05 below the shoulder joints; never over ``keep``
+    (the torso layers, the arms), skin, hands or head): a straight sleeve seam otherwise
+    leaves the round of the shoulder to the background fill. Edge colours are continued
+    there (in place on ``warped.rgb``); returns the widened alpha."""
+    ys = np.arange(alpha.shape[0])[:, None]
+    sw = body.pose.shoulder_width
+    joints = float(max(body.pose.p(11)[1], body.pose.p(12)[1])) + 0.05 * sw
+    solid = alpha > 0.5
+    if not solid.any():
+        return alpha
+    reach = max(2.0, 0.1 * sw)
+    x, y, w, h = cv2.boundingRect(solid.astype(np.uint8))
+    m = int(reach) + 3
+    box = np.s_[max(0, y - m):y + h + m, max(0, x - m):x + w + m]
+    dist = cv2.distanceTransform((~solid[box]).astype(np.uint8), cv2.DIST_L2, 3)
+    bare = keep | body.skin | body.hands | body.head
+    ext = body.old_top[box] & ~solid[box] & ~bare[box] & (dist <= reach) & (ys[box[0]] < joints)
+    if not ext.any():
+        return alpha
+    filled = push_pull(warped.rgb[box], solid[box] & (alpha[box] > 0.9))
+    warped.rgb[box][ext] = filled[ext]
+    out = alpha.copy()
+    out[box] = np.maximum(alpha[box], ext.astype(np.float32))
+    return out
