@@ -3,10 +3,12 @@
 Old clothes are the person (selfie segmentation, limited to an envelope around the pose's
 torso and limbs, and extended by same-coloured pixels the segmentation missed) minus skin
 (a chroma model fitted on the cheeks of the face mesh, grown along the arms, without
-skin-coloured fabric surrounded by clothes), the face, the hair and the hands. They are
-split into the old top and the old bottom at the row where the clothing colour changes most
-along the torso (waist seam; near it, and on the arms, colour decides); a uniform outfit is
-split at the hips. Limb zones are capsules around the pose bones, clipped to the silhouette.
+skin-coloured fabric surrounded by clothes and below mid-torso the sheen lighter than the
+lit face), the face, the hair and the hands. They are split into the old top and the old
+bottom at the row where the clothing colour changes most along the torso (waist seam; near
+it, and on the arms, colour decides, and the bottom's clear colour joined to it wins); a
+uniform outfit is split at the hips. Small skin-coloured pieces ringed by the old bottom
+are part of it. Limb zones are capsules around the pose bones, clipped to the silhouette.
 Images HxWx3 uint8 RGB, masks HxW bool unless said otherwise.
 """
 
@@ -141,6 +143,21 @@ def _lower(lab: NDArray[np.float32], clothes: Mask, split: float, arms: Mask, co
     near = np.abs(ys - split) < band
     zone = core | arms
     out: Mask = clothes & ((below & ~zone) | (below & zone & vote) | (near & vote & ~zone))
+    return out | _bottom_edge_in_zone(clothes & zone & ~out & (ys >= split - band), score, out,
+                                      max(3, int(0.6 * band)) | 1)
+
+
+def _bottom_edge_in_zone(candidates: Mask, score: NDArray[np.float32], lower: Mask,
+                         k: int) -> Mask:
+    """The old bottom's own colour inside the arm zones beside it (a skirt's edge next to
+    a sleeve, where the smoothed vote took the sleeve's side): ``candidates`` clearly
+    closer to the bottom's colour (``score`` > 12), connected to ``lower``, plus the print
+    spots they enclose."""
+    clear = candidates & (score > 12.0)
+    joined = _touching(clear | lower, lower) & clear
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    closed = cv2.morphologyEx((lower | joined).astype(np.uint8), cv2.MORPH_CLOSE, kernel) > 0
+    out: Mask = joined | (closed & candidates)
     return out
 
 
@@ -234,6 +251,40 @@ def _skin_in_clothes(skin: Mask, clothes: Mask, limbs: Mask, pose: Pose) -> Mask
     k = max(3, int(0.12 * pose.shoulder_width)) | 1
     share = cv2.blur(clothes.astype(np.float32), (k, k))
     return skin & ~limbs & (share > 0.6)
+
+
+def _sheen_below_face(lab: NDArray[np.float32], skin: Mask, head: Mask, person: Mask,
+                      pose: Pose, margin: float = 10.0) -> Mask:
+    """Skin-coloured pixels below mid-torso, at least 3 px inside the silhouette (not an
+    arm's rim blended with a light background), that are lighter (L*) than the face's lit
+    skin (its 95th percentile plus ``margin``): the sheen of beige or satin fabric; skin
+    is never much lighter than the lit face."""
+    face = skin & head
+    if face.sum() < 200:
+        return np.zeros(skin.shape, bool)
+    limit = float(np.percentile(lab[..., 0][face], 95)) + margin
+    ys = np.arange(skin.shape[0])[:, None]
+    mid = float(pose.p(11)[1] + pose.p(12)[1]) / 2 + 0.5 * _torso_len(pose)
+    inner = cv2.erode(person.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    out: Mask = skin & ~head & inner & (lab[..., 0] > limit) & (ys > mid)
+    return out
+
+
+def _enclosed_pieces(skin: Mask, lower: Mask, sw: float) -> Mask:
+    """Small pieces of ``skin`` (under (0.06 shoulder widths)^2) whose 2 px outer rim is
+    mostly (> 60%) the old bottom: print spots or sheen on it, not skin."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(skin.astype(np.uint8), connectivity=8)
+    small = stats[:, cv2.CC_STAT_AREA] < (0.06 * sw) ** 2
+    small[0] = False
+    if not small.any():
+        return np.zeros(skin.shape, bool)
+    grown = cv2.dilate(labels.astype(np.float32), np.ones((5, 5), np.uint8)).astype(np.int32)
+    rim = (labels == 0) & (grown > 0)
+    total = np.bincount(grown[rim], minlength=n)
+    inside = np.bincount(grown[rim & lower], minlength=n)
+    keep = small & (inside > 0.6 * np.maximum(total, 1))
+    out: Mask = keep[labels]
+    return out
 
 
 def _head(lab: NDArray[np.float32], face: Face | None, pose: Pose, person: Mask,
@@ -330,6 +381,7 @@ def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
     head = _head(lab, face, pose, person, skin)
     arms, hands, legs, core = _limb_zones(pose, person.shape)
     near_cheeks = _near_colour(lab, skin_rgb, 20.0)
+    skin &= ~_sheen_below_face(lab, skin, head, person, pose)
     skin &= ~_skin_in_clothes(skin, person & ~skin & ~head, (core | hands) & near_cheeks, pose)
     added = _arm_skin(lab, skin, arms & ~head) & ~skin
     # an arm zone along a wrong elbow can reach a beige print (a leopard skirt): pixels it
@@ -341,5 +393,7 @@ def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
     split = _split_row(img, clothes, pose)
     clothes |= _missed_clothes(lab, clothes, person, split, pose.shoulder_width)
     lower = _lower(lab, clothes, split, arms & ~hands, core, 0.12 * _torso_len(pose))
+    spots = _enclosed_pieces(skin & ~hands & ~head, lower, pose.shoulder_width)
+    skin, clothes, lower = skin & ~spots, clothes | spots, lower | spots
     return Body(pose, person, skin, head, clothes, split, skin_rgb, arms & person, hands,
                 legs & person, lower)

@@ -31,10 +31,12 @@ Point = NDArray[np.float32]
 def background_fill(img: NDArray[np.uint8], body: Body, region: Mask | None = None) -> F32:
     """HxWx3 float32: the photo with the person replaced by the surrounding background,
     computed at half size in the bounding box of ``region`` (plus 0.3 shoulder widths;
-    the whole photo when None) and exact elsewhere. Each row is continued from the nearest
-    background on both sides (linear between their local means, so patterns that change
-    across the hole change smoothly), rows without background on both sides by push-pull,
-    then smoothed along the columns a little."""
+    the whole photo when None) and exact elsewhere. Background is taken from 3 px (half
+    size) beyond the person, clear of its blended edge. Each row is continued from the
+    nearest background on both sides (weighted by inverse squared distance between their
+    local means: near a side its own colour, so a wide hole does not carry the far side's
+    lighter or darker background over), rows without background on both sides by
+    push-pull, then smoothed along the columns a little."""
     h, w = body.person.shape
     out = img.astype(np.float32)
     box = _box(region, body, (h, w))
@@ -45,7 +47,7 @@ def background_fill(img: NDArray[np.uint8], body: Body, region: Mask | None = No
     small = cv2.resize(img[y0:y1, x0:x1], size, interpolation=cv2.INTER_AREA).astype(np.float32)
     person = cv2.resize((body.person | body.clothes)[y0:y1, x0:x1].astype(np.uint8), size,
                         interpolation=cv2.INTER_NEAREST)
-    known = ~(cv2.dilate(person, np.ones((5, 5), np.uint8)) > 0)
+    known = ~(cv2.dilate(person, np.ones((7, 7), np.uint8)) > 0)
     filled = np.where(known[..., None], small, _row_fill(small, known, push_pull(small, known)))
     out[y0:y1, x0:x1] = cv2.resize(filled, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR)
     return out
@@ -64,8 +66,9 @@ def _box(region: Mask | None, body: Body, shape: tuple[int, int]) -> (
 
 
 def _row_fill(img: F32, known: Mask, fallback: F32) -> F32:
-    """Each unknown pixel linearly between the mean of the 3 nearest known pixels left and
-    right of it in its row (``fallback`` where a side has none); column-smoothed."""
+    """Each unknown pixel between the mean of the 3 nearest known pixels left and right of
+    it in its row, weighted by inverse squared distance (``fallback`` where a side has
+    none); column-smoothed."""
     h, w = known.shape
     cols = np.broadcast_to(np.arange(w), (h, w))
     left = np.maximum.accumulate(np.where(known, cols, -1), axis=1)
@@ -75,7 +78,8 @@ def _row_fill(img: F32, known: Mask, fallback: F32) -> F32:
     rows = np.arange(h)[:, None]
     lv = local[rows, np.clip(left, 0, w - 1)]
     rv = local[rows, np.clip(right, 0, w - 1)]
-    f = ((cols - left) / np.maximum(right - left, 1))[..., None]
+    dl2, dr2 = (cols - left).astype(np.float32) ** 2, (right - cols).astype(np.float32) ** 2
+    f = (dl2 / np.maximum(dl2 + dr2, 1.0))[..., None]
     both = ((left >= 0) & (right < w))[..., None]
     out = np.where(both, lv * (1 - f) + rv * f, fallback).astype(np.float32)
     smooth = cv2.GaussianBlur(out, (1, 0), sigmaX=0.1, sigmaY=2.0)

@@ -1,0 +1,97 @@
+"""Try-on body analysis on corpus photos: old bottoms whose sheen or print looks like skin or
+like the old top are still the old bottom, and the background continued where a wider old
+bottom was matches the real background beside it. Numbers before the fix are in the
+docstrings (768x1024 photos)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from portrait_studio.capabilities.garment.body import Body, analyse_body
+from portrait_studio.capabilities.garment.reveal import _row_fill, background_fill
+
+CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
+needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus absent")
+
+
+@cache
+def photo(stem: str) -> np.ndarray:
+    """A corpus person, HxWx3 uint8 RGB, resized to 768x1024 as in the try-on bench."""
+    path = next((CORPUS / "persons").glob(stem + "*"))
+    img = cv2.resize(cv2.imread(str(path))[:, :, ::-1], (768, 1024), interpolation=cv2.INTER_AREA)
+    return np.ascontiguousarray(img)
+
+
+@cache
+def body(stem: str) -> Body:
+    return analyse_body(photo(stem))
+
+
+def lab(img: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(img.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+
+
+@needs_corpus
+def test_satin_sheen_on_beige_trousers_is_old_bottom_not_skin() -> None:
+    """Beige satin trousers: their bright, skin-coloured highlights by the image-right hip
+    are old clothing (before: 11010 light pixels there were skin and 11466 light person
+    pixels stayed out of the old bottom, so beige pieces showed beside new trousers)."""
+    b = body("vitonhd_09597_00")
+    light = lab(photo("vitonhd_09597_00"))[..., 0] > 65
+    hip = np.s_[668:1000, 380:560]
+    assert int((b.skin & light)[hip].sum()) < 1500
+    assert int((light & b.person & ~b.old_bottom)[hip].sum()) < 2500
+    assert int((b.old_bottom & light)[hip].sum()) > 30000
+    assert int(b.hands[hip].sum()) > 4000                  # the hand on the hip stays a hand
+
+
+@needs_corpus
+def test_leopard_skirt_edge_beside_a_sleeve_is_old_bottom() -> None:
+    """A leopard skirt's edge next to a long black sleeve (inside the arm zone, where the
+    smoothed colour vote took the sleeve's side) is the old bottom (before: 1330 tinted
+    skirt pixels there were old top and stayed beside new trousers); the sleeve itself
+    stays old top and the bare legs under the skirt stay skin."""
+    b = body("vitonhd_01008_00")
+    c = lab(photo("vitonhd_01008_00"))
+    tinted = np.hypot(c[..., 1], c[..., 2]) > 12
+    box = np.s_[570:820, 470:580]
+    assert int((b.old_top & tinted)[box].sum()) < 300
+    assert int((b.old_bottom & tinted)[box].sum()) > 10000
+    assert int((b.old_top & ~tinted)[box].sum()) > 8000    # the black sleeve
+    assert int(b.skin[920:1024, 250:500].sum()) > 5000      # bare legs under the skirt
+
+
+@needs_corpus
+def test_background_beside_replaced_jeans_matches_real_background() -> None:
+    """Background continued over wide light jeans: beside the arm it is as light as the
+    real background left of the person (before: 4.9 grey levels lighter, continued
+    linearly from the far lighter right side), and under the hand no dark streak of jeans
+    edge pixels taken for background (before: up to 86 levels darker)."""
+    img, b = photo("vitonhd_00055_00"), body("vitonhd_00055_00")
+    grey = background_fill(img, b, b.old_bottom).mean(axis=2)
+    real = img.mean(axis=2)
+    for rows, cols in ((slice(700, 860), slice(200, 240)), (slice(950, 990), slice(140, 200))):
+        m = b.old_bottom[rows, cols]
+        assert m.sum() > 1000
+        ref = float(real[rows, 40:110].mean())
+        assert abs(float(grey[rows, cols][m].mean()) - ref) < 3.0
+        assert float(np.abs(grey[rows, cols][m] - ref).max()) < 10.0
+
+
+def test_row_fill_stays_close_to_the_nearer_side() -> None:
+    """A pixel near one side of a wide hole takes that side's colour (distance-weighted),
+    not a linear step toward the far side; midway it is still the mean of both."""
+    img = np.zeros((20, 300, 3), np.float32)
+    img[:, :30] = 200.0
+    img[:, 270:] = 100.0
+    known = np.ones((20, 300), bool)
+    known[:, 30:270] = False
+    out = _row_fill(img, known, np.zeros_like(img))
+    assert abs(float(out[10, 40, 0]) - 200.0) < 1.0         # linear: 195.8
+    assert abs(float(out[10, 150, 0]) - 150.0) < 2.0
+    assert abs(float(out[10, 260, 0]) - 100.0) < 1.0
