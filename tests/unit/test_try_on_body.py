@@ -95,3 +95,31 @@ def test_row_fill_stays_close_to_the_nearer_side() -> None:
     assert abs(float(out[10, 40, 0]) - 200.0) < 1.0         # linear: 195.8
     assert abs(float(out[10, 150, 0]) - 150.0) < 2.0
     assert abs(float(out[10, 260, 0]) - 100.0) < 1.0
+
+
+def test_painted_skin_continues_the_nearest_skin_not_only_the_lit_face() -> None:
+    """Skin painted where a halter strap ran beside a neck in shadow takes the neck's tone;
+    it was continued from the lit cheek-like ("trusted") skin only and came out far too
+    light on a dark neck."""
+    from portrait_studio.capabilities.garment.body import Body
+    from portrait_studio.capabilities.garment.pose import Pose
+    from portrait_studio.capabilities.garment.reveal import paint_skin
+
+    h, w = 400, 300
+    img = np.zeros((h, w, 3), np.uint8)
+    img[0:100, 80:220] = (200, 150, 130)                    # lit face
+    img[100:200, 100:200] = (90, 55, 40)                    # neck in shadow
+    face, neck = np.zeros((h, w), bool), np.zeros((h, w), bool)
+    face[0:100, 80:220] = True
+    neck[100:200, 100:200] = True
+    region = np.zeros((h, w), bool)
+    region[200:230, 100:200] = True
+    pts = np.zeros((33, 2), np.float32)
+    pts[11], pts[12], pts[23], pts[24] = (250, 220), (50, 220), (220, 390), (80, 390)
+    none = np.zeros((h, w), bool)
+    body = Body(Pose(pts, np.ones(33, np.float32)), face | neck | region, face | neck, face,
+                none, 390.0, np.array([200, 150, 130], np.float32), none, none, none, none)
+    rel = np.full((h, w), np.inf, np.float32)
+    rgb, alpha = paint_skin(img, body, region, face, rel, np.random.default_rng(0))
+    painted = rgb[region & (alpha > 0.9)]
+    assert painted.mean(axis=0)[0] < 110 and painted.mean(axis=0)[0] > 60

@@ -176,8 +176,10 @@ def paint_skin(img: NDArray[np.uint8], body: Body, region: Mask, trusted: Mask,
     """(HxWx3 float32 skin painting, HxW float32 alpha) for ``region``: continued tone,
     cylinder shading (``rel``: distance from a limb's axis over its radius, inf off the
     limbs, where the distance to the region's edge is used), a faint mottle and grain
-    (computed inside the region's bounding box; zero elsewhere)."""
-    tone = skin_tone_field(img, body, trusted)
+    (computed inside the region's bounding box; zero elsewhere). The tone continues ALL
+    visible skin but the hands (a neck in shadow is darker than the lit cheeks that
+    ``trusted`` skin is measured on; the nearest skin decides)."""
+    tone = skin_tone_field(img, body, body.skin & ~body.hands)
     rgb = np.zeros(img.shape, np.float32)
     alpha = np.zeros(region.shape, np.float32)
     x, y, w, h = cv2.boundingRect(region.astype(np.uint8))
