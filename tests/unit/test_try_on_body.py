@@ -123,3 +123,15 @@ def test_painted_skin_continues_the_nearest_skin_not_only_the_lit_face() -> None
     rgb, alpha = paint_skin(img, body, region, face, rel, np.random.default_rng(0))
     painted = rgb[region & (alpha > 0.9)]
     assert painted.mean(axis=0)[0] < 110 and painted.mean(axis=0)[0] > 60
+
+
+@needs_corpus
+def test_shaded_rim_of_a_bare_arm_is_skin_not_old_top() -> None:
+    """The shaded outer side of a bare forearm (darker than the lit skin, nothing like the
+    lavender T-shirt) belongs to the arm: it was old top (3219 px) and was replaced by
+    background, biting into the arm's outline under every new garment."""
+    b = body("vitonhd_00055_00")
+    rim = np.s_[430:700, 120:200]
+    assert int(b.old_top[rim].sum()) < 1500
+    assert int(b.skin[rim].sum()) > 12500
+    assert int(b.old_top[300:400, 120:200].sum()) > 5500          # the sleeve is still clothing

@@ -227,15 +227,24 @@ def _missed_clothes(lab: NDArray[np.float32], clothes: Mask, person: Mask, split
     return np.isin(labels, touched[touched > 0])
 
 
-def _arm_skin(lab: NDArray[np.float32], skin: Mask, arms: Mask) -> Mask:
-    """Pixels in the arm zones within Lab 15 of the arms' detected skin (its lit or
-    shaded side that the cheek-based model missed)."""
+def _arm_skin(lab: NDArray[np.float32], skin: Mask, arms: Mask, cloth: Mask) -> Mask:
+    """Pixels in the arm zones that belong to the arms' detected skin (its lit or shaded
+    side that the cheek-based model missed): within Lab 15 of its median colour, or (the
+    shaded rim, joined to the skin) within Lab 35 of it and clearly closer to it than to
+    the clothing's colours (``cloth``: the clothes seen so far, in and out of the arm
+    zones)."""
     seen = skin & arms
     if seen.sum() < 200:
         return np.zeros(skin.shape, bool)
     ref = np.median(lab[seen], axis=0)
-    out: Mask = arms & (lab_dist2(lab, ref) < 15.0**2)
-    return out
+    d_skin = lab_dist2(lab, ref)
+    out: Mask = arms & (d_skin < 15.0**2)
+    d_cloth = np.full(skin.shape, np.inf, np.float32)
+    for part in (cloth & arms, cloth & ~arms):
+        if part.sum() > 200:
+            d_cloth = np.minimum(d_cloth, lab_dist2(lab, np.median(lab[part], axis=0)))
+    rim = arms & ~skin & (d_skin < 35.0**2) & (d_skin < 0.5 * d_cloth)   # 0.5: (0.7 x d)^2
+    return out | (_touching(rim | seen, seen) & rim)
 
 
 def _near_colour(lab: NDArray[np.float32], rgb: NDArray[np.float32], limit: float) -> Mask:
@@ -383,7 +392,7 @@ def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
     near_cheeks = _near_colour(lab, skin_rgb, 20.0)
     skin &= ~_sheen_below_face(lab, skin, head, person, pose)
     skin &= ~_skin_in_clothes(skin, person & ~skin & ~head, (core | hands) & near_cheeks, pose)
-    added = _arm_skin(lab, skin, arms & ~head) & ~skin
+    added = _arm_skin(lab, skin, arms & ~head, person & ~skin & ~head) & ~skin
     # an arm zone along a wrong elbow can reach a beige print (a leopard skirt): pixels it
     # adds that sit inside clothing are fabric, not the arm's shaded side
     skin |= added & ~_skin_in_clothes(added, person & ~skin & ~added & ~head, hands, pose)

@@ -207,7 +207,8 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     arms = visible_arms(body)
     alphas = [np.clip(ly.warped.alpha * (1 - _occluders(ly, body, has_top, arms)), 0, 1)
               for ly in layers]
-    keep_front = 1 - feathered(body.head | body.hands, 1.5)
+    front = body.head | body.hands        # feathered outward only: never drawn over them
+    keep_front = (1 - feathered(front, 1.5)) * ~front
     torsos = np.zeros(body.person.shape, bool)
     for i, ly in enumerate(layers):      # a top's torso comes before its sleeves
         if ly.kind != "bottom" and not ly.sleeve:
