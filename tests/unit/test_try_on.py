@@ -714,3 +714,24 @@ def test_sleeve_covers_the_old_shoulder_cap_beside_it() -> None:
     assert out[400, 450] == 0.0                              # below the joints: not stretched
     assert out[290, 360] == 0.0 and out[285, 462] == 0.0     # torso layer, bare skin
     assert out[250, 420] == 0.0                              # outside the old top
+
+
+def test_black_old_clothes_pass_on_little_shading() -> None:
+    """The lightness of a black (sheer) top is mostly what shows through it: a bra's cups
+    printed dark blotches on the new garment. Black clothes pass on 35% of the shading a
+    grey one with the same pattern passes on."""
+    from portrait_studio.capabilities.garment.render import DARK_FLOOR, dark_strength, shading_parts
+
+    assert dark_strength(15.0) == DARK_FLOOR and dark_strength(60.0) == 1.0
+    clothes = np.zeros((400, 400), bool)
+    clothes[50:350, 50:350] = True
+    spread = {}
+    for name, level in (("black", 30), ("grey", 120)):
+        img = np.full((400, 400, 3), 230, np.uint8)
+        img[clothes] = level
+        img[120:220, 100:300] = int(level * 1.6)           # a lighter patch (skin through)
+        light, folds = shading_parts(img, clothes, 40.0)
+        ratio = (light * folds)[60:340, 60:340]
+        spread[name] = float(ratio.max() - ratio.min())
+    assert spread["grey"] > 0.15
+    assert spread["black"] < 0.5 * spread["grey"]

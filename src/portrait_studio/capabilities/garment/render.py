@@ -4,7 +4,9 @@ edges.
 Shading: the old clothing's lightness (a median filter first, so small prints and logos of
 the old clothes do not carry over) is taken at two scales by normalised convolution inside
 the old clothes: the low frequency over its median gives the light direction, the band-pass
-(fine over low) gives the folds; both are clipped (the folds to +-12-15%) and the product multiplies the new garment; on
+(fine over low) gives the folds; both are clipped (the folds to +-12-15%), weakened on dark
+old clothes (sheen and see-through content, not shading) and the product multiplies the
+new garment; on
 the new garment's plain areas the folds are raised to a power up to 1.4 (stronger), on its
 prints they stay as they are so that the prints stay readable. Images HxWx3
 (uint8 or float32 RGB 0..255), masks HxW.
@@ -23,6 +25,7 @@ Mask = NDArray[np.bool_]
 FOLDS = (0.86, 1.12)     # clip of the band-pass (fold) shading
 LIGHT = (0.78, 1.18)     # clip of the low-frequency shading
 FOLD_GAIN = 1.4          # fold shading exponent on plain areas of the new garment
+DARK_FLOOR = 0.35        # share of the shading kept from black old clothes
 
 
 def _norm_conv(values: F32, weight: F32, sigma: float) -> tuple[F32, F32]:
@@ -57,6 +60,8 @@ def shading_parts(img: NDArray[np.uint8], clothes: Mask, sigma: float) -> tuple[
     base = np.clip(low / max(med, 5.0), *LIGHT) ** 0.85
     trust = np.clip(den_fine / 0.6, 0, 1)         # plain fabric around, not a print
     folds = 1 + (np.clip((fine + 2.0) / (low + 2.0), *FOLDS) - 1) * trust
+    strength = dark_strength(med)
+    base, folds = 1 + (base - 1) * strength, 1 + (folds - 1) * strength
     weight = np.clip(den / 0.3, 0, 1)
     on = den > 0.05
     parts = (np.where(on, base, 1.0) * weight + (1 - weight),
@@ -65,6 +70,14 @@ def shading_parts(img: NDArray[np.uint8], clothes: Mask, sigma: float) -> tuple[
     a, b = (np.asarray(cv2.resize(p.astype(np.float32), size, interpolation=cv2.INTER_LINEAR),
                        np.float32) for p in parts)
     return a, b
+
+
+def dark_strength(median_l: float) -> float:
+    """How much of the old clothing's lightness map is shading, from its median L*: 1 for
+    mid and light fabrics, down to ``DARK_FLOOR`` for black ones, whose lightness is mostly
+    sheen and what shows through (a bra under a sheer top printed dark cups on the new
+    garment)."""
+    return float(np.clip((median_l - 12.0) / 30.0, DARK_FLOOR, 1.0))
 
 
 def plain_weight(rgb: F32, sigma: float) -> F32:
