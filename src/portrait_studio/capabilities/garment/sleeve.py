@@ -25,7 +25,7 @@ from .fit import Warped, along
 F32 = NDArray[np.float32]
 Point = NDArray[np.float32]
 Section = tuple[Point, Point]          # (outer, inner) edge points of one cross-section
-EASE = (0.12, 0.45)                    # sleeve half width / arm radius - 1, clipped
+EASE = (0.12, 0.3)                     # sleeve half width / arm radius - 1, clipped
 SHORT_CAP = 0.9                        # a short sleeve ends above this share of the upper arm
 LONG_SLEEVE = 0.8                      # sleeves this share of the arm or longer pass the elbow
 PAD = 3                                # px the strip reaches beyond its quads
