@@ -735,3 +735,26 @@ def test_black_old_clothes_pass_on_little_shading() -> None:
         spread[name] = float(ratio.max() - ratio.min())
     assert spread["grey"] > 0.15
     assert spread["black"] < 0.5 * spread["grey"]
+
+
+def test_old_hem_line_under_a_painted_upper_arm_is_painted_over() -> None:
+    """The old sleeve's dark hem edge right below the painted part (thin rims along the skin
+    are not replaced as clothing) is painted over with the arm below it: it stayed as a
+    crease between the painting and the real arm."""
+    from portrait_studio.capabilities.garment.armpaint import paint_arm
+
+    img = np.full((500, 260, 3), 230, np.uint8)
+    img[:, 100:141] = (200, 150, 120)
+    sleeve = np.zeros((500, 260), bool)
+    sleeve[40:200, 90:151] = True
+    img[sleeve] = (90, 60, 140)
+    img[200:203, 100:141] = (70, 50, 60)                      # the hem's dark edge
+    trusted = np.zeros((500, 260), bool)
+    trusted[203:450, 101:140] = True
+    chain = [np.array([120, 40], np.float32), np.array([120, 300], np.float32),
+             np.array([120, 450], np.float32)]
+    out = paint_arm(img, chain, sleeve, trusted, 200.0, np.random.default_rng(0))
+    assert out is not None
+    line = (out.ys >= 200) & (out.ys < 203) & (np.abs(out.xs - 120) < 12) & (out.alpha > 0.9)
+    assert line.sum() >= 3 * 20
+    assert np.abs(out.rgb[line] - (200, 150, 120)).max() < 3

@@ -25,6 +25,8 @@ BINS = 16
 MIN_REF = 80
 BLEND = 0.1          # share of the arm's length over which the junction is blended
 MIRROR = 0.25        # longest stretch (shoulder widths) of real arm mirrored upward
+RIM = 2.5            # px: mirrored samples stay this far inside the real arm's edges (its
+                     # rim pixels are mixed with what is behind and would outline a tube)
 
 
 @dataclass(frozen=True)
@@ -113,14 +115,18 @@ def paint_arm(img: NDArray[np.uint8], chain: list[Point], part: Mask, trusted: M
     near = ref & (rt < t_hem + 0.06 * sw)
     near = near if near.sum() >= MIN_REF // 3 else ref
     (c, r), (cn, rn) = _edges(ro[ref]), _edges(ro[near])
+    skip = max(2.0, 0.015 * sw)          # the old hem's shadow line is painted over
+    by, bx = _hem_band(part, (a, b), t_hem, skip, (cn, rn))
+    ys, xs = np.concatenate([ys, by]), np.concatenate([xs, bx])
+    t, o = _coords(ys, xs, a, b)
     length = sum(float(np.linalg.norm(q - p)) for p, q in pairwise(chain))
     w = np.clip(1 - (t_hem - t) / max(BLEND * length, 1.0), 0, 1).astype(np.float32)
     widen = 1 + 0.12 * np.clip((t_hem - t) / max(t_hem, 1.0), 0, 1)
     cw, rw = c + w * (cn - c), (r + w * (rn - r)) * widen
     q = (o - cw) / rw
-    span = float(np.clip(np.percentile(rt[ref], 95) - t_hem - 2, 2.0, MIRROR * sw))
-    rgb, real = _mirrored(img, trusted, (a, b), t_hem + 1 + _ping_pong(t_hem - t, span),
-                          c + q * r * 0.96)
+    span = float(np.clip(np.percentile(rt[ref], 95) - t_hem - skip, 2.0, MIRROR * sw))
+    rgb, real = _mirrored(img, trusted, (a, b), t_hem + skip + _ping_pong(t_hem - t, span),
+                          c + np.clip(q * r, -(r - RIM), r - RIM))
     colours = img[rys, rxs].astype(np.float32)
     rgb[~real] = _colours(q[~real], ro[ref], colours[ref], c, r)   # source not the arm
     alpha = np.clip((1 - np.abs(q)) * rw / 1.5, 0, 1).astype(np.float32)
@@ -128,6 +134,27 @@ def paint_arm(img: NDArray[np.uint8], chain: list[Point], part: Mask, trusted: M
     inside = alpha > 0
     kept[ys[inside], xs[inside]] = True
     return ArmPaint(ys, xs, rgb, alpha, kept)
+
+
+def _hem_band(part: Mask, bone: tuple[Point, Point], t_hem: float, depth: float,
+              edges: tuple[float, float]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Pixels (ys, xs) around the old hem (arc length within ``depth`` of t_hem along the
+    bone, within the arm's edges there), not in ``part``: the hem's edge and shadow line
+    (thin rims along the skin are not replaced as clothing), which would otherwise stay as
+    a crease between painting and arm."""
+    a, b = bone
+    d = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
+    c, r = edges
+    centre = a + d * t_hem + np.array([-d[1], d[0]], np.float32) * c
+    reach = int(r + depth + 3)
+    h, w = part.shape
+    x0, y0 = max(0, int(centre[0]) - reach), max(0, int(centre[1]) - reach)
+    x1, y1 = min(w, int(centre[0]) + reach + 1), min(h, int(centre[1]) + reach + 1)
+    ys, xs = np.mgrid[y0:y1, x0:x1]
+    ys, xs = ys.ravel(), xs.ravel()
+    t, o = _coords(ys, xs, a, b)
+    sel = (np.abs(t - t_hem) <= depth) & (np.abs(o - c) < r) & ~part[ys, xs]
+    return ys[sel].astype(np.intp), xs[sel].astype(np.intp)
 
 
 def _ping_pong(u: F32, span: float) -> F32:
