@@ -708,7 +708,7 @@ def test_sleeve_covers_the_old_shoulder_cap_beside_it() -> None:
     rgb[300:440, 380:440] = (200, 20, 30)
     torso = np.zeros((h, w), bool)
     torso[270:460, 330:380] = True
-    out = cap_shoulder(Warped(rgb, alpha), alpha, body, torso)
+    out = cap_shoulder(Warped(rgb, alpha), alpha, body, torso, none)
     assert out[290, 420] == 1.0 and out[285, 450] == 1.0     # the cap above the sleeve
     assert np.allclose(rgb[290, 420], (200, 20, 30), atol=1)
     assert out[400, 450] == 0.0                              # below the joints: not stretched
@@ -758,3 +758,33 @@ def test_old_hem_line_under_a_painted_upper_arm_is_painted_over() -> None:
     line = (out.ys >= 200) & (out.ys < 203) & (np.abs(out.xs - 120) < 12) & (out.alpha > 0.9)
     assert line.sum() >= 3 * 20
     assert np.abs(out.rgb[line] - (200, 150, 120)).max() < 3
+
+
+def test_torso_layer_rises_over_the_round_of_the_shoulders() -> None:
+    """A top's straight shoulder line left the top of a bare shoulder (tank-top person)
+    showing between collar and sleeve: the torso layer now covers the person's pixels up to
+    0.12 shoulder widths above its top edge beside the neck, above the shoulder joints, in
+    its own colours; never the neck, head or background."""
+    from portrait_studio.capabilities.garment.fit import Warped
+    from portrait_studio.capabilities.garment.reveal import raise_shoulders
+
+    h, w = 1000, 600
+    pose = frontal_pose()                                    # joints y=300, sw 200, neck x=300
+    person = np.zeros((h, w), bool)
+    person[260:900, 180:420] = True                          # shoulders' top at y=260
+    person[150:260, 260:340] = True                          # the neck
+    none = np.zeros((h, w), bool)
+    body = Body(pose, person, person, none, none, 600.0, np.array([200, 150, 130], np.float32),
+                none, none, none, none)
+    alpha = np.zeros((h, w), np.float32)
+    alpha[280:700, 190:410] = 1.0                            # the torso starts 20 px lower
+    rgb = np.zeros((h, w, 3), np.float32)
+    rgb[280:700, 190:410] = (30, 40, 200)
+    neck = np.zeros((h, w), bool)
+    neck[150:280, 260:340] = True
+    out = raise_shoulders(Warped(rgb, alpha), alpha, body, neck)
+    assert out[265, 200] == 1.0 and out[265, 400] == 1.0      # the shoulders' tops
+    assert np.allclose(rgb[265, 200], (30, 40, 200), atol=1)
+    assert out[265, 300] == 0.0 and out[250, 300] == 0.0      # the neck column
+    assert out[255, 200] == 0.0                               # background above the shoulder
+    assert out[265, 250] == 0.0                               # beside the neck (0.28 sw)

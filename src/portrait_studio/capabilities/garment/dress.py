@@ -38,6 +38,7 @@ from .reveal import (
     limb_chains,
     limb_zones,
     paint_skin,
+    raise_shoulders,
     torso_zone,
     trusted_skin,
     uncovered_limb,
@@ -213,9 +214,10 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     for i, ly in enumerate(layers):      # a top's torso comes before its sleeves
         if ly.kind != "bottom" and not ly.sleeve:
             alphas[i] = widen_to_old(ly.warped, alphas[i], body, arms)
+            alphas[i] = raise_shoulders(ly.warped, alphas[i], body, neck_skin(body, ly.neck_y))
             torsos |= alphas[i] > 0.05
         elif ly.sleeve:
-            alphas[i] = cap_shoulder(ly.warped, alphas[i], body, arms | torsos)
+            alphas[i] = cap_shoulder(ly.warped, alphas[i], body, torsos, arms)
         alphas[i] = np.minimum(antialias(alphas[i]), keep_front)
     covered = np.zeros(body.person.shape, bool)
     for a in alphas:

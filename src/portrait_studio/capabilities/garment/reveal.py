@@ -26,6 +26,7 @@ from .render import push_pull
 F32 = NDArray[np.float32]
 Mask = NDArray[np.bool_]
 Point = NDArray[np.float32]
+NECK_HALF = 0.28     # half the neck's width with its sides (shoulder widths)
 
 
 def background_fill(img: NDArray[np.uint8], body: Body, region: Mask | None = None) -> F32:
@@ -222,12 +223,14 @@ def widen_to_old(warped: Warped, alpha: F32, body: Body, arms: Mask) -> F32:
     return np.maximum(alpha, ext.astype(np.float32))
 
 
-def cap_shoulder(warped: Warped, alpha: F32, body: Body, keep: Mask) -> F32:
-    """Stretch a sleeve over the old top's shoulder cap beside it (up to 0.1 shoulder
-    widths from the sleeve, down to 0.05 below the shoulder joints; never over ``keep``
-    (the torso layers, the arms), skin, hands or head): a straight sleeve seam otherwise
-    leaves the round of the shoulder to the background fill. Edge colours are continued
-    there (in place on ``warped.rgb``); returns the widened alpha."""
+def cap_shoulder(warped: Warped, alpha: F32, body: Body, torso: Mask, arms: Mask) -> F32:
+    """Stretch a sleeve over the shoulder beside it (up to 0.1 shoulder widths from the
+    sleeve, down to 0.05 below the shoulder joints; never over the ``torso`` layers, hands
+    or head): over the old top's shoulder cap (not over bare ``arms`` skin), and over the
+    notch between the sleeve and the torso layer that a closing of the two fills (bare
+    shoulder skin of a tank top included). A straight sleeve seam otherwise leaves the
+    round of the shoulder to the background fill, or a hole onto the old skin. Edge colours
+    are continued there (in place on ``warped.rgb``); returns the widened alpha."""
     ys = np.arange(alpha.shape[0])[:, None]
     sw = body.pose.shoulder_width
     joints = float(max(body.pose.p(11)[1], body.pose.p(12)[1])) + 0.05 * sw
@@ -239,8 +242,13 @@ def cap_shoulder(warped: Warped, alpha: F32, body: Body, keep: Mask) -> F32:
     m = int(reach) + 3
     box = np.s_[max(0, y - m):y + h + m, max(0, x - m):x + w + m]
     dist = cv2.distanceTransform((~solid[box]).astype(np.uint8), cv2.DIST_L2, 3)
-    bare = keep | body.skin | body.hands | body.head
-    ext = body.old_top[box] & ~solid[box] & ~bare[box] & (dist <= reach) & (ys[box[0]] < joints)
+    k = max(3, int(0.12 * sw)) | 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    both = (solid | torso)[box].astype(np.uint8)
+    notch = (cv2.morphologyEx(both, cv2.MORPH_CLOSE, kernel) > 0) & body.person[box]
+    cap = body.old_top & ~body.skin & ~arms
+    ext = (cap[box] | notch) & ~solid[box] & ~(torso | body.hands | body.head)[box] & \
+        (dist <= reach) & (ys[box[0]] < joints)
     if not ext.any():
         return alpha
     filled = push_pull(warped.rgb[box], solid[box] & (alpha[box] > 0.9))
@@ -248,3 +256,34 @@ def cap_shoulder(warped: Warped, alpha: F32, body: Body, keep: Mask) -> F32:
     out = alpha.copy()
     out[box] = np.maximum(alpha[box], ext.astype(np.float32))
     return out
+
+
+def raise_shoulders(warped: Warped, alpha: F32, body: Body, keep: Mask) -> F32:
+    """Stretch a top's torso layer up over the person's shoulders above it: in each column
+    beside the neck (more than ``NECK_HALF`` shoulder widths from its centre), the person's
+    pixels up to 0.12 shoulder widths above the layer's top edge, above the shoulder
+    joints (plus 0.05), not ``keep`` (the neck skin), head or hands. The garment's
+    straight shoulder line otherwise leaves the round top of the shoulder bare (skin of a
+    tank-top showed between collar and sleeve). Edge colours are continued there (in place
+    on ``warped.rgb``); returns the widened alpha."""
+    solid = alpha > 0.5
+    if not solid.any():
+        return alpha
+    h, w = alpha.shape
+    sw = body.pose.shoulder_width
+    joints = float(max(body.pose.p(11)[1], body.pose.p(12)[1])) + 0.05 * sw
+    has = solid.any(axis=0)
+    top = np.where(has, solid.argmax(axis=0), -1)
+    ys = np.arange(h)[:, None]
+    reach = 0.12 * sw
+    neck_x = float(body.pose.p(11)[0] + body.pose.p(12)[0]) / 2
+    has &= np.abs(np.arange(w) - neck_x) > NECK_HALF * sw
+    ext = has[None, :] & (ys < top[None, :]) & (ys >= top[None, :] - reach) & (ys < joints) & \
+        body.person & ~(keep | body.head | body.hands) & ~solid
+    if not ext.any():
+        return alpha
+    x, y, bw, bh = cv2.boundingRect((ext | (solid & (ys < joints + reach))).astype(np.uint8))
+    box = np.s_[y:y + bh, x:x + bw]
+    filled = push_pull(warped.rgb[box], solid[box] & (alpha[box] > 0.9))
+    warped.rgb[box][ext[box]] = filled[ext[box]]
+    return np.maximum(alpha, ext.astype(np.float32))
