@@ -1,10 +1,13 @@
 """Speed work on face fusion that must not change results: the uint8 Laplacian blend, OpenCV
 channel scaling, the single-detector path for the largest face, the band-limited glasses
-search, the helper thread's own MediaPipe graphs, and the swap's user half computed ahead."""
+search, the helper thread's own MediaPipe graphs, the swap's user and template halves computed
+ahead (or taken over), the shared mesh raster, sparse grid averages, the per-plane channel mean,
+the skin model fitted on its samples' box and the banded re-toning."""
 
 from __future__ import annotations
 
 import threading
+from concurrent.futures import Future
 from typing import Any
 
 import cv2
@@ -14,6 +17,7 @@ import pytest
 from portrait_studio.capabilities.face_swap import core
 from portrait_studio.capabilities.face_swap.types import SwapOptions
 from portrait_studio.capabilities.retouch.core import sharpen, smooth_skin
+from portrait_studio.imaging import geometry as geo
 from portrait_studio.imaging.blend import laplacian_blend, laplacian_blend_u8, scale_channels
 from portrait_studio.imaging.color import to_u8
 from portrait_studio.perception import faces, glasses
@@ -137,3 +141,85 @@ def test_swap_with_the_user_half_prepared_ahead_is_identical() -> None:
     assert np.array_equal(plain.mask, ahead.mask)
     assert float(plain.mask.max()) == pytest.approx(1.0, abs=1e-3)
     assert not np.array_equal(plain.image, template)
+
+
+def _faces_of(name: str) -> tuple[np.ndarray, np.ndarray]:
+    img = fixture_image(name)
+    return img, faces.detect_faces(img, tiles=False)[0].landmarks
+
+
+def test_swap_with_the_template_half_ahead_is_identical_whoever_computes_it() -> None:
+    template, t_pts = _faces_of(AOC)
+    user, u_pts = _faces_of(KIM)
+    opts = SwapOptions(mirror_fill=0.4)  # the mirrored warp shares the user warp's raster
+    plain = core.swap_face(template, t_pts, user, u_pts, opts)
+    args = (template.shape, t_pts, u_pts, opts)
+    maps = in_helper(core.template_maps, *args)
+    ahead = core.TemplateAhead(maps, in_helper(core.template_shape, *args, maps))
+    helped = core.swap_face(template, t_pts, user, u_pts, opts, ahead=ahead)
+    idle: Future[Any] = Future()  # queued, never started: the swap computes it itself
+    taken = core.swap_face(template, t_pts, user, u_pts, opts, ahead=core.TemplateAhead(
+        idle, idle), prepared=idle)
+    assert idle.cancelled()
+    for other in (helped, taken):
+        assert np.array_equal(plain.image, other.image)
+        assert np.array_equal(plain.mask, other.mask)
+    assert int(np.abs(plain.image.astype(int) - template).max()) > 50
+
+
+def test_shared_mesh_raster_gives_the_same_maps() -> None:
+    _, pts = _faces_of(AOC)
+    dst = pts[:468] - pts[:468].min(axis=0) + 20
+    shape = (int(dst[:, 1].max()) + 40, int(dst[:, 0].max()) + 40)
+    raster = geo.mesh_raster(dst, shape, 3)
+    assert raster is not None
+    for src in (pts[:468] * 1.1, pts[:468][::-1].copy()):  # two sources, one raster
+        plain = geo.piecewise_affine_maps(dst, src, shape, 3)
+        shared = geo.piecewise_affine_maps(dst, src, shape, 3, raster=raster)
+        assert np.array_equal(plain[0], shared[0]) and np.array_equal(plain[1], shared[1])
+        assert 0.3 < float((plain[0] > -1e3).mean()) < 0.95
+
+
+def test_sparse_grid_average_equals_the_whole_average() -> None:
+    rng = np.random.default_rng(7)
+    for k in (1, 2, 3):
+        grid = geo.WorkGrid((90, 75), k)
+        img = np.zeros((90, 75, 3), np.uint8)
+        box = (slice(13, 61), slice(8, 52))
+        img[box] = rng.integers(0, 256, (48, 44, 3), dtype=np.uint8)
+        assert np.array_equal(grid.down_sparse(img, box), grid.down(img))
+        valid = (img[..., 0] > 100).astype(np.float32)
+        assert np.array_equal(grid.down_sparse(valid, box), grid.down(valid))
+
+
+def test_channel_mean_and_local_skin_model_equal_their_plain_forms() -> None:
+    from portrait_studio.capabilities.face_swap.tone import _channel_mean, local_skin_model
+    from portrait_studio.imaging.color import fit_skin_model
+
+    img = fixture_image(AOC)
+    for arr in (img, img.astype(np.float32) * 0.7):
+        assert np.array_equal(_channel_mean(arr), arr.astype(np.float32).mean(axis=2))
+    cheeks = np.zeros(img.shape[:2], np.float32)
+    cheeks[200:230, 120:160] = 1.0
+    for mask in (cheeks, np.zeros_like(cheeks)):  # too few samples: the whole image
+        a, b = local_skin_model(img, mask), fit_skin_model(img, mask)
+        assert np.array_equal(a.mean, b.mean) and np.array_equal(a.inv_cov, b.inv_cov)
+        assert (a.luma_lo, a.luma_hi) == (b.luma_lo, b.luma_hi)
+
+
+def test_banded_retone_equals_the_blend_of_the_whole_box() -> None:
+    from portrait_studio.capabilities.face_swap.tone import retone_curve
+
+    rng = np.random.default_rng(3)
+    canvas = rng.integers(0, 256, (120, 150, 3), dtype=np.uint8)
+    lut = np.clip(np.arange(256) * 1.3 + 10, 0, 255).astype(np.uint8)
+    lut = np.repeat(lut[:, None, None], 3, axis=2)
+    grid = geo.WorkGrid((120, 150), 2)
+    weight = cv2.GaussianBlur((rng.uniform(0, 1, grid.small) > 0.8).astype(np.float32),
+                              (0, 0), 3) * 3
+    ours = canvas.copy()
+    retone_curve(ours, lut, geo.Roi(0, 0, 150, 120), grid, weight)
+    w = np.clip(grid.up(weight), 0, 1)
+    expected = cv2.blendLinear(cv2.LUT(canvas, lut), canvas, w, 1.0 - w)
+    assert np.array_equal(ours, expected)
+    assert int(np.abs(ours.astype(int) - canvas).max()) > 20

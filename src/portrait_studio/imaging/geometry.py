@@ -104,44 +104,76 @@ def _triangle_affines(dst: np.ndarray, src: np.ndarray, tris: np.ndarray) -> np.
     return np.transpose(np.linalg.solve(lhs, s_), (0, 2, 1))  # T x 2 x 3
 
 
-def piecewise_affine_maps(dst: np.ndarray, src: np.ndarray, shape: tuple[int, int],
-                          step: int = 2) -> Maps:
-    """Maps sending each pixel inside the hull of ``dst`` to the matching point of ``src``
-    (piecewise affine over the Delaunay triangulation of ``dst``); far outside (-1e4) beyond
-    the hull. Triangles are rasterised on a grid of ``step`` pixels over the hull's bounding
-    box only, and the maps upsampled."""
+@dataclass(frozen=True)
+class MeshRaster:
+    """The Delaunay triangulation of destination points ``dst`` and, on a grid of ``step``
+    pixels over the hull's bounding box (``lo`` .. ``hi`` of an image of ``shape``), the
+    index of the triangle drawn last at every node (``len(tris)``: outside). It depends only
+    on ``dst``, so several warps onto the same points (different sources) share it."""
+
+    dst: np.ndarray          # Nx2 float32, relative to ``lo``
+    tris: np.ndarray         # Tx3 int32
+    labels: np.ndarray       # gh x gw int32
+    lo: np.ndarray           # (x, y) int of the box in the image
+    hi: np.ndarray
+    shape: tuple[int, int]   # (h, w) of the image
+    step: int
+
+
+def mesh_raster(dst: np.ndarray, shape: tuple[int, int], step: int = 2) -> MeshRaster | None:
+    """:class:`MeshRaster` of ``dst`` for maps of ``shape``; None when the hull misses it."""
+    from scipy.spatial import Delaunay
+
     h, w = shape
     lo = np.clip(np.floor(dst.min(axis=0)).astype(int) - 2 * step, 0, [w, h])
     hi = np.clip(np.ceil(dst.max(axis=0)).astype(int) + 2 * step + 1, 0, [w, h])
+    if (hi <= lo).any():
+        return None
+    local = dst - lo.astype(np.float32)
+    bh, bw = int(hi[1] - lo[1]), int(hi[0] - lo[0])
+    tris = Delaunay(local.astype(np.float64)).simplices.astype(np.int32)
+    gh, gw = (bh + step - 1) // step + 1, (bw + step - 1) // step + 1
+    labels = np.full((gh, gw), len(tris), np.int32)
+    polys = np.round(local / step * 16).astype(np.int32)[tris]
+    fill = cv2.fillConvexPoly
+    for i in range(len(tris)):  # later triangles overwrite shared edges, as drawn in order
+        fill(labels, polys[i], (i,), cv2.LINE_8, 4)
+    return MeshRaster(local, tris, labels, lo, hi, (int(h), int(w)), step)
+
+
+def piecewise_affine_maps(dst: np.ndarray, src: np.ndarray, shape: tuple[int, int],
+                          step: int = 2, raster: MeshRaster | None = None) -> Maps:
+    """Maps sending each pixel inside the hull of ``dst`` to the matching point of ``src``
+    (piecewise affine over the Delaunay triangulation of ``dst``); far outside (-1e4) beyond
+    the hull. Triangles are rasterised on a grid of ``step`` pixels over the hull's bounding
+    box only, and the maps upsampled. ``raster``: :func:`mesh_raster` of the same ``dst``,
+    ``shape`` and ``step`` when the caller has it (warps of several sources onto ``dst``)."""
+    h, w = shape
     mx = np.full((h, w), -1e4, np.float32)
     my = np.full((h, w), -1e4, np.float32)
-    if (hi <= lo).any():
+    if raster is None:
+        raster = mesh_raster(dst, shape, step)
+    if raster is None:
         return mx, my
-    box = (int(hi[1] - lo[1]), int(hi[0] - lo[0]))
-    bx, by = _affine_maps(dst - lo.astype(np.float32), src, box, step)
+    lo, hi = raster.lo, raster.hi
+    bx, by = _affine_maps(raster, src)
     mx[lo[1]:hi[1], lo[0]:hi[0]] = bx
     my[lo[1]:hi[1], lo[0]:hi[0]] = by
     return mx, my
 
 
-def _affine_maps(dst: np.ndarray, src: np.ndarray, shape: tuple[int, int], step: int) -> Maps:
-    from scipy.spatial import Delaunay
-
-    h, w = shape
-    tris = Delaunay(dst.astype(np.float64)).simplices.astype(np.int32)
-    coeffs = np.concatenate([_triangle_affines(dst, src, tris), np.full((1, 2, 3), 0.0)])
+def _affine_maps(raster: MeshRaster, src: np.ndarray) -> Maps:
+    tris, labels, step = raster.tris, raster.labels, raster.step
+    coeffs = np.concatenate([_triangle_affines(raster.dst, src, tris), np.full((1, 2, 3), 0.0)])
     coeffs[-1, :, 2] = -1e4                                 # "outside" pseudo-triangle
     coeffs = coeffs.astype(np.float32).reshape(-1, 6)
-    gh, gw = (h + step - 1) // step + 1, (w + step - 1) // step + 1
-    labels = np.full((gh, gw), len(tris), np.int32)
-    scaled = np.round(dst / step * 16).astype(np.int32)
-    for i, tri in enumerate(tris):
-        cv2.fillConvexPoly(labels, scaled[tri], i, lineType=cv2.LINE_8, shift=4)
+    gh, gw = labels.shape
     ys, xs = np.mgrid[0:gh, 0:gw].astype(np.float32) * step
     c = [coeffs[:, k][labels] for k in range(6)]
     mx = c[0] * xs + c[1] * ys + c[2]
     my = c[3] * xs + c[4] * ys + c[5]
-    return _upsample(np.stack([mx.ravel(), my.ravel()], axis=1), (gh, gw), shape, step)
+    box = (int(raster.hi[1] - raster.lo[1]), int(raster.hi[0] - raster.lo[0]))
+    return _upsample(np.stack([mx.ravel(), my.ravel()], axis=1), (gh, gw), box, step)
 
 
 def tps_maps(dst: np.ndarray, src: np.ndarray, shape: tuple[int, int], step: int = 8,
@@ -172,9 +204,13 @@ def tps_maps(dst: np.ndarray, src: np.ndarray, shape: tuple[int, int], step: int
 
 def _tps_kernel(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """r^2 log r between every row of ``a`` and of ``b`` (0 at r = 0)."""
-    d2 = np.square(a[:, :1] - b[:, 0][None, :]) + np.square(a[:, 1:] - b[:, 1][None, :])
+    d2 = np.square(a[:, :1] - b[:, 0][None, :])
+    d2 += np.square(a[:, 1:] - b[:, 1][None, :])
     np.maximum(d2, 1e-300, out=d2)
-    return 0.5 * d2 * np.log(d2)
+    out = np.log(d2)
+    out *= d2  # in place: the same values as 0.5 * d2 * log(d2) (halving is exact)
+    out *= 0.5
+    return out
 
 
 def _tps_eval(ctrl: np.ndarray, values: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -264,6 +300,20 @@ class WorkGrid:
             img = cv2.copyMakeBorder(img, 0, sh * self.k - h, 0, sw * self.k - w,
                                      cv2.BORDER_REPLICATE)
         return cv2.resize(img, (sw, sh), interpolation=cv2.INTER_AREA)
+
+    def down_sparse(self, img: np.ndarray, box: tuple[slice, slice]) -> np.ndarray:
+        """:meth:`down` of an image that is zero outside ``box`` (slices of it): only the
+        grid pixels over the box are averaged (the others are zero), float32 or like
+        ``img``. Grid pixels are k x k block means, so the result equals :meth:`down`."""
+        ys, xs = box
+        k, (h, w) = self.k, self.full
+        y0, x0 = (ys.start or 0) // k * k, (xs.start or 0) // k * k
+        y1, x1 = min(h, -(-(ys.stop or 0) // k) * k), min(w, -(-(xs.stop or 0) // k) * k)
+        out = np.zeros((*self.small, *img.shape[2:]), img.dtype)
+        if y1 > y0 and x1 > x0:
+            part = WorkGrid((y1 - y0, x1 - x0), k).down(img[y0:y1, x0:x1])
+            out[y0 // k:y0 // k + part.shape[0], x0 // k:x0 // k + part.shape[1]] = part
+        return out
 
     def up(self, field: np.ndarray) -> np.ndarray:
         """A smooth grid field (or a block of it starting at a grid pixel) bilinearly

@@ -14,7 +14,16 @@ from typing import Any
 import cv2
 import numpy as np
 
-from ..capabilities.face_swap.core import UserSide, prepare_user, swap_face
+from ..capabilities.face_swap.core import (
+    TemplateAhead,
+    TemplateMaps,
+    TemplateShape,
+    UserSide,
+    prepare_user,
+    swap_face,
+    template_maps,
+    template_shape,
+)
 from ..capabilities.face_swap.tone import (
     SkinTone,
     person_skin_field,
@@ -42,7 +51,7 @@ from ..perception.faces import (
 )
 from ..perception.graphs import in_helper
 from ..perception.segmentation import person_mask
-from .fusion_face import FacePlan, finish_face, plan_face
+from .fusion_face import FacePlan, RetouchArea, finish_face, plan_face, retouch_area, template_grain
 from .fusion_params import FusionParams, MergeEntry, check_merges
 from .timing import timed
 
@@ -180,20 +189,32 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
         t_copy = detection_copy(template)
         targets = _template_faces(template, merges, t_copy)
     planned = in_helper(_plan_faces, merges, users, targets, params)
-    tones = [in_helper(_user_tone, planned, i) for i in range(len(merges))]
+    retone = params.skin_tone == "user"  # the complexions are unused otherwise
+    tones = [in_helper(_user_tone, planned, i) for i in range(len(merges)) if retone]
+    # the helper also takes the template half's landmark-only steps (the outline warp's maps,
+    # then, after the user half, the landmark fields); the swap here computes any of them
+    # itself when it needs it before the helper has started on it
+    maps = [in_helper(_template_maps, planned, i, template.shape) for i in range(len(merges))]
     sides = [in_helper(_user_side, planned, i, template.shape) for i in range(len(merges))]
+    aheads = [TemplateAhead(m, in_helper(_template_shape, planned, i, template.shape, m))
+              for i, m in enumerate(maps)]
+    grains = [in_helper(template_grain, template, t.landmarks) if params.smooth < 1.0 else None
+              for t in targets]
     canvas = _retoned_template(template, [t.landmarks for t in targets], params, report, tones,
-                               t_copy[0])
+                               t_copy[0], t_copy)
     with timed(report.timings_ms, "plan"):
         plans = planned.result()
     traces: list[FaceTrace] = []
-    for plan, side in zip(plans, sides, strict=True):
+    for plan, side, ahead, grain in zip(plans, sides, aheads, grains, strict=True):
+        areas: list[Future[RetouchArea]] = []
         with timed(report.timings_ms, "swap"):
             swapped = swap_face(canvas, plan.template_face.landmarks, plan.user,
                                 plan.user_points, plan.options, side,
-                                in_place=canvas is not template)
+                                in_place=canvas is not template, ahead=ahead,
+                                on_mask=_AreaAhead(areas, template.shape))
         with timed(report.timings_ms, "retouch"):
-            canvas = finish_face(swapped, template, plan, params, report.timings_ms)
+            canvas = finish_face(swapped, template, plan, params, report.timings_ms,
+                                 areas[0] if areas else None, grain)
         report.faces.append(_face_report(plan))
         traces.append(FaceTrace(swapped.mask, swapped.roi, swapped.user_maps, plan.user,
                                 plan.user_points, swapped.points))
@@ -204,6 +225,18 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
         with timed(report.timings_ms, "identity"):
             _add_identity(result, plans, [t.points for t in traces], report)
     return FusionResult(result, report, traces)
+
+
+@dataclass(frozen=True)
+class _AreaAhead:
+    """Starts the retouch box of a swap (:func:`retouch_area`) on the helper thread as soon as
+    the swap's blend weight is known, while the swap blends here."""
+
+    areas: list[Future[RetouchArea]]
+    shape: tuple[int, ...]
+
+    def __call__(self, points: np.ndarray, mask: np.ndarray) -> None:
+        self.areas.append(in_helper(retouch_area, points, mask, self.shape))
 
 
 def _user_faces(merges: list[MergeEntry]) -> list[Face]:
@@ -226,6 +259,18 @@ def _user_side(plans: Future[list[FacePlan]], i: int, shape: tuple[int, ...]) ->
     return prepare_user(shape, p.template_face.landmarks, p.user, p.user_points, p.options)
 
 
+def _template_maps(plans: Future[list[FacePlan]], i: int,
+                   shape: tuple[int, ...]) -> TemplateMaps:
+    p = plans.result()[i]
+    return template_maps(shape, p.template_face.landmarks, p.user_points, p.options)
+
+
+def _template_shape(plans: Future[list[FacePlan]], i: int, shape: tuple[int, ...],
+                    maps: Future[TemplateMaps]) -> TemplateShape:
+    p = plans.result()[i]
+    return template_shape(shape, p.template_face.landmarks, p.user_points, p.options, maps)
+
+
 def _template_faces(template: np.ndarray, merges: list[MergeEntry],
                     copy: tuple[np.ndarray, int]) -> list[Face]:
     """The template face of each merge entry, checked (``copy``: the detection copy)."""
@@ -241,12 +286,15 @@ def _template_faces(template: np.ndarray, merges: list[MergeEntry],
 def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: FusionParams,
                       report: FusionReport,
                       user_tones: Sequence[Future[SkinTone] | SkinTone],
-                      small: np.ndarray | None = None) -> np.ndarray:
+                      small: np.ndarray | None = None,
+                      reduced: tuple[np.ndarray, int] | None = None) -> np.ndarray:
     """The template (HxWx3 uint8 RGB) with the skin of each target person (face landmarks
     ``t_points``) re-toned to the matching user's complexion (``user_tones``: the user face's
     :func:`skin_tone`, or a future of it) as a new array, or ``template`` itself when the
     template's tone is kept. ``small``: a reduced copy to segment the person on (see
-    :func:`template_person`)."""
+    :func:`template_person`); ``reduced``: the detection copy and its reduction factor
+    (:func:`~portrait_studio.perception.faces.detection_copy`), reused as the re-toning's
+    working grid when that grid has the same blocks."""
     if params.skin_tone != "user":
         return template
     canvas = template.copy()
@@ -254,7 +302,7 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
         person = template_person(template, small)
         for t_pts, tone in zip(t_points, user_tones, strict=True):
             t_tone = skin_tone(template, t_pts)
-            field = person_skin_field(template, t_pts, person)
+            field = person_skin_field(template, t_pts, person, reduced)
             u_tone = tone if isinstance(tone, SkinTone) else tone.result()
             retone_curve(canvas, tone_curve(u_tone, t_tone), *field)
     return canvas

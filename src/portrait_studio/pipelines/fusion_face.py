@@ -6,12 +6,13 @@ Images are HxWx3 uint8 RGB (inputs and canvas) or float32 RGB 0..255 (retouch re
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from ..capabilities.face_swap.core import SwapOutput
+from ..capabilities.face_swap.core import SwapOutput, computed_ahead
 from ..capabilities.face_swap.types import SwapOptions
 from ..capabilities.retouch.core import (
     enhance_detail_fast,
@@ -146,10 +147,16 @@ def retouch_area(points: np.ndarray, mask: np.ndarray, shape: tuple[int, ...]) -
 
 
 def finish_face(swapped: SwapOutput, template: np.ndarray, plan: FacePlan,
-                params: FusionParams, timings: dict[str, float]) -> np.ndarray:
+                params: FusionParams, timings: dict[str, float],
+                area: RetouchArea | Future[RetouchArea] | None = None,
+                grain: float | Future[float] | None = None) -> np.ndarray:
     """Enhance, smooth, whiten and make up the new face, in place on ``swapped.image``;
-    returns that canvas (uint8 or float32 like it). With ``params.enhance == 0`` no enhancement work is done."""
-    area = retouch_area(swapped.points, swapped.mask, swapped.image.shape)
+    returns that canvas (uint8 or float32 like it). With ``params.enhance == 0`` no
+    enhancement work is done. ``area`` (:func:`retouch_area` of the swap) and ``grain``
+    (:func:`template_grain` of the template face): computed ahead, or futures of them queued
+    on another thread (computed here when it has not started them)."""
+    area = computed_ahead(area, retouch_area, swapped.points, swapped.mask,
+                          swapped.image.shape)
     if area.roi.w <= 0 or area.roi.h <= 0:
         return swapped.image
     region = swapped.image[area.roi.slices]
@@ -158,7 +165,7 @@ def finish_face(swapped: SwapOutput, template: np.ndarray, plan: FacePlan,
             region = enhance_detail_fast(region, feather(area.weight, area.scale * 0.05),
                                          params.enhance, area.scale, area.k)
     with timed(timings, "retouch_face"):
-        region = _retouch(region, area, template, plan, params)
+        region = _retouch(region, area, template, plan, params, grain)
     swapped.image[area.roi.slices] = to_u8(region) if swapped.image.dtype == np.uint8 else region
     return swapped.image
 
@@ -198,7 +205,7 @@ def _teeth(region: np.ndarray, area: RetouchArea, strength: float) -> np.ndarray
 
 
 def _retouch(region: np.ndarray, area: RetouchArea, template: np.ndarray, plan: FacePlan,
-             params: FusionParams) -> np.ndarray:
+             params: FusionParams, grain: float | Future[float] | None = None) -> np.ndarray:
     """Smoothing, teeth, make-up, model sharpening and grain, inside the new face."""
     region = smooth_skin(region, area.skin, params.smooth, area.scale, area.k)
     region = _teeth(region, area, float(params.teeth))
@@ -207,7 +214,8 @@ def _retouch(region: np.ndarray, area: RetouchArea, template: np.ndarray, plan: 
     region = sharpen(region, area.sharp, PRESETS[params.model].sharpen, area.scale * 0.03,
                      area.k)
     if params.smooth < 1.0:
-        target = template_grain(template, plan.template_face.landmarks) * (1.0 - params.smooth)
+        level = computed_ahead(grain, template_grain, template, plan.template_face.landmarks)
+        target = level * (1.0 - params.smooth)
         region = match_grain(region, area.skin, target)
     return region
 

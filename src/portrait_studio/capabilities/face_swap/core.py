@@ -18,28 +18,39 @@ Images are HxWx3 float32 RGB 0..255 unless stated; landmarks 478x2 float32 pixel
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import cv2
 import numpy as np
 
 from ...imaging import geometry as geo
 from ...imaging.blend import feather, laplacian_blend, laplacian_blend_u8, mask_box
-from ...imaging.color import fit_skin_model, masked_blur
+from ...imaging.color import masked_blur
 from ...perception import landmarks as lm
 from ...perception.masks import (
     above_brows,
     cheek_mask,
     face_regions,
-    face_scale,
-    half_face_map,
     polygon_mask,
     swap_polygon,
 )
+from .tone import local_skin_model
 from .types import SwapOptions
+from .warps import (
+    geo_scale,
+    hull_box,
+    mirror_fill,
+    outline_maps,
+    user_raster,
+    warp_template,
+    warp_user,
+)
 
 ALIGN = (33, 133, 362, 263, 168, 6, 1, 61, 291)
+T = TypeVar("T")
 EYE_POINTS = tuple(sorted({*lm.RIGHT_EYE, *lm.LEFT_EYE, *range(468, 478)}))
 MOUTH_POINTS = tuple(sorted({*lm.LIPS_OUTER, *lm.LIPS_INNER}))
 
@@ -75,90 +86,47 @@ def keep_template_parts(target: np.ndarray, t_pts: np.ndarray, eyes: bool,
     return out
 
 
-def _template_warp(t_roi: np.ndarray, t_local: np.ndarray, r_local: np.ndarray) -> (
-        tuple[np.ndarray, geo.Maps | None]):
-    oval = list(lm.FACE_OVAL)
-    shift = np.abs(r_local[oval] - t_local[oval]).max()
-    if shift < 0.5:
-        return t_roi, None
-    h, w = t_roi.shape[:2]
-    centre = t_local[oval].mean(axis=0)
-    radii = (t_local[oval].max(0) - t_local[oval].min(0)) * 0.85
-    anchors = np.concatenate([geo.ring_points(centre, (radii[0], radii[1]), 24),
-                              geo.border_points(w, h, 4)])
-    dst = np.concatenate([r_local[oval], anchors])
-    src = np.concatenate([t_local[oval], anchors])
-    step = int(np.clip(geo_scale(t_local) / 20.0, 6, 16))  # spline error < 0.2 px at this step
-    maps = geo.tps_maps(dst, src, (h, w), step=step)
-    # cubic: the spline moves most pixels by a fraction of a pixel, and bilinear sampling at
-    # fractional offsets blurs the whole region (BRISQUE +8 on the bench's worst pairs)
-    return geo.remap(t_roi, maps, interpolation=cv2.INTER_CUBIC), maps
+@dataclass(frozen=True)
+class TemplateMaps:
+    """The outline warp of a swap's template region: thin-plate spline maps, or None where
+    the outline does not move. It depends only on the landmarks, so it can be computed
+    while the template is still being re-toned."""
+
+    maps: geo.Maps | None
 
 
-def geo_scale(points: np.ndarray) -> float:
-    """Inter-ocular distance (px, at least 8) of 478x2 landmarks."""
-    return max(face_scale(points), 8.0)
+def template_maps(shape: tuple[int, ...], t_pts: np.ndarray, u_pts: np.ndarray,
+                  opts: SwapOptions) -> TemplateMaps:
+    """The :class:`TemplateMaps` of :func:`swap_face` for the same arguments."""
+    target, roi, _ = swap_region(shape, t_pts, u_pts, opts)
+    return TemplateMaps(outline_maps(t_pts - roi.offset, target - roi.offset, (roi.h, roi.w)))
 
 
-def _user_warp(user: np.ndarray, u_pts: np.ndarray, r_local: np.ndarray,
-               shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, geo.Maps]:
-    """The user face warped onto the result landmarks (uint8, zero outside the mesh hull),
-    its validity (1 where the user image was sampled) and the maps; only the hull's bounding
-    box is resampled (the maps send everything else outside the user image)."""
-    step = int(np.clip(round(geo_scale(r_local) / 80.0), 2, 4))  # mesh triangles stay >> step
-    maps = geo.piecewise_affine_maps(r_local[:468], u_pts[:468], shape, step=step)
-    warped = np.zeros((*shape, 3), np.uint8)
-    valid = np.zeros(shape, np.float32)
-    box = hull_box(r_local, shape)
-    if warped[box].size:
-        sub = np.ascontiguousarray(maps[0][box]), np.ascontiguousarray(maps[1][box])
-        warped[box] = geo.remap(user, sub, cv2.BORDER_CONSTANT, cv2.INTER_CUBIC)
-        h, w = user.shape[:2]  # sampled wholly inside the user image
-        valid[box] = ((sub[0] >= 0) & (sub[0] <= w - 1) & (sub[1] >= 0) & (sub[1] <= h - 1))
-    return warped, valid, maps
+def _template_warp(t_roi: np.ndarray, t_local: np.ndarray, r_local: np.ndarray,
+                   ahead: TemplateMaps | None = None) -> tuple[np.ndarray, geo.Maps | None]:
+    """The template region (HxWx3) warped so its outline ``t_local`` moves to ``r_local``
+    (``ahead``: those maps computed ahead), and the maps (None: unchanged, ``t_roi``
+    itself)."""
+    maps = ahead.maps if ahead is not None else outline_maps(t_local, r_local, t_roi.shape)
+    return warp_template(t_roi, maps), maps
 
 
-def hull_box(points: np.ndarray, shape: tuple[int, ...]) -> tuple[slice, slice]:
-    """Slices of the bounding box of the 468 mesh points, grown by 2 px, inside ``shape``."""
-    lo = np.floor(points[:468].min(axis=0)).astype(int) - 2
-    hi = np.ceil(points[:468].max(axis=0)).astype(int) + 3
-    return (slice(max(0, int(lo[1])), max(0, min(shape[0], int(hi[1])))),
-            slice(max(0, int(lo[0])), max(0, min(shape[1], int(hi[0])))))
-
-
-def _mirror_fill(u_warped: np.ndarray, valid: np.ndarray, user: np.ndarray,
-                 u_pts: np.ndarray, r_local: np.ndarray, amount: float,
-                 scale: float) -> tuple[np.ndarray, np.ndarray]:
-    """Replace the hidden half of the warped user face by the mirrored visible half."""
-    from ...perception.faces import mirror_points, yaw_of
-
-    sign = 1.0 if yaw_of(u_pts) > 0 else -1.0
-    flipped = np.ascontiguousarray(user[:, ::-1])
-    f_pts = mirror_points(u_pts, user.shape[1])
-    m_warped, m_valid, _ = _user_warp(flipped, f_pts, r_local, valid.shape)
-    box = hull_box(r_local, valid.shape)  # both warps are zero outside it
-    ys, xs = box
-    if ys.stop <= ys.start or xs.stop <= xs.start:
-        return u_warped, valid
-    origin = np.array([xs.start, ys.start], np.float32)
-    shape = (ys.stop - ys.start, xs.stop - xs.start)
-    weight = (half_face_map(r_local - origin, shape, sign) * np.float32(amount)
-              * m_valid[box]).astype(np.float32)
-    mixed, out_valid = u_warped.copy(), valid.copy()
-    if mixed.dtype == np.uint8:
-        mixed[box] = cv2.blendLinear(m_warped[box], u_warped[box], weight, 1.0 - weight)
-    else:
-        w3 = weight[..., None]
-        mixed[box] = u_warped[box] * (1 - w3) + m_warped[box] * w3
-    out_valid[box] = np.maximum(valid[box] * (1 - weight), m_valid[box] * weight)
-    return mixed, out_valid
+def template_shape(shape: tuple[int, ...], t_pts: np.ndarray, u_pts: np.ndarray,
+                   opts: SwapOptions, maps: TemplateMaps | Future[TemplateMaps]) -> (
+        TemplateShape):
+    """The template half's landmark fields of :func:`swap_face` for the same arguments
+    (``maps``: its :func:`template_maps`, or a future of it)."""
+    target, roi, grid = swap_region(shape, t_pts, u_pts, opts)
+    t_maps = computed_ahead(maps, template_maps, shape, t_pts, u_pts, opts).maps
+    return _template_shape(grid, t_pts - roi.offset, t_maps, target - roi.offset, opts)
 
 
 def _occlusion_cut(img: np.ndarray, cheeks: np.ndarray, features: np.ndarray,
                    scale: float) -> np.ndarray:
     """1 where ``img`` is clearly not skin (compared with its cheeks) outside the (dilated)
-    feature regions."""
-    model = fit_skin_model(img, cheeks)
+    feature regions (``img`` RGB, uint8 or float 0..255: converted to uint8 once)."""
+    img = img if img.dtype == np.uint8 else np.clip(img, 0, 255).astype(np.uint8)
+    model = local_skin_model(img, cheeks)
     non_skin = np.maximum(1.0 - model.likelihood(img, scale=2.5, bright_scale=6.0),
                           _much_darker(img, cheeks))
     cut = np.clip(non_skin * 1.6 * (1.0 - np.clip(features * 1.5, 0, 1)), 0, 1)
@@ -168,7 +136,8 @@ def _occlusion_cut(img: np.ndarray, cheeks: np.ndarray, features: np.ndarray,
 def _much_darker(img: np.ndarray, cheeks: np.ndarray) -> np.ndarray:
     """0..1: pixels far darker (L*) than the cheeks, as hair is even when its hue is skin-like;
     ramps from 18 to 28 L* below the cheeks' median."""
-    light = cv2.cvtColor(np.clip(img, 0, 255).astype(np.uint8), cv2.COLOR_RGB2Lab)[..., 0]
+    u8 = img if img.dtype == np.uint8 else np.clip(img, 0, 255).astype(np.uint8)
+    light = cv2.cvtColor(u8, cv2.COLOR_RGB2Lab)[..., 0]
     light = light.astype(np.float32) * (100.0 / 255.0)
     sel = cheeks > 0.5
     if sel.sum() < 10:
@@ -211,8 +180,6 @@ class _Fields:
 class _UserFields:
     cut: np.ndarray        # grid: where the user's pixels are not skin (hair, frames)
     shade: np.ndarray      # grid: skin-only low-pass of the user face (hxwx3)
-    features: np.ndarray   # grid: eyes, brows, lips and nose of the result face
-    mask: np.ndarray       # grid: blend weight before the occlusion cuts
 
 
 @dataclass(frozen=True)
@@ -242,16 +209,18 @@ def prepare_user(shape: tuple[int, ...], t_pts: np.ndarray, user: np.ndarray,
     """The user half of :func:`swap_face` for a template of ``shape`` (see there)."""
     target, roi, grid = swap_region(shape, t_pts, u_pts, opts)
     r_local = target - roi.offset
-    u_warped, valid, u_maps = _user_warp(user, u_pts, r_local, (roi.h, roi.w))
-    if opts.mirror_fill > 0:
-        u_warped, valid = _mirror_fill(u_warped, valid, user, u_pts, r_local, opts.mirror_fill,
-                                       geo_scale(target))
+    raster = user_raster(r_local, (roi.h, roi.w))
+    u_warped, valid, u_maps = warp_user(user, u_pts, r_local, (roi.h, roi.w), raster)
+    if opts.mirror_fill > 0:  # the warps are fresh arrays: mixed in place
+        u_warped, valid = mirror_fill(u_warped, valid, user, u_pts, r_local, opts.mirror_fill,
+                                       geo_scale(target), raster, in_place=True)
     return UserSide(u_warped, valid, u_maps, _user_fields(grid, u_warped, valid, r_local, opts))
 
 
 def swap_face(template: np.ndarray, t_pts: np.ndarray, user: np.ndarray, u_pts: np.ndarray,
               opts: SwapOptions, prepared: UserSide | Future[UserSide] | None = None,
-              in_place: bool = False) -> SwapOutput:
+              in_place: bool = False, ahead: TemplateAhead | None = None,
+              on_mask: Callable[[np.ndarray, np.ndarray], object] | None = None) -> SwapOutput:
     """Swap the user's face (landmarks ``u_pts`` in ``user``) into ``template`` at ``t_pts``.
 
     ``template`` HxWx3 float32 RGB 0..255 or uint8 RGB (already re-toned if wanted; the
@@ -260,23 +229,37 @@ def swap_face(template: np.ndarray, t_pts: np.ndarray, user: np.ndarray, u_pts: 
     a working grid (:func:`~portrait_studio.imaging.geometry.work_grid`) and upsampled; the
     warps, the relit face texture and the blend are full resolution. ``prepared``: the result
     of :func:`prepare_user` for the same arguments (or a future of it, awaited only once the
-    template half is done); with ``in_place`` the result is written into ``template``.
+    template half is done); with ``in_place`` the result is written into ``template``;
+    ``ahead``: the template half's landmark-only steps queued on another thread;
+    ``on_mask``: called with the result landmarks and the full blend weight (those of the
+    output) as soon as they are known, before the blend itself (to start work that needs
+    only them on another thread).
     """
     target, roi, grid = swap_region(template.shape, t_pts, u_pts, opts)
     t_local, r_local = t_pts - roi.offset, target - roi.offset
-    t_warped, t_maps = _template_warp(template[roi.slices], t_local, r_local)
-    if prepared is None:
-        prepared = prepare_user(template.shape, t_pts, user, u_pts, opts)
-    side = prepared.result() if isinstance(prepared, Future) else prepared
-    t_fields = _template_fields(grid, (t_warped, t_local, t_maps), r_local, side.fields, opts)
+    args = (template.shape, t_pts, u_pts, opts)
+    maps = computed_ahead(None if ahead is None else ahead.maps, template_maps, *args)
+    t_warped, _ = _template_warp(template[roi.slices], t_local, r_local, maps)
+    # the template half needs only the landmarks of the user half: it is done before waiting
+    tshape = computed_ahead(None if ahead is None else ahead.fields, template_shape, *args, maps)
+    t_fields = _template_fields(grid, t_warped, tshape, opts)
+    side = computed_ahead(prepared, prepare_user, template.shape, t_pts, user, u_pts, opts)
     fields = _combine_fields(t_fields, side.fields, opts)
-    mask = np.zeros((roi.h, roi.w), np.float32)
-    _blend_face(t_warped, mask, grid, fields, (side.warped, side.valid))
+    full_mask = np.zeros(template.shape[:2], np.float32)
+    ready = None if on_mask is None else (lambda: on_mask(target, full_mask))
+    _blend_face(t_warped, full_mask[roi.slices], grid, fields, (side.warped, side.valid), ready)
     out = template if in_place else template.copy()
     out[roi.slices] = t_warped
-    full_mask = np.zeros(template.shape[:2], np.float32)
-    full_mask[roi.slices] = mask
     return SwapOutput(out, target, full_mask, roi, side.maps)
+
+
+def computed_ahead(job: T | Future[T] | None, fn: Callable[..., T], *args: Any) -> T:
+    """A step computed ahead (``job``: its result, or a future of it queued on another
+    thread): its result, or ``fn(*args)`` computed here when it was not given or its thread
+    has not started it yet (then it is cancelled there)."""
+    if job is None or (isinstance(job, Future) and job.cancel()):
+        return fn(*args)
+    return job.result() if isinstance(job, Future) else job
 
 
 BLEND_LEVELS = 5
@@ -284,10 +267,12 @@ BLEND_MARGIN = 3  # coarsest-level pixels around the weight: the whole-region bl
 
 
 def _blend_face(canvas: np.ndarray, mask: np.ndarray, grid: geo.WorkGrid, fields: _Fields,
-                usr: tuple[np.ndarray, np.ndarray]) -> None:
+                usr: tuple[np.ndarray, np.ndarray],
+                ready: Callable[[], object] | None = None) -> None:
     """Relight the warped user face (``usr`` = (face uint8, validity)) with the upsampled
     ratio and pyramid-blend it into ``canvas`` (the warped template ROI, float32) in place,
-    only on the box around where the blend weight is set; writes that weight into ``mask``."""
+    only on the box around where the blend weight is set; writes that weight into ``mask``
+    first (then calls ``ready``)."""
     levels = blend_levels(grid.full)
     margin = -(-(BLEND_MARGIN << levels) // grid.k)  # coarsest-level pixels, in grid pixels
     box = grid.full_slices(mask_box(fields.mask, margin))
@@ -295,14 +280,17 @@ def _blend_face(canvas: np.ndarray, mask: np.ndarray, grid: geo.WorkGrid, fields
         return
     small = tuple(slice(b.start // grid.k, -(-b.stop // grid.k)) for b in box)
     h, w = box[0].stop - box[0].start, box[1].stop - box[1].start
-    weight = grid.up(fields.mask[small])[:h, :w] * usr[1][box]
-    face = cv2.multiply(usr[0][box], grid.up(fields.ratio[small])[:h, :w], dtype=cv2.CV_32F)
+    weight = cv2.multiply(grid.up(fields.mask[small])[:h, :w], usr[1][box])
+    mask[box] = weight
+    if ready is not None:
+        ready()
+    face = usr[0][box].astype(np.float32)  # x ratio: the same products, OpenCV's fast path
+    cv2.multiply(face, grid.up(fields.ratio[small])[:h, :w], dst=face)
     cv2.threshold(face, 255.0, 255.0, cv2.THRESH_TRUNC, dst=face)  # the ratio is >= 0.2
     if canvas.dtype == np.uint8:
         canvas[box] = laplacian_blend_u8(face, canvas[box], weight, levels)
     else:
         canvas[box] = laplacian_blend(face, canvas[box], weight, levels=levels)
-    mask[box] = weight
 
 
 def blend_levels(shape: tuple[int, int]) -> int:
@@ -317,14 +305,16 @@ def _user_fields(grid: geo.WorkGrid, u_warped: np.ndarray, valid: np.ndarray,
                  r_local: np.ndarray, opts: SwapOptions) -> _UserFields:
     """The user's smooth fields on ``grid``: the warped user ROI (uint8), its validity and the
     result landmarks, all at full resolution."""
-    u_small, valid = grid.down(u_warped).astype(np.float32), grid.down(valid)
+    # uint8 (integer means): the fields take it as the float copy they would convert back;
+    # both images are zero outside the mesh hull's box
+    box = hull_box(r_local, valid.shape)
+    u_small, valid = grid.down_sparse(u_warped, box), grid.down_sparse(valid, box)
     points = grid.points(r_local)
     shape, scale = grid.small, geo_scale(points)
     regions = face_regions(points, shape)
     cut = _occlusion_cut(u_small, cheek_mask(points, shape) * valid, regions.features, scale)
     skin = regions.skin * valid * (1.0 - cut)
-    return _UserFields(cut, masked_blur(u_small, skin, scale * opts.shading_sigma),
-                       regions.features, _blend_mask(points, shape, opts, scale))
+    return _UserFields(cut, masked_blur(u_small, skin, scale * opts.shading_sigma))
 
 
 @dataclass(frozen=True)
@@ -335,31 +325,61 @@ class _TemplateFields:
     scale: float           # inter-ocular distance on the grid
 
 
-def _template_fields(grid: geo.WorkGrid, tmpl: tuple[np.ndarray, np.ndarray, geo.Maps | None],
-                     r_local: np.ndarray, usr: _UserFields, opts: SwapOptions) -> (
-        _TemplateFields):
-    """The template's smooth fields on ``grid``: ``tmpl`` = (warped template ROI, its
-    landmarks, its warp maps or None) and the result landmarks, all at full resolution;
-    ``usr``: the user's fields (result features and blend weight)."""
-    t_maps = None if tmpl[2] is None else grid.maps(tmpl[2])
-    t_warped, t_local = grid.down(tmpl[0]), grid.points(tmpl[1])
+@dataclass(frozen=True)
+class TemplateAhead:
+    """The template half's landmark-only steps of one swap, queued on another thread:
+    :func:`template_maps` and :func:`template_shape` for the swap's arguments."""
+
+    maps: Future[TemplateMaps]
+    fields: Future[TemplateShape]
+
+
+@dataclass(frozen=True)
+class TemplateShape:
+    """The template half's fields on the working grid that depend only on the landmarks."""
+
+    skin: np.ndarray       # template skin, moved by the outline warp
+    cheeks: np.ndarray     # template cheek discs, moved likewise
+    features: np.ndarray   # eyes, brows, lips and nose of the result face
+    above: np.ndarray      # above the result face's brows (softened)
+    keep: np.ndarray       # template eyes/mouth to keep (model 5), in result coordinates
+    mask: np.ndarray       # blend weight before the occlusion cuts
+    scale: float           # inter-ocular distance on the grid
+
+
+def _template_shape(grid: geo.WorkGrid, t_local: np.ndarray, t_maps: geo.Maps | None,
+                    r_local: np.ndarray, opts: SwapOptions) -> TemplateShape:
+    """:class:`TemplateShape` from the template landmarks, the outline warp's maps and the
+    result landmarks, all at full resolution of the swap region."""
+    grid_maps = None if t_maps is None else grid.maps(t_maps)
+    t_local = grid.points(t_local)
     points, shape = grid.points(r_local), grid.small
     scale = geo_scale(points)
     t_regions = face_regions(t_local, shape)
-    t_skin = t_regions.skin if t_maps is None else geo.remap(t_regions.skin, t_maps)
+    t_skin = t_regions.skin if grid_maps is None else geo.remap(t_regions.skin, grid_maps)
     t_cheeks = cheek_mask(t_local, shape)
-    t_cheeks = t_cheeks if t_maps is None else geo.remap(t_cheeks, t_maps)
-    template_cut = _occlusion_cut(t_warped, t_cheeks, usr.features, scale) * above_brows(
-        points, shape, scale * 0.3)
-    keep = keep_template_region(t_regions, t_maps, opts)
-    shade = masked_blur(t_warped, t_skin * (1.0 - template_cut), scale * opts.shading_sigma)
-    mask = usr.mask
+    t_cheeks = t_cheeks if grid_maps is None else geo.remap(t_cheeks, grid_maps)
+    mask = _blend_mask(points, shape, opts, scale)
     if opts.inside_template_face:
         # never paste where the untouched template had no face: where the user's outline is
         # wider, the template's own (hair, background) stays, so the seam stays on its skin
         mask = np.minimum(mask, _blend_mask(t_local, shape, opts, scale))
-    return _TemplateFields(mask, np.maximum(template_cut * opts.template_occlusion, keep),
-                           shade, scale)
+    return TemplateShape(t_skin, t_cheeks, face_regions(points, shape).features,
+                          above_brows(points, shape, scale * 0.3),
+                          keep_template_region(t_regions, grid_maps, opts), mask, scale)
+
+
+def _template_fields(grid: geo.WorkGrid, t_warped: np.ndarray, tshape: TemplateShape,
+                     opts: SwapOptions) -> _TemplateFields:
+    """The template's smooth fields on ``grid`` from the warped template region (full
+    resolution, uint8 RGB) and its landmark fields."""
+    t_small = grid.down(t_warped)
+    template_cut = _occlusion_cut(t_small, tshape.cheeks, tshape.features,
+                                  tshape.scale) * tshape.above
+    shade = masked_blur(t_small, tshape.skin * (1.0 - template_cut),
+                        tshape.scale * opts.shading_sigma)
+    return _TemplateFields(tshape.mask, np.maximum(template_cut * opts.template_occlusion,
+                                                    tshape.keep), shade, tshape.scale)
 
 
 def _combine_fields(tmpl: _TemplateFields, usr: _UserFields, opts: SwapOptions) -> _Fields:

@@ -18,7 +18,7 @@ import numpy as np
 
 from ...imaging import geometry as geo
 from ...imaging.blend import feather, mask_box
-from ...imaging.color import fit_skin_model, masked_mean
+from ...imaging.color import SkinModel, fit_skin_model, masked_mean
 from ...perception.masks import cheek_mask, face_regions, face_scale
 
 # quantile levels of a skin distribution: the tone curve passes through these pairs
@@ -50,19 +50,42 @@ def _skin_samples(img: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.n
     grid = geo.WorkGrid((roi.h, roi.w), k)
     local, crop = grid.points(points - roi.offset), grid.down(img[roi.slices])
     regions = face_regions(local, crop.shape)
-    model = fit_skin_model(crop, cheek_mask(local, crop.shape))
+    model = local_skin_model(crop, cheek_mask(local, crop.shape))
     weight = regions.skin * model.likelihood(crop)
     return crop, weight * _not_dark(crop, weight)
+
+
+def local_skin_model(img: np.ndarray, mask: np.ndarray) -> SkinModel:
+    """:func:`~portrait_studio.imaging.color.fit_skin_model` of ``img`` (HxWx3 RGB) on the
+    pixels where ``mask`` (HxW) > 0.5, converted only on the bounding box of those pixels
+    (the same samples in the same order: the same model; the whole image when there are
+    too few, as the fit then samples all of it)."""
+    sel = mask > 0.5
+    if int(np.count_nonzero(sel)) < 10:
+        return fit_skin_model(img, mask)
+    x, y, w, h = cv2.boundingRect(sel.view(np.uint8))
+    return fit_skin_model(img[y:y + h, x:x + w], mask[y:y + h, x:x + w])
 
 
 def _not_dark(crop: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """0..1 per pixel: 0 for pixels much darker than the weighted median luma (glasses
     frames, brows, stray hair a colour model cannot tell from dark skin), 1 from
     :data:`DARK_CUT` + 0.15 of that median up."""
-    luma = crop.astype(np.float32).mean(axis=2)
+    luma = _channel_mean(crop)
     median = float(_quantiles(luma.reshape(-1), _weights(weight), np.array([0.5]))[0])
     ramp = (luma - DARK_CUT * median) / max(0.15 * median, 1.0)
     return np.asarray(np.clip(ramp, 0.0, 1.0), np.float32)
+
+
+def _channel_mean(img: np.ndarray) -> np.ndarray:
+    """``img.astype(np.float32).mean(axis=2)`` of an HxWx3 uint8 or float32 image, the same
+    float32 values ((c0 + c1) + c2, then / 3) from OpenCV's per-plane adds (20x faster)."""
+    if img.ndim != 3 or img.shape[2] != 3 or img.dtype not in (np.uint8, np.float32):
+        return np.asarray(img.astype(np.float32).mean(axis=2), np.float32)
+    c0, c1, c2 = cv2.split(img)
+    total = np.asarray(cv2.add(cv2.add(c0, c1, dtype=cv2.CV_32F), c2, dtype=cv2.CV_32F),
+                       np.float32)
+    return np.divide(total, np.float32(3.0), out=total)  # the float32 division of np.mean
 
 
 def skin_mean(img: np.ndarray, points: np.ndarray) -> np.ndarray:
@@ -141,21 +164,24 @@ def _reach(points: np.ndarray, shape: tuple[int, ...], scale: float) -> geo.Roi:
                    min(shape[0], int(cy + REACH_DOWN * k) + 1))
 
 
-def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray) -> (
+def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
+                      reduced: tuple[np.ndarray, int] | None = None) -> (
         tuple[geo.Roi, geo.WorkGrid, np.ndarray]):
     """Soft map of the visible skin of the person whose face is ``points`` (skin-coloured like
     that face's cheeks, on the person mask ``person`` (HxW float32), fading with distance from
     the face) for the region where it is not negligible, computed on a working grid of that
     region: (region, grid, grid-sized float32 weight). ``person`` may be at a reduced
-    resolution of the whole image (it is sampled)."""
+    resolution of the whole image (it is sampled). ``reduced``: a copy of ``img`` averaged
+    over k x k blocks from its corner and that k (e.g. the detection copy), which gives the
+    working grid's pixels when they are the same blocks."""
     full_scale = max(face_scale(points), 8.0)
     k = geo.work_factor(full_scale)
     roi = geo.trim_roi(_reach(points, img.shape, full_scale), k)
     grid = geo.WorkGrid((roi.h, roi.w), k)
-    crop, local = grid.down(img[roi.slices]), grid.points(points - roi.offset)
+    crop, local = _grid_pixels(img, roi, grid, reduced), grid.points(points - roi.offset)
     mask = geo.sample_field(person, img.shape, roi, grid)
     scale = full_scale / k
-    model = fit_skin_model(crop, cheek_mask(local, crop.shape))
+    model = local_skin_model(crop, cheek_mask(local, crop.shape))
     h, w = crop.shape[:2]
     xs = np.arange(w, dtype=np.float32)[None, :]
     ys = np.arange(h, dtype=np.float32)[:, None]
@@ -166,6 +192,21 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray) -
     oval = face_regions(local, crop.shape).oval
     soft = feather(np.maximum(weight, oval), scale * 0.08)
     return roi, grid, soft * np.maximum(mask, oval)  # no spill onto the background
+
+
+def _grid_pixels(img: np.ndarray, roi: geo.Roi, grid: geo.WorkGrid,
+                 reduced: tuple[np.ndarray, int] | None) -> np.ndarray:
+    """``grid.down(img[roi.slices])``, cut from ``reduced`` (k x k block means of ``img``
+    from its corner, k) when the grid's blocks are among those (block means do not depend on
+    the neighbouring blocks: the same values)."""
+    k = grid.k
+    if reduced is not None and reduced[1] == k and not (roi.x0 % k or roi.y0 % k or roi.w % k
+                                                        or roi.h % k):
+        small = reduced[0]
+        y0, x0, y1, x1 = roi.y0 // k, roi.x0 // k, roi.y1 // k, roi.x1 // k
+        if y1 <= small.shape[0] and x1 <= small.shape[1]:
+            return np.ascontiguousarray(small[y0:y1, x0:x1])
+    return grid.down(img[roi.slices])
 
 
 def person_skin_weight(img: np.ndarray, points: np.ndarray, person: np.ndarray) -> (
@@ -199,5 +240,17 @@ def retone_curve(canvas: np.ndarray, lut: np.ndarray, roi: geo.Roi, grid: geo.Wo
     ys, xs = grid.full_slices(box)
     region = canvas[roi.slices][ys, xs]
     w = np.clip(grid.up(np.ascontiguousarray(small)), 0.0, 1.0)[:region.shape[0], :region.shape[1]]
-    mapped = cv2.LUT(region, lut)
-    region[...] = cv2.blendLinear(mapped, region, w, np.ascontiguousarray(1.0 - w))
+    rest = 1.0 - w
+    # a pixel whose weight moves it by less than 0.45 levels keeps its value through the
+    # blend's rounding: bands of rows are blended only between their first and last pixels
+    # that move more (the same result, on about 60% of the box)
+    active = w >= 0.45 / max(change, 1.0)
+    for r0 in range(0, region.shape[0], RETONE_BAND):
+        cols = np.flatnonzero(active[r0:r0 + RETONE_BAND].any(axis=0))
+        if cols.size:
+            band = (slice(r0, r0 + RETONE_BAND), slice(int(cols[0]), int(cols[-1]) + 1))
+            part = region[band]
+            part[...] = cv2.blendLinear(cv2.LUT(part, lut), part, w[band], rest[band])
+
+
+RETONE_BAND = 32  # rows per band of :func:`retone_curve`
