@@ -135,3 +135,12 @@ def test_shaded_rim_of_a_bare_arm_is_skin_not_old_top() -> None:
     assert int(b.old_top[rim].sum()) < 1500
     assert int(b.skin[rim].sum()) > 12500
     assert int(b.old_top[300:400, 120:200].sum()) > 5500          # the sleeve is still clothing
+
+
+@needs_corpus
+def test_shadow_specks_ringed_by_neck_skin_are_not_clothing() -> None:
+    """Shadow specks under the chin, ringed by skin, were old top (347 px) and were painted
+    over with grey background and white specks on the neck."""
+    b = body("model_1")
+    assert int(b.old_top[230:300, 330:450].sum()) == 0
+    assert int(b.old_top[380:600, 300:500].sum()) > 40000             # the tank top itself

@@ -279,11 +279,12 @@ def _sheen_below_face(lab: NDArray[np.float32], skin: Mask, head: Mask, person: 
     return out
 
 
-def _enclosed_pieces(skin: Mask, lower: Mask, sw: float) -> Mask:
-    """Small pieces of ``skin`` (under (0.06 shoulder widths)^2) whose 2 px outer rim is
-    mostly (> 60%) the old bottom: print spots or sheen on it, not skin."""
+def _enclosed_pieces(skin: Mask, lower: Mask, sw: float, size: float = 0.06) -> Mask:
+    """Small pieces of ``skin`` (under (``size`` shoulder widths)^2) whose 2 px outer rim
+    is mostly (> 60%) ``lower``: e.g. print spots or sheen on the old bottom, not skin (or,
+    the other way round, shadow specks ringed by skin, not clothing)."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(skin.astype(np.uint8), connectivity=8)
-    small = stats[:, cv2.CC_STAT_AREA] < (0.06 * sw) ** 2
+    small = stats[:, cv2.CC_STAT_AREA] < (size * sw) ** 2
     small[0] = False
     if not small.any():
         return np.zeros(skin.shape, bool)
@@ -399,6 +400,9 @@ def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
     hands = _whole_hands(lab, skin & _near_colour(lab, skin_rgb, 28.0), hands & person, pose,
                          person)
     clothes = person & ~skin & ~head & ~hands & _envelope(pose, person.shape)
+    # shadow specks ringed by skin (under the chin, in the collarbones) are not clothing
+    specks = _enclosed_pieces(clothes, skin | head, pose.shoulder_width, 0.1)
+    skin, clothes = skin | specks, clothes & ~specks
     split = _split_row(img, clothes, pose)
     clothes |= _missed_clothes(lab, clothes, person, split, pose.shoulder_width)
     lower = _lower(lab, clothes, split, arms & ~hands, core, 0.12 * _torso_len(pose))
