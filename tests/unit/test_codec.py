@@ -12,7 +12,7 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
-from PIL import Image, ImageFile
+from PIL import Image, ImageFile, ImageOps
 
 from portrait_studio.errors import (
     ImageBytesTooLarge,
@@ -35,7 +35,7 @@ from portrait_studio.imaging.codec import (
     image_info,
     sniff_format,
 )
-from portrait_studio.imaging.limits import ImageLimits
+from portrait_studio.imaging.limits import DEFAULT_LIMITS, ImageLimits
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
 WHITE = [255, 255, 255]
@@ -158,6 +158,42 @@ def test_exif_orientation_jpeg_6() -> None:
     assert np.abs(np.array(_corner(out, "tr")) - [255, 0, 0]).max() <= 12
     assert np.abs(np.array(_corner(out, "br")) - [0, 0, 255]).max() <= 12
     assert image_info(data) == ("jpeg", 80, 120)
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+@pytest.mark.parametrize(("mode", "options"), [("RGB", {}), ("L", {}),
+                                               ("RGB", {"progressive": True}),
+                                               ("RGB", {"subsampling": 0})])
+def test_jpeg_fast_path_equals_pillow_decode(orientation: int, mode: str,
+                                             options: dict[str, object]) -> None:
+    """JPEGs are decoded by OpenCV (4x faster at 1080x1320): pixels, shape and orientation
+    must be exactly Pillow's, for every EXIF orientation, grey and progressive files."""
+    from portrait_studio.imaging.codec import _fast_jpeg, _header
+
+    rng = np.random.default_rng(orientation)
+    raw = cv2.GaussianBlur(rng.integers(0, 255, (90, 130, 3), dtype=np.uint8), (0, 0), 2)
+    raw[:8, :8], raw[:8, -8:] = (255, 0, 0), (0, 0, 255)
+    pil = Image.fromarray(raw).convert(mode)
+    data = _pil_bytes(pil, "JPEG", quality=90, exif=_exif(orientation), **options)
+    opened = _header(data, DEFAULT_LIMITS, None)
+    fast = _fast_jpeg(data, *opened)
+    assert fast is not None
+    reference = np.array(ImageOps.exif_transpose(Image.open(io.BytesIO(data))).convert("RGB"))
+    np.testing.assert_array_equal(fast, reference)
+    np.testing.assert_array_equal(decode_image(data), reference)
+
+
+def test_jpeg_without_end_marker_goes_to_pillow() -> None:
+    """A JPEG cut short is not half-decoded by OpenCV (which pads it with grey): Pillow
+    decodes it and refuses it as undecodable."""
+    from portrait_studio.imaging.codec import _fast_jpeg, _header
+
+    noise = np.random.default_rng(0).integers(0, 255, (300, 400, 3), dtype=np.uint8)
+    data = _pil_bytes(Image.fromarray(noise), "JPEG", quality=90)
+    cut = data[: len(data) * 2 // 3]
+    assert _fast_jpeg(cut, *_header(cut, DEFAULT_LIMITS, None)) is None
+    with pytest.raises(ImageUndecodable):
+        decode_image(cut)
 
 
 @pytest.mark.parametrize("compression", ["raw", "tiff_lzw"])
