@@ -788,3 +788,28 @@ def test_torso_layer_rises_over_the_round_of_the_shoulders() -> None:
     assert out[265, 300] == 0.0 and out[250, 300] == 0.0      # the neck column
     assert out[255, 200] == 0.0                               # background above the shoulder
     assert out[265, 250] == 0.0                               # beside the neck (0.28 sw)
+
+
+def test_all_over_print_passes_on_little_shading(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A leopard skirt's spots printed dark blotches on new trousers: an old garment whose
+    plain fabric is a small share of it passes on at most 35% of its lightness map."""
+    from portrait_studio.capabilities.garment import render
+    from portrait_studio.capabilities.garment.render import DARK_FLOOR, print_strength
+
+    assert print_strength(0.26) == DARK_FLOOR and print_strength(0.7) == 1.0
+    rng = np.random.default_rng(2)
+    clothes = np.zeros((400, 400), bool)
+    clothes[50:350, 50:350] = True
+    blobs = cv2.GaussianBlur(rng.normal(0, 1, (400, 400)).astype(np.float32), (0, 0), 5)
+    t = np.clip(blobs / (0.3 * blobs.std()) + 0.5, 0, 1)[..., None]    # spots all over
+    tan, brown = np.array([200, 160, 95], np.float32), np.array([55, 35, 20], np.float32)
+    img = np.full((400, 400, 3), 230, np.uint8)
+    img[clothes] = (tan * t + brown * (1 - t)).astype(np.uint8)[clothes]
+
+    def spread() -> float:
+        light, folds = render.shading_parts(img, clothes, 40.0)
+        return float((light * folds)[60:340, 60:340].std())
+
+    damped = spread()
+    monkeypatch.setattr(render, "print_strength", lambda share: 1.0)
+    assert damped < 0.5 * spread()

@@ -5,8 +5,8 @@ Shading: the old clothing's lightness (a median filter first, so small prints an
 the old clothes do not carry over) is taken at two scales by normalised convolution inside
 the old clothes: the low frequency over its median gives the light direction, the band-pass
 (fine over low) gives the folds; both are clipped (the folds to +-12-15%), weakened on dark
-old clothes (sheen and see-through content, not shading) and the product multiplies the
-new garment; on
+old clothes (sheen and see-through content, not shading) and on all-over prints, and the
+product multiplies the new garment; on
 the new garment's plain areas the folds are raised to a power up to 1.4 (stronger), on its
 prints they stay as they are so that the prints stay readable. Images HxWx3
 (uint8 or float32 RGB 0..255), masks HxW.
@@ -60,7 +60,8 @@ def shading_parts(img: NDArray[np.uint8], clothes: Mask, sigma: float) -> tuple[
     base = np.clip(low / max(med, 5.0), *LIGHT) ** 0.85
     trust = np.clip(den_fine / 0.6, 0, 1)         # plain fabric around, not a print
     folds = 1 + (np.clip((fine + 2.0) / (low + 2.0), *FOLDS) - 1) * trust
-    strength = dark_strength(med)
+    plain = float(m[inside].mean()) if inside.any() else 1.0
+    strength = min(dark_strength(med), print_strength(plain))
     base, folds = 1 + (base - 1) * strength, 1 + (folds - 1) * strength
     weight = np.clip(den / 0.3, 0, 1)
     on = den > 0.05
@@ -78,6 +79,14 @@ def dark_strength(median_l: float) -> float:
     sheen and what shows through (a bra under a sheer top printed dark cups on the new
     garment)."""
     return float(np.clip((median_l - 12.0) / 30.0, DARK_FLOOR, 1.0))
+
+
+def print_strength(plain_share: float) -> float:
+    """How much of the old clothing's lightness map is shading, from the mean weight of its
+    plain fabric (:func:`_plain`): 1 for plain and lightly patterned fabric (>= 0.6), down to
+    ``DARK_FLOOR`` for an all-over print (a leopard skirt scores 0.26), whose spots would
+    print blotches on the new garment."""
+    return float(np.clip((plain_share - 0.15) / 0.45, DARK_FLOOR, 1.0))
 
 
 def plain_weight(rgb: F32, sigma: float) -> F32:
