@@ -77,7 +77,7 @@ def test_background_beside_replaced_jeans_matches_real_background() -> None:
     real = img.mean(axis=2)
     for rows, cols in ((slice(700, 860), slice(200, 240)), (slice(950, 990), slice(140, 200))):
         m = b.old_bottom[rows, cols]
-        assert m.sum() > 1000
+        assert m.sum() > 600                        # enough old jeans to measure
         ref = float(real[rows, 40:110].mean())
         assert abs(float(grey[rows, cols][m].mean()) - ref) < 3.0
         assert float(np.abs(grey[rows, cols][m] - ref).max()) < 10.0
@@ -144,3 +144,14 @@ def test_shadow_specks_ringed_by_neck_skin_are_not_clothing() -> None:
     b = body("model_1")
     assert int(b.old_top[230:300, 330:450].sum()) == 0
     assert int(b.old_top[380:600, 300:500].sum()) > 40000             # the tank top itself
+
+
+@needs_corpus
+def test_shaded_fingers_on_jeans_belong_to_the_hand() -> None:
+    """The shaded lower parts of fingers resting on jeans were old bottom (and were painted
+    over by the new trousers and background): pixels in the hand's hull closer to its colour
+    than to the jeans' are hand (8603 -> 9384 px in the box; old bottom 6162 -> 5382)."""
+    b = body("vitonhd_00055_00")
+    box = np.s_[900:1010, 160:300]
+    assert int(b.hands[box].sum()) > 9100
+    assert int(b.old_bottom[box].sum()) < 5700

@@ -202,7 +202,30 @@ def _whole_hands(lab: NDArray[np.float32], skin: Mask, capsules: Mask, pose: Pos
         ref = np.median(lab[hand & capsules], axis=0) if (hand & capsules).any() else \
             np.median(lab[hand], axis=0)
         hand |= capsules & (lab_dist2(lab, ref) < 18.0**2)
+        hand |= _shaded_fingers(lab, hand, ref, person & ~skin & (zone > 0))
     return cv2.dilate(hand.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+
+
+def _shaded_fingers(lab: NDArray[np.float32], hand: Mask, ref: NDArray[np.floating[Any]],
+                    other: Mask) -> Mask:
+    """Pixels inside the convex hull of each hand piece that look like the hand rather than
+    what is around it: within Lab 35 of the hand's colour and at most 0.7 of the distance
+    to the median of ``other`` (the non-skin person pixels near the wrists: the clothing the
+    hand rests on). Shaded fingers and their edges; the clothing between them stays out."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(hand.astype(np.uint8), connectivity=8)
+    hull = np.zeros(hand.shape, np.uint8)
+    for i in range(1, n):
+        if stats[i, cv2.CC_STAT_AREA] >= 50:
+            ys, xs = np.nonzero(labels == i)
+            pts = cv2.convexHull(np.stack([xs, ys], 1).astype(np.int32))
+            cv2.fillConvexPoly(hull, pts, 1)
+    inside = (hull > 0) & ~hand
+    if not inside.any() or other.sum() < 50:
+        return inside & False
+    d_hand = lab_dist2(lab, ref)
+    d_other = lab_dist2(lab, np.median(lab[other], axis=0))
+    out: Mask = inside & (d_hand < 35.0**2) & (d_hand < 0.49 * d_other)
+    return out
 
 
 def _missed_clothes(lab: NDArray[np.float32], clothes: Mask, person: Mask, split: float,
