@@ -813,3 +813,25 @@ def test_all_over_print_passes_on_little_shading(monkeypatch: pytest.MonkeyPatch
     damped = spread()
     monkeypatch.setattr(render, "print_strength", lambda share: 1.0)
     assert damped < 0.5 * spread()
+
+
+def test_sleeve_colours_near_the_seam_are_the_sleeves_own() -> None:
+    """A torso stripe that runs a few px past the straight seam line (curved seams do) was
+    warped with the sleeve and drew a wedge of the torso's colour at the armpit: near the seam the sleeve
+    now continues its own fabric."""
+    from portrait_studio.capabilities.garment.shape import sleeve_core
+
+    img = tshirt(RED)
+    img[120:160, 192:448] = (30, 200, 60)                    # a green stripe, 8 px past
+    cut = cut_out(img)
+    shape = garment_shape(cut.mask, "top")
+    sleeve = limb_mask(cut.mask, shape, "l")
+    own = bleed(cut.image, sleeve_core(cut.mask, shape, "l"))
+    ys, xs = np.nonzero(cut.mask)
+    stripe = np.zeros_like(sleeve)
+    stripe[120 - ys.min():160 - ys.min()] = True
+    green = np.abs(cut.image.astype(int) - (30, 200, 60)).max(axis=2) < 10
+    near_seam = sleeve & stripe & green
+    assert near_seam.sum() > 40                              # the sliver is in the sleeve mask
+    colours = own[near_seam].astype(int)
+    assert np.all(colours[:, 0] > colours[:, 1] + 100)       # red, not green

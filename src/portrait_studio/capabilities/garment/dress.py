@@ -44,7 +44,7 @@ from .reveal import (
     uncovered_limb,
     widen_to_old,
 )
-from .shape import GarmentShape, limb_mask
+from .shape import GarmentShape, limb_mask, sleeve_core
 from .sleeve_fit import settle_shoulders, sleeve_layer
 
 Mask = NDArray[np.bool_]
@@ -94,7 +94,10 @@ def _layers(g: Garment, body: Body, fit: Fit, anchors: Anchors) -> list[Layer]:
                     not g.shape.limbs, float(neck[1]))]
     for side in ("l", "r"):
         if side in parts:
-            warped = sleeve_layer(img, limb_mask(mask, g.shape, side), g.shape, side, body,
+            # the sleeve's colours near the seam are its own fabric continued: the torso's
+            # sliver beyond a straight seam line drew a wedge of another colour at the armpit
+            own = bleed(g.cutout.image, sleeve_core(mask, g.shape, side))
+            warped = sleeve_layer(own, limb_mask(mask, g.shape, side), g.shape, side, body,
                                   parts["body"], fit)
             if warped is not None:
                 layers.append(Layer(g.kind, True, warped))

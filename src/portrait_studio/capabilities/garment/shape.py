@@ -279,6 +279,14 @@ def limb_mask(mask: NDArray[np.bool_], shape: GarmentShape, side: str | None = N
     return _sleeve(mask, shape, side, -3.0) if side in shape.limbs else np.zeros_like(mask)
 
 
+def sleeve_core(mask: NDArray[np.bool_], shape: GarmentShape, side: str,
+                share: float = 0.05) -> NDArray[np.bool_]:
+    """One sleeve's pixels at least ``share`` of the torso width beyond its seam line: the
+    sleeve's own fabric (a curved seam leaves a sliver of the torso's colours just beyond
+    the straight seam line)."""
+    return _sleeve(mask, shape, side, share * shape.torso_width)
+
+
 def _sleeve(mask: NDArray[np.bool_], shape: GarmentShape, side: str,
             margin: float) -> NDArray[np.bool_]:
     k = max(3, int(0.02 * mask.shape[1]) | 1)
