@@ -835,3 +835,17 @@ def test_sleeve_colours_near_the_seam_are_the_sleeves_own() -> None:
     assert near_seam.sum() > 40                              # the sliver is in the sleeve mask
     colours = own[near_seam].astype(int)
     assert np.all(colours[:, 0] > colours[:, 1] + 100)       # red, not green
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus absent")
+def test_sleeveless_dress_edges_are_not_sleeves() -> None:
+    """A sleeveless crochet dress whose bodice edge runs a little beyond the measured torso
+    got two "sleeves" (thin strips of the dress warped along the arms); a sleeve must reach
+    30% of the torso's half width beyond it. T-shirt and long sleeves keep theirs."""
+    found = {}
+    for stem in ("catvton_overall_21744571", "vitonhd_00126_00", "vitonhd_09176_00"):
+        path = next((CORPUS / "garments").glob(stem + "*"))
+        img = np.ascontiguousarray(cv2.imread(str(path))[:, :, ::-1])
+        found[stem] = sorted(garment_shape(cut_out(img).mask, classify_garment(img)).limbs)
+    assert found == {"catvton_overall_21744571": [], "vitonhd_00126_00": ["l", "r"],
+                     "vitonhd_09176_00": ["l", "r"]}

@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from .kinds import row_runs
 
 Point = NDArray[np.float32]
+SLEEVE_REACH = 0.3       # a sleeve reaches this share of the torso's half width beyond it
 
 
 @dataclass(frozen=True)
@@ -184,13 +185,18 @@ def _sides(mask: NDArray[np.bool_], cx: float, y: float, name: str) -> dict[str,
 
 def _sleeves(mask: NDArray[np.bool_], cx: float, half: float, pts: dict[str, Point],
              reach: float) -> dict[str, Limb]:
-    """Sleeves: garment beyond the torso's sides above row ``reach``."""
+    """Sleeves: garment beyond the torso's sides above row ``reach``, reaching at least
+    ``SLEEVE_REACH`` of the torso's half width beyond them (a bodice's or a flared skirt's
+    edge just beyond the measured torso is no sleeve)."""
     xs = np.arange(mask.shape[1])[None, :]
     ys = np.arange(mask.shape[0])[:, None]
     above = ys < reach
     limbs: dict[str, Limb] = {}
     for side, sign in (("l", -1), ("r", 1)):
         region = (sign * (xs - cx) > half * 1.06) & above
+        beyond = np.broadcast_to(sign * (xs - cx), mask.shape)[mask & region]
+        if not len(beyond) or float(np.percentile(beyond, 99)) < half * (1 + SLEEVE_REACH):
+            continue
         root = (pts[f"shoulder_{side}"] + pts[f"armpit_{side}"]) / 2
         root_half = float(np.linalg.norm(pts[f"shoulder_{side}"] - pts[f"armpit_{side}"])) / 2
         outer = (pts[f"shoulder_{side}"] - root).astype(np.float32)
