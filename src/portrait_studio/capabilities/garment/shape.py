@@ -18,6 +18,7 @@ from .kinds import row_runs
 
 Point = NDArray[np.float32]
 SLEEVE_REACH = 0.3       # a sleeve reaches this share of the torso's half width beyond it
+MAX_ARMHOLE = 0.8        # armpits at most this many torso widths below the shoulders
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,8 @@ def top_shape(mask: NDArray[np.bool_], kind: str = "top") -> GarmentShape:
     rows = np.flatnonzero(widths > 0)
     hem_y = float(rows[-1])
     torso = _torso_width(widths, h, w, (0.12, 0.35) if kind == "full" else (0.4, 0.85))
+    if kind == "top":
+        torso = min(torso, _between_sleeves(mask, cx) or torso)
     half = torso / 2
     sh_y = (_top_y(mask, cx - half * 0.95) + _top_y(mask, cx + half * 0.95)) / 2
     neck_y = min(_top_y(mask, cx + dx) for dx in np.linspace(-0.25, 0.25, 5) * torso)
@@ -108,11 +111,15 @@ def top_shape(mask: NDArray[np.bool_], kind: str = "top") -> GarmentShape:
     pits = _armpit_corners(mask, cx, sh_y, hem_y, torso)
     if pits is not None:
         arm_y = float(pits[0][1] + pits[1][1]) / 2
+    arm_y = min(arm_y, sh_y + MAX_ARMHOLE * torso)   # sleeves hanging against the body
     pts = {"neck": _pt(cx, neck_y), "shoulder_l": _pt(cx - half, sh_y),
            "shoulder_r": _pt(cx + half, sh_y)}
     pts.update(_sides(mask, cx, arm_y, "armpit"))
     if pits is not None:
         pts["armpit_l"], pts["armpit_r"] = pits
+    else:  # no corner: sleeves hang against the body; its row ends at the sleeves' edges
+        pts["armpit_l"][0] = max(float(pts["armpit_l"][0]), cx - half)
+        pts["armpit_r"][0] = min(float(pts["armpit_r"][0]), cx + half)
     waist_y = _dress_waist(widths, arm_y, hem_y) if kind == "full" else \
         arm_y + 0.45 * (hem_y - arm_y)
     pts.update(_sides(mask, cx, waist_y, "waist"))
@@ -141,6 +148,23 @@ def _torso_width(widths: NDArray[np.float32], h: int, w: int,
     band = band[band > 0]
     found = float(np.percentile(band, 30)) if len(band) else 0.6 * w
     return min(found, 0.72 * w)
+
+
+def _between_sleeves(mask: NDArray[np.bool_], cx: float) -> float | None:
+    """Width of the body where sleeves hang beside it, separate (product photos with the
+    arms down: the sleeves touch the body higher up, so its width is only seen where the
+    cuffs hang free): the median width of the centre run in rows below 40% of the height
+    holding three wide runs (sleeve, body, sleeve), or None when fewer than 2% of the rows
+    do."""
+    h = mask.shape[0]
+    found = []
+    for y in range(int(0.4 * h), h):
+        runs = [r for r in row_runs(mask[y]) if r[1] - r[0] > 0.02 * mask.shape[1]]
+        if len(runs) >= 3 and runs[0][1] <= cx < runs[-1][0]:
+            mid = _run_at(mask[y], cx)
+            if mid is not None:
+                found.append(mid[1] - mid[0])
+    return float(np.median(found)) if len(found) >= 0.02 * h else None
 
 
 def _armpit_corners(mask: NDArray[np.bool_], cx: float, sh_y: float, hem_y: float,
