@@ -155,3 +155,22 @@ def test_shaded_fingers_on_jeans_belong_to_the_hand() -> None:
     box = np.s_[900:1010, 160:300]
     assert int(b.hands[box].sum()) > 9100
     assert int(b.old_bottom[box].sum()) < 5700
+
+
+@needs_corpus
+@pytest.mark.parametrize("stem", ["vitonhd_00055_00", "model_1"])
+def test_hands_end_at_the_wrist(stem: str) -> None:
+    """The hand (always in front of a new garment) is what lies past the wrist: it took in
+    the lower forearm (~9000-10000 px up to 0.45 shoulder widths from the wrist), which a
+    new long sleeve could then not cover."""
+    b = body(stem)
+    ys, xs = np.mgrid[0:1024, 0:768].astype(np.float32)
+    sw, up = b.pose.shoulder_width, 0
+    for side in b.pose.sides():
+        w, e = b.pose.p(side["wrist"]), b.pose.p(side["elbow"])
+        d = (w - e) / np.linalg.norm(w - e)
+        before = ((xs - w[0]) * d[0] + (ys - w[1]) * d[1] < -0.15 * sw) & \
+            (np.hypot(xs - w[0], ys - w[1]) < 0.5 * sw)
+        up += int((b.hands & before).sum())
+    assert up < 500
+    assert int(b.hands.sum()) > 12000                      # both hands are still there

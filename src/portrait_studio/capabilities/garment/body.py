@@ -197,6 +197,7 @@ def _whole_hands(lab: NDArray[np.float32], skin: Mask, capsules: Mask, pose: Pos
     for side in pose.sides():
         x, y = (int(v) for v in pose.p(side["wrist"]))
         cv2.circle(zone, (x, y), int(0.45 * pose.shoulder_width), 255, -1)
+    zone[~_beyond_wrists(pose, skin.shape)] = 0
     hand = np.isin(labels, touched[touched > 0]) & (zone > 0)
     if hand.sum() > 50:
         ref = np.median(lab[hand & capsules], axis=0) if (hand & capsules).any() else \
@@ -204,6 +205,18 @@ def _whole_hands(lab: NDArray[np.float32], skin: Mask, capsules: Mask, pose: Pos
         hand |= capsules & (lab_dist2(lab, ref) < 18.0**2)
         hand |= _shaded_fingers(lab, hand, ref, person & ~skin & (zone > 0))
     return cv2.dilate(hand.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+
+
+def _beyond_wrists(pose: Pose, shape: tuple[int, int]) -> Mask:
+    """HxW bool: the pixels past either wrist along its forearm (from 0.08 shoulder widths
+    before the wrist joint on): the hand, not the forearm a long sleeve covers."""
+    ys, xs = np.mgrid[0:shape[0], 0:shape[1]].astype(np.float32)
+    out = np.zeros(shape, bool)
+    for side in pose.sides():
+        wrist, elbow = pose.p(side["wrist"]), pose.p(side["elbow"])
+        d = (wrist - elbow) / max(float(np.linalg.norm(wrist - elbow)), 1e-6)
+        out |= (xs - wrist[0]) * d[0] + (ys - wrist[1]) * d[1] > -0.08 * pose.shoulder_width
+    return out
 
 
 def _shaded_fingers(lab: NDArray[np.float32], hand: Mask, ref: NDArray[np.floating[Any]],
