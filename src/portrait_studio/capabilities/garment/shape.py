@@ -102,8 +102,9 @@ def top_shape(mask: NDArray[np.bool_], kind: str = "top") -> GarmentShape:
     rows = np.flatnonzero(widths > 0)
     hem_y = float(rows[-1])
     torso = _torso_width(widths, h, w, (0.12, 0.35) if kind == "full" else (0.4, 0.85))
-    if kind == "top":
-        torso = min(torso, _between_sleeves(mask, cx) or torso)
+    hanging = _between_sleeves(mask, cx) if kind == "top" else None
+    if hanging is not None:
+        torso = min(torso, hanging)
     half = torso / 2
     sh_y = (_top_y(mask, cx - half * 0.95) + _top_y(mask, cx + half * 0.95)) / 2
     neck_y = min(_top_y(mask, cx + dx) for dx in np.linspace(-0.25, 0.25, 5) * torso)
@@ -117,7 +118,7 @@ def top_shape(mask: NDArray[np.bool_], kind: str = "top") -> GarmentShape:
     pts.update(_sides(mask, cx, arm_y, "armpit"))
     if pits is not None:
         pts["armpit_l"], pts["armpit_r"] = pits
-    else:  # no corner: sleeves hang against the body; its row ends at the sleeves' edges
+    elif hanging is not None:  # sleeves against the body: the row ends at the sleeves' edges
         pts["armpit_l"][0] = max(float(pts["armpit_l"][0]), cx - half)
         pts["armpit_r"][0] = min(float(pts["armpit_r"][0]), cx + half)
     waist_y = _dress_waist(widths, arm_y, hem_y) if kind == "full" else \
