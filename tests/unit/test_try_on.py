@@ -871,3 +871,27 @@ def test_sleeves_hanging_against_the_body_are_found(stem: str,
     depth = (pts["armpit_l"][1] + pts["armpit_r"][1] - pts["shoulder_l"][1]
              - pts["shoulder_r"][1]) / 2
     assert depth <= 0.8 * shape.torso_width + 1
+
+
+def test_sleeve_quad_follows_a_slanted_hem() -> None:
+    """A sleeve hem cut at a slant to the sleeve's axis: the quad's hem corners are both on
+    the sleeve (each as far along the axis as its side reaches); squared off at the
+    farthest point, the inner corner lay outside the sleeve and the warped sleeve lost a
+    triangle at its inner hem (the torso showed through, the hem looked slanted)."""
+    from portrait_studio.capabilities.garment.sleeve import garment_quad
+
+    img = np.full((600, 640, 3), 255, np.uint8)
+    body = np.array([[200, 60], [270, 40], [370, 40], [440, 60], [440, 560], [200, 560]])
+    cv2.fillPoly(img, [body], RED)
+    # a sleeve hanging down-out whose hem slants up toward the body
+    cv2.fillPoly(img, [np.array([[200, 60], [110, 260], [170, 300], [200, 230]])], RED)
+    cv2.fillPoly(img, [np.array([[440, 60], [530, 260], [470, 300], [440, 230]])], RED)
+    cut = cut_out(img)
+    shape = garment_shape(cut.mask, "top")
+    sleeve = limb_mask(cut.mask, shape, "l")
+    quad = garment_quad(sleeve, shape.points["shoulder_l"], shape.points["armpit_l"])
+    assert quad is not None
+    ys, xs = np.nonzero(sleeve)
+    on = np.stack([xs, ys], 1).astype(np.float32)
+    for corner in (quad.hem_out, quad.hem_in):
+        assert float(np.linalg.norm(on - corner, axis=1).min()) < 4.0

@@ -93,11 +93,22 @@ def garment_quad(sleeve: NDArray[np.bool_], seam_out: Point, seam_in: Point) -> 
     normal = np.array([-axis[1], axis[0]], np.float32)
     if float(np.dot(normal, seam_out - root)) < 0:
         normal = -normal
-    c = (pts[t >= 0.85 * t_end] - root) @ normal
-    lo, hi = float(np.percentile(c, 1)), float(np.percentile(c, 99))
-    end = root + axis * t_end
-    return SleeveQuad(seam_out, seam_in, (end + normal * hi).astype(np.float32),
-                      (end + normal * lo).astype(np.float32))
+    c = (pts - root) @ normal
+    tip = t >= 0.85 * t_end
+    lo, hi = float(np.percentile(c[tip], 1)), float(np.percentile(c[tip], 99))
+    # each hem corner as far along the axis as the sleeve reaches on its side: a hem cut
+    # at a slant is not squared off (the quad's corner beyond it would be left empty)
+    band = 0.15 * (hi - lo)
+    t_out = _reach(t, c >= hi - band, t_end)
+    t_in = _reach(t, (c <= lo + band) & (t >= 0.5 * t_end), t_end)
+    return SleeveQuad(seam_out, seam_in, (root + axis * t_out + normal * hi).astype(np.float32),
+                      (root + axis * t_in + normal * lo).astype(np.float32))
+
+
+def _reach(t: F32, side: NDArray[np.bool_], t_end: float) -> float:
+    """How far along the axis (98th percentile) the sleeve's pixels on one side reach; the
+    whole sleeve's ``t_end`` when too few are there."""
+    return float(np.percentile(t[side], 98)) if side.sum() >= 20 else t_end
 
 
 def _largest(mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
