@@ -571,6 +571,12 @@ def test_sleeve_arm_follows_the_old_sleeve_not_the_bones() -> None:
     assert 30 <= width[300] <= 37                              # capped at an arm's width
     assert width[200] > width[300] > width[450] >= 22          # tapers to the wrist
     assert width[135] < width[200]                             # rounded shoulder
+    # not one flat tone along the arm: rows' centre colours vary (low-frequency mottle)
+    rows = np.arange(200, 460, 10)
+    mids = [float(res.rgb[(res.ys == y) & (np.abs(res.xs - (72 + width[300] // 2)) < 3)]
+                  .mean()) for y in rows]
+    trend = np.polyval(np.polyfit(rows, mids, 2), rows)         # the taper's smooth change
+    assert float(np.std(np.array(mids) - trend)) > 2.5
     assert hanging_side([np.float32([120, 160]), np.float32([250, 170]),
                          np.float32([380, 180])], 200.0) == 0  # a raised arm does not hang
 

@@ -27,6 +27,7 @@ WIDTH_TOP, WIDTH_WRIST = 0.26, 0.15   # arm width x shoulder width at the should
 STEEP = 1.5                            # hanging: drop >= STEEP x sideways shift
 MIN_ROWS = 0.6                         # share of the rows where the sleeve must be found
 TOP_REACH = 0.2                        # rows start this far (x shoulder width) above the joint
+MOTTLE = 0.03                          # std of the painted arm's low-frequency tone variation
 
 
 def hanging_side(chain: list[Point], centre_x: float) -> int:
@@ -148,7 +149,11 @@ def _paint(img: NDArray[np.uint8], body: Body, arm: tuple[NDArray[np.intp], F32,
     noise = rng.normal(0, 1, (int(ys.max()) - y0 + 1, int(xs.max()) - x0 + 1))
     grain = cv2.GaussianBlur(noise.astype(np.float32), (0, 0), 0.7)
     grain = grain[ys - y0, xs - x0] * (sigma / max(float(grain.std()), 1e-3))
-    rgb = tone[None] * shade[:, None] + grain[:, None]
+    # skin is not one flat tone: a faint low-frequency mottle (+-3%) over the arm
+    spots = cv2.GaussianBlur(rng.normal(0, 1, noise.shape).astype(np.float32), (0, 0),
+                             max(2.0, 0.03 * body.pose.shoulder_width))
+    mottle = 1 + MOTTLE * spots[ys - y0, xs - x0] / max(float(spots.std()), 1e-3)
+    rgb = tone[None] * (shade * mottle)[:, None] + grain[:, None]
     alpha = np.clip(edge, 0, 1).astype(np.float32)
     kept = np.zeros(allowed.shape, bool)
     kept[ys[alpha > 0.5], xs[alpha > 0.5]] = True
