@@ -19,6 +19,8 @@ from .kinds import row_runs
 Point = NDArray[np.float32]
 SLEEVE_REACH = 0.3       # a sleeve reaches this share of the torso's half width beyond it
 MAX_ARMHOLE = 0.8        # armpits at most this many torso widths below the shoulders
+SHOULDER_SHARE = 0.7     # with sleeves hanging against it, the body is at least this share
+                         # of the shoulder span wide
 
 
 @dataclass(frozen=True)
@@ -103,8 +105,8 @@ def top_shape(mask: NDArray[np.bool_], kind: str = "top") -> GarmentShape:
     hem_y = float(rows[-1])
     torso = _torso_width(widths, h, w, (0.12, 0.35) if kind == "full" else (0.4, 0.85))
     hanging = _between_sleeves(mask, cx) if kind == "top" else None
-    if hanging is not None:
-        torso = min(torso, hanging)
+    if hanging is not None:  # the cuffs' level can be a bodysuit's narrow hips: not below
+        torso = max(min(torso, hanging), SHOULDER_SHARE * _shoulder_span(mask, cx))
     half = torso / 2
     sh_y = (_top_y(mask, cx - half * 0.95) + _top_y(mask, cx + half * 0.95)) / 2
     neck_y = min(_top_y(mask, cx + dx) for dx in np.linspace(-0.25, 0.25, 5) * torso)
@@ -149,6 +151,22 @@ def _torso_width(widths: NDArray[np.float32], h: int, w: int,
     band = band[band > 0]
     found = float(np.percentile(band, 30)) if len(band) else 0.6 * w
     return min(found, 0.72 * w)
+
+
+def _shoulder_span(mask: NDArray[np.bool_], cx: float) -> float:
+    """Distance between the points on each side of the centre where the garment's top edge
+    turns steeply down (slope > 1.2, beyond 15% of the width from the centre: where the
+    sleeves fall from the shoulders); 0 when a side has none."""
+    h, w = mask.shape
+    top = np.where(mask.any(axis=0), mask.argmax(axis=0), h).astype(np.float32)
+    k = max(3, w // 60)
+    smooth = np.convolve(top, np.ones(k, np.float32) / k, mode="same")
+    slope = np.zeros(w, np.float32)
+    slope[k:-k] = (smooth[2 * k:] - smooth[:-2 * k]) / (2 * k)
+    xs = np.arange(w)
+    right = np.flatnonzero((xs > cx + 0.15 * w) & (slope > 1.2))
+    left = np.flatnonzero((xs < cx - 0.15 * w) & (-slope > 1.2))
+    return float(right[0] - left[-1]) if len(left) and len(right) else 0.0
 
 
 def _between_sleeves(mask: NDArray[np.bool_], cx: float) -> float | None:
