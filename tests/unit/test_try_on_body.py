@@ -174,3 +174,25 @@ def test_hands_end_at_the_wrist(stem: str) -> None:
         up += int((b.hands & before).sum())
     assert up < 500
     assert int(b.hands.sum()) > 12000                      # both hands are still there
+
+
+@needs_corpus
+def test_bare_shoulders_under_a_low_neckline_are_skin_not_background() -> None:
+    """A bodysuit with a low sweetheart neckline over a T-shirt: the round of each shoulder
+    above the joint, where the T-shirt was, is painted skin. It was background fill (58-62%
+    of those pixels background-grey): the torso zone stopped short of the shoulder caps and
+    the arm zones there were left to the arm painting, which covers only the arm's outline."""
+    from portrait_studio.pipelines.try_on import TryOnParams, try_on
+
+    img, b = photo("vitonhd_00055_00"), body("vitonhd_00055_00")
+    garment = next((CORPUS / "garments").glob("vitonhd_10165_00*"))
+    out = try_on(img, [np.ascontiguousarray(cv2.imread(str(garment))[:, :, ::-1])],
+                 TryOnParams(seed=0)).images[0].astype(int)
+    sw = b.pose.shoulder_width
+    ys, xs = np.mgrid[0:img.shape[0], 0:img.shape[1]]
+    for joint in (11, 12):
+        p = b.pose.p(joint)
+        cap = (np.hypot(xs - p[0], ys - p[1]) < 0.12 * sw) & (ys < p[1]) & b.old_top
+        c = out[cap]
+        grey = (c.min(axis=1) > 200) & (np.ptp(c, axis=1) < 20)
+        assert cap.sum() > 1000 and float(grey.mean()) < 0.05

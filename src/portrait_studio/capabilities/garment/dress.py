@@ -334,7 +334,9 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
         return reveal
     canvas[reveal] = background_fill(img, body, reveal)[reveal]
     torso = torso_zone(body, waist_y)
-    skin = reveal & torso & ~body.arms
+    # the torso's skin, and above the armpits the round of the shoulders, which the arm
+    # zones reach into (the arm painting covers only the arm's own outline there)
+    skin = reveal & torso & ~(body.arms & _below_armpits(body))
     trusted = trusted_skin(img, body)
     rel = np.full(reveal.shape, np.inf, np.float32)
     arms: list[ArmPaint] = []

@@ -124,14 +124,18 @@ def limb_zones(body: Body, kind: str, skin: Mask | None = None) -> list[LimbZone
 
 def torso_zone(body: Body, bottom_y: float | None = None, width: float = 0.85) -> Mask:
     """The torso from the neck down to the hip joints (or image row ``bottom_y``, the top
-    of the old bottom, when higher), ``width`` of the model body width."""
+    of the old bottom, when higher), ``width`` of the model body width, and the round of the
+    shoulders (the full shoulder span just below the shoulder line): bare shoulders are
+    skin, not background, under a low-cut new top."""
     frame = body_frame(body.pose)
     t = frame.torso_len
     end = t if bottom_y is None else float(np.clip(frame.v_of(bottom_y), 0.3 * t, t))
-    quad = [frame.place(-width, -0.3 * t), frame.place(width, -0.3 * t),
-            frame.place(width, end), frame.place(-width, end)]
+    # the shoulders' caps, out to the shoulder seams' span just below the shoulder line
+    poly = [frame.place(-width, -0.3 * t), frame.place(width, -0.3 * t),
+            frame.place(1.0, 0.08 * t), frame.place(width, end), frame.place(-width, end),
+            frame.place(-1.0, 0.08 * t)]
     canvas = np.zeros(body.person.shape, np.uint8)
-    cv2.fillConvexPoly(canvas, np.round(np.array(quad)).astype(np.int32), 255)
+    cv2.fillPoly(canvas, [np.round(np.array(poly)).astype(np.int32)], 255)
     return (canvas > 0) & body.person
 
 
@@ -191,8 +195,9 @@ def paint_skin(img: NDArray[np.uint8], body: Body, region: Mask, trusted: Mask,
     flat = 0.8 + 0.2 * np.sqrt(np.clip(dist / reach, 0, 1))
     r = rel[box]
     shade = np.where(np.isfinite(r), 1.0 - 0.22 * np.clip(r, 0, 1.2) ** 2, flat)
-    mottle = cv2.GaussianBlur(rng.normal(0, 1.0, part.shape).astype(np.float32), (0, 0), 5.0)
-    shade = shade * (1 + 0.03 * mottle / max(float(mottle.std()), 1e-3))
+    mottle = cv2.GaussianBlur(rng.normal(0, 1.0, part.shape).astype(np.float32), (0, 0),
+                              max(5.0, 0.03 * body.pose.shoulder_width))
+    shade = shade * (1 + 0.015 * mottle / max(float(mottle.std()), 1e-3))
     grain = cv2.GaussianBlur(rng.normal(0, 1.0, part.shape).astype(np.float32), (0, 0), 0.7)
     grain = grain * (_grain_sigma(img, trusted) / max(float(grain.std()), 1e-3))
     rgb[box] = tone[box] * shade[..., None] + grain[..., None]
