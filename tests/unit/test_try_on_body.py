@@ -196,3 +196,27 @@ def test_bare_shoulders_under_a_low_neckline_are_skin_not_background() -> None:
         c = out[cap]
         grey = (c.min(axis=1) > 200) & (np.ptp(c, axis=1) < 20)
         assert cap.sum() > 1000 and float(grey.mean()) < 0.05
+
+
+@needs_corpus
+def test_no_seam_where_painted_skin_meets_real_skin() -> None:
+    """A low-cut bodysuit over a tank top: along the tank top's old scoop neckline the
+    painted skin meets the real chest without a line (the painting was darkened toward every
+    edge of its region and the tank's rim stayed: local detail 13.5 grey levels there,
+    now about 7)."""
+    from portrait_studio.pipelines.try_on import TryOnParams, try_on
+
+    img, b = photo("model_1"), body("model_1")
+    garment = next((CORPUS / "garments").glob("vitonhd_10165_00*"))
+    res = try_on(img, [np.ascontiguousarray(cv2.imread(str(garment))[:, :, ::-1])],
+                 TryOnParams(seed=0))
+    grey = res.images[0].astype(np.float32).mean(axis=2)
+    detail = np.abs(grey - cv2.GaussianBlur(grey, (0, 0), 3.0))
+    drawn = cv2.dilate(res.garment_masks[0].astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+    old = b.old_top.astype(np.uint8)
+    line = (cv2.dilate(old, np.ones((3, 3), np.uint8)) > 0) & \
+        ~(cv2.erode(old, np.ones((3, 3), np.uint8)) > 0)
+    line[:300], line[420:] = False, False
+    seam = line & ~drawn & b.person
+    assert seam.sum() > 1000
+    assert float(detail[seam].mean()) < 9.5

@@ -354,6 +354,9 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
             skin |= part
             rel = np.where(part, np.minimum(rel, zone.rel), rel)
     skin = cv2.morphologyEx(skin.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+    # over the old garment's rim, 2 px into the real skin beside it (its edge line stayed)
+    skin |= (cv2.dilate(skin.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0) & body.skin & \
+        torso & ~body.hands & ~body.head
     if skin.any():
         rgb, a = paint_skin(img, body, skin, trusted, rel, rng)
         canvas[:] = canvas * (1 - a[..., None]) + rgb * a[..., None]

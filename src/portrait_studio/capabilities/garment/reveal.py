@@ -191,7 +191,9 @@ def paint_skin(img: NDArray[np.uint8], body: Body, region: Mask, trusted: Mask,
     box = np.s_[max(0, y - 4):y + h + 4, max(0, x - 4):x + w + 4]
     part = region[box]
     reach = max(2.0, 0.05 * body.pose.shoulder_width)
-    dist = cv2.distanceTransform(part.astype(np.uint8), cv2.DIST_L2, 3)
+    # darker toward the body's outline, not where the painting meets the real skin (a dark
+    # seam showed along an old neckline)
+    dist = cv2.distanceTransform((part | body.skin[box]).astype(np.uint8), cv2.DIST_L2, 3)
     flat = 0.8 + 0.2 * np.sqrt(np.clip(dist / reach, 0, 1))
     r = rel[box]
     shade = np.where(np.isfinite(r), 1.0 - 0.22 * np.clip(r, 0, 1.2) ** 2, flat)
