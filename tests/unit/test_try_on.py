@@ -141,6 +141,17 @@ def test_recolour_changes_hue_keeps_pattern() -> None:
     assert np.array_equal(out[~mask], img[~mask])
 
 
+def test_recolour_keeps_a_print_of_another_colour() -> None:
+    """Recolouring the fabric leaves a print alone: a white print on a black T-shirt asked
+    in red stayed white (it turned pink before) while the black fabric turns red."""
+    img = tshirt((25, 25, 28))                             # black fabric
+    img[250:330, 260:380] = (245, 245, 245)                # a white print
+    mask = np.any(img != 255, axis=2) | (np.abs(img.astype(int) - 245).max(axis=2) == 0)
+    out = recolour(img, mask, "red")
+    assert out[450, 320, 0] > out[450, 320, 1] + 80        # the fabric is red
+    assert np.abs(out[290, 320].astype(int) - 245).max() <= 6     # the print is still white
+
+
 # --- parameters and outputs ---------------------------------------------------------------
 
 def test_bad_scene_and_garment_count() -> None:

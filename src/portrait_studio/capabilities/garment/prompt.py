@@ -40,6 +40,7 @@ FITS: dict[str, tuple[Fit, tuple[str, ...]]] = {
     "long": (Fit(width=1.0, length=1.2), ("long", "长款", "長款", "加长")),
 }
 ACHROMATIC = ("black", "white", "grey")
+PRINT_DE = 25.0     # Lab distance from the fabric's colour at which a print keeps ~1/e of it
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,10 @@ def parse_prompt(prompt: str) -> PromptPlan:
 def recolour(img: NDArray[np.uint8], mask: NDArray[np.bool_], colour: str) -> NDArray[np.uint8]:
     """The garment pixels (``mask``) of an HxWx3 uint8 RGB image moved to ``colour``: a*b*
     set to the target plus 35% of the garment's own chroma variation, lightness shifted
-    so its median moves 80% (achromatic targets: 100%) of the way to the target."""
+    so its median moves 80% (achromatic targets: 100%) of the way to the target. The fabric
+    is recoloured, not its print: each pixel takes the change by its closeness to the
+    garment's median colour (weight exp(-(dLab / ``PRINT_DE``)^2)), so a white print or a
+    logo of another colour stays as it was."""
     target = np.array(COLOURS[colour][0], np.float32)
     lab = rgb_to_lab(img)
     sel = lab[mask]
@@ -102,7 +106,8 @@ def recolour(img: NDArray[np.uint8], mask: NDArray[np.bool_], colour: str) -> ND
     out[:, 0] = np.clip(sel[:, 0] + (target[0] - med[0]) * gain, 0, 100)
     keep = 0.0 if colour in ACHROMATIC else 0.35
     out[:, 1:] = target[1:] + (sel[:, 1:] - med[1:]) * keep
-    lab[mask] = out
+    fabric = np.exp(-np.sum((sel - med) ** 2, axis=1) / PRINT_DE**2)[:, None]
+    lab[mask] = out * fabric + sel * (1 - fabric)
     result = img.copy()
     result[mask] = to_u8(lab_to_rgb(lab))[mask]
     return result
