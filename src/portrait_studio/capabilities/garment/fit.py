@@ -34,7 +34,9 @@ WAIST_RISE = 0.2         # waistband height above the hip joints, in torso lengt
 SLEEVELESS_SHOULDER = 0.85  # a sleeveless top's shoulder corners sit inside the seam span
 LONG_SLEEVE = 0.8        # a sleeve this share of the arm or longer may pass the elbow
 CROTCH_DROP = 0.12       # crotch below the hip joints, in torso lengths
-LONG_TOP = 1.9           # a top longer (shoulder -> hem) than this x its width is long
+LONG_TOP = 1.9           # a top longer (shoulder -> hem) than this x its width is long:
+REGULAR_HEM = 1.05       # its hem goes at least this many torso lengths down (the hips)
+TUNIC_TOP = 2.6          # longer than this x its width: a tunic, its proportions are kept
 FULL_LENGTH = 0.85       # a trouser leg reaching this share of the leg goes to the ankle
 
 
@@ -213,8 +215,9 @@ def _remap(v: float, knots: Knots) -> float:
 
 def _length_knots(shape: GarmentShape, frame: Frame, scale: float, sh_y: float, lift: float,
                   anchors: Anchors) -> Knots:
-    """A top's hem goes to the old top's hem (else 0.9 torso lengths) unless the top is
-    clearly long or cropped: at most 25% of that from above the armpits, the rest below;
+    """A top's hem goes to the old top's hem (else 0.9 torso lengths), a long top's at least
+    to the hips (1.05 torso lengths), unless the top is a tunic or clearly cropped: at most
+    25% of that from above the armpits, the rest below;
     a dress's waist goes to the natural waist, its skirt keeps its proportions."""
     pts, t = shape.points, frame.torso_len
     arm = (float(pts["armpit_l"][1] + pts["armpit_r"][1]) / 2 - sh_y) * scale
@@ -226,7 +229,10 @@ def _length_knots(shape: GarmentShape, frame: Frame, scale: float, sh_y: float, 
     hem = (float(pts["hem_c"][1]) - sh_y) * scale
     goal = old_hem if old_hem is not None and 0.5 * t <= old_hem <= 1.1 * t else 0.9 * t
     goal = goal + lift
-    if hem > LONG_TOP * shape.torso_width * scale or hem < 0.7 * goal or hem <= arm + 1.0:
+    ratio = hem / max(shape.torso_width * scale, 1.0)
+    if ratio > LONG_TOP:   # a full-length top (product photos are often stretched): the hips
+        goal = max(goal, REGULAR_HEM * t + lift)
+    if ratio > TUNIC_TOP or hem < 0.7 * goal or hem <= arm + 1.0:
         return (arm, 1.0, 1.0)
     k1 = float(np.clip(goal / hem, 0.75, 1.0))
     k2 = max((goal - arm * k1) / (hem - arm), 0.3)
