@@ -191,14 +191,12 @@ def _whole_hands(lab: NDArray[np.float32], skin: Mask, capsules: Mask, pose: Pos
     """The hands: skin pieces touching the hand capsules, within 0.45 shoulder widths of a
     wrist (spread fingers reach beyond the capsules), plus the capsules' pixels close
     (Lab < 18) to the hands' own median colour (shaded fingers), grown by 2 px."""
-    _, labels = cv2.connectedComponents(skin.astype(np.uint8), connectivity=8)
-    touched = np.unique(labels[capsules & skin])
     zone = np.zeros(skin.shape, np.uint8)
     for side in pose.sides():
         x, y = (int(v) for v in pose.p(side["wrist"]))
         cv2.circle(zone, (x, y), int(0.45 * pose.shoulder_width), 255, -1)
     zone[~_beyond_wrists(pose, skin.shape)] = 0
-    hand = np.isin(labels, touched[touched > 0]) & (zone > 0)
+    hand = _touching(skin, capsules) & (zone > 0)
     if hand.sum() > 50:
         ref = np.median(lab[hand & capsules], axis=0) if (hand & capsules).any() else \
             np.median(lab[hand], axis=0)
@@ -234,7 +232,7 @@ def _shaded_fingers(lab: NDArray[np.float32], hand: Mask, ref: NDArray[np.floati
             cv2.fillConvexPoly(hull, pts, 1)
     inside = (hull > 0) & ~hand
     if not inside.any() or other.sum() < 50:
-        return inside & False
+        return np.zeros(hand.shape, bool)
     d_hand = lab_dist2(lab, ref)
     d_other = lab_dist2(lab, np.median(lab[other], axis=0))
     out: Mask = inside & (d_hand < 35.0**2) & (d_hand < 0.49 * d_other)
@@ -257,10 +255,8 @@ def _missed_clothes(lab: NDArray[np.float32], clothes: Mask, person: Mask, split
         if background is None or float(np.linalg.norm(ref - background)) > 15.0:
             candidates |= lab_dist2(lab, ref) < 12.0**2
     candidates &= ~person & reach
-    _, labels = cv2.connectedComponents(candidates.astype(np.uint8), connectivity=8)
     edge = cv2.dilate(clothes.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    touched = np.unique(labels[edge & candidates])
-    return np.isin(labels, touched[touched > 0])
+    return _touching(candidates, edge)
 
 
 def _arm_skin(lab: NDArray[np.float32], skin: Mask, arms: Mask, cloth: Mask) -> Mask:
