@@ -24,8 +24,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...imaging.color import to_u8
-from .armpaint import ArmPaint, paint_arm
 from .armcolumn import column_arm
+from .armpaint import ArmPaint, paint_arm
 from .armsynth import synth_arm
 from .body import Body
 from .cutout import Cutout
@@ -151,7 +151,15 @@ def visible_arms(body: Body) -> Mask:
     return (body.arms & body.skin) | (thin & body.person)
 
 
-def _occluders(layer: Layer, body: Body, has_top: bool, arms: Mask) -> NDArray[np.float32]:
+def _is_torso(layer: Layer) -> bool:
+    """A top's or a dress's body part (not a sleeve, not a bottom)."""
+    return layer.kind != "bottom" and not layer.sleeve
+
+
+def _occluders(layer: Layer, body: Body, has_top: bool, arms: Mask,
+               neck: Mask | None) -> NDArray[np.float32]:
+    """HxW float32: what stays in front of ``layer`` (feathered); ``neck``: the neck skin in
+    front of a torso layer's collar (:func:`neck_skin`)."""
     front = body.head | _hand_itself(body)
     if layer.sleeve:
         return feathered(front, 1.5)
@@ -161,8 +169,9 @@ def _occluders(layer: Layer, body: Body, has_top: bool, arms: Mask) -> NDArray[n
             front = front | body.old_top
         return feathered(front, 1.5)
     below = _below_armpits(body, 0.12 if layer.sleeveless else 0.3)
-    torso_front = front | (arms & below) | neck_skin(body, layer.neck_y) | _above_armpits_outside(body)
-    return feathered(torso_front, 1.5)
+    if neck is not None:
+        front = front | neck
+    return feathered(front | (arms & below) | _above_armpits_outside(body), 1.5)
 
 
 def _hand_itself(body: Body) -> Mask:
@@ -209,15 +218,16 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     anchors = measure_anchors(body)
     layers = [layer for g in garments for layer in _layers(g, body, fit, anchors)]
     arms = visible_arms(body)
-    alphas = [np.clip(ly.warped.alpha * (1 - _occluders(ly, body, has_top, arms)), 0, 1)
-              for ly in layers]
+    necks = [neck_skin(body, ly.neck_y) if _is_torso(ly) else None for ly in layers]
+    alphas = [np.clip(ly.warped.alpha * (1 - _occluders(ly, body, has_top, arms, neck)), 0, 1)
+              for ly, neck in zip(layers, necks, strict=True)]
     front = body.head | body.hands        # feathered outward only: never drawn over them
     keep_front = (1 - feathered(front, 1.5)) * ~front
     torsos = np.zeros(body.person.shape, bool)
-    for i, ly in enumerate(layers):      # a top's torso comes before its sleeves
-        if ly.kind != "bottom" and not ly.sleeve:
+    for i, (ly, neck) in enumerate(zip(layers, necks, strict=True)):  # torso before sleeves
+        if neck is not None:
             alphas[i] = widen_to_old(ly.warped, alphas[i], body, arms)
-            alphas[i] = raise_shoulders(ly.warped, alphas[i], body, neck_skin(body, ly.neck_y))
+            alphas[i] = raise_shoulders(ly.warped, alphas[i], body, neck)
             torsos |= alphas[i] > 0.05
         elif ly.sleeve:
             alphas[i] = cap_shoulder(ly.warped, alphas[i], body, torsos, arms)
