@@ -224,10 +224,21 @@ def widen_to_old(warped: Warped, alpha: F32, body: Body, arms: Mask) -> F32:
         return alpha
     x, y, w, h = cv2.boundingRect((ext | (solid & (dist <= 0))).astype(np.uint8) &
                                   (dist <= reach + 2).astype(np.uint8))
-    box = np.s_[y:y + h, x:x + w]
-    filled = push_pull(warped.rgb[box], solid[box] & (alpha[box] > 0.9))
+    return _stretch(warped, alpha, ext, np.s_[y:y + h, x:x + w])
+
+
+def _stretch(warped: Warped, alpha: F32, ext: Mask, box: tuple[slice, slice]) -> F32:
+    """The layer's solid colours (alpha > 0.9) continued over ``ext`` (HxW bool, inside
+    ``box``) by push-pull, in place on ``warped.rgb``; returns the alpha with ``ext`` set."""
+    filled = push_pull(warped.rgb[box], alpha[box] > 0.9)
     warped.rgb[box][ext[box]] = filled[ext[box]]
     return np.maximum(alpha, ext.astype(np.float32))
+
+
+def _joint_row(body: Body) -> float:
+    """Image row 0.05 shoulder widths below the lower shoulder joint."""
+    pose = body.pose
+    return float(max(pose.p(11)[1], pose.p(12)[1])) + 0.05 * pose.shoulder_width
 
 
 def cap_shoulder(warped: Warped, alpha: F32, body: Body, torso: Mask, arms: Mask) -> F32:
@@ -240,7 +251,7 @@ def cap_shoulder(warped: Warped, alpha: F32, body: Body, torso: Mask, arms: Mask
     are continued there (in place on ``warped.rgb``); returns the widened alpha."""
     ys = np.arange(alpha.shape[0])[:, None]
     sw = body.pose.shoulder_width
-    joints = float(max(body.pose.p(11)[1], body.pose.p(12)[1])) + 0.05 * sw
+    joints = _joint_row(body)
     solid = alpha > 0.5
     if not solid.any():
         return alpha
@@ -254,15 +265,10 @@ def cap_shoulder(warped: Warped, alpha: F32, body: Body, torso: Mask, arms: Mask
     both = (solid | torso)[box].astype(np.uint8)
     notch = (cv2.morphologyEx(both, cv2.MORPH_CLOSE, kernel) > 0) & body.person[box]
     cap = body.old_top & ~body.skin & ~arms
-    ext = (cap[box] | notch) & ~solid[box] & ~(torso | body.hands | body.head)[box] & \
+    ext = np.zeros(alpha.shape, bool)
+    ext[box] = (cap[box] | notch) & ~solid[box] & ~(torso | body.hands | body.head)[box] & \
         (dist <= reach) & (ys[box[0]] < joints)
-    if not ext.any():
-        return alpha
-    filled = push_pull(warped.rgb[box], solid[box] & (alpha[box] > 0.9))
-    warped.rgb[box][ext] = filled[ext]
-    out = alpha.copy()
-    out[box] = np.maximum(alpha[box], ext.astype(np.float32))
-    return out
+    return _stretch(warped, alpha, ext, box) if ext.any() else alpha
 
 
 def raise_shoulders(warped: Warped, alpha: F32, body: Body, keep: Mask) -> F32:
@@ -278,7 +284,7 @@ def raise_shoulders(warped: Warped, alpha: F32, body: Body, keep: Mask) -> F32:
         return alpha
     h, w = alpha.shape
     sw = body.pose.shoulder_width
-    joints = float(max(body.pose.p(11)[1], body.pose.p(12)[1])) + 0.05 * sw
+    joints = _joint_row(body)
     has = solid.any(axis=0)
     top = np.where(has, solid.argmax(axis=0), -1)
     ys = np.arange(h)[:, None]
@@ -290,7 +296,4 @@ def raise_shoulders(warped: Warped, alpha: F32, body: Body, keep: Mask) -> F32:
     if not ext.any():
         return alpha
     x, y, bw, bh = cv2.boundingRect((ext | (solid & (ys < joints + reach))).astype(np.uint8))
-    box = np.s_[y:y + bh, x:x + bw]
-    filled = push_pull(warped.rgb[box], solid[box] & (alpha[box] > 0.9))
-    warped.rgb[box][ext[box]] = filled[ext[box]]
-    return np.maximum(alpha, ext.astype(np.float32))
+    return _stretch(warped, alpha, ext, np.s_[y:y + bh, x:x + bw])
