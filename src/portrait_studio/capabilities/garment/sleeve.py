@@ -105,7 +105,7 @@ def garment_quad(sleeve: NDArray[np.bool_], seam_out: Point, seam_in: Point) -> 
                       (root + axis * t_in + normal * lo).astype(np.float32))
 
 
-def _reach(t: F32, side: NDArray[np.bool_], t_end: float) -> float:
+def _reach(t: NDArray[np.floating], side: NDArray[np.bool_], t_end: float) -> float:
     """How far along the axis (98th percentile) the sleeve's pixels on one side reach; the
     whole sleeve's ``t_end`` when too few are there."""
     return float(np.percentile(t[side], 98)) if side.sum() >= 20 else t_end
