@@ -630,12 +630,28 @@ def testneck_skin_stops_at_the_new_collar_front() -> None:
     assert not neck_skin(body, 220.0)[250, 300 + int(0.25 * sw)]   # a column, not a band
 
 
+def _paint_under_sleeve(img: np.ndarray, real_from: int) -> object:
+    """paint_arm for a 500x260 photo whose vertical arm (x 100..140, bones along x=120) wore
+    a purple short sleeve over rows 40..200 (drawn here into ``img``); the real arm is
+    trusted from row ``real_from`` down."""
+    from portrait_studio.capabilities.garment.armpaint import paint_arm
+
+    sleeve = np.zeros((500, 260), bool)
+    sleeve[40:200, 90:151] = True
+    img[sleeve] = (90, 60, 140)                               # the old purple sleeve
+    trusted = np.zeros((500, 260), bool)
+    trusted[real_from:450, 101:140] = True
+    chain = [np.array([120, 40], np.float32), np.array([120, 300], np.float32),
+             np.array([120, 450], np.float32)]
+    out = paint_arm(img, chain, sleeve, trusted, 200.0, np.random.default_rng(0))
+    assert out is not None
+    return out
+
+
 def test_painted_upper_arm_continues_the_real_arm_below_the_old_hem() -> None:
     """Where a short sleeve was, the upper arm is the real arm mirrored upward: its texture
     and shading across the arm carry on (a flat profile colour was painted before, lighter
     than the shaded real arm, with a step at the hem), and no sleeve colour is sampled."""
-    from portrait_studio.capabilities.garment.armpaint import paint_arm
-
     rng = np.random.default_rng(5)
     img = np.full((500, 260, 3), 230, np.uint8)
     xs = np.arange(100, 141)
@@ -644,15 +660,7 @@ def test_painted_upper_arm_continues_the_real_arm_below_the_old_hem() -> None:
     blobs = cv2.GaussianBlur(rng.normal(0, 1, (500, 41)).astype(np.float32), (0, 0), 3.0)
     blobs *= 8.0 / float(blobs.std())                         # freckles, not pixel grain
     img[:, 100:141] = np.clip(arm[None] + blobs[..., None], 0, 255)
-    sleeve = np.zeros((500, 260), bool)
-    sleeve[40:200, 90:151] = True
-    img[sleeve] = (90, 60, 140)                               # the old purple sleeve
-    trusted = np.zeros((500, 260), bool)
-    trusted[200:450, 101:140] = True
-    chain = [np.array([120, 40], np.float32), np.array([120, 300], np.float32),
-             np.array([120, 450], np.float32)]
-    out = paint_arm(img, chain, sleeve, trusted, 200.0, np.random.default_rng(0))
-    assert out is not None
+    out = _paint_under_sleeve(img, 200)
     rows = {int(y) for y in out.ys}
     assert min(rows) <= 45 and max(rows) >= 195
     inside = out.alpha > 0.9
@@ -762,20 +770,10 @@ def test_old_hem_line_under_a_painted_upper_arm_is_painted_over() -> None:
     """The old sleeve's dark hem edge right below the painted part (thin rims along the skin
     are not replaced as clothing) is painted over with the arm below it: it stayed as a
     crease between the painting and the real arm."""
-    from portrait_studio.capabilities.garment.armpaint import paint_arm
-
     img = np.full((500, 260, 3), 230, np.uint8)
     img[:, 100:141] = (200, 150, 120)
-    sleeve = np.zeros((500, 260), bool)
-    sleeve[40:200, 90:151] = True
-    img[sleeve] = (90, 60, 140)
     img[200:203, 100:141] = (70, 50, 60)                      # the hem's dark edge
-    trusted = np.zeros((500, 260), bool)
-    trusted[203:450, 101:140] = True
-    chain = [np.array([120, 40], np.float32), np.array([120, 300], np.float32),
-             np.array([120, 450], np.float32)]
-    out = paint_arm(img, chain, sleeve, trusted, 200.0, np.random.default_rng(0))
-    assert out is not None
+    out = _paint_under_sleeve(img, 203)
     line = (out.ys >= 200) & (out.ys < 203) & (np.abs(out.xs - 120) < 12) & (out.alpha > 0.9)
     assert line.sum() >= 3 * 20
     assert np.abs(out.rgb[line] - (200, 150, 120)).max() < 3
@@ -848,7 +846,7 @@ def test_sleeve_colours_near_the_seam_are_the_sleeves_own() -> None:
     shape = garment_shape(cut.mask, "top")
     sleeve = limb_mask(cut.mask, shape, "l")
     own = bleed(cut.image, sleeve_core(cut.mask, shape, "l"))
-    ys, xs = np.nonzero(cut.mask)
+    ys = np.nonzero(cut.mask)[0]
     stripe = np.zeros_like(sleeve)
     stripe[120 - ys.min():160 - ys.min()] = True
     green = np.abs(cut.image.astype(int) - (30, 200, 60)).max(axis=2) < 10
