@@ -55,7 +55,11 @@ def _pt(x: float, y: float) -> Point:
 
 
 def _run_at(row: NDArray[np.bool_], x: float) -> tuple[int, int] | None:
-    runs = row_runs(row)
+    return _nearest_run(row_runs(row), x)
+
+
+def _nearest_run(runs: list[tuple[int, int]], x: float) -> tuple[int, int] | None:
+    """The run holding column ``x``, else the nearest one (None when there are none)."""
     if not runs:
         return None
     return min(runs, key=lambda r: 0 if r[0] <= x < r[1] else min(abs(r[0] - x), abs(r[1] - x)))
@@ -178,9 +182,10 @@ def _between_sleeves(mask: NDArray[np.bool_], cx: float) -> float | None:
     h = mask.shape[0]
     found = []
     for y in range(int(0.4 * h), h):
-        runs = [r for r in row_runs(mask[y]) if r[1] - r[0] > 0.02 * mask.shape[1]]
+        every = row_runs(mask[y])
+        runs = [r for r in every if r[1] - r[0] > 0.02 * mask.shape[1]]
         if len(runs) >= 3 and runs[0][1] <= cx < runs[-1][0]:
-            mid = _run_at(mask[y], cx)
+            mid = _nearest_run(every, cx)
             if mid is not None:
                 found.append(mid[1] - mid[0])
     return float(np.median(found)) if len(found) >= 0.02 * h else None
