@@ -17,8 +17,7 @@ from portrait_studio.imaging import geometry as geo
 def _tone(pixels: np.ndarray) -> SkinTone:
     img = pixels.reshape(1, -1, 3)
     weight = np.ones(img.shape[:2], np.float32)
-    return SkinTone(pixels.mean(axis=0).astype(np.float32),
-                    weighted_quantiles(img, weight, QUANTILES))
+    return SkinTone(weighted_quantiles(img, weight, QUANTILES))
 
 
 def _skin(mean: tuple[float, float, float], spread: float, seed: int) -> np.ndarray:

@@ -29,17 +29,16 @@ SLOPE_RANGE = (0.3, 3.0)  # the curve neither flattens nor amplifies contrast be
 
 @dataclass(frozen=True)
 class SkinTone:
-    """A face's skin colour: mean RGB (3 float32) and per-channel weighted quantiles at
-    :data:`QUANTILES` (len(QUANTILES) x 3 float32)."""
+    """A face's skin colour: per-channel weighted quantiles at :data:`QUANTILES`
+    (len(QUANTILES) x 3 float32 RGB)."""
 
-    mean: np.ndarray
     quantiles: np.ndarray
 
 
 def skin_tone(img: np.ndarray, points: np.ndarray) -> SkinTone:
     """Skin colour of the face ``points`` in ``img`` (see :func:`_skin_samples`)."""
     crop, weight = _skin_samples(img, points)
-    return SkinTone(masked_mean(crop, weight), weighted_quantiles(crop, weight, QUANTILES))
+    return SkinTone(weighted_quantiles(crop, weight, QUANTILES))
 
 
 def _skin_samples(img: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
