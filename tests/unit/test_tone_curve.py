@@ -65,3 +65,28 @@ def test_retone_curve_applies_in_proportion_to_the_weight() -> None:
     assert np.all(canvas[:, :19] == 100)   # weight 0 (bilinear reach of the grid included)
     assert np.all(canvas[:, 22:28] == 140)  # half weight: half way
     assert np.all(canvas[:, 32:] == 180)
+
+
+def test_hair_on_a_dark_face_is_not_retoned_with_the_skin() -> None:
+    """Terri Sewell's black fringe lies inside her face oval and within the re-toning's wide
+    colour tolerance of her dark skin: it used to get weight ~0.9 and turned blue-grey under a
+    light user's complexion. Near-grey pixels now get almost none; the cheeks keep ~1."""
+    import cv2
+
+    from portrait_studio.capabilities.face_swap.tone import person_skin_weight
+    from portrait_studio.perception.faces import detect_faces
+    from portrait_studio.perception.masks import cheek_mask, face_regions
+    from portrait_studio.perception.segmentation import person_mask
+    from tests.conftest import fixture_image
+
+    img = fixture_image("terri_a_sewell__house_official_1.jpg")
+    points = detect_faces(img)[0].landmarks
+    roi, weight = person_skin_weight(img, points, person_mask(img))
+    field = np.zeros(img.shape[:2], np.float32)
+    field[roi.slices] = weight
+    ycc = cv2.cvtColor(img, cv2.COLOR_RGB2YCrCb).astype(np.float32)
+    grey = np.hypot(ycc[..., 1] - 128, ycc[..., 2] - 128) < 5
+    hair = (face_regions(points, img.shape).oval > 0.5) & grey & (ycc[..., 0] < 50)
+    assert hair.sum() > 800  # the fringe
+    assert float(field[hair].mean()) < 0.25
+    assert float(field[cheek_mask(points, img.shape) > 0.5].mean()) > 0.9

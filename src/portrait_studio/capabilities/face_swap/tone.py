@@ -187,10 +187,29 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     cx, cy = local[:468].mean(axis=0)
     dy = np.where(ys > cy, (ys - cy) / (scale * REACH_DOWN), (cy - ys) / (scale * REACH_UP))
     falloff = np.exp(-((xs - cx) / (scale * REACH_X)) ** 2 - dy ** 2).astype(np.float32)
-    weight = model.likelihood(crop, scale=SKIN_TOLERANCE) * mask * falloff
-    oval = face_regions(local, crop.shape).oval
+    coloured = _saturated(crop, model)
+    weight = model.likelihood(crop, scale=SKIN_TOLERANCE) * coloured * mask * falloff
+    oval = face_regions(local, crop.shape).oval * coloured  # not a fringe or beard on it
     soft = feather(np.maximum(weight, oval), scale * 0.08)
     return roi, grid, soft * np.maximum(mask, oval)  # no spill onto the background
+
+
+# hair (black, grey, white) is far less saturated than skin, even than skin in shadow: below
+# this share of the face's chroma a pixel is not re-toned, from the next share up it fully is
+GREY_SHARE = (0.1, 0.3)
+
+
+def _saturated(img: np.ndarray, model: SkinModel) -> np.ndarray:
+    """0..1 per pixel of ``img`` (hxwx3 RGB): its YCrCb chroma magnitude as a share of the
+    skin model's, ramped over :data:`GREY_SHARE` (0 for near-grey hair at a dark face's
+    lightness, which the wide colour tolerance of the re-toning otherwise lets in)."""
+    u8 = img if img.dtype == np.uint8 else np.clip(img, 0, 255).astype(np.uint8)
+    ycc = cv2.cvtColor(u8, cv2.COLOR_RGB2YCrCb)
+    cr, cb = (ycc[..., i].astype(np.float32) - 128 for i in (1, 2))
+    chroma = cv2.magnitude(cr, cb)
+    ref = max(float(np.hypot(model.mean[0] - 128, model.mean[1] - 128)), 4.0)
+    lo, hi = GREY_SHARE
+    return np.asarray(np.clip((chroma / ref - lo) / (hi - lo), 0.0, 1.0), np.float32)
 
 
 def _grid_pixels(img: np.ndarray, roi: geo.Roi, grid: geo.WorkGrid,
