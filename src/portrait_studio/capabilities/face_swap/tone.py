@@ -206,7 +206,7 @@ def _saturated(img: np.ndarray, model: SkinModel) -> np.ndarray:
     up in a 256x256 (Cr, Cb) table: a few times cheaper than the arithmetic per pixel."""
     u8 = img if img.dtype == np.uint8 else np.clip(img, 0, 255).astype(np.uint8)
     ycc = cv2.cvtColor(u8, cv2.COLOR_RGB2YCrCb)
-    index = ycc[..., 1].astype(np.int32) * 256 + ycc[..., 2]
+    index = (ycc[..., 1].astype(np.int32) * 256 + ycc[..., 2]).astype(np.intp)
     return np.take(_grey_table(float(np.hypot(model.mean[0] - 128, model.mean[1] - 128))),
                    index)
 
