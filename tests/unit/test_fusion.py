@@ -10,8 +10,14 @@ import numpy as np
 import pytest
 
 from portrait_studio.capabilities.watermark.types import LogoRect, WatermarkParams
-from portrait_studio.errors import (FaceTooSmall, ImageTooLarge, ImageTooSmall, NoFaceDetected,
-                                    ParameterError, TooManyFaces)
+from portrait_studio.errors import (
+    FaceTooSmall,
+    ImageTooLarge,
+    ImageTooSmall,
+    NoFaceDetected,
+    ParameterError,
+    TooManyFaces,
+)
 from portrait_studio.imaging.color import masked_mean, rgb_to_lab
 from portrait_studio.imaging.geometry import similarity, transform
 from portrait_studio.perception import landmarks as lm
@@ -143,7 +149,7 @@ def test_makeup_transfer_moves_lip_colour_toward_the_template() -> None:
     base = run(OWENS, AOC, enhance=0.0, makeup=0).image
     made = run(OWENS, AOC, enhance=0.0, makeup=1).image
     tmpl = fixture_image(AOC)
-    lips = lambda img: np.clip(face_regions(detect_faces(img)[0].landmarks, img.shape).lips  # noqa: E731
+    lips = lambda img: np.clip(face_regions(detect_faces(img)[0].landmarks, img.shape).lips
                                - face_regions(detect_faces(img)[0].landmarks, img.shape).mouth_inner, 0, 1)
     target = rgb_to_lab(masked_mean(tmpl, lips(tmpl))[None, None])[0, 0]
     before = rgb_to_lab(masked_mean(base, lips(base))[None, None])[0, 0]
@@ -179,7 +185,7 @@ def test_mirrors_a_user_facing_the_other_way() -> None:
     group = fixture_image("apollo11_crew__nasa_3faces.jpg")
     faces = sorted(detect_faces(group), key=lambda f: f.box.x)
     assert faces[0].yaw * faces[2].yaw < 0  # left and right astronauts look opposite ways
-    crop = lambda f: np.ascontiguousarray(group[int(f.box.y) - 60:int(f.box.y) + 120,  # noqa: E731
+    crop = lambda f: np.ascontiguousarray(group[int(f.box.y) - 60:int(f.box.y) + 120,
                                                 int(f.box.x) - 60:int(f.box.x) + 110])
     result = fuse(crop(faces[2]), [MergeEntry(crop(faces[0]))], FusionParams(enhance=0.0))
     assert result.report.faces[0].mirrored
@@ -237,8 +243,8 @@ def test_a_profile_face_is_refused_with_a_clear_error() -> None:
 
 
 def test_hidden_half_is_mirror_filled_for_a_turned_user() -> None:
-    from portrait_studio.pipelines.fusion_face import mirror_amount
     from portrait_studio.perception.faces import Box, Face
+    from portrait_studio.pipelines.fusion_face import mirror_amount
 
     def face(yaw_shift: float) -> Face:
         pts = detect_faces(fixture_image(KIM))[0].landmarks.copy()
@@ -321,3 +327,19 @@ def test_retouch_fades_in_inside_the_seam_and_sharpens_features_only() -> None:
     cheeks = cheek_mask(area.points, area.weight.shape) > 0.5
     eyes = face_regions(area.points, area.weight.shape).eyes > 0.8
     assert float(area.sharp[cheeks].max()) < 0.05 < float(area.sharp[eyes].mean())
+
+
+def test_no_dark_halo_around_the_pasted_face() -> None:
+    """The pyramid blend's coarse bands reach far past the blend weight: the warped user face
+    is black outside its mesh, and that black used to darken the template around the face
+    (ears, jaw, hairline) by up to 17 levels. Without outline warp and re-toning, the result
+    equals the template wherever the weight is 0 (rounding and the retouch aside)."""
+    result = run(OWENS, PELOSI, enhance=0.0, warp=0.0, skin_tone="template")
+    template = fixture_image(PELOSI)  # read-only: also checks the input is never written
+    diff = np.abs(result.image.astype(int) - template.astype(int)).max(axis=2)
+    zero = (result.traces[0].mask < 1e-3).astype(np.uint8)
+    near = cv2.erode(zero, np.ones((9, 9))) > 0    # 4+ px outside the weight
+    far = cv2.erode(zero, np.ones((21, 21))) > 0   # 10+ px outside (was up to 6 levels)
+    assert near.sum() > 50_000
+    assert diff[near].max() <= 6 and (diff[near] > 3).sum() < 400  # was 15 and 2579
+    assert diff[far].max() <= 3

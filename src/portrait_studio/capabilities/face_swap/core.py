@@ -27,7 +27,13 @@ import cv2
 import numpy as np
 
 from ...imaging import geometry as geo
-from ...imaging.blend import feather, laplacian_blend, laplacian_blend_u8, mask_box
+from ...imaging.blend import (
+    feather,
+    laplacian_blend,
+    laplacian_blend_u8,
+    mask_box,
+    scale_channels,
+)
 from ...imaging.color import masked_blur
 from ...perception import landmarks as lm
 from ...perception.masks import (
@@ -240,6 +246,8 @@ def swap_face(template: np.ndarray, t_pts: np.ndarray, user: np.ndarray, u_pts: 
     args = (template.shape, t_pts, u_pts, opts)
     maps = computed_ahead(None if ahead is None else ahead.maps, template_maps, *args)
     t_warped, _ = _template_warp(template[roi.slices], t_local, r_local, maps)
+    if not in_place and np.shares_memory(t_warped, template):
+        t_warped = t_warped.copy()  # no outline warp: the blend must not write the input
     # the template half needs only the landmarks of the user half: it is done before waiting
     tshape = computed_ahead(None if ahead is None else ahead.fields, template_shape, *args, maps)
     t_fields = _template_fields(grid, t_warped, tshape, opts)
@@ -287,6 +295,11 @@ def _blend_face(canvas: np.ndarray, mask: np.ndarray, grid: geo.WorkGrid, fields
     face = usr[0][box].astype(np.float32)  # x ratio: the same products, OpenCV's fast path
     cv2.multiply(face, grid.up(fields.ratio[small])[:h, :w], dst=face)
     cv2.threshold(face, 255.0, 255.0, cv2.THRESH_TRUNC, dst=face)  # the ratio is >= 0.2
+    # outside the warped user face (black there) the blend's foreground is the template
+    # itself: the pyramid's coarse bands spread the foreground far past the weight, and black
+    # there darkened a wide halo around the face (ears, jaw, hairline; up to 17 levels)
+    fill = canvas[box].astype(np.float32)
+    cv2.add(face, scale_channels(fill, 1.0 - usr[1][box]), dst=face)
     if canvas.dtype == np.uint8:
         canvas[box] = laplacian_blend_u8(face, canvas[box], weight, levels)
     else:
