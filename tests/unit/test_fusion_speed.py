@@ -1,6 +1,6 @@
 """Speed work on face fusion that must not change results: the uint8 Laplacian blend, OpenCV
-channel scaling, the single-detector path for the largest face, the band-limited glasses
-search, the helper thread's own MediaPipe graphs, the swap's user and template halves computed
+channel scaling, the single-detector path for the largest face, the box-limited glasses
+work copy, the helper thread's own MediaPipe graphs, the swap's user and template halves computed
 ahead (or taken over), the shared mesh raster, sparse grid averages, the per-plane channel mean,
 the skin model fitted on its samples' box and the banded re-toning."""
 
@@ -23,7 +23,6 @@ from portrait_studio.imaging.color import to_u8
 from portrait_studio.perception import faces, glasses
 from portrait_studio.perception import landmarks as lm
 from portrait_studio.perception.graphs import graph_slot, in_helper
-from portrait_studio.perception.masks import face_regions, face_scale
 from tests.conftest import fixture_image
 
 KIM, AOC = "andy_kim__house_official_1.jpg", "alexandria_ocasio_cortez__house_official_1.jpg"
@@ -98,25 +97,19 @@ def test_full_range_detector_runs_only_when_needed(monkeypatch: pytest.MonkeyPat
     assert found[0][1] == best
 
 
-def test_glasses_search_on_the_eye_band_equals_the_whole_image_search() -> None:
-    img = fixture_image(KIM).copy()
+def test_glasses_work_copy_from_the_eye_band_box_equals_the_whole_image_warp() -> None:
+    img = fixture_image(KIM)
     points = faces.detect_faces(img, tiles=False)[0].landmarks
-    scale = face_scale(points)
-    y = int(points[[33, 263], 1].mean())
-    cv2.line(img, (int(points[33, 0]) - 20, y), (int(points[263, 0]) + 20, y), (20, 20, 20), 3)
-    # the former whole-image computation
-    light = cv2.cvtColor(img, cv2.COLOR_RGB2Lab)[..., 0].astype(np.float32) * (100 / 255)
-    blackhat = cv2.morphologyEx(light, cv2.MORPH_BLACKHAT, glasses._kernel(scale * 0.18))
-    brow_y = points[np.array([*lm.RIGHT_BROW, *lm.LEFT_BROW]), 1].mean()
-    eye_y = points[np.array([lm.RIGHT_IRIS_CENTER, lm.LEFT_IRIS_CENTER]), 1].mean()
-    ys = np.arange(img.shape[0])[:, None]
-    band = (ys > brow_y - 0.05 * scale) & (ys < eye_y + 0.5 * scale)
-    regions = face_regions(points, img.shape)
-    features = (regions.eyes > 0.5) | (regions.brows > 0.6)
-    expected = band & ~features & (blackhat > glasses.BLACKHAT_MIN)
-    ours = glasses._candidates(img, points, scale)
-    assert expected.sum() > 100
-    assert np.array_equal(ours, expected)
+    work = glasses._upright(img, points)  # warps only the box the work window sees
+    whole = cv2.warpAffine(img, work.matrix, (glasses.WORK_W, glasses.WORK_H),
+                           flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    diff = np.abs(work.rgb.astype(np.int16) - whole)
+    assert diff.max() <= 1 and (diff > 0).mean() < 1e-3  # fixed-point rounding only
+    outer = work.points[[lm.RIGHT_EYE_OUTER, lm.LEFT_EYE_OUTER]]
+    assert np.allclose(outer, [[glasses.WORK_W / 2 - glasses.UNIT / 2, glasses.EYE_ROW],
+                               [glasses.WORK_W / 2 + glasses.UNIT / 2, glasses.EYE_ROW]],
+                       atol=1e-3)
+    assert np.array_equal(glasses._upright(img, points).light, work.light)
 
 
 def test_helper_thread_uses_its_own_graph_set() -> None:

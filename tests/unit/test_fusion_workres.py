@@ -16,7 +16,7 @@ from portrait_studio.imaging import geometry as geo
 from portrait_studio.imaging.blend import laplacian_blend, mask_box
 from portrait_studio.imaging.color import masked_mean, to_u8
 from portrait_studio.perception.faces import detect_faces, shrink
-from portrait_studio.perception.glasses import _columns_in_zone
+from portrait_studio.perception.glasses import _row_path
 from portrait_studio.perception.masks import face_scale, polygon_mask
 from portrait_studio.pipelines import fusion_face
 from portrait_studio.pipelines.fusion import FusionResult, fuse
@@ -195,16 +195,16 @@ def test_enhance_radio_zero_skips_the_enhancement_entirely(
     assert calls == [0.5]
 
 
-def test_shrink_and_glasses_column_count() -> None:
+def test_shrink_and_glasses_row_path() -> None:
     img = np.arange(7 * 9 * 3, dtype=np.uint8).reshape(7, 9, 3)
     small = shrink(img, 2)
     assert small.shape == (3, 4, 3)
     assert small[0, 0, 0] == round(img[0:2, 0:2, 0].mean())
-    labels = np.zeros((6, 8), np.int32)
-    labels[1, 1:5], labels[2, 3:7], labels[4, 2] = 1, 2, 1
-    zone = np.zeros((6, 8), bool)
-    zone[0:3, 2:6] = True
-    assert _columns_in_zone(labels, zone, 3).tolist() == [4.0, 3.0, 3.0]
+    score = np.zeros((6, 8), np.float32)
+    truth = [1, 1, 2, 3, 3, 4, 5, 5]  # moves at most one row per column
+    score[truth, np.arange(8)] = 5.0
+    score[0, 3] = 9.0  # a strong pixel two rows off the path cannot be reached
+    assert _row_path(score).tolist() == truth
 
 
 @cache

@@ -102,7 +102,7 @@ def test_glasses_frames_are_found_and_painted_out() -> None:
     assert abs(np.median(ys) - eye_y) < 0.6 * (face.box.h / 3)  # on the eye band
     cleaned, count = remove_glasses(np.ascontiguousarray(kim), face.landmarks)
     assert count == frames.sum()
-    lab = lambda im: cv2.cvtColor(im, cv2.COLOR_RGB2Lab)[..., 0].astype(float)  # noqa: E731
+    lab = lambda im: cv2.cvtColor(im, cv2.COLOR_RGB2Lab)[..., 0].astype(float)
     assert lab(cleaned)[frames].mean() > lab(kim)[frames].mean() + 15  # dark frames lifted
     assert np.array_equal(cleaned[~_grow(frames, 9)], kim[~_grow(frames, 9)])
     aoc = fixture_image("alexandria_ocasio_cortez__house_official_1.jpg")  # no glasses

@@ -1,100 +1,437 @@
 """Eyeglass frames: find them on a face and paint them out.
 
-A frame is a thin dark structure in the eye band (brow line to below the eyes) outside the eyes
-and brows, and a real frame always crosses the nose bridge (skin creases and eyelids never do).
-Found with a morphological black-hat of the lightness; removed with OpenCV's Telea inpainting
-from the surrounding skin. Images are HxWx3 uint8 RGB; landmarks 478x2 pixels.
+Found on an upright "work" copy of the eye band (eye line level, eye distance ``UNIT`` px), so
+every size below is in work pixels and every contrast in L*:
+
+- presence: a thin line (or a thick one's sharp edge) crossing the nose between the inner eye
+  corners, the best near-horizontal path by dynamic programming (skin creases and eyelids there
+  are soft or broken, so their path stays weak);
+- rims: a closed contour around each eye in polar coordinates, both eyes scored together
+  (mirrored, so the two lenses support each other): the best-fitting superellipse lens outline,
+  then a dynamic-programming trace within a few px of it on the radial line response (dark or
+  bright lines across the rays: metal, nylon, acetate, lens edges);
+- temples: near-horizontal paths from each rim's outer end to the face edge;
+- mask: the line pixels along those paths, grown to the line's own width (the narrowest
+  black-hat disc that holds it) plus its shadow, never the eye openings or the nostrils.
+
+Removal: :func:`~portrait_studio.imaging.fill.fill_thin` on the mask grown by the frame's
+shadow (the skin's tone carried in from all sides plus its grain mirrored from beside the
+frame). Images are HxWx3 uint8 RGB; landmarks 478x2 pixels.
 """
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import dataclass
+from functools import cache
+
 import cv2
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
+from ..imaging.fill import fill_thin
 from . import landmarks as lm
-from .masks import face_regions, face_scale
+from .masks import face_scale
 
-BLACKHAT_MIN = 9.0       # L* units darker than the surroundings
-BRIDGE_COVER = 0.6       # share of the bridge zone's width a frame must span
-MIN_WIDTH = 0.45         # rims and arms: at least this many eye distances wide
+UNIT = 100.0                 # work image: eye distance (outer corners) in px
+WORK_W, WORK_H, EYE_ROW = 260, 170, 90
+BRIDGE_MIN = 9.5             # presence: L* contrast (25th percentile) along the bridge path
+ANGLES = 120                 # rim contour samples per eye
+RADII = np.arange(4, 66, dtype=np.float32)
+RIM_BAND = 5                 # the traced rim stays this close (px) to the fitted lens shape
+RIM_STEP = 3                 # ... and moves at most this many px per angle step
+LINE_MIN = 6.0               # mask: line response (L*) at least this
+LINE_SHARE = 0.35            # ... and this share of the path's own strength nearby
+HALO_MIN = 4.0               # ... plus its shadow / soft edge within 2 px (L*)
+DISCS = (5, 9, 15, 25)       # black-hat discs: frame line widths up to ~4, 7, 12, 20 px
+TOP_ABOVE_BRIDGE = 12        # a lens top is at most this many px above the bridge
+NEG = np.float32(-1e9)
 
 
-def _kernel(size: float) -> np.ndarray:
-    k = max(3, int(size) | 1)
-    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+@dataclass(frozen=True)
+class _Work:
+    """The upright eye band: RGB, L* (0..100 float32), landmarks and the 2x3 image->work map."""
+
+    rgb: np.ndarray
+    light: np.ndarray
+    points: np.ndarray
+    matrix: np.ndarray
 
 
-def _candidates(img: np.ndarray, points: np.ndarray, scale: float) -> np.ndarray:
-    """Dark thin structures in the eye band outside the eyes and brows (HxW bool); only the
-    band's rows (plus the reach of the black-hat's closing) are examined."""
-    kernel = _kernel(scale * 0.18)
-    brow_y = points[[*lm.RIGHT_BROW, *lm.LEFT_BROW], 1].mean()
-    eye_y = points[[lm.RIGHT_IRIS_CENTER, lm.LEFT_IRIS_CENTER], 1].mean()
-    top, bottom = brow_y - 0.05 * scale, eye_y + 0.5 * scale
-    pad = kernel.shape[0]  # a closing (dilate then erode) reaches two kernel radii
-    y0 = max(0, int(np.floor(top)) - pad)
-    y1 = min(img.shape[0], int(np.ceil(bottom)) + pad + 1)
-    out = np.zeros(img.shape[:2], bool)
-    if y1 <= y0:
-        return out
-    band_img = np.ascontiguousarray(img[y0:y1])
-    light = cv2.cvtColor(band_img, cv2.COLOR_RGB2Lab)[..., 0].astype(np.float32) * (100 / 255)
-    blackhat = cv2.morphologyEx(light, cv2.MORPH_BLACKHAT, kernel)
-    ys = np.arange(y0, y1)[:, None]
-    band = (ys > top) & (ys < bottom)
-    regions = face_regions(points - np.array([0, y0], np.float32), band_img.shape)
-    features = (regions.eyes > 0.5) | (regions.brows > 0.6)
-    out[y0:y1] = band & ~features & (blackhat > BLACKHAT_MIN)
+def _ellipse(size: int) -> np.ndarray:
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+
+
+def _morph(img: np.ndarray, op: int, shape: tuple[int, int]) -> np.ndarray:
+    """Black-hat / top-hat with a flat ``shape`` (rows, cols) line or an ellipse if square."""
+    kernel = _ellipse(shape[0]) if shape[0] == shape[1] else np.ones(shape, np.uint8)
+    return cv2.morphologyEx(img, op, kernel)
+
+
+def _upright_matrix(points: np.ndarray) -> np.ndarray:
+    """2x3 similarity: image -> work (outer eye corners level, ``UNIT`` px apart)."""
+    a = points[lm.RIGHT_EYE_OUTER].astype(np.float64)
+    b = points[lm.LEFT_EYE_OUTER].astype(np.float64)
+    turn = -np.arctan2(b[1] - a[1], b[0] - a[0])
+    zoom = UNIT / max(float(np.hypot(*(b - a))), 8.0)
+    rot = zoom * np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+    shift = np.array([WORK_W / 2, EYE_ROW]) - rot @ ((a + b) / 2)
+    return np.hstack([rot, shift[:, None]])
+
+
+def _work_box(m: np.ndarray, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
+    """Image box (x0, y0, x1, y1) that the work window ``m`` (image -> work) sees."""
+    inv = cv2.invertAffineTransform(m)
+    corners = np.array([[0, 0], [WORK_W, 0], [0, WORK_H], [WORK_W, WORK_H]], np.float64)
+    pts = corners @ inv[:, :2].T + inv[:, 2]
+    x0, y0 = np.clip(np.floor(pts.min(axis=0)).astype(int) - 2, 0, None)
+    x1 = int(np.clip(np.ceil(pts[:, 0].max()) + 3, 0, shape[1]))
+    y1 = int(np.clip(np.ceil(pts[:, 1].max()) + 3, 0, shape[0]))
+    return int(min(x0, x1)), int(min(y0, y1)), x1, y1
+
+
+def _upright(img: np.ndarray, points: np.ndarray) -> _Work:
+    """The work copy of the image's eye band; large faces are area-shrunk first so thin
+    lines are not aliased away."""
+    m = _upright_matrix(points)
+    x0, y0, x1, y1 = _work_box(m, img.shape)
+    src = np.ascontiguousarray(img[y0:max(y1, y0 + 1), x0:max(x1, x0 + 1)])
+    pre = np.array([[1.0, 0, x0], [0, 1.0, y0], [0, 0, 1]])
+    zoom = float(np.hypot(*m[:, 0]))
+    if zoom < 0.8 and min(src.shape[:2]) > 8:
+        small = cv2.resize(src, None, fx=zoom, fy=zoom, interpolation=cv2.INTER_AREA)
+        pre = pre @ np.diag([src.shape[1] / small.shape[1], src.shape[0] / small.shape[0], 1])
+        src = small
+    full = np.vstack([m, [0, 0, 1]]) @ pre
+    rgb = cv2.warpAffine(src, full[:2], (WORK_W, WORK_H), flags=cv2.INTER_LINEAR,
+                         borderMode=cv2.BORDER_REPLICATE)
+    light = cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab)[..., 0].astype(np.float32) * np.float32(100 / 255)
+    work_pts = (points.astype(np.float64) @ m[:, :2].T + m[:, 2]).astype(np.float32)
+    return _Work(rgb, light, work_pts, m)
+
+
+# ----------------------------------------------------------------------------- paths
+
+
+def _row_path(score: np.ndarray) -> np.ndarray:
+    """Row per column of the best left-to-right path through ``score`` (rows x cols) moving
+    at most one row per column."""
+    n_rows, n_cols = score.shape
+    acc, back = score[:, 0].astype(np.float32), np.zeros((n_cols, n_rows), np.int64)
+    for x in range(1, n_cols):
+        cand = sliding_window_view(np.pad(acc, 1, constant_values=NEG), 3)
+        step = cand.argmax(axis=1)
+        acc = cand[np.arange(n_rows), step] + score[:, x]
+        back[x] = step - 1
+    rows = np.zeros(n_cols, np.int64)
+    rows[-1] = int(acc.argmax())
+    for x in range(n_cols - 1, 0, -1):
+        rows[x - 1] = rows[x] + back[x, rows[x]]
+    return rows
+
+
+def _bridge(work: _Work) -> tuple[np.ndarray, float]:
+    """The frame's bridge: Nx2 path across the nose and its strength (L*, 25th percentile of
+    the better of a thin-line and a sharp-edge response along it)."""
+    p = work.points
+    x0, x1 = int(p[lm.RIGHT_EYE_INNER, 0]) + 2, int(p[lm.LEFT_EYE_INNER, 0]) - 2
+    y0 = int(p[[55, 285], 1].mean()) - 4
+    y1 = int(p[[lm.RIGHT_EYE_INNER, lm.LEFT_EYE_INNER], 1].mean()) + 8
+    if x1 - x0 < 4 or y1 - y0 < 4 or y0 < 8 or y1 > WORK_H - 8:
+        return np.zeros((0, 2), np.int64), 0.0
+    light = work.light[y0 - 8:y1 + 8, x0 - 4:x1 + 4]
+    thin = np.maximum(_morph(light, cv2.MORPH_BLACKHAT, (7, 1)),
+                      _morph(light, cv2.MORPH_TOPHAT, (7, 1)))
+    edge = np.abs(cv2.Sobel(light, cv2.CV_32F, 0, 1)) - np.abs(cv2.Sobel(light, cv2.CV_32F, 1, 0))
+    best, path = 0.0, np.zeros((0, 2), np.int64)
+    for resp in (thin[8:-8, 4:-4], np.maximum(edge[8:-8, 4:-4], 0) / 4):
+        rows = _row_path(resp)
+        strength = float(np.percentile(resp[rows, np.arange(len(rows))], 25))
+        if strength > best:
+            best, path = strength, np.stack([np.arange(x0, x1), rows + y0], axis=1)
+    return path, best
+
+
+# ----------------------------------------------------------------------------- rims
+
+
+@cache
+def _lens_shapes() -> np.ndarray:
+    """Radius tables (N x ANGLES) of candidate lens outlines around an eye centre: rounded
+    superellipses of plausible size and offset (outward = +x, up = +y)."""
+    theta = np.arange(ANGLES) * 2 * np.pi / ANGLES
+    t = np.linspace(0, 2 * np.pi, 360, endpoint=False)
+    c, s = np.cos(t), np.sin(t)
+    tables = []
+    for cx, cy, a, b, n in itertools.product(range(-4, 11, 3), range(-8, 7, 3), range(22, 43, 3),
+                                             range(12, 33, 3), (2.0, 3.0, 5.0)):
+        if b > a or cx * cx + cy * cy >= (0.8 * b) ** 2:
+            continue
+        x = cx + a * np.sign(c) * np.abs(c) ** (2 / n)
+        y = cy + b * np.sign(s) * np.abs(s) ** (2 / n)
+        ang = np.arctan2(y, x) % (2 * np.pi)
+        order = np.argsort(ang)
+        tables.append(np.interp(theta, ang[order], np.hypot(x, y)[order], period=2 * np.pi))
+    index: np.ndarray = np.clip(np.round(np.array(tables) - RADII[0]), 0, len(RADII) - 1)
+    return index.astype(np.int64)
+
+
+def _rays(centre: np.ndarray, outward: float, size: float) -> tuple[np.ndarray, np.ndarray]:
+    """Sample positions (ANGLES x radii) of rays from an eye centre; angle 0 points to the ear,
+    angle 90 degrees up."""
+    theta = np.arange(ANGLES) * 2 * np.pi / ANGLES
+    xs = centre[0] + outward * size * RADII[None, :] * np.cos(theta)[:, None]
+    ys = centre[1] - size * RADII[None, :] * np.sin(theta)[:, None]
+    return xs.astype(np.float32), ys.astype(np.float32)
+
+
+def _allowed(work: _Work, bridge_row: float) -> np.ndarray:
+    """Where a rim may run (HxW float32 0/1): on the face, outside the eyes (with a margin),
+    below the brows' lower edge and at most ``TOP_ABOVE_BRIDGE`` above the bridge, above the
+    cheeks."""
+    p = work.points
+    oval = np.zeros(work.light.shape, np.uint8)
+    cv2.fillPoly(oval, [np.round(p[list(lm.FACE_OVAL)]).astype(np.int32)], 1)
+    ok: np.ndarray = cv2.dilate(oval, _ellipse(9))
+    eyes = np.zeros_like(ok)
+    for ring in (lm.RIGHT_EYE, lm.LEFT_EYE):
+        poly = p[list(ring)]
+        centre = poly.mean(axis=0)
+        cv2.fillPoly(eyes, [np.round(centre + (poly - centre) * 1.3).astype(np.int32)], 1)
+    ok[cv2.dilate(eyes, _ellipse(7)) > 0] = 0
+    ok[_above_brows(p)] = 0
+    ok[:max(0, int(bridge_row - TOP_ABOVE_BRIDGE))] = 0
+    ok[int(p[[lm.RIGHT_IRIS_CENTER, lm.LEFT_IRIS_CENTER], 1].mean()) + 48:] = 0
+    return ok.astype(np.float32)
+
+
+def _above_brows(p: np.ndarray) -> np.ndarray:
+    """HxW bool: more than 4 px above the brows' lower edge (interpolated per column)."""
+    xs = np.arange(WORK_W, dtype=np.float32)
+    lower = [p[[46, 53, 52, 65, 55]], p[[285, 295, 282, 283, 276]]]
+    right = np.interp(xs, lower[0][:, 0], lower[0][:, 1])
+    left = np.interp(xs, lower[1][:, 0], lower[1][:, 1])
+    line = np.where(xs < WORK_W / 2, right, left) - 4
+    above: np.ndarray = np.arange(WORK_H, dtype=np.float32)[:, None] < line[None, :]
+    return above
+
+
+def _polar_response(light: np.ndarray, rays: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Radial line response (ANGLES x radii): lines crossing the rays, dark (thin or thick)
+    or bright, in L* (capped)."""
+    polar = cv2.remap(light, rays[0], rays[1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    dark = np.maximum(_morph(polar, cv2.MORPH_BLACKHAT, (1, 9)),
+                      _morph(polar, cv2.MORPH_BLACKHAT, (1, 19)) * np.float32(0.8))
+    bright = _morph(polar, cv2.MORPH_TOPHAT, (1, 7))
+    resp: np.ndarray = np.minimum(dark + np.float32(0.7) * bright, np.float32(40))
+    return resp
+
+
+def _ring_path(score: np.ndarray) -> np.ndarray:
+    """Radius index per angle of the best closed path through ``score`` (angles x radii),
+    moving at most ``RIM_STEP`` per angle (two laps, the second one kept)."""
+    n_ang, n_rad = score.shape
+    penalty = np.abs(np.arange(-RIM_STEP, RIM_STEP + 1)).astype(np.float32)
+    acc, backs = np.zeros(n_rad, np.float32), []
+    for k in range(2 * n_ang):
+        cand = sliding_window_view(np.pad(acc, RIM_STEP, constant_values=NEG),
+                                   2 * RIM_STEP + 1)[:, ::-1] - penalty
+        step = cand.argmax(axis=1)
+        acc = cand[np.arange(n_rad), step] + score[k % n_ang]
+        backs.append(step - RIM_STEP)
+    idx = np.zeros(2 * n_ang, np.int64)
+    idx[-1] = int(acc.argmax())
+    for k in range(2 * n_ang - 1, 0, -1):
+        idx[k - 1] = idx[k] - backs[k][idx[k]]
+    return idx[n_ang:]
+
+
+def _eye_rays(work: _Work) -> list[tuple[np.ndarray, np.ndarray]]:
+    p = work.points
+    widths = [float(np.hypot(*(p[a] - p[b]))) for a, b in ((33, 133), (263, 362))]
+    mean = max(sum(widths) / 2, 1.0)
+    return [_rays(p[list(ring)].mean(axis=0), out, w / mean)
+            for ring, out, w in ((lm.RIGHT_EYE, -1.0, widths[0]), (lm.LEFT_EYE, 1.0, widths[1]))]
+
+
+def _rims(work: _Work, bridge_row: float) -> list[np.ndarray]:
+    """Per eye: the traced rim (ANGLES x 2 work px)."""
+    allowed = _allowed(work, bridge_row)
+    rays = _eye_rays(work)
+    scores = []
+    for side, (xs, ys) in enumerate(rays):
+        resp = _polar_response(work.light, (xs, ys))
+        ok = cv2.remap(allowed, xs, ys, cv2.INTER_NEAREST, borderMode=cv2.BORDER_CONSTANT)
+        across = xs > WORK_W / 2 - 1 if side == 0 else xs < WORK_W / 2 + 1
+        scores.append(np.where((ok > 0.5) & ~across, resp, np.float32(-20)))
+    joint = np.minimum(scores[0], 20) + np.minimum(scores[1], 20)
+    shapes = _lens_shapes()
+    fit = joint[np.arange(ANGLES)[None, :], shapes].mean(axis=1)
+    prior = shapes[int(fit.argmax())]
+    near = np.abs(np.arange(len(RADII))[None, :] - prior[:, None]) <= RIM_BAND
+    idx = _ring_path(np.where(near, joint, np.float32(-100)))
+    ang = np.arange(ANGLES)
+    return [np.stack([xs[ang, idx], ys[ang, idx]], axis=1) for xs, ys in rays]
+
+
+# ----------------------------------------------------------------------------- temples
+
+
+def _temple(work: _Work, rim: np.ndarray, outward: float, edge: int) -> np.ndarray:
+    """Nx2 near-horizontal path from a rim's outer end to the face edge (landmark ``edge``)."""
+    end = rim[int(np.argmax(rim[:, 0] * outward))]
+    xa, xb = int(end[0]), int(work.points[edge, 0] + 2 * outward)
+    x0, x1 = max(1, min(xa, xb)), min(WORK_W - 1, max(xa, xb))
+    y0, y1 = max(1, int(end[1]) - 14), min(WORK_H - 1, int(end[1]) + 10)
+    if x1 - x0 < 3 or y1 - y0 < 3:
+        return np.zeros((0, 2), np.int64)
+    light = work.light[y0:y1, x0:x1]
+    resp = np.maximum(_morph(light, cv2.MORPH_BLACKHAT, (11, 1)),
+                      _morph(light, cv2.MORPH_TOPHAT, (7, 1)))
+    return np.stack([np.arange(x0, x1), _row_path(resp) + y0], axis=1)
+
+
+# ----------------------------------------------------------------------------- mask
+
+
+def _protected(work: _Work) -> np.ndarray:
+    """Never painted (HxW bool): the eye openings with their lashes, and the nostrils."""
+    p = work.points
+    out = np.zeros(work.light.shape, np.uint8)
+    for ring, grow in ((lm.RIGHT_EYE, 1.25), (lm.LEFT_EYE, 1.25), (lm.NOSTRILS, 1.0)):
+        poly = p[list(ring)]
+        centre = poly.mean(axis=0)
+        cv2.fillPoly(out, [np.round(centre + (poly - centre) * grow).astype(np.int32)], 1)
+    return out > 0
+
+
+def _track(paths: list[tuple[np.ndarray, bool]]) -> np.ndarray:
+    """The traced paths drawn 1 px wide (HxW uint8 0/1); (points, closed) pairs."""
+    track = np.zeros((WORK_H, WORK_W), np.uint8)
+    for pts, closed in paths:
+        if len(pts) > 1:
+            cv2.polylines(track, [np.round(pts).astype(np.int32)], closed, 1)
+    return track
+
+
+def _grow(seeds: np.ndarray, resp: np.ndarray, reach: int) -> np.ndarray:
+    """Pixels within ``reach`` of the ``seeds`` whose ``resp`` is at least ``LINE_MIN`` and
+    ``LINE_SHARE`` of the nearest seeds' own response (HxW bool)."""
+    kernel = _ellipse(2 * reach + 1)
+    local = cv2.dilate(np.where(seeds, resp, 0).astype(np.float32), kernel)
+    near = cv2.dilate(seeds.astype(np.uint8), kernel) > 0
+    grown: np.ndarray = near & (resp >= np.maximum(LINE_MIN, LINE_SHARE * local))
+    return grown
+
+
+def _widest(darks: list[np.ndarray], bridge: np.ndarray) -> int:
+    """How many of ``DISCS`` the frame needs: the narrowest disc holding 75% of the widest
+    one's response along the bridge (the one part of a frame never confused with skin)."""
+    on = bridge & (darks[-1] >= LINE_MIN)
+    if not on.any():
+        return len(DISCS)
+    for i, dark in enumerate(darks[:-1]):
+        if float(np.median(dark[on] / darks[-1][on])) >= 0.75:
+            return i + 1
+    return len(DISCS)
+
+
+def _work_mask(work: _Work, paths: list[tuple[np.ndarray, bool]]) -> np.ndarray:
+    """Frame pixels of the work image (HxW bool): line pixels connected to the traced paths
+    (the first one is the bridge). Each path pixel takes the narrowest black-hat disc (no wider
+    than the bridge needs) that holds its line, or is a thin bright line, and the line is grown
+    within that width to the pixels as strong as ``LINE_SHARE`` of it."""
+    light = work.light
+    free = ~_protected(work) & _on_face(work)
+    track = (cv2.dilate(_track(paths), np.ones((3, 3), np.uint8)) > 0) & free
+    darks = [_morph(light, cv2.MORPH_BLACKHAT, (d, d)) for d in DISCS]
+    darks = darks[:_widest(darks, _track(paths[:1]) > 0)]
+    todo = track & (darks[-1] >= LINE_MIN)
+    cand, seeds = np.zeros_like(track), np.zeros_like(track)
+    for disc, resp in zip(DISCS, darks):
+        mine = todo & (resp >= 0.75 * darks[-1])
+        todo &= ~mine
+        cand |= _grow(mine, resp, disc // 2 + 1)
+        seeds |= mine
+    bright = _morph(light, cv2.MORPH_TOPHAT, (7, 7))
+    shiny = track & (bright >= LINE_MIN)
+    cand |= _grow(shiny, bright, 3)
+    seeds |= shiny
+    _, labels = cv2.connectedComponents(((cand & free) | seeds).astype(np.uint8), connectivity=8)
+    keep = np.unique(labels[seeds])
+    frame = np.isin(labels, keep[keep > 0])
+    halo = cv2.dilate(frame.astype(np.uint8), _ellipse(5)) > 0
+    soft = np.maximum(darks[min(1, len(darks) - 1)], bright) >= HALO_MIN
+    out: np.ndarray = frame | (halo & free & soft)
     return out
 
 
-def _bridge_zone(points: np.ndarray, shape: tuple[int, ...], scale: float) -> tuple[
-        np.ndarray, int]:
-    x0 = int(points[lm.RIGHT_EYE_INNER, 0] + 0.05 * scale)
-    x1 = int(points[lm.LEFT_EYE_INNER, 0] - 0.05 * scale)
-    x0, x1 = min(x0, x1), max(x0, x1)
-    y = points[[168, 6], 1]
-    y0, y1 = int(y.min() - 0.25 * scale), int(y.max() + 0.1 * scale)
-    zone = np.zeros(shape[:2], bool)
-    zone[max(0, y0):max(0, y1), max(0, x0):max(0, x1)] = True
-    return zone, max(1, x1 - x0)
+def _on_face(work: _Work) -> np.ndarray:
+    """The face oval less its 2 px rim (HxW bool): the face's own outline is no frame, and
+    temples beyond it are never pasted onto another face."""
+    oval = np.zeros(work.light.shape, np.uint8)
+    cv2.fillPoly(oval, [np.round(work.points[list(lm.FACE_OVAL)]).astype(np.int32)], 1)
+    return cv2.erode(oval, _ellipse(5)) > 0
 
 
-def _columns_in_zone(labels: np.ndarray, zone: np.ndarray, n: int) -> np.ndarray:
-    """For each of the ``n`` labels, how many image columns of the (rectangular) ``zone``
-    it appears in."""
-    rows, cols = np.nonzero(zone.any(axis=1))[0], np.nonzero(zone.any(axis=0))[0]
-    if len(rows) == 0 or len(cols) == 0:
-        return np.zeros(n, np.float64)
-    sub = labels[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1].astype(np.int64)
-    pairs = np.unique(sub * sub.shape[1] + np.arange(sub.shape[1])[None, :])
-    return np.bincount(pairs // sub.shape[1], minlength=n)[:n].astype(np.float64)
+def _frame_paths(work: _Work, bridge: np.ndarray) -> list[tuple[np.ndarray, bool]]:
+    """The bridge, both rims (closed) and both temples, as (Nx2 work points, closed)."""
+    rims = _rims(work, float(bridge[:, 1].mean()))
+    paths = [(bridge, False)] + [(rim, True) for rim in rims]
+    for rim, out, edge in zip(rims, (-1.0, 1.0), (lm.RIGHT_CHEEK, lm.LEFT_CHEEK)):
+        paths.append((_temple(work, rim, out, edge), False))
+    return paths
+
+
+def _to_image(mask: np.ndarray, work: _Work, shape: tuple[int, ...]) -> np.ndarray:
+    """The work-frame mask mapped back onto the image (HxW bool), only over its box."""
+    out = np.zeros(shape[:2], bool)
+    ys, xs = np.nonzero(mask)
+    if len(xs) == 0:
+        return out
+    inv = cv2.invertAffineTransform(work.matrix)
+    corners = np.array([[xs.min() - 1, ys.min() - 1], [xs.max() + 2, ys.min() - 1],
+                        [xs.min() - 1, ys.max() + 2], [xs.max() + 2, ys.max() + 2]], np.float64)
+    img_pts = corners @ inv[:, :2].T + inv[:, 2]
+    x0, y0 = np.maximum(np.floor(img_pts.min(axis=0)).astype(int), 0)
+    x1, y1 = np.minimum(np.ceil(img_pts.max(axis=0)).astype(int) + 1, [shape[1], shape[0]])
+    if x1 <= x0 or y1 <= y0:
+        return out
+    to_box = work.matrix.copy()
+    to_box[:, 2] += work.matrix[:, :2] @ np.array([x0, y0], np.float64)
+    soft = cv2.warpAffine(mask.astype(np.float32), to_box, (int(x1 - x0), int(y1 - y0)),
+                          flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP)
+    out[y0:y1, x0:x1] = soft > 0.4
+    return out
 
 
 def glasses_mask(img: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """HxW bool mask of eyeglass frames on the face, all False when there are none."""
-    scale = max(face_scale(points), 8.0)
-    cand = _candidates(img, points, scale)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(cand.astype(np.uint8), 8)
-    zone, width = _bridge_zone(points, img.shape, scale)
-    ids = np.arange(n)
-    cover = _columns_in_zone(labels, zone, n) / width
-    bridge = (cover >= BRIDGE_COVER) & (ids > 0)
-    if not bridge.any():
+    """HxW bool mask of eyeglass frames on the face (``img`` HxWx3 uint8 RGB, ``points``
+    478x2 landmarks in its pixels), all False when there are none."""
+    work = _upright(img, points)
+    bridge, strength = _bridge(work)
+    if strength < BRIDGE_MIN:
         return np.zeros(img.shape[:2], bool)
-    w, h = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
-    wide = (w >= MIN_WIDTH * scale) & (w > 1.5 * h) & (ids > 0)
-    return np.isin(labels, np.flatnonzero(bridge | wide))
+    return _to_image(_work_mask(work, _frame_paths(work, bridge)), work, img.shape)
+
+
+def _box(mask: np.ndarray, margin: int) -> tuple[slice, slice]:
+    ys, xs = np.nonzero(mask)
+    h, w = mask.shape
+    return (slice(max(0, int(ys.min()) - margin), min(h, int(ys.max()) + margin + 1)),
+            slice(max(0, int(xs.min()) - margin), min(w, int(xs.max()) + margin + 1)))
 
 
 def remove_glasses(img: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, int]:
-    """``img`` with eyeglass frames painted out from the surrounding skin, and the number of
-    frame pixels removed (0: no glasses found, image returned unchanged)."""
+    """``img`` (HxWx3 uint8 RGB) with eyeglass frames painted out from the skin beside them,
+    and the number of frame pixels found (0: no glasses, ``img`` itself is returned)."""
     mask = glasses_mask(img, points)
     count = int(mask.sum())
     if count == 0:
         return img, 0
-    scale = max(face_scale(points), 8.0)
-    grown = cv2.dilate(mask.astype(np.uint8) * 255, _kernel(max(3.0, scale * 0.04)))
-    return cv2.inpaint(np.ascontiguousarray(img), grown, max(3.0, scale * 0.05),
-                       cv2.INPAINT_TELEA), count
+    grow = max(1, round(face_scale(points) / UNIT))
+    grown = cv2.dilate(mask.astype(np.uint8), _ellipse(2 * grow + 1)) > 0
+    box = _box(grown, 8 * grow + 8)
+    out = np.array(img, copy=True)
+    out[box] = fill_thin(np.ascontiguousarray(img[box]), grown[box], grow)
+    return out, count

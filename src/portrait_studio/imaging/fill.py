@@ -1,0 +1,73 @@
+"""Paint out thin structures (an eyeglass frame, a stray line) from the pixels around them.
+
+The low frequencies of the surroundings are carried into the mask from all sides (push-pull
+over a normalised Gaussian pyramid; thin dark things beside the mask hardly count), and the
+surroundings' fine grain is mirrored in from beside the nearest edge, so the patch is neither
+a smear nor flat. Images are HxWx3 uint8 RGB; masks HxW bool.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+GRAIN_MAX = 12.0  # grain copied into a patch: clipped to this (0..255)
+
+
+def _nearest_outside(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For every mask pixel (in ``np.nonzero`` order): its position and the nearest pixel
+    outside the mask (both Nx2 float32 y, x)."""
+    _, labels = cv2.distanceTransformWithLabels(mask.astype(np.uint8), cv2.DIST_L2, 5,
+                                                labelType=cv2.DIST_LABEL_PIXEL)
+    outside = np.stack(np.nonzero(~mask), axis=1)
+    lut = np.zeros((int(labels.max()) + 1, 2), np.float32)
+    lut[labels[outside[:, 0], outside[:, 1]]] = outside
+    inside = np.stack(np.nonzero(mask), axis=1)
+    return inside.astype(np.float32), lut[labels[inside[:, 0], inside[:, 1]]]
+
+
+def _smooth(img: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Push-pull: the image's low frequencies carried into the unknown pixels from all sides
+    (normalised Gaussian pyramid; HxWx3 float32 in, float32 out)."""
+    num, den = [img * known[..., None]], [known]
+    while min(den[-1].shape) > 4 and float(den[-1].min()) < 0.5:
+        num.append(cv2.pyrDown(num[-1]))
+        den.append(cv2.pyrDown(den[-1]))
+    est: np.ndarray = num[-1] / np.maximum(den[-1], 1e-6)[..., None]
+    for n, d in zip(num[-2::-1], den[-2::-1]):
+        up = cv2.pyrUp(est, dstsize=(d.shape[1], d.shape[0]))
+        trust = np.clip(d * 4, 0, 1)[..., None]
+        est = trust * n / np.maximum(d, 1e-6)[..., None] + (1 - trust) * up
+    return est
+
+
+def _trust(img: np.ndarray, mask: np.ndarray, grow: int) -> np.ndarray:
+    """How much each pixel outside ``mask`` may feed the fill (HxW float32): thin dark
+    things next to a frame (its shadow, lashes, a crease) hardly at all, so the patch takes
+    the skin's tone rather than a smudge."""
+    light = cv2.cvtColor(img, cv2.COLOR_RGB2Lab)[..., 0].astype(np.float32) * np.float32(100 / 255)
+    disc = 8 * grow + 1
+    dark = cv2.morphologyEx(light, cv2.MORPH_BLACKHAT,
+                            cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (disc, disc)))
+    weight: np.ndarray = (1 - np.clip((dark - 3) / 6, 0, 0.95)) * ~mask
+    return weight.astype(np.float32)
+
+
+def fill_thin(img: np.ndarray, mask: np.ndarray, grow: int) -> np.ndarray:
+    """``img`` (HxWx3 uint8 RGB) with the ``mask`` pixels replaced: the low frequencies of the
+    skin around them carried in from all sides (push-pull) plus the skin's grain mirrored
+    from beside the nearest edge of the mask, so the patch is neither a smear nor flat."""
+    src = img.astype(np.float32)
+    base = _smooth(src, _trust(img, mask, grow))
+    grain = np.clip(src - cv2.GaussianBlur(src, (0, 0), 1.5), -GRAIN_MAX, GRAIN_MAX)
+    pos, near = _nearest_outside(mask)
+    h, w = mask.shape
+    mirror = np.rint(2 * near - pos).astype(np.int64)
+    ok = (mirror[:, 0] >= 0) & (mirror[:, 0] < h) & (mirror[:, 1] >= 0) & (mirror[:, 1] < w)
+    mirror = np.where(ok[:, None], mirror, near.astype(np.int64))
+    ok &= ~mask[mirror[:, 0], mirror[:, 1]]
+    iy, ix = pos.astype(np.int64).T
+    value = base[iy, ix] + ok[:, None] * grain[mirror[:, 0], mirror[:, 1]]
+    out = img.copy()
+    out[iy, ix] = np.clip(np.rint(value), 0, 255).astype(np.uint8)
+    return out

@@ -1,0 +1,227 @@
+"""Eyeglass frames on real PD portraits: what the mask covers, what it never touches, and what
+the painted-out skin looks like.
+
+The frame lines below were read off the photos by eye (image pixels, x then y) on 5x zooms:
+the centre line of a frame part. Around each, the line's core is the pixels within 1 px whose
+black-hat or top-hat of L* (0.12 eye-distance disc) is at least 60% of the column's strongest
+response there (so a slightly misplaced annotation still lands on the line, not on the skin).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import cv2
+import numpy as np
+import pytest
+
+from portrait_studio.imaging.codec import decode_image
+from portrait_studio.perception import glasses
+from portrait_studio.perception import landmarks as lm
+from portrait_studio.perception.faces import detect_faces
+from portrait_studio.perception.glasses import glasses_mask, remove_glasses
+from portrait_studio.perception.masks import face_scale, polygon_mask
+from tests.conftest import CORPUS, FIXTURES, corpus_path
+
+PORTRAITS = "portraits/{}__house_official_1.jpg"
+FRAME_LINES: dict[str, dict[str, list[tuple[int, int]]]] = {
+    "harold_rogers": {  # dark top bar running under the brows, thin nylon lower rims
+        "top bar over the right eye": [(112, 150), (168, 151)],
+        "top bar over the left eye": [(188, 151), (243, 150)],
+        "bridge": [(168, 151), (188, 151)],
+    },
+    "andy_kim": {  # thin metal half-rims
+        "bridge": [(152, 160), (175, 160)],
+        "top rim over the right eye": [(100, 157), (125, 156), (148, 158)],
+    },
+    "eleanor_holmes_norton": {  # rimless: gold bridge and end pieces
+        "bridge": [(153, 145), (166, 143), (179, 145)],
+    },
+}
+NO_GLASSES = (
+    "alexandria_ocasio_cortez__house_official_1.jpg", "alexandria_ocasio_cortez__bioguide_earlier_2.jpg",
+    "burgess_owens__house_official_1.jpg", "burgess_owens__bioguide_earlier_2.jpg",
+    "judy_chu__house_official_1.jpg", "nancy_pelosi__house_official_1.jpg",
+    "nancy_pelosi__bioguide_earlier_2.jpg", "ted_lieu__house_official_1.jpg",
+)
+WEARERS = ("andy_kim", "eleanor_holmes_norton", "harold_rogers",
+           "emilia_strong_sykes", "sydney_kamlager_dove")
+
+
+def _read(path_name: str) -> np.ndarray:
+    local = FIXTURES / path_name.split("/")[-1]
+    path = local if local.is_file() else corpus_path(path_name)
+    img: np.ndarray = decode_image(path.read_bytes())
+    return img
+
+
+@cache
+def _face(person: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Photo, landmarks, frame mask and cleaned photo of a glasses wearer."""
+    img = _read(PORTRAITS.format(person))
+    points = detect_faces(img)[0].landmarks
+    cleaned, count = remove_glasses(img, points)
+    mask = glasses_mask(img, points)
+    assert count == int(mask.sum())
+    return img, points, mask, cleaned
+
+
+def _light(img: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(img, cv2.COLOR_RGB2Lab)[..., 0].astype(np.float32) * (100 / 255)
+
+
+def _line_response(img: np.ndarray, scale: float) -> np.ndarray:
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (int(scale * 0.12) | 1,) * 2)
+    light = _light(img)
+    return np.maximum(cv2.morphologyEx(light, cv2.MORPH_BLACKHAT, disc),
+                      cv2.morphologyEx(light, cv2.MORPH_TOPHAT, disc))
+
+
+def _band(shape: tuple[int, ...], line: list[tuple[int, int]], half: int) -> np.ndarray:
+    drawn = np.zeros(shape[:2], np.uint8)
+    cv2.polylines(drawn, [np.array(line, np.int32)], False, 1)
+    return cv2.dilate(drawn, np.ones((2 * half + 1,) * 2, np.uint8)) > 0
+
+
+def _core(img: np.ndarray, scale: float, line: list[tuple[int, int]]) -> np.ndarray:
+    band = _band(img.shape, line, 1)
+    resp = _line_response(img, scale) * band
+    core: np.ndarray = band & (resp >= np.maximum(8.0, 0.6 * resp.max(axis=0, keepdims=True)))
+    return core
+
+
+def _grow(mask: np.ndarray, size: int) -> np.ndarray:
+    return cv2.dilate(mask.astype(np.uint8), np.ones((size, size), np.uint8)) > 0
+
+
+def _polygon(points: np.ndarray, ring: tuple[int, ...], shape: tuple[int, ...],
+             grow: float = 1.0) -> np.ndarray:
+    poly = points[list(ring)]
+    centre = poly.mean(axis=0)
+    inside: np.ndarray = polygon_mask(centre + (poly - centre) * grow, shape) > 0.5
+    return inside
+
+
+CASES = [(person, name) for person, lines in FRAME_LINES.items() for name in lines]
+
+
+@pytest.mark.parametrize(("person", "part"), CASES)
+def test_frame_line_core_is_in_the_mask(person: str, part: str) -> None:
+    img, points, mask, _ = _face(person)
+    core = _core(img, face_scale(points), FRAME_LINES[person][part])
+    assert core.sum() > 40
+    assert (core & mask).sum() / core.sum() >= 0.95
+
+
+def _skin_beside(img: np.ndarray, points: np.ndarray, mask: np.ndarray,
+                 line: list[tuple[int, int]]) -> np.ndarray:
+    """Pixels within 10 px of a frame line that are neither frame nor eye (HxW bool)."""
+    near = _band(img.shape, line, 10) & ~_grow(mask, 5)
+    eyes = _polygon(points, lm.RIGHT_EYE, img.shape, 1.3) | _polygon(
+        points, lm.LEFT_EYE, img.shape, 1.3)
+    skin: np.ndarray = near & ~eyes
+    return skin
+
+
+@pytest.mark.parametrize(("person", "part"), CASES)
+def test_no_dark_or_bright_line_is_left_where_the_frame_was(person: str, part: str) -> None:
+    img, points, mask, cleaned = _face(person)
+    scale = face_scale(points)
+    line = FRAME_LINES[person][part]
+    core = _core(img, scale, line)
+    before, after = _line_response(img, scale), _line_response(cleaned, scale)
+    skin = float(np.median(after[_skin_beside(img, points, mask, line)]))
+    assert np.median(before[core]) > 25
+    assert np.median(after[core]) < skin + 3 and np.percentile(after[core], 90) < skin + 6
+
+
+@pytest.mark.parametrize(("person", "part"), CASES)
+def test_painted_frame_matches_the_skin_beside_it(person: str, part: str) -> None:
+    img, points, mask, cleaned = _face(person)
+    line = FRAME_LINES[person][part]
+    core = _core(img, face_scale(points), line)
+    near = _skin_beside(img, points, mask, line)
+    light = _light(cleaned)
+    assert near.sum() > 40
+    assert abs(float(light[core].mean() - np.median(light[near]))) < 6
+    grain = light - cv2.GaussianBlur(light, (0, 0), 1.0)
+    assert grain[core].std() > 0.5 * grain[near].std()
+
+
+def test_top_bar_under_the_brows_is_found() -> None:
+    img, points, mask, _ = _face("harold_rogers")
+    brows = _polygon(points, lm.RIGHT_BROW, img.shape) | _polygon(points, lm.LEFT_BROW, img.shape)
+    bar = _core(img, face_scale(points), [(112, 150), (243, 150)]) & brows
+    assert bar.sum() > 40  # the bar does run inside the brows' landmark ring
+    assert (bar & mask).sum() / bar.sum() >= 0.95
+
+
+@pytest.mark.parametrize("person", list(FRAME_LINES))
+def test_mask_spares_eyes_nostrils_and_brow_hair(person: str) -> None:
+    img, points, mask, _ = _face(person)
+    for ring in (lm.RIGHT_EYE, lm.LEFT_EYE, lm.NOSTRILS):
+        assert (mask & _polygon(points, ring, img.shape)).sum() == 0
+    brows = _polygon(points, lm.RIGHT_BROW, img.shape) | _polygon(points, lm.LEFT_BROW, img.shape)
+    taken = mask & brows  # Harold Rogers' top bar runs inside the brows' landmark ring
+    assert (_line_response(img, face_scale(points))[taken] >= 4).mean() >= 0.9 if taken.any() else True
+
+
+@pytest.mark.parametrize("person", list(FRAME_LINES))
+def test_image_is_unchanged_away_from_the_frame(person: str) -> None:
+    img, points, mask, cleaned = _face(person)
+    away = ~_grow(mask, 2 * max(1, round(face_scale(points) / glasses.UNIT)) + 3)
+    assert np.array_equal(cleaned[away], img[away])
+    changed = np.any(cleaned != img, axis=2)
+    assert changed.sum() <= 1.6 * mask.sum()
+
+
+def test_thick_acetate_frames_are_found_too() -> None:
+    for person in ("emilia_strong_sykes", "sydney_kamlager_dove"):
+        img, points, mask, cleaned = _face(person)
+        bridge = [(int(points[lm.RIGHT_EYE_INNER, 0]) + 2, 0), (int(points[lm.LEFT_EYE_INNER, 0]) - 2, 0)]
+        assert mask.sum() > 2500
+        eye_y = points[[lm.RIGHT_IRIS_CENTER, lm.LEFT_IRIS_CENTER], 1].mean()
+        cols = mask[int(eye_y - 0.35 * face_scale(points)):int(eye_y), bridge[0][0]:bridge[1][0]]
+        assert cols.any(axis=0).mean() > 0.95  # the bridge is masked from side to side
+        assert _light(cleaned)[mask].mean() > _light(img)[mask].mean() + 15
+
+
+@pytest.mark.parametrize("name", NO_GLASSES)
+def test_no_glasses_no_mask_and_the_image_itself_back(name: str) -> None:
+    img = _read(f"portraits/{name}")
+    points = detect_faces(img)[0].landmarks
+    assert glasses_mask(img, points).sum() == 0
+    cleaned, count = remove_glasses(img, points)
+    assert count == 0 and cleaned is img
+
+
+def test_no_glasses_on_any_other_corpus_portrait() -> None:
+    folder = CORPUS / "portraits"
+    if not folder.is_dir():
+        pytest.skip("shared corpus not available")
+    names = sorted(p.name for p in folder.glob("*__house_official_1.jpg")
+                   if p.name.split("__")[0] not in WEARERS)
+    assert len(names) >= 30
+    flagged = [n for n in names
+               if glasses_mask(img := _read(f"portraits/{n}"), detect_faces(img)[0].landmarks).any()]
+    assert flagged == []
+
+
+def test_synthetic_frame_on_a_bare_face_is_found_and_painted_to_the_skin() -> None:
+    img = _read(PORTRAITS.format("ted_lieu")).copy()
+    points = detect_faces(img)[0].landmarks
+    assert glasses_mask(img, points).sum() == 0
+    drawn = np.zeros(img.shape[:2], np.uint8)
+    for ring in (lm.RIGHT_EYE, lm.LEFT_EYE):
+        centre = points[list(ring)].mean(axis=0)
+        cv2.ellipse(drawn, (int(centre[0]), int(centre[1]) - 2), (30, 20), 0, 0, 360, 1, 2)
+    y = int(points[[lm.RIGHT_EYE_INNER, lm.LEFT_EYE_INNER], 1].mean()) - 12
+    cv2.line(drawn, (int(points[lm.RIGHT_EYE_INNER, 0]) - 8, y),
+             (int(points[lm.LEFT_EYE_INNER, 0]) + 8, y), 1, 2)
+    frame = drawn > 0
+    img[frame] = (25, 25, 25)
+    skin = np.median(_light(img)[_grow(frame, 9) & ~_grow(frame, 3)])
+    mask = glasses_mask(img, points)
+    assert (frame & mask).sum() / frame.sum() >= 0.95
+    cleaned, _ = remove_glasses(img, points)
+    assert abs(float(np.median(_light(cleaned)[frame])) - skin) < 8
