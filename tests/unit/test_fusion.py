@@ -343,3 +343,25 @@ def test_no_dark_halo_around_the_pasted_face() -> None:
     assert near.sum() > 50_000
     assert diff[near].max() <= 6 and (diff[near] > 3).sum() < 400  # was 15 and 2579
     assert diff[far].max() <= 3
+
+
+def test_template_persons_glasses_are_painted_out_of_the_scene() -> None:
+    """Andy Kim as the template wears glasses: they go with his face. They used to show
+    through the new face as a ghost and to stay whole on the temples beside it; now the
+    frame pixels beside the new face are the engine's painted-out skin, not the frame."""
+    from portrait_studio.perception.glasses import glasses_mask, remove_glasses
+
+    template = fixture_image(KIM)
+    points = detect_faces(template)[0].landmarks
+    frames = glasses_mask(template, points)
+    clean, _ = remove_glasses(np.ascontiguousarray(template), points)
+    result = run(AOC, KIM, enhance=0.0, warp=0.0, skin_tone="template")
+    away = cv2.erode((result.traces[0].mask < 0.01).astype(np.uint8), np.ones((9, 9))) > 0
+    beside = frames & away  # the temples, 4+ px outside the new face
+
+    def diff(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.abs(a.astype(int) - b.astype(int)).max(axis=2)[beside]
+
+    assert frames.sum() > 1000 and beside.sum() > 30
+    assert diff(result.image, clean).mean() < 15  # (its own landmarks: a slightly other mask)
+    assert diff(result.image, template).mean() > 30

@@ -426,12 +426,18 @@ def remove_glasses(img: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, int
     """``img`` (HxWx3 uint8 RGB) with eyeglass frames painted out from the skin beside them,
     and the number of frame pixels found (0: no glasses, ``img`` itself is returned)."""
     mask = glasses_mask(img, points)
-    count = int(mask.sum())
-    if count == 0:
-        return img, 0
+    return erase_frames(img, mask, points), int(mask.sum())
+
+
+def erase_frames(img: np.ndarray, mask: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """``img`` (HxWx3 uint8 RGB) with the frame pixels ``mask`` (from :func:`glasses_mask`
+    for the face ``points``) and their shadow painted out, as a new array; ``img`` itself
+    when the mask is empty."""
+    if not mask.any():
+        return img
     grow = max(1, round(face_scale(points) / UNIT))
     grown = cv2.dilate(mask.astype(np.uint8), _ellipse(2 * grow + 1)) > 0
     box = _box(grown, 8 * grow + 8)
     out = np.array(img, copy=True)
     out[box] = fill_thin(np.ascontiguousarray(img[box]), grown[box], grow)
-    return out, count
+    return out

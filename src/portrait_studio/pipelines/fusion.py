@@ -49,6 +49,7 @@ from ..perception.faces import (
     require_faces,
     select_face,
 )
+from ..perception.glasses import erase_frames, glasses_mask
 from ..perception.graphs import in_helper
 from ..perception.segmentation import person_mask
 from .fusion_face import FacePlan, RetouchArea, finish_face, plan_face, retouch_area, template_grain
@@ -191,6 +192,8 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
     planned = in_helper(_plan_faces, merges, users, targets, params)
     retone = params.skin_tone == "user"  # the complexions are unused otherwise
     tones = [in_helper(_user_tone, planned, i) for i in range(len(merges)) if retone]
+    # the template person's own glasses go with their face: painted out of the scene
+    frames = [in_helper(glasses_mask, template, t.landmarks) for t in targets]
     # the helper also takes the template half's landmark-only steps (the outline warp's maps,
     # then, after the user half, the landmark fields); the swap here computes any of them
     # itself when it needs it before the helper has started on it
@@ -201,7 +204,7 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
     grains = [in_helper(template_grain, template, t.landmarks) if params.smooth < 1.0 else None
               for t in targets]
     canvas = _retoned_template(template, [t.landmarks for t in targets], params, report, tones,
-                               t_copy[0], t_copy)
+                               t_copy[0], t_copy, frames)
     with timed(report.timings_ms, "plan"):
         plans = planned.result()
     traces: list[FaceTrace] = []
@@ -287,24 +290,32 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
                       report: FusionReport,
                       user_tones: Sequence[Future[SkinTone] | SkinTone],
                       small: np.ndarray | None = None,
-                      reduced: tuple[np.ndarray, int] | None = None) -> np.ndarray:
-    """The template (HxWx3 uint8 RGB) with the skin of each target person (face landmarks
-    ``t_points``) re-toned to the matching user's complexion (``user_tones``: the user face's
-    :func:`skin_tone`, or a future of it) as a new array, or ``template`` itself when the
-    template's tone is kept. ``small``: a reduced copy to segment the person on (see
-    :func:`template_person`); ``reduced``: the detection copy and its reduction factor
+                      reduced: tuple[np.ndarray, int] | None = None,
+                      frames: Sequence[Future[np.ndarray] | np.ndarray] | None = None) -> (
+        np.ndarray):
+    """The template (HxWx3 uint8 RGB) prepared for the swaps: the eyeglass frames of each
+    target person (face landmarks ``t_points``; ``frames``: their :func:`glasses_mask` or
+    futures of them, found here when not given) painted out, and, with
+    ``skin_tone="user"``, their skin re-toned to the matching user's complexion
+    (``user_tones``: the user face's :func:`skin_tone`, or a future of it). A new array, or
+    ``template`` itself when nothing changes. ``small``: a reduced copy to segment the person
+    on (see :func:`template_person`); ``reduced``: the detection copy and its reduction factor
     (:func:`~portrait_studio.perception.faces.detection_copy`), reused as the re-toning's
     working grid when that grid has the same blocks."""
-    if params.skin_tone != "user":
-        return template
-    canvas = template.copy()
-    with timed(report.timings_ms, "tone"):
-        person = template_person(template, small)
-        for t_pts, tone in zip(t_points, user_tones, strict=True):
-            t_tone = skin_tone(template, t_pts)
-            field = person_skin_field(template, t_pts, person, reduced)
-            u_tone = tone if isinstance(tone, SkinTone) else tone.result()
-            retone_curve(canvas, tone_curve(u_tone, t_tone), *field)
+    canvas = template
+    if params.skin_tone == "user":
+        canvas = template.copy()
+        with timed(report.timings_ms, "tone"):
+            person = template_person(template, small)
+            for t_pts, tone in zip(t_points, user_tones, strict=True):
+                t_tone = skin_tone(template, t_pts)
+                field = person_skin_field(template, t_pts, person, reduced)
+                u_tone = tone if isinstance(tone, SkinTone) else tone.result()
+                retone_curve(canvas, tone_curve(u_tone, t_tone), *field)
+    for i, t_pts in enumerate(t_points):
+        found = glasses_mask(template, t_pts) if frames is None else frames[i]
+        canvas = erase_frames(canvas, found if isinstance(found, np.ndarray) else found.result(),
+                              t_pts)
     return canvas
 
 
