@@ -29,7 +29,8 @@ from ..capabilities.garment.cutout import cut_out
 from ..capabilities.garment.dress import Garment, dress
 from ..capabilities.garment.kinds import classify_mask
 from ..capabilities.garment.prompt import PromptPlan, parse_prompt, recolour
-from ..capabilities.garment.shape import garment_shape
+from ..capabilities.garment.shape import centre_x, garment_shape
+from ..capabilities.garment.straps import drop_back
 from ..errors import ImageError, ParameterError
 from .timing import timed
 
@@ -100,6 +101,8 @@ def _prepare(img: Image, index: int, scene: str, plan: PromptPlan) -> tuple[Garm
     cut = cut_out(img, index=index)
     forced = FORCED_KIND.get(scene)
     kind = forced or classify_mask(cut.mask)
+    if kind != "bottom":  # the inside back seen between a strappy top's straps
+        cut = type(cut)(cut.image, drop_back(cut.image, cut.mask, centre_x(cut.mask)))
     if plan.colour is not None:
         cut = type(cut)(recolour(cut.image, cut.mask, plan.colour), cut.mask)
     shape = garment_shape(cut.mask, kind)

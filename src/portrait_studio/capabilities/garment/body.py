@@ -363,19 +363,39 @@ def _hair_on_shoulders(lab: NDArray[np.float32], hair: Mask, candidates: Mask,
     """Hair falling beyond the head zone (onto the shoulders, beside it): ``candidates``
     within Lab 14 of the hair's colour, connected to it, down to 0.35 shoulder widths below
     the shoulder line, and not in the column under the neck (0.2 shoulder widths either
-    side of its centre), where a neckline of the hair's colour would join it. Clothing of
-    another colour is never taken."""
+    side of its centre), where a neckline of the hair's colour would join it. Lighter or
+    darker strands (within Lab 24) count when they are much closer to the hair's colour
+    than to the clothing's (:func:`_cloth_dist2`). Clothing of another colour is never
+    taken."""
     if hair.sum() < 50:
         return np.zeros(hair.shape, bool)
     ref = np.median(lab[hair], axis=0)
     sw = pose.shoulder_width
     bottom = int(max(pose.p(11)[1], pose.p(12)[1]) + 0.35 * sw)
     neck_x = float(pose.p(11)[0] + pose.p(12)[0]) / 2
-    near = candidates & (lab_dist2(lab, ref) < 14.0**2)
+    d2 = lab_dist2(lab, ref)
+    near = candidates & ((d2 < 14.0**2) | ((d2 < 24.0**2) & (d2 < 0.4 * _cloth_dist2(
+        lab, candidates, pose))))
     near[max(0, bottom):] = False
     near[:, max(0, int(neck_x - 0.2 * sw)):max(0, int(neck_x + 0.2 * sw))] = False
     out: Mask = _touching(near | hair, hair) & near & ~hair
     return out
+
+
+def _cloth_dist2(lab: NDArray[np.float32], candidates: Mask, pose: Pose) -> (
+        NDArray[np.float32]):
+    """HxW float32 squared Lab distance to the clothing's median colour (the candidates in
+    the chest strip 0.15-0.45 shoulder widths below the shoulder line, 0.3 either side of
+    the centre); infinite when none are there."""
+    sw = pose.shoulder_width
+    y = float(max(pose.p(11)[1], pose.p(12)[1]))
+    x = float(pose.p(11)[0] + pose.p(12)[0]) / 2
+    strip = candidates[int(y + 0.15 * sw):max(0, int(y + 0.45 * sw)),
+                       max(0, int(x - 0.3 * sw)):max(0, int(x + 0.3 * sw))]
+    if strip.sum() < 50:
+        return np.full(candidates.shape, np.inf, np.float32)
+    part = lab[int(y + 0.15 * sw):int(y + 0.45 * sw), max(0, int(x - 0.3 * sw)):int(x + 0.3 * sw)]
+    return lab_dist2(lab, np.median(part[strip], axis=0))
 
 
 def _split_row(img: NDArray[np.uint8], clothes: Mask, pose: Pose) -> float:

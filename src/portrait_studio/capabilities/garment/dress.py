@@ -74,6 +74,7 @@ class Layer:
     warped: Warped
     sleeveless: bool = False
     neck_y: float | None = None     # image row of the garment's collar top (torso layers)
+    straps: bool = False            # a strappy top's torso (its straps stay thin)
 
 
 def _layers(g: Garment, body: Body, fit: Fit, anchors: Anchors) -> list[Layer]:
@@ -91,7 +92,7 @@ def _layers(g: Garment, body: Body, fit: Fit, anchors: Anchors) -> list[Layer]:
     torso = mask & ~limb_mask(mask, g.shape, margin=4.0)
     neck = next(b for gp, b in parts["body"] if gp is g.shape.points["neck"])
     layers = [Layer(g.kind, False, warp_garment(img, torso, parts["body"], shape),
-                    not g.shape.limbs, float(neck[1]))]
+                    not g.shape.limbs, float(neck[1]), g.shape.strap_width > 0)]
     for side in ("l", "r"):
         if side in parts:
             # the sleeve's colours near the seam are its own fabric continued: the torso's
@@ -171,6 +172,8 @@ def _occluders(layer: Layer, body: Body, has_top: bool, arms: Mask,
     below = _below_armpits(body, 0.12 if layer.sleeveless else 0.3)
     if neck is not None:
         front = front | neck
+    if layer.straps:  # straps lie on the shoulders: never past their outline
+        front = front | (~body.person & ~below)
     return feathered(front | (arms & below) | _above_armpits_outside(body), 1.5)
 
 
@@ -227,7 +230,8 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     for i, (ly, neck) in enumerate(zip(layers, necks, strict=True)):  # torso before sleeves
         if neck is not None:
             alphas[i] = widen_to_old(ly.warped, alphas[i], body, arms)
-            alphas[i] = raise_shoulders(ly.warped, alphas[i], body, neck)
+            if not ly.straps:
+                alphas[i] = raise_shoulders(ly.warped, alphas[i], body, neck)
             torsos |= alphas[i] > 0.05
         elif ly.sleeve:
             alphas[i] = cap_shoulder(ly.warped, alphas[i], body, torsos, arms)

@@ -32,6 +32,7 @@ HIP_SPAN = 1.75          # outer hip width / hip joint distance
 WAIST_SPAN = 1.6         # trouser waistband width / hip joint distance
 WAIST_RISE = 0.2         # waistband height above the hip joints, in torso lengths
 SLEEVELESS_SHOULDER = 0.85  # a sleeveless top's shoulder corners sit inside the seam span
+STRAP_AT = 0.34          # a strap's middle sits this many shoulder widths from the centre line
 LONG_SLEEVE = 0.8        # a sleeve this share of the arm or longer may pass the elbow
 CROTCH_DROP = 0.12       # crotch below the hip joints, in torso lengths
 LONG_TOP = 1.9           # a top longer (shoulder -> hem) than this x its width is long:
@@ -182,7 +183,7 @@ def top_pairs(shape: GarmentShape, pose: Pose, fit: Fit,
         v = v * fit.length if v > 0 else v
         u = (float(g[0]) - cx) / (shape.torso_width / 2)
         if not shape.limbs and name.startswith("shoulder"):
-            u *= SLEEVELESS_SHOULDER
+            u = _strap_u(u) if shape.strap_width else u * SLEEVELESS_SHOULDER
         placed[name] = frame.place(u, v - lift, gain)
         pairs.append((g, placed[name]))
     out = {"body": pairs}
@@ -194,6 +195,13 @@ def top_pairs(shape: GarmentShape, pose: Pose, fit: Fit,
 
 
 Knots = tuple[float, float, float]
+
+
+def _strap_u(u: float) -> float:
+    """A strap's relative offset on the body: its middle ``STRAP_AT`` shoulder widths from
+    the centre line (on the top of the shoulder, between the neck and the joint), on the
+    side of the garment's offset ``u``."""
+    return float(np.sign(u)) * STRAP_AT * 2 / SHOULDER_SPAN
 
 
 def _bodice_gain(shape: GarmentShape, frame: Frame, anchors: Anchors) -> float:

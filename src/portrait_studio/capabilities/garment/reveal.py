@@ -27,6 +27,7 @@ F32 = NDArray[np.float32]
 Mask = NDArray[np.bool_]
 Point = NDArray[np.float32]
 NECK_HALF = 0.28     # half the neck's width with its sides (shoulder widths)
+SHOULDER_CAP = 1.1   # the torso zone's shoulders reach this far (x the half seam span)
 
 
 def background_fill(img: NDArray[np.uint8], body: Body, region: Mask | None = None) -> F32:
@@ -124,16 +125,19 @@ def limb_zones(body: Body, kind: str, skin: Mask | None = None) -> list[LimbZone
 
 def torso_zone(body: Body, bottom_y: float | None = None, width: float = 0.85) -> Mask:
     """The torso from the neck down to the hip joints (or image row ``bottom_y``, the top
-    of the old bottom, when higher), ``width`` of the model body width, and the round of the
-    shoulders (the full shoulder span just below the shoulder line): bare shoulders are
-    skin, not background, under a low-cut new top."""
+    of the old bottom, when higher), ``width`` of the model body width, and the shoulders
+    (from the neck's sides, 0.3 torso lengths above the shoulder line, sloping down to the
+    joints and out past them to ``SHOULDER_CAP``; the person's silhouette limits them): bare
+    shoulders are skin, not background, under a low-cut new top."""
     frame = body_frame(body.pose)
     t = frame.torso_len
     end = t if bottom_y is None else float(np.clip(frame.v_of(bottom_y), 0.3 * t, t))
-    # the shoulders' caps, out to the shoulder seams' span just below the shoulder line
-    poly = [frame.place(-width, -0.3 * t), frame.place(width, -0.3 * t),
-            frame.place(1.0, 0.08 * t), frame.place(width, end), frame.place(-width, end),
-            frame.place(-1.0, 0.08 * t)]
+    # the neck, then the slope of the shoulders out past their caps (the silhouette
+    # limits them): the old top there covered the shoulders, not the background
+    poly = [frame.place(-NECK_HALF * 1.6, -0.3 * t), frame.place(NECK_HALF * 1.6, -0.3 * t),
+            frame.place(SHOULDER_CAP, -0.1 * t), frame.place(SHOULDER_CAP, 0.1 * t),
+            frame.place(width, end), frame.place(-width, end),
+            frame.place(-SHOULDER_CAP, 0.1 * t), frame.place(-SHOULDER_CAP, -0.1 * t)]
     canvas = np.zeros(body.person.shape, np.uint8)
     cv2.fillPoly(canvas, [np.round(np.array(poly)).astype(np.int32)], 255)
     return (canvas > 0) & body.person

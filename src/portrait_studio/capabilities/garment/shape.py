@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .kinds import row_runs
+from .straps import Straps, find_straps
 
 Point = NDArray[np.float32]
 SLEEVE_REACH = 0.3       # a sleeve reaches this share of the torso's half width beyond it
@@ -48,6 +49,7 @@ class GarmentShape:
     points: dict[str, Point]
     limbs: dict[str, Limb] = field(default_factory=dict)
     torso_width: float = 0.0
+    strap_width: float = 0.0    # mean width of a strappy top's straps (0: no straps)
 
 
 def _pt(x: float, y: float) -> Point:
@@ -65,7 +67,8 @@ def _nearest_run(runs: list[tuple[int, int]], x: float) -> tuple[int, int] | Non
     return min(runs, key=lambda r: 0 if r[0] <= x < r[1] else min(abs(r[0] - x), abs(r[1] - x)))
 
 
-def _centre_x(mask: NDArray[np.bool_]) -> float:
+def centre_x(mask: NDArray[np.bool_]) -> float:
+    """Centre column of a garment's cut-out: the median x of its 30-90% rows."""
     h = mask.shape[0]
     band = mask[int(h * 0.3):int(h * 0.9)]
     xs = np.nonzero(band)[1]
@@ -103,11 +106,13 @@ def _limb(mask: NDArray[np.bool_], root: Point, region: NDArray[np.bool_],
 def top_shape(mask: NDArray[np.bool_], kind: str = "top") -> GarmentShape:
     """Keypoints of a top or a dress from its cut-out mask."""
     h, w = mask.shape
-    cx = _centre_x(mask)
+    cx = centre_x(mask)
     widths = _torso_widths(mask, cx)
     rows = np.flatnonzero(widths > 0)
     hem_y = float(rows[-1])
-    torso = _torso_width(widths, h, w, (0.12, 0.35) if kind == "full" else (0.4, 0.85))
+    straps = find_straps(mask, cx) if kind == "top" else None
+    torso = _torso_width(widths, h, w, (0.12, 0.35) if kind == "full" else (0.4, 0.85),
+                         1.0 if straps is not None else 0.72)
     hanging = _between_sleeves(mask, cx) if kind == "top" else None
     if hanging is not None:  # the cuffs' level can be a bodysuit's narrow hips: not below
         torso = max(min(torso, hanging), SHOULDER_SHARE * _shoulder_span(mask, cx))
@@ -134,7 +139,18 @@ def top_shape(mask: NDArray[np.bool_], kind: str = "top") -> GarmentShape:
     pts["hem_c"] = _pt(cx, hem_y)
     reach = waist_y if kind == "full" else arm_y + 0.75 * (hem_y - arm_y)
     limbs = _sleeves(mask, cx, half, pts, reach)
+    if straps is not None and not limbs:
+        pts.update(_strap_points(straps))
+        return GarmentShape(kind, pts, limbs, torso, straps.width)
     return GarmentShape(kind, pts, limbs, torso)
+
+
+def _strap_points(straps: Straps) -> dict[str, Point]:
+    """A strappy top's shoulder corners: the middle of each strap's top; its neck: the
+    middle of the front neckline (the bottom of the gap between the straps)."""
+    y = float(straps.top)
+    return {"shoulder_l": _pt(sum(straps.left) / 2, y), "shoulder_r": _pt(sum(straps.right) / 2, y),
+            "neck": _pt(sum(straps.inner) / 2, float(straps.gap_y))}
 
 
 def _dress_waist(widths: NDArray[np.float32], arm_y: float, hem_y: float) -> float:
@@ -147,14 +163,15 @@ def _dress_waist(widths: NDArray[np.float32], arm_y: float, hem_y: float) -> flo
 
 
 def _torso_width(widths: NDArray[np.float32], h: int, w: int,
-                 band_rows: tuple[float, float]) -> float:
+                 band_rows: tuple[float, float], cap: float = 0.72) -> float:
     """Body width of a top: a low percentile of the widths of the run through the centre
     in a height band (tops 40-85%: sleeves hanging alongside make rows wider, a bodysuit's
-    crotch narrower; dresses: the bodice, 12-35%), capped at 72% of the garment width."""
+    crotch narrower; dresses: the bodice, 12-35%), capped at ``cap`` of the garment width
+    (72%: the sleeves take the rest; a strappy top has none)."""
     band = widths[int(h * band_rows[0]):int(h * band_rows[1]) + 1]
     band = band[band > 0]
     found = float(np.percentile(band, 30)) if len(band) else 0.6 * w
-    return min(found, 0.72 * w)
+    return min(found, cap * w)
 
 
 def _shoulder_span(mask: NDArray[np.bool_], cx: float) -> float:
@@ -257,7 +274,7 @@ def _sleeves(mask: NDArray[np.bool_], cx: float, half: float, pts: dict[str, Poi
 def bottom_shape(mask: NDArray[np.bool_]) -> GarmentShape:
     """Keypoints of trousers, shorts or a skirt from its cut-out mask."""
     h = mask.shape[0]
-    cx = _centre_x(mask)
+    cx = centre_x(mask)
     rows = np.flatnonzero(mask.any(axis=1))
     top, bottom = float(rows[0]), float(rows[-1])
     pts = _sides(mask, cx, top + 0.02 * h, "waist")
