@@ -27,7 +27,6 @@ from functools import cache
 
 import cv2
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from ..imaging.fill import fill_thin
 from . import landmarks as lm
@@ -115,13 +114,16 @@ def _upright(img: np.ndarray, points: np.ndarray) -> _Work:
 
 def _row_path(score: np.ndarray) -> np.ndarray:
     """Row per column of the best left-to-right path through ``score`` (rows x cols) moving
-    at most one row per column."""
+    at most one row per column (ties: the upper row, then straight on)."""
     n_rows, n_cols = score.shape
     acc, back = score[:, 0].astype(np.float32), np.zeros((n_cols, n_rows), np.int64)
+    padded = np.full(n_rows + 2, NEG, np.float32)
+    rows_idx = np.arange(n_rows)
     for x in range(1, n_cols):
-        cand = sliding_window_view(np.pad(acc, 1, constant_values=NEG), 3)
-        step = cand.argmax(axis=1)
-        acc = cand[np.arange(n_rows), step] + score[:, x]
+        padded[1:-1] = acc
+        cand = np.stack((padded[:-2], padded[1:-1], padded[2:]))  # from the row above, same, below
+        step = cand.argmax(axis=0)
+        acc = cand[step, rows_idx] + score[:, x]
         back[x] = step - 1
     rows = np.zeros(n_cols, np.int64)
     rows[-1] = int(acc.argmax())
@@ -231,13 +233,18 @@ def _ring_path(score: np.ndarray) -> np.ndarray:
     """Radius index per angle of the best closed path through ``score`` (angles x radii),
     moving at most ``RIM_STEP`` per angle (two laps, the second one kept)."""
     n_ang, n_rad = score.shape
-    penalty = np.abs(np.arange(-RIM_STEP, RIM_STEP + 1)).astype(np.float32)
+    span = 2 * RIM_STEP + 1
+    penalty = np.abs(np.arange(-RIM_STEP, RIM_STEP + 1)).astype(np.float32)[:, None]
     acc, backs = np.zeros(n_rad, np.float32), []
+    padded = np.full(n_rad + 2 * RIM_STEP, NEG, np.float32)
+    rad_idx = np.arange(n_rad)
     for k in range(2 * n_ang):
-        cand = sliding_window_view(np.pad(acc, RIM_STEP, constant_values=NEG),
-                                   2 * RIM_STEP + 1)[:, ::-1] - penalty
-        step = cand.argmax(axis=1)
-        acc = cand[np.arange(n_rad), step] + score[k % n_ang]
+        padded[RIM_STEP:-RIM_STEP] = acc
+        # candidate j comes from radius r + RIM_STEP - j (the larger radii first)
+        cand = np.stack([padded[span - 1 - j:span - 1 - j + n_rad] for j in range(span)])
+        cand -= penalty
+        step = cand.argmax(axis=0)
+        acc = cand[step, rad_idx] + score[k % n_ang]
         backs.append(step - RIM_STEP)
     idx = np.zeros(2 * n_ang, np.int64)
     idx[-1] = int(acc.argmax())

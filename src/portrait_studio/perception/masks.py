@@ -99,7 +99,9 @@ class FaceRegions:
     @cached_property
     def features(self) -> np.ndarray:
         """Eyes, brows, lips and nose together (their maximum)."""
-        return np.maximum.reduce([self.eyes, self.brows, self.lips, self.nose])
+        out = np.maximum(self.eyes, self.brows)  # in place after the first: no 4xHxW stack
+        np.maximum(out, self.lips, out=out)
+        return np.maximum(out, self.nose, out=out)
 
     @cached_property
     def skin(self) -> np.ndarray:
