@@ -27,6 +27,14 @@ from ...perception.faces import Face, detect_faces
 from ...perception.landmarks import FACE_OVAL
 from ...perception.masks import cheek_mask, polygon_mask
 from ...perception.segmentation import person_mask
+from .facecrop import (
+    CropFace,
+    crop_face,
+    crop_face_region,
+    crop_head_zone,
+    neck_shade,
+    thick_parts,
+)
 from .limbs import ARM_RADII, limb_zone
 from .pose import HAND_POINTS, Pose, detect_pose
 
@@ -112,15 +120,22 @@ def _limb_zones(pose: Pose, shape: tuple[int, int]) -> tuple[Mask, Mask, Mask, M
     return arms, hands, legs, core
 
 
-def _skin(img: NDArray[np.uint8], face: Face | None, person: Mask) -> tuple[Mask, NDArray[
-        np.float32]]:
-    if face is None:
+def _skin(img: NDArray[np.uint8], face: Face | None, crop: CropFace | None, pose: Pose,
+          person: Mask) -> tuple[Mask, NDArray[np.float32]]:
+    """Skin by a chroma model fitted on the cheeks of the face mesh, or (face cut off by
+    the photo's edge) on the robust samples around the mouth (plus its shaded neck); none without either."""
+    if face is not None:
+        sample: NDArray[Any] = cheek_mask(face.landmarks, img.shape)
+    elif crop is not None:
+        sample = crop.samples
+    else:
         return np.zeros(person.shape, bool), DEFAULT_SKIN.copy()
-    cheeks = cheek_mask(face.landmarks, img.shape)
-    model = fit_skin_model(img, cheeks)
+    model = fit_skin_model(img, sample)
     skin = (model.likelihood(img, scale=3.0) > 0.5) & person
+    if crop is not None:
+        skin |= neck_shade(img, model, crop, pose, skin) & person
     skin = cv2.morphologyEx(skin.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
-    return skin, masked_mean(img, cheeks)
+    return skin, masked_mean(img, sample)
 
 
 def _lower(lab: NDArray[np.float32], clothes: Mask, split: float, arms: Mask, core: Mask,
@@ -329,16 +344,33 @@ def _enclosed_pieces(skin: Mask, lower: Mask, sw: float, size: float = 0.06) -> 
     return out
 
 
-def _head(lab: NDArray[np.float32], face: Face | None, pose: Pose, person: Mask,
-          skin: Mask) -> Mask:
+def _head(lab: NDArray[np.float32], face: Face | None, crop: CropFace | None, pose: Pose,
+          person: Mask, skin: Mask) -> Mask:
     """Face oval plus hair: non-skin silhouette pixels around the face above the shoulders
     that are connected to the crown (the hair above the face box), plus hair falling
     further (see ``_hair_on_shoulders``). A strap or neckline inside the zone that does not
-    reach the crown is clothing."""
+    reach the crown is clothing. A face cut off by the photo's top edge (``crop``) gives
+    the face above its chin line and the rows above the mouth as the crown."""
     h, w = person.shape
-    if face is None:
+    if face is not None:
+        oval = polygon_mask(face.landmarks[list(FACE_OVAL)], (h, w)) > 0.5
+        zone, crown = _head_zone(face, pose, (h, w))
+    elif crop is not None:
+        oval = crop_face_region(crop, skin, person, pose.shoulder_width)
+        zone, crown = crop_head_zone(crop, pose, (h, w))
+    else:
         return np.zeros((h, w), bool)
-    oval = polygon_mask(face.landmarks[list(FACE_OVAL)], (h, w)) > 0.5
+    candidates = zone & person & ~skin & ~oval
+    if face is None:    # the cut-off face's thin shaded rim joins the crown to the collar
+        candidates = thick_parts(candidates, 0.05 * pose.shoulder_width)
+    hair = _touching(candidates, crown)
+    return oval | hair | _hair_on_shoulders(lab, hair, person & ~skin & ~oval, pose)
+
+
+def _head_zone(face: Face, pose: Pose, shape: tuple[int, int]) -> tuple[Mask, Mask]:
+    """(zone, crown): around the face box above the shoulders, and the rows above the
+    face box's upper fifth."""
+    h, w = shape
     fx, fy, fw, fh = face.box.x, face.box.y, face.box.w, face.box.h
     top = min(pose.p(11)[1], pose.p(12)[1]) - 0.1 * pose.shoulder_width
     zone = np.zeros((h, w), bool)
@@ -346,8 +378,7 @@ def _head(lab: NDArray[np.float32], face: Face | None, pose: Pose, person: Mask,
          min(w, int(fx + 1.8 * fw))] = True
     crown = np.zeros((h, w), bool)
     crown[:max(0, int(fy + 0.2 * fh))] = True
-    hair = _touching(zone & person & ~skin & ~oval, crown)
-    return oval | hair | _hair_on_shoulders(lab, hair, person & ~skin & ~oval, pose)
+    return zone, crown
 
 
 def _touching(mask: Mask, seed: Mask) -> Mask:
@@ -438,9 +469,10 @@ def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
                              "photo; use a frontal upper- or full-body photo", field=field)
     person = person_mask(img) > 0.5
     face = _main_face(img, pose)
-    skin, skin_rgb = _skin(img, face, person)
+    crop = crop_face(img, pose, person) if face is None else None
+    skin, skin_rgb = _skin(img, face, crop, pose, person)
     lab = rgb_to_lab(img)
-    head = _head(lab, face, pose, person, skin)
+    head = _head(lab, face, crop, pose, person, skin)
     arms, hands, legs, core = _limb_zones(pose, person.shape)
     near_cheeks = _near_colour(lab, skin_rgb, 20.0)
     skin &= ~_sheen_below_face(lab, skin, head, person, pose)

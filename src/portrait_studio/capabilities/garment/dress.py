@@ -372,7 +372,7 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     skin |= (cv2.dilate(skin.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0) & body.skin & \
         torso & ~body.hands & ~body.head
     if skin.any():
-        rgb, a = paint_skin(img, body, skin, trusted, rel, rng)
+        rgb, a = paint_skin(img, body, skin, trusted, rel, rng, reveal & ~skin)
         canvas[:] = canvas * (1 - a[..., None]) + rgb * a[..., None]
     for arm in arms:
         a = arm.alpha[:, None]

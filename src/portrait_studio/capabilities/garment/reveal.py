@@ -7,7 +7,8 @@ where a limb really is: a tapered capsule along the arm or leg bones, beyond the
 limb the new garment already covers, intersected with the old clothing; and on the torso
 (neckline, belly) where a top or dress replaced the old top. Its tone is continued from the
 visible skin (push-pull of skin colours), shaded like a cylinder (darker toward the edges of
-the painted part) with a faint grain matched to the visible skin. Images HxWx3 float32 RGB
+the painted part) with the visible skin's own grain copied in (:mod:`skintex`); where it
+meets the background painted into the old clothing its edge is rounded, uneven and soft. Images HxWx3 float32 RGB
 0..255 unless said otherwise, masks HxW bool.
 """
 
@@ -22,6 +23,7 @@ from .body import Body
 from .fit import Warped, body_frame
 from .limbs import ARM_RADII, LEG_RADII, LimbZone, fitted_limb, limb_zone
 from .render import push_pull
+from .skintex import real_grain, soft_outline
 
 F32 = NDArray[np.float32]
 Mask = NDArray[np.bool_]
@@ -181,35 +183,59 @@ def _grain_sigma(img: NDArray[np.uint8], skin: Mask) -> float:
 
 
 def paint_skin(img: NDArray[np.uint8], body: Body, region: Mask, trusted: Mask,
-               rel: F32, rng: np.random.Generator) -> tuple[F32, F32]:
+               rel: F32, rng: np.random.Generator, backdrop: Mask | None = None) -> (
+        tuple[F32, F32]):
     """(HxWx3 float32 skin painting, HxW float32 alpha) for ``region``: continued tone,
     cylinder shading (``rel``: distance from a limb's axis over its radius, inf off the
-    limbs, where the distance to the region's edge is used), a faint mottle and grain
-    (computed inside the region's bounding box; zero elsewhere). The tone continues ALL
-    visible skin but the hands (a neck in shadow is darker than the lit cheeks that
-    ``trusted`` skin is measured on; the nearest skin decides)."""
+    limbs, where the distance to the region's edge is used), a faint mottle and the real
+    skin's own grain (:func:`skintex.real_grain`; noise matched to its strength when too
+    little skin shows), computed inside the region's bounding box (zero elsewhere). The
+    tone continues ALL visible skin but the hands (a neck in shadow is darker than the lit
+    cheeks that ``trusted`` skin is measured on; the nearest skin decides). Next to
+    ``backdrop`` (background painted into the old clothing) the outline is rounded, uneven
+    and soft (:func:`skintex.soft_outline`)."""
     tone = skin_tone_field(img, body, body.skin & ~body.hands)
     rgb = np.zeros(img.shape, np.float32)
     alpha = np.zeros(region.shape, np.float32)
     x, y, w, h = cv2.boundingRect(region.astype(np.uint8))
-    box = np.s_[max(0, y - 4):y + h + 4, max(0, x - 4):x + w + 4]
+    pad = 4 + int(0.04 * body.pose.shoulder_width)
+    box = np.s_[max(0, y - pad):y + h + pad, max(0, x - pad):x + w + pad]
     part = region[box]
+    shade = _shade(body, part, rel[box], box, rng)
+    grain = _grain(img, body, trusted, part.shape, rng)
+    rgb[box] = tone[box] * shade[..., None] + grain[..., None]
+    back = np.zeros(part.shape, bool) if backdrop is None else backdrop[box] & ~part
+    _, alpha[box] = soft_outline(part, back, body.pose.shoulder_width, rng)
+    return rgb, alpha
+
+
+def _shade(body: Body, part: Mask, r: F32, box: tuple[slice, slice],
+           rng: np.random.Generator) -> F32:
+    """Multiplier ~1 over a box: cylinder shading on limbs (``r``), darker toward the
+    body's outline elsewhere (not where the painting meets real skin: a dark seam showed
+    along an old neckline), and a faint low-frequency mottle."""
     reach = max(2.0, 0.05 * body.pose.shoulder_width)
-    # darker toward the body's outline, not where the painting meets the real skin (a dark
-    # seam showed along an old neckline)
     dist = cv2.distanceTransform((part | body.skin[box]).astype(np.uint8), cv2.DIST_L2, 3)
     flat = 0.8 + 0.2 * np.sqrt(np.clip(dist / reach, 0, 1))
-    r = rel[box]
     shade = np.where(np.isfinite(r), 1.0 - 0.22 * np.clip(r, 0, 1.2) ** 2, flat)
     mottle = cv2.GaussianBlur(rng.normal(0, 1.0, part.shape).astype(np.float32), (0, 0),
                               max(5.0, 0.03 * body.pose.shoulder_width))
-    shade = shade * (1 + 0.015 * mottle / max(float(mottle.std()), 1e-3))
-    grain = cv2.GaussianBlur(rng.normal(0, 1.0, part.shape).astype(np.float32), (0, 0), 0.7)
-    grain = grain * (_grain_sigma(img, trusted) / max(float(grain.std()), 1e-3))
-    rgb[box] = tone[box] * shade[..., None] + grain[..., None]
-    soft = cv2.GaussianBlur(part.astype(np.float32), (0, 0), 0.8) * part
-    alpha[box] = np.maximum(soft, part * 0.5)
-    return rgb, alpha
+    out: F32 = (shade * (1 + 0.015 * mottle / max(float(mottle.std()), 1e-3))).astype(
+        np.float32)
+    return out
+
+
+def _grain(img: NDArray[np.uint8], body: Body, trusted: Mask, shape: tuple[int, int],
+           rng: np.random.Generator) -> F32:
+    """Grain over a box of ``shape``: the real skin's (body skin off the face first, then
+    any trusted skin but the hands), else smoothed noise of the skin's detail strength."""
+    for source in (trusted & ~body.hands & ~body.head, trusted & ~body.hands):
+        real = real_grain(img, source, shape, rng)
+        if real is not None:
+            return real
+    grain = cv2.GaussianBlur(rng.normal(0, 1.0, shape).astype(np.float32), (0, 0), 0.7)
+    out: F32 = grain * (_grain_sigma(img, trusted) / max(float(grain.std()), 1e-3))
+    return out
 
 
 def widen_to_old(warped: Warped, alpha: F32, body: Body, arms: Mask) -> F32:
