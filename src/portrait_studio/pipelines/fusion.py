@@ -189,11 +189,12 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
         users = in_helper(_user_faces, merges)
         t_copy = detection_copy(template)
         targets = _template_faces(template, merges, t_copy)
+    # the template person's own glasses go with their face: painted out of the scene (found
+    # here first: the re-toning needs them before the user half is done)
+    frames = [in_helper(glasses_mask, template, t.landmarks) for t in targets]
     planned = in_helper(_plan_faces, merges, users, targets, params)
     retone = params.skin_tone == "user"  # the complexions are unused otherwise
     tones = [in_helper(_user_tone, planned, i) for i in range(len(merges)) if retone]
-    # the template person's own glasses go with their face: painted out of the scene
-    frames = [in_helper(glasses_mask, template, t.landmarks) for t in targets]
     # the helper also takes the template half's landmark-only steps (the outline warp's maps,
     # then, after the user half, the landmark fields); the swap here computes any of them
     # itself when it needs it before the helper has started on it
