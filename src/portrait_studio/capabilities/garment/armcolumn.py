@@ -5,7 +5,8 @@ along the pose bones misses the sleeve and the real arm vanishes into the filled
 For an arm that hangs down (wrist well below the shoulder, not far across the body) the
 sleeve itself says where the arm is: on each row the arm is the outermost run of the old
 top on that side, at most an arm's width wide (0.26 shoulder widths at the shoulder tapering
-to 0.15 at the wrist). Its centre and half width per row are smoothed along the arm; the arm
+to 0.15 at the wrist); the run goes on into the hand (the cuff's end is not the arm's), and
+the cuff's pixels in the hand's grown rim above the hand skin are painted too. Its centre and half width per row are smoothed along the arm; the arm
 is painted there with the hand's tone and cylinder shading lit from the face's side
 (:mod:`armsynth`). Images HxWx3 uint8 RGB, masks HxW bool, points (x, y) float32 pixels.
 """
@@ -27,6 +28,7 @@ WIDTH_TOP, WIDTH_WRIST = 0.26, 0.15   # arm width x shoulder width at the should
 STEEP = 1.5                            # hanging: drop >= STEEP x sideways shift
 MIN_ROWS = 0.6                         # share of the rows where the sleeve must be found
 TOP_REACH = 0.2                        # rows start this far (x shoulder width) above the joint
+CUFF_RIM = 0.02                        # the cuff's rim over the hand's top (x shoulder width)
 MOTTLE = 0.03                          # std of the painted arm's low-frequency tone variation
 
 
@@ -103,12 +105,24 @@ def column_arm(img: NDArray[np.uint8], body: Body, chain: list[Point], sleeve: M
     if len(rows) < 8:
         return None
     widths = np.interp(rows, [y0, y1], [WIDTH_TOP * sw, WIDTH_WRIST * sw]).astype(np.float32)
-    centre, half, found = sleeve_rows(sleeve, rows, side, widths)
+    # the sleeve's cuff runs on into the hand (the hand's rim is not the arm's end), and
+    # the cuff's pixels in the hand's dilated rim above the hand skin are the arm's too
+    centre, half, found = sleeve_rows(sleeve | body.hands, rows, side, widths)
+    allowed = allowed | _cuff_rim(body, int(hy.min()) + int(CUFF_RIM * sw))
     if found.mean() < MIN_ROWS:
         return None
     centre = _smooth(centre, found, 0.05 * sw)
     half = rounded_top(_smooth(half, found, 0.05 * sw))
     return _paint(img, body, (rows, centre, half), allowed, (hy, hx), rng)
+
+
+def _cuff_rim(body: Body, bottom: int) -> Mask:
+    """The hands' non-skin rim (their mask is grown by 2 px, so the dark cuff's edge is
+    in it) above image row ``bottom``."""
+    rim = body.hands & ~body.skin
+    rim[max(0, bottom):] = False
+    out: Mask = rim
+    return out
 
 
 def arm_tone(img: NDArray[np.uint8], body: Body,

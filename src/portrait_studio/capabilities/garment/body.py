@@ -27,6 +27,7 @@ from ...perception.faces import Face, detect_faces
 from ...perception.landmarks import FACE_OVAL
 from ...perception.masks import cheek_mask, polygon_mask
 from ...perception.segmentation import person_mask
+from .collar import collar_not_hair
 from .facecrop import (
     CropFace,
     crop_face,
@@ -355,15 +356,23 @@ def _head(lab: NDArray[np.float32], face: Face | None, crop: CropFace | None, po
     if face is not None:
         oval = polygon_mask(face.landmarks[list(FACE_OVAL)], (h, w)) > 0.5
         zone, crown = _head_zone(face, pose, (h, w))
-    elif crop is not None:
+        oval_pts = face.landmarks[list(FACE_OVAL)]
+        chin: tuple[float, float] | None = (float(oval_pts[oval_pts[:, 1].argmax(), 0]),
+                                            float(oval_pts[:, 1].max()))
+    elif crop is not None:  # its chin line is a guess: no collar test
         oval = crop_face_region(crop, skin, person, pose.shoulder_width)
         zone, crown = crop_head_zone(crop, pose, (h, w))
+        chin = None
     else:
         return np.zeros((h, w), bool)
     candidates = zone & person & ~skin & ~oval
     if face is None:    # the cut-off face's thin shaded rim joins the crown to the collar
         candidates = thick_parts(candidates, 0.05 * pose.shoulder_width)
     hair = _touching(candidates, crown)
+    if chin is not None:    # a light shirt collar under the chin joins the jaw's rim
+        collar = collar_not_hair(lab, hair, chin, pose.shoulder_width, person & ~skin & ~zone,
+                                 skin & oval)
+        hair = _touching(hair & ~collar, crown)
     return oval | hair | _hair_on_shoulders(lab, hair, person & ~skin & ~oval, pose)
 
 

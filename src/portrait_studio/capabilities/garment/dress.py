@@ -9,8 +9,9 @@ gets the background continued from around the person, and skin only where a limb
 its new sleeve or trouser leg, or the torso (neckline, belly), really is. Then bottoms,
 dresses and tops are laid on in that order, shaded by the old clothes, each behind what
 must stay in front (face, neck, hands; arms in front of a torso but not of its own sleeves;
-an untouched old top in front of new trousers). Pixels outside the new garments and the
-repainted old clothing (plus a 2 px feather) are left exactly as they were. Images HxWx3
+an untouched old top in front of new trousers). Pixels outside the new garments, the
+repainted old clothing and the painted skin (plus a 2 px feather) are left exactly as they
+were. Images HxWx3
 uint8 RGB.
 """
 
@@ -249,8 +250,9 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
         plain = plain_weight(ly.warped.rgb, 3.0)
         rgb = ly.warped.rgb * garment_shading(light, folds, plain)[..., None]
         canvas = canvas * (1 - a[..., None]) + rgb * a[..., None]
-    changed = cv2.dilate((covered | reveal | np.logical_or.reduce([a > 0.01 for a in alphas]))
-                         .astype(np.uint8), np.ones((2 * FEATHER + 1,) * 2, np.uint8)) > 0
+    drawn = np.logical_or.reduce([a > 0.01 for a in alphas])
+    changed = cv2.dilate((covered | reveal | skin | drawn).astype(np.uint8),
+                         np.ones((2 * FEATHER + 1,) * 2, np.uint8)) > 0
     out = img.copy()
     out[changed] = to_u8(canvas)[changed]
     report = {"old_area": int((_old_region(garments, body)).sum()),
@@ -300,10 +302,13 @@ def _arm_paint(img: NDArray[np.uint8], body: Body, chain: list[NDArray[np.float3
         ArmPaint | None):
     """The upper arm continued from the real arm below it, or (no real arm seen) a whole
     arm toned like the hand and lit like the face: placed by the old sleeve when the arm
-    hangs down (over ``free``: revealed old top beyond the new sleeves), else along the
-    pose bones over ``part``."""
+    hangs down (over ``free``: revealed old top beyond the new sleeves, the torso zone
+    included: an arm hanging against the body is inside it; and the sleeve's part taken
+    for the old bottom, a dress's cuffs below its waist seam, down to the hand), else along
+    the pose bones over ``part``."""
     if long_sleeve(body, chain):  # no real arm to continue: the hand is all that shows
-        arm = column_arm(img, body, chain, body.old_top, free, trusted, rng)
+        tail = body.lower & body.arms & ~body.hands & ~body.feet
+        arm = column_arm(img, body, chain, body.old_top | tail, free | tail, trusted, rng)
         if arm is not None:
             return arm
     real = trusted | (body.skin & body.arms & ~body.hands)      # shaded edges count
@@ -358,7 +363,7 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
         chains = limb_chains(body)[kind]
         for zone, chain in zip(limb_zones(body, kind, trusted), chains, strict=True):
             part = reveal & source & uncovered_limb(zone, covers[kind])
-            free = reveal & source & (covers[kind] <= 0.5) & ~torso
+            free = reveal & source & (covers[kind] <= 0.5)
             arm = (_arm_paint(img, body, chain, part, free, trusted, rng) if kind == "arms"
                    else None)
             if arm is not None:

@@ -6,8 +6,9 @@ from the surroundings and never smears clothing or skin into the hole. Skin is p
 where a limb really is: a tapered capsule along the arm or leg bones, beyond the part of the
 limb the new garment already covers, intersected with the old clothing; and on the torso
 (neckline, belly) where a top or dress replaced the old top. Its tone is continued from the
-visible skin (push-pull of skin colours), shaded like a cylinder (darker toward the edges of
-the painted part) with the visible skin's own grain copied in (:mod:`skintex`); where it
+visible skin (push-pull of skin colours; on the torso, away from the real skin, toward the
+lit face's tone, and darker right under the chin), shaded like a cylinder (darker toward the
+edges of the painted part) with the visible skin's own grain copied in (:mod:`skintex`); where it
 meets the background painted into the old clothing its edge is rounded, uneven and soft. Images HxWx3 float32 RGB
 0..255 unless said otherwise, masks HxW bool.
 """
@@ -30,6 +31,12 @@ Mask = NDArray[np.bool_]
 Point = NDArray[np.float32]
 NECK_HALF = 0.28     # half the neck's width with its sides (shoulder widths)
 SHOULDER_CAP = 1.1   # the torso zone's shoulders reach this far (x the half seam span)
+NECK_TOP = 0.6       # the torso zone's neck reaches this far above the shoulders (x torso
+                     # length): up to the chin (the head, in front, bounds it)
+CHEST_NEAR = 0.08    # x shoulder width: painted torso skin this near the real skin keeps its tone
+CHEST_REACH = 0.4    # x shoulder width: painted torso skin this far from the real skin is lit
+CHIN_SHADE = 0.2     # darkening of painted skin right under the head (the chin's shadow)
+CHEST_LIGHT = 0.6    # how far (0..1) it goes from the nearest real skin's tone to the lit face's
 
 
 def background_fill(img: NDArray[np.uint8], body: Body, region: Mask | None = None) -> F32:
@@ -127,8 +134,10 @@ def limb_zones(body: Body, kind: str, skin: Mask | None = None) -> list[LimbZone
 
 def torso_zone(body: Body, bottom_y: float | None = None, width: float = 0.85) -> Mask:
     """The torso from the neck down to the hip joints (or image row ``bottom_y``, the top
-    of the old bottom, when higher), ``width`` of the model body width, and the shoulders
-    (from the neck's sides, 0.3 torso lengths above the shoulder line, sloping down to the
+    of the old bottom, when higher), ``width`` of the model body width, the neck (up to
+    ``NECK_TOP`` torso lengths above the shoulder line, where the head in front of it ends
+    it; widening to its base 0.3 torso lengths above that line: a collar around it is
+    neck, not a flat cut) and the shoulders (from the neck's base, sloping down to the
     joints and out past them to ``SHOULDER_CAP``; the person's silhouette limits them): bare
     shoulders are skin, not background, under a low-cut new top."""
     frame = body_frame(body.pose)
@@ -136,10 +145,12 @@ def torso_zone(body: Body, bottom_y: float | None = None, width: float = 0.85) -
     end = t if bottom_y is None else float(np.clip(frame.v_of(bottom_y), 0.3 * t, t))
     # the neck, then the slope of the shoulders out past their caps (the silhouette
     # limits them): the old top there covered the shoulders, not the background
-    poly = [frame.place(-NECK_HALF * 1.6, -0.3 * t), frame.place(NECK_HALF * 1.6, -0.3 * t),
-            frame.place(SHOULDER_CAP, -0.1 * t), frame.place(SHOULDER_CAP, 0.1 * t),
-            frame.place(width, end), frame.place(-width, end),
-            frame.place(-SHOULDER_CAP, 0.1 * t), frame.place(-SHOULDER_CAP, -0.1 * t)]
+    neck, base = NECK_HALF * 1.2, NECK_HALF * 1.6
+    poly = [frame.place(-neck, -NECK_TOP * t), frame.place(neck, -NECK_TOP * t),
+            frame.place(base, -0.3 * t), frame.place(SHOULDER_CAP, -0.1 * t),
+            frame.place(SHOULDER_CAP, 0.1 * t), frame.place(width, end), frame.place(-width, end),
+            frame.place(-SHOULDER_CAP, 0.1 * t), frame.place(-SHOULDER_CAP, -0.1 * t),
+            frame.place(-base, -0.3 * t)]
     canvas = np.zeros(body.person.shape, np.uint8)
     cv2.fillPoly(canvas, [np.round(np.array(poly)).astype(np.int32)], 255)
     return (canvas > 0) & body.person
@@ -201,12 +212,35 @@ def paint_skin(img: NDArray[np.uint8], body: Body, region: Mask, trusted: Mask,
     pad = 4 + int(0.04 * body.pose.shoulder_width)
     box = np.s_[max(0, y - pad):y + h + pad, max(0, x - pad):x + w + pad]
     part = region[box]
+    tone[box] = _lit_chest(tone[box], body, box, rel[box])
     shade = _shade(body, part, rel[box], box, rng)
     grain = _grain(img, body, trusted, part.shape, rng)
     rgb[box] = tone[box] * shade[..., None] + grain[..., None]
     back = np.zeros(part.shape, bool) if backdrop is None else backdrop[box] & ~part
     _, alpha[box] = soft_outline(part, back, body.pose.shoulder_width, rng)
     return rgb, alpha
+
+
+def _lit_chest(tone: F32, body: Body, box: tuple[slice, slice], rel: F32) -> F32:
+    """HxWx3 tone over a box with the torso's painted skin (off the limbs: ``rel`` inf)
+    going from the nearest real skin's tone (a neck shaded under the chin) toward the lit
+    face's (``body.skin_rgb``: the cheeks) with the distance from the real skin (smoothstep
+    from ``CHEST_NEAR`` to ``CHEST_REACH`` shoulder widths, ``CHEST_LIGHT`` of the way): a bare chest catches
+    the light the neck under the chin does not, so it is not one flat tone. Right under the
+    head it is darker (``CHIN_SHADE``, fading over 0.12 shoulder widths: the chin's shadow)."""
+    real = (body.skin & ~body.hands)[box]
+    if not real.any():
+        return tone
+    dist = cv2.distanceTransform((~real).astype(np.uint8), cv2.DIST_L2, 3)
+    sw = body.pose.shoulder_width
+    u = np.clip((dist - CHEST_NEAR * sw) / max(2.0, (CHEST_REACH - CHEST_NEAR) * sw), 0, 1)
+    w = (CHEST_LIGHT * u * u * (3 - 2 * u) * ~np.isfinite(rel)).astype(np.float32)
+    lit = body.skin_rgb.astype(np.float32)[None, None]
+    out: F32 = tone + w[..., None] * (lit - tone)
+    near = cv2.distanceTransform((~body.head[box]).astype(np.uint8), cv2.DIST_L2, 3)
+    chin = CHIN_SHADE * np.exp(-near / max(2.0, 0.12 * body.pose.shoulder_width))
+    shaded: F32 = (out * (1 - chin * ~np.isfinite(rel))[..., None]).astype(np.float32)
+    return shaded
 
 
 def _shade(body: Body, part: Mask, r: F32, box: tuple[slice, slice],

@@ -1,0 +1,82 @@
+"""A shirt collar is not hair: hair pieces below the chin that are not hair.
+
+The head's hair is the non-skin silhouette joined to the crown inside a zone around the
+face; a light shirt collar and the shirt under the neck touch the jaw's rim, so they joined
+it too, and stayed in front of every new garment (a flat skin slab under a cami then ended
+in a straight row at the zone's bottom, with the old collar above it). Below the chin, hair
+hangs beside the neck, not in front of the throat: there, a piece counts as hair only when
+it is close to the colour of the hair above the chin (Lab < 24; in the neck column, 0.2
+shoulder widths either side of the chin's centre, Lab < 10: the shadow under a chin is as
+dark as dark hair and stays out of the clothes), not of the face skin's hue (a neck in
+shadow), and only pieces that run on into the clothing below the head's zone are taken
+out. Masks HxW bool, Lab HxWx3
+float32.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+Mask = NDArray[np.bool_]
+NECK_COLUMN = 0.2    # x shoulder width: half the column under the chin where no hair hangs
+HAIR_DE = 24.0       # Lab distance to the hair's colour above the chin
+CLOTH_SIZE = 0.3     # x shoulder width: the clothing a collar runs on into is at least this
+                     # size squared (not a few person pixels of background beside the neck)
+SKIN_DAB = 12.0      # a*, b* distance to the face skin's hue: still the (shaded) neck
+COLUMN_DE = 10.0     # in the neck column, only this close to it is still hair (or shadow)
+
+
+def collar_not_hair(lab: NDArray[np.float32], hair: Mask, chin: tuple[float, float],
+                    sw: float, clothes: Mask, face: Mask) -> Mask:
+    """The pieces of ``hair`` below the chin (``chin``: x, y of its lowest point) that are
+    not hair: far from the colour of the hair above the chin (not even close to it in the
+    neck column), not of the hue of the ``face`` skin, and joined to ``clothes`` (the non-skin person below the head's zone: a
+    collar runs on into the shirt, at least ``CLOTH_SIZE`` shoulder widths squared; light
+    background seen between strands does not). None
+    when too little hair shows above the chin to know its colour."""
+    h, w = hair.shape
+    ys = np.arange(h)[:, None]
+    xs = np.arange(w)[None, :]
+    above = hair & (ys < chin[1])
+    below = hair & (ys >= chin[1])
+    if above.sum() < 50 or not below.any():
+        return np.zeros((h, w), bool)
+    d = lab - np.median(lab[above], axis=0).astype(np.float32)
+    far = np.einsum("ijk,ijk->ij", d, d) > HAIR_DE * HAIR_DE
+    near = np.einsum("ijk,ijk->ij", d, d) < COLUMN_DE * COLUMN_DE
+    column = np.abs(xs - chin[0]) < NECK_COLUMN * sw
+    pieces = below & (far | (column & ~near)) & ~_skin_hue(lab, face)
+    return _joined(pieces, _large(clothes, (CLOTH_SIZE * sw) ** 2))
+
+
+def _skin_hue(lab: NDArray[np.float32], face: Mask) -> Mask:
+    """Pixels of the face skin's hue (a*, b* within ``SKIN_DAB`` of its median, any
+    lightness): the shaded neck under the chin, not a collar. None without face skin."""
+    if face.sum() < 50:
+        return np.zeros(face.shape, bool)
+    d = lab[..., 1:] - np.median(lab[face][:, 1:], axis=0).astype(np.float32)
+    out: Mask = np.einsum("ijk,ijk->ij", d, d) < SKIN_DAB * SKIN_DAB
+    return out
+
+
+def _large(mask: Mask, area: float) -> Mask:
+    """The 8-connected pieces of ``mask`` of at least ``area`` pixels."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8),
+                                                           connectivity=8)
+    big = stats[:, cv2.CC_STAT_AREA] >= area
+    big[0] = False
+    out: Mask = big[labels]
+    return out
+
+
+def _joined(pieces: Mask, clothes: Mask) -> Mask:
+    """The 8-connected pieces of ``pieces`` that touch ``clothes`` (within 1 px)."""
+    n, labels = cv2.connectedComponents(pieces.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return np.zeros(pieces.shape, bool)
+    near = cv2.dilate(clothes.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    keep = np.unique(labels[pieces & near])
+    out: Mask = np.isin(labels, keep[keep > 0])
+    return out
