@@ -90,3 +90,17 @@ def test_hair_on_a_dark_face_is_not_retoned_with_the_skin() -> None:
     assert hair.sum() > 800  # the fringe
     assert float(field[hair].mean()) < 0.25
     assert float(field[cheek_mask(points, img.shape) > 0.5].mean()) > 0.9
+
+
+def test_highlights_of_a_light_template_do_not_jump_toward_white_for_a_dark_user() -> None:
+    """A light template's skin tops out a few levels below 255 in red: "straight to white" from
+    there had a slope of ~15 and sent every pore a little above it 80 levels up, channel by
+    channel (orange and cyan specks over a re-toned forehead). Above the top quantile the curve
+    is now no steeper than the skin's overall mapping."""
+    light, dark = _skin((238, 200, 187), 6, 5), _skin((120, 85, 74), 14, 6)
+    lut = tone_curve(_tone(dark), _tone(light))[:, 0, :].astype(np.float32)
+    top = np.percentile(light, 95, axis=0).astype(int)
+    for c in range(3):
+        rise = lut[min(255, top[c] + 5), c] - lut[top[c], c]
+        assert 0 <= rise <= 5 * 3.0 + 1  # SLOPE_RANGE's top
+    assert lut[255, 0] < 215  # red no longer reaches near-white from a dark skin tone

@@ -127,14 +127,20 @@ def tone_curve(user: SkinTone, template: SkinTone) -> np.ndarray:
 def _channel_curve(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     """256 float values of one channel's curve from quantiles ``src`` to ``dst``: through
     the pairs (slopes kept in :data:`SLOPE_RANGE`), proportional below the first (black
-    stays black) and straight to white above the last (highlights never clip)."""
+    stays black) and toward white above the last (highlights never clip), no steeper there
+    than the skin's overall mapping."""
     src = np.maximum.accumulate(np.maximum(src.astype(np.float64), 1.0))
     dst = np.maximum.accumulate(dst.astype(np.float64))
     xs = np.arange(256, dtype=np.float64)
     top = (255.0 - dst[-1]) / max(255.0 - src[-1], 1.0)
+    # above the top quantile: toward white, but never steeper than the skin's own mapping (a
+    # light template's highlights a few levels above it jumped by 80 levels toward white for
+    # a dark user, channel by channel: orange and cyan specks over the forehead)
+    overall = (dst[-1] - dst[0]) / max(src[-1] - src[0], 1.0)
+    above = min(max(top, 0.0), float(np.clip(overall, *SLOPE_RANGE)))
     curve = np.interp(xs, src, dst)
     curve = np.where(xs < src[0], xs * dst[0] / src[0], curve)
-    curve = np.where(xs > src[-1], dst[-1] + (xs - src[-1]) * max(top, 0.0), curve)
+    curve = np.where(xs > src[-1], dst[-1] + (xs - src[-1]) * above, curve)
     slope = np.diff(curve)
     inner = (xs[1:] > src[0]) & (xs[1:] <= src[-1])
     slope[inner] = np.clip(slope[inner], *SLOPE_RANGE)
