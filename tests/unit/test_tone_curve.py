@@ -104,3 +104,27 @@ def test_highlights_of_a_light_template_do_not_jump_toward_white_for_a_dark_user
         rise = lut[min(255, top[c] + 5), c] - lut[top[c], c]
         assert 0 <= rise <= 5 * 3.0 + 1  # SLOPE_RANGE's top
     assert lut[255, 0] < 215  # red no longer reaches near-white from a dark skin tone
+
+
+def test_forehead_above_the_face_mesh_is_retoned_with_the_face() -> None:
+    """The upper forehead between the mesh's oval and the hair is shinier and pinker than the
+    cheeks: the re-toning gave it ~0.73 weight, so under a darker user's face it stayed a
+    lighter band. Skin there now gets (almost) the whole re-toning."""
+    from portrait_studio.capabilities.face_swap import tone
+    from portrait_studio.perception.faces import detect_faces
+    from portrait_studio.perception.masks import cheek_mask, face_regions, face_scale
+    from portrait_studio.perception.segmentation import person_mask
+    from tests.conftest import fixture_image
+
+    img = fixture_image("andy_kim__house_official_1.jpg")
+    points = detect_faces(img)[0].landmarks
+    person = person_mask(img)
+    model = tone.local_skin_model(img, cheek_mask(points, img.shape))
+    band = ((tone._crown(points, img.shape, face_scale(points)) > 0.9)
+            & (face_regions(points, img.shape).oval < 0.1))
+    skin = band & (model.likelihood(img, scale=8.0) > 0.5) & (person > 0.5)
+    roi, weight = tone.person_skin_weight(img, points, person)
+    field = np.zeros(img.shape[:2], np.float32)
+    field[roi.slices] = weight
+    assert skin.sum() > 2000
+    assert float(field[skin].mean()) > 0.88

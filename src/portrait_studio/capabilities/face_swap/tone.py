@@ -19,7 +19,8 @@ import numpy as np
 from ...imaging import geometry as geo
 from ...imaging.blend import feather, mask_box
 from ...imaging.color import SkinModel, fit_skin_model, masked_mean
-from ...perception.masks import cheek_mask, face_regions, face_scale
+from ...perception import landmarks as lm
+from ...perception.masks import above_brows, cheek_mask, face_regions, face_scale, polygon_mask
 
 # quantile levels of a skin distribution: the tone curve passes through these pairs
 QUANTILES = np.array([0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95])
@@ -195,9 +196,28 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     falloff = np.exp(-((xs - cx) / (scale * REACH_X)) ** 2 - dy ** 2).astype(np.float32)
     coloured = _saturated(crop, model)
     weight = model.likelihood(crop, scale=SKIN_TOLERANCE) * coloured * mask * falloff
-    oval = face_regions(local, crop.shape).oval * coloured  # not a fringe or beard on it
+    whole_oval = face_regions(local, crop.shape).oval
+    oval = whole_oval * coloured  # not a fringe or beard on it
+    # the forehead and scalp above the mesh (shinier, pinker than the cheeks) were re-toned
+    # only partly and stayed a lighter band under a darker user's face
+    crown = _crown(local, crop.shape, scale) * (1.0 - whole_oval) * coloured * mask
+    weight = np.maximum(weight, crown * model.likelihood(crop, scale=CROWN_TOLERANCE))
     soft = feather(np.maximum(weight, oval), scale * 0.08)
     return roi, grid, soft * np.maximum(mask, oval)  # no spill onto the background
+
+
+CROWN_TOLERANCE = 8.0  # sigmas of the cheeks' chroma for skin just above the face mesh
+CROWN_GROW = 1.35      # the face oval grown about its centre: how far above the mesh that is
+
+
+def _crown(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:
+    """0..1: the band above the brows between the face mesh's oval and that oval grown by
+    :data:`CROWN_GROW` (upper forehead, temples and a bald scalp), soft-edged (hxw)."""
+    poly = points[list(lm.FACE_OVAL)]
+    centre = poly.mean(axis=0)
+    grown = polygon_mask(centre + (poly - centre) * CROWN_GROW, shape, scale * 0.1)
+    crown: np.ndarray = grown * above_brows(points, shape, scale * 0.2)
+    return crown
 
 
 # hair (black, grey, white) is far less saturated than skin, even than skin in shadow: below
