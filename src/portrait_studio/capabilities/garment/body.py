@@ -9,7 +9,8 @@ bottom at the row where the clothing colour changes most along the torso (waist 
 it, and on the arms, colour decides, and the bottom's clear colour joined to it wins); a
 uniform outfit is split at the hips. Small skin-coloured pieces ringed by the old bottom
 are part of it. Limb zones are capsules around the pose bones, clipped to the silhouette.
-Images HxWx3 uint8 RGB, masks HxW bool unless said otherwise.
+The face and hair are measured in :mod:`head`. Images HxWx3 uint8 RGB, masks HxW bool
+unless said otherwise.
 """
 
 from __future__ import annotations
@@ -24,20 +25,13 @@ from numpy.typing import NDArray
 from ...errors import NoFaceDetected
 from ...imaging.color import fit_skin_model, masked_mean, rgb_to_lab
 from ...perception.faces import Face, detect_faces
-from ...perception.landmarks import FACE_OVAL
-from ...perception.masks import cheek_mask, polygon_mask
+from ...perception.masks import cheek_mask
 from ...perception.segmentation import person_mask
-from .collar import collar_not_hair
-from .facecrop import (
-    CropFace,
-    crop_face,
-    crop_face_region,
-    crop_head_zone,
-    neck_shade,
-    thick_parts,
-)
+from .facecrop import CropFace, crop_face, neck_shade
+from .head import head_mask
 from .limbs import ARM_RADII, limb_zone
 from .pose import HAND_POINTS, Pose, detect_pose
+from .regions import capsule, lab_dist2, touching
 
 Mask = NDArray[np.bool_]
 DEFAULT_SKIN = np.array([205.0, 160.0, 135.0], np.float32)
@@ -82,25 +76,6 @@ def _main_face(img: NDArray[np.uint8], pose: Pose) -> Face | None:
     nose = pose.p(0)
     return min(faces, key=lambda f: float(np.linalg.norm(np.array(f.box.center) - nose)),
                default=None)
-
-
-def lab_dist2(lab: NDArray[np.float32], ref: NDArray[np.floating[Any]]) -> (
-        NDArray[np.float32]):
-    """HxW float32 squared Lab distance of every pixel of an HxWx3 Lab image to ``ref``
-    (one einsum pass: much cheaper than a norm over the last axis)."""
-    d = lab - np.asarray(ref, np.float32)
-    out: NDArray[np.float32] = np.einsum("ijk,ijk->ij", d, d)
-    return out
-
-
-def capsule(shape: tuple[int, int], chain: list[NDArray[np.float32]], radius: float) -> Mask:
-    """Thick polyline through ``chain`` points (radius in pixels)."""
-    canvas = np.zeros(shape, np.uint8)
-    pts = np.round(np.array(chain)).astype(np.int32)
-    cv2.polylines(canvas, [pts], False, 255, max(1, int(2 * radius)))
-    for p in pts:
-        cv2.circle(canvas, (int(p[0]), int(p[1])), int(radius), 255, -1)
-    return canvas > 0
 
 
 def _limb_zones(pose: Pose, shape: tuple[int, int]) -> tuple[Mask, Mask, Mask, Mask]:
@@ -170,7 +145,7 @@ def _bottom_edge_in_zone(candidates: Mask, score: NDArray[np.float32], lower: Ma
     closer to the bottom's colour (``score`` > 12), connected to ``lower``, plus the print
     spots they enclose."""
     clear = candidates & (score > 12.0)
-    joined = _touching(clear | lower, lower) & clear
+    joined = touching(clear | lower, lower) & clear
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     closed = cv2.morphologyEx((lower | joined).astype(np.uint8), cv2.MORPH_CLOSE, kernel) > 0
     out: Mask = joined | (closed & candidates)
@@ -212,7 +187,7 @@ def _whole_hands(lab: NDArray[np.float32], skin: Mask, capsules: Mask, pose: Pos
         x, y = (int(v) for v in pose.p(side["wrist"]))
         cv2.circle(zone, (x, y), int(0.45 * pose.shoulder_width), 255, -1)
     zone[~_beyond_wrists(pose, skin.shape)] = 0
-    hand = _touching(skin, capsules) & (zone > 0)
+    hand = touching(skin, capsules) & (zone > 0)
     if hand.sum() > 50:
         ref = np.median(lab[hand & capsules], axis=0) if (hand & capsules).any() else \
             np.median(lab[hand], axis=0)
@@ -272,7 +247,7 @@ def _missed_clothes(lab: NDArray[np.float32], clothes: Mask, person: Mask, split
             candidates |= lab_dist2(lab, ref) < 12.0**2
     candidates &= ~person & reach
     edge = cv2.dilate(clothes.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    return _touching(candidates, edge)
+    return touching(candidates, edge)
 
 
 def _arm_skin(lab: NDArray[np.float32], skin: Mask, arms: Mask, cloth: Mask) -> Mask:
@@ -292,7 +267,7 @@ def _arm_skin(lab: NDArray[np.float32], skin: Mask, arms: Mask, cloth: Mask) -> 
         if part.sum() > 200:
             d_cloth = np.minimum(d_cloth, lab_dist2(lab, np.median(lab[part], axis=0)))
     rim = arms & ~skin & (d_skin < 35.0**2) & (d_skin < 0.5 * d_cloth)   # 0.5: (0.7 x d)^2
-    return out | (_touching(rim | seen, seen) & rim)
+    return out | (touching(rim | seen, seen) & rim)
 
 
 def _near_colour(lab: NDArray[np.float32], rgb: NDArray[np.float32], limit: float) -> Mask:
@@ -345,99 +320,6 @@ def _enclosed_pieces(skin: Mask, lower: Mask, sw: float, size: float = 0.06) -> 
     return out
 
 
-def _head(lab: NDArray[np.float32], face: Face | None, crop: CropFace | None, pose: Pose,
-          person: Mask, skin: Mask) -> Mask:
-    """Face oval plus hair: non-skin silhouette pixels around the face above the shoulders
-    that are connected to the crown (the hair above the face box), plus hair falling
-    further (see ``_hair_on_shoulders``). A strap or neckline inside the zone that does not
-    reach the crown is clothing. A face cut off by the photo's top edge (``crop``) gives
-    the face above its chin line and the rows above the mouth as the crown."""
-    h, w = person.shape
-    if face is not None:
-        oval = polygon_mask(face.landmarks[list(FACE_OVAL)], (h, w)) > 0.5
-        zone, crown = _head_zone(face, pose, (h, w))
-        oval_pts = face.landmarks[list(FACE_OVAL)]
-        chin: tuple[float, float] | None = (float(oval_pts[oval_pts[:, 1].argmax(), 0]),
-                                            float(oval_pts[:, 1].max()))
-    elif crop is not None:  # its chin line is a guess: no collar test
-        oval = crop_face_region(crop, skin, person, pose.shoulder_width)
-        zone, crown = crop_head_zone(crop, pose, (h, w))
-        chin = None
-    else:
-        return np.zeros((h, w), bool)
-    candidates = zone & person & ~skin & ~oval
-    if face is None:    # the cut-off face's thin shaded rim joins the crown to the collar
-        candidates = thick_parts(candidates, 0.05 * pose.shoulder_width)
-    hair = _touching(candidates, crown)
-    if chin is not None:    # a light shirt collar under the chin joins the jaw's rim
-        collar = collar_not_hair(lab, hair, chin, pose.shoulder_width, person & ~skin & ~zone,
-                                 skin & oval)
-        hair = _touching(hair & ~collar, crown)
-    return oval | hair | _hair_on_shoulders(lab, hair, person & ~skin & ~oval, pose)
-
-
-def _head_zone(face: Face, pose: Pose, shape: tuple[int, int]) -> tuple[Mask, Mask]:
-    """(zone, crown): around the face box above the shoulders, and the rows above the
-    face box's upper fifth."""
-    h, w = shape
-    fx, fy, fw, fh = face.box.x, face.box.y, face.box.w, face.box.h
-    top = min(pose.p(11)[1], pose.p(12)[1]) - 0.1 * pose.shoulder_width
-    zone = np.zeros((h, w), bool)
-    zone[:max(0, int(min(top, fy + 1.25 * fh))), max(0, int(fx - 0.8 * fw)):
-         min(w, int(fx + 1.8 * fw))] = True
-    crown = np.zeros((h, w), bool)
-    crown[:max(0, int(fy + 0.2 * fh))] = True
-    return zone, crown
-
-
-def _touching(mask: Mask, seed: Mask) -> Mask:
-    """The 8-connected pieces of ``mask`` that have a pixel in ``seed``."""
-    _, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
-    keep = np.unique(labels[mask & seed])
-    out: Mask = np.isin(labels, keep[keep > 0])
-    return out
-
-
-def _hair_on_shoulders(lab: NDArray[np.float32], hair: Mask, candidates: Mask,
-                       pose: Pose) -> Mask:
-    """Hair falling beyond the head zone (onto the shoulders, beside it): ``candidates``
-    within Lab 14 of the hair's colour, connected to it, down to 0.35 shoulder widths below
-    the shoulder line, and not in the column under the neck (0.2 shoulder widths either
-    side of its centre), where a neckline of the hair's colour would join it. Lighter or
-    darker strands (within Lab 24) count when they are much closer to the hair's colour
-    than to the clothing's (:func:`_cloth_dist2`). Clothing of another colour is never
-    taken."""
-    if hair.sum() < 50:
-        return np.zeros(hair.shape, bool)
-    ref = np.median(lab[hair], axis=0)
-    sw = pose.shoulder_width
-    bottom = int(max(pose.p(11)[1], pose.p(12)[1]) + 0.35 * sw)
-    neck_x = float(pose.p(11)[0] + pose.p(12)[0]) / 2
-    d2 = lab_dist2(lab, ref)
-    near = candidates & ((d2 < 14.0**2) | ((d2 < 24.0**2) & (d2 < 0.4 * _cloth_dist2(
-        lab, candidates, pose))))
-    near[max(0, bottom):] = False
-    near[:, max(0, int(neck_x - 0.2 * sw)):max(0, int(neck_x + 0.2 * sw))] = False
-    out: Mask = _touching(near | hair, hair) & near & ~hair
-    return out
-
-
-def _cloth_dist2(lab: NDArray[np.float32], candidates: Mask, pose: Pose) -> (
-        NDArray[np.float32]):
-    """HxW float32 squared Lab distance to the clothing's median colour (the candidates in
-    the chest strip 0.15-0.45 shoulder widths below the shoulder line, 0.3 either side of
-    the centre); infinite when none are there."""
-    sw = pose.shoulder_width
-    y = float(max(pose.p(11)[1], pose.p(12)[1]))
-    x = float(pose.p(11)[0] + pose.p(12)[0]) / 2
-    strip = candidates[int(y + 0.15 * sw):max(0, int(y + 0.45 * sw)),
-                       max(0, int(x - 0.3 * sw)):max(0, int(x + 0.3 * sw))]
-    if strip.sum() < 50:
-        return np.full(candidates.shape, np.inf, np.float32)
-    part = lab[int(y + 0.15 * sw):int(y + 0.45 * sw), max(0, int(x - 0.3 * sw)):int(x + 0.3 * sw)]
-    return lab_dist2(lab, np.median(part[strip], axis=0))
-
-
 def _split_row(img: NDArray[np.uint8], clothes: Mask, pose: Pose) -> float:
     """Row of the strongest clothing colour change along the torso (old top / bottom)."""
     sides = pose.sides()
@@ -481,7 +363,7 @@ def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
     crop = crop_face(img, pose, person) if face is None else None
     skin, skin_rgb = _skin(img, face, crop, pose, person)
     lab = rgb_to_lab(img)
-    head = _head(lab, face, crop, pose, person, skin)
+    head = head_mask(lab, face, crop, pose, person, skin)
     arms, hands, legs, core = _limb_zones(pose, person.shape)
     near_cheeks = _near_colour(lab, skin_rgb, 20.0)
     skin &= ~_sheen_below_face(lab, skin, head, person, pose)

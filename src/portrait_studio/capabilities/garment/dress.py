@@ -52,6 +52,8 @@ Mask = NDArray[np.bool_]
 ORDER = {"bottom": 0, "full": 1, "top": 2}
 FEATHER = 2
 NECK_DIP = 0.08      # depth (shoulder widths) of the rounded bottom of the neck skin
+LOOSE_SIZE = 0.12    # real skin pieces and holes under this size (squared, shoulder widths)
+                     # inside the painted torso skin are painted with it
 FRONT_DROP = 0.15    # a crew neck's front below its collar top (shoulder widths)
 
 
@@ -211,6 +213,21 @@ def _old_region(garments: list[Garment], body: Body) -> Mask:
         old |= _replaced(g, body)
     grown = cv2.dilate(old.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
     return old | (grown & ~body.clothes & ~body.skin & ~body.head & ~body.hands & ~body.feet)
+
+
+def _loose_pieces(loose: Mask, region: Mask, sw: float) -> Mask:
+    """Small 8-connected pieces (under (``LOOSE_SIZE`` shoulder widths)^2) of ``loose``
+    touching ``region``: real skin ringed by the painted torso skin (a lit patch under the
+    jaw) or holes in it; left out, the painted edge rounded off around them and showed the
+    background fill as a light blob inside the skin, so they are painted with the rest."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(loose.astype(np.uint8), connectivity=8)
+    small = stats[:, cv2.CC_STAT_AREA] < (LOOSE_SIZE * sw) ** 2
+    small[0] = False
+    touch = np.zeros(n, bool)
+    near = cv2.dilate(region.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    touch[np.unique(labels[near & loose])] = True
+    out: Mask = (small & touch)[labels]
+    return out
 
 
 def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
@@ -376,6 +393,11 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     # over the old garment's rim, 2 px into the real skin beside it (its edge line stayed)
     skin |= (cv2.dilate(skin.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0) & body.skin & \
         torso & ~body.hands & ~body.head
+    # small real skin pieces the painted skin runs around (a lit patch under the jaw): the
+    # painted edge rounded off around them and showed the background fill in a ring
+    skin |= _loose_pieces(body.skin & torso & ~body.hands & ~body.head & ~skin, skin,
+                          body.pose.shoulder_width)
+    skin |= _loose_pieces(reveal & torso & ~skin, skin, body.pose.shoulder_width)  # holes
     if skin.any():
         rgb, a = paint_skin(img, body, skin, trusted, rel, rng, reveal & ~skin)
         canvas[:] = canvas * (1 - a[..., None]) + rgb * a[..., None]

@@ -125,7 +125,7 @@ def crop_head_zone(crop: CropFace, pose: Pose, shape: tuple[int, int]) -> tuple[
     """(zone, crown): where hair around a cut-off face can be (above the chin line and the
     shoulder line less 0.1 shoulder widths, within 0.6 of the mouth's column) and the rows
     above the mouth, whose non-skin pixels connected onward are hair. Hair further down is
-    only taken by its colour (``body._hair_on_shoulders``): a shaded neck joins the face's
+    only taken by its colour (``head._hair_on_shoulders``): a shaded neck joins the face's
     rim to the collar, and the whole old top would be hair."""
     h, w = shape
     sw = pose.shoulder_width

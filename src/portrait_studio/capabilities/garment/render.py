@@ -3,8 +3,10 @@ edges.
 
 Shading: the old clothing's lightness (a median filter first, so small prints and logos of
 the old clothes do not carry over) is taken at two scales by normalised convolution inside
-the old clothes: the low frequency over its median gives the light direction, the band-pass
-(fine over low) gives the folds; both are clipped (the folds to +-12-15%), weakened on dark
+the old clothes, on its plain fabric only (patterned parts, whose lightness has sharp
+fine detail: brocade, logos, printed motifs, weigh nothing, see :func:`pattern_weight`, and
+the shading fades out over them): the low frequency over its median gives the light
+direction, the band-pass (fine over low) gives the folds; both are clipped (the folds to +-12-15%), weakened on dark
 old clothes (sheen and see-through content, not shading) and on all-over prints, and the
 product multiplies the new garment; on
 the new garment's plain areas the folds are raised to a power up to 1.4 (stronger), on its
@@ -26,6 +28,7 @@ FOLDS = (0.86, 1.12)     # clip of the band-pass (fold) shading
 LIGHT = (0.78, 1.18)     # clip of the low-frequency shading
 FOLD_GAIN = 1.4          # fold shading exponent on plain areas of the new garment
 DARK_FLOOR = 0.35        # share of the shading kept from black old clothes
+PATTERN_EDGE = (3.0, 6.0)  # fine-detail energy (L*) from which old fabric counts as patterned
 
 
 def _norm_conv(values: F32, weight: F32, sigma: float) -> tuple[F32, F32]:
@@ -52,6 +55,8 @@ def shading_parts(img: NDArray[np.uint8], clothes: Mask, sigma: float) -> tuple[
     lab = rgb_to_lab(cv2.resize(img, small, interpolation=cv2.INTER_AREA))
     inside = cv2.resize(clothes.astype(np.uint8), small, interpolation=cv2.INTER_NEAREST) > 0
     m = _plain(lab, inside)
+    keep = 1 - pattern_weight(lab[..., 0], inside, sigma / k)
+    m = m * keep        # the shading is measured on the plain (unpatterned) fabric only
     lum = cv2.medianBlur(np.clip(lab[..., 0] * 2.5, 0, 255).astype(np.uint8), 5)
     lum = lum.astype(np.float32) / 2.5
     low, den = _norm_conv(lum, m, max(sigma / k, 0.5))
@@ -62,7 +67,8 @@ def shading_parts(img: NDArray[np.uint8], clothes: Mask, sigma: float) -> tuple[
     folds = 1 + (np.clip((fine + 2.0) / (low + 2.0), *FOLDS) - 1) * trust
     plain = float(m[inside].mean()) if inside.any() else 1.0
     strength = min(dark_strength(med), print_strength(plain))
-    base, folds = 1 + (base - 1) * strength, 1 + (folds - 1) * strength
+    local = strength * cv2.GaussianBlur(keep, (0, 0), max(sigma / k, 0.5))
+    base, folds = 1 + (base - 1) * local, 1 + (folds - 1) * local
     weight = np.clip(den / 0.3, 0, 1)
     on = den > 0.05
     parts = (np.where(on, base, 1.0) * weight + (1 - weight),
@@ -71,6 +77,19 @@ def shading_parts(img: NDArray[np.uint8], clothes: Mask, sigma: float) -> tuple[
     a, b = (np.asarray(cv2.resize(p.astype(np.float32), size, interpolation=cv2.INTER_LINEAR),
                        np.float32) for p in parts)
     return a, b
+
+
+def pattern_weight(lightness: F32, inside: Mask, sigma: float) -> F32:
+    """HxW float32 0..1: 1 where the old clothing (``inside``) is patterned, from the
+    local energy (Gaussian ``sigma / 2`` px) of its lightness's fine detail (L* minus a
+    1 px blur): printed or woven motifs have sharp edges, folds and shadows are smooth
+    (plain fabric with folds scores 1-3 L*, a brocade 8-15)."""
+    m = inside.astype(np.float32)
+    smooth, _ = _norm_conv(lightness, m, 1.0)
+    energy, _ = _norm_conv((lightness - smooth) ** 2, m, max(sigma / 2, 0.5))
+    low, high = PATTERN_EDGE
+    out: F32 = np.clip((np.sqrt(energy) - low) / (high - low), 0, 1).astype(np.float32)
+    return out
 
 
 def dark_strength(median_l: float) -> float:

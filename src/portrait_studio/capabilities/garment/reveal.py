@@ -9,8 +9,10 @@ limb the new garment already covers, intersected with the old clothing; and on t
 visible skin (push-pull of skin colours; on the torso, away from the real skin, toward the
 lit face's tone, and darker right under the chin), shaded like a cylinder (darker toward the
 edges of the painted part) with the visible skin's own grain copied in (:mod:`skintex`); where it
-meets the background painted into the old clothing its edge is rounded, uneven and soft. Images HxWx3 float32 RGB
-0..255 unless said otherwise, masks HxW bool.
+meets the background painted into the old clothing its edge is rounded, uneven and soft.
+Above the shoulder line the painted torso keeps to the real neck's width (the silhouette's
+narrowest run below the chin), widening smoothly into the shoulders, never to an old
+collar's width. Images HxWx3 float32 RGB 0..255 unless said otherwise, masks HxW bool.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ F32 = NDArray[np.float32]
 Mask = NDArray[np.bool_]
 Point = NDArray[np.float32]
 NECK_HALF = 0.28     # half the neck's width with its sides (shoulder widths)
+NECK_MARGIN = 0.02   # the painted neck's margin beyond the silhouette's neck (shoulder widths)
 SHOULDER_CAP = 1.1   # the torso zone's shoulders reach this far (x the half seam span)
 NECK_TOP = 0.6       # the torso zone's neck reaches this far above the shoulders (x torso
                      # length): up to the chin (the head, in front, bounds it)
@@ -153,7 +156,46 @@ def torso_zone(body: Body, bottom_y: float | None = None, width: float = 0.85) -
             frame.place(-base, -0.3 * t)]
     canvas = np.zeros(body.person.shape, np.uint8)
     cv2.fillPoly(canvas, [np.round(np.array(poly)).astype(np.int32)], 255)
-    return (canvas > 0) & body.person
+    return (canvas > 0) & body.person & neck_profile(body)
+
+
+def neck_profile(body: Body) -> Mask:
+    """HxW bool: above the shoulder line, the columns within the real neck's half width of
+    its centre, widening smoothly (quadratically) from the chin down to 0.8 shoulder widths
+    at the shoulder line. The neck's width is the narrowest run of the person's silhouette through
+    the centre between the chin (the head's lowest row there) and the shoulder line, plus
+    ``NECK_MARGIN`` shoulder widths; everything when there is no head."""
+    h, w = body.person.shape
+    sw = body.pose.shoulder_width
+    cx, sh_y = (body.pose.p(11) + body.pose.p(12)) / 2
+    col = body.head[:, int(np.clip(cx, 0, w - 1))]
+    if not col.any() or int(np.nonzero(col)[0].max()) >= sh_y - 2:
+        return np.ones((h, w), bool)
+    chin = int(np.nonzero(col)[0].max()) + 1
+    runs = [r for r in (_run_half(body.person, y, cx) for y in range(chin, int(sh_y))) if r > 0]
+    if not runs:
+        return np.ones((h, w), bool)
+    half = float(np.clip(min(runs) + NECK_MARGIN * sw, 0.12 * sw, 0.4 * sw))
+    ys = np.arange(h, dtype=np.float32)[:, None]
+    t = np.clip((ys - chin) / max(sh_y - chin, 1.0), 0.0, 1.0)
+    limit = half + (0.8 * sw - half) * t * t
+    out: Mask = (np.abs(np.arange(w, dtype=np.float32)[None, :] - cx) <= limit) | (ys >= sh_y)
+    return out
+
+
+def _run_half(person: Mask, row: int, cx: float) -> float:
+    """Half the width of the run of ``person`` pixels in ``row`` around column ``cx`` (the
+    larger distance from ``cx`` to the run's ends); 0 when ``cx`` is outside."""
+    line = person[row]
+    x = int(np.clip(cx, 0, len(line) - 1))
+    if not line[x]:
+        return 0.0
+    gaps = np.nonzero(~line)[0]
+    left = gaps[gaps < x]
+    right = gaps[gaps > x]
+    x0 = int(left.max()) + 1 if len(left) else 0
+    x1 = int(right.min()) - 1 if len(right) else len(line) - 1
+    return float(max(cx - x0, x1 - cx))
 
 
 def trusted_skin(img: NDArray[np.uint8], body: Body) -> Mask:

@@ -1,0 +1,108 @@
+"""The head of a try-on person: face oval plus hair, always in front of a new garment.
+
+Hair is the non-skin silhouette joined to the crown (the rows above the face box's upper
+fifth) inside a zone around the face above the shoulders; a light shirt collar touching
+the jaw is taken out again (:mod:`collar`), and hair falling onto the shoulders is added by
+its colour. A face cut off by the photo's top edge is measured from the pose
+(:mod:`facecrop`). Lab HxWx3 float32, masks HxW bool.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ...perception.faces import Face
+from ...perception.landmarks import FACE_OVAL
+from ...perception.masks import polygon_mask
+from .collar import collar_not_hair
+from .facecrop import CropFace, crop_face_region, crop_head_zone, thick_parts
+from .pose import Pose
+from .regions import lab_dist2, touching
+
+Mask = NDArray[np.bool_]
+
+
+def head_mask(lab: NDArray[np.float32], face: Face | None, crop: CropFace | None, pose: Pose,
+          person: Mask, skin: Mask) -> Mask:
+    """Face oval plus hair: non-skin silhouette pixels around the face above the shoulders
+    that are connected to the crown (the hair above the face box), plus hair falling
+    further (see ``_hair_on_shoulders``). A strap or neckline inside the zone that does not
+    reach the crown is clothing. A face cut off by the photo's top edge (``crop``) gives
+    the face above its chin line and the rows above the mouth as the crown."""
+    h, w = person.shape
+    if face is not None:
+        oval = polygon_mask(face.landmarks[list(FACE_OVAL)], (h, w)) > 0.5
+        zone, crown = _head_zone(face, pose, (h, w))
+        oval_pts = face.landmarks[list(FACE_OVAL)]
+        chin: tuple[float, float] | None = (float(oval_pts[oval_pts[:, 1].argmax(), 0]),
+                                            float(oval_pts[:, 1].max()))
+    elif crop is not None:  # its chin line is a guess: no collar test
+        oval = crop_face_region(crop, skin, person, pose.shoulder_width)
+        zone, crown = crop_head_zone(crop, pose, (h, w))
+        chin = None
+    else:
+        return np.zeros((h, w), bool)
+    candidates = zone & person & ~skin & ~oval
+    if face is None:    # the cut-off face's thin shaded rim joins the crown to the collar
+        candidates = thick_parts(candidates, 0.05 * pose.shoulder_width)
+    hair = touching(candidates, crown)
+    if chin is not None:    # a light shirt collar under the chin joins the jaw's rim
+        collar = collar_not_hair(lab, hair, chin, pose.shoulder_width, person & ~skin & ~zone,
+                                 skin & oval)
+        hair = touching(hair & ~collar, crown)
+    return oval | hair | _hair_on_shoulders(lab, hair, person & ~skin & ~oval, pose)
+
+
+def _head_zone(face: Face, pose: Pose, shape: tuple[int, int]) -> tuple[Mask, Mask]:
+    """(zone, crown): around the face box above the shoulders, and the rows above the
+    face box's upper fifth."""
+    h, w = shape
+    fx, fy, fw, fh = face.box.x, face.box.y, face.box.w, face.box.h
+    top = min(pose.p(11)[1], pose.p(12)[1]) - 0.1 * pose.shoulder_width
+    zone = np.zeros((h, w), bool)
+    zone[:max(0, int(min(top, fy + 1.25 * fh))), max(0, int(fx - 0.8 * fw)):
+         min(w, int(fx + 1.8 * fw))] = True
+    crown = np.zeros((h, w), bool)
+    crown[:max(0, int(fy + 0.2 * fh))] = True
+    return zone, crown
+
+
+def _hair_on_shoulders(lab: NDArray[np.float32], hair: Mask, candidates: Mask,
+                       pose: Pose) -> Mask:
+    """Hair falling beyond the head zone (onto the shoulders, beside it): ``candidates``
+    within Lab 14 of the hair's colour, connected to it, down to 0.35 shoulder widths below
+    the shoulder line, and not in the column under the neck (0.2 shoulder widths either
+    side of its centre), where a neckline of the hair's colour would join it. Lighter or
+    darker strands (within Lab 24) count when they are much closer to the hair's colour
+    than to the clothing's (:func:`_cloth_dist2`). Clothing of another colour is never
+    taken."""
+    if hair.sum() < 50:
+        return np.zeros(hair.shape, bool)
+    ref = np.median(lab[hair], axis=0)
+    sw = pose.shoulder_width
+    bottom = int(max(pose.p(11)[1], pose.p(12)[1]) + 0.35 * sw)
+    neck_x = float(pose.p(11)[0] + pose.p(12)[0]) / 2
+    d2 = lab_dist2(lab, ref)
+    near = candidates & ((d2 < 14.0**2) | ((d2 < 24.0**2) & (d2 < 0.4 * _cloth_dist2(
+        lab, candidates, pose))))
+    near[max(0, bottom):] = False
+    near[:, max(0, int(neck_x - 0.2 * sw)):max(0, int(neck_x + 0.2 * sw))] = False
+    out: Mask = touching(near | hair, hair) & near & ~hair
+    return out
+
+
+def _cloth_dist2(lab: NDArray[np.float32], candidates: Mask, pose: Pose) -> (
+        NDArray[np.float32]):
+    """HxW float32 squared Lab distance to the clothing's median colour (the candidates in
+    the chest strip 0.15-0.45 shoulder widths below the shoulder line, 0.3 either side of
+    the centre); infinite when none are there."""
+    sw = pose.shoulder_width
+    y = float(max(pose.p(11)[1], pose.p(12)[1]))
+    x = float(pose.p(11)[0] + pose.p(12)[0]) / 2
+    strip = candidates[int(y + 0.15 * sw):max(0, int(y + 0.45 * sw)),
+                       max(0, int(x - 0.3 * sw)):max(0, int(x + 0.3 * sw))]
+    if strip.sum() < 50:
+        return np.full(candidates.shape, np.inf, np.float32)
+    part = lab[int(y + 0.15 * sw):int(y + 0.45 * sw), max(0, int(x - 0.3 * sw)):int(x + 0.3 * sw)]
+    return lab_dist2(lab, np.median(part[strip], axis=0))
