@@ -173,3 +173,21 @@ def test_collar_below_the_chin_is_not_hair_but_strands_beside_the_neck_are() -> 
     assert not out[45:55, 80:90].any()
     assert not out[40:44, 40:60].any()
     assert not out[:40].any()
+
+
+@needs_corpus
+def test_crochet_holes_leave_no_specks_on_the_painted_arms() -> None:
+    """The crochet shirt's holes show skin; they join the old top, so the painted arms
+    below the shoulders keep no dark crochet specks (old code: 131, now 62: the band
+    under the cami's straps above the arm painting remains)."""
+    person = _read(next((CORPUS / "persons").glob("catvton_condition_baumu*")))
+    g = _read(next((CORPUS / "garments").glob(CAMI + "*")))
+    out = try_on(person, [g], TryOnParams(seed=0)).images[0]
+    b = analyse_body(person)
+    lab = cv2.cvtColor(out, cv2.COLOR_RGB2LAB).astype(np.float32)
+    skinish = (lab[..., 1] > 135) & (lab[..., 0] > 100)
+    among_skin = cv2.blur(skinish.astype(np.float32), (9, 9)) > 0.5
+    zone = b.arms & b.old_top
+    zone[: int(max(b.pose.p(11)[1], b.pose.p(12)[1]))] = False
+    specks = int((zone & (lab[..., 0] < 0.35 * 255) & among_skin).sum())
+    assert specks < 90

@@ -52,6 +52,7 @@ Mask = NDArray[np.bool_]
 ORDER = {"bottom": 0, "full": 1, "top": 2}
 FEATHER = 2
 NECK_DIP = 0.08      # depth (shoulder widths) of the rounded bottom of the neck skin
+HOLE_SIZE = 0.06     # holes of the old clothing under this size (squared, shoulder widths)
 LOOSE_SIZE = 0.12    # real skin pieces and holes under this size (squared, shoulder widths)
                      # inside the painted torso skin are painted with it
 FRONT_DROP = 0.15    # a crew neck's front below its collar top (shoulder widths)
@@ -211,8 +212,27 @@ def _old_region(garments: list[Garment], body: Body) -> Mask:
     old = np.zeros(body.person.shape, bool)
     for g in garments:
         old |= _replaced(g, body)
+    old |= _enclosed_holes(old, ~body.head & ~body.hands, body.pose.shoulder_width)
     grown = cv2.dilate(old.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
     return old | (grown & ~body.clothes & ~body.skin & ~body.head & ~body.hands & ~body.feet)
+
+
+def _enclosed_holes(old: Mask, allowed: Mask, sw: float) -> Mask:
+    """Small 4-connected holes (under (``HOLE_SIZE`` shoulder widths)^2) of ``old`` ringed
+    all round by it, inside ``allowed``: the skin seen through open-work fabric (crochet,
+    lace) that the skin model took for bare skin; left out, they stayed as specks of the
+    old garment's rim on the painted arms and torso."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats((~old).astype(np.uint8),
+                                                           connectivity=4)
+    small = stats[:, cv2.CC_STAT_AREA] < (HOLE_SIZE * sw) ** 2
+    h, w = old.shape
+    x, y = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
+    inner = (x > 0) & (y > 0) & (x + stats[:, cv2.CC_STAT_WIDTH] < w) & \
+        (y + stats[:, cv2.CC_STAT_HEIGHT] < h)
+    ok = small & inner
+    ok[np.unique(labels[~allowed & ~old])] = False
+    out: Mask = ok[labels] & ~old
+    return out
 
 
 def _loose_pieces(loose: Mask, region: Mask, sw: float) -> Mask:
@@ -376,7 +396,9 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     trusted = trusted_skin(img, body)
     rel = np.full(reveal.shape, np.inf, np.float32)
     arms: list[ArmPaint] = []
-    for kind, source in (("arms", body.old_top), ("legs", body.old_bottom)):
+    # the old top's see-through holes (the only skin in ``reveal``) go with its sleeves
+    for kind, source in (("arms", body.old_top | (reveal & body.skin)),
+                         ("legs", body.old_bottom)):
         chains = limb_chains(body)[kind]
         for zone, chain in zip(limb_zones(body, kind, trusted), chains, strict=True):
             part = reveal & source & uncovered_limb(zone, covers[kind])
