@@ -16,8 +16,8 @@ from portrait_studio.imaging import geometry as geo
 from portrait_studio.imaging.blend import laplacian_blend, mask_box
 from portrait_studio.imaging.color import masked_mean, to_u8
 from portrait_studio.perception.faces import detect_faces, shrink
-from portrait_studio.perception.glasses import _row_path
 from portrait_studio.perception.masks import face_scale, polygon_mask
+from portrait_studio.perception.paths import row_path
 from portrait_studio.pipelines import fusion_face
 from portrait_studio.pipelines.fusion import FusionResult, fuse
 from portrait_studio.pipelines.fusion_params import FusionParams, MergeEntry
@@ -204,7 +204,7 @@ def test_shrink_and_glasses_row_path() -> None:
     truth = [1, 1, 2, 3, 3, 4, 5, 5]  # moves at most one row per column
     score[truth, np.arange(8)] = 5.0
     score[0, 3] = 9.0  # a strong pixel two rows off the path cannot be reached
-    assert _row_path(score).tolist() == truth
+    assert row_path(score).tolist() == truth
 
 
 @cache

@@ -31,6 +31,7 @@ import numpy as np
 from ..imaging.fill import fill_thin
 from . import landmarks as lm
 from .masks import face_scale
+from .paths import ring_path, row_path
 
 UNIT = 100.0                 # work image: eye distance (outer corners) in px
 WORK_W, WORK_H, EYE_ROW = 260, 170, 90
@@ -44,7 +45,6 @@ LINE_SHARE = 0.35            # ... and this share of the path's own strength nea
 HALO_MIN = 4.0               # ... plus its shadow / soft edge within 2 px (L*)
 DISCS = (5, 9, 15, 25)       # black-hat discs: frame line widths up to ~4, 7, 12, 20 px
 TOP_ABOVE_BRIDGE = 12        # a lens top is at most this many px above the bridge
-NEG = np.float32(-1e9)
 
 
 @dataclass(frozen=True)
@@ -112,26 +112,6 @@ def _upright(img: np.ndarray, points: np.ndarray) -> _Work:
 # ----------------------------------------------------------------------------- paths
 
 
-def _row_path(score: np.ndarray) -> np.ndarray:
-    """Row per column of the best left-to-right path through ``score`` (rows x cols) moving
-    at most one row per column (ties: the upper row, then straight on)."""
-    n_rows, n_cols = score.shape
-    acc, back = score[:, 0].astype(np.float32), np.zeros((n_cols, n_rows), np.int64)
-    padded = np.full(n_rows + 2, NEG, np.float32)
-    rows_idx = np.arange(n_rows)
-    for x in range(1, n_cols):
-        padded[1:-1] = acc
-        cand = np.stack((padded[:-2], padded[1:-1], padded[2:]))  # from the row above, same, below
-        step = cand.argmax(axis=0)
-        acc = cand[step, rows_idx] + score[:, x]
-        back[x] = step - 1
-    rows = np.zeros(n_cols, np.int64)
-    rows[-1] = int(acc.argmax())
-    for x in range(n_cols - 1, 0, -1):
-        rows[x - 1] = rows[x] + back[x, rows[x]]
-    return rows
-
-
 def _bridge(work: _Work) -> tuple[np.ndarray, float]:
     """The frame's bridge: Nx2 path across the nose and its strength (L*, 25th percentile of
     the better of a thin-line and a sharp-edge response along it)."""
@@ -147,7 +127,7 @@ def _bridge(work: _Work) -> tuple[np.ndarray, float]:
     edge = np.abs(cv2.Sobel(light, cv2.CV_32F, 0, 1)) - np.abs(cv2.Sobel(light, cv2.CV_32F, 1, 0))
     best, path = 0.0, np.zeros((0, 2), np.int64)
     for resp in (thin[8:-8, 4:-4], np.maximum(edge[8:-8, 4:-4], 0) / 4):
-        rows = _row_path(resp)
+        rows = row_path(resp)
         strength = float(np.percentile(resp[rows, np.arange(len(rows))], 25))
         if strength > best:
             best, path = strength, np.stack([np.arange(x0, x1), rows + y0], axis=1)
@@ -229,30 +209,6 @@ def _polar_response(light: np.ndarray, rays: tuple[np.ndarray, np.ndarray]) -> n
     return resp
 
 
-def _ring_path(score: np.ndarray) -> np.ndarray:
-    """Radius index per angle of the best closed path through ``score`` (angles x radii),
-    moving at most ``RIM_STEP`` per angle (two laps, the second one kept)."""
-    n_ang, n_rad = score.shape
-    span = 2 * RIM_STEP + 1
-    penalty = np.abs(np.arange(-RIM_STEP, RIM_STEP + 1)).astype(np.float32)[:, None]
-    acc, backs = np.zeros(n_rad, np.float32), []
-    padded = np.full(n_rad + 2 * RIM_STEP, NEG, np.float32)
-    rad_idx = np.arange(n_rad)
-    for k in range(2 * n_ang):
-        padded[RIM_STEP:-RIM_STEP] = acc
-        # candidate j comes from radius r + RIM_STEP - j (the larger radii first)
-        cand = np.stack([padded[span - 1 - j:span - 1 - j + n_rad] for j in range(span)])
-        cand -= penalty
-        step = cand.argmax(axis=0)
-        acc = cand[step, rad_idx] + score[k % n_ang]
-        backs.append(step - RIM_STEP)
-    idx = np.zeros(2 * n_ang, np.int64)
-    idx[-1] = int(acc.argmax())
-    for k in range(2 * n_ang - 1, 0, -1):
-        idx[k - 1] = idx[k] - backs[k][idx[k]]
-    return idx[n_ang:]
-
-
 def _eye_rays(work: _Work) -> list[tuple[np.ndarray, np.ndarray]]:
     p = work.points
     widths = [float(np.hypot(*(p[a] - p[b]))) for a, b in ((33, 133), (263, 362))]
@@ -276,7 +232,7 @@ def _rims(work: _Work, bridge_row: float) -> list[np.ndarray]:
     fit = joint[np.arange(ANGLES)[None, :], shapes].mean(axis=1)
     prior = shapes[int(fit.argmax())]
     near = np.abs(np.arange(len(RADII))[None, :] - prior[:, None]) <= RIM_BAND
-    idx = _ring_path(np.where(near, joint, np.float32(-100)))
+    idx = ring_path(np.where(near, joint, np.float32(-100)), RIM_STEP)
     ang = np.arange(ANGLES)
     return [np.stack([xs[ang, idx], ys[ang, idx]], axis=1) for xs, ys in rays]
 
@@ -295,7 +251,7 @@ def _temple(work: _Work, rim: np.ndarray, outward: float, edge: int) -> np.ndarr
     light = work.light[y0:y1, x0:x1]
     resp = np.maximum(_morph(light, cv2.MORPH_BLACKHAT, (11, 1)),
                       _morph(light, cv2.MORPH_TOPHAT, (7, 1)))
-    return np.stack([np.arange(x0, x1), _row_path(resp) + y0], axis=1)
+    return np.stack([np.arange(x0, x1), row_path(resp) + y0], axis=1)
 
 
 # ----------------------------------------------------------------------------- mask
