@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from portrait_studio.capabilities.garment.armcolumn import WIDTH_TOP, WIDTH_WRIST
+from portrait_studio.capabilities.garment.armpaint import ArmPaint, paint_arm
 from portrait_studio.capabilities.garment.body import Body, analyse_body
 from portrait_studio.capabilities.garment.collar import collar_not_hair
 from portrait_studio.pipelines.try_on import TryOnParams, try_on
@@ -191,3 +192,32 @@ def test_crochet_holes_leave_no_specks_on_the_painted_arms() -> None:
     zone[: int(max(b.pose.p(11)[1], b.pose.p(12)[1]))] = False
     specks = int((zone & (lab[..., 0] < 0.35 * 255) & among_skin).sum())
     assert specks < 90
+
+
+@needs_corpus
+def test_painted_upper_arm_follows_the_real_arms_edges_not_the_bone(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Short dark sleeve (vitonhd_00055) under a sleeveless dress: the image-right upper arm
+    is painted along the real arm's own edges below the old hem (continued upward at their
+    slope), not along the shoulder -> elbow bone, which leans out more. At row 420 the
+    painted arm reaches x >= 540 and at mid upper arm (row 400) it is at least 90% as wide
+    as the real arm just below the hem (rows 470..480, where its inner edge still shows).
+    Before: right edge 536, width 36 px of 42 (0.86); now 541, 41 px."""
+    seen: list[tuple[np.ndarray, np.ndarray, ArmPaint | None]] = []
+
+    def spy(img, chain, part, real, sw, rng):  # type: ignore[no-untyped-def]
+        out = paint_arm(img, chain, part, real, sw, rng)
+        seen.append((chain[0], real, out))
+        return out
+
+    monkeypatch.setattr("portrait_studio.capabilities.garment.dress.paint_arm", spy)
+    g = _read(next((CORPUS / "garments").glob("dresscode_053319_1*")))
+    try_on(photo("vitonhd_00055_00"), [g], TryOnParams(seed=0))
+    (_, real, arm), = [s for s in seen if s[0][0] > 400]
+    assert arm is not None
+    kept = arm.kept
+    assert int(np.flatnonzero(kept[420]).max()) >= 540
+    below = [np.flatnonzero(real[y, 480:580]) for y in range(470, 481)]
+    real_width = float(np.median([xs.max() - xs.min() + 1 for xs in below]))
+    painted = np.flatnonzero(kept[400])
+    assert painted.max() - painted.min() + 1 >= 0.9 * real_width

@@ -23,6 +23,8 @@ Mask = NDArray[np.bool_]
 Point = NDArray[np.float32]
 BINS = 16
 MIN_REF = 80
+MIN_ROWS = 8        # rows seeing each real-arm edge, to fit the outline to them
+FIT_ABOVE_ELBOW = 0.2  # shoulder widths of real upper arm below the hem needed to fit it
 BLEND = 0.1          # share of the arm's length over which the junction is blended
 MIRROR = 0.25        # longest stretch (shoulder widths) of real arm mirrored upward
 RIM = 2.5            # px: mirrored samples stay this far inside the real arm's edges (its
@@ -85,22 +87,26 @@ def _edges(ro: F32) -> tuple[float, float]:
     return float(lo + hi) / 2, max(float(hi - lo) / 2, 2.0)
 
 
-def _colours(q: F32, ro: F32, colours: F32, c: float, r: float) -> F32:
-    """Nx3 profile colours at offsets ``q`` from a band's offsets and colours."""
-    prof = _profile((ro - c) / r, colours)
+def _colours(q: F32, q_ref: F32, colours: F32) -> F32:
+    """Nx3 profile colours at normalised offsets ``q`` from a band's (``q_ref``) colours."""
+    prof = _profile(q_ref, colours)
     centres = (np.arange(BINS) + 0.5) / BINS * 2 - 1
     return np.stack([np.interp(q, centres, prof[:, k]) for k in range(3)], axis=1)
 
 
 def paint_arm(img: NDArray[np.uint8], chain: list[Point], part: Mask, trusted: Mask,
-              sw: float, rng: np.random.Generator) -> ArmPaint | None:
+              sw: float, rng: np.random.Generator, hidden: Mask | None = None) -> (
+        ArmPaint | None):
     """Upper-arm painting for ``part`` (uncovered old sleeve over the arm), or None when
-    too little real arm shows below it. The outline continues the real arm's (over the
-    last ``BLEND`` of the arm's length above it, centre and width go over to those right at
-    the junction, a 0.06 shoulder-width band) and widens by up to 12% toward the shoulder;
-    the pixels are the real arm's own, mirrored upward from below the hem (ping-pong over
-    at most ``MIRROR`` shoulder widths, scaled across to the outline): its texture, shading
-    across the arm and colour continue with no step at the junction."""
+    too little real arm shows below it. The outline continues the real arm's: its centre
+    line, slope and width are fitted to the real arm's edges just below the hem (rows where
+    neither edge is hidden by ``hidden``, the old top, default ``part``); with too few
+    such rows it runs along the bone (over the last ``BLEND`` of the arm's length above the
+    hem, centre and width go over to those right at the junction, a 0.06 shoulder-width
+    band). It widens by up to 12% toward the shoulder; the pixels are the real arm's own,
+    mirrored upward from below the hem (ping-pong over at most ``MIRROR`` shoulder widths,
+    scaled across to the outline): its texture, shading across the arm and colour continue
+    with no step at the junction."""
     a, b = chain[0], chain[1]
     ys, xs = np.nonzero(part)
     if not len(ys):
@@ -112,28 +118,150 @@ def paint_arm(img: NDArray[np.uint8], chain: list[Point], part: Mask, trusted: M
     ref = (rt > t_hem) & (rt < t_hem + 0.3 * sw) & (np.abs(ro) < 0.2 * sw)
     if ref.sum() < MIN_REF:
         return None
-    near = ref & (rt < t_hem + 0.06 * sw)
-    near = near if near.sum() >= MIN_REF // 3 else ref
-    (c, r), (cn, rn) = _edges(ro[ref]), _edges(ro[near])
     skip = max(2.0, 0.015 * sw)          # the old hem's shadow line is painted over
-    by, bx = _hem_band(part, (a, b), t_hem, skip, (cn, rn))
+    line = _outline(trusted, part if hidden is None else hidden | part, (a, b),
+                    (t_hem, skip, sw), (rt[ref], ro[ref]))
+    by, bx = _hem_band(part, (a, b), t_hem, skip, line.junction(t_hem))
     ys, xs = np.concatenate([ys, by]), np.concatenate([xs, bx])
     t, o = _coords(ys, xs, a, b)
     length = sum(float(np.linalg.norm(q - p)) for p, q in pairwise(chain))
     w = np.clip(1 - (t_hem - t) / max(BLEND * length, 1.0), 0, 1).astype(np.float32)
     widen = 1 + 0.12 * np.clip((t_hem - t) / max(t_hem, 1.0), 0, 1)
-    cw, rw = c + w * (cn - c), (r + w * (rn - r)) * widen
+    cw, rw = line.at(t, t_hem, w)
+    rw = rw * widen
     q = (o - cw) / rw
     span = float(np.clip(np.percentile(rt[ref], 95) - t_hem - skip, 2.0, MIRROR * sw))
-    rgb, real = _mirrored(img, trusted, (a, b), t_hem + skip + _ping_pong(t_hem - t, span),
-                          c + np.clip(q * r, -(r - RIM), r - RIM))
+    ts = t_hem + skip + _ping_pong(t_hem - t, span)
+    cs, r = line.c0 + line.slope * ts, line.r
+    rgb, real = _mirrored(img, trusted, (a, b), ts, cs + np.clip(q * r, -(r - RIM), r - RIM))
     colours = img[rys, rxs].astype(np.float32)
-    rgb[~real] = _colours(q[~real], ro[ref], colours[ref], c, r)   # source not the arm
+    q_ref = ((ro[ref] - line.c0 - line.slope * rt[ref]) / r).astype(np.float32)
+    rgb[~real] = _colours(q[~real], q_ref, colours[ref])   # source not the arm
     alpha = np.clip((1 - np.abs(q)) * rw / 1.5, 0, 1).astype(np.float32)
     kept = np.zeros(part.shape, bool)
     inside = alpha > 0
     kept[ys[inside], xs[inside]] = True
     return ArmPaint(ys, xs, rgb, alpha, kept)
+
+
+@dataclass(frozen=True)
+class _Line:
+    """The arm's outline across the bone: centre offset ``c0 + slope * t`` and half-width
+    ``r`` (the real arm below the hem), going over to ``cn``, ``rn`` (right at the junction)
+    with the blend weight; a fitted line has ``cn`` None (no blend)."""
+
+    c0: float
+    slope: float
+    r: float
+    cn: float | None = None
+    rn: float = 0.0
+
+    def at(self, t: F32 | np.float32, t_hem: float, w: F32 | None = None) -> tuple[F32, F32]:
+        """Centre offset and half-width at arc lengths ``t`` (blend weights ``w``)."""
+        c = np.asarray(self.c0 + self.slope * np.asarray(t, np.float32), np.float32)
+        r = np.full_like(c, self.r)
+        if self.cn is None or w is None:
+            return c, r
+        return c + w * (self.cn - c), r + w * (self.rn - r)
+
+    def junction(self, t_hem: float) -> tuple[float, float]:
+        """Centre offset and half-width right at the hem."""
+        if self.cn is None:
+            return self.c0 + self.slope * t_hem, self.r
+        return self.cn, self.rn
+
+
+def _outline(trusted: Mask, hidden: Mask, bone: tuple[Point, Point],
+             hem: tuple[float, float, float], band: tuple[F32, F32]) -> _Line:
+    """The arm's outline from the real arm below the hem (``hem``: t_hem, skip, shoulder
+    width; ``band``: arc lengths and offsets of its trusted pixels): fitted to its edges
+    above the elbow (the fitted line shifts by at most 0.75 half-widths at the shoulder),
+    else along the bone from the band's offsets."""
+    t_hem, skip, sw = hem
+    rt, ro = band
+    c, r = _edges(ro)
+    elbow = float(np.linalg.norm(bone[1] - bone[0]))    # the forearm bends away: not fitted
+    # fitted only on a strip of upper arm wholly above the elbow, and never narrower than
+    # the band's own width (an arm tapering toward the elbow painted a thin upper arm)
+    fit = (_fit_edges(trusted, hidden, bone, (t_hem + skip, min(t_hem + 0.3 * sw, elbow)),
+                      (c, r)) if elbow - t_hem >= FIT_ABOVE_ELBOW * sw else None)
+    if fit is not None:
+        c_hem = fit.c0 + fit.slope * t_hem
+        slope = float(np.clip(fit.slope, -0.75 * fit.r / max(t_hem, 1.0),
+                              0.75 * fit.r / max(t_hem, 1.0)))
+        return _Line(c_hem - slope * t_hem, slope, max(fit.r, r))
+    near = rt < t_hem + 0.06 * sw
+    near = near if near.sum() >= MIN_REF // 3 else np.ones_like(near)
+    cn, rn = _edges(ro[near])
+    return _Line(c, 0.0, r, cn, rn)
+
+
+def _fit_edges(trusted: Mask, hidden: Mask, bone: tuple[Point, Point],
+               span: tuple[float, float], guess: tuple[float, float]) -> _Line | None:
+    """The real arm's two edges over arc lengths ``span`` as parallel lines (one slope,
+    least squares, one outlier pass): per 1 px row across the bone, the ends of the
+    longest run of trusted pixels within 1.6 half-widths of the ``guess`` centre; an end
+    counts where no ``hidden`` pixel (old top over the arm) lies within 3 px beyond it and
+    it is off the image border and the search window. None with fewer than ``MIN_ROWS``
+    rows for either edge or an implausible fit."""
+    c, r = guess
+    ts = np.arange(span[0], span[1], 1.0, dtype=np.float32)
+    os_ = np.arange(c - 1.6 * r - 4, c + 1.6 * r + 5, 1.0, dtype=np.float32)
+    grid_t, grid_o = np.meshgrid(ts, os_, indexing="ij")
+    real = _sample(trusted, bone, grid_t, grid_o, False)
+    hid = _sample(hidden, bone, grid_t, grid_o, True)
+    ends = np.array([_row_edges(real[k], hid[k]) for k in range(len(ts))], np.float32)
+    if len(ts) == 0 or min(np.isfinite(ends[:, 0]).sum(), np.isfinite(ends[:, 1]).sum()) < (
+            MIN_ROWS):
+        return None
+    return _parallel_fit(ts, ends + os_[0], r)
+
+
+def _row_edges(real: Mask, hid: Mask) -> tuple[float, float]:
+    """First and last index of the longest run of ``real`` in a row, each NaN where it
+    meets ``hid`` (within 3 px beyond) or the row's end, both NaN without a 6 px run."""
+    d = np.diff(np.concatenate([[0], real.astype(np.int8), [0]]))
+    starts, ends = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+    if not len(starts) or int((ends - starts).max()) < 6:
+        return np.nan, np.nan
+    k = int(np.argmax(ends - starts))
+    lo, hi = int(starts[k]), int(ends[k]) - 1
+    lo_ok = lo >= 3 and not hid[lo - 3:lo].any()
+    hi_ok = hi <= len(real) - 4 and not hid[hi + 1:hi + 4].any()
+    return (float(lo) if lo_ok else np.nan), (float(hi) if hi_ok else np.nan)
+
+
+def _parallel_fit(t: F32, ends: F32, r: float) -> _Line | None:
+    """Lines lo = a_lo + s t and hi = a_hi + s t through the seen ends (Nx2, NaN unseen),
+    refitted without ends more than 3 px (or 2.5 median deviations) off; None when the
+    slope exceeds 0.5, an edge keeps fewer than ``MIN_ROWS`` ends or the half-width is off
+    the band's ``r`` by more than a factor of 1.6."""
+    keep = np.isfinite(ends)
+    for _ in range(2):
+        rows, side = np.nonzero(keep)
+        design = np.stack([side == 0, side == 1, t[rows]], axis=1).astype(np.float64)
+        (a_lo, a_hi, slope), *_ = np.linalg.lstsq(design, ends[rows, side], rcond=None)
+        fit = np.stack([a_lo + slope * t, a_hi + slope * t], axis=1)
+        res = np.abs(np.nan_to_num(ends - fit, nan=1e9))
+        keep = res <= max(3.0, 2.5 * float(np.median(res[np.isfinite(ends)])))
+    half = float(a_hi - a_lo) / 2 + 0.5
+    if keep.sum(axis=0).min() < MIN_ROWS or abs(slope) > 0.5 or not r / 1.6 <= half <= r * 1.6:
+        return None
+    return _Line(float(a_lo + a_hi) / 2, float(slope), half)
+
+
+def _sample(mask: Mask, bone: tuple[Point, Point], t: F32, o: F32, outside: bool) -> Mask:
+    """``mask`` at arc lengths ``t`` along and offsets ``o`` across the bone (nearest
+    pixel; ``outside`` beyond the image)."""
+    a, b = bone
+    d = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
+    x = np.round(a[0] + t * d[0] - o * d[1]).astype(int)
+    y = np.round(a[1] + t * d[1] + o * d[0]).astype(int)
+    h, w = mask.shape
+    inside = (x >= 0) & (x < w) & (y >= 0) & (y < h)
+    out = np.full(t.shape, outside, bool)
+    out[inside] = mask[y[inside], x[inside]]
+    return out
 
 
 def _hem_band(part: Mask, bone: tuple[Point, Point], t_hem: float, depth: float,
