@@ -29,6 +29,7 @@ from portrait_studio.pipelines.try_on import (
     outfits,
     try_on,
 )
+from tests.poses import frontal_pose
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "images"
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
@@ -267,17 +268,6 @@ def test_hair_on_the_shoulder_stays_hair() -> None:
 
 
 # --- fitting, filling and shading helpers (no models) -------------------------------------
-
-def frontal_pose() -> Pose:
-    """A synthetic standing pose: shoulders (200, 300)-(400, 300), hips (240, 600)-(360, 600),
-    arms and legs hanging straight down."""
-    pts = np.zeros((33, 2), np.float32)
-    for i, xy in {11: (400, 300), 12: (200, 300), 13: (420, 450), 14: (180, 450),
-                  15: (430, 590), 16: (170, 590), 23: (360, 600), 24: (240, 600),
-                  25: (360, 800), 26: (240, 800), 27: (360, 980), 28: (240, 980)}.items():
-        pts[i] = xy
-    return Pose(pts, np.ones(33, np.float32))
-
 
 def test_trouser_keypoints_find_crotch_and_leg_roots() -> None:
     cut = cut_out(trousers())

@@ -8,19 +8,9 @@ import numpy as np
 
 from portrait_studio.capabilities.garment.body import Body
 from portrait_studio.capabilities.garment.dress import _loose_pieces
-from portrait_studio.capabilities.garment.pose import Pose
 from portrait_studio.capabilities.garment.render import pattern_weight, shading_parts
 from portrait_studio.capabilities.garment.reveal import torso_zone
-
-
-def _pose() -> Pose:
-    """Shoulders (200, 300)-(400, 300) (width 200, neck centre x=300), hips at y=600."""
-    pts = np.zeros((33, 2), np.float32)
-    for i, xy in {11: (400, 300), 12: (200, 300), 13: (420, 450), 14: (180, 450),
-                  15: (430, 590), 16: (170, 590), 23: (360, 600), 24: (240, 600),
-                  25: (360, 800), 26: (240, 800), 27: (360, 980), 28: (240, 980)}.items():
-        pts[i] = xy
-    return Pose(pts, np.ones(33, np.float32))
+from tests.poses import frontal_pose
 
 
 def _fabric(level: int, motifs: bool) -> np.ndarray:
@@ -78,7 +68,7 @@ def _collar_body() -> Body:
     head = np.zeros((h, w), bool)
     cv2.circle(head.view(np.uint8), (300, 130), 70, 1, -1)
     none = np.zeros((h, w), bool)
-    return Body(_pose(), person, none, head, person & ~head, 600.0,
+    return Body(frontal_pose(), person, none, head, person & ~head, 600.0,
                 np.array([200, 150, 130], np.float32), none, none, none, none)
 
 

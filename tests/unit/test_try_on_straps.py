@@ -14,10 +14,10 @@ import pytest
 from portrait_studio.capabilities.garment.body import analyse_body
 from portrait_studio.capabilities.garment.cutout import cut_out
 from portrait_studio.capabilities.garment.fit import STRAP_AT, Fit, top_pairs
-from portrait_studio.capabilities.garment.pose import Pose
 from portrait_studio.capabilities.garment.shape import centre_x, garment_shape
 from portrait_studio.capabilities.garment.straps import drop_back, find_straps
 from portrait_studio.pipelines.try_on import TryOnParams, try_on
+from tests.poses import frontal_pose
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
 CAMI = CORPUS / "garments" / "vitonhd_09133_00__white_button_cami.jpg"
@@ -38,16 +38,6 @@ def cami_photo() -> np.ndarray:
     cv2.fillPoly(img, [np.array([[70, 120], [330, 120], [340, 480], [60, 480]])],
                  (230, 200, 200))
     return img
-
-
-def frontal_pose() -> Pose:
-    """Shoulders (200, 300)-(400, 300), hips (240, 600)-(360, 600), arms hanging."""
-    pts = np.zeros((33, 2), np.float32)
-    for i, xy in {11: (400, 300), 12: (200, 300), 13: (420, 450), 14: (180, 450),
-                  15: (430, 590), 16: (170, 590), 23: (360, 600), 24: (240, 600),
-                  25: (360, 800), 26: (240, 800), 27: (360, 980), 28: (240, 980)}.items():
-        pts[i] = xy
-    return Pose(pts, np.ones(33, np.float32))
 
 
 def test_straps_found_and_back_dropped() -> None:
