@@ -19,6 +19,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from .regions import lab_dist2, touching
+
 Mask = NDArray[np.bool_]
 NECK_COLUMN = 0.2    # x shoulder width: half the column under the chin where no hair hangs
 HAIR_DE = 24.0       # Lab distance to the hair's colour above the chin
@@ -43,12 +45,14 @@ def collar_not_hair(lab: NDArray[np.float32], hair: Mask, chin: tuple[float, flo
     below = hair & (ys >= chin[1])
     if above.sum() < 50 or not below.any():
         return np.zeros((h, w), bool)
-    d = lab - np.median(lab[above], axis=0).astype(np.float32)
-    far = np.einsum("ijk,ijk->ij", d, d) > HAIR_DE * HAIR_DE
-    near = np.einsum("ijk,ijk->ij", d, d) < COLUMN_DE * COLUMN_DE
+    dist2 = lab_dist2(lab, np.median(lab[above], axis=0))
+    far = dist2 > HAIR_DE * HAIR_DE
+    near = dist2 < COLUMN_DE * COLUMN_DE
     column = np.abs(xs - chin[0]) < NECK_COLUMN * sw
     pieces = below & (far | (column & ~near)) & ~_skin_hue(lab, face)
-    return _joined(pieces, _large(clothes, (CLOTH_SIZE * sw) ** 2))
+    clothes = _large(clothes, (CLOTH_SIZE * sw) ** 2)
+    # pieces touching that clothing (within 1 px)
+    return touching(pieces, cv2.dilate(clothes.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
 
 
 def _skin_hue(lab: NDArray[np.float32], face: Mask) -> Mask:
@@ -68,15 +72,4 @@ def _large(mask: Mask, area: float) -> Mask:
     big = stats[:, cv2.CC_STAT_AREA] >= area
     big[0] = False
     out: Mask = big[labels]
-    return out
-
-
-def _joined(pieces: Mask, clothes: Mask) -> Mask:
-    """The 8-connected pieces of ``pieces`` that touch ``clothes`` (within 1 px)."""
-    n, labels = cv2.connectedComponents(pieces.astype(np.uint8), connectivity=8)
-    if n <= 1:
-        return np.zeros(pieces.shape, bool)
-    near = cv2.dilate(clothes.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    keep = np.unique(labels[pieces & near])
-    out: Mask = np.isin(labels, keep[keep > 0])
     return out
