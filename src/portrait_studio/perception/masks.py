@@ -53,8 +53,10 @@ def face_scale(points: np.ndarray) -> float:
     return float(np.linalg.norm(points[lm.RIGHT_EYE_OUTER] - points[lm.LEFT_EYE_OUTER]))
 
 
-def _region(points: np.ndarray, ring: tuple[int, ...], shape: tuple[int, ...], grow: float,
-            soften: float) -> np.ndarray:
+def region_mask(points: np.ndarray, ring: tuple[int, ...], shape: tuple[int, ...],
+                grow: float, soften: float) -> np.ndarray:
+    """HxW float32 mask of the landmark ring ``ring`` grown by ``grow`` about its centroid,
+    softened by ``soften`` px."""
     poly = points[list(ring)]
     centre = poly.mean(axis=0)
     return polygon_mask(centre + (poly - centre) * grow, shape, soften)
@@ -69,8 +71,8 @@ class FaceRegions:
         self._soft = max(face_scale(points), 8.0) * 0.04
 
     def _pair(self, right: tuple[int, ...], left: tuple[int, ...], grow: float) -> np.ndarray:
-        return np.maximum(_region(self._points, right, self._shape, grow, self._soft),
-                          _region(self._points, left, self._shape, grow, self._soft))
+        return np.maximum(region_mask(self._points, right, self._shape, grow, self._soft),
+                          region_mask(self._points, left, self._shape, grow, self._soft))
 
     @cached_property
     def eyes(self) -> np.ndarray:
@@ -82,19 +84,19 @@ class FaceRegions:
 
     @cached_property
     def lips(self) -> np.ndarray:
-        return _region(self._points, lm.LIPS_OUTER, self._shape, 1.08, self._soft)
+        return region_mask(self._points, lm.LIPS_OUTER, self._shape, 1.08, self._soft)
 
     @cached_property
     def mouth_inner(self) -> np.ndarray:
-        return _region(self._points, lm.LIPS_INNER, self._shape, 1.0, self._soft * 0.5)
+        return region_mask(self._points, lm.LIPS_INNER, self._shape, 1.0, self._soft * 0.5)
 
     @cached_property
     def nose(self) -> np.ndarray:
-        return _region(self._points, lm.NOSTRILS, self._shape, 1.1, self._soft)
+        return region_mask(self._points, lm.NOSTRILS, self._shape, 1.1, self._soft)
 
     @cached_property
     def oval(self) -> np.ndarray:
-        return _region(self._points, lm.FACE_OVAL, self._shape, 1.0, self._soft)
+        return region_mask(self._points, lm.FACE_OVAL, self._shape, 1.0, self._soft)
 
     @cached_property
     def features(self) -> np.ndarray:

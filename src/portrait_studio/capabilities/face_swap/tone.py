@@ -20,7 +20,7 @@ from ...imaging import geometry as geo
 from ...imaging.blend import feather, mask_box
 from ...imaging.color import SkinModel, fit_skin_model, masked_mean
 from ...perception import landmarks as lm
-from ...perception.masks import above_brows, cheek_mask, face_regions, face_scale, polygon_mask
+from ...perception.masks import above_brows, cheek_mask, face_regions, face_scale, region_mask
 
 # quantile levels of a skin distribution: the tone curve passes through these pairs
 QUANTILES = np.array([0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95])
@@ -213,9 +213,7 @@ CROWN_GROW = 1.35      # the face oval grown about its centre: how far above the
 def _crown(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:
     """0..1: the band above the brows between the face mesh's oval and that oval grown by
     :data:`CROWN_GROW` (upper forehead, temples and a bald scalp), soft-edged (hxw)."""
-    poly = points[list(lm.FACE_OVAL)]
-    centre = poly.mean(axis=0)
-    grown = polygon_mask(centre + (poly - centre) * CROWN_GROW, shape, scale * 0.1)
+    grown = region_mask(points, lm.FACE_OVAL, shape, CROWN_GROW, scale * 0.1)
     crown: np.ndarray = grown * above_brows(points, shape, scale * 0.2)
     return crown
 
