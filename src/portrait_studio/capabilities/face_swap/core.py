@@ -43,6 +43,7 @@ from ...perception.masks import (
     polygon_mask,
     swap_polygon,
 )
+from .beard import keep_beard
 from .tone import local_skin_model
 from .types import SwapOptions
 from .warps import (
@@ -184,7 +185,7 @@ class _Fields:
 
 @dataclass(frozen=True)
 class _UserFields:
-    cut: np.ndarray        # grid: where the user's pixels are not skin (hair, frames)
+    cut: np.ndarray        # grid: where the user's pixels are cut (hair, frames; not a beard)
     shade: np.ndarray      # grid: skin-only low-pass of the user face (hxwx3)
 
 
@@ -327,7 +328,8 @@ def _user_fields(grid: geo.WorkGrid, u_warped: np.ndarray, valid: np.ndarray,
     regions = face_regions(points, shape)
     cut = _occlusion_cut(u_small, cheek_mask(points, shape) * valid, regions.features, scale)
     skin = regions.skin * valid * (1.0 - cut)
-    return _UserFields(cut, masked_blur(u_small, skin, scale * opts.shading_sigma))
+    shade = masked_blur(u_small, skin, scale * opts.shading_sigma)  # beard or not: skin only
+    return _UserFields(keep_beard(cut, points, scale), shade)
 
 
 @dataclass(frozen=True)
