@@ -53,6 +53,23 @@ def test_light_skin_darkened_keeps_its_shadows() -> None:
     assert 0 < lut[120, 0] < lut[200, 0]  # a shadow well below the skin stays darker
 
 
+def test_a_flat_lit_template_is_not_stretched_to_a_contrasty_users_range() -> None:
+    # a flat-lit, overexposed template forehead (narrow spread) and a contrasty dark user
+    # (wide spread from shadows to specular highlights): the template's brightest skin used
+    # to map to the user's highlights (slope up to 3), a light band above the face
+    flat, contrasty = _skin((235, 195, 180), 5, 5), _skin((122, 80, 62), 28, 6)
+    lut = tone_curve(_tone(contrasty), _tone(flat))[:, 0, :].astype(np.float32)
+    src, dst = _tone(flat).quantiles, _tone(contrasty).quantiles
+    mid = len(QUANTILES) // 2
+    for c in range(3):
+        gain = dst[mid, c] / src[mid, c]
+        inner = np.diff(lut[int(src[0, c]):int(src[-1, c]) + 1, c])
+        assert inner.max() <= 2.0 * gain + 1.0, (c, inner.max(), gain)  # +1: rounding
+        assert abs(lut[int(round(src[mid, c])), c] - dst[mid, c]) <= 1.5  # the median kept
+    top = int(src[-1, 0])
+    assert lut[top, 0] < dst[-1, 0] - 15, (lut[top, 0], dst[-1, 0])
+
+
 def test_retone_curve_applies_in_proportion_to_the_weight() -> None:
     canvas = np.full((40, 60, 3), 100, np.uint8)
     lut = np.tile(np.arange(256, dtype=np.float32)[:, None, None], (1, 1, 3))

@@ -118,8 +118,7 @@ def _quantiles(values: np.ndarray, w: np.ndarray, levels: np.ndarray) -> np.ndar
 
 def tone_curve(user: SkinTone, template: SkinTone) -> np.ndarray:
     """256x1x3 uint8 lookup table (for ``cv2.LUT``) taking the template's skin to the user's,
-    channel by channel: through the matched quantiles, proportional below the lowest one,
-    toward white above the highest one, with slopes kept in :data:`SLOPE_RANGE`."""
+    channel by channel (see :func:`_channel_curve`)."""
     lut = np.stack([_channel_curve(template.quantiles[:, c], user.quantiles[:, c])
                     for c in range(3)], axis=-1)
     return np.asarray(np.clip(np.rint(lut), 0, 255), np.uint8).reshape(256, 1, 3)
@@ -127,9 +126,10 @@ def tone_curve(user: SkinTone, template: SkinTone) -> np.ndarray:
 
 def _channel_curve(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     """256 float values of one channel's curve from quantiles ``src`` to ``dst``: through
-    the pairs (slopes kept in :data:`SLOPE_RANGE`), proportional below the first (black
-    stays black) and toward white above the last (highlights never clip), no steeper there
-    than the skin's overall mapping."""
+    the median pair, with the slopes of the quantile pairs kept in :data:`SLOPE_RANGE` and
+    below :data:`CONTRAST_RANGE` times the median's gain; proportional below the first
+    quantile (black stays black) and toward white above the last (highlights never clip),
+    no steeper there than the skin's overall mapping."""
     src = np.maximum.accumulate(np.maximum(src.astype(np.float64), 1.0))
     dst = np.maximum.accumulate(dst.astype(np.float64))
     xs = np.arange(256, dtype=np.float64)
@@ -140,12 +140,30 @@ def _channel_curve(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     overall = (dst[-1] - dst[0]) / max(src[-1] - src[0], 1.0)
     above = min(max(top, 0.0), float(np.clip(overall, *SLOPE_RANGE)))
     curve = np.interp(xs, src, dst)
-    curve = np.where(xs < src[0], xs * dst[0] / src[0], curve)
     curve = np.where(xs > src[-1], dst[-1] + (xs - src[-1]) * above, curve)
-    slope = np.diff(curve)
+    mid = len(src) // 2
+    # contrast is the photos' lighting, not the person: a flat-lit template's skin spans a
+    # narrow range, and matching it to a contrasty photo's quantiles stretched it up to 3x,
+    # mapping a whole bright forehead to the user's specular highlights (a light band above
+    # a darker user's face)
+    steepest = min(SLOPE_RANGE[1], CONTRAST_RANGE * dst[mid] / src[mid])
+    slope = np.minimum(np.diff(curve), steepest)
     inner = (xs[1:] > src[0]) & (xs[1:] <= src[-1])
-    slope[inner] = np.clip(slope[inner], *SLOPE_RANGE)
-    return np.concatenate([[0.0], np.cumsum(slope)])
+    slope[inner] = np.maximum(slope[inner], SLOPE_RANGE[0])
+    return _anchored(np.concatenate([[0.0], np.cumsum(slope)]), src[mid], dst[mid], src[0])
+
+
+CONTRAST_RANGE = 2.0  # the curve's slope stays below this multiple of the median's gain
+
+
+def _anchored(curve: np.ndarray, x: float, y: float, first: float) -> np.ndarray:
+    """``curve`` (256 values) shifted to pass through (``x``, ``y``), and proportional from
+    (0, 0) up to its value at ``first`` (never below 0)."""
+    i = min(int(x), 254)
+    curve = curve + (y - (curve[i] + (x - i) * (curve[i + 1] - curve[i])))
+    k = min(max(int(np.ceil(first)), 1), 255)
+    curve[:k] = np.arange(k) * max(float(curve[k]), 0.0) / k
+    return curve
 
 
 def tone_ratio(user_mean: np.ndarray, template_mean: np.ndarray) -> np.ndarray:
