@@ -70,35 +70,34 @@ def _fused(user: str) -> FusionResult:
     return fuse(fixture_image(SEWELL), [MergeEntry(fixture_image(user))], params)
 
 
-def _chin(result: FusionResult) -> tuple[tuple[slice, slice], float]:
+def _chin(result: FusionResult) -> tuple[slice, slice]:
     pts = result.traces[0].points
-    return chin_patch(pts, result.image.shape, face_scale(pts)), face_scale(pts)
+    return chin_patch(pts, result.image.shape, face_scale(pts))
+
+
+def _chin_lightness(user: str) -> tuple[float, float, float, float]:
+    """Median L* of the chin patch: (user photo, result, template there) and the result's
+    mean blend weight there, for ``user`` fused into Terri Sewell."""
+    result = _fused(user)
+    patch = _chin(result)
+    photo = fixture_image(user)
+    u_pts = detect_faces(photo)[0].landmarks
+    own = photo[chin_patch(u_pts, photo.shape, face_scale(u_pts))]
+    values = [float(np.median(rgb_to_lab(img)[..., 0]))
+              for img in (own, result.image[patch], fixture_image(SEWELL)[patch])]
+    return values[0], values[1], values[2], float(result.traces[0].mask[patch].mean())
 
 
 def test_a_bearded_users_chin_is_blended_fully_and_stays_dark() -> None:
-    result = _fused(DONALDS)
-    patch, _ = _chin(result)
+    beard_l, chin_l, template_l, weight = _chin_lightness(DONALDS)
     # the beard was cut out before: weight 0.19 on average, and the template's chin under a
     # grey smear (L* 43, 9 below the template's chin; the beard is 21)
-    assert float(result.traces[0].mask[patch].mean()) > 0.8
-    user = fixture_image(DONALDS)
-    u_pts = detect_faces(user)[0].landmarks
-    beard_l = float(np.median(rgb_to_lab(user[chin_patch(u_pts, user.shape,
-                                                         face_scale(u_pts))])[..., 0]))
-    chin_l = float(np.median(rgb_to_lab(result.image[patch])[..., 0]))
-    template_l = float(np.median(rgb_to_lab(fixture_image(SEWELL)[patch])[..., 0]))
+    assert weight > 0.8
     assert abs(chin_l - beard_l) < 15.0, (chin_l, beard_l)  # relit to the template's light
     assert template_l - chin_l > 15.0, (template_l, chin_l)
 
 
 def test_a_clean_shaven_users_chin_is_his_skin() -> None:
-    result = _fused(KIM)
-    patch, _ = _chin(result)
-    assert float(np.median(result.traces[0].mask[patch])) > 0.9
-    user = fixture_image(KIM)
-    u_pts = detect_faces(user)[0].landmarks
-    own_l = float(np.median(rgb_to_lab(user[chin_patch(u_pts, user.shape,
-                                                       face_scale(u_pts))])[..., 0]))
-    chin_l = float(np.median(rgb_to_lab(result.image[patch])[..., 0]))
-    template_l = float(np.median(rgb_to_lab(fixture_image(SEWELL)[patch])[..., 0]))
+    own_l, chin_l, template_l, weight = _chin_lightness(KIM)
+    assert weight > 0.8
     assert abs(chin_l - own_l) < 10.0 and chin_l - template_l > 20.0, (chin_l, own_l)
