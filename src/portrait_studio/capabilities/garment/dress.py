@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 from ...imaging.color import to_u8
 from .armcolumn import column_arm
 from .armpaint import ArmPaint, paint_arm
+from .armside import beyond_arms, sleeve_part, straps_in_skin
 from .armsynth import synth_arm
 from .body import Body
 from .cutout import Cutout
@@ -197,13 +198,17 @@ def _replaced(g: Garment, body: Body) -> Mask:
 def _without_arm_rims(old: Mask, body: Body) -> Mask:
     """Old clothing minus thin strips (under 0.04 shoulder widths across) along the bare
     skin inside the arm zones: the shaded rim of an arm that the skin model missed, not
-    fabric; replacing it would eat into the arm's outline."""
+    fabric; replacing it would eat into the arm's outline. A strip ringed by skin is a
+    strap across the bare shoulder and stays (left out, it stayed beside a new dress)."""
     k = max(3, int(0.04 * body.pose.shoulder_width)) | 1
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     thick = cv2.morphologyEx(old.astype(np.uint8), cv2.MORPH_OPEN, kernel) > 0
     near_skin = cv2.dilate((body.skin & body.arms).astype(np.uint8), kernel) > 0
-    out: Mask = old & ~(~thick & near_skin & body.arms)
+    rims = ~thick & near_skin & body.arms & old
+    out: Mask = old & ~(rims & ~straps_in_skin(rims, body.skin, k))
     return out
+
+
 
 
 def _old_region(garments: list[Garment], body: Body) -> Mask:
@@ -394,15 +399,21 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     # zones reach into (the arm painting covers only the arm's own outline there)
     skin = reveal & torso & ~(body.arms & _below_armpits(body))
     trusted = trusted_skin(img, body)
+    zones = {kind: limb_zones(body, kind, trusted) for kind in ("arms", "legs")}
+    skin &= ~beyond_arms(body, zones["arms"])
     rel = np.full(reveal.shape, np.inf, np.float32)
     arms: list[ArmPaint] = []
+    sides = np.zeros(reveal.shape, bool)
     # the old top's see-through holes (the only skin in ``reveal``) go with its sleeves
     for kind, source in (("arms", body.old_top | (reveal & body.skin)),
                          ("legs", body.old_bottom)):
         chains = limb_chains(body)[kind]
-        for zone, chain in zip(limb_zones(body, kind, trusted), chains, strict=True):
+        for zone, chain in zip(zones[kind], chains, strict=True):
             part = reveal & source & uncovered_limb(zone, covers[kind])
-            free = reveal & source & (covers[kind] <= 0.5)
+            if kind == "arms":   # the torso's side beside a bare arm is no sleeve
+                part, side = sleeve_part(body, part, reveal & body.old_top, chain)
+                sides |= side
+            free = reveal & source & (covers[kind] <= 0.5) & ~sides
             arm = (_arm_paint(img, body, chain, part, free, trusted, rng) if kind == "arms"
                    else None)
             if arm is not None:
@@ -411,7 +422,8 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
                 continue
             skin |= part
             rel = np.where(part, np.minimum(rel, zone.rel), rel)
-    skin = cv2.morphologyEx(skin.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+    skin = cv2.morphologyEx((skin | sides).astype(np.uint8), cv2.MORPH_OPEN,
+                            np.ones((3, 3), np.uint8)) > 0
     # over the old garment's rim, 2 px into the real skin beside it (its edge line stayed)
     skin |= (cv2.dilate(skin.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0) & body.skin & \
         torso & ~body.hands & ~body.head

@@ -46,13 +46,15 @@ class Anchors:
     """Measured on the person (image rows / pixels; None when not found): ``waist_y`` top
     of the old bottom, ``waist_w`` its width, ``hem_y`` lowest row of the old top, ``lift``
     how far the old top reaches above the shoulder joints, ``chest_w`` the old top's
-    width across the chest (arms left out)."""
+    width across the chest (arms left out), ``inner_w`` its width between the arm zones
+    (the room the shoulders of a dress take; ``chest_w`` when None)."""
 
     waist_y: float | None = None
     waist_w: float | None = None
     hem_y: float | None = None
     lift: float | None = None
     chest_w: float | None = None
+    inner_w: float | None = None
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,11 @@ def top_pairs(shape: GarmentShape, pose: Pose, fit: Fit,
         lift = float(np.clip(anchors.lift + 2.0, 0.04 * frame.shoulder_span,
                              0.2 * frame.shoulder_span))
     knots = _length_knots(shape, frame, scale, sh_y, lift, anchors)
-    gain = fit.width * _bodice_gain(shape, frame, anchors)
+    gain = fit.width * _bodice_gain(shape, frame, anchors.chest_w)
+    # a dress's shoulders stay between the arms: widened to the chest of a slim woman
+    # whose bare arms hang against it, they lay a cap over the tops of her arms
+    inner = anchors.chest_w if anchors.inner_w is None else anchors.inner_w
+    shoulder_gain = fit.width * _bodice_gain(shape, frame, inner)
     pairs = []
     placed: dict[str, Point] = {}
     for name, g in pts.items():
@@ -184,7 +190,8 @@ def top_pairs(shape: GarmentShape, pose: Pose, fit: Fit,
         u = (float(g[0]) - cx) / (shape.torso_width / 2)
         if not shape.limbs and name.startswith("shoulder"):
             u = _strap_u(u) if shape.strap_width else u * SLEEVELESS_SHOULDER
-        placed[name] = frame.place(u, v - lift, gain)
+        placed[name] = frame.place(u, v - lift, shoulder_gain if name.startswith("shoulder")
+                                   else gain)
         pairs.append((g, placed[name]))
     out = {"body": pairs}
     sides = pose.sides()
@@ -204,12 +211,12 @@ def _strap_u(u: float) -> float:
     return float(np.sign(u)) * STRAP_AT * 2 / SHOULDER_SPAN
 
 
-def _bodice_gain(shape: GarmentShape, frame: Frame, anchors: Anchors) -> float:
-    """Width factor for a dress's bodice: the old top's measured chest width (plus 4%
-    ease) over the model chest width, within 0.72..1.05; 1 for tops."""
-    if shape.kind != "full" or anchors.chest_w is None:
+def _bodice_gain(shape: GarmentShape, frame: Frame, width: float | None) -> float:
+    """Width factor for a dress's bodice: the old top's measured ``width`` (plus 4% ease)
+    over the model chest width, within 0.72..1.05; 1 for tops or without a width."""
+    if shape.kind != "full" or width is None:
         return 1.0
-    return float(np.clip(anchors.chest_w * 1.04 / max(frame.chest_span, 1.0), 0.72, 1.05))
+    return float(np.clip(width * 1.04 / max(frame.chest_span, 1.0), 0.72, 1.05))
 
 
 def _remap(v: float, knots: Knots) -> float:

@@ -18,6 +18,7 @@ from .kinds import row_runs
 Mask = NDArray[np.bool_]
 STRIP = 0.2          # half width of the centre strip, x shoulder width
 SHARE = 0.4          # a row belongs to a garment when it covers this share of the strip
+CHEST_SLACK = 0.03   # the chest may end this far (x shoulder width) beyond an upper arm bone
 
 
 def _centre_xs(body: Body) -> NDArray[np.float32]:
@@ -105,13 +106,67 @@ def anchors(body: Body) -> Anchors:
     free = body.old_bottom & ~body.hands & ~body.arms
     width = None if waist is None else _width_below(free, body, waist)
     return Anchors(waist_y=waist, waist_w=width, hem_y=old_top_hem(body),
-                   lift=shoulder_lift(body), chest_w=chest_width(body))
+                   lift=shoulder_lift(body), chest_w=chest_width(body),
+                   inner_w=between_arms(body))
 
 
-def chest_width(body: Body) -> float | None:
-    """Median width (px) of the old top's run through the centre line, arms and hands
-    left out, over 0.35-0.5 torso lengths below the shoulder line."""
+def between_arms(body: Body) -> float | None:
+    """Median width (px) of the old top's run through the centre line, the arm zones and
+    hands left out, over 0.35-0.5 torso lengths below the shoulder line."""
     frame = body_frame(body.pose)
     y = float(frame.origin[1] + frame.down[1] * 0.35 * frame.torso_len)
     free = body.old_top & ~body.arms & ~body.hands
     return _width_below(free, body, y, 0.15)
+
+
+def chest_width(body: Body) -> float | None:
+    """Median width (px) of the old top's run through the centre line over 0.35-0.5 torso
+    lengths below the shoulder line. On each side the run ends where the old top does when
+    bare arm skin touches it there and that end is not beyond the upper arm's bone (a
+    sleeveless top: the arm zones reach into the torso, and leaving them out measured a
+    slim woman's black top 17% narrow), else where the arm zones begin (a sleeve against
+    the torso, or a slanted sleeve hem above the bare arm, is not chest)."""
+    frame = body_frame(body.pose)
+    y = float(frame.origin[1] + frame.down[1] * 0.35 * frame.torso_len)
+    top = body.old_top & ~body.hands
+    free = top & ~body.arms
+    bare = body.skin & ~body.hands
+    cxs = _centre_xs(body)
+    slack = CHEST_SLACK * body.pose.shoulder_width
+    widths = []
+    for row in range(int(y) + 2, int(y + 0.15 * frame.torso_len) + 3):
+        if 0 <= row < top.shape[0]:
+            bones = _bone_xs(body, row)
+            run = _chest_run(top[row], free[row], bare[row], float(cxs[row]),
+                             (bones[0] - slack, bones[1] + slack))
+            if run is not None:
+                widths.append(run[1] - run[0])
+    return float(np.median(widths)) if widths else None
+
+
+def _bone_xs(body: Body, row: int) -> tuple[float, float]:
+    """x of the image-left and image-right upper arm bones (shoulder -> elbow, extended)
+    on image row ``row``."""
+    xs = []
+    for side in body.pose.sides():
+        a, b = body.pose.p(side["shoulder"]), body.pose.p(side["elbow"])
+        dy = float(b[1] - a[1])
+        t = (row - float(a[1])) / dy if abs(dy) > 1e-3 else 0.0
+        xs.append(float(a[0] + t * (b[0] - a[0])))
+    return xs[0], xs[1]
+
+
+def _chest_run(top: NDArray[np.bool_], free: NDArray[np.bool_], bare: NDArray[np.bool_],
+               cx: float, limits: tuple[float, float]) -> tuple[int, int] | None:
+    """[start, end) of the chest in one row: the old top's run through ``cx``, each end
+    kept where ``bare`` skin lies within 3 px beyond it and the end is within ``limits``
+    (x), else that of the run of ``free`` (the old top outside the arm zones); None
+    without a ``free`` run."""
+    full = next(((a, b) for a, b in row_runs(top) if a <= cx < b), None)
+    inner = next(((a, b) for a, b in row_runs(free) if a <= cx < b), None)
+    if full is None or inner is None:
+        return None
+    left = full[0] if full[0] >= limits[0] and bare[max(0, full[0] - 3):full[0]].any() \
+        else inner[0]
+    right = full[1] if full[1] <= limits[1] and bare[full[1]:full[1] + 3].any() else inner[1]
+    return left, right
