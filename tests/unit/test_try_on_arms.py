@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from functools import cache
 from itertools import pairwise
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -18,22 +17,15 @@ from portrait_studio.capabilities.garment.armpaint import ArmPaint, paint_arm
 from portrait_studio.capabilities.garment.body import Body, analyse_body
 from portrait_studio.capabilities.garment.collar import collar_not_hair
 from portrait_studio.pipelines.try_on import TryOnParams, try_on
+from tests.corpus import CORPUS, needs_corpus, read_rgb
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
-needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus absent")
 SEQUIN, OBAMA, BIDEN = "dresscode_052767_0", "barack_obama", "joe_biden"
 CAMI = "vitonhd_09133_00"
 
 
-def _read(path: Path) -> np.ndarray:
-    bgr = cv2.imread(str(path))
-    assert bgr is not None, path
-    return np.ascontiguousarray(bgr[:, :, ::-1])
-
-
 @cache
 def photo(stem: str) -> np.ndarray:
-    img = _read(next((CORPUS / "persons").glob(stem + "*")))
+    img = read_rgb(next((CORPUS / "persons").glob(stem + "*")))
     s = 1024 / img.shape[0]
     return np.ascontiguousarray(cv2.resize(img, None, fx=s, fy=s, interpolation=cv2.INTER_AREA))
 
@@ -45,7 +37,7 @@ def body(stem: str) -> Body:
 
 @cache
 def dressed(stem: str) -> np.ndarray:
-    g = _read(next((CORPUS / "garments").glob(CAMI + "*")))
+    g = read_rgb(next((CORPUS / "garments").glob(CAMI + "*")))
     return try_on(photo(stem), [g], TryOnParams(seed=0)).images[0]
 
 
@@ -181,8 +173,8 @@ def test_crochet_holes_leave_no_specks_on_the_painted_arms() -> None:
     """The crochet shirt's holes show skin; they join the old top, so the painted arms
     below the shoulders keep no dark crochet specks (old code: 131, now 62: the band
     under the cami's straps above the arm painting remains)."""
-    person = _read(next((CORPUS / "persons").glob("catvton_condition_baumu*")))
-    g = _read(next((CORPUS / "garments").glob(CAMI + "*")))
+    person = read_rgb(next((CORPUS / "persons").glob("catvton_condition_baumu*")))
+    g = read_rgb(next((CORPUS / "garments").glob(CAMI + "*")))
     out = try_on(person, [g], TryOnParams(seed=0)).images[0]
     b = analyse_body(person)
     lab = cv2.cvtColor(out, cv2.COLOR_RGB2LAB).astype(np.float32)
@@ -211,7 +203,7 @@ def test_painted_upper_arm_follows_the_real_arms_edges_not_the_bone(
         return out
 
     monkeypatch.setattr("portrait_studio.capabilities.garment.dress.paint_arm", spy)
-    g = _read(next((CORPUS / "garments").glob("dresscode_053319_1*")))
+    g = read_rgb(next((CORPUS / "garments").glob("dresscode_053319_1*")))
     try_on(photo("vitonhd_00055_00"), [g], TryOnParams(seed=0))
     (_, real, arm), = [s for s in seen if s[0][0] > 400]
     assert arm is not None

@@ -6,7 +6,6 @@ docstrings (768x1024 photos)."""
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -14,9 +13,7 @@ import pytest
 
 from portrait_studio.capabilities.garment.body import Body, analyse_body
 from portrait_studio.capabilities.garment.reveal import _row_fill, background_fill
-
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
-needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus absent")
+from tests.corpus import CORPUS, needs_corpus
 
 
 @cache

@@ -10,27 +10,19 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import pytest
 
 from portrait_studio.capabilities.garment.body import Body, analyse_body
 from portrait_studio.capabilities.garment.pose import Pose
 from portrait_studio.capabilities.garment.reveal import paint_skin
 from portrait_studio.pipelines.try_on import TryOnParams, try_on
+from tests.corpus import CORPUS, needs_corpus, read_rgb
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
-needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus absent")
 MAN, WOMAN = "dresscode_049205_0", "dresscode_052767_0"
 CAMI, FILA = "vitonhd_09133_00", "vitonhd_00126_00"
 
 
-def _read(path: Path) -> np.ndarray:
-    bgr = cv2.imread(str(path))
-    assert bgr is not None, path
-    return np.ascontiguousarray(bgr[:, :, ::-1])
-
-
 def _load(path: Path) -> np.ndarray:
-    img = cv2.resize(_read(path), (768, 1024), interpolation=cv2.INTER_AREA)
+    img = cv2.resize(read_rgb(path), (768, 1024), interpolation=cv2.INTER_AREA)
     return np.ascontiguousarray(img)
 
 
@@ -46,7 +38,7 @@ def body(stem: str) -> Body:
 
 @cache
 def dressed(stem: str, garment: str) -> np.ndarray:
-    g = _read(next((CORPUS / "garments").glob(garment + "*")))
+    g = read_rgb(next((CORPUS / "garments").glob(garment + "*")))
     return try_on(photo(stem), [g], TryOnParams(seed=0)).images[0]
 
 

@@ -17,6 +17,7 @@ from portrait_studio.capabilities.garment.fit import STRAP_AT, Fit, top_pairs
 from portrait_studio.capabilities.garment.shape import centre_x, garment_shape
 from portrait_studio.capabilities.garment.straps import drop_back, find_straps
 from portrait_studio.pipelines.try_on import TryOnParams, try_on
+from tests.corpus import read_rgb
 from tests.poses import frontal_pose
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
@@ -81,22 +82,16 @@ def test_strap_points_and_placement() -> None:
         assert abs(abs(x - 300.0) - STRAP_AT * sw) < 1.0
 
 
-def _read(path: Path) -> np.ndarray:
-    img = cv2.imread(str(path), cv2.IMREAD_COLOR)
-    assert img is not None
-    return np.ascontiguousarray(img[:, :, ::-1])
-
-
 @cache
 def _cami_on_person() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    person, cami = _read(PERSON), _read(CAMI)
+    person, cami = read_rgb(PERSON), read_rgb(CAMI)
     result = try_on(person, [cami], TryOnParams(seed=0))
     return person, result.images[0], result.garment_masks[0]
 
 
 @needs_corpus
 def test_cami_label_dropped_on_the_product() -> None:
-    cut = cut_out(_read(CAMI))
+    cut = cut_out(read_rgb(CAMI))
     front = drop_back(cut.image, cut.mask, centre_x(cut.mask))
     top = int(0.3 * cut.mask.shape[0])              # the buttons are lower
     dark = (cut.image[:top].max(axis=2) < 90)
