@@ -3,11 +3,15 @@ it is absent."""
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
+
+from portrait_studio.capabilities.garment.body import Body, analyse_body
+from portrait_studio.pipelines.try_on import TryOnParams, TryOnResult, try_on
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 needs_corpus = pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus absent")
@@ -18,3 +22,23 @@ def read_rgb(path: Path) -> np.ndarray:
     bgr = cv2.imread(str(path))
     assert bgr is not None, path
     return np.ascontiguousarray(bgr[:, :, ::-1])
+
+
+@cache
+def photo(stem: str) -> np.ndarray:
+    """The corpus person photo whose name starts with ``stem`` (RGB)."""
+    return read_rgb(next((CORPUS / "persons").glob(stem + "*")))
+
+
+@cache
+def body(stem: str) -> Body:
+    """:func:`analyse_body` of :func:`photo`."""
+    return analyse_body(photo(stem))
+
+
+@cache
+def dressed(stem: str, garment: str) -> TryOnResult:
+    """:func:`photo` ``stem`` dressed in the corpus garment whose name starts with
+    ``garment`` (seed 0)."""
+    g = read_rgb(next((CORPUS / "garments").glob(garment + "*")))
+    return try_on(photo(stem), [g], TryOnParams(seed=0))

@@ -3,42 +3,23 @@ shared corpus)."""
 
 from __future__ import annotations
 
-from functools import cache
-
 import cv2
 import numpy as np
 import pytest
 
 from portrait_studio.capabilities.garment.armside import outer_side, torso_side
-from portrait_studio.capabilities.garment.body import Body, analyse_body
+from portrait_studio.capabilities.garment.body import Body
 from portrait_studio.capabilities.garment.dress import _without_arm_rims
 from portrait_studio.capabilities.garment.limbs import limb_zone
 from portrait_studio.capabilities.garment.measure import between_arms, chest_width
 from portrait_studio.imaging.color import rgb_to_lab
-from portrait_studio.pipelines.try_on import TryOnParams, TryOnResult, try_on
-from tests.corpus import CORPUS, needs_corpus, read_rgb
+from tests.corpus import body, dressed, needs_corpus, photo
 from tests.poses import frontal_pose
 
 SLIM, VANS = "vitonhd_05997_00", "vitonhd_00055_00"
 DRESS, CAMI = "dresscode_053319_1", "vitonhd_09133_00"
 SHAPE = (1000, 600)
 CENTRE = np.array([300.0, 450.0], np.float32)
-
-
-@cache
-def photo(stem: str) -> np.ndarray:
-    return read_rgb(next((CORPUS / "persons").glob(stem + "*")))
-
-
-@cache
-def body(stem: str) -> Body:
-    return analyse_body(photo(stem))
-
-
-@cache
-def dressed(stem: str, garment: str) -> TryOnResult:
-    g = read_rgb(next((CORPUS / "garments").glob(garment + "*")))
-    return try_on(photo(stem), [g], TryOnParams(seed=0))
 
 
 def _synthetic_body(skin: np.ndarray, old_top: np.ndarray) -> Body:

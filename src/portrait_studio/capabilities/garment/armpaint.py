@@ -27,6 +27,9 @@ MIN_ROWS = 8        # rows seeing each real-arm edge, to fit the outline to them
 FIT_ABOVE_ELBOW = 0.2  # shoulder widths of real upper arm below the hem needed to fit it
 BLEND = 0.1          # share of the arm's length over which the junction is blended
 MIRROR = 0.25        # longest stretch (shoulder widths) of real arm mirrored upward
+SHADOW = 0.06        # the old sleeve's shadow below its hem is painted over up to this far
+                     # (x shoulder width), until the real arm is lit like the rest below
+MIXED = 2            # px: real arm pixels this near the old top are mixed with its colour
 RIM = 2.5            # px: mirrored samples stay this far inside the real arm's edges (its
                      # rim pixels are mixed with what is behind and would outline a tube)
 
@@ -41,6 +44,12 @@ class ArmPaint:
     rgb: F32
     alpha: F32
     kept: Mask
+
+    def without(self, drop: Mask) -> ArmPaint:
+        """The painting without the pixels of ``drop`` (HxW bool)."""
+        keep = ~drop[self.ys, self.xs]
+        return ArmPaint(self.ys[keep], self.xs[keep], self.rgb[keep], self.alpha[keep],
+                        self.kept & ~drop)
 
 
 def _coords(ys: NDArray[np.intp], xs: NDArray[np.intp], a: Point, b: Point) -> tuple[F32, F32]:
@@ -118,9 +127,10 @@ def paint_arm(img: NDArray[np.uint8], chain: list[Point], part: Mask, trusted: M
     ref = (rt > t_hem) & (rt < t_hem + 0.3 * sw) & (np.abs(ro) < 0.2 * sw)
     if ref.sum() < MIN_REF:
         return None
-    skip = max(2.0, 0.015 * sw)          # the old hem's shadow line is painted over
-    line = _outline(trusted, part if hidden is None else hidden | part, (a, b),
-                    (t_hem, skip, sw), (rt[ref], ro[ref]))
+    edge_skip = max(2.0, 0.015 * sw)     # the hem's own edge line: no outline there
+    skip = _hem_shadow(img, (rys[ref], rxs[ref]), rt[ref] - t_hem, (edge_skip, SHADOW * sw))
+    hidden = part if hidden is None else hidden | part
+    line = _outline(trusted, hidden, (a, b), (t_hem, edge_skip, sw), (rt[ref], ro[ref]))
     by, bx = _hem_band(part, (a, b), t_hem, skip, line.junction(t_hem))
     ys, xs = np.concatenate([ys, by]), np.concatenate([xs, bx])
     t, o = _coords(ys, xs, a, b)
@@ -133,7 +143,11 @@ def paint_arm(img: NDArray[np.uint8], chain: list[Point], part: Mask, trusted: M
     span = float(np.clip(np.percentile(rt[ref], 95) - t_hem - skip, 2.0, MIRROR * sw))
     ts = t_hem + skip + _ping_pong(t_hem - t, span)
     cs, r = line.c0 + line.slope * ts, line.r
-    rgb, real = _mirrored(img, trusted, (a, b), ts, cs + np.clip(q * r, -(r - RIM), r - RIM))
+    # the real arm's rim against the old top is mixed with its colour: not mirrored
+    k = 2 * MIXED + 1
+    mixed = cv2.dilate((hidden & ~trusted).astype(np.uint8), np.ones((k, k), np.uint8)) > 0
+    source = trusted & ~mixed
+    rgb, real = _mirrored(img, source, (a, b), ts, cs + np.clip(q * r, -(r - RIM), r - RIM))
     colours = img[rys, rxs].astype(np.float32)
     q_ref = ((ro[ref] - line.c0 - line.slope * rt[ref]) / r).astype(np.float32)
     rgb[~real] = _colours(q[~real], q_ref, colours[ref])   # source not the arm
@@ -142,6 +156,28 @@ def paint_arm(img: NDArray[np.uint8], chain: list[Point], part: Mask, trusted: M
     inside = alpha > 0
     kept[ys[inside], xs[inside]] = True
     return ArmPaint(ys, xs, rgb, alpha, kept)
+
+
+def _hem_shadow(img: NDArray[np.uint8], at: tuple[NDArray[np.intp], NDArray[np.intp]],
+                u: F32, limits: tuple[float, float]) -> float:
+    """How far (px, within ``limits``) the old sleeve's shadow reaches below its hem: the
+    first 1 px slice across the real arm (pixels ``at``, ``u`` px below the hem) whose mean
+    grey level is 95% of the slices' median (the lower limit when none is within the upper
+    one: the arm brightens slowly along its length, no shadow line). Left as it was, it
+    drew a dark band across the bare arm; the painting starts below it and covers it."""
+    grey = img[at].astype(np.float32).mean(axis=1)
+    k = np.floor(u).astype(int)
+    ok = k >= 0
+    counts = np.bincount(k[ok])
+    means = np.bincount(k[ok], grey[ok]) / np.maximum(counts, 1)
+    valid = counts >= 3
+    if valid.sum() < 5:
+        return limits[0]
+    lit = np.flatnonzero(valid & (means >= 0.95 * float(np.median(means[valid]))))
+    lit = lit[lit >= limits[0]]
+    if not len(lit) or lit[0] > limits[1]:   # a slow gradient along the arm: no hem shadow
+        return limits[0]
+    return float(lit[0])
 
 
 @dataclass(frozen=True)

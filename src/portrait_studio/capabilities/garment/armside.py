@@ -43,16 +43,21 @@ SLEEVE_BITS = 0.1    # old top left in a mostly bare arm's zone under this size 
 FRONTAL = 0.6        # shoulder joints this far apart (x shoulder width): a frontal view
 STRAP_RING = 0.75    # a thin piece of old top ringed by this share of skin is a strap
 BEFORE = 0.2         # slices start this far (x shoulder width) before the bone's root
+GAP = 0.2            # a stretch of narrower arm (x shoulder width along the bone) between two
+                     # bare stretches is bare too: the top's side bulging over its inner half
+NARROW = 0.5         # ... when its skin runs are at least this share of a bare slice's
 
 
-def torso_side(part: Mask, skin: Mask, chain: list[Point], centre: Point, sw: float) -> (
-        tuple[Mask, Mask]):
+def torso_side(part: Mask, skin: Mask, chain: list[Point], centre: Point, sw: float,
+               bridge: bool = True) -> tuple[Mask, Mask]:
     """(no sleeve, torso skin): the pixels of ``part`` (old clothing in an arm's zone) in
     the slices across the arm's bones where the arm is seen bare (``skin``), and of those
     the ones beside the upper arm beyond its skin on the side of ``centre`` (a point on the
     torso's centre line) or between skin pixels of their slice (a strap crossing the
     shoulder), within ``REACH`` shoulder widths of the bone. Beside the forearm the old
-    clothing can be a loose hem hanging over the hip: no sleeve, but no skin either."""
+    clothing can be a loose hem hanging over the hip: no sleeve, but no skin either.
+    ``bridge``: a short stretch where the arm shows narrower between two bare ones (the
+    top's side bulging over its inner half) is bare too (:func:`_bridged`)."""
     drop, side = np.zeros(part.shape, bool), np.zeros(part.shape, bool)
     ys, xs = np.nonzero(part)
     if not len(ys):
@@ -64,7 +69,7 @@ def torso_side(part: Mask, skin: Mask, chain: list[Point], centre: Point, sw: fl
         length = float(np.linalg.norm(b - a))
         near = np.hypot(np.clip(t, 0, length) - t, o) < best
         best = np.where(near, np.hypot(np.clip(t, 0, length) - t, o), best)
-        bare, inner = _classify(t, o, _slices(skin, a, b, centre, sw), length)
+        bare, inner = _classify(t, o, _slices(skin, a, b, centre, sw, bridge), length)
         inner &= (np.abs(o) <= REACH * sw) & (i == 0)
         drop[ys[near], xs[near]] = bare[near]
         side[ys[near], xs[near]] = inner[near]
@@ -107,7 +112,8 @@ class _Slices:
     start: float
 
 
-def _slices(skin: Mask, a: Point, b: Point, centre: Point, sw: float) -> _Slices | None:
+def _slices(skin: Mask, a: Point, b: Point, centre: Point, sw: float,
+            bridge: bool = True) -> _Slices | None:
     """The slices of the bone a -> b (None for a bone under 2 px or without skin)."""
     length = int(np.linalg.norm(b - a))
     if length < 2:
@@ -130,11 +136,26 @@ def _slices(skin: Mask, a: Point, b: Point, centre: Point, sw: float) -> _Slices
     wide = min(float(np.percentile(widths[widths > 0], 90)), ARM_WIDTH * sw)
     need = max(MIN_WIDTH * sw, BARE_SHARE * wide)
     edge = np.where(sign > 0, os_[np.maximum(runs[:, 1] - 1, 0)], os_[runs[:, 0]])
-    edge = np.where(_long_runs(widths >= need, MIN_RUN * sw), edge, np.nan).astype(np.float32)
+    bare = widths >= need
+    if bridge:
+        bare = _bridged(bare, widths >= NARROW * need, GAP * sw, int(BEFORE * sw))
+    edge = np.where(_long_runs(bare, MIN_RUN * sw), edge, np.nan).astype(np.float32)
     any_ = grid.any(axis=1)
     lo = np.where(any_, os_[grid.argmax(axis=1)], np.inf).astype(np.float32)
     hi = np.where(any_, os_[len(os_) - 1 - grid[:, ::-1].argmax(axis=1)], -np.inf)
     return _Slices(edge, lo, hi.astype(np.float32), sign, float(ts[0]))
+
+
+def _bridged(flags: Mask, narrow: Mask, length: float, first: int = 0) -> Mask:
+    """``flags`` with its gaps shorter than ``length`` between two True stretches set True
+    where every slice of the gap is ``narrow`` (some arm seen across the bone all along),
+    for gaps from index ``first`` on (below the joint: over the shoulder, straps)."""
+    out = flags.copy()
+    d = np.diff(np.concatenate([[1], flags.astype(np.int8), [1]]))
+    for a, b in zip(np.flatnonzero(d == -1), np.flatnonzero(d == 1), strict=True):
+        if max(first, 1) <= a and b < len(flags) and b - a < length and narrow[a:b].all():
+            out[a:b] = True
+    return out
 
 
 def _long_runs(flags: Mask, length: float) -> Mask:
@@ -202,20 +223,23 @@ def beyond_arms(body: Body, zones: list[LimbZone]) -> Mask:
 
 
 def sleeve_part(body: Body, part: Mask, around: Mask, chain: list[NDArray[np.float32]]) -> (
-        tuple[Mask, Mask]):
-    """(sleeve, torso skin): ``part`` (old top in an arm's zone) is no sleeve where the
-    arm is seen bare (:func:`torso_side`; a few specks left beside such an arm are none
-    either), and there the old top (``part`` or ``around`` it: the zone may stop short of
+        tuple[Mask, Mask, Mask]):
+    """(sleeve, torso skin, narrowed): ``part`` (old top in an arm's zone) is no sleeve
+    where the arm is seen bare (:func:`torso_side`; a few specks left beside such an arm
+    are none either), and there the old top (``part`` or ``around`` it: the zone may stop short of
     the torso) beside the upper arm on the torso's side, or a strap across it, is skin.
     Taken for a sleeve or left out, the torso's side was painted as a strip of arm or
-    background between the arm and a new top, and a strap as a bar across the arm."""
+    background between the arm and a new top, and a strap as a bar across the arm.
+    ``narrowed``: the part of ``part`` that is no sleeve only where the old top bulged over
+    the arm's inner half (a bridged stretch): the real arm's edge there is not its outline."""
     sw = body.pose.shoulder_width
-    drop, side = torso_side(part | around, body.skin & ~body.hands & ~body.head, chain,
-                            _centre(body), sw)
+    skin = body.skin & ~body.hands & ~body.head
+    drop, side = torso_side(part | around, skin, chain, _centre(body), sw)
+    narrowed = part & drop & ~torso_side(part, skin, chain, _centre(body), sw, False)[0]
     left = part & ~drop
     if drop.sum() > left.sum() and left.sum() < (SLEEVE_BITS * sw) ** 2:
         left = np.zeros_like(part)       # specks along a bare arm's rim: no sleeve
-    return left, side
+    return left, side, narrowed & ~left
 
 
 def straps_in_skin(pieces: Mask, skin: Mask, k: int) -> Mask:

@@ -47,6 +47,8 @@ from .reveal import (
     widen_to_old,
 )
 from .shape import GarmentShape, limb_mask, sleeve_core
+from .skinholes import loose_pieces as _loose_pieces  # (its old name here)
+from .skinholes import pinholes
 from .sleeve_fit import settle_shoulders, sleeve_layer
 
 Mask = NDArray[np.bool_]
@@ -54,8 +56,6 @@ ORDER = {"bottom": 0, "full": 1, "top": 2}
 FEATHER = 2
 NECK_DIP = 0.08      # depth (shoulder widths) of the rounded bottom of the neck skin
 HOLE_SIZE = 0.06     # holes of the old clothing under this size (squared, shoulder widths)
-LOOSE_SIZE = 0.12    # real skin pieces and holes under this size (squared, shoulder widths)
-                     # inside the painted torso skin are painted with it
 FRONT_DROP = 0.15    # a crew neck's front below its collar top (shoulder widths)
 
 
@@ -240,21 +240,6 @@ def _enclosed_holes(old: Mask, allowed: Mask, sw: float) -> Mask:
     return out
 
 
-def _loose_pieces(loose: Mask, region: Mask, sw: float) -> Mask:
-    """Small 8-connected pieces (under (``LOOSE_SIZE`` shoulder widths)^2) of ``loose``
-    touching ``region``: real skin ringed by the painted torso skin (a lit patch under the
-    jaw) or holes in it; left out, the painted edge rounded off around them and showed the
-    background fill as a light blob inside the skin, so they are painted with the rest."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(loose.astype(np.uint8), connectivity=8)
-    small = stats[:, cv2.CC_STAT_AREA] < (LOOSE_SIZE * sw) ** 2
-    small[0] = False
-    touch = np.zeros(n, bool)
-    near = cv2.dilate(region.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    touch[np.unique(labels[near & loose])] = True
-    out: Mask = (small & touch)[labels]
-    return out
-
-
 def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
           rng: np.random.Generator) -> tuple[NDArray[np.uint8], dict[str, Any], Mask]:
     """The person photo wearing ``garments``, a report of the masks' areas (pixels) and
@@ -340,21 +325,27 @@ def _limb_covers(layers: list[Layer], alphas: list[NDArray[np.float32]]) -> dict
 
 
 def _arm_paint(img: NDArray[np.uint8], body: Body, chain: list[NDArray[np.float32]],
-               part: Mask, free: Mask, trusted: Mask, rng: np.random.Generator) -> (
-        ArmPaint | None):
+               part: Mask, free: Mask, trusted: Mask, rng: np.random.Generator,
+               narrowed: Mask | None = None) -> ArmPaint | None:
     """The upper arm continued from the real arm below it, or (no real arm seen) a whole
     arm toned like the hand and lit like the face: placed by the old sleeve when the arm
     hangs down (over ``free``: revealed old top beyond the new sleeves, the torso zone
     included: an arm hanging against the body is inside it; and the sleeve's part taken
     for the old bottom, a dress's cuffs below its waist seam, down to the hand), else along
-    the pose bones over ``part``."""
+    the pose bones over ``part``. ``narrowed``: old top beside the bare arm where it bulged
+    over the arm's inner half (:func:`sleeve_part`): the real arm's edges there are not its
+    outline, so the arm is fitted with it taken for the sleeve, then painted without it."""
     if long_sleeve(body, chain):  # no real arm to continue: the hand is all that shows
         tail = body.lower & body.arms & ~body.hands & ~body.feet
         arm = column_arm(img, body, chain, body.old_top | tail, free | tail, trusted, rng)
         if arm is not None:
             return arm
     real = trusted | (body.skin & body.arms & ~body.hands)      # shaded edges count
-    arm = paint_arm(img, chain, part, real, body.pose.shoulder_width, rng)
+    if narrowed is None or not part.any():      # no sleeve: no arm fitted over the bulge
+        narrowed = np.zeros_like(part)
+    arm = paint_arm(img, chain, part | narrowed, real, body.pose.shoulder_width, rng)
+    if arm is not None and narrowed.any():
+        arm = arm.without(narrowed)
     return arm if arm is not None else synth_arm(img, body, chain, part, trusted, rng)
 
 
@@ -410,12 +401,13 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
         chains = limb_chains(body)[kind]
         for zone, chain in zip(zones[kind], chains, strict=True):
             part = reveal & source & uncovered_limb(zone, covers[kind])
+            narrowed = None
             if kind == "arms":   # the torso's side beside a bare arm is no sleeve
-                part, side = sleeve_part(body, part, reveal & body.old_top, chain)
+                part, side, narrowed = sleeve_part(body, part, reveal & body.old_top, chain)
                 sides |= side
             free = reveal & source & (covers[kind] <= 0.5) & ~sides
-            arm = (_arm_paint(img, body, chain, part, free, trusted, rng) if kind == "arms"
-                   else None)
+            arm = (_arm_paint(img, body, chain, part, free, trusted, rng, narrowed)
+                   if kind == "arms" else None)
             if arm is not None:
                 arms.append(arm)
                 skin &= ~part
@@ -432,6 +424,7 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     skin |= _loose_pieces(body.skin & torso & ~body.hands & ~body.head & ~skin, skin,
                           body.pose.shoulder_width)
     skin |= _loose_pieces(reveal & torso & ~skin, skin, body.pose.shoulder_width)  # holes
+    skin |= pinholes(skin, body.person, body.pose.shoulder_width)      # specks inside it
     if skin.any():
         rgb, a = paint_skin(img, body, skin, trusted, rel, rng, reveal & ~skin)
         canvas[:] = canvas * (1 - a[..., None]) + rgb * a[..., None]
