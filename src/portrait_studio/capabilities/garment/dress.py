@@ -47,6 +47,7 @@ from .reveal import (
     widen_to_old,
 )
 from .shape import GarmentShape, limb_mask, sleeve_core
+from .sidecover import arm_sides, cover_gaps
 from .skinholes import loose_pieces as _loose_pieces  # (its old name here)
 from .skinholes import pinholes
 from .sleeve_fit import settle_shoulders, sleeve_layer
@@ -268,6 +269,13 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     for a in alphas:
         covered |= a > 0.5
     reveal = _old_region(garments, body) & ~covered & ~body.head & ~_hand_itself(body)
+    bare = body.skin & body.arms & ~body.hands      # the new torso lies against bare arms
+    sides = arm_sides(body, reveal, trusted_skin(img, body), _limb_covers(layers, alphas)["arms"])
+    alphas = [a if n is None else np.minimum(cover_gaps(ly.warped, a, body, sides, bare),
+                                             keep_front)
+              for ly, a, n in zip(layers, alphas, necks, strict=True)]
+    covered = np.logical_or.reduce([a > 0.5 for a in alphas])
+    reveal &= ~covered
     canvas = img.astype(np.float32)
     skin = _paint_reveal(img, canvas, body, reveal, _limb_covers(layers, alphas),
                          anchors.waist_y, rng)

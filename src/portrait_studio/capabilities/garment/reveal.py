@@ -27,6 +27,7 @@ from .fit import Warped, body_frame
 from .limbs import ARM_RADII, LEG_RADII, LimbZone, fitted_limb, limb_zone
 from .render import push_pull
 from .skintex import real_grain, soft_outline
+from .skintone import at_contact
 
 F32 = NDArray[np.float32]
 Mask = NDArray[np.bool_]
@@ -255,6 +256,9 @@ def paint_skin(img: NDArray[np.uint8], body: Body, region: Mask, trusted: Mask,
     box = np.s_[max(0, y - pad):y + h + pad, max(0, x - pad):x + w + pad]
     part = region[box]
     tone[box] = _lit_chest(tone[box], body, box, rel[box])
+    real = (body.skin & ~body.hands & ~body.head)[box] & ~part
+    tone[box] = at_contact(tone[box], img[box], real, part, ~np.isfinite(rel[box]),
+                           body.pose.shoulder_width)
     shade = _shade(body, part, rel[box], box, rng)
     grain = _grain(img, body, trusted, part.shape, rng)
     rgb[box] = tone[box] * shade[..., None] + grain[..., None]

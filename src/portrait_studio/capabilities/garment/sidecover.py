@@ -1,0 +1,129 @@
+"""A new top's or dress's torso widened over the old clothing between it and a bare arm.
+
+A loose old top hangs beside a slim person's bare arms; the new garment, fitted to the
+body, stops short of it. The old top between them is the torso's side: painted as skin
+it made a block beside the arm as wide as the arm itself (the arm looked twice as thick),
+left as background a hole between the garment and the arm. Where, in a row below the
+shoulder joints, only uncovered old clothing lies between the new torso layer and the
+bare arm's skin, over at most ``REACH`` shoulder widths, the layer is stretched over it up
+to the arm, as a garment lies against a hanging arm; its fabric is mirrored about its
+edge there (its print continued, not smeared). Masks HxW bool, alphas HxW float32,
+colours HxWx3 float32 RGB.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from .armside import sleeve_part
+from .body import Body
+from .fit import Warped
+from .reveal import limb_chains, limb_zones, uncovered_limb
+
+F32 = NDArray[np.float32]
+Mask = NDArray[np.bool_]
+REACH = 0.18         # x shoulder width: the gap to the arm the layer is stretched over at most
+TALL = 0.25          # x shoulder width: a gap beside a hanging arm runs at least this far down
+TOUCH = 3            # px: the arm's skin begins at most this far beyond the gap
+
+
+def arm_gaps(free: Mask, solid: Mask, arm: Mask, reach: int, first: int = 0) -> Mask:
+    """Runs of ``free`` pixels in each row (from row ``first`` on) at most ``reach`` px long
+    with ``solid`` right next to one end and ``arm`` within ``TOUCH`` px beyond the other."""
+    out = np.zeros(free.shape, bool)
+    w = free.shape[1]
+    for y in np.flatnonzero(solid.any(axis=1) & free.any(axis=1)):
+        if y < first:
+            continue
+        d = np.diff(np.concatenate([[0], free[y].astype(np.int8), [0]]))
+        for a, b in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True):
+            if b - a > reach or a == 0 or b == w:
+                continue
+            left = arm[y, max(0, a - TOUCH):a].any() and solid[y, b]
+            right = arm[y, b:b + TOUCH].any() and solid[y, a - 1]
+            out[y, a:b] = left or right
+    return out
+
+
+def arm_sides(body: Body, reveal: Mask, trusted: Mask, cover: F32) -> Mask:
+    """The torso's side beside each bare arm in ``reveal`` (the old clothing no garment
+    covers) as :func:`dress._paint_reveal` paints it (:func:`armside.sleeve_part`'s torso
+    skin; ``cover``: the new sleeves' alpha), but where the old top bulged over the arm's
+    inner half below an old sleeve (:func:`_sleeve_above`): the arm is fitted over that
+    bulge, and the skin beside it is the arm's own width continued."""
+    out = np.zeros(reveal.shape, bool)
+    source = body.old_top | (reveal & body.skin)
+    zones = limb_zones(body, "arms", trusted)
+    for zone, chain in zip(zones, limb_chains(body)["arms"], strict=True):
+        part = reveal & source & uncovered_limb(zone, cover)
+        left, side, narrowed = sleeve_part(body, part, reveal & body.old_top, chain)
+        out |= side & ~narrowed if _sleeve_above(left, narrowed) else side
+    return out
+
+
+def _sleeve_above(sleeve: Mask, narrowed: Mask) -> bool:
+    """Whether some of ``sleeve`` (old sleeve left) lies above all of ``narrowed`` (a
+    short sleeve over the upper arm, the top bulging over the bare arm below its hem; old
+    top left beside the forearm below is no sleeve over it)."""
+    if not sleeve.any() or not narrowed.any():
+        return False
+    return int(np.flatnonzero(sleeve.any(axis=1))[0]) < int(np.flatnonzero(
+        narrowed.any(axis=1))[0])
+
+
+def cover_gaps(warped: Warped, alpha: F32, body: Body, sides: Mask, arm: Mask) -> F32:
+    """``alpha`` (a torso layer's) stretched over :func:`arm_gaps` of ``reveal`` (the old
+    clothing no garment covers) to ``arm`` (the bare arms' skin) below the lower shoulder
+    joint, with a soft outer edge and no seam at its own edge; the layer's colours mirrored
+    there (in place on ``warped.rgb``)."""
+    solid = alpha > 0.5
+    if not solid.any():
+        return alpha
+    pose = body.pose
+    reach = int(REACH * pose.shoulder_width)
+    first = int(max(pose.p(11)[1], pose.p(12)[1]))
+    ext = tall(arm_gaps(sides & ~solid, solid, arm, reach, first), TALL * pose.shoulder_width)
+    if not ext.any():
+        return alpha
+    grown = cv2.dilate(ext.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    inner = cv2.erode((alpha > 0.9).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    fill = grown & ~inner           # its soft edge, and the layer's own outline beside it
+    warped.rgb[fill] = mirrored(warped.rgb, inner, fill)[fill]
+    cover = ext | (grown & (alpha > 0.003))     # with the layer's soft edge beside it
+    inside = cover & (cv2.erode((cover | solid).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+    soft = np.maximum(cv2.GaussianBlur(cover.astype(np.float32), (0, 0), 0.8), inside)
+    out: F32 = np.maximum(alpha, soft).astype(np.float32)
+    return out
+
+
+def tall(mask: Mask, height: float) -> Mask:
+    """The 8-connected pieces of ``mask`` at least ``height`` px tall (a strip along a
+    hanging arm, not a ledge beside a top's edge)."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    keep = stats[:, cv2.CC_STAT_HEIGHT] >= height
+    keep[0] = False
+    out: Mask = keep[labels]
+    return out
+
+
+def mirrored(rgb: F32, known: Mask, ext: Mask) -> F32:
+    """HxWx3: over ``ext``, each row's ``known`` colours mirrored about the nearer known
+    pixel in the row (the garment's own fabric and print continued, not smeared into
+    one colour), that edge pixel's colour where the mirror falls outside ``known``."""
+    h, w = known.shape
+    cols = np.broadcast_to(np.arange(w), (h, w))
+    left = np.maximum.accumulate(np.where(known, cols, -1), axis=1)
+    right = np.fliplr(np.minimum.accumulate(np.fliplr(np.where(known, cols, w)), axis=1))
+    use_right = (right < w) & ((left < 0) | (right - cols <= cols - left))
+    edge = np.where(use_right, right, left)
+    far = 2 * edge - cols
+    mirror = np.clip(far, 0, w - 1)
+    rows = np.broadcast_to(np.arange(h)[:, None], (h, w))
+    inside = (far >= 0) & (far < w) & known[rows, mirror]
+    src = np.where(inside, mirror, np.clip(edge, 0, w - 1))
+    out = rgb.copy()
+    ok = ext & (edge >= 0) & (edge < w)
+    out[ok] = rgb[rows[ok], src[ok]]
+    return out
