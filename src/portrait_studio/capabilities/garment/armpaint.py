@@ -18,6 +18,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from .regions import longest_run
+
 F32 = NDArray[np.float32]
 Mask = NDArray[np.bool_]
 Point = NDArray[np.float32]
@@ -256,12 +258,10 @@ def _fit_edges(trusted: Mask, hidden: Mask, bone: tuple[Point, Point],
 def _row_edges(real: Mask, hid: Mask) -> tuple[float, float]:
     """First and last index of the longest run of ``real`` in a row, each NaN where it
     meets ``hid`` (within 3 px beyond) or the row's end, both NaN without a 6 px run."""
-    d = np.diff(np.concatenate([[0], real.astype(np.int8), [0]]))
-    starts, ends = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
-    if not len(starts) or int((ends - starts).max()) < 6:
+    start, end = longest_run(real)
+    if end - start < 6:
         return np.nan, np.nan
-    k = int(np.argmax(ends - starts))
-    lo, hi = int(starts[k]), int(ends[k]) - 1
+    lo, hi = start, end - 1
     lo_ok = lo >= 3 and not hid[lo - 3:lo].any()
     hi_ok = hi <= len(real) - 4 and not hid[hi + 1:hi + 4].any()
     return (float(lo) if lo_ok else np.nan), (float(hi) if hi_ok else np.nan)

@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from .body import Body
 from .limbs import LimbZone
+from .regions import longest_run, runs
 from .reveal import limb_chains
 
 F32 = NDArray[np.float32]
@@ -129,13 +130,13 @@ def _slices(skin: Mask, a: Point, b: Point, centre: Point, sw: float,
     ok = (gx >= 0) & (gx < w) & (gy >= 0) & (gy < h)
     grid = np.zeros(gx.shape, bool)
     grid[ok] = skin[gy[ok], gx[ok]]
-    runs = np.array([_longest_run(row) for row in grid], np.int64)
-    widths = (runs[:, 1] - runs[:, 0]).astype(np.float32)
+    spans = np.array([longest_run(row) for row in grid], np.int64)
+    widths = (spans[:, 1] - spans[:, 0]).astype(np.float32)
     if not (widths > 0).any():
         return None
     wide = min(float(np.percentile(widths[widths > 0], 90)), ARM_WIDTH * sw)
     need = max(MIN_WIDTH * sw, BARE_SHARE * wide)
-    edge = np.where(sign > 0, os_[np.maximum(runs[:, 1] - 1, 0)], os_[runs[:, 0]])
+    edge = np.where(sign > 0, os_[np.maximum(spans[:, 1] - 1, 0)], os_[spans[:, 0]])
     bare = widths >= need
     if bridge:
         bare = _bridged(bare, widths >= NARROW * need, GAP * sw, int(BEFORE * sw))
@@ -151,8 +152,7 @@ def _bridged(flags: Mask, narrow: Mask, length: float, first: int = 0) -> Mask:
     where every slice of the gap is ``narrow`` (some arm seen across the bone all along),
     for gaps from index ``first`` on (below the joint: over the shoulder, straps)."""
     out = flags.copy()
-    d = np.diff(np.concatenate([[1], flags.astype(np.int8), [1]]))
-    for a, b in zip(np.flatnonzero(d == -1), np.flatnonzero(d == 1), strict=True):
+    for a, b in zip(*runs(~flags), strict=True):
         if max(first, 1) <= a and b < len(flags) and b - a < length and narrow[a:b].all():
             out[a:b] = True
     return out
@@ -161,21 +161,10 @@ def _bridged(flags: Mask, narrow: Mask, length: float, first: int = 0) -> Mask:
 def _long_runs(flags: Mask, length: float) -> Mask:
     """``flags`` without its runs of True shorter than ``length``."""
     out = flags.copy()
-    d = np.diff(np.concatenate([[0], flags.astype(np.int8), [0]]))
-    for a, b in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True):
+    for a, b in zip(*runs(flags), strict=True):
         if b - a < length:
             out[a:b] = False
     return out
-
-
-def _longest_run(row: Mask) -> tuple[int, int]:
-    """[start, end) of the longest run of True in a row ((0, 0) without one)."""
-    d = np.diff(np.concatenate([[0], row.astype(np.int8), [0]]))
-    starts, ends = np.flatnonzero(d == 1), np.flatnonzero(d == -1)
-    if not len(starts):
-        return 0, 0
-    k = int(np.argmax(ends - starts))
-    return int(starts[k]), int(ends[k])
 
 
 def outer_side(zone: LimbZone, chain: list[Point], centre: Point, sw: float) -> Mask:

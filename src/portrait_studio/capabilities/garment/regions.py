@@ -1,5 +1,6 @@
-"""Small mask helpers shared by the person parsing (:mod:`body`, :mod:`head`): Lab
-distances, thick polylines and connected pieces touching a seed. Lab HxWx3 float32, masks
+"""Small mask helpers shared by the person parsing (:mod:`body`, :mod:`head`) and the arm
+painting: Lab distances, thick polylines, connected pieces touching a seed and runs along a
+row. Lab HxWx3 float32, masks
 HxW bool, points (x, y) float32 pixels.
 """
 
@@ -39,3 +40,18 @@ def touching(mask: Mask, seed: Mask) -> Mask:
     keep = np.unique(labels[mask & seed])
     out: Mask = np.isin(labels, keep[keep > 0])
     return out
+
+
+def runs(flags: NDArray[np.bool_]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """(starts, ends): the [start, end) index ranges of the runs of True in a 1-D array."""
+    d = np.diff(np.concatenate([[0], flags.astype(np.int8), [0]]))
+    return np.flatnonzero(d == 1), np.flatnonzero(d == -1)
+
+
+def longest_run(flags: NDArray[np.bool_]) -> tuple[int, int]:
+    """[start, end) of the longest run of True in a 1-D array ((0, 0) without one)."""
+    starts, ends = runs(flags)
+    if not len(starts):
+        return 0, 0
+    k = int(np.argmax(ends - starts))
+    return int(starts[k]), int(ends[k])

@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 from .armside import sleeve_part
 from .body import Body
 from .fit import Warped
+from .regions import runs
 from .reveal import limb_chains, limb_zones, uncovered_limb
 
 F32 = NDArray[np.float32]
@@ -37,8 +38,7 @@ def arm_gaps(free: Mask, solid: Mask, arm: Mask, reach: int, first: int = 0) -> 
     for y in np.flatnonzero(solid.any(axis=1) & free.any(axis=1)):
         if y < first:
             continue
-        d = np.diff(np.concatenate([[0], free[y].astype(np.int8), [0]]))
-        for a, b in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=True):
+        for a, b in zip(*runs(free[y]), strict=True):
             if b - a > reach or a == 0 or b == w:
                 continue
             left = arm[y, max(0, a - TOUCH):a].any() and solid[y, b]
