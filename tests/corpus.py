@@ -25,20 +25,24 @@ def read_rgb(path: Path) -> np.ndarray:
 
 
 @cache
-def photo(stem: str) -> np.ndarray:
-    """The corpus person photo whose name starts with ``stem`` (RGB)."""
-    return read_rgb(next((CORPUS / "persons").glob(stem + "*")))
+def photo(stem: str, size: tuple[int, int] | None = None) -> np.ndarray:
+    """The corpus person photo whose name starts with ``stem`` (RGB), resized to ``size``
+    = (width, height) when given."""
+    img = read_rgb(next((CORPUS / "persons").glob(stem + "*")))
+    if size is None:
+        return img
+    return np.ascontiguousarray(cv2.resize(img, size, interpolation=cv2.INTER_AREA))
 
 
 @cache
-def body(stem: str) -> Body:
+def body(stem: str, size: tuple[int, int] | None = None) -> Body:
     """:func:`analyse_body` of :func:`photo`."""
-    return analyse_body(photo(stem))
+    return analyse_body(photo(stem, size))
 
 
 @cache
-def dressed(stem: str, garment: str) -> TryOnResult:
+def dressed(stem: str, garment: str, size: tuple[int, int] | None = None) -> TryOnResult:
     """:func:`photo` ``stem`` dressed in the corpus garment whose name starts with
     ``garment`` (seed 0)."""
     g = read_rgb(next((CORPUS / "garments").glob(garment + "*")))
-    return try_on(photo(stem), [g], TryOnParams(seed=0))
+    return try_on(photo(stem, size), [g], TryOnParams(seed=0))

@@ -5,41 +5,30 @@ the docstrings."""
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
 import cv2
 import numpy as np
 
 from portrait_studio.capabilities.garment.body import Body, analyse_body
 from portrait_studio.capabilities.garment.pose import Pose
 from portrait_studio.capabilities.garment.reveal import paint_skin
-from portrait_studio.pipelines.try_on import TryOnParams, try_on
-from tests.corpus import CORPUS, needs_corpus, read_rgb
+from tests import corpus
+from tests.corpus import needs_corpus
 
 MAN, WOMAN = "dresscode_049205_0", "dresscode_052767_0"
 CAMI, FILA = "vitonhd_09133_00", "vitonhd_00126_00"
+SIZE = (768, 1024)
 
 
-def _load(path: Path) -> np.ndarray:
-    img = cv2.resize(read_rgb(path), (768, 1024), interpolation=cv2.INTER_AREA)
-    return np.ascontiguousarray(img)
-
-
-@cache
 def photo(stem: str) -> np.ndarray:
-    return _load(next((CORPUS / "persons").glob(stem + "*")))
+    return corpus.photo(stem, SIZE)
 
 
-@cache
 def body(stem: str) -> Body:
-    return analyse_body(photo(stem))
+    return corpus.body(stem, SIZE)
 
 
-@cache
 def dressed(stem: str, garment: str) -> np.ndarray:
-    g = read_rgb(next((CORPUS / "garments").glob(garment + "*")))
-    return try_on(photo(stem), [g], TryOnParams(seed=0)).images[0]
+    return corpus.dressed(stem, garment, SIZE).images[0]
 
 
 def delta_e(a: np.ndarray, b: np.ndarray) -> float:
