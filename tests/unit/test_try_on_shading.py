@@ -7,9 +7,9 @@ import cv2
 import numpy as np
 
 from portrait_studio.capabilities.garment.body import Body
-from portrait_studio.capabilities.garment.dress import _loose_pieces
 from portrait_studio.capabilities.garment.render import pattern_weight, shading_parts
 from portrait_studio.capabilities.garment.reveal import torso_zone
+from portrait_studio.capabilities.garment.skinholes import loose_pieces
 from tests.poses import frontal_pose
 
 
@@ -94,5 +94,5 @@ def test_small_loose_pieces_touching_the_region_are_taken() -> None:
     loose[120:130, 200:210] = True        # small, touching
     loose[20:30, 20:30] = True            # small, far
     loose[210:290, 10:290] = True         # large, touching
-    out = _loose_pieces(loose, region, 200.0)
+    out = loose_pieces(loose, region, 200.0)
     assert out[125, 205] and int(out.sum()) == 100

@@ -32,6 +32,7 @@ from .armsynth import synth_arm
 from .body import Body
 from .cutout import Cutout
 from .fit import Anchors, Fit, Warped, body_frame, bottom_pairs, top_pairs, warp_garment
+from .limbs import LimbZone
 from .measure import anchors as measure_anchors
 from .render import bleed, clean_edge, feathered, garment_shading, plain_weight, shading_parts
 from .reveal import (
@@ -48,8 +49,7 @@ from .reveal import (
 )
 from .shape import GarmentShape, limb_mask, sleeve_core
 from .sidecover import arm_sides, cover_gaps
-from .skinholes import loose_pieces as _loose_pieces  # (its old name here)
-from .skinholes import pinholes
+from .skinholes import loose_pieces, pinholes
 from .sleeve_fit import settle_shoulders, sleeve_layer
 
 Mask = NDArray[np.bool_]
@@ -210,8 +210,6 @@ def _without_arm_rims(old: Mask, body: Body) -> Mask:
     return out
 
 
-
-
 def _old_region(garments: list[Garment], body: Body) -> Mask:
     """The old clothing the garments replace, grown 3 px into unclassified pixels (its
     rim; never into skin or other clothing)."""
@@ -270,7 +268,9 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
         covered |= a > 0.5
     reveal = _old_region(garments, body) & ~covered & ~body.head & ~_hand_itself(body)
     bare = body.skin & body.arms & ~body.hands      # the new torso lies against bare arms
-    sides = arm_sides(body, reveal, trusted_skin(img, body), _limb_covers(layers, alphas)["arms"])
+    trusted = trusted_skin(img, body)
+    arm_zones = limb_zones(body, "arms", trusted)
+    sides = arm_sides(body, reveal, arm_zones, _limb_covers(layers, alphas)["arms"])
     alphas = [a if n is None else np.minimum(cover_gaps(ly.warped, a, body, sides, bare),
                                              keep_front)
               for ly, a, n in zip(layers, alphas, necks, strict=True)]
@@ -278,7 +278,7 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     reveal &= ~covered
     canvas = img.astype(np.float32)
     skin = _paint_reveal(img, canvas, body, reveal, _limb_covers(layers, alphas),
-                         anchors.waist_y, rng)
+                         anchors.waist_y, rng, (trusted, arm_zones))
     ratios = _ratios(img, body, {ly.kind for ly in layers})
     for ly, a in zip(layers, alphas, strict=True):
         light, folds = ratios[ly.kind]
@@ -386,10 +386,12 @@ def _skin_wins(body: Body, p: NDArray[np.float32], r: float) -> bool:
 
 def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Body,
                   reveal: Mask, covers: dict[str, NDArray[np.float32]],
-                  waist_y: float | None, rng: np.random.Generator) -> Mask:
+                  waist_y: float | None, rng: np.random.Generator,
+                  arms_seen: tuple[Mask, list[LimbZone]]) -> Mask:
     """Background, continued from around the person, into the uncovered old clothing;
     skin over it where a limb beyond its new sleeve / trouser leg, or the torso, is (in
-    place on ``canvas``); returns the skin-painted mask."""
+    place on ``canvas``); returns the skin-painted mask. ``arms_seen``: the
+    :func:`trusted_skin` and the arms' :func:`limb_zones` fitted to it."""
     if not reveal.any():
         return reveal
     canvas[reveal] = background_fill(img, body, reveal)[reveal]
@@ -397,8 +399,8 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     # the torso's skin, and above the armpits the round of the shoulders, which the arm
     # zones reach into (the arm painting covers only the arm's own outline there)
     skin = reveal & torso & ~(body.arms & _below_armpits(body))
-    trusted = trusted_skin(img, body)
-    zones = {kind: limb_zones(body, kind, trusted) for kind in ("arms", "legs")}
+    trusted = arms_seen[0]
+    zones = {"arms": arms_seen[1], "legs": limb_zones(body, "legs", trusted)}
     skin &= ~beyond_arms(body, zones["arms"])
     rel = np.full(reveal.shape, np.inf, np.float32)
     arms: list[ArmPaint] = []
@@ -429,9 +431,9 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
         torso & ~body.hands & ~body.head
     # small real skin pieces the painted skin runs around (a lit patch under the jaw): the
     # painted edge rounded off around them and showed the background fill in a ring
-    skin |= _loose_pieces(body.skin & torso & ~body.hands & ~body.head & ~skin, skin,
+    skin |= loose_pieces(body.skin & torso & ~body.hands & ~body.head & ~skin, skin,
                           body.pose.shoulder_width)
-    skin |= _loose_pieces(reveal & torso & ~skin, skin, body.pose.shoulder_width)  # holes
+    skin |= loose_pieces(reveal & torso & ~skin, skin, body.pose.shoulder_width)  # holes
     skin |= pinholes(skin, body.person, body.pose.shoulder_width)      # specks inside it
     if skin.any():
         rgb, a = paint_skin(img, body, skin, trusted, rel, rng, reveal & ~skin)

@@ -8,6 +8,8 @@ arms and hands left out). Masks HxW bool, rows and widths in image pixels.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -71,17 +73,28 @@ def old_bottom_top(body: Body) -> float | None:
 
 
 def _width_below(mask: Mask, body: Body, y: float, depth: float = 0.08) -> float | None:
+    """Median width (px) of ``mask``'s run through the centre line over the rows from
+    ``y`` down ``depth`` torso lengths."""
+    return _median_width(body, y, depth, lambda row, cx: _run_at(mask[row], cx))
+
+
+def _run_at(row: NDArray[np.bool_], cx: float) -> tuple[int, int] | None:
+    """[start, end) of the run of ``row`` through x = ``cx`` (None without one)."""
+    return next(((a, b) for a, b in row_runs(row) if a <= cx < b), None)
+
+
+def _median_width(body: Body, y: float, depth: float,
+                  run: Callable[[int, float], tuple[int, int] | None]) -> float | None:
+    """Median width (px) of ``run(row, centre x)`` over the image rows from ``y`` down
+    ``depth`` torso lengths (None when no row has a run)."""
     frame = body_frame(body.pose)
-    band = range(int(y) + 2, int(y + depth * frame.torso_len) + 3)
-    widths = []
     cxs = _centre_xs(body)
-    for row in band:
-        if not 0 <= row < mask.shape[0]:
-            continue
-        cx = float(cxs[row])
-        run = next(((a, b) for a, b in row_runs(mask[row]) if a <= cx < b), None)
-        if run is not None:
-            widths.append(run[1] - run[0])
+    widths = []
+    for row in range(int(y) + 2, int(y + depth * frame.torso_len) + 3):
+        if 0 <= row < len(cxs):
+            found = run(row, float(cxs[row]))
+            if found is not None:
+                widths.append(found[1] - found[0])
     return float(np.median(widths)) if widths else None
 
 
@@ -131,17 +144,14 @@ def chest_width(body: Body) -> float | None:
     top = body.old_top & ~body.hands
     free = top & ~body.arms
     bare = body.skin & ~body.hands
-    cxs = _centre_xs(body)
     slack = CHEST_SLACK * body.pose.shoulder_width
-    widths = []
-    for row in range(int(y) + 2, int(y + 0.15 * frame.torso_len) + 3):
-        if 0 <= row < top.shape[0]:
-            bones = _bone_xs(body, row)
-            run = _chest_run(top[row], free[row], bare[row], float(cxs[row]),
-                             (bones[0] - slack, bones[1] + slack))
-            if run is not None:
-                widths.append(run[1] - run[0])
-    return float(np.median(widths)) if widths else None
+
+    def run(row: int, cx: float) -> tuple[int, int] | None:
+        bones = _bone_xs(body, row)
+        return _chest_run(top[row], free[row], bare[row], cx,
+                          (bones[0] - slack, bones[1] + slack))
+
+    return _median_width(body, y, 0.15, run)
 
 
 def _bone_xs(body: Body, row: int) -> tuple[float, float]:
@@ -162,8 +172,7 @@ def _chest_run(top: NDArray[np.bool_], free: NDArray[np.bool_], bare: NDArray[np
     kept where ``bare`` skin lies within 3 px beyond it and the end is within ``limits``
     (x), else that of the run of ``free`` (the old top outside the arm zones); None
     without a ``free`` run."""
-    full = next(((a, b) for a, b in row_runs(top) if a <= cx < b), None)
-    inner = next(((a, b) for a, b in row_runs(free) if a <= cx < b), None)
+    full, inner = _run_at(top, cx), _run_at(free, cx)
     if full is None or inner is None:
         return None
     left = full[0] if full[0] >= limits[0] and bare[max(0, full[0] - 3):full[0]].any() \

@@ -20,8 +20,9 @@ from numpy.typing import NDArray
 from .armside import sleeve_part
 from .body import Body
 from .fit import Warped
+from .limbs import LimbZone
 from .regions import runs
-from .reveal import limb_chains, limb_zones, uncovered_limb
+from .reveal import limb_chains, uncovered_limb
 
 F32 = NDArray[np.float32]
 Mask = NDArray[np.bool_]
@@ -47,15 +48,15 @@ def arm_gaps(free: Mask, solid: Mask, arm: Mask, reach: int, first: int = 0) -> 
     return out
 
 
-def arm_sides(body: Body, reveal: Mask, trusted: Mask, cover: F32) -> Mask:
+def arm_sides(body: Body, reveal: Mask, zones: list[LimbZone], cover: F32) -> Mask:
     """The torso's side beside each bare arm in ``reveal`` (the old clothing no garment
     covers) as :func:`dress._paint_reveal` paints it (:func:`armside.sleeve_part`'s torso
-    skin; ``cover``: the new sleeves' alpha), but where the old top bulged over the arm's
-    inner half below an old sleeve (:func:`_sleeve_above`): the arm is fitted over that
-    bulge, and the skin beside it is the arm's own width continued."""
+    skin; ``zones``: the arms' fitted :func:`reveal.limb_zones`; ``cover``: the new
+    sleeves' alpha), but where the old top bulged over the arm's inner half below an old
+    sleeve (:func:`_sleeve_above`): the arm is fitted over that bulge, and the skin beside
+    it is the arm's own width continued."""
     out = np.zeros(reveal.shape, bool)
     source = body.old_top | (reveal & body.skin)
-    zones = limb_zones(body, "arms", trusted)
     for zone, chain in zip(zones, limb_chains(body)["arms"], strict=True):
         part = reveal & source & uncovered_limb(zone, cover)
         left, side, narrowed = sleeve_part(body, part, reveal & body.old_top, chain)
