@@ -59,10 +59,18 @@ def torso_side(part: Mask, skin: Mask, chain: list[Point], centre: Point, sw: fl
     clothing can be a loose hem hanging over the hip: no sleeve, but no skin either.
     ``bridge``: a short stretch where the arm shows narrower between two bare ones (the
     top's side bulging over its inner half) is bare too (:func:`_bridged`)."""
-    drop, side = np.zeros(part.shape, bool), np.zeros(part.shape, bool)
+    return _torso_sides(part, skin, chain, centre, sw)[bridge]
+
+
+def _torso_sides(part: Mask, skin: Mask, chain: list[Point], centre: Point, sw: float) -> (
+        dict[bool, tuple[Mask, Mask]]):
+    """:func:`torso_side` with and without bridging (keyed by ``bridge``), from one
+    sampling of the slices (each pixel's result depends on that pixel alone)."""
+    out = {bridge: (np.zeros(part.shape, bool), np.zeros(part.shape, bool))
+           for bridge in (True, False)}
     ys, xs = np.nonzero(part)
     if not len(ys):
-        return drop, side
+        return out
     pts = np.stack([xs, ys], 1).astype(np.float32)
     best = np.full(len(ys), np.inf, np.float32)
     for i, (a, b) in enumerate(pairwise(chain)):
@@ -70,11 +78,13 @@ def torso_side(part: Mask, skin: Mask, chain: list[Point], centre: Point, sw: fl
         length = float(np.linalg.norm(b - a))
         near = np.hypot(np.clip(t, 0, length) - t, o) < best
         best = np.where(near, np.hypot(np.clip(t, 0, length) - t, o), best)
-        bare, inner = _classify(t, o, _slices(skin, a, b, centre, sw, bridge), length)
-        inner &= (np.abs(o) <= REACH * sw) & (i == 0)
-        drop[ys[near], xs[near]] = bare[near]
-        side[ys[near], xs[near]] = inner[near]
-    return drop, side
+        slices = _slices(skin, a, b, centre, sw)
+        for bridge, (drop, side) in out.items():
+            bare, inner = _classify(t, o, None if slices is None else slices[bridge], length)
+            inner &= (np.abs(o) <= REACH * sw) & (i == 0)
+            drop[ys[near], xs[near]] = bare[near]
+            side[ys[near], xs[near]] = inner[near]
+    return out
 
 
 def _classify(t: F32, o: F32, slices: _Slices | None, length: float) -> tuple[Mask, Mask]:
@@ -113,9 +123,10 @@ class _Slices:
     start: float
 
 
-def _slices(skin: Mask, a: Point, b: Point, centre: Point, sw: float,
-            bridge: bool = True) -> _Slices | None:
-    """The slices of the bone a -> b (None for a bone under 2 px or without skin)."""
+def _slices(skin: Mask, a: Point, b: Point, centre: Point, sw: float) -> (
+        dict[bool, _Slices] | None):
+    """The slices of the bone a -> b with and without bridging (:func:`_bridged`; keyed by
+    it); None for a bone under 2 px or without skin."""
     length = int(np.linalg.norm(b - a))
     if length < 2:
         return None
@@ -137,14 +148,17 @@ def _slices(skin: Mask, a: Point, b: Point, centre: Point, sw: float,
     wide = min(float(np.percentile(widths[widths > 0], 90)), ARM_WIDTH * sw)
     need = max(MIN_WIDTH * sw, BARE_SHARE * wide)
     edge = np.where(sign > 0, os_[np.maximum(spans[:, 1] - 1, 0)], os_[spans[:, 0]])
-    bare = widths >= need
-    if bridge:
-        bare = _bridged(bare, widths >= NARROW * need, GAP * sw, int(BEFORE * sw))
-    edge = np.where(_long_runs(bare, MIN_RUN * sw), edge, np.nan).astype(np.float32)
+    plain = widths >= need
     any_ = grid.any(axis=1)
     lo = np.where(any_, os_[grid.argmax(axis=1)], np.inf).astype(np.float32)
     hi = np.where(any_, os_[len(os_) - 1 - grid[:, ::-1].argmax(axis=1)], -np.inf)
-    return _Slices(edge, lo, hi.astype(np.float32), sign, float(ts[0]))
+    out = {}
+    for bridge in (True, False):
+        bare = (_bridged(plain, widths >= NARROW * need, GAP * sw, int(BEFORE * sw))
+                if bridge else plain)
+        seen = np.where(_long_runs(bare, MIN_RUN * sw), edge, np.nan).astype(np.float32)
+        out[bridge] = _Slices(seen, lo, hi.astype(np.float32), sign, float(ts[0]))
+    return out
 
 
 def _bridged(flags: Mask, narrow: Mask, length: float, first: int = 0) -> Mask:
@@ -223,8 +237,9 @@ def sleeve_part(body: Body, part: Mask, around: Mask, chain: list[NDArray[np.flo
     the arm's inner half (a bridged stretch): the real arm's edge there is not its outline."""
     sw = body.pose.shoulder_width
     skin = body.skin & ~body.hands & ~body.head
-    drop, side = torso_side(part | around, skin, chain, _centre(body), sw)
-    narrowed = part & drop & ~torso_side(part, skin, chain, _centre(body), sw, False)[0]
+    sides = _torso_sides(part | around, skin, chain, _centre(body), sw)
+    drop, side = sides[True]
+    narrowed = part & drop & ~sides[False][0]
     left = part & ~drop
     if drop.sum() > left.sum() and left.sum() < (SLEEVE_BITS * sw) ** 2:
         left = np.zeros_like(part)       # specks along a bare arm's rim: no sleeve
