@@ -12,7 +12,10 @@ every size below is in work pixels and every contrast in L*:
   bright lines across the rays: metal, nylon, acetate, lens edges);
 - temples: near-horizontal paths from each rim's outer end to the face edge;
 - mask: the line pixels along those paths, grown to the line's own width (the narrowest
-  black-hat disc that holds it) plus its shadow, never the eye openings or the nostrils.
+  black-hat disc that holds it) plus a 2 px halo, never the eye openings or the nostrils.
+  Skin beside a strong line is no line (it is measured against the strongest line nearby, so
+  the shaded lid under a thick top bar stays), nor is a soft shadow that a wider disc still
+  deepens (an eye socket), nor a bright gap between a dark bar and the lid.
 
 Removal: :func:`~portrait_studio.imaging.fill.fill_thin` on the mask grown by the frame's
 shadow (the skin's tone carried in from all sides plus its grain mirrored from beside the
@@ -44,6 +47,8 @@ LINE_MIN = 6.0               # mask: line response (L*) at least this
 LINE_SHARE = 0.35            # ... and this share of the path's own strength nearby
 HALO_MIN = 4.0               # ... plus its shadow / soft edge within 2 px (L*)
 DISCS = (5, 9, 15, 25)       # black-hat discs: frame line widths up to ~4, 7, 12, 20 px
+PLATEAU = 0.85               # a line's response (widest disc allowed) is this share of the next
+                             # disc's: soft shadows (eye sockets) keep growing with the disc
 TOP_ABOVE_BRIDGE = 12        # a lens top is at most this many px above the bridge
 
 
@@ -277,11 +282,13 @@ def _track(paths: list[tuple[np.ndarray, bool]]) -> np.ndarray:
     return track
 
 
-def _grow(seeds: np.ndarray, resp: np.ndarray, reach: int) -> np.ndarray:
+def _grow(seeds: np.ndarray, resp: np.ndarray, reach: int, strength: np.ndarray) -> np.ndarray:
     """Pixels within ``reach`` of the ``seeds`` whose ``resp`` is at least ``LINE_MIN`` and
-    ``LINE_SHARE`` of the nearest seeds' own response (HxW bool)."""
+    ``LINE_SHARE`` of the strongest line nearby (HxW bool). ``strength`` holds every seed's
+    own response (0 elsewhere), of all widths: the dark skin beside a strong thin bar is not
+    grown from the bar's wider, weaker flank."""
     kernel = _ellipse(2 * reach + 1)
-    local = cv2.dilate(np.where(seeds, resp, 0).astype(np.float32), kernel)
+    local = cv2.dilate(strength, kernel)
     near = cv2.dilate(seeds.astype(np.uint8), kernel) > 0
     grown: np.ndarray = near & (resp >= np.maximum(LINE_MIN, LINE_SHARE * local))
     return grown
@@ -299,30 +306,55 @@ def _widest(darks: list[np.ndarray], bridge: np.ndarray) -> int:
     return len(DISCS)
 
 
+def _owned_discs(todo: np.ndarray, darks: list[np.ndarray]) -> tuple[list[np.ndarray],
+                                                                      np.ndarray]:
+    """Each of the ``todo`` pixels (HxW bool) given the narrowest disc whose black-hat holds
+    75% of the widest one's: the pixels of each disc, and every pixel's own response."""
+    todo = todo.copy()
+    owned, strength = [], np.zeros(todo.shape, np.float32)
+    for resp in darks:
+        mine = todo & (resp >= 0.75 * darks[-1])
+        todo &= ~mine
+        owned.append(mine)
+        strength = np.where(mine, resp, strength)
+    return owned, strength
+
+
+def _soft_shadow(every: list[np.ndarray], used: int) -> np.ndarray:
+    """Dark pixels that are no line (HxW bool): only the widest of the ``used`` discs holds
+    their response, the next wider disc finds still more (an eye socket's shading), and the
+    narrowest disc sees no line (a frame's corner, dark all around, does show there)."""
+    widest = every[used - 1]
+    wide = widest >= LINE_MIN if used == 1 else every[used - 2] < 0.75 * widest
+    out: np.ndarray = wide & (widest < PLATEAU * every[min(used, len(every) - 1)]) & (
+        every[0] < 2 * LINE_MIN)
+    return out
+
+
 def _work_mask(work: _Work, paths: list[tuple[np.ndarray, bool]]) -> np.ndarray:
     """Frame pixels of the work image (HxW bool): line pixels connected to the traced paths
     (the first one is the bridge). Each path pixel takes the narrowest black-hat disc (no wider
-    than the bridge needs) that holds its line, or is a thin bright line, and the line is grown
-    within that width to the pixels as strong as ``LINE_SHARE`` of it."""
+    than the bridge needs) that holds its line, or is a thin bright line (not a gap beside a
+    dark one), and the line is grown within that width to the pixels as strong as
+    ``LINE_SHARE`` of the strongest line nearby, soft shadows left out."""
     light = work.light
     free = ~_protected(work) & _on_face(work)
     track = (cv2.dilate(_track(paths), np.ones((3, 3), np.uint8)) > 0) & free
-    darks = [_morph(light, cv2.MORPH_BLACKHAT, (d, d)) for d in DISCS]
-    darks = darks[:_widest(darks, _track(paths[:1]) > 0)]
-    todo = track & (darks[-1] >= LINE_MIN)
-    cand, seeds = np.zeros_like(track), np.zeros_like(track)
-    for disc, resp in zip(DISCS, darks):
-        mine = todo & (resp >= 0.75 * darks[-1])
-        todo &= ~mine
-        cand |= _grow(mine, resp, disc // 2 + 1)
-        seeds |= mine
+    every = [_morph(light, cv2.MORPH_BLACKHAT, (d, d)) for d in DISCS]
+    darks = every[:_widest(every, _track(paths[:1]) > 0)]
+    owned, strength = _owned_discs(track & (darks[-1] >= LINE_MIN), darks)
+    shadow = _soft_shadow(every, len(darks))
     bright = _morph(light, cv2.MORPH_TOPHAT, (7, 7))
-    shiny = track & (bright >= LINE_MIN)
-    cand |= _grow(shiny, bright, 3)
-    seeds |= shiny
+    shiny = track & (bright >= np.maximum(LINE_MIN, 0.5 * cv2.dilate(darks[-1], _ellipse(7))))
+    strength = np.maximum(strength, np.where(shiny, bright, 0)).astype(np.float32)
+    cand = _grow(shiny, bright, 3, strength)
+    for disc, resp, mine in zip(DISCS, darks, owned):
+        cand |= _grow(mine, resp, disc // 2 + 1, strength)
+    cand &= ~shadow
+    seeds = shiny | np.logical_or.reduce(owned)
     _, labels = cv2.connectedComponents(((cand & free) | seeds).astype(np.uint8), connectivity=8)
     keep = np.unique(labels[seeds])
-    frame = np.isin(labels, keep[keep > 0])
+    frame = np.isin(labels, keep[keep > 0]) & (cand | (seeds & ~shadow))
     halo = cv2.dilate(frame.astype(np.uint8), _ellipse(5)) > 0
     soft = np.maximum(darks[min(1, len(darks) - 1)], bright) >= HALO_MIN
     out: np.ndarray = frame | (halo & free & soft)
