@@ -26,9 +26,10 @@ def _nearest_outside(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return inside.astype(np.float32), lut[labels[inside[:, 0], inside[:, 1]]]
 
 
-def _smooth(img: np.ndarray, known: np.ndarray) -> np.ndarray:
+def carry_in(img: np.ndarray, known: np.ndarray) -> np.ndarray:
     """Push-pull: the image's low frequencies carried into the unknown pixels from all sides
-    (normalised Gaussian pyramid; HxWx3 float32 in, float32 out)."""
+    (normalised Gaussian pyramid; HxWx3 float32 in, float32 out; ``known``: HxW float32
+    0..1, how much each pixel counts)."""
     num, den = [img * known[..., None]], [known]
     while min(den[-1].shape) > 4 and float(den[-1].min()) < 0.5:
         num.append(cv2.pyrDown(num[-1]))
@@ -58,7 +59,7 @@ def fill_thin(img: np.ndarray, mask: np.ndarray, grow: int) -> np.ndarray:
     skin around them carried in from all sides (push-pull) plus the skin's grain mirrored
     from beside the nearest edge of the mask, so the patch is neither a smear nor flat."""
     src = img.astype(np.float32)
-    base = _smooth(src, _trust(img, mask, grow))
+    base = carry_in(src, _trust(img, mask, grow))
     grain = np.clip(src - cv2.GaussianBlur(src, (0, 0), 1.5), -GRAIN_MAX, GRAIN_MAX)
     pos, near = _nearest_outside(mask)
     h, w = mask.shape

@@ -1,0 +1,222 @@
+"""A template person's full beard is shaved off before another face goes in.
+
+The swap replaces the face inside the template's oval, but a full beard also covers the jaw
+and the throat below it, and the relighting takes the template's shading from its skin: a
+user without a beard came out with the template's beard around the face and a dark, bearded
+lower face. When the template's chin is mostly not skin (:data:`BEARD_SHARE` of the chin
+patch, as for a user's beard in :mod:`.beard`), the beard is found and painted over with
+skin before re-toning and swapping:
+
+- found: in the lower face (below the nose, lips spared) and a band reaching
+  :data:`DROP` eye distances below the jaw, the pixels that are not skin-coloured like the
+  cheeks, lie on the person, are close (Mahalanobis in Lab) to the colour of the chin's
+  non-skin pixels, and closer to that than to any colour of the clothes sampled well below
+  the chin (a white beard stops at a white collar); closed, holes filled, and only what
+  hangs together with the chin;
+- painted: the skin around carried in from all sides (push-pull), darkened below the jaw
+  line as a throat in the jaw's shadow.
+
+A user who has a beard keeps the template's (their own beard goes with their face). Work is
+done on a grid with about 100 px between the eyes; images are HxWx3 uint8 RGB, landmarks
+478x2 pixels.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ...imaging import geometry as geo
+from ...imaging.fill import carry_in
+from ...perception import landmarks as lm
+from ...perception.masks import cheek_mask, face_regions, face_scale, polygon_mask
+from .beard import BEARD_SHARE, chin_patch
+from .tone import local_skin_model
+
+DROP = 0.6                   # eye distances below the jaw line a beard may reach
+BEARD_SIGMAS = 4.0           # Mahalanobis distance (Lab) to the chin's beard colour
+CLOTHES_BAND = (1.1, 1.7)    # eye distances below the chin: where the clothes are sampled
+CLOTHES_CLUSTERS = 4
+NOT_SKIN = 0.3               # skin likelihood below this: not skin
+THROAT_SHADE = 0.75          # painted skin below the jaw line: this share of the skin's tone
+JAW = lm.FACE_OVAL[9:28]     # the oval from ear to ear under the chin
+
+
+@dataclass(frozen=True)
+class _Work:
+    """The lower face and neck on a working grid: the region, its grid, the grid-sized RGB
+    crop (uint8), the landmarks in grid pixels and the eye distance there."""
+
+    roi: geo.Roi
+    grid: geo.WorkGrid
+    img: np.ndarray
+    points: np.ndarray
+    scale: float
+
+
+def _work(img: np.ndarray, points: np.ndarray, below: float) -> _Work:
+    """:class:`_Work` from the face's nose down to ``below`` eye distances under the chin."""
+    s = max(face_scale(points), 8.0)
+    oval = points[list(lm.FACE_OVAL)]
+    h, w = img.shape[:2]
+    roi = geo.Roi(max(0, int(oval[:, 0].min() - 0.6 * s)),
+                  max(0, int(points[lm.NOSE_TIP, 1] - 0.3 * s)),
+                  min(w, int(oval[:, 0].max() + 0.6 * s)),
+                  min(h, int(points[lm.CHIN, 1] + below * s)))
+    k = geo.work_factor(s)
+    roi = geo.trim_roi(roi, k)
+    grid = geo.WorkGrid((roi.h, roi.w), k)
+    local = grid.points(points - roi.offset)
+    return _Work(roi, grid, grid.down(img[roi.slices]), local, s / k)
+
+
+def _not_skin(work: _Work) -> np.ndarray:
+    """Grid pixels unlike the cheeks' skin (HxW bool)."""
+    model = local_skin_model(work.img, cheek_mask(work.points, work.img.shape))
+    out: np.ndarray = model.likelihood(work.img) < NOT_SKIN
+    return out
+
+
+def _chin(work: _Work) -> np.ndarray:
+    chin = np.zeros(work.img.shape[:2], bool)
+    chin[chin_patch(work.points, chin.shape, work.scale)] = True
+    return chin
+
+
+def has_beard(img: np.ndarray, points: np.ndarray) -> bool:
+    """Whether the face ``points`` in ``img`` has a full beard: at least
+    :data:`BEARD_SHARE` of its chin patch is not skin-coloured."""
+    work = _work(img, points, 0.2)
+    chin = _chin(work)
+    return bool(chin.any() and _not_skin(work)[chin].mean() >= BEARD_SHARE)
+
+
+def _zone(work: _Work) -> np.ndarray:
+    """Where a beard may be (HxW bool): the oval below the nose, lips spared, and a band
+    :data:`DROP` eye distances deep under the jaw line."""
+    p, shape, s = work.points, work.img.shape, work.scale
+    oval = polygon_mask(p[list(lm.FACE_OVAL)], shape) > 0.5
+    rows = np.arange(shape[0])[:, None]
+    lower = oval & (rows > p[lm.NOSE_TIP, 1] + 0.05 * s)
+    jaw = p[list(JAW)]
+    under = polygon_mask(np.concatenate([jaw, (jaw + [0.0, DROP * s])[::-1]]), shape) > 0.5
+    lips = cv2.dilate((face_regions(p, shape).lips > 0.2).astype(np.uint8), _disc(0.05 * s))
+    out: np.ndarray = (lower | under) & (lips == 0)
+    return out
+
+
+def _disc(size: float) -> np.ndarray:
+    k = max(3, int(size)) | 1
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+
+
+@dataclass(frozen=True)
+class _Colour:
+    """A Gaussian colour model in Lab: mean (3,) and inverse covariance (3x3)."""
+
+    mean: np.ndarray
+    inv_cov: np.ndarray
+
+    @classmethod
+    def of(cls, samples: np.ndarray) -> _Colour:
+        cov = np.cov(samples.T) + np.eye(3) * 4.0
+        return cls(samples.mean(axis=0), np.linalg.inv(cov))
+
+    def distance(self, lab: np.ndarray) -> np.ndarray:
+        d = lab - self.mean
+        q = np.einsum("...i,ij,...j->...", d, self.inv_cov, d)
+        out: np.ndarray = np.sqrt(np.maximum(q, 0.0))
+        return out
+
+
+def _clothes(lab: np.ndarray, person: np.ndarray, work: _Work) -> list[_Colour]:
+    """Colour models of the clothes: the person's pixels in a band under the chin, split into
+    up to :data:`CLOTHES_CLUSTERS` colours (each at least 5% of the band)."""
+    p, s = work.points, work.scale
+    y0, y1 = (int(p[lm.CHIN, 1] + f * s) for f in CLOTHES_BAND)
+    band = np.zeros(person.shape, bool)
+    band[max(0, y0):max(0, y1)] = True
+    samples = lab[band & person].astype(np.float32)
+    if len(samples) < 20 * CLOTHES_CLUSTERS:
+        return []
+    criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
+    cv2.setRNGSeed(0)
+    _, labels, _ = cv2.kmeans(samples, CLOTHES_CLUSTERS, np.empty(0), criteria, 2,
+                              cv2.KMEANS_PP_CENTERS)
+    groups = [samples[labels.ravel() == i] for i in range(CLOTHES_CLUSTERS)]
+    return [_Colour.of(g) for g in groups if len(g) >= 0.05 * len(samples)]
+
+
+def _fill_holes(mask: np.ndarray) -> np.ndarray:
+    """``mask`` (HxW bool) with the background pockets it encloses filled."""
+    _, labels = cv2.connectedComponents((~mask).astype(np.uint8), connectivity=4)
+    edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    out: np.ndarray = mask | ~np.isin(labels, edge)
+    return out
+
+
+def _beard(work: _Work, person: np.ndarray) -> np.ndarray | None:
+    """The beard on the grid (HxW bool), or None when the chin is skin."""
+    chin, not_skin = _chin(work), _not_skin(work)
+    if not chin.any() or not_skin[chin].mean() < BEARD_SHARE:
+        return None
+    lab = cv2.cvtColor(work.img, cv2.COLOR_RGB2Lab).astype(np.float32)
+    near = _Colour.of(lab[chin & not_skin]).distance(lab)
+    clothes = [c.distance(lab) for c in _clothes(lab, person, work)]
+    zone = _zone(work)
+    found = zone & not_skin & person & (near < BEARD_SIGMAS)
+    if clothes:
+        found &= near < np.min(clothes, axis=0)
+    found = cv2.morphologyEx(found.astype(np.uint8), cv2.MORPH_CLOSE, _disc(0.04 * work.scale))
+    found = _fill_holes(found > 0) & zone
+    _, labels = cv2.connectedComponents(found.astype(np.uint8))
+    keep = np.unique(labels[chin & found])
+    out: np.ndarray = np.isin(labels, keep[keep > 0])
+    return out
+
+
+def _person_on(work: _Work, person: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """The person probability map (any reduced size of the whole HxW image) over the work
+    region's grid, as a bool mask."""
+    fy, fx = person.shape[0] / shape[0], person.shape[1] / shape[1]
+    r = work.roi
+    sub = person[int(r.y0 * fy):max(int(r.y0 * fy) + 1, math.ceil(r.y1 * fy)),
+                 int(r.x0 * fx):max(int(r.x0 * fx) + 1, math.ceil(r.x1 * fx))]
+    h, w = work.img.shape[:2]
+    out: np.ndarray = cv2.resize(sub.astype(np.float32), (w, h)) > 0.5
+    return out
+
+
+def _painted(work: _Work, beard: np.ndarray, person: np.ndarray) -> np.ndarray:
+    """The grid crop's skin carried into the beard and shaded under the jaw (HxWx3 float32)."""
+    model = local_skin_model(work.img, cheek_mask(work.points, work.img.shape))
+    skin = np.clip((model.likelihood(work.img) - 0.5) * 2.0, 0.0, 1.0) * person
+    skin *= cv2.dilate(beard.astype(np.uint8), _disc(0.06 * work.scale)) == 0
+    base = carry_in(work.img.astype(np.float32), skin.astype(np.float32))
+    oval = work.points[list(lm.FACE_OVAL)]
+    centre = oval.mean(axis=0)  # grown a little: the shadow starts at the jaw line, not above
+    face = polygon_mask(centre + (oval - centre) * 1.06, work.img.shape, soften=0.1 * work.scale)
+    shade = THROAT_SHADE + (1.0 - THROAT_SHADE) * face
+    out: np.ndarray = base * shade[..., None]
+    return out
+
+
+def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray) -> np.ndarray:
+    """``img`` with the full beard of the face ``points`` painted over with skin, as a new
+    array; ``img`` itself when the face has none. ``person``: the person probability of
+    the whole image at any reduced size (e.g. from the segmenter)."""
+    work = _work(img, points, max(DROP, CLOTHES_BAND[1]) + 0.1)
+    beard = _beard(work, _person_on(work, person, img.shape))
+    if beard is None or not beard.any():
+        return img
+    paint = _painted(work, beard, _person_on(work, person, img.shape))
+    weight = cv2.GaussianBlur(beard.astype(np.float32), (0, 0), max(0.5, 0.02 * work.scale))
+    up_w = work.grid.up(weight)[..., None]
+    out = img.copy()
+    region = out[work.roi.slices].astype(np.float32)
+    region += (work.grid.up(paint) - region) * up_w
+    out[work.roi.slices] = np.clip(np.rint(region), 0, 255).astype(np.uint8)
+    return out

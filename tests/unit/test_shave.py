@@ -1,0 +1,95 @@
+"""A template's full beard is found and painted over with skin; clean chins, everything above
+the nose and the clothes are left alone."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pytest
+
+from portrait_studio.capabilities.face_swap.shave import DROP, has_beard, shave_beard
+from portrait_studio.imaging.color import rgb_to_lab
+from portrait_studio.perception import landmarks as lm
+from portrait_studio.perception.faces import detect_faces
+from portrait_studio.perception.masks import cheek_mask, face_scale
+from portrait_studio.pipelines.fusion import template_person
+from tests.conftest import CORPUS, fixture_image
+
+BEARDED = ("byron_donalds__house_official_1.jpg", "ami_bera__house_official_1.jpg")
+CLEAN = ("nancy_pelosi__house_official_1.jpg", "ted_lieu__house_official_1.jpg",
+         "terri_a_sewell__house_official_1.jpg", "judy_chu__house_official_1.jpg",
+         "andy_kim__house_official_1.jpg", "burgess_owens__house_official_1.jpg",
+         "alexandria_ocasio_cortez__house_official_1.jpg")
+
+
+@cache
+def _shaved(name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    img = fixture_image(name)
+    points = detect_faces(img)[0].landmarks
+    return img, points, shave_beard(img, points, template_person(img))
+
+
+@pytest.mark.parametrize("name", BEARDED + CLEAN)
+def test_full_beards_are_told_from_clean_chins(name: str) -> None:
+    img = fixture_image(name)
+    assert has_beard(img, detect_faces(img)[0].landmarks) == (name in BEARDED)
+
+
+def test_only_the_three_full_beards_of_the_corpus_are_found() -> None:
+    folder = CORPUS / "portraits"
+    if not folder.is_dir():
+        pytest.skip("corpus absent")
+    from portrait_studio.imaging.codec import decode_image
+
+    found = set()
+    for path in sorted(folder.glob("*__house_official_1.jpg")):
+        img = decode_image(path.read_bytes())
+        if has_beard(img, detect_faces(img)[0].landmarks):
+            found.add(path.name.split("__")[0])
+    assert found == {"ami_bera", "byron_donalds", "maxwell_frost"}
+
+
+@pytest.mark.parametrize("name", BEARDED)
+def test_shaved_chin_is_skin_like_the_cheeks(name: str) -> None:
+    img, points, out = _shaved(name)
+    assert out is not img and not has_beard(out, points)
+    s = face_scale(points)
+    chin = (slice(int(points[lm.CHIN, 1] - 0.25 * s), int(points[lm.CHIN, 1] - 0.05 * s)),
+            slice(int(points[lm.CHIN, 0] - 0.15 * s), int(points[lm.CHIN, 0] + 0.15 * s)))
+    lab_in, lab_out = rgb_to_lab(img), rgb_to_lab(out)
+    cheeks = lab_in[cheek_mask(points, img.shape) > 0.5].mean(axis=0)
+    before = float(np.linalg.norm(lab_in[chin].reshape(-1, 3).mean(axis=0) - cheeks))
+    after = float(np.linalg.norm(lab_out[chin].reshape(-1, 3).mean(axis=0) - cheeks))
+    # Byron Donalds' black beard and Ami Bera's white one, in Lab, against their cheeks
+    assert before > 12
+    assert after < 0.5 * before
+
+
+@pytest.mark.parametrize("name", BEARDED)
+def test_nothing_changes_above_the_nose_or_below_the_beard_zone(name: str) -> None:
+    img, points, out = _shaved(name)
+    s = face_scale(points)
+    changed = np.any(out != img, axis=2)
+    rows = np.nonzero(changed.any(axis=1))[0]
+    assert rows.min() > points[lm.NOSE_TIP, 1] - 0.1 * s
+    assert rows.max() < points[lm.CHIN, 1] + (DROP + 0.1) * s
+
+
+def test_a_white_beard_stops_at_the_white_collar() -> None:
+    img, points, out = _shaved("ami_bera__house_official_1.jpg")
+    s = face_scale(points)
+    lab = rgb_to_lab(img)
+    rows = np.arange(img.shape[0])[:, None]
+    shirt = (lab[..., 0] > 80) & (np.hypot(lab[..., 1], lab[..., 2]) < 10) & (
+        rows > points[lm.CHIN, 1] + 0.35 * s)
+    changed = np.any(out != img, axis=2)
+    assert shirt.sum() > 2000
+    assert (shirt & changed).sum() / shirt.sum() < 0.01
+
+
+@pytest.mark.parametrize("name", CLEAN[:3])
+def test_a_clean_chin_gives_the_image_itself_back(name: str) -> None:
+    img = fixture_image(name)
+    points = detect_faces(img)[0].landmarks
+    assert shave_beard(img, points, template_person(img)) is img
