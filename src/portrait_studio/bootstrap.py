@@ -101,11 +101,15 @@ def worker_environment(threads: int) -> None:
 
 
 def init_worker(threads: int, log_level: str, log_format: str) -> None:
-    """First thing in each worker process: JSON logging and OpenCV's thread count."""
+    """First thing in each worker process: JSON logging, OpenCV's thread count, and freed
+    image buffers kept for reuse (:func:`~portrait_studio.imaging.memory.keep_freed_memory`)."""
     configure_logging(log_level, log_format)
     import cv2
 
+    from .imaging.memory import keep_freed_memory
+
     cv2.setNumThreads(threads)
+    keep_freed_memory()
 
 
 def warm_up() -> None:

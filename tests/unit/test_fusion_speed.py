@@ -2,7 +2,8 @@
 channel scaling, the single-detector path for the largest face, the box-limited glasses
 work copy, the helper thread's own MediaPipe graphs, the swap's user and template halves computed
 ahead (or taken over), the shared mesh raster, sparse grid averages, the per-plane channel mean,
-the skin model fitted on its samples' box and the banded re-toning."""
+the skin model fitted on its samples' box, skin likelihoods from shared pixels and the banded
+re-toning."""
 
 from __future__ import annotations
 
@@ -198,6 +199,25 @@ def test_channel_mean_and_local_skin_model_equal_their_plain_forms() -> None:
         a, b = local_skin_model(img, mask), fit_skin_model(img, mask)
         assert np.array_equal(a.mean, b.mean) and np.array_equal(a.inv_cov, b.inv_cov)
         assert (a.luma_lo, a.luma_hi) == (b.luma_lo, b.luma_hi)
+
+
+def test_likelihoods_from_shared_pixels_equal_the_plain_ones() -> None:
+    from portrait_studio.imaging.color import fit_skin_model
+
+    img = fixture_image(AOC)
+    cheeks = np.zeros(img.shape[:2], np.float32)
+    cheeks[200:230, 120:160] = 1.0
+    model = fit_skin_model(img, cheeks)
+    for arr in (img, img.astype(np.float32) * 1.2):  # float: clipped to 0..255 first
+        px = model.pixels(arr)
+        assert np.array_equal(px.dist, model.distance(arr))
+        assert np.array_equal(px.luma, px.ycc[..., 0].astype(np.float32))
+        for scale, bright in ((3.0, None), (4.0, None), (2.5, 6.0)):
+            shared = model.likelihood_of(px, scale, bright)
+            assert np.array_equal(shared, model.likelihood(arr, scale, bright))
+    skin = model.likelihood(img, 4.0)
+    assert float(skin[200:230, 120:160].mean()) > 0.8  # the cheeks it was fitted on
+    assert float(skin[:20].mean()) < float(skin[200:230, 120:160].mean())
 
 
 def test_banded_retone_equals_the_blend_of_the_whole_box() -> None:

@@ -46,6 +46,17 @@ def masked_mean(img: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class SkinPixels:
+    """An image's pixels as a :class:`SkinModel` judges them, for several likelihoods of the
+    same image and model: YCrCb (HxWx3 uint8), luma (HxW float32) and the chroma distance to
+    the model (HxW float32)."""
+
+    ycc: np.ndarray
+    luma: np.ndarray
+    dist: np.ndarray
+
+
+@dataclass(frozen=True)
 class SkinModel:
     """Gaussian skin-colour model in YCrCb chroma (Cr, Cb) plus luma range."""
 
@@ -63,7 +74,13 @@ class SkinModel:
         d0, d1 = ycc[..., 1] - self.mean[0], ycc[..., 2] - self.mean[1]
         a, b, c = self.inv_cov[0, 0], self.inv_cov[0, 1] + self.inv_cov[1, 0], self.inv_cov[1, 1]
         q = d0 * (a * d0 + b * d1) + c * d1 * d1
-        return np.sqrt(np.maximum(q, 0)).astype(np.float32)
+        dist: np.ndarray = np.sqrt(np.maximum(q, 0)).astype(np.float32)
+        return dist
+
+    def pixels(self, img: np.ndarray) -> SkinPixels:
+        """:class:`SkinPixels` of an HxWx3 RGB image (uint8, or float 0..255: clipped)."""
+        ycc = cv2.cvtColor(_u8(img), cv2.COLOR_RGB2YCrCb)
+        return SkinPixels(ycc, ycc[..., 0].astype(np.float32), self._distance(ycc))
 
     def likelihood(self, img: np.ndarray, scale: float = 3.0,
                    bright_scale: float | None = None) -> np.ndarray:
@@ -71,16 +88,18 @@ class SkinModel:
         0 for pixels far darker than the sampled skin (hair, frames, shadows). With
         ``bright_scale``, pixels brighter than the skin (highlights, a paler forehead) are
         judged with that wider tolerance instead."""
-        ycc = cv2.cvtColor(_u8(img), cv2.COLOR_RGB2YCrCb)
-        dist = self._distance(ycc)
-        luma = ycc[..., 0].astype(np.float32)
-        chroma = _ramp(dist, scale)
+        return self.likelihood_of(self.pixels(img), scale, bright_scale)
+
+    def likelihood_of(self, px: SkinPixels, scale: float = 3.0,
+                      bright_scale: float | None = None) -> np.ndarray:
+        """:meth:`likelihood` of the image whose :meth:`pixels` are ``px``."""
+        chroma = _ramp(px.dist, scale)
         if bright_scale is not None:
             mid = (self.luma_lo + self.luma_hi) / 2
-            bright = np.clip((luma - mid) / 12.0, 0.0, 1.0)
-            chroma = np.maximum(chroma, bright * _ramp(dist, bright_scale))
+            bright = np.clip((px.luma - mid) / 12.0, 0.0, 1.0)
+            chroma = np.maximum(chroma, bright * _ramp(px.dist, bright_scale))
         span = max(self.luma_hi - self.luma_lo, 10.0)
-        low = np.clip((luma - (self.luma_lo - 0.35 * span)) / (0.25 * span), 0.0, 1.0)
+        low = np.clip((px.luma - (self.luma_lo - 0.35 * span)) / (0.25 * span), 0.0, 1.0)
         return (chroma * low).astype(np.float32)
 
 
@@ -111,8 +130,11 @@ def to_u8(img: np.ndarray) -> np.ndarray:
     if img.dtype == np.uint8:
         return img.copy()
     if img.dtype == np.float32 and (img.ndim == 2 or (img.ndim == 3 and img.shape[2] in (3, 4))):
-        return cv2.add(img, 0.0, dtype=cv2.CV_8U)  # OpenCV's saturate_cast: same result, faster
-    return np.clip(np.rint(img), 0, 255).astype(np.uint8)
+        # OpenCV's saturate_cast: the same result, faster (a scalar src2, which the stubs lack)
+        fast: np.ndarray = cv2.add(img, 0.0, dtype=cv2.CV_8U)  # type: ignore[call-overload]
+        return fast
+    rounded: np.ndarray = np.clip(np.rint(img), 0, 255).astype(np.uint8)
+    return rounded
 
 
 def rgb_to_lab(img: np.ndarray) -> np.ndarray:

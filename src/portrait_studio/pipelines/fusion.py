@@ -41,6 +41,7 @@ from ..errors import (
     TooManyFaces,
 )
 from ..imaging.color import to_u8
+from ..imaging.memory import keep_freed_memory
 from ..perception.faces import (
     Box,
     Face,
@@ -180,6 +181,7 @@ def mirror_user(img: np.ndarray, face: Face) -> tuple[np.ndarray, Face]:
 
 def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -> FusionResult:
     """Fuse every merge entry's face into ``template`` (HxWx3 uint8 RGB) and watermark it."""
+    keep_freed_memory()  # its temporaries reuse freed memory, not fresh pages (see there)
     report = FusionReport()
     check_merges(merges)
     check_image_size(template, "ModelImage")

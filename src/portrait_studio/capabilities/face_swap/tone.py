@@ -212,14 +212,15 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     cx, cy = local[:468].mean(axis=0)
     dy = np.where(ys > cy, (ys - cy) / (scale * REACH_DOWN), (cy - ys) / (scale * REACH_UP))
     falloff = np.exp(-((xs - cx) / (scale * REACH_X)) ** 2 - dy ** 2).astype(np.float32)
-    coloured = _saturated(crop, model)
-    weight = model.likelihood(crop, scale=SKIN_TOLERANCE) * coloured * mask * falloff
+    px = model.pixels(crop)  # shared by both likelihoods and the saturation
+    coloured = _saturated(px.ycc, model)
+    weight = model.likelihood_of(px, scale=SKIN_TOLERANCE) * coloured * mask * falloff
     whole_oval = face_regions(local, crop.shape).oval
     oval = whole_oval * coloured  # not a fringe or beard on it
     # the forehead and scalp above the mesh (shinier, pinker than the cheeks) were re-toned
     # only partly and stayed a lighter band under a darker user's face
     crown = _crown(local, crop.shape, scale) * (1.0 - whole_oval) * coloured * mask
-    weight = np.maximum(weight, crown * model.likelihood(crop, scale=CROWN_TOLERANCE))
+    weight = np.maximum(weight, crown * model.likelihood_of(px, scale=CROWN_TOLERANCE))
     soft = feather(np.maximum(weight, oval), scale * 0.08)
     return roi, grid, soft * np.maximum(mask, oval)  # no spill onto the background
 
@@ -241,16 +242,16 @@ def _crown(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarr
 GREY_SHARE = (0.1, 0.3)
 
 
-def _saturated(img: np.ndarray, model: SkinModel) -> np.ndarray:
-    """0..1 per pixel of ``img`` (hxwx3 RGB): its YCrCb chroma magnitude as a share of the
-    skin model's, ramped over :data:`GREY_SHARE` (0 for near-grey hair at a dark face's
-    lightness, which the wide colour tolerance of the re-toning otherwise lets in). Looked
-    up in a 256x256 (Cr, Cb) table: a few times cheaper than the arithmetic per pixel."""
-    u8 = img if img.dtype == np.uint8 else np.clip(img, 0, 255).astype(np.uint8)
-    ycc = cv2.cvtColor(u8, cv2.COLOR_RGB2YCrCb)
+def _saturated(ycc: np.ndarray, model: SkinModel) -> np.ndarray:
+    """0..1 per pixel of an image given as YCrCb (hxwx3 uint8, e.g. :class:`SkinPixels`'s):
+    its chroma magnitude as a share of the skin model's, ramped over :data:`GREY_SHARE` (0
+    for near-grey hair at a dark face's lightness, which the wide colour tolerance of the
+    re-toning otherwise lets in). Looked up in a 256x256 (Cr, Cb) table: a few times cheaper
+    than the arithmetic per pixel."""
     index = (ycc[..., 1].astype(np.int32) * 256 + ycc[..., 2]).astype(np.intp)
-    return np.take(_grey_table(float(np.hypot(model.mean[0] - 128, model.mean[1] - 128))),
-                   index)
+    table = _grey_table(float(np.hypot(model.mean[0] - 128, model.mean[1] - 128)))
+    share: np.ndarray = np.take(table, index)
+    return share
 
 
 def _grey_table(skin_chroma: float) -> np.ndarray:
