@@ -6,9 +6,10 @@ never sees HTTP: transports decode, build :class:`FusionParams` and call :func:`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import cv2
@@ -24,6 +25,7 @@ from ..capabilities.face_swap.core import (
     template_maps,
     template_shape,
 )
+from ..capabilities.face_swap.shave import has_beard, shave_beard
 from ..capabilities.face_swap.tone import (
     SkinTone,
     person_skin_field,
@@ -207,7 +209,7 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
     grains = [in_helper(template_grain, template, t.landmarks) if params.smooth < 1.0 else None
               for t in targets]
     canvas = _retoned_template(template, [t.landmarks for t in targets], params, report, tones,
-                               t_copy[0], t_copy, frames)
+                               t_copy[0], t_copy, frames, partial(_user_bearded, planned))
     with timed(report.timings_ms, "plan"):
         plans = planned.result()
     traces: list[FaceTrace] = []
@@ -294,25 +296,27 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
                       user_tones: Sequence[Future[SkinTone] | SkinTone],
                       small: np.ndarray | None = None,
                       reduced: tuple[np.ndarray, int] | None = None,
-                      frames: Sequence[Future[np.ndarray] | np.ndarray] | None = None) -> (
-        np.ndarray):
-    """The template (HxWx3 uint8 RGB) prepared for the swaps: the eyeglass frames of each
-    target person (face landmarks ``t_points``; ``frames``: their :func:`glasses_mask` or
-    futures of them, found here when not given) painted out, and, with
-    ``skin_tone="user"``, their skin re-toned to the matching user's complexion
+                      frames: Sequence[Future[np.ndarray] | np.ndarray] | None = None,
+                      bearded: Callable[[int], bool] | None = None) -> np.ndarray:
+    """The template (HxWx3 uint8 RGB) prepared for the swaps: the full beard of each target
+    person (face landmarks ``t_points``) shaved when that face's user has none (``bearded``:
+    whether user ``i`` has a beard; None: no user has), the eyeglass frames painted out
+    (``frames``: their :func:`glasses_mask` or futures of them, found here when not given),
+    and, with ``skin_tone="user"``, their skin re-toned to the matching user's complexion
     (``user_tones``: the user face's :func:`skin_tone`, or a future of it). A new array, or
     ``template`` itself when nothing changes. ``small``: a reduced copy to segment the person
     on (see :func:`template_person`); ``reduced``: the detection copy and its reduction factor
     (:func:`~portrait_studio.perception.faces.detection_copy`), reused as the re-toning's
-    working grid when that grid has the same blocks."""
-    canvas = template
-    if params.skin_tone == "user":
-        canvas = template.copy()
-        with timed(report.timings_ms, "tone"):
-            person = template_person(template, small)
+    working grid when that grid has the same blocks (and the template was not shaved)."""
+    with timed(report.timings_ms, "tone"):
+        canvas, person = _shaven(template, t_points, small, bearded)
+        if params.skin_tone == "user":
+            shaven = canvas is not template
+            canvas = canvas if shaven else template.copy()
+            person = template_person(template, small) if person is None else person
             for t_pts, tone in zip(t_points, user_tones, strict=True):
                 t_tone = skin_tone(template, t_pts)
-                field = person_skin_field(template, t_pts, person, reduced)
+                field = person_skin_field(canvas, t_pts, person, None if shaven else reduced)
                 u_tone = tone if isinstance(tone, SkinTone) else tone.result()
                 retone_curve(canvas, tone_curve(u_tone, t_tone), *field)
     for i, t_pts in enumerate(t_points):
@@ -320,6 +324,24 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
         canvas = erase_frames(canvas, found if isinstance(found, np.ndarray) else found.result(),
                               t_pts)
     return canvas
+
+
+def _shaven(template: np.ndarray, t_points: list[np.ndarray], small: np.ndarray | None,
+            bearded: Callable[[int], bool] | None) -> tuple[np.ndarray, np.ndarray | None]:
+    """The template with the full beards of the target faces whose users have none painted
+    over (:func:`shave_beard`; ``template`` itself when there are none), and the person
+    map when it was needed for that."""
+    canvas, person = template, None
+    for i, t_pts in enumerate(t_points):
+        if has_beard(template, t_pts) and not (bearded is not None and bearded(i)):
+            person = template_person(template, small) if person is None else person
+            canvas = shave_beard(canvas, t_pts, person)
+    return canvas, person
+
+
+def _user_bearded(plans: Future[list[FacePlan]], i: int) -> bool:
+    plan = plans.result()[i]
+    return has_beard(plan.user, plan.user_points)
 
 
 PERSON_SIDE = 512  # the segmenter sees 256x256: a larger input only costs conversion time

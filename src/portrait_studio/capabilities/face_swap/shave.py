@@ -7,14 +7,13 @@ lower face. When the template's chin is mostly not skin (:data:`BEARD_SHARE` of 
 patch, as for a user's beard in :mod:`.beard`), the beard is found and painted over with
 skin before re-toning and swapping:
 
-- found: in the lower face (below the nose, lips spared) and a band reaching
-  :data:`DROP` eye distances below the jaw, the pixels that are not skin-coloured like the
-  cheeks, lie on the person, are close (Mahalanobis in Lab) to the colour of the chin's
-  non-skin pixels, and closer to that than to any colour of the clothes sampled well below
-  the chin (a white beard stops at a white collar); closed, holes filled, and only what
-  hangs together with the chin;
+- found: the pixels not skin-coloured like the cheeks in the face below the nose (lips
+  spared), and in a band reaching :data:`DROP` eye distances below the jaw those that are
+  also close (Mahalanobis in Lab) to the colour of the chin's non-skin pixels and closer to
+  that than to any colour of the clothes sampled well below the chin (a white beard stops at
+  a white collar); closed, holes filled, and only what hangs together with the chin;
 - painted: the skin around carried in from all sides (push-pull), darkened below the jaw
-  line as a throat in the jaw's shadow.
+  line as a throat in the jaw's shadow, with the fine grain of the cheeks' skin.
 
 A user who has a beard keeps the template's (their own beard goes with their face). Work is
 done on a grid with about 100 px between the eyes; images are HxWx3 uint8 RGB, landmarks
@@ -33,6 +32,7 @@ from ...imaging import geometry as geo
 from ...imaging.fill import carry_in
 from ...perception import landmarks as lm
 from ...perception.masks import cheek_mask, face_regions, face_scale, polygon_mask
+from ..retouch.core import grain_level, match_grain
 from .beard import BEARD_SHARE, chin_patch
 from .tone import local_skin_model
 
@@ -95,16 +95,18 @@ def has_beard(img: np.ndarray, points: np.ndarray) -> bool:
 
 
 def _zone(work: _Work) -> np.ndarray:
-    """Where a beard may be (HxW bool): the oval below the nose, lips spared, and a band
-    :data:`DROP` eye distances deep under the jaw line."""
+    """Where a beard may be (HxW bool): the oval from a little above the nose tip down (the
+    cheeks' beard reaches that high), nose and lips spared, and a band :data:`DROP` eye
+    distances deep under the jaw line."""
     p, shape, s = work.points, work.img.shape, work.scale
     oval = polygon_mask(p[list(lm.FACE_OVAL)], shape) > 0.5
     rows = np.arange(shape[0])[:, None]
-    lower = oval & (rows > p[lm.NOSE_TIP, 1] + 0.05 * s)
+    lower = oval & (rows > p[lm.NOSE_TIP, 1] - 0.25 * s)
     jaw = p[list(JAW)]
     under = polygon_mask(np.concatenate([jaw, (jaw + [0.0, DROP * s])[::-1]]), shape) > 0.5
-    lips = cv2.dilate((face_regions(p, shape).lips > 0.2).astype(np.uint8), _disc(0.05 * s))
-    out: np.ndarray = (lower | under) & (lips == 0)
+    regions = face_regions(p, shape)
+    nose = cv2.dilate((regions.nose > 0.2).astype(np.uint8), _disc(0.08 * s)) > 0
+    out: np.ndarray = (lower | under) & ~nose & (regions.lips <= 0.5)
     return out
 
 
@@ -167,9 +169,13 @@ def _beard(work: _Work, person: np.ndarray) -> np.ndarray | None:
     near = _Colour.of(lab[chin & not_skin]).distance(lab)
     clothes = [c.distance(lab) for c in _clothes(lab, person, work)]
     zone = _zone(work)
-    found = zone & not_skin & person & (near < BEARD_SIGMAS)
+    like = near < BEARD_SIGMAS
     if clothes:
-        found &= near < np.min(clothes, axis=0)
+        like &= near < np.min(clothes, axis=0)
+    oval = polygon_mask(work.points[list(lm.FACE_OVAL)], work.img.shape) > 0.5
+    # in the face every non-skin pixel under the nose is beard (a moustache may be darker
+    # than a white chin); under the jaw only the beard's colours, never the clothes'
+    found = zone & not_skin & person & (like | oval)
     found = cv2.morphologyEx(found.astype(np.uint8), cv2.MORPH_CLOSE, _disc(0.04 * work.scale))
     found = _fill_holes(found > 0) & zone
     _, labels = cv2.connectedComponents(found.astype(np.uint8))
@@ -214,9 +220,12 @@ def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray) -> np.n
         return img
     paint = _painted(work, beard, _person_on(work, person, img.shape))
     weight = cv2.GaussianBlur(beard.astype(np.float32), (0, 0), max(0.5, 0.02 * work.scale))
-    up_w = work.grid.up(weight)[..., None]
+    up_w = work.grid.up(weight)
     out = img.copy()
     region = out[work.roi.slices].astype(np.float32)
-    region += (work.grid.up(paint) - region) * up_w
+    region += (work.grid.up(paint) - region) * up_w[..., None]
+    # the paint is smooth: it gets the fine grain of the cheeks' skin
+    level = grain_level(region, cheek_mask(points - work.roi.offset, region.shape))
+    region = match_grain(region, up_w, level)
     out[work.roi.slices] = np.clip(np.rint(region), 0, 255).astype(np.uint8)
     return out
