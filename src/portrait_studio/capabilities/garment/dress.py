@@ -2,17 +2,19 @@
 
 Order: the fit anchors are measured on the person (old top's hem, old bottom's top and
 width, how high the old top reaches over the shoulders); every garment is warped (a top's
-torso and sleeves separately, overlapping at the seam; cut-out edges cleaned and their
-colours bled outward so no white rim is warped in); a top's torso is widened over the old
-top that shows beside it. The old clothing each garment replaces that no new garment covers
-gets the background continued from around the person, and skin only where a limb beyond
-its new sleeve or trouser leg, or the torso (neckline, belly), really is. Then bottoms,
+torso and sleeves separately, overlapping at the seam; cut-out edges cleaned, the product
+photo's background taken out of their rim and their colours bled outward so no white rim
+is warped in); a top's torso is widened over the old top that shows beside it. The old
+clothing each garment replaces that no new garment covers gets the background continued
+from around the person, and skin only where a limb beyond its new sleeve or trouser leg,
+or the torso (neckline, belly), really is. Then bottoms,
 dresses and tops are laid on in that order, shaded by the old clothes, each behind what
 must stay in front (face, neck, hands; arms in front of a torso but not of its own sleeves;
-an untouched old top in front of new trousers). Pixels outside the new garments, the
-repainted old clothing and the painted skin (plus a 2 px feather) are left exactly as they
-were. Images HxWx3
-uint8 RGB.
+an untouched old top in front of new trousers; specks of the arms not in front). Pixels
+outside the new garments, the repainted old clothing and the painted skin (plus a 2 px
+feather) are left exactly as they were, but for the old clothing's share in the outline
+(3 px) of what stays in front, hands but for their skin, an old top: it is swapped for the
+new surface's colour (:mod:`.unmix`). Images HxWx3 uint8 RGB.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from .cutout import Cutout
 from .fit import Anchors, Fit, Warped, body_frame, bottom_pairs, top_pairs, warp_garment
 from .limbs import LimbZone
 from .measure import anchors as measure_anchors
+from .regions import without_slivers
 from .render import bleed, clean_edge, feathered, garment_shading, plain_weight, shading_parts
 from .reveal import (
     background_fill,
@@ -48,9 +51,10 @@ from .reveal import (
     widen_to_old,
 )
 from .shape import GarmentShape, limb_mask, sleeve_core
-from .sidecover import arm_sides, cover_gaps
+from .sidecover import SLIVER, arm_sides, cover_gaps
 from .skinholes import loose_pieces, pinholes
 from .sleeve_fit import settle_shoulders, sleeve_layer
+from .unmix import swap_rims, unmix_rim
 
 Mask = NDArray[np.bool_]
 ORDER = {"bottom": 0, "full": 1, "top": 2}
@@ -58,6 +62,11 @@ FEATHER = 2
 NECK_DIP = 0.08      # depth (shoulder widths) of the rounded bottom of the neck skin
 HOLE_SIZE = 0.06     # holes of the old clothing under this size (squared, shoulder widths)
 FRONT_DROP = 0.15    # a crew neck's front below its collar top (shoulder widths)
+SLEEVE_GAP = (0.07, 0.05)   # width at most, height at least (shoulder widths) of a gap
+                            # between a torso and its sleeve that the torso covers
+SPECK = 0.02         # arm pieces narrower than this (shoulder widths) are not in front of a
+                     # garment: old clothing the parsing missed (a trouser's side piping by
+                     # the hand), which kept its colours as specks on the garment's edge
 
 
 @dataclass(frozen=True)
@@ -89,7 +98,8 @@ def _layers(g: Garment, body: Body, fit: Fit, anchors: Anchors) -> list[Layer]:
     no gap opens between them); bottoms in one piece."""
     shape = body.person.shape
     mask = clean_edge(g.cutout.mask)
-    img = bleed(g.cutout.image, mask)
+    fabric = unmix_rim(g.cutout.image, g.cutout.mask)
+    img = bleed(fabric, mask)
     if g.kind == "bottom":
         pairs = bottom_pairs(g.shape, body.pose, fit, anchors)["body"]
         return [Layer(g.kind, False, warp_garment(img, mask, pairs, shape))]
@@ -103,7 +113,7 @@ def _layers(g: Garment, body: Body, fit: Fit, anchors: Anchors) -> list[Layer]:
         if side in parts:
             # the sleeve's colours near the seam are its own fabric continued: the torso's
             # sliver beyond a straight seam line drew a wedge of another colour at the armpit
-            own = bleed(g.cutout.image, sleeve_core(mask, g.shape, side))
+            own = bleed(fabric, sleeve_core(mask, g.shape, side))
             warped = sleeve_layer(own, limb_mask(mask, g.shape, side), g.shape, side, body,
                                   parts["body"], fit)
             if warped is not None:
@@ -168,10 +178,11 @@ def _occluders(layer: Layer, body: Body, has_top: bool, arms: Mask,
     """HxW float32: what stays in front of ``layer`` (feathered); ``neck``: the neck skin in
     front of a torso layer's collar (:func:`neck_skin`)."""
     front = body.head | _hand_itself(body)
+    sw = body.pose.shoulder_width
     if layer.sleeve:
         return feathered(front, 1.5)
     if layer.kind == "bottom":
-        front = front | (arms & ~body.old_bottom) | body.feet
+        front = front | without_slivers(arms & ~body.old_bottom, SPECK * sw) | body.feet
         if not has_top:
             front = front | body.old_top
         return feathered(front, 1.5)
@@ -180,7 +191,22 @@ def _occluders(layer: Layer, body: Body, has_top: bool, arms: Mask,
         front = front | neck
     if layer.straps:  # straps lie on the shoulders: never past their outline
         front = front | (~body.person & ~below)
-    return feathered(front | (arms & below) | _above_armpits_outside(body), 1.5)
+    return feathered(front | without_slivers(arms & below, SPECK * sw) |
+                     _above_armpits_outside(body), 1.5)
+
+
+def _to_sleeves(layers: list[Layer], alphas: list[NDArray[np.float32]], body: Body,
+                reveal: Mask, keep_front: NDArray[np.float32]) -> list[NDArray[np.float32]]:
+    """The torso layers stretched over thin gaps of ``reveal`` (uncovered old clothing)
+    between them and a sleeve (``SLEEVE_GAP``): the arm's zone, in front of the torso,
+    reached past the sleeve's inner edge and the arm painted there showed as a strip."""
+    sleeves = np.logical_or.reduce([a > 0.5 for ly, a in zip(layers, alphas, strict=True)
+                                    if ly.sleeve] or [np.zeros(body.person.shape, bool)])
+    if not sleeves.any():
+        return alphas
+    free = reveal & ~sleeves
+    return [np.minimum(cover_gaps(ly.warped, a, body, free, sleeves, SLEEVE_GAP), keep_front)
+            if _is_torso(ly) else a for ly, a in zip(layers, alphas, strict=True)]
 
 
 def _hand_itself(body: Body) -> Mask:
@@ -262,6 +288,8 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
             torsos |= alphas[i] > 0.05
         elif ly.sleeve:
             alphas[i] = cap_shoulder(ly.warped, alphas[i], body, torsos, arms)
+            alphas[i] = cover_gaps(ly.warped, alphas[i], body, body.skin & body.arms &
+                                   ~body.hands, ~body.person, SLIVER)
         alphas[i] = np.minimum(antialias(alphas[i]), keep_front)
     covered = np.zeros(body.person.shape, bool)
     for a in alphas:
@@ -274,6 +302,7 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     alphas = [a if n is None else np.minimum(cover_gaps(ly.warped, a, body, sides, bare),
                                              keep_front)
               for ly, a, n in zip(layers, alphas, necks, strict=True)]
+    alphas = _to_sleeves(layers, alphas, body, reveal, keep_front)
     covered = np.logical_or.reduce([a > 0.5 for a in alphas])
     reveal &= ~covered
     canvas = img.astype(np.float32)
@@ -290,7 +319,10 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
                          np.ones((2 * FEATHER + 1,) * 2, np.uint8)) > 0
     out = img.copy()
     out[changed] = to_u8(canvas)[changed]
-    report = {"old_area": int((_old_region(garments, body)).sum()),
+    old = _old_region(garments, body)
+    out = swap_rims(img, out, reveal | skin, np.maximum.reduce(alphas), old,
+                    body.head | (body.hands & body.skin))
+    report = {"old_area": int(old.sum()),
               "new_area": int(covered.sum()), "skin_fill_area": int(skin.sum()),
               "inpaint_area": int((reveal & ~skin).sum()), "changed_area": int(changed.sum())}
     return out, report, covered

@@ -1,6 +1,6 @@
 """Small mask helpers shared by the person parsing (:mod:`body`, :mod:`head`) and the arm
-painting: Lab distances, thick polylines, connected pieces touching a seed and runs along a
-row. Lab HxWx3 float32, masks
+painting: Lab distances, thick polylines, connected pieces touching a seed, specks removed and
+runs along a row. Lab HxWx3 float32, masks
 HxW bool, points (x, y) float32 pixels.
 """
 
@@ -32,6 +32,15 @@ def capsule(shape: tuple[int, int], chain: list[NDArray[np.float32]], radius: fl
     for p in pts:
         cv2.circle(canvas, (int(p[0]), int(p[1])), int(radius), 255, -1)
     return canvas > 0
+
+
+def without_slivers(mask: Mask, width: float) -> Mask:
+    """``mask`` opened with a disc ``width`` px across (odd, at least 3): its specks and
+    slivers narrower than that removed."""
+    k = max(3, int(width)) | 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    out: Mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, kernel) > 0
+    return out
 
 
 def touching(mask: Mask, seed: Mask) -> Mask:

@@ -7,7 +7,9 @@ left as background a hole between the garment and the arm. Where, in a row below
 shoulder joints, only uncovered old clothing lies between the new torso layer and the
 bare arm's skin, over at most ``REACH`` shoulder widths, the layer is stretched over it up
 to the arm, as a garment lies against a hanging arm; its fabric is mirrored about its
-edge there (its print continued, not smeared). Masks HxW bool, alphas HxW float32,
+edge there (its print continued, not smeared). A sleeve narrower than the bare arm under
+it is stretched the same way over the sliver of arm outline beside it (``SLIVER``), which
+showed as a dark line along its edge. Masks HxW bool, alphas HxW float32,
 colours HxWx3 float32 RGB.
 """
 
@@ -29,6 +31,8 @@ Mask = NDArray[np.bool_]
 REACH = 0.18         # x shoulder width: the gap to the arm the layer is stretched over at most
 TALL = 0.25          # x shoulder width: a gap beside a hanging arm runs at least this far down
 TOUCH = 3            # px: the arm's skin begins at most this far beyond the gap
+SLIVER = (0.03, 0.05)  # x shoulder width: a sliver of bare arm this thin at most and this
+                       # tall at least between a sleeve and the background is covered by it
 
 
 def arm_gaps(free: Mask, solid: Mask, arm: Mask, reach: int, first: int = 0) -> Mask:
@@ -74,24 +78,29 @@ def _sleeve_above(sleeve: Mask, narrowed: Mask) -> bool:
         narrowed.any(axis=1))[0])
 
 
-def cover_gaps(warped: Warped, alpha: F32, body: Body, sides: Mask, arm: Mask) -> F32:
-    """``alpha`` (a torso layer's) stretched over :func:`arm_gaps` of ``reveal`` (the old
+def cover_gaps(warped: Warped, alpha: F32, body: Body, sides: Mask, arm: Mask,
+               size: tuple[float, float] = (REACH, TALL)) -> F32:
+    """``alpha`` (a torso layer's) stretched over :func:`arm_gaps` of ``sides`` (the old
     clothing no garment covers) to ``arm`` (the bare arms' skin) below the lower shoulder
     joint, with a soft outer edge and no seam at its own edge; the layer's colours mirrored
-    there (in place on ``warped.rgb``)."""
+    there (in place on ``warped.rgb``). ``size``: the gaps' greatest width and least height
+    (shoulder widths)."""
     solid = alpha > 0.5
     if not solid.any():
         return alpha
     pose = body.pose
-    reach = int(REACH * pose.shoulder_width)
+    reach = int(size[0] * pose.shoulder_width)
     first = int(max(pose.p(11)[1], pose.p(12)[1]))
-    ext = tall(arm_gaps(sides & ~solid, solid, arm, reach, first), TALL * pose.shoulder_width)
+    ext = tall(arm_gaps(sides & ~solid, solid, arm, reach, first), size[1] * pose.shoulder_width)
     if not ext.any():
         return alpha
     grown = cv2.dilate(ext.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     inner = cv2.erode((alpha > 0.9).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     fill = grown & ~inner           # its soft edge, and the layer's own outline beside it
-    warped.rgb[fill] = mirrored(warped.rgb, inner, fill)[fill]
+    ys = np.flatnonzero(fill.any(axis=1))
+    rows = slice(int(ys[0]), int(ys[-1]) + 1)       # mirrored within rows: only these
+    part = warped.rgb[rows]
+    part[fill[rows]] = mirrored(part, inner[rows], fill[rows])[fill[rows]]
     cover = ext | (grown & (alpha > 0.003))     # with the layer's soft edge beside it
     inside = cover & (cv2.erode((cover | solid).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
     soft = np.maximum(cv2.GaussianBlur(cover.astype(np.float32), (0, 0), 0.8), inside)
@@ -102,10 +111,16 @@ def cover_gaps(warped: Warped, alpha: F32, body: Body, sides: Mask, arm: Mask) -
 def tall(mask: Mask, height: float) -> Mask:
     """The 8-connected pieces of ``mask`` at least ``height`` px tall (a strip along a
     hanging arm, not a ledge beside a top's edge)."""
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    out = np.zeros_like(mask)
+    ys = np.flatnonzero(mask.any(axis=1))
+    if not len(ys):
+        return out
+    rows = slice(int(ys[0]), int(ys[-1]) + 1)          # the pieces lie within these rows
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask[rows].astype(np.uint8),
+                                                           connectivity=8)
     keep = stats[:, cv2.CC_STAT_HEIGHT] >= height
     keep[0] = False
-    out: Mask = keep[labels]
+    out[rows] = keep[labels]
     return out
 
 

@@ -1,0 +1,123 @@
+"""Anti-aliased rims un-mixed: a garment cut out of its product photo separated from the
+photo's background, and the person's own outlines separated from the old clothes.
+
+A product photo's garment edge pixels are a mix of the fabric and the (white or light grey)
+background, and the cut-out mask reaches one or two pixels into that mix. Warped onto a
+person, they drew a light dotted outline along the garment (white specks between a red
+sleeve and a dark arm), and the colours bled outward from them for the anti-aliased edge
+were light too. Each rim pixel's share of fabric is measured on the line from the
+background colour to the fabric colour just inside it; the background is taken out of
+pixels mostly of fabric, and pixels mostly of background take the fabric colour just
+inside them (the mask, and so the garment's size, stays as it is). Where
+the fabric is close to the background colour (a white garment on white) the share cannot
+be told and, as the mix is then nearly the fabric's own colour, the rim stays as it is.
+
+On the person, whatever stays in front of a new garment (hands, arms, face, hair, an old top
+over new trousers) has an outline mixed with the old clothing behind it; against a new
+garment of another colour that mix drew a halo (a beige rim round a hand laid on navy
+trousers, a dark one round an arm on a red shirt). The share of old clothing in each pixel of
+that rim is measured the same way, between the colour just inside the outline and the old
+clothing's, and swapped for the new surface's colour (:func:`swap_rims`).
+Images HxWx3 uint8 RGB, masks HxW bool.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+F32 = NDArray[np.float32]
+Mask = NDArray[np.bool_]
+RIM = 3              # px: the rim examined, inside the mask's outline
+CORE = 2             # px: the fabric colour is taken from this far beyond the rim, inside
+MIN_CONTRAST = 40.0  # RGB distance fabric - background under which the share is not measured
+KEEP = 0.5           # a rim pixel with less fabric than this takes the fabric's colour
+OLD_NEAR = 0.5       # share of old clothing under the new surface by a rim pixel to un-mix it
+
+
+def unmix_rim(img: NDArray[np.uint8], mask: Mask) -> NDArray[np.uint8]:
+    """The cut-out image (HxWx3 uint8 RGB, garment ``mask`` HxW bool) with the background
+    taken out of its rim: pixels mostly of fabric unmixed, the others (mostly background:
+    the mask's outermost pixels) given the colour of the fabric just inside them."""
+    outside = ~_grown(mask, RIM)
+    if outside.sum() < 100 or mask.sum() < 400:
+        return img
+    background = np.median(img[outside].astype(np.float32), axis=0)
+    rim = mask & _grown(~mask, RIM)
+    fabric, weight = _local_mean(img, mask & ~_grown(~mask, RIM + CORE), rim)
+    mix = img[rim].astype(np.float32)
+    share = fabric_share(mix, fabric, background)[..., None]
+    unmixed = np.where(share >= KEEP, (mix - (1 - share) * background) / np.maximum(share, KEEP),
+                       fabric)
+    known = (np.linalg.norm(fabric - background, axis=-1) >= MIN_CONTRAST) & (weight > 0.02)
+    out = img.copy()
+    out[rim] = np.clip(np.where(known[..., None], unmixed, mix) + 0.5, 0, 255).astype(np.uint8)
+    return out
+
+
+def swap_rims(img: NDArray[np.uint8], out: NDArray[np.uint8], painted: Mask, alpha: F32,
+              old: Mask, fixed: Mask) -> NDArray[np.uint8]:
+    """``out`` (the dressed photo, HxWx3 uint8 RGB) with the share of the ``old`` clothing
+    (the clothing the garments replace, HxW bool) in the rims of what stays (the ``RIM`` px
+    beside the new surfaces: garments drawn with ``alpha`` (HxW float32, already
+    composited) over 0.5 and the ``painted`` repainted old clothing) swapped for the new
+    surface's colour, also under the garments' soft edges; ``img`` the person photo;
+    ``fixed`` pixels (the face and hair) stay as they are. Only rims where the new surface
+    nearby lies mostly (``OLD_NEAR``) over old clothing count: a bare arm going on beyond a
+    sleeve is not mixed with anything."""
+    new = painted | (alpha > 0.5)
+    kept = ~new
+    rim = ~painted & ~fixed & (alpha < 0.99) & _grown(new, RIM) & _grown(kept, RIM)
+    if not rim.any():
+        return out
+    box = _box(rim, RIM + CORE + 2)       # the means below only look this far
+    far = (~_grown(kept, CORE))[box]
+    new, kept, rim, alpha = new[box], kept[box], rim[box], alpha[box]
+    cloth, w_old = _local_mean(img[box], old[box] & new & far, rim)
+    fresh, w_new = _local_mean(out[box], new & far, rim)
+    front, w_front = _local_mean(img[box], kept & ~_grown(new, RIM), rim)
+    share = fabric_share(img[box][rim].astype(np.float32), cloth, front)
+    known = (np.linalg.norm(cloth - front, axis=-1) >= MIN_CONTRAST) & \
+        (w_old >= OLD_NEAR * w_new) & (np.minimum(w_new, w_front) > 0.02)
+    gain = ((1 - alpha[rim]) * share * known)[..., None]
+    swapped = out.copy()
+    part = swapped[box]
+    part[rim] = np.clip(part[rim] + gain * (fresh - cloth) + 0.5, 0, 255).astype(np.uint8)
+    return swapped
+
+
+def _box(mask: Mask, margin: int) -> tuple[slice, slice]:
+    """The bounding box of ``mask`` grown by ``margin`` px (within the image)."""
+    x, y, w, h = cv2.boundingRect(mask.astype(np.uint8))
+    rows, cols = mask.shape
+    return (slice(max(0, y - margin), min(rows, y + h + margin)),
+            slice(max(0, x - margin), min(cols, x + w + margin)))
+
+
+def fabric_share(mix: F32, fabric: F32, background: F32) -> F32:
+    """The share (0..1, the projection, clipped) of ``fabric`` in ``mix`` (both ...x3
+    float32 RGB, the same shape) on the line from ``background`` (RGB) to it."""
+    span = fabric - background
+    num = ((mix - background) * span).sum(axis=-1)
+    den = np.maximum((span * span).sum(axis=-1), 1e-3)
+    out: F32 = np.clip(num / den, 0.0, 1.0).astype(np.float32)
+    return out
+
+
+def _local_mean(img: NDArray[np.uint8], core: Mask, at: Mask) -> tuple[F32, F32]:
+    """(Nx3 float32 colour, N float32 weight) at the N pixels of ``at``: the mean colour of
+    the ``core`` pixels in the (2 (``RIM + CORE + 1``) + 1)^2 box around each, and the
+    share of core pixels in it."""
+    box = (2 * (RIM + CORE + 1) + 1,) * 2
+    weight = np.asarray(cv2.blur(core.astype(np.float32), box), np.float32)[at]
+    total = np.asarray(cv2.blur(img.astype(np.float32) * core[..., None], box), np.float32)[at]
+    colour: F32 = (total / np.maximum(weight, 1e-4)[..., None]).astype(np.float32)
+    return colour, weight
+
+
+def _grown(mask: Mask, px: int) -> Mask:
+    """``mask`` dilated by ``px`` pixels (square)."""
+    kernel = np.ones((2 * px + 1, 2 * px + 1), np.uint8)
+    out: Mask = cv2.dilate(mask.astype(np.uint8), kernel) > 0
+    return out

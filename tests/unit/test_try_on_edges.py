@@ -1,0 +1,161 @@
+"""Try-on garment outlines: no light rim from the product photo's background, no halo of
+the old clothing round what stays in front (hands), no specks of old clothing the parsing
+missed on the garment's edge (synthetic images and the shared corpus)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from portrait_studio.capabilities.garment.unmix import swap_rims, unmix_rim
+from tests.corpus import body, dressed, needs_corpus
+
+SIZE = (768, 1024)                  # the benchmark's size
+PERSON = "vitonhd_09597_00"         # dark skin, black halter top, beige trousers
+FILA, TROUSERS = "vitonhd_00126_00", "dresscode_051991_1"
+RED = np.array([200, 30, 50], np.float32)
+NAVY = np.array([20, 50, 85], np.float32)
+BEIGE = np.array([230, 215, 200], np.float32)
+BROWN = np.array([120, 70, 50], np.float32)
+
+
+def _disc(shape: tuple[int, int], radius: float, blur: float = 0.0) -> np.ndarray:
+    """HxW float32 coverage of a disc in the middle, anti-aliased (drawn at 4x, averaged
+    down) and optionally blurred (an out-of-focus outline)."""
+    h, w = shape
+    ys, xs = np.mgrid[0:4 * h, 0:4 * w]
+    big = (np.hypot(xs - 2 * w + 0.5, ys - 2 * h + 0.5) < 4 * radius).astype(np.float32)
+    cover = np.asarray(cv2.resize(big, (w, h), interpolation=cv2.INTER_AREA), np.float32)
+    return np.asarray(cv2.GaussianBlur(cover, (0, 0), blur), np.float32) if blur else cover
+
+
+def _mixed(cover: np.ndarray, fg: np.ndarray, bg: np.ndarray) -> np.ndarray:
+    """HxWx3 uint8: ``fg`` over ``bg`` (RGB) with the coverage ``cover`` (HxW)."""
+    mix = cover[..., None] * fg + (1 - cover[..., None]) * bg
+    out: np.ndarray = np.clip(mix + 0.5, 0, 255).astype(np.uint8)
+    return out
+
+
+def _light(img: np.ndarray, level: int = 170) -> np.ndarray:
+    """Pixels lighter than ``level`` in every channel (product-photo white, beige)."""
+    out: np.ndarray = img.min(axis=-1) >= level
+    return out
+
+
+def test_unmix_rim_takes_the_white_background_out_of_a_cut_outs_rim() -> None:
+    """A red garment on white with a mask reaching into its anti-aliased rim (as the
+    cut-out's does): the rim was light (it drew a dotted white outline); now every mask
+    pixel is red, the middle untouched. A white garment on white keeps its rim."""
+    cover = _disc((120, 120), 40.0, blur=0.7)
+    mask = cover > 0.1
+    img = _mixed(cover, RED, np.array([245, 245, 245], np.float32))
+    assert _light(img[mask], 120).sum() > 30                    # the rim as cut out
+    out = unmix_rim(img, mask)
+    assert _light(out[mask], 120).sum() == 0
+    assert np.abs(out[mask].astype(np.float32) - RED).max() < 40
+    inner = cover > 0.999
+    assert np.array_equal(out[inner], img[inner])
+    white = _mixed(cover, np.array([250, 250, 250], np.float32), np.full(3, 245, np.float32))
+    assert np.array_equal(unmix_rim(white, mask), white)
+
+
+def _hand_on_old_clothes() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(photo, dressed, garment alpha, hand mask): a brown hand with a soft 2 px outline
+    on beige old clothing; its mask 2 px wider than it; new navy trousers drawn round it
+    behind a 1.5 px feather, as :func:`dress.dress` does."""
+    cover = _disc((120, 120), 30.0, blur=1.2)
+    img = _mixed(cover, BROWN, BEIGE)
+    hand = cv2.dilate((cover > 0.5).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    alpha = (1 - cv2.GaussianBlur(hand.astype(np.float32), (0, 0), 0.75)) * ~hand
+    out = _mixed(alpha.astype(np.float32), NAVY, img.astype(np.float32))
+    return img, out, alpha.astype(np.float32), hand
+
+
+def test_swap_rims_puts_the_new_garment_in_a_hands_outline() -> None:
+    """The hand's outline mixed with the old beige trousers drew a beige halo on the new
+    navy ones; now the beige share is navy. The hand's middle is untouched, and with no
+    old clothing beside it (a bare arm going on beyond a sleeve) nothing changes."""
+    img, out, alpha, hand = _hand_on_old_clothes()
+    none = np.zeros(hand.shape, bool)
+    ring = cv2.dilate(hand.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    assert _light(out[ring & (alpha < 0.5)]).sum() > 100     # the halo
+    swapped = swap_rims(img, out, none, alpha, ~hand, none)
+    assert _light(swapped[ring]).sum() == 0
+    core = cv2.erode(hand.astype(np.uint8), np.ones((15, 15), np.uint8)) > 0
+    assert np.array_equal(swapped[core], img[core])
+    assert np.array_equal(swap_rims(img, out, none, alpha, none, none), out)
+    fixed = swap_rims(img, out, none, alpha, ~hand, hand)        # the face and hair stay
+    assert np.array_equal(fixed[hand], out[hand])
+
+
+def _near_white_rim(out: np.ndarray, drawn: np.ndarray) -> int:
+    """Light pixels in the 2 px band inside the drawn garment's outline, away (7 px) from
+    the garment's own light parts (FILA's white band)."""
+    c = drawn.astype(np.uint8)
+    band = drawn & ~(cv2.erode(c, np.ones((5, 5), np.uint8)) > 0)
+    inner = cv2.erode(c, np.ones((9, 9), np.uint8)) > 0
+    own = cv2.dilate((_light(out, 185) & inner).astype(np.uint8), np.ones((15, 15), np.uint8))
+    return int((band & _light(out, 185) & (own == 0)).sum())
+
+
+@needs_corpus
+def test_no_white_outline_along_the_garments() -> None:
+    """The FILA T-shirt and the navy trousers on a dark-skinned person: the cut-out's rim
+    drew white streaks and specks along the sleeves and the trouser legs (109 and 78 light
+    pixels in the outline's band)."""
+    for garment in (FILA, TROUSERS):
+        result = dressed(PERSON, garment, SIZE)
+        assert _near_white_rim(result.images[0], result.garment_masks[0]) <= 10, garment
+
+
+@needs_corpus
+def test_no_beige_halo_round_the_hand_on_new_trousers() -> None:
+    """The hand's mask (2 px wider than the hand) kept the old beige trousers in front of
+    the new navy ones: 168 light pixels round the hand; now none."""
+    result, b = dressed(PERSON, TROUSERS, SIZE), body(PERSON, SIZE)
+    drawn = result.garment_masks[0]
+    near = cv2.dilate(drawn.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    halo = b.hands & ~drawn & near & _light(result.images[0])
+    assert halo.sum() <= 10
+
+
+@needs_corpus
+def test_no_old_clothing_specks_on_the_trousers_edge() -> None:
+    """Specks of the old trousers' side piping beside the hand were taken for the arm and
+    kept in front of the new trousers (24 light pixels in holes of the drawn trousers)."""
+    result = dressed(PERSON, TROUSERS, SIZE)
+    drawn = result.garment_masks[0].astype(np.uint8)
+    holes = (cv2.morphologyEx(drawn, cv2.MORPH_CLOSE, np.ones((7, 7), np.uint8)) > 0) & \
+        (drawn == 0)
+    assert (holes & _light(result.images[0])).sum() <= 5
+
+
+@needs_corpus
+def test_sleeve_hides_the_arms_outline_beside_it() -> None:
+    """The FILA sleeve, a few px narrower than the bare arm under it, left the arm's
+    outline as a dark line between it and the background (54 dark pixels there); the
+    sleeve now covers that sliver."""
+    result, b = dressed(PERSON, FILA, SIZE), body(PERSON, SIZE)
+    out, drawn = result.images[0], result.garment_masks[0]
+    first = max(b.pose.p(11)[1], b.pose.p(12)[1])
+    below = np.arange(drawn.shape[0])[:, None] > first
+
+    def near(mask: np.ndarray, px: int) -> np.ndarray:
+        kernel = np.ones((2 * px + 1, 2 * px + 1), np.uint8)
+        grown: np.ndarray = cv2.dilate(mask.astype(np.uint8), kernel) > 0
+        return grown
+
+    background = _light(out, 200) & ~b.person
+    dark = out.max(axis=-1) < 190
+    line = ~drawn & near(drawn, 2) & near(background, 3) & dark & b.arms & ~b.hands & below
+    assert line.sum() <= 20
+
+
+@needs_corpus
+def test_no_arm_strip_between_the_torso_and_its_sleeve() -> None:
+    """The arm's zone, in front of the torso, reached past the FILA sleeve's inner edge:
+    the arm painted in that 10 px gap showed as a brown strip beside the logo (1102 pixels
+    of the drawn shirt's rows a 15 px closing fills); the torso now covers it."""
+    drawn = dressed(PERSON, FILA, SIZE).garment_masks[0].astype(np.uint8)
+    closed = cv2.morphologyEx(drawn, cv2.MORPH_CLOSE, np.ones((1, 15), np.uint8)) > 0
+    assert (closed & (drawn == 0)).sum() <= 100
