@@ -25,7 +25,7 @@ from ..capabilities.face_swap.core import (
     template_maps,
     template_shape,
 )
-from ..capabilities.face_swap.shave import has_beard, shave_beard
+from ..capabilities.face_swap.shave import SHAVE_SHARE, has_beard, shave_beard
 from ..capabilities.face_swap.tone import (
     SkinTone,
     person_skin_field,
@@ -333,7 +333,7 @@ def _shaven(template: np.ndarray, t_points: list[np.ndarray], small: np.ndarray 
     map when it was needed for that."""
     canvas, person = template, None
     for i, t_pts in enumerate(t_points):
-        if has_beard(template, t_pts) and not (bearded is not None and bearded(i)):
+        if has_beard(template, t_pts, SHAVE_SHARE) and not (bearded is not None and bearded(i)):
             person = template_person(template, small) if person is None else person
             canvas = shave_beard(canvas, t_pts, person)
     return canvas, person

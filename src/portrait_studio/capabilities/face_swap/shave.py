@@ -36,6 +36,7 @@ from ..retouch.core import grain_level, match_grain
 from .beard import BEARD_SHARE, chin_patch
 from .tone import local_skin_model
 
+SHAVE_SHARE = 0.15           # share of the chin patch not skin: a template's beard (clean 0-0.09)
 DROP = 0.6                   # eye distances below the jaw line a beard may reach
 BEARD_SIGMAS = 4.0           # Mahalanobis distance (Lab) to the chin's beard colour
 CLOTHES_BAND = (1.1, 1.7)    # eye distances below the chin: where the clothes are sampled
@@ -86,12 +87,13 @@ def _chin(work: _Work) -> np.ndarray:
     return chin
 
 
-def has_beard(img: np.ndarray, points: np.ndarray) -> bool:
-    """Whether the face ``points`` in ``img`` has a full beard: at least
-    :data:`BEARD_SHARE` of its chin patch is not skin-coloured."""
+def has_beard(img: np.ndarray, points: np.ndarray, share: float = BEARD_SHARE) -> bool:
+    """Whether the face ``points`` in ``img`` has a beard: at least ``share`` of its chin
+    patch is not skin-coloured (:data:`BEARD_SHARE`: a full beard, which a user's face
+    keeps; :data:`SHAVE_SHARE`: any beard, which a template loses)."""
     work = _work(img, points, 0.2)
     chin = _chin(work)
-    return bool(chin.any() and _not_skin(work)[chin].mean() >= BEARD_SHARE)
+    return bool(chin.any() and _not_skin(work)[chin].mean() >= share)
 
 
 def _zone(work: _Work) -> np.ndarray:
@@ -135,12 +137,14 @@ class _Colour:
 
 
 def _clothes(lab: np.ndarray, person: np.ndarray, work: _Work) -> list[_Colour]:
-    """Colour models of the clothes: the person's pixels in a band under the chin, split into
-    up to :data:`CLOTHES_CLUSTERS` colours (each at least 5% of the band)."""
-    p, s = work.points, work.scale
-    y0, y1 = (int(p[lm.CHIN, 1] + f * s) for f in CLOTHES_BAND)
+    """Colour models of the clothes: the person's pixels in the band :data:`CLOTHES_BAND` eye
+    distances under the chin (moved up to end 0.3 eye distances deep where the photo ends
+    sooner, never into the beard's reach), split into up to :data:`CLOTHES_CLUSTERS` colours
+    (each at least 5% of the band)."""
+    chin, s, bottom = float(work.points[lm.CHIN, 1]), work.scale, person.shape[0]
+    top = max(chin + (DROP + 0.15) * s, min(chin + CLOTHES_BAND[0] * s, bottom - 0.3 * s))
     band = np.zeros(person.shape, bool)
-    band[max(0, y0):max(0, y1)] = True
+    band[max(0, int(top)):max(0, int(chin + CLOTHES_BAND[1] * s))] = True
     samples = lab[band & person].astype(np.float32)
     if len(samples) < 20 * CLOTHES_CLUSTERS:
         return []
@@ -163,15 +167,15 @@ def _fill_holes(mask: np.ndarray) -> np.ndarray:
 def _beard(work: _Work, person: np.ndarray) -> np.ndarray | None:
     """The beard on the grid (HxW bool), or None when the chin is skin."""
     chin, not_skin = _chin(work), _not_skin(work)
-    if not chin.any() or not_skin[chin].mean() < BEARD_SHARE:
+    if not chin.any() or not_skin[chin].mean() < SHAVE_SHARE:
         return None
     lab = cv2.cvtColor(work.img, cv2.COLOR_RGB2Lab).astype(np.float32)
     near = _Colour.of(lab[chin & not_skin]).distance(lab)
     clothes = [c.distance(lab) for c in _clothes(lab, person, work)]
     zone = _zone(work)
-    like = near < BEARD_SIGMAS
-    if clothes:
-        like &= near < np.min(clothes, axis=0)
+    # with no clothes to tell it from (the photo ends under the chin) the beard is shaved
+    # in the face only
+    like = (near < BEARD_SIGMAS) & (near < np.min(clothes, axis=0)) if clothes else False
     oval = polygon_mask(work.points[list(lm.FACE_OVAL)], work.img.shape) > 0.5
     # in the face every non-skin pixel under the nose is beard (a moustache may be darker
     # than a white chin); under the jaw only the beard's colours, never the clothes'
@@ -180,7 +184,7 @@ def _beard(work: _Work, person: np.ndarray) -> np.ndarray | None:
     found = _fill_holes(found > 0) & zone
     _, labels = cv2.connectedComponents(found.astype(np.uint8))
     keep = np.unique(labels[chin & found])
-    out: np.ndarray = np.isin(labels, keep[keep > 0])
+    out: np.ndarray = np.isin(labels, keep[keep > 0]) | (found & oval)
     return out
 
 
