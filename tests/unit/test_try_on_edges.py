@@ -8,11 +8,12 @@ import cv2
 import numpy as np
 
 from portrait_studio.capabilities.garment.unmix import swap_rims, unmix_rim
-from tests.corpus import body, dressed, needs_corpus
+from tests.corpus import body, dressed, needs_corpus, photo
 
 SIZE = (768, 1024)                  # the benchmark's size
 PERSON = "vitonhd_09597_00"         # dark skin, black halter top, beige trousers
 FILA, TROUSERS = "vitonhd_00126_00", "dresscode_051991_1"
+DRESS = "dresscode_053319_1"
 RED = np.array([200, 30, 50], np.float32)
 NAVY = np.array([20, 50, 85], np.float32)
 BEIGE = np.array([230, 215, 200], np.float32)
@@ -159,3 +160,87 @@ def test_no_arm_strip_between_the_torso_and_its_sleeve() -> None:
     drawn = dressed(PERSON, FILA, SIZE).garment_masks[0].astype(np.uint8)
     closed = cv2.morphologyEx(drawn, cv2.MORPH_CLOSE, np.ones((1, 15), np.uint8)) > 0
     assert (closed & (drawn == 0)).sum() <= 100
+
+
+def _mirror_likeness(img: np.ndarray, rows: tuple[int, int], cols: tuple[int, int]) -> float:
+    """Median over the textured rows of ``rows`` of the smallest mean RGB difference between
+    the 10 px left and right of a column of ``cols``: about 2 where a row's colours are
+    mirrored about a column there (a reversed copy of the print), far more otherwise."""
+    out = img.astype(np.float32)
+    best = []
+    for y in range(*rows):
+        if out[y, cols[0] - 10:cols[1] + 10].std(axis=0).mean() > 20:     # not plain
+            best.append(min(float(np.abs(out[y, e - 10:e][::-1] - out[y, e + 1:e + 11]).mean())
+                            for e in range(*cols)))
+    return float(np.median(best))
+
+
+@needs_corpus
+def test_torso_gap_to_the_sleeve_continues_the_print() -> None:
+    """The FILA torso stretched over the gap to its sleeve got its own colours mirrored
+    there: the stripes and the logo's F (09597) or A (00055) reversed, a chevron before
+    "FILA" (each row mirror-like: median difference 1.9 and 1.8); it now shows its own warp,
+    the cut-out's fabric beyond the torso's cut line (13.6 and 4.8)."""
+    for person, rows, cols in ((PERSON, (506, 624), (262, 292)),
+                               ("vitonhd_00055_00", (457, 554), (484, 520))):
+        img = dressed(person, FILA, SIZE).images[0]
+        assert _mirror_likeness(img, rows, cols) > 4.0, person
+
+
+@needs_corpus
+def test_no_background_notch_under_the_sleeve() -> None:
+    """Under the FILA sleeve the old top between the torso and the arm (whose shaded inner
+    side the skin model missed) was painted as background: a light notch in the shirt's
+    side down to its hem (1414 light pixels); the torso now reaches the arm there."""
+    img = dressed(PERSON, FILA, SIZE).images[0]
+    assert _light(img[624:690, 248:280], 200).sum() <= 20
+
+
+def test_swap_rims_leaves_background_taken_for_old_clothing() -> None:
+    """The parsing took the background between a forearm and a loose old top for the top;
+    the new garment over it made its colour the "old clothing" and the background beside
+    the arm (3 px) was swapped for the garment's navy (a dark flap beside the arm, 00055).
+    With the person's mask, old clothing of the background's colour is none."""
+    h, w = 40, 90
+    img = np.empty((h, w, 3), np.uint8)
+    img[:] = 221
+    img[:, 42:50] = (225, 180, 150)                   # the forearm
+    img[:, 62:] = (170, 150, 200)                     # the old top, 12 px of background before
+    person = np.zeros((h, w), bool)
+    person[:, 42:] = True
+    old = np.zeros((h, w), bool)
+    old[:, 50:] = True
+    alpha = np.zeros((h, w), np.float32)
+    alpha[:, 54:] = 1.0
+    out = img.copy()
+    out[:, 54:] = (30, 40, 70)
+    none = np.zeros((h, w), bool)
+    assert swap_rims(img, out, none, alpha, old, none)[:, 51:54].max() < 100   # the flap
+    assert np.array_equal(swap_rims(img, out, none, alpha, old, none, person), out)
+
+
+@needs_corpus
+def test_no_dark_flap_beside_the_arm() -> None:
+    """00055 in the FILA T-shirt: navy pixels more than 2 px off the drawn shirt where the
+    photo shows the background (44 beside the arm; 2 left, by the jeans' button)."""
+    result = dressed("vitonhd_00055_00", FILA, SIZE)
+    photo_ = photo("vitonhd_00055_00", SIZE)
+    far = cv2.dilate(result.garment_masks[0].astype(np.uint8), np.ones((5, 5), np.uint8)) == 0
+    dark = far & _light(photo_, 205) & (result.images[0].max(axis=-1) < 150)
+    assert dark.sum() <= 5
+
+
+@needs_corpus
+def test_no_light_slit_between_the_dress_and_the_arm() -> None:
+    """The arms in front of a dress are taken wider than the arm (a capsule round the bone);
+    the old clothing in the capsule beside a bare arm was painted as background: a light
+    slit of 1-5 px between the orange dress and the forearm (09597: 400 light pixels beside
+    both, model_1: 506); the dress now covers it up to the arm."""
+    for person, most in ((PERSON, 250), ("model_1", 470)):
+        result, b = dressed(person, DRESS, SIZE), body(person, SIZE)
+        drawn = result.garment_masks[0].astype(np.uint8)
+        beside = cv2.dilate(drawn, np.ones((7, 7), np.uint8)) > 0
+        arm = (b.skin & b.arms & ~b.hands).astype(np.uint8)
+        near_arm = cv2.dilate(arm, np.ones((7, 7), np.uint8)) > 0
+        slit = ~drawn.astype(bool) & beside & near_arm & b.person & _light(result.images[0], 150)
+        assert slit.sum() <= most, person

@@ -4,7 +4,8 @@ Order: the fit anchors are measured on the person (old top's hem, old bottom's t
 width, how high the old top reaches over the shoulders); every garment is warped (a top's
 torso and sleeves separately, overlapping at the seam; cut-out edges cleaned, the product
 photo's background taken out of their rim and their colours bled outward so no white rim
-is warped in); a top's torso is widened over the old top that shows beside it. The old
+is warped in); a top's torso is widened over the old top that shows beside it (and
+over thin gaps to its sleeves, the bare arms, :mod:`.sidecover`). The old
 clothing each garment replaces that no new garment covers gets the background continued
 from around the person, and skin only where a limb beyond its new sleeve or trouser leg,
 or the torso (neckline, belly), really is. Then bottoms,
@@ -51,7 +52,7 @@ from .reveal import (
     widen_to_old,
 )
 from .shape import GarmentShape, limb_mask, sleeve_core
-from .sidecover import SLIVER, arm_sides, cover_gaps
+from .sidecover import SLIVER, SPECK, arm_sides, cover_gaps, cover_slits, to_sleeves
 from .skinholes import loose_pieces, pinholes
 from .sleeve_fit import settle_shoulders, sleeve_layer
 from .unmix import swap_rims, unmix_rim
@@ -62,11 +63,6 @@ FEATHER = 2
 NECK_DIP = 0.08      # depth (shoulder widths) of the rounded bottom of the neck skin
 HOLE_SIZE = 0.06     # holes of the old clothing under this size (squared, shoulder widths)
 FRONT_DROP = 0.15    # a crew neck's front below its collar top (shoulder widths)
-SLEEVE_GAP = (0.07, 0.05)   # width at most, height at least (shoulder widths) of a gap
-                            # between a torso and its sleeve that the torso covers
-SPECK = 0.02         # arm pieces narrower than this (shoulder widths) are not in front of a
-                     # garment: old clothing the parsing missed (a trouser's side piping by
-                     # the hand), which kept its colours as specks on the garment's edge
 
 
 @dataclass(frozen=True)
@@ -197,15 +193,13 @@ def _occluders(layer: Layer, body: Body, has_top: bool, arms: Mask,
 
 def _to_sleeves(layers: list[Layer], alphas: list[NDArray[np.float32]], body: Body,
                 reveal: Mask, keep_front: NDArray[np.float32]) -> list[NDArray[np.float32]]:
-    """The torso layers stretched over thin gaps of ``reveal`` (uncovered old clothing)
-    between them and a sleeve (``SLEEVE_GAP``): the arm's zone, in front of the torso,
-    reached past the sleeve's inner edge and the arm painted there showed as a strip."""
+    """The torso layers stretched over the thin gaps of ``reveal`` (uncovered old clothing)
+    between them and their sleeves, and the arms below (:func:`sidecover.to_sleeves`)."""
     sleeves = np.logical_or.reduce([a > 0.5 for ly, a in zip(layers, alphas, strict=True)
                                     if ly.sleeve] or [np.zeros(body.person.shape, bool)])
     if not sleeves.any():
         return alphas
-    free = reveal & ~sleeves
-    return [np.minimum(cover_gaps(ly.warped, a, body, free, sleeves, SLEEVE_GAP), keep_front)
+    return [np.minimum(to_sleeves(ly.warped, a, body, reveal, sleeves), keep_front)
             if _is_torso(ly) else a for ly, a in zip(layers, alphas, strict=True)]
 
 
@@ -308,6 +302,10 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     canvas = img.astype(np.float32)
     skin = _paint_reveal(img, canvas, body, reveal, _limb_covers(layers, alphas),
                          anchors.waist_y, rng, (trusted, arm_zones))
+    slits = reveal & ~skin & arms      # arms in front, painted as background: not there
+    alphas = [np.minimum(cover_slits(ly.warped, a, body, slits), keep_front)
+              if _is_torso(ly) else a for ly, a in zip(layers, alphas, strict=True)]
+    covered = np.logical_or.reduce([a > 0.5 for a in alphas])
     ratios = _ratios(img, body, {ly.kind for ly in layers})
     for ly, a in zip(layers, alphas, strict=True):
         light, folds = ratios[ly.kind]
@@ -321,7 +319,7 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     out[changed] = to_u8(canvas)[changed]
     old = _old_region(garments, body)
     out = swap_rims(img, out, reveal | skin, np.maximum.reduce(alphas), old,
-                    body.head | (body.hands & body.skin))
+                    body.head | (body.hands & body.skin), body.person)
     report = {"old_area": int(old.sum()),
               "new_area": int(covered.sum()), "skin_fill_area": int(skin.sum()),
               "inpaint_area": int((reveal & ~skin).sum()), "changed_area": int(changed.sum())}

@@ -9,8 +9,11 @@ bare arm's skin, over at most ``REACH`` shoulder widths, the layer is stretched 
 to the arm, as a garment lies against a hanging arm; its fabric is mirrored about its
 edge there (its print continued, not smeared). A sleeve narrower than the bare arm under
 it is stretched the same way over the sliver of arm outline beside it (``SLIVER``), which
-showed as a dark line along its edge. Masks HxW bool, alphas HxW float32,
-colours HxWx3 float32 RGB.
+showed as a dark line along its edge; a torso over the thin slits between it and a bare
+arm that the arm's zone, wider than the arm, cut out of it (:func:`cover_slits`), and a
+sleeved torso over the gaps to its sleeves and to the bare arm below them, with its own
+warp under the sleeve, not a mirror image (:func:`to_sleeves`). Masks HxW bool, alphas
+HxW float32, colours HxWx3 float32 RGB.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from .armside import sleeve_part
 from .body import Body
 from .fit import Warped
 from .limbs import LimbZone
-from .regions import runs
+from .regions import runs, without_slivers
 from .reveal import limb_chains, uncovered_limb
 
 F32 = NDArray[np.float32]
@@ -33,6 +36,13 @@ TALL = 0.25          # x shoulder width: a gap beside a hanging arm runs at leas
 TOUCH = 3            # px: the arm's skin begins at most this far beyond the gap
 SLIVER = (0.03, 0.05)  # x shoulder width: a sliver of bare arm this thin at most and this
                        # tall at least between a sleeve and the background is covered by it
+SLEEVE_GAP = (0.07, 0.05)  # x shoulder width: a gap between a torso and its sleeve this
+                           # wide at most and this tall at least is covered by the torso
+ARM_GAP = (0.11, 0.05)  # ... and one between it and the bare arm below the sleeve
+SPECK = 0.02         # arm pieces narrower than this (shoulder widths) are not in front of a
+                     # garment: old clothing the parsing missed (a trouser's side piping by
+                     # the hand), which kept its colours as specks on the garment's edge
+SLIT = (0.04, 0.0)   # x shoulder width: a slit beside a bare arm this thin at most is covered
 
 
 def arm_gaps(free: Mask, solid: Mask, arm: Mask, reach: int, first: int = 0) -> Mask:
@@ -79,33 +89,98 @@ def _sleeve_above(sleeve: Mask, narrowed: Mask) -> bool:
 
 
 def cover_gaps(warped: Warped, alpha: F32, body: Body, sides: Mask, arm: Mask,
-               size: tuple[float, float] = (REACH, TALL)) -> F32:
-    """``alpha`` (a torso layer's) stretched over :func:`arm_gaps` of ``sides`` (the old
-    clothing no garment covers) to ``arm`` (the bare arms' skin) below the lower shoulder
-    joint, with a soft outer edge and no seam at its own edge; the layer's colours mirrored
-    there (in place on ``warped.rgb``). ``size``: the gaps' greatest width and least height
-    (shoulder widths)."""
+               size: tuple[float, float] = (REACH, TALL), mirror: bool = True) -> F32:
+    """``alpha`` (a torso layer's) stretched over the :func:`gaps` of ``sides`` (the old
+    clothing no garment covers) to ``arm`` (the bare arms' skin), ``size`` (their greatest
+    width and least height, shoulder widths): :func:`stretch`."""
+    return stretch(warped, alpha, gaps(alpha, body, sides, arm, size), mirror)
+
+
+def gaps(alpha: F32, body: Body, sides: Mask, arm: Mask, size: tuple[float, float]) -> Mask:
+    """The :func:`tall` pieces (``size[1]`` shoulder widths) of the :func:`arm_gaps` (at most
+    ``size[0]`` shoulder widths long) of ``sides`` between the layer (``alpha`` over 0.5)
+    and ``arm``, below the lower shoulder joint."""
     solid = alpha > 0.5
     if not solid.any():
-        return alpha
+        return np.zeros(solid.shape, bool)
     pose = body.pose
     reach = int(size[0] * pose.shoulder_width)
     first = int(max(pose.p(11)[1], pose.p(12)[1]))
-    ext = tall(arm_gaps(sides & ~solid, solid, arm, reach, first), size[1] * pose.shoulder_width)
+    return tall(arm_gaps(sides & ~solid, solid, arm, reach, first), size[1] * pose.shoulder_width)
+
+
+def stretch(warped: Warped, alpha: F32, ext: Mask, mirror: bool = True) -> F32:
+    """``alpha`` stretched over ``ext`` with a soft outer edge and no seam at its own edge;
+    the layer's colours mirrored there (in place on ``warped.rgb``) when ``mirror``, else
+    its own warp (the cut-out's fabric beyond the torso's cut line, as it runs) shows."""
     if not ext.any():
         return alpha
     grown = cv2.dilate(ext.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
-    inner = cv2.erode((alpha > 0.9).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
-    fill = grown & ~inner           # its soft edge, and the layer's own outline beside it
-    ys = np.flatnonzero(fill.any(axis=1))
-    rows = slice(int(ys[0]), int(ys[-1]) + 1)       # mirrored within rows: only these
-    part = warped.rgb[rows]
-    part[fill[rows]] = mirrored(part, inner[rows], fill[rows])[fill[rows]]
+    if mirror:
+        _mirror_into(warped.rgb, alpha, grown)
     cover = ext | (grown & (alpha > 0.003))     # with the layer's soft edge beside it
-    inside = cover & (cv2.erode((cover | solid).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+    solid = cover | (alpha > 0.5)
+    inside = cover & (cv2.erode(solid.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
     soft = np.maximum(cv2.GaussianBlur(cover.astype(np.float32), (0, 0), 0.8), inside)
     out: F32 = np.maximum(alpha, soft).astype(np.float32)
     return out
+
+
+def closed(ext: Mask, beyond: Mask) -> Mask:
+    """The 8-connected pieces of ``ext`` with no ``beyond`` pixel (the same gap, wider)
+    right above or below them: covered, they would leave a step in the garment's side."""
+    n, labels = cv2.connectedComponents(ext.astype(np.uint8), connectivity=8)
+    if n <= 1:
+        return ext
+    ends = cv2.dilate(labels.astype(np.float32), np.ones((3, 1), np.uint8)).astype(np.int32)
+    open_ = np.zeros(n, bool)
+    open_[np.unique(ends[beyond])] = True
+    open_[0] = True
+    out: Mask = ~open_[labels]
+    return out
+
+
+def _mirror_into(rgb: F32, alpha: F32, grown: Mask) -> None:
+    """``rgb`` over ``grown`` (a gap with its soft edge) and the layer's own outline beside
+    it (where ``alpha`` is under 0.9, 2 px in) mirrored from the layer's solid inside, in
+    place."""
+    inner = cv2.erode((alpha > 0.9).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    fill = grown & ~inner
+    ys = np.flatnonzero(fill.any(axis=1))
+    rows = slice(int(ys[0]), int(ys[-1]) + 1)       # mirrored within rows: only these
+    part = rgb[rows]
+    part[fill[rows]] = mirrored(part, inner[rows], fill[rows])[fill[rows]]
+
+
+def to_sleeves(warped: Warped, alpha: F32, body: Body, reveal: Mask, sleeves: Mask) -> F32:
+    """``alpha`` (a sleeved torso layer's) stretched over the thin gaps of ``reveal`` (the
+    uncovered old clothing, with the arm's specks) between it and its ``sleeves``
+    (``SLEEVE_GAP``), its own warp showing: the cut-out's fabric beyond the torso's cut line,
+    under the sleeve, as it runs (mirrored, its stripes and letters showed reversed); then
+    over those between it and the bare arm below the sleeve (``ARM_GAP``), mirrored (beyond
+    the product photo's side seam its own warp is only the colours bled outward). The arm's
+    zone reached past the sleeve's inner edge and the arm painted there showed as a strip;
+    below the sleeve the old top between the torso and the arm was painted as background
+    (a notch in the shirt's outline under the sleeve, when the skin model missed the arm's
+    shaded inner side)."""
+    bare = body.skin & body.arms & ~body.hands
+    arm = without_slivers(bare, SPECK * body.pose.shoulder_width)
+    free = (reveal | (bare & ~arm)) & ~sleeves
+    alpha = cover_gaps(warped, alpha, body, free, sleeves, SLEEVE_GAP, mirror=False)
+    arm |= body.arms & ~free            # the arm's outline the skin model missed too
+    below = gaps(alpha, body, free, arm, ARM_GAP)
+    solid = alpha > 0.5
+    wider = arm_gaps(free & ~solid, solid, arm, free.shape[1]) & ~below
+    return stretch(warped, alpha, closed(below, wider))
+
+
+def cover_slits(warped: Warped, alpha: F32, body: Body, slits: Mask) -> F32:
+    """``alpha`` (a torso layer's) stretched, its own warp showing, over the ``slits``
+    (thin runs, ``SLIT``) between it and a bare arm: old clothing inside the arm taken as in
+    front of the layer (its skin and a capsule round the bone) that was painted as
+    background, the arm not being there; it showed as a light slit."""
+    bare = body.skin & body.arms & ~body.hands
+    return cover_gaps(warped, alpha, body, slits, bare, SLIT, mirror=False)
 
 
 def tall(mask: Mask, height: float) -> Mask:

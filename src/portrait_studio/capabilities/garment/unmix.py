@@ -34,6 +34,8 @@ CORE = 2             # px: the fabric colour is taken from this far beyond the r
 MIN_CONTRAST = 40.0  # RGB distance fabric - background under which the share is not measured
 KEEP = 0.5           # a rim pixel with less fabric than this takes the fabric's colour
 OLD_NEAR = 0.5       # share of old clothing under the new surface by a rim pixel to un-mix it
+SAME = 12            # RGB difference (each channel) under which old clothing is the background
+AROUND = 61          # px: the square the background's colour is taken from
 
 
 def unmix_rim(img: NDArray[np.uint8], mask: Mask) -> NDArray[np.uint8]:
@@ -57,7 +59,7 @@ def unmix_rim(img: NDArray[np.uint8], mask: Mask) -> NDArray[np.uint8]:
 
 
 def swap_rims(img: NDArray[np.uint8], out: NDArray[np.uint8], painted: Mask, alpha: F32,
-              old: Mask, fixed: Mask) -> NDArray[np.uint8]:
+              old: Mask, fixed: Mask, person: Mask | None = None) -> NDArray[np.uint8]:
     """``out`` (the dressed photo, HxWx3 uint8 RGB) with the share of the ``old`` clothing
     (the clothing the garments replace, HxW bool) in the rims of what stays (the ``RIM`` px
     beside the new surfaces: garments drawn with ``alpha`` (HxW float32, already
@@ -65,7 +67,8 @@ def swap_rims(img: NDArray[np.uint8], out: NDArray[np.uint8], painted: Mask, alp
     surface's colour, also under the garments' soft edges; ``img`` the person photo;
     ``fixed`` pixels (the face and hair) stay as they are. Only rims where the new surface
     nearby lies mostly (``OLD_NEAR``) over old clothing count: a bare arm going on beyond a
-    sleeve is not mixed with anything."""
+    sleeve is not mixed with anything; nor is old clothing of the colour of the background
+    outside the ``person`` beside it (:func:`_background_like`)."""
     new = painted | (alpha > 0.5)
     kept = ~new
     rim = ~painted & ~fixed & (alpha < 0.99) & _grown(new, RIM) & _grown(kept, RIM)
@@ -73,8 +76,10 @@ def swap_rims(img: NDArray[np.uint8], out: NDArray[np.uint8], painted: Mask, alp
         return out
     box = _box(rim, RIM + CORE + 2)       # the means below only look this far
     far = (~_grown(kept, CORE))[box]
-    new, kept, rim, alpha = new[box], kept[box], rim[box], alpha[box]
-    cloth, w_old = _local_mean(img[box], old[box] & new & far, rim)
+    new, kept, rim, alpha, old = new[box], kept[box], rim[box], alpha[box], old[box]
+    if person is not None:
+        old = old & ~_background_like(img, person, box)
+    cloth, w_old = _local_mean(img[box], old & new & far, rim)
     fresh, w_new = _local_mean(out[box], new & far, rim)
     front, w_front = _local_mean(img[box], kept & ~_grown(new, RIM), rim)
     share = fabric_share(img[box][rim].astype(np.float32), cloth, front)
@@ -85,6 +90,26 @@ def swap_rims(img: NDArray[np.uint8], out: NDArray[np.uint8], painted: Mask, alp
     part = swapped[box]
     part[rim] = np.clip(part[rim] + gain * (fresh - cloth) + 0.5, 0, 255).astype(np.uint8)
     return swapped
+
+
+def _background_like(img: NDArray[np.uint8], person: Mask, box: tuple[slice, slice]) -> Mask:
+    """Within ``box``: the pixels within ``SAME`` of the mean colour of the background
+    (outside the ``person``) in the ``AROUND`` px square round them: the photo's background
+    that the parsing took for old clothing (the strip between an arm and a loose top) is not
+    clothing an outline beside it is mixed with."""
+    m = AROUND // 2 + 1
+    h, w = person.shape
+    rows = slice(max(0, box[0].start - m), min(h, box[0].stop + m))
+    cols = slice(max(0, box[1].start - m), min(w, box[1].stop + m))
+    part = img[rows, cols].astype(np.float32)
+    outside = (~person[rows, cols]).astype(np.float32)
+    weight = np.asarray(cv2.blur(outside, (AROUND, AROUND)), np.float32)
+    total = np.asarray(cv2.blur(part * outside[..., None], (AROUND, AROUND)), np.float32)
+    colour = total / np.maximum(weight, 1e-4)[..., None]
+    like = (weight > 0.05) & (np.abs(part - colour).max(axis=-1) <= SAME)
+    out: Mask = like[box[0].start - rows.start:box[0].stop - rows.start,
+                     box[1].start - cols.start:box[1].stop - cols.start]
+    return out
 
 
 def _box(mask: Mask, margin: int) -> tuple[slice, slice]:
