@@ -7,6 +7,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from portrait_studio.capabilities.garment.sidecover import continued
 from portrait_studio.capabilities.garment.unmix import swap_rims, unmix_rim
 from tests.corpus import body, dressed, needs_corpus, photo
 
@@ -244,3 +245,42 @@ def test_no_light_slit_between_the_dress_and_the_arm() -> None:
         near_arm = cv2.dilate(arm, np.ones((7, 7), np.uint8)) > 0
         slit = ~drawn.astype(bool) & beside & near_arm & b.person & _light(result.images[0], 150)
         assert slit.sum() <= most, person
+
+
+def _navy(img: np.ndarray) -> np.ndarray:
+    """HxW bool: the FILA shirt's navy (blue over red by 25, no channel over 140)."""
+    rgb = img.astype(np.int32)
+    out: np.ndarray = (rgb[..., 2] > rgb[..., 0] + 25) & (rgb.max(axis=-1) < 140)
+    return out
+
+
+@needs_corpus
+def test_no_reversed_letter_in_the_gap_below_the_sleeve() -> None:
+    """01008 in the FILA T-shirt: the torso mirrored over the gap to the bare arm below the
+    sleeve brought a reversed copy of the F's navy arm into the white band left of the logo
+    (306 navy pixels in these rows and columns; the real F begins at column 247); the
+    white goes on there now."""
+    img = dressed("vitonhd_01008_00", FILA, SIZE).images[0]
+    assert _navy(img[440:495, 190:240]).sum() <= 10
+    assert _navy(img[440:495, 247:262]).sum() >= 100        # the F itself stays
+
+
+def test_continued_leaves_out_a_mirrored_letter_and_keeps_stripes() -> None:
+    """A row whose edge is white: a navy letter (and its blended outline) mirrored in gives
+    way to the white; a red stripe's rows keep their mirrored red, and so does a white row
+    a few rows below it where the stripe, meeting the edge aslant, is mirrored as a V; a
+    row without known pixels keeps what it had."""
+    rgb = np.full((9, 12, 3), 240.0, np.float32)
+    rgb[1:3] = RED
+    known = np.zeros((9, 12), bool)
+    known[:8, 6:] = True
+    fill = rgb.copy()
+    fill[7, 1:3] = NAVY
+    fill[7, 3] = (NAVY + 240.0) / 2                  # the letter's blended outline
+    fill[1:3, :6] = RED + 10.0                        # the stripe, mirrored
+    fill[4, :2] = RED                                 # the aslant stripe's V
+    fill[8] = 7.0
+    out = continued(rgb, fill, known)
+    assert np.array_equal(out[7, :6], np.full((6, 3), 240.0, np.float32))
+    assert np.array_equal(out[1:5, :6], fill[1:5, :6])
+    assert np.array_equal(out[8], fill[8])

@@ -43,6 +43,11 @@ SPECK = 0.02         # arm pieces narrower than this (shoulder widths) are not i
                      # garment: old clothing the parsing missed (a trouser's side piping by
                      # the hand), which kept its colours as specks on the garment's edge
 SLIT = (0.04, 0.0)   # x shoulder width: a slit beside a bare arm this thin at most is covered
+INSET = 2            # px: a mirror's axis lies this much deeper in the layer (its outermost
+                     # pixels, the cut-out's rim, doubled showed as a fold line)
+JUMP = 60.0          # RGB: a mirrored pixel this far from its row's edge colour is a print
+                     # element reversed (a letter's copy beside it), the edge colour goes on
+NEAR = 6             # px: ... and from that of the rows this near above and below
 
 
 def arm_gaps(free: Mask, solid: Mask, arm: Mask, reach: int, first: int = 0) -> Mask:
@@ -109,15 +114,18 @@ def gaps(alpha: F32, body: Body, sides: Mask, arm: Mask, size: tuple[float, floa
     return tall(arm_gaps(sides & ~solid, solid, arm, reach, first), size[1] * pose.shoulder_width)
 
 
-def stretch(warped: Warped, alpha: F32, ext: Mask, mirror: bool = True) -> F32:
+def stretch(warped: Warped, alpha: F32, ext: Mask, mirror: bool = True,
+            edge: bool = False) -> F32:
     """``alpha`` stretched over ``ext`` with a soft outer edge and no seam at its own edge;
     the layer's colours mirrored there (in place on ``warped.rgb``) when ``mirror``, else
-    its own warp (the cut-out's fabric beyond the torso's cut line, as it runs) shows."""
+    its own warp (the cut-out's fabric beyond the torso's cut line, as it runs) shows;
+    with ``edge`` mirrored about an axis ``INSET`` px deeper, the print's elements mirrored
+    in giving way to the edge colour (:func:`_mirror_into`)."""
     if not ext.any():
         return alpha
     grown = cv2.dilate(ext.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     if mirror:
-        _mirror_into(warped.rgb, alpha, grown)
+        _mirror_into(warped.rgb, alpha, grown, edge)
     cover = ext | (grown & (alpha > 0.003))     # with the layer's soft edge beside it
     solid = cover | (alpha > 0.5)
     inside = cover & (cv2.erode(solid.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
@@ -140,16 +148,58 @@ def closed(ext: Mask, beyond: Mask) -> Mask:
     return out
 
 
-def _mirror_into(rgb: F32, alpha: F32, grown: Mask) -> None:
+def _mirror_into(rgb: F32, alpha: F32, grown: Mask, edge: bool) -> None:
     """``rgb`` over ``grown`` (a gap with its soft edge) and the layer's own outline beside
     it (where ``alpha`` is under 0.9, 2 px in) mirrored from the layer's solid inside, in
-    place."""
-    inner = cv2.erode((alpha > 0.9).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
-    fill = grown & ~inner
+    place. With ``edge``: the outline ``INSET`` px deeper, and where the mirror brings
+    another colour than the row's edge (a letter's reversed copy, :func:`continued`) the
+    edge colour goes on instead (not on all layers: a print of large motifs, a dress's
+    cabbages, passes mirrored and shows streaks continued)."""
+    deeper = INSET if edge else 0
+    k = 5 + 2 * deeper
+    inner = cv2.erode((alpha > 0.9).astype(np.uint8), np.ones((k, k), np.uint8)) > 0
+    fill = cv2.dilate(grown.astype(np.uint8), np.ones((1, 1 + 2 * deeper), np.uint8)) > 0
+    fill &= ~inner                  # with the layer's outline, ``deeper`` px more of it
     ys = np.flatnonzero(fill.any(axis=1))
     rows = slice(int(ys[0]), int(ys[-1]) + 1)       # mirrored within rows: only these
-    part = rgb[rows]
-    part[fill[rows]] = mirrored(part, inner[rows], fill[rows])[fill[rows]]
+    part, known, ext = rgb[rows], inner[rows], fill[rows]
+    filled = mirrored(part, known, ext)
+    part[ext] = (continued(part, filled, known) if edge else filled)[ext]
+
+
+def continued(rgb: F32, fill: F32, known: Mask) -> F32:
+    """HxWx3: ``fill`` (colours beside the ``known`` pixels of ``rgb``) where within ``JUMP``
+    (RGB, each channel) of its row's nearest known pixel or that of a row ``NEAR`` by,
+    that pixel's colour elsewhere and 2 px round (the element's blended outline): a
+    horizontal stripe goes on, an element of the print mirrored in is left out. Rows
+    without known pixels keep ``fill``."""
+    edge = rgb[np.arange(rgb.shape[0])[:, None], nearest_known(known)]
+    far = (_off_edge(fill, edge) > JUMP).astype(np.uint8)
+    off: Mask = cv2.dilate(far, np.ones((5, 5), np.uint8)) > 0     # with its blended outline
+    off &= np.asarray(known.any(axis=1))[:, None]
+    out: F32 = np.where(off[..., None], edge, fill)
+    return out
+
+
+def _off_edge(fill: F32, edge: F32) -> F32:
+    """HxW: the least RGB difference (largest channel) of each ``fill`` pixel from the edge
+    colours (``edge``, HxWx3) of its row and the ``NEAR`` rows above and below (a stripe
+    meeting the edge aslant is mirrored as a V, not taken for a letter)."""
+    h = fill.shape[0]
+    pad = np.pad(edge, ((NEAR, NEAR), (0, 0), (0, 0)), mode="edge")
+    out: F32 = np.min([np.abs(fill - pad[d:d + h]).max(axis=-1) for d in range(2 * NEAR + 1)],
+                      axis=0).astype(np.float32)
+    return out
+
+
+def nearest_known(known: Mask) -> NDArray[np.intp]:
+    """HxW: the column of each row's nearest ``known`` pixel (0 in rows with none)."""
+    h, w = known.shape
+    cols = np.broadcast_to(np.arange(w), (h, w))
+    left = np.maximum.accumulate(np.where(known, cols, -w), axis=1)
+    right = np.fliplr(np.minimum.accumulate(np.fliplr(np.where(known, cols, 2 * w)), axis=1))
+    out: NDArray[np.intp] = np.where(right - cols <= cols - left, right, left)
+    return np.clip(out, 0, w - 1)
 
 
 def to_sleeves(warped: Warped, alpha: F32, body: Body, reveal: Mask, sleeves: Mask) -> F32:
@@ -158,11 +208,12 @@ def to_sleeves(warped: Warped, alpha: F32, body: Body, reveal: Mask, sleeves: Ma
     (``SLEEVE_GAP``), its own warp showing: the cut-out's fabric beyond the torso's cut line,
     under the sleeve, as it runs (mirrored, its stripes and letters showed reversed); then
     over those between it and the bare arm below the sleeve (``ARM_GAP``), mirrored (beyond
-    the product photo's side seam its own warp is only the colours bled outward). The arm's
-    zone reached past the sleeve's inner edge and the arm painted there showed as a strip;
-    below the sleeve the old top between the torso and the arm was painted as background
-    (a notch in the shirt's outline under the sleeve, when the skin model missed the arm's
-    shaded inner side)."""
+    the product photo's side seam its own warp is only the colours bled outward) but for the
+    print's letters (a reversed copy of FILA's F beside it: the row's edge colour goes on,
+    :func:`continued`). The arm's zone reached past the sleeve's inner edge and the arm
+    painted there showed as a strip; below the sleeve the old top between the torso and the
+    arm was painted as background (a notch in the shirt's outline under the sleeve, when the
+    skin model missed the arm's shaded inner side)."""
     bare = body.skin & body.arms & ~body.hands
     arm = without_slivers(bare, SPECK * body.pose.shoulder_width)
     free = (reveal | (bare & ~arm)) & ~sleeves
@@ -171,7 +222,7 @@ def to_sleeves(warped: Warped, alpha: F32, body: Body, reveal: Mask, sleeves: Ma
     below = gaps(alpha, body, free, arm, ARM_GAP)
     solid = alpha > 0.5
     wider = arm_gaps(free & ~solid, solid, arm, free.shape[1]) & ~below
-    return stretch(warped, alpha, closed(below, wider))
+    return stretch(warped, alpha, closed(below, wider), edge=True)
 
 
 def cover_slits(warped: Warped, alpha: F32, body: Body, slits: Mask) -> F32:
