@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 
 from ...errors import NoFaceDetected
 from ...imaging.color import fit_skin_model, masked_mean, rgb_to_lab
+from ...imaging.regions import touching
 from ...perception.faces import Face, detect_faces
 from ...perception.masks import cheek_mask
 from ...perception.segmentation import person_mask
@@ -31,7 +32,7 @@ from .facecrop import CropFace, crop_face, neck_shade
 from .head import head_mask
 from .limbs import ARM_RADII, limb_zone
 from .pose import HAND_POINTS, Pose, detect_pose
-from .regions import capsule, lab_dist2, touching
+from .regions import capsule, lab_dist2
 
 Mask = NDArray[np.bool_]
 DEFAULT_SKIN = np.array([205.0, 160.0, 135.0], np.float32)

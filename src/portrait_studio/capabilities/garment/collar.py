@@ -19,7 +19,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from .regions import lab_dist2, touching
+from ...imaging.regions import touching
+from .regions import lab_dist2
 
 Mask = NDArray[np.bool_]
 NECK_COLUMN = 0.2    # x shoulder width: half the column under the chin where no hair hangs

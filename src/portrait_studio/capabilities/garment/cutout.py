@@ -35,6 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...errors import ParameterError
+from ...imaging.regions import exterior, filled
 
 Mask = NDArray[np.bool_]
 MIN_GARMENT_FRACTION = 0.01
@@ -86,16 +87,6 @@ def _distance(img: NDArray[np.uint8], colour: NDArray[np.float32]) -> NDArray[np
     return np.asarray(cv2.max(cv2.max(red, green), blue), np.float32)
 
 
-def _exterior(candidates: NDArray[np.uint8]) -> Mask:
-    """Background candidate pixels (HxW uint8, non-zero) 4-connected to the image border:
-    a flood fill from a frame of candidates around the image."""
-    framed = cv2.copyMakeBorder((candidates > 0).astype(np.uint8), 1, 1, 1, 1,
-                                cv2.BORDER_CONSTANT, value=1)
-    cv2.floodFill(framed, None, (0, 0), 2, flags=4)
-    out: Mask = framed[1:-1, 1:-1] == 2
-    return out
-
-
 def _grow(seed: Mask, within: Mask, steps: int) -> Mask:
     """``seed`` grown by ``steps`` 8-neighbour steps, each step staying inside ``within``."""
     kernel = np.ones((3, 3), np.uint8)
@@ -122,12 +113,6 @@ def _clean(mask: Mask) -> Mask:
     k = max(3, round(min(mask.shape) / 300) | 1)
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     return _largest_parts(cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, kernel) > 0)
-
-
-def _filled(mask: Mask) -> Mask:
-    """``mask`` with every enclosed hole filled."""
-    out: Mask = ~_exterior((~mask).astype(np.uint8))
-    return out
 
 
 def _gradients(img: NDArray[np.uint8]) -> tuple[NDArray[np.float32], NDArray[np.float32], float]:
@@ -188,10 +173,10 @@ def _outlined(cand: Mask, barrier: Mask, r: int) -> Mask:
     sleeve behind a gap in its outline) are not reached; narrow pockets (the tip of the
     slit between a sleeve and the body) still are."""
     free = cand & ~barrier
-    flood = _exterior(free.astype(np.uint8))
+    flood = exterior(free.astype(np.uint8))
     disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * GAP + 1, 2 * GAP + 1))
     core = np.asarray(cv2.morphologyEx(free.astype(np.uint8), cv2.MORPH_OPEN, disk), np.uint8)
-    sealed = _grow(_exterior(core), free, GAP)
+    sealed = _grow(exterior(core), free, GAP)
     out = flood & ~_wide_parts(flood & ~sealed)
     inside: Mask = ~_grow(out, cand, r + 1)
     return inside
@@ -245,7 +230,7 @@ def _open_real_holes(mask: Mask, dist: NDArray[np.float32], thresh: float) -> Ma
         return mask
     mean = np.bincount(labels.ravel(), dist.ravel(), n) / np.maximum(stats[:, cv2.CC_STAT_AREA], 1)
     hole &= mean < HOLE_MAX_DIST
-    out: Mask = mask & ~_filled(hole[labels])     # with the JPEG specks inside the hole
+    out: Mask = mask & ~filled(hole[labels])     # with the JPEG specks inside the hole
     return out
 
 
@@ -263,7 +248,7 @@ def _open_outlined_holes(mask: Mask, dist: NDArray[np.float32], thresh: float,
         return mask
     exact = np.bincount(labels.ravel(), (dist < HOLE_MAX_DIST).ravel(), n)
     hole &= exact >= HOLE_EXACT_SHARE * stats[:, cv2.CC_STAT_AREA]
-    out: Mask = mask & ~_filled(_grow(hole[labels], cand, r + 1))
+    out: Mask = mask & ~filled(_grow(hole[labels], cand, r + 1))
     return out
 
 
@@ -273,10 +258,10 @@ def garment_mask(img: NDArray[np.uint8]) -> Mask:
     dist = _distance(np.asarray(cv2.GaussianBlur(img, (3, 3), 0), np.uint8), colour)
     thresh = max(6.0, 3.0 * spread + 5.0)
     cand = dist < thresh
-    solid = _clean(~_exterior(cand.astype(np.uint8)))
+    solid = _clean(~exterior(cand.astype(np.uint8)))
     barrier, r = _barrier(img, dist)
     added = _broad(_outlined(cand, barrier, r) & ~solid, solid, dist < HOLE_MAX_DIST)
-    mask = _clean(_filled(solid | added))
+    mask = _clean(filled(solid | added))
     mask = _open_real_holes(mask, dist, thresh)
     return _open_outlined_holes(mask, dist, thresh, barrier, r)
 

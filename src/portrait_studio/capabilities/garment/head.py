@@ -12,13 +12,14 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from ...imaging.regions import touching
 from ...perception.faces import Face
 from ...perception.landmarks import FACE_OVAL
 from ...perception.masks import polygon_mask
 from .collar import collar_not_hair
 from .facecrop import CropFace, crop_face_region, crop_head_zone, thick_parts
 from .pose import Pose
-from .regions import lab_dist2, touching
+from .regions import lab_dist2
 
 Mask = NDArray[np.bool_]
 

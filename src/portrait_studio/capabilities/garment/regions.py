@@ -1,6 +1,6 @@
 """Small mask helpers shared by the person parsing (:mod:`body`, :mod:`head`) and the arm
-painting: Lab distances, thick polylines, connected pieces touching a seed, specks removed and
-runs along a row. Lab HxWx3 float32, masks
+painting: Lab distances, thick polylines, specks removed and runs along a row (connected
+pieces touching a seed: :func:`~portrait_studio.imaging.regions.touching`). Lab HxWx3 float32, masks
 HxW bool, points (x, y) float32 pixels.
 """
 
@@ -40,14 +40,6 @@ def without_slivers(mask: Mask, width: float) -> Mask:
     k = max(3, int(width)) | 1
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     out: Mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, kernel) > 0
-    return out
-
-
-def touching(mask: Mask, seed: Mask) -> Mask:
-    """The 8-connected pieces of ``mask`` that have a pixel in ``seed``."""
-    _, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
-    keep = np.unique(labels[mask & seed])
-    out: Mask = np.isin(labels, keep[keep > 0])
     return out
 
 

@@ -1,0 +1,35 @@
+"""Connected pieces of masks: the pieces touching a seed, those reaching the image border, and
+a mask with the holes it encloses filled. Masks HxW bool (or non-zero = set)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+Mask = NDArray[np.bool_]
+
+
+def touching(mask: Mask, seed: Mask) -> Mask:
+    """The 8-connected pieces of ``mask`` that have a pixel in ``seed``."""
+    _, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+    keep = np.unique(labels[mask & seed])
+    out: Mask = np.isin(labels, keep[keep > 0])
+    return out
+
+
+def exterior(candidates: NDArray[np.bool_] | NDArray[np.uint8]) -> Mask:
+    """The ``candidates`` pixels (non-zero) 4-connected to the image border: a flood fill
+    from a frame of candidates around the image."""
+    framed = cv2.copyMakeBorder((candidates > 0).astype(np.uint8), 1, 1, 1, 1,
+                                cv2.BORDER_CONSTANT, value=1)
+    cv2.floodFill(framed, None, (0, 0), 2, flags=4)
+    out: Mask = framed[1:-1, 1:-1] == 2
+    return out
+
+
+def filled(mask: Mask) -> Mask:
+    """``mask`` with every hole it encloses filled (what is not 4-connected to the border
+    outside it)."""
+    out: Mask = ~exterior(~mask)
+    return out
