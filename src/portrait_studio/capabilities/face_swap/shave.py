@@ -3,15 +3,16 @@
 The swap replaces the face inside the template's oval, but a full beard also covers the jaw
 and the throat below it, and the relighting takes the template's shading from its skin: a
 user without a beard came out with the template's beard around the face and a dark, bearded
-lower face. When the template's chin is mostly not skin (:data:`BEARD_SHARE` of the chin
-patch, as for a user's beard in :mod:`.beard`), the beard is found and painted over with
-skin before re-toning and swapping:
+lower face. When enough of the template's chin patch is not skin (:data:`SHAVE_SHARE`;
+a user's full beard, which the user keeps, is :data:`~.beard.BEARD_SHARE` of it, as in
+:mod:`.beard`), the beard is found and painted over with skin before re-toning and swapping:
 
 - found: the pixels not skin-coloured like the cheeks in the face below the nose (lips
   spared), and in a band reaching :data:`DROP` eye distances below the jaw those that are
   also close (Mahalanobis in Lab) to the colour of the chin's non-skin pixels and closer to
   that than to any colour of the clothes sampled well below the chin (a white beard stops at
-  a white collar); closed, holes filled, and only what hangs together with the chin;
+  a white collar); closed, holes filled, and only what hangs together with the chin or lies
+  in the face;
 - painted: the skin around carried in from all sides (push-pull), darkened below the jaw
   line as a throat in the jaw's shadow, with the fine grain of the cheeks' skin.
 
@@ -30,10 +31,11 @@ import numpy as np
 
 from ...imaging import geometry as geo
 from ...imaging.fill import carry_in
+from ...imaging.regions import filled, touching
 from ...perception import landmarks as lm
 from ...perception.masks import cheek_mask, face_regions, face_scale, polygon_mask
 from ..retouch.core import grain_level, match_grain
-from .beard import BEARD_SHARE, chin_patch
+from .beard import BEARD_SHARE, beard_share, chin_patch
 from .tone import local_skin_model
 
 SHAVE_SHARE = 0.15           # share of the chin patch not skin: a template's beard (clean 0-0.09)
@@ -74,10 +76,10 @@ def _work(img: np.ndarray, points: np.ndarray, below: float) -> _Work:
     return _Work(roi, grid, grid.down(img[roi.slices]), local, s / k)
 
 
-def _not_skin(work: _Work) -> np.ndarray:
-    """Grid pixels unlike the cheeks' skin (HxW bool)."""
+def _skin(work: _Work) -> np.ndarray:
+    """Skin likelihood (0..1, HxW float32) of the grid pixels: like the cheeks' skin."""
     model = local_skin_model(work.img, cheek_mask(work.points, work.img.shape))
-    out: np.ndarray = model.likelihood(work.img) < NOT_SKIN
+    out: np.ndarray = model.likelihood(work.img)
     return out
 
 
@@ -92,16 +94,14 @@ def has_beard(img: np.ndarray, points: np.ndarray, share: float = BEARD_SHARE) -
     patch is not skin-coloured (:data:`BEARD_SHARE`: a full beard, which a user's face
     keeps; :data:`SHAVE_SHARE`: any beard, which a template loses)."""
     work = _work(img, points, 0.2)
-    chin = _chin(work)
-    return bool(chin.any() and _not_skin(work)[chin].mean() >= share)
+    return beard_share(_skin(work) < NOT_SKIN, work.points, work.scale) >= share
 
 
-def _zone(work: _Work) -> np.ndarray:
+def _zone(work: _Work, oval: np.ndarray) -> np.ndarray:
     """Where a beard may be (HxW bool): the oval from a little above the nose tip down (the
     cheeks' beard reaches that high), nose and lips spared, and a band :data:`DROP` eye
-    distances deep under the jaw line."""
+    distances deep under the jaw line. ``oval``: the face oval (HxW bool)."""
     p, shape, s = work.points, work.img.shape, work.scale
-    oval = polygon_mask(p[list(lm.FACE_OVAL)], shape) > 0.5
     rows = np.arange(shape[0])[:, None]
     lower = oval & (rows > p[lm.NOSE_TIP, 1] - 0.25 * s)
     jaw = p[list(JAW)]
@@ -156,35 +156,27 @@ def _clothes(lab: np.ndarray, person: np.ndarray, work: _Work) -> list[_Colour]:
     return [_Colour.of(g) for g in groups if len(g) >= 0.05 * len(samples)]
 
 
-def _fill_holes(mask: np.ndarray) -> np.ndarray:
-    """``mask`` (HxW bool) with the background pockets it encloses filled."""
-    _, labels = cv2.connectedComponents((~mask).astype(np.uint8), connectivity=4)
-    edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
-    out: np.ndarray = mask | ~np.isin(labels, edge)
-    return out
-
-
-def _beard(work: _Work, person: np.ndarray) -> np.ndarray | None:
-    """The beard on the grid (HxW bool), or None when the chin is skin."""
-    chin, not_skin = _chin(work), _not_skin(work)
-    if not chin.any() or not_skin[chin].mean() < SHAVE_SHARE:
+def _beard(work: _Work, person: np.ndarray, skin: np.ndarray) -> np.ndarray | None:
+    """The beard on the grid (HxW bool), or None when the chin is skin; ``skin``: the
+    grid's :func:`_skin` likelihood."""
+    not_skin = skin < NOT_SKIN
+    if beard_share(not_skin, work.points, work.scale) < SHAVE_SHARE:
         return None
+    chin = _chin(work)
     lab = cv2.cvtColor(work.img, cv2.COLOR_RGB2Lab).astype(np.float32)
     near = _Colour.of(lab[chin & not_skin]).distance(lab)
     clothes = [c.distance(lab) for c in _clothes(lab, person, work)]
-    zone = _zone(work)
+    oval = polygon_mask(work.points[list(lm.FACE_OVAL)], work.img.shape) > 0.5
+    zone = _zone(work, oval)
     # with no clothes to tell it from (the photo ends under the chin) the beard is shaved
     # in the face only
     like = (near < BEARD_SIGMAS) & (near < np.min(clothes, axis=0)) if clothes else False
-    oval = polygon_mask(work.points[list(lm.FACE_OVAL)], work.img.shape) > 0.5
     # in the face every non-skin pixel under the nose is beard (a moustache may be darker
     # than a white chin); under the jaw only the beard's colours, never the clothes'
     found = zone & not_skin & person & (like | oval)
     found = cv2.morphologyEx(found.astype(np.uint8), cv2.MORPH_CLOSE, _disc(0.04 * work.scale))
-    found = _fill_holes(found > 0) & zone
-    _, labels = cv2.connectedComponents(found.astype(np.uint8))
-    keep = np.unique(labels[chin & found])
-    out: np.ndarray = np.isin(labels, keep[keep > 0]) | (found & oval)
+    found = filled(found > 0) & zone
+    out: np.ndarray = touching(found, chin) | (found & oval)
     return out
 
 
@@ -200,10 +192,11 @@ def _person_on(work: _Work, person: np.ndarray, shape: tuple[int, ...]) -> np.nd
     return out
 
 
-def _painted(work: _Work, beard: np.ndarray, person: np.ndarray) -> np.ndarray:
-    """The grid crop's skin carried into the beard and shaded under the jaw (HxWx3 float32)."""
-    model = local_skin_model(work.img, cheek_mask(work.points, work.img.shape))
-    skin = np.clip((model.likelihood(work.img) - 0.5) * 2.0, 0.0, 1.0) * person
+def _painted(work: _Work, beard: np.ndarray, person: np.ndarray,
+             likelihood: np.ndarray) -> np.ndarray:
+    """The grid crop's skin (``likelihood``: its :func:`_skin`) carried into the beard and
+    shaded under the jaw (HxWx3 float32)."""
+    skin = np.clip((likelihood - 0.5) * 2.0, 0.0, 1.0) * person
     skin *= cv2.dilate(beard.astype(np.uint8), _disc(0.06 * work.scale)) == 0
     base = carry_in(work.img.astype(np.float32), skin.astype(np.float32))
     oval = work.points[list(lm.FACE_OVAL)]
@@ -219,10 +212,11 @@ def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray) -> np.n
     array; ``img`` itself when the face has none. ``person``: the person probability of
     the whole image at any reduced size (e.g. from the segmenter)."""
     work = _work(img, points, max(DROP, CLOTHES_BAND[1]) + 0.1)
-    beard = _beard(work, _person_on(work, person, img.shape))
+    on_grid, skin = _person_on(work, person, img.shape), _skin(work)
+    beard = _beard(work, on_grid, skin)
     if beard is None or not beard.any():
         return img
-    paint = _painted(work, beard, _person_on(work, person, img.shape))
+    paint = _painted(work, beard, on_grid, skin)
     weight = cv2.GaussianBlur(beard.astype(np.float32), (0, 0), max(0.5, 0.02 * work.scale))
     up_w = work.grid.up(weight)
     out = img.copy()
