@@ -31,6 +31,7 @@ from functools import cache
 import cv2
 import numpy as np
 
+from ..imaging.blend import mask_box
 from ..imaging.fill import fill_thin
 from . import landmarks as lm
 from .masks import face_scale
@@ -410,13 +411,6 @@ def glasses_mask(img: np.ndarray, points: np.ndarray) -> np.ndarray:
     return _to_image(_work_mask(work, _frame_paths(work, bridge)), work, img.shape)
 
 
-def _box(mask: np.ndarray, margin: int) -> tuple[slice, slice]:
-    ys, xs = np.nonzero(mask)
-    h, w = mask.shape
-    return (slice(max(0, int(ys.min()) - margin), min(h, int(ys.max()) + margin + 1)),
-            slice(max(0, int(xs.min()) - margin), min(w, int(xs.max()) + margin + 1)))
-
-
 def remove_glasses(img: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, int]:
     """``img`` (HxWx3 uint8 RGB) with eyeglass frames painted out from the skin beside them,
     and the number of frame pixels found (0: no glasses, ``img`` itself is returned)."""
@@ -432,7 +426,7 @@ def erase_frames(img: np.ndarray, mask: np.ndarray, points: np.ndarray) -> np.nd
         return img
     grow = max(1, round(face_scale(points) / UNIT))
     grown = cv2.dilate(mask.astype(np.uint8), _ellipse(2 * grow + 1)) > 0
-    box = _box(grown, 8 * grow + 8)
+    box = mask_box(grown, 8 * grow + 8)
     out = np.array(img, copy=True)
     out[box] = fill_thin(np.ascontiguousarray(img[box]), grown[box], grow)
     return out

@@ -27,6 +27,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ...imaging.blend import mask_box
+
 F32 = NDArray[np.float32]
 Mask = NDArray[np.bool_]
 RIM = 3              # px: the rim examined, inside the mask's outline
@@ -74,7 +76,7 @@ def swap_rims(img: NDArray[np.uint8], out: NDArray[np.uint8], painted: Mask, alp
     rim = ~painted & ~fixed & (alpha < 0.99) & _grown(new, RIM) & _grown(kept, RIM)
     if not rim.any():
         return out
-    box = _box(rim, RIM + CORE + 2)       # the means below only look this far
+    box = mask_box(rim, RIM + CORE + 2)       # the means below only look this far
     far = (~_grown(kept, CORE))[box]
     new, kept, rim, alpha, old = new[box], kept[box], rim[box], alpha[box], old[box]
     if person is not None:
@@ -110,14 +112,6 @@ def _background_like(img: NDArray[np.uint8], person: Mask, box: tuple[slice, sli
     out: Mask = like[box[0].start - rows.start:box[0].stop - rows.start,
                      box[1].start - cols.start:box[1].stop - cols.start]
     return out
-
-
-def _box(mask: Mask, margin: int) -> tuple[slice, slice]:
-    """The bounding box of ``mask`` grown by ``margin`` px (within the image)."""
-    x, y, w, h = cv2.boundingRect(mask.astype(np.uint8))
-    rows, cols = mask.shape
-    return (slice(max(0, y - margin), min(rows, y + h + margin)),
-            slice(max(0, x - margin), min(cols, x + w + margin)))
 
 
 def fabric_share(mix: F32, fabric: F32, background: F32) -> F32:
