@@ -194,12 +194,19 @@ def _off_edge(fill: F32, edge: F32) -> F32:
 
 def nearest_known(known: Mask) -> NDArray[np.intp]:
     """HxW: the column of each row's nearest ``known`` pixel (0 in rows with none)."""
+    return np.clip(_nearest_edge(known), 0, known.shape[1] - 1)
+
+
+def _nearest_edge(known: Mask) -> NDArray[np.intp]:
+    """HxW: the column of each row's nearest ``known`` pixel (the right one at a tie), -1 in
+    rows with none."""
     h, w = known.shape
     cols = np.broadcast_to(np.arange(w), (h, w))
-    left = np.maximum.accumulate(np.where(known, cols, -w), axis=1)
-    right = np.fliplr(np.minimum.accumulate(np.fliplr(np.where(known, cols, 2 * w)), axis=1))
-    out: NDArray[np.intp] = np.where(right - cols <= cols - left, right, left)
-    return np.clip(out, 0, w - 1)
+    left = np.maximum.accumulate(np.where(known, cols, -1), axis=1)
+    right = np.fliplr(np.minimum.accumulate(np.fliplr(np.where(known, cols, w)), axis=1))
+    use_right = (right < w) & ((left < 0) | (right - cols <= cols - left))
+    out: NDArray[np.intp] = np.where(use_right, right, left)
+    return out
 
 
 def to_sleeves(warped: Warped, alpha: F32, body: Body, reveal: Mask, sleeves: Mask) -> F32:
@@ -256,10 +263,7 @@ def mirrored(rgb: F32, known: Mask, ext: Mask) -> F32:
     one colour), that edge pixel's colour where the mirror falls outside ``known``."""
     h, w = known.shape
     cols = np.broadcast_to(np.arange(w), (h, w))
-    left = np.maximum.accumulate(np.where(known, cols, -1), axis=1)
-    right = np.fliplr(np.minimum.accumulate(np.fliplr(np.where(known, cols, w)), axis=1))
-    use_right = (right < w) & ((left < 0) | (right - cols <= cols - left))
-    edge = np.where(use_right, right, left)
+    edge = _nearest_edge(known)
     far = 2 * edge - cols
     mirror = np.clip(far, 0, w - 1)
     rows = np.broadcast_to(np.arange(h)[:, None], (h, w))
