@@ -30,6 +30,7 @@ from tests.conftest import fixture_image
 
 KIM, AOC = "andy_kim__house_official_1.jpg", "alexandria_ocasio_cortez__house_official_1.jpg"
 OWENS, PELOSI = "burgess_owens__house_official_1.jpg", "nancy_pelosi__house_official_1.jpg"
+CHU, LIEU = "judy_chu__house_official_1.jpg", "ted_lieu__house_official_1.jpg"
 NO_LOGO = WatermarkParams(enabled=False)
 
 
@@ -343,6 +344,26 @@ def test_no_dark_halo_around_the_pasted_face() -> None:
     assert near.sum() > 50_000
     assert diff[near].max() <= 6 and (diff[near] > 3).sum() < 400  # was 15 and 2579
     assert diff[far].max() <= 3
+
+
+def test_users_fringe_leaves_no_grey_smudge_on_the_forehead() -> None:
+    """Judy Chu's fringe crosses her forehead: the blend weight is cut there, but the pyramid
+    blend's coarse bands used to carry the cut hair's darkness onto the template's forehead
+    beside it (grey smudges, up to 11 L* darker). Now the blend's foreground is the template
+    wherever either face is occluded: without outline warp and re-toning, the forehead the
+    weight leaves to the template stays the template's."""
+    template = fixture_image(LIEU)
+    result = run(CHU, LIEU, enhance=0.0, warp=0.0, skin_tone="template")
+    pts = result.traces[0].points
+    oval = face_regions(pts, template.shape[:2]).oval > 0.5
+    rows = np.arange(template.shape[0])[:, None]
+    above = rows < pts[[*lm.RIGHT_BROW, *lm.LEFT_BROW], 1].min()
+    left = oval & above & (result.traces[0].mask < 0.02)
+    darker = rgb_to_lab(result.image)[..., 0] - rgb_to_lab(template)[..., 0]
+    assert left.sum() > 1000
+    assert darker[left].mean() > -1.5                      # was -2.9
+    assert np.percentile(darker[left], 5) > -4.0           # was -8.9
+    assert darker[left].min() > -6.0                       # was -11.4
 
 
 def test_template_persons_glasses_are_painted_out_of_the_scene() -> None:

@@ -181,6 +181,7 @@ class _Fields:
 
     mask: np.ndarray    # hxw float32
     ratio: np.ndarray   # hxwx3 float32
+    cut: np.ndarray     # hxw float32: where either face is occluded (feathered as in ``mask``)
 
 
 @dataclass(frozen=True)
@@ -294,13 +295,17 @@ def _blend_face(canvas: np.ndarray, mask: np.ndarray, grid: geo.WorkGrid, fields
     if ready is not None:
         ready()
     face = usr[0][box].astype(np.float32)  # x ratio: the same products, OpenCV's fast path
+    kept = 1.0 - grid.up(fields.cut[small])[:h, :w]
     cv2.multiply(face, grid.up(fields.ratio[small])[:h, :w], dst=face)
     cv2.threshold(face, 255.0, 255.0, cv2.THRESH_TRUNC, dst=face)  # the ratio is >= 0.2
-    # outside the warped user face (black there) the blend's foreground is the template
-    # itself: the pyramid's coarse bands spread the foreground far past the weight, and black
-    # there darkened a wide halo around the face (ears, jaw, hairline; up to 17 levels)
+    # outside the warped user face (black there), and where either face is occluded (the
+    # user's hair, the template's), the blend's foreground is the template itself: the
+    # pyramid's coarse bands spread the foreground far past the weight, so black there
+    # darkened a wide halo around the face (ears, jaw, hairline; up to 17 levels) and the
+    # user's fringe left grey smudges on the forehead beside it
     fill = canvas[box].astype(np.float32)
-    cv2.add(face, scale_channels(fill, 1.0 - usr[1][box]), dst=face)
+    face = scale_channels(face, kept)
+    cv2.add(face, scale_channels(fill, 1.0 - cv2.multiply(usr[1][box], kept)), dst=face)
     if canvas.dtype == np.uint8:
         canvas[box] = laplacian_blend_u8(face, canvas[box], weight, levels)
     else:
@@ -399,10 +404,10 @@ def _template_fields(grid: geo.WorkGrid, t_warped: np.ndarray, tshape: TemplateS
 
 def _combine_fields(tmpl: _TemplateFields, usr: _UserFields, opts: SwapOptions) -> _Fields:
     """Blend weight (cut where either face is occluded) and relighting ratio on the grid."""
-    cut = np.maximum(usr.cut, tmpl.cut)
-    mask = tmpl.mask * (1.0 - feather(cut, tmpl.scale * 0.05))
+    cut = feather(np.maximum(usr.cut, tmpl.cut), tmpl.scale * 0.05)
+    mask = tmpl.mask * (1.0 - cut)
     ratio = np.clip(tmpl.shade / np.maximum(usr.shade, 1.0), 0.2, 5.0).astype(np.float32)
-    return _Fields(mask, ratio)
+    return _Fields(mask, ratio, cut)
 
 
 def keep_template_region(t_regions: object, t_maps: geo.Maps | None,
