@@ -16,6 +16,8 @@ Definitions (also printed in the report):
 
 from __future__ import annotations
 
+import itertools
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -254,7 +256,7 @@ class Foreign:
 
 
 def _kernel(size: float) -> np.ndarray:
-    k = max(3, int(round(size)) | 1)
+    k = max(3, round(size) | 1)
     return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
 
 
@@ -285,7 +287,7 @@ def _hair_zone(oval: np.ndarray, points: np.ndarray) -> np.ndarray:
     """Above the brow line, or beside the face: left/right of the oval's extent in that row
     (down to the mouth line), then left/right of the jaw's width at the mouth line (down to
     the chin), so that the neck under the jaw is never in the zone."""
-    h, w = oval.shape
+    h = oval.shape[0]
     brow_y = points[[*lm.RIGHT_BROW, *lm.LEFT_BROW], 1].min()
     mouth_y = int(points[[lm.MOUTH_RIGHT, lm.MOUTH_LEFT], 1].mean())
     chin_y = int(points[lm.CHIN, 1])
@@ -367,6 +369,79 @@ def foreign_pixels(crop: np.ndarray, points: np.ndarray, person: np.ndarray) -> 
     return Foreign(~is_person, hair, glasses)
 
 
+# ----------------------------------------------------------------------------- glasses truth
+
+GLASSES_TRUTH = Path(__file__).resolve().parent / "glasses_truth.json"
+
+
+@dataclass(frozen=True)
+class Polyline:
+    """One hand-drawn frame piece: points (x, y) in the photo's pixel-centre coordinates."""
+
+    part: str
+    half_width: float
+    points: tuple[tuple[float, float], ...]
+
+
+def load_glasses_truth(path: Path = GLASSES_TRUTH) -> dict[str, tuple[Polyline, ...]]:
+    """Person name -> the hand-annotated frame pieces of their ``*__house_official_1.jpg``."""
+    data = json.loads(path.read_text())
+    return {name: tuple(Polyline(str(p["part"]), float(p["half_width"]),
+                                 tuple((float(x), float(y)) for x, y in p["points"]))
+                        for p in person["polylines"])
+            for name, person in data["people"].items()}
+
+
+def _segment_distance(xs: np.ndarray, ys: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distance of the points (xs, ys) to the segment a-b (2-vectors x, y)."""
+    d = b - a
+    t = ((xs - a[0]) * d[0] + (ys - a[1]) * d[1]) / max(float(d @ d), 1e-9)
+    t = np.clip(t, 0.0, 1.0)
+    return np.asarray(np.hypot(xs - a[0] - t * d[0], ys - a[1] - t * d[1]))
+
+
+def polyline_mask(shape: tuple[int, ...], lines: tuple[Polyline, ...]) -> np.ndarray:
+    """HxW bool: pixels whose centre lies within ``half_width`` of one of ``lines``."""
+    ys, xs = np.mgrid[0:shape[0], 0:shape[1]].astype(np.float64)
+    out = np.zeros(shape[:2], bool)
+    for line in lines:
+        pts = np.asarray(line.points, np.float64)
+        for a, b in itertools.pairwise(pts) if len(pts) > 1 else [(pts[0], pts[0])]:
+            out |= _segment_distance(xs, ys, a, b) <= line.half_width
+    return out
+
+
+def glasses_truth_mask(img: np.ndarray, name: str,
+                       truth: dict[str, tuple[Polyline, ...]] | None = None) -> np.ndarray | None:
+    """HxW bool frame mask of person ``name``'s photo ``img`` (HxWx3 uint8 RGB, the unflipped
+    ``*__house_official_1.jpg``) from the hand annotation, or None when ``name`` has none."""
+    lines = (load_glasses_truth() if truth is None else truth).get(name)
+    return None if lines is None else polyline_mask(img.shape, lines)
+
+
+def to_crop_frame(img: np.ndarray, affine: np.ndarray, mirrored: bool,
+                  size: tuple[int, int], interpolation: int = cv2.INTER_LINEAR) -> np.ndarray:
+    """``img`` (HxW or HxWx3, photo coordinates) resampled into a crop of ``size`` = (w, h):
+    flipped left-right first when ``mirrored``, then the 2x3 ``affine`` (photo -> crop)."""
+    src = np.ascontiguousarray(img[:, ::-1]) if mirrored else img
+    return cv2.warpAffine(src, affine, size, flags=interpolation,
+                          borderMode=cv2.BORDER_REPLICATE)
+
+
+def mask_to_crop(mask: np.ndarray, affine: np.ndarray, mirrored: bool,
+                 size: tuple[int, int]) -> np.ndarray:
+    """A photo's HxW bool mask in the crop frame of :func:`to_crop_frame`: the 0/1 mask is
+    resampled bilinearly like the photo and kept where it is >= 0.5."""
+    warped = to_crop_frame(mask.astype(np.float32), affine, mirrored, size)
+    return np.asarray(warped >= 0.5)
+
+
+def with_glasses(found: Foreign, glasses: np.ndarray) -> Foreign:
+    """``found`` with its glasses mask replaced (e.g. by the hand-annotated frame mask); a
+    frame pixel is no hair pixel (temple arms run into the hair)."""
+    return Foreign(found.background, found.hair & ~glasses, glasses)
+
+
 REPAINT_DE = 12.0        # a sampled pixel this far (CIEDE2000) from the original was repainted
 
 
@@ -418,6 +493,35 @@ def foreign_use(found: Foreign, samples: np.ndarray, kept: Foreign | None = None
     counts = {k: int(getattr(found, k).sum()) for k in names}
     used = {k: int((getattr(kept, k) & hit).sum()) for k in names}
     return ForeignUse(counts, used, int(kept.any[samples[:, 0], samples[:, 1]].sum()))
+
+
+VISIBLE_DE = 3.0         # a frame pixel closer than this to the frame-free photo shows nothing
+
+
+def frame_free(original: np.ndarray, frame: np.ndarray, grow: float = 2.0) -> np.ndarray:
+    """``original`` (HxWx3 uint8 RGB) with the ``frame`` pixels (grown by ``grow`` px)
+    filled in from their surroundings (``cv2.inpaint``, Telea): the photo without glasses."""
+    hole = cv2.dilate(frame.astype(np.uint8), _kernel(2 * grow + 1))
+    return cv2.inpaint(np.ascontiguousarray(original), hole, 3, cv2.INPAINT_TELEA)
+
+
+def frame_visible(original: np.ndarray, engine: np.ndarray, frame: np.ndarray) -> np.ndarray:
+    """HxW bool: ``frame`` pixels that the engine's crop ``engine`` still shows, i.e. where it is
+    closer (CIEDE2000, 1 px blur) to the ``original`` crop than to :func:`frame_free` of it, and
+    the frame differs from that frame-free photo by more than ``VISIBLE_DE`` (HxWx3 uint8 RGB
+    images in the same frame). Stricter than :func:`unchanged` for thin, low-contrast frames
+    that the engine painted out with a skin tone a few CIEDE2000 off the original's."""
+    free = frame_free(original, frame)
+    lab_o, lab_e, lab_f = (rgb_to_lab(x, BLUR_SIGMA) for x in (original, engine, free))
+    de_of = ciede2000(lab_o, lab_f)
+    return frame & (ciede2000(lab_e, lab_o) < ciede2000(lab_e, lab_f)) & (de_of > VISIBLE_DE)
+
+
+def sampled_count(mask: np.ndarray, samples: np.ndarray) -> int:
+    """How many pixels of ``mask`` (HxW bool) are among ``samples`` (:func:`sampled_from`)."""
+    hit = np.zeros(mask.shape, bool)
+    hit[samples[:, 0], samples[:, 1]] = True
+    return int((mask & hit).sum())
 
 
 # ----------------------------------------------------------------------------- BRISQUE
