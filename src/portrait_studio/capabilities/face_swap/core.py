@@ -35,6 +35,7 @@ from ...imaging.blend import (
     scale_channels,
 )
 from ...imaging.color import masked_blur
+from ...imaging.regions import touching
 from ...perception import landmarks as lm
 from ...perception.masks import (
     above_brows,
@@ -181,13 +182,14 @@ class _Fields:
 
     mask: np.ndarray    # hxw float32
     ratio: np.ndarray   # hxwx3 float32
-    cut: np.ndarray     # hxw float32: where either face is occluded (feathered as in ``mask``)
+    cut: np.ndarray     # hxw float32: the user's hair over the forehead (feathered as in ``mask``)
 
 
 @dataclass(frozen=True)
 class _UserFields:
     cut: np.ndarray        # grid: where the user's pixels are cut (hair, frames; not a beard)
     shade: np.ndarray      # grid: skin-only low-pass of the user face (hxwx3)
+    hair: np.ndarray       # grid: the cut's pieces reaching in from beyond the oval (hair)
 
 
 @dataclass(frozen=True)
@@ -298,11 +300,13 @@ def _blend_face(canvas: np.ndarray, mask: np.ndarray, grid: geo.WorkGrid, fields
     kept = 1.0 - grid.up(fields.cut[small])[:h, :w]
     cv2.multiply(face, grid.up(fields.ratio[small])[:h, :w], dst=face)
     cv2.threshold(face, 255.0, 255.0, cv2.THRESH_TRUNC, dst=face)  # the ratio is >= 0.2
-    # outside the warped user face (black there), and where either face is occluded (the
-    # user's hair, the template's), the blend's foreground is the template itself: the
-    # pyramid's coarse bands spread the foreground far past the weight, so black there
-    # darkened a wide halo around the face (ears, jaw, hairline; up to 17 levels) and the
-    # user's fringe left grey smudges on the forehead beside it
+    # outside the warped user face (black there), and where the user's face is occluded (hair
+    # cut from the weight), the blend's foreground is the template itself: the pyramid's
+    # coarse bands spread the foreground far past the weight, so black there darkened a wide
+    # halo around the face (ears, jaw, hairline; up to 17 levels) and the user's fringe left
+    # grey smudges on the forehead beside it. (Where only the template's face is occluded the
+    # user's face stays the foreground: the template's brows, cut where the user's are not,
+    # would come back whole beside the user's.)
     fill = canvas[box].astype(np.float32)
     face = scale_channels(face, kept)
     cv2.add(face, scale_channels(fill, 1.0 - cv2.multiply(usr[1][box], kept)), dst=face)
@@ -334,7 +338,36 @@ def _user_fields(grid: geo.WorkGrid, u_warped: np.ndarray, valid: np.ndarray,
     cut = _occlusion_cut(u_small, cheek_mask(points, shape) * valid, regions.features, scale)
     skin = regions.skin * valid * (1.0 - cut)
     shade = masked_blur(u_small, skin, scale * opts.shading_sigma)  # beard or not: skin only
-    return _UserFields(keep_beard(cut, points, scale), shade)
+    cut = keep_beard(cut, points, scale)
+    return _UserFields(cut, shade, _hair_zone(cut, regions, points, scale))
+
+
+def _hair_zone(cut: np.ndarray, regions: Any, points: np.ndarray, scale: float) -> (
+        np.ndarray):
+    """The pieces of the user's ``cut`` (grid, 0..1) that reach in from beyond the face oval
+    above the eyes (hair, a fringe, headwear), outside the brows grown by :data:`BROW_CLEAR`
+    eye distances. Lower, the cut beside the face is mostly the user's background and neck
+    shadow, whose coarse bands outline the jaw where the template's face is wider.
+    Not the pieces inside the oval (a deep smile fold is cut as much darker than the cheeks,
+    but is the user's own), nor a brow's top edge (often above the mesh's brow, and cut)."""
+    reach = touching(cut > 0.5, regions.oval < 0.5).astype(np.uint8)
+    size = 2 * int(scale * BROW_CLEAR) + 1
+    brows = cv2.dilate((regions.brows > 0.1).astype(np.uint8), cv2.getStructuringElement(
+        cv2.MORPH_ELLIPSE, (size, size)))
+    grown = cv2.dilate(reach, np.ones((3, 3), np.uint8)) * (1 - brows)
+    hair: np.ndarray = cut * grown.astype(np.float32) * _above_eyes(points, cut.shape, scale)
+    return hair
+
+
+def _above_eyes(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:
+    """hxw 0..1: above the eyes' centre line, softened over 0.3 eye distances."""
+    eye_y = float(points[[lm.RIGHT_IRIS_CENTER, lm.LEFT_IRIS_CENTER], 1].mean())
+    rows = np.arange(shape[0], dtype=np.float32)[:, None]
+    band = np.clip((eye_y - rows) / max(scale * 0.3, 1.0) + 0.5, 0.0, 1.0)
+    return np.broadcast_to(band, shape[:2]).astype(np.float32)
+
+
+BROW_CLEAR = 0.06
 
 
 @dataclass(frozen=True)
@@ -404,10 +437,10 @@ def _template_fields(grid: geo.WorkGrid, t_warped: np.ndarray, tshape: TemplateS
 
 def _combine_fields(tmpl: _TemplateFields, usr: _UserFields, opts: SwapOptions) -> _Fields:
     """Blend weight (cut where either face is occluded) and relighting ratio on the grid."""
-    cut = feather(np.maximum(usr.cut, tmpl.cut), tmpl.scale * 0.05)
-    mask = tmpl.mask * (1.0 - cut)
+    soft = tmpl.scale * 0.05
+    mask = tmpl.mask * (1.0 - feather(np.maximum(usr.cut, tmpl.cut), soft))
     ratio = np.clip(tmpl.shade / np.maximum(usr.shade, 1.0), 0.2, 5.0).astype(np.float32)
-    return _Fields(mask, ratio, cut)
+    return _Fields(mask, ratio, feather(usr.hair, soft))
 
 
 def keep_template_region(t_regions: object, t_maps: geo.Maps | None,
