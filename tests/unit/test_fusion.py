@@ -31,6 +31,7 @@ from tests.conftest import fixture_image
 KIM, AOC = "andy_kim__house_official_1.jpg", "alexandria_ocasio_cortez__house_official_1.jpg"
 OWENS, PELOSI = "burgess_owens__house_official_1.jpg", "nancy_pelosi__house_official_1.jpg"
 CHU, LIEU = "judy_chu__house_official_1.jpg", "ted_lieu__house_official_1.jpg"
+AGUILAR = "pete_aguilar__house_official_1.jpg"
 NO_LOGO = WatermarkParams(enabled=False)
 
 
@@ -364,6 +365,26 @@ def test_users_fringe_leaves_no_grey_smudge_on_the_forehead() -> None:
     assert left.sum() > 1000
     assert darker[left].mean() > -2.3                      # was -2.9, now -1.7
     assert np.percentile(darker[left], 5) > -7.9           # was -8.9, now -6.9
+
+
+def test_users_eye_sockets_are_pasted_whole() -> None:
+    """Pete Aguilar smiles: the shadow between each brow and eye is much darker than his
+    cheeks and was cut from the blend weight as if it were hair (weight 0.22 there, the
+    template's own brows and lids showing beside his: his results sat at dlib 0.50-0.55 from
+    his reference). The sockets (hull of brow and eye landmarks) are his own face: the weight
+    there is now near 1, and the result is much nearer him."""
+    result = run(AGUILAR, LIEU, enhance=0.0)
+    pts, weight = result.traces[0].points, result.traces[0].mask
+    regions = face_regions(pts, weight.shape)
+    socket = np.zeros(weight.shape, np.uint8)
+    for brow, eye in ((lm.RIGHT_BROW, lm.RIGHT_EYE), (lm.LEFT_BROW, lm.LEFT_EYE)):
+        hull = cv2.convexHull(pts[[*brow, *eye]].astype(np.float32))[:, 0].astype(np.int32)
+        cv2.fillPoly(socket, [hull], 1)
+    between = (socket > 0) & (regions.brows < 0.1) & (regions.eyes < 0.1)
+    assert between.sum() > 400
+    assert weight[between].mean() > 0.9                          # was 0.22
+    ref = _emb(fixture_image(AGUILAR.replace("house_official_1", "bioguide_earlier_2")))
+    assert distance(_emb(result.image), ref) < 0.47              # was 0.50
 
 
 def test_template_persons_glasses_are_painted_out_of_the_scene() -> None:

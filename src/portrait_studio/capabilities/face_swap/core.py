@@ -338,8 +338,20 @@ def _user_fields(grid: geo.WorkGrid, u_warped: np.ndarray, valid: np.ndarray,
     cut = _occlusion_cut(u_small, cheek_mask(points, shape) * valid, regions.features, scale)
     skin = regions.skin * valid * (1.0 - cut)
     shade = masked_blur(u_small, skin, scale * opts.shading_sigma)  # beard or not: skin only
-    cut = keep_beard(cut, points, scale)
+    cut = keep_beard(cut, points, scale) * (1.0 - _sockets(points, shape, scale))
     return _UserFields(cut, shade, _hair_zone(cut, regions, points, scale))
+
+
+def _sockets(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:
+    """hxw 0..1: each eye's socket, the hull of its brow and eye landmarks, softened. The
+    shadow between a brow and its eye (deep on a smile) is much darker than the cheeks and
+    was cut from the blend weight, joined to the cut beyond the temple: the template's own
+    brow and lid showed there beside the user's. The user's own face, never cut."""
+    out = np.zeros(shape[:2], np.float32)
+    for brow, eye in ((lm.RIGHT_BROW, lm.RIGHT_EYE), (lm.LEFT_BROW, lm.LEFT_EYE)):
+        hull = cv2.convexHull(points[[*brow, *eye]].astype(np.float32)).reshape(-1, 2)
+        np.maximum(out, polygon_mask(hull, shape, soften=scale * 0.04), out=out)
+    return out
 
 
 def _hair_zone(cut: np.ndarray, regions: Any, points: np.ndarray, scale: float) -> (
