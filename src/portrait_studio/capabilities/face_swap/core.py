@@ -338,7 +338,9 @@ def _user_fields(grid: geo.WorkGrid, u_warped: np.ndarray, valid: np.ndarray,
     cut = _occlusion_cut(u_small, cheek_mask(points, shape) * valid, regions.features, scale)
     skin = regions.skin * valid * (1.0 - cut)
     shade = masked_blur(u_small, skin, scale * opts.shading_sigma)  # beard or not: skin only
-    cut = keep_beard(cut, points, scale) * (1.0 - _sockets(points, shape, scale))
+    sockets = _sockets(points, shape, scale)
+    spared = sockets * (1.0 - _inner_pieces(cut, regions.oval, sockets, scale))
+    cut = keep_beard(cut, points, scale) * (1.0 - spared)
     return _UserFields(cut, shade, _hair_zone(cut, regions, points, scale))
 
 
@@ -352,6 +354,27 @@ def _sockets(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.nda
         hull = cv2.convexHull(points[[*brow, *eye]].astype(np.float32)).reshape(-1, 2)
         np.maximum(out, polygon_mask(hull, shape, soften=scale * 0.04), out=out)
     return out
+
+
+def _inner_pieces(cut: np.ndarray, oval: np.ndarray, sockets: np.ndarray,
+                  scale: float) -> np.ndarray:
+    """hxw 0/1: the pieces of ``cut`` that cover more than :data:`INNER_AREA` eye distances
+    squared of the inner face outside the sockets (the oval eroded by 0.15 eye distances):
+    hair falling over a brow (a fringe across the forehead), not a socket's shadow, whose
+    piece reaches beyond the socket only along the face's edge."""
+    hard = (cut > 0.5).astype(np.uint8)
+    _, labels = cv2.connectedComponents(hard, connectivity=8)
+    size = 2 * int(scale * 0.15) + 1
+    inner = cv2.erode((oval > 0.5).astype(np.uint8), cv2.getStructuringElement(
+        cv2.MORPH_ELLIPSE, (size, size))) > 0
+    counts = np.bincount(labels[inner & (hard > 0) & (sockets < 0.5)],
+                         minlength=int(labels.max()) + 1)
+    big = np.flatnonzero(counts > INNER_AREA * scale * scale)
+    out: np.ndarray = np.isin(labels, big[big > 0]).astype(np.float32)
+    return out
+
+
+INNER_AREA = 0.05
 
 
 def _hair_zone(cut: np.ndarray, regions: Any, points: np.ndarray, scale: float) -> (
