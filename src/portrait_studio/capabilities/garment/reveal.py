@@ -6,10 +6,11 @@ from the surroundings and never smears clothing or skin into the hole. Skin is p
 where a limb really is: a tapered capsule along the arm or leg bones, beyond the part of the
 limb the new garment already covers, intersected with the old clothing; and on the torso
 (neckline, belly) where a top or dress replaced the old top. Its tone is continued from the
-visible skin (push-pull of skin colours; on the torso, away from the real skin, toward the
-lit face's tone, and darker right under the chin), shaded like a cylinder (darker toward the
-edges of the painted part) with the visible skin's own grain copied in (:mod:`skintex`); where it
-meets the background painted into the old clothing its edge is rounded, uneven and soft.
+visible skin (push-pull of skin colours; on the torso :mod:`chestpaint`: the touching real
+skin's colour, over its shadowed rim too, going to the chest's lit tone, with the chest's
+relief), shaded like a cylinder (darker toward the edges of the painted part) with the
+visible skin's own grain copied in (:mod:`skintex`); where it meets the background painted
+into the old clothing its edge is rounded, uneven and soft.
 Above the shoulder line the painted torso keeps to the real neck's width (the silhouette's
 narrowest run below the chin), widening smoothly into the shoulders, never to an old
 collar's width. Images HxWx3 float32 RGB 0..255 unless said otherwise, masks HxW bool.
@@ -23,11 +24,11 @@ from numpy.typing import NDArray
 
 from ...imaging.color import rgb_to_lab
 from .body import Body
+from .chestpaint import chest_tone, outline_shade, rim_alpha, skin_rim
 from .fit import Warped, body_frame
 from .limbs import ARM_RADII, LEG_RADII, LimbZone, fitted_limb, limb_zone
 from .render import push_pull
 from .skintex import real_grain, soft_outline
-from .skintone import at_contact
 
 F32 = NDArray[np.float32]
 Mask = NDArray[np.bool_]
@@ -37,10 +38,6 @@ NECK_MARGIN = 0.02   # the painted neck's margin beyond the silhouette's neck (s
 SHOULDER_CAP = 1.1   # the torso zone's shoulders reach this far (x the half seam span)
 NECK_TOP = 0.6       # the torso zone's neck reaches this far above the shoulders (x torso
                      # length): up to the chin (the head, in front, bounds it)
-CHEST_NEAR = 0.08    # x shoulder width: painted torso skin this near the real skin keeps its tone
-CHEST_REACH = 0.4    # x shoulder width: painted torso skin this far from the real skin is lit
-CHIN_SHADE = 0.2     # darkening of painted skin right under the head (the chin's shadow)
-CHEST_LIGHT = 0.6    # how far (0..1) it goes from the nearest real skin's tone to the lit face's
 
 
 def background_fill(img: NDArray[np.uint8], body: Body, region: Mask | None = None) -> F32:
@@ -245,9 +242,13 @@ def paint_skin(img: NDArray[np.uint8], body: Body, region: Mask, trusted: Mask,
     skin's own grain (:func:`skintex.real_grain`; noise matched to its strength when too
     little skin shows), computed inside the region's bounding box (zero elsewhere). The
     tone continues ALL visible skin but the hands (a neck in shadow is darker than the lit
-    cheeks that ``trusted`` skin is measured on; the nearest skin decides). Next to
-    ``backdrop`` (background painted into the old clothing) the outline is rounded, uneven
-    and soft (:func:`skintex.soft_outline`)."""
+    cheeks that ``trusted`` skin is measured on; the nearest skin decides); off the limbs
+    it is :func:`chestpaint.chest_tone`'s, and the painting also covers the real neck and
+    chest skin's rim beside it (:func:`chestpaint.skin_rim`): ``region`` grows IN PLACE by
+    the rim pixels painted at alpha >= 0.5, so that the caller's later rim un-mixing
+    (:func:`unmix.swap_rims`) takes them for painted. Next to ``backdrop`` (background
+    painted into the old clothing) the outline is rounded, uneven and soft
+    (:func:`skintex.soft_outline`)."""
     tone = skin_tone_field(img, body, body.skin & ~body.hands)
     rgb = np.zeros(img.shape, np.float32)
     alpha = np.zeros(region.shape, np.float32)
@@ -255,48 +256,26 @@ def paint_skin(img: NDArray[np.uint8], body: Body, region: Mask, trusted: Mask,
     pad = 4 + int(0.04 * body.pose.shoulder_width)
     box = np.s_[max(0, y - pad):y + h + pad, max(0, x - pad):x + w + pad]
     part = region[box]
-    tone[box] = _lit_chest(tone[box], body, box, rel[box])
-    real = (body.skin & ~body.hands & ~body.head)[box] & ~part
-    tone[box] = at_contact(tone[box], img[box], real, part, ~np.isfinite(rel[box]),
-                           body.pose.shoulder_width)
-    shade = _shade(body, part, rel[box], box, rng)
+    off = ~np.isfinite(rel[box])
+    rim = skin_rim(img[box], body, box, part & off, tone[box])
+    over = part | (rim > 0)
+    back = np.zeros(part.shape, bool) if backdrop is None else backdrop[box] & ~part
+    tone[box] = chest_tone(tone[box], img[box], body, box, over, off)
+    shade = _shade(body, over, rel[box], box, rng, back)
     grain = _grain(img, body, trusted, part.shape, rng)
     rgb[box] = tone[box] * shade[..., None] + grain[..., None]
-    back = np.zeros(part.shape, bool) if backdrop is None else backdrop[box] & ~part
     _, alpha[box] = soft_outline(part, back, body.pose.shoulder_width, rng)
+    alpha[box] = np.maximum(alpha[box], rim_alpha(part, rim))
+    region[box] |= rim >= 0.5      # painted now: the caller's rim un-mixing leaves it alone
     return rgb, alpha
 
 
-def _lit_chest(tone: F32, body: Body, box: tuple[slice, slice], rel: F32) -> F32:
-    """HxWx3 tone over a box with the torso's painted skin (off the limbs: ``rel`` inf)
-    going from the nearest real skin's tone (a neck shaded under the chin) toward the lit
-    face's (``body.skin_rgb``: the cheeks) with the distance from the real skin (smoothstep
-    from ``CHEST_NEAR`` to ``CHEST_REACH`` shoulder widths, ``CHEST_LIGHT`` of the way): a bare chest catches
-    the light the neck under the chin does not, so it is not one flat tone. Right under the
-    head it is darker (``CHIN_SHADE``, fading over 0.12 shoulder widths: the chin's shadow)."""
-    real = (body.skin & ~body.hands)[box]
-    if not real.any():
-        return tone
-    dist = cv2.distanceTransform((~real).astype(np.uint8), cv2.DIST_L2, 3)
-    sw = body.pose.shoulder_width
-    u = np.clip((dist - CHEST_NEAR * sw) / max(2.0, (CHEST_REACH - CHEST_NEAR) * sw), 0, 1)
-    w = (CHEST_LIGHT * u * u * (3 - 2 * u) * ~np.isfinite(rel)).astype(np.float32)
-    lit = body.skin_rgb.astype(np.float32)[None, None]
-    out: F32 = tone + w[..., None] * (lit - tone)
-    near = cv2.distanceTransform((~body.head[box]).astype(np.uint8), cv2.DIST_L2, 3)
-    chin = CHIN_SHADE * np.exp(-near / max(2.0, 0.12 * body.pose.shoulder_width))
-    shaded: F32 = (out * (1 - chin * ~np.isfinite(rel))[..., None]).astype(np.float32)
-    return shaded
-
-
 def _shade(body: Body, part: Mask, r: F32, box: tuple[slice, slice],
-           rng: np.random.Generator) -> F32:
+           rng: np.random.Generator, back: Mask) -> F32:
     """Multiplier ~1 over a box: cylinder shading on limbs (``r``), darker toward the
-    body's outline elsewhere (not where the painting meets real skin: a dark seam showed
-    along an old neckline), and a faint low-frequency mottle."""
-    reach = max(2.0, 0.05 * body.pose.shoulder_width)
-    dist = cv2.distanceTransform((part | body.skin[box]).astype(np.uint8), cv2.DIST_L2, 3)
-    flat = 0.8 + 0.2 * np.sqrt(np.clip(dist / reach, 0, 1))
+    body's outline elsewhere (:func:`chestpaint.outline_shade`; ``back``: the background
+    painted into the old clothing), and a faint low-frequency mottle."""
+    flat = outline_shade(body, box, part, back)
     shade = np.where(np.isfinite(r), 1.0 - 0.22 * np.clip(r, 0, 1.2) ** 2, flat)
     mottle = cv2.GaussianBlur(rng.normal(0, 1.0, part.shape).astype(np.float32), (0, 0),
                               max(5.0, 0.03 * body.pose.shoulder_width))

@@ -55,8 +55,15 @@ def at_contact(tone: F32, img: NDArray[np.uint8], real: Mask, part: Mask, off_li
     colour, known = contact_colour(img, real, part, tone)
     if not known.any():
         return tone
-    dist = cv2.distanceTransform((~real).astype(np.uint8), cv2.DIST_L2, 3)
-    u = np.clip(dist / max(2.0, REACH * sw), 0, 1)
-    w = ((1 - u * u * (3 - 2 * u)) * (part & off_limb)).astype(np.float32)
+    w = contact_weight(real, part & off_limb, REACH * sw)
     out: F32 = (tone + w[..., None] * (colour - tone)).astype(np.float32)
+    return out
+
+
+def contact_weight(real: Mask, part: Mask, reach: float) -> F32:
+    """HxW float32: 1 on ``part`` where it touches ``real`` skin, falling (smoothstep) to
+    0 at ``reach`` px from it; 0 off ``part``."""
+    dist = cv2.distanceTransform((~real).astype(np.uint8), cv2.DIST_L2, 3)
+    u = np.clip(dist / max(2.0, reach), 0, 1)
+    out: F32 = ((1 - u * u * (3 - 2 * u)) * part).astype(np.float32)
     return out
