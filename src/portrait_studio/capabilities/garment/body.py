@@ -1,13 +1,15 @@
 """The person in a try-on photo: pose, silhouette, skin, face, hair, hands and the old clothes.
 
 Old clothes are the person (selfie segmentation, limited to an envelope around the pose's
-torso and limbs, and extended by same-coloured pixels the segmentation missed) minus skin
+torso and limbs, and extended by same-coloured pixels the segmentation missed or the
+envelope cut off, such as the back of a body seen from the side: :mod:`envelope`) minus skin
 (a chroma model fitted on the cheeks of the face mesh, grown along the arms, without
 skin-coloured fabric surrounded by clothes and below mid-torso the sheen lighter than the
 lit face), the face, the hair and the hands. They are split into the old top and the old
-bottom at the row where the clothing colour changes most along the torso (waist seam; near
-it, and on the arms, colour decides, and the bottom's clear colour joined to it wins); a
-uniform outfit is split at the hips. Small skin-coloured pieces ringed by the old bottom
+bottom at the row where the clothing's colour distribution changes most along the torso
+(the waist seam or the top's hem, not a stripe of its print: :mod:`split`; near it, and
+on the arms, colour decides, and the bottom's clear colour joined to it wins); a uniform
+outfit is split at the hips. Small skin-coloured pieces ringed by the old bottom
 are part of it. Limb zones are capsules around the pose bones, clipped to the silhouette.
 The face and hair are measured in :mod:`head`. Images HxWx3 uint8 RGB, masks HxW bool
 unless said otherwise.
@@ -28,14 +30,17 @@ from ...imaging.regions import touching
 from ...perception.faces import Face, detect_faces
 from ...perception.masks import cheek_mask
 from ...perception.segmentation import person_mask
+from .envelope import envelope, missed_clothes, round_wrists, side_view_rows, torso_len
 from .facecrop import CropFace, crop_face, neck_shade
 from .head import head_mask
 from .limbs import ARM_RADII, limb_zone
 from .pose import HAND_POINTS, Pose, detect_pose
 from .regions import capsule, lab_dist2
+from .split import palette, palette_distance, split_row
 
 Mask = NDArray[np.bool_]
 DEFAULT_SKIN = np.array([205.0, 160.0, 135.0], np.float32)
+OWN_COLOUR = 8.0     # Lab distance within which a pixel has one of the old top's colours
 
 
 @dataclass(frozen=True)
@@ -126,17 +131,49 @@ def _lower(lab: NDArray[np.float32], clothes: Mask, split: float, arms: Mask, co
     top, bottom = clothes & (ys < split) & ~arms, below & ~arms
     if top.sum() < 50 or bottom.sum() < 50:
         return below & ~core
-    ref_top, ref_bottom = np.median(lab[top], axis=0), np.median(lab[bottom], axis=0)
-    if float(np.linalg.norm(ref_top - ref_bottom)) < 15.0:
+    refs = np.median(lab[top], axis=0), np.median(lab[bottom], axis=0)
+    if float(np.linalg.norm(refs[0] - refs[1])) < 15.0:
         return below & ~core
-    score = np.sqrt(lab_dist2(lab, ref_top)) - np.sqrt(lab_dist2(lab, ref_bottom))
     k = max(3, int(band * 0.5)) | 1
+    score = _side_score(lab, clothes, (top, bottom), refs, (split, band, k))
     vote = cv2.blur(np.clip(score, -30, 30) * clothes, (k, k)) > 0      # > 0: bottom-like
     near = np.abs(ys - split) < band
     zone = core | arms
     out: Mask = clothes & ((below & ~zone) | (below & zone & vote) | (near & vote & ~zone))
     return out | _bottom_edge_in_zone(clothes & zone & ~out & (ys >= split - band), score, out,
                                       max(3, int(0.6 * band)) | 1)
+
+
+def _side_score(lab: NDArray[np.float32], clothes: Mask, parts: tuple[Mask, Mask],
+                refs: tuple[NDArray[Any], NDArray[Any]],
+                rows: tuple[float, float, int]) -> NDArray[np.float32]:
+    """HxW float32: how much closer (Lab) each pixel is to the old bottom's median colour
+    than to the old top's; but a pixel within ``OWN_COLOUR`` of one of the old top's own
+    colours near the split (its palette within 3 ``band``) and nearer to it than to any
+    of the bottom's there is the top's (at most the palette difference): a striped top's
+    stripe of the trousers' hue, far from the top's median, is still the top. ``parts``:
+    the old top and bottom outside the arms, ``refs`` their median Lab colours; ``rows``:
+    (split row, ``band``, ``k``): the palette is looked at for the ``clothes`` from
+    ``band`` + ``k`` rows above the split down."""
+    (top, bottom), (split, band, k) = parts, rows
+    score = np.sqrt(lab_dist2(lab, refs[0])) - np.sqrt(lab_dist2(lab, refs[1]))
+    ys = np.arange(lab.shape[0])[:, None]
+    near = np.abs(ys - split) < 3 * band
+    seen = clothes & (ys >= split - band - k)
+    px, old = lab[seen], score[seen]
+    own = palette_distance(px, _colours(lab, top & near, top))
+    pal = own - palette_distance(px, _colours(lab, bottom & near, bottom))
+    score[seen] = np.where((own < OWN_COLOUR) & (pal < 0), np.minimum(old, pal), old)
+    return score
+
+
+def _colours(lab: NDArray[np.float32], part: Mask, whole: Mask) -> NDArray[np.float32]:
+    """The palette of ``part`` (of ``whole`` when ``part`` is small or has no colour
+    holding 4% of it; the median of ``whole`` as a last resort): n x 3 Lab."""
+    colours = palette(lab, part) if part.sum() >= 50 else np.zeros((0, 3), np.float32)
+    if not len(colours):
+        colours = palette(lab, whole)
+    return colours if len(colours) else np.median(lab[whole], axis=0)[None].astype(np.float32)
 
 
 def _bottom_edge_in_zone(candidates: Mask, score: NDArray[np.float32], lower: Mask,
@@ -150,31 +187,6 @@ def _bottom_edge_in_zone(candidates: Mask, score: NDArray[np.float32], lower: Ma
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     closed = cv2.morphologyEx((lower | joined).astype(np.uint8), cv2.MORPH_CLOSE, kernel) > 0
     out: Mask = joined | (closed & candidates)
-    return out
-
-
-def _torso_len(pose: Pose) -> float:
-    sh = (pose.p(11) + pose.p(12)) / 2
-    hips = (pose.p(23) + pose.p(24)) / 2
-    return max(float(np.linalg.norm(hips - sh)), 1.0)
-
-
-def _envelope(pose: Pose, shape: tuple[int, int]) -> Mask:
-    """Where the body and its clothes can be: the torso (shoulders to hips) grown by 0.4
-    shoulder widths, and capsules along arms (0.3) and legs (0.4). Whatever else the
-    person segmentation took in (a dog, a bag) is not the old clothing."""
-    sw = pose.shoulder_width
-    left, right = pose.sides()
-    quad = np.array([pose.p(left["shoulder"]), pose.p(right["shoulder"]),
-                     pose.p(right["hip"]), pose.p(left["hip"])])
-    canvas = np.zeros(shape, np.uint8)
-    cv2.fillConvexPoly(canvas, np.round(quad).astype(np.int32), 255)
-    dist = cv2.distanceTransform((canvas == 0).astype(np.uint8), cv2.DIST_L2, 3)
-    out: Mask = np.asarray(dist <= 0.4 * sw, bool)
-    for side in (left, right):
-        out |= capsule(shape, [pose.p(side[k]) for k in ("shoulder", "elbow", "wrist")],
-                       0.3 * sw)
-        out |= capsule(shape, [pose.p(side[k]) for k in ("hip", "knee", "ankle")], 0.4 * sw)
     return out
 
 
@@ -231,26 +243,6 @@ def _shaded_fingers(lab: NDArray[np.float32], hand: Mask, ref: NDArray[np.floati
     return out
 
 
-def _missed_clothes(lab: NDArray[np.float32], clothes: Mask, person: Mask, split: float,
-                    sw: float) -> Mask:
-    """Pixels the person segmentation missed (often at the image border) that continue the
-    old clothes: connected to them, of the old top's or bottom's colour (Lab < 12) and
-    within 0.15 shoulder widths of the person."""
-    ys = np.arange(clothes.shape[0])[:, None]
-    refs = [np.median(lab[part], axis=0) for part in
-            (clothes & (ys < split), clothes & (ys >= split)) if part.sum() > 50]
-    background = np.median(lab[~person], axis=0) if (~person).any() else None
-    grow = max(3, int(0.15 * sw)) | 1
-    reach = cv2.dilate(person.astype(np.uint8), np.ones((grow, grow), np.uint8)) > 0
-    candidates = np.zeros(clothes.shape, bool)
-    for ref in refs:
-        if background is None or float(np.linalg.norm(ref - background)) > 15.0:
-            candidates |= lab_dist2(lab, ref) < 12.0**2
-    candidates &= ~person & reach
-    edge = cv2.dilate(clothes.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    return touching(candidates, edge)
-
-
 def _arm_skin(lab: NDArray[np.float32], skin: Mask, arms: Mask, cloth: Mask) -> Mask:
     """Pixels in the arm zones that belong to the arms' detected skin (its lit or shaded
     side that the cheek-based model missed): within Lab 15 of its median colour, or (the
@@ -297,7 +289,7 @@ def _sheen_below_face(lab: NDArray[np.float32], skin: Mask, head: Mask, person: 
         return np.zeros(skin.shape, bool)
     limit = float(np.percentile(lab[..., 0][face], 95)) + margin
     ys = np.arange(skin.shape[0])[:, None]
-    mid = float(pose.p(11)[1] + pose.p(12)[1]) / 2 + 0.5 * _torso_len(pose)
+    mid = float(pose.p(11)[1] + pose.p(12)[1]) / 2 + 0.5 * torso_len(pose)
     inner = cv2.erode(person.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
     out: Mask = skin & ~head & inner & (lab[..., 0] > limit) & (ys > mid)
     return out
@@ -321,37 +313,6 @@ def _enclosed_pieces(skin: Mask, lower: Mask, sw: float, size: float = 0.06) -> 
     return out
 
 
-def _split_row(img: NDArray[np.uint8], clothes: Mask, pose: Pose) -> float:
-    """Row of the strongest clothing colour change along the torso (old top / bottom)."""
-    sides = pose.sides()
-    hl, hr = pose.p(sides[0]["hip"]), pose.p(sides[1]["hip"])
-    sh_y = (pose.p(11)[1] + pose.p(12)[1]) / 2
-    hip_y = float(hl[1] + hr[1]) / 2
-    torso = max(hip_y - sh_y, 1.0)
-    x0, x1 = int(hl[0] + 0.2 * (hr[0] - hl[0])), int(hr[0] - 0.2 * (hr[0] - hl[0]))
-    y0, y1 = int(sh_y + 0.35 * torso), int(min(img.shape[0] - 1, hip_y + 0.4 * torso))
-    if x1 <= x0 + 2 or y1 <= y0 + 8:
-        return hip_y
-    lab = rgb_to_lab(img[y0:y1, x0:x1])
-    m = clothes[y0:y1, x0:x1].astype(np.float32)[..., None]
-    rows = (lab * m).sum(1) / np.maximum(m.sum(1), 1.0)
-    valid = m[..., 0].mean(1) > 0.3
-    return _best_change(rows, valid, max(3, int(0.06 * torso)), y0, hip_y)
-
-
-def _best_change(rows: NDArray[np.float32], valid: NDArray[np.bool_], k: int, y0: int,
-                 fallback: float) -> float:
-    best, best_y = 0.0, fallback
-    for i in range(k, len(rows) - k):
-        a, b = valid[i - k:i], valid[i:i + k]
-        if a.sum() < k // 2 or b.sum() < k // 2:
-            continue
-        diff = float(np.linalg.norm(rows[i - k:i][a].mean(0) - rows[i:i + k][b].mean(0)))
-        if diff > best:
-            best, best_y = diff, float(y0 + i)
-    return best_y if best > 12.0 else fallback
-
-
 def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
     """Measure the person in an HxWx3 uint8 RGB photo; raises NoFaceDetected (``field``)
     when no body with visible shoulders is found."""
@@ -373,15 +334,19 @@ def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
     # an arm zone along a wrong elbow can reach a beige print (a leopard skirt): pixels it
     # adds that sit inside clothing are fabric, not the arm's shaded side
     skin |= added & ~_skin_in_clothes(added, person & ~skin & ~added & ~head, hands, pose)
+    gloves = round_wrists(pose, person.shape) | hands      # a gloved hand is no skin
     hands = _whole_hands(lab, skin & _near_colour(lab, skin_rgb, 28.0), hands & person, pose,
                          person)
-    clothes = person & ~skin & ~head & ~hands & _envelope(pose, person.shape)
+    around = envelope(pose, person.shape)
+    clothes = person & ~skin & ~head & ~hands & around
     # shadow specks ringed by skin (under the chin, in the collarbones) are not clothing
     specks = _enclosed_pieces(clothes, skin | head, pose.shoulder_width, 0.1)
     skin, clothes = skin | specks, clothes & ~specks
-    split = _split_row(img, clothes, pose)
-    clothes |= _missed_clothes(lab, clothes, person, split, pose.shoulder_width)
-    lower = _lower(lab, clothes, split, arms & ~hands, core, 0.12 * _torso_len(pose))
+    split = split_row(img, clothes, pose)
+    beyond = person & ~around & ~skin & ~head & ~hands & ~gloves & \
+        side_view_rows(pose, person.shape)
+    clothes |= missed_clothes(lab, clothes, person, split, pose.shoulder_width, beyond)
+    lower = _lower(lab, clothes, split, arms & ~hands, core, 0.12 * torso_len(pose))
     spots = _enclosed_pieces(skin & ~hands & ~head, lower, pose.shoulder_width)
     skin, clothes, lower = skin & ~spots, clothes | spots, lower | spots
     return Body(pose, person, skin, head, clothes, split, skin_rgb, arms & person, hands,

@@ -5,12 +5,13 @@ width, how high the old top reaches over the shoulders); every garment is warped
 torso and sleeves separately, overlapping at the seam; cut-out edges cleaned, the product
 photo's background taken out of their rim and their colours bled outward so no white rim
 is warped in); a top's torso is widened over the old top that shows beside it (and
-over thin gaps to its sleeves, the bare arms, :mod:`.sidecover`). The old
-clothing each garment replaces that no new garment covers gets the background continued
-from around the person, and skin only where a limb beyond its new sleeve or trouser leg,
-or the torso (neckline, belly), really is. Then bottoms,
-dresses and tops are laid on in that order, shaded by the old clothes, each behind what
-must stay in front (face, neck, hands; arms in front of a torso but not of its own sleeves;
+over thin gaps to its sleeves, the bare arms, :mod:`.sidecover`). The old clothing each
+garment replaces (:mod:`.replaced`) that no new garment covers gets the background
+continued from around the person, and skin only where a limb beyond its new sleeve or
+trouser leg, or the torso (neckline, belly), really is (no real arm to continue under a
+long sleeve: :mod:`.oldsleeve`). Then bottoms, dresses and tops are laid on in that
+order, shaded by the old clothes, each behind what must stay in front (face, neck, hands;
+arms in front of a torso but not of its own sleeves;
 an untouched old top in front of new trousers; specks of the arms not in front). Pixels
 outside the new garments, the repainted old clothing and the painted skin (plus a 2 px
 feather) are left exactly as they were, but for the old clothing's share in the outline
@@ -30,15 +31,18 @@ from numpy.typing import NDArray
 from ...imaging.color import to_u8
 from .armcolumn import column_arm
 from .armpaint import ArmPaint, paint_arm
-from .armside import beyond_arms, sleeve_part, straps_in_skin
+from .armside import beyond_arms, sleeve_part
 from .armsynth import synth_arm
 from .body import Body
 from .cutout import Cutout
 from .fit import Anchors, Fit, Warped, body_frame, bottom_pairs, top_pairs, warp_garment
 from .limbs import LimbZone
 from .measure import anchors as measure_anchors
+from .oldsleeve import long_sleeve
 from .regions import without_slivers
 from .render import bleed, clean_edge, feathered, garment_shading, plain_weight, shading_parts
+from .replaced import old_region
+from .replaced import without_arm_rims as _without_arm_rims  # noqa: F401 (tests use it)
 from .reveal import (
     background_fill,
     cap_shoulder,
@@ -61,7 +65,6 @@ Mask = NDArray[np.bool_]
 ORDER = {"bottom": 0, "full": 1, "top": 2}
 FEATHER = 2
 NECK_DIP = 0.08      # depth (shoulder widths) of the rounded bottom of the neck skin
-HOLE_SIZE = 0.06     # holes of the old clothing under this size (squared, shoulder widths)
 FRONT_DROP = 0.15    # a crew neck's front below its collar top (shoulder widths)
 
 
@@ -208,57 +211,6 @@ def _hand_itself(body: Body) -> Mask:
     return body.hands
 
 
-def _replaced(g: Garment, body: Body) -> Mask:
-    if g.kind == "top":
-        return _without_arm_rims(body.old_top, body)
-    if g.kind == "bottom":
-        return body.old_bottom
-    return _without_arm_rims(body.old_top, body) | body.old_bottom
-
-
-def _without_arm_rims(old: Mask, body: Body) -> Mask:
-    """Old clothing minus thin strips (under 0.04 shoulder widths across) along the bare
-    skin inside the arm zones: the shaded rim of an arm that the skin model missed, not
-    fabric; replacing it would eat into the arm's outline. A strip ringed by skin is a
-    strap across the bare shoulder and stays (left out, it stayed beside a new dress)."""
-    k = max(3, int(0.04 * body.pose.shoulder_width)) | 1
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-    thick = cv2.morphologyEx(old.astype(np.uint8), cv2.MORPH_OPEN, kernel) > 0
-    near_skin = cv2.dilate((body.skin & body.arms).astype(np.uint8), kernel) > 0
-    rims = ~thick & near_skin & body.arms & old
-    out: Mask = old & ~(rims & ~straps_in_skin(rims, body.skin, k))
-    return out
-
-
-def _old_region(garments: list[Garment], body: Body) -> Mask:
-    """The old clothing the garments replace, grown 3 px into unclassified pixels (its
-    rim; never into skin or other clothing)."""
-    old = np.zeros(body.person.shape, bool)
-    for g in garments:
-        old |= _replaced(g, body)
-    old |= _enclosed_holes(old, ~body.head & ~body.hands, body.pose.shoulder_width)
-    grown = cv2.dilate(old.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
-    return old | (grown & ~body.clothes & ~body.skin & ~body.head & ~body.hands & ~body.feet)
-
-
-def _enclosed_holes(old: Mask, allowed: Mask, sw: float) -> Mask:
-    """Small 4-connected holes (under (``HOLE_SIZE`` shoulder widths)^2) of ``old`` ringed
-    all round by it, inside ``allowed``: the skin seen through open-work fabric (crochet,
-    lace) that the skin model took for bare skin; left out, they stayed as specks of the
-    old garment's rim on the painted arms and torso."""
-    _, labels, stats, _ = cv2.connectedComponentsWithStats((~old).astype(np.uint8),
-                                                           connectivity=4)
-    small = stats[:, cv2.CC_STAT_AREA] < (HOLE_SIZE * sw) ** 2
-    h, w = old.shape
-    x, y = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
-    inner = (x > 0) & (y > 0) & (x + stats[:, cv2.CC_STAT_WIDTH] < w) & \
-        (y + stats[:, cv2.CC_STAT_HEIGHT] < h)
-    ok = small & inner
-    ok[np.unique(labels[~allowed & ~old])] = False
-    out: Mask = ok[labels] & ~old
-    return out
-
-
 def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
           rng: np.random.Generator) -> tuple[NDArray[np.uint8], dict[str, Any], Mask]:
     """The person photo wearing ``garments``, a report of the masks' areas (pixels) and
@@ -288,7 +240,8 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     covered = np.zeros(body.person.shape, bool)
     for a in alphas:
         covered |= a > 0.5
-    reveal = _old_region(garments, body) & ~covered & ~body.head & ~_hand_itself(body)
+    old = old_region([g.kind for g in garments], body)
+    reveal = old & ~covered & ~body.head & ~_hand_itself(body)
     bare = body.skin & body.arms & ~body.hands      # the new torso lies against bare arms
     trusted = trusted_skin(img, body)
     arm_zones = limb_zones(body, "arms", trusted)
@@ -317,7 +270,6 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
                          np.ones((2 * FEATHER + 1,) * 2, np.uint8)) > 0
     out = img.copy()
     out[changed] = to_u8(canvas)[changed]
-    old = _old_region(garments, body)
     out = swap_rims(img, out, reveal | skin, np.maximum.reduce(alphas), old,
                     body.head | (body.hands & body.skin), body.person)
     report = {"old_area": int(old.sum()),
@@ -385,33 +337,6 @@ def _arm_paint(img: NDArray[np.uint8], body: Body, chain: list[NDArray[np.float3
     if arm is not None and narrowed.any():
         arm = arm.without(narrowed)
     return arm if arm is not None else synth_arm(img, body, chain, part, trusted, rng)
-
-
-def long_sleeve(body: Body, chain: list[NDArray[np.float32]]) -> bool:
-    """Whether the old top covers this forearm: it reaches the wrist (within 0.15 shoulder
-    widths) and the forearm is not bare (at most one of the points at 20..80% of the
-    elbow -> wrist bone has more skin than old top within 0.06 shoulder widths). A stray
-    piece of old top by a bare hand does not make a long sleeve."""
-    sw = body.pose.shoulder_width
-    wrist = chain[-1]
-    ys, xs = np.nonzero(body.old_top)
-    if not len(ys) or float(np.hypot(xs - wrist[0], ys - wrist[1]).min()) >= 0.15 * sw:
-        return False
-    bare = sum(_skin_wins(body, chain[1] + (wrist - chain[1]) * f, 0.06 * sw)
-               for f in (0.2, 0.4, 0.6, 0.8))
-    return bare <= 1
-
-
-def _skin_wins(body: Body, p: NDArray[np.float32], r: float) -> bool:
-    """Whether more skin than old top lies within ``r`` px of ``p``."""
-    h, w = body.skin.shape
-    x0, x1 = int(max(0, p[0] - r)), int(min(w, p[0] + r + 1))
-    y0, y1 = int(max(0, p[1] - r)), int(min(h, p[1] + r + 1))
-    if x1 <= x0 or y1 <= y0:
-        return False
-    yy, xx = np.mgrid[y0:y1, x0:x1]
-    disc = (xx - p[0]) ** 2 + (yy - p[1]) ** 2 <= r * r
-    return int(body.skin[y0:y1, x0:x1][disc].sum()) > int(body.old_top[y0:y1, x0:x1][disc].sum())
 
 
 def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Body,

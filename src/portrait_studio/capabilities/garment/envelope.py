@@ -1,0 +1,94 @@
+"""Where the old clothes of a try-on person can be: an envelope round the pose's torso and
+limbs (whatever else the person segmentation took in, a dog or a bag, is not the old
+clothing), and the pixels that continue the old clothes beyond it or beyond the
+segmentation (missed at the image border, or the back of a body seen from the side). Lab
+HxWx3 float32, masks HxW bool.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from ...imaging.regions import touching
+from .pose import Pose
+from .regions import capsule, lab_dist2
+
+Mask = NDArray[np.bool_]
+
+
+def torso_len(pose: Pose) -> float:
+    """Distance (px) from the shoulders' middle to the hips' middle (at least 1)."""
+    sh = (pose.p(11) + pose.p(12)) / 2
+    hips = (pose.p(23) + pose.p(24)) / 2
+    return max(float(np.linalg.norm(hips - sh)), 1.0)
+
+
+def envelope(pose: Pose, shape: tuple[int, int]) -> Mask:
+    """Where the body and its clothes can be: the torso (shoulders to hips) grown by 0.4
+    shoulder widths, and capsules along arms (0.3) and legs (0.4). Whatever else the
+    person segmentation took in (a dog, a bag) is not the old clothing."""
+    sw = pose.shoulder_width
+    left, right = pose.sides()
+    quad = np.array([pose.p(left["shoulder"]), pose.p(right["shoulder"]),
+                     pose.p(right["hip"]), pose.p(left["hip"])])
+    canvas = np.zeros(shape, np.uint8)
+    cv2.fillConvexPoly(canvas, np.round(quad).astype(np.int32), 255)
+    dist = cv2.distanceTransform((canvas == 0).astype(np.uint8), cv2.DIST_L2, 3)
+    out: Mask = np.asarray(dist <= 0.4 * sw, bool)
+    for side in (left, right):
+        out |= capsule(shape, [pose.p(side[k]) for k in ("shoulder", "elbow", "wrist")],
+                       0.3 * sw)
+        out |= capsule(shape, [pose.p(side[k]) for k in ("hip", "knee", "ankle")], 0.4 * sw)
+    return out
+
+
+def side_view_rows(pose: Pose, shape: tuple[int, int]) -> Mask:
+    """HxW bool: when the body is seen from the side (shoulder joints closer than half the
+    torso length: the envelope built on them is too narrow for the back and the belly),
+    the rows from 0.3 shoulder widths above the shoulders down to the ankles (not the
+    shoes); else nothing."""
+    joints = float(np.linalg.norm(pose.p(11) - pose.p(12)))
+    out = np.zeros(shape, bool)
+    if joints >= 0.5 * torso_len(pose):
+        return out
+    top = min(pose.p(11)[1], pose.p(12)[1]) - 0.3 * pose.shoulder_width
+    ankles = [pose.p(i)[1] for i in (27, 28) if pose.visibility[i] > 0.5]
+    bottom = max(ankles) if ankles else float(shape[0])
+    out[max(0, int(top)):max(0, int(bottom))] = True
+    return out
+
+
+def round_wrists(pose: Pose, shape: tuple[int, int]) -> Mask:
+    """Discs of 0.8 shoulder widths round the wrists: where a hand, gloved or not, and what
+    it holds are."""
+    canvas = np.zeros(shape, np.uint8)
+    for side in pose.sides():
+        x, y = (int(v) for v in pose.p(side["wrist"]))
+        cv2.circle(canvas, (x, y), int(0.8 * pose.shoulder_width), 255, -1)
+    out: Mask = canvas > 0
+    return out
+
+
+def missed_clothes(lab: NDArray[np.float32], clothes: Mask, person: Mask, split: float,
+                   sw: float, beyond: Mask) -> Mask:
+    """Pixels that continue the old clothes but were left out: missed by the person
+    segmentation (often at the image border; within 0.15 shoulder widths of the person),
+    or ``beyond`` (person pixels outside the envelope, neither skin, head nor hands, nor
+    near them, where a glove would be: the back of a body seen from the side, which the
+    envelope built on the narrow shoulder span cuts off); connected to the clothes and of
+    the old top's or bottom's colour (Lab < 12; ``split``: the row between them)."""
+    ys = np.arange(clothes.shape[0])[:, None]
+    refs = [np.median(lab[part], axis=0) for part in
+            (clothes & (ys < split), clothes & (ys >= split)) if part.sum() > 50]
+    background = np.median(lab[~person], axis=0) if (~person).any() else None
+    grow = max(3, int(0.15 * sw)) | 1
+    reach = cv2.dilate(person.astype(np.uint8), np.ones((grow, grow), np.uint8)) > 0
+    candidates = np.zeros(clothes.shape, bool)
+    for ref in refs:
+        if background is None or float(np.linalg.norm(ref - background)) > 15.0:
+            candidates |= lab_dist2(lab, ref) < 12.0**2
+    candidates &= (~person & reach) | beyond
+    edge = cv2.dilate(clothes.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    return touching(candidates, edge)

@@ -1,0 +1,133 @@
+"""The row between the old top and the old bottom: where the clothing's colours change.
+
+Along the torso (the middle 60% between the hip joints, from 0.35 torso lengths below the
+shoulders to 0.4 below the hips) each row's clothing pixels are counted in a coarse Lab
+histogram. The split is the row whose clothing above and below (windows of 0.35 torso
+lengths, shorter at the ends) share the least of their colour distributions (histogram
+intersection): a striped or crocheted top has all its colours on both sides of each of its
+own stripes, so only its hem, where the trousers' colours begin, separates two palettes.
+Rows within half a window of the search's start are no candidates (the short window above
+them holds only what ends under the chest: crossed arms, a V-neck's shirt), and the best
+row is refined to the first one that looks like the clothing below it. A uniform outfit
+(the windows share at least 35% everywhere, a suit) is split at the hips. Images HxWx3
+uint8 RGB, masks HxW bool.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ...imaging.color import rgb_to_lab
+from .pose import Pose
+
+Mask = NDArray[np.bool_]
+WINDOW = 0.35        # rows compared above and below a candidate, x torso length
+SHARED = 0.35        # a split needs the two windows to share less than this
+L_BIN, AB_BIN = 14.0, 12.0   # histogram bin sizes (L* 0..100, a*/b* -60..60)
+_NL, _NAB = int(100 / L_BIN) + 1, int(120 / AB_BIN) + 1
+
+
+def _bins(lab: NDArray[np.float32]) -> NDArray[np.intp]:
+    """Histogram bin of every colour of ``lab`` (... x 3 Lab: an image or N pixels)."""
+    li = np.clip(lab[..., 0] / L_BIN, 0, _NL - 1).astype(np.intp)
+    ai = np.clip((lab[..., 1] + 60.0) / AB_BIN, 0, _NAB - 1).astype(np.intp)
+    bi = np.clip((lab[..., 2] + 60.0) / AB_BIN, 0, _NAB - 1).astype(np.intp)
+    out: NDArray[np.intp] = (li * _NAB + ai) * _NAB + bi
+    return out
+
+
+def row_histograms(lab: NDArray[np.float32], mask: Mask) -> NDArray[np.float64]:
+    """(H+1) x bins cumulative colour histograms of the ``mask`` pixels of an HxWx3 Lab
+    image: row ``i`` counts the pixels of the image rows before ``i``."""
+    h, nb = lab.shape[0], _NL * _NAB * _NAB
+    rows = np.broadcast_to(np.arange(h)[:, None], mask.shape)
+    flat = rows[mask] * nb + _bins(lab)[mask]
+    per_row = np.bincount(flat, minlength=h * nb).reshape(h, nb).astype(np.float64)
+    out: NDArray[np.float64] = np.concatenate([np.zeros((1, nb)), np.cumsum(per_row, 0)])
+    return out
+
+
+def shared_colours(cum: NDArray[np.float64], k: int, least: float) -> NDArray[np.float64]:
+    """Per row ``i`` of the histograms ``cum`` (:func:`row_histograms`), the intersection
+    (0..1) of the normalised histograms of rows [i-k, i) and [i, i+k) (clipped to the
+    image); 1.0 where either window holds fewer than ``least`` pixels."""
+    h = cum.shape[0] - 1
+    i = np.arange(h)
+    above = cum[i] - cum[np.maximum(i - k, 0)]
+    below = cum[np.minimum(i + k, h)] - cum[i]
+    na, nb = above.sum(1), below.sum(1)
+    ok = (na >= least) & (nb >= least)
+    share = np.minimum(above / np.maximum(na, 1.0)[:, None],
+                       below / np.maximum(nb, 1.0)[:, None]).sum(1)
+    out: NDArray[np.float64] = np.where(ok, share, 1.0)
+    return out
+
+
+def split_row(img: NDArray[np.uint8], clothes: Mask, pose: Pose) -> float:
+    """Row (image y) between the old top and the old bottom of the person in an HxWx3
+    uint8 RGB photo, ``clothes`` their HxW bool old clothing: the row where the clothing's
+    colour distribution changes most (see the module's docstring), else the hips' row."""
+    sides = pose.sides()
+    hl, hr = pose.p(sides[0]["hip"]), pose.p(sides[1]["hip"])
+    sh_y = (pose.p(11)[1] + pose.p(12)[1]) / 2
+    hip_y = float(hl[1] + hr[1]) / 2
+    torso = max(hip_y - sh_y, 1.0)
+    xa, xb = sorted((hl[0] + 0.2 * (hr[0] - hl[0]), hr[0] - 0.2 * (hr[0] - hl[0])))
+    x0, x1 = max(int(xa), 0), int(xb)
+    y0, y1 = max(int(sh_y + 0.35 * torso), 0), int(min(img.shape[0] - 1, hip_y + 0.4 * torso))
+    if x1 <= x0 + 2 or y1 <= y0 + 8:
+        return hip_y
+    cum = row_histograms(rgb_to_lab(img[y0:y1, x0:x1]), clothes[y0:y1, x0:x1])
+    k = max(3, int(WINDOW * torso))
+    share = shared_colours(cum, k, 0.3 * (x1 - x0) * min(k, 0.06 * torso))
+    share[:k // 2] = 1.0    # a short window under the chest: arms crossed, a V-neck's end
+    best = int(np.argmin(share))
+    return float(y0 + _first_below(cum, best, k)) if share[best] < SHARED else hip_y
+
+
+def _first_below(cum: NDArray[np.float64], row: int, k: int, reach: int = 3) -> int:
+    """The split row refined to the pixel: the first of the rows within ``reach`` of
+    ``row`` whose colours are more like the window below ``row`` than the one above (the
+    windows of :func:`shared_colours`; a blended edge row goes with the side it is like)."""
+    h = cum.shape[0] - 1
+    above = cum[row] - cum[max(row - k, 0)]
+    below = cum[min(row + k, h)] - cum[row]
+    above, below = above / max(above.sum(), 1.0), below / max(below.sum(), 1.0)
+    for r in range(max(row - reach, 0), min(row + reach + 1, h)):
+        hist = cum[r + 1] - cum[r]
+        if hist.sum() > 0 and np.minimum(hist / hist.sum(), below).sum() > \
+                np.minimum(hist / hist.sum(), above).sum():
+            return r
+    return row
+
+
+def palette(lab: NDArray[np.float32], mask: Mask, share: float = 0.04) -> NDArray[np.float32]:
+    """n x 3 Lab colours of the ``mask`` pixels of an HxWx3 Lab image: the mean colour of
+    each histogram bin holding at least ``share`` of them (0 x 3 without pixels)."""
+    if not mask.any():
+        return np.zeros((0, 3), np.float32)
+    px = lab[mask]
+    bins = _bins(px)
+    nb = _NL * _NAB * _NAB
+    count = np.bincount(bins, minlength=nb)
+    keep = np.flatnonzero(count >= max(share * len(bins), 1.0))
+    sums = np.stack([np.bincount(bins, px[:, c].astype(np.float64), minlength=nb)
+                     for c in range(3)], 1)
+    out: NDArray[np.float32] = (sums[keep] / count[keep, None]).astype(np.float32)
+    return out
+
+
+def palette_distance(lab: NDArray[np.float32], colours: NDArray[np.float32]) -> (
+        NDArray[np.float32]):
+    """Lab distance of every colour of ``lab`` (N x 3 pixels) to the nearest of the n x 3
+    ``colours`` (n >= 1): N float32."""
+    chans = [np.ascontiguousarray(lab[:, c], np.float32) for c in range(3)]
+    best = np.full(len(lab), np.inf, np.float32)
+    for colour in np.asarray(colours, np.float32):
+        d = np.square(chans[0] - colour[0])
+        d += np.square(chans[1] - colour[1])
+        d += np.square(chans[2] - colour[2])
+        np.minimum(best, d, out=best)
+    out: NDArray[np.float32] = np.sqrt(best)
+    return out
