@@ -9,13 +9,16 @@ every size below is in work pixels and every contrast in L*:
 - rims: a closed contour around each eye in polar coordinates, both eyes scored together
   (mirrored, so the two lenses support each other): the best-fitting superellipse lens outline,
   then a dynamic-programming trace within a few px of it on the radial line response (dark or
-  bright lines across the rays: metal, nylon, acetate, lens edges);
+  bright lines across the rays: metal, nylon, acetate, lens edges), then each eye's own trace
+  near that joint one (a turned head shows one lens wider: its outer side and hinge);
 - temples: near-horizontal paths from each rim's outer end to the face edge;
 - mask: the line pixels along those paths, grown to the line's own width (the narrowest
   black-hat disc that holds it) plus a 2 px halo, never the eye openings or the nostrils.
   Skin beside a strong line is no line (it is measured against the strongest line nearby, so
   the shaded lid under a thick top bar stays), nor is a soft shadow that a wider disc still
-  deepens (an eye socket), nor a bright gap between a dark bar and the lid.
+  deepens (an eye socket), nor a bright gap between a dark bar and the lid. Plus the parts
+  off the paths (:mod:`~portrait_studio.perception.frames_extra`): a wire frame's nose pads
+  beside the nose and a coated lens's glare.
 
 Removal: :func:`~portrait_studio.imaging.fill.fill_thin` on the mask grown by the frame's
 shadow (the skin's tone carried in from all sides plus its grain mirrored from beside the
@@ -25,24 +28,31 @@ frame). Images are HxWx3 uint8 RGB; landmarks 478x2 pixels.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from functools import cache
 
 import cv2
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from ..imaging.blend import mask_box
 from ..imaging.fill import fill_thin
 from . import landmarks as lm
+from .eye_band import EYE_ROW, UNIT, WORK_H, WORK_W
+from .eye_band import EyeBand as _Work
+from .eye_band import to_image as _to_image
+from .eye_band import upright as _upright
+from .frames_extra import PAD_LINE, connected, glare_pixels, nose_zone, pad_pixels
 from .masks import face_scale
-from .paths import ring_path, row_path
+from .paths import NEG, row_path
 
-UNIT = 100.0                 # work image: eye distance (outer corners) in px
-WORK_W, WORK_H, EYE_ROW = 260, 170, 90
+# the work image's geometry is re-exported: callers and tests read it here
+__all__ = ["EYE_ROW", "UNIT", "WORK_H", "WORK_W", "erase_frames", "glasses_mask", "remove_glasses"]
+
 BRIDGE_MIN = 9.5             # presence: L* contrast (25th percentile) along the bridge path
 ANGLES = 120                 # rim contour samples per eye
 RADII = np.arange(4, 66, dtype=np.float32)
 RIM_BAND = 5                 # the traced rim stays this close (px) to the fitted lens shape
+OWN_BAND = 6                 # ... each eye's own rim this close to the joint trace
 RIM_STEP = 3                 # ... and moves at most this many px per angle step
 LINE_MIN = 6.0               # mask: line response (L*) at least this
 LINE_SHARE = 0.35            # ... and this share of the path's own strength nearby
@@ -53,16 +63,6 @@ PLATEAU = 0.85               # a line's response (widest disc allowed) is this s
 TOP_ABOVE_BRIDGE = 12        # a lens top is at most this many px above the bridge
 
 
-@dataclass(frozen=True)
-class _Work:
-    """The upright eye band: RGB, L* (0..100 float32), landmarks and the 2x3 image->work map."""
-
-    rgb: np.ndarray
-    light: np.ndarray
-    points: np.ndarray
-    matrix: np.ndarray
-
-
 def _ellipse(size: int) -> np.ndarray:
     return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
 
@@ -71,48 +71,6 @@ def _morph(img: np.ndarray, op: int, shape: tuple[int, int]) -> np.ndarray:
     """Black-hat / top-hat with a flat ``shape`` (rows, cols) line or an ellipse if square."""
     kernel = _ellipse(shape[0]) if shape[0] == shape[1] else np.ones(shape, np.uint8)
     return cv2.morphologyEx(img, op, kernel)
-
-
-def _upright_matrix(points: np.ndarray) -> np.ndarray:
-    """2x3 similarity: image -> work (outer eye corners level, ``UNIT`` px apart)."""
-    a = points[lm.RIGHT_EYE_OUTER].astype(np.float64)
-    b = points[lm.LEFT_EYE_OUTER].astype(np.float64)
-    turn = -np.arctan2(b[1] - a[1], b[0] - a[0])
-    zoom = UNIT / max(float(np.hypot(*(b - a))), 8.0)
-    rot = zoom * np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
-    shift = np.array([WORK_W / 2, EYE_ROW]) - rot @ ((a + b) / 2)
-    return np.hstack([rot, shift[:, None]])
-
-
-def _work_box(m: np.ndarray, shape: tuple[int, ...]) -> tuple[int, int, int, int]:
-    """Image box (x0, y0, x1, y1) that the work window ``m`` (image -> work) sees."""
-    inv = cv2.invertAffineTransform(m)
-    corners = np.array([[0, 0], [WORK_W, 0], [0, WORK_H], [WORK_W, WORK_H]], np.float64)
-    pts = corners @ inv[:, :2].T + inv[:, 2]
-    x0, y0 = np.clip(np.floor(pts.min(axis=0)).astype(int) - 2, 0, None)
-    x1 = int(np.clip(np.ceil(pts[:, 0].max()) + 3, 0, shape[1]))
-    y1 = int(np.clip(np.ceil(pts[:, 1].max()) + 3, 0, shape[0]))
-    return int(min(x0, x1)), int(min(y0, y1)), x1, y1
-
-
-def _upright(img: np.ndarray, points: np.ndarray) -> _Work:
-    """The work copy of the image's eye band; large faces are area-shrunk first so thin
-    lines are not aliased away."""
-    m = _upright_matrix(points)
-    x0, y0, x1, y1 = _work_box(m, img.shape)
-    src = np.ascontiguousarray(img[y0:max(y1, y0 + 1), x0:max(x1, x0 + 1)])
-    pre = np.array([[1.0, 0, x0], [0, 1.0, y0], [0, 0, 1]])
-    zoom = float(np.hypot(*m[:, 0]))
-    if zoom < 0.8 and min(src.shape[:2]) > 8:
-        small = cv2.resize(src, None, fx=zoom, fy=zoom, interpolation=cv2.INTER_AREA)
-        pre = pre @ np.diag([src.shape[1] / small.shape[1], src.shape[0] / small.shape[0], 1])
-        src = small
-    full = np.vstack([m, [0, 0, 1]]) @ pre
-    rgb = cv2.warpAffine(src, full[:2], (WORK_W, WORK_H), flags=cv2.INTER_LINEAR,
-                         borderMode=cv2.BORDER_REPLICATE)
-    light = cv2.cvtColor(rgb, cv2.COLOR_RGB2Lab)[..., 0].astype(np.float32) * np.float32(100 / 255)
-    work_pts = (points.astype(np.float64) @ m[:, :2].T + m[:, 2]).astype(np.float32)
-    return _Work(rgb, light, work_pts, m)
 
 
 # ----------------------------------------------------------------------------- paths
@@ -224,7 +182,9 @@ def _eye_rays(work: _Work) -> list[tuple[np.ndarray, np.ndarray]]:
 
 
 def _rims(work: _Work, bridge_row: float) -> list[np.ndarray]:
-    """Per eye: the traced rim (ANGLES x 2 work px)."""
+    """Per eye: the traced rim (ANGLES x 2 work px): both eyes traced together (mirrored) near
+    the best-fitting lens shape, then each on its own within ``OWN_BAND`` of that (a lens the
+    head's turn shows wider than its mirror: its outer side, its hinge)."""
     allowed = _allowed(work, bridge_row)
     rays = _eye_rays(work)
     scores = []
@@ -238,9 +198,45 @@ def _rims(work: _Work, bridge_row: float) -> list[np.ndarray]:
     fit = joint[np.arange(ANGLES)[None, :], shapes].mean(axis=1)
     prior = shapes[int(fit.argmax())]
     near = np.abs(np.arange(len(RADII))[None, :] - prior[:, None]) <= RIM_BAND
-    idx = ring_path(np.where(near, joint, np.float32(-100)), RIM_STEP)
+    idx = _ring_paths(np.where(near, joint, np.float32(-100))[None])[0]
+    near = np.abs(np.arange(len(RADII))[None, :] - idx[:, None]) <= OWN_BAND
+    own = _ring_paths(np.where(near, np.minimum(np.stack(scores), 20), np.float32(-100)))
     ang = np.arange(ANGLES)
-    return [np.stack([xs[ang, idx], ys[ang, idx]], axis=1) for xs, ys in rays]
+    return [np.stack([xs[ang, i], ys[ang, i]], axis=1) for (xs, ys), i in zip(rays, own)]
+
+
+def _ring_paths(scores: np.ndarray) -> np.ndarray:
+    """:func:`~.paths.ring_path` (step ``RIM_STEP``) of each of the B x ANGLES x radii
+    ``scores`` tables (B x ANGLES radius indices), in one pass: the tables side by side,
+    ``RIM_STEP`` unreachable radii apart, traced back from each one's own best end."""
+    n_b, n_ang, n_rad = scores.shape
+    gap = np.full((n_b, n_ang, RIM_STEP), NEG, np.float32)
+    table = np.concatenate([scores, gap], axis=2).transpose(1, 0, 2).reshape(n_ang, -1)
+    width = table.shape[1]
+    penalty = np.abs(np.arange(RIM_STEP, -RIM_STEP - 1, -1)).astype(np.float32)[:, None]
+    acc, backs = np.zeros(width, np.float32), np.zeros((2 * n_ang, width), np.int64)
+    padded, cols = np.full(width + 2 * RIM_STEP, NEG, np.float32), np.arange(width)
+    came = sliding_window_view(padded, width)[::-1]  # row j: from radius r + RIM_STEP - j
+    for k in range(2 * n_ang):
+        padded[RIM_STEP:-RIM_STEP] = acc
+        cand = came - penalty
+        step = cand.argmax(axis=0)
+        acc = cand[step, cols] + table[k % n_ang]
+        backs[k] = step - RIM_STEP
+    return np.stack([_trace_back(backs, acc, i * (n_rad + RIM_STEP), n_rad, n_ang)
+                     for i in range(n_b)])
+
+
+def _trace_back(backs: np.ndarray, acc: np.ndarray, start: int, n_rad: int,
+                n_ang: int) -> np.ndarray:
+    """The second lap (ANGLES radius indices) of the path ending at the best of the table's
+    columns ``start`` .. ``start + n_rad``."""
+    idx = np.zeros(len(backs), np.int64)
+    idx[-1] = start + int(acc[start:start + n_rad].argmax())
+    for k in range(len(backs) - 1, 0, -1):
+        idx[k - 1] = idx[k] - backs[k, idx[k]]
+    out: np.ndarray = idx[n_ang:] - start
+    return out
 
 
 # ----------------------------------------------------------------------------- temples
@@ -353,12 +349,28 @@ def _work_mask(work: _Work, paths: list[tuple[np.ndarray, bool]]) -> np.ndarray:
         cand |= _grow(mine, resp, disc // 2 + 1, strength)
     cand &= ~shadow
     seeds = shiny | np.logical_or.reduce(owned)
-    _, labels = cv2.connectedComponents(((cand & free) | seeds).astype(np.uint8), connectivity=8)
-    keep = np.unique(labels[seeds])
-    frame = np.isin(labels, keep[keep > 0]) & (cand | (seeds & ~shadow))
+    frame = connected(cand & free, seeds) & (cand | (seeds & ~shadow))
+    wire = len(darks) == 1  # a wire frame: its nose pads sit on arms, off the rims
+    frame |= _beside_lines(work, paths, frame, (np.maximum(every[0], bright) >= PAD_LINE) & wire,
+                           free)
     halo = cv2.dilate(frame.astype(np.uint8), _ellipse(5)) > 0
     soft = np.maximum(darks[min(1, len(darks) - 1)], bright) >= HALO_MIN
     out: np.ndarray = frame | (halo & free & soft)
+    return out
+
+
+def _beside_lines(work: _Work, paths: list[tuple[np.ndarray, bool]], frame: np.ndarray,
+                  line: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """Frame parts off the traced paths (HxW bool): nose pads (faint ``line`` pixels beside
+    the nose reached from the ``frame``; wire frames only, the caller passes no line
+    otherwise: on thicker frames the pads are moulded into the nasal rims, and what lies
+    beside them is the nose's own shading) and the lenses' glare inside the rims."""
+    pads = np.zeros_like(frame)
+    if line.any():
+        zone = nose_zone(work.points, float(paths[0][0][:, 1].mean()), frame.shape) & free
+        pads = pad_pixels(zone, line, frame)
+    rims = [pts for pts, closed in paths if closed]
+    out: np.ndarray = pads | glare_pixels(work.rgb, rims, free & ~frame & ~pads)
     return out
 
 
@@ -377,28 +389,6 @@ def _frame_paths(work: _Work, bridge: np.ndarray) -> list[tuple[np.ndarray, bool
     for rim, out, edge in zip(rims, (-1.0, 1.0), (lm.RIGHT_CHEEK, lm.LEFT_CHEEK)):
         paths.append((_temple(work, rim, out, edge), False))
     return paths
-
-
-def _to_image(mask: np.ndarray, work: _Work, shape: tuple[int, ...]) -> np.ndarray:
-    """The work-frame mask mapped back onto the image (HxW bool), only over its box."""
-    out = np.zeros(shape[:2], bool)
-    ys, xs = np.nonzero(mask)
-    if len(xs) == 0:
-        return out
-    inv = cv2.invertAffineTransform(work.matrix)
-    corners = np.array([[xs.min() - 1, ys.min() - 1], [xs.max() + 2, ys.min() - 1],
-                        [xs.min() - 1, ys.max() + 2], [xs.max() + 2, ys.max() + 2]], np.float64)
-    img_pts = corners @ inv[:, :2].T + inv[:, 2]
-    x0, y0 = np.maximum(np.floor(img_pts.min(axis=0)).astype(int), 0)
-    x1, y1 = np.minimum(np.ceil(img_pts.max(axis=0)).astype(int) + 1, [shape[1], shape[0]])
-    if x1 <= x0 or y1 <= y0:
-        return out
-    to_box = work.matrix.copy()
-    to_box[:, 2] += work.matrix[:, :2] @ np.array([x0, y0], np.float64)
-    soft = cv2.warpAffine(mask.astype(np.float32), to_box, (int(x1 - x0), int(y1 - y0)),
-                          flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP)
-    out[y0:y1, x0:x1] = soft > 0.4
-    return out
 
 
 def glasses_mask(img: np.ndarray, points: np.ndarray) -> np.ndarray:
