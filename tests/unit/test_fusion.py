@@ -23,7 +23,7 @@ from portrait_studio.imaging.geometry import similarity, transform
 from portrait_studio.perception import landmarks as lm
 from portrait_studio.perception.faces import detect_faces
 from portrait_studio.perception.identity import distance, embedding
-from portrait_studio.perception.masks import cheek_mask, face_regions
+from portrait_studio.perception.masks import cheek_mask, face_regions, face_scale
 from portrait_studio.pipelines.fusion import FusionResult, fuse
 from portrait_studio.pipelines.fusion_params import FusionParams, MergeEntry
 from tests.conftest import fixture_image
@@ -383,6 +383,24 @@ def test_users_eye_sockets_are_pasted_whole() -> None:
     # still cut there (a socket is spared only from pieces that stay by the face's edge)
     grace = run(MENG, LIEU, enhance=0.0)
     assert (_socket_gap(grace)[1] < 0.5).mean() > 0.1
+
+
+def test_users_smile_folds_are_pasted_whole() -> None:
+    """Pete Aguilar's smile folds are much darker than his cheeks: they were cut from the
+    blend weight like hair (304 px of his inner face below the eyes under 0.5), and the
+    template's smooth cheek showed there. A cut piece wholly inside the inner face is the
+    user's own face: none of it is cut now."""
+    result = run(AGUILAR, LIEU, enhance=0.0)
+    pts, weight = result.traces[0].points, result.traces[0].mask
+    regions = face_regions(pts, weight.shape)
+    size = 2 * int(0.3 * face_scale(pts)) + 1
+    inner = cv2.erode((regions.oval > 0.5).astype(np.uint8),
+                      cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))) > 0
+    rows = np.arange(weight.shape[0])[:, None]
+    below = rows > pts[[lm.RIGHT_IRIS_CENTER, lm.LEFT_IRIS_CENTER], 1].mean()
+    face = inner & below & (regions.features < 0.1)
+    assert face.sum() > 5000
+    assert (weight[face] < 0.5).sum() == 0                       # was 304
 
 
 def _socket_gap(result: FusionResult) -> tuple[np.ndarray, np.ndarray]:

@@ -340,7 +340,8 @@ def _user_fields(grid: geo.WorkGrid, u_warped: np.ndarray, valid: np.ndarray,
     shade = masked_blur(u_small, skin, scale * opts.shading_sigma)  # beard or not: skin only
     sockets = _sockets(points, shape, scale)
     spared = sockets * (1.0 - _inner_pieces(cut, regions.oval, sockets, scale))
-    cut = keep_beard(cut, points, scale) * (1.0 - spared)
+    cut = keep_beard(cut, points, scale) * _from_outside(cut, regions.oval, scale) * (
+        1.0 - spared)
     return _UserFields(cut, shade, _hair_zone(cut, regions, points, scale))
 
 
@@ -354,6 +355,23 @@ def _sockets(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.nda
         hull = cv2.convexHull(points[[*brow, *eye]].astype(np.float32)).reshape(-1, 2)
         np.maximum(out, polygon_mask(hull, shape, soften=scale * 0.04), out=out)
     return out
+
+
+def _from_outside(cut: np.ndarray, oval: np.ndarray, scale: float) -> np.ndarray:
+    """hxw 0/1: the pieces of ``cut`` reaching in from the face's edge (beyond the ``oval``
+    eroded by :data:`EDGE_BAND` eye distances: hair, headwear, a temple's shadow by a frame's
+    end piece), grown by 2 grid pixels for their soft rims. A piece wholly inside the inner
+    face (a deep smile fold, a shadowed nose tip: much darker than the cheeks) is the user's
+    own face and is never cut."""
+    size = 2 * int(scale * EDGE_BAND) + 1
+    inner = cv2.erode((oval > 0.5).astype(np.uint8), cv2.getStructuringElement(
+        cv2.MORPH_ELLIPSE, (size, size)))
+    reach = touching(cut > 0.5, inner == 0).astype(np.uint8)
+    out: np.ndarray = cv2.dilate(reach, np.ones((5, 5), np.uint8)).astype(np.float32)
+    return out
+
+
+EDGE_BAND = 0.15
 
 
 def _inner_pieces(cut: np.ndarray, oval: np.ndarray, sockets: np.ndarray,
