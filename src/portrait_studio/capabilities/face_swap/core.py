@@ -151,7 +151,8 @@ def _much_darker(img: np.ndarray, cheeks: np.ndarray) -> np.ndarray:
     if sel.sum() < 10:
         return np.zeros(img.shape[:2], np.float32)
     ref = float(np.median(light[sel]))
-    return np.clip((ref - 18.0 - light) / 10.0, 0.0, 1.0)
+    out: np.ndarray = np.clip((ref - 18.0 - light) / 10.0, 0.0, 1.0)
+    return out
 
 
 def _drop_specks(cut: np.ndarray, scale: float) -> np.ndarray:
@@ -159,7 +160,7 @@ def _drop_specks(cut: np.ndarray, scale: float) -> np.ndarray:
     highlights, shadows) smaller than about a tenth of the eye distance."""
     factor = max(1, int(scale // 40))  # open on a reduced copy: same result, far cheaper
     h, w = cut.shape[:2]
-    small = cut.astype(np.float32)
+    small: np.ndarray = cut.astype(np.float32)
     if factor > 1:
         small = cv2.resize(small, (max(1, w // factor), max(1, h // factor)),
                            interpolation=cv2.INTER_AREA)
@@ -519,11 +520,13 @@ def relight_ratio(face: np.ndarray, face_skin: np.ndarray, template: np.ndarray,
     sigma = scale * opts.shading_sigma
     shade_t = masked_blur(template, template_skin, sigma)
     shade_u = masked_blur(face, face_skin, sigma)
-    return np.clip(shade_t / np.maximum(shade_u, 1.0), 0.2, 5.0).astype(np.float32)
+    ratio: np.ndarray = np.clip(shade_t / np.maximum(shade_u, 1.0), 0.2, 5.0).astype(np.float32)
+    return ratio
 
 
 def relight(face: np.ndarray, face_skin: np.ndarray, template: np.ndarray,
             template_skin: np.ndarray, scale: float, opts: SwapOptions) -> np.ndarray:
     """User detail x template shading: ``face * blur_T / blur_U`` over skin-only blurs."""
     ratio = relight_ratio(face, face_skin, template, template_skin, scale, opts)
-    return np.clip(face.astype(np.float32) * ratio, 0, 255)
+    out: np.ndarray = np.clip(face.astype(np.float32) * ratio, 0, 255)
+    return out
