@@ -11,7 +11,9 @@ bottom at the row where the clothing's colour distribution changes most along th
 on the arms, colour decides, and the bottom's clear colour joined to it wins); a uniform
 outfit is split at the hips. Small skin-coloured pieces ringed by the old bottom
 are part of it. Limb zones are capsules around the pose bones, clipped to the silhouette.
-The face and hair are measured in :mod:`head`. Images HxWx3 uint8 RGB, masks HxW bool
+The face and hair are measured in :mod:`head`; brown hair the cheeks' chroma model
+accepts (dark, textured, joined to the face) is taken out of the skin first and is head
+(:mod:`hairskin`). Images HxWx3 uint8 RGB, masks HxW bool
 unless said otherwise.
 """
 
@@ -32,6 +34,7 @@ from ...perception.masks import cheek_mask
 from ...perception.segmentation import person_mask
 from .envelope import envelope, missed_clothes, round_wrists, side_view_rows, torso_len
 from .facecrop import CropFace, crop_face, neck_shade
+from .hairskin import hair_in_skin
 from .head import head_mask
 from .limbs import ARM_RADII, limb_zone
 from .pose import HAND_POINTS, Pose, detect_pose
@@ -325,7 +328,9 @@ def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
     crop = crop_face(img, pose, person) if face is None else None
     skin, skin_rgb = _skin(img, face, crop, pose, person)
     lab = rgb_to_lab(img)
-    head = head_mask(lab, face, crop, pose, person, skin)
+    hair = hair_in_skin(lab, skin, face, pose)       # brown hair of the cheeks' chroma
+    skin &= ~hair
+    head = head_mask(lab, face, crop, pose, person, skin) | (hair & person)
     arms, hands, legs, core = _limb_zones(pose, person.shape)
     near_cheeks = _near_colour(lab, skin_rgb, 20.0)
     skin &= ~_sheen_below_face(lab, skin, head, person, pose)
