@@ -32,7 +32,6 @@ from functools import cache
 
 import cv2
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from ..imaging.blend import mask_box
 from ..imaging.fill import fill_thin
@@ -43,7 +42,7 @@ from .eye_band import to_image as _to_image
 from .eye_band import upright as _upright
 from .frames_extra import PAD_LINE, connected, glare_pixels, nose_zone, pad_pixels
 from .masks import face_scale
-from .paths import NEG, row_path
+from .paths import ring_paths, row_path
 
 # the work image's geometry is re-exported: callers and tests read it here
 __all__ = ["EYE_ROW", "UNIT", "WORK_H", "WORK_W", "erase_frames", "glasses_mask", "remove_glasses"]
@@ -198,45 +197,12 @@ def _rims(work: _Work, bridge_row: float) -> list[np.ndarray]:
     fit = joint[np.arange(ANGLES)[None, :], shapes].mean(axis=1)
     prior = shapes[int(fit.argmax())]
     near = np.abs(np.arange(len(RADII))[None, :] - prior[:, None]) <= RIM_BAND
-    idx = _ring_paths(np.where(near, joint, np.float32(-100))[None])[0]
+    idx = ring_paths(np.where(near, joint, np.float32(-100))[None], RIM_STEP)[0]
     near = np.abs(np.arange(len(RADII))[None, :] - idx[:, None]) <= OWN_BAND
-    own = _ring_paths(np.where(near, np.minimum(np.stack(scores), 20), np.float32(-100)))
+    own = ring_paths(np.where(near, np.minimum(np.stack(scores), 20), np.float32(-100)),
+                     RIM_STEP)
     ang = np.arange(ANGLES)
     return [np.stack([xs[ang, i], ys[ang, i]], axis=1) for (xs, ys), i in zip(rays, own)]
-
-
-def _ring_paths(scores: np.ndarray) -> np.ndarray:
-    """:func:`~.paths.ring_path` (step ``RIM_STEP``) of each of the B x ANGLES x radii
-    ``scores`` tables (B x ANGLES radius indices), in one pass: the tables side by side,
-    ``RIM_STEP`` unreachable radii apart, traced back from each one's own best end."""
-    n_b, n_ang, n_rad = scores.shape
-    gap = np.full((n_b, n_ang, RIM_STEP), NEG, np.float32)
-    table = np.concatenate([scores, gap], axis=2).transpose(1, 0, 2).reshape(n_ang, -1)
-    width = table.shape[1]
-    penalty = np.abs(np.arange(RIM_STEP, -RIM_STEP - 1, -1)).astype(np.float32)[:, None]
-    acc, backs = np.zeros(width, np.float32), np.zeros((2 * n_ang, width), np.int64)
-    padded, cols = np.full(width + 2 * RIM_STEP, NEG, np.float32), np.arange(width)
-    came = sliding_window_view(padded, width)[::-1]  # row j: from radius r + RIM_STEP - j
-    for k in range(2 * n_ang):
-        padded[RIM_STEP:-RIM_STEP] = acc
-        cand = came - penalty
-        step = cand.argmax(axis=0)
-        acc = cand[step, cols] + table[k % n_ang]
-        backs[k] = step - RIM_STEP
-    return np.stack([_trace_back(backs, acc, i * (n_rad + RIM_STEP), n_rad, n_ang)
-                     for i in range(n_b)])
-
-
-def _trace_back(backs: np.ndarray, acc: np.ndarray, start: int, n_rad: int,
-                n_ang: int) -> np.ndarray:
-    """The second lap (ANGLES radius indices) of the path ending at the best of the table's
-    columns ``start`` .. ``start + n_rad``."""
-    idx = np.zeros(len(backs), np.int64)
-    idx[-1] = start + int(acc[start:start + n_rad].argmax())
-    for k in range(len(backs) - 1, 0, -1):
-        idx[k - 1] = idx[k] - backs[k, idx[k]]
-    out: np.ndarray = idx[n_ang:] - start
-    return out
 
 
 # ----------------------------------------------------------------------------- temples

@@ -5,6 +5,7 @@ an eyeglass frame's bridge and its lens rims). Scores are float32 2-D arrays; hi
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 NEG = np.float32(-1e9)  # outside the table
 
@@ -29,25 +30,36 @@ def row_path(score: np.ndarray) -> np.ndarray:
     return rows
 
 
-def ring_path(score: np.ndarray, step_max: int) -> np.ndarray:
-    """Radius index per angle of the best closed path through ``score`` (angles x radii),
-    moving at most ``step_max`` per angle (two laps, the second one kept)."""
-    n_ang, n_rad = score.shape
-    span = 2 * step_max + 1
-    penalty = np.abs(np.arange(-step_max, step_max + 1)).astype(np.float32)[:, None]
-    acc, backs = np.zeros(n_rad, np.float32), []
-    padded = np.full(n_rad + 2 * step_max, NEG, np.float32)
-    rad_idx = np.arange(n_rad)
+def ring_paths(scores: np.ndarray, step_max: int) -> np.ndarray:
+    """Radius index per angle of the best closed path through each of the B tables
+    ``scores`` (B x angles x radii), moving at most ``step_max`` per angle (two laps, the
+    second one kept): B x angles. The tables are traced in one pass, side by side,
+    ``step_max`` unreachable radii apart, each traced back from its own best end."""
+    n_b, n_ang, n_rad = scores.shape
+    gap = np.full((n_b, n_ang, step_max), NEG, np.float32)
+    table = np.concatenate([scores, gap], axis=2).transpose(1, 0, 2).reshape(n_ang, -1)
+    width = table.shape[1]
+    penalty = np.abs(np.arange(step_max, -step_max - 1, -1)).astype(np.float32)[:, None]
+    acc, backs = np.zeros(width, np.float32), np.zeros((2 * n_ang, width), np.int64)
+    padded, cols = np.full(width + 2 * step_max, NEG, np.float32), np.arange(width)
+    came = sliding_window_view(padded, width)[::-1]  # row j: from radius r + step_max - j
     for k in range(2 * n_ang):
         padded[step_max:-step_max] = acc
-        # candidate j comes from radius r + step_max - j (the larger radii first)
-        cand = np.stack([padded[span - 1 - j:span - 1 - j + n_rad] for j in range(span)])
-        cand -= penalty
+        cand = came - penalty
         step = cand.argmax(axis=0)
-        acc = cand[step, rad_idx] + score[k % n_ang]
-        backs.append(step - step_max)
-    idx = np.zeros(2 * n_ang, np.int64)
-    idx[-1] = int(acc.argmax())
-    for k in range(2 * n_ang - 1, 0, -1):
-        idx[k - 1] = idx[k] - backs[k][idx[k]]
-    return idx[n_ang:]
+        acc = cand[step, cols] + table[k % n_ang]
+        backs[k] = step - step_max
+    return np.stack([_trace_back(backs, acc, i * (n_rad + step_max), n_rad, n_ang)
+                     for i in range(n_b)])
+
+
+def _trace_back(backs: np.ndarray, acc: np.ndarray, start: int, n_rad: int,
+                n_ang: int) -> np.ndarray:
+    """The second lap (``n_ang`` radius indices) of the path ending at the best of the
+    table's columns ``start`` .. ``start + n_rad``."""
+    idx = np.zeros(len(backs), np.int64)
+    idx[-1] = start + int(acc[start:start + n_rad].argmax())
+    for k in range(len(backs) - 1, 0, -1):
+        idx[k - 1] = idx[k] - backs[k, idx[k]]
+    out: np.ndarray = idx[n_ang:] - start
+    return out
