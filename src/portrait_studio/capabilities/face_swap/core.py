@@ -339,10 +339,9 @@ def _user_fields(grid: geo.WorkGrid, u_warped: np.ndarray, valid: np.ndarray,
     cut = _occlusion_cut(u_small, cheek_mask(points, shape) * valid, regions.features, scale)
     skin = regions.skin * valid * (1.0 - cut)
     shade = masked_blur(u_small, skin, scale * opts.shading_sigma)  # beard or not: skin only
-    sockets = _sockets(points, shape, scale)
-    spared = sockets * (1.0 - _inner_pieces(cut, regions.oval, sockets, scale))
-    cut = keep_beard(cut, points, scale) * _from_outside(cut, regions.oval, scale) * (
-        1.0 - spared)
+    sockets, inner = _sockets(points, shape, scale), _inner_face(regions.oval, scale)
+    spared = sockets * (1.0 - _inner_pieces(cut, inner, sockets, scale))
+    cut = keep_beard(cut, points, scale) * _from_outside(cut, inner) * (1.0 - spared)
     return _UserFields(cut, shade, _hair_zone(cut, regions, points, scale))
 
 
@@ -358,16 +357,21 @@ def _sockets(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.nda
     return out
 
 
-def _from_outside(cut: np.ndarray, oval: np.ndarray, scale: float) -> np.ndarray:
-    """hxw 0/1: the pieces of ``cut`` reaching in from the face's edge (beyond the ``oval``
-    eroded by :data:`EDGE_BAND` eye distances: hair, headwear, a temple's shadow by a frame's
+def _inner_face(oval: np.ndarray, scale: float) -> np.ndarray:
+    """hxw bool: the face ``oval`` eroded by :data:`EDGE_BAND` eye distances."""
+    size = 2 * int(scale * EDGE_BAND) + 1
+    inner: np.ndarray = cv2.erode((oval > 0.5).astype(np.uint8), cv2.getStructuringElement(
+        cv2.MORPH_ELLIPSE, (size, size))) > 0
+    return inner
+
+
+def _from_outside(cut: np.ndarray, inner: np.ndarray) -> np.ndarray:
+    """hxw 0/1: the pieces of ``cut`` reaching in from the face's edge (beyond the
+    ``inner`` face, :func:`_inner_face`: hair, headwear, a temple's shadow by a frame's
     end piece), grown by 2 grid pixels for their soft rims. A piece wholly inside the inner
     face (a deep smile fold, a shadowed nose tip: much darker than the cheeks) is the user's
     own face and is never cut."""
-    size = 2 * int(scale * EDGE_BAND) + 1
-    inner = cv2.erode((oval > 0.5).astype(np.uint8), cv2.getStructuringElement(
-        cv2.MORPH_ELLIPSE, (size, size)))
-    reach = touching(cut > 0.5, inner == 0).astype(np.uint8)
+    reach = touching(cut > 0.5, ~inner).astype(np.uint8)
     out: np.ndarray = cv2.dilate(reach, np.ones((5, 5), np.uint8)).astype(np.float32)
     return out
 
@@ -375,17 +379,14 @@ def _from_outside(cut: np.ndarray, oval: np.ndarray, scale: float) -> np.ndarray
 EDGE_BAND = 0.15
 
 
-def _inner_pieces(cut: np.ndarray, oval: np.ndarray, sockets: np.ndarray,
+def _inner_pieces(cut: np.ndarray, inner: np.ndarray, sockets: np.ndarray,
                   scale: float) -> np.ndarray:
     """hxw 0/1: the pieces of ``cut`` that cover more than :data:`INNER_AREA` eye distances
-    squared of the inner face outside the sockets (the oval eroded by 0.15 eye distances):
-    hair falling over a brow (a fringe across the forehead), not a socket's shadow, whose
-    piece reaches beyond the socket only along the face's edge."""
+    squared of the ``inner`` face (:func:`_inner_face`) outside the sockets: hair falling
+    over a brow (a fringe across the forehead), not a socket's shadow, whose piece reaches
+    beyond the socket only along the face's edge."""
     hard = (cut > 0.5).astype(np.uint8)
     _, labels = cv2.connectedComponents(hard, connectivity=8)
-    size = 2 * int(scale * 0.15) + 1
-    inner = cv2.erode((oval > 0.5).astype(np.uint8), cv2.getStructuringElement(
-        cv2.MORPH_ELLIPSE, (size, size))) > 0
     counts = np.bincount(labels[inner & (hard > 0) & (sockets < 0.5)],
                          minlength=int(labels.max()) + 1)
     big = np.flatnonzero(counts > INNER_AREA * scale * scale)
