@@ -17,10 +17,11 @@ Mask = NDArray[np.bool_]
 
 def lab_dist2(lab: NDArray[np.float32], ref: NDArray[np.floating[Any]]) -> (
         NDArray[np.float32]):
-    """HxW float32 squared Lab distance of every pixel of an HxWx3 Lab image to ``ref``
-    (one einsum pass: much cheaper than a norm over the last axis)."""
+    """Squared Lab distance of every colour of ``lab`` (an HxWx3 Lab image, or N x 3
+    pixels) to ``ref``: HxW (or N) float32, one einsum pass (much cheaper than a norm over
+    the last axis)."""
     d = lab - np.asarray(ref, np.float32)
-    out: NDArray[np.float32] = np.einsum("ijk,ijk->ij", d, d)
+    out: NDArray[np.float32] = np.einsum("...k,...k->...", d, d)
     return out
 
 

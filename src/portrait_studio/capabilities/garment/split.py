@@ -20,6 +20,7 @@ from numpy.typing import NDArray
 
 from ...imaging.color import rgb_to_lab
 from .pose import Pose
+from .regions import lab_dist2
 
 Mask = NDArray[np.bool_]
 WINDOW = 0.35        # rows compared above and below a candidate, x torso length
@@ -122,12 +123,8 @@ def palette_distance(lab: NDArray[np.float32], colours: NDArray[np.float32]) -> 
         NDArray[np.float32]):
     """Lab distance of every colour of ``lab`` (N x 3 pixels) to the nearest of the n x 3
     ``colours`` (n >= 1): N float32."""
-    chans = [np.ascontiguousarray(lab[:, c], np.float32) for c in range(3)]
     best = np.full(len(lab), np.inf, np.float32)
     for colour in np.asarray(colours, np.float32):
-        d = np.square(chans[0] - colour[0])
-        d += np.square(chans[1] - colour[1])
-        d += np.square(chans[2] - colour[2])
-        np.minimum(best, d, out=best)
+        np.minimum(best, lab_dist2(lab, colour), out=best)
     out: NDArray[np.float32] = np.sqrt(best)
     return out
