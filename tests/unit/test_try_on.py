@@ -672,7 +672,7 @@ def test_painted_upper_arm_continues_the_real_arm_below_the_old_hem() -> None:
 def test_long_sleeve_needs_a_covered_forearm(stem: str, expected: bool) -> None:
     """A short-sleeved T-shirt with a stray piece of old top by the hand is not a long
     sleeve (its bare arm was replaced by a painted column before)."""
-    from portrait_studio.capabilities.garment.dress import long_sleeve
+    from portrait_studio.capabilities.garment.oldsleeve import long_sleeve
     from portrait_studio.capabilities.garment.reveal import limb_chains
 
     path = next((CORPUS / "persons").glob(stem + "*"))

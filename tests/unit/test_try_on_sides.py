@@ -9,9 +9,9 @@ import pytest
 
 from portrait_studio.capabilities.garment.armside import outer_side, torso_side
 from portrait_studio.capabilities.garment.body import Body
-from portrait_studio.capabilities.garment.dress import _without_arm_rims
 from portrait_studio.capabilities.garment.limbs import limb_zone
 from portrait_studio.capabilities.garment.measure import between_arms, chest_width
+from portrait_studio.capabilities.garment.replaced import without_arm_rims
 from portrait_studio.imaging.color import rgb_to_lab
 from tests.corpus import body, dressed, needs_corpus, photo
 from tests.poses import frontal_pose
@@ -100,7 +100,7 @@ def test_thin_strap_across_bare_shoulder_is_old_clothing_but_arm_rim_is_not() ->
     rim[400:600, 162:165] = True                 # a shaded rim along the arm's outer edge
     skin &= ~top
     b = _synthetic_body(skin, top | rim)
-    kept = _without_arm_rims(b.old_top, b)
+    kept = without_arm_rims(b.old_top, b)
     assert kept[265:325, 198:201].all()
     assert not kept[rim].any()
 

@@ -42,7 +42,6 @@ from .oldsleeve import long_sleeve
 from .regions import without_slivers
 from .render import bleed, clean_edge, feathered, garment_shading, plain_weight, shading_parts
 from .replaced import old_region
-from .replaced import without_arm_rims as _without_arm_rims  # noqa: F401 (tests use it)
 from .reveal import (
     background_fill,
     cap_shoulder,
