@@ -3,6 +3,7 @@ it is absent."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import numpy as np
 import pytest
 
 from portrait_studio.capabilities.garment.body import Body, analyse_body
+from portrait_studio.capabilities.garment.reveal import paint_skin
 from portrait_studio.pipelines.try_on import TryOnParams, TryOnResult, try_on
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
@@ -46,3 +48,33 @@ def dressed(stem: str, garment: str, size: tuple[int, int] | None = None) -> Try
     ``garment`` (seed 0)."""
     g = read_rgb(next((CORPUS / "garments").glob(garment + "*")))
     return try_on(photo(stem, size), [g], TryOnParams(seed=0))
+
+
+@dataclass(frozen=True)
+class SkinPainting:
+    """A try-on and the skin painting its dressing made (the one :func:`paint_skin` call):
+    the region painted (as grown by the call), the limb-axis distances ``rel``, the HxWx3
+    float32 painting and its HxW alpha."""
+
+    result: TryOnResult
+    region: np.ndarray
+    rel: np.ndarray
+    rgb: np.ndarray
+    alpha: np.ndarray
+
+
+def painted_skin(stem: str, garment: str, monkeypatch: pytest.MonkeyPatch) -> SkinPainting:
+    """:func:`photo` ``stem`` dressed in the corpus garment whose name starts with
+    ``garment`` (seed 0), recording the skin painting (:class:`SkinPainting`)."""
+    seen: list[tuple[np.ndarray, ...]] = []
+
+    def spy(img, b, region, trusted, rel, rng, backdrop=None):  # type: ignore[no-untyped-def]
+        rgb, a = paint_skin(img, b, region, trusted, rel, rng, backdrop)
+        seen.append((region.copy(), rel.copy(), rgb.copy(), a.copy()))
+        return rgb, a
+
+    monkeypatch.setattr("portrait_studio.capabilities.garment.dress.paint_skin", spy)
+    g = read_rgb(next((CORPUS / "garments").glob(garment + "*")))
+    result = try_on(photo(stem), [g], TryOnParams(seed=0))
+    (region, rel, rgb, alpha), = seen
+    return SkinPainting(result, region, rel, rgb, alpha)

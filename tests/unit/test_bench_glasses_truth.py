@@ -40,6 +40,14 @@ def _photo(name: str) -> np.ndarray:
     return np.ascontiguousarray(bgr[:, :, ::-1])
 
 
+def _with_truth(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_photo` ``name`` and its hand-drawn frame mask (asserted to exist)."""
+    photo = _photo(name)
+    mask = mt.glasses_truth_mask(photo, name)
+    assert mask is not None
+    return photo, mask
+
+
 def _lightness(img: np.ndarray) -> np.ndarray:
     return np.asarray(mt.rgb_to_lab(img)[..., 0])
 
@@ -73,9 +81,8 @@ def test_no_truth_for_a_non_wearer() -> None:
 
 @needs_corpus
 def test_andy_kim_mask_covers_the_bridge_and_spares_nose_and_eyes() -> None:
-    photo = _photo("andy_kim")
-    mask = mt.glasses_truth_mask(photo, "andy_kim")
-    assert mask is not None and mask.shape == photo.shape[:2]
+    photo, mask = _with_truth("andy_kim")
+    assert mask.shape == photo.shape[:2]
     assert mask[160, 152:176].all()                      # the bridge
     assert not mask[205:212, 163:173].any()              # nose tip (mesh point 1 at 168, 209)
     for x, y in ((128, 164), (202, 159)):                # iris centres (mesh 468 / 473)
@@ -87,9 +94,8 @@ def test_andy_kim_mask_covers_the_bridge_and_spares_nose_and_eyes() -> None:
 @needs_corpus
 @pytest.mark.parametrize("name", WEARERS)
 def test_frame_pixels_stand_out_from_their_surroundings(name: str) -> None:
-    photo = _photo(name)
-    mask = mt.glasses_truth_mask(photo, name)
-    assert mask is not None and 400 < int(mask.sum()) < 1200
+    photo, mask = _with_truth(name)
+    assert 400 < int(mask.sum()) < 1200
     lab = mt.rgb_to_lab(photo)
     ring = _ring(mask)
     skin = np.median(lab[ring], axis=0)[None]
@@ -99,18 +105,14 @@ def test_frame_pixels_stand_out_from_their_surroundings(name: str) -> None:
 @needs_corpus
 @pytest.mark.parametrize("name", ["andy_kim", "harold_rogers"])
 def test_dark_frames_are_darker_than_their_surroundings(name: str) -> None:
-    photo = _photo(name)
-    mask = mt.glasses_truth_mask(photo, name)
-    assert mask is not None
+    photo, mask = _with_truth(name)
     light = _lightness(photo)
     assert light[_ring(mask)].mean() - light[mask].mean() > 12.0
 
 
 @needs_corpus
 def test_resampled_mask_lands_on_the_frame_in_a_crop() -> None:
-    photo = _photo("harold_rogers")
-    mask = mt.glasses_truth_mask(photo, "harold_rogers")
-    assert mask is not None
+    photo, mask = _with_truth("harold_rogers")
     crop = mt.to_crop_frame(photo, AFFINE, False, CROP_SIZE)
     crop_mask = mt.mask_to_crop(mask, AFFINE, False, CROP_SIZE)
     assert crop_mask.shape == crop.shape[:2] == (420, 360)
@@ -124,9 +126,7 @@ def test_resampled_mask_lands_on_the_frame_in_a_crop() -> None:
 
 @needs_corpus
 def test_mirrored_photo_gives_the_mirrored_mask() -> None:
-    photo = _photo("andy_kim")
-    mask = mt.glasses_truth_mask(photo, "andy_kim")
-    assert mask is not None
+    photo, mask = _with_truth("andy_kim")
     identity = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
     size = (photo.shape[1], photo.shape[0])
     assert np.array_equal(mt.mask_to_crop(mask, identity, True, size), mask[:, ::-1])

@@ -12,8 +12,7 @@ import pytest
 from portrait_studio.capabilities.garment.body import Body
 from portrait_studio.capabilities.garment.reveal import paint_skin
 from portrait_studio.imaging.color import rgb_to_lab
-from portrait_studio.pipelines.try_on import TryOnParams, try_on
-from tests.corpus import CORPUS, body, needs_corpus, photo, read_rgb
+from tests.corpus import body, needs_corpus, painted_skin
 from tests.poses import frontal_pose
 
 NECK = (180, 130, 105)       # the real neck's skin (in shade)
@@ -108,17 +107,8 @@ def _contact_bands(stem: str, garment: str, monkeypatch: pytest.MonkeyPatch) -> 
     """(mean L* of the painted torso skin 2..6 px from the real neck and chest skin, mean
     L* of that real skin 2..6 px from the painting) in the dressed photo, off the new
     garment (painting as :func:`paint_skin` made it: alpha >= 0.5, off the limbs)."""
-    seen: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-
-    def spy(img, b, region, trusted, rel, rng, backdrop=None):  # type: ignore[no-untyped-def]
-        rgb, a = paint_skin(img, b, region, trusted, rel, rng, backdrop)
-        seen.append((region.copy(), rel.copy(), a.copy()))
-        return rgb, a
-
-    monkeypatch.setattr("portrait_studio.capabilities.garment.dress.paint_skin", spy)
-    g = read_rgb(next((CORPUS / "garments").glob(garment + "*")))
-    result = try_on(photo(stem), [g], TryOnParams(seed=0))
-    (region, rel, alpha), = seen
+    painting = painted_skin(stem, garment, monkeypatch)
+    result, region, rel, alpha = painting.result, painting.region, painting.rel, painting.alpha
     b = body(stem)
     cover = cv2.dilate(result.garment_masks[0].astype(np.uint8), np.ones((5, 5), np.uint8))
     painted = (alpha >= 0.5) & ~np.isfinite(rel) & (cover == 0)

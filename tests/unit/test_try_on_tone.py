@@ -8,12 +8,11 @@ import cv2
 import numpy as np
 import pytest
 
-from portrait_studio.capabilities.garment.reveal import paint_skin
 from portrait_studio.capabilities.garment.sidecover import arm_gaps, mirrored, tall
 from portrait_studio.capabilities.garment.skintone import at_contact
 from portrait_studio.imaging.color import rgb_to_lab
 from portrait_studio.pipelines.try_on import TryOnParams, try_on
-from tests.corpus import CORPUS, body, needs_corpus, photo, read_rgb
+from tests.corpus import CORPUS, body, needs_corpus, painted_skin, photo, read_rgb
 
 SLIM, LOOSE = "vitonhd_05997_00", "vitonhd_09597_00"
 DRESS, CAMI = "dresscode_053319_1", "vitonhd_09133_00"
@@ -100,17 +99,8 @@ def _contact_step(stem: str, garment: str, monkeypatch: pytest.MonkeyPatch) -> f
     """Median over the torso skin painted off the limbs within 2 px of the image-left
     bare arm's skin of its L* minus the mean L* of that skin within 3 px (the painting as
     :func:`reveal.paint_skin` made it, before the garment is laid on)."""
-    seen: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-
-    def spy(img, b, region, trusted, rel, rng, backdrop=None):  # type: ignore[no-untyped-def]
-        rgb, a = paint_skin(img, b, region, trusted, rel, rng, backdrop)
-        seen.append((region.copy(), rel.copy(), rgb.copy()))
-        return rgb, a
-
-    monkeypatch.setattr("portrait_studio.capabilities.garment.dress.paint_skin", spy)
-    g = read_rgb(next((CORPUS / "garments").glob(garment + "*")))
-    try_on(photo(stem), [g], TryOnParams(seed=0))
-    (region, rel, rgb), = seen
+    painting = painted_skin(stem, garment, monkeypatch)
+    region, rel, rgb = painting.region, painting.rel, painting.rgb
     b = body(stem)
     arm = b.skin & b.arms & ~b.hands & ~region
     arm[:, region.shape[1] // 2:] = False
