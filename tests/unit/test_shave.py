@@ -8,12 +8,18 @@ from functools import cache
 import numpy as np
 import pytest
 
-from portrait_studio.capabilities.face_swap.shave import DROP, SHAVE_SHARE, has_beard, shave_beard
+from portrait_studio.capabilities.face_swap.shave import (
+    DROP,
+    NECK_WIDTH,
+    SHAVE_SHARE,
+    has_beard,
+    shave_beard,
+)
 from portrait_studio.capabilities.watermark.types import WatermarkParams
 from portrait_studio.imaging.color import rgb_to_lab
 from portrait_studio.perception import landmarks as lm
 from portrait_studio.perception.faces import detect_faces
-from portrait_studio.perception.masks import cheek_mask, face_scale
+from portrait_studio.perception.masks import cheek_mask, face_scale, polygon_mask
 from portrait_studio.pipelines.fusion import fuse, template_person
 from portrait_studio.pipelines.fusion_params import FusionParams, MergeEntry
 from tests.conftest import CORPUS, fixture_image
@@ -125,3 +131,44 @@ def _grey(img: np.ndarray) -> np.ndarray:
     lab = rgb_to_lab(img)
     out: np.ndarray = (lab[..., 0] > 55) & (np.hypot(lab[..., 1], lab[..., 2]) < 10)
     return out
+
+
+def test_beside_the_throat_the_beard_becomes_the_backdrop() -> None:
+    """A full beard is wider than the neck: under the jaw, beside the throat's column, the
+    beard used to be painted with skin (a jaw as wide as the beard, b* +1); now the blue
+    backdrop around it is carried in."""
+    img, points, shaved = _shaved(BEARDED[0])
+    scale = face_scale(points)
+    half = 0.5 * NECK_WIDTH * float(np.linalg.norm(points[lm.LEFT_CHEEK] - points[lm.RIGHT_CHEEK]))
+    cols = np.arange(img.shape[1])[None, :]
+    changed = np.abs(shaved.astype(int) - img.astype(int)).sum(axis=2) > 30
+    oval = polygon_mask(points[list(lm.FACE_OVAL)], img.shape[:2]) > 0.5
+    beside = changed & ~oval & (np.abs(cols - points[lm.CHIN, 0]) > half + 0.1 * scale)
+    assert beside.sum() > 800
+    backdrop = rgb_to_lab(img[:, :20]).reshape(-1, 3).mean(axis=0)
+    assert backdrop[2] < -45
+    assert rgb_to_lab(shaved)[beside][:, 2].mean() < -30
+
+
+@pytest.mark.parametrize("user", ["judy_chu", "nancy_pelosi", "ted_lieu"])
+def test_a_shaved_templates_jaw_is_the_users(user: str) -> None:
+    """Byron Donalds' face outline under the chin is his beard's: fitted to it (WarpRadio 0.7
+    of the way to the user's), a woman's face came out as wide as the beard. Where the beard
+    is shaved off, the jaw is the user's: its width near the chin, in eye distances."""
+    img, points, _ = _shaved(BEARDED[0])
+    photo = fixture_image(f"{user}__house_official_1.jpg")
+    params = FusionParams(watermark=WatermarkParams(enabled=False))
+    result = fuse(img, [MergeEntry(photo)], params)
+    own = _jaw_width(detect_faces(photo)[0].landmarks)
+    assert _jaw_width(points) - own > 0.025
+    assert abs(_jaw_width(result.traces[0].points) - own) < 0.01
+
+
+def _jaw_width(points: np.ndarray) -> float:
+    """Width of the face outline 0.6 of the way from the mouth corners down to the chin, in
+    eye distances."""
+    oval = points[list(lm.FACE_OVAL)]
+    y = points[lm.MOUTH_RIGHT, 1] + 0.6 * (points[lm.CHIN, 1] - points[lm.MOUTH_RIGHT, 1])
+    sides = [oval[oval[:, 0] < points[lm.CHIN, 0]], oval[oval[:, 0] > points[lm.CHIN, 0]]]
+    xs = [np.interp(y, *side[np.argsort(side[:, 1])].T[::-1]) for side in sides]
+    return float((xs[1] - xs[0]) / face_scale(points))

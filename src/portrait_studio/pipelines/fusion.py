@@ -196,7 +196,7 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
     # the template person's own glasses go with their face: painted out of the scene (found
     # here first: the re-toning needs them before the user half is done)
     frames = [in_helper(glasses_mask, template, t.landmarks) for t in targets]
-    planned = in_helper(_plan_faces, merges, users, targets, params)
+    planned = in_helper(_plan_faces, template, merges, users, targets, params)
     retone = params.skin_tone == "user"  # the complexions are unused otherwise
     tones = [in_helper(_user_tone, planned, i) for i in range(len(merges)) if retone]
     # the helper also takes the template half's landmark-only steps (the outline warp's maps,
@@ -209,7 +209,7 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
     grains = [in_helper(template_grain, template, t.landmarks) if params.smooth < 1.0 else None
               for t in targets]
     canvas = _retoned_template(template, [t.landmarks for t in targets], params, report, tones,
-                               t_copy[0], t_copy, frames, partial(_user_bearded, planned))
+                               t_copy[0], t_copy, frames, partial(_shaven_for, planned))
     with timed(report.timings_ms, "plan"):
         plans = planned.result()
     traces: list[FaceTrace] = []
@@ -251,10 +251,12 @@ def _user_faces(merges: list[MergeEntry]) -> list[Face]:
     return [user_face(entry, i) for i, entry in enumerate(merges)]
 
 
-def _plan_faces(merges: list[MergeEntry], users: Future[list[Face]], targets: list[Face],
-                params: FusionParams) -> list[FacePlan]:
+def _plan_faces(template: np.ndarray, merges: list[MergeEntry], users: Future[list[Face]],
+                targets: list[Face], params: FusionParams) -> list[FacePlan]:
     found = users.result()
-    return [plan_face(merges[i].image, found[i], targets[i], params) for i in range(len(merges))]
+    return [plan_face(merges[i].image, found[i], t, params,
+                      has_beard(template, t.landmarks, SHAVE_SHARE))
+            for i, t in enumerate(targets)]
 
 
 def _user_tone(plans: Future[list[FacePlan]], i: int) -> SkinTone:
@@ -297,10 +299,11 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
                       small: np.ndarray | None = None,
                       reduced: tuple[np.ndarray, int] | None = None,
                       frames: Sequence[Future[np.ndarray] | np.ndarray] | None = None,
-                      bearded: Callable[[int], bool] | None = None) -> np.ndarray:
-    """The template (HxWx3 uint8 RGB) prepared for the swaps: the full beard of each target
-    person (face landmarks ``t_points``) shaved when that face's user has none (``bearded``:
-    whether user ``i`` has a beard; None: no user has), the eyeglass frames painted out
+                      shaven: Callable[[int], bool] | None = None) -> np.ndarray:
+    """The template (HxWx3 uint8 RGB) prepared for the swaps: the beard of each target
+    person (face landmarks ``t_points``) shaved when that face's user has none (``shaven``:
+    whether face ``i`` is, :attr:`FacePlan.shaven`; None: each bearded face is, as for users
+    without beards), the eyeglass frames painted out
     (``frames``: their :func:`glasses_mask` or futures of them, found here when not given),
     and, with ``skin_tone="user"``, their skin re-toned to the matching user's complexion
     (``user_tones``: the user face's :func:`skin_tone`, or a future of it). A new array, or
@@ -309,14 +312,14 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
     (:func:`~portrait_studio.perception.faces.detection_copy`), reused as the re-toning's
     working grid when that grid has the same blocks (and the template was not shaved)."""
     with timed(report.timings_ms, "tone"):
-        canvas, person = _shaven(template, t_points, small, bearded)
+        canvas, person = _shaven(template, t_points, small, shaven)
         if params.skin_tone == "user":
-            shaven = canvas is not template
-            canvas = canvas if shaven else template.copy()
+            painted = canvas is not template
+            canvas = canvas if painted else template.copy()
             person = template_person(template, small) if person is None else person
             for t_pts, tone in zip(t_points, user_tones, strict=True):
                 t_tone = skin_tone(template, t_pts)
-                field = person_skin_field(canvas, t_pts, person, None if shaven else reduced)
+                field = person_skin_field(canvas, t_pts, person, None if painted else reduced)
                 u_tone = tone if isinstance(tone, SkinTone) else tone.result()
                 retone_curve(canvas, tone_curve(u_tone, t_tone), *field)
     for i, t_pts in enumerate(t_points):
@@ -327,21 +330,20 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
 
 
 def _shaven(template: np.ndarray, t_points: list[np.ndarray], small: np.ndarray | None,
-            bearded: Callable[[int], bool] | None) -> tuple[np.ndarray, np.ndarray | None]:
-    """The template with the full beards of the target faces whose users have none painted
-    over (:func:`shave_beard`; ``template`` itself when there are none), and the person
-    map when it was needed for that."""
+            shaven: Callable[[int], bool] | None) -> tuple[np.ndarray, np.ndarray | None]:
+    """The template with the beards of the target faces that are ``shaven`` (see
+    :func:`_retoned_template`) painted over (:func:`shave_beard`; ``template`` itself when
+    there are none), and the person map when it was needed for that."""
     canvas, person = template, None
     for i, t_pts in enumerate(t_points):
-        if has_beard(template, t_pts, SHAVE_SHARE) and not (bearded is not None and bearded(i)):
+        if has_beard(template, t_pts, SHAVE_SHARE) if shaven is None else shaven(i):
             person = template_person(template, small) if person is None else person
             canvas = shave_beard(canvas, t_pts, person)
     return canvas, person
 
 
-def _user_bearded(plans: Future[list[FacePlan]], i: int) -> bool:
-    plan = plans.result()[i]
-    return has_beard(plan.user, plan.user_points)
+def _shaven_for(plans: Future[list[FacePlan]], i: int) -> bool:
+    return plans.result()[i].shaven
 
 
 PERSON_SIDE = 512  # the segmenter sees 256x256: a larger input only costs conversion time

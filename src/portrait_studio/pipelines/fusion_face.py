@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from ..capabilities.face_swap.core import SwapOutput, computed_ahead
+from ..capabilities.face_swap.shave import has_beard
 from ..capabilities.face_swap.types import SwapOptions
 from ..capabilities.retouch.core import (
     enhance_detail_fast,
@@ -55,6 +56,7 @@ class FacePlan:
     options: SwapOptions
     mirrored: bool
     glasses_removed: bool = False
+    shaven: bool = False         # the template face's beard is painted out for this user
 
 
 def should_mirror(user: Face, template: Face) -> bool:
@@ -94,8 +96,11 @@ def scaled_user(image: np.ndarray, face: Face, target_scale: float,
     return scaled, (points * real).astype(np.float32), frame_pixels > 0
 
 
-def plan_face(image: np.ndarray, user: Face, template: Face, params: FusionParams) -> FacePlan:
-    """Decide mirroring, model-5 keeps and scaling for one user/template face pair."""
+def plan_face(image: np.ndarray, user: Face, template: Face, params: FusionParams,
+              template_bearded: bool = False) -> FacePlan:
+    """Decide mirroring, model-5 keeps, scaling and shaving for one user/template face pair
+    (``template_bearded``: the template face has a beard, which goes unless the user has
+    one too: their own beard goes with their face)."""
     from .fusion import mirror_user
 
     mirrored = should_mirror(user, template)
@@ -103,10 +108,11 @@ def plan_face(image: np.ndarray, user: Face, template: Face, params: FusionParam
         image, user = mirror_user(image, user)
     preset = PRESETS[params.model]
     keep_eyes = preset.auto_keep_closed and eyes_closed(user) and eyes_open(template)
-    options = swap_options(params, keep_eyes, False, mirror_amount(user, template))
     crop, points, glasses = scaled_user(image, user, face_scale(template.landmarks),
                                         preset.upscale_user)
-    return FacePlan(template, user, image, crop, points, options, mirrored, glasses)
+    shaven = template_bearded and not has_beard(crop, points)
+    options = swap_options(params, keep_eyes, False, mirror_amount(user, template), shaven)
+    return FacePlan(template, user, image, crop, points, options, mirrored, glasses, shaven)
 
 
 @dataclass(frozen=True)

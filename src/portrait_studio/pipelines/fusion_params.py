@@ -81,15 +81,17 @@ PRESETS: dict[int, ModelPreset] = {
 
 
 def swap_options(params: FusionParams, keep_eyes: bool, keep_mouth: bool,
-                 mirror_fill: float = 0.0) -> SwapOptions:
+                 mirror_fill: float = 0.0, hidden_jaw: bool = False) -> SwapOptions:
     """Engine options for one face from the public parameters and the model preset. A user
     turned much further than the template gets a mirrored fill of the hidden half and a
-    weaker outline warp (a three-quarter outline is not the user's real face shape)."""
+    weaker outline warp (a three-quarter outline is not the user's real face shape).
+    ``hidden_jaw``: the template's beard is shaved off for this user (see
+    :attr:`SwapOptions.hidden_jaw`)."""
     preset = PRESETS[params.model]
     return SwapOptions(warp=params.warp * (1.0 - 0.7 * mirror_fill),
                        forehead_keep=preset.forehead_keep, shading_sigma=preset.shading_sigma,
                        mirror_fill=mirror_fill, keep_template_eyes=keep_eyes,
-                       keep_template_mouth=keep_mouth)
+                       keep_template_mouth=keep_mouth, hidden_jaw=hidden_jaw)
 
 
 def check_merges(merges: list[MergeEntry]) -> None:

@@ -74,13 +74,26 @@ class SwapOutput:
     user_maps: geo.Maps        # for each ROI pixel, where it was sampled in the user image
 
 
-def target_landmarks(t_pts: np.ndarray, u_pts: np.ndarray, warp: float) -> np.ndarray:
-    """Landmarks of the result face: user's aligned inner features, outline blended by warp."""
+def target_landmarks(t_pts: np.ndarray, u_pts: np.ndarray, warp: float,
+                     hidden_jaw: bool = False) -> np.ndarray:
+    """Landmarks of the result face: user's aligned inner features, outline blended by warp
+    (with ``hidden_jaw``, by :func:`jaw_warp` of it: the user's jaw below the cheeks)."""
     m = geo.similarity(u_pts[list(ALIGN)], t_pts[list(ALIGN)])
     aligned = geo.transform(u_pts, m)
     oval = list(lm.FACE_OVAL)
-    aligned[oval] = t_pts[oval] + warp * (aligned[oval] - t_pts[oval])
+    amount = jaw_warp(t_pts, warp) if hidden_jaw else np.float32(warp)
+    aligned[oval] = t_pts[oval] + amount * (aligned[oval] - t_pts[oval])
     return aligned
+
+
+def jaw_warp(t_pts: np.ndarray, warp: float) -> np.ndarray:
+    """Per outline point (len(FACE_OVAL) x 1 float32): ``warp`` down to the cheeks' line
+    (the ear points), rising to 1 at the mouth corners' height and below."""
+    oval = t_pts[list(lm.FACE_OVAL)]
+    top = 0.5 * float(t_pts[lm.RIGHT_CHEEK, 1] + t_pts[lm.LEFT_CHEEK, 1])
+    low = 0.5 * float(t_pts[lm.MOUTH_RIGHT, 1] + t_pts[lm.MOUTH_LEFT, 1])
+    ramp = np.clip((oval[:, 1] - top) / max(low - top, 1.0), 0.0, 1.0)
+    return np.asarray(warp + (1.0 - warp) * ramp, np.float32)[:, None]
 
 
 def keep_template_parts(target: np.ndarray, t_pts: np.ndarray, eyes: bool,
@@ -208,7 +221,7 @@ def swap_region(shape: tuple[int, ...], t_pts: np.ndarray, u_pts: np.ndarray,
                 opts: SwapOptions) -> tuple[np.ndarray, geo.Roi, geo.WorkGrid]:
     """Landmarks of the result face (478x2, template pixels), the swap region of a template
     of ``shape`` and the working grid over that region."""
-    target = target_landmarks(t_pts, u_pts, opts.warp)
+    target = target_landmarks(t_pts, u_pts, opts.warp, opts.hidden_jaw)
     target = keep_template_parts(target, t_pts, opts.keep_template_eyes, opts.keep_template_mouth)
     k = geo.work_factor(geo_scale(target))
     roi = geo.trim_roi(geo.roi_around(np.concatenate([t_pts, target]), 1.9, shape), k)

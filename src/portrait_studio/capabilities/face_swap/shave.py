@@ -45,6 +45,8 @@ CLOTHES_BAND = (1.1, 1.7)    # eye distances below the chin: where the clothes a
 CLOTHES_CLUSTERS = 4
 NOT_SKIN = 0.3               # skin likelihood below this: not skin
 THROAT_SHADE = 0.75          # painted skin below the jaw line: this share of the skin's tone
+EDGE_GROW = 0.05            # eye distances the found beard grows by (its edge hairs)
+NECK_WIDTH = 0.72           # a neck's width, as a share of the face's at the ears
 JAW = lm.FACE_OVAL[9:28]     # the oval from ear to ear under the chin
 
 
@@ -176,7 +178,10 @@ def _beard(work: _Work, person: np.ndarray, skin: np.ndarray) -> np.ndarray | No
     found = zone & not_skin & person & (like | oval)
     found = cv2.morphologyEx(found.astype(np.uint8), cv2.MORPH_CLOSE, _disc(0.04 * work.scale))
     found = filled(found > 0) & zone
-    out: np.ndarray = touching(found, chin) | (found & oval)
+    beard = touching(found, chin) | (found & oval)
+    # grown by its edge: the hairs against the backdrop, half beard, half background, are
+    # neither beard- nor clothes-coloured and outlined the shaved jaw in a dark line
+    out: np.ndarray = cv2.dilate(beard.view(np.uint8), _disc(EDGE_GROW * work.scale)) > 0
     return out
 
 
@@ -194,16 +199,74 @@ def _person_on(work: _Work, person: np.ndarray, shape: tuple[int, ...]) -> np.nd
 
 def _painted(work: _Work, beard: np.ndarray, person: np.ndarray,
              likelihood: np.ndarray) -> np.ndarray:
-    """The grid crop's skin (``likelihood``: its :func:`_skin`) carried into the beard and
-    shaded under the jaw (HxWx3 float32)."""
-    skin = np.clip((likelihood - 0.5) * 2.0, 0.0, 1.0) * person
-    skin *= cv2.dilate(beard.astype(np.uint8), _disc(0.06 * work.scale)) == 0
-    base = carry_in(work.img.astype(np.float32), skin.astype(np.float32))
+    """The beard painted over (HxWx3 float32): in the face and the throat's column under it
+    (:func:`_throat`) the grid crop's skin (``likelihood``: its :func:`_skin`) carried in and
+    shaded under the jaw; beside the throat, below the jaw, what is around the beard there
+    (:func:`_surroundings`): a full beard is wider than the neck it hides."""
+    img = work.img.astype(np.float32)
+    free = cv2.dilate(beard.astype(np.uint8), _disc(0.06 * work.scale)) == 0
+    skin = np.clip((likelihood - 0.5) * 2.0, 0.0, 1.0) * person * free
+    base = carry_in(img, skin.astype(np.float32))
     oval = work.points[list(lm.FACE_OVAL)]
     centre = oval.mean(axis=0)  # grown a little: the shadow starts at the jaw line, not above
     face = polygon_mask(centre + (oval - centre) * 1.06, work.img.shape, soften=0.1 * work.scale)
     shade = THROAT_SHADE + (1.0 - THROAT_SHADE) * face
-    out: np.ndarray = base * shade[..., None]
+    inside = polygon_mask(oval, work.img.shape, soften=0.03 * work.scale)
+    throat = np.maximum(_throat(work), inside)
+    around = _surroundings(img, free & (skin < 0.5), person, float(work.points[lm.CHIN, 0]))
+    out: np.ndarray = (base * (shade * throat)[..., None]
+                       + around * (1.0 - throat)[..., None])
+    return out
+
+
+def _throat(work: _Work) -> np.ndarray:
+    """0..1 (HxW float32): the neck's column under the chin, :data:`NECK_WIDTH` of the
+    face's width at the ears, its sides soft over a few hundredths of an eye distance."""
+    p, (h, w) = work.points, work.img.shape[:2]
+    half = 0.5 * NECK_WIDTH * float(np.linalg.norm(p[lm.LEFT_CHEEK] - p[lm.RIGHT_CHEEK]))
+    off = np.abs(np.arange(w, dtype=np.float32) - np.float32(p[lm.CHIN, 0]))
+    edge = max(0.05 * work.scale, 1.0)
+    column = np.clip((half - off) / edge + 0.5, 0.0, 1.0).astype(np.float32)
+    return np.broadcast_to(column[None, :], (h, w))
+
+
+def _surroundings(img: np.ndarray, known: np.ndarray, person: np.ndarray,
+                  centre: float) -> np.ndarray:
+    """``img`` (HxWx3 float32) carried into the pixels not ``known`` (HxW bool) from the
+    nearer of the background (not ``person``, :func:`_backdrop`) and the clothes (the rest,
+    pushed in from all sides), each from its own pixels so that a collar does not smear
+    into the backdrop (HxWx3 float32). ``centre``: the chin's column."""
+    back = known & (cv2.dilate(person.view(np.uint8), _disc(5.0)) == 0)
+    clothes = known & person
+    if not back.any() or not clothes.any():
+        return carry_in(img, known.astype(np.float32))
+    d_back = cv2.distanceTransform((~back).view(np.uint8), cv2.DIST_L2, 3)
+    d_clothes = cv2.distanceTransform((~clothes).view(np.uint8), cv2.DIST_L2, 3)
+    to_back = np.clip((d_clothes - d_back) / 4.0 + 0.5, 0.0, 1.0)[..., None]
+    out: np.ndarray = (_backdrop(img, back, centre) * to_back
+                       + carry_in(img, clothes.astype(np.float32)) * (1.0 - to_back))
+    return out
+
+
+def _backdrop(img: np.ndarray, back: np.ndarray, centre: float) -> np.ndarray:
+    """The backdrop (``back``, HxW bool) continued into the other pixels along their row from
+    the side away from ``centre`` (a beard's sides hide the backdrop beside the neck; a
+    studio backdrop shades smoothly, and pushed in from all sides it took the face's halo),
+    from the other side where that row has none, and pushed in from all sides where the row
+    has no backdrop at all (HxWx3 float32)."""
+    h, w = back.shape
+    cols = np.broadcast_to(np.arange(w), (h, w))
+    left = np.maximum.accumulate(np.where(back, cols, -1), axis=1)
+    right = np.flip(np.minimum.accumulate(np.flip(np.where(back, cols, w), axis=1), axis=1),
+                    axis=1)
+    outer = np.where(cols < centre, left, right)
+    inner = np.where(cols < centre, right, left)
+    pick = np.where((outer >= 0) & (outer < w), outer, inner)
+    found = (pick >= 0) & (pick < w)
+    near = np.take_along_axis(img, np.clip(pick, 0, w - 1)[..., None], axis=1)
+    smooth = cv2.GaussianBlur(near, (0, 0), 2.0)
+    fallback = carry_in(img, back.astype(np.float32))
+    out: np.ndarray = np.where(found[..., None], smooth, fallback)
     return out
 
 

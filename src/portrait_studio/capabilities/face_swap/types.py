@@ -16,6 +16,9 @@ class SwapOptions:
     ``template_occlusion``: 1 keeps template hair/occluders that cross the face on top.
     ``mirror_fill``: for a user turned further than the template, how much of the half of the
     face turned away from the camera is taken, mirrored, from the visible half.
+    ``hidden_jaw``: the template's jaw was hidden by a beard (shaved off before the swap),
+    so the outline below the cheeks is the user's whatever ``warp``: the template's there is
+    the beard's outline, and a face fitted to it came out as wide as the beard.
     ``blend_shrink``: the blend outline is the face oval scaled by this about the nose tip
     (0.925: the seam lies on cheek and jaw skin of both faces; the fusion bench's colour jump
     +1.15 -> +0.76 for 0.94 -> 0.925, identity retrieval 99.2% -> 99.0%).
@@ -33,4 +36,5 @@ class SwapOptions:
     keep_template_eyes: bool = False
     keep_template_mouth: bool = False
     inside_template_face: bool = True
+    hidden_jaw: bool = False
     blend_shrink: float = 0.925
