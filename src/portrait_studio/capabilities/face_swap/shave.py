@@ -34,7 +34,7 @@ from ...imaging.fill import carry_in
 from ...imaging.regions import filled, touching
 from ...perception import landmarks as lm
 from ...perception.masks import cheek_mask, face_regions, face_scale, polygon_mask
-from ..retouch.core import grain_level, match_grain
+from ..retouch.texture import match_texture, texture_levels
 from .beard import BEARD_SHARE, beard_share, chin_patch
 from .tone import local_skin_model
 
@@ -198,11 +198,12 @@ def _person_on(work: _Work, person: np.ndarray, shape: tuple[int, ...]) -> np.nd
 
 
 def _painted(work: _Work, beard: np.ndarray, person: np.ndarray,
-             likelihood: np.ndarray) -> np.ndarray:
+             likelihood: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The beard painted over (HxWx3 float32): in the face and the throat's column under it
     (:func:`_throat`) the grid crop's skin (``likelihood``: its :func:`_skin`) carried in and
     shaded under the jaw; beside the throat, below the jaw, what is around the beard there
-    (:func:`_surroundings`): a full beard is wider than the neck it hides."""
+    (:func:`_surroundings`): a full beard is wider than the neck it hides. And the share of
+    skin in each painted pixel (HxW float32 0..1)."""
     img = work.img.astype(np.float32)
     free = cv2.dilate(beard.astype(np.uint8), _disc(0.06 * work.scale)) == 0
     skin = np.clip((likelihood - 0.5) * 2.0, 0.0, 1.0) * person * free
@@ -216,7 +217,7 @@ def _painted(work: _Work, beard: np.ndarray, person: np.ndarray,
     around = _surroundings(img, free & (skin < 0.5), person, float(work.points[lm.CHIN, 0]))
     out: np.ndarray = (base * (shade * throat)[..., None]
                        + around * (1.0 - throat)[..., None])
-    return out
+    return out, throat
 
 
 def _throat(work: _Work) -> np.ndarray:
@@ -279,14 +280,19 @@ def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray) -> np.n
     beard = _beard(work, on_grid, skin)
     if beard is None or not beard.any():
         return img
-    paint = _painted(work, beard, on_grid, skin)
+    paint, skin_share = _painted(work, beard, on_grid, skin)
     weight = cv2.GaussianBlur(beard.astype(np.float32), (0, 0), max(0.5, 0.02 * work.scale))
     up_w = work.grid.up(weight)
     out = img.copy()
     region = out[work.roi.slices].astype(np.float32)
+    # the two finest bands only: noise in the coarsest one mottled the paint like a beard
+    fine = texture_levels(region, cheek_mask(points - work.roi.offset, region.shape))[:2]
+    cheeks = (*fine, 0.0)
     region += (work.grid.up(paint) - region) * up_w[..., None]
-    # the paint is smooth: it gets the fine grain of the cheeks' skin
-    level = grain_level(region, cheek_mask(points - work.roi.offset, region.shape))
-    region = match_grain(region, up_w, level)
+    # the painted skin is smooth at every fine scale: it gets the cheeks' texture, band by
+    # band (measured away from the paint's edges, where the step to the old pixels is)
+    painted_skin = up_w * work.grid.up(skin_share)
+    core = cv2.erode((painted_skin > 0.9).view(np.uint8), _disc(3.0))
+    region = match_texture(region, painted_skin, cheeks, measure=core.astype(np.float32))
     out[work.roi.slices] = np.clip(np.rint(region), 0, 255).astype(np.uint8)
     return out

@@ -1,0 +1,49 @@
+"""Skin texture by frequency band: measured per band, and what a patch lacks added."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from portrait_studio.capabilities.retouch.texture import BANDS, match_texture, texture_levels
+from portrait_studio.imaging.color import gaussian
+
+
+def _textured(shape: tuple[int, int], seed: int) -> np.ndarray:
+    """A mid-grey HxWx3 float32 image with grey noise at every fine scale."""
+    noise = np.random.default_rng(seed).normal(0.0, 6.0, shape).astype(np.float32)
+    return np.repeat((128.0 + noise + 3.0 * gaussian(noise, 1.5))[..., None], 3, axis=2)
+
+
+def test_levels_are_per_band_and_zero_on_a_flat_image() -> None:
+    img = _textured((96, 96), 1)
+    mask = np.ones((96, 96), np.float32)
+    levels = texture_levels(img, mask)
+    assert len(levels) == len(BANDS)
+    assert all(level > 0.5 for level in levels)
+    assert texture_levels(np.full((96, 96, 3), 90.0, np.float32), mask) == (0.0, 0.0, 0.0)
+    assert texture_levels(img, np.zeros((96, 96), np.float32)) == (0.0, 0.0, 0.0)
+
+
+def test_a_smooth_patch_gets_the_texture_around_it_and_nothing_else_changes() -> None:
+    img = _textured((128, 128), 2)
+    patch = np.zeros((128, 128), np.float32)
+    patch[32:96, 32:96] = 1.0
+    img[32:96, 32:96] = gaussian(img[32:96, 32:96], 3.0)  # painted: smooth at fine scales
+    target = texture_levels(_textured((128, 128), 3), np.ones((128, 128), np.float32))
+    inner = np.zeros_like(patch)
+    inner[40:88, 40:88] = 1.0
+    before = texture_levels(img, inner)
+    assert all(b < 0.5 * t for b, t in zip(before, target, strict=True))
+    out = match_texture(img, patch, target, measure=inner)
+    after = texture_levels(out, inner)
+    assert all(abs(a - t) < 0.3 * t for a, t in zip(after, target, strict=True))
+    assert np.array_equal(out[patch == 0], img[patch == 0])
+    assert np.array_equal(out, match_texture(img, patch, target, measure=inner))
+    assert np.ptp(out[40:88, 40:88], axis=2).max() < 1e-3  # grey noise: luma only
+
+
+def test_a_patch_with_enough_texture_is_left_alone() -> None:
+    img = _textured((64, 64), 4)
+    mask = np.ones((64, 64), np.float32)
+    low = tuple(0.5 * level for level in texture_levels(img, mask))
+    assert np.array_equal(match_texture(img, mask, low), img)
