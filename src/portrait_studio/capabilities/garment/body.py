@@ -11,7 +11,10 @@ bottom at the row where the clothing's colour distribution changes most along th
 on the arms, colour decides, and the bottom's clear colour joined to it wins); a uniform
 outfit is split at the hips. Small skin-coloured pieces ringed by the old bottom
 are part of it. Limb zones are capsules around the pose bones, clipped to the silhouette.
-The face and hair are measured in :mod:`head`; brown hair the cheeks' chroma model
+Whatever else the selfie segmentation took in (a dog in her arms: :mod:`others`) is
+taken out of the person (and the skin) before the clothes are measured and is kept in front
+of the new garments. The face and hair are
+measured in :mod:`head`; brown hair the cheeks' chroma model
 accepts (dark, textured, joined to the face) is taken out of the skin first and is head
 (:mod:`hairskin`). Images HxWx3 uint8 RGB, masks HxW bool
 unless said otherwise.
@@ -37,6 +40,7 @@ from .facecrop import CropFace, crop_face, neck_shade
 from .hairskin import hair_in_skin
 from .head import head_mask
 from .limbs import ARM_RADII, limb_zone
+from .others import other_things
 from .pose import HAND_POINTS, Pose, detect_pose
 from .regions import capsule, lab_dist2
 from .split import palette, palette_distance, split_row
@@ -61,6 +65,12 @@ class Body:
     hands: Mask
     legs: Mask
     lower: Mask           # clothes of the old bottom (below the split, by colour near it)
+    others: Mask | None = None  # taken for the person, but something else (a dog): in front
+
+    @property
+    def in_front(self) -> Mask:
+        """What is not the person but lies over or beside her (:attr:`others`, else none)."""
+        return self.others if self.others is not None else np.zeros(self.person.shape, bool)
 
     @property
     def old_top(self) -> Mask:
@@ -342,6 +352,8 @@ def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
     gloves = round_wrists(pose, person.shape) | hands      # a gloved hand is no skin
     hands = _whole_hands(lab, skin & _near_colour(lab, skin_rgb, 28.0), hands & person, pose,
                          person)
+    others = other_things(lab, person, pose, head | hands)    # a dog she holds
+    person, skin = person & ~others, skin & ~others
     around = envelope(pose, person.shape)
     clothes = person & ~skin & ~head & ~hands & around
     # shadow specks ringed by skin (under the chin, in the collarbones) are not clothing
@@ -355,4 +367,4 @@ def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
     spots = _enclosed_pieces(skin & ~hands & ~head, lower, pose.shoulder_width)
     skin, clothes, lower = skin & ~spots, clothes | spots, lower | spots
     return Body(pose, person, skin, head, clothes, split, skin_rgb, arms & person, hands,
-                legs & person, lower)
+                legs & person, lower, others)

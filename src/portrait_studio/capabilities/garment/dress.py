@@ -16,7 +16,12 @@ an untouched old top in front of new trousers; specks of the arms not in front).
 outside the new garments, the repainted old clothing and the painted skin (plus a 2 px
 feather) are left exactly as they were, but for the old clothing's share in the outline
 (3 px) of what stays in front, hands but for their skin, an old top: it is swapped for the
-new surface's colour (:mod:`.unmix`). Images HxWx3 uint8 RGB.
+new surface's colour (:mod:`.unmix`). Something else the person segmentation took in (a
+dog in her arms, :mod:`.others`) stays in front of everything and untouched; an arm the
+pose only guesses (hidden behind the body or the dog) gets no sleeve and no painted skin.
+A body seen from the side gets the garment's seen half on its torso's silhouette, the belly
+and the old bottom's top continued under a shorter top (:mod:`.sideview`). Images HxWx3
+uint8 RGB.
 """
 
 from __future__ import annotations
@@ -56,6 +61,7 @@ from .reveal import (
 )
 from .shape import GarmentShape, limb_mask, sleeve_core
 from .sidecover import SLIVER, SPECK, arm_sides, cover_gaps, cover_slits, to_sleeves
+from .sideview import bottom_up, in_room, on_side, outside_room, torso_band
 from .skinholes import loose_pieces, pinholes
 from .sleeve_fit import settle_shoulders, sleeve_layer
 from .unmix import swap_rims, unmix_rim
@@ -102,13 +108,14 @@ def _layers(g: Garment, body: Body, fit: Fit, anchors: Anchors) -> list[Layer]:
         pairs = bottom_pairs(g.shape, body.pose, fit, anchors)["body"]
         return [Layer(g.kind, False, warp_garment(img, mask, pairs, shape))]
     parts = top_pairs(g.shape, body.pose, fit, anchors)
-    parts["body"] = settle_shoulders(parts["body"], g.shape, body)
+    parts["body"] = settle_shoulders(on_side(parts["body"], g.shape.points,
+                                             g.shape.torso_width / 2, body), g.shape, body)
     torso = mask & ~limb_mask(mask, g.shape, margin=4.0)
     neck = next(b for gp, b in parts["body"] if gp is g.shape.points["neck"])
     layers = [Layer(g.kind, False, warp_garment(img, torso, parts["body"], shape),
                     not g.shape.limbs, float(neck[1]), g.shape.strap_width > 0)]
-    for side in ("l", "r"):
-        if side in parts:
+    for side, idx in zip(("l", "r"), body.pose.sides(), strict=True):
+        if side in parts and not body.pose.arm_hidden(idx):  # no sleeve on a hidden arm
             # the sleeve's colours near the seam are its own fabric continued: the torso's
             # sliver beyond a straight seam line drew a wedge of another colour at the armpit
             own = bleed(fabric, sleeve_core(mask, g.shape, side))
@@ -175,7 +182,7 @@ def _occluders(layer: Layer, body: Body, has_top: bool, arms: Mask,
                neck: Mask | None) -> NDArray[np.float32]:
     """HxW float32: what stays in front of ``layer`` (feathered); ``neck``: the neck skin in
     front of a torso layer's collar (:func:`neck_skin`)."""
-    front = body.head | _hand_itself(body)
+    front = body.head | _hand_itself(body) | body.in_front
     sw = body.pose.shoulder_width
     if layer.sleeve:
         return feathered(front, 1.5)
@@ -189,6 +196,7 @@ def _occluders(layer: Layer, body: Body, has_top: bool, arms: Mask,
         front = front | neck
     if layer.straps:  # straps lie on the shoulders: never past their outline
         front = front | (~body.person & ~below)
+    front = front | outside_room(body)     # a side view's far half lies beyond the chest
     return feathered(front | without_slivers(arms & below, SPECK * sw) |
                      _above_armpits_outside(body), 1.5)
 
@@ -222,7 +230,7 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     necks = [neck_skin(body, ly.neck_y) if _is_torso(ly) else None for ly in layers]
     alphas = [np.clip(ly.warped.alpha * (1 - _occluders(ly, body, has_top, arms, neck)), 0, 1)
               for ly, neck in zip(layers, necks, strict=True)]
-    front = body.head | body.hands        # feathered outward only: never drawn over them
+    front = body.head | body.hands | body.in_front   # feathered outward only: never over them
     keep_front = (1 - feathered(front, 1.5)) * ~front
     torsos = np.zeros(body.person.shape, bool)
     for i, (ly, neck) in enumerate(zip(layers, necks, strict=True)):  # torso before sleeves
@@ -257,6 +265,7 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     slits = reveal & ~skin & arms      # arms in front, painted as background: not there
     alphas = [np.minimum(cover_slits(ly.warped, a, body, slits), keep_front)
               if _is_torso(ly) else a for ly, a in zip(layers, alphas, strict=True)]
+    alphas = in_room(alphas, [_is_torso(ly) for ly in layers], body)
     covered = np.logical_or.reduce([a > 0.5 for a in alphas])
     ratios = _ratios(img, body, {ly.kind for ly in layers})
     for ly, a in zip(layers, alphas, strict=True):
@@ -267,6 +276,7 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     drawn = np.logical_or.reduce([a > 0.01 for a in alphas])
     changed = cv2.dilate((covered | reveal | skin | drawn).astype(np.uint8),
                          np.ones((2 * FEATHER + 1,) * 2, np.uint8)) > 0
+    changed &= ~body.in_front       # a dog over her shoulder stays untouched
     out = img.copy()
     out[changed] = to_u8(canvas)[changed]
     out = swap_rims(img, out, reveal | skin, np.maximum.reduce(alphas), old,
@@ -350,6 +360,7 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
         return reveal
     canvas[reveal] = background_fill(img, body, reveal)[reveal]
     torso = torso_zone(body, waist_y)
+    torso |= torso_band(body)   # a side view's: the frontal zone is a strip round the joints
     # the torso's skin, and above the armpits the round of the shoulders, which the arm
     # zones reach into (the arm painting covers only the arm's own outline there)
     skin = reveal & torso & ~(body.arms & _below_armpits(body))
@@ -363,7 +374,9 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     for kind, source in (("arms", body.old_top | (reveal & body.skin)),
                          ("legs", body.old_bottom)):
         chains = limb_chains(body)[kind]
-        for zone, chain in zip(zones[kind], chains, strict=True):
+        for zone, chain, idx in zip(zones[kind], chains, body.pose.sides(), strict=True):
+            if kind == "arms" and body.pose.arm_hidden(idx):
+                continue        # an arm hidden behind the body or a dog: never painted
             part = reveal & source & uncovered_limb(zone, covers[kind])
             narrowed = None
             if kind == "arms":   # the torso's side beside a bare arm is no sleeve
@@ -396,4 +409,5 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
         a = arm.alpha[:, None]
         canvas[arm.ys, arm.xs] = canvas[arm.ys, arm.xs] * (1 - a) + arm.rgb * a
         skin |= arm.kept
+    skin |= bottom_up(img, canvas, body, reveal & ~skin & ~body.in_front)  # side view
     return skin

@@ -1,7 +1,8 @@
 """Body pose: MediaPipe pose (``model_complexity=1``, static images; 33 landmarks).
 
 Only complexity 1 ships in the mediapipe 0.10.14 wheel (0 and 2 try to download), so it is
-the only one used. Images are HxWx3 uint8 RGB; landmarks come back in image pixels.
+the only one used. Its segmentation of the one person it found is kept (the selfie
+segmentation takes in a dog or a chair too; the landmarks are the same with or without it). Images are HxWx3 uint8 RGB; landmarks come back in image pixels.
 """
 
 from __future__ import annotations
@@ -23,17 +24,21 @@ L_HIP, R_HIP = 23, 24
 L_KNEE, R_KNEE = 25, 26
 L_ANKLE, R_ANKLE = 27, 28
 HAND_POINTS = {L_WRIST: (17, 19, 21), R_WRIST: (18, 20, 22)}
+HIDDEN = 0.5         # an elbow seen less surely than this: the arm is hidden (behind)
 
 
 @dataclass(frozen=True)
 class Pose:
-    """33 landmarks: ``points`` 33x2 float32 (x, y) pixels, ``visibility`` 33 float32 0..1.
+    """33 landmarks: ``points`` 33x2 float32 (x, y) pixels, ``visibility`` 33 float32 0..1;
+    ``own``: HxW float32 0..1, the pose model's own segmentation of this one person (None
+    when not measured).
 
     "Left"/"right" are the subject's own sides (the subject's left is usually on the image
     right)."""
 
     points: NDArray[np.float32]
     visibility: NDArray[np.float32]
+    own: NDArray[np.float32] | None = None
 
     def p(self, index: int) -> NDArray[np.float32]:
         """One landmark as a 2-vector (x, y)."""
@@ -50,6 +55,12 @@ class Pose:
             return left, right
         return right, left
 
+    def arm_hidden(self, side: dict[str, int]) -> bool:
+        """Whether the arm of ``side`` (a map of :meth:`sides`) is hidden behind the body
+        or something in front of it: its elbow's visibility is below ``HIDDEN`` (the
+        model guesses where it is; nothing of it is to be drawn)."""
+        return bool(self.visibility[side["elbow"]] < HIDDEN)
+
     @property
     def shoulder_width(self) -> float:
         """Body scale in pixels: the distance between the shoulder joints, but at least
@@ -65,7 +76,7 @@ def _estimator() -> Any:
     import mediapipe as mp
 
     return quiet_graph(lambda: mp.solutions.pose.Pose(
-        static_image_mode=True, model_complexity=1, enable_segmentation=False,
+        static_image_mode=True, model_complexity=1, enable_segmentation=True,
         min_detection_confidence=0.4))
 
 
@@ -81,4 +92,6 @@ def detect_pose(img: NDArray[np.uint8]) -> Pose | None:
     vis = np.array([m.visibility for m in marks], np.float32)
     if min(vis[L_SHOULDER], vis[R_SHOULDER]) < 0.3:
         return None
-    return Pose(pts, vis)
+    seg = result.segmentation_mask
+    own = None if seg is None else np.clip(np.asarray(seg, np.float32), 0.0, 1.0)
+    return Pose(pts, vis, own)
