@@ -326,3 +326,20 @@ def test_synthetic_frame_on_a_bare_face_is_found_and_painted_to_the_skin() -> No
     assert (frame & mask).sum() / frame.sum() >= 0.95
     cleaned, _ = remove_glasses(img, points)
     assert abs(float(np.median(_light(cleaned)[frame])) - skin) < 8
+
+
+def test_a_templates_hinges_off_the_face_are_found_too() -> None:
+    """A template's own frame goes with its face, but the swap replaces only the face oval:
+    Sydney Kamlager-Dove's thick black hinge by her hair stayed in every result. With
+    ``off_face`` the frame is found up to OFF_FACE work px beyond the oval."""
+    img, points, mask, _ = _face("sydney_kamlager_dove")
+    oval = polygon_mask(points[list(lm.FACE_OVAL)], img.shape[:2]) > 0.5
+    beyond = ~(cv2.dilate(oval.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
+    assert not (mask & beyond).any()
+    wider = glasses_mask(img, points, off_face=True)
+    hinge = wider & beyond
+    assert hinge.sum() > 500
+    assert _light(img)[hinge].mean() < 12  # black acetate, not her brown hair
+    assert (mask & wider).sum() > 0.98 * mask.sum()  # the frame on the face is still found
+    erased = glasses.erase_frames(img, wider, points)
+    assert _light(erased)[hinge].mean() > _light(img)[hinge].mean() + 8

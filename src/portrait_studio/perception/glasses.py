@@ -60,6 +60,7 @@ DISCS = (5, 9, 15, 25)       # black-hat discs: frame line widths up to ~4, 7, 1
 PLATEAU = 0.85               # a line's response (widest disc allowed) is this share of the next
                              # disc's: soft shadows (eye sockets) keep growing with the disc
 TOP_ABOVE_BRIDGE = 12        # a lens top is at most this many px above the bridge
+OFF_FACE = 16                # a template's frame is found this far (px) off the face oval
 
 
 def _ellipse(size: int) -> np.ndarray:
@@ -208,10 +209,12 @@ def _rims(work: _Work, bridge_row: float) -> list[np.ndarray]:
 # ----------------------------------------------------------------------------- temples
 
 
-def _temple(work: _Work, rim: np.ndarray, outward: float, edge: int) -> np.ndarray:
-    """Nx2 near-horizontal path from a rim's outer end to the face edge (landmark ``edge``)."""
+def _temple(work: _Work, rim: np.ndarray, outward: float, edge: int,
+            beyond: int = 2) -> np.ndarray:
+    """Nx2 near-horizontal path from a rim's outer end to ``beyond`` px past the face edge
+    (landmark ``edge``)."""
     end = rim[int(np.argmax(rim[:, 0] * outward))]
-    xa, xb = int(end[0]), int(work.points[edge, 0] + 2 * outward)
+    xa, xb = int(end[0]), int(work.points[edge, 0] + beyond * outward)
     x0, x1 = max(1, min(xa, xb)), min(WORK_W - 1, max(xa, xb))
     y0, y1 = max(1, int(end[1]) - 14), min(WORK_H - 1, int(end[1]) + 10)
     if x1 - x0 < 3 or y1 - y0 < 3:
@@ -294,14 +297,17 @@ def _soft_shadow(every: list[np.ndarray], used: int) -> np.ndarray:
     return out
 
 
-def _work_mask(work: _Work, paths: list[tuple[np.ndarray, bool]]) -> np.ndarray:
+def _work_mask(work: _Work, paths: list[tuple[np.ndarray, bool]],
+               off_face: bool = False) -> np.ndarray:
     """Frame pixels of the work image (HxW bool): line pixels connected to the traced paths
     (the first one is the bridge). Each path pixel takes the narrowest black-hat disc (no wider
     than the bridge needs) that holds its line, or is a thin bright line (not a gap beside a
     dark one), and the line is grown within that width to the pixels as strong as
-    ``LINE_SHARE`` of the strongest line nearby, soft shadows left out."""
+    ``LINE_SHARE`` of the strongest line nearby, soft shadows left out. ``off_face``: also
+    the frame's parts just off the face (:data:`OFF_FACE`: hinges and end pieces by the
+    hair, which stay in the picture when the face is replaced)."""
     light = work.light
-    free = ~_protected(work) & _on_face(work)
+    free = ~_protected(work) & (_near_face(work) if off_face else _on_face(work))
     track = (cv2.dilate(_track(paths), np.ones((3, 3), np.uint8)) > 0) & free
     every = [_morph(light, cv2.MORPH_BLACKHAT, (d, d)) for d in DISCS]
     darks = every[:_widest(every, _track(paths[:1]) > 0)]
@@ -348,23 +354,36 @@ def _on_face(work: _Work) -> np.ndarray:
     return cv2.erode(oval, _ellipse(5)) > 0
 
 
-def _frame_paths(work: _Work, bridge: np.ndarray) -> list[tuple[np.ndarray, bool]]:
-    """The bridge, both rims (closed) and both temples, as (Nx2 work points, closed)."""
+def _near_face(work: _Work) -> np.ndarray:
+    """The face oval grown by :data:`OFF_FACE` px (HxW bool)."""
+    oval = np.zeros(work.light.shape, np.uint8)
+    cv2.fillPoly(oval, [np.round(work.points[list(lm.FACE_OVAL)]).astype(np.int32)], 1)
+    return cv2.dilate(oval, _ellipse(2 * OFF_FACE + 1)) > 0
+
+
+def _frame_paths(work: _Work, bridge: np.ndarray,
+                 beyond: int = 2) -> list[tuple[np.ndarray, bool]]:
+    """The bridge, both rims (closed) and both temples (to ``beyond`` px past the face's
+    edge), as (Nx2 work points, closed)."""
     rims = _rims(work, float(bridge[:, 1].mean()))
     paths = [(bridge, False)] + [(rim, True) for rim in rims]
     for rim, out, edge in zip(rims, (-1.0, 1.0), (lm.RIGHT_CHEEK, lm.LEFT_CHEEK)):
-        paths.append((_temple(work, rim, out, edge), False))
+        paths.append((_temple(work, rim, out, edge, beyond), False))
     return paths
 
 
-def glasses_mask(img: np.ndarray, points: np.ndarray) -> np.ndarray:
+def glasses_mask(img: np.ndarray, points: np.ndarray, off_face: bool = False) -> np.ndarray:
     """HxW bool mask of eyeglass frames on the face (``img`` HxWx3 uint8 RGB, ``points``
-    478x2 landmarks in its pixels), all False when there are none."""
+    478x2 landmarks in its pixels), all False when there are none. ``off_face``: with the
+    frame's parts up to :data:`OFF_FACE` px (work image) off the face oval: a template's
+    own frames, whose hinges by the hair stay in the result, not a user's, whose pixels
+    off the face are never pasted."""
     work = _upright(img, points)
     bridge, strength = _bridge(work)
     if strength < BRIDGE_MIN:
         return np.zeros(img.shape[:2], bool)
-    return _to_image(_work_mask(work, _frame_paths(work, bridge)), work, img.shape)
+    paths = _frame_paths(work, bridge, OFF_FACE if off_face else 2)
+    return _to_image(_work_mask(work, paths, off_face), work, img.shape)
 
 
 def remove_glasses(img: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, int]:
