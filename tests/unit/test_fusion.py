@@ -420,12 +420,12 @@ def test_template_persons_glasses_are_painted_out_of_the_scene() -> None:
     """Andy Kim as the template wears glasses: they go with his face. They used to show
     through the new face as a ghost and to stay whole on the temples beside it; now the
     frame pixels beside the new face are the engine's painted-out skin, not the frame."""
-    from portrait_studio.perception.glasses import glasses_mask, remove_glasses
+    from portrait_studio.perception.glasses import erase_frames, glasses_mask
 
     template = fixture_image(KIM)
     points = detect_faces(template)[0].landmarks
-    frames = glasses_mask(template, points)
-    clean, _ = remove_glasses(np.ascontiguousarray(template), points)
+    frames = glasses_mask(template, points, off_face=True)  # a template's: hinges too
+    clean = erase_frames(np.ascontiguousarray(template), frames, points)
     result = run(AOC, KIM, enhance=0.0, warp=0.0, skin_tone="template")
     away = cv2.erode((result.traces[0].mask < 0.01).astype(np.uint8), np.ones((9, 9))) > 0
     beside = frames & away  # the temples, 4+ px outside the new face
