@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from portrait_studio.capabilities.retouch.texture import BANDS, match_texture, texture_levels
+from portrait_studio.capabilities.retouch.texture import (
+    BANDS,
+    match_noise,
+    match_texture,
+    noise_level,
+    texture_levels,
+)
 from portrait_studio.imaging.color import gaussian
 
 
@@ -47,3 +53,30 @@ def test_a_patch_with_enough_texture_is_left_alone() -> None:
     mask = np.ones((64, 64), np.float32)
     low = tuple(0.5 * level for level in texture_levels(img, mask))
     assert np.array_equal(match_texture(img, mask, low), img)
+
+
+def test_noise_level_follows_the_flat_parts_not_the_edges() -> None:
+    rng = np.random.default_rng(5)
+    flat = (np.full((80, 80, 3), 120.0) + rng.normal(0.0, 3.0, (80, 80, 1))).astype(np.float32)
+    edged = flat.copy()
+    edged[:, ::20] += 60.0  # sparse sharp lines: a median-based spread ignores them
+    mask = np.ones((80, 80), np.float32)
+    assert 1.0 < noise_level(flat, mask) < 3.0
+    assert abs(noise_level(edged, mask) - noise_level(flat, mask)) < 0.35 * noise_level(flat, mask)
+    assert noise_level(flat, np.zeros((80, 80), np.float32)) == 0.0
+
+
+def test_a_clean_face_gets_the_noise_of_the_photo_around_it() -> None:
+    rng = np.random.default_rng(6)
+    photo = (np.full((100, 100, 3), 140.0) + rng.normal(0.0, 4.0, (100, 100, 1))).astype(np.float32)
+    target = noise_level(photo, np.ones((100, 100), np.float32))
+    face = photo.copy()
+    face[20:80, 20:80] = 150.0  # pasted from a clean photo
+    weight = np.zeros((100, 100), np.float32)
+    weight[20:80, 20:80] = 1.0
+    out = match_noise(face, weight, target)
+    assert noise_level(face, weight) < 0.1
+    assert abs(noise_level(out, weight) - target) < 0.1 * target
+    assert np.array_equal(out[weight == 0], face[weight == 0])
+    assert np.ptp(out[25:75, 25:75], axis=2).max() < 1e-3  # luma noise: grey
+    assert np.array_equal(match_noise(photo, np.ones((100, 100), np.float32), target), photo)

@@ -207,8 +207,7 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
     sides = [in_helper(_user_side, planned, i, template.shape) for i in range(len(merges))]
     aheads = [TemplateAhead(m, in_helper(_template_shape, planned, i, template.shape, m))
               for i, m in enumerate(maps)]
-    grains = [in_helper(template_grain, template, t.landmarks) if params.smooth < 1.0 else None
-              for t in targets]
+    grains = [in_helper(template_grain, template, t.landmarks) for t in targets]
     canvas = _retoned_template(template, [t.landmarks for t in targets], params, report, tones,
                                t_copy[0], t_copy, frames, partial(_shaven_for, planned))
     with timed(report.timings_ms, "plan"):

@@ -24,6 +24,7 @@ from ..capabilities.retouch.core import (
     transfer_colour,
     whiten_teeth,
 )
+from ..capabilities.retouch.texture import match_noise, noise_level
 from ..capabilities.super_resolution.core import upscale
 from ..imaging import geometry as geo
 from ..imaging.blend import feather, mask_box
@@ -155,7 +156,7 @@ def retouch_area(points: np.ndarray, mask: np.ndarray, shape: tuple[int, ...]) -
 def finish_face(swapped: SwapOutput, template: np.ndarray, plan: FacePlan,
                 params: FusionParams, timings: dict[str, float],
                 area: RetouchArea | Future[RetouchArea] | None = None,
-                grain: float | Future[float] | None = None) -> np.ndarray:
+                grain: TemplateGrain | Future[TemplateGrain] | None = None) -> np.ndarray:
     """Enhance, smooth, whiten and make up the new face, in place on ``swapped.image``;
     returns that canvas (uint8 or float32 like it). With ``params.enhance == 0`` no
     enhancement work is done. ``area`` (:func:`retouch_area` of the swap) and ``grain``
@@ -171,21 +172,52 @@ def finish_face(swapped: SwapOutput, template: np.ndarray, plan: FacePlan,
             region = enhance_detail_fast(region, feather(area.weight, area.scale * 0.05),
                                          params.enhance, area.scale, area.k)
     with timed(timings, "retouch_face"):
-        region = _retouch(region, area, template, plan, params, grain)
+        fine = computed_ahead(grain, template_grain, template, plan.template_face.landmarks)
+        region = _retouch(region, area, template, plan, params, fine)
     swapped.image[area.roi.slices] = to_u8(region) if swapped.image.dtype == np.uint8 else region
+    with timed(timings, "noise"):
+        _photo_noise(swapped, area, params.smooth, fine.noise)
     return swapped.image
 
 
-def template_grain(template: np.ndarray, points: np.ndarray) -> float:
-    """Grain level of the template's own cheek skin."""
-    scale = max(face_scale(points), 8.0)
-    cheeks = points[list(lm.CHEEK_SAMPLE_POINTS)]
-    roi = geo.roi_around(cheeks, 1.0, template.shape)
-    pad = int(scale * 0.1) + 4
-    roi = geo.Roi(max(0, roi.x0 - pad), max(0, roi.y0 - pad), min(template.shape[1], roi.x1 + pad),
-                  min(template.shape[0], roi.y1 + pad))
-    crop = template[roi.slices]
-    return grain_level(crop, cheek_mask(points - roi.offset, crop.shape))
+def _photo_noise(swapped: SwapOutput, area: RetouchArea, smooth: float, noise: float) -> None:
+    """The template photo's noise level (``noise``) over the whole new face, in place on
+    ``swapped.image``: in proportion to the blend weight, less on the skin as it is smoothed
+    (``smooth``, MpRadio; the skin's grain is matched by the retouch)."""
+    box = mask_box(swapped.mask, 0, 0.01)
+    weight = np.array(swapped.mask[box], np.float32)
+    if weight.size == 0:
+        return
+    ys, xs = box
+    r = area.roi
+    inner = (slice(max(r.y0, ys.start), min(r.y1, ys.stop)),
+             slice(max(r.x0, xs.start), min(r.x1, xs.stop)))
+    if inner[0].stop > inner[0].start and inner[1].stop > inner[1].start:
+        skin = area.skin[inner[0].start - r.y0:inner[0].stop - r.y0,
+                         inner[1].start - r.x0:inner[1].stop - r.x0]
+        here = (slice(inner[0].start - ys.start, inner[0].stop - ys.start),
+                slice(inner[1].start - xs.start, inner[1].stop - xs.start))
+        weight[here] = np.maximum(weight[here] - np.float32(smooth) * skin, 0.0)
+    region = match_noise(swapped.image[box], weight, noise, measure=swapped.mask[box])
+    swapped.image[box] = to_u8(region) if swapped.image.dtype == np.uint8 else region
+
+
+@dataclass(frozen=True)
+class TemplateGrain:
+    """The template face's fine texture: the grain level of its cheeks' skin
+    (:func:`~portrait_studio.capabilities.retouch.core.grain_level`) and the photo's noise
+    over the face (:func:`~portrait_studio.capabilities.retouch.texture.noise_level`)."""
+
+    level: float
+    noise: float
+
+
+def template_grain(template: np.ndarray, points: np.ndarray) -> TemplateGrain:
+    """:class:`TemplateGrain` of the template face ``points``."""
+    roi = geo.roi_around(points, 1.0, template.shape)
+    crop, local = template[roi.slices], points - roi.offset
+    return TemplateGrain(grain_level(crop, cheek_mask(local, crop.shape)),
+                         noise_level(crop, face_regions(local, crop.shape).oval))
 
 
 def _mouth_box(points: np.ndarray, shape: tuple[int, ...], scale: float) -> geo.Roi:
@@ -211,7 +243,7 @@ def _teeth(region: np.ndarray, area: RetouchArea, strength: float) -> np.ndarray
 
 
 def _retouch(region: np.ndarray, area: RetouchArea, template: np.ndarray, plan: FacePlan,
-             params: FusionParams, grain: float | Future[float] | None = None) -> np.ndarray:
+             params: FusionParams, fine: TemplateGrain) -> np.ndarray:
     """Smoothing, teeth, make-up, model sharpening and grain, inside the new face."""
     region = smooth_skin(region, area.skin, params.smooth, area.scale, area.k)
     region = _teeth(region, area, float(params.teeth))
@@ -220,9 +252,7 @@ def _retouch(region: np.ndarray, area: RetouchArea, template: np.ndarray, plan: 
     region = sharpen(region, area.sharp, PRESETS[params.model].sharpen, area.scale * 0.03,
                      area.k)
     if params.smooth < 1.0:
-        level = computed_ahead(grain, template_grain, template, plan.template_face.landmarks)
-        target = level * (1.0 - params.smooth)
-        region = match_grain(region, area.skin, target)
+        region = match_grain(region, area.skin, fine.level * (1.0 - params.smooth))
     return region
 
 
@@ -233,7 +263,7 @@ def _eyeshadow_mask(points: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         ring = np.concatenate([points[list(eye[8:]) + [eye[0]]], points[list(brow[5:])]])
         masks.append(polygon_mask(ring, shape, scale * 0.05))
     eyes = np.maximum(face_regions(points, shape).eyes, 0)
-    return np.clip(np.maximum(masks[0], masks[1]) - eyes, 0, 1) * 0.6
+    return np.asarray(np.clip(np.maximum(masks[0], masks[1]) - eyes, 0, 1) * 0.6, np.float32)
 
 
 def _makeup(region: np.ndarray, points: np.ndarray, template: np.ndarray,

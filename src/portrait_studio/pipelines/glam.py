@@ -305,7 +305,7 @@ def _choose_photos(template: np.ndarray, users: Sequence[GlamUser], report: Glam
             photo = user.photos[choice.index]
             plan = plan_face(photo, choice.face, target, FusionParams(warp=1.0))
             plans.append(plan)
-            grain = template_grain(template, target.landmarks)
+            grain = template_grain(template, target.landmarks).level
             faces.append(PlacedFace(i, plan, grain, photo, choice.face))
             report.users.append(_user_report(i, target, choice, plan))
     return plans, faces

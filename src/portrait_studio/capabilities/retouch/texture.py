@@ -80,3 +80,35 @@ def _mixed(layers: list[np.ndarray], power: np.ndarray) -> np.ndarray:
     for layer, p in zip(layers, power, strict=True):
         total += layer * np.float32(np.sqrt(p))
     return total
+
+
+def noise_level(img: np.ndarray, mask: np.ndarray) -> float:
+    """A photo's noise: the robust spread (1.4826 x median absolute deviation) of the finest
+    band of the luma of ``img`` where ``mask`` > 0.5 (0 when too few pixels). Median-based,
+    it follows the flat parts (grain, pores) rather than the edges."""
+    sel = mask > 0.5
+    if int(np.count_nonzero(sel)) < MIN_SAMPLES:
+        return 0.0
+    return _spread(_split(_luma(img))[0][sel])
+
+
+def _spread(values: np.ndarray) -> float:
+    return float(1.4826 * np.median(np.abs(values - np.median(values))))
+
+
+def match_noise(img: np.ndarray, weight: np.ndarray, target: float,
+                measure: np.ndarray | None = None, seed: int = 0) -> np.ndarray:
+    """``img`` (float32 copy) with white luma noise added in proportion to ``weight`` (HxW
+    0..1) so that its :func:`noise_level` where ``measure`` (default ``weight``) is about
+    full rises to ``target``: a face pasted from a cleaner or softer photo gets the grain
+    of the photo around it (the fusion bench's BRISQUE rose by 5-8 on sharp templates from
+    that difference alone)."""
+    out = np.asarray(img, np.float32).copy()
+    where = (weight if measure is None else measure) > 0.97
+    missing = float(np.sqrt(max(target * target - noise_level(out, where) ** 2, 0.0)))
+    if missing < 0.3:
+        return out
+    noise = np.random.default_rng(seed).normal(0.0, 1.0, img.shape[:2]).astype(np.float32)
+    noise *= np.float32(missing / max(_spread(_split(noise)[0].ravel()), 1e-6))
+    out += (noise * weight)[..., None]
+    return np.clip(out, 0.0, 255.0, out=out)
