@@ -33,7 +33,7 @@ from ...imaging import geometry as geo
 from ...imaging.fill import carry_in
 from ...imaging.regions import filled, touching
 from ...perception import landmarks as lm
-from ...perception.masks import cheek_mask, face_regions, face_scale, polygon_mask
+from ...perception.masks import above_brows, cheek_mask, face_regions, face_scale, polygon_mask
 from ..retouch.texture import match_texture, texture_levels
 from .beard import BEARD_SHARE, beard_share, chin_patch
 from .tone import local_skin_model
@@ -271,6 +271,18 @@ def _backdrop(img: np.ndarray, back: np.ndarray, centre: float) -> np.ndarray:
     return out
 
 
+def forehead_texture(img: np.ndarray, points: np.ndarray) -> tuple[float, ...]:
+    """:func:`texture_levels` of the forehead of the face ``points`` in ``img``: the face
+    oval above the brows, 0.1 eye distances in from the oval's edge."""
+    s = max(face_scale(points), 8.0)
+    roi = geo.roi_around(points, 1.0, img.shape)
+    crop, local = img[roi.slices], points - roi.offset
+    oval = polygon_mask(local[list(lm.FACE_OVAL)], crop.shape) > 0.5
+    inner = cv2.erode(oval.view(np.uint8), _disc(0.2 * s)) > 0
+    forehead = inner & (above_brows(local, crop.shape, 1.0) > 0.5)
+    return texture_levels(crop, forehead.astype(np.float32))
+
+
 def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray) -> np.ndarray:
     """``img`` with the full beard of the face ``points`` painted over with skin, as a new
     array; ``img`` itself when the face has none. ``person``: the person probability of
@@ -285,14 +297,14 @@ def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray) -> np.n
     up_w = work.grid.up(weight)
     out = img.copy()
     region = out[work.roi.slices].astype(np.float32)
-    # the two finest bands only: noise in the coarsest one mottled the paint like a beard
-    fine = texture_levels(region, cheek_mask(points - work.roi.offset, region.shape))[:2]
-    cheeks = (*fine, 0.0)
+    # the forehead's two finest bands (a bearded man's cheeks have stubble; noise in the
+    # coarsest band mottled the paint like a beard)
+    skin_texture = (*forehead_texture(img, points)[:2], 0.0)
     region += (work.grid.up(paint) - region) * up_w[..., None]
     # the painted skin is smooth at every fine scale: it gets the cheeks' texture, band by
     # band (measured away from the paint's edges, where the step to the old pixels is)
     painted_skin = up_w * work.grid.up(skin_share)
     core = cv2.erode((painted_skin > 0.9).view(np.uint8), _disc(3.0))
-    region = match_texture(region, painted_skin, cheeks, measure=core.astype(np.float32))
+    region = match_texture(region, painted_skin, skin_texture, measure=core.astype(np.float32))
     out[work.roi.slices] = np.clip(np.rint(region), 0, 255).astype(np.uint8)
     return out
