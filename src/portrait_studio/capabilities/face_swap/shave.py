@@ -33,7 +33,7 @@ from ...imaging import geometry as geo
 from ...imaging.fill import carry_in
 from ...imaging.regions import filled, touching
 from ...perception import landmarks as lm
-from ...perception.masks import above_brows, cheek_mask, face_regions, face_scale, polygon_mask
+from ...perception.masks import cheek_mask, face_regions, face_scale, polygon_mask
 from ..retouch.texture import match_texture, texture_levels
 from .beard import BEARD_SHARE, beard_share, chin_patch
 from .tone import local_skin_model
@@ -273,13 +273,17 @@ def _backdrop(img: np.ndarray, back: np.ndarray, centre: float) -> np.ndarray:
 
 def forehead_texture(img: np.ndarray, points: np.ndarray) -> tuple[float, ...]:
     """:func:`texture_levels` of the forehead of the face ``points`` in ``img``: the face
-    oval above the brows, 0.1 eye distances in from the oval's edge."""
-    s = max(face_scale(points), 8.0)
-    roi = geo.roi_around(points, 1.0, img.shape)
-    crop, local = img[roi.slices], points - roi.offset
-    oval = polygon_mask(local[list(lm.FACE_OVAL)], crop.shape) > 0.5
-    inner = cv2.erode(oval.view(np.uint8), _disc(0.2 * s)) > 0
-    forehead = inner & (above_brows(local, crop.shape, 1.0) > 0.5)
+    oval drawn 0.9 times its size about its centre, above the brows."""
+    oval = points[list(lm.FACE_OVAL)]
+    centre = oval.mean(axis=0)
+    inner = centre + (oval - centre) * 0.9
+    brow = float(points[[*lm.RIGHT_BROW, *lm.LEFT_BROW], 1].min())
+    x0, y0 = np.floor(inner.min(axis=0)).astype(int) - 9
+    x1, y1 = int(np.ceil(inner[:, 0].max())) + 9, int(brow) + 9
+    roi = geo.Roi(max(0, x0), max(0, y0), min(img.shape[1], x1), min(img.shape[0], y1))
+    crop, local = img[roi.slices], inner - roi.offset
+    forehead = (polygon_mask(local, crop.shape) > 0.5) & (
+        np.arange(crop.shape[0])[:, None] < brow - roi.y0)
     return texture_levels(crop, forehead.astype(np.float32))
 
 
