@@ -5,10 +5,12 @@ along the pose bones misses the sleeve and the real arm vanishes into the filled
 For an arm that hangs down (wrist well below the shoulder, not far across the body) the
 sleeve itself says where the arm is: on each row the arm is the outermost run of the old
 top on that side, at most an arm's width wide (0.26 shoulder widths at the shoulder tapering
-to 0.15 at the wrist); the run goes on into the hand (the cuff's end is not the arm's), and
-the cuff's pixels in the hand's grown rim above the hand skin are painted too. Its centre and half width per row are smoothed along the arm; the arm
-is painted there with the hand's tone and cylinder shading lit from the face's side
-(:mod:`armsynth`). Images HxWx3 uint8 RGB, masks HxW bool, points (x, y) float32 pixels.
+to 0.15 at the wrist, fuller at the biceps and below the elbow: :func:`limb_profile`); the
+run goes on into the hand (the cuff's end is not the arm's), and the cuff's pixels in the
+hand's grown rim above the hand skin are painted too. Its centre and half width per row are
+smoothed along the arm; the arm is painted there with the hand's tone and cylinder shading
+lit from the face's side (:mod:`armsynth`). Images HxWx3 uint8 RGB, masks HxW bool, points
+(x, y) float32 pixels.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 from numpy.typing import NDArray
+from scipy.interpolate import PchipInterpolator
 
 from .armpaint import ArmPaint, grain_std
 from .armsynth import LIGHT_GAIN, MIN_HAND, face_light, hand_pixels, shading
@@ -30,6 +33,9 @@ MIN_ROWS = 0.6                         # share of the rows where the sleeve must
 TOP_REACH = 0.2                        # rows start this far (x shoulder width) above the joint
 CUFF_RIM = 0.02                        # the cuff's rim over the hand's top (x shoulder width)
 MOTTLE = 0.03                          # std of the painted arm's low-frequency tone variation
+# width factors along the arm (bone position: 0 shoulder, 1 elbow, 2 wrist)
+PROFILE_AT = (-0.3, 0.0, 0.35, 0.85, 1.0, 1.25, 1.6, 2.0, 2.3)
+PROFILE = (1.0, 1.0, 1.04, 0.94, 0.92, 1.04, 0.98, 0.92, 0.95)
 
 
 def hanging_side(chain: list[Point], centre_x: float) -> int:
@@ -62,6 +68,22 @@ def sleeve_rows(sleeve: Mask, rows: NDArray[np.intp], side: int,
     return centre, half, found
 
 
+def limb_profile(rows: NDArray[np.intp], chain: list[Point]) -> F32:
+    """Width factor (~0.92..1.04) of an arm's outline at image ``rows``: fuller at the
+    biceps and the forearm's muscles below the elbow, narrower at the elbow (the pose's)
+    and the wrist; a smooth spline along the bone position (0 shoulder, 1 elbow, 2
+    wrist, by the rows of the joints)."""
+    ys = [float(p[1]) for p in chain]
+    if not ys[0] < ys[1] < ys[2]:
+        return np.ones(len(rows), np.float32)
+    u = np.interp(rows, ys, [0.0, 1.0, 2.0], left=np.nan, right=np.nan)
+    before = rows < ys[0]
+    u = np.where(before, (rows - ys[0]) / max(ys[1] - ys[0], 1.0), u)
+    u = np.where(rows > ys[2], 2.0 + (rows - ys[2]) / max(ys[2] - ys[1], 1.0), u)
+    out: F32 = PchipInterpolator(PROFILE_AT, PROFILE)(np.clip(u, -0.3, 2.3)).astype(np.float32)
+    return out
+
+
 def _run_length(row: NDArray[np.bool_], start: int, step: int) -> int:
     """How many consecutive True pixels of ``row`` from ``start`` going ``step`` (+-1)."""
     seq = row[start::step] if step > 0 else row[start::-1]
@@ -88,10 +110,12 @@ def rounded_top(half: F32) -> F32:
 
 
 def column_arm(img: NDArray[np.uint8], body: Body, chain: list[Point], sleeve: Mask,
-               allowed: Mask, trusted: Mask, rng: np.random.Generator) -> ArmPaint | None:
+               allowed: Mask, trusted: Mask, rng: np.random.Generator, grain: bool = True) -> (
+        ArmPaint | None):
     """A hanging arm painted over the old ``sleeve`` (HxW bool: the old top), only on
     ``allowed`` pixels (uncovered, revealed); None when the arm does not hang down, the
-    sleeve is not found along it or no hand tone is seen."""
+    sleeve is not found along it or no hand tone is seen. Without ``grain`` the fine
+    grain is left out (:mod:`armskin` adds the skin's own)."""
     sw = body.pose.shoulder_width
     centre_x = float(np.mean([body.pose.p(s["shoulder"])[0] for s in body.pose.sides()]))
     side = hanging_side(chain, centre_x)
@@ -105,6 +129,7 @@ def column_arm(img: NDArray[np.uint8], body: Body, chain: list[Point], sleeve: M
     if len(rows) < 8:
         return None
     widths = np.interp(rows, [y0, y1], [WIDTH_TOP * sw, WIDTH_WRIST * sw]).astype(np.float32)
+    widths *= limb_profile(rows, chain)
     # the sleeve's cuff runs on into the hand (the hand's rim is not the arm's end), and
     # the cuff's pixels in the hand's dilated rim above the hand skin are the arm's too
     centre, half, found = sleeve_rows(sleeve | body.hands, rows, side, widths)
@@ -113,7 +138,7 @@ def column_arm(img: NDArray[np.uint8], body: Body, chain: list[Point], sleeve: M
         return None
     centre = _smooth(centre, found, 0.05 * sw)
     half = rounded_top(_smooth(half, found, 0.05 * sw))
-    return _paint(img, body, (rows, centre, half), allowed, (hy, hx), rng)
+    return _paint(img, body, (rows, centre, half), allowed, (hy, hx), rng, grain)
 
 
 def _cuff_rim(body: Body, bottom: int) -> Mask:
@@ -140,7 +165,7 @@ def arm_tone(img: NDArray[np.uint8], body: Body,
 
 def _paint(img: NDArray[np.uint8], body: Body, arm: tuple[NDArray[np.intp], F32, F32],
            allowed: Mask, hand: tuple[NDArray[np.intp], NDArray[np.intp]],
-           rng: np.random.Generator) -> ArmPaint | None:
+           rng: np.random.Generator, grain: bool) -> ArmPaint | None:
     """Cylinder-shaded skin over the per-row arm (rows, centre x, half width)."""
     rows, centre, half = arm
     # only the columns the arm can reach (|x - centre| <= half + 1 px)
@@ -158,18 +183,19 @@ def _paint(img: NDArray[np.uint8], body: Body, arm: tuple[NDArray[np.intp], F32,
     light = LIGHT_GAIN * face_light(img, body)
     shade = shading(q.astype(np.float32), np.full(len(xs), light, np.float32))
     tone = arm_tone(img, body, hand)
-    sigma = 0.5 * grain_std(img, *hand)  # a hand's creases are coarser than arm skin
+    # a hand's creases are coarser than arm skin
+    sigma = 0.5 * grain_std(img, *hand) if grain else 0.0
     y0, x0 = int(ys.min()), int(xs.min())
     noise = rng.normal(0, 1, (int(ys.max()) - y0 + 1, int(xs.max()) - x0 + 1))
-    grain = cv2.GaussianBlur(noise.astype(np.float32), (0, 0), 0.7)
-    grain = grain[ys - y0, xs - x0] * (sigma / max(float(grain.std()), 1e-3))
+    fine = cv2.GaussianBlur(noise.astype(np.float32), (0, 0), 0.7)
+    fine = fine[ys - y0, xs - x0] * (sigma / max(float(fine.std()), 1e-3))
     # skin is not one flat tone: a faint low-frequency mottle (+-3%) over the arm
     spots = cv2.GaussianBlur(rng.normal(0, 1, noise.shape).astype(np.float32), (0, 0),
                              max(2.0, 0.03 * body.pose.shoulder_width))
     mottle = 1 + MOTTLE * spots[ys - y0, xs - x0] / max(float(spots.std()), 1e-3)
-    rgb = tone[None] * (shade * mottle)[:, None] + grain[:, None]
+    rgb = tone[None] * (shade * mottle)[:, None] + fine[:, None]
     alpha = np.clip(edge, 0, 1).astype(np.float32)
     kept = np.zeros(allowed.shape, bool)
     kept[ys[alpha > 0.5], xs[alpha > 0.5]] = True
     return ArmPaint(ys.astype(np.intp), xs.astype(np.intp), rgb.astype(np.float32), alpha,
-                    kept)
+                    kept, synthetic=True)

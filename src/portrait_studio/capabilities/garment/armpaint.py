@@ -39,19 +39,21 @@ RIM = 2.5            # px: mirrored samples stay this far inside the real arm's 
 @dataclass(frozen=True)
 class ArmPaint:
     """``rgb`` Nx3 float32 colours and ``alpha`` N float32 for the pixels ``ys``, ``xs``;
-    ``kept`` HxW bool: the painted part inside the continued arm outline."""
+    ``kept`` HxW bool: the painted part inside the continued arm outline; ``synthetic``:
+    a whole arm made up (no real arm continued), to be finished by :mod:`armskin`."""
 
     ys: NDArray[np.intp]
     xs: NDArray[np.intp]
     rgb: F32
     alpha: F32
     kept: Mask
+    synthetic: bool = False
 
     def without(self, drop: Mask) -> ArmPaint:
         """The painting without the pixels of ``drop`` (HxW bool)."""
         keep = ~drop[self.ys, self.xs]
         return ArmPaint(self.ys[keep], self.xs[keep], self.rgb[keep], self.alpha[keep],
-                        self.kept & ~drop)
+                        self.kept & ~drop, self.synthetic)
 
 
 def _coords(ys: NDArray[np.intp], xs: NDArray[np.intp], a: Point, b: Point) -> tuple[F32, F32]:

@@ -6,9 +6,11 @@ usually lighter (make-up, more light). Light: the brightness difference between 
 left and right halves at cheek height gives the side the light comes from (image x); the
 arm is shaded as a cylinder lit from that side (Lambert with a soft ambient term, normalised
 to mean 1 so the arm's mean stays the hand's tone). Shape: the radius tapers shoulder ->
-mid upper arm -> elbow -> forearm -> wrist (a natural outline, not a capsule). Texture: a
-faint low-frequency mottle and a fine grain matched to the hand's fine-detail std. Images
-HxWx3 uint8 RGB, masks HxW bool, points (x, y) float32 pixels.
+mid upper arm -> elbow -> the forearm's muscles -> wrist (a smooth spline: a natural
+outline, not a capsule); given the old sleeve, the outline is fitted into its silhouette
+(:mod:`armoutline`). Texture: a faint low-frequency mottle and (unless left to
+:mod:`armskin`) a fine grain matched to the hand's fine-detail std. Images HxWx3 uint8
+RGB, masks HxW bool, points (x, y) float32 pixels.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from itertools import pairwise
 import cv2
 import numpy as np
 from numpy.typing import NDArray
+from scipy.interpolate import PchipInterpolator
 
 from ...imaging.color import rgb_to_lab
+from .armoutline import STEPS, ArmOutline, sleeve_outline
 from .armpaint import ArmPaint, grain_std
 from .body import Body
 
@@ -27,8 +31,10 @@ F32 = NDArray[np.float32]
 Mask = NDArray[np.bool_]
 Point = NDArray[np.float32]
 # radius x shoulder width at fractions of the upper arm (0..1) and forearm (1..2)
-TAPER_AT = (0.0, 0.45, 1.0, 1.3, 2.0)
-TAPER_R = (0.12, 0.1, 0.072, 0.078, 0.055)
+# (deltoid, biceps narrowing to the elbow, the forearm's muscles just below it, the wrist;
+# a smooth monotone spline through them: curved sides, no straight tube)
+TAPER_AT = (0.0, 0.15, 0.45, 0.8, 1.0, 1.25, 1.6, 2.0)
+TAPER_R = (0.12, 0.118, 0.1, 0.08, 0.072, 0.08, 0.07, 0.055)
 AMBIENT = 0.55            # share of the shading that does not depend on the light
 LIGHT_GAIN = 0.8          # how far (0..1) the light swings to the side for a clear face cue
 MIN_HAND = 60
@@ -101,12 +107,14 @@ def shading(q: F32, light_x: F32) -> F32:
     return out
 
 
-def _texture(ys: NDArray[np.intp], xs: NDArray[np.intp], sigma: float,
+def _texture(ys: NDArray[np.intp], xs: NDArray[np.intp], sigmas: tuple[float, float],
              rng: np.random.Generator) -> tuple[F32, F32]:
-    """(mottle ~N(0, 1) smoothed over 5 px, grain of std ``sigma``) at the pixels."""
+    """(mottle ~N(0, 1) smoothed over ``sigmas[1]`` px, grain of std ``sigmas[0]``) at the
+    pixels."""
+    sigma = sigmas[0]
     y0, x0 = int(ys.min()), int(xs.min())
     shape = (int(ys.max()) - y0 + 1, int(xs.max()) - x0 + 1)
-    mottle = cv2.GaussianBlur(rng.normal(0, 1, shape).astype(np.float32), (0, 0), 5.0)
+    mottle = cv2.GaussianBlur(rng.normal(0, 1, shape).astype(np.float32), (0, 0), sigmas[1])
     grain = cv2.GaussianBlur(rng.normal(0, 1, shape).astype(np.float32), (0, 0), 0.7)
     m = mottle[ys - y0, xs - x0] / max(float(mottle.std()), 1e-3)
     g = grain[ys - y0, xs - x0] * (sigma / max(float(grain.std()), 1e-3))
@@ -114,22 +122,55 @@ def _texture(ys: NDArray[np.intp], xs: NDArray[np.intp], sigma: float,
 
 
 def synth_arm(img: NDArray[np.uint8], body: Body, chain: list[Point], part: Mask,
-              trusted: Mask, rng: np.random.Generator) -> ArmPaint | None:
+              trusted: Mask, rng: np.random.Generator, grain: bool = True,
+              sleeve: Mask | None = None, room: Mask | None = None) -> ArmPaint | None:
     """A whole arm painted over ``part`` (the uncovered old sleeve over the arm along
-    ``chain`` shoulder, elbow, wrist), or None when ``part`` is empty or no skin is seen."""
+    ``chain`` shoulder, elbow, wrist), or None when ``part`` is empty or no skin is seen.
+    Without ``grain`` the fine grain is left out (:mod:`armskin` adds the skin's own).
+    ``sleeve`` (HxW bool, the old top): the arm's outline follows its silhouette
+    (:func:`armoutline.sleeve_outline`) instead of the taper along the bones; ``room``
+    (HxW bool): more pixels it may take beside ``part`` (never beyond ``part``'s reach
+    along the bones)."""
     ys, xs = np.nonzero(part)
     hy, hx = hand_pixels(body, chain[-1], trusted)
     if not len(ys) or len(hy) < MIN_HAND:
         return None
     sw = body.pose.shoulder_width
     pos, off, across_x = _chain_coords(ys, xs, chain)
-    radius = np.interp(pos, TAPER_AT, TAPER_R).astype(np.float32) * sw
+    if room is not None:
+        ys, xs, (pos, off, across_x) = _widened(ys, xs, pos, room & ~part, chain)
+    centre, radius = _outline(chain, sw, sleeve).at(pos)
+    off = off - centre
     q = off / radius
     shade = shading(q, across_x * LIGHT_GAIN * face_light(img, body))
     tone = np.median(img[hy, hx].astype(np.float32), axis=0)
-    mottle, grain = _texture(ys, xs, grain_std(img, hy, hx), rng)
-    rgb = tone[None] * (shade * (1 + 0.03 * mottle))[:, None] + grain[:, None]
+    mottle, fine = _texture(ys, xs, (grain_std(img, hy, hx) if grain else 0.0,
+                                     max(5.0, 0.03 * sw)), rng)
+    rgb = tone[None] * (shade * (1 + 0.03 * mottle))[:, None] + fine[:, None]
     alpha = np.clip((radius - np.abs(off)) / 1.5 + 0.5, 0, 1).astype(np.float32)
     kept = np.zeros(part.shape, bool)
     kept[ys[alpha > 0], xs[alpha > 0]] = True
-    return ArmPaint(ys, xs, rgb.astype(np.float32), alpha, kept)
+    return ArmPaint(ys, xs, rgb.astype(np.float32), alpha, kept, synthetic=True)
+
+
+def _widened(ys: NDArray[np.intp], xs: NDArray[np.intp], pos: F32, room: Mask,
+             chain: list[Point]) -> tuple[NDArray[np.intp], NDArray[np.intp],
+                                          tuple[F32, F32, F32]]:
+    """The pixels (ys, xs) and those of ``room`` within their span along the chain
+    (positions ``pos``, 1st to 99th percentile; never beyond the chain's ends), with their
+    chain coordinates."""
+    lo, hi = np.percentile(pos, [1, 99])
+    ry, rx = np.nonzero(room)
+    rpos = _chain_coords(ry, rx, chain)[0]
+    inside = (rpos >= max(lo, 1e-3)) & (rpos <= min(hi, len(chain) - 1 - 1e-3))
+    ys, xs = np.concatenate([ys, ry[inside]]), np.concatenate([xs, rx[inside]])
+    return ys, xs, _chain_coords(ys, xs, chain)
+
+
+def _outline(chain: list[Point], sw: float, sleeve: Mask | None) -> ArmOutline:
+    """The arm's outline: the taper along the bones, or fitted into the ``sleeve``."""
+    pos = np.linspace(0.0, 2.0, STEPS, dtype=np.float32)
+    taper = (PchipInterpolator(TAPER_AT, TAPER_R)(pos) * sw).astype(np.float32)
+    if sleeve is None:
+        return ArmOutline(pos, np.zeros_like(taper), taper)
+    return sleeve_outline(sleeve, chain, taper)

@@ -9,7 +9,9 @@ over thin gaps to its sleeves, the bare arms, :mod:`.sidecover`). The old clothi
 garment replaces (:mod:`.replaced`) that no new garment covers gets the background
 continued from around the person, and skin only where a limb beyond its new sleeve or
 trouser leg, or the torso (neckline, belly), really is (no real arm to continue under a
-long sleeve: :mod:`.oldsleeve`). Then bottoms, dresses and tops are laid on in that
+long sleeve: :mod:`.oldsleeve`; such a made-up arm is then lit like the old sleeve, toned
+like the hand and the torso it touches and given the visible skin's grain, :mod:`.armskin`).
+Then bottoms, dresses and tops are laid on in that
 order, shaded by the old clothes, each behind what must stay in front (face, neck, hands;
 arms in front of a torso but not of its own sleeves;
 an untouched old top in front of new trousers; specks of the arms not in front). Pixels
@@ -37,6 +39,7 @@ from ...imaging.color import to_u8
 from .armcolumn import column_arm
 from .armpaint import ArmPaint, paint_arm
 from .armside import beyond_arms, sleeve_part
+from .armskin import Surround, finish_arm, near_chain, skin_levels
 from .armsynth import synth_arm
 from .body import Body
 from .cutout import Cutout
@@ -336,7 +339,8 @@ def _arm_paint(img: NDArray[np.uint8], body: Body, chain: list[NDArray[np.float3
     outline, so the arm is fitted with it taken for the sleeve, then painted without it."""
     if long_sleeve(body, chain):  # no real arm to continue: the hand is all that shows
         tail = body.lower & body.arms & ~body.hands & ~body.feet
-        arm = column_arm(img, body, chain, body.old_top | tail, free | tail, trusted, rng)
+        arm = column_arm(img, body, chain, body.old_top | tail, free | tail, trusted, rng,
+                         grain=False)
         if arm is not None:
             return arm
     real = trusted | (body.skin & body.arms & ~body.hands)      # shaded edges count
@@ -345,7 +349,13 @@ def _arm_paint(img: NDArray[np.uint8], body: Body, chain: list[NDArray[np.float3
     arm = paint_arm(img, chain, part | narrowed, real, body.pose.shoulder_width, rng)
     if arm is not None and narrowed.any():
         arm = arm.without(narrowed)
-    return arm if arm is not None else synth_arm(img, body, chain, part, trusted, rng)
+    if arm is not None:
+        return arm
+    # a whole arm: fitted into the old sleeve's silhouette, over its revealed part near
+    # the bones (the limb zone's capsule is no arm's outline)
+    room = free & near_chain(part.shape, chain, 0.25 * body.pose.shoulder_width)
+    return synth_arm(img, body, chain, part, trusted, rng, grain=False, sleeve=body.old_top,
+                     room=room)
 
 
 def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Body,
@@ -368,7 +378,7 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     zones = {"arms": arms_seen[1], "legs": limb_zones(body, "legs", trusted)}
     skin &= ~beyond_arms(body, zones["arms"])
     rel = np.full(reveal.shape, np.inf, np.float32)
-    arms: list[ArmPaint] = []
+    arms: list[tuple[ArmPaint, NDArray[np.float32]]] = []   # and the arm's shoulder
     sides = np.zeros(reveal.shape, bool)
     # the old top's see-through holes (the only skin in ``reveal``) go with its sleeves
     for kind, source in (("arms", body.old_top | (reveal & body.skin)),
@@ -386,7 +396,7 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
             arm = (_arm_paint(img, body, chain, part, free, trusted, rng, narrowed)
                    if kind == "arms" else None)
             if arm is not None:
-                arms.append(arm)
+                arms.append((arm, chain[0]))
                 skin &= ~part
                 continue
             skin |= part
@@ -405,7 +415,14 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     if skin.any():
         rgb, a = paint_skin(img, body, skin, trusted, rel, rng, reveal & ~skin)
         canvas[:] = canvas * (1 - a[..., None]) + rgb * a[..., None]
-    for arm in arms:
+        painted = skin & (a > 0.9)
+    else:
+        painted = skin
+    levels = skin_levels(img, body, trusted) if any(a.synthetic for a, _ in arms) else ()
+    for arm, shoulder in arms:
+        if arm.synthetic:   # lit like the old sleeve, the touching skin's tone and grain
+            around = Surround(canvas, painted, shoulder, levels)
+            arm = finish_arm(img, body, arm, around, int(rng.integers(2**31)))
         a = arm.alpha[:, None]
         canvas[arm.ys, arm.xs] = canvas[arm.ys, arm.xs] * (1 - a) + arm.rgb * a
         skin |= arm.kept

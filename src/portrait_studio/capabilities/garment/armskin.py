@@ -1,0 +1,264 @@
+"""Finish a synthesised bare arm so that it reads as the person's own skin.
+
+A whole arm painted where a long sleeve hid it (:mod:`armsynth`, :mod:`armcolumn`) is a
+tone times a cylinder shading: one light along its whole length, no grain of the photo's
+kind and a colour that may step at the hand. Three corrections, measured on the photo:
+
+* light: the old sleeve's own large-scale shading (its grey level blurred over 0.08
+  shoulder widths, relative to its mean over the arm, compressed and clipped) lights the
+  arm the way the photo lit the sleeve (the side away from the light, the shadow under a
+  crossed arm);
+* tone: where the arm touches real skin (the hand at the wrist, across a cuff or watch
+  strap up to ``GAP`` shoulder widths wide) or the painted torso (at the armhole), each
+  colour channel is scaled so that the arm's rim there has the touching skin's median
+  colour, the correction fading out (smoothstep) over ``REACH`` shoulder widths along the
+  arm, and the sleeve's light with it;
+* texture: band-limited grain (:func:`retouch.texture.match_texture`) brings the two
+  finest bands of the arm's luma to the levels of the visible body skin (neck, chest,
+  forearms; the face's skin when none shows), as a shaved beard gets the cheeks'.
+
+Images HxWx3 RGB (uint8 photo, float32 canvas 0..255), masks HxW bool.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from ..retouch.texture import match_texture, texture_levels
+from .armpaint import ArmPaint
+from .body import Body
+
+F32 = NDArray[np.float32]
+Mask = NDArray[np.bool_]
+Box = tuple[int, int, int, int]
+LIGHT_SIGMA = 0.08             # x shoulder width: scale of the old sleeve's shading taken
+LIGHT_GAMMA = 0.45             # compression of the sleeve's relative grey level
+LIGHT_CLIP = (0.8, 1.15)       # range of the light taken from the sleeve
+LOCAL = 0.03                   # x shoulder width: colours compared locally over this
+CONTACT = 0.05                 # x shoulder width: rims of arm and touching skin compared
+ARMHOLE = 0.3                  # x shoulder width: painted torso this near the shoulder
+GAP = 0.15                     # x shoulder width: farther skin does not touch the arm
+REACH = 0.45                   # x shoulder width: a contact's tone fades out over this
+GAIN_CLIP = (0.65, 1.5)          # per-channel tone correction limits
+MIN_CONTACT = 30               # pixels on each side of a contact
+MIN_REF = 400                  # pixels of reference skin for its texture levels
+MAX_LEVEL = 6.0                # cap of the texture levels taken (grey levels)
+KNEE = 225.0                   # brighter channels approach 255 softly (no clipped white)
+CORE = 4                       # px: texture measured this far inside the arm
+
+
+def arm_box(arm: ArmPaint, shape: tuple[int, int], pad: int) -> Box:
+    """(y0, y1, x0, x1) of the painted pixels plus ``pad``, within ``shape``."""
+    h, w = shape
+    return (max(0, int(arm.ys.min()) - pad), min(h, int(arm.ys.max()) + pad + 1),
+            max(0, int(arm.xs.min()) - pad), min(w, int(arm.xs.max()) + pad + 1))
+
+
+def near_chain(shape: tuple[int, int], chain: list[NDArray[np.float32]], reach: float) -> (
+        Mask):
+    """HxW bool: pixels within ``reach`` px of the bone ``chain`` (round ends)."""
+    canvas = np.zeros(shape, np.uint8)
+    pts = [(round(float(p[0])), round(float(p[1]))) for p in chain]
+    for a, b in pairwise(pts):
+        cv2.line(canvas, a, b, 1, thickness=max(1, int(2 * reach)), lineType=cv2.LINE_8)
+    out: Mask = canvas > 0
+    return out
+
+
+def skin_levels(img: NDArray[np.uint8], body: Body, trusted: Mask) -> tuple[float, ...]:
+    """Texture levels (:func:`texture_levels`, two finest bands, third 0) of the visible
+    body skin away from its edges: trusted skin off the head and hands, else the face's
+    skin, else the hands'; zeros when none shows."""
+    k = np.ones((7, 7), np.uint8)
+    for ref in (trusted & ~body.head & ~body.hands, body.skin & body.head,
+                body.skin & body.hands):
+        inner = cv2.erode(ref.astype(np.uint8), k)
+        if int(inner.sum()) >= MIN_REF:
+            x, y, w, h = cv2.boundingRect(inner)
+            box = np.s_[max(0, y - 8):y + h + 8, max(0, x - 8):x + w + 8]
+            fine = texture_levels(img[box], inner[box].astype(np.float32))[:2]
+            return (*(min(v, MAX_LEVEL) for v in fine), 0.0)
+    return (0.0, 0.0, 0.0)
+
+
+def sleeve_light(grey: F32, cloth: Mask, arm: Mask, sw: float) -> F32:
+    """HxW float32 light (~1, within ``LIGHT_CLIP``) from the old sleeve's large-scale
+    grey level (``grey`` where ``cloth``), relative to its mean over ``arm``; 1 where
+    little of the sleeve shows."""
+    sel = cloth & arm
+    if int(sel.sum()) < MIN_REF:
+        return np.ones(grey.shape, np.float32)
+    k = 4                                   # computed at a quarter size: a large blur
+    h, w = grey.shape
+    size = (max(1, w // k), max(1, h // k))
+    g = cv2.resize(grey * sel, size, interpolation=cv2.INTER_AREA)
+    m = cv2.resize(sel.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    sigma = max(1.0, LIGHT_SIGMA * sw / k)
+    num, den = cv2.GaussianBlur(g, (0, 0), sigma), cv2.GaussianBlur(m, (0, 0), sigma)
+    local = cv2.resize(num / np.maximum(den, 1e-3), (w, h), interpolation=cv2.INTER_LINEAR)
+    cover = cv2.resize(den, (w, h), interpolation=cv2.INTER_LINEAR)
+    ratio = local / max(float(grey[sel].mean()), 1.0)
+    light = np.clip(np.power(np.maximum(ratio, 1e-3), LIGHT_GAMMA), *LIGHT_CLIP)
+    trust = np.clip(cover / 0.3, 0.0, 1.0)          # far from any sleeve pixel: no light
+    out: F32 = (1.0 + trust * (light - 1.0)).astype(np.float32)
+    return out
+
+
+def contact_gain(plane: F32, arm: Mask, touch: tuple[F32, Mask, Mask | None], sw: float) -> (
+        tuple[F32, F32] | None):
+    """(per-channel gains: 3 or HxWx3, HxW weight) that bring the ``arm``'s colour beside a
+    touching skin (``touch``: source image, skin mask, and the arm pixels it is compared
+    with, None for the arm's rim along it: then also locally, :func:`_local_gain`) in
+    ``plane`` to that skin's median colour, fading out over ``REACH`` shoulder widths from
+    it; None without a contact."""
+    source, skin, ref = touch
+    if not skin.any() or not arm.any():
+        return None
+    from_skin = cv2.distanceTransform((~skin).astype(np.uint8), cv2.DIST_L2, 3)
+    from_arm = cv2.distanceTransform((~arm).astype(np.uint8), cv2.DIST_L2, 3)
+    gap = float(from_skin[arm].min())       # a cuff or watch strap may lie between them
+    if gap > GAP * sw:
+        return None
+    near = gap + max(2.0, CONTACT * sw)
+    rim_arm = arm & (from_skin <= near) if ref is None else arm & ref
+    rim_skin = skin & (from_arm <= near)
+    if int(rim_arm.sum()) < MIN_CONTACT or int(rim_skin.sum()) < MIN_CONTACT:
+        return None
+    want = np.median(source[rim_skin], axis=0)
+    have = np.median(plane[rim_arm], axis=0)
+    gain = np.clip(want / np.maximum(have, 1.0), *GAIN_CLIP).astype(np.float32)
+    if ref is None:     # right beside the skin, its own colour there (a shaded side too)
+        gain = _local_gain(plane, (rim_arm, rim_skin), source, gain, max(1.5, LOCAL * sw))
+    u = np.clip((from_skin - gap) / max(REACH * sw, 1.0), 0.0, 1.0)
+    weight: F32 = ((1.0 - u * u * (3.0 - 2.0 * u)) * arm).astype(np.float32)
+    return gain, weight
+
+
+def _local_gain(plane: F32, rims: tuple[Mask, Mask], source: F32, gain: F32,
+                sigma: float) -> F32:
+    """HxWx3 gains: the ratio of the touching skin's colour to the arm's, each averaged
+    over ``sigma`` px of its own rim (``rims``: the arm's, the skin's), where both are
+    near; the overall ``gain`` elsewhere."""
+    rim_arm, rim_skin = rims
+    x, y, w, h = cv2.boundingRect((rim_arm | rim_skin).astype(np.uint8))
+    m = int(3 * sigma) + 1
+    box = np.s_[max(0, y - m):y + h + m, max(0, x - m):x + w + m]     # where both are near
+
+    def local(values: F32, mask: Mask) -> tuple[F32, F32]:
+        wt = np.asarray(cv2.GaussianBlur(mask[box].astype(np.float32), (0, 0), sigma),
+                        np.float32)
+        v = cv2.GaussianBlur(values[box] * mask[box][..., None], (0, 0), sigma)
+        return np.asarray(v / np.maximum(wt, 1e-3)[..., None], np.float32), wt
+
+    want, w_skin = local(source, rim_skin)
+    have, w_arm = local(plane, rim_arm)
+    ratio = np.clip(want / np.maximum(have, 1.0), *GAIN_CLIP)
+    share = np.clip(np.minimum(w_skin, w_arm) / 0.15, 0.0, 1.0)[..., None]
+    out = np.empty(plane.shape, np.float32)
+    out[:] = gain
+    out[box] += share * (ratio - gain)
+    return out
+
+
+def contact_factor(plane: F32, arm: Mask, contacts: list[tuple[F32, Mask, Mask | None]],
+                   sw: float) -> tuple[F32, F32]:
+    """(HxWx3 float32 factor, HxW float32 weight 0..1) of the contacts' tone corrections
+    (:func:`contact_gain`) over ``arm`` in ``plane`` (weights of overlapping contacts
+    normalised where they sum over 1)."""
+    found = [g for g in (contact_gain(plane, arm, t, sw) for t in contacts) if g is not None]
+    factor = np.ones(plane.shape, np.float32)
+    if not found:
+        return factor, np.zeros(arm.shape, np.float32)
+    total = sum((w for _, w in found), np.zeros(arm.shape, np.float32))
+    norm = np.maximum(total, 1.0)
+    for gain, w in found:
+        factor += (w / norm)[..., None] * (gain - 1.0)
+    return factor, np.minimum(total, 1.0).astype(np.float32)
+
+
+def soft_peak(rgb: F32) -> F32:
+    """``rgb`` (...x3 float32) with each colour whose brightest channel passes ``KNEE``
+    scaled down so that it approaches 255 smoothly (tanh) instead of clipping: a lit
+    light arm keeps its hue, no flat white patch."""
+    peak = rgb.max(axis=-1)
+    over = peak > KNEE
+    if not over.any():
+        return rgb
+    room = 255.0 - KNEE
+    high = peak[over]
+    out: F32 = rgb.astype(np.float32, copy=True)
+    out[over] *= ((KNEE + room * np.tanh((high - KNEE) / room)) / high)[:, None]
+    return out
+
+
+@dataclass(frozen=True)
+class Surround:
+    """What a synthesised arm is finished against: the ``canvas`` (HxWx3 float32) with its
+    solidly ``painted`` torso skin (HxW bool), the arm's ``shoulder`` joint and the
+    ``levels`` of the visible skin's texture (:func:`skin_levels`)."""
+
+    canvas: F32
+    painted: Mask
+    shoulder: NDArray[np.float32]
+    levels: tuple[float, ...]
+
+
+def finish_arm(img: NDArray[np.uint8], body: Body, arm: ArmPaint, around: Surround,
+               seed: int) -> ArmPaint:
+    """``arm`` (a synthesised whole arm) lit like the old sleeve, its tone continuing the
+    hand (``img``) and the painted torso skin at its armhole (within ``ARMHOLE`` shoulder
+    widths of the shoulder joint) that it touches, with the visible skin's grain."""
+    if not len(arm.ys):
+        return arm
+    sw = body.pose.shoulder_width
+    y0, y1, x0, x1 = arm_box(arm, img.shape[:2], int((GAP + CONTACT) * sw) + 4)
+    box = np.s_[y0:y1, x0:x1]
+    ys, xs = arm.ys - y0, arm.xs - x0
+    solid = np.zeros((y1 - y0, x1 - x0), bool)
+    solid[ys[arm.alpha > 0.5], xs[arm.alpha > 0.5]] = True
+    plane = np.empty((y1 - y0, x1 - x0, 3), np.float32)
+    plane[:] = arm.rgb.mean(axis=0)
+    plane[ys, xs] = arm.rgb
+    # the arm as seen: the hand's skin stays in front of it (compared beside it, not under)
+    hand = body.hands[box] & body.skin[box]
+    seen = solid & ~hand
+    armhole = near_chain(body.skin.shape, [around.shoulder] * 2, ARMHOLE * sw)[box]
+    # the torso beside the arm's top: compared with the arm's whole top (its rim there is
+    # its shaded side), the hand with the arm's end right beside it
+    touch = [(img[box].astype(np.float32), hand, None),
+             (around.canvas[box], around.painted[box] & armhole & ~solid, armhole)]
+    factor, near = contact_factor(plane, seen, touch, sw)
+    # the sleeve's light away from the contacts (there the touching skin's own tone rules)
+    light = sleeve_light(img[box].astype(np.float32).mean(axis=2), body.clothes[box], solid,
+                         sw)
+    lit = (1.0 + (light - 1.0) * (1.0 - near))[..., None]
+    plane = soft_peak(np.asarray(plane * factor * lit, np.float32))
+    rgb = plane[ys, xs]
+    rgb += _grain(arm, (y0, x0), plane, around.levels, seed)[:, None]
+    return ArmPaint(arm.ys, arm.xs, rgb, arm.alpha, arm.kept, arm.synthetic)
+
+
+def _grain(arm: ArmPaint, origin: tuple[int, int], plane: F32, levels: tuple[float, ...],
+           seed: int) -> F32:
+    """N float32 band-limited luma grain at the arm's pixels that brings the two finest
+    bands of ``plane``'s (the arm's colours over a box at ``origin``) luma to ``levels``
+    (:func:`match_texture`, measured ``CORE`` px inside the arm)."""
+    pad = CORE + 4
+    y0 = max(origin[0], int(arm.ys.min()) - pad)
+    x0 = max(origin[1], int(arm.xs.min()) - pad)
+    ys, xs = arm.ys - y0, arm.xs - x0
+    shape = (int(ys.max()) + pad + 1, int(xs.max()) + pad + 1)
+    crop = plane[y0 - origin[0]:, x0 - origin[1]:][:shape[0], :shape[1]]
+    weight = np.zeros(crop.shape[:2], np.float32)
+    weight[ys, xs] = arm.alpha
+    solid = (weight > 0.5).astype(np.uint8)
+    core = cv2.erode(solid, np.ones((2 * CORE + 1,) * 2, np.uint8)).astype(np.float32)
+    out = match_texture(crop, weight, levels, measure=core, seed=seed)
+    # the grain is luma, the same on every channel (the mean: a clipped channel aside)
+    added: F32 = (out - crop)[ys, xs].mean(axis=1).astype(np.float32)
+    return added
