@@ -45,7 +45,7 @@ CLOTHES_BAND = (1.1, 1.7)    # eye distances below the chin: where the clothes a
 CLOTHES_CLUSTERS = 4
 NOT_SKIN = 0.3               # skin likelihood below this: not skin
 THROAT_SHADE = 0.75          # painted skin below the jaw line: this share of the skin's tone
-EDGE_GROW = 0.05            # eye distances the found beard grows by (its edge hairs)
+EDGE_GROW = 0.08            # eye distances the found beard grows by (its edge hairs)
 NECK_WIDTH = 0.72           # a neck's width, as a share of the face's at the ears
 JAW = lm.FACE_OVAL[9:28]     # the oval from ear to ear under the chin
 
