@@ -1,29 +1,28 @@
 """Dress a person in one set of garments (at most one top or dress and one bottom).
 
 Order: the fit anchors are measured on the person (old top's hem, old bottom's top and
-width, how high the old top reaches over the shoulders); every garment is warped (a top's
-torso and sleeves separately, overlapping at the seam; cut-out edges cleaned, the product
-photo's background taken out of their rim and their colours bled outward so no white rim
-is warped in); a top's torso is widened over the old top that shows beside it (and
-over thin gaps to its sleeves, the bare arms, :mod:`.sidecover`). The old clothing each
-garment replaces (:mod:`.replaced`) that no new garment covers gets the background
-continued from around the person, and skin only where a limb beyond its new sleeve or
-trouser leg, or the torso (neckline, belly), really is (no real arm to continue under a
-long sleeve: :mod:`.oldsleeve`; such a made-up arm is then lit like the old sleeve, toned
-like the hand and the torso it touches and given the visible skin's grain, :mod:`.armskin`).
-Then bottoms, dresses and tops are laid on in that
-order, shaded by the old clothes, each behind what must stay in front (face, neck, hands;
-arms in front of a torso but not of its own sleeves;
-an untouched old top in front of new trousers; specks of the arms not in front). Pixels
-outside the new garments, the repainted old clothing and the painted skin (plus a 2 px
-feather) are left exactly as they were, but for the old clothing's share in the outline
-(3 px) of what stays in front, hands but for their skin, an old top: it is swapped for the
-new surface's colour (:mod:`.unmix`). Something else the person segmentation took in (a
-dog in her arms, :mod:`.others`) stays in front of everything and untouched; an arm the
-pose only guesses (hidden behind the body or the dog) gets no sleeve and no painted skin.
-A body seen from the side gets the garment's seen half on its torso's silhouette, the belly
-and the old bottom's top continued under a shorter top (:mod:`.sideview`). Images HxWx3
-uint8 RGB.
+width, how high the old top reaches over the shoulders); every garment is warped
+(:mod:`.layers`: a top's torso and sleeves separately, overlapping at the seam; cut-out
+edges cleaned, the product photo's background taken out of their rim and their colours
+bled outward so no white rim is warped in); a top's torso is widened over the old top that
+shows beside it (and over thin gaps to its sleeves, the bare arms, :mod:`.sidecover`). The
+old clothing each garment replaces (:mod:`.replaced`) that no new garment covers gets the
+background continued from around the person, and skin only where a limb beyond its new
+sleeve or trouser leg, or the torso (neckline, belly), really is (no real arm to continue
+under a long sleeve: :mod:`.oldsleeve`; such a made-up arm is then lit like the old
+sleeve, toned like the hand and the torso it touches and given the visible skin's grain,
+:mod:`.armskin`). Then bottoms, dresses and tops are laid on in that order, shaded by the
+old clothes, each behind what must stay in front (face, neck, hands; arms in front of a
+torso but not of its own sleeves; an untouched old top in front of new trousers; specks of
+the arms not in front). Pixels outside the new garments, the repainted old clothing and
+the painted skin (plus a 2 px feather) are left exactly as they were, but for the old
+clothing's share in the outline (3 px) of what stays in front, hands but for their skin,
+an old top: it is swapped for the new surface's colour (:mod:`.unmix`). Something else the
+person segmentation took in (a dog in her arms, :mod:`.others`) stays in front of
+everything and untouched; an arm the pose only guesses (hidden behind the body or the dog)
+gets no sleeve and no painted skin. A body seen from the side gets the garment's seen half
+on its torso's silhouette, the belly and the old bottom's top continued under a shorter
+top (:mod:`.sideview`). Images HxWx3 uint8 RGB.
 """
 
 from __future__ import annotations
@@ -43,12 +42,13 @@ from .armskin import Surround, finish_arm, near_chain, skin_levels
 from .armsynth import synth_arm
 from .body import Body
 from .cutout import Cutout
-from .fit import Anchors, Fit, Warped, body_frame, bottom_pairs, top_pairs, warp_garment
+from .fit import Fit, body_frame
+from .layers import Layer, is_torso, limb_covers, warp_layers
 from .limbs import LimbZone
 from .measure import anchors as measure_anchors
 from .oldsleeve import long_sleeve
 from .regions import without_slivers
-from .render import bleed, clean_edge, feathered, garment_shading, plain_weight, shading_parts
+from .render import feathered, garment_shading, plain_weight, shading_parts
 from .replaced import old_region
 from .reveal import (
     background_fill,
@@ -62,12 +62,11 @@ from .reveal import (
     uncovered_limb,
     widen_to_old,
 )
-from .shape import GarmentShape, limb_mask, sleeve_core
+from .shape import GarmentShape
 from .sidecover import SLIVER, SPECK, arm_sides, cover_gaps, cover_slits, to_sleeves
-from .sideview import bottom_up, in_room, on_side, outside_room, torso_band
+from .sideview import bottom_up, in_room, outside_room, torso_band
 from .skinholes import loose_pieces, pinholes
-from .sleeve_fit import settle_shoulders, sleeve_layer
-from .unmix import swap_rims, unmix_rim
+from .unmix import swap_rims
 
 Mask = NDArray[np.bool_]
 ORDER = {"bottom": 0, "full": 1, "top": 2}
@@ -85,48 +84,6 @@ class Garment:
     kind: str
     shape: GarmentShape
     index: int
-
-
-@dataclass(frozen=True)
-class Layer:
-    """One warped part of a garment: the torso (or whole bottom) or one sleeve."""
-
-    kind: str
-    sleeve: bool
-    warped: Warped
-    sleeveless: bool = False
-    neck_y: float | None = None     # image row of the garment's collar top (torso layers)
-    straps: bool = False            # a strappy top's torso (its straps stay thin)
-
-
-def _layers(g: Garment, body: Body, fit: Fit, anchors: Anchors) -> list[Layer]:
-    """The torso and each sleeve warped separately (a sleeve follows its arm without
-    dragging the torso; the torso reaches 4 px past the seam, the sleeve 3 px behind it, so
-    no gap opens between them); bottoms in one piece."""
-    shape = body.person.shape
-    mask = clean_edge(g.cutout.mask)
-    fabric = unmix_rim(g.cutout.image, g.cutout.mask)
-    img = bleed(fabric, mask)
-    if g.kind == "bottom":
-        pairs = bottom_pairs(g.shape, body.pose, fit, anchors)["body"]
-        return [Layer(g.kind, False, warp_garment(img, mask, pairs, shape))]
-    parts = top_pairs(g.shape, body.pose, fit, anchors)
-    parts["body"] = settle_shoulders(on_side(parts["body"], g.shape.points,
-                                             g.shape.torso_width / 2, body), g.shape, body)
-    torso = mask & ~limb_mask(mask, g.shape, margin=4.0)
-    neck = next(b for gp, b in parts["body"] if gp is g.shape.points["neck"])
-    layers = [Layer(g.kind, False, warp_garment(img, torso, parts["body"], shape),
-                    not g.shape.limbs, float(neck[1]), g.shape.strap_width > 0)]
-    for side, idx in zip(("l", "r"), body.pose.sides(), strict=True):
-        if side in parts and not body.pose.arm_hidden(idx):  # no sleeve on a hidden arm
-            # the sleeve's colours near the seam are its own fabric continued: the torso's
-            # sliver beyond a straight seam line drew a wedge of another colour at the armpit
-            own = bleed(fabric, sleeve_core(mask, g.shape, side))
-            warped = sleeve_layer(own, limb_mask(mask, g.shape, side), g.shape, side, body,
-                                  parts["body"], fit)
-            if warped is not None:
-                layers.append(Layer(g.kind, True, warped))
-    return layers
 
 
 def neck_skin(body: Body, collar_y: float | None = None) -> Mask:
@@ -176,11 +133,6 @@ def visible_arms(body: Body) -> Mask:
     return (body.arms & body.skin) | (thin & body.person)
 
 
-def _is_torso(layer: Layer) -> bool:
-    """A top's or a dress's body part (not a sleeve, not a bottom)."""
-    return layer.kind != "bottom" and not layer.sleeve
-
-
 def _occluders(layer: Layer, body: Body, has_top: bool, arms: Mask,
                neck: Mask | None) -> NDArray[np.float32]:
     """HxW float32: what stays in front of ``layer`` (feathered); ``neck``: the neck skin in
@@ -213,7 +165,7 @@ def _to_sleeves(layers: list[Layer], alphas: list[NDArray[np.float32]], body: Bo
     if not sleeves.any():
         return alphas
     return [np.minimum(to_sleeves(ly.warped, a, body, reveal, sleeves), keep_front)
-            if _is_torso(ly) else a for ly, a in zip(layers, alphas, strict=True)]
+            if is_torso(ly) else a for ly, a in zip(layers, alphas, strict=True)]
 
 
 def _hand_itself(body: Body) -> Mask:
@@ -228,9 +180,10 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     garments = sorted(garments, key=lambda g: ORDER[g.kind])
     has_top = any(g.kind in ("top", "full") for g in garments)
     anchors = measure_anchors(body)
-    layers = [layer for g in garments for layer in _layers(g, body, fit, anchors)]
+    layers = [layer for g in garments
+              for layer in warp_layers(g.cutout, g.kind, g.shape, body, fit, anchors)]
     arms = visible_arms(body)
-    necks = [neck_skin(body, ly.neck_y) if _is_torso(ly) else None for ly in layers]
+    necks = [neck_skin(body, ly.neck_y) if is_torso(ly) else None for ly in layers]
     alphas = [np.clip(ly.warped.alpha * (1 - _occluders(ly, body, has_top, arms, neck)), 0, 1)
               for ly, neck in zip(layers, necks, strict=True)]
     front = body.head | body.hands | body.in_front   # feathered outward only: never over them
@@ -255,7 +208,7 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     bare = body.skin & body.arms & ~body.hands      # the new torso lies against bare arms
     trusted = trusted_skin(img, body)
     arm_zones = limb_zones(body, "arms", trusted)
-    sides = arm_sides(body, reveal, arm_zones, _limb_covers(layers, alphas)["arms"])
+    sides = arm_sides(body, reveal, arm_zones, limb_covers(layers, alphas)["arms"])
     alphas = [a if n is None else np.minimum(cover_gaps(ly.warped, a, body, sides, bare),
                                              keep_front)
               for ly, a, n in zip(layers, alphas, necks, strict=True)]
@@ -263,12 +216,12 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     covered = np.logical_or.reduce([a > 0.5 for a in alphas])
     reveal &= ~covered
     canvas = img.astype(np.float32)
-    skin = _paint_reveal(img, canvas, body, reveal, _limb_covers(layers, alphas),
+    skin = _paint_reveal(img, canvas, body, reveal, limb_covers(layers, alphas),
                          anchors.waist_y, rng, (trusted, arm_zones))
     slits = reveal & ~skin & arms      # arms in front, painted as background: not there
     alphas = [np.minimum(cover_slits(ly.warped, a, body, slits), keep_front)
-              if _is_torso(ly) else a for ly, a in zip(layers, alphas, strict=True)]
-    alphas = in_room(alphas, [_is_torso(ly) for ly in layers], body)
+              if is_torso(ly) else a for ly, a in zip(layers, alphas, strict=True)]
+    alphas = in_room(alphas, [is_torso(ly) for ly in layers], body)
     covered = np.logical_or.reduce([a > 0.5 for a in alphas])
     ratios = _ratios(img, body, {ly.kind for ly in layers})
     for ly, a in zip(layers, alphas, strict=True):
@@ -310,20 +263,6 @@ def _ratios(img: NDArray[np.uint8], body: Body, kinds: set[str]) -> dict[
     return {kind: shading_parts(img, source, sigma) for kind, source in
             (("top", body.old_top), ("bottom", body.old_bottom), ("full", body.clothes))
             if kind in kinds}
-
-
-def _limb_covers(layers: list[Layer], alphas: list[NDArray[np.float32]]) -> dict[
-        str, NDArray[np.float32]]:
-    """Alpha of the garment parts that dress the arms (sleeves) and the legs (bottoms,
-    dresses)."""
-    shape = alphas[0].shape
-    covers = {"arms": np.zeros(shape, np.float32), "legs": np.zeros(shape, np.float32)}
-    for ly, a in zip(layers, alphas, strict=True):
-        if ly.sleeve:
-            covers["arms"] = np.maximum(covers["arms"], a)
-        elif ly.kind in ("bottom", "full"):
-            covers["legs"] = np.maximum(covers["legs"], ly.warped.alpha)
-    return covers
 
 
 def _arm_paint(img: NDArray[np.uint8], body: Body, chain: list[NDArray[np.float32]],

@@ -1,0 +1,84 @@
+"""A garment's warped layers: a top's (or dress's) torso and each sleeve warped onto the
+person separately, a bottom in one piece (:func:`warp_layers`), and what the layers dress:
+the torso parts (:func:`is_torso`) and the arms and legs (:func:`limb_covers`). Cut-outs
+HxWx3 uint8 RGB, masks HxW bool, alphas HxW float32 in 0..1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .body import Body
+from .cutout import Cutout
+from .fit import Anchors, Fit, Warped, bottom_pairs, top_pairs, warp_garment
+from .render import bleed, clean_edge
+from .shape import GarmentShape, limb_mask, sleeve_core
+from .sideview import on_side
+from .sleeve_fit import settle_shoulders, sleeve_layer
+from .unmix import unmix_rim
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One warped part of a garment: the torso (or whole bottom) or one sleeve."""
+
+    kind: str
+    sleeve: bool
+    warped: Warped
+    sleeveless: bool = False
+    neck_y: float | None = None     # image row of the garment's collar top (torso layers)
+    straps: bool = False            # a strappy top's torso (its straps stay thin)
+
+
+def warp_layers(cutout: Cutout, kind: str, gshape: GarmentShape, body: Body, fit: Fit,
+                anchors: Anchors) -> list[Layer]:
+    """The garment (``cutout`` of ``kind`` with keypoints and sleeve masks ``gshape``) on
+    the person: the torso and each sleeve warped separately (a sleeve follows its arm
+    without dragging the torso; the torso reaches 4 px past the seam, the sleeve 3 px
+    behind it, so no gap opens between them); bottoms in one piece."""
+    shape = body.person.shape
+    mask = clean_edge(cutout.mask)
+    fabric = unmix_rim(cutout.image, cutout.mask)
+    img = bleed(fabric, mask)
+    if kind == "bottom":
+        pairs = bottom_pairs(gshape, body.pose, fit, anchors)["body"]
+        return [Layer(kind, False, warp_garment(img, mask, pairs, shape))]
+    parts = top_pairs(gshape, body.pose, fit, anchors)
+    parts["body"] = settle_shoulders(on_side(parts["body"], gshape.points,
+                                             gshape.torso_width / 2, body), gshape, body)
+    torso = mask & ~limb_mask(mask, gshape, margin=4.0)
+    neck = next(b for gp, b in parts["body"] if gp is gshape.points["neck"])
+    layers = [Layer(kind, False, warp_garment(img, torso, parts["body"], shape),
+                    not gshape.limbs, float(neck[1]), gshape.strap_width > 0)]
+    for side, idx in zip(("l", "r"), body.pose.sides(), strict=True):
+        if side in parts and not body.pose.arm_hidden(idx):  # no sleeve on a hidden arm
+            # the sleeve's colours near the seam are its own fabric continued: the torso's
+            # sliver beyond a straight seam line drew a wedge of another colour at the armpit
+            own = bleed(fabric, sleeve_core(mask, gshape, side))
+            warped = sleeve_layer(own, limb_mask(mask, gshape, side), gshape, side, body,
+                                  parts["body"], fit)
+            if warped is not None:
+                layers.append(Layer(kind, True, warped))
+    return layers
+
+
+def is_torso(layer: Layer) -> bool:
+    """A top's or a dress's body part (not a sleeve, not a bottom)."""
+    return layer.kind != "bottom" and not layer.sleeve
+
+
+def limb_covers(layers: list[Layer], alphas: list[NDArray[np.float32]]) -> dict[
+        str, NDArray[np.float32]]:
+    """Alpha of the garment parts that dress the arms (sleeves) and the legs (bottoms,
+    dresses)."""
+    shape = alphas[0].shape
+    covers = {"arms": np.zeros(shape, np.float32), "legs": np.zeros(shape, np.float32)}
+    for ly, a in zip(layers, alphas, strict=True):
+        if ly.sleeve:
+            covers["arms"] = np.maximum(covers["arms"], a)
+        elif ly.kind in ("bottom", "full"):
+            covers["legs"] = np.maximum(covers["legs"], ly.warped.alpha)
+    return covers
