@@ -3,14 +3,13 @@ resampling into the engine's crop frame (bench/metrics.py)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import cv2
 import numpy as np
 import pytest
+
+from tests.bench_metrics import bench_metrics
 
 REPO = Path(__file__).resolve().parents[2]
 PORTRAITS = REPO / ".." / "shared" / "corpus" / "portraits"
@@ -21,16 +20,7 @@ AFFINE = np.array([[1.25, 0.0, -40.0], [0.0, 1.25, -60.0]])
 CROP_SIZE = (360, 420)
 
 
-def _load_metrics() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_metrics", REPO / "bench" / "metrics.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_metrics"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-mt = _load_metrics()
+mt = bench_metrics()
 
 
 def _photo(name: str) -> np.ndarray:
