@@ -1,5 +1,6 @@
 """Connected pieces of masks: the pieces touching a seed, those reaching the image border, and
-a mask with the holes it encloses filled. Masks HxW bool (or non-zero = set)."""
+a mask with the holes it encloses filled; and the disc that grows or shrinks a mask. Masks HxW
+bool (or non-zero = set)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 Mask = NDArray[np.bool_]
+
+
+def disc(size: int) -> NDArray[np.uint8]:
+    """The ``size`` x ``size`` elliptical structuring element (a disc for odd ``size``), for
+    ``cv2.dilate``, ``cv2.erode`` and ``cv2.morphologyEx``."""
+    out: NDArray[np.uint8] = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    return out
 
 
 def touching(mask: Mask, seed: Mask) -> Mask:

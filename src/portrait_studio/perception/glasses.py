@@ -35,6 +35,7 @@ import numpy as np
 
 from ..imaging.blend import mask_box
 from ..imaging.fill import fill_thin
+from ..imaging.regions import disc
 from . import landmarks as lm
 from .eye_band import EYE_ROW, UNIT, WORK_H, WORK_W
 from .eye_band import EyeBand as _Work
@@ -63,13 +64,9 @@ TOP_ABOVE_BRIDGE = 12        # a lens top is at most this many px above the brid
 OFF_FACE = 16                # a template's frame is found this far (px) off the face oval
 
 
-def _ellipse(size: int) -> np.ndarray:
-    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
-
-
 def _morph(img: np.ndarray, op: int, shape: tuple[int, int]) -> np.ndarray:
     """Black-hat / top-hat with a flat ``shape`` (rows, cols) line or an ellipse if square."""
-    kernel = _ellipse(shape[0]) if shape[0] == shape[1] else np.ones(shape, np.uint8)
+    kernel = disc(shape[0]) if shape[0] == shape[1] else np.ones(shape, np.uint8)
     return cv2.morphologyEx(img, op, kernel)
 
 
@@ -138,13 +135,13 @@ def _allowed(work: _Work, bridge_row: float) -> np.ndarray:
     p = work.points
     oval = np.zeros(work.light.shape, np.uint8)
     cv2.fillPoly(oval, [np.round(p[list(lm.FACE_OVAL)]).astype(np.int32)], 1)
-    ok: np.ndarray = cv2.dilate(oval, _ellipse(9))
+    ok: np.ndarray = cv2.dilate(oval, disc(9))
     eyes = np.zeros_like(ok)
     for ring in (lm.RIGHT_EYE, lm.LEFT_EYE):
         poly = p[list(ring)]
         centre = poly.mean(axis=0)
         cv2.fillPoly(eyes, [np.round(centre + (poly - centre) * 1.3).astype(np.int32)], 1)
-    ok[cv2.dilate(eyes, _ellipse(7)) > 0] = 0
+    ok[cv2.dilate(eyes, disc(7)) > 0] = 0
     ok[_above_brows(p)] = 0
     ok[:max(0, int(bridge_row - TOP_ABOVE_BRIDGE))] = 0
     ok[int(p[[lm.RIGHT_IRIS_CENTER, lm.LEFT_IRIS_CENTER], 1].mean()) + 48:] = 0
@@ -253,7 +250,7 @@ def _grow(seeds: np.ndarray, resp: np.ndarray, reach: int, strength: np.ndarray)
     ``LINE_SHARE`` of the strongest line nearby (HxW bool). ``strength`` holds every seed's
     own response (0 elsewhere), of all widths: the dark skin beside a strong thin bar is not
     grown from the bar's wider, weaker flank."""
-    kernel = _ellipse(2 * reach + 1)
+    kernel = disc(2 * reach + 1)
     local = cv2.dilate(strength, kernel)
     near = cv2.dilate(seeds.astype(np.uint8), kernel) > 0
     grown: np.ndarray = near & (resp >= np.maximum(LINE_MIN, LINE_SHARE * local))
@@ -314,18 +311,18 @@ def _work_mask(work: _Work, paths: list[tuple[np.ndarray, bool]],
     owned, strength = _owned_discs(track & (darks[-1] >= LINE_MIN), darks)
     shadow = _soft_shadow(every, len(darks))
     bright = _morph(light, cv2.MORPH_TOPHAT, (7, 7))
-    shiny = track & (bright >= np.maximum(LINE_MIN, 0.5 * cv2.dilate(darks[-1], _ellipse(7))))
+    shiny = track & (bright >= np.maximum(LINE_MIN, 0.5 * cv2.dilate(darks[-1], disc(7))))
     strength = np.maximum(strength, np.where(shiny, bright, 0)).astype(np.float32)
     cand = _grow(shiny, bright, 3, strength)
-    for disc, resp, mine in zip(DISCS, darks, owned):
-        cand |= _grow(mine, resp, disc // 2 + 1, strength)
+    for width, resp, mine in zip(DISCS, darks, owned):
+        cand |= _grow(mine, resp, width // 2 + 1, strength)
     cand &= ~shadow
     seeds = shiny | np.logical_or.reduce(owned)
     frame = connected(cand & free, seeds) & (cand | (seeds & ~shadow))
     wire = len(darks) == 1  # a wire frame: its nose pads sit on arms, off the rims
     frame |= _beside_lines(work, paths, frame, (np.maximum(every[0], bright) >= PAD_LINE) & wire,
                            free)
-    halo = cv2.dilate(frame.astype(np.uint8), _ellipse(5)) > 0
+    halo = cv2.dilate(frame.astype(np.uint8), disc(5)) > 0
     soft = np.maximum(darks[min(1, len(darks) - 1)], bright) >= HALO_MIN
     out: np.ndarray = frame | (halo & free & soft)
     return out
@@ -351,14 +348,14 @@ def _on_face(work: _Work) -> np.ndarray:
     temples beyond it are never pasted onto another face."""
     oval = np.zeros(work.light.shape, np.uint8)
     cv2.fillPoly(oval, [np.round(work.points[list(lm.FACE_OVAL)]).astype(np.int32)], 1)
-    return cv2.erode(oval, _ellipse(5)) > 0
+    return cv2.erode(oval, disc(5)) > 0
 
 
 def _near_face(work: _Work) -> np.ndarray:
     """The face oval grown by :data:`OFF_FACE` px (HxW bool)."""
     oval = np.zeros(work.light.shape, np.uint8)
     cv2.fillPoly(oval, [np.round(work.points[list(lm.FACE_OVAL)]).astype(np.int32)], 1)
-    return cv2.dilate(oval, _ellipse(2 * OFF_FACE + 1)) > 0
+    return cv2.dilate(oval, disc(2 * OFF_FACE + 1)) > 0
 
 
 def _frame_paths(work: _Work, bridge: np.ndarray,
@@ -400,7 +397,7 @@ def erase_frames(img: np.ndarray, mask: np.ndarray, points: np.ndarray) -> np.nd
     if not mask.any():
         return img
     grow = max(1, round(face_scale(points) / UNIT))
-    grown = cv2.dilate(mask.astype(np.uint8), _ellipse(2 * grow + 1)) > 0
+    grown = cv2.dilate(mask.astype(np.uint8), disc(2 * grow + 1)) > 0
     box = mask_box(grown, 8 * grow + 8)
     out = np.array(img, copy=True)
     out[box] = fill_thin(np.ascontiguousarray(img[box]), grown[box], grow)

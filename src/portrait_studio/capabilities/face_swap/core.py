@@ -35,7 +35,7 @@ from ...imaging.blend import (
     scale_channels,
 )
 from ...imaging.color import masked_blur
-from ...imaging.regions import touching
+from ...imaging.regions import disc, touching
 from ...perception import landmarks as lm
 from ...perception.masks import (
     above_brows,
@@ -178,8 +178,7 @@ def _drop_specks(cut: np.ndarray, scale: float) -> np.ndarray:
         small = cv2.resize(small, (max(1, w // factor), max(1, h // factor)),
                            interpolation=cv2.INTER_AREA)
     size = max(3, int(scale * 0.12 / factor) | 1)
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
-    opened = cv2.morphologyEx(small, cv2.MORPH_OPEN, kernel)
+    opened = cv2.morphologyEx(small, cv2.MORPH_OPEN, disc(size))
     return opened if factor == 1 else cv2.resize(opened, (w, h), interpolation=cv2.INTER_LINEAR)
 
 
@@ -373,8 +372,7 @@ def _sockets(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.nda
 def _inner_face(oval: np.ndarray, scale: float) -> np.ndarray:
     """hxw bool: the face ``oval`` eroded by :data:`EDGE_BAND` eye distances."""
     size = 2 * int(scale * EDGE_BAND) + 1
-    inner: np.ndarray = cv2.erode((oval > 0.5).astype(np.uint8), cv2.getStructuringElement(
-        cv2.MORPH_ELLIPSE, (size, size))) > 0
+    inner: np.ndarray = cv2.erode((oval > 0.5).astype(np.uint8), disc(size)) > 0
     return inner
 
 
@@ -420,8 +418,7 @@ def _hair_zone(cut: np.ndarray, regions: Any, points: np.ndarray, scale: float) 
     but is the user's own), nor a brow's top edge (often above the mesh's brow, and cut)."""
     reach = touching(cut > 0.5, regions.oval < 0.5).astype(np.uint8)
     size = 2 * int(scale * BROW_CLEAR) + 1
-    brows = cv2.dilate((regions.brows > 0.1).astype(np.uint8), cv2.getStructuringElement(
-        cv2.MORPH_ELLIPSE, (size, size)))
+    brows = cv2.dilate((regions.brows > 0.1).astype(np.uint8), disc(size))
     grown = cv2.dilate(reach, np.ones((3, 3), np.uint8)) * (1 - brows)
     hair: np.ndarray = cut * grown.astype(np.float32) * _above_eyes(points, cut.shape, scale)
     return hair

@@ -31,7 +31,7 @@ import numpy as np
 
 from ...imaging import geometry as geo
 from ...imaging.fill import carry_in
-from ...imaging.regions import filled, touching
+from ...imaging.regions import disc, filled, touching
 from ...perception import landmarks as lm
 from ...perception.masks import cheek_mask, face_regions, face_scale, polygon_mask
 from ..retouch.texture import match_texture, texture_levels
@@ -115,8 +115,8 @@ def _zone(work: _Work, oval: np.ndarray) -> np.ndarray:
 
 
 def _disc(size: float) -> np.ndarray:
-    k = max(3, int(size)) | 1
-    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    """:func:`~portrait_studio.imaging.regions.disc` about ``size`` px across (odd, >= 3)."""
+    return disc(max(3, int(size)) | 1)
 
 
 @dataclass(frozen=True)
