@@ -14,8 +14,7 @@ Mask = NDArray[np.bool_]
 def disc(size: int) -> NDArray[np.uint8]:
     """The ``size`` x ``size`` elliptical structuring element (a disc for odd ``size``), for
     ``cv2.dilate``, ``cv2.erode`` and ``cv2.morphologyEx``."""
-    out: NDArray[np.uint8] = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
-    return out
+    return np.asarray(cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size)), np.uint8)
 
 
 def touching(mask: Mask, seed: Mask) -> Mask:
