@@ -133,9 +133,7 @@ def _allowed(work: _Work, bridge_row: float) -> np.ndarray:
     below the brows' lower edge and at most ``TOP_ABOVE_BRIDGE`` above the bridge, above the
     cheeks."""
     p = work.points
-    oval = np.zeros(work.light.shape, np.uint8)
-    cv2.fillPoly(oval, [np.round(p[list(lm.FACE_OVAL)]).astype(np.int32)], 1)
-    ok: np.ndarray = cv2.dilate(oval, disc(9))
+    ok: np.ndarray = cv2.dilate(_oval(work), disc(9))
     eyes = np.zeros_like(ok)
     for ring in (lm.RIGHT_EYE, lm.LEFT_EYE):
         poly = p[list(ring)]
@@ -343,19 +341,22 @@ def _beside_lines(work: _Work, paths: list[tuple[np.ndarray, bool]], frame: np.n
     return out
 
 
+def _oval(work: _Work) -> np.ndarray:
+    """The face oval of the work image (HxW uint8 0/1)."""
+    oval = np.zeros(work.light.shape, np.uint8)
+    cv2.fillPoly(oval, [np.round(work.points[list(lm.FACE_OVAL)]).astype(np.int32)], 1)
+    return oval
+
+
 def _on_face(work: _Work) -> np.ndarray:
     """The face oval less its 2 px rim (HxW bool): the face's own outline is no frame, and
     temples beyond it are never pasted onto another face."""
-    oval = np.zeros(work.light.shape, np.uint8)
-    cv2.fillPoly(oval, [np.round(work.points[list(lm.FACE_OVAL)]).astype(np.int32)], 1)
-    return cv2.erode(oval, disc(5)) > 0
+    return cv2.erode(_oval(work), disc(5)) > 0
 
 
 def _near_face(work: _Work) -> np.ndarray:
     """The face oval grown by :data:`OFF_FACE` px (HxW bool)."""
-    oval = np.zeros(work.light.shape, np.uint8)
-    cv2.fillPoly(oval, [np.round(work.points[list(lm.FACE_OVAL)]).astype(np.int32)], 1)
-    return cv2.dilate(oval, disc(2 * OFF_FACE + 1)) > 0
+    return cv2.dilate(_oval(work), disc(2 * OFF_FACE + 1)) > 0
 
 
 def _frame_paths(work: _Work, bridge: np.ndarray,
