@@ -13,8 +13,11 @@ a user's full beard, which the user keeps, is :data:`~.beard.BEARD_SHARE` of it,
   that than to any colour of the clothes sampled well below the chin (a white beard stops at
   a white collar); closed, holes filled, and only what hangs together with the chin or lies
   in the face;
-- painted: the skin around carried in from all sides (push-pull), darkened below the jaw
-  line as a throat in the jaw's shadow, with the fine grain of the cheeks' skin.
+- painted: in the face and a throat column under the chin (:data:`NECK_WIDTH`), the skin
+  around carried in from all sides (push-pull), darkened below the jaw line as a throat in
+  the jaw's shadow; beside the throat the backdrop continued along the row (or the clothes,
+  where they are nearer): a full beard is wider than the neck; the painted skin gets the
+  forehead's fine texture (:func:`forehead_texture`; a bearded man's cheeks have stubble).
 
 A user who has a beard keeps the template's (their own beard goes with their face). Work is
 done on a grid with about 100 px between the eyes; images are HxWx3 uint8 RGB, landmarks
@@ -265,9 +268,10 @@ def _backdrop(img: np.ndarray, back: np.ndarray, centre: float) -> np.ndarray:
     pick = np.where((outer >= 0) & (outer < w), outer, inner)
     found = (pick >= 0) & (pick < w)
     near = np.take_along_axis(img, np.clip(pick, 0, w - 1)[..., None], axis=1)
-    smooth = cv2.GaussianBlur(near, (0, 0), 2.0)
-    fallback = carry_in(img, back.astype(np.float32))
-    out: np.ndarray = np.where(found[..., None], smooth, fallback)
+    smooth: np.ndarray = cv2.GaussianBlur(near, (0, 0), 2.0)
+    if found.all():
+        return smooth
+    out: np.ndarray = np.where(found[..., None], smooth, carry_in(img, back.astype(np.float32)))
     return out
 
 
@@ -301,12 +305,11 @@ def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray) -> np.n
     up_w = work.grid.up(weight)
     out = img.copy()
     region = out[work.roi.slices].astype(np.float32)
-    # the forehead's two finest bands (a bearded man's cheeks have stubble; noise in the
-    # coarsest band mottled the paint like a beard)
-    skin_texture = (*forehead_texture(img, points)[:2], 0.0)
     region += (work.grid.up(paint) - region) * up_w[..., None]
-    # the painted skin is smooth at every fine scale: it gets the cheeks' texture, band by
-    # band (measured away from the paint's edges, where the step to the old pixels is)
+    # the painted skin is smooth at every fine scale: it gets the forehead's two finest bands
+    # (noise in the coarsest one mottled the paint like a beard), measured away from the
+    # paint's edges, where the step to the old pixels is
+    skin_texture = (*forehead_texture(img, points)[:2], 0.0)
     painted_skin = up_w * work.grid.up(skin_share)
     core = cv2.erode((painted_skin > 0.9).view(np.uint8), _disc(3.0))
     region = match_texture(region, painted_skin, skin_texture, measure=core.astype(np.float32))
