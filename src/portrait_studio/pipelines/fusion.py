@@ -196,7 +196,8 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
     # the template person's own glasses go with their face: painted out of the scene with
     # their hinges by the hair (found here first: the re-toning needs them before the user
     # half is done)
-    frames = [in_helper(glasses_mask, template, t.landmarks, True) for t in targets]
+    frames = [in_helper(partial(glasses_mask, off_face=True), template, t.landmarks)
+              for t in targets]
     planned = in_helper(_plan_faces, template, merges, users, targets, params)
     retone = params.skin_tone == "user"  # the complexions are unused otherwise
     tones = [in_helper(_user_tone, planned, i) for i in range(len(merges)) if retone]
@@ -323,7 +324,7 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
                 u_tone = tone if isinstance(tone, SkinTone) else tone.result()
                 retone_curve(canvas, tone_curve(u_tone, t_tone), *field)
     for i, t_pts in enumerate(t_points):
-        found = glasses_mask(template, t_pts, True) if frames is None else frames[i]
+        found = glasses_mask(template, t_pts, off_face=True) if frames is None else frames[i]
         canvas = erase_frames(canvas, found if isinstance(found, np.ndarray) else found.result(),
                               t_pts)
     return canvas
