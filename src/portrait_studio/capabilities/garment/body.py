@@ -35,7 +35,7 @@ from ...imaging.regions import touching
 from ...perception.faces import Face, detect_faces
 from ...perception.masks import cheek_mask
 from ...perception.segmentation import person_mask
-from .envelope import envelope, missed_clothes, round_wrists, side_view_rows, torso_len
+from .envelope import envelope, missed_clothes, round_wrists, side_view_rows
 from .facecrop import CropFace, crop_face, neck_shade
 from .hairskin import hair_in_skin
 from .head import head_mask
@@ -302,7 +302,7 @@ def _sheen_below_face(lab: NDArray[np.float32], skin: Mask, head: Mask, person: 
         return np.zeros(skin.shape, bool)
     limit = float(np.percentile(lab[..., 0][face], 95)) + margin
     ys = np.arange(skin.shape[0])[:, None]
-    mid = float(pose.p(11)[1] + pose.p(12)[1]) / 2 + 0.5 * torso_len(pose)
+    mid = float(pose.p(11)[1] + pose.p(12)[1]) / 2 + 0.5 * pose.torso_len
     inner = cv2.erode(person.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
     out: Mask = skin & ~head & inner & (lab[..., 0] > limit) & (ys > mid)
     return out
@@ -363,7 +363,7 @@ def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
     beyond = person & ~around & ~skin & ~head & ~hands & ~gloves & \
         side_view_rows(pose, person.shape)
     clothes |= missed_clothes(lab, clothes, person, split, pose.shoulder_width, beyond)
-    lower = _lower(lab, clothes, split, arms & ~hands, core, 0.12 * torso_len(pose))
+    lower = _lower(lab, clothes, split, arms & ~hands, core, 0.12 * pose.torso_len)
     spots = _enclosed_pieces(skin & ~hands & ~head, lower, pose.shoulder_width)
     skin, clothes, lower = skin & ~spots, clothes | spots, lower | spots
     return Body(pose, person, skin, head, clothes, split, skin_rgb, arms & person, hands,

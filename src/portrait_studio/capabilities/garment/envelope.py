@@ -18,13 +18,6 @@ from .regions import capsule, lab_dist2
 Mask = NDArray[np.bool_]
 
 
-def torso_len(pose: Pose) -> float:
-    """Distance (px) from the shoulders' middle to the hips' middle (at least 1)."""
-    sh = (pose.p(11) + pose.p(12)) / 2
-    hips = (pose.p(23) + pose.p(24)) / 2
-    return max(float(np.linalg.norm(hips - sh)), 1.0)
-
-
 def envelope(pose: Pose, shape: tuple[int, int]) -> Mask:
     """Where the body and its clothes can be: the torso (shoulders to hips) grown by 0.4
     shoulder widths, and capsules along arms (0.3) and legs (0.4). Whatever else the
@@ -51,7 +44,7 @@ def side_view_rows(pose: Pose, shape: tuple[int, int]) -> Mask:
     shoes); else nothing."""
     joints = float(np.linalg.norm(pose.p(11) - pose.p(12)))
     out = np.zeros(shape, bool)
-    if joints >= 0.5 * torso_len(pose):
+    if joints >= 0.5 * pose.torso_len:
         return out
     top = min(pose.p(11)[1], pose.p(12)[1]) - 0.3 * pose.shoulder_width
     ankles = [pose.p(i)[1] for i in (27, 28) if pose.visibility[i] > 0.5]

@@ -103,7 +103,7 @@ def body_frame(pose: Pose) -> Frame:
     hl, hr = pose.p(left["hip"]), pose.p(right["hip"])
     origin = (sl + sr) / 2
     hips = (hl + hr) / 2
-    torso = max(float(np.linalg.norm(hips - origin)), 1.0)
+    torso = pose.torso_len
     down = (hips - origin) / torso
     axis = _across(sr - sl, down.astype(np.float32), pose.shoulder_width)
     hip_span = max(float(np.linalg.norm(hr - hl)) * HIP_SPAN, 0.8 * pose.shoulder_width)

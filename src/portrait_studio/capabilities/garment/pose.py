@@ -62,6 +62,13 @@ class Pose:
         return bool(self.visibility[side["elbow"]] < HIDDEN)
 
     @property
+    def torso_len(self) -> float:
+        """Distance (px) from the shoulders' middle to the hips' middle (at least 1)."""
+        sh = (self.points[L_SHOULDER] + self.points[R_SHOULDER]) / 2
+        hips = (self.points[L_HIP] + self.points[R_HIP]) / 2
+        return max(float(np.linalg.norm(hips - sh)), 1.0)
+
+    @property
     def shoulder_width(self) -> float:
         """Body scale in pixels: the distance between the shoulder joints, but at least
         half the torso length (shoulders to hips) so that a side view keeps a body size."""

@@ -26,7 +26,6 @@ from numpy.typing import NDArray
 
 from ...imaging.color import rgb_to_lab
 from .body import Body
-from .envelope import torso_len
 from .fit import body_frame
 from .kinds import row_runs
 from .pose import NOSE, Pose
@@ -76,7 +75,7 @@ def facing(pose: Pose) -> int:
     """+1 / -1 when the body is seen from the side facing image right / left (the nose
     ahead of the shoulders' middle), 0 for a frontal (or back) view."""
     joints = float(np.linalg.norm(pose.p(11) - pose.p(12)))
-    if joints >= SIDE * torso_len(pose):
+    if joints >= SIDE * pose.torso_len:
         return 0
     ahead = float(pose.p(NOSE)[0] - (pose.p(11)[0] + pose.p(12)[0]) / 2)
     if abs(ahead) < 0.05 * pose.shoulder_width:
