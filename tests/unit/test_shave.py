@@ -28,6 +28,7 @@ from portrait_studio.pipelines.fusion_params import FusionParams, MergeEntry
 from tests.conftest import CORPUS, fixture_image
 
 BEARDED = ("byron_donalds__house_official_1.jpg", "ami_bera__house_official_1.jpg")
+HANGING = "bennie_g_thompson__house_official_1.jpg"   # a long white beard over a white collar
 CLEAN = ("nancy_pelosi__house_official_1.jpg", "ted_lieu__house_official_1.jpg",
          "terri_a_sewell__house_official_1.jpg", "judy_chu__house_official_1.jpg",
          "andy_kim__house_official_1.jpg", "burgess_owens__house_official_1.jpg",
@@ -187,7 +188,9 @@ def test_the_painted_skin_has_the_cheeks_fine_texture(name: str) -> None:
     changed = np.abs(shaved.astype(int) - img.astype(int)).sum(axis=2) > 6
     throat = np.zeros_like(changed)
     throat[_under_chin(points)] = True
-    core = cv2.erode((changed & throat).view(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    # (not the shirt continued up under a beard hanging over its collar)
+    painted_skin = changed & throat & ~_grey(shaved)
+    core = cv2.erode(painted_skin.view(np.uint8), np.ones((5, 5), np.uint8)) > 0
     assert core.sum() > 300
     skin = forehead_texture(img, points)
     assert skin[1] < 0.75 * texture_levels(img, cheek_mask(points, img.shape))[1]
@@ -200,3 +203,34 @@ def _under_chin(points: np.ndarray) -> tuple[slice, slice]:
     """Rows 0.05-0.3 eye distances under the chin, columns 0.25 to either side of it."""
     s, (x, y) = face_scale(points), points[lm.CHIN]
     return slice(int(y + 0.05 * s), int(y + 0.3 * s)), slice(int(x - 0.25 * s), int(x + 0.25 * s))
+
+
+def test_a_beard_hanging_over_the_collar_leaves_the_collars_opening() -> None:
+    """Bennie Thompson's long white beard hangs over his white collar, and the mesh's chin
+    sits inside it. The throat was painted as a column of skin down to the beard's end,
+    wider than the user's jaw and with a ragged lower edge on the shirt. Now the shirt is
+    continued up under the beard to a V-shaped collar opening: beside the throat, under
+    the chin, the shirt shows; in the opening, skin in the jaw's shadow."""
+    _, points, shaved = _shaved(HANGING)
+    scale, (x, y) = face_scale(points), points[lm.CHIN]
+    half = 0.5 * NECK_WIDTH * float(np.linalg.norm(points[lm.LEFT_CHEEK] - points[lm.RIGHT_CHEEK]))
+    rows = slice(int(y + 0.1 * scale), int(y + 0.2 * scale))
+    sides = np.concatenate([shaved[rows, int(x - 0.95 * half):int(x - 0.7 * half)],
+                            shaved[rows, int(x + 0.7 * half):int(x + 0.95 * half)]], axis=1)
+    assert _grey(sides).mean() > 0.9
+    opening = shaved[int(y + 0.03 * scale):int(y + 0.1 * scale), int(x - 0.25 * half):
+                     int(x + 0.25 * half)]
+    face = shaved[int(y - 0.5 * scale):int(y - 0.3 * scale), int(x - 0.3 * half):
+                  int(x + 0.3 * half)]
+    assert not _grey(opening).any()
+    assert rgb_to_lab(opening)[..., 0].mean() < 0.85 * rgb_to_lab(face)[..., 0].mean()
+
+
+def test_a_beard_ending_on_the_neck_leaves_the_neck() -> None:
+    """Byron Donalds' beard ends on his neck, above the collar: no collar is drawn there,
+    the throat under the chin is skin down to the beard's end."""
+    _, points, shaved = _shaved(BEARDED[0])
+    scale, (x, y) = face_scale(points), points[lm.CHIN]
+    throat = shaved[int(y + 0.05 * scale):int(y + 0.3 * scale), int(x - 0.2 * scale):
+                    int(x + 0.2 * scale)]
+    assert not _grey(throat).any()

@@ -15,9 +15,11 @@ a user's full beard, which the user keeps, is :data:`~.beard.BEARD_SHARE` of it,
   in the face;
 - painted: in the face and a throat column under the chin (:data:`NECK_WIDTH`), the skin
   around carried in from all sides (push-pull), darkened below the jaw line as a throat in
-  the jaw's shadow; beside the throat the backdrop continued along the row (or the clothes,
-  where they are nearer): a full beard is wider than the neck; the painted skin gets the
-  forehead's fine texture (:func:`forehead_texture`; a bearded man's cheeks have stubble).
+  the jaw's shadow (deepest just under the jaw, and toward the neck's sides); beside the
+  throat what is around the beard (backdrop, clothes) continued along the row: a full beard
+  is wider than the neck; where a long beard hangs over a shirt collar, the shirt continued
+  up to a V-shaped opening under the chin. The painted skin gets the forehead's fine texture
+  (:func:`forehead_texture`; a bearded man's cheeks have stubble), the rest the photo's noise.
 
 A user who has a beard keeps the template's (their own beard goes with their face). Work is
 done on a grid with about 100 px between the eyes; images are HxWx3 uint8 RGB, landmarks
@@ -37,7 +39,7 @@ from ...imaging.fill import carry_in
 from ...imaging.regions import disc, filled, touching
 from ...perception import landmarks as lm
 from ...perception.masks import cheek_mask, face_regions, face_scale, polygon_mask
-from ..retouch.texture import match_texture, texture_levels
+from ..retouch.texture import match_noise, match_texture, noise_level, texture_levels
 from .beard import BEARD_SHARE, beard_share, chin_patch
 from .tone import local_skin_model
 
@@ -48,8 +50,13 @@ CLOTHES_BAND = (1.1, 1.7)    # eye distances below the chin: where the clothes a
 CLOTHES_CLUSTERS = 4
 NOT_SKIN = 0.3               # skin likelihood below this: not skin
 THROAT_SHADE = 0.75          # painted skin below the jaw line: this share of the skin's tone
+JAW_SHADOW = 0.62            # ... just under the jaw line, rising to THROAT_SHADE over
+SHADOW_DEPTH = 0.45          # this many eye distances
+COLLAR_MARGIN = 0.05         # eye distances a collar's opening lies above the beard's end
+COLLAR_DEPTH = 0.3           # eye distances under the chin a hidden collar's opening may be
+COLLAR_WIDTH = 1.05          # a collar's half-width, in the neck's
 EDGE_GROW = 0.08            # eye distances the found beard grows by (its edge hairs)
-NECK_WIDTH = 0.72           # a neck's width, as a share of the face's at the ears
+NECK_WIDTH = 0.62           # a neck's width, as a share of the face's at the ears
 JAW = lm.FACE_OVAL[9:28]     # the oval from ear to ear under the chin
 
 
@@ -204,60 +211,125 @@ def _painted(work: _Work, beard: np.ndarray, person: np.ndarray,
              likelihood: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The beard painted over (HxWx3 float32): in the face and the throat's column under it
     (:func:`_throat`) the grid crop's skin (``likelihood``: its :func:`_skin`) carried in and
-    shaded under the jaw; beside the throat, below the jaw, what is around the beard there
-    (:func:`_surroundings`): a full beard is wider than the neck it hides. And the share of
+    shaded under the jaw (:func:`_shade`); beside the throat, below the jaw, what is around
+    the beard there, continued along the rows from outside (:func:`_along_rows`: the
+    backdrop above the shoulders, the clothes lower): a full beard is wider than the neck;
+    below a shirt collar's edge (:func:`_collar`) the shirt continued up. And the share of
     skin in each painted pixel (HxW float32 0..1)."""
     img = work.img.astype(np.float32)
     free = cv2.dilate(beard.astype(np.uint8), _disc(0.06 * work.scale)) == 0
     skin = np.clip((likelihood - 0.5) * 2.0, 0.0, 1.0) * person * free
     base = carry_in(img, skin.astype(np.float32))
-    oval = work.points[list(lm.FACE_OVAL)]
-    centre = oval.mean(axis=0)  # grown a little: the shadow starts at the jaw line, not above
-    face = polygon_mask(centre + (oval - centre) * 1.06, work.img.shape, soften=0.1 * work.scale)
-    shade = THROAT_SHADE + (1.0 - THROAT_SHADE) * face
-    inside = polygon_mask(oval, work.img.shape, soften=0.03 * work.scale)
+    inside = polygon_mask(work.points[list(lm.FACE_OVAL)], work.img.shape,
+                          soften=0.03 * work.scale)
     throat = np.maximum(_throat(work), inside)
-    around = _surroundings(img, free & (skin < 0.5), person, float(work.points[lm.CHIN, 0]))
-    out: np.ndarray = (base * (shade * throat)[..., None]
+    around = _along_rows(img, free & (skin < 0.5), float(work.points[lm.CHIN, 0]))
+    collar = _collar(work, beard, person, likelihood)
+    if collar is not None:
+        shirt = free & person & (skin < 0.5)
+        below = _under_collar(work, collar) * (1.0 - inside)
+        throat = throat * (1.0 - below)
+        around = _from_below(img, shirt, around) * below[..., None] + around * (
+            1.0 - below[..., None])
+    out: np.ndarray = (base * (_shade(work) * throat)[..., None]
                        + around * (1.0 - throat)[..., None])
     return out, throat
+
+
+def _shade(work: _Work) -> np.ndarray:
+    """HxW float32: the painted skin's tone share, 1 in the face (its oval grown a little:
+    the shadow starts at the jaw line, not above), :data:`JAW_SHADOW` just under the jaw line
+    (a frontal light leaves the throat in the jaw's shadow), rising to :data:`THROAT_SHADE`
+    over :data:`SHADOW_DEPTH` eye distances, and darker toward the neck's sides (a
+    cylinder's turn from the light)."""
+    oval, shape, s = work.points[list(lm.FACE_OVAL)], work.img.shape, work.scale
+    centre = oval.mean(axis=0)
+    face = polygon_mask(centre + (oval - centre) * 1.06, shape, soften=0.1 * s)
+    depth = cv2.distanceTransform((face < 0.5).view(np.uint8), cv2.DIST_L2, 3)
+    rise = np.clip(depth / (SHADOW_DEPTH * s), 0.0, 1.0)
+    throat = JAW_SHADOW + (THROAT_SHADE - JAW_SHADOW) * rise
+    turn = 1.0 - 0.12 * np.clip(_neck_offset(work), 0.0, 1.0) ** 2
+    out: np.ndarray = (face + (1.0 - face) * throat * turn).astype(np.float32)
+    return out
+
+
+def _neck_offset(work: _Work) -> np.ndarray:
+    """HxW float32: each pixel's column offset from the chin in neck half-widths."""
+    p, (h, w) = work.points, work.img.shape[:2]
+    half = 0.5 * NECK_WIDTH * float(np.linalg.norm(p[lm.LEFT_CHEEK] - p[lm.RIGHT_CHEEK]))
+    off = np.abs(np.arange(w, dtype=np.float32) - np.float32(p[lm.CHIN, 0])) / max(half, 1.0)
+    return np.broadcast_to(off[None, :], (h, w))
+
+
+def _collar(work: _Work, beard: np.ndarray, person: np.ndarray,
+            likelihood: np.ndarray) -> float | None:
+    """The row (grid) of a shirt collar's opening at the throat when a full beard hangs over
+    it: the beard ends on the clothes at most :data:`COLLAR_DEPTH` eye distances under the
+    mesh's chin (which sits inside such a beard), and the opening is :data:`COLLAR_MARGIN`
+    above the beard's median end under the chin. None when the beard ends on the neck's
+    skin, or lower (a neck's stubble ends at a collar that shows), or the photo ends first."""
+    s, h = work.scale, beard.shape[0]
+    middle = np.flatnonzero(_neck_offset(work)[0] < 1.0 / 3.0)
+    ends = [int(np.flatnonzero(beard[:, c]).max()) for c in middle if beard[:, c].any()]
+    if len(ends) < 3:
+        return None
+    end = float(np.median(ends))
+    if end - COLLAR_MARGIN * s > work.points[lm.CHIN, 1] + COLLAR_DEPTH * s:
+        return None
+    rows = slice(int(end) + 2, min(h, int(end + 0.3 * s)))
+    below = person[rows, middle[0]:middle[-1] + 1] & (
+        likelihood[rows, middle[0]:middle[-1] + 1] < NOT_SKIN)
+    if below.size == 0 or below.mean() < 0.6:
+        return None
+    return end - COLLAR_MARGIN * s
+
+
+def _under_collar(work: _Work, collar: float) -> np.ndarray:
+    """HxW float32 0..1: below the collar's edges, a V from ``collar`` (row at the throat)
+    up to the chin's row at the neck's sides (a shirt's opening); soft over a few
+    hundredths of an eye distance."""
+    s, chin = work.scale, float(work.points[lm.CHIN, 1])
+    off = _neck_offset(work)
+    edge = collar - max(collar - chin, 0.0) * np.minimum(off, 1.0)
+    rows = np.arange(work.img.shape[0], dtype=np.float32)[:, None]
+    soft = max(0.04 * s, 1.0)
+    # the collar wraps the neck only: beyond it, what is around the beard (the backdrop,
+    # a lapel) goes on
+    out: np.ndarray = (np.clip((rows - edge) / soft + 0.5, 0.0, 1.0)
+                       * np.clip((COLLAR_WIDTH - off) * 8.0, 0.0, 1.0))
+    return out.astype(np.float32)
+
+
+def _from_below(img: np.ndarray, known: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """``img`` (HxWx3 float32) continued up its columns into the pixels not ``known`` (HxW
+    bool) from the nearest known pixel below (a collar and a tie go on up under a beard),
+    ``fallback`` where a column has none below (HxWx3 float32)."""
+    h, w = known.shape
+    rows = np.broadcast_to(np.arange(h)[:, None], (h, w))
+    pick = np.flip(np.minimum.accumulate(np.flip(np.where(known, rows, h), axis=0), axis=0),
+                   axis=0)
+    near = np.take_along_axis(img, np.clip(pick, 0, h - 1)[..., None], axis=0)
+    smooth = cv2.GaussianBlur(near, (0, 0), 1.0)
+    out: np.ndarray = np.where((pick < h)[..., None], smooth, fallback)
+    return out
 
 
 def _throat(work: _Work) -> np.ndarray:
     """0..1 (HxW float32): the neck's column under the chin, :data:`NECK_WIDTH` of the
     face's width at the ears, its sides soft over a few hundredths of an eye distance."""
-    p, (h, w) = work.points, work.img.shape[:2]
+    p = work.points
     half = 0.5 * NECK_WIDTH * float(np.linalg.norm(p[lm.LEFT_CHEEK] - p[lm.RIGHT_CHEEK]))
-    off = np.abs(np.arange(w, dtype=np.float32) - np.float32(p[lm.CHIN, 0]))
-    edge = max(0.05 * work.scale, 1.0)
-    column = np.clip((half - off) / edge + 0.5, 0.0, 1.0).astype(np.float32)
-    return np.broadcast_to(column[None, :], (h, w))
+    edge = max(0.05 * work.scale, 1.0) / max(half, 1.0)
+    out: np.ndarray = np.clip((1.0 - _neck_offset(work)) / edge + 0.5, 0.0, 1.0)
+    return out.astype(np.float32)
 
 
-def _surroundings(img: np.ndarray, known: np.ndarray, person: np.ndarray,
-                  centre: float) -> np.ndarray:
-    """``img`` (HxWx3 float32) carried into the pixels not ``known`` (HxW bool) from the
-    nearer of the background (not ``person``, :func:`_backdrop`) and the clothes (the rest,
-    pushed in from all sides), each from its own pixels so that a collar does not smear
-    into the backdrop (HxWx3 float32). ``centre``: the chin's column."""
-    back = known & (cv2.dilate(person.view(np.uint8), _disc(5.0)) == 0)
-    clothes = known & person
-    if not back.any() or not clothes.any():
-        return carry_in(img, known.astype(np.float32))
-    d_back = cv2.distanceTransform((~back).view(np.uint8), cv2.DIST_L2, 3)
-    d_clothes = cv2.distanceTransform((~clothes).view(np.uint8), cv2.DIST_L2, 3)
-    to_back = np.clip((d_clothes - d_back) / 4.0 + 0.5, 0.0, 1.0)[..., None]
-    out: np.ndarray = (_backdrop(img, back, centre) * to_back
-                       + carry_in(img, clothes.astype(np.float32)) * (1.0 - to_back))
-    return out
-
-
-def _backdrop(img: np.ndarray, back: np.ndarray, centre: float) -> np.ndarray:
-    """The backdrop (``back``, HxW bool) continued into the other pixels along their row from
-    the side away from ``centre`` (a beard's sides hide the backdrop beside the neck; a
-    studio backdrop shades smoothly, and pushed in from all sides it took the face's halo),
-    from the other side where that row has none, and pushed in from all sides where the row
-    has no backdrop at all (HxWx3 float32)."""
+def _along_rows(img: np.ndarray, back: np.ndarray, centre: float) -> np.ndarray:
+    """The ``back`` pixels (HxW bool) continued into the others along their row from the side
+    away from ``centre`` (a beard's sides hide the backdrop and the clothes beside the neck:
+    pushed in from all sides, the backdrop took the face's halo and a collar smeared into
+    the lapels), from the other side where that row has none, and pushed in from all sides
+    where the row has none at all (HxWx3 float32)."""
     h, w = back.shape
     cols = np.broadcast_to(np.arange(w), (h, w))
     left = np.maximum.accumulate(np.where(back, cols, -1), axis=1)
@@ -313,5 +385,12 @@ def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray) -> np.n
     painted_skin = up_w * work.grid.up(skin_share)
     core = cv2.erode((painted_skin > 0.9).view(np.uint8), _disc(3.0))
     region = match_texture(region, painted_skin, skin_texture, measure=core.astype(np.float32))
+    # the backdrop and the clothes continued beside and under the throat are smooth too:
+    # they get the photo's own noise, measured where the beard was not
+    rest = up_w * (1.0 - work.grid.up(skin_share))
+    clear = work.grid.up((cv2.dilate(beard.view(np.uint8), _disc(0.1 * work.scale)) == 0)
+                         .astype(np.float32))
+    target = noise_level(img[work.roi.slices], clear)
+    region = match_noise(region, rest, target, measure=(rest > 0.9).astype(np.float32), seed=1)
     out[work.roi.slices] = np.clip(np.rint(region), 0, 255).astype(np.uint8)
     return out
