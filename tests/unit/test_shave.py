@@ -215,8 +215,8 @@ def test_a_beard_hanging_over_the_collar_leaves_the_collars_opening() -> None:
     scale, (x, y) = face_scale(points), points[lm.CHIN]
     half = 0.5 * NECK_WIDTH * float(np.linalg.norm(points[lm.LEFT_CHEEK] - points[lm.RIGHT_CHEEK]))
     rows = slice(int(y + 0.1 * scale), int(y + 0.2 * scale))
-    sides = np.concatenate([shaved[rows, int(x - 0.95 * half):int(x - 0.7 * half)],
-                            shaved[rows, int(x + 0.7 * half):int(x + 0.95 * half)]], axis=1)
+    sides = np.concatenate([shaved[rows, int(x - 0.8 * half):int(x - 0.55 * half)],
+                            shaved[rows, int(x + 0.55 * half):int(x + 0.8 * half)]], axis=1)
     assert _grey(sides).mean() > 0.9
     opening = shaved[int(y + 0.03 * scale):int(y + 0.1 * scale), int(x - 0.25 * half):
                      int(x + 0.25 * half)]
