@@ -15,8 +15,8 @@ a user's full beard, which the user keeps, is :data:`~.beard.BEARD_SHARE` of it,
   in the face;
 - painted: in the face and a throat column under the chin (:data:`NECK_WIDTH`), the skin
   around carried in from all sides (push-pull), darkened below the jaw line as a throat in
-  the jaw's shadow; beside the throat what is around the beard (backdrop, clothes)
-  continued along the row: a full beard is wider than the neck; where a long beard hangs
+  the jaw's shadow; beside the throat the backdrop continued along the row (or the clothes,
+  where they are nearer): a full beard is wider than the neck; where a long beard hangs
   over a shirt collar, the shirt continued up to a V-shaped opening under the chin. The painted skin gets the forehead's fine texture
   (:func:`forehead_texture`; a bearded man's cheeks have stubble), the rest the photo's noise.
 
@@ -209,8 +209,7 @@ def _painted(work: _Work, beard: np.ndarray, person: np.ndarray,
     """The beard painted over (HxWx3 float32): in the face and the throat's column under it
     (:func:`_throat`) the grid crop's skin (``likelihood``: its :func:`_skin`) carried in and
     shaded under the jaw (:func:`_shade`); beside the throat, below the jaw, what is around
-    the beard there, continued along the rows from outside (:func:`_along_rows`: the
-    backdrop above the shoulders, the clothes lower): a full beard is wider than the neck;
+    the beard there (:func:`_surroundings`): a full beard is wider than the neck it hides;
     below a shirt collar's edge (:func:`_collar`) the shirt continued up. And the share of
     skin in each painted pixel (HxW float32 0..1)."""
     img = work.img.astype(np.float32)
@@ -220,7 +219,7 @@ def _painted(work: _Work, beard: np.ndarray, person: np.ndarray,
     inside = polygon_mask(work.points[list(lm.FACE_OVAL)], work.img.shape,
                           soften=0.03 * work.scale)
     throat = np.maximum(_throat(work), inside)
-    around = _along_rows(img, free & (skin < 0.5), float(work.points[lm.CHIN, 0]))
+    around = _surroundings(img, free & (skin < 0.5), person, float(work.points[lm.CHIN, 0]))
     collar = _collar(work, beard, person, likelihood)
     if collar is not None:
         shirt = free & person & (skin < 0.5)
@@ -318,12 +317,30 @@ def _throat(work: _Work) -> np.ndarray:
     return out.astype(np.float32)
 
 
-def _along_rows(img: np.ndarray, back: np.ndarray, centre: float) -> np.ndarray:
-    """The ``back`` pixels (HxW bool) continued into the others along their row from the side
-    away from ``centre`` (a beard's sides hide the backdrop and the clothes beside the neck:
-    pushed in from all sides, the backdrop took the face's halo and a collar smeared into
-    the lapels), from the other side where that row has none, and pushed in from all sides
-    where the row has none at all (HxWx3 float32)."""
+def _surroundings(img: np.ndarray, known: np.ndarray, person: np.ndarray,
+                  centre: float) -> np.ndarray:
+    """``img`` (HxWx3 float32) carried into the pixels not ``known`` (HxW bool) from the
+    nearer of the background (not ``person``, :func:`_backdrop`) and the clothes (the rest,
+    pushed in from all sides), each from its own pixels so that a collar does not smear
+    into the backdrop (HxWx3 float32). ``centre``: the chin's column."""
+    back = known & (cv2.dilate(person.view(np.uint8), _disc(5.0)) == 0)
+    clothes = known & person
+    if not back.any() or not clothes.any():
+        return carry_in(img, known.astype(np.float32))
+    d_back = cv2.distanceTransform((~back).view(np.uint8), cv2.DIST_L2, 3)
+    d_clothes = cv2.distanceTransform((~clothes).view(np.uint8), cv2.DIST_L2, 3)
+    to_back = np.clip((d_clothes - d_back) / 4.0 + 0.5, 0.0, 1.0)[..., None]
+    out: np.ndarray = (_backdrop(img, back, centre) * to_back
+                       + carry_in(img, clothes.astype(np.float32)) * (1.0 - to_back))
+    return out
+
+
+def _backdrop(img: np.ndarray, back: np.ndarray, centre: float) -> np.ndarray:
+    """The backdrop (``back``, HxW bool) continued into the other pixels along their row from
+    the side away from ``centre`` (a beard's sides hide the backdrop beside the neck; a
+    studio backdrop shades smoothly, and pushed in from all sides it took the face's halo),
+    from the other side where that row has none, and pushed in from all sides where the row
+    has no backdrop at all (HxWx3 float32)."""
     h, w = back.shape
     cols = np.broadcast_to(np.arange(w), (h, w))
     left = np.maximum.accumulate(np.where(back, cols, -1), axis=1)
