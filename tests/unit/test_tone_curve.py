@@ -137,7 +137,7 @@ def test_forehead_above_the_face_mesh_is_retoned_with_the_face() -> None:
     points = detect_faces(img)[0].landmarks
     person = person_mask(img)
     model = tone.local_skin_model(img, cheek_mask(points, img.shape))
-    band = ((tone._crown(points, img.shape, face_scale(points)) > 0.9)
+    band = ((tone.crown_zone(points, img.shape, face_scale(points)) > 0.9)
             & (face_regions(points, img.shape).oval < 0.1))
     skin = band & (model.likelihood(img, scale=8.0) > 0.5) & (person > 0.5)
     roi, weight = tone.person_skin_weight(img, points, person)

@@ -25,6 +25,7 @@ from ..capabilities.face_swap.core import (
     template_maps,
     template_shape,
 )
+from ..capabilities.face_swap.hairline import retone_hairline
 from ..capabilities.face_swap.shave import SHAVE_SHARE, has_beard, shave_beard
 from ..capabilities.face_swap.tone import (
     SkinTone,
@@ -322,7 +323,9 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
                 t_tone = skin_tone(template, t_pts)
                 field = person_skin_field(canvas, t_pts, person, None if painted else reduced)
                 u_tone = tone if isinstance(tone, SkinTone) else tone.result()
-                retone_curve(canvas, tone_curve(u_tone, t_tone), *field)
+                lut, before = tone_curve(u_tone, t_tone), canvas.copy()
+                retone_curve(canvas, lut, *field)
+                retone_hairline(canvas, before, lut, t_pts, field, person)
     for i, t_pts in enumerate(t_points):
         found = glasses_mask(template, t_pts, off_face=True) if frames is None else frames[i]
         canvas = erase_frames(canvas, found if isinstance(found, np.ndarray) else found.result(),

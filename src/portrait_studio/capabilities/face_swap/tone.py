@@ -219,7 +219,7 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     oval = whole_oval * coloured  # not a fringe or beard on it
     # the forehead and scalp above the mesh (shinier, pinker than the cheeks) were re-toned
     # only partly and stayed a lighter band under a darker user's face
-    crown = _crown(local, crop.shape, scale) * (1.0 - whole_oval) * coloured * mask
+    crown = crown_zone(local, crop.shape, scale) * (1.0 - whole_oval) * coloured * mask
     weight = np.maximum(weight, crown * model.likelihood_of(px, scale=CROWN_TOLERANCE))
     soft = feather(np.maximum(weight, oval), scale * 0.08)
     return roi, grid, soft * np.maximum(mask, oval)  # no spill onto the background
@@ -229,7 +229,7 @@ CROWN_TOLERANCE = 8.0  # sigmas of the cheeks' chroma for skin just above the fa
 CROWN_GROW = 1.35      # the face oval grown about its centre: how far above the mesh that is
 
 
-def _crown(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:
+def crown_zone(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:
     """0..1: the band above the brows between the face mesh's oval and that oval grown by
     :data:`CROWN_GROW` (upper forehead, temples and a bald scalp), soft-edged (hxw)."""
     grown = region_mask(points, lm.FACE_OVAL, shape, CROWN_GROW, scale * 0.1)

@@ -1,0 +1,165 @@
+"""The template's hairline, re-toned by its share of skin.
+
+Re-toning takes the template's skin to the user's complexion in proportion to a smooth
+skin-likelihood weight (:func:`~.tone.person_skin_field`). At the hairline the pixels are
+mixtures of skin and hair (fine hairs, anti-aliasing, a fringe's thin ends): they are not
+skin-coloured, so the weight stays low there, and for a user much darker than the template
+they kept most of the template's light skin, a light rim between the re-toned forehead and
+the hair. Here each such pixel is split along the line from the local hair colour to the
+local skin colour (both of the original template), and its skin share gets the change the
+re-toning makes to that skin colour; the hair share is left alone (hair keeps its colour).
+
+Images are HxWx3 uint8 RGB; fields on the re-toning's working grid are float32.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ...imaging import geometry as geo
+from ...imaging.blend import mask_box
+from ...perception import landmarks as lm
+from ...perception.masks import above_brows, face_scale, region_mask
+
+SKIN_LEVEL = 0.8       # re-toning weight above which a grid pixel is taken as skin
+HAIR_DARKER = 25.0     # L* below the local skin's: hair
+SPREAD = 0.35          # eye distances: the blur that gives the local skin and hair colours
+HAIR_SPREAD = 0.2      # share of the way from hair to skin that is still hair
+MIN_DENSITY = 0.05     # share of skin (and of hair) pixels the blur needs to trust its mean
+REACH = 1.6            # the face oval grown about its centre: how far above the mesh the
+                       # hairline may be (a receding one is far above)
+
+
+def _local_mean(img: np.ndarray, mask: np.ndarray, sigma: float) -> tuple[np.ndarray,
+                                                                          np.ndarray]:
+    """Normalised Gaussian blur of ``img`` (hxwx3 float32) over ``mask`` (hxw bool), and the
+    blurred mask itself (the density of the samples, hxw float32)."""
+    m = mask.astype(np.float32)
+    density = cv2.GaussianBlur(m, (0, 0), sigma)
+    total = cv2.GaussianBlur(img * m[..., None], (0, 0), sigma)
+    mean: np.ndarray = total / np.maximum(density, 1e-6)[..., None]
+    return mean, density
+
+
+def _lightness(img: np.ndarray) -> np.ndarray:
+    """About L* (0..100, hxw float32) of an RGB image given as float32 0..255: its luma
+    (BT.601) through the L* curve (exact for greys; near enough for telling hair from
+    skin, and a fraction of the cost of a Lab conversion)."""
+    out: np.ndarray = cv2.LUT(np.clip(_luma(img), 0, 255).astype(np.uint8), _L_TABLE)
+    return out
+
+
+def _l_table() -> np.ndarray:
+    """256 float32: L* of each grey level (sRGB)."""
+    v = np.arange(256, dtype=np.float64) / 255.0
+    lin = np.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4)
+    f = np.where(lin > (6 / 29) ** 3, np.cbrt(lin), lin / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.asarray(116.0 * f - 16.0, np.float32)
+
+
+_L_TABLE = _l_table()
+
+
+def _colours(small: np.ndarray, weight: np.ndarray, person: np.ndarray, sigma: float) -> tuple[
+        np.ndarray, np.ndarray, np.ndarray]:
+    """Local skin and hair colours on the grid (hxwx3 float32 each, from the original
+    template's grid pixels ``small``; hair: the person's pixels (``person``, hxw bool) far
+    darker than the skin, not the backdrop) and where both are known (hxw float32 0..1)."""
+    skin, skin_density = _local_mean(small, weight > SKIN_LEVEL, sigma)
+    darker = _lightness(small) < _lightness(skin) - HAIR_DARKER
+    hair, hair_density = _local_mean(small, darker & (weight < 0.5) & person, sigma)
+    known = (np.clip(skin_density / MIN_DENSITY, 0.0, 1.0)
+             * np.clip(hair_density / MIN_DENSITY, 0.0, 1.0))
+    return skin, hair, known.astype(np.float32)
+
+
+def _skin_share(luma: np.ndarray, skin: np.ndarray, hair: np.ndarray) -> np.ndarray:
+    """0..1 (HxW float32): each pixel's position between the ``hair`` and the ``skin`` luma
+    (all HxW float32), a mixture's skin share. A hair's own lighter strands and the backdrop
+    through its tips sit a little way up from the hair: the first :data:`HAIR_SPREAD` of the
+    way counts as none."""
+    share = (luma - hair) / np.maximum(skin - hair, 1.0)
+    out: np.ndarray = np.clip((share - HAIR_SPREAD) / (1.0 - HAIR_SPREAD), 0.0, 1.0)
+    return out.astype(np.float32)
+
+
+def _luma(img: np.ndarray) -> np.ndarray:
+    """BT.601 luma (HxW float32 0..255) of an HxWx3 RGB image (uint8: rounded to a level,
+    or float32)."""
+    out: np.ndarray = cv2.transform(img, _LUMA).astype(np.float32, copy=False)
+    return out
+
+
+_LUMA = np.array([[0.299, 0.587, 0.114]], np.float32)
+
+
+def _zone(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:
+    """0..1 (hxw float32): above the brows, inside the face oval grown by :data:`REACH`."""
+    grown = region_mask(points, lm.FACE_OVAL, shape, REACH, scale * 0.1)
+    out: np.ndarray = grown * above_brows(points, shape, scale * 0.2)
+    return out
+
+
+def retone_hairline(canvas: np.ndarray, original: np.ndarray, lut: np.ndarray,
+                    points: np.ndarray, field: tuple[geo.Roi, geo.WorkGrid, np.ndarray],
+                    person: np.ndarray) -> None:
+    """In place on ``canvas`` (the template after :func:`~.tone.retone_curve` with ``lut``
+    and the weight ``field`` = (region, grid, weight), as from
+    :func:`~.tone.person_skin_field`): in the crown zone above the brows of the face
+    ``points`` (478x2, full image), add to each pixel of ``original`` (the template before
+    re-toning) what the weight left out of the re-toning of its skin share. ``person``: the
+    person probability of the whole image at any reduced size."""
+    roi, grid, weight = field
+    local = grid.points(points - roi.offset)
+    scale = max(face_scale(points), 8.0) / grid.k
+    zone = _zone(local, weight.shape, scale)
+    box = mask_box(zone * (weight < 0.99), 2)
+    if zone[box].size == 0:
+        return
+    # the colour statistics: on a grid f times coarser (about four pixels per blur sigma)
+    # over the box grown by the blur's reach, aligned to f
+    f = max(1, int(SPREAD * scale // 4))
+    outer = _aligned(_grown(box, int(3 * SPREAD * scale) + 2, weight.shape), f)
+    coarse = geo.WorkGrid((outer[0].stop - outer[0].start, outer[1].stop - outer[1].start), f)
+    ys, xs = grid.full_slices(outer)
+    pixels = geo.WorkGrid((ys.stop - ys.start, xs.stop - xs.start), grid.k * f).down(
+        original[roi.slices][ys, xs]).astype(np.float32)
+    person_c = coarse.down(geo.sample_field(person, original.shape, roi, grid)[outer])
+    weight_c = coarse.down(np.ascontiguousarray(weight[outer]))
+    skin, hair, known = _colours(pixels, weight_c, person_c > 0.5, SPREAD * scale / f)
+    retoned = cv2.LUT(np.clip(skin, 0, 255).astype(np.uint8), lut).astype(np.float32)
+    gap = ((1.0 - np.clip(weight_c, 0.0, 1.0)) * coarse.down(np.ascontiguousarray(zone[outer]))
+           * known * np.clip(person_c, 0.0, 1.0))
+    block = mask_box(gap * np.abs(retoned - skin).max(axis=2), 1, threshold=0.5)
+    if gap[block].size == 0:
+        return  # nothing would move by half a level (a user of the template's complexion)
+    levels = np.dstack([_luma(skin), _luma(hair), gap, retoned - skin])[block]
+    ys, xs = (slice((o.start + b.start * f) * grid.k, (o.start + b.stop * f) * grid.k)
+              for o, b in zip(outer, block))
+    _apply(canvas[roi.slices][ys, xs], original[roi.slices][ys, xs], levels, grid.k * f)
+
+
+def _apply(target: np.ndarray, original: np.ndarray, levels: np.ndarray, k: int) -> None:
+    """In place on ``target`` (hxwx3 uint8, a block of the canvas; ``original``: the same
+    block before re-toning): ``levels`` (coarse, k times smaller: the skin's and the hair's
+    luma, the gap and the skin's change, 6 channels) brought up, each pixel moved by its
+    skin share of the gap times that change."""
+    h, w = target.shape[:2]
+    full = cv2.resize(np.ascontiguousarray(levels), (levels.shape[1] * k, levels.shape[0] * k),
+                      interpolation=cv2.INTER_LINEAR)[:h, :w]
+    share = _skin_share(_luma(original), full[..., 0], full[..., 1])
+    change = full[..., 3:6] * (share * full[..., 2])[..., None]
+    target[...] = cv2.add(target, change, dtype=cv2.CV_8U)  # rounded, saturated
+
+
+def _aligned(box: tuple[slice, slice], f: int) -> tuple[slice, slice]:
+    """``box`` with its start moved back to a multiple of ``f``."""
+    return tuple(slice(b.start // f * f, b.stop) for b in box)  # type: ignore[return-value]
+
+
+def _grown(box: tuple[slice, slice], margin: int, shape: tuple[int, ...]) -> tuple[slice, slice]:
+    """``box`` grown by ``margin`` on every side, clipped to ``shape``."""
+    (y, x) = box
+    return (slice(max(0, y.start - margin), min(shape[0], y.stop + margin)),
+            slice(max(0, x.start - margin), min(shape[1], x.stop + margin)))

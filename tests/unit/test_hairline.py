@@ -1,0 +1,97 @@
+"""The template's hairline is re-toned by its share of skin (capabilities/face_swap/hairline.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from portrait_studio.capabilities.face_swap import hairline
+from portrait_studio.capabilities.face_swap.tone import (
+    person_skin_field,
+    retone_curve,
+    skin_tone,
+    tone_curve,
+)
+from portrait_studio.imaging.color import rgb_to_lab
+from portrait_studio.perception import landmarks as lm
+from portrait_studio.perception.faces import detect_faces
+from portrait_studio.perception.masks import face_scale, polygon_mask, region_mask
+from portrait_studio.pipelines import fusion as fu
+from portrait_studio.pipelines.fusion_params import FusionParams
+from tests.conftest import fixture_image
+
+DARK_USER = "burgess_owens__house_official_1.jpg"
+
+
+def _retoned(template: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(template, template re-toned to the dark user's complexion, its landmarks)."""
+    user = fixture_image(DARK_USER)
+    tone = skin_tone(user, detect_faces(user)[0].landmarks)
+    img = fixture_image(template)
+    points = detect_faces(img)[0].landmarks
+    out = fu._retoned_template(img, [points], FusionParams(), fu.FusionReport(), [tone])
+    return img, out, points
+
+
+def _forehead_and_rim(img: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The forehead's skin inside the mesh (HxW bool), and the hairline's mixed pixels: just
+    outside the oval above the brows, 8-30 L* darker than that skin (HxW bool)."""
+    light = rgb_to_lab(img)[..., 0]
+    scale, rows = face_scale(points), np.arange(img.shape[0])[:, None]
+    oval = polygon_mask(points[list(lm.FACE_OVAL)], img.shape[:2]) > 0.5
+    brow = points[[*lm.RIGHT_BROW, *lm.LEFT_BROW], 1].min()
+    forehead = oval & (rows < brow - 0.15 * scale) & (rows > points[10, 1] + 0.1 * scale)
+    skin = float(np.median(light[forehead]))
+    grown = region_mask(points, lm.FACE_OVAL, img.shape, 1.5, 1.0) > 0.5
+    rim = grown & ~oval & (rows < brow) & (light < skin - 8) & (light > skin - 30)
+    return forehead, rim
+
+
+@pytest.mark.parametrize("template", ["andy_kim__house_official_1.jpg",
+                                      "ted_lieu__house_official_1.jpg"])
+def test_the_hairline_stays_darker_than_the_retoned_forehead(template: str) -> None:
+    """Re-toned for a much darker user, the hairline's mixed skin-and-hair pixels (about 20 L*
+    darker than the forehead in the template) kept most of their light skin, as their weight
+    is low: they came out lighter than the re-toned forehead, a light rim under the hair.
+    Their skin share is now re-toned too: they stay darker than the forehead."""
+    img, out, points = _retoned(template)
+    forehead, rim = _forehead_and_rim(img, points)
+    assert rim.sum() > 1000
+    light = rgb_to_lab(out)[..., 0]
+    assert light[rim].mean() < np.median(light[forehead]) - 1.5
+
+
+def test_hair_itself_keeps_its_colour() -> None:
+    """Only the skin share of a pixel changes: the step leaves dark hair (no skin in it) as
+    the re-toning left it, and darkens the hairline's mixed pixels."""
+    user = fixture_image(DARK_USER)
+    lut = tone_curve(skin_tone(user, detect_faces(user)[0].landmarks),
+                     skin_tone(img := fixture_image("andy_kim__house_official_1.jpg"),
+                               points := detect_faces(img)[0].landmarks))
+    person = fu.template_person(img)
+    field = person_skin_field(img, points, person)
+    canvas = img.copy()
+    retone_curve(canvas, lut, *field)
+    before = canvas.copy()
+    hairline.retone_hairline(canvas, img, lut, points, field, person)
+    light = rgb_to_lab(img)[..., 0]
+    oval = polygon_mask(points[list(lm.FACE_OVAL)], img.shape[:2]) > 0.5
+    grown = region_mask(points, lm.FACE_OVAL, img.shape, 1.5, 1.0) > 0.5
+    hair = grown & ~oval & (light < 20)
+    assert hair.sum() > 500
+    change = np.abs(canvas.astype(int) - before.astype(int)).max(axis=2)
+    assert np.percentile(change[hair], 99) <= 1
+    _, rim = _forehead_and_rim(img, points)
+    darker = rgb_to_lab(before)[..., 0][rim] - rgb_to_lab(canvas)[..., 0][rim]
+    assert darker.mean() > 3.0
+
+
+def test_skin_share_is_the_position_between_hair_and_skin() -> None:
+    """Halfway from the hair's luma to the skin's; the first :data:`~hairline.HAIR_SPREAD`
+    of the way still counts as hair, and darker than the hair is hair."""
+    skin, hair = np.full((1, 3), 200.0, np.float32), np.full((1, 3), 40.0, np.float32)
+    luma = np.array([[200.0, 120.0, 20.0]], np.float32)
+    share = hairline._skin_share(luma, skin, hair)
+    spread = hairline.HAIR_SPREAD
+    assert share[0].tolist() == pytest.approx([1.0, (0.5 - spread) / (1 - spread), 0.0],
+                                              abs=1e-6)
