@@ -220,8 +220,15 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     # the forehead and scalp above the mesh (shinier, pinker than the cheeks) were re-toned
     # only partly and stayed a lighter band under a darker user's face
     crown = crown_zone(local, crop.shape, scale) * (1.0 - whole_oval) * coloured * mask
-    weight = np.maximum(weight, crown * model.likelihood_of(px, scale=CROWN_TOLERANCE))
+    near = model.likelihood_of(px, scale=CROWN_TOLERANCE)
+    weight = np.maximum(weight, crown * near)
     soft = feather(np.maximum(weight, oval), scale * 0.08)
+    # and so were the ears (redder than the cheeks), and thin: the feathering halved them.
+    # Their skin keeps its unfeathered weight, grown by a pixel or two over their rim (skin
+    # and backdrop mixed: left alone, a light outline round a darkened ear)
+    ears = ear_zone(local, crop.shape, scale) * (1.0 - whole_oval) * coloured * near
+    ears = cv2.dilate(ears, np.ones((EAR_RIM, EAR_RIM), np.uint8))
+    soft = np.maximum(soft, ears * np.clip(mask * 2.0, 0.0, 1.0))
     return roi, grid, soft * np.maximum(mask, oval)  # no spill onto the background
 
 
@@ -235,6 +242,24 @@ def crown_zone(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.n
     grown = region_mask(points, lm.FACE_OVAL, shape, CROWN_GROW, scale * 0.1)
     crown: np.ndarray = grown * above_brows(points, shape, scale * 0.2)
     return crown
+
+
+def ear_zone(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:
+    """0..1: beside the face mesh's oval, within that oval grown by :data:`EAR_GROW`, from a
+    little above the brows to a little below the nose (where the ears are), soft-edged
+    (hxw)."""
+    grown = region_mask(points, lm.FACE_OVAL, shape, EAR_GROW, scale * 0.1)
+    rows = np.arange(shape[0], dtype=np.float32)[:, None]
+    top = float(points[[*lm.RIGHT_BROW, *lm.LEFT_BROW], 1].mean()) - 0.3 * scale
+    bottom = float(points[lm.NOSE_TIP, 1]) + 0.5 * scale
+    soft = max(scale * 0.1, 1.0)
+    band = np.clip(np.minimum(rows - top, bottom - rows) / soft + 0.5, 0.0, 1.0)
+    out: np.ndarray = (grown * band).astype(np.float32)
+    return out
+
+
+EAR_GROW = 1.45  # the face oval grown about its centre: how far out the ears reach
+EAR_RIM = 3      # grid pixels (a square) the ears' weight is grown by
 
 
 # hair (black, grey, white) is far less saturated than skin, even than skin in shadow: below
