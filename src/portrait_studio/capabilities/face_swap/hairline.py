@@ -79,9 +79,10 @@ def _skin_share(luma: np.ndarray, skin: np.ndarray, hair: np.ndarray) -> np.ndar
     (all HxW float32), a mixture's skin share. A hair's own lighter strands and the backdrop
     through its tips sit a little way up from the hair: the first :data:`HAIR_SPREAD` of the
     way counts as none."""
-    share = (luma - hair) / np.maximum(skin - hair, 1.0)
-    out: np.ndarray = np.clip((share - HAIR_SPREAD) / (1.0 - HAIR_SPREAD), 0.0, 1.0)
-    return out.astype(np.float32)
+    span = cv2.max(cv2.subtract(skin, hair), 1.0)
+    share = cv2.divide(cv2.subtract(luma, hair), span * (1.0 - HAIR_SPREAD))
+    out: np.ndarray = np.clip(share - HAIR_SPREAD / (1.0 - HAIR_SPREAD), 0.0, 1.0)
+    return out.astype(np.float32, copy=False)
 
 
 def _luma(img: np.ndarray) -> np.ndarray:
@@ -146,10 +147,16 @@ def _apply(target: np.ndarray, original: np.ndarray, levels: np.ndarray, k: int)
     luma, the gap and the skin's change, 6 channels) brought up, each pixel moved by its
     skin share of the gap times that change."""
     h, w = target.shape[:2]
-    full = cv2.resize(np.ascontiguousarray(levels), (levels.shape[1] * k, levels.shape[0] * k),
-                      interpolation=cv2.INTER_LINEAR)[:h, :w]
-    share = _skin_share(_luma(original), full[..., 0], full[..., 1])
-    change = full[..., 3:6] * (share * full[..., 2])[..., None]
+
+    def up(part: np.ndarray) -> np.ndarray:
+        size = (part.shape[1] * k, part.shape[0] * k)
+        out: np.ndarray = cv2.resize(np.ascontiguousarray(part), size,
+                                     interpolation=cv2.INTER_LINEAR)[:h, :w]
+        return out
+
+    skin, hair, gap = cv2.split(np.ascontiguousarray(up(levels[..., :3])))
+    weight = cv2.multiply(_skin_share(_luma(original), skin, hair), gap)
+    change = cv2.multiply(up(levels[..., 3:]), cv2.merge([weight, weight, weight]))
     target[...] = cv2.add(target, change, dtype=cv2.CV_8U)  # rounded, saturated
 
 
