@@ -79,7 +79,7 @@ def _skin_share(luma: np.ndarray, skin: np.ndarray, hair: np.ndarray) -> np.ndar
     (all HxW float32), a mixture's skin share. A hair's own lighter strands and the backdrop
     through its tips sit a little way up from the hair: the first :data:`HAIR_SPREAD` of the
     way counts as none."""
-    span = cv2.max(cv2.subtract(skin, hair), 1.0)
+    span = np.maximum(cv2.subtract(skin, hair), np.float32(1.0))
     share = cv2.divide(cv2.subtract(luma, hair), span * (1.0 - HAIR_SPREAD))
     out: np.ndarray = np.clip(share - HAIR_SPREAD / (1.0 - HAIR_SPREAD), 0.0, 1.0)
     return out.astype(np.float32, copy=False)
