@@ -737,11 +737,15 @@ def test_sleeve_covers_the_old_shoulder_cap_beside_it() -> None:
 
 def test_black_old_clothes_pass_on_little_shading() -> None:
     """The lightness of a black (sheer) top is mostly what shows through it: a bra's cups
-    printed dark blotches on the new garment. Black clothes pass on 35% of the shading a
+    printed dark blotches on the new garment. Black clothes pass on 20% of the shading a
     grey one with the same pattern passes on."""
-    from portrait_studio.capabilities.garment.render import DARK_FLOOR, dark_strength, shading_parts
+    from portrait_studio.capabilities.garment.render import (
+        BLACK_FLOOR,
+        dark_strength,
+        shading_parts,
+    )
 
-    assert dark_strength(15.0) == DARK_FLOOR and dark_strength(60.0) == 1.0
+    assert dark_strength(15.0) == BLACK_FLOOR and dark_strength(60.0) == 1.0
     clothes = np.zeros((400, 400), bool)
     clothes[50:350, 50:350] = True
     spread = {}

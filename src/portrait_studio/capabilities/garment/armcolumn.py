@@ -7,10 +7,14 @@ sleeve itself says where the arm is: on each row the arm is the outermost run of
 top on that side, at most an arm's width wide (0.26 shoulder widths at the shoulder tapering
 to 0.15 at the wrist, fuller at the biceps and below the elbow: :func:`limb_profile`); the
 run goes on into the hand (the cuff's end is not the arm's), and the cuff's pixels in the
-hand's grown rim above the hand skin are painted too. Its centre and half width per row are
-smoothed along the arm; the arm is painted there with the hand's tone and cylinder shading
-lit from the face's side (:mod:`armsynth`). Images HxWx3 uint8 RGB, masks HxW bool, points
-(x, y) float32 pixels.
+hand's grown rim above the hand skin are painted too (and the hand skin's first pixels by
+the cuff, mixed with it). Its centre and half width per row are smoothed along the arm and,
+over the last 0.35 shoulder widths, widened to take in the top of the hand it joins (an
+edge of the arm past the hand's is kept, a flared cuff, unless the backdrop is there: the
+hand's skin mask takes in light grey beside it); the arm is painted there with the hand's
+tone and cylinder shading lit from the face's side (:mod:`armsynth`), pinholes of old
+clothing inside it included. Images HxWx3 uint8 RGB, masks HxW bool, points (x, y) float32
+pixels.
 """
 
 from __future__ import annotations
@@ -32,7 +36,12 @@ STEEP = 1.5                            # hanging: drop >= STEEP x sideways shift
 MIN_ROWS = 0.6                         # share of the rows where the sleeve must be found
 TOP_REACH = 0.2                        # rows start this far (x shoulder width) above the joint
 CUFF_RIM = 0.02                        # the cuff's rim over the hand's top (x shoulder width)
+PINHOLE = 40                           # px: holes in the arm's pixels smaller than this are filled
+CUFF_MIX = 2                           # px of hand skin by the cuff painted over (mixed with it)
 MOTTLE = 0.03                          # std of the painted arm's low-frequency tone variation
+HAND_BAND = 0.06                       # the hand's top: its skin rows this deep (x shoulder width)
+HAND_REACH = 0.35                      # the wrist widens to the hand's top over this (x sw)
+HAND_HALF = 0.14                       # ... to half a hand this wide at most (x shoulder width)
 # width factors along the arm (bone position: 0 shoulder, 1 elbow, 2 wrist)
 PROFILE_AT = (-0.3, 0.0, 0.35, 0.85, 1.0, 1.25, 1.6, 2.0, 2.3)
 PROFILE = (1.0, 1.0, 1.04, 0.94, 0.92, 1.04, 0.98, 0.92, 0.95)
@@ -119,7 +128,7 @@ def column_arm(img: NDArray[np.uint8], body: Body, chain: list[Point], sleeve: M
     sw = body.pose.shoulder_width
     centre_x = float(np.mean([body.pose.p(s["shoulder"])[0] for s in body.pose.sides()]))
     side = hanging_side(chain, centre_x)
-    hy, hx = hand_pixels(body, chain[-1], trusted)
+    hy, hx = hand_pixels(img, body, chain[-1], trusted)
     if side == 0 or len(hy) < MIN_HAND:
         return None
     # from above the shoulder joint (the new garment's armhole covers the top) to just past
@@ -137,16 +146,108 @@ def column_arm(img: NDArray[np.uint8], body: Body, chain: list[Point], sleeve: M
     if found.mean() < MIN_ROWS:
         return None
     centre = _smooth(centre, found, 0.05 * sw)
-    half = rounded_top(_smooth(half, found, 0.05 * sw))
+    half = _smooth(half, found, 0.05 * sw)
+    top = hand_top((hy, hx), sw)
+    centre, half = meet_hand(rows, (centre, half), top, sw, _backdrop_row(body, (hy, hx),
+                                                                        int(top[0])))
+    half = rounded_top(half)
     return _paint(img, body, (rows, centre, half), allowed, (hy, hx), rng, grain)
+
+
+def hand_top(hand: tuple[NDArray[np.intp], NDArray[np.intp]], sw: float) -> (
+        tuple[float, float, float]):
+    """(row, centre x, half width) of the top of a hand (its skin pixels ``hand``: ys,
+    xs): the median left and right ends of its rows within ``HAND_BAND`` shoulder widths
+    of its first row, at that band's middle row."""
+    hy, hx = hand
+    top = int(hy.min())
+    depth = max(2, int(HAND_BAND * sw))
+    lefts, rights = [], []
+    for y in range(top, top + depth):
+        xs = hx[hy == y]
+        if len(xs):
+            lefts.append(float(xs.min()))
+            rights.append(float(xs.max()))
+    left, right = float(np.median(lefts)), float(np.median(rights))
+    return top + depth / 2.0, (left + right) / 2.0, (right - left + 1) / 2.0
+
+
+def meet_hand(rows: NDArray[np.intp], arm: tuple[F32, F32], top: tuple[float, float, float],
+              sw: float, backdrop: NDArray[np.bool_] | None = None) -> tuple[F32, F32]:
+    """The arm's per-row (centre x, half width) going smoothly (smoothstep over
+    ``HAND_REACH`` shoulder widths) to the span of the hand's ``top`` (:func:`hand_top`;
+    half width at most ``HAND_HALF`` shoulder widths), all the way at its row and below:
+    the wrist as wide as the hand it joins, no ledge of background beside it. An edge of
+    the arm past the hand's is kept (a flared cuff: the old bottom's or the hand's rim,
+    which only the arm repaints) unless mostly ``backdrop`` there (the hand's row,
+    ``backdrop`` a W bool row: background the hand's mask took in). A hand away from the
+    arm (its centre beyond the arm's edge) is not met."""
+    centre, half = arm
+    row, hx, hh = top
+    k = int(np.argmin(np.abs(rows - row)))
+    if abs(hx - float(centre[k])) > float(half[k]) + 0.05 * sw:
+        return centre, half
+    u = np.clip((rows - (row - HAND_REACH * sw)) / max(HAND_REACH * sw, 1.0), 0.0, 1.0)
+    w = (u * u * (3.0 - 2.0 * u)).astype(np.float32)
+    hh = min(hh, HAND_HALF * sw)
+    lo, hi = centre - half, centre + half
+    want_lo, want_hi = hx - hh, hx + hh
+    a, b = float(lo[k]), float(hi[k])
+    if not _backdrop(backdrop, a, want_lo):
+        want_lo = min(want_lo, a)
+    if not _backdrop(backdrop, want_hi, b):
+        want_hi = max(want_hi, b)
+    lo = (1 - w) * lo + w * want_lo
+    hi = (1 - w) * hi + w * want_hi
+    return ((lo + hi) / 2).astype(np.float32), ((hi - lo) / 2).astype(np.float32)
+
+
+def _backdrop(row: NDArray[np.bool_] | None, x0: float, x1: float) -> bool:
+    """Whether the pixels of ``row`` in [x0, x1) are mostly True (False when none)."""
+    if row is None or x1 - x0 < 1:
+        return False
+    seg = row[max(0, round(x0)):max(0, round(x1))]
+    return bool(len(seg)) and float(seg.mean()) > 0.5
+
+
+def _holes(mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """The 4-connected holes of ``mask`` (2-D bool) under ``PINHOLE`` pixels."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats((~mask).astype(np.uint8),
+                                                           connectivity=4)
+    h, w = mask.shape
+    x, y = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
+    small = (stats[:, cv2.CC_STAT_AREA] < PINHOLE) & (x > 0) & (y > 0) & \
+        (x + stats[:, cv2.CC_STAT_WIDTH] < w) & (y + stats[:, cv2.CC_STAT_HEIGHT] < h)
+    out: NDArray[np.bool_] = small[labels] & ~mask
+    return out
+
+
+def _backdrop_row(body: Body, hand: tuple[NDArray[np.intp], NDArray[np.intp]],
+                  row: int) -> NDArray[np.bool_]:
+    """W bool: in image ``row``, outside the person or in the hands' skin mask but not
+    among the hand's own skin pixels ``hand`` (ys, xs: greyish ones left out, the
+    backdrop the skin model took in beside the hand)."""
+    row = int(np.clip(row, 0, body.person.shape[0] - 1))
+    own = np.zeros(body.person.shape[1], bool)
+    own[hand[1][hand[0] == row]] = True
+    out: NDArray[np.bool_] = ~body.person[row] | (body.hands[row] & body.skin[row] & ~own)
+    return out
 
 
 def _cuff_rim(body: Body, bottom: int) -> Mask:
     """The hands' non-skin rim (their mask is grown by 2 px, so the dark cuff's edge is
-    in it) above image row ``bottom``."""
-    rim = body.hands & ~body.skin
-    rim[max(0, bottom):] = False
-    out: Mask = rim
+    in it) and their skin pixels next to the cuff (``CUFF_MIX`` px: mixed with it, a dark
+    line along the wrist) above image row ``bottom``."""
+    out: Mask = np.zeros(body.hands.shape, bool)
+    if not body.hands[:max(0, bottom)].any():
+        return out
+    r = CUFF_MIX + 2                                          # past the hands' 2 px too
+    x, y, w, h = cv2.boundingRect(body.hands[:max(0, bottom)].astype(np.uint8))
+    box = np.s_[max(0, y - r):y + h, max(0, x - r):x + w + r]
+    cuff = (body.old_top & ~body.hands)[box].astype(np.uint8)
+    by_cuff = cv2.dilate(cuff, np.ones((2 * r + 1,) * 2, np.uint8)) > 0
+    out[box] = body.hands[box] & (~body.skin[box] | by_cuff)
+    out[max(0, bottom):] = False
     return out
 
 
@@ -175,6 +276,9 @@ def _paint(img: NDArray[np.uint8], body: Body, arm: tuple[NDArray[np.intp], F32,
     q = (xs_all[None, :] - centre[:, None]) / np.maximum(half[:, None], 1.0)
     edge = (half[:, None] - np.abs(xs_all[None, :] - centre[:, None])) / 1.5 + 0.5
     inside = (np.abs(q) <= 1.0 + 1.0 / np.maximum(half[:, None], 1.0)) & allowed[rows, b0:b1]
+    # pinholes of old clothing the arm runs around (not allowed: a hem's rim) are painted
+    # too, or they show the background fill as light specks in the arm; never the hand
+    inside |= _holes(inside) & ~(body.hands & body.skin)[rows, b0:b1]
     ri, bx = np.nonzero(inside)
     if not len(ri):
         return None
@@ -186,6 +290,9 @@ def _paint(img: NDArray[np.uint8], body: Body, arm: tuple[NDArray[np.intp], F32,
     # a hand's creases are coarser than arm skin
     sigma = 0.5 * grain_std(img, *hand) if grain else 0.0
     y0, x0 = int(ys.min()), int(xs.min())
+    # the arm's own generator: one draw of the shared one whatever the arm's size (the
+    # painting after it, the chest's grain, does not change with the arm's outline)
+    rng = np.random.default_rng(int(rng.integers(2**31)))
     noise = rng.normal(0, 1, (int(ys.max()) - y0 + 1, int(xs.max()) - x0 + 1))
     fine = cv2.GaussianBlur(noise.astype(np.float32), (0, 0), 0.7)
     fine = fine[ys - y0, xs - x0] * (sigma / max(float(fine.std()), 1e-3))

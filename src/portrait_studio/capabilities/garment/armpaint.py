@@ -4,8 +4,9 @@ The visible arm right below the painted part (a band 0.3 shoulder widths long al
 upper-arm bone) gives the arm's edges, hence its centre and width, and its colour profile
 across the arm (mean RGB in 16 bins of the normalised offset from the centre: tone AND the
 light gradient of the real arm). The painted part keeps only the pixels inside the arm's
-continued outline (widening by up to 12% toward the shoulder); each gets the profile colour
-at its offset plus a grain matched to the real arm's fine-detail std; the edge is
+continued outline (widening by up to 12% toward the shoulder; at the hem no wider than the
+real arm right below it, no ledge), and the pinholes they enclose; each gets the profile
+colour at its offset plus a grain matched to the real arm's fine-detail std; the edge is
 anti-aliased. Images HxWx3 uint8 RGB, masks HxW bool, points (x, y) float32 pixels.
 """
 
@@ -49,11 +50,24 @@ class ArmPaint:
     kept: Mask
     synthetic: bool = False
 
+    def solid(self) -> Mask:
+        """HxW bool: the painted pixels at alpha over 0.5 (the arm itself, not its soft
+        edge)."""
+        out: Mask = np.zeros(self.kept.shape, bool)
+        on = self.alpha > 0.5
+        out[self.ys[on], self.xs[on]] = True
+        return out
+
     def without(self, drop: Mask) -> ArmPaint:
-        """The painting without the pixels of ``drop`` (HxW bool)."""
+        """The painting without the pixels of ``drop`` (HxW bool), but for the holes
+        that would leave inside it (background-filled specks in the arm)."""
         keep = ~drop[self.ys, self.xs]
+        hy, hx = _with_holes(self.ys[keep], self.xs[keep], drop.shape)
+        inner = np.zeros(drop.shape, bool)
+        inner[hy, hx] = True
+        keep |= inner[self.ys, self.xs]
         return ArmPaint(self.ys[keep], self.xs[keep], self.rgb[keep], self.alpha[keep],
-                        self.kept & ~drop, self.synthetic)
+                        self.kept & (~drop | inner), self.synthetic)
 
 
 def _coords(ys: NDArray[np.intp], xs: NDArray[np.intp], a: Point, b: Point) -> tuple[F32, F32]:
@@ -136,7 +150,7 @@ def paint_arm(img: NDArray[np.uint8], chain: list[Point], part: Mask, trusted: M
     hidden = part if hidden is None else hidden | part
     line = _outline(trusted, hidden, (a, b), (t_hem, edge_skip, sw), (rt[ref], ro[ref]))
     by, bx = _hem_band(part, (a, b), t_hem, skip, line.junction(t_hem))
-    ys, xs = np.concatenate([ys, by]), np.concatenate([xs, bx])
+    ys, xs = _with_holes(np.concatenate([ys, by]), np.concatenate([xs, bx]), part.shape)
     t, o = _coords(ys, xs, a, b)
     length = sum(float(np.linalg.norm(q - p)) for p, q in pairwise(chain))
     w = np.clip(1 - (t_hem - t) / max(BLEND * length, 1.0), 0, 1).astype(np.float32)
@@ -188,7 +202,8 @@ def _hem_shadow(img: NDArray[np.uint8], at: tuple[NDArray[np.intp], NDArray[np.i
 class _Line:
     """The arm's outline across the bone: centre offset ``c0 + slope * t`` and half-width
     ``r`` (the real arm below the hem), going over to ``cn``, ``rn`` (right at the junction)
-    with the blend weight; a fitted line has ``cn`` None (no blend)."""
+    with the blend weight; ``cn`` None: the centre stays on the line (a fitted one) and
+    only the width goes over to ``rn`` (none when ``rn`` is 0)."""
 
     c0: float
     slope: float
@@ -200,14 +215,16 @@ class _Line:
         """Centre offset and half-width at arc lengths ``t`` (blend weights ``w``)."""
         c = np.asarray(self.c0 + self.slope * np.asarray(t, np.float32), np.float32)
         r = np.full_like(c, self.r)
-        if self.cn is None or w is None:
+        if w is None:
             return c, r
+        if self.cn is None:     # a fitted line: its width only
+            return c, r if self.rn <= 0 else r + w * (self.rn - r)
         return c + w * (self.cn - c), r + w * (self.rn - r)
 
     def junction(self, t_hem: float) -> tuple[float, float]:
         """Centre offset and half-width right at the hem."""
         if self.cn is None:
-            return self.c0 + self.slope * t_hem, self.r
+            return self.c0 + self.slope * t_hem, self.rn if self.rn > 0 else self.r
         return self.cn, self.rn
 
 
@@ -216,7 +233,10 @@ def _outline(trusted: Mask, hidden: Mask, bone: tuple[Point, Point],
     """The arm's outline from the real arm below the hem (``hem``: t_hem, skip, shoulder
     width; ``band``: arc lengths and offsets of its trusted pixels): fitted to its edges
     above the elbow (the fitted line shifts by at most 0.75 half-widths at the shoulder),
-    else along the bone from the band's offsets."""
+    else along the bone from the band's offsets; either way going over to the arm right
+    below the hem (a 0.06 shoulder-width band) at the junction: for a fitted line only
+    narrowing to its width there (a fitted line wider than the arm drew a ledge at the
+    hem)."""
     t_hem, skip, sw = hem
     rt, ro = band
     c, r = _edges(ro)
@@ -225,14 +245,15 @@ def _outline(trusted: Mask, hidden: Mask, bone: tuple[Point, Point],
     # the band's own width (an arm tapering toward the elbow painted a thin upper arm)
     fit = (_fit_edges(trusted, hidden, bone, (t_hem + skip, min(t_hem + 0.3 * sw, elbow)),
                       (c, r)) if elbow - t_hem >= FIT_ABOVE_ELBOW * sw else None)
-    if fit is not None:
-        c_hem = fit.c0 + fit.slope * t_hem
-        slope = float(np.clip(fit.slope, -0.75 * fit.r / max(t_hem, 1.0),
-                              0.75 * fit.r / max(t_hem, 1.0)))
-        return _Line(c_hem - slope * t_hem, slope, max(fit.r, r))
     near = rt < t_hem + 0.06 * sw
     near = near if near.sum() >= MIN_REF // 3 else np.ones_like(near)
     cn, rn = _edges(ro[near])
+    if fit is not None:     # going over to the arm's own edges right at the hem: no ledge
+        c_hem = fit.c0 + fit.slope * t_hem
+        slope = float(np.clip(fit.slope, -0.75 * fit.r / max(t_hem, 1.0),
+                              0.75 * fit.r / max(t_hem, 1.0)))
+        wide = max(fit.r, r)
+        return _Line(c_hem - slope * t_hem, slope, wide, None, min(rn, wide))
     return _Line(c, 0.0, r, cn, rn)
 
 
@@ -300,6 +321,24 @@ def _sample(mask: Mask, bone: tuple[Point, Point], t: F32, o: F32, outside: bool
     out = np.full(t.shape, outside, bool)
     out[inside] = mask[y[inside], x[inside]]
     return out
+
+
+def _with_holes(ys: NDArray[np.intp], xs: NDArray[np.intp], shape: tuple[int, int]) -> (
+        tuple[NDArray[np.intp], NDArray[np.intp]]):
+    """The pixels (ys, xs) and the 4-connected holes they enclose (a few pixels of the
+    old hem left out of both the sleeve and the hem band: background-filled specks in the
+    painted arm)."""
+    if not len(ys):
+        return ys, xs
+    y0, x0 = int(ys.min()), int(xs.min())
+    box = np.zeros((int(ys.max()) - y0 + 3, int(xs.max()) - x0 + 3), np.uint8)
+    box[ys - y0 + 1, xs - x0 + 1] = 1
+    _, labels = cv2.connectedComponents(1 - box, connectivity=4)
+    hy, hx = np.nonzero((labels > 0) & (labels != labels[0, 0]))
+    h, w = shape
+    ok = (hy + y0 - 1 >= 0) & (hy + y0 - 1 < h) & (hx + x0 - 1 >= 0) & (hx + x0 - 1 < w)
+    return (np.concatenate([ys, (hy[ok] + y0 - 1).astype(np.intp)]),
+            np.concatenate([xs, (hx[ok] + x0 - 1).astype(np.intp)]))
 
 
 def _hem_band(part: Mask, bone: tuple[Point, Point], t_hem: float, depth: float,

@@ -4,12 +4,14 @@ A whole arm painted where a long sleeve hid it (:mod:`armsynth`, :mod:`armcolumn
 tone times a cylinder shading: one light along its whole length, no grain of the photo's
 kind and a colour that may step at the hand. Three corrections, measured on the photo:
 
-* light: the old sleeve's own large-scale shading (its grey level blurred over 0.08
-  shoulder widths, relative to its mean over the arm, compressed and clipped) lights the
-  arm the way the photo lit the sleeve (the side away from the light, the shadow under a
-  crossed arm);
+* light: the old sleeve's own large-scale shading (the old top's grey level, plus a floor
+  that keeps a black suit's sheen from counting, blurred over 0.08 shoulder widths,
+  relative to its mean over the arm, compressed, clipped and brought to median 1 over the
+  arm) lights the arm the way the photo lit the sleeve (the side away from the light, the
+  shadow under a crossed arm) without darkening or lightening it as a whole;
 * tone: where the arm touches real skin (the hand at the wrist, across a cuff or watch
-  strap up to ``GAP`` shoulder widths wide) or the painted torso (at the armhole), each
+  strap up to ``GAP`` shoulder widths wide; the hand's own skin, not the backdrop its mask
+  took in beside it) or the painted torso (at the armhole), each
   colour channel is scaled so that the arm's rim there has the touching skin's median
   colour, the correction fading out (smoothstep) over ``REACH`` shoulder widths along the
   arm, and the sleeve's light with it;
@@ -31,6 +33,7 @@ from numpy.typing import NDArray
 
 from ..retouch.texture import match_texture, texture_levels
 from .armpaint import ArmPaint
+from .armsynth import hand_skin
 from .body import Body
 
 F32 = NDArray[np.float32]
@@ -39,6 +42,8 @@ Box = tuple[int, int, int, int]
 LIGHT_SIGMA = 0.08             # x shoulder width: scale of the old sleeve's shading taken
 LIGHT_GAMMA = 0.45             # compression of the sleeve's relative grey level
 LIGHT_CLIP = (0.8, 1.15)       # range of the light taken from the sleeve
+LIGHT_FLOOR = 10.0             # grey levels added to the sleeve's before its ratio: a dark
+                               # fabric's sheen and see-through are no light on the arm
 LOCAL = 0.03                   # x shoulder width: colours compared locally over this
 CONTACT = 0.05                 # x shoulder width: rims of arm and touching skin compared
 ARMHOLE = 0.3                  # x shoulder width: painted torso this near the shoulder
@@ -87,9 +92,10 @@ def skin_levels(img: NDArray[np.uint8], body: Body, trusted: Mask) -> tuple[floa
 
 
 def sleeve_light(grey: F32, cloth: Mask, arm: Mask, sw: float) -> F32:
-    """HxW float32 light (~1, within ``LIGHT_CLIP``) from the old sleeve's large-scale
-    grey level (``grey`` where ``cloth``), relative to its mean over ``arm``; 1 where
-    little of the sleeve shows."""
+    """HxW float32 light (~1, median 1 over ``arm``, within ``LIGHT_CLIP``) from the old
+    sleeve's large-scale grey level (``grey`` where ``cloth``, plus ``LIGHT_FLOOR``),
+    relative to its mean over ``arm``, compressed; 1 (before the median's normalisation)
+    where little of the sleeve shows."""
     sel = cloth & arm
     if int(sel.sum()) < MIN_REF:
         return np.ones(grey.shape, np.float32)
@@ -102,11 +108,15 @@ def sleeve_light(grey: F32, cloth: Mask, arm: Mask, sw: float) -> F32:
     num, den = cv2.GaussianBlur(g, (0, 0), sigma), cv2.GaussianBlur(m, (0, 0), sigma)
     local = cv2.resize(num / np.maximum(den, 1e-3), (w, h), interpolation=cv2.INTER_LINEAR)
     cover = cv2.resize(den, (w, h), interpolation=cv2.INTER_LINEAR)
-    ratio = local / max(float(grey[sel].mean()), 1.0)
+    ratio = (local + LIGHT_FLOOR) / (float(grey[sel].mean()) + LIGHT_FLOOR)
     light = np.clip(np.power(np.maximum(ratio, 1e-3), LIGHT_GAMMA), *LIGHT_CLIP)
     trust = np.clip(cover / 0.3, 0.0, 1.0)          # far from any sleeve pixel: no light
     out: F32 = (1.0 + trust * (light - 1.0)).astype(np.float32)
-    return out
+    # median 1 over the arm: the sleeve moves light around the arm, it never darkens the
+    # whole arm (clipped, a dark suit's sheen left most of it under 1)
+    normed: F32 = np.clip(out / max(float(np.median(out[arm])), 1e-3), *LIGHT_CLIP).astype(
+        np.float32)
+    return normed
 
 
 def contact_gain(plane: F32, arm: Mask, touch: tuple[F32, Mask, Mask | None], sw: float) -> (
@@ -224,17 +234,19 @@ def finish_arm(img: NDArray[np.uint8], body: Body, arm: ArmPaint, around: Surrou
     plane = np.empty((y1 - y0, x1 - x0, 3), np.float32)
     plane[:] = arm.rgb.mean(axis=0)
     plane[ys, xs] = arm.rgb
-    # the arm as seen: the hand's skin stays in front of it (compared beside it, not under)
-    hand = body.hands[box] & body.skin[box]
-    seen = solid & ~hand
+    # the hand's skin beside the arm (no greyish pixels of its grown mask; the skin mixed
+    # with the cuff that the arm paints over is the arm's, toned with it)
+    hand = hand_skin(img[box], body.hands[box] & body.skin[box]) & ~solid
+    seen = solid
     armhole = near_chain(body.skin.shape, [around.shoulder] * 2, ARMHOLE * sw)[box]
     # the torso beside the arm's top: compared with the arm's whole top (its rim there is
     # its shaded side), the hand with the arm's end right beside it
     touch = [(img[box].astype(np.float32), hand, None),
              (around.canvas[box], around.painted[box] & armhole & ~solid, armhole)]
     factor, near = contact_factor(plane, seen, touch, sw)
-    # the sleeve's light away from the contacts (there the touching skin's own tone rules)
-    light = sleeve_light(img[box].astype(np.float32).mean(axis=2), body.clothes[box], solid,
+    # the sleeve's light away from the contacts (there the touching skin's own tone rules);
+    # the old top's only: an old bottom beside the arm (a leopard skirt) lights nothing
+    light = sleeve_light(img[box].astype(np.float32).mean(axis=2), body.old_top[box], solid,
                          sw)
     lit = (1.0 + (light - 1.0) * (1.0 - near))[..., None]
     plane = soft_peak(np.asarray(plane * factor * lit, np.float32))

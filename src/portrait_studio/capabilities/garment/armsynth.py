@@ -1,11 +1,12 @@
 """A whole bare arm where a long sleeve covered all of it (no real arm left to continue).
 
 Tone: the median colour of the hand at the end of this arm (the other hand, then the
-visible skin, when it is not seen): hands share the arm's sun and undertone, the face is
+visible skin, when it is not seen; never the greyish pixels the hand's skin mask takes in
+beside it, :func:`hand_skin`): hands share the arm's sun and undertone, the face is
 usually lighter (make-up, more light). Light: the brightness difference between the face's
 left and right halves at cheek height gives the side the light comes from (image x); the
 arm is shaded as a cylinder lit from that side (Lambert with a soft ambient term, normalised
-to mean 1 so the arm's mean stays the hand's tone). Shape: the radius tapers shoulder ->
+to median 1 so the arm's median stays the hand's tone). Shape: the radius tapers shoulder ->
 mid upper arm -> elbow -> the forearm's muscles -> wrist (a smooth spline: a natural
 outline, not a capsule); given the old sleeve, the outline is fitted into its silhouette
 (:mod:`armoutline`). Texture: a faint low-frequency mottle and (unless left to
@@ -38,6 +39,8 @@ TAPER_R = (0.12, 0.118, 0.1, 0.08, 0.072, 0.08, 0.07, 0.055)
 AMBIENT = 0.55            # share of the shading that does not depend on the light
 LIGHT_GAIN = 0.8          # how far (0..1) the light swings to the side for a clear face cue
 MIN_HAND = 60
+GREY_SHARE = 0.5          # a "hand" pixel under this share of the hand's median chroma is
+                          # no skin (the backdrop, a white cuff, a dark sleeve in its grown rim)
 
 
 def face_light(img: NDArray[np.uint8], body: Body) -> float:
@@ -57,11 +60,26 @@ def face_light(img: NDArray[np.uint8], body: Body) -> float:
     return float(np.clip((np.median(right) - np.median(left)) / 12.0, -1.0, 1.0))
 
 
-def hand_pixels(body: Body, wrist: Point, trusted: Mask) -> tuple[
+def hand_skin(img: NDArray[np.uint8], hand: Mask) -> Mask:
+    """``hand`` (HxW bool: a hand's skin as segmented) without its greyish pixels: Lab
+    chroma under ``GREY_SHARE`` of the median chroma of ``hand`` (the chroma model takes in
+    a pale backdrop or cuff beside a hand, whose colour is no skin's)."""
+    ys, xs = np.nonzero(hand)
+    if not len(ys):
+        return hand
+    lab = rgb_to_lab(img[ys, xs].reshape(-1, 1, 3))[:, 0]
+    chroma = np.hypot(lab[:, 1], lab[:, 2])
+    keep = chroma >= GREY_SHARE * float(np.median(chroma))
+    out: Mask = np.zeros(hand.shape, bool)
+    out[ys[keep], xs[keep]] = True
+    return out
+
+
+def hand_pixels(img: NDArray[np.uint8], body: Body, wrist: Point, trusted: Mask) -> tuple[
         NDArray[np.intp], NDArray[np.intp]]:
-    """Skin pixels of the hand at ``wrist`` (within 0.4 shoulder widths), else of both
-    hands, else the ``trusted`` skin."""
-    hands = body.hands & body.skin
+    """Skin pixels of the hand at ``wrist`` (within 0.4 shoulder widths; no greyish ones:
+    :func:`hand_skin`), else of both hands, else the ``trusted`` skin."""
+    hands = hand_skin(img, body.hands & body.skin)
     ys, xs = np.nonzero(hands)
     near = np.hypot(xs - wrist[0], ys - wrist[1]) < 0.4 * body.pose.shoulder_width
     if near.sum() >= MIN_HAND:
@@ -95,15 +113,17 @@ def _chain_coords(ys: NDArray[np.intp], xs: NDArray[np.intp], chain: list[Point]
 
 
 def shading(q: F32, light_x: F32) -> F32:
-    """Cylinder shading (mean ~1) at normalised offsets ``q`` (-1..1 across the arm) for a
-    light whose component along the offset axis is ``light_x`` (-1..1)."""
+    """Cylinder shading (median 1 over ``|q| <= 1``) at normalised offsets ``q`` (-1..1
+    across the arm) for a light whose component along the offset axis is ``light_x``
+    (-1..1). The median, not the mean: most of an arm is its lit middle, the dark rims are
+    thin, and the tone it keeps is a hand's median (a mean-1 arm looked paler than it)."""
     lp = np.clip(light_x, -0.95, 0.95)
     qc = np.clip(q, -1.0, 1.0)
     ndotl = qc * lp + np.sqrt(1 - qc * qc) * np.sqrt(1 - lp * lp)
     shade = AMBIENT + (1 - AMBIENT) * np.clip(ndotl, 0, 1)
     inside = np.abs(q) <= 1
-    mean = float(shade[inside].mean()) if inside.any() else 1.0
-    out: F32 = (shade / max(mean, 1e-3)).astype(np.float32)
+    mid = float(np.median(shade[inside])) if inside.any() else 1.0
+    out: F32 = (shade / max(mid, 1e-3)).astype(np.float32)
     return out
 
 
@@ -132,7 +152,7 @@ def synth_arm(img: NDArray[np.uint8], body: Body, chain: list[Point], part: Mask
     (HxW bool): more pixels it may take beside ``part`` (never beyond ``part``'s reach
     along the bones)."""
     ys, xs = np.nonzero(part)
-    hy, hx = hand_pixels(body, chain[-1], trusted)
+    hy, hx = hand_pixels(img, body, chain[-1], trusted)
     if not len(ys) or len(hy) < MIN_HAND:
         return None
     sw = body.pose.shoulder_width

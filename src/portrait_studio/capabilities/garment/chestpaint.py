@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 
 from ...imaging.color import rgb_to_lab
 from .body import Body
+from .chestkeep import keep_own, own_skin
 from .fit import body_frame
 from .render import push_pull
 from .skintone import contact_colour, contact_weight
@@ -58,17 +59,24 @@ def chest_tone(tone: F32, img: NDArray[np.uint8], body: Body, box: Box, part: Ma
                off_limb: Mask) -> F32:
     """``tone`` (HxWx3 over ``box``) with the painted ``part``'s pixels off the limbs
     (``off_limb``) continuing the touching real skin into the chest's lit tone, times the
-    chest's relief taken relative to the contact (module docstring)."""
+    chest's relief taken relative to the contact (module docstring); real neck skin the
+    body analysis took for the old top keeps the photo's colours and counts as real skin
+    (:mod:`chestkeep`)."""
     real = (body.skin & ~body.hands & ~body.head)[box] & ~part
     paint = part & off_limb
     if not paint.any():
         return tone
+    neck = _frame_coords(body, box, part.shape)[1] < 0    # above the shoulder joints
+    own = own_skin(img, body, box, paint, neck)   # real skin taken for the old top: kept
+    real, part, paint = real | own, part & ~own, paint & ~own
+    if not paint.any():
+        return keep_own(tone, img, own)
     lit, gain = chest_colour(img, body, box, part, real)
     relief = (1 + gain * (chest_relief(body, box, part.shape) - 1)).astype(np.float32)
     base, ratio = _from_contact(tone, img, real, part, paint, lit, relief,
                                 body.pose.shoulder_width)
     out: F32 = np.where(paint[..., None], base * ratio[..., None], tone).astype(np.float32)
-    return out
+    return keep_own(out, img, own)
 
 
 def _from_contact(tone: F32, img: NDArray[np.uint8], real: Mask, part: Mask, paint: Mask,

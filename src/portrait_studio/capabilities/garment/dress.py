@@ -4,8 +4,12 @@ Order: the fit anchors are measured on the person (old top's hem, old bottom's t
 width, how high the old top reaches over the shoulders); every garment is warped
 (:mod:`.layers`: a top's torso and sleeves separately, overlapping at the seam; cut-out
 edges cleaned, the product photo's background taken out of their rim and their colours
-bled outward so no white rim is warped in); a top's torso is widened over the old top that
-shows beside it (and over thin gaps to its sleeves, the bare arms, :mod:`.sidecover`). The
+bled outward so no white rim is warped in; a crew neck's inside back left out,
+:mod:`.neckback`); a top's torso is widened over the old top that shows beside it (and over
+thin gaps to its sleeves, the bare arms, its fabric spread sideways over a gap to a bare arm:
+:mod:`.sidecover`, :mod:`.spread`), and the loose bits and tongues those stretches left are
+taken back (:mod:`.fragments`); once the arms are painted, a torso is given back where an
+arm's zone cut it but no arm was drawn (:mod:`.reclaim`). The
 old clothing each garment replaces (:mod:`.replaced`) that no new garment covers gets the
 background continued from around the person, and skin only where a limb beyond its new
 sleeve or trouser leg, or the torso (neckline, belly), really is (no real arm to continue
@@ -43,12 +47,14 @@ from .armsynth import synth_arm
 from .body import Body
 from .cutout import Cutout
 from .fit import Fit, body_frame
+from .fragments import tidy_layers
 from .layers import Layer, is_torso, limb_covers, warp_layers
 from .limbs import LimbZone
 from .measure import anchors as measure_anchors
 from .oldsleeve import long_sleeve
+from .reclaim import arms_drawn, reclaim
 from .regions import without_slivers
-from .render import feathered, garment_shading, plain_weight, shading_parts
+from .render import feathered, garment_shading, plain_weight, shaded, shading_parts
 from .replaced import old_region
 from .reveal import (
     background_fill,
@@ -65,7 +71,7 @@ from .reveal import (
 from .shape import GarmentShape
 from .sidecover import SLIVER, SPECK, arm_sides, cover_gaps, cover_slits, to_sleeves
 from .sideview import bottom_up, in_room, outside_room, torso_band
-from .skinholes import loose_pieces, pinholes
+from .skinholes import beside_arms, loose_pieces, pinholes
 from .unmix import swap_rims
 
 Mask = NDArray[np.bool_]
@@ -152,8 +158,14 @@ def _occluders(layer: Layer, body: Body, has_top: bool, arms: Mask,
     if layer.straps:  # straps lie on the shoulders: never past their outline
         front = front | (~body.person & ~below)
     front = front | outside_room(body)     # a side view's far half lies beyond the chest
-    return feathered(front | without_slivers(arms & below, SPECK * sw) |
-                     _above_armpits_outside(body), 1.5)
+    return feathered(front | arm_cut(layer, body, arms) | _above_armpits_outside(body), 1.5)
+
+
+def arm_cut(layer: Layer, body: Body, arms: Mask) -> Mask:
+    """The ``arms`` (:func:`visible_arms`) in front of a torso layer: below its armpits,
+    without their specks."""
+    below = _below_armpits(body, 0.12 if layer.sleeveless else 0.3)
+    return without_slivers(arms & below, SPECK * body.pose.shoulder_width)
 
 
 def _to_sleeves(layers: list[Layer], alphas: list[NDArray[np.float32]], body: Body,
@@ -186,6 +198,10 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     necks = [neck_skin(body, ly.neck_y) if is_torso(ly) else None for ly in layers]
     alphas = [np.clip(ly.warped.alpha * (1 - _occluders(ly, body, has_top, arms, neck)), 0, 1)
               for ly, neck in zip(layers, necks, strict=True)]
+    laid = list(alphas)      # as laid on, before the stretches (:func:`tidy`)
+    uncut = [None if neck is None else   # torso layers: with no arm in front
+             np.clip(ly.warped.alpha * (1 - _occluders(ly, body, has_top, ~arms & arms, neck)),
+                     0, 1) for ly, neck in zip(layers, necks, strict=True)]
     front = body.head | body.hands | body.in_front   # feathered outward only: never over them
     keep_front = (1 - feathered(front, 1.5)) * ~front
     torsos = np.zeros(body.person.shape, bool)
@@ -200,6 +216,8 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
             alphas[i] = cover_gaps(ly.warped, alphas[i], body, body.skin & body.arms &
                                    ~body.hands, ~body.person, SLIVER)
         alphas[i] = np.minimum(antialias(alphas[i]), keep_front)
+    alphas = tidy_layers(alphas, laid, body)    # what they left loose is repainted below
+    stretched = list(alphas)
     covered = np.zeros(body.person.shape, bool)
     for a in alphas:
         covered |= a > 0.5
@@ -209,15 +227,19 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     trusted = trusted_skin(img, body)
     arm_zones = limb_zones(body, "arms", trusted)
     sides = arm_sides(body, reveal, arm_zones, limb_covers(layers, alphas)["arms"])
-    alphas = [a if n is None else np.minimum(cover_gaps(ly.warped, a, body, sides, bare),
-                                             keep_front)
+    alphas = [a if n is None else np.minimum(cover_gaps(ly.warped, a, body, sides, bare,
+                                                        sideways=True), keep_front)
               for ly, a, n in zip(layers, alphas, necks, strict=True)]
     alphas = _to_sleeves(layers, alphas, body, reveal, keep_front)
+    alphas = tidy_layers(alphas, stretched, body)
     covered = np.logical_or.reduce([a > 0.5 for a in alphas])
     reveal &= ~covered
     canvas = img.astype(np.float32)
-    skin = _paint_reveal(img, canvas, body, reveal, limb_covers(layers, alphas),
-                         anchors.waist_y, rng, (trusted, arm_zones))
+    skin, painted, sides = _paint_reveal(img, canvas, body, reveal, limb_covers(layers, alphas),
+                                         anchors.waist_y, rng, (trusted, arm_zones))
+    drawn_arms = arms_drawn(body, arms, reveal, painted, sides & skin)
+    alphas = [np.minimum(reclaim(a, u, arm_cut(ly, body, arms), drawn_arms), keep_front)
+              if u is not None else a for ly, a, u in zip(layers, alphas, uncut, strict=True)]
     slits = reveal & ~skin & arms      # arms in front, painted as background: not there
     alphas = [np.minimum(cover_slits(ly.warped, a, body, slits), keep_front)
               if is_torso(ly) else a for ly, a in zip(layers, alphas, strict=True)]
@@ -227,7 +249,7 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     for ly, a in zip(layers, alphas, strict=True):
         light, folds = ratios[ly.kind]
         plain = plain_weight(ly.warped.rgb, 3.0)
-        rgb = ly.warped.rgb * garment_shading(light, folds, plain)[..., None]
+        rgb = shaded(ly.warped.rgb, garment_shading(light, folds, plain))
         canvas = canvas * (1 - a[..., None]) + rgb * a[..., None]
     drawn = np.logical_or.reduce([a > 0.01 for a in alphas])
     changed = cv2.dilate((covered | reveal | skin | drawn).astype(np.uint8),
@@ -300,13 +322,16 @@ def _arm_paint(img: NDArray[np.uint8], body: Body, chain: list[NDArray[np.float3
 def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Body,
                   reveal: Mask, covers: dict[str, NDArray[np.float32]],
                   waist_y: float | None, rng: np.random.Generator,
-                  arms_seen: tuple[Mask, list[LimbZone]]) -> Mask:
+                  arms_seen: tuple[Mask, list[LimbZone]]) -> tuple[Mask, Mask, Mask]:
     """Background, continued from around the person, into the uncovered old clothing;
     skin over it where a limb beyond its new sleeve / trouser leg, or the torso, is (in
-    place on ``canvas``); returns the skin-painted mask. ``arms_seen``: the
-    :func:`trusted_skin` and the arms' :func:`limb_zones` fitted to it."""
+    place on ``canvas``); returns the skin-painted mask, the painted arms (alpha over
+    0.5, or painted as plain skin) and the torso's sides beside bare arms (painted as
+    skin, :func:`armside.sleeve_part`). ``arms_seen``: the :func:`trusted_skin` and the
+    arms' :func:`limb_zones` fitted to it."""
+    drawn = np.zeros(reveal.shape, bool)
     if not reveal.any():
-        return reveal
+        return reveal, drawn, drawn
     canvas[reveal] = background_fill(img, body, reveal)[reveal]
     torso = torso_zone(body, waist_y)
     torso |= torso_band(body)   # a side view's: the frontal zone is a strip round the joints
@@ -339,9 +364,15 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
                 skin &= ~part
                 continue
             skin |= part
+            if kind == "arms":      # an arm painted as plain skin
+                drawn |= part
             rel = np.where(part, np.minimum(rel, zone.rel), rel)
     skin = cv2.morphologyEx((skin | sides).astype(np.uint8), cv2.MORPH_OPEN,
                             np.ones((3, 3), np.uint8)) > 0
+    # the old clothing left between a painted arm and the torso is skin; no skin islands
+    skin = beside_arms(skin, reveal, [a.solid() for a, _ in arms], body.person,
+                       (float(body.pose.p(11)[0] + body.pose.p(12)[0]) / 2,
+                        body.pose.shoulder_width))
     # over the old garment's rim, 2 px into the real skin beside it (its edge line stayed)
     skin |= (cv2.dilate(skin.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0) & body.skin & \
         torso & ~body.hands & ~body.head
@@ -365,5 +396,7 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
         a = arm.alpha[:, None]
         canvas[arm.ys, arm.xs] = canvas[arm.ys, arm.xs] * (1 - a) + arm.rgb * a
         skin |= arm.kept
+        on = arm.alpha > 0.5
+        drawn[arm.ys[on], arm.xs[on]] = True
     skin |= bottom_up(img, canvas, body, reveal & ~skin & ~body.in_front)  # side view
-    return skin
+    return skin, drawn, sides

@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from .body import Body
 from .cutout import Cutout
 from .fit import Anchors, Fit, Warped, bottom_pairs, top_pairs, warp_garment
+from .neckback import inside_back
 from .render import bleed, clean_edge
 from .shape import GarmentShape, limb_mask, sleeve_core
 from .sideview import on_side
@@ -38,7 +39,8 @@ def warp_layers(cutout: Cutout, kind: str, gshape: GarmentShape, body: Body, fit
     """The garment (``cutout`` of ``kind`` with keypoints and sleeve masks ``gshape``) on
     the person: the torso and each sleeve warped separately (a sleeve follows its arm
     without dragging the torso; the torso reaches 4 px past the seam, the sleeve 3 px
-    behind it, so no gap opens between them); bottoms in one piece."""
+    behind it, so no gap opens between them), a crew neck's torso without the inside back
+    seen through its neckline (:mod:`.neckback`); bottoms in one piece."""
     shape = body.person.shape
     mask = clean_edge(cutout.mask)
     fabric = unmix_rim(cutout.image, cutout.mask)
@@ -50,6 +52,10 @@ def warp_layers(cutout: Cutout, kind: str, gshape: GarmentShape, body: Body, fit
     parts["body"] = settle_shoulders(on_side(parts["body"], gshape.points,
                                              gshape.torso_width / 2, body), gshape, body)
     torso = mask & ~limb_mask(mask, gshape, margin=4.0)
+    if not gshape.strap_width:      # the neck fills a crew neck: its inside back is not shown
+        collar = gshape.points["neck"]
+        torso &= ~inside_back(cutout.image, mask, (float(collar[0]), float(collar[1])),
+                              gshape.torso_width)
     neck = next(b for gp, b in parts["body"] if gp is gshape.points["neck"])
     layers = [Layer(kind, False, warp_garment(img, torso, parts["body"], shape),
                     not gshape.limbs, float(neck[1]), gshape.strap_width > 0)]

@@ -27,7 +27,10 @@ Mask = NDArray[np.bool_]
 FOLDS = (0.86, 1.12)     # clip of the band-pass (fold) shading
 LIGHT = (0.78, 1.18)     # clip of the low-frequency shading
 FOLD_GAIN = 1.4          # fold shading exponent on plain areas of the new garment
-DARK_FLOOR = 0.35        # share of the shading kept from black old clothes
+DARK_FLOOR = 0.35        # share of the shading kept from all-over printed old clothes
+BLACK_FLOOR = 0.2        # share of the shading kept from black old clothes
+DARK_DL = 0.8            # x the old clothing's median L*: its plain fabric's L* tolerance
+MIN_DL = 6.0             # the least L* tolerance (black clothing)
 PATTERN_EDGE = (3.0, 6.0)  # fine-detail energy (L*) from which old fabric counts as patterned
 
 
@@ -94,10 +97,10 @@ def pattern_weight(lightness: F32, inside: Mask, sigma: float) -> F32:
 
 def dark_strength(median_l: float) -> float:
     """How much of the old clothing's lightness map is shading, from its median L*: 1 for
-    mid and light fabrics, down to ``DARK_FLOOR`` for black ones, whose lightness is mostly
+    mid and light fabrics, down to ``BLACK_FLOOR`` for black ones, whose lightness is mostly
     sheen and what shows through (a bra under a sheer top printed dark cups on the new
     garment)."""
-    return float(np.clip((median_l - 12.0) / 30.0, DARK_FLOOR, 1.0))
+    return float(np.clip((median_l - 12.0) / 30.0, BLACK_FLOOR, 1.0))
 
 
 def print_strength(plain_share: float) -> float:
@@ -125,15 +128,38 @@ def garment_shading(light: F32, folds: F32, plain: F32) -> F32:
     return out
 
 
+def shaded(rgb: F32, shade: F32) -> F32:
+    """HxWx3 float32 RGB 0..255: the garment ``rgb`` under the ``shade`` multiplier (HxW
+    float32 ~1, :func:`garment_shading`): multiplied where it darkens; where it lightens,
+    the gain ``rgb * (shade - 1)`` saturates softly in the headroom left to white
+    (``gain * head / (head + gain)``), so a white garment's lit parts keep their weave
+    instead of clipping to blank white (blotches where an old top's see-through parts were
+    lighter); darker colours are lit about as by the plain product (computed in the
+    bounding box of the lightened pixels)."""
+    s3 = cv2.merge([shade] * 3)
+    out: F32 = (rgb * s3).astype(np.float32)
+    up = shade > 1.0
+    if up.any():
+        x, y, w, h = cv2.boundingRect(up.astype(np.uint8))
+        base, s = rgb[y:y + h, x:x + w], s3[y:y + h, x:x + w]
+        gain = base * np.maximum(s - 1.0, 0.0)
+        head = np.maximum(255.0 - base, 1e-3)
+        np.copyto(out[y:y + h, x:x + w], base + gain * head / (head + gain), where=s > 1.0)
+    return out
+
+
 def _plain(lab: F32, clothes: Mask) -> F32:
     """HxW float32 weight of the old clothing's plain fabric: pixels far (in a*b* or L)
-    from its median colour are prints, logos or other parts and weigh little."""
+    from its median colour are prints, logos or other parts and weigh little. On dark
+    clothing the lightness tolerance shrinks with its median L* (``DARK_DL`` of it, at
+    least ``MIN_DL``): a sheer black top's see-through skin and a bra under it, or a
+    satin's sheen, are 10-15 L* from its median, far more than its folds."""
     if not clothes.any():
         return clothes.astype(np.float32)
     med = np.median(lab[clothes], axis=0)
     dab = np.hypot(lab[..., 1] - med[1], lab[..., 2] - med[2])
-    dl = np.abs(lab[..., 0] - med[0])
-    weight: F32 = (clothes * np.exp(-(dab / 12.0) ** 2 - (dl / 25.0) ** 2)).astype(np.float32)
+    dl = np.abs(lab[..., 0] - med[0]) / float(np.clip(DARK_DL * med[0], MIN_DL, 25.0))
+    weight: F32 = (clothes * np.exp(-(dab / 12.0) ** 2 - dl ** 2)).astype(np.float32)
     return weight
 
 

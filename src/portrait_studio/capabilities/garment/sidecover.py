@@ -6,8 +6,8 @@ it made a block beside the arm as wide as the arm itself (the arm looked twice a
 left as background a hole between the garment and the arm. Where, in a row below the
 shoulder joints, only uncovered old clothing lies between the new torso layer and the
 bare arm's skin, over at most ``REACH`` shoulder widths, the layer is stretched over it up
-to the arm, as a garment lies against a hanging arm; its fabric is mirrored about its
-edge there (its print continued, not smeared). A sleeve narrower than the bare arm under
+to the arm, as a garment lies against a hanging arm; its fabric is spread sideways over
+it (:mod:`.spread`: its print continued, not smeared, not mirrored in blocks). A sleeve narrower than the bare arm under
 it is stretched the same way over the sliver of arm outline beside it (``SLIVER``), which
 showed as a dark line along its edge; a torso over the thin slits between it and a bare
 arm that the arm's zone, wider than the arm, cut out of it (:func:`cover_slits`), and a
@@ -28,6 +28,7 @@ from .fit import Warped
 from .limbs import LimbZone
 from .regions import runs, without_slivers
 from .reveal import limb_chains, uncovered_limb
+from .spread import spread
 
 F32 = NDArray[np.float32]
 Mask = NDArray[np.bool_]
@@ -94,11 +95,16 @@ def _sleeve_above(sleeve: Mask, narrowed: Mask) -> bool:
 
 
 def cover_gaps(warped: Warped, alpha: F32, body: Body, sides: Mask, arm: Mask,
-               size: tuple[float, float] = (REACH, TALL), mirror: bool = True) -> F32:
+               size: tuple[float, float] = (REACH, TALL), mirror: bool = True,
+               sideways: bool = False) -> F32:
     """``alpha`` (a torso layer's) stretched over the :func:`gaps` of ``sides`` (the old
     clothing no garment covers) to ``arm`` (the bare arms' skin), ``size`` (their greatest
-    width and least height, shoulder widths): :func:`stretch`."""
-    return stretch(warped, alpha, gaps(alpha, body, sides, arm, size), mirror)
+    width and least height, shoulder widths): :func:`stretch`; with ``sideways`` its fabric
+    spread over them instead, their far edge smoothed (:func:`spread.spread`)."""
+    ext = gaps(alpha, body, sides, arm, size)
+    if sideways:
+        return spread(warped.rgb, alpha, ext, body.pose.shoulder_width)
+    return stretch(warped, alpha, ext, mirror)
 
 
 def gaps(alpha: F32, body: Body, sides: Mask, arm: Mask, size: tuple[float, float]) -> Mask:

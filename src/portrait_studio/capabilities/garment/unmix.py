@@ -37,6 +37,8 @@ MIN_CONTRAST = 40.0  # RGB distance fabric - background under which the share is
 KEEP = 0.5           # a rim pixel with less fabric than this takes the fabric's colour
 OLD_NEAR = 0.5       # share of old clothing under the new surface by a rim pixel to un-mix it
 SAME = 12            # RGB difference (each channel) under which old clothing is the background
+EDGE_ALPHA = 0.003   # a garment's soft edge: alpha above this
+SOLID_ALPHA = 0.99   # and below this (the old clothing under it still shows)
 AROUND = 61          # px: the square the background's colour is taken from
 
 
@@ -70,7 +72,9 @@ def swap_rims(img: NDArray[np.uint8], out: NDArray[np.uint8], painted: Mask, alp
     ``fixed`` pixels (the face and hair) stay as they are. Only rims where the new surface
     nearby lies mostly (``OLD_NEAR``) over old clothing count: a bare arm going on beyond a
     sleeve is not mixed with anything; nor is old clothing of the colour of the background
-    outside the ``person`` beside it (:func:`_background_like`)."""
+    outside the ``person`` beside it (:func:`_background_like`). The old clothing under
+    the garments' own soft edges is swapped first (:func:`under_edges`)."""
+    out = under_edges(img, out, painted, alpha, old)
     new = painted | (alpha > 0.5)
     kept = ~new
     rim = ~painted & ~fixed & (alpha < 0.99) & _grown(new, RIM) & _grown(kept, RIM)
@@ -92,6 +96,31 @@ def swap_rims(img: NDArray[np.uint8], out: NDArray[np.uint8], painted: Mask, alp
     part = swapped[box]
     part[rim] = np.clip(part[rim] + gain * (fresh - cloth) + 0.5, 0, 255).astype(np.uint8)
     return swapped
+
+
+def under_edges(img: NDArray[np.uint8], out: NDArray[np.uint8], painted: Mask, alpha: F32,
+                old: Mask) -> NDArray[np.uint8]:
+    """``out`` (the dressed photo, HxWx3 uint8 RGB) with the ``old`` clothing of ``img``
+    that stayed under the garments' soft edges (``alpha`` between ``EDGE_ALPHA`` and
+    ``SOLID_ALPHA``; only the old clothing they leave uncovered is repainted, ``painted``)
+    swapped, in its ``1 - alpha`` share, for the repainted surface beside it (the mean of
+    the painted pixels off the garments within ``RIM + CORE + 1`` px): a white garment's
+    anti-aliased edge over a black old top drew a dark outline between the garment and the
+    skin painted beside it."""
+    edge = old & ~painted & (alpha > EDGE_ALPHA) & (alpha < SOLID_ALPHA)
+    if not edge.any():
+        return out
+    box = mask_box(edge, RIM + CORE + 2)
+    free = painted[box] & (alpha[box] <= EDGE_ALPHA)
+    colour, weight = _local_mean(out[box], free, edge[box])
+    near = (weight > 0.02)[..., None]
+    share = (1 - alpha[box][edge[box]])[..., None]
+    fixed = out.copy()
+    part = fixed[box]
+    was = part[edge[box]].astype(np.float32)
+    new = was + share * (colour - img[box][edge[box]].astype(np.float32))
+    part[edge[box]] = np.clip(np.where(near, new, was) + 0.5, 0, 255).astype(np.uint8)
+    return fixed
 
 
 def _background_like(img: NDArray[np.uint8], person: Mask, box: tuple[slice, slice]) -> Mask:
