@@ -18,10 +18,12 @@ def disc(size: int) -> NDArray[np.uint8]:
 
 
 def touching(mask: Mask, seed: Mask) -> Mask:
-    """The 8-connected pieces of ``mask`` that have a pixel in ``seed``."""
-    _, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
-    keep = np.unique(labels[mask & seed])
-    out: Mask = np.isin(labels, keep[keep > 0])
+    """The 8-connected pieces of ``mask`` that have a pixel in ``seed`` (a lookup table over
+    the labels: much faster than ``np.isin`` on large masks)."""
+    n, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+    hit = np.bincount(labels[(mask != 0) & (seed != 0)], minlength=n) > 0
+    hit[0] = False
+    out: Mask = hit[labels]
     return out
 
 

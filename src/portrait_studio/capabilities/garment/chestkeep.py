@@ -22,8 +22,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...imaging.color import rgb_to_lab
-from ...imaging.regions import touching
+from ...imaging.regions import disc, touching
 from .body import Body
+from .regions import large_pieces
 
 F32 = NDArray[np.float32]
 Mask = NDArray[np.bool_]
@@ -84,10 +85,9 @@ def _own(lab: F32, body: Body, cloth: NDArray[np.floating],
                             np.ones((3, 3), np.uint8)) > 0
     k = max(3, int(JOIN * sw)) | 1
     seed = cv2.dilate(real.astype(np.uint8), np.ones((k, k), np.uint8)) > 0
-    kept = _large(touching(cand & paint, seed), MIN_AREA * sw ** 2)
+    kept = large_pieces(touching(cand & paint, seed), MIN_AREA * sw ** 2)
     k = max(3, int(HOLES * sw)) | 1
-    closed = cv2.morphologyEx(kept.astype(np.uint8), cv2.MORPH_CLOSE,
-                              cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+    closed = cv2.morphologyEx(kept.astype(np.uint8), cv2.MORPH_CLOSE, disc(k)) > 0
     kept |= closed & loose
     # off the rim toward the painting (an old strap's blended edge)
     rim = cv2.dilate((paint & ~kept).astype(np.uint8), np.ones((2 * RIM + 1,) * 2, np.uint8))
@@ -125,16 +125,4 @@ def keep_own(tone: F32, img: NDArray[np.uint8], own: Mask) -> F32:
     soft = (np.asarray(cv2.GaussianBlur(k, (0, 0), FEATHER), np.float32) * k)[..., None]
     out = tone.copy()
     out[sub] = tone[sub] + soft * (num / den - tone[sub])
-    return out
-
-
-def _large(mask: Mask, area: float) -> Mask:
-    """The 8-connected pieces of ``mask`` of at least ``area`` pixels."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8),
-                                                           connectivity=8)
-    if n < 2:
-        return mask
-    big = stats[:, cv2.CC_STAT_AREA] >= area
-    big[0] = False
-    out: Mask = big[labels]
     return out

@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...imaging.regions import touching
-from .regions import lab_dist2
+from .regions import lab_dist2, large_pieces
 
 Mask = NDArray[np.bool_]
 NECK_COLUMN = 0.2    # x shoulder width: half the column under the chin where no hair hangs
@@ -51,7 +51,7 @@ def collar_not_hair(lab: NDArray[np.float32], hair: Mask, chin: tuple[float, flo
     near = dist2 < COLUMN_DE * COLUMN_DE
     column = np.abs(xs - chin[0]) < NECK_COLUMN * sw
     pieces = below & (far | (column & ~near)) & ~_skin_hue(lab, face)
-    clothes = _large(clothes, (CLOTH_SIZE * sw) ** 2)
+    clothes = large_pieces(clothes, (CLOTH_SIZE * sw) ** 2)
     # pieces touching that clothing (within 1 px)
     return touching(pieces, cv2.dilate(clothes.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
 
@@ -63,14 +63,4 @@ def _skin_hue(lab: NDArray[np.float32], face: Mask) -> Mask:
         return np.zeros(face.shape, bool)
     d = lab[..., 1:] - np.median(lab[face][:, 1:], axis=0).astype(np.float32)
     out: Mask = np.einsum("ijk,ijk->ij", d, d) < SKIN_DAB * SKIN_DAB
-    return out
-
-
-def _large(mask: Mask, area: float) -> Mask:
-    """The 8-connected pieces of ``mask`` of at least ``area`` pixels."""
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8),
-                                                           connectivity=8)
-    big = stats[:, cv2.CC_STAT_AREA] >= area
-    big[0] = False
-    out: Mask = big[labels]
     return out

@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ...imaging.regions import touching
 from .body import Body
 
 F32 = NDArray[np.float32]
@@ -48,7 +49,7 @@ def _tidied(alpha: F32, base: F32, sw: float, keep: Mask) -> F32:
         return alpha
     k = max(3, int(np.rint(TONGUE * sw))) | 1       # odd: the opening keeps its place
     tall = cv2.morphologyEx(solid.astype(np.uint8), cv2.MORPH_OPEN, np.ones((k, 1), np.uint8)) > 0
-    kept = joined(solid & (tall | core), core)
+    kept = touching(solid & (tall | core), core)
     drop = solid & ~core & ~kept & ~keep
     if not drop.any():
         return alpha
@@ -67,13 +68,3 @@ def tidy_layers(alphas: list[F32], before: list[F32], body: Body) -> list[F32]:
     near = cv2.dilate((body.head | body.hands | body.in_front).astype(np.uint8),
                       np.ones((k, k), np.uint8)) > 0
     return [tidy(a, b, sw, near) for a, b in zip(alphas, before, strict=True)]
-
-
-def joined(mask: Mask, seed: Mask) -> Mask:
-    """The 8-connected pieces of ``mask`` that have a pixel in ``seed`` (a lookup table
-    over the labels: much faster than ``np.isin`` on large masks)."""
-    n, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
-    hit = np.bincount(labels[mask & seed], minlength=n) > 0
-    hit[0] = False
-    out: Mask = hit[labels]
-    return out

@@ -11,12 +11,12 @@ face, hair and hands are never another thing. Lab HxWx3 float32, masks HxW bool.
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 from numpy.typing import NDArray
 
 from ...imaging.regions import touching
 from .pose import Pose
+from .regions import large_pieces, without_slivers
 from .split import palette, palette_distance
 
 Mask = NDArray[np.bool_]
@@ -58,12 +58,5 @@ def _seed(person: Mask, pose: Pose) -> Mask:
     if pose.own is None or pose.own.shape != person.shape:
         return np.zeros(person.shape, bool)
     sw = pose.shoulder_width
-    k = max(3, int(0.08 * sw)) | 1
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-    seed = cv2.morphologyEx((person & (pose.own < REJECTED)).astype(np.uint8),
-                            cv2.MORPH_OPEN, kernel)
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(seed, connectivity=8)
-    big = stats[:, cv2.CC_STAT_AREA] >= MIN_AREA * sw * sw
-    big[0] = False
-    out: Mask = big[labels]
-    return out
+    seed = without_slivers(person & (pose.own < REJECTED), 0.08 * sw)
+    return large_pieces(seed, MIN_AREA * sw * sw)

@@ -20,8 +20,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ...imaging.regions import touching
 from .body import Body
-from .fragments import joined
 from .regions import capsule
 from .reveal import limb_chains
 from .sidecover import tall
@@ -47,7 +47,7 @@ def reclaim(alpha: F32, uncut: F32, cut: Mask, arm: Mask) -> F32:
     if not free.any():
         return alpha
     solid = cv2.dilate((alpha >= SOLID).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    back = joined(free, solid)
+    back = touching(free, solid)
     if not back.any():
         return alpha
     soft = cv2.GaussianBlur(back.astype(np.float32), (0, 0), SOFT)
@@ -63,7 +63,7 @@ def on_bones(skin: Mask, chains: list[list[NDArray[np.float32]]]) -> Mask:
     line = np.zeros(skin.shape, np.uint8)
     for chain in chains:
         cv2.polylines(line, [np.round(np.array(chain)).astype(np.int32)], False, 1, 3)
-    return joined(skin, line > 0)
+    return touching(skin, line > 0)
 
 
 def beside(sides: Mask, real: Mask, chains: list[list[NDArray[np.float32]]],
@@ -85,7 +85,7 @@ def beside(sides: Mask, real: Mask, chains: list[list[NDArray[np.float32]]],
         if not own.any():
             continue
         below = ys >= int(np.flatnonzero(own.any(axis=1))[0])
-        out |= tall(joined(sides & zone & below, grown & zone), LONG * sw)
+        out |= tall(touching(sides & zone & below, grown & zone), LONG * sw)
     return out
 
 

@@ -1,5 +1,6 @@
 """Small mask helpers shared by the person parsing (:mod:`body`, :mod:`head`) and the arm
-painting: Lab distances, thick polylines, specks removed and runs along a row (connected
+painting: Lab distances, thick polylines, specks removed, large pieces kept and runs along a
+row (connected
 pieces touching a seed: :func:`~portrait_studio.imaging.regions.touching`). Lab HxWx3 float32, masks
 HxW bool, points (x, y) float32 pixels.
 """
@@ -41,6 +42,16 @@ def without_slivers(mask: Mask, width: float) -> Mask:
     k = max(3, int(width)) | 1
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     out: Mask = cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, kernel) > 0
+    return out
+
+
+def large_pieces(mask: Mask, area: float) -> Mask:
+    """The 8-connected pieces of ``mask`` of at least ``area`` pixels."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8),
+                                                           connectivity=8)
+    big = stats[:, cv2.CC_STAT_AREA] >= area
+    big[0] = False
+    out: Mask = big[labels]
     return out
 
 
