@@ -73,7 +73,7 @@ def test_hair_itself_keeps_its_colour() -> None:
     canvas = img.copy()
     retone_curve(canvas, lut, *field)
     before = canvas.copy()
-    hairline.retone_hairline(canvas, img, lut, points, field, person)
+    hairline.retone_hairline(canvas, img[field[0].slices], lut, points, field, person)
     light = rgb_to_lab(img)[..., 0]
     oval = polygon_mask(points[list(lm.FACE_OVAL)], img.shape[:2]) > 0.5
     grown = region_mask(points, lm.FACE_OVAL, img.shape, 1.5, 1.0) > 0.5

@@ -323,7 +323,7 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
                 t_tone = skin_tone(template, t_pts)
                 field = person_skin_field(canvas, t_pts, person, None if painted else reduced)
                 u_tone = tone if isinstance(tone, SkinTone) else tone.result()
-                lut, before = tone_curve(u_tone, t_tone), canvas.copy()
+                lut, before = tone_curve(u_tone, t_tone), canvas[field[0].slices].copy()
                 retone_curve(canvas, lut, *field)
                 retone_hairline(canvas, before, lut, t_pts, field, person)
     for i, t_pts in enumerate(t_points):

@@ -19,8 +19,8 @@ import numpy as np
 
 from ...imaging import geometry as geo
 from ...imaging.blend import mask_box
-from ...perception import landmarks as lm
-from ...perception.masks import above_brows, face_scale, region_mask
+from ...perception.masks import face_scale
+from .tone import crown_zone
 
 SKIN_LEVEL = 0.8       # re-toning weight above which a grid pixel is taken as skin
 HAIR_DARKER = 25.0     # L* below the local skin's: hair
@@ -95,26 +95,19 @@ def _luma(img: np.ndarray) -> np.ndarray:
 _LUMA = np.array([[0.299, 0.587, 0.114]], np.float32)
 
 
-def _zone(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:
-    """0..1 (hxw float32): above the brows, inside the face oval grown by :data:`REACH`."""
-    grown = region_mask(points, lm.FACE_OVAL, shape, REACH, scale * 0.1)
-    out: np.ndarray = grown * above_brows(points, shape, scale * 0.2)
-    return out
-
-
 def retone_hairline(canvas: np.ndarray, original: np.ndarray, lut: np.ndarray,
                     points: np.ndarray, field: tuple[geo.Roi, geo.WorkGrid, np.ndarray],
                     person: np.ndarray) -> None:
     """In place on ``canvas`` (the template after :func:`~.tone.retone_curve` with ``lut``
     and the weight ``field`` = (region, grid, weight), as from
     :func:`~.tone.person_skin_field`): in the crown zone above the brows of the face
-    ``points`` (478x2, full image), add to each pixel of ``original`` (the template before
-    re-toning) what the weight left out of the re-toning of its skin share. ``person``: the
-    person probability of the whole image at any reduced size."""
+    ``points`` (478x2, full image), add to each pixel of ``original`` (the field's region
+    of the template before re-toning) what the weight left out of the re-toning of its skin
+    share. ``person``: the person probability of the whole image at any reduced size."""
     roi, grid, weight = field
     local = grid.points(points - roi.offset)
     scale = max(face_scale(points), 8.0) / grid.k
-    zone = _zone(local, weight.shape, scale)
+    zone = crown_zone(local, weight.shape, scale, REACH)
     box = mask_box(zone * (weight < 0.99), 2)
     if zone[box].size == 0:
         return
@@ -125,8 +118,8 @@ def retone_hairline(canvas: np.ndarray, original: np.ndarray, lut: np.ndarray,
     coarse = geo.WorkGrid((outer[0].stop - outer[0].start, outer[1].stop - outer[1].start), f)
     ys, xs = grid.full_slices(outer)
     pixels = geo.WorkGrid((ys.stop - ys.start, xs.stop - xs.start), grid.k * f).down(
-        original[roi.slices][ys, xs]).astype(np.float32)
-    person_c = coarse.down(geo.sample_field(person, original.shape, roi, grid)[outer])
+        original[ys, xs]).astype(np.float32)
+    person_c = coarse.down(geo.sample_field(person, canvas.shape, roi, grid)[outer])
     weight_c = coarse.down(np.ascontiguousarray(weight[outer]))
     skin, hair, known = _colours(pixels, weight_c, person_c > 0.5, SPREAD * scale / f)
     retoned = cv2.LUT(np.clip(skin, 0, 255).astype(np.uint8), lut).astype(np.float32)
@@ -138,7 +131,7 @@ def retone_hairline(canvas: np.ndarray, original: np.ndarray, lut: np.ndarray,
     levels = np.dstack([_luma(skin), _luma(hair), gap, retoned - skin])[block]
     ys, xs = (slice((o.start + b.start * f) * grid.k, (o.start + b.stop * f) * grid.k)
               for o, b in zip(outer, block))
-    _apply(canvas[roi.slices][ys, xs], original[roi.slices][ys, xs], levels, grid.k * f)
+    _apply(canvas[roi.slices][ys, xs], original[ys, xs], levels, grid.k * f)
 
 
 def _apply(target: np.ndarray, original: np.ndarray, levels: np.ndarray, k: int) -> None:

@@ -17,8 +17,9 @@ a user's full beard, which the user keeps, is :data:`~.beard.BEARD_SHARE` of it,
   around carried in from all sides (push-pull), darkened below the jaw line as a throat in
   the jaw's shadow; beside the throat the backdrop continued along the row (or the clothes,
   where they are nearer): a full beard is wider than the neck; where a long beard hangs
-  over a shirt collar, the shirt continued up to a V-shaped opening under the chin. The painted skin gets the forehead's fine texture
-  (:func:`forehead_texture`; a bearded man's cheeks have stubble), the rest the photo's noise.
+  over a shirt collar, the shirt continued up to a V-shaped opening under the chin. The
+  painted skin gets the forehead's fine texture (:func:`forehead_texture`; a bearded man's
+  cheeks have stubble), the rest the photo's noise.
 
 A user who has a beard keeps the template's (their own beard goes with their face). Work is
 done on a grid with about 100 px between the eyes; images are HxWx3 uint8 RGB, landmarks
@@ -246,12 +247,17 @@ def _shade(work: _Work) -> np.ndarray:
     return out
 
 
+def _neck_half(work: _Work) -> float:
+    """Half the neck's width (grid px): :data:`NECK_WIDTH` of the face's at the ears."""
+    p = work.points
+    return 0.5 * NECK_WIDTH * float(np.linalg.norm(p[lm.LEFT_CHEEK] - p[lm.RIGHT_CHEEK]))
+
+
 def _neck_offset(work: _Work) -> np.ndarray:
     """HxW float32: each pixel's column offset from the chin in neck half-widths."""
-    p, (h, w) = work.points, work.img.shape[:2]
-    half = 0.5 * NECK_WIDTH * float(np.linalg.norm(p[lm.LEFT_CHEEK] - p[lm.RIGHT_CHEEK]))
-    off = np.abs(np.arange(w, dtype=np.float32) - np.float32(p[lm.CHIN, 0])) / max(half, 1.0)
-    return np.broadcast_to(off[None, :], (h, w))
+    h, w = work.img.shape[:2]
+    off = np.abs(np.arange(w, dtype=np.float32) - np.float32(work.points[lm.CHIN, 0]))
+    return np.broadcast_to((off / max(_neck_half(work), 1.0))[None, :], (h, w))
 
 
 def _collar(work: _Work, beard: np.ndarray, person: np.ndarray,
@@ -310,9 +316,7 @@ def _from_below(img: np.ndarray, known: np.ndarray, fallback: np.ndarray) -> np.
 def _throat(work: _Work) -> np.ndarray:
     """0..1 (HxW float32): the neck's column under the chin, :data:`NECK_WIDTH` of the
     face's width at the ears, its sides soft over a few hundredths of an eye distance."""
-    p = work.points
-    half = 0.5 * NECK_WIDTH * float(np.linalg.norm(p[lm.LEFT_CHEEK] - p[lm.RIGHT_CHEEK]))
-    edge = max(0.05 * work.scale, 1.0) / max(half, 1.0)
+    edge = max(0.05 * work.scale, 1.0) / max(_neck_half(work), 1.0)
     out: np.ndarray = np.clip((1.0 - _neck_offset(work)) / edge + 0.5, 0.0, 1.0)
     return out.astype(np.float32)
 

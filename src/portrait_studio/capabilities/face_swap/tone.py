@@ -236,10 +236,11 @@ CROWN_TOLERANCE = 8.0  # sigmas of the cheeks' chroma for skin just above the fa
 CROWN_GROW = 1.35      # the face oval grown about its centre: how far above the mesh that is
 
 
-def crown_zone(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:
-    """0..1: the band above the brows between the face mesh's oval and that oval grown by
-    :data:`CROWN_GROW` (upper forehead, temples and a bald scalp), soft-edged (hxw)."""
-    grown = region_mask(points, lm.FACE_OVAL, shape, CROWN_GROW, scale * 0.1)
+def crown_zone(points: np.ndarray, shape: tuple[int, ...], scale: float,
+               grow: float = CROWN_GROW) -> np.ndarray:
+    """0..1: the band above the brows inside the face mesh's oval grown by ``grow``
+    (:data:`CROWN_GROW`: the upper forehead, temples and a bald scalp), soft-edged (hxw)."""
+    grown = region_mask(points, lm.FACE_OVAL, shape, grow, scale * 0.1)
     crown: np.ndarray = grown * above_brows(points, shape, scale * 0.2)
     return crown
 
