@@ -199,7 +199,10 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
     # half is done)
     frames = [in_helper(partial(glasses_mask, off_face=True), template, t.landmarks)
               for t in targets]
-    planned = in_helper(_plan_faces, template, merges, users, targets, params)
+    # which template faces have beards is known here, before the user half is planned: the
+    # re-toning waits for the plan (does the user have a beard too?) only for those
+    bearded = [has_beard(template, t.landmarks, SHAVE_SHARE) for t in targets]
+    planned = in_helper(_plan_faces, merges, users, targets, bearded, params)
     retone = params.skin_tone == "user"  # the complexions are unused otherwise
     tones = [in_helper(_user_tone, planned, i) for i in range(len(merges)) if retone]
     # the helper also takes the template half's landmark-only steps (the outline warp's maps,
@@ -211,7 +214,7 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
               for i, m in enumerate(maps)]
     grains = [in_helper(template_grain, template, t.landmarks) for t in targets]
     canvas = _retoned_template(template, [t.landmarks for t in targets], params, report, tones,
-                               t_copy[0], t_copy, frames, partial(_shaven_for, planned))
+                               t_copy[0], t_copy, frames, partial(_shaven_for, planned, bearded))
     with timed(report.timings_ms, "plan"):
         plans = planned.result()
     traces: list[FaceTrace] = []
@@ -253,11 +256,10 @@ def _user_faces(merges: list[MergeEntry]) -> list[Face]:
     return [user_face(entry, i) for i, entry in enumerate(merges)]
 
 
-def _plan_faces(template: np.ndarray, merges: list[MergeEntry], users: Future[list[Face]],
-                targets: list[Face], params: FusionParams) -> list[FacePlan]:
+def _plan_faces(merges: list[MergeEntry], users: Future[list[Face]], targets: list[Face],
+                bearded: list[bool], params: FusionParams) -> list[FacePlan]:
     found = users.result()
-    return [plan_face(merges[i].image, found[i], t, params,
-                      has_beard(template, t.landmarks, SHAVE_SHARE))
+    return [plan_face(merges[i].image, found[i], t, params, bearded[i])
             for i, t in enumerate(targets)]
 
 
@@ -346,8 +348,10 @@ def _shaven(template: np.ndarray, t_points: list[np.ndarray], small: np.ndarray 
     return canvas, person
 
 
-def _shaven_for(plans: Future[list[FacePlan]], i: int) -> bool:
-    return plans.result()[i].shaven
+def _shaven_for(plans: Future[list[FacePlan]], bearded: list[bool], i: int) -> bool:
+    """Whether template face ``i`` is shaved: never when it has no beard (``bearded``), so
+    that the plan is awaited only for bearded faces."""
+    return bearded[i] and plans.result()[i].shaven
 
 
 PERSON_SIDE = 512  # the segmenter sees 256x256: a larger input only costs conversion time
