@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from ..capabilities.garment.armhole import thin_straps
 from ..capabilities.garment.body import analyse_body
 from ..capabilities.garment.cutout import cut_out
 from ..capabilities.garment.dress import Garment, dress
@@ -106,6 +107,9 @@ def _prepare(img: Image, index: int, scene: str, plan: PromptPlan) -> tuple[Garm
     if plan.colour is not None:
         cut = type(cut)(recolour(cut.image, cut.mask, plan.colour), cut.mask)
     shape = garment_shape(cut.mask, kind)
+    if shape.strap_width:   # a cami's straps are worn thin, its armholes scooped
+        cut = type(cut)(*thin_straps(cut.image, cut.mask, centre_x(cut.mask)))
+        shape = garment_shape(cut.mask, kind)
     return Garment(cut, kind, shape, index), forced is None
 
 
