@@ -29,6 +29,7 @@ from .fit import Warped, body_frame
 from .limbs import ARM_RADII, LEG_RADII, LimbZone, fitted_limb, limb_zone
 from .render import push_pull
 from .skintex import real_grain, soft_outline
+from .spread import spread
 
 F32 = NDArray[np.float32]
 Mask = NDArray[np.bool_]
@@ -299,8 +300,10 @@ def _grain(img: NDArray[np.uint8], body: Body, trusted: Mask, shape: tuple[int, 
 
 def widen_to_old(warped: Warped, alpha: F32, body: Body, arms: Mask) -> F32:
     """Stretch a top's torso layer sideways over the old top that shows beside it (up to
-    0.1 shoulder widths, below the armpits, never over the arms): its edge colours are
-    continued there (in place on ``warped.rgb``); returns the widened alpha."""
+    0.1 shoulder widths, below the armpits, never over the arms): in the rows where it
+    lies beside the layer the fabric is spread sideways over it (:func:`_spread_sides`),
+    elsewhere (below a shorter top's hem) the edge colours are continued (in place on
+    ``warped.rgb``); returns the widened alpha."""
     frame = body_frame(body.pose)
     ys = np.arange(alpha.shape[0])[:, None]
     armpit = float(frame.origin[1] + frame.down[1] * 0.3 * frame.torso_len)
@@ -311,9 +314,28 @@ def widen_to_old(warped: Warped, alpha: F32, body: Body, arms: Mask) -> F32:
         (ys > armpit)
     if not ext.any() or not solid.any():
         return alpha
-    x, y, w, h = cv2.boundingRect((ext | (solid & (dist <= 0))).astype(np.uint8) &
+    alpha = _spread_sides(warped, alpha, ext, body)
+    rest = ext & (alpha <= 0.5)
+    if not rest.any():
+        return alpha
+    x, y, w, h = cv2.boundingRect((rest | (solid & (dist <= 0))).astype(np.uint8) &
                                   (dist <= reach + 2).astype(np.uint8))
-    return _stretch(warped, alpha, ext, np.s_[y:y + h, x:x + w])
+    return _stretch(warped, alpha, rest, np.s_[y:y + h, x:x + w])
+
+
+def _spread_sides(warped: Warped, alpha: F32, ext: Mask, body: Body) -> F32:
+    """``alpha`` widened over the rows of ``ext`` that lie beside its solid part, the
+    layer's fabric spread sideways over them (:func:`spread.spread`, in place on
+    ``warped.rgb``): continued from the edge's colours (push-pull) the print became a
+    smeared block (a brown band down the side of a dress over a suit's hips). Each side of
+    the body is its own piece; the alpha grows over ``ext`` only (and its soft edge)."""
+    sides = ext.copy()
+    centre = round(float(body.pose.p(11)[0] + body.pose.p(12)[0]) / 2)
+    sides[:, min(max(centre, 0), ext.shape[1] - 1)] = False
+    widened = spread(warped.rgb, alpha, sides, body.pose.shoulder_width, even=True)
+    near = cv2.dilate(ext.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    out: F32 = np.where(near, widened, alpha).astype(np.float32)
+    return out
 
 
 def _stretch(warped: Warped, alpha: F32, ext: Mask, box: tuple[slice, slice]) -> F32:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 from numpy.typing import NDArray
-from scipy.ndimage import median_filter
+from scipy.ndimage import gaussian_filter1d, maximum_filter1d, median_filter
 
 F32 = NDArray[np.float32]
 Mask = NDArray[np.bool_]
@@ -29,10 +29,12 @@ NEAR = 12            # px: a taper row's layer edge lies this near the gap's end
 INSET = 2            # px: the layer's outermost pixels (the cut-out's rim) are not spread
 
 
-def spread(rgb: F32, alpha: F32, ext: Mask, sw: float) -> F32:
+def spread(rgb: F32, alpha: F32, ext: Mask, sw: float, even: bool = False) -> F32:
     """``alpha`` (a torso layer's, HxW) widened over ``ext`` (gap pieces, each right beside
     the layer's solid part in its rows), the layer's colours spread sideways over them (in
-    place on ``rgb``, HxWx3); returns the widened alpha."""
+    place on ``rgb``, HxWx3); returns the widened alpha. ``even``: the fabric is spread
+    by a smooth envelope of the gaps (:func:`_envelope`), not each row's own gap: over the
+    steps of a ragged outline (an old jacket's) the print would shift in blocks."""
     if not ext.any():
         return alpha
     solid = alpha > 0.5
@@ -46,7 +48,7 @@ def spread(rgb: F32, alpha: F32, ext: Mask, sw: float) -> F32:
         piece[y0:y1] = labels[y0:y1] == k
         rows = _piece_rows(piece, solid)
         if rows:
-            _spread_piece(rgb, cover, solid, rows, sw)
+            _spread_piece(rgb, cover, solid, rows, (sw, even))
     soft = cv2.GaussianBlur(cover.astype(np.float32), (0, 0), 0.8)
     inside = cover & (cv2.erode((cover | solid).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
     out: F32 = np.maximum(alpha, np.maximum(soft, inside)).astype(np.float32)
@@ -72,32 +74,50 @@ def _piece_rows(piece: Mask, solid: Mask) -> Rows:
     return left if len(left) >= len(right) else right
 
 
-def _spread_piece(rgb: F32, cover: Mask, solid: Mask, rows: Rows, sw: float) -> None:
+def _spread_piece(rgb: F32, cover: Mask, solid: Mask, rows: Rows,
+                  scale: tuple[float, bool]) -> None:
     """Spread the layer over one gap piece's ``rows`` (in place on ``rgb`` and ``cover``),
     and its fabric by less and less over the ``TAPER`` rows above and below (their edge
-    stays): no seam in the print where the gap begins."""
+    stays): no seam in the print where the gap begins. ``scale``: the shoulder width and
+    whether the fabric follows the gaps' envelope (:func:`spread`'s ``even``), when the
+    taper also runs on through rows where the layer's edge is hidden (under an arm)."""
+    sw, even = scale
     ys = np.array(sorted(rows))
     edge = np.array([rows[y][0] for y in ys])
     far = np.array([rows[y][1] for y in ys], np.float64)
     far = median_filter(far, size=min(SMOOTH, len(far)) | 1, mode="nearest")
     step = np.sign(far - edge).astype(int)
     d = int(np.sign(step.sum())) or 1
+    reach = edge + d * _envelope(np.abs(far - edge)) if even else far
     band = BAND * sw
-    for y, e, f, s in zip(ys, edge, far, step, strict=True):
+    for y, e, f, r, s in zip(ys, edge, far, reach, step, strict=True):
         if s == d:
-            _resample_row(rgb[y], int(e - d * band), int(e - d * INSET), int(np.rint(f)),
-                          int(np.rint(f)))
+            _resample_row(rgb[y], int(e - d * band), int(e - d * INSET), int(np.rint(r)),
+                          int(np.rint(r)))
             lo, hi = sorted((int(e), int(np.rint(f))))
             cover[y, lo:hi + 1] = True
-    for end, gap, out in ((ys[0], far[0] - edge[0], -1), (ys[-1], far[-1] - edge[-1], 1)):
+    for end, gap, out in ((ys[0], reach[0] - edge[0], -1), (ys[-1], reach[-1] - edge[-1], 1)):
+        near = int(edge[0 if out < 0 else -1])
         for k in range(1, TAPER + 1):
             y = int(end + out * k)
-            e = _edge(solid, y, int(edge[0 if out < 0 else -1]), d)
+            e = _edge(solid, y, near, d)
+            if e is None and even and 0 <= y < solid.shape[0]:
+                e = near        # the layer hidden there: its fabric beside still tapers
             if e is None or y in rows:
                 break
             shift = gap * (1 - k / (TAPER + 1))
             _resample_row(rgb[y], int(e - d * band), int(e - d * INSET),
                           int(np.rint(e + shift)), e)
+
+
+def _envelope(gap: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Per row of a piece, a smooth envelope of its ``gap`` widths (px): their running
+    maximum over ``TAPER`` rows either side, smoothed as wide, never under the row's own."""
+    k = min(2 * TAPER + 1, len(gap) | 1)
+    wide = maximum_filter1d(gap, size=k, mode="nearest")
+    out: NDArray[np.float64] = np.maximum(gaussian_filter1d(wide, TAPER / 2, mode="nearest"),
+                                          gap)
+    return out
 
 
 def _edge(solid: Mask, y: int, near: int, d: int) -> int | None:

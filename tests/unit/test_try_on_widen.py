@@ -1,0 +1,81 @@
+"""Try-on: a new torso layer widened over the old clothing beside it (synthetic masks and
+the shared corpus)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from portrait_studio.capabilities.garment.body import Body
+from portrait_studio.capabilities.garment.fit import Warped
+from portrait_studio.capabilities.garment.reveal import widen_to_old
+from tests.corpus import dressed, needs_corpus, photo
+from tests.poses import frontal_pose
+
+SHAPE = (800, 600)
+RED, BLUE = (220.0, 30.0, 40.0), (30.0, 40.0, 200.0)
+
+
+def _striped_layer() -> Warped:
+    """A torso layer x 230..370, rows 300..650, in horizontal stripes 12 rows tall."""
+    rgb = np.zeros((*SHAPE, 3), np.float32)
+    for y in range(300, 650):
+        rgb[y, 230:370] = RED if (y // 12) % 2 else BLUE
+    alpha = np.zeros(SHAPE, np.float32)
+    alpha[300:650, 230:370] = 1.0
+    return Warped(rgb, alpha)
+
+
+def _loose_top() -> Body:
+    """The frontal pose (shoulders y 300, width 200; armpits' row about 390) in an old top
+    x 190..410 over rows 280..650, no arms, skin or old bottom."""
+    none = np.zeros(SHAPE, bool)
+    top = none.copy()
+    top[280:650, 190:410] = True
+    return Body(
+        frontal_pose(),
+        top,
+        none,
+        none,
+        top,
+        700.0,
+        np.array([200, 150, 130], np.float32),
+        none,
+        none,
+        none,
+        none,
+    )
+
+
+def test_widened_side_keeps_the_prints_colours() -> None:
+    """Over the old top beside it the layer's print runs on, row by row: continued from
+    its edge colours (push-pull) the stripes blurred into a smeared block of their mix."""
+    layer, body = _striped_layer(), _loose_top()
+    alpha = widen_to_old(layer, layer.alpha.copy(), body, np.zeros(SHAPE, bool))
+    side = np.zeros(SHAPE, bool)
+    side[420:640, 212:228] = True  # beside the layer's left edge, below the armpits
+    side[420:640, 372:388] = True
+    assert alpha[side].min() > 0.5
+    rows = np.nonzero(side)[0]
+    want = np.where(((rows // 12) % 2 == 1)[:, None], RED, BLUE)
+    off = np.abs(layer.rgb[side] - want).max(axis=1)
+    assert np.mean(off < 40) > 0.9  # each widened pixel has its own row's stripe colour
+    np.testing.assert_array_equal(alpha[300:650, 230:370], 1.0)
+    assert alpha[:380, :230].max() == 0.0  # not above the armpits
+
+
+@needs_corpus
+def test_dress_over_a_suit_has_no_smeared_block_at_the_hips() -> None:
+    """Barack Obama in the orange dress: beside his right hip (the photo's right) the dress
+    was widened over the suit with a smear of its colours, a flat brown block; the dress's
+    own orange and cabbage print go on there."""
+    size = (768, 1024)
+    out = dressed("barack_obama", "dresscode_053319_1", size).images[0].astype(np.int32)
+    person = photo("barack_obama", size)
+    box = np.s_[600:700, 560:600]
+    drawn = np.any(out[box] != person[box], axis=2)
+    rgb = out[box][drawn]
+    orange = (rgb[:, 0] > 180) & (rgb[:, 0] - rgb[:, 2] > 100)
+    brown = (rgb[:, 0] < 180) & (rgb[:, 0] - rgb[:, 2] > 30) & (rgb[:, 0] - rgb[:, 2] < 100)
+    assert drawn.sum() > 1000
+    assert np.mean(brown) < 0.15  # was 0.26: the smear's tan and brown (now 0.07)
+    assert np.mean(orange) > 0.6  # was 0.52 (now 0.66)
