@@ -79,3 +79,17 @@ def test_dress_over_a_suit_has_no_smeared_block_at_the_hips() -> None:
     assert drawn.sum() > 1000
     assert np.mean(brown) < 0.15  # was 0.26: the smear's tan and brown (now 0.07)
     assert np.mean(orange) > 0.6  # was 0.52 (now 0.66)
+
+
+@needs_corpus
+def test_sleeve_covers_the_shoulder_rim_with_no_skin_beyond_it() -> None:
+    """VITON-HD 00055 in the FILA T-shirt: the sleeve's cap over the old sleeve's round
+    shoulder was cut off by a strip of the arm's capsule, taken back as a loose piece and
+    the rim painted as skin outside the sleeve (a brownish smudge, 110 px); the sleeve
+    covers it now."""
+    out = dressed("vitonhd_00055_00", "vitonhd_00126_00", (768, 1024)).images[0].astype(int)
+    box = out[325:370, 530:560]  # the left shoulder's outer rim (the photo's right)
+    brown = (box[..., 1] - box[..., 2] > 8) & (box.min(axis=2) < 200)
+    red = (box[..., 0] > 150) & (box[..., 1] < 90)
+    assert brown.sum() < 10
+    assert red.sum() > 680  # was 605

@@ -352,14 +352,17 @@ def _joint_row(body: Body) -> float:
     return float(max(pose.p(11)[1], pose.p(12)[1])) + 0.05 * pose.shoulder_width
 
 
-def cap_shoulder(warped: Warped, alpha: F32, body: Body, torso: Mask, arms: Mask) -> F32:
+def cap_shoulder(warped: Warped, alpha: F32, body: Body, torso: Mask) -> F32:
     """Stretch a sleeve over the shoulder beside it (up to 0.1 shoulder widths from the
     sleeve, down to 0.05 below the shoulder joints; never over the ``torso`` layers, hands
-    or head): over the old top's shoulder cap (not over bare ``arms`` skin), and over the
-    notch between the sleeve and the torso layer that a closing of the two fills (bare
-    shoulder skin of a tank top included). A straight sleeve seam otherwise leaves the
-    round of the shoulder to the background fill, or a hole onto the old skin. Edge colours
-    are continued there (in place on ``warped.rgb``); returns the widened alpha."""
+    or head): over the old top's shoulder cap (not over skin), and over the notch between
+    the sleeve and the torso layer that a closing of the two fills (bare shoulder skin of
+    a tank top included). A straight sleeve seam otherwise leaves the round of the
+    shoulder to the background fill, or a hole onto the old skin. The old sleeve inside
+    the arm's capsule is cap too: kept out, the strip of it the new sleeve left cut the
+    cap off the sleeve, the loose piece was taken back (:mod:`.fragments`) and the
+    shoulder's rim painted as skin beyond the sleeve. Edge colours are continued there (in
+    place on ``warped.rgb``); returns the widened alpha."""
     ys = np.arange(alpha.shape[0])[:, None]
     sw = body.pose.shoulder_width
     joints = _joint_row(body)
@@ -375,7 +378,7 @@ def cap_shoulder(warped: Warped, alpha: F32, body: Body, torso: Mask, arms: Mask
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     both = (solid | torso)[box].astype(np.uint8)
     notch = (cv2.morphologyEx(both, cv2.MORPH_CLOSE, kernel) > 0) & body.person[box]
-    cap = body.old_top & ~body.skin & ~arms
+    cap = body.old_top & ~body.skin
     ext = np.zeros(alpha.shape, bool)
     ext[box] = (cap[box] | notch) & ~solid[box] & ~(torso | body.hands | body.head)[box] & \
         (dist <= reach) & (ys[box[0]] < joints)
