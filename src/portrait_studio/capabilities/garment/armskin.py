@@ -15,9 +15,11 @@ kind and a colour that may step at the hand. Three corrections, measured on the 
   colour channel is scaled so that the arm's rim there has the touching skin's median
   colour, the correction fading out (smoothstep) over ``REACH`` shoulder widths along the
   arm, and the sleeve's light with it;
-* texture: band-limited grain (:func:`retouch.texture.match_texture`) brings the two
-  finest bands of the arm's luma to the levels of the visible body skin (neck, chest,
-  forearms; the face's skin when none shows), as a shaved beard gets the cheeks'.
+* texture: the person's own skin detail (pores, mottle: :func:`skintex.real_grain`, copied
+  from the visible torso skin, else the face's), then band-limited grain
+  (:func:`retouch.texture.match_texture`) tops the two finest bands of the arm's luma up to
+  the levels of the visible body skin (neck, chest, forearms; the face's skin when none
+  shows), as a shaved beard gets the cheeks'.
 
 Images HxWx3 RGB (uint8 photo, float32 canvas 0..255), masks HxW bool.
 """
@@ -35,6 +37,7 @@ from ..retouch.texture import match_texture, texture_levels
 from .armpaint import ArmPaint
 from .armsynth import hand_skin
 from .body import Body
+from .skintex import real_grain
 
 F32 = NDArray[np.float32]
 Mask = NDArray[np.bool_]
@@ -251,15 +254,40 @@ def finish_arm(img: NDArray[np.uint8], body: Body, arm: ArmPaint, around: Surrou
     lit = (1.0 + (light - 1.0) * (1.0 - near))[..., None]
     plane = soft_peak(np.asarray(plane * factor * lit, np.float32))
     rgb = plane[ys, xs]
-    rgb += _grain(arm, (y0, x0), plane, around.levels, seed)[:, None]
+    rgb += _grain(arm, (y0, x0), plane, around.levels, seed,
+                  _own_grain(img, body, plane, (y0, x0), seed))[:, None]
     return ArmPaint(arm.ys, arm.xs, rgb, arm.alpha, arm.kept, arm.synthetic)
 
 
+def _own_grain(img: NDArray[np.uint8], body: Body, plane: F32, origin: tuple[int, int],
+               seed: int) -> F32 | None:
+    """HxW float32 grain over ``plane``'s box (at ``origin``): the person's own skin detail
+    (:func:`skintex.real_grain`: pores and mottle finer than its blur, copied in blocks
+    from the visible torso skin, else the face's), scaled by the arm's grey level over
+    that skin's; None when too little of it shows."""
+    rng = np.random.default_rng(seed)
+    k = np.ones((5, 5), np.uint8)
+    for source in (body.skin & ~body.head & ~body.hands & ~body.old_top,
+                   body.skin & body.head):
+        inner = cv2.erode(source.astype(np.uint8), k) > 0
+        if int(inner.sum()) < MIN_REF:
+            continue
+        grain = real_grain(img, inner, plane.shape[:2], rng)
+        if grain is not None:
+            ratio = float(plane.mean()) / max(float(img[inner].mean()), 1.0)
+            out: F32 = (grain * float(np.clip(ratio, 0.5, 1.5))).astype(np.float32)
+            return out
+    return None
+
+
 def _grain(arm: ArmPaint, origin: tuple[int, int], plane: F32, levels: tuple[float, ...],
-           seed: int) -> F32:
-    """N float32 band-limited luma grain at the arm's pixels that brings the two finest
-    bands of ``plane``'s (the arm's colours over a box at ``origin``) luma to ``levels``
+           seed: int, own: F32 | None = None) -> F32:
+    """N float32 luma grain at the arm's pixels: the skin's ``own`` grain (over ``plane``'s
+    box at ``origin``, when given), topped up with band-limited noise that brings the two
+    finest bands of ``plane``'s (the arm's colours) luma to ``levels``
     (:func:`match_texture`, measured ``CORE`` px inside the arm)."""
+    if own is not None:
+        plane = plane + own[..., None]
     pad = CORE + 4
     y0 = max(origin[0], int(arm.ys.min()) - pad)
     x0 = max(origin[1], int(arm.xs.min()) - pad)
@@ -273,4 +301,6 @@ def _grain(arm: ArmPaint, origin: tuple[int, int], plane: F32, levels: tuple[flo
     out = match_texture(crop, weight, levels, measure=core, seed=seed)
     # the grain is luma, the same on every channel (the mean: a clipped channel aside)
     added: F32 = (out - crop)[ys, xs].mean(axis=1).astype(np.float32)
+    if own is not None:
+        added += own[arm.ys - origin[0], arm.xs - origin[1]]
     return added

@@ -2,16 +2,16 @@
 
 Tone: the median colour of the hand at the end of this arm (the other hand, then the
 visible skin, when it is not seen; never the greyish pixels the hand's skin mask takes in
-beside it, :func:`hand_skin`): hands share the arm's sun and undertone, the face is
-usually lighter (make-up, more light). Light: the brightness difference between the face's
-left and right halves at cheek height gives the side the light comes from (image x); the
-arm is shaded as a cylinder lit from that side (Lambert with a soft ambient term, normalised
-to median 1 so the arm's median stays the hand's tone). Shape: the radius tapers shoulder ->
-mid upper arm -> elbow -> the forearm's muscles -> wrist (a smooth spline: a natural
-outline, not a capsule); given the old sleeve, the outline is fitted into its silhouette
-(:mod:`armoutline`). Texture: a faint low-frequency mottle and (unless left to
-:mod:`armskin`) a fine grain matched to the hand's fine-detail std. Images HxWx3 uint8
-RGB, masks HxW bool, points (x, y) float32 pixels.
+beside it, :func:`hand_skin`): hands share the arm's sun and undertone, the face is usually
+lighter (make-up, more light). Light: the brightness difference between the face's left and
+right halves at cheek height gives the side the light comes from (image x); the arm is
+shaded as a cylinder lit from that side (Lambert with a soft ambient term and a sheen along
+the lit ridge, normalised to median 1 so the arm's median stays the hand's tone). Shape:
+the radius tapers shoulder -> mid upper arm -> elbow -> the forearm's muscles -> wrist (a
+smooth spline: a natural outline, not a capsule); given the old sleeve, the outline is
+fitted into its silhouette (:mod:`armoutline`). Texture: a faint low-frequency mottle and
+(unless left to :mod:`armskin`) a fine grain matched to the hand's fine-detail std. Images
+HxWx3 uint8 RGB, masks HxW bool, points (x, y) float32 pixels.
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ Point = NDArray[np.float32]
 # a smooth monotone spline through them: curved sides, no straight tube)
 TAPER_AT = (0.0, 0.15, 0.45, 0.8, 1.0, 1.25, 1.6, 2.0)
 TAPER_R = (0.12, 0.118, 0.1, 0.08, 0.072, 0.08, 0.07, 0.055)
-AMBIENT = 0.55            # share of the shading that does not depend on the light
+AMBIENT = 0.45            # share of the shading that does not depend on the light
+SHEEN = 0.06              # a soft sheen along the ridge facing the light (skin's gloss)
+SHEEN_POWER = 10          # its narrowness (power of the Lambert term)
 LIGHT_GAIN = 0.8          # how far (0..1) the light swings to the side for a clear face cue
 MIN_HAND = 60
 GREY_SHARE = 0.5          # a "hand" pixel under this share of the hand's median chroma is
@@ -115,12 +117,13 @@ def _chain_coords(ys: NDArray[np.intp], xs: NDArray[np.intp], chain: list[Point]
 def shading(q: F32, light_x: F32) -> F32:
     """Cylinder shading (median 1 over ``|q| <= 1``) at normalised offsets ``q`` (-1..1
     across the arm) for a light whose component along the offset axis is ``light_x``
-    (-1..1). The median, not the mean: most of an arm is its lit middle, the dark rims are
+    (-1..1), with a soft sheen along the ridge that faces the light. The median, not the mean: most of an arm is its lit middle, the dark rims are
     thin, and the tone it keeps is a hand's median (a mean-1 arm looked paler than it)."""
     lp = np.clip(light_x, -0.95, 0.95)
     qc = np.clip(q, -1.0, 1.0)
     ndotl = qc * lp + np.sqrt(1 - qc * qc) * np.sqrt(1 - lp * lp)
-    shade = AMBIENT + (1 - AMBIENT) * np.clip(ndotl, 0, 1)
+    lit = np.clip(ndotl, 0, 1)
+    shade = AMBIENT + (1 - AMBIENT) * lit + SHEEN * lit ** SHEEN_POWER
     inside = np.abs(q) <= 1
     mid = float(np.median(shade[inside])) if inside.any() else 1.0
     out: F32 = (shade / max(mid, 1e-3)).astype(np.float32)

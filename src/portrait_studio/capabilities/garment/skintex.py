@@ -1,12 +1,13 @@
 """Texture and outline of painted skin: the real skin's own grain, and soft, uneven edges.
 
-Grain: the fine detail of the visible skin (grey minus a 1.5 px blur, clipped) is copied in
-blocks picked at random from inside the skin (every block wholly within it, so no outline
-or feature edge comes along) and laid with half-block overlaps under sine windows whose
-squares sum to one (the blend keeps the grain's strength: no smoothed seams, no tiling
-grid). Outline: where painted skin meets the background continued into the old clothing,
-its edge is the painted region rounded (Gaussian 0.012 shoulder widths) and shifted a
-little by a smooth random field (never a straight polygon side), then softened over ~1.5 px.
+Grain: the fine detail of the visible skin (grey minus a 3 px blur over the skin: pores and
+the fine mottle, clipped to 3 robust spreads) is copied in blocks picked at random from
+inside the skin (every block wholly within it, so no outline or feature edge comes along)
+and laid with half-block overlaps under sine windows whose squares sum to one (the blend
+keeps the grain's strength: no smoothed seams, no tiling grid). Outline: where painted skin
+meets the background continued into the old clothing, its edge is the painted region
+rounded (Gaussian 0.012 shoulder widths) and shifted a little by a smooth random field
+(never a straight polygon side), then softened over ~1.5 px.
 Images HxWx3 uint8 RGB, masks HxW bool, fields HxW float32.
 """
 
@@ -19,6 +20,8 @@ from numpy.typing import NDArray
 F32 = NDArray[np.float32]
 Mask = NDArray[np.bool_]
 GRAIN_MAX = 8.0      # clip of the copied grain (grey levels): no specks or hair strands
+DETAIL = 3.0         # px: the grain is the detail finer than this blur (pores and mottle)
+SPREAD_CLIP = 3.0    # the grain is clipped to this many times its robust spread
 BLOCKS = (16, 8)     # block sizes tried (px); the smaller one for thin skin
 MIN_BLOCKS = 12      # fewer block positions inside the skin: no real grain
 WOBBLE = 1.0         # strength of the edge's random shift (x the rounding sigma)
@@ -48,14 +51,31 @@ def real_grain(img: NDArray[np.uint8], source: Mask, shape: tuple[int, int],
     for size in BLOCKS:
         corners = _block_sources(inner, size)
         if len(corners) >= MIN_BLOCKS:
-            return _tile(_detail(img), corners, size, shape, rng)
+            return _tile(_detail(img, source), corners, size, shape, rng)
     return None
 
 
-def _detail(img: NDArray[np.uint8]) -> F32:
-    """HxW float32 fine detail of the grey image (minus a 1.5 px blur), clipped."""
-    grey = img.mean(axis=2).astype(np.float32)
-    out: F32 = np.clip(grey - cv2.GaussianBlur(grey, (0, 0), 1.5), -GRAIN_MAX, GRAIN_MAX)
+def _detail(img: NDArray[np.uint8], skin: Mask) -> F32:
+    """HxW float32 fine detail of the grey image: minus its ``DETAIL`` px blur taken over
+    the ``skin`` pixels only (hair or clothing beside the skin would lift or darken it
+    near the skin's edge), clipped to ``SPREAD_CLIP`` times its robust spread over the skin
+    (at most ``GRAIN_MAX``: no hair strands, moles or shadow edges) and centred there;
+    computed in the skin's bounding box (0 elsewhere)."""
+    out = np.zeros(img.shape[:2], np.float32)
+    x, y, w, h = cv2.boundingRect(skin.astype(np.uint8))
+    m = int(3 * DETAIL) + 1
+    box = np.s_[max(0, y - m):y + h + m, max(0, x - m):x + w + m]
+    grey = img[box].mean(axis=2).astype(np.float32)
+    weight = skin[box].astype(np.float32)
+    blur = cv2.GaussianBlur(grey * weight, (0, 0), DETAIL) / np.maximum(
+        cv2.GaussianBlur(weight, (0, 0), DETAIL), 1e-3)
+    detail = grey - blur
+    values = detail[skin[box]]
+    spread = 1.4826 * float(np.median(np.abs(values - np.median(values)))) if len(values) \
+        else GRAIN_MAX
+    limit = min(GRAIN_MAX, SPREAD_CLIP * max(spread, 0.3))
+    detail = np.clip(detail, -limit, limit)
+    out[box] = detail - (float(detail[skin[box]].mean()) if len(values) else 0.0)
     return out
 
 
