@@ -3,20 +3,22 @@
 The painting continues the real skin it touches: at the contact it is that skin's own
 colour (:func:`skintone.contact_colour`: a neck in the chin's shadow, an arm's shaded
 side), and over ``FADE`` shoulder widths it goes to the chest's lit tone: the lit part of
-the real neck and chest skin nearby (its lightness between the 40th and 90th percentiles;
-a neck in the hair's shadow or skin seen through a crochet top is not the chest's tone),
+the real neck and chest skin nearby (its lightness between the 40th and 90th percentiles; a
+neck in the hair's shadow or skin seen through a crochet top is not the chest's tone),
 ``FACE`` of the way toward the lit cheeks (``body.skin_rgb``), the cheeks' alone when no
 such skin shows (a suit). Over that tone lies a relief (a multiplier ~1 drawn in the body
-frame, in shoulder widths from the midpoint of the shoulder joints): the torso rounding
-off toward its sides, the collarbones (a light ridge from the throat's notch out to the
+frame, in shoulder widths from the midpoint of the shoulder joints): the torso rounding off
+toward its sides, the collarbones (a light ridge from the throat's notch out to the
 shoulders, a soft shadow under it, the hollow above their outer part), the notch, a faint
-groove down the sternum, the neck's front and the chin's shadow; it is stronger (up to
-``GAIN_MAX``) where the real neck and chest skin varies more. The relief is taken
-relative to its own value at the contact (which the real skin's colour already holds) and
-eased in over ``EASE`` shoulder widths from it, so the contact stays exact. The real skin's
-last few pixels beside the painting (the old clothing's shadow or blended rim on it: a dark
-line along an old neckline) are painted over too (:func:`skin_rim`, :func:`rim_alpha`),
-the contact colour taken beyond them. Images HxWx3 float32 RGB 0..255 (the photo uint8),
+groove down the sternum, the neck's front and the chin's shadow, which runs on a little
+below the notch; it is stronger (``GAIN_MIN`` to ``GAIN_MAX``) where the real neck and
+chest skin varies more (even a smooth, evenly lit neck gets visible collarbones). The
+relief is taken relative to its own value at the contact (which the real skin's colour
+already holds) and eased in over ``EASE`` shoulder widths from it, so the contact stays
+exact. The real skin's last few pixels beside the painting (the old clothing's shadow or
+blended rim on it: a dark line along an old neckline) are painted over too
+(:func:`skin_rim`, :func:`rim_alpha`), the contact colour taken beyond them.
+Images HxWx3 float32 RGB 0..255 (the photo uint8),
 masks HxW bool, all over one box of the image (``Box``: its row and column slices).
 """
 
@@ -42,9 +44,11 @@ FACE = 0.3           # how far (0..1) the chest's tone goes from the real chest'
 NEAR = 0.4           # x shoulder width: real torso skin this near the painting gives its tone
 MIN_SKIN = 0.01      # x shoulder width squared: less real torso skin: the cheeks' tone
 SPREAD = 0.15        # the real torso skin's lightness spread of a relief gain 1
-GAIN_MAX = 1.6       # the strongest relief gain
+GAIN_MIN = 1.3       # the weakest relief gain (a smooth real neck still has collarbones)
+GAIN_MAX = 1.8       # the strongest relief gain
 CHIN_SHADE = 0.2     # darkening right under the head (the chin's shadow)
 NECK_SHADE = 0.08    # darkening of the neck's front above the notch (under the head)
+NECK_FALL = 0.06     # the neck's shadow running on below the notch, fading out downward
 SIDES = 0.15         # darkening of the torso's sides (0.6 shoulder widths from the midline)
 NOTCH = (0.0, -0.12)  # the throat's notch (across, down; x shoulder width)
 CLAVICLE_END = (0.46, -0.17)  # a collarbone's outer end
@@ -52,7 +56,7 @@ LIGHT = 0.05         # the upper chest's lit middle, below the collarbones
 RIM_DARK = 2.0       # L*: a rim this much darker than the skin beyond it is painted over
 RIM = 0.015          # x shoulder width: the painting covers the real skin's rim this far
 EDGE_SHADE = 0.06    # darkening of the painting right at the clothing beside it
-RIDGE, UNDER, HOLLOW = 0.04, 0.05, 0.07   # collarbone light, shadow under it, hollow above
+RIDGE, UNDER, HOLLOW = 0.05, 0.06, 0.08   # collarbone light, shadow under it, hollow above
 
 
 def chest_tone(tone: F32, img: NDArray[np.uint8], body: Body, box: Box, part: Mask,
@@ -103,17 +107,17 @@ def chest_colour(img: NDArray[np.uint8], body: Body, box: Box, part: Mask,
     """(RGB (3,) float32, relief gain): the chest's lit tone: the mean of the real torso
     skin (:func:`_torso_skin`) whose lightness is between its 40th and 90th percentiles,
     ``FACE`` of the way toward the cheeks' colour (the cheeks' alone when too little such
-    skin shows); the gain (1..``GAIN_MAX``) that skin's lightness spread (10th to 90th
-    percentile over the median) over ``SPREAD``: a strongly modelled neck and chest get a
-    stronger relief."""
+    skin shows); the gain: that skin's lightness spread (10th to 90th percentile over the
+    median) over ``SPREAD``, within ``GAIN_MIN``..``GAIN_MAX``: a strongly modelled neck
+    and chest get a stronger relief."""
     face = body.skin_rgb.astype(np.float32)
     rgb, lum = _torso_skin(img, body, box, part, real)
     if len(lum) < max(150.0, MIN_SKIN * body.pose.shoulder_width ** 2):
-        return face, 1.0
+        return face, GAIN_MIN
     p10, lo, mid, hi = np.percentile(lum, [10, 40, 50, 90])
     pick = (lum >= lo) & (lum <= hi)
     chest = rgb[pick].mean(axis=0)
-    gain = float(np.clip((hi - p10) / max(float(mid), 1.0) / SPREAD, 1.0, GAIN_MAX))
+    gain = float(np.clip((hi - p10) / max(float(mid), 1.0) / SPREAD, GAIN_MIN, GAIN_MAX))
     out: F32 = (chest + FACE * (face - chest)).astype(np.float32)
     return out, gain
 
@@ -150,6 +154,8 @@ def chest_relief(body: Body, box: Box, shape: tuple[int, int]) -> F32:
     under = _smooth((0.25 - np.abs(a)) / 0.1)       # the chin, not the hair beside the neck
     out *= 1 - CHIN_SHADE * under * np.exp(-near / max(2.0, 0.08 * body.pose.shoulder_width))
     out *= 1 - NECK_SHADE * under * _smooth((NOTCH[1] - v) / 0.25)
+    band = np.exp(-(((v - NOTCH[1]) / 0.12) ** 2))     # the neck's shadow over the notch
+    out *= 1 - NECK_FALL * _smooth((0.35 - np.abs(a)) / 0.2) * band
     result: F32 = out.astype(np.float32)
     return result
 
