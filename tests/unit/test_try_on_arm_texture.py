@@ -12,6 +12,7 @@ import pytest
 
 from portrait_studio.capabilities.garment.body import Body
 from portrait_studio.capabilities.garment.dress import trusted_skin
+from tests.arm_metrics import side_darkening
 from tests.corpus import body, dressed, needs_corpus, photo
 
 SIZE = (768, 1024)
@@ -46,14 +47,7 @@ def test_synthesised_arm_is_shaded_like_a_limb(stem: str) -> None:
     img, b = photo(stem, SIZE), body(stem, SIZE)
     out = dressed(stem, CAMI, SIZE).images[0]
     arm = _painted_arm(img, out, b)
-    sw = b.pose.shoulder_width
-    dist = cv2.distanceTransform(arm.astype(np.uint8), cv2.DIST_L2, 3)
-    k = int(0.2 * sw) | 1
-    half = cv2.dilate(dist, np.ones((k, k), np.uint8))
-    rel = dist / np.maximum(half, 1.0)
-    lum = _lab(out)[..., 0]
-    sides, middle = arm & (rel < 0.3) & (half > 4), arm & (rel > 0.7)
-    assert float(np.median(lum[sides]) - np.median(lum[middle])) < -6.5
+    assert side_darkening(_lab(out)[..., 0], arm, b.pose.shoulder_width) < -6.5
 
 
 @needs_corpus

@@ -22,6 +22,7 @@ from portrait_studio.capabilities.garment.armsynth import hand_skin
 from portrait_studio.capabilities.garment.body import Body, analyse_body
 from portrait_studio.capabilities.retouch.texture import texture_levels
 from portrait_studio.pipelines.try_on import TryOnParams, try_on
+from tests.arm_metrics import side_darkening
 from tests.bench_metrics import bench_metrics
 from tests.corpus import CORPUS, needs_corpus, read_rgb
 from tests.poses import frontal_pose
@@ -122,13 +123,7 @@ def test_painted_arm_is_lit_like_the_old_sleeve_and_darker_at_its_sides() -> Non
     light = _large(_lab(out)[..., 0], arm, 0.08 * sw)[inner]
     sleeve = _large(img.astype(np.float32).mean(axis=2), body.old_top, 0.08 * sw)[inner]
     assert float(np.corrcoef(light, sleeve)[0, 1]) > 0.35
-    dist = cv2.distanceTransform(arm.astype(np.uint8), cv2.DIST_L2, 3)
-    k = int(0.2 * sw) | 1
-    half = cv2.dilate(dist, np.ones((k, k), np.uint8))
-    rel = dist / np.maximum(half, 1.0)
-    lum = _lab(out)[..., 0]
-    sides, middle = arm & (rel < 0.3) & (half > 4), arm & (rel > 0.7)
-    assert float(np.median(lum[sides]) - np.median(lum[middle])) < -2.0
+    assert side_darkening(_lab(out)[..., 0], arm, sw) < -2.0
 
 
 def _scene() -> tuple[np.ndarray, Body, ArmPaint]:
