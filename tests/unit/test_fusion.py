@@ -443,11 +443,13 @@ def test_template_persons_glasses_are_painted_out_of_the_scene() -> None:
 def test_the_new_face_has_the_photos_noise(template: str) -> None:
     """AOC's face is cleaner than these sharp photos: pasted as it was, its noise where the
     blend is full was 42-57% of the template face's (BRISQUE +5..8 on such templates); now
-    the photo's noise is added to the new face (less on smoothed skin): at least 80%."""
+    the photo's noise is added to the new face (less on smoothed skin): at least 75% (80% before
+    the user's whole chin was blended into shaved templates such as Ami Bera's: 79.4% there,
+    the chin being smoothed skin)."""
     from portrait_studio.capabilities.retouch.texture import noise_level
 
     photo = fixture_image(template)
     result = run(AOC, template)
     own = noise_level(photo, face_regions(detect_faces(photo)[0].landmarks, photo.shape).oval)
     assert own > 2.5
-    assert noise_level(result.image, result.traces[0].mask > 0.97) > 0.8 * own
+    assert noise_level(result.image, result.traces[0].mask > 0.97) > 0.75 * own

@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
+from portrait_studio.capabilities.face_swap.beard import LOWER_LIP_BOTTOM
 from portrait_studio.capabilities.face_swap.shave import (
     DROP,
     NECK_WIDTH,
@@ -234,3 +235,29 @@ def test_a_beard_ending_on_the_neck_leaves_the_neck() -> None:
     throat = shaved[int(y + 0.05 * scale):int(y + 0.3 * scale), int(x - 0.2 * scale):
                     int(x + 0.2 * scale)]
     assert not _grey(throat).any()
+
+
+@pytest.mark.parametrize("user", ["judy_chu", "andy_kim", "pete_aguilar"])
+def test_a_shaved_templates_chin_is_the_users_own(user: str) -> None:
+    """The user's chin and jaw were partly cut from the blend (their shadow is darker than
+    the cheeks and reaches the face's edge, as hair does), and the blend stayed inside the
+    template's outline, its beard's: a longer chin of the user's was cut off. On a shaved
+    template the painted skin showed there, a wide shapeless lower face. Now the user's
+    face is blended whole under the mouth: the blend weight on the chin (0.15 eye
+    distances to either side of it, from under the lower lip down to 0.2 above its tip) and
+    on the jaw's sides beside the mouth corners."""
+    img, _, _ = _shaved(BEARDED[0])
+    params = FusionParams(watermark=WatermarkParams(enabled=False))
+    trace = fuse(img, [MergeEntry(fixture_image(f"{user}__house_official_1.jpg"))],
+                 params).traces[0]
+    p, scale = trace.points, face_scale(trace.points)
+    x, y = p[lm.CHIN]
+    chin = trace.mask[int(p[LOWER_LIP_BOTTOM, 1] + 0.05 * scale):int(y - 0.2 * scale),
+                      int(x - 0.15 * scale):int(x + 0.15 * scale)]
+    assert chin.min() > 0.9
+    mouth_y = int(p[[lm.MOUTH_RIGHT, lm.MOUTH_LEFT], 1].mean() + 0.1 * scale)
+    for corner in (lm.MOUTH_RIGHT, lm.MOUTH_LEFT):
+        cx = p[corner, 0]
+        side = trace.mask[mouth_y:mouth_y + int(0.1 * scale),
+                          int(cx - 0.1 * scale):int(cx + 0.1 * scale)]
+        assert side.mean() > 0.9

@@ -50,4 +50,15 @@ def keep_beard(cut: np.ndarray, points: np.ndarray, scale: float) -> np.ndarray:
     a beard (:func:`beard_share` >= :data:`BEARD_SHARE`); ``cut`` itself otherwise."""
     if beard_share(cut, points, scale) < BEARD_SHARE:
         return cut
-    return np.asarray(cut * (1.0 - lower_face(points, cut.shape, scale)), np.float32)
+    return without_lower_face(cut, points, scale)
+
+
+def without_lower_face(cut: np.ndarray, points: np.ndarray, scale: float,
+                       inverse: bool = False) -> np.ndarray:
+    """``cut`` (hxw 0..1) cleared in the :func:`lower_face` (``inverse``: only there). Also
+    for any user on a template whose beard was shaved off: there the cut is mostly the
+    shadow of the user's own chin, jaw and smile folds (darker than the cheeks and reaching
+    the face's edge, as hair does), and the template under it is painted skin with no chin
+    of its own: what the cut left showed as a wide, shapeless lower face."""
+    zone = lower_face(points, cut.shape, scale)
+    return np.asarray(cut * (zone if inverse else 1.0 - zone), np.float32)

@@ -44,7 +44,7 @@ from ...perception.masks import (
     polygon_mask,
     swap_polygon,
 )
-from .beard import keep_beard
+from .beard import keep_beard, without_lower_face
 from .tone import local_skin_model
 from .types import SwapOptions
 from .warps import (
@@ -185,7 +185,31 @@ def _drop_specks(cut: np.ndarray, scale: float) -> np.ndarray:
 def _blend_mask(r_local: np.ndarray, shape: tuple[int, int], opts: SwapOptions,
                 scale: float) -> np.ndarray:
     poly = swap_polygon(r_local, opts.forehead_keep, shrink=opts.blend_shrink)
+    if opts.hidden_jaw:
+        # the template's jaw is painted skin: the user's own jaw line and the shadow under
+        # it are taken whole, below the mouth
+        whole = swap_polygon(r_local, opts.forehead_keep, shrink=JAW_SHRINK)
+        low = whole[:, 1] > _mouth_row(r_local)
+        poly[low] = whole[low]
     return polygon_mask(poly, shape, soften=scale * opts.edge_softness)
+
+
+JAW_SHRINK = 0.945  # the blend outline under the mouth of a hidden jaw (the jaw line's
+                    # own pixels mix in the user's neck and backdrop: a dark dotted line at 1)
+
+
+def _mouth_row(points: np.ndarray) -> float:
+    """The row of the mouth corners' line."""
+    return float(points[[lm.MOUTH_RIGHT, lm.MOUTH_LEFT], 1].mean())
+
+
+def _below_mouth(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:
+    """hxw float32 0..1 by rows: 1 below the mouth corners' line, softened over 0.1 eye
+    distances."""
+    top = _mouth_row(points)
+    rows = np.arange(shape[0], dtype=np.float32)[:, None]
+    ramp = np.clip((rows - top) / max(0.1 * scale, 1.0), 0.0, 1.0)
+    return np.broadcast_to(ramp, shape[:2]).astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -353,7 +377,15 @@ def _user_fields(grid: geo.WorkGrid, u_warped: np.ndarray, valid: np.ndarray,
     shade = masked_blur(u_small, skin, scale * opts.shading_sigma)  # beard or not: skin only
     sockets, inner = _sockets(points, shape, scale), _inner_face(regions.oval, scale)
     spared = sockets * (1.0 - _inner_pieces(cut, inner, sockets, scale))
-    cut = keep_beard(cut, points, scale) * _from_outside(cut, inner) * (1.0 - spared)
+    if opts.hidden_jaw:
+        # on a shaved template only what is far darker than the cheeks (hair) is cut in the
+        # lower face: the rest of the cut there is the user's chin and jaw in shadow
+        dark = _much_darker(u_small, cheek_mask(points, shape) * valid)
+        kept = without_lower_face(cut, points, scale) + without_lower_face(cut * dark, points,
+                                                                            scale, inverse=True)
+    else:
+        kept = keep_beard(cut, points, scale)
+    cut = kept * _from_outside(cut, inner) * (1.0 - spared)
     return _UserFields(cut, shade, _hair_zone(cut, regions, points, scale))
 
 
@@ -480,8 +512,13 @@ def _template_shape(grid: geo.WorkGrid, t_local: np.ndarray, t_maps: geo.Maps | 
     mask = _blend_mask(points, shape, opts, scale)
     if opts.inside_template_face:
         # never paste where the untouched template had no face: where the user's outline is
-        # wider, the template's own (hair, background) stays, so the seam stays on its skin
-        mask = np.minimum(mask, _blend_mask(t_local, shape, opts, scale))
+        # wider, the template's own (hair, background) stays, so the seam stays on its skin;
+        # but a shaved template's outline under the mouth was its beard's, and the skin
+        # painted there goes on below it: a longer chin of the user's is pasted whole
+        inside = _blend_mask(t_local, shape, opts, scale)
+        if opts.hidden_jaw:
+            inside = np.maximum(inside, _below_mouth(points, shape, scale))
+        mask = np.minimum(mask, inside)
     return TemplateShape(t_skin, t_cheeks, face_regions(points, shape).features,
                           above_brows(points, shape, scale * 0.3),
                           keep_template_region(t_regions, grid_maps, opts), mask, scale)
