@@ -727,7 +727,7 @@ def test_sleeve_covers_the_old_shoulder_cap_beside_it() -> None:
     rgb[300:440, 380:440] = (200, 20, 30)
     torso = np.zeros((h, w), bool)
     torso[270:460, 330:380] = True
-    out = cap_shoulder(Warped(rgb, alpha), alpha, body, torso)
+    out = cap_shoulder(Warped(rgb, alpha), alpha, body, torso, none)
     assert out[290, 420] == 1.0 and out[285, 450] == 1.0     # the cap above the sleeve
     assert np.allclose(rgb[290, 420], (200, 20, 30), atol=1)
     assert out[400, 450] == 0.0                              # below the joints: not stretched

@@ -212,7 +212,7 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
                 alphas[i] = raise_shoulders(ly.warped, alphas[i], body, neck)
             torsos |= alphas[i] > 0.05
         elif ly.sleeve:
-            alphas[i] = cap_shoulder(ly.warped, alphas[i], body, torsos)
+            alphas[i] = cap_shoulder(ly.warped, alphas[i], body, torsos, arms)
             alphas[i] = cover_gaps(ly.warped, alphas[i], body, body.skin & body.arms &
                                    ~body.hands, ~body.person, SLIVER)
         alphas[i] = np.minimum(antialias(alphas[i]), keep_front)

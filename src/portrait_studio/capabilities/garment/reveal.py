@@ -352,17 +352,18 @@ def _joint_row(body: Body) -> float:
     return float(max(pose.p(11)[1], pose.p(12)[1])) + 0.05 * pose.shoulder_width
 
 
-def cap_shoulder(warped: Warped, alpha: F32, body: Body, torso: Mask) -> F32:
+def cap_shoulder(warped: Warped, alpha: F32, body: Body, torso: Mask, arms: Mask) -> F32:
     """Stretch a sleeve over the shoulder beside it (up to 0.1 shoulder widths from the
     sleeve, down to 0.05 below the shoulder joints; never over the ``torso`` layers, hands
-    or head): over the old top's shoulder cap (not over skin), and over the notch between
-    the sleeve and the torso layer that a closing of the two fills (bare shoulder skin of
-    a tank top included). A straight sleeve seam otherwise leaves the round of the
-    shoulder to the background fill, or a hole onto the old skin. The old sleeve inside
+    or head): over the old top's shoulder cap (not over skin, nor over ``arms`` between
+    the sleeve and the neck: :func:`_toward_neck`), and over the notch between the sleeve
+    and the torso layer that a closing of the two fills (bare shoulder skin of a tank top
+    included). A straight sleeve seam otherwise leaves the round of the shoulder to the
+    background fill, or a hole onto the old skin. Beyond the sleeve the old sleeve inside
     the arm's capsule is cap too: kept out, the strip of it the new sleeve left cut the
     cap off the sleeve, the loose piece was taken back (:mod:`.fragments`) and the
-    shoulder's rim painted as skin beyond the sleeve. Edge colours are continued there (in
-    place on ``warped.rgb``); returns the widened alpha."""
+    shoulder's rim painted as skin outside the sleeve. Edge colours are continued there
+    (in place on ``warped.rgb``); returns the widened alpha."""
     ys = np.arange(alpha.shape[0])[:, None]
     sw = body.pose.shoulder_width
     joints = _joint_row(body)
@@ -378,11 +379,28 @@ def cap_shoulder(warped: Warped, alpha: F32, body: Body, torso: Mask) -> F32:
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
     both = (solid | torso)[box].astype(np.uint8)
     notch = (cv2.morphologyEx(both, cv2.MORPH_CLOSE, kernel) > 0) & body.person[box]
-    cap = body.old_top & ~body.skin
+    cap = (body.old_top & ~body.skin)[box] & ~(arms[box] & _toward_neck(solid, body, box))
     ext = np.zeros(alpha.shape, bool)
-    ext[box] = (cap[box] | notch) & ~solid[box] & ~(torso | body.hands | body.head)[box] & \
+    ext[box] = (cap | notch) & ~solid[box] & ~(torso | body.hands | body.head)[box] & \
         (dist <= reach) & (ys[box[0]] < joints)
     return _stretch(warped, alpha, ext, box) if ext.any() else alpha
+
+
+def _toward_neck(solid: Mask, body: Body, box: tuple[slice, slice]) -> Mask:
+    """Within ``box``: the pixels between the neck's centre line and a sleeve (``solid``)
+    in the rows that hold it (the shoulder's top toward the collar, not its outer rim),
+    and the sleeve's whole side in the rows that do not."""
+    part = solid[box]
+    neck_x = float(body.pose.p(11)[0] + body.pose.p(12)[0]) / 2 - box[1].start
+    cols = np.arange(part.shape[1])[None, :]
+    if float(np.flatnonzero(part.any(axis=0)).mean()) > neck_x:     # the sleeve on the right
+        first = np.where(part.any(axis=1), part.argmax(axis=1), part.shape[1])[:, None]
+        out: Mask = (cols > neck_x) & (cols < first)
+    else:
+        last = np.where(part.any(axis=1), part.shape[1] - 1 - part[:, ::-1].argmax(axis=1),
+                        -1)[:, None]
+        out = (cols < neck_x) & (cols > last)
+    return out
 
 
 def raise_shoulders(warped: Warped, alpha: F32, body: Body, keep: Mask) -> F32:
