@@ -93,3 +93,17 @@ def test_sleeve_covers_the_shoulder_rim_with_no_skin_beyond_it() -> None:
     red = (box[..., 0] > 150) & (box[..., 1] < 90)
     assert brown.sum() < 10
     assert red.sum() > 680  # was 605
+
+
+@needs_corpus
+def test_torso_beside_the_arm_under_a_sleeve_has_no_red_arrow() -> None:
+    """VITON-HD 01008 in the FILA T-shirt: the torso's side mirrored out to the bare arm
+    under the left sleeve took the sleeve's red sliver at the armpit (the torso's
+    outermost pixels there) for the row's edge colour and drew it over the torso's white
+    side as a red arrow (71 red px in the box); the white side goes on."""
+    out = dressed("vitonhd_01008_00", "vitonhd_00126_00", (768, 1024)).images[0].astype(int)
+    box = out[488:510, 214:230]  # between the sleeve's inner edge and the torso
+    red = (box[..., 0] > 120) & (box[..., 0] - box[..., 1] > 70)
+    white = box.min(axis=2) > 200
+    assert red.sum() < 20
+    assert white.sum() > 280  # was 186 of 352

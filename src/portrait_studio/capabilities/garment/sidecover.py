@@ -48,7 +48,10 @@ INSET = 2            # px: a mirror's axis lies this much deeper in the layer (i
                      # pixels, the cut-out's rim, doubled showed as a fold line)
 JUMP = 60.0          # RGB: a mirrored pixel this far from its row's edge colour is a print
                      # element reversed (a letter's copy beside it), the edge colour goes on
-NEAR = 6             # px: ... and from that of the rows this near above and below
+NEAR = 12            # px: ... and from that of the rows this near above and below (at the
+                     # armpit a torso's outermost pixels are the sleeve's fabric beyond
+                     # the seam for about 12 rows: with 6, that red sliver was taken for
+                     # the edge colour and drawn over the torso's white side as an arrow)
 
 
 def arm_gaps(free: Mask, solid: Mask, arm: Mask, reach: int, first: int = 0) -> Mask:
