@@ -107,3 +107,18 @@ def test_torso_beside_the_arm_under_a_sleeve_has_no_red_arrow() -> None:
     white = box.min(axis=2) > 200
     assert red.sum() < 20
     assert white.sum() > 280  # was 186 of 352
+
+
+@needs_corpus
+def test_dress_reaches_the_forearm_where_her_jeans_were() -> None:
+    """VITON-HD 00055 in the orange dress: beside her left forearm, where the dress's waist
+    is narrower than her jeans, the jeans inside the arm's zone were painted as backdrop
+    (a white notch, 338 light px in the box; only slits up to 0.04 shoulder widths were
+    covered); the dress's fabric is spread out to the arm."""
+    size = (768, 1024)
+    out = dressed("vitonhd_00055_00", "dresscode_053319_1", size).images[0].astype(int)
+    box = out[645:680, 530:560]  # between the dress's side and the forearm
+    light = box.min(axis=2) > 215
+    orange = (box[..., 0] > 180) & (box[..., 0] - box[..., 2] > 100)
+    assert light.sum() < 20
+    assert orange.sum() > 600  # was 339 of 1050

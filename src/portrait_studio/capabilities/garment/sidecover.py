@@ -43,7 +43,7 @@ ARM_GAP = (0.11, 0.05)  # ... and one between it and the bare arm below the slee
 SPECK = 0.02         # arm pieces narrower than this (shoulder widths) are not in front of a
                      # garment: old clothing the parsing missed (a trouser's side piping by
                      # the hand), which kept its colours as specks on the garment's edge
-SLIT = (0.04, 0.0)   # x shoulder width: a slit beside a bare arm this thin at most is covered
+SLIT = (0.08, 0.0)   # x shoulder width: a slit beside a bare arm this wide at most is covered
 INSET = 2            # px: a mirror's axis lies this much deeper in the layer (its outermost
                      # pixels, the cut-out's rim, doubled showed as a fold line)
 JUMP = 60.0          # RGB: a mirrored pixel this far from its row's edge colour is a print
@@ -242,12 +242,16 @@ def to_sleeves(warped: Warped, alpha: F32, body: Body, reveal: Mask, sleeves: Ma
 
 
 def cover_slits(warped: Warped, alpha: F32, body: Body, slits: Mask) -> F32:
-    """``alpha`` (a torso layer's) stretched, its own warp showing, over the ``slits``
-    (thin runs, ``SLIT``) between it and a bare arm: old clothing inside the arm taken as in
-    front of the layer (its skin and a capsule round the bone) that was painted as
-    background, the arm not being there; it showed as a light slit."""
+    """``alpha`` (a torso layer's) widened over the ``slits`` (runs at most ``SLIT`` wide)
+    between it and a bare arm, its fabric spread sideways over them by the gaps' smooth
+    envelope (:func:`spread.spread`): old clothing inside the arm taken as in front of the
+    layer (its skin and a capsule round the bone) that was painted as background, the arm
+    not being there; it showed as a light slit (0.04 shoulder widths at most were covered,
+    with the layer's own warp: the notch beside 00055's forearm where the dress's waist is
+    narrower than her jeans stayed white, and a thin cover showed the bled edge colours)."""
     bare = body.skin & body.arms & ~body.hands
-    return cover_gaps(warped, alpha, body, slits, bare, SLIT, mirror=False)
+    ext = gaps(alpha, body, slits, bare, SLIT)
+    return spread(warped.rgb, alpha, ext, body.pose.shoulder_width, even=True)
 
 
 def tall(mask: Mask, height: float) -> Mask:
