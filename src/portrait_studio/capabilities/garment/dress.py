@@ -237,7 +237,9 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     canvas = img.astype(np.float32)
     skin, painted, sides = _paint_reveal(img, canvas, body, reveal, limb_covers(layers, alphas),
                                          anchors.waist_y, rng, (trusted, arm_zones))
-    drawn_arms = arms_drawn(body, arms, reveal, painted, sides & skin)
+    # what stays in front is no free room either: the hands' given-back edge, blurred,
+    # lay over the wrist as a line of garment across the arm
+    drawn_arms = arms_drawn(body, arms, reveal, painted, sides & skin) | front
     alphas = [np.minimum(reclaim(a, u, arm_cut(ly, body, arms), drawn_arms), keep_front)
               if u is not None else a for ly, a, u in zip(layers, alphas, uncut, strict=True)]
     slits = reveal & ~skin & arms      # arms in front, painted as background: not there
