@@ -181,8 +181,11 @@ def _to_sleeves(layers: list[Layer], alphas: list[NDArray[np.float32]], body: Bo
 
 
 def _hand_itself(body: Body) -> Mask:
-    """The hands (skin-coloured pixels near the wrists, plus 2 px)."""
-    return body.hands
+    """The hands (skin-coloured pixels near the wrists, plus 2 px) within the person: the
+    2 px grown over the backdrop are no hand in front of a garment (beside a wrist over a
+    flared skirt they cut a slot of backdrop between the skirt and the arm)."""
+    hands: Mask = body.hands & body.person
+    return hands
 
 
 def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
@@ -202,7 +205,7 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     uncut = [None if neck is None else   # torso layers: with no arm in front
              np.clip(ly.warped.alpha * (1 - _occluders(ly, body, has_top, ~arms & arms, neck)),
                      0, 1) for ly, neck in zip(layers, necks, strict=True)]
-    front = body.head | body.hands | body.in_front   # feathered outward only: never over them
+    front = body.head | _hand_itself(body) | body.in_front   # feathered outward only
     keep_front = (1 - feathered(front, 1.5)) * ~front
     torsos = np.zeros(body.person.shape, bool)
     for i, (ly, neck) in enumerate(zip(layers, necks, strict=True)):  # torso before sleeves
