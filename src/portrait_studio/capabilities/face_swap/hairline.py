@@ -123,22 +123,32 @@ def retone_hairline(canvas: np.ndarray, original: np.ndarray, lut: np.ndarray,
     weight_c = coarse.down(np.ascontiguousarray(weight[outer]))
     skin, hair, known = _colours(pixels, weight_c, person_c > 0.5, SPREAD * scale / f)
     retoned = cv2.LUT(np.clip(skin, 0, 255).astype(np.uint8), lut).astype(np.float32)
-    gap = ((1.0 - np.clip(weight_c, 0.0, 1.0)) * coarse.down(np.ascontiguousarray(zone[outer]))
-           * known * np.clip(person_c, 0.0, 1.0))
+    reach = (coarse.down(np.ascontiguousarray(zone[outer])) * known
+             * np.clip(person_c, 0.0, 1.0))
+    gap = (1.0 - np.clip(weight_c, 0.0, 1.0)) * reach
     block = mask_box(gap * np.abs(retoned - skin).max(axis=2), 1, threshold=0.5)
     if gap[block].size == 0:
         return  # nothing would move by half a level (a user of the template's complexion)
-    levels = np.dstack([_luma(skin), _luma(hair), gap, retoned - skin])[block]
-    ys, xs = (slice((o.start + b.start * f) * grid.k, (o.start + b.stop * f) * grid.k)
-              for o, b in zip(outer, block))
-    _apply(canvas[roi.slices][ys, xs], original[ys, xs], levels, grid.k * f)
+    levels = np.dstack([_luma(skin), _luma(hair), reach, retoned - skin])[block]
+    rows, cols = (slice(o.start + b.start * f, o.start + b.stop * f)
+                  for o, b in zip(outer, block))
+    ys, xs = grid.full_slices((rows, cols))
+    # the part of each pixel the re-toning left out, at full resolution: the coarse grid's
+    # averaged weight was several tenths higher than a hairline pixel's own
+    h, w = ys.stop - ys.start, xs.stop - xs.start
+    rest = 1.0 - np.clip(geo.WorkGrid((h, w), grid.k).up(
+        np.ascontiguousarray(weight[rows, cols])), 0.0, 1.0)[:h, :w]
+    _apply(canvas[roi.slices][ys, xs], original[ys, xs], levels, grid.k * f,
+           rest.astype(np.float32))
 
 
-def _apply(target: np.ndarray, original: np.ndarray, levels: np.ndarray, k: int) -> None:
+def _apply(target: np.ndarray, original: np.ndarray, levels: np.ndarray, k: int,
+           rest: np.ndarray) -> None:
     """In place on ``target`` (hxwx3 uint8, a block of the canvas; ``original``: the same
     block before re-toning): ``levels`` (coarse, k times smaller: the skin's and the hair's
-    luma, the gap and the skin's change, 6 channels) brought up, each pixel moved by its
-    skin share of the gap times that change."""
+    luma, the step's reach and the skin's change, 6 channels) brought up, each pixel moved
+    by its skin share of the reach times ``rest`` (hxw: the share of it the re-toning left
+    out) times that change."""
     h, w = target.shape[:2]
 
     def up(part: np.ndarray) -> np.ndarray:
@@ -147,8 +157,8 @@ def _apply(target: np.ndarray, original: np.ndarray, levels: np.ndarray, k: int)
                                      interpolation=cv2.INTER_LINEAR)[:h, :w]
         return out
 
-    skin, hair, gap = cv2.split(np.ascontiguousarray(up(levels[..., :3])))
-    weight = cv2.multiply(_skin_share(_luma(original), skin, hair), gap)
+    skin, hair, reach = cv2.split(np.ascontiguousarray(up(levels[..., :3])))
+    weight = cv2.multiply(_skin_share(_luma(original), skin, hair), cv2.multiply(reach, rest))
     change = cv2.multiply(up(levels[..., 3:]), cv2.merge([weight, weight, weight]))
     target[...] = cv2.add(target, change, dtype=cv2.CV_8U)  # rounded, saturated
 
