@@ -39,6 +39,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...imaging.color import to_u8
+from ...imaging.regions import touching
 from .armcolumn import column_arm
 from .armpaint import ArmPaint, paint_arm
 from .armside import beyond_arms, sleeve_part
@@ -79,6 +80,8 @@ ORDER = {"bottom": 0, "full": 1, "top": 2}
 FEATHER = 2
 NECK_DIP = 0.08      # depth (shoulder widths) of the rounded bottom of the neck skin
 FRONT_DROP = 0.15    # a crew neck's front below its collar top (shoulder widths)
+ARMHOLE_REACH = 0.07  # how far inside an arm the armhole curve's top is (shoulder widths)
+ARMHOLE_RISE = 0.06   # how far above the arm cut the armhole curve starts (torso lengths)
 
 
 @dataclass(frozen=True)
@@ -164,8 +167,40 @@ def _occluders(layer: Layer, body: Body, has_top: bool, arms: Mask,
 def arm_cut(layer: Layer, body: Body, arms: Mask) -> Mask:
     """The ``arms`` (:func:`visible_arms`) in front of a torso layer: below its armpits,
     without their specks."""
-    below = _below_armpits(body, 0.12 if layer.sleeveless else 0.3)
-    return without_slivers(arms & below, SPECK * body.pose.shoulder_width)
+    depth = 0.12 if layer.sleeveless else 0.3
+    cut = arms & _below_armpits(body, depth)
+    if layer.straps:
+        cut |= _armhole(body, arms, depth)
+    return without_slivers(cut, SPECK * body.pose.shoulder_width)
+
+
+def _armhole(body: Body, arms: Mask, depth: float) -> Mask:
+    """The sleeved ``arms`` (to be painted: no bare skin of theirs in these rows) in front
+    of a strappy torso in the ``ARMHOLE_RISE`` torso lengths above its arm cut (``depth``
+    torso lengths below the shoulder line): those farther inside the arm than a margin that
+    grows from 0 at the cut to ``ARMHOLE_REACH`` shoulder widths along a quarter ellipse.
+    The cut's edge runs up along the arm's outline and curves out toward the shoulder, as
+    an armhole does, instead of a square step where a strap over the arm met the straight
+    cut below. A bare arm is left alone: the garment cut off beside it is given back up to
+    the arm as seen (:func:`.reclaim.reclaim`)."""
+    top = _below_armpits(body, depth - ARMHOLE_RISE)[:, 0]
+    bottom = _below_armpits(body, depth)[:, 0]
+    rows = np.nonzero(top & ~bottom)[0]
+    out = np.zeros_like(arms)
+    if rows.size == 0:
+        return out
+    y0, y1 = int(rows[0]), int(rows[-1]) + 1
+    band = arms[y0:y1]
+    bare = without_slivers(band & body.arms[y0:y1] & body.skin[y0:y1],
+                           SPECK * body.pose.shoulder_width)
+    sleeved = band & ~touching(band, bare)
+    if not sleeved.any():
+        return out
+    inside = cv2.distanceTransform(np.pad(arms, 1).astype(np.uint8), cv2.DIST_L2, 3)[1:-1, 1:-1]
+    s = (y1 - np.arange(y0, y1, dtype=np.float32)) / max(y1 - y0, 1)
+    margin = ARMHOLE_REACH * body.pose.shoulder_width * (1 - np.sqrt(1 - s * s))
+    out[y0:y1] = sleeved & (inside[y0:y1] > margin[:, None])
+    return out
 
 
 def _to_sleeves(layers: list[Layer], alphas: list[NDArray[np.float32]], body: Body,
