@@ -212,3 +212,16 @@ def test_a_black_glove_is_not_taken_for_the_trousers() -> None:
     in front of the cami (249 dark pixels, as before the envelope was extended)."""
     out = dressed(SKIER, CAMI).images[0]
     assert (out[160:185, 433:463].max(axis=-1) < 60).sum() >= 200
+
+
+@needs_corpus
+def test_wide_jeans_at_the_bottom_edge_are_old_bottom() -> None:
+    """00055's wide jeans flare out of the legs' capsules at the image's bottom edge beside
+    her hand: they were person but neither old top nor bottom, and under the dress 178 blue
+    pixels of them stayed in rows 995-1023, columns 95-140 (now 0)."""
+    size = (768, 1024)
+    box = (slice(995, 1024), slice(95, 140))
+    img = dressed("vitonhd_00055_00", "dresscode_053319_1", size).images[0][box].astype(int)
+    assert (img[..., 2] > img[..., 0] + 25).sum() <= 10
+    b = body("vitonhd_00055_00", size)
+    assert b.old_bottom[1010:1024, 115:125].all()

@@ -326,6 +326,16 @@ def _enclosed_pieces(skin: Mask, lower: Mask, sw: float, size: float = 0.06) -> 
     return out
 
 
+def _below_hips(pose: Pose, shape: tuple[int, int]) -> Mask:
+    """HxW bool: the rows below both hip joints, where a wide trouser leg or skirt flares
+    out of the legs' capsules (the old bottom's colour beyond them is old clothing, even
+    beside a hand: wide jeans at the image's bottom edge beside 00055's hand)."""
+    y = max(float(pose.p(side["hip"])[1]) for side in pose.sides())
+    out = np.zeros(shape, bool)
+    out[max(0, int(y)):] = True
+    return out
+
+
 def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
     """Measure the person in an HxWx3 uint8 RGB photo; raises NoFaceDetected (``field``)
     when no body with visible shoulders is found."""
@@ -360,8 +370,8 @@ def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
     specks = _enclosed_pieces(clothes, skin | head, pose.shoulder_width, 0.1)
     skin, clothes = skin | specks, clothes & ~specks
     split = split_row(img, clothes, pose)
-    beyond = person & ~around & ~skin & ~head & ~hands & ~gloves & \
-        side_view_rows(pose, person.shape)
+    beyond = person & ~around & ~skin & ~head & ~hands & \
+        ((~gloves & side_view_rows(pose, person.shape)) | _below_hips(pose, person.shape))
     clothes |= missed_clothes(lab, clothes, person, split, pose.shoulder_width, beyond)
     lower = _lower(lab, clothes, split, arms & ~hands, core, 0.12 * pose.torso_len)
     spots = _enclosed_pieces(skin & ~hands & ~head, lower, pose.shoulder_width)
