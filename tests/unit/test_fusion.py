@@ -343,7 +343,8 @@ def test_no_dark_halo_around_the_pasted_face() -> None:
     near = cv2.erode(zero, np.ones((9, 9))) > 0    # 4+ px outside the weight
     far = cv2.erode(zero, np.ones((21, 21))) > 0   # 10+ px outside (was up to 6 levels)
     assert near.sum() > 50_000
-    assert diff[near].max() <= 6 and (diff[near] > 3).sum() < 400  # was 15 and 2579
+    # was 15 and 2579; 6 before the user's jaw shadow was blended (12 pixels above 5 by the jaw)
+    assert diff[near].max() <= 7 and (diff[near] > 3).sum() < 400
     assert diff[far].max() <= 3
 
 

@@ -55,10 +55,22 @@ def keep_beard(cut: np.ndarray, points: np.ndarray, scale: float) -> np.ndarray:
 
 def without_lower_face(cut: np.ndarray, points: np.ndarray, scale: float,
                        inverse: bool = False) -> np.ndarray:
-    """``cut`` (hxw 0..1) cleared in the :func:`lower_face` (``inverse``: only there). Also
-    for any user on a template whose beard was shaved off: there the cut is mostly the
-    shadow of the user's own chin, jaw and smile folds (darker than the cheeks and reaching
-    the face's edge, as hair does), and the template under it is painted skin with no chin
-    of its own: what the cut left showed as a wide, shapeless lower face."""
+    """``cut`` (hxw 0..1) cleared in the :func:`lower_face` (``inverse``: only there)."""
     zone = lower_face(points, cut.shape, scale)
     return np.asarray(cut * (zone if inverse else 1.0 - zone), np.float32)
+
+
+def lower_face_cut(cut: np.ndarray, dark: np.ndarray, points: np.ndarray,
+                   scale: float) -> np.ndarray:
+    """The user's occlusion ``cut`` (hxw 0..1) with its lower face exempt when the chin is a
+    beard (:func:`keep_beard`), and otherwise kept there only where the user's pixels are
+    far darker than the cheeks (``dark``, hxw 0..1: hair). The rest of the cut in the lower
+    face is the user's chin, jaw and smile folds in shadow (darker than the cheeks and
+    reaching the face's edge, as hair does): it took 10-28% of most users' lower faces, and
+    the template's skin showed there instead (on a shaved template, painted skin with no
+    chin of its own: a wide, shapeless lower face)."""
+    kept = keep_beard(cut, points, scale)
+    if kept is not cut:
+        return kept
+    return np.asarray(without_lower_face(cut, points, scale)
+                      + without_lower_face(cut * dark, points, scale, inverse=True), np.float32)

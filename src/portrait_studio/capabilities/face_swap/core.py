@@ -44,7 +44,7 @@ from ...perception.masks import (
     polygon_mask,
     swap_polygon,
 )
-from .beard import keep_beard, without_lower_face
+from .beard import lower_face_cut
 from .tone import local_skin_model
 from .types import SwapOptions
 from .warps import (
@@ -372,20 +372,14 @@ def _user_fields(grid: geo.WorkGrid, u_warped: np.ndarray, valid: np.ndarray,
     points = grid.points(r_local)
     shape, scale = grid.small, geo_scale(points)
     regions = face_regions(points, shape)
-    cut = _occlusion_cut(u_small, cheek_mask(points, shape) * valid, regions.features, scale)
+    cheeks = cheek_mask(points, shape) * valid
+    cut = _occlusion_cut(u_small, cheeks, regions.features, scale)
     skin = regions.skin * valid * (1.0 - cut)
     shade = masked_blur(u_small, skin, scale * opts.shading_sigma)  # beard or not: skin only
     sockets, inner = _sockets(points, shape, scale), _inner_face(regions.oval, scale)
     spared = sockets * (1.0 - _inner_pieces(cut, inner, sockets, scale))
-    if opts.hidden_jaw:
-        # on a shaved template only what is far darker than the cheeks (hair) is cut in the
-        # lower face: the rest of the cut there is the user's chin and jaw in shadow
-        dark = _much_darker(u_small, cheek_mask(points, shape) * valid)
-        kept = without_lower_face(cut, points, scale) + without_lower_face(cut * dark, points,
-                                                                            scale, inverse=True)
-    else:
-        kept = keep_beard(cut, points, scale)
-    cut = kept * _from_outside(cut, inner) * (1.0 - spared)
+    dark = _much_darker(u_small, cheeks)
+    cut = lower_face_cut(cut, dark, points, scale) * _from_outside(cut, inner) * (1.0 - spared)
     return _UserFields(cut, shade, _hair_zone(cut, regions, points, scale))
 
 

@@ -18,10 +18,9 @@ class SwapOptions:
     face turned away from the camera is taken, mirrored, from the visible half.
     ``hidden_jaw``: the template's jaw was hidden by a beard (shaved off before the swap),
     so the outline below the cheeks is the user's whatever ``warp``: the template's there is
-    the beard's outline, and a face fitted to it came out as wide as the beard. The user's
-    face is then blended whole below the nose (no occlusion cut there, the blend outline
-    close to the jaw line, not limited to the template's outline under the mouth): the
-    template has no chin of its own to fall back on, only painted skin.
+    the beard's outline, and a face fitted to it came out as wide as the beard. The blend
+    outline under the mouth is then close to the user's jaw line and not limited to the
+    template's outline: the template has no chin of its own, only painted skin.
     ``blend_shrink``: the blend outline is the face oval scaled by this about the nose tip
     (0.925: the seam lies on cheek and jaw skin of both faces; the fusion bench's colour jump
     +1.15 -> +0.76 for 0.94 -> 0.925, identity retrieval 99.2% -> 99.0%).
