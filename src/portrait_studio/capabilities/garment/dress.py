@@ -359,6 +359,18 @@ def _arm_paint(img: NDArray[np.uint8], body: Body, chain: list[NDArray[np.float3
                      room=room)
 
 
+def _below_painted(real: Mask, arms: list[tuple[ArmPaint, NDArray[np.float32]]]) -> Mask:
+    """The pieces of ``real`` (a real arm's skin) that touch a painted upper arm of
+    ``arms`` (its solid part, grown by 1 px): the forearm it continues."""
+    painted = np.zeros(real.shape, bool)
+    for arm, _ in arms:
+        painted |= arm.solid()
+    if not painted.any():
+        return painted
+    grown = cv2.dilate(painted.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    return touching(real, grown)
+
+
 def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Body,
                   reveal: Mask, covers: dict[str, NDArray[np.float32]],
                   waist_y: float | None, rng: np.random.Generator,
@@ -418,8 +430,11 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
         torso & ~body.hands & ~body.head
     # small real skin pieces the painted skin runs around (a lit patch under the jaw): the
     # painted edge rounded off around them and showed the background fill in a ring
-    skin |= loose_pieces(body.skin & torso & ~body.hands & ~body.head & ~skin, skin,
-                          body.pose.shoulder_width)
+    # (not a real arm's skin right below its painted upper arm, in the torso zone: painted
+    # over as torso skin it was a darker block between the painting and the forearm)
+    loose = body.skin & torso & ~body.hands & ~body.head & ~skin
+    skin |= loose_pieces(loose & ~_below_painted(loose & body.arms, arms), skin,
+                         body.pose.shoulder_width)
     skin |= loose_pieces(reveal & torso & ~skin, skin, body.pose.shoulder_width)  # holes
     skin |= pinholes(skin, body.person, body.pose.shoulder_width)      # specks inside it
     if skin.any():
