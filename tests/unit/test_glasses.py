@@ -343,3 +343,25 @@ def test_a_templates_hinges_off_the_face_are_found_too() -> None:
     assert (mask & wider).sum() > 0.98 * mask.sum()  # the frame on the face is still found
     erased = glasses.erase_frames(img, wider, points)
     assert _light(erased)[hinge].mean() > _light(img)[hinge].mean() + 8
+
+
+def test_an_end_piece_on_the_hair_is_filled_from_the_hair_not_the_backdrop() -> None:
+    """A template's frames are painted out with their end pieces by the hair (off_face); the
+    fill carried in the blue backdrop beside the head: a bluish smudge on the hair at the
+    temple (Andy Kim's filled person pixels within 8 px of the backdrop: b* -22, his hair's
+    -1.4). With the person mask each side fills from its own pixels: b* above -10."""
+    from portrait_studio.imaging.color import rgb_to_lab
+    from portrait_studio.perception.glasses import erase_frames
+    from portrait_studio.pipelines.fusion import template_person
+
+    img = decode_image((FIXTURES / "andy_kim__house_official_1.jpg").read_bytes())
+    points = detect_faces(img)[0].landmarks
+    person = template_person(img)
+    out = erase_frames(img, glasses_mask(img, points, off_face=True), points, person)
+    on = cv2.resize(person.astype(np.float32), (img.shape[1], img.shape[0])) > 0.5
+    filled = np.abs(out.astype(int) - img.astype(int)).max(axis=2) > 0
+    near_backdrop = cv2.dilate((~on).astype(np.uint8), np.ones((17, 17), np.uint8)) > 0
+    sel = filled & on & near_backdrop
+    assert sel.sum() > 50
+    assert rgb_to_lab(img)[~on][:, 2].mean() < -40       # a blue backdrop
+    assert rgb_to_lab(out)[sel][:, 2].mean() > -10

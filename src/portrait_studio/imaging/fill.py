@@ -54,12 +54,20 @@ def _trust(img: np.ndarray, mask: np.ndarray, grow: int) -> np.ndarray:
     return weight.astype(np.float32)
 
 
-def fill_thin(img: np.ndarray, mask: np.ndarray, grow: int) -> np.ndarray:
+def fill_thin(img: np.ndarray, mask: np.ndarray, grow: int,
+              sides: np.ndarray | None = None) -> np.ndarray:
     """``img`` (HxWx3 uint8 RGB) with the ``mask`` pixels replaced: the low frequencies of the
     skin around them carried in from all sides (push-pull) plus the skin's grain mirrored
-    from beside the nearest edge of the mask, so the patch is neither a smear nor flat."""
+    from beside the nearest edge of the mask, so the patch is neither a smear nor flat.
+    ``sides`` (HxW bool, e.g. the person): each masked pixel is filled only from pixels on
+    its own side (a frame's end piece on the hair took the backdrop's blue from beside it)."""
     src = img.astype(np.float32)
-    base = carry_in(src, _trust(img, mask, grow))
+    trust = _trust(img, mask, grow)
+    if sides is None:
+        base = carry_in(src, trust)
+    else:
+        base = np.where(sides[..., None], carry_in(src, trust * sides),
+                        carry_in(src, trust * ~sides))
     grain = np.clip(src - cv2.GaussianBlur(src, (0, 0), 1.5), -GRAIN_MAX, GRAIN_MAX)
     pos, near = _nearest_outside(mask)
     h, w = mask.shape
@@ -68,6 +76,8 @@ def fill_thin(img: np.ndarray, mask: np.ndarray, grow: int) -> np.ndarray:
     mirror = np.where(ok[:, None], mirror, near.astype(np.int64))
     ok &= ~mask[mirror[:, 0], mirror[:, 1]]
     iy, ix = pos.astype(np.int64).T
+    if sides is not None:
+        ok &= sides[mirror[:, 0], mirror[:, 1]] == sides[iy, ix]
     value = base[iy, ix] + ok[:, None] * grain[mirror[:, 0], mirror[:, 1]]
     out = img.copy()
     out[iy, ix] = np.clip(np.rint(value), 0, 255).astype(np.uint8)

@@ -391,15 +391,30 @@ def remove_glasses(img: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, int
     return erase_frames(img, mask, points), int(mask.sum())
 
 
-def erase_frames(img: np.ndarray, mask: np.ndarray, points: np.ndarray) -> np.ndarray:
+def erase_frames(img: np.ndarray, mask: np.ndarray, points: np.ndarray,
+                 person: np.ndarray | None = None) -> np.ndarray:
     """``img`` (HxWx3 uint8 RGB) with the frame pixels ``mask`` (from :func:`glasses_mask`
     for the face ``points``) and their shadow painted out, as a new array; ``img`` itself
-    when the mask is empty."""
+    when the mask is empty. ``person``: the person probability of the whole image at any
+    reduced size; with it, frame pixels on the person are filled from the person's pixels
+    and the rest from the backdrop (an end piece by the hair was filled with the backdrop's
+    colour: a bluish smudge at the temple)."""
     if not mask.any():
         return img
     grow = max(1, round(face_scale(points) / UNIT))
     grown = cv2.dilate(mask.astype(np.uint8), disc(2 * grow + 1)) > 0
     box = mask_box(grown, 8 * grow + 8)
+    sides = None if person is None else _person_in(person, img.shape, box)
     out = np.array(img, copy=True)
-    out[box] = fill_thin(np.ascontiguousarray(img[box]), grown[box], grow)
+    out[box] = fill_thin(np.ascontiguousarray(img[box]), grown[box], grow, sides)
+    return out
+
+
+def _person_in(person: np.ndarray, shape: tuple[int, ...], box: tuple[slice, slice]) -> (
+        np.ndarray):
+    """The person mask (``person``: probability at any reduced size of an image of ``shape``)
+    over ``box`` of that image, at full resolution (HxW bool)."""
+    h, w = shape[:2]
+    full = cv2.resize(person.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
+    out: np.ndarray = full[box] > 0.5
     return out

@@ -330,8 +330,10 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
                 retone_hairline(canvas, before, lut, t_pts, field, person)
     for i, t_pts in enumerate(t_points):
         found = glasses_mask(template, t_pts, off_face=True) if frames is None else frames[i]
-        canvas = erase_frames(canvas, found if isinstance(found, np.ndarray) else found.result(),
-                              t_pts)
+        frame = found if isinstance(found, np.ndarray) else found.result()
+        if frame.any() and person is None:
+            person = template_person(template, small)
+        canvas = erase_frames(canvas, frame, t_pts, person)
     return canvas
 
 
