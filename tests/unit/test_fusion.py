@@ -24,7 +24,7 @@ from portrait_studio.perception import landmarks as lm
 from portrait_studio.perception.faces import detect_faces
 from portrait_studio.perception.identity import distance, embedding
 from portrait_studio.perception.masks import cheek_mask, face_regions, face_scale
-from portrait_studio.pipelines.fusion import FusionResult, fuse
+from portrait_studio.pipelines.fusion import FusionResult, fuse, template_person
 from portrait_studio.pipelines.fusion_params import FusionParams, MergeEntry
 from tests.conftest import fixture_image
 
@@ -426,7 +426,8 @@ def test_template_persons_glasses_are_painted_out_of_the_scene() -> None:
     template = fixture_image(KIM)
     points = detect_faces(template)[0].landmarks
     frames = glasses_mask(template, points, off_face=True)  # a template's: hinges too
-    clean = erase_frames(np.ascontiguousarray(template), frames, points)
+    clean = erase_frames(np.ascontiguousarray(template), frames, points,
+                         template_person(template))
     result = run(AOC, KIM, enhance=0.0, warp=0.0, skin_tone="template")
     away = cv2.erode((result.traces[0].mask < 0.01).astype(np.uint8), np.ones((9, 9))) > 0
     beside = frames & away  # the temples, 4+ px outside the new face
