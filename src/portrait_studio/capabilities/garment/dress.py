@@ -280,7 +280,9 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     drawn_arms = arms_drawn(body, arms, reveal, painted, sides & skin) | front
     alphas = [np.minimum(reclaim(a, u, arm_cut(ly, body, arms), drawn_arms), keep_front)
               if u is not None else a for ly, a, u in zip(layers, alphas, uncut, strict=True)]
-    slits = reveal & ~skin & arms      # arms in front, painted as background: not there
+    # arms in front (or old clothing in an arm's zone beside its visible outline), painted
+    # as background: not there
+    slits = reveal & ~skin & (arms | body.arms)
     alphas = [np.minimum(cover_slits(ly.warped, a, body, slits), keep_front)
               if is_torso(ly) else a for ly, a in zip(layers, alphas, strict=True)]
     alphas = in_room(alphas, [is_torso(ly) for ly in layers], body)
