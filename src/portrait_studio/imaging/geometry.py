@@ -41,6 +41,22 @@ class Roi:
         return np.array([self.x0, self.y0], dtype=np.float32)
 
 
+def overlap(a: tuple[slice, slice], b: tuple[slice, slice]) -> (
+        tuple[tuple[slice, slice], tuple[slice, slice]] | None):
+    """Where two boxes of one image (slices with set, non-negative starts and stops) meet, as
+    slices into an array of box ``a`` and into one of box ``b``; None when they do not."""
+    ys = slice(max(a[0].start, b[0].start), min(a[0].stop, b[0].stop))
+    xs = slice(max(a[1].start, b[1].start), min(a[1].stop, b[1].stop))
+    if ys.stop <= ys.start or xs.stop <= xs.start:
+        return None
+
+    def local(box: tuple[slice, slice]) -> tuple[slice, slice]:
+        return (slice(ys.start - box[0].start, ys.stop - box[0].start),
+                slice(xs.start - box[1].start, xs.stop - box[1].start))
+
+    return local(a), local(b)
+
+
 def roi_around(points: np.ndarray, scale: float, shape: tuple[int, ...]) -> Roi:
     """Bounding box of ``points`` grown by ``scale`` about its centre, clipped to the image."""
     lo, hi = points.min(axis=0), points.max(axis=0)
@@ -66,7 +82,8 @@ def similarity(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
 
 def transform(points: np.ndarray, m: np.ndarray) -> np.ndarray:
     """Apply a 2x3 affine matrix to Nx2 points."""
-    return (points.astype(np.float64) @ m[:, :2].T + m[:, 2]).astype(np.float32)
+    out: np.ndarray = (points.astype(np.float64) @ m[:, :2].T + m[:, 2]).astype(np.float32)
+    return out
 
 
 def _grid(shape: tuple[int, int], step: int) -> tuple[np.ndarray, tuple[int, int]]:
@@ -207,7 +224,7 @@ def _tps_kernel(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     d2 = np.square(a[:, :1] - b[:, 0][None, :])
     d2 += np.square(a[:, 1:] - b[:, 1][None, :])
     np.maximum(d2, 1e-300, out=d2)
-    out = np.log(d2)
+    out: np.ndarray = np.log(d2)
     out *= d2  # in place: the same values as 0.5 * d2 * log(d2) (halving is exact)
     out *= 0.5
     return out
@@ -232,7 +249,8 @@ def _tps_eval(ctrl: np.ndarray, values: np.ndarray, at: np.ndarray) -> np.ndarra
     except np.linalg.LinAlgError:  # repeated control points
         coef = np.linalg.lstsq(lhs, rhs, rcond=None)[0]
     affine = coef[n] + x[:, :1] * coef[n + 1] + x[:, 1:] * coef[n + 2]
-    return _tps_kernel(x, c) @ coef[:n] + affine
+    spline: np.ndarray = _tps_kernel(x, c) @ coef[:n] + affine
+    return spline
 
 
 def ring_points(center: np.ndarray, radii: tuple[float, float], count: int) -> np.ndarray:

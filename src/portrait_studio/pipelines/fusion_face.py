@@ -188,16 +188,10 @@ def _photo_noise(swapped: SwapOutput, area: RetouchArea, smooth: float, noise: f
     weight = np.array(swapped.mask[box], np.float32)
     if weight.size == 0:
         return
-    ys, xs = box
-    r = area.roi
-    inner = (slice(max(r.y0, ys.start), min(r.y1, ys.stop)),
-             slice(max(r.x0, xs.start), min(r.x1, xs.stop)))
-    if inner[0].stop > inner[0].start and inner[1].stop > inner[1].start:
-        skin = area.skin[inner[0].start - r.y0:inner[0].stop - r.y0,
-                         inner[1].start - r.x0:inner[1].stop - r.x0]
-        here = (slice(inner[0].start - ys.start, inner[0].stop - ys.start),
-                slice(inner[1].start - xs.start, inner[1].stop - xs.start))
-        weight[here] = np.maximum(weight[here] - np.float32(smooth) * skin, 0.0)
+    shared = geo.overlap(box, area.roi.slices)
+    if shared is not None:
+        here, there = shared
+        weight[here] = np.maximum(weight[here] - np.float32(smooth) * area.skin[there], 0.0)
     region = match_noise(swapped.image[box], weight, noise, measure=swapped.mask[box])
     swapped.image[box] = to_u8(region) if swapped.image.dtype == np.uint8 else region
 
