@@ -9,7 +9,8 @@ lit face), the face, the hair and the hands. They are split into the old top and
 bottom at the row where the clothing's colour distribution changes most along the torso
 (the waist seam or the top's hem, not a stripe of its print: :mod:`split`; near it, and
 on the arms, colour decides, and the bottom's clear colour joined to it wins); a uniform
-outfit is split at the hips. Small skin-coloured pieces ringed by the old bottom
+outfit is split at the hips, and a suit jacket's skirt below them (beside the trousers,
+down to where the clothing steps in) is the old top's. Small skin-coloured pieces ringed by the old bottom
 are part of it. Limb zones are capsules around the pose bones, clipped to the silhouette.
 Whatever else the selfie segmentation took in (a dog in her arms: :mod:`others`) is
 taken out of the person (and the skin) before the clothes are measured and is kept in front
@@ -43,7 +44,7 @@ from .limbs import ARM_RADII, limb_zone
 from .others import other_things
 from .pose import HAND_POINTS, Pose, detect_pose
 from .regions import capsule, lab_dist2
-from .split import palette, palette_distance, split_row
+from .split import jacket_skirt, palette, palette_distance, split_row
 
 Mask = NDArray[np.bool_]
 DEFAULT_SKIN = np.array([205.0, 160.0, 135.0], np.float32)
@@ -66,6 +67,7 @@ class Body:
     legs: Mask
     lower: Mask           # clothes of the old bottom (below the split, by colour near it)
     others: Mask | None = None  # taken for the person, but something else (a dog): in front
+    skirt: Mask | None = None   # a suit jacket's skirt below the hips (old top), else none
 
     @property
     def in_front(self) -> Mask:
@@ -374,7 +376,9 @@ def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
         ((~gloves & side_view_rows(pose, person.shape)) | _below_hips(pose, person.shape))
     clothes |= missed_clothes(lab, clothes, person, split, pose.shoulder_width, beyond)
     lower = _lower(lab, clothes, split, arms & ~hands, core, 0.12 * pose.torso_len)
+    skirt = jacket_skirt(lower, split, pose)      # a suit jacket's skirt is the old top
+    lower &= ~skirt
     spots = _enclosed_pieces(skin & ~hands & ~head, lower, pose.shoulder_width)
     skin, clothes, lower = skin & ~spots, clothes | spots, lower | spots
     return Body(pose, person, skin, head, clothes, split, skin_rgb, arms & person, hands,
-                legs & person, lower, others)
+                legs & person, lower, others, skirt if skirt.any() else None)

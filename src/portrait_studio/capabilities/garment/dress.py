@@ -71,7 +71,7 @@ from .reveal import (
 )
 from .shape import GarmentShape
 from .sidecover import SLIVER, SPECK, arm_sides, cover_gaps, cover_slits, to_sleeves
-from .sideview import bottom_up, in_room, outside_room, torso_band
+from .sideview import bottom_up, in_room, outside_room, torso_band, trousers_up
 from .skinholes import beside_arms, loose_pieces, pinholes
 from .unmix import swap_rims
 
@@ -456,4 +456,5 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
         on = arm.alpha > 0.5
         drawn[arm.ys[on], arm.xs[on]] = True
     skin |= bottom_up(img, canvas, body, reveal & ~skin & ~body.in_front)  # side view
+    skin |= trousers_up(img, canvas, body, reveal & ~skin & ~body.in_front)  # a suit's
     return skin, drawn, sides

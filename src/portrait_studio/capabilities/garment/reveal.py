@@ -300,7 +300,8 @@ def _grain(img: NDArray[np.uint8], body: Body, trusted: Mask, shape: tuple[int, 
 
 def widen_to_old(warped: Warped, alpha: F32, body: Body, arms: Mask) -> F32:
     """Stretch a top's torso layer sideways over the old top that shows beside it (up to
-    0.1 shoulder widths, below the armpits, never over the arms): in the rows where it
+    0.1 shoulder widths, below the armpits, never over the arms nor a suit jacket's skirt,
+    where the trousers are continued up, :func:`.sideview.trousers_up`): in the rows where it
     lies beside the layer the fabric is spread sideways over it (:func:`_spread_sides`),
     elsewhere (below a shorter top's hem) the edge colours are continued (in place on
     ``warped.rgb``); returns the widened alpha."""
@@ -310,8 +311,8 @@ def widen_to_old(warped: Warped, alpha: F32, body: Body, arms: Mask) -> F32:
     solid = alpha > 0.5
     reach = max(2.0, 0.1 * body.pose.shoulder_width)
     dist = cv2.distanceTransform((~solid).astype(np.uint8), cv2.DIST_L2, 3)
-    ext = body.old_top & ~solid & ~(arms | body.arms | body.hands) & (dist <= reach) & \
-        (ys > armpit)
+    old = body.old_top if body.skirt is None else body.old_top & ~body.skirt
+    ext = old & ~solid & ~(arms | body.arms | body.hands) & (dist <= reach) & (ys > armpit)
     if not ext.any() or not solid.any():
         return alpha
     alpha = _spread_sides(warped, alpha, ext, body)

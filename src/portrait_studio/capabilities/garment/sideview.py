@@ -42,6 +42,7 @@ BACK_STRIP = 0.25    # share of the seen half (from its side seam) spread over t
 LEVELS = ("shoulder", "armpit", "waist", "hem")
 EXTRA_U = (0.9, 0.75, 0.5, 0.25)   # |offsets| of the extra pairs on the seen half
 EASE = 0.08          # a loose old top's standing off the body, each side (shoulder widths)
+TROUSER_DE = 20.0    # Lab distance from the trousers' median colour of what is mirrored up
 
 
 @dataclass(frozen=True)
@@ -286,3 +287,41 @@ def _clean_row(lab: NDArray[np.float32], body: Body, split: int, reach: int) -> 
         if len(px) and float((np.linalg.norm(px - ref, axis=1) > 15.0).mean()) < 0.05:
             return y
     return split
+
+
+def trousers_up(img: NDArray[np.uint8], canvas: F32, body: Body,
+                region: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """The trousers continued up into ``region`` (uncovered old top) where it is a suit
+    jacket's skirt (:attr:`Body.skirt`), painted on ``canvas`` (HxWx3 float32 RGB, in
+    place): in each column each pixel takes the old bottom's pixel mirrored about the
+    skirt's lowest row there (the trousers' texture and shading; where that is no old
+    bottom, beside the trousers, the background fill stays). Returns where it painted."""
+    painted = np.zeros(region.shape, bool)
+    if body.skirt is None:
+        return painted
+    h = img.shape[0]
+    rows = np.arange(h)[:, None]
+    axis = np.where(body.skirt, rows, -1).max(axis=0) + 1      # per column
+    ys, xs = np.nonzero(region & body.skirt)
+    span = np.maximum(h - axis[xs], 1)      # the rows below the hem, mirrored back and forth
+    t = (axis[xs] - 1 - ys) % (2 * span)
+    src = np.clip(axis[xs] + np.where(t >= span, 2 * span - 1 - t, t), 0, h - 1)
+    lab = rgb_to_lab(img)
+    bottom = body.old_bottom & (rows >= axis[None, :])
+    if bottom.sum() < 50:
+        return painted
+    ref = np.median(lab[bottom], axis=0)    # the trousers' colour: not the legs' parting
+    ok = body.old_bottom[src, xs] & (np.linalg.norm(lab[src, xs] - ref, axis=1) < TROUSER_DE)
+    canvas[ys[ok], xs[ok]] = img[src[ok], xs[ok]]
+    painted[ys[ok], xs[ok]] = True
+    for y in np.unique(ys[ok]):     # the legs' parting mirrored up: joined from both sides
+        done = np.nonzero(painted[y])[0]
+        gap = region[y] & body.skirt[y] & ~painted[y]
+        gap[:done[0]] = False
+        gap[done[-1]:] = False
+        if gap.any():
+            at = np.nonzero(gap)[0]
+            for c in range(3):
+                canvas[y, at, c] = np.interp(at, done, canvas[y, done, c])
+            painted[y, at] = True
+    return painted

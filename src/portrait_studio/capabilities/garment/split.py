@@ -25,6 +25,11 @@ from .regions import lab_dist2
 Mask = NDArray[np.bool_]
 WINDOW = 0.35        # rows compared above and below a candidate, x torso length
 SHARED = 0.35        # a split needs the two windows to share less than this
+SKIRT_REACH = 0.4    # how far below the hips a suit jacket's hem is looked for (torso lengths)
+SKIRT_MIN = 0.1      # ... from this far below them (a step above it is a fold, a waistband)
+SKIRT_ROWS = 0.03    # rows over which the clothing steps in at that hem (torso lengths)
+SKIRT_STEP = 0.04    # how far it steps in on each side (shoulder widths)
+SKIRT_TAIL = 0.06    # rows below that step still taken for the skirt (torso lengths)
 L_BIN, AB_BIN = 14.0, 12.0   # histogram bin sizes (L* 0..100, a*/b* -60..60)
 _NL, _NAB = int(100 / L_BIN) + 1, int(120 / AB_BIN) + 1
 
@@ -127,4 +132,46 @@ def palette_distance(lab: NDArray[np.float32], colours: NDArray[np.float32]) -> 
     for colour in np.asarray(colours, np.float32):
         np.minimum(best, lab_dist2(lab, colour), out=best)
     out: NDArray[np.float32] = np.sqrt(best)
+    return out
+
+
+def jacket_skirt(lower: Mask, split: float, pose: Pose) -> Mask:
+    """The skirt of a jacket worn over trousers of its colour (a suit, split at the hips:
+    ``split`` the hips' row): ``lower`` (the old bottom, within 0.9 shoulder widths of the
+    hips' centre) from the split down to the jacket's hem: the first row from ``SKIRT_MIN``
+    to ``SKIRT_REACH`` torso lengths below the split where the clothing steps in on both sides
+    by ``SKIRT_STEP`` shoulder widths over ``SKIRT_ROWS`` torso lengths and stays in (the
+    trousers below are narrower), and ``SKIRT_TAIL`` torso lengths more (the hem slopes
+    down toward the opening). Left in the old bottom, the skirt stayed below a new
+    top's hem as a block of jacket.
+    Nothing for an outfit split by colour or without such a step (a dress, a flared skirt)."""
+    out = np.zeros_like(lower)
+    sides = pose.sides()
+    hl, hr = pose.p(sides[0]["hip"]), pose.p(sides[1]["hip"])
+    hip_y = float(hl[1] + hr[1]) / 2
+    if abs(split - hip_y) > 0.5:
+        return out
+    sw, torso = pose.shoulder_width, pose.torso_len
+    cx = float(hl[0] + hr[0]) / 2
+    x0, x1 = max(int(cx - 0.9 * sw), 0), min(int(cx + 0.9 * sw) + 1, lower.shape[1])
+    d = max(2, int(SKIRT_ROWS * torso))
+    y0 = max(int(split), 0)
+    y1 = min(int(split + SKIRT_REACH * torso) + 3 * d, lower.shape[0])
+    if y1 - y0 <= 3 * d or x1 <= x0:
+        return out
+    band = lower[y0:y1, x0:x1]
+    filled: NDArray[np.bool_] = np.asarray(band.any(axis=1), bool)
+    left = np.where(filled, np.argmax(band, axis=1), -1).astype(np.float64)
+    right = np.where(filled, x1 - x0 - 1 - np.argmax(band[:, ::-1], axis=1), -1)
+    step = SKIRT_STEP * sw
+    for i in range(int(SKIRT_MIN * torso), len(left) - 3 * d):
+        if not filled[i:i + 3 * d].all():
+            continue
+        in_l = np.median(left[i + d:i + 3 * d]) - left[i]
+        in_r = right[i] - np.median(right[i + d:i + 3 * d])
+        if min(in_l, in_r) >= step and left[i + d:i + 3 * d].min() > left[i] and \
+                right[i + d:i + 3 * d].max() < right[i]:
+            end = y0 + i + d + int(SKIRT_TAIL * torso)     # a hem sloping down inward
+            out[y0:end, x0:x1] = lower[y0:end, x0:x1]
+            return out
     return out

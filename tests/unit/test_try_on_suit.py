@@ -1,0 +1,49 @@
+"""A suit's jacket skirt below a new top's hem: the outfit is one colour, split at the
+hips, and the jacket below them was taken for the old bottom and stayed as a block of
+jacket under the new top (Obama, FILA T-shirt and cami). It is the old top's down to the
+jacket's hem (where the clothing steps in to the trousers, ``split.jacket_skirt``): the
+flaps beside the trousers get the background, the trousers are continued up between
+them (``sideview.trousers_up``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from portrait_studio.imaging.color import rgb_to_lab
+from tests.corpus import body, dressed, needs_corpus, photo
+
+SIZE = (768, 1024)
+
+
+def _jacket_share(img: np.ndarray, ref: np.ndarray, rows: slice, cols: slice) -> float:
+    """Share of the pixels of the box within Lab 12 of the jacket colour ``ref``."""
+    lab = rgb_to_lab(np.ascontiguousarray(img[rows, cols]))
+    return float((np.linalg.norm(lab - ref, axis=2) < 12).mean())
+
+
+@needs_corpus
+def test_jacket_skirt_is_old_top() -> None:
+    """Obama's jacket below the hips (row 793) reaches row ~912, where the clothing steps
+    in from columns 139-625 to the trousers' 189-593: its flaps are the old top now."""
+    b = body("barack_obama", SIZE)
+    assert b.skirt is not None
+    assert b.old_top[830:900, 150:185].mean() > 0.95
+    assert b.old_top[830:900, 598:618].mean() > 0.95
+    assert not b.old_top[960:1000, 200:580].any()     # the trousers below it
+
+
+@needs_corpus
+@pytest.mark.parametrize("garment", ["vitonhd_00126_00", "vitonhd_09133_00"])
+def test_no_jacket_below_the_new_hem(garment: str) -> None:
+    """The jacket's flaps beside the trousers (rows 830-899, columns 150-184 and 598-617):
+    97.7% jacket-coloured before, now none (at most 5%); between them the trousers are
+    continued up (navy, over 95%; measured 99.9%), not the background."""
+    src = photo("barack_obama", SIZE)
+    ref = np.median(rgb_to_lab(np.ascontiguousarray(src[830:900, 150:185])).reshape(-1, 3),
+                    axis=0)
+    out = dressed("barack_obama", garment, SIZE).images[0]
+    rows = slice(830, 900)
+    assert _jacket_share(out, ref, rows, slice(150, 185)) <= 0.05
+    assert _jacket_share(out, ref, rows, slice(598, 618)) <= 0.05
+    assert _jacket_share(out, ref, rows, slice(200, 580)) > 0.95
