@@ -18,6 +18,8 @@ HxW float32, colours HxWx3 float32 RGB.
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import cv2
 import numpy as np
 from numpy.typing import NDArray
@@ -44,6 +46,8 @@ SPECK = 0.02         # arm pieces narrower than this (shoulder widths) are not i
                      # garment: old clothing the parsing missed (a trouser's side piping by
                      # the hand), which kept its colours as specks on the garment's edge
 SLIT = (0.08, 0.0)   # x shoulder width: a slit beside a bare arm this wide at most is covered
+BRIDGE = (0.12, 0.1)  # x shoulder width: ... and one up to this wide for at most this many
+                      # rows between two narrower ones (:func:`bridged`)
 INSET = 2            # px: a mirror's axis lies this much deeper in the layer (its outermost
                      # pixels, the cut-out's rim, doubled showed as a fold line)
 JUMP = 60.0          # RGB: a mirrored pixel this far from its row's edge colour is a print
@@ -103,10 +107,12 @@ def cover_gaps(warped: Warped, alpha: F32, body: Body, sides: Mask, arm: Mask,
     """``alpha`` (a torso layer's) stretched over the :func:`gaps` of ``sides`` (the old
     clothing no garment covers) to ``arm`` (the bare arms' skin), ``size`` (their greatest
     width and least height, shoulder widths): :func:`stretch`; with ``sideways`` its fabric
-    spread over them instead, their far edge smoothed (:func:`spread.spread`)."""
+    spread over them instead by the gaps' smooth envelope, their far edge smoothed
+    (:func:`spread.spread`; by each row's own gap, the print beside 00055's arm shifted
+    row by row)."""
     ext = gaps(alpha, body, sides, arm, size)
     if sideways:
-        return spread(warped.rgb, alpha, ext, body.pose.shoulder_width)
+        return spread(warped.rgb, alpha, ext, body.pose.shoulder_width, even=True)
     return stretch(warped, alpha, ext, mirror)
 
 
@@ -250,8 +256,30 @@ def cover_slits(warped: Warped, alpha: F32, body: Body, slits: Mask) -> F32:
     with the layer's own warp: the notch beside 00055's forearm where the dress's waist is
     narrower than her jeans stayed white, and a thin cover showed the bled edge colours)."""
     bare = body.skin & body.arms & ~body.hands
+    sw = body.pose.shoulder_width
     ext = gaps(alpha, body, slits, bare, SLIT)
-    return spread(warped.rgb, alpha, ext, body.pose.shoulder_width, even=True)
+    wide = gaps(alpha, body, slits, body.arms & ~body.hands, (BRIDGE[0], SLIT[1]))
+    return spread(warped.rgb, alpha, bridged(ext, wide, int(BRIDGE[1] * sw)), sw, even=True)
+
+
+def bridged(narrow: Mask, wide: Mask, most: int) -> Mask:
+    """``narrow`` with the rows of each 8-connected piece of ``wide`` (``narrow`` within
+    it) that lie between two of its rows with ``narrow``, at most ``most`` rows apart: a
+    slit a few px wider than the rest for a few rows (beside 09597's elbow), or ending a
+    few px short of the arm's skin, was left out and showed as a white bar or line between
+    the dress and the arm."""
+    out = narrow.copy()
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(wide.astype(np.uint8),
+                                                           connectivity=8)
+    for k in range(1, n):
+        y0 = int(stats[k, cv2.CC_STAT_TOP])
+        y1 = y0 + int(stats[k, cv2.CC_STAT_HEIGHT])
+        piece = labels[y0:y1] == k
+        ys = np.flatnonzero((piece & narrow[y0:y1]).any(axis=1))
+        for a, b in pairwise(ys.tolist()):
+            if 1 < b - a <= most:
+                out[y0 + a + 1:y0 + b] |= piece[a + 1:b]
+    return out
 
 
 def tall(mask: Mask, height: float) -> Mask:

@@ -41,6 +41,7 @@ def spread(rgb: F32, alpha: F32, ext: Mask, sw: float, even: bool = False) -> F3
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ext.astype(np.uint8),
                                                            connectivity=8)
     cover = np.zeros_like(ext)
+    pieces: list[Rows] = []
     for k in range(1, n):
         y0, y1 = int(stats[k, cv2.CC_STAT_TOP]), int(stats[k, cv2.CC_STAT_TOP] +
                                                      stats[k, cv2.CC_STAT_HEIGHT])
@@ -48,7 +49,9 @@ def spread(rgb: F32, alpha: F32, ext: Mask, sw: float, even: bool = False) -> F3
         piece[y0:y1] = labels[y0:y1] == k
         rows = _piece_rows(piece, solid)
         if rows:
-            _spread_piece(rgb, cover, solid, rows, (sw, even))
+            pieces.append(rows)
+    for rows in (_chains(pieces, solid) if even else pieces):
+        _spread_piece(rgb, cover, solid, rows, (sw, even))
     soft = cv2.GaussianBlur(cover.astype(np.float32), (0, 0), 0.8)
     inside = cover & (cv2.erode((cover | solid).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
     out: F32 = np.maximum(alpha, np.maximum(soft, inside)).astype(np.float32)
@@ -56,6 +59,35 @@ def spread(rgb: F32, alpha: F32, ext: Mask, sw: float, even: bool = False) -> F3
 
 
 Rows = dict[int, tuple[int, int]]
+
+
+def _side(rows: Rows) -> int:
+    """The direction (+1 right, -1 left) from the layer's edge to a piece's gap."""
+    return 1 if sum(f - e for e, f in rows.values()) >= 0 else -1
+
+
+def _chains(pieces: list[Rows], solid: Mask) -> list[Rows]:
+    """Gap pieces beside one side of the layer, at most ``2 * TAPER`` rows apart and their
+    edges at most ``NEAR`` px apart, joined into one (spread one by one, each with its own
+    taper, the print was shifted by steps where they met: horizontal seams along the
+    slits beside an arm); the rows between them get the layer's edge and no gap."""
+    out: list[Rows] = []
+    for rows in sorted(pieces, key=min):
+        last = next((c for c in out if _side(c) == _side(rows) and
+                     0 < min(rows) - max(c) <= 2 * TAPER and
+                     abs(c[max(c)][0] - rows[min(rows)][0]) <= NEAR), None)
+        if last is not None:
+            d = _side(rows)
+            for y in range(max(last) + 1, min(rows)):
+                e = _edge(solid, y, last[max(last)][0], d)
+                e = last[max(last)][0] if e is None else e
+                last[y] = (e, e)
+            for y, v in rows.items():
+                if y not in last or (v[1] - v[0]) * d > (last[y][1] - last[y][0]) * d:
+                    last[y] = v
+        else:
+            out.append(dict(rows))
+    return out
 
 
 def _piece_rows(piece: Mask, solid: Mask) -> Rows:
@@ -91,7 +123,11 @@ def _spread_piece(rgb: F32, cover: Mask, solid: Mask, rows: Rows,
     reach = edge + d * _envelope(np.abs(far - edge)) if even else far
     band = BAND * sw
     for y, e, f, r, s in zip(ys, edge, far, reach, step, strict=True):
-        if s == d:
+        between = rows[int(y)][0] == rows[int(y)][1]    # a row between joined pieces
+        if (s != d or between) and even and (r - e) * d >= 1:
+            _resample_row(rgb[y], int(e - d * band), int(e - d * INSET), int(np.rint(r)),
+                          int(e))
+        elif s == d:
             _resample_row(rgb[y], int(e - d * band), int(e - d * INSET), int(np.rint(r)),
                           int(np.rint(r)))
             lo, hi = sorted((int(e), int(np.rint(f))))
