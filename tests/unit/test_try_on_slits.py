@@ -31,10 +31,14 @@ def test_dress_beside_09597s_arm_has_no_seams_and_no_white_bar() -> None:
     piece, each with its own taper (the print jumped sideways where pieces met: mean
     row-to-row change in rows 630-719, columns 250-289, up to 29, now at most 8), and rows
     a few px wider than the slit limit beside the elbow stayed as a white bar (rows
-    700-729, columns 240-269: 363 light px, now 0)."""
+    700-729, columns 240-269: 363 light px, now 0); the arm's outline beyond its skin next
+    to the slit kept the photo's backdrop, a light line at the slit's far edge (rows
+    590-659, columns 245-261: 49 light px, now 0)."""
     out = dressed("vitonhd_09597_00", "dresscode_053319_1", (768, 1024)).images[0].astype(int)
     band = out[630:720, 250:290]
     assert np.abs(np.diff(band, axis=0)).mean(axis=(1, 2)).max() <= 12
     bar = out[700:730, 240:270]
     light = (bar.min(axis=2) > 195) & (np.ptp(bar, axis=2) < 30)
     assert light.sum() <= 20
+    line = out[590:660, 245:262]
+    assert ((line.min(axis=2) > 160) & (np.ptp(line, axis=2) < 40)).sum() <= 8

@@ -259,7 +259,12 @@ def cover_slits(warped: Warped, alpha: F32, body: Body, slits: Mask) -> F32:
     sw = body.pose.shoulder_width
     ext = gaps(alpha, body, slits, bare, SLIT)
     wide = gaps(alpha, body, slits, body.arms & ~body.hands, (BRIDGE[0], SLIT[1]))
-    return spread(warped.rgb, alpha, bridged(ext, wide, int(BRIDGE[1] * sw)), sw, even=True)
+    ext = bridged(ext, wide, int(BRIDGE[1] * sw))
+    # the arm's outline beyond its skin, next to a slit, is the photo's backdrop: left out,
+    # it showed as a light line between the dress and 09597's arm
+    ext |= body.arms & ~body.skin & ~body.hands & ~(alpha > 0.5) & (cv2.dilate(
+        ext.astype(np.uint8), np.ones((1, 2 * TOUCH + 1), np.uint8)) > 0)
+    return spread(warped.rgb, alpha, ext, sw, even=True)
 
 
 def bridged(narrow: Mask, wide: Mask, most: int) -> Mask:
