@@ -206,3 +206,52 @@ def test_hanging_arm_is_narrower_at_the_elbow_and_wrist() -> None:
     rows = np.array([225, 330, 370, 490], np.intp)
     biceps, elbow, forearm, wrist = limb_profile(rows, chain)
     assert biceps > elbow + 0.08 and forearm > elbow + 0.08 and forearm > wrist + 0.08
+
+
+@needs_corpus
+def test_painted_arms_highlights_are_no_brighter_than_the_hands() -> None:
+    """The sheer black top's long sleeves under the cami: the painted arms' lit ridge (90th
+    percentile of L*) is at most 1 L* above the hands' own skin's (75.7). Before: 81.3 and
+    83.6 (a cylinder shading lit ~11 L* above the arm's median: pale, airbrushed slabs);
+    now 76.1 and 76.3."""
+    img, out, body = _case(SHEER)
+    arm = _painted_arm(img, out, body)
+    hand = hand_skin(img, body.hands & body.skin)
+    want = float(np.percentile(_lab(img)[..., 0][hand], 90))
+    lum = _lab(out)[..., 0]
+    half = np.arange(img.shape[1]) < img.shape[1] // 2
+    for side in (half, ~half):
+        sel = arm & side[None]
+        assert sel.sum() > 2000
+        assert float(np.percentile(lum[sel], 90)) <= want + 1.0
+
+
+def test_column_arm_goes_from_the_shoulders_tone_to_the_hands_with_a_soft_elbow() -> None:
+    """A hanging arm painted over a long sleeve: its upper arm is toned like the visible
+    chest skin (light), its forearm like the hand (darker, redder), halfway at the middle,
+    and it dips a little at the elbow. Before: one tone along it (mean G of the upper arm's
+    rows 156.4, of the forearm's 156.1, at the elbow 155.8 as around it); now 168.0 and
+    142.9, the elbow 3.5% darker than around it."""
+    from dataclasses import replace
+
+    from portrait_studio.capabilities.garment.armcolumn import ELBOW_SHADE, column_arm
+    from tests.unit.test_try_on import _lit_person
+
+    img, body, _, chain = _lit_person()
+    ys, xs = np.mgrid[0:600, 0:400]
+    chest = (np.abs(xs - 200) < 30) & (ys > 200) & (ys < 300)
+    img[chest] = (240, 200, 180)
+    body = replace(body, person=body.person | chest, skin=body.skin | chest)
+    sleeve = (np.abs(xs - 95) < 24) & (ys > 120) & (ys < 500)
+    res = column_arm(img, body, chain, sleeve, sleeve, body.skin, np.random.default_rng(0),
+                     grain=False)
+    assert res is not None
+
+    def rows(y0: int, y1: int) -> np.ndarray:
+        return res.rgb[(res.ys >= y0) & (res.ys < y1)].mean(axis=0)
+
+    upper, lower = rows(180, 230), rows(420, 470)
+    assert upper[1] - lower[1] > 12                      # lighter, like the chest
+    assert upper[0] / upper[1] < lower[0] / lower[1]     # the forearm redder, like the hand
+    elbow, around = rows(320, 340), (rows(270, 290) + rows(370, 390)) / 2
+    assert around.mean() - elbow.mean() > 0.5 * ELBOW_SHADE * around.mean()

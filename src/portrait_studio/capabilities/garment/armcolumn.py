@@ -11,10 +11,11 @@ hand's grown rim above the hand skin are painted too (and the hand skin's first 
 the cuff, mixed with it). Its centre and half width per row are smoothed along the arm and,
 over the last 0.35 shoulder widths, widened to take in the top of the hand it joins (an
 edge of the arm past the hand's is kept, a flared cuff, unless the backdrop is there: the
-hand's skin mask takes in light grey beside it); the arm is painted there with the hand's
-tone and cylinder shading lit from the face's side (:mod:`armsynth`), pinholes of old
-clothing inside it included. Images HxWx3 uint8 RGB, masks HxW bool, points (x, y) float32
-pixels.
+hand's skin mask takes in light grey beside it); the arm is painted there with a tone
+going from the neck's (mostly) at the shoulder to the hand's (mostly) at the wrist, a soft
+dip at the elbow and cylinder shading lit from the face's side (:mod:`armsynth`),
+pinholes of old clothing inside it included. Images HxWx3 uint8 RGB, masks HxW bool,
+points (x, y) float32 pixels.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ MOTTLE = 0.03                          # std of the painted arm's low-frequency 
 HAND_BAND = 0.06                       # the hand's top: its skin rows this deep (x shoulder width)
 HAND_REACH = 0.35                      # the wrist widens to the hand's top over this (x sw)
 HAND_HALF = 0.14                       # ... to half a hand this wide at most (x shoulder width)
+HAND_SHARE = (0.25, 0.75)              # the hand's share of the tone at the shoulder / wrist
+ELBOW_SHADE = 0.04                     # the elbow's soft dip in brightness ...
+ELBOW_SIGMA = 0.07                     # ... over this (x shoulder width) along the arm
 # width factors along the arm (bone position: 0 shoulder, 1 elbow, 2 wrist)
 PROFILE_AT = (-0.3, 0.0, 0.35, 0.85, 1.0, 1.25, 1.6, 2.0, 2.3)
 PROFILE = (1.0, 1.0, 1.04, 0.94, 0.92, 1.04, 0.98, 0.92, 0.95)
@@ -151,7 +155,10 @@ def column_arm(img: NDArray[np.uint8], body: Body, chain: list[Point], sleeve: M
     centre, half = meet_hand(rows, (centre, half), top, sw, _backdrop_row(body, (hy, hx),
                                                                         int(top[0])))
     half = rounded_top(half)
-    return _paint(img, body, (rows, centre, half), allowed, (hy, hx), rng, grain)
+    # the pose's elbow may slide under a sleeve: kept within the arm's middle
+    y_s, y_w = float(chain[0][1]), float(chain[-1][1])
+    elbow = float(np.clip(chain[1][1], y_s + 0.4 * (y_w - y_s), y_s + 0.6 * (y_w - y_s)))
+    return _paint(img, body, (rows, centre, half, elbow), allowed, (hy, hx), rng, grain)
 
 
 def hand_top(hand: tuple[NDArray[np.intp], NDArray[np.intp]], sw: float) -> (
@@ -251,24 +258,47 @@ def _cuff_rim(body: Body, bottom: int) -> Mask:
     return out
 
 
+def end_tones(img: NDArray[np.uint8], body: Body,
+              hand: tuple[NDArray[np.intp], NDArray[np.intp]]) -> tuple[F32, F32]:
+    """(hand's median RGB, visible body skin's median RGB: neck, chest, no face, no hands;
+    the hand's when under ``MIN_HAND`` pixels of it show)."""
+    tone = np.median(img[hand].astype(np.float32), axis=0).astype(np.float32)
+    body_skin = body.skin & ~body.head & ~body.hands & ~body.arms
+    if int(body_skin.sum()) < MIN_HAND:
+        return tone, tone
+    return tone, np.median(img[body_skin].astype(np.float32), axis=0).astype(np.float32)
+
+
 def arm_tone(img: NDArray[np.uint8], body: Body,
              hand: tuple[NDArray[np.intp], NDArray[np.intp]]) -> F32:
     """RGB tone of a bare arm: halfway between the hand's median colour and that of the
-    visible body skin (neck, chest: no face, no hands; at least ``MIN_HAND`` pixels of it),
-    else the hand's. Hands are redder than upper arms; neck and chest are closer to them."""
-    tone = np.median(img[hand].astype(np.float32), axis=0)
-    body_skin = body.skin & ~body.head & ~body.hands & ~body.arms
-    if int(body_skin.sum()) < MIN_HAND:
-        return tone.astype(np.float32)
-    return (0.5 * tone + 0.5 * np.median(img[body_skin].astype(np.float32), axis=0)).astype(
-        np.float32)
+    visible body skin (:func:`end_tones`), else the hand's. Hands are redder than upper
+    arms; neck and chest are closer to them."""
+    tone, body_tone = end_tones(img, body, hand)
+    return (0.5 * tone + 0.5 * body_tone).astype(np.float32)
 
 
-def _paint(img: NDArray[np.uint8], body: Body, arm: tuple[NDArray[np.intp], F32, F32],
+def along_arm(rows: NDArray[np.intp], ys: NDArray[np.intp], elbow: float,
+              tones: tuple[F32, F32], sw: float) -> tuple[F32, F32]:
+    """(Nx3 RGB tone, N brightness factor) at pixel rows ``ys`` of an arm painted over
+    ``rows``: the hand's share of the tone (``tones``: hand, body skin) going linearly from
+    ``HAND_SHARE[0]`` at the top row to ``HAND_SHARE[1]`` at the last (halfway at the
+    middle: :func:`arm_tone`), the upper arm like the shoulder, the forearm like the hand;
+    and a soft dip of ``ELBOW_SHADE`` at row ``elbow`` (Gaussian, ``ELBOW_SIGMA``
+    shoulder widths)."""
+    u = (ys - float(rows[0])) / max(float(rows[-1] - rows[0]), 1.0)
+    share = (HAND_SHARE[0] + (HAND_SHARE[1] - HAND_SHARE[0]) * np.clip(u, 0.0, 1.0))[:, None]
+    tone = (share * tones[0][None] + (1.0 - share) * tones[1][None]).astype(np.float32)
+    dip = ELBOW_SHADE * np.exp(-0.5 * ((ys - elbow) / max(ELBOW_SIGMA * sw, 1.0)) ** 2)
+    return tone, (1.0 - dip).astype(np.float32)
+
+
+def _paint(img: NDArray[np.uint8], body: Body, arm: tuple[NDArray[np.intp], F32, F32, float],
            allowed: Mask, hand: tuple[NDArray[np.intp], NDArray[np.intp]],
            rng: np.random.Generator, grain: bool) -> ArmPaint | None:
-    """Cylinder-shaded skin over the per-row arm (rows, centre x, half width)."""
-    rows, centre, half = arm
+    """Cylinder-shaded skin over the per-row arm (rows, centre x, half width, elbow row),
+    its tone and brightness varying along it (:func:`along_arm`)."""
+    rows, centre, half, elbow = arm
     # only the columns the arm can reach (|x - centre| <= half + 1 px)
     b0 = max(0, int(np.floor((centre - half).min())) - 2)
     b1 = min(img.shape[1], int(np.ceil((centre + half).max())) + 3)
@@ -286,7 +316,8 @@ def _paint(img: NDArray[np.uint8], body: Body, arm: tuple[NDArray[np.intp], F32,
     ys = rows[ri]
     light = LIGHT_GAIN * face_light(img, body)
     shade = shading(q.astype(np.float32), np.full(len(xs), light, np.float32))
-    tone = arm_tone(img, body, hand)
+    tone, factor = along_arm(rows, ys, elbow, end_tones(img, body, hand),
+                             body.pose.shoulder_width)
     # a hand's creases are coarser than arm skin
     sigma = 0.5 * grain_std(img, *hand) if grain else 0.0
     y0, x0 = int(ys.min()), int(xs.min())
@@ -300,7 +331,7 @@ def _paint(img: NDArray[np.uint8], body: Body, arm: tuple[NDArray[np.intp], F32,
     spots = cv2.GaussianBlur(rng.normal(0, 1, noise.shape).astype(np.float32), (0, 0),
                              max(2.0, 0.03 * body.pose.shoulder_width))
     mottle = 1 + MOTTLE * spots[ys - y0, xs - x0] / max(float(spots.std()), 1e-3)
-    rgb = tone[None] * (shade * mottle)[:, None] + fine[:, None]
+    rgb = tone * (shade * mottle * factor)[:, None] + fine[:, None]
     alpha = np.clip(edge, 0, 1).astype(np.float32)
     kept = np.zeros(allowed.shape, bool)
     kept[ys[alpha > 0.5], xs[alpha > 0.5]] = True

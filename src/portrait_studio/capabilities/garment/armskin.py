@@ -58,6 +58,12 @@ MIN_REF = 400                  # pixels of reference skin for its texture levels
 MAX_LEVEL = 6.0                # cap of the texture levels taken (grey levels)
 KNEE = 225.0                   # brighter channels approach 255 softly (no clipped white)
 CORE = 4                       # px: texture measured this far inside the arm
+RIDGE_PCT = 90                 # the real skin's highlights: this percentile of its grey
+RIDGE_KNEE = 0.5               # the arm's grey levels this far from its median to them go
+                               # on as they are, brighter ones approach them softly
+RIDGE_ROOM = 0.02              # ... the knee and the cap at least this share of the median
+                               # above it and the knee
+RIDGE_BLUR = 2.0               # px: the real skin's highlights measured without its grain
 
 
 def arm_box(arm: ArmPaint, shape: tuple[int, int], pad: int) -> Box:
@@ -209,6 +215,48 @@ def soft_peak(rgb: F32) -> F32:
     return out
 
 
+def skin_highlight(img: NDArray[np.uint8], body: Body) -> float | None:
+    """The ``RIDGE_PCT`` percentile of the grey level (RGB mean, averaged over
+    ``RIDGE_BLUR`` px within the skin: its shading, not its grain, which the arm gets
+    after the cap) of the person's real hand skin (:func:`hand_skin`: no backdrop), else
+    of the visible body skin off the head; None when under ``MIN_REF`` pixels show."""
+    for ref in (hand_skin(img, body.hands & body.skin), body.skin & ~body.head & ~body.hands):
+        if int(ref.sum()) < MIN_REF:
+            continue
+        x, y, w, h = cv2.boundingRect(ref.astype(np.uint8))
+        box = np.s_[y:y + h, x:x + w]
+        m = ref[box].astype(np.float32)
+        grey = img[box].astype(np.float32).mean(axis=2)
+        num = cv2.GaussianBlur(grey * m, (0, 0), RIDGE_BLUR)
+        den = cv2.GaussianBlur(m, (0, 0), RIDGE_BLUR)
+        smooth = num[ref[box]] / np.maximum(den[ref[box]], 1e-3)
+        return float(np.percentile(smooth, RIDGE_PCT))
+    return None
+
+
+def cap_ridge(plane: F32, arm: Mask, highlight: float | None) -> F32:
+    """``plane`` (HxWx3) with the grey levels of ``arm`` above a knee (``RIDGE_KNEE`` of
+    the way from its median to ``highlight``, at least ``RIDGE_ROOM`` of the median above
+    it) approaching ``highlight`` (at least as far above the knee) softly (tanh, the same
+    factor on each channel): a painted arm's lit ridge no brighter than the person's own
+    skin highlights (a brighter ridge read as an airbrushed slab), its shaded sides left
+    as they are; an arm lighter than the hands keeps some light."""
+    if highlight is None or int(arm.sum()) < MIN_CONTACT:
+        return plane
+    grey = plane.mean(axis=2)
+    mid = float(np.median(grey[arm]))
+    least = RIDGE_ROOM * mid
+    knee = max(mid + RIDGE_KNEE * (highlight - mid), mid + least)
+    room = max(highlight - knee, least)
+    over = arm & (grey > knee)
+    if not over.any():
+        return plane
+    out: F32 = plane.copy()
+    g = grey[over]
+    out[over] *= ((knee + room * np.tanh((g - knee) / room)) / np.maximum(g, 1.0))[:, None]
+    return out
+
+
 @dataclass(frozen=True)
 class Surround:
     """What a synthesised arm is finished against: the ``canvas`` (HxWx3 float32) with its
@@ -225,7 +273,8 @@ def finish_arm(img: NDArray[np.uint8], body: Body, arm: ArmPaint, around: Surrou
                seed: int) -> ArmPaint:
     """``arm`` (a synthesised whole arm) lit like the old sleeve, its tone continuing the
     hand (``img``) and the painted torso skin at its armhole (within ``ARMHOLE`` shoulder
-    widths of the shoulder joint) that it touches, with the visible skin's grain."""
+    widths of the shoulder joint) that it touches, its highlights no brighter than the
+    person's real skin's (:func:`cap_ridge`), with the visible skin's grain."""
     if not len(arm.ys):
         return arm
     sw = body.pose.shoulder_width
@@ -252,7 +301,9 @@ def finish_arm(img: NDArray[np.uint8], body: Body, arm: ArmPaint, around: Surrou
     light = sleeve_light(img[box].astype(np.float32).mean(axis=2), body.old_top[box], solid,
                          sw)
     lit = (1.0 + (light - 1.0) * (1.0 - near))[..., None]
-    plane = soft_peak(np.asarray(plane * factor * lit, np.float32))
+    plane = cap_ridge(np.asarray(plane * factor * lit, np.float32), solid,
+                      skin_highlight(img, body))
+    plane = soft_peak(plane)
     rgb = plane[ys, xs]
     rgb += _grain(arm, (y0, x0), plane, around.levels, seed,
                   _own_grain(img, body, plane, (y0, x0), seed))[:, None]
