@@ -71,9 +71,9 @@ def test_hair_itself_keeps_its_colour() -> None:
     person = fu.template_person(img)
     field = person_skin_field(img, points, person)
     canvas = img.copy()
-    retone_curve(canvas, lut, *field)
+    retone_curve(canvas, lut, field.roi, field.grid, field.weight)
     before = canvas.copy()
-    hairline.retone_hairline(canvas, img[field[0].slices], lut, points, field, person)
+    hairline.retone_hairline(canvas, img[field.roi.slices], lut, points, field)
     light = rgb_to_lab(img)[..., 0]
     oval = polygon_mask(points[list(lm.FACE_OVAL)], img.shape[:2]) > 0.5
     grown = region_mask(points, lm.FACE_OVAL, img.shape, 1.5, 1.0) > 0.5
@@ -141,13 +141,13 @@ def test_skin_the_retoning_took_whole_is_left_alone(template: str) -> None:
     points = detect_faces(img)[0].landmarks
     person = fu.template_person(img)
     field = person_skin_field(img, points, person)
-    roi, grid, weight = field
+    roi, grid, weight = field.roi, field.grid, field.weight
     canvas = img.copy()
     lut = tone_curve(tone, skin_tone(img, points))
     before = canvas[roi.slices].copy()
-    retone_curve(canvas, lut, *field)
+    retone_curve(canvas, lut, roi, grid, weight)
     curved = canvas.copy()
-    hairline.retone_hairline(canvas, before, lut, points, field, person)
+    hairline.retone_hairline(canvas, before, lut, points, field)
     moved = np.abs(canvas.astype(int) - curved.astype(int)).max(axis=2)[roi.slices]
     full = np.clip(grid.up(weight), 0.0, 1.0)[:moved.shape[0], :moved.shape[1]]
     assert (moved > 6).sum() > 300  # the step does work on the hairline

@@ -325,9 +325,9 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
                 t_tone = skin_tone(template, t_pts)
                 field = person_skin_field(canvas, t_pts, person, None if painted else reduced)
                 u_tone = tone if isinstance(tone, SkinTone) else tone.result()
-                lut, before = tone_curve(u_tone, t_tone), canvas[field[0].slices].copy()
-                retone_curve(canvas, lut, *field)
-                retone_hairline(canvas, before, lut, t_pts, field, person)
+                lut, before = tone_curve(u_tone, t_tone), canvas[field.roi.slices].copy()
+                retone_curve(canvas, lut, field.roi, field.grid, field.weight)
+                retone_hairline(canvas, before, lut, t_pts, field)
     for i, t_pts in enumerate(t_points):
         found = glasses_mask(template, t_pts, off_face=True) if frames is None else frames[i]
         frame = found if isinstance(found, np.ndarray) else found.result()

@@ -20,7 +20,7 @@ import numpy as np
 from ...imaging import geometry as geo
 from ...imaging.blend import mask_box
 from ...perception.masks import face_scale
-from .tone import crown_zone
+from .tone import SkinField, crown_zone
 
 SKIN_LEVEL = 0.8       # re-toning weight above which a grid pixel is taken as skin
 HAIR_DARKER = 25.0     # L* below the local skin's: hair
@@ -96,15 +96,13 @@ _LUMA = np.array([[0.299, 0.587, 0.114]], np.float32)
 
 
 def retone_hairline(canvas: np.ndarray, original: np.ndarray, lut: np.ndarray,
-                    points: np.ndarray, field: tuple[geo.Roi, geo.WorkGrid, np.ndarray],
-                    person: np.ndarray) -> None:
+                    points: np.ndarray, field: SkinField) -> None:
     """In place on ``canvas`` (the template after :func:`~.tone.retone_curve` with ``lut``
-    and the weight ``field`` = (region, grid, weight), as from
-    :func:`~.tone.person_skin_field`): in the crown zone above the brows of the face
-    ``points`` (478x2, full image), add to each pixel of ``original`` (the field's region
-    of the template before re-toning) what the weight left out of the re-toning of its skin
-    share. ``person``: the person probability of the whole image at any reduced size."""
-    roi, grid, weight = field
+    and the weight of ``field``, from :func:`~.tone.person_skin_field`): in the crown zone
+    above the brows of the face ``points`` (478x2, full image), add to each pixel of
+    ``original`` (the field's region of the template before re-toning) what the weight left
+    out of the re-toning of its skin share."""
+    roi, grid, weight = field.roi, field.grid, field.weight
     local = grid.points(points - roi.offset)
     scale = max(face_scale(points), 8.0) / grid.k
     zone = crown_zone(local, weight.shape, scale, REACH)
@@ -119,7 +117,7 @@ def retone_hairline(canvas: np.ndarray, original: np.ndarray, lut: np.ndarray,
     ys, xs = grid.full_slices(outer)
     pixels = geo.WorkGrid((ys.stop - ys.start, xs.stop - xs.start), grid.k * f).down(
         original[ys, xs]).astype(np.float32)
-    person_c = coarse.down(geo.sample_field(person, canvas.shape, roi, grid)[outer])
+    person_c = coarse.down(np.ascontiguousarray(field.person[outer]))
     weight_c = coarse.down(np.ascontiguousarray(weight[outer]))
     skin, hair, known = _colours(pixels, weight_c, person_c > 0.5, SPREAD * scale / f)
     retoned = cv2.LUT(np.clip(skin, 0, 255).astype(np.uint8), lut).astype(np.float32)

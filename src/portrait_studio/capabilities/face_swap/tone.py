@@ -188,13 +188,24 @@ def _reach(points: np.ndarray, shape: tuple[int, ...], scale: float) -> geo.Roi:
                    min(shape[0], int(cy + REACH_DOWN * k) + 1))
 
 
+@dataclass(frozen=True)
+class SkinField:
+    """The re-toning's weight over a region of the image, on a working grid: the region, the
+    grid, the weight (grid-sized float32 0..1) and the person probability sampled on the same
+    grid (float32), which later steps reuse."""
+
+    roi: geo.Roi
+    grid: geo.WorkGrid
+    weight: np.ndarray
+    person: np.ndarray
+
+
 def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
-                      reduced: tuple[np.ndarray, int] | None = None) -> (
-        tuple[geo.Roi, geo.WorkGrid, np.ndarray]):
+                      reduced: tuple[np.ndarray, int] | None = None) -> SkinField:
     """Soft map of the visible skin of the person whose face is ``points`` (skin-coloured like
     that face's cheeks, on the person mask ``person`` (HxW float32), fading with distance from
     the face) for the region where it is not negligible, computed on a working grid of that
-    region: (region, grid, grid-sized float32 weight). ``person`` may be at a reduced
+    region (:class:`SkinField`). ``person`` may be at a reduced
     resolution of the whole image (it is sampled). ``reduced``: a copy of ``img`` averaged
     over k x k blocks from its corner and that k (e.g. the detection copy), which gives the
     working grid's pixels when they are the same blocks."""
@@ -229,7 +240,7 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     ears = ear_zone(local, crop.shape, scale) * (1.0 - whole_oval) * coloured * near
     ears = cv2.dilate(ears, np.ones((EAR_RIM, EAR_RIM), np.uint8))
     soft = np.maximum(soft, ears * np.clip(mask * 2.0, 0.0, 1.0))
-    return roi, grid, soft * np.maximum(mask, oval)  # no spill onto the background
+    return SkinField(roi, grid, soft * np.maximum(mask, oval), mask)  # no spill onto the backdrop
 
 
 CROWN_TOLERANCE = 8.0  # sigmas of the cheeks' chroma for skin just above the face mesh
@@ -307,8 +318,8 @@ def _grid_pixels(img: np.ndarray, roi: geo.Roi, grid: geo.WorkGrid,
 def person_skin_weight(img: np.ndarray, points: np.ndarray, person: np.ndarray) -> (
         tuple[geo.Roi, np.ndarray]):
     """:func:`person_skin_field` at full resolution: (region, HxW float32 weight inside it)."""
-    roi, grid, weight = person_skin_field(img, points, person)
-    return roi, grid.up(weight)
+    field = person_skin_field(img, points, person)
+    return field.roi, field.grid.up(field.weight)
 
 
 def retone(img: np.ndarray, ratio: np.ndarray, roi: geo.Roi, weight: np.ndarray) -> np.ndarray:
