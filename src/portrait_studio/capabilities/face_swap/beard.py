@@ -50,14 +50,7 @@ def keep_beard(cut: np.ndarray, points: np.ndarray, scale: float) -> np.ndarray:
     a beard (:func:`beard_share` >= :data:`BEARD_SHARE`); ``cut`` itself otherwise."""
     if beard_share(cut, points, scale) < BEARD_SHARE:
         return cut
-    return without_lower_face(cut, points, scale)
-
-
-def without_lower_face(cut: np.ndarray, points: np.ndarray, scale: float,
-                       inverse: bool = False) -> np.ndarray:
-    """``cut`` (hxw 0..1) cleared in the :func:`lower_face` (``inverse``: only there)."""
-    zone = lower_face(points, cut.shape, scale)
-    return np.asarray(cut * (zone if inverse else 1.0 - zone), np.float32)
+    return np.asarray(cut * (1.0 - lower_face(points, cut.shape, scale)), np.float32)
 
 
 def lower_face_cut(cut: np.ndarray, dark: np.ndarray, points: np.ndarray,
@@ -72,5 +65,5 @@ def lower_face_cut(cut: np.ndarray, dark: np.ndarray, points: np.ndarray,
     kept = keep_beard(cut, points, scale)
     if kept is not cut:
         return kept
-    return np.asarray(without_lower_face(cut, points, scale)
-                      + without_lower_face(cut * dark, points, scale, inverse=True), np.float32)
+    zone = lower_face(points, cut.shape, scale)
+    return np.asarray(cut * (1.0 - zone) + cut * dark * zone, np.float32)

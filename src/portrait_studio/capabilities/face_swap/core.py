@@ -143,13 +143,14 @@ def template_shape(shape: tuple[int, ...], t_pts: np.ndarray, u_pts: np.ndarray,
 
 
 def _occlusion_cut(img: np.ndarray, cheeks: np.ndarray, features: np.ndarray,
-                   scale: float) -> np.ndarray:
+                   scale: float, dark: np.ndarray | None = None) -> np.ndarray:
     """1 where ``img`` is clearly not skin (compared with its cheeks) outside the (dilated)
-    feature regions (``img`` RGB, uint8 or float 0..255: converted to uint8 once)."""
+    feature regions (``img`` RGB, uint8 or float 0..255: converted to uint8 once; ``dark``:
+    its :func:`_much_darker` when already known)."""
     img = img if img.dtype == np.uint8 else np.clip(img, 0, 255).astype(np.uint8)
     model = local_skin_model(img, cheeks)
-    non_skin = np.maximum(1.0 - model.likelihood(img, scale=2.5, bright_scale=6.0),
-                          _much_darker(img, cheeks))
+    dark = _much_darker(img, cheeks) if dark is None else dark
+    non_skin = np.maximum(1.0 - model.likelihood(img, scale=2.5, bright_scale=6.0), dark)
     cut = np.clip(non_skin * 1.6 * (1.0 - np.clip(features * 1.5, 0, 1)), 0, 1)
     return _drop_specks(cut, scale)
 
@@ -373,12 +374,12 @@ def _user_fields(grid: geo.WorkGrid, u_warped: np.ndarray, valid: np.ndarray,
     shape, scale = grid.small, geo_scale(points)
     regions = face_regions(points, shape)
     cheeks = cheek_mask(points, shape) * valid
-    cut = _occlusion_cut(u_small, cheeks, regions.features, scale)
+    dark = _much_darker(u_small, cheeks)
+    cut = _occlusion_cut(u_small, cheeks, regions.features, scale, dark)
     skin = regions.skin * valid * (1.0 - cut)
     shade = masked_blur(u_small, skin, scale * opts.shading_sigma)  # beard or not: skin only
     sockets, inner = _sockets(points, shape, scale), _inner_face(regions.oval, scale)
     spared = sockets * (1.0 - _inner_pieces(cut, inner, sockets, scale))
-    dark = _much_darker(u_small, cheeks)
     cut = lower_face_cut(cut, dark, points, scale) * _from_outside(cut, inner) * (1.0 - spared)
     return _UserFields(cut, shade, _hair_zone(cut, regions, points, scale))
 
