@@ -33,6 +33,7 @@ from functools import cache
 import cv2
 import numpy as np
 
+from ..imaging import geometry as geo
 from ..imaging.blend import mask_box
 from ..imaging.fill import fill_thin
 from ..imaging.regions import disc
@@ -413,8 +414,8 @@ def erase_frames(img: np.ndarray, mask: np.ndarray, points: np.ndarray,
 def _person_in(person: np.ndarray, shape: tuple[int, ...], box: tuple[slice, slice]) -> (
         np.ndarray):
     """The person mask (``person``: probability at any reduced size of an image of ``shape``)
-    over ``box`` of that image, at full resolution (HxW bool)."""
-    h, w = shape[:2]
-    full = cv2.resize(person.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
-    out: np.ndarray = full[box] > 0.5
+    over ``box`` of that image, at full resolution (HxW bool): sampled there only, not
+    brought up to the whole image's size first."""
+    roi = geo.Roi(box[1].start, box[0].start, box[1].stop, box[0].stop)
+    out: np.ndarray = geo.sample_field(person, shape, roi, geo.WorkGrid((roi.h, roi.w), 1)) > 0.5
     return out
