@@ -51,7 +51,7 @@ def spread(rgb: F32, alpha: F32, ext: Mask, sw: float, even: bool = False) -> F3
         if rows:
             pieces.append(rows)
     for rows in (_chains(pieces, solid) if even else pieces):
-        _spread_piece(rgb, cover, solid, rows, (sw, even))
+        _spread_piece(rgb, cover, solid, rows, sw, even)
     soft = cv2.GaussianBlur(cover.astype(np.float32), (0, 0), 0.8)
     inside = cover & (cv2.erode((cover | solid).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
     out: F32 = np.maximum(alpha, np.maximum(soft, inside)).astype(np.float32)
@@ -106,14 +106,13 @@ def _piece_rows(piece: Mask, solid: Mask) -> Rows:
     return left if len(left) >= len(right) else right
 
 
-def _spread_piece(rgb: F32, cover: Mask, solid: Mask, rows: Rows,
-                  scale: tuple[float, bool]) -> None:
+def _spread_piece(rgb: F32, cover: Mask, solid: Mask, rows: Rows, sw: float,
+                  even: bool) -> None:
     """Spread the layer over one gap piece's ``rows`` (in place on ``rgb`` and ``cover``),
     and its fabric by less and less over the ``TAPER`` rows above and below (their edge
-    stays): no seam in the print where the gap begins. ``scale``: the shoulder width and
-    whether the fabric follows the gaps' envelope (:func:`spread`'s ``even``), when the
+    stays): no seam in the print where the gap begins. ``sw``: the shoulder width;
+    ``even``: the fabric follows the gaps' envelope (:func:`spread`'s ``even``), and the
     taper also runs on through rows where the layer's edge is hidden (under an arm)."""
-    sw, even = scale
     ys = np.array(sorted(rows))
     edge = np.array([rows[y][0] for y in ys])
     far = np.array([rows[y][1] for y in ys], np.float64)
