@@ -152,3 +152,24 @@ def test_skin_the_retoning_took_whole_is_left_alone(template: str) -> None:
     full = np.clip(grid.up(weight), 0.0, 1.0)[:moved.shape[0], :moved.shape[1]]
     assert (moved > 6).sum() > 300  # the step does work on the hairline
     assert moved[full >= 0.97].max() <= 5  # 3% of a change of up to 115 levels, rounded
+
+
+def test_backdrop_round_the_hair_is_left_alone() -> None:
+    """A dark template (Burgess Owens, short black hair on a blue wall) re-toned for a much
+    lighter user: the wall a few pixels past his hair is no mixture of hair and skin, but the
+    coarse person map still reaches it, and the step lightened it by up to 10 levels as if
+    it were skin (a pale halo round the head). Now it stays as it was."""
+    user = fixture_image("andy_kim__house_official_1.jpg")
+    tone = skin_tone(user, detect_faces(user)[0].landmarks)
+    img = fixture_image(DARK_USER)
+    points = detect_faces(img)[0].landmarks
+    out = fu._retoned_template(img, [points], FusionParams(), fu.FusionReport(), [tone])
+    wall = np.median(img[:10].reshape(-1, 3), axis=0)
+    rows = np.arange(img.shape[0])[:, None]
+    brow = points[[*lm.RIGHT_BROW, *lm.LEFT_BROW], 1].min()
+    grown = region_mask(points, lm.FACE_OVAL, img.shape, 1.7, 1.0) > 0.5
+    backdrop = grown & (rows < brow) & (np.abs(img.astype(int) - wall).max(axis=2) < 12)
+    assert backdrop.sum() > 300
+    change = np.abs(out.astype(int) - img.astype(int)).max(axis=2)[backdrop]
+    assert change.max() <= 5
+    assert np.percentile(change, 99) <= 1

@@ -127,7 +127,7 @@ def retone_hairline(canvas: np.ndarray, original: np.ndarray, lut: np.ndarray,
     block = mask_box(gap * np.abs(retoned - skin).max(axis=2), 1, threshold=0.5)
     if gap[block].size == 0:
         return  # nothing would move by half a level (a user of the template's complexion)
-    levels = np.dstack([_luma(skin), _luma(hair), reach, retoned - skin])[block]
+    levels = np.dstack([skin, hair, reach, retoned - skin])[block]
     rows, cols = (slice(o.start + b.start * f, o.start + b.stop * f)
                   for o, b in zip(outer, block))
     ys, xs = grid.full_slices((rows, cols))
@@ -143,21 +143,39 @@ def _apply(target: np.ndarray, original: np.ndarray, levels: np.ndarray, k: int,
            rest: np.ndarray) -> None:
     """In place on ``target`` (hxwx3 uint8, a block of the canvas; ``original``: the same
     block before re-toning): ``levels`` (coarse, k times smaller: the skin's and the hair's
-    luma, the step's reach and the skin's change, 6 channels) brought up, each pixel moved
-    by its skin share of the reach times ``rest`` (hxw: the share of it the re-toning left
-    out) times that change."""
+    colours, the step's reach and the skin's change, 10 channels) brought up, each pixel
+    moved by its skin share of the reach times ``rest`` (hxw: the share of it the re-toning
+    left out) times that change, where it is a mixture of the two colours at all."""
     h, w = target.shape[:2]
-
-    def up(part: np.ndarray) -> np.ndarray:
-        size = (part.shape[1] * k, part.shape[0] * k)
-        out: np.ndarray = cv2.resize(np.ascontiguousarray(part), size,
-                                     interpolation=cv2.INTER_LINEAR)[:h, :w]
-        return out
-
-    skin, hair, reach = cv2.split(np.ascontiguousarray(up(levels[..., :3])))
-    weight = cv2.multiply(_skin_share(_luma(original), skin, hair), cv2.multiply(reach, rest))
-    change = cv2.multiply(up(levels[..., 3:]), cv2.merge([weight, weight, weight]))
+    size = (levels.shape[1] * k, levels.shape[0] * k)
+    up = cv2.resize(np.ascontiguousarray(levels), size, interpolation=cv2.INTER_LINEAR)[:h, :w]
+    skin, hair = np.ascontiguousarray(up[..., :3]), np.ascontiguousarray(up[..., 3:6])
+    pixels = original.astype(np.float32)
+    mixed = cv2.multiply(_skin_share(_luma(pixels), _luma(skin), _luma(hair)),
+                         _on_mix_line(pixels, skin, hair))
+    weight = cv2.multiply(mixed, cv2.multiply(np.ascontiguousarray(up[..., 6]), rest))
+    change = cv2.multiply(np.ascontiguousarray(up[..., 7:]), cv2.merge([weight, weight, weight]))
     target[...] = cv2.add(target, change, dtype=cv2.CV_8U)  # rounded, saturated
+
+
+def _on_mix_line(pixels: np.ndarray, skin: np.ndarray, hair: np.ndarray) -> np.ndarray:
+    """0..1 (hxw float32): whether each pixel (hxwx3 float32, like ``skin`` and ``hair``)
+    lies near the segment from the hair colour to the skin colour, as a mixture of the two
+    does: 1 within :data:`MIX_OFF` of the segment's length from it, 0 beyond twice that. The
+    backdrop round a head (a blue wall a few pixels past the hair, which the coarse person
+    map still reaches) lies far off it, and was lightened as if it were skin: a pale halo
+    round a dark template's hair under a light user's face."""
+    span = cv2.subtract(skin, hair)
+    off = cv2.subtract(pixels, hair)
+    length2 = np.maximum(np.sum(span * span, axis=2), np.float32(1.0))
+    t = np.clip(np.sum(off * span, axis=2) / length2, 0.0, 1.0)
+    residual = off - span * t[..., None]
+    distance = np.sqrt(np.sum(residual * residual, axis=2) / length2)
+    out: np.ndarray = np.clip(2.0 - distance / MIX_OFF, 0.0, 1.0)
+    return out.astype(np.float32, copy=False)
+
+
+MIX_OFF = 0.35  # share of the hair-to-skin distance a mixture may lie off the line
 
 
 def _aligned(box: tuple[slice, slice], f: int) -> tuple[slice, slice]:
