@@ -83,7 +83,31 @@ def test_hair_itself_keeps_its_colour() -> None:
     assert np.percentile(change[hair], 99) <= 1
     _, rim = _forehead_and_rim(img, points)
     darker = rgb_to_lab(before)[..., 0][rim] - rgb_to_lab(canvas)[..., 0][rim]
-    assert darker.mean() > 3.0
+    assert darker.mean() > 2.5
+
+
+def test_no_dark_band_under_light_brown_hair() -> None:
+    """Jake Auchincloss (light skin, light-brown hair) re-toned for a much darker user: down
+    each column between the eyes, from the hair to the forehead, the darkest pixel of the
+    hairline is at most a few L* below the darker of the hair just above it and the re-toned
+    forehead. The tone curve had already moved the hairline's part-hair pixels most of the
+    way, as if they were all skin, and the step added the rest of the skin's change on top:
+    a band 7 L* below both (median over the columns), a brown rim round the forehead."""
+    img, out, points = _retoned("jake_auchincloss__house_official_1.jpg")
+    forehead, _ = _forehead_and_rim(img, points)
+    before, after = rgb_to_lab(img)[..., 0], rgb_to_lab(out)[..., 0]
+    hair_level, skin = np.median(before[forehead]) - 30, np.median(after[forehead])
+    top = int(points[10, 1])
+    left, right = sorted(int(points[i, 0]) for i in (lm.RIGHT_EYE_INNER, lm.LEFT_EYE_INNER))
+    dips = []
+    for col in range(left, right):
+        rows = np.flatnonzero(before[:top, col] < hair_level)
+        if rows.size:
+            lowest = int(rows.max())  # the hair's lowest row above the forehead
+            hair = after[lowest - 3:lowest + 1, col].mean()
+            dips.append(after[lowest + 1:top, col].min() - min(hair, skin))
+    assert len(dips) > 20
+    assert np.median(dips) > -4.0
 
 
 def test_skin_share_is_the_position_between_hair_and_skin() -> None:

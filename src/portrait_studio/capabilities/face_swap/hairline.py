@@ -74,14 +74,15 @@ def _colours(small: np.ndarray, weight: np.ndarray, person: np.ndarray, sigma: f
     return skin, hair, known.astype(np.float32)
 
 
-def _skin_share(luma: np.ndarray, skin: np.ndarray, hair: np.ndarray) -> np.ndarray:
+def _skin_share(luma: np.ndarray, skin: np.ndarray, hair: np.ndarray,
+                spread: float = HAIR_SPREAD) -> np.ndarray:
     """0..1 (HxW float32): each pixel's position between the ``hair`` and the ``skin`` luma
     (all HxW float32), a mixture's skin share. A hair's own lighter strands and the backdrop
-    through its tips sit a little way up from the hair: the first :data:`HAIR_SPREAD` of the
-    way counts as none."""
+    through its tips sit a little way up from the hair: the first ``spread`` of the way
+    (:data:`HAIR_SPREAD`) counts as none."""
     span = np.maximum(cv2.subtract(skin, hair), np.float32(1.0))
-    share = cv2.divide(cv2.subtract(luma, hair), span * (1.0 - HAIR_SPREAD))
-    out: np.ndarray = np.clip(share - HAIR_SPREAD / (1.0 - HAIR_SPREAD), 0.0, 1.0)
+    share = cv2.divide(cv2.subtract(luma, hair), span * (1.0 - spread))
+    out: np.ndarray = np.clip(share - spread / (1.0 - spread), 0.0, 1.0)
     return out.astype(np.float32, copy=False)
 
 
@@ -143,19 +144,39 @@ def _apply(target: np.ndarray, original: np.ndarray, levels: np.ndarray, k: int,
            rest: np.ndarray) -> None:
     """In place on ``target`` (hxwx3 uint8, a block of the canvas; ``original``: the same
     block before re-toning): ``levels`` (coarse, k times smaller: the skin's and the hair's
-    colours, the step's reach and the skin's change, 10 channels) brought up, each pixel
-    moved by its skin share of the reach times ``rest`` (hxw: the share of it the re-toning
-    left out) times that change, where it is a mixture of the two colours at all."""
+    colours, the step's reach and the skin's change, 10 channels) brought up; each pixel
+    that is a mixture of the two colours at all (:func:`_on_mix_line`) is moved by its skin
+    share of that change times ``rest`` (hxw: the share of it the re-toning's weight left
+    out) times the reach, but not past its original plus its plain skin share (without
+    :data:`HAIR_SPREAD`) of the change: the hair share keeps its colour.
+
+    The tone curve moves a pixel as if all of it were skin: a light template's hairline
+    pixels, part light-brown hair, had been moved most of the way already, and adding the
+    rest on top took them 7 L* below both the hair and the re-toned forehead (a dark band
+    under the hair, for a dark user)."""
     h, w = target.shape[:2]
-    size = (levels.shape[1] * k, levels.shape[0] * k)
-    up = cv2.resize(np.ascontiguousarray(levels), size, interpolation=cv2.INTER_LINEAR)[:h, :w]
-    skin, hair = np.ascontiguousarray(up[..., :3]), np.ascontiguousarray(up[..., 3:6])
+
+    def up(first: int, last: int) -> np.ndarray:
+        part = np.ascontiguousarray(levels[..., first:last])
+        size = (part.shape[1] * k, part.shape[0] * k)
+        out: np.ndarray = cv2.resize(part, size, interpolation=cv2.INTER_LINEAR)[:h, :w]
+        return out
+
+    skin, hair, delta = up(0, 3), up(3, 6), up(7, 10)
     pixels = original.astype(np.float32)
-    mixed = cv2.multiply(_skin_share(_luma(pixels), _luma(skin), _luma(hair)),
-                         _on_mix_line(pixels, skin, hair))
-    weight = cv2.multiply(mixed, cv2.multiply(np.ascontiguousarray(up[..., 6]), rest))
-    change = cv2.multiply(np.ascontiguousarray(up[..., 7:]), cv2.merge([weight, weight, weight]))
-    target[...] = cv2.add(target, change, dtype=cv2.CV_8U)  # rounded, saturated
+    luma, skin_luma, hair_luma = _luma(pixels), _luma(skin), _luma(hair)
+    reach = cv2.multiply(_on_mix_line(pixels, skin, hair), up(6, 7))
+    most = cv2.multiply(cv2.multiply(_skin_share(luma, skin_luma, hair_luma), reach), rest)
+    # how far along the skin's change (in luma) the tone curve already took each pixel, and
+    # what is missing from there to the mixture's own change (its plain share of it)
+    skin_move = _luma(delta)
+    moved = cv2.divide(cv2.subtract(_luma(target), luma),
+                       np.where(np.abs(skin_move) < 0.5, np.float32(np.inf), skin_move))
+    plain = _skin_share(luma, skin_luma, hair_luma, 0.0)
+    missing = cv2.multiply(cv2.subtract(plain, moved), reach)
+    share = np.clip(missing, 0.0, most)
+    target[...] = cv2.add(target.astype(np.float32), cv2.multiply(delta, cv2.merge([share] * 3)),
+                          dtype=cv2.CV_8U)  # rounded, saturated
 
 
 def _on_mix_line(pixels: np.ndarray, skin: np.ndarray, hair: np.ndarray) -> np.ndarray:
@@ -167,12 +188,25 @@ def _on_mix_line(pixels: np.ndarray, skin: np.ndarray, hair: np.ndarray) -> np.n
     round a dark template's hair under a light user's face."""
     span = cv2.subtract(skin, hair)
     off = cv2.subtract(pixels, hair)
-    length2 = np.maximum(np.sum(span * span, axis=2), np.float32(1.0))
-    t = np.clip(np.sum(off * span, axis=2) / length2, 0.0, 1.0)
-    residual = off - span * t[..., None]
-    distance = np.sqrt(np.sum(residual * residual, axis=2) / length2)
+    length2 = np.maximum(_channel_sum(cv2.multiply(span, span)), np.float32(1.0))
+    dot = _channel_sum(cv2.multiply(off, span))
+    t = np.clip(cv2.divide(dot, length2), 0.0, 1.0)
+    # |off - t span|^2 = |off|^2 - 2 t (off . span) + t^2 |span|^2
+    residual = cv2.subtract(_channel_sum(cv2.multiply(off, off)),
+                            cv2.multiply(t, cv2.subtract(cv2.add(dot, dot),
+                                                         cv2.multiply(t, length2))))
+    distance = cv2.sqrt(cv2.divide(np.maximum(residual, np.float32(0.0)), length2))
     out: np.ndarray = np.clip(2.0 - distance / MIX_OFF, 0.0, 1.0)
     return out.astype(np.float32, copy=False)
+
+
+def _channel_sum(img: np.ndarray) -> np.ndarray:
+    """Sum of the three channels of an hxwx3 float32 image (hxw float32)."""
+    out: np.ndarray = cv2.transform(img, _ONES)
+    return out
+
+
+_ONES = np.ones((1, 3), np.float32)
 
 
 MIX_OFF = 0.35  # share of the hair-to-skin distance a mixture may lie off the line
