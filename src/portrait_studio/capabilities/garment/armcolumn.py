@@ -24,9 +24,10 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 from scipy.interpolate import PchipInterpolator
+from scipy.ndimage import maximum_filter1d
 
 from .armpaint import ArmPaint, grain_std
-from .armsynth import LIGHT_GAIN, MIN_HAND, face_light, hand_pixels, shading
+from .armsynth import MIN_HAND, face_light, hand_pixels, shading
 from .body import Body
 
 F32 = NDArray[np.float32]
@@ -47,6 +48,15 @@ HAND_SHARE = (0.25, 0.75)              # the hand's share of the tone at the sho
 ELBOW_SHADE = 0.04                     # the elbow's soft dip in brightness ...
 ELBOW_SIGMA = 0.07                     # ... over this (x shoulder width) along the arm
 # width factors along the arm (bone position: 0 shoulder, 1 elbow, 2 wrist)
+EDGE_SIGMA = 0.015                     # the outer edge's pull-in smoothed over this (x sw)
+EDGE_MARGIN = 0.5                      # px: the soft edge's last pixel stays on the person
+EDGE_PULL = 0.3                        # the edge is pulled in by at most this x half width
+COLUMN_LIGHT = 0.4                     # the light's swing to the side for a clear face cue (a
+                                       # studio light is mostly frontal: the ridge stays near
+                                       # the arm's middle, not along its lit edge)
+WRAP = 0.3                             # wrapped Lambert: the light reaches this far round
+COLUMN_AMBIENT = 0.35                  # share of the shading that does not depend on it
+ROUND_BLUR = 0.3                       # x half width: the shoulder top's darkening softened
 PROFILE_AT = (-0.3, 0.0, 0.35, 0.85, 1.0, 1.25, 1.6, 2.0, 2.3)
 PROFILE = (1.0, 1.0, 1.04, 0.94, 0.92, 1.04, 0.98, 0.92, 0.95)
 
@@ -154,11 +164,45 @@ def column_arm(img: NDArray[np.uint8], body: Body, chain: list[Point], sleeve: M
     top = hand_top((hy, hx), sw)
     centre, half = meet_hand(rows, (centre, half), top, sw, _backdrop_row(body, (hy, hx),
                                                                         int(top[0])))
-    half = rounded_top(half)
+    centre, flat = within_person(rows, (centre, half), body.person, side, sw)
+    half = rounded_top(flat)
     # the pose's elbow may slide under a sleeve: kept within the arm's middle
     y_s, y_w = float(chain[0][1]), float(chain[-1][1])
     elbow = float(np.clip(chain[1][1], y_s + 0.4 * (y_w - y_s), y_s + 0.6 * (y_w - y_s)))
-    return _paint(img, body, (rows, centre, half, elbow), allowed, (hy, hx), rng, grain)
+    # what shows the background beside the arm: outside the person, or the old sleeve
+    # beyond the arm's outer side (its inner side meets the torso's painted skin)
+    beyond = np.zeros(allowed.shape, bool)
+    cols = np.arange(allowed.shape[1], dtype=np.float32)
+    beyond[rows] = side * (cols[None, :] - centre[:, None]) > 0
+    backdrop = ~body.person | (allowed & beyond)
+    return _paint(img, body, (rows, centre, half, flat, elbow), (allowed, backdrop), (hy, hx),
+                  rng, grain)
+
+
+def within_person(rows: NDArray[np.intp], arm: tuple[F32, F32], person: Mask, side: int,
+                  sw: float) -> tuple[F32, F32]:
+    """The arm's per-row (centre x, half width) with its outer edge (on ``side``) kept
+    inside the ``person`` (HxW bool) by a smooth curve: where the outline passes the
+    person's edge (the old sleeve's jagged silhouette), it is pulled in by the overshoot's
+    running maximum (over ``EDGE_SIGMA`` shoulder widths) smoothed along the rows, at most
+    ``EDGE_PULL`` of the half width; the inner edge stays. Clipped to the sleeve's
+    pixels instead, the outline followed its segmentation's stairs, with a hard edge and
+    specks of background between them."""
+    centre, half = arm
+    outer = centre + side * half
+    over = np.zeros(len(rows), np.float32)
+    for i, y in enumerate(rows):
+        x = int(np.clip(round(float(centre[i])), 0, person.shape[1] - 1))
+        if not person[y, x]:
+            continue
+        edge = x + side * (_run_length(person[y], x, side) - 1)
+        over[i] = max(0.0, side * (float(outer[i]) - edge) + EDGE_MARGIN)
+    sigma = max(2.0, EDGE_SIGMA * sw)
+    pull = maximum_filter1d(over, 2 * int(sigma) + 1)
+    pull = cv2.GaussianBlur(pull.reshape(-1, 1), (1, 0), sigma).ravel()
+    pull = np.minimum(np.maximum(pull, over), EDGE_PULL * half)
+    return ((centre - side * pull / 2).astype(np.float32),
+            (half - pull / 2).astype(np.float32))
 
 
 def hand_top(hand: tuple[NDArray[np.intp], NDArray[np.intp]], sw: float) -> (
@@ -293,29 +337,62 @@ def along_arm(rows: NDArray[np.intp], ys: NDArray[np.intp], elbow: float,
     return tone, (1.0 - dip).astype(np.float32)
 
 
-def _paint(img: NDArray[np.uint8], body: Body, arm: tuple[NDArray[np.intp], F32, F32, float],
-           allowed: Mask, hand: tuple[NDArray[np.intp], NDArray[np.intp]],
+def _rounded(q: F32, inside: Mask, backdrop: Mask, half: F32) -> F32:
+    """Brightness factor (<= 1, rows x columns) that darkens the arm ``inside`` toward the
+    ``backdrop`` (pixels that will show the background) as across it: the frontal
+    cylinder shading (:func:`armsynth.shading`) at the pixel's nearness to the backdrop
+    (1 - distance over the row's ``half`` width, softened by ``ROUND_BLUR``) over that at
+    its offset ``q``, where the nearness is the larger. Where the outline turns across the
+    rows (the shoulder's top), the skin darkens toward it, not only sideways."""
+    edge = backdrop & ~inside
+    out: F32 = np.ones(q.shape, np.float32)
+    if not edge.any():
+        return out
+    dist = cv2.distanceTransform((~edge).astype(np.uint8), cv2.DIST_L2, 3)
+    near = np.clip(1.0 - dist / np.maximum(half[:, None], 1.0), 0.0, 1.0).astype(np.float32)
+    # softened where the backdrop ends beside the arm (the new garment over the shoulder):
+    # no crease round the end of its edge
+    near = np.asarray(cv2.GaussianBlur(near, (0, 0),
+                                       max(1.0, ROUND_BLUR * float(np.median(half)))),
+                      np.float32)
+    across = np.minimum(np.abs(q), 1.0).astype(np.float32)
+    zero = np.zeros(q.shape, np.float32)
+    out = (shading(np.maximum(across, near), zero, WRAP, COLUMN_AMBIENT) /
+           shading(across, zero, WRAP, COLUMN_AMBIENT)).astype(np.float32)
+    return out
+
+
+def _paint(img: NDArray[np.uint8], body: Body,
+           arm: tuple[NDArray[np.intp], F32, F32, F32, float],
+           masks: tuple[Mask, Mask], hand: tuple[NDArray[np.intp], NDArray[np.intp]],
            rng: np.random.Generator, grain: bool) -> ArmPaint | None:
-    """Cylinder-shaded skin over the per-row arm (rows, centre x, half width, elbow row),
-    its tone and brightness varying along it (:func:`along_arm`)."""
-    rows, centre, half, elbow = arm
+    """Cylinder-shaded skin over the per-row arm (rows, centre x, half width, the half
+    width it is shaded across: the rounded shoulder's top is no edge where it meets the
+    torso's painted skin, elbow row) on the ``allowed`` pixels (``masks``: allowed, and
+    the backdrop beside the arm that its outline darkens toward, :func:`_rounded`), its
+    tone and brightness varying along it (:func:`along_arm`)."""
+    rows, centre, half, flat, elbow = arm
+    allowed, backdrop = masks
     # only the columns the arm can reach (|x - centre| <= half + 1 px)
     b0 = max(0, int(np.floor((centre - half).min())) - 2)
     b1 = min(img.shape[1], int(np.ceil((centre + half).max())) + 3)
     xs_all = np.arange(b0, b1, dtype=np.float32)
-    q = (xs_all[None, :] - centre[:, None]) / np.maximum(half[:, None], 1.0)
+    rel = (xs_all[None, :] - centre[:, None]) / np.maximum(half[:, None], 1.0)
     edge = (half[:, None] - np.abs(xs_all[None, :] - centre[:, None])) / 1.5 + 0.5
-    inside = (np.abs(q) <= 1.0 + 1.0 / np.maximum(half[:, None], 1.0)) & allowed[rows, b0:b1]
+    inside = (np.abs(rel) <= 1.0 + 1.0 / np.maximum(half[:, None], 1.0)) & allowed[rows, b0:b1]
+    across: F32 = ((xs_all[None, :] - centre[:, None]) / np.maximum(flat[:, None], 1.0)
+                   ).astype(np.float32)
     # pinholes of old clothing the arm runs around (not allowed: a hem's rim) are painted
     # too, or they show the background fill as light specks in the arm; never the hand
     inside |= _holes(inside) & ~(body.hands & body.skin)[rows, b0:b1]
     ri, bx = np.nonzero(inside)
     if not len(ri):
         return None
-    q, edge, xs = q[ri, bx], edge[ri, bx], bx + b0
+    rim = _rounded(across, inside, backdrop[rows, b0:b1], flat)[ri, bx]
+    q, edge, xs = across[ri, bx], edge[ri, bx], bx + b0
     ys = rows[ri]
-    light = LIGHT_GAIN * face_light(img, body)
-    shade = shading(q.astype(np.float32), np.full(len(xs), light, np.float32))
+    light = COLUMN_LIGHT * face_light(img, body)
+    shade = shading(q, np.full(len(xs), light, np.float32), WRAP, COLUMN_AMBIENT) * rim
     tone, factor = along_arm(rows, ys, elbow, end_tones(img, body, hand),
                              body.pose.shoulder_width)
     # a hand's creases are coarser than arm skin

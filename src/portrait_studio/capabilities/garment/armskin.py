@@ -59,10 +59,9 @@ MAX_LEVEL = 6.0                # cap of the texture levels taken (grey levels)
 KNEE = 225.0                   # brighter channels approach 255 softly (no clipped white)
 CORE = 4                       # px: texture measured this far inside the arm
 RIDGE_PCT = 90                 # the real skin's highlights: this percentile of its grey
-RIDGE_KNEE = 0.5               # the arm's grey levels this far from its median to them go
-                               # on as they are, brighter ones approach them softly
-RIDGE_ROOM = 0.02              # ... the knee and the cap at least this share of the median
-                               # above it and the knee
+RIDGE_FLOOR = 10               # the arm's contrast above this percentile of its grey is
+                               # scaled down to bring its highlights to the real skin's
+RIDGE_ROOM = 0.02              # ... which are taken at least this share above its median
 RIDGE_BLUR = 2.0               # px: the real skin's highlights measured without its grain
 
 
@@ -235,25 +234,25 @@ def skin_highlight(img: NDArray[np.uint8], body: Body) -> float | None:
 
 
 def cap_ridge(plane: F32, arm: Mask, highlight: float | None) -> F32:
-    """``plane`` (HxWx3) with the grey levels of ``arm`` above a knee (``RIDGE_KNEE`` of
-    the way from its median to ``highlight``, at least ``RIDGE_ROOM`` of the median above
-    it) approaching ``highlight`` (at least as far above the knee) softly (tanh, the same
-    factor on each channel): a painted arm's lit ridge no brighter than the person's own
-    skin highlights (a brighter ridge read as an airbrushed slab), its shaded sides left
-    as they are; an arm lighter than the hands keeps some light."""
+    """``plane`` (HxWx3) with the grey levels of ``arm`` brought down so that their 90th
+    percentile is no brighter than ``highlight`` (at least ``RIDGE_ROOM`` of the median
+    above the median: an arm lighter than the hands keeps some light): the contrast above
+    the arm's ``RIDGE_FLOOR`` percentile (its shaded rims) is scaled down (the same factor
+    on each channel), so the arm keeps its rounded profile, its ridge only less bright. A
+    painted arm's lit ridge no brighter than the person's own skin highlights (a brighter
+    ridge read as an airbrushed slab; capped at a knee instead, the middle of the arm was
+    a flat plateau at the cap's level)."""
     if highlight is None or int(arm.sum()) < MIN_CONTACT:
         return plane
     grey = plane.mean(axis=2)
-    mid = float(np.median(grey[arm]))
-    least = RIDGE_ROOM * mid
-    knee = max(mid + RIDGE_KNEE * (highlight - mid), mid + least)
-    room = max(highlight - knee, least)
-    over = arm & (grey > knee)
-    if not over.any():
+    floor, mid, top = np.percentile(grey[arm], [RIDGE_FLOOR, 50, RIDGE_PCT])
+    want = max(highlight, mid * (1 + RIDGE_ROOM))
+    if top <= want or top - floor < 1.0:
         return plane
+    scale = float(np.clip((want - floor) / (top - floor), 0.0, 1.0))
+    ratio = (floor + (grey - floor) * scale) / np.maximum(grey, 1.0)
     out: F32 = plane.copy()
-    g = grey[over]
-    out[over] *= ((knee + room * np.tanh((g - knee) / room)) / np.maximum(g, 1.0))[:, None]
+    out[arm] *= ratio[arm][:, None]
     return out
 
 

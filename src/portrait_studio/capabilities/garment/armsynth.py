@@ -114,16 +114,20 @@ def _chain_coords(ys: NDArray[np.intp], xs: NDArray[np.intp], chain: list[Point]
     return pos, off, across_x
 
 
-def shading(q: F32, light_x: F32) -> F32:
+def shading(q: F32, light_x: F32, wrap: float = 0.0, ambient: float = AMBIENT) -> F32:
     """Cylinder shading (median 1 over ``|q| <= 1``) at normalised offsets ``q`` (-1..1
     across the arm) for a light whose component along the offset axis is ``light_x``
-    (-1..1), with a soft sheen along the ridge that faces the light. The median, not the mean: most of an arm is its lit middle, the dark rims are
-    thin, and the tone it keeps is a hand's median (a mean-1 arm looked paler than it)."""
+    (-1..1): Lambert, wrapped by ``wrap`` (a soft studio light reaches round the arm: the
+    brightest band is its middle, turned toward the light, and both sides darken, the one
+    away from it more) over an ``ambient`` share, with a soft sheen along the ridge that
+    faces the light. The
+    median, not the mean: most of an arm is its lit middle, the dark rims are thin, and
+    the tone it keeps is a hand's median (a mean-1 arm looked paler than it)."""
     lp = np.clip(light_x, -0.95, 0.95)
     qc = np.clip(q, -1.0, 1.0)
     ndotl = qc * lp + np.sqrt(1 - qc * qc) * np.sqrt(1 - lp * lp)
-    lit = np.clip(ndotl, 0, 1)
-    shade = AMBIENT + (1 - AMBIENT) * lit + SHEEN * lit ** SHEEN_POWER
+    lit = np.clip((ndotl + wrap) / (1 + wrap), 0, 1)
+    shade = ambient + (1 - ambient) * lit + SHEEN * lit ** SHEEN_POWER
     inside = np.abs(q) <= 1
     mid = float(np.median(shade[inside])) if inside.any() else 1.0
     out: F32 = (shade / max(mid, 1e-3)).astype(np.float32)
