@@ -9,7 +9,7 @@ import pytest
 from portrait_studio.errors import FaceRectInvalid
 from portrait_studio.perception.faces import Box, detect_faces, select_face
 from portrait_studio.perception.identity import distance, embedding
-from portrait_studio.perception.masks import face_regions
+from portrait_studio.perception.masks import face_regions, row_ramp
 from tests.conftest import fixture_image
 
 
@@ -111,3 +111,15 @@ def test_glasses_frames_are_found_and_painted_out() -> None:
 
 def _grow(mask: np.ndarray, size: int) -> np.ndarray:
     return cv2.dilate(mask.astype(np.uint8), np.ones((size, size), np.uint8)) > 0
+
+
+def test_row_ramp_rises_over_its_width_from_its_row() -> None:
+    """Below the row by default, starting at it; above it and centred on it when asked; the
+    same value across each row."""
+    below = row_ramp((6, 3), 2.0, 2.0)
+    assert below.shape == (6, 3) and below.dtype == np.float32
+    assert below[:, 1].tolist() == [0.0, 0.0, 0.0, 0.5, 1.0, 1.0]
+    assert np.all(below == below[:, :1])
+    above = row_ramp((6, 2), 2.0, 2.0, above=True, centred=True)
+    assert above[:, 0].tolist() == [1.0, 1.0, 0.5, 0.0, 0.0, 0.0]
+    assert row_ramp((3, 1), 1.0, 0.2)[:, 0].tolist() == [0.0, 0.0, 1.0]  # at least one row

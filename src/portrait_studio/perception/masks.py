@@ -129,8 +129,17 @@ def cheek_mask(points: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 def above_brows(points: np.ndarray, shape: tuple[int, ...], soften: float) -> np.ndarray:
     """1 above the brow line (forehead and hair), 0 below, softened by ``soften`` px."""
     brow_y = float(points[[*lm.RIGHT_BROW, *lm.LEFT_BROW], 1].min())
+    return row_ramp(shape, brow_y, soften, above=True, centred=True)
+
+
+def row_ramp(shape: tuple[int, ...], row: float, width: float, *, above: bool = False,
+             centred: bool = False) -> np.ndarray:
+    """HxW float32 0..1 by rows: 1 below ``row`` (``above``: above it), 0 on its other side,
+    rising over ``width`` rows (at least one) that start at ``row`` or, ``centred``, are
+    centred on it."""
     ys = np.arange(shape[0], dtype=np.float32)[:, None]
-    band = np.clip((brow_y - ys) / max(soften, 1.0) + 0.5, 0, 1)
+    step = (row - ys if above else ys - row) / max(width, 1.0)
+    band = np.clip(step + 0.5 if centred else step, 0.0, 1.0)
     return np.broadcast_to(band, shape[:2]).astype(np.float32)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...perception import landmarks as lm
+from ...perception.masks import row_ramp
 
 LOWER_LIP_BOTTOM = 17
 BEARD_SHARE = 0.4    # share of the chin patch the cut must cover to be a beard
@@ -39,10 +40,7 @@ def beard_share(cut: np.ndarray, points: np.ndarray, scale: float) -> float:
 
 def lower_face(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:
     """0..1 by rows: 0 above the nose tip, 1 from :data:`ZONE_RAMP` eye distances below it."""
-    top = float(points[lm.NOSE_TIP, 1])
-    ys = np.arange(shape[0], dtype=np.float32)[:, None]
-    ramp = np.clip((ys - top) / max(ZONE_RAMP * scale, 1.0), 0.0, 1.0)
-    return np.broadcast_to(ramp, shape[:2]).astype(np.float32)
+    return row_ramp(shape, float(points[lm.NOSE_TIP, 1]), ZONE_RAMP * scale)
 
 
 def keep_beard(cut: np.ndarray, points: np.ndarray, scale: float) -> np.ndarray:

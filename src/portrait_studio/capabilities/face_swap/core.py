@@ -42,6 +42,7 @@ from ...perception.masks import (
     cheek_mask,
     face_regions,
     polygon_mask,
+    row_ramp,
     swap_polygon,
 )
 from .beard import lower_face_cut
@@ -207,10 +208,7 @@ def _mouth_row(points: np.ndarray) -> float:
 def _below_mouth(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:
     """hxw float32 0..1 by rows: 1 below the mouth corners' line, softened over 0.1 eye
     distances."""
-    top = _mouth_row(points)
-    rows = np.arange(shape[0], dtype=np.float32)[:, None]
-    ramp = np.clip((rows - top) / max(0.1 * scale, 1.0), 0.0, 1.0)
-    return np.broadcast_to(ramp, shape[:2]).astype(np.float32)
+    return row_ramp(shape, _mouth_row(points), 0.1 * scale)
 
 
 @dataclass(frozen=True)
@@ -454,9 +452,7 @@ def _hair_zone(cut: np.ndarray, regions: Any, points: np.ndarray, scale: float) 
 def _above_eyes(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:
     """hxw 0..1: above the eyes' centre line, softened over 0.3 eye distances."""
     eye_y = float(points[[lm.RIGHT_IRIS_CENTER, lm.LEFT_IRIS_CENTER], 1].mean())
-    rows = np.arange(shape[0], dtype=np.float32)[:, None]
-    band = np.clip((eye_y - rows) / max(scale * 0.3, 1.0) + 0.5, 0.0, 1.0)
-    return np.broadcast_to(band, shape[:2]).astype(np.float32)
+    return row_ramp(shape, eye_y, scale * 0.3, above=True, centred=True)
 
 
 BROW_CLEAR = 0.06
