@@ -479,13 +479,13 @@ def test_painted_arm_continues_real_arm_gradient() -> None:
 
 
 def test_background_row_fill_interpolates_both_sides() -> None:
-    from portrait_studio.capabilities.garment.reveal import _row_fill
+    from portrait_studio.capabilities.garment.reveal import _cross_fill
     img = np.zeros((40, 100, 3), np.float32)
     img[:, :30] = (200, 100, 50)
     img[:, 70:] = (20, 40, 60)
     known = np.ones((40, 100), bool)
     known[:, 30:70] = False
-    out = _row_fill(img, known, np.zeros_like(img))
+    out = _cross_fill(img, known, np.zeros_like(img))
     assert np.allclose(out[20, 50], (110, 70, 55), atol=8)       # midway between sides
     assert np.allclose(out[20, 31], (200, 100, 50), atol=15)
     assert np.array_equal(out[known], img[known])

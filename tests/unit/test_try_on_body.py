@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from portrait_studio.capabilities.garment.body import Body, analyse_body
-from portrait_studio.capabilities.garment.reveal import _row_fill, background_fill
+from portrait_studio.capabilities.garment.reveal import _cross_fill, background_fill
 from tests.corpus import CORPUS, needs_corpus
 
 
@@ -88,7 +88,7 @@ def test_row_fill_stays_close_to_the_nearer_side() -> None:
     img[:, 270:] = 100.0
     known = np.ones((20, 300), bool)
     known[:, 30:270] = False
-    out = _row_fill(img, known, np.zeros_like(img))
+    out = _cross_fill(img, known, np.zeros_like(img))
     assert abs(float(out[10, 40, 0]) - 200.0) < 1.0         # linear: 195.8
     assert abs(float(out[10, 150, 0]) - 150.0) < 2.0
     assert abs(float(out[10, 260, 0]) - 100.0) < 1.0

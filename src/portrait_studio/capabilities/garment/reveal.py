@@ -37,6 +37,8 @@ Point = NDArray[np.float32]
 NECK_HALF = 0.28     # half the neck's width with its sides (shoulder widths)
 NECK_MARGIN = 0.02   # the painted neck's margin beyond the silhouette's neck (shoulder widths)
 SHOULDER_CAP = 1.1   # the torso zone's shoulders reach this far (x the half seam span)
+LIKE_ROW = 24.0      # RGB (largest channel): a column's backdrop continued into a hole
+                     # this near to one of its row's at most
 NECK_TOP = 0.6       # the torso zone's neck reaches this far above the shoulders (x torso
                      # length): up to the chin (the head, in front, bounds it)
 
@@ -45,11 +47,13 @@ def background_fill(img: NDArray[np.uint8], body: Body, region: Mask | None = No
     """HxWx3 float32: the photo with the person replaced by the surrounding background,
     computed at half size in the bounding box of ``region`` (plus 0.3 shoulder widths;
     the whole photo when None) and exact elsewhere. Background is taken from 3 px (half
-    size) beyond the person, clear of its blended edge. Each row is continued from the
-    nearest background on both sides (weighted by inverse squared distance between their
-    local means: near a side its own colour, so a wide hole does not carry the far side's
-    lighter or darker background over), rows without background on both sides by
-    push-pull, then smoothed along the columns a little."""
+    size) beyond the person, clear of its blended edge. Each pixel is continued from the
+    nearest background on its row's and its column's sides (:func:`_cross_fill`: weighted
+    by inverse squared distance, near a side its own colour, so a wide hole does not carry
+    the far side's lighter or darker background over), pixels with background on fewer
+    than two sides by push-pull; with the backdrop's own grain (:func:`backdrop_grain`,
+    its blocks picked by a generator of its own, seed 0: the dressing's random stream is
+    left as it was), not a smooth patch in a grainy backdrop."""
     h, w = body.person.shape
     out = img.astype(np.float32)
     box = _box(region, body, (h, w))
@@ -61,9 +65,24 @@ def background_fill(img: NDArray[np.uint8], body: Body, region: Mask | None = No
     person = cv2.resize((body.person | body.clothes)[y0:y1, x0:x1].astype(np.uint8), size,
                         interpolation=cv2.INTER_NEAREST)
     known = ~(cv2.dilate(person, np.ones((7, 7), np.uint8)) > 0)
-    filled = np.where(known[..., None], small, _row_fill(small, known, push_pull(small, known)))
+    filled = np.where(known[..., None], small, _cross_fill(small, known, push_pull(small, known)))
     out[y0:y1, x0:x1] = cv2.resize(filled, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR)
+    grain = backdrop_grain(img, body, box, np.random.default_rng(0))
+    out[y0:y1, x0:x1] += grain[..., None]
     return out
+
+
+def backdrop_grain(img: NDArray[np.uint8], body: Body, box: tuple[int, int, int, int],
+                   rng: np.random.Generator) -> F32:
+    """(y1-y0)x(x1-x0) float32 zero-mean grain for ``box`` (y0, y1, x0, x1): the fine
+    detail of the backdrop in it (beyond 3 px from the person) copied in blocks
+    (:func:`skintex.real_grain`); zeros when too little backdrop shows there."""
+    y0, y1, x0, x1 = box
+    near = cv2.dilate((body.person | body.clothes).astype(np.uint8), np.ones((7, 7), np.uint8))
+    source = np.zeros(body.person.shape, bool)
+    source[y0:y1, x0:x1] = near[y0:y1, x0:x1] == 0
+    grain = real_grain(img, source, (y1 - y0, x1 - x0), rng)
+    return np.zeros((y1 - y0, x1 - x0), np.float32) if grain is None else grain
 
 
 def _box(region: Mask | None, body: Body, shape: tuple[int, int]) -> (
@@ -78,25 +97,49 @@ def _box(region: Mask | None, body: Body, shape: tuple[int, int]) -> (
     return max(0, y - m), min(h, y + bh + m), max(0, x - m), min(w, x + bw + m)
 
 
-def _row_fill(img: F32, known: Mask, fallback: F32) -> F32:
-    """Each unknown pixel between the mean of the 3 nearest known pixels left and right of
-    it in its row, weighted by inverse squared distance (``fallback`` where a side has
-    none); column-smoothed."""
-    h, w = known.shape
-    cols = np.broadcast_to(np.arange(w), (h, w))
-    left = np.maximum.accumulate(np.where(known, cols, -1), axis=1)
-    right = np.fliplr(np.minimum.accumulate(np.fliplr(np.where(known, cols, w)), axis=1))
-    local = cv2.blur(img * known[..., None], (3, 1)) / np.maximum(
-        cv2.blur(known.astype(np.float32), (3, 1)), 1e-3)[..., None]
-    rows = np.arange(h)[:, None]
-    lv = local[rows, np.clip(left, 0, w - 1)]
-    rv = local[rows, np.clip(right, 0, w - 1)]
-    dl2, dr2 = (cols - left).astype(np.float32) ** 2, (right - cols).astype(np.float32) ** 2
-    f = (dl2 / np.maximum(dl2 + dr2, 1.0))[..., None]
-    both = ((left >= 0) & (right < w))[..., None]
-    out = np.where(both, lv * (1 - f) + rv * f, fallback).astype(np.float32)
-    smooth = cv2.GaussianBlur(out, (1, 0), sigmaX=0.1, sigmaY=2.0)
+def _cross_fill(img: F32, known: Mask, fallback: F32) -> F32:
+    """Each unknown pixel from the nearest known pixels left and right of it in its row
+    and above and below it in its column (the local mean of 3 there), weighted by inverse
+    squared distance: near a side its own colour, and between two legs the backdrop seen
+    below them goes on up (from the rows' sides only, a lighter strip of the far sides'
+    backdrop ended in a hard line on the real gap). A column's side counts only when its
+    colour is within ``LIKE_ROW`` of one of the row's (a ski binding below old trousers is
+    no backdrop to continue up). Pixels without known pixels on both sides of their row
+    take ``fallback``. Smoothed a little across the rows and columns."""
+    (lv, lw), (rv, rw) = (_nearest_along(img, known, 1, rev) for rev in (False, True))
+    weight, total = lw + rw, lv * lw[..., None] + rv * rw[..., None]
+    for value, w in (_nearest_along(img, known, 0, rev) for rev in (False, True)):
+        like = np.minimum(np.abs(value - lv).max(axis=-1), np.abs(value - rv).max(axis=-1))
+        w = np.where(like < LIKE_ROW, w, 0.0).astype(np.float32)
+        weight, total = weight + w, total + value * w[..., None]
+    both = ((lw > 0) & (rw > 0))[..., None]
+    out = np.where(both, total / np.maximum(weight, 1e-12)[..., None], fallback).astype(
+        np.float32)
+    smooth = cv2.GaussianBlur(out, (0, 0), sigmaX=1.0, sigmaY=2.0)
     return np.asarray(np.where(known[..., None], img, smooth), np.float32)
+
+
+def _nearest_along(img: F32, known: Mask, axis: int, rev: bool) -> tuple[F32, F32]:
+    """(HxWx3 local mean of 3 known pixels at, HxW inverse squared distance to) each
+    pixel's nearest ``known`` pixel along ``axis`` (1: in its row, 0: in its column),
+    before it (after it when ``rev``); weight 0 where there is none."""
+    k = known.T if axis == 0 else known
+    im = img.transpose(1, 0, 2) if axis == 0 else img
+    if rev:
+        k, im = k[:, ::-1], im[:, ::-1]
+    h, w = k.shape
+    cols = np.broadcast_to(np.arange(w), (h, w))
+    at = np.maximum.accumulate(np.where(k, cols, -1), axis=1)
+    local = cv2.blur(im * k[..., None], (3, 1)) / np.maximum(
+        cv2.blur(k.astype(np.float32), (3, 1)), 1e-3)[..., None]
+    value = local[np.arange(h)[:, None], np.clip(at, 0, w - 1)]
+    weight = np.where(at >= 0, 1.0 / np.maximum((cols - at).astype(np.float32), 1.0) ** 2,
+                      0.0).astype(np.float32)
+    if rev:
+        value, weight = value[:, ::-1], weight[:, ::-1]
+    if axis == 0:
+        value, weight = value.transpose(1, 0, 2), weight.T
+    return np.ascontiguousarray(value, np.float32), np.ascontiguousarray(weight, np.float32)
 
 
 def uncovered_limb(zone: LimbZone, cover: F32) -> Mask:
