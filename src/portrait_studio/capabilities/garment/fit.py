@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from ...imaging.geometry import tps_maps
 from .pose import Pose
+from .render import crisp
 from .shape import GarmentShape, Limb
 
 Point = NDArray[np.float32]
@@ -391,11 +392,13 @@ class Warped:
     alpha: NDArray[np.float32]
 
 
-def warp_garment(image: NDArray[np.uint8], mask: NDArray[np.bool_], pairs: Pairs,
-                 shape: tuple[int, int]) -> Warped:
-    """Thin-plate-spline warp of a cut-out (HxWx3 uint8 RGB + masks) onto an image of
-    ``shape`` so that every garment point of ``pairs`` lands on its body point. Only the
-    bounding box of the targets (plus a margin) is computed."""
+def warp_garment(image: NDArray[np.uint8], mask: NDArray[np.bool_] | NDArray[np.float32],
+                 pairs: Pairs, shape: tuple[int, int]) -> Warped:
+    """Thin-plate-spline warp of a cut-out (HxWx3 uint8 RGB + its mask, HxW bool, or its
+    coverage, HxW float32 0..1) onto an image of ``shape`` so that every garment point of
+    ``pairs`` lands on its body point; the alpha's edges stay sharp where the warp
+    magnifies (:func:`.render.crisp`). Only the bounding box of the targets (plus a margin)
+    is computed."""
     src = np.array([p[0] for p in pairs], np.float32)
     dst = np.array([p[1] for p in pairs], np.float32)
     src, dst = _dedupe(src, dst)
@@ -412,8 +415,8 @@ def warp_garment(image: NDArray[np.uint8], mask: NDArray[np.bool_], pairs: Pairs
     box = np.s_[y0:y1, x0:x1]
     rgb[box] = cv2.remap(image.astype(np.float32), mx, my, cv2.INTER_LINEAR,
                          borderMode=cv2.BORDER_REPLICATE)
-    alpha[box] = np.clip(cv2.remap(mask.astype(np.float32), mx, my, cv2.INTER_LINEAR,
-                                   borderMode=cv2.BORDER_CONSTANT, borderValue=0), 0, 1)
+    alpha[box] = crisp(np.clip(cv2.remap(mask.astype(np.float32), mx, my, cv2.INTER_LINEAR,
+                                         borderMode=cv2.BORDER_CONSTANT, borderValue=0), 0, 1))
     return Warped(rgb, alpha)
 
 

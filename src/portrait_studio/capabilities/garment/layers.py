@@ -19,7 +19,7 @@ from .render import bleed, clean_edge
 from .shape import GarmentShape, limb_mask, sleeve_core
 from .sideview import on_side
 from .sleeve_fit import settle_shoulders, sleeve_layer
-from .unmix import unmix_rim
+from .unmix import coverage, cut_out_rim, unmix_rim
 
 
 @dataclass(frozen=True)
@@ -43,21 +43,23 @@ def warp_layers(cutout: Cutout, kind: str, gshape: GarmentShape, body: Body, fit
     seen through its neckline (:mod:`.neckback`); bottoms in one piece."""
     shape = body.person.shape
     mask = clean_edge(cutout.mask)
-    fabric = unmix_rim(cutout.image, cutout.mask)
+    rim = cut_out_rim(cutout.image, cutout.mask)
+    fabric = unmix_rim(cutout.image, cutout.mask, rim)
+    cover = coverage(cutout.image, cutout.mask, rim)
     img = bleed(fabric, mask)
     if kind == "bottom":
         pairs = bottom_pairs(gshape, body.pose, fit, anchors)["body"]
-        return [Layer(kind, False, warp_garment(img, mask, pairs, shape))]
+        return [Layer(kind, False, warp_garment(img, cover, pairs, shape))]
     parts = top_pairs(gshape, body.pose, fit, anchors)
     parts["body"] = settle_shoulders(on_side(parts["body"], gshape.points,
                                              gshape.torso_width / 2, body), gshape, body)
-    torso = mask & ~limb_mask(mask, gshape, margin=4.0)
+    torso = cutout.mask & ~limb_mask(mask, gshape, margin=4.0)
     if not gshape.strap_width:      # the neck fills a crew neck: its inside back is not shown
         collar = gshape.points["neck"]
         torso &= ~inside_back(cutout.image, mask, (float(collar[0]), float(collar[1])),
                               gshape.torso_width)
     neck = next(b for gp, b in parts["body"] if gp is gshape.points["neck"])
-    layers = [Layer(kind, False, warp_garment(img, torso, parts["body"], shape),
+    layers = [Layer(kind, False, warp_garment(img, cover * torso, parts["body"], shape),
                     not gshape.limbs, float(neck[1]), gshape.strap_width > 0)]
     for side, idx in zip(("l", "r"), body.pose.sides(), strict=True):
         if side in parts and not body.pose.arm_hidden(idx):  # no sleeve on a hidden arm

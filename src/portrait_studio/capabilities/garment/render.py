@@ -1,5 +1,6 @@
 """Rendering helpers for warped garments: shading from the old clothes and clean cut-out
-edges.
+edges (no background colours bled in, :func:`bleed`; sharp where a warp magnifies them,
+:func:`crisp`).
 
 Shading: the old clothing's lightness (a median filter first, so small prints and logos of
 the old clothes do not carry over) is taken at two scales by normalised convolution inside
@@ -32,6 +33,8 @@ BLACK_FLOOR = 0.2        # share of the shading kept from black old clothes
 DARK_DL = 0.8            # x the old clothing's median L*: its plain fabric's L* tolerance
 MIN_DL = 6.0             # the least L* tolerance (black clothing)
 PATTERN_EDGE = (3.0, 6.0)  # fine-detail energy (L*) from which old fabric counts as patterned
+RAMP = 1.5               # px: the widest a warped garment's edge rises (:func:`crisp`)
+MAX_GAIN = 8.0           # the most an edge is sharpened (a warp magnifying 8 times)
 
 
 def _norm_conv(values: F32, weight: F32, sigma: float) -> tuple[F32, F32]:
@@ -169,6 +172,20 @@ def clean_edge(mask: Mask) -> Mask:
     if mask.sum() < 400:
         return mask
     return cv2.erode(mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+
+
+def crisp(alpha: F32, width: float = RAMP, most: float = MAX_GAIN) -> F32:
+    """HxW float32 alpha whose edges rise over no more than about ``width`` px: where a
+    warp magnified the cut-out (the inner side of a trouser leg stretched 5-7 times) its
+    one-pixel edge became a ramp as wide, and the mask's steps notches as deep, a soft
+    band the later smoothing spread into streaks. The alpha's distance from 1/2 is
+    multiplied by ``1 / (width * |grad|)`` (at least 1, at most ``most``), which keeps
+    the outline where it is (the 1/2 level) and sharpens it to ``width`` px."""
+    dx = np.asarray(cv2.Sobel(alpha, cv2.CV_32F, 1, 0, ksize=3, scale=0.125), np.float32)
+    dy = np.asarray(cv2.Sobel(alpha, cv2.CV_32F, 0, 1, ksize=3, scale=0.125), np.float32)
+    gain = np.clip(1.0 / (width * np.maximum(cv2.magnitude(dx, dy), 1e-3)), 1.0, most)
+    out: F32 = np.clip(0.5 + (alpha - 0.5) * gain, 0.0, 1.0).astype(np.float32)
+    return out
 
 
 def bleed(img: NDArray[np.uint8], mask: Mask) -> NDArray[np.uint8]:

@@ -11,6 +11,9 @@ pixels mostly of fabric, and pixels mostly of background take the fabric colour 
 inside them (the mask, and so the garment's size, stays as it is). Where
 the fabric is close to the background colour (a white garment on white) the share cannot
 be told and, as the mix is then nearly the fabric's own colour, the rim stays as it is.
+The same share is the garment's coverage of each rim pixel (:func:`coverage`): warped in
+place of the mask, the outline follows the photo's own anti-aliased edge instead of the
+mask's whole-pixel steps and the near-white specks the mask took in beside it.
 
 On the person, whatever stays in front of a new garment (hands, arms, face, hair, an old top
 over new trousers) has an outline mixed with the old clothing behind it; against a new
@@ -23,11 +26,14 @@ Images HxWx3 uint8 RGB, masks HxW bool.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
 from ...imaging.blend import mask_box
+from .render import clean_edge
 
 F32 = NDArray[np.float32]
 Mask = NDArray[np.bool_]
@@ -40,25 +46,75 @@ SAME = 12            # RGB difference (each channel) under which old clothing is
 EDGE_ALPHA = 0.003   # a garment's soft edge: alpha above this
 SOLID_ALPHA = 0.99   # and below this (the old clothing under it still shows)
 AROUND = 61          # px: the square the background's colour is taken from
+SOLID_SHARE = 0.85   # a cut-out's rim pixel this far from the background is all garment
+EDGE_SIGMA = 0.7     # px: a mask's whole-pixel outline softened where no mix is measured
 
 
-def unmix_rim(img: NDArray[np.uint8], mask: Mask) -> NDArray[np.uint8]:
-    """The cut-out image (HxWx3 uint8 RGB, garment ``mask`` HxW bool) with the background
-    taken out of its rim: pixels mostly of fabric unmixed, the others (mostly background:
-    the mask's outermost pixels) given the colour of the fabric just inside them."""
+@dataclass(frozen=True)
+class Rim:
+    """A cut-out's rim (the ``RIM`` px inside its mask's outline, HxW bool) and, at its N
+    pixels, their colours ``mix``, the fabric colour just inside them (Nx3 float32 RGB),
+    whether that fabric stands out from the photo's ``background`` (RGB) enough to measure
+    the mix (``known``, N bool)."""
+
+    at: Mask
+    mix: F32
+    fabric: F32
+    background: F32
+    known: NDArray[np.bool_]
+
+
+def cut_out_rim(img: NDArray[np.uint8], mask: Mask) -> Rim | None:
+    """The :class:`Rim` of a cut-out (HxWx3 uint8 RGB, garment ``mask`` HxW bool), None
+    when the mask or the background around it is too small to measure."""
     outside = ~_grown(mask, RIM)
     if outside.sum() < 100 or mask.sum() < 400:
-        return img
+        return None
     background = np.median(img[outside].astype(np.float32), axis=0)
     rim = mask & _grown(~mask, RIM)
     fabric, weight = _local_mean(img, mask & ~_grown(~mask, RIM + CORE), rim)
-    mix = img[rim].astype(np.float32)
-    share = fabric_share(mix, fabric, background)[..., None]
-    unmixed = np.where(share >= KEEP, (mix - (1 - share) * background) / np.maximum(share, KEEP),
-                       fabric)
     known = (np.linalg.norm(fabric - background, axis=-1) >= MIN_CONTRAST) & (weight > 0.02)
+    return Rim(rim, img[rim].astype(np.float32), fabric, background.astype(np.float32), known)
+
+
+def unmix_rim(img: NDArray[np.uint8], mask: Mask, rim: Rim | None = None) -> NDArray[np.uint8]:
+    """The cut-out image (HxWx3 uint8 RGB, garment ``mask`` HxW bool) with the background
+    taken out of its rim: pixels mostly of fabric unmixed, the others (mostly background:
+    the mask's outermost pixels) given the colour of the fabric just inside them.
+    ``rim``: the cut-out's :func:`cut_out_rim` when already measured."""
+    rim = rim or cut_out_rim(img, mask)
+    if rim is None:
+        return img
+    mix, background = rim.mix, rim.background
+    share = fabric_share(mix, rim.fabric, background)[..., None]
+    unmixed = np.where(share >= KEEP, (mix - (1 - share) * background) / np.maximum(share, KEEP),
+                       rim.fabric)
     out = img.copy()
-    out[rim] = np.clip(np.where(known[..., None], unmixed, mix) + 0.5, 0, 255).astype(np.uint8)
+    out[rim.at] = np.clip(np.where(rim.known[..., None], unmixed, mix) + 0.5, 0,
+                          255).astype(np.uint8)
+    return out
+
+
+def coverage(img: NDArray[np.uint8], mask: Mask, rim: Rim | None = None) -> F32:
+    """HxW float32 0..1: how much of each pixel of a cut-out (HxWx3 uint8 RGB, garment
+    ``mask`` HxW bool) is garment. 1 inside; in the rim, where the fabric stands out from
+    the background, its distance from the background over the fabric's (reaching 1 at
+    ``SOLID_SHARE``: a rim pixel a little lighter than the fabric is no see-through edge),
+    so that the outline follows the photo's own anti-aliased edge, a fraction of a pixel
+    at a time, instead of the mask's whole-pixel steps and the near-white specks it takes
+    in; elsewhere in the rim the mask without its mixed outer pixel (:func:`clean_edge`)
+    softened over a pixel (``EDGE_SIGMA``: a white garment on white). 0 outside the
+    mask. ``rim``: the cut-out's :func:`cut_out_rim` when already measured."""
+    solid = clean_edge(mask).astype(np.float32)
+    soft = np.asarray(cv2.GaussianBlur(solid, (0, 0), EDGE_SIGMA), np.float32) * mask
+    rim = rim or cut_out_rim(img, mask)
+    if rim is None:
+        return soft
+    span = np.linalg.norm(rim.fabric - rim.background, axis=-1)
+    share = np.linalg.norm(rim.mix - rim.background, axis=-1) / np.maximum(span, 1e-3)
+    cover = np.clip(share / SOLID_SHARE, 0.0, 1.0)
+    out: F32 = np.where(mask, 1.0, 0.0).astype(np.float32)
+    out[rim.at] = np.where(rim.known, cover, soft[rim.at])
     return out
 
 
