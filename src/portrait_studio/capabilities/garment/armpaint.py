@@ -33,6 +33,11 @@ MIRROR = 0.25        # longest stretch (shoulder widths) of real arm mirrored up
 SHADOW = 0.06        # the old sleeve's shadow below its hem is painted over up to this far
                      # (x shoulder width), until the real arm is lit like the rest below
 MIXED = 2            # px: real arm pixels this near the old top are mixed with its colour
+SEAM = 0.08         # shoulder widths above the junction over which the mirrored pixels go
+                     # from the real arm's own offsets to the outline's scaling across
+JUNCTION = 0.015     # shoulder widths of real arm below the junction giving its edges there
+LIFT = 0.03          # shoulder widths below the junction the old sleeve's shade is lifted over
+MAX_LIFT = 0.15      # at most by this share of the grey level
 RIM = 2.5            # px: mirrored samples stay this far inside the real arm's edges (its
                      # rim pixels are mixed with what is behind and would outline a tube)
 
@@ -114,6 +119,18 @@ def _edges(ro: F32) -> tuple[float, float]:
     return float(lo + hi) / 2, max(float(hi - lo) / 2, 2.0)
 
 
+def _junction(rt: F32, ro: F32, t_j: float, sw: float) -> tuple[float, float] | None:
+    """Centre and half-width (px, to the outer bounds of its edge pixels) of the real arm
+    (arc lengths ``rt``, offsets ``ro``) in the rows right below the junction ``t_j``
+    (``JUNCTION`` shoulder widths, at least 3 px), or None with under ``MIN_REF // 4``
+    pixels there."""
+    near = (rt > t_j) & (rt < t_j + max(3.0, JUNCTION * sw))
+    if near.sum() < MIN_REF // 4:
+        return None
+    lo, hi = np.percentile(ro[near], [1, 99])
+    return float(lo + hi) / 2, float(hi - lo) / 2 + 0.5
+
+
 def _colours(q: F32, q_ref: F32, colours: F32) -> F32:
     """Nx3 profile colours at normalised offsets ``q`` from a band's (``q_ref``) colours."""
     prof = _profile(q_ref, colours)
@@ -133,7 +150,10 @@ def paint_arm(img: NDArray[np.uint8], chain: list[Point], part: Mask, trusted: M
     band). It widens by up to 12% toward the shoulder; the pixels are the real arm's own,
     mirrored upward from below the hem (ping-pong over at most ``MIRROR`` shoulder widths,
     scaled across to the outline): its texture, shading across the arm and colour continue
-    with no step at the junction."""
+    with no step at the junction. Over ``SEAM`` shoulder widths above the junction the
+    mirror is a true one (each pixel the real one at its own offset) and the outline goes
+    over to the real arm's edges right below it; the old sleeve's shade past the junction
+    is lifted off the real arm (and its mirror image): no line across the arm there."""
     a, b = chain[0], chain[1]
     ys, xs = np.nonzero(part)
     if not len(ys):
@@ -149,31 +169,85 @@ def paint_arm(img: NDArray[np.uint8], chain: list[Point], part: Mask, trusted: M
     skip = _hem_shadow(img, (rys[ref], rxs[ref]), rt[ref] - t_hem, (edge_skip, SHADOW * sw))
     hidden = part if hidden is None else hidden | part
     line = _outline(trusted, hidden, (a, b), (t_hem, edge_skip, sw), (rt[ref], ro[ref]))
-    by, bx = _hem_band(part, (a, b), t_hem, skip, line.junction(t_hem))
+    t_j = t_hem + skip + 0.5        # between the painting's last row and the real arm's first
+    cj, rj = _junction(rt[ref], ro[ref], t_j, sw) or line.junction(t_hem)
+    by, bx = _hem_band(part, (a, b), t_hem, skip, (cj, rj))
     ys, xs = _with_holes(np.concatenate([ys, by]), np.concatenate([xs, bx]), part.shape)
     t, o = _coords(ys, xs, a, b)
     length = sum(float(np.linalg.norm(q - p)) for p, q in pairwise(chain))
     w = np.clip(1 - (t_hem - t) / max(BLEND * length, 1.0), 0, 1).astype(np.float32)
     widen = 1 + 0.12 * np.clip((t_hem - t) / max(t_hem, 1.0), 0, 1)
+    # over the seam band above the junction, the outline goes over to the real arm's own
+    # edges right below it, and each pixel to the real one at its own offset (a true
+    # mirror) from the outline's scaling across the arm: no ledge, line or streak there
+    s = np.clip((t_j - t) / max(SEAM * sw, 1.0), 0, 1).astype(np.float32)
     cw, rw = line.at(t, t_hem, w)
-    rw = rw * widen
+    cw, rw = cj + s * (cw - cj), rj + s * (rw * widen - rj)
     q = (o - cw) / rw
     span = float(np.clip(np.percentile(rt[ref], 95) - t_hem - skip, 2.0, MIRROR * sw))
-    ts = t_hem + skip + _ping_pong(t_hem - t, span)
+    ts = t_j + _ping_pong(t_j - t, span)
     cs, r = line.c0 + line.slope * ts, line.r
     # the real arm's rim against the old top is mixed with its colour: not mirrored
     k = 2 * MIXED + 1
     mixed = cv2.dilate((hidden & ~trusted).astype(np.uint8), np.ones((k, k), np.uint8)) > 0
     source = trusted & ~mixed
-    rgb, real = _mirrored(img, source, (a, b), ts, cs + np.clip(q * r, -(r - RIM), r - RIM))
+    across = cs + np.clip(q * r, -(r - RIM), r - RIM)
+    rgb, real = _mirrored(img, source, (a, b), ts, o + s * (across - o))
     colours = img[rys, rxs].astype(np.float32)
     q_ref = ((ro[ref] - line.c0 - line.slope * rt[ref]) / r).astype(np.float32)
     rgb[~real] = _colours(q[~real], q_ref, colours[ref])   # source not the arm
     alpha = np.clip((1 - np.abs(q)) * rw / 1.5, 0, 1).astype(np.float32)
+    # the old sleeve's shade that reaches past the junction is lifted off the real arm
+    # below it and off its mirror image above
+    below = ref & (rt > t_j)
+    gains = _lift(img, (rys[below], rxs[below]), rt[below] - t_j, max(3.0, LIFT * sw))
+    rgb *= _gain_at(gains, ts - t_j)[:, None]
+    near = ref & (rt < t_j + len(gains))    # and the few real pixels at the junction
+    near[near] = ~_painted(ys, xs, part.shape)[rys[near], rxs[near]]
+    ys, xs = np.concatenate([ys, rys[near]]), np.concatenate([xs, rxs[near]])
+    lifted = img[rys[near], rxs[near]] * _gain_at(gains, rt[near] - t_j)[:, None]
+    rgb = np.concatenate([rgb, lifted.astype(np.float32)])
+    alpha = np.concatenate([alpha, np.ones(int(near.sum()), np.float32)])
     kept = np.zeros(part.shape, bool)
     inside = alpha > 0
     kept[ys[inside], xs[inside]] = True
     return ArmPaint(ys, xs, rgb, alpha, kept)
+
+
+def _painted(ys: NDArray[np.intp], xs: NDArray[np.intp], shape: tuple[int, int]) -> Mask:
+    """HxW bool: the pixels (ys, xs)."""
+    out: Mask = np.zeros(shape, bool)
+    out[ys, xs] = True
+    return out
+
+
+def _lift(img: NDArray[np.uint8], at: tuple[NDArray[np.intp], NDArray[np.intp]], u: F32,
+          depth: float) -> F32:
+    """Gains (1 .. 1 + ``MAX_LIFT``) for the 1 px slices across the real arm (pixels
+    ``at``, ``u`` px below the junction) over the first ``depth`` px: each brings a
+    slice's mean grey level to the median of the next ``2 * depth`` px of slices (the arm
+    lit as it is beyond the sleeve's shade), fading out to 1 at ``depth``; all 1 when too
+    few slices are seen. Left as it was, that shade drew a line across the arm at the
+    junction (and, mirrored above it, a darker band)."""
+    n = int(np.ceil(depth))
+    grey = img[at].astype(np.float32).mean(axis=1)
+    k = np.floor(u).astype(int)
+    ok = (k >= 0) & (k < 3 * n)
+    counts = np.bincount(k[ok], minlength=3 * n)
+    means = np.bincount(k[ok], grey[ok], minlength=3 * n) / np.maximum(counts, 1)
+    seen = np.flatnonzero(counts[:n] >= 3)
+    lit = counts[n:] >= 3
+    if len(seen) < n // 2 or lit.sum() < n:
+        return np.ones(n, np.float32)
+    raw = np.interp(np.arange(n), seen, float(np.median(means[n:][lit])) / means[seen])
+    fade = 1 - np.arange(n) / n
+    return (1 + np.clip(raw - 1, 0, MAX_LIFT) * fade).astype(np.float32)
+
+
+def _gain_at(gains: F32, u: F32) -> F32:
+    """The slice gains at distances ``u`` (px) from the junction (1 beyond them)."""
+    k = np.floor(np.clip(u, 0, None)).astype(int)
+    return np.where(k < len(gains), gains[np.minimum(k, len(gains) - 1)], 1).astype(np.float32)
 
 
 def _hem_shadow(img: NDArray[np.uint8], at: tuple[NDArray[np.intp], NDArray[np.intp]],
