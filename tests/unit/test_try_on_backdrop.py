@@ -65,3 +65,22 @@ def test_old_jeans_missed_beside_the_fingers_get_the_backdrop() -> None:
     grey = out[955:990, 150:172].mean(axis=2)
     assert int((grey < 150).sum()) == 0
     assert abs(float(grey.mean()) - float(out[955:990, 60:100].mean())) < 3.0
+
+
+@needs_corpus
+def test_shaded_jeans_below_a_hand_are_old_clothing() -> None:
+    """05997 in the navy trousers: her jeans in the shadow below her right hand, outside
+    the legs' envelope and darker than the jeans' median colour (Lab 15 from it, within 8
+    of one of their palette's colours), are old clothing and get the backdrop (before:
+    469 blue px of the jeans stayed beside the new trousers there, rows 960-1023 x
+    140-179; now 0)."""
+    img = photo("vitonhd_05997_00", SIZE)
+    out = dressed("vitonhd_05997_00", "dresscode_051991_1", SIZE).images[0]
+    box = np.s_[960:1024, 140:180]
+
+    def blue(rgb: np.ndarray) -> int:
+        lab = cv2.cvtColor(rgb.astype(np.float32) / 255, cv2.COLOR_RGB2Lab)
+        return int(((lab[..., 2] < -8) & (lab[..., 0] < 65)).sum())
+
+    assert blue(img[box]) > 800                     # the jeans were there
+    assert blue(out[box]) < 20

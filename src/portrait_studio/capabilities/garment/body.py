@@ -36,7 +36,7 @@ from ...imaging.regions import touching
 from ...perception.faces import Face, detect_faces
 from ...perception.masks import cheek_mask
 from ...perception.segmentation import person_mask
-from .envelope import envelope, missed_clothes, round_wrists, side_view_rows
+from .envelope import below_ankles, envelope, missed_clothes, round_wrists, side_view_rows
 from .facecrop import CropFace, crop_face, neck_shade
 from .hairskin import hair_in_skin
 from .head import head_mask
@@ -85,11 +85,7 @@ class Body:
     @property
     def feet(self) -> Mask:
         """Below the ankles (shoes): never part of the old bottom."""
-        h = self.clothes.shape[0]
-        ankles = [self.pose.p(i)[1] for i in (27, 28) if self.pose.visibility[i] > 0.5]
-        limit = max(ankles) if ankles else float(h) + 1
-        ys = np.arange(h)[:, None]
-        return np.broadcast_to(ys > limit, self.clothes.shape)
+        return below_ankles(self.pose, self.clothes.shape)
 
 
 def _main_face(img: NDArray[np.uint8], pose: Pose) -> Face | None:
@@ -374,7 +370,7 @@ def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
     split = split_row(img, clothes, pose)
     beyond = person & ~around & ~skin & ~head & ~hands & \
         ((~gloves & side_view_rows(pose, person.shape)) | _below_hips(pose, person.shape))
-    clothes |= missed_clothes(lab, clothes, person, split, pose.shoulder_width, beyond)
+    clothes |= missed_clothes(lab, clothes, person, split, pose, beyond)
     lower = _lower(lab, clothes, split, arms & ~hands, core, 0.12 * pose.torso_len)
     skirt = jacket_skirt(lower, split, pose)      # a suit jacket's skirt is the old top
     lower &= ~skirt

@@ -13,9 +13,12 @@ from numpy.typing import NDArray
 
 from ...imaging.regions import touching
 from .pose import Pose
-from .regions import capsule, lab_dist2
+from .regions import capsule, lab_dist2, without_slivers
+from .split import palette, palette_distance
 
 Mask = NDArray[np.bool_]
+PALETTE_SHARE = 0.02  # the old clothes' colours: histogram bins holding this share of them
+SLIVER = 0.04        # x shoulder width: thinner pieces of their colours are no clothes
 
 
 def envelope(pose: Pose, shape: tuple[int, int]) -> Mask:
@@ -64,24 +67,46 @@ def round_wrists(pose: Pose, shape: tuple[int, int]) -> Mask:
     return out
 
 
+def below_ankles(pose: Pose, shape: tuple[int, int]) -> Mask:
+    """HxW bool: the rows below the lower visible ankle (shoes, skis); none when no ankle
+    is seen."""
+    ankles = [pose.p(i)[1] for i in (27, 28) if pose.visibility[i] > 0.5]
+    limit = max(ankles) if ankles else float(shape[0]) + 1
+    return np.broadcast_to(np.arange(shape[0])[:, None] > limit, shape)
+
+
 def missed_clothes(lab: NDArray[np.float32], clothes: Mask, person: Mask, split: float,
-                   sw: float, beyond: Mask) -> Mask:
+                   pose: Pose, beyond: Mask) -> Mask:
     """Pixels that continue the old clothes but were left out: missed by the person
-    segmentation (often at the image border; within 0.15 shoulder widths of the person),
-    or ``beyond`` (person pixels outside the envelope, neither skin, head nor hands, nor
-    near them, where a glove would be: the back of a body seen from the side, which the
-    envelope built on the narrow shoulder span cuts off); connected to the clothes and of
-    the old top's or bottom's colour (Lab < 12; ``split``: the row between them)."""
+    segmentation (often at the image border; within 0.15 shoulder widths of the person)
+    and of the old top's or bottom's median colour (Lab < 12; ``split``: the row between
+    them), or ``beyond`` (person pixels outside the envelope, neither skin, head nor
+    hands, nor near them, where a glove would be: the back of a body seen from the side,
+    which the envelope built on the narrow shoulder span cuts off) and of one of their
+    palette's colours (Lab < 12: the jeans in the shadow below 05997's hand, 15 from their
+    median; not below the ankles, where black boots and skis are of black trousers'
+    colours, nor pieces nowhere ``SLIVER`` shoulder widths across, a ski pole beside
+    them); connected to the clothes. Colours within 15 of the backdrop's are left out."""
     ys = np.arange(clothes.shape[0])[:, None]
-    refs = [np.median(lab[part], axis=0) for part in
-            (clothes & (ys < split), clothes & (ys >= split)) if part.sum() > 50]
+    parts = [part for part in (clothes & (ys < split), clothes & (ys >= split))
+             if part.sum() > 50]
     background = np.median(lab[~person], axis=0) if (~person).any() else None
-    grow = max(3, int(0.15 * sw)) | 1
+    grow = max(3, int(0.15 * pose.shoulder_width)) | 1
     reach = cv2.dilate(person.astype(np.uint8), np.ones((grow, grow), np.uint8)) > 0
-    candidates = np.zeros(clothes.shape, bool)
-    for ref in refs:
+    missed = np.zeros(clothes.shape, bool)
+    for ref in (np.median(lab[part], axis=0) for part in parts):
         if background is None or float(np.linalg.norm(ref - background)) > 15.0:
-            candidates |= lab_dist2(lab, ref) < 12.0**2
-    candidates &= (~person & reach) | beyond
+            missed |= lab_dist2(lab, ref) < 12.0**2
+    candidates = missed & ~person & reach
+    colours = np.concatenate([palette(lab, part, PALETTE_SHARE) for part in parts]) if \
+        parts else np.zeros((0, 3), np.float32)
+    if background is not None:
+        colours = colours[np.linalg.norm(colours - background, axis=1) > 15.0]
+    candidates |= missed & beyond
+    above = beyond & ~below_ankles(pose, clothes.shape)
+    if len(colours) and above.any():
+        like = np.zeros(clothes.shape, bool)
+        like[above] = palette_distance(lab[above], colours) < 12.0
+        candidates |= touching(like, without_slivers(like, SLIVER * pose.shoulder_width))
     edge = cv2.dilate(clothes.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     return touching(candidates, edge)
