@@ -48,6 +48,7 @@ LIGHT_CLIP = (0.8, 1.15)       # range of the light taken from the sleeve
 LIGHT_FLOOR = 10.0             # grey levels added to the sleeve's before its ratio: a dark
                                # fabric's sheen and see-through are no light on the arm
 LOCAL = 0.03                   # x shoulder width: colours compared locally over this
+ALONG = 1.5                    # px: ... and over this along the junction
 CONTACT = 0.05                 # x shoulder width: rims of arm and touching skin compared
 ARMHOLE = 0.3                  # x shoulder width: painted torso this near the shoulder
 GAP = 0.15                     # x shoulder width: farther skin does not touch the arm
@@ -132,8 +133,9 @@ def contact_gain(plane: F32, arm: Mask, touch: tuple[F32, Mask, Mask | None], sw
     """(per-channel gains: 3 or HxWx3, HxW weight) that bring the ``arm``'s colour beside a
     touching skin (``touch``: source image, skin mask, and the arm pixels it is compared
     with, None for the arm's rim along it: then also locally, :func:`_local_gain`) in
-    ``plane`` to that skin's median colour, fading out over ``REACH`` shoulder widths from
-    it; None without a contact."""
+    ``plane`` to that skin's median colour (along a rim, of the lit halves of both rims:
+    the shaded sides take up different shares of them), fading out over ``REACH`` shoulder
+    widths from it; None without a contact."""
     source, skin, ref = touch
     if not skin.any() or not arm.any():
         return None
@@ -147,8 +149,10 @@ def contact_gain(plane: F32, arm: Mask, touch: tuple[F32, Mask, Mask | None], sw
     rim_skin = skin & (from_arm <= near)
     if int(rim_arm.sum()) < MIN_CONTACT or int(rim_skin.sum()) < MIN_CONTACT:
         return None
-    want = np.median(source[rim_skin], axis=0)
-    have = np.median(plane[rim_arm], axis=0)
+    if ref is None:     # the lit halves: the shaded sides' shares of the rims differ
+        want, have = lit_median(source, rim_skin), lit_median(plane, rim_arm)
+    else:
+        want, have = np.median(source[rim_skin], axis=0), np.median(plane[rim_arm], axis=0)
     gain = np.clip(want / np.maximum(have, 1.0), *GAIN_CLIP).astype(np.float32)
     if ref is None:     # right beside the skin, its own colour there (a shaded side too)
         gain = _local_gain(plane, (rim_arm, rim_skin), source, gain, max(1.5, LOCAL * sw))
@@ -157,20 +161,32 @@ def contact_gain(plane: F32, arm: Mask, touch: tuple[F32, Mask, Mask | None], sw
     return gain, weight
 
 
+def lit_median(values: F32, mask: Mask) -> F32:
+    """Median colour (3) of the lit half of ``values`` (HxWx3) over ``mask``: its pixels
+    at or above their median grey level."""
+    sel = values[mask]
+    grey = sel.mean(axis=1)
+    out: F32 = np.median(sel[grey >= np.median(grey)], axis=0).astype(np.float32)
+    return out
+
+
 def _local_gain(plane: F32, rims: tuple[Mask, Mask], source: F32, gain: F32,
                 sigma: float) -> F32:
     """HxWx3 gains: the ratio of the touching skin's colour to the arm's, each averaged
-    over ``sigma`` px of its own rim (``rims``: the arm's, the skin's), where both are
-    near; the overall ``gain`` elsewhere."""
+    over ``sigma`` px of its own rim across the junction and ``ALONG`` px along it
+    (:func:`junction_kernel`; ``rims``: the arm's, the skin's), where both are near; the
+    overall ``gain`` elsewhere. Each stretch of the junction (a column of a hanging arm)
+    meets the skin right across it: averaged round about, the arm's middle met the hand's
+    a step lighter or darker than its own (their shaded sides at other offsets)."""
     rim_arm, rim_skin = rims
     x, y, w, h = cv2.boundingRect((rim_arm | rim_skin).astype(np.uint8))
     m = int(3 * sigma) + 1
     box = np.s_[max(0, y - m):y + h + m, max(0, x - m):x + w + m]     # where both are near
+    kernel = junction_kernel(rims, sigma)
 
     def local(values: F32, mask: Mask) -> tuple[F32, F32]:
-        wt = np.asarray(cv2.GaussianBlur(mask[box].astype(np.float32), (0, 0), sigma),
-                        np.float32)
-        v = cv2.GaussianBlur(values[box] * mask[box][..., None], (0, 0), sigma)
+        wt = np.asarray(cv2.filter2D(mask[box].astype(np.float32), -1, kernel), np.float32)
+        v = cv2.filter2D(values[box] * mask[box][..., None], -1, kernel)
         return np.asarray(v / np.maximum(wt, 1e-3)[..., None], np.float32), wt
 
     want, w_skin = local(source, rim_skin)
@@ -180,6 +196,24 @@ def _local_gain(plane: F32, rims: tuple[Mask, Mask], source: F32, gain: F32,
     out = np.empty(plane.shape, np.float32)
     out[:] = gain
     out[box] += share * (ratio - gain)
+    return out
+
+
+def junction_kernel(rims: tuple[Mask, Mask], sigma: float) -> F32:
+    """Normalised 2-D Gaussian kernel, ``sigma`` px across the junction of two rims
+    (``rims``: HxW bool; across: from one's centroid to the other's) and ``ALONG`` px
+    along it; round (``sigma`` each way) when the centroids coincide."""
+    (ya, xa), (yb, xb) = (np.argwhere(r).mean(axis=0) for r in rims)
+    norm = float(np.hypot(yb - ya, xb - xa))
+    r = int(3 * sigma) + 1
+    dy, dx = np.mgrid[-r:r + 1, -r:r + 1].astype(np.float32)
+    if norm < 1.0:
+        across, along, s_along = np.hypot(dy, dx), np.zeros_like(dy), 1.0
+    else:
+        ny, nx = (yb - ya) / norm, (xb - xa) / norm
+        across, along, s_along = dy * ny + dx * nx, dx * ny - dy * nx, ALONG
+    k = np.exp(-0.5 * (across / sigma) ** 2 - 0.5 * (along / s_along) ** 2)
+    out: F32 = (k / k.sum()).astype(np.float32)
     return out
 
 
@@ -233,7 +267,8 @@ def skin_highlight(img: NDArray[np.uint8], body: Body) -> float | None:
     return None
 
 
-def cap_ridge(plane: F32, arm: Mask, highlight: float | None) -> F32:
+def cap_ridge(plane: F32, arm: Mask, highlight: float | None,
+              spare: F32 | None = None) -> F32:
     """``plane`` (HxWx3) with the grey levels of ``arm`` brought down so that their 90th
     percentile is no brighter than ``highlight`` (at least ``RIDGE_ROOM`` of the median
     above the median: an arm lighter than the hands keeps some light): the contrast above
@@ -241,7 +276,9 @@ def cap_ridge(plane: F32, arm: Mask, highlight: float | None) -> F32:
     on each channel), so the arm keeps its rounded profile, its ridge only less bright. A
     painted arm's lit ridge no brighter than the person's own skin highlights (a brighter
     ridge read as an airbrushed slab; capped at a knee instead, the middle of the arm was
-    a flat plateau at the cap's level)."""
+    a flat plateau at the cap's level). ``spare`` (HxW 0..1): the share of each pixel's
+    change left out (where the arm already has the touching skin's own colour, at a
+    contact: capped there too, the arm met the hand a step greyer than it)."""
     if highlight is None or int(arm.sum()) < MIN_CONTACT:
         return plane
     grey = plane.mean(axis=2)
@@ -251,6 +288,8 @@ def cap_ridge(plane: F32, arm: Mask, highlight: float | None) -> F32:
         return plane
     scale = float(np.clip((want - floor) / (top - floor), 0.0, 1.0))
     ratio = (floor + (grey - floor) * scale) / np.maximum(grey, 1.0)
+    if spare is not None:
+        ratio = 1.0 + (ratio - 1.0) * (1.0 - spare)
     out: F32 = plane.copy()
     out[arm] *= ratio[arm][:, None]
     return out
@@ -301,7 +340,7 @@ def finish_arm(img: NDArray[np.uint8], body: Body, arm: ArmPaint, around: Surrou
                          sw)
     lit = (1.0 + (light - 1.0) * (1.0 - near))[..., None]
     plane = cap_ridge(np.asarray(plane * factor * lit, np.float32), solid,
-                      skin_highlight(img, body))
+                      skin_highlight(img, body), near)
     plane = soft_peak(plane)
     rgb = plane[ys, xs]
     rgb += _grain(arm, (y0, x0), plane, around.levels, seed,
