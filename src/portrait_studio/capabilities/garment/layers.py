@@ -67,7 +67,7 @@ def warp_layers(cutout: Cutout, kind: str, gshape: GarmentShape, body: Body, fit
             # sliver beyond a straight seam line drew a wedge of another colour at the armpit
             own = bleed(fabric, sleeve_core(mask, gshape, side))
             warped = sleeve_layer(own, limb_mask(mask, gshape, side), gshape, side, body,
-                                  parts["body"], fit)
+                                  parts["body"], fit, cover * limb_mask(cutout.mask, gshape, side))
             if warped is not None:
                 layers.append(Layer(kind, True, warped))
     return layers

@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .fit import Warped, along
+from .render import crisp
 
 F32 = NDArray[np.float32]
 Point = NDArray[np.float32]
@@ -174,10 +175,12 @@ def _quad(a: Section, b: Section) -> F32:
     return np.array([a[0], b[0], b[1], a[1]], np.float32)
 
 
-def warp_strip(image: NDArray[np.uint8], mask: NDArray[np.bool_], g_secs: list[Section],
+def warp_strip(image: NDArray[np.uint8], mask: NDArray[np.bool_] | F32, g_secs: list[Section],
                b_secs: list[Section], shape: tuple[int, int]) -> Warped:
-    """The sleeve (HxWx3 uint8 RGB cut-out + HxW bool mask) mapped quad by quad onto an
-    image of ``shape``; alpha is anti-aliased and limited to the strip (plus ``PAD`` px)."""
+    """The sleeve (HxWx3 uint8 RGB cut-out + its HxW bool mask, or its coverage, HxW
+    float32 0..1) mapped quad by quad onto an image of ``shape``; alpha is anti-aliased,
+    sharp where the strip magnifies the sleeve (:func:`.render.crisp`) and limited to the
+    strip (plus ``PAD`` px)."""
     h, w = shape
     rgb, alpha = np.zeros((h, w, 3), np.float32), np.zeros((h, w), np.float32)
     allpts = np.array([p for sec in b_secs for p in sec], np.float32)
@@ -200,8 +203,8 @@ def warp_strip(image: NDArray[np.uint8], mask: NDArray[np.bool_], g_secs: list[S
     box = np.s_[y0:y1, x0:x1]
     rgb[box] = cv2.remap(image.astype(np.float32), mx, my, cv2.INTER_LINEAR,
                          borderMode=cv2.BORDER_REPLICATE)
-    a = cv2.remap(mask.astype(np.float32), mx, my, cv2.INTER_LINEAR,
-                  borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    a = crisp(np.clip(cv2.remap(mask.astype(np.float32), mx, my, cv2.INTER_LINEAR,
+                                borderMode=cv2.BORDER_CONSTANT, borderValue=0), 0, 1))
     soft = cv2.GaussianBlur(region.astype(np.float32), (0, 0), 1.0)
     alpha[box] = np.clip(a * soft * region, 0, 1)
     return Warped(rgb, alpha)

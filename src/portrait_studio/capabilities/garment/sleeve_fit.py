@@ -36,9 +36,11 @@ def _length_scale(shape: GarmentShape, side: str, placed: dict[str, NDArray[np.f
 
 
 def sleeve_layer(img: NDArray[np.uint8], sleeve: NDArray[np.bool_], shape: GarmentShape,
-                 side: str, body: Body, torso_pairs: Pairs, fit: Fit) -> Warped | None:
+                 side: str, body: Body, torso_pairs: Pairs, fit: Fit,
+                 cover: NDArray[np.float32] | None = None) -> Warped | None:
     """One sleeve (cut-out ``img`` and the sleeve's mask) laid along its arm, or None when
-    the sleeve mask is too small to measure."""
+    the sleeve mask is too small to measure. ``cover``: the sleeve's coverage (HxW float32
+    0..1, :func:`.unmix.coverage`) warped as its alpha in place of the mask."""
     names = {id(p): n for n, p in shape.points.items()}
     placed = {names[id(g)]: b for g, b in torso_pairs if id(g) in names}
     quad = garment_quad(sleeve, shape.points[f"shoulder_{side}"], shape.points[f"armpit_{side}"])
@@ -52,7 +54,7 @@ def sleeve_layer(img: NDArray[np.uint8], sleeve: NDArray[np.bool_], shape: Garme
     b_secs, fracs = body_sections(quad, placed[f"shoulder_{side}"], arm,
                                   _length_scale(shape, side, placed, scale), hint,
                                   body.pose.shoulder_width)
-    return warp_strip(img, sleeve, garment_sections(quad, fracs), b_secs, body.person.shape)
+    return warp_strip(img, sleeve if cover is None else cover, garment_sections(quad, fracs), b_secs, body.person.shape)
 
 
 def settle_shoulders(pairs: Pairs, shape: GarmentShape, body: Body) -> Pairs:
