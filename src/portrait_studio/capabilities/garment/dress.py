@@ -277,7 +277,11 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
                                          anchors.waist_y, rng, (trusted, arm_zones))
     # what stays in front is no free room either: the hands' given-back edge, blurred,
     # lay over the wrist as a line of garment across the arm
-    drawn_arms = arms_drawn(body, arms, reveal, painted, sides & skin) | front
+    # (the torso's side painted as skin beside a real arm only where no torso layer would
+    # lie over it: given back there, the garment meets the real arm's edge as it meets the
+    # painted upper arm's above, no ledge of skin at the junction)
+    under = np.logical_or.reduce([u > 0.05 for u in uncut if u is not None] or [~sides])
+    drawn_arms = arms_drawn(body, arms, reveal, painted, sides & skin & ~under) | front
     alphas = [np.minimum(reclaim(a, u, arm_cut(ly, body, arms), drawn_arms), keep_front)
               if u is not None else a for ly, a, u in zip(layers, alphas, uncut, strict=True)]
     # arms in front (or old clothing in an arm's zone beside its visible outline), painted
