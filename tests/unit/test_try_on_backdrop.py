@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 
 from portrait_studio.capabilities.garment.reveal import background_fill
+from portrait_studio.capabilities.garment.unmix import swap_rims
 from tests.corpus import body, dressed, needs_corpus, photo
 
 SIZE = (768, 1024)
@@ -84,3 +85,29 @@ def test_shaded_jeans_below_a_hand_are_old_clothing() -> None:
 
     assert blue(img[box]) > 800                     # the jeans were there
     assert blue(out[box]) < 20
+
+
+def test_swap_rims_leaves_backdrop_in_a_hands_rim_alone() -> None:
+    """A hand's rim (kept in front of the new surface) that holds the light backdrop seen
+    between the hand and the old jeans, not a mix of the two, is not pushed past the
+    backdrop painted over the jeans to white (00055 beside her right wrist: 255 where the
+    backdrop was 236; here 236 -> 249, now 240). A true mix of hand and jeans still has its
+    jeans swapped for the new surface."""
+    h, w = 30, 60
+    img = np.empty((h, w, 3), np.uint8)
+    img[:, :20] = (215, 185, 165)                       # the hand
+    img[:, 20:] = (150, 175, 205)                       # the old jeans
+    img[:, 20] = (236, 236, 236)                        # backdrop between them
+    img[:, 21] = (182, 180, 185)                        # a mix of hand and jeans
+    out = img.copy()
+    out[:, 22:] = (232, 232, 232)                       # the backdrop painted over them
+    painted = np.zeros((h, w), bool)
+    painted[:, 22:] = True
+    none = np.zeros((h, w), bool)
+    alpha = np.zeros((h, w), np.float32)
+    old = np.zeros((h, w), bool)
+    old[:, 20:] = True
+    swapped = swap_rims(img, out, painted, alpha, old, none)
+    assert int(swapped[15, 20].max()) <= 232 + 8        # at most 8 past the new surface
+    half = (np.array((215, 185, 165)) + np.array((232, 232, 232))) / 2    # hand and backdrop
+    assert np.abs(swapped[15, 21].astype(int) - half).max() < 8      # the mix's jeans swapped

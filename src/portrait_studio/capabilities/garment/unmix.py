@@ -42,6 +42,8 @@ CORE = 2             # px: the fabric colour is taken from this far beyond the r
 MIN_CONTRAST = 40.0  # RGB distance fabric - background under which the share is not measured
 KEEP = 0.5           # a rim pixel with less fabric than this takes the fabric's colour
 OLD_NEAR = 0.5       # share of old clothing under the new surface by a rim pixel to un-mix it
+BEYOND = 8.0         # RGB: a swapped rim pixel goes at most this far past the colours it
+                     # ends between (what stays and the new surface)
 SAME = 12            # RGB difference (each channel) under which old clothing is the background
 EDGE_ALPHA = 0.003   # a garment's soft edge: alpha above this
 SOLID_ALPHA = 0.99   # and below this (the old clothing under it still shows)
@@ -128,8 +130,9 @@ def swap_rims(img: NDArray[np.uint8], out: NDArray[np.uint8], painted: Mask, alp
     ``fixed`` pixels (the face and hair) stay as they are. Only rims where the new surface
     nearby lies mostly (``OLD_NEAR``) over old clothing count: a bare arm going on beyond a
     sleeve is not mixed with anything; nor is old clothing of the colour of the background
-    outside the ``person`` beside it (:func:`_background_like`). The old clothing under
-    the garments' own soft edges is swapped first (:func:`under_edges`)."""
+    outside the ``person`` beside it (:func:`_background_like`); a pixel is never pushed
+    more than ``BEYOND`` past the colours of what stays and the new surface. The old
+    clothing under the garments' own soft edges is swapped first (:func:`under_edges`)."""
     out = under_edges(img, out, painted, alpha, old)
     new = painted | (alpha > 0.5)
     kept = ~new
@@ -150,7 +153,14 @@ def swap_rims(img: NDArray[np.uint8], out: NDArray[np.uint8], painted: Mask, alp
     gain = ((1 - alpha[rim]) * share * known)[..., None]
     swapped = out.copy()
     part = swapped[box]
-    part[rim] = np.clip(part[rim] + gain * (fresh - cloth) + 0.5, 0, 255).astype(np.uint8)
+    was = part[rim].astype(np.float32)
+    # a true mix of what stays and the old clothing ends between it and the new surface:
+    # never pushed further past them (the light backdrop seen between a hand and old
+    # jeans, lighter than both, went to white)
+    lo = np.minimum(np.minimum(fresh, front) - BEYOND, was)
+    hi = np.maximum(np.maximum(fresh, front) + BEYOND, was)
+    mixed = np.clip(was + gain * (fresh - cloth), lo, hi)
+    part[rim] = np.clip(mixed + 0.5, 0, 255).astype(np.uint8)
     return swapped
 
 
