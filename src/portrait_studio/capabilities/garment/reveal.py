@@ -37,6 +37,7 @@ Point = NDArray[np.float32]
 NECK_HALF = 0.28     # half the neck's width with its sides (shoulder widths)
 NECK_MARGIN = 0.02   # the painted neck's margin beyond the silhouette's neck (shoulder widths)
 SHOULDER_CAP = 1.1   # the torso zone's shoulders reach this far (x the half seam span)
+GRAIN_TILE = 160     # px: the backdrop's grain is laid over a square this size at most
 LIKE_ROW = 24.0      # RGB (largest channel): a column's backdrop continued into a hole
                      # this near to one of its row's at most
 NECK_TOP = 0.6       # the torso zone's neck reaches this far above the shoulders (x torso
@@ -76,13 +77,21 @@ def backdrop_grain(img: NDArray[np.uint8], body: Body, box: tuple[int, int, int,
                    rng: np.random.Generator) -> F32:
     """(y1-y0)x(x1-x0) float32 zero-mean grain for ``box`` (y0, y1, x0, x1): the fine
     detail of the backdrop in it (beyond 3 px from the person) copied in blocks
-    (:func:`skintex.real_grain`); zeros when too little backdrop shows there."""
+    (:func:`skintex.real_grain`) over at most ``GRAIN_TILE`` px square, mirrored on over
+    the rest (laying the blocks over a whole box cost 40 ms); zeros when too little
+    backdrop shows there."""
     y0, y1, x0, x1 = box
-    near = cv2.dilate((body.person | body.clothes).astype(np.uint8), np.ones((7, 7), np.uint8))
+    h, w = y1 - y0, x1 - x0
+    near = cv2.dilate((body.person | body.clothes)[y0:y1, x0:x1].astype(np.uint8),
+                      np.ones((7, 7), np.uint8))
     source = np.zeros(body.person.shape, bool)
-    source[y0:y1, x0:x1] = near[y0:y1, x0:x1] == 0
-    grain = real_grain(img, source, (y1 - y0, x1 - x0), rng)
-    return np.zeros((y1 - y0, x1 - x0), np.float32) if grain is None else grain
+    source[y0:y1, x0:x1] = near == 0
+    th, tw = min(h, GRAIN_TILE), min(w, GRAIN_TILE)
+    grain = real_grain(img, source, (th, tw), rng)
+    if grain is None:
+        return np.zeros((h, w), np.float32)
+    out: F32 = np.pad(grain, ((0, h - th), (0, w - tw)), mode="symmetric")
+    return out
 
 
 def _box(region: Mask | None, body: Body, shape: tuple[int, int]) -> (
@@ -106,10 +115,14 @@ def _cross_fill(img: F32, known: Mask, fallback: F32) -> F32:
     colour is within ``LIKE_ROW`` of one of the row's (a ski binding below old trousers is
     no backdrop to continue up). Pixels without known pixels on both sides of their row
     take ``fallback``. Smoothed a little across the rows and columns."""
-    (lv, lw), (rv, rw) = (_nearest_along(img, known, 1, rev) for rev in (False, True))
+    weight_k = known.astype(np.float32)
+    rows, cols = (np.asarray(cv2.blur(img * weight_k[..., None], k) / np.maximum(
+        cv2.blur(weight_k, k), 1e-3)[..., None], np.float32) for k in ((3, 1), (1, 3)))
+    (lv, lw), (rv, rw) = (_nearest_along(rows, known, 1, rev) for rev in (False, True))
     weight, total = lw + rw, lv * lw[..., None] + rv * rw[..., None]
-    for value, w in (_nearest_along(img, known, 0, rev) for rev in (False, True)):
-        like = np.minimum(np.abs(value - lv).max(axis=-1), np.abs(value - rv).max(axis=-1))
+    for value, w in (_nearest_along(cols, known, 0, rev) for rev in (False, True)):
+        like = np.minimum(_largest_channel(np.abs(value - lv)),
+                          _largest_channel(np.abs(value - rv)))
         w = np.where(like < LIKE_ROW, w, 0.0).astype(np.float32)
         weight, total = weight + w, total + value * w[..., None]
     both = ((lw > 0) & (rw > 0))[..., None]
@@ -119,27 +132,29 @@ def _cross_fill(img: F32, known: Mask, fallback: F32) -> F32:
     return np.asarray(np.where(known[..., None], img, smooth), np.float32)
 
 
-def _nearest_along(img: F32, known: Mask, axis: int, rev: bool) -> tuple[F32, F32]:
-    """(HxWx3 local mean of 3 known pixels at, HxW inverse squared distance to) each
-    pixel's nearest ``known`` pixel along ``axis`` (1: in its row, 0: in its column),
-    before it (after it when ``rev``); weight 0 where there is none."""
-    k = known.T if axis == 0 else known
-    im = img.transpose(1, 0, 2) if axis == 0 else img
+def _largest_channel(diff: F32) -> F32:
+    """HxW: the largest of the 3 channels of ``diff`` (HxWx3; a max over the last axis of
+    3 is slow in numpy)."""
+    out: F32 = np.maximum(np.maximum(diff[..., 0], diff[..., 1]), diff[..., 2])
+    return out
+
+
+def _nearest_along(local: F32, known: Mask, axis: int, rev: bool) -> tuple[F32, F32]:
+    """(HxWx3 ``local`` colour at, HxW inverse squared distance to) each pixel's nearest
+    ``known`` pixel along ``axis`` (1: in its row, 0: in its column), before it (after it
+    when ``rev``); weight 0 where there is none."""
+    n = known.shape[axis]
+    pos = np.arange(n).reshape((-1, 1) if axis == 0 else (1, -1))
     if rev:
-        k, im = k[:, ::-1], im[:, ::-1]
-    h, w = k.shape
-    cols = np.broadcast_to(np.arange(w), (h, w))
-    at = np.maximum.accumulate(np.where(k, cols, -1), axis=1)
-    local = cv2.blur(im * k[..., None], (3, 1)) / np.maximum(
-        cv2.blur(k.astype(np.float32), (3, 1)), 1e-3)[..., None]
-    value = local[np.arange(h)[:, None], np.clip(at, 0, w - 1)]
-    weight = np.where(at >= 0, 1.0 / np.maximum((cols - at).astype(np.float32), 1.0) ** 2,
-                      0.0).astype(np.float32)
-    if rev:
-        value, weight = value[:, ::-1], weight[:, ::-1]
-    if axis == 0:
-        value, weight = value.transpose(1, 0, 2), weight.T
-    return np.ascontiguousarray(value, np.float32), np.ascontiguousarray(weight, np.float32)
+        flipped = np.flip(np.where(known, pos, n), axis)
+        at = np.flip(np.minimum.accumulate(flipped, axis=axis), axis)
+        dist, seen = at - pos, at < n
+    else:
+        at = np.maximum.accumulate(np.where(known, pos, -1), axis=axis)
+        dist, seen = pos - at, at >= 0
+    value = np.take_along_axis(local, np.clip(at, 0, n - 1)[..., None], axis=axis)
+    weight = np.where(seen, 1.0 / np.maximum(dist, 1).astype(np.float32) ** 2, 0.0)
+    return value.astype(np.float32), weight.astype(np.float32)
 
 
 def uncovered_limb(zone: LimbZone, cover: F32) -> Mask:
