@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -197,3 +198,24 @@ def test_backdrop_round_the_hair_is_left_alone() -> None:
     change = np.abs(out.astype(int) - img.astype(int)).max(axis=2)[backdrop]
     assert change.max() <= 5
     assert np.percentile(change, 99) <= 1
+
+
+def test_light_brown_hair_beside_the_face_keeps_its_colour() -> None:
+    """Grace Meng's long light-brown hair is skin-coloured, and beside her jaw and neck it was
+    re-toned with her skin for a much darker user: 16% of it changed by more than 3 (Lab
+    distance), in dark streaks. Hair is far more detailed than skin: it now keeps its
+    colour there."""
+    img, out, points = _retoned("grace_meng__house_official_1.jpg")
+    before, after = rgb_to_lab(img), rgb_to_lab(out)
+    person = cv2.resize(fu.template_person(img), img.shape[1::-1]) > 0.5
+    scale = face_scale(points)
+    middle = points[[lm.LEFT_CHEEK, lm.RIGHT_CHEEK], 0].mean()
+    half = abs(points[lm.LEFT_CHEEK, 0] - points[lm.RIGHT_CHEEK, 0]) / 2
+    rows = np.arange(img.shape[0])[:, None]
+    cols = np.abs(np.arange(img.shape[1])[None, :] - middle)
+    top, bottom = points[lm.NOSE_TIP, 1] + 0.6 * scale, points[lm.CHIN, 1] + 0.8 * scale
+    hair = (person & (rows > top) & (rows < bottom) & (cols > half) & (cols < 1.6 * half)
+            & (before[..., 2] > -5))  # not the blue wall
+    assert hair.sum() > 3000
+    change = np.linalg.norm(after - before, axis=2)[hair]
+    assert (change > 3).mean() < 0.02

@@ -216,7 +216,8 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     crop, local = _grid_pixels(img, roi, grid, reduced), grid.points(points - roi.offset)
     mask = geo.sample_field(person, img.shape, roi, grid)
     scale = full_scale / k
-    model = local_skin_model(crop, cheek_mask(local, crop.shape))
+    cheeks = cheek_mask(local, crop.shape)
+    model = local_skin_model(crop, cheeks)
     h, w = crop.shape[:2]
     xs = np.arange(w, dtype=np.float32)[None, :]
     ys = np.arange(h, dtype=np.float32)[:, None]
@@ -234,13 +235,63 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     near = model.likelihood_of(px, scale=CROWN_TOLERANCE)
     weight = np.maximum(weight, crown * near)
     soft = feather(np.maximum(weight, oval), scale * 0.08)
-    # and so were the ears (redder than the cheeks), and thin: the feathering halved them.
-    # Their skin keeps its unfeathered weight, grown by a pixel or two over their rim (skin
-    # and backdrop mixed: left alone, a light outline round a darkened ear)
+    # light-brown and blonde hair is skin-coloured, and was re-toned with the skin beside the
+    # face and over the shoulders (darkened in streaks for a darker user); it is far more
+    # detailed than skin. Not at the hairline (its own step; fine hairs over skin) nor on the
+    # chest (prints, necklaces)
+    detail = _detail_ratio(crop, cheeks, scale)
+    sides = _beside_neck(local, crop.shape, scale) * (1.0 - crown_zone(local, crop.shape, scale))
+    soft = soft * (1.0 - _ramp_up(detail, HAIR_DETAIL) * sides * (1.0 - whole_oval))
+    # the ears were re-toned only partly too (redder than the cheeks), and thin: the feathering
+    # halved them. Their skin keeps its unfeathered weight, grown by a pixel or two over their
+    # rim (skin and backdrop mixed: left alone, a light outline round a darkened ear). An
+    # ear's folds and rim are as detailed as hair: the ears' zone is not judged by detail
     ears = ear_zone(local, crop.shape, scale) * (1.0 - whole_oval) * coloured * near
     ears = cv2.dilate(ears, np.ones((EAR_RIM, EAR_RIM), np.uint8))
     soft = np.maximum(soft, ears * np.clip(mask * 2.0, 0.0, 1.0))
-    return SkinField(roi, grid, soft * np.maximum(mask, oval), mask)  # no spill onto the backdrop
+    weight = soft * np.maximum(mask, oval)  # no spill onto the backdrop
+    return SkinField(roi, grid, weight, mask)
+
+
+# fine detail relative to the cheeks': necks and shoulders 1.5-4, ears 2-6 (their folds and
+# rims up to 12), a light-brown or blonde head of hair 6-13
+HAIR_DETAIL = (4.5, 7.0)  # beside the face and neck: from the first ratio on, hair
+DETAIL_FLOOR = 0.008      # the cheeks' relative detail never counts as less (airbrushed)
+
+
+def _detail_ratio(crop: np.ndarray, cheeks: np.ndarray, scale: float) -> np.ndarray:
+    """hxw float32: the fine detail of the grid pixels ``crop`` (hxwx3): the local mean of
+    the luma's departure from its blur (over about 0.02 eye distances) over the local luma,
+    as a multiple of the cheeks' (``cheeks``, hxw 0..1; at least :data:`DETAIL_FLOOR`)."""
+    luma = _channel_mean(crop)
+    fine = cv2.absdiff(luma, cv2.GaussianBlur(luma, (0, 0), max(0.02 * scale, 0.7)))
+    area = max(0.05 * scale, 1.0)
+    detail = cv2.divide(cv2.GaussianBlur(fine, (0, 0), area),
+                        np.maximum(cv2.GaussianBlur(luma, (0, 0), area), np.float32(8.0)))
+    sel = cheeks > 0.5
+    ref = max(float(np.median(detail[sel])) if sel.any() else DETAIL_FLOOR, DETAIL_FLOOR)
+    out: np.ndarray = (detail / np.float32(ref)).astype(np.float32)
+    return out
+
+
+def _ramp_up(values: np.ndarray, span: tuple[float, float]) -> np.ndarray:
+    """0 below ``span[0]``, 1 from ``span[1]`` up, linear between (float32)."""
+    lo, hi = span
+    out: np.ndarray = np.clip((values - lo) / (hi - lo), 0.0, 1.0).astype(np.float32)
+    return out
+
+
+def _beside_neck(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:
+    """0..1 (hxw float32) by columns: 1 farther from the face's middle than :data:`NECK_SIDE`
+    of its half-width at the cheeks, 0 inside, soft over 0.1 eye distances."""
+    middle = float(points[[lm.LEFT_CHEEK, lm.RIGHT_CHEEK], 0].mean())
+    half = 0.5 * float(abs(points[lm.LEFT_CHEEK, 0] - points[lm.RIGHT_CHEEK, 0]))
+    cols = np.abs(np.arange(shape[1], dtype=np.float32) - np.float32(middle))
+    ramp = np.clip((cols - NECK_SIDE * half) / max(0.1 * scale, 1.0), 0.0, 1.0)
+    return np.broadcast_to(ramp[None, :], shape[:2]).astype(np.float32)
+
+
+NECK_SIDE = 0.8  # share of the face's half-width at the cheeks that a neck and chest keep
 
 
 CROWN_TOLERANCE = 8.0  # sigmas of the cheeks' chroma for skin just above the face mesh
