@@ -80,11 +80,15 @@ def hand_skin(img: NDArray[np.uint8], hand: Mask) -> Mask:
 def hand_pixels(img: NDArray[np.uint8], body: Body, wrist: Point, trusted: Mask) -> tuple[
         NDArray[np.intp], NDArray[np.intp]]:
     """Skin pixels of the hand at ``wrist`` (within 0.4 shoulder widths; no greyish ones:
-    :func:`hand_skin`), else of both hands, else the ``trusted`` skin."""
+    :func:`hand_skin`) when at least ``MIN_HAND`` of them lie inside it (not on its
+    outline: a hand hidden under the other arm leaves only slivers near its wrist, the
+    skin mask's fringe along a white cuff, a watch's rim, a tie), else of both hands, else
+    the ``trusted`` skin."""
     hands = hand_skin(img, body.hands & body.skin)
     ys, xs = np.nonzero(hands)
     near = np.hypot(xs - wrist[0], ys - wrist[1]) < 0.4 * body.pose.shoulder_width
-    if near.sum() >= MIN_HAND:
+    inner = cv2.erode(hands.astype(np.uint8), np.ones((3, 3), np.uint8))[ys, xs] > 0
+    if (near & inner).sum() >= MIN_HAND:
         return ys[near], xs[near]
     if len(ys) >= MIN_HAND:
         return ys, xs
