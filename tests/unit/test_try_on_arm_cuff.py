@@ -22,3 +22,19 @@ def test_a_hidden_hand_gives_no_tone_to_its_arm() -> None:
     lab = rgb_to_lab(np.ascontiguousarray(out[500:520, 150:250]))
     assert float(np.median(lab[..., 2])) >= 13.0
     assert 40.0 <= float(np.median(lab[..., 0])) <= 46.0
+
+
+@needs_corpus
+def test_the_painted_forearm_covers_the_cuff_at_the_hand() -> None:
+    """vitonhd_01008 (black mesh long sleeves) in the orange sleeveless dress at 768x1024:
+    right above the hands' masks the cuff pixels that neither the old top's nor the hands'
+    mask took in are painted as arm: (837, 604..606) and (875, 228) were black (grey ~33),
+    (836..838, 606..607) the backdrop (233); the row of the left hand's skin mixed with the
+    cuff (883, 184..190: 121..127) is no darker than the rows round it (~143)."""
+    out = dressed("vitonhd_01008_00", "dresscode_053319_1", (768, 1024)).images[0]
+    grey = out.astype(np.float32).mean(axis=2)
+    assert float(grey[837, 604:607].min()) > 120.0
+    assert float(grey[875, 228]) > 120.0
+    assert float(grey[836:839, 606:608].max()) < 200.0
+    around = min(float(grey[882, 184:191].mean()), float(grey[884, 184:191].mean()))
+    assert float(grey[883, 184:191].mean()) >= around - 4.0

@@ -156,7 +156,7 @@ def column_arm(img: NDArray[np.uint8], body: Body, chain: list[Point], sleeve: M
     # the sleeve's cuff runs on into the hand (the hand's rim is not the arm's end), and
     # the cuff's pixels in the hand's dilated rim above the hand skin are the arm's too
     centre, half, found = sleeve_rows(sleeve | body.hands, rows, side, widths)
-    allowed = allowed | _cuff_rim(body, int(hy.min()) + int(CUFF_RIM * sw))
+    allowed = allowed | _cuff_rim(body, (hy, hx), int(CUFF_RIM * sw))
     if found.mean() < MIN_ROWS:
         return None
     centre = _smooth(centre, found, 0.05 * sw)
@@ -285,11 +285,27 @@ def _backdrop_row(body: Body, hand: tuple[NDArray[np.intp], NDArray[np.intp]],
     return out
 
 
-def _cuff_rim(body: Body, bottom: int) -> Mask:
-    """The hands' non-skin rim (their mask is grown by 2 px, so the dark cuff's edge is
-    in it) and their skin pixels next to the cuff (``CUFF_MIX`` px: mixed with it, a dark
-    line along the wrist) above image row ``bottom``."""
+def _cuff_rim(body: Body, hand: tuple[NDArray[np.intp], NDArray[np.intp]], depth: int) -> (
+        Mask):
+    """The cuff at the top of the ``hand`` (its skin pixels: ys, xs): the hands' non-skin
+    rim (their mask is grown by 2 px, so the dark cuff's edge is in it) and their skin
+    pixels next to the cuff (``CUFF_MIX`` px: mixed with it, a dark line along the
+    wrist), down to ``depth`` rows below the hand's top in their own column (the hand's
+    first row where none of its column is seen: a hand's top is slanted, one bound for all
+    its columns left the mixed row under the cuff's lower end); and every person pixel off
+    the hands within ``depth`` rows above that top (the cuff's edge that neither the old
+    top's nor the hands' mask took in: left, it showed as dark specks or, painted as
+    background, as a notch of backdrop beside the wrist)."""
+    hy, hx = hand
     out: Mask = np.zeros(body.hands.shape, bool)
+    h_img, w_img = out.shape
+    first = np.full(w_img, int(hy.min()), np.intp)
+    tops = np.full(w_img, h_img, np.intp)
+    np.minimum.at(tops, hx, hy)
+    first = np.where(tops < h_img, tops, first)
+    rows = np.arange(h_img)[:, None]
+    out |= body.person & ~body.hands & (rows >= first[None] - depth) & (rows < first[None])
+    bottom = int(first.max()) + depth
     if not body.hands[:max(0, bottom)].any():
         return out
     r = CUFF_MIX + 2                                          # past the hands' 2 px too
@@ -297,8 +313,8 @@ def _cuff_rim(body: Body, bottom: int) -> Mask:
     box = np.s_[max(0, y - r):y + h, max(0, x - r):x + w + r]
     cuff = (body.old_top & ~body.hands)[box].astype(np.uint8)
     by_cuff = cv2.dilate(cuff, np.ones((2 * r + 1,) * 2, np.uint8)) > 0
-    out[box] = body.hands[box] & (~body.skin[box] | by_cuff)
-    out[max(0, bottom):] = False
+    out[box] |= body.hands[box] & (~body.skin[box] | by_cuff)
+    out &= rows < first[None] + depth
     return out
 
 
