@@ -125,43 +125,152 @@ def _arc_of(chain: list[Point], p: Point) -> float:
     return float(np.dot(p - chain[0], _unit(chain[1] - chain[0])))
 
 
-def _outward(d: Point, hint: Point) -> Point:
-    n = np.array([-d[1], d[0]], np.float32)
-    return n if float(np.dot(n, hint)) >= 0 else -n
-
-
 def body_sections(quad: SleeveQuad, seam_out: Point, arm: Arm, scale: float,
                   hint: Point, sw: float) -> tuple[list[Section], list[float]]:
     """Cross-sections of the sleeve on the body (outer, inner) and the garment fractions
     (0 seam .. 1 hem) they correspond to. ``scale`` garment -> body px, ``hint`` a
-    direction toward the arm's outer side, ``sw`` the shoulder width."""
+    direction toward the arm's outer side at the shoulder, ``sw`` the shoulder width. The
+    outer side is the one ``hint`` picks on the upper arm, carried round the elbow (a
+    forearm folded across the body keeps its outer edge on the same side of the bones, so
+    no quad is folded over itself)."""
     s_top = _arc_of(arm.chain, seam_out)
     s_in = s_top + float(np.clip(0.3 * sw, 0.1 * sw, 0.4 * arm.upper + 0.1 * sw))
     long = quad.outer_len * scale >= LONG_SLEEVE * arm.total
     cap = 1.03 * arm.total if long else SHORT_CAP * arm.upper
     s_hem = float(np.clip(s_top + quad.outer_len * scale, s_in + 0.1 * sw, max(cap, s_in + 0.1 * sw)))
     ease = float(np.clip(quad.half_width * scale / max(arm.radius(s_hem), 1.0) - 1, *EASE))
+    turn = _turn(arm.chain, hint)
     p_in, d_in = along(arm.chain, s_in)
-    inner_top = p_in - _outward(d_in, hint) * arm.radius(s_in) * (1 + ease)
+    inner_top = p_in - _left(d_in) * turn * arm.radius(s_in) * (1 + ease)
     sections: list[Section] = [(seam_out, inner_top.astype(np.float32))]
     fracs = [0.0]
     if s_hem > arm.upper + 0.1 * sw:
-        sections.append(_section(arm, arm.upper, hint, ease, bend=True))
+        sections.append(_section(arm, arm.upper, turn, ease, bend=True))
         fracs.append((arm.upper - s_top) / max(s_hem - s_top, 1.0))
-    sections.append(_section(arm, s_hem, hint, ease))
+    sections.append(_section(arm, s_hem, turn, ease))
     fracs.append(1.0)
     return sections, fracs
 
 
-def _section(arm: Arm, s: float, hint: Point, ease: float, bend: bool = False) -> Section:
-    """Cross-section perpendicular to the arm at arc length ``s`` (at the elbow, ``bend``:
-    perpendicular to the mean of both bones)."""
+def _left(d: Point) -> Point:
+    """``d`` turned a quarter (x, y) -> (-y, x)."""
+    return np.array([-d[1], d[0]], np.float32)
+
+
+def _turn(chain: list[Point], hint: Point) -> float:
+    """+1 when the outer side is :func:`_left` of the bones, -1 when right: picked by
+    ``hint`` on the upper arm."""
+    return 1.0 if float(np.dot(_left(_unit(chain[1] - chain[0])), hint)) >= 0 else -1.0
+
+
+def _section(arm: Arm, s: float, turn: float, ease: float, bend: bool = False) -> Section:
+    """Cross-section perpendicular to the arm at arc length ``s``, outer side ``turn``
+    (:func:`_turn`); at the elbow (``bend``) perpendicular to the mean of both bones."""
     p, d = along(arm.chain, s)
     if bend:
         p = arm.chain[1]
         d = _unit(_unit(arm.chain[1] - arm.chain[0]) + _unit(arm.chain[2] - arm.chain[1]))
-    n = _outward(d, hint) * arm.radius(s) * (1 + ease)
+    n = _left(d) * turn * arm.radius(s) * (1 + ease)
     return (p + n).astype(np.float32), (p - n).astype(np.float32)
+
+
+STEP = 0.35                            # a long sleeve's sections, shoulder widths apart
+MITRE = 2.0                            # at most this widening of the strip across a bent elbow
+ELBOW = 1.2                            # ... on its outer side
+
+
+def strip_sections(sleeve: NDArray[np.bool_], quad: SleeveQuad, seam_out: Point, arm: Arm,
+                   scale: float, hint: Point, sw: float) -> tuple[list[Section], list[Section]]:
+    """The garment's and the body's cross-sections of one sleeve (``sleeve`` its HxW bool
+    mask on the cut-out, the rest as for :func:`body_sections`). A short sleeve: the quad's
+    (:func:`body_sections`, :func:`garment_sections`). A long one: the sleeve's own
+    cross-sections along its axis on the product photo (:func:`garment_profile`: a sleeve
+    hanging beside the body has its seam along its inner edge, and the quad from seam to hem
+    crossed it as a thin diagonal, a wedge on the arm) laid on cross-sections every
+    ``STEP`` shoulder widths along the arm, mitred round the elbow (:func:`bent_sections`)."""
+    b_secs, fracs = body_sections(quad, seam_out, arm, scale, hint, sw)
+    if len(fracs) < 3:
+        return garment_sections(quad, fracs), b_secs
+    s_top = _arc_of(arm.chain, seam_out)
+    s_hem = s_top + (arm.upper - s_top) / max(fracs[1], 1e-3)
+    ease = float(np.clip(quad.half_width * scale / max(arm.radius(s_hem), 1.0) - 1, *EASE))
+    b_long, f_long = bent_sections(arm, s_top, s_hem, _turn(arm.chain, hint), ease, STEP * sw)
+    g_long = garment_profile(sleeve, quad, f_long)
+    if g_long is None:
+        return garment_sections(quad, fracs), b_secs
+    return g_long, b_long
+
+
+def bent_sections(arm: Arm, s_top: float, s_hem: float, turn: float, ease: float,
+                  step: float) -> tuple[list[Section], list[float]]:
+    """Cross-sections of a strip along ``arm`` from arc length ``s_top`` to ``s_hem``
+    (outer side ``turn``, half width the arm's radius times ``1 + ease``), about ``step`` px
+    apart, and their fractions (0..1) of the strip's length. Round the elbow the strip is
+    mitred: one section on the bisector of the bones, widened by 1 / cos(half the turn)
+    (at most ``MITRE``; ``ELBOW`` on the outer side: a rounded elbow, no spike), none
+    within the mitre's reach on either side (their inner ends would cross it)."""
+    length = max(s_hem - s_top, 1.0)
+    u = _unit(arm.chain[1] - arm.chain[0])
+    v = _unit(arm.chain[2] - arm.chain[1])
+    half = 0.5 * float(np.arccos(np.clip(float(u @ v), -1.0, 1.0)))
+    mitre = min(1.0 / max(float(np.cos(half)), 1e-3), MITRE)
+    width = arm.radius(arm.upper) * (1 + ease)
+    reach = width * float(np.sqrt(max(mitre * mitre - 1.0, 0.0))) + 2.0
+    n = max(2, int(np.ceil(length / max(step, 1.0))))
+    arcs = [s_top + length * k / n for k in range(n + 1)]
+    bend = s_top < arm.upper < s_hem - reach
+    if bend:
+        arcs = [s for s in arcs if abs(s - arm.upper) > reach or s in (s_top, s_hem)]
+        arcs = sorted([*arcs, arm.upper])
+    secs: list[Section] = []
+    for s in arcs:
+        if bend and s == arm.upper:
+            d = _unit(u + v) if float(np.linalg.norm(u + v)) > 0.2 else u
+            p, w, w_out = arm.chain[1], width * mitre, width * min(mitre, ELBOW)
+        else:
+            p, d = along(arm.chain, s)
+            w = w_out = arm.radius(s) * (1 + ease)
+        side = _left(d) * turn
+        secs.append(((p + side * w_out).astype(np.float32), (p - side * w).astype(np.float32)))
+    return secs, [(s - s_top) / length for s in arcs]
+
+
+def garment_profile(sleeve: NDArray[np.bool_], quad: SleeveQuad, fracs: list[float]) -> (
+        list[Section] | None):
+    """The sleeve's cross-sections (outer, inner) on the product photo at ``fracs`` of its
+    length: perpendicular to its main axis (principal direction of its pixels, from the
+    seam's end to the cuff), each as wide as the sleeve is there (1st..99th percentile
+    across, over a band 6% of the length deep, kept inside the sleeve's ends); None when
+    the sleeve is too small."""
+    ys, xs = np.nonzero(_largest(sleeve))
+    if len(xs) < 200:
+        return None
+    pts = np.stack([xs, ys], 1).astype(np.float32)
+    centre = pts.mean(axis=0)
+    _, vecs = np.linalg.eigh(np.cov((pts - centre).T))
+    axis = _unit(vecs[:, 1].astype(np.float32))
+    seam = (quad.seam_out + quad.seam_in) / 2
+    if float(np.dot(axis, centre - seam)) < 0:
+        axis = -axis
+    normal = _left(axis)
+    hint = _unit(quad.seam_out - quad.seam_in) + _unit(centre - seam)
+    if float(np.dot(normal, hint)) < 0:
+        normal = -normal
+    t, c = (pts - centre) @ axis, (pts - centre) @ normal
+    t0, t1 = float(np.percentile(t, 0.5)), float(np.percentile(t, 99.5))
+    band = 0.03 * (t1 - t0)
+    secs: list[Section] = []
+    for f in fracs:
+        at = t0 + (t1 - t0) * f
+        mid = float(np.clip(at, t0 + band, t1 - band))
+        near = np.abs(t - mid) <= band
+        if near.sum() < 5:
+            return None
+        hi, lo = float(np.percentile(c[near], 99)), float(np.percentile(c[near], 1))
+        base = centre + axis * at
+        secs.append(((base + normal * hi).astype(np.float32),
+                     (base + normal * lo).astype(np.float32)))
+    return secs
 
 
 def garment_sections(quad: SleeveQuad, fracs: list[float]) -> list[Section]:

@@ -12,7 +12,7 @@ from .body import Body
 from .fit import LENGTH_GAIN, Fit, Pairs, Warped, body_frame
 from .limbs import ARM_RADII, fitted_limb
 from .shape import GarmentShape
-from .sleeve import Arm, body_sections, garment_quad, garment_sections, warp_strip
+from .sleeve import Arm, garment_quad, strip_sections, warp_strip
 
 
 def person_arm(body: Body, side: str) -> Arm:
@@ -51,10 +51,11 @@ def sleeve_layer(img: NDArray[np.uint8], sleeve: NDArray[np.bool_], shape: Garme
     sign = -1.0 if side == "l" else 1.0
     hint = (frame.axis * sign - frame.down).astype(np.float32)
     arm = person_arm(body, side)
-    b_secs, fracs = body_sections(quad, placed[f"shoulder_{side}"], arm,
-                                  _length_scale(shape, side, placed, scale), hint,
-                                  body.pose.shoulder_width)
-    return warp_strip(img, sleeve if cover is None else cover, garment_sections(quad, fracs), b_secs, body.person.shape)
+    g_secs, b_secs = strip_sections(sleeve, quad, placed[f"shoulder_{side}"], arm,
+                                    _length_scale(shape, side, placed, scale), hint,
+                                    body.pose.shoulder_width)
+    return warp_strip(img, sleeve if cover is None else cover, g_secs, b_secs,
+                      body.person.shape)
 
 
 def settle_shoulders(pairs: Pairs, shape: GarmentShape, body: Body) -> Pairs:
