@@ -11,6 +11,18 @@ to the first ``FRONT_RUN`` rows nearer the front's colour than the back's, at mo
 ``MAX_DEPTH`` of the torso width (deeper at the centre: not an inside back, nothing is
 taken). Strappy tops' backs are dropped by :mod:`.straps`. Images HxWx3 uint8 RGB, masks
 HxW bool, in cut-out pixels.
+
+A V neck or a polo's placket opens deeper, and its inside back may be of the front's
+colour (a cardigan's grey between its green bands) or carry the label: when no crew neck's
+inside back is found, the opening is the smooth region enclosed by the front's edges
+(:func:`v_opening`): on the cut-out blurred ``SIGMA`` torso widths, the 4-connected piece
+of pixels whose Lab gradient is below a threshold that meets the centre line below the back
+collar, with the largest threshold (of ``STEPS``) at which that piece stays inside the
+garment (off its outline), starts within ``V_TOP`` of the back collar's top, reaches
+``V_MIN`` deep, keeps within ``V_HALF`` of the centre line and narrows downward; without
+its strips thinner than ``THIN`` (a trim's piping of the inside back's colour), its holes
+up to ``LABEL`` filled (the label; not a mesh inset), widened ``GROW`` blur widths over the
+blurred rim of the edges round it.
 """
 
 from __future__ import annotations
@@ -18,6 +30,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 from numpy.typing import NDArray
+
+from ...imaging.color import rgb_to_lab
+from ...imaging.regions import disc, filled
+from .regions import large_pieces
 
 Mask = NDArray[np.bool_]
 F32 = NDArray[np.float32]
@@ -34,13 +50,32 @@ MAX_JUMPS = 3        # ... but at this many columns
 COLLAR = 0.05        # x torso width: the back collar's band above the inside back at most
 EDGE = 1             # px: the front's edge row taken with the inside back
 MAX_DEPTH = 0.15     # x torso width: an inside back ends above this depth below its top
+SIGMA = 0.009        # x torso width: blur of the cut-out before a V opening's gradient
+STEPS = tuple(1.0 + 0.25 * i for i in range(17))   # Lab gradient thresholds (per px) tried
+V_TOP = 0.15         # x torso width: a V opening starts this near the back collar's top
+V_MIN = 0.15         # x torso width: ... and reaches at least this deep
+V_REACH = 1.2        # x torso width: it is looked for this far below the collar's top
+V_SEED = (0.05, 0.4)  # x torso width: it meets the centre line between these depths
+V_HALF = 0.3         # x torso width: it keeps this near the centre line
+V_AREA = 0.01        # x torso width squared: it is at least this large
+GROW = 0.5           # x the blur: the opening is widened this much over its rim
+THIN = 0.03          # x torso width: strips of the piece narrower than this are trim, not it
+LABEL = 0.02         # x torso width squared: holes in the piece up to this size are filled
 
 
 def inside_back(img: NDArray[np.uint8], mask: Mask, neck: tuple[float, float],
                 width: float) -> Mask:
     """HxW bool: the inside back seen through a crew neck on the cut-out (``img``, ``mask``)
-    with the back collar's top at ``neck`` (x, y) and torso width ``width`` (px); empty when
-    its colour is the front's or it runs on too deep."""
+    with the back collar's top at ``neck`` (x, y) and torso width ``width`` (px); when its
+    colour is the front's or it runs on too deep, the V opening's (:func:`v_opening`)."""
+    crew = _crew_back(img, mask, neck, width)
+    return crew if crew.any() else v_opening(img, mask, neck, width)
+
+
+def _crew_back(img: NDArray[np.uint8], mask: Mask, neck: tuple[float, float],
+               width: float) -> Mask:
+    """HxW bool: the inside back of a crew neck (module docstring); empty when its colour is
+    the front's or it runs on too deep."""
     out = np.zeros_like(mask)
     colours = _colours(img, mask, neck, width)
     if colours is None:
@@ -60,6 +95,75 @@ def inside_back(img: NDArray[np.uint8], mask: Mask, neck: tuple[float, float],
         out[col[0]:col[0] + depth[i] + EDGE, x0 + i] = True
     result: Mask = out & mask
     return result
+
+
+def v_opening(img: NDArray[np.uint8], mask: Mask, neck: tuple[float, float],
+              width: float) -> Mask:
+    """HxW bool: the inside back seen through a V neck or a placket's opening (module
+    docstring), the back collar's top at ``neck`` (x, y), torso width ``width``; empty when
+    no smooth piece enclosed by the front fits."""
+    out = np.zeros_like(mask)
+    h, w = mask.shape
+    cx = int(np.rint(neck[0]))
+    if not 0 <= cx < w or not mask[:, cx].any():
+        return out
+    top = int(np.argmax(mask[:, cx]))
+    x0, x1 = max(0, int(cx - V_HALF * width) - 2), min(w, int(cx + V_HALF * width) + 3)
+    box = np.s_[top:min(h, top + int(V_REACH * width)), x0:x1]
+    sigma = max(1.0, SIGMA * width)
+    piece = _smooth_piece(img[box], mask[box], cx - x0, width, sigma)
+    if piece is None:
+        return out
+    holes = filled(piece) & ~piece
+    piece |= holes & ~large_pieces(holes, LABEL * width ** 2)   # the label, not an inset
+    body = cv2.morphologyEx(piece.astype(np.uint8), cv2.MORPH_OPEN,
+                            disc(max(3, int(THIN * width)) | 1)) > 0
+    body = large_pieces(body, V_AREA * width ** 2)   # off the trim's thin strips
+    k = 2 * max(1, int(np.rint(GROW * sigma))) + 1
+    grown = cv2.dilate(body.astype(np.uint8), disc(k)) > 0
+    out[box] = grown & mask[box]
+    return out
+
+
+def _smooth_piece(img: NDArray[np.uint8], mask: Mask, cx: int, width: float,
+                  sigma: float) -> Mask | None:
+    """The smooth piece of :func:`v_opening` over a box whose top row is the back collar's
+    top and whose column ``cx`` is the centre line, blurred ``sigma`` px; None when none
+    fits."""
+    lab = rgb_to_lab(cv2.GaussianBlur(img.astype(np.float32), (0, 0), sigma))
+    gx = cv2.Sobel(lab, cv2.CV_32F, 1, 0, ksize=1)
+    gy = cv2.Sobel(lab, cv2.CV_32F, 0, 1, ksize=1)
+    grad = np.sqrt((gx * gx + gy * gy).sum(axis=2))
+    inner = cv2.erode(mask.astype(np.uint8), disc(2 * int(np.ceil(sigma)) + 1)) > 0
+    outside = cv2.dilate((~mask).astype(np.uint8), disc(5)) > 0
+    seed = np.zeros_like(mask)
+    seed[int(V_SEED[0] * width):int(V_SEED[1] * width), cx] = True
+    best: Mask | None = None
+    for thr in STEPS:
+        _, labels = cv2.connectedComponents((inner & (grad < thr)).astype(np.uint8),
+                                            connectivity=4)
+        ids = np.unique(labels[seed & inner & (grad < thr)])
+        pieces = [labels == i for i in ids if i > 0]
+        fits = [p for p in pieces if _fits(p, outside, width)]
+        if fits:
+            best = max(fits, key=lambda p: int(p.sum()))
+        elif best is not None:
+            break       # the piece ran out through the front's edges: the last one fitted
+    return best
+
+
+def _fits(piece: Mask, outside: Mask, width: float) -> bool:
+    """Whether ``piece`` (over the box of :func:`v_opening`) is a V opening: off the
+    garment's outline and the box's sides and bottom, starting near the top, deep enough,
+    large enough, narrower in its lower quarter than in its upper one."""
+    if (piece & outside).any() or piece[-1].any() or piece[:, 0].any() or piece[:, -1].any():
+        return False
+    rows = np.flatnonzero(piece.any(axis=1))
+    y0, y1 = int(rows[0]), int(rows[-1]) + 1
+    if y0 > V_TOP * width or y1 - y0 < V_MIN * width or piece.sum() < V_AREA * width ** 2:
+        return False
+    q = max(1, (y1 - y0) // 4)
+    return int(piece[y1 - q:y1].sum()) < int(piece[y0:y0 + q].sum())
 
 
 def _colours(img: NDArray[np.uint8], mask: Mask, neck: tuple[float, float],
