@@ -81,6 +81,7 @@ FEATHER = 2
 NECK_DIP = 0.08      # depth (shoulder widths) of the rounded bottom of the neck skin
 FRONT_DROP = 0.15    # a crew neck's front below its collar top (shoulder widths)
 ARMHOLE_REACH = 0.07  # how far inside an arm the armhole curve's top is (shoulder widths)
+ARM_WIDTH_PCT = 90    # a real arm's full width: this percentile of its row widths
 ARMHOLE_RISE = 0.06   # how far above the arm cut the armhole curve starts (torso lengths)
 
 
@@ -215,6 +216,27 @@ def _to_sleeves(layers: list[Layer], alphas: list[NDArray[np.float32]], body: Bo
             if is_torso(ly) else a for ly, a in zip(layers, alphas, strict=True)]
 
 
+def arm_wide(side: Mask, real: Mask) -> Mask:
+    """The pixels of ``side`` (skin painted beside a real arm) that lie in the rows of a
+    piece of ``real`` (a real arm's skin) within its full width (``ARM_WIDTH_PCT``
+    percentile of its row widths) of its far edge in their row: the arm's inner side that
+    an old top bulged over, not a ledge of torso skin wider than the arm."""
+    out = np.zeros_like(side)
+    n, labels = cv2.connectedComponents(real.astype(np.uint8), connectivity=8)
+    for i in range(1, n):
+        own = labels == i
+        rows = np.flatnonzero(own.any(axis=1))
+        if len(rows) < 2:
+            continue
+        first = own[rows].argmax(axis=1)
+        last = own.shape[1] - 1 - own[rows, ::-1].argmax(axis=1)
+        width = int(np.percentile(last - first + 1, ARM_WIDTH_PCT))
+        xs = np.arange(own.shape[1])[None, :]
+        room = (xs > last[:, None] - width) & (xs < first[:, None] + width)
+        out[rows] |= side[rows] & room
+    return out
+
+
 def _hand_itself(body: Body) -> Mask:
     """The hands (skin-coloured pixels near the wrists, plus 2 px) within the person: the
     2 px grown over the backdrop are no hand in front of a garment (beside a wrist over a
@@ -281,7 +303,9 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     # lie over it: given back there, the garment meets the real arm's edge as it meets the
     # painted upper arm's above, no ledge of skin at the junction)
     under = np.logical_or.reduce([u > 0.05 for u in uncut if u is not None] or [~sides])
-    drawn_arms = arms_drawn(body, arms, reveal, painted, sides & skin & ~under) | front
+    side_skin = sides & skin
+    side_skin &= ~under | arm_wide(side_skin, body.skin & body.arms & ~body.hands & ~reveal)
+    drawn_arms = arms_drawn(body, arms, reveal, painted, side_skin) | front
     alphas = [np.minimum(reclaim(a, u, arm_cut(ly, body, arms), drawn_arms), keep_front)
               if u is not None else a for ly, a, u in zip(layers, alphas, uncut, strict=True)]
     # arms in front (or old clothing in an arm's zone beside its visible outline), painted
