@@ -179,26 +179,59 @@ MITRE = 2.0                            # at most this widening of the strip acro
 ELBOW = 1.2                            # ... on its outer side
 
 
+@dataclass(frozen=True)
+class Elbow:
+    """A bent long sleeve's elbow: the strip within ``reach`` px of the joint is kept within
+    its half width (the arm's radius times ``1 + ease``, plus ``PAD``) of the bones,
+    shoulder -> elbow -> ``end`` (the hem's point on the bones): the mitre's outer corner,
+    a spike on a sharply folded arm, is rounded off."""
+
+    arm: Arm
+    ease: float
+    end: Point
+    reach: float
+
+
+@dataclass(frozen=True)
+class Strip:
+    """A sleeve's garment and body cross-sections (:func:`strip_sections`); ``long`` for a
+    long sleeve (shaded round, :func:`warp_strip`), ``elbow`` when it is bent."""
+
+    g_secs: list[Section]
+    b_secs: list[Section]
+    long: bool = False
+    elbow: Elbow | None = None
+
+
 def strip_sections(sleeve: NDArray[np.bool_], quad: SleeveQuad, seam_out: Point, arm: Arm,
-                   scale: float, hint: Point, sw: float) -> tuple[list[Section], list[Section]]:
+                   scale: float, hint: Point, sw: float) -> Strip:
     """The garment's and the body's cross-sections of one sleeve (``sleeve`` its HxW bool
     mask on the cut-out, the rest as for :func:`body_sections`). A short sleeve: the quad's
     (:func:`body_sections`, :func:`garment_sections`). A long one: the sleeve's own
     cross-sections along its axis on the product photo (:func:`garment_profile`: a sleeve
     hanging beside the body has its seam along its inner edge, and the quad from seam to hem
     crossed it as a thin diagonal, a wedge on the arm) laid on cross-sections every
-    ``STEP`` shoulder widths along the arm, mitred round the elbow (:func:`bent_sections`)."""
+    ``STEP`` shoulder widths along the arm, mitred round the elbow (:func:`bent_sections`,
+    its outer corner rounded: :class:`Elbow`)."""
     b_secs, fracs = body_sections(quad, seam_out, arm, scale, hint, sw)
     if len(fracs) < 3:
-        return garment_sections(quad, fracs), b_secs
+        return Strip(garment_sections(quad, fracs), b_secs)
     s_top = _arc_of(arm.chain, seam_out)
     s_hem = s_top + (arm.upper - s_top) / max(fracs[1], 1e-3)
     ease = float(np.clip(quad.half_width * scale / max(arm.radius(s_hem), 1.0) - 1, *EASE))
     b_long, f_long = bent_sections(arm, s_top, s_hem, _turn(arm.chain, hint), ease, STEP * sw)
     g_long = garment_profile(sleeve, quad, f_long)
     if g_long is None:
-        return garment_sections(quad, fracs), b_secs
-    return g_long, b_long
+        return Strip(garment_sections(quad, fracs), b_secs)
+    arcs = [s_top + f * (s_hem - s_top) for f in f_long]
+    bend = [k for k, s in enumerate(arcs) if abs(s - arm.upper) < 1e-3 and 0 < k < len(arcs) - 1]
+    elbow = None
+    if bend:
+        k = bend[0]
+        joint = arm.chain[1]
+        reach = max(float(np.linalg.norm(b_long[j][0] - joint)) for j in (k - 1, k + 1)) + PAD
+        elbow = Elbow(arm, ease, along(arm.chain, s_hem)[0], reach)
+    return Strip(g_long, b_long, True, elbow)
 
 
 def bent_sections(arm: Arm, s_top: float, s_hem: float, turn: float, ease: float,
@@ -284,12 +317,17 @@ def _quad(a: Section, b: Section) -> F32:
     return np.array([a[0], b[0], b[1], a[1]], np.float32)
 
 
+ROUNDNESS = 0.16                       # a long sleeve's edges this much darker than its middle
+
+
 def warp_strip(image: NDArray[np.uint8], mask: NDArray[np.bool_] | F32, g_secs: list[Section],
-               b_secs: list[Section], shape: tuple[int, int]) -> Warped:
+               b_secs: list[Section], shape: tuple[int, int], roundness: float = 0.0,
+               elbow: Elbow | None = None) -> Warped:
     """The sleeve (HxWx3 uint8 RGB cut-out + its HxW bool mask, or its coverage, HxW
     float32 0..1) mapped quad by quad onto an image of ``shape``; alpha is anti-aliased,
     sharp where the strip magnifies the sleeve (:func:`.render.crisp`) and limited to the
-    strip (plus ``PAD`` px)."""
+    strip (plus ``PAD`` px), round an ``elbow`` to its bones (:func:`elbow_room`). With
+    ``roundness`` the arm's round is shaded across the strip (:func:`round_shade`)."""
     h, w = shape
     rgb, alpha = np.zeros((h, w, 3), np.float32), np.zeros((h, w), np.float32)
     allpts = np.array([p for sec in b_secs for p in sec], np.float32)
@@ -301,6 +339,27 @@ def warp_strip(image: NDArray[np.uint8], mask: NDArray[np.bool_] | F32, g_secs: 
     homs = [cv2.getPerspectiveTransform(_quad(b_secs[i], b_secs[i + 1]), _quad(ga, gb))
             for i, (ga, gb) in enumerate(pairwise(g_secs))]
     labels = _labels(b_secs, xs.shape, np.array([x0, y0], np.float32))
+    mx, my = _mapped(homs, labels, xs, ys)
+    region = labels > 0
+    box = np.s_[y0:y1, x0:x1]
+    rgb[box] = cv2.remap(image.astype(np.float32), mx, my, cv2.INTER_LINEAR,
+                         borderMode=cv2.BORDER_REPLICATE)
+    if roundness > 0:
+        rgb[box] = np.clip(rgb[box] * round_shade(b_secs, labels, xs, ys, roundness)[..., None],
+                           0, 255)
+    a = crisp(np.clip(cv2.remap(mask.astype(np.float32), mx, my, cv2.INTER_LINEAR,
+                                borderMode=cv2.BORDER_CONSTANT, borderValue=0), 0, 1))
+    soft = cv2.GaussianBlur(region.astype(np.float32), (0, 0), 1.0)
+    alpha[box] = np.clip(a * soft * region, 0, 1)
+    if elbow is not None:
+        alpha[box] *= elbow_room(elbow, xs, ys)
+    return Warped(rgb, alpha)
+
+
+def _mapped(homs: list[NDArray[np.floating | np.integer]], labels: NDArray[np.int32],
+            xs: F32, ys: F32) -> tuple[F32, F32]:
+    """Each pixel (``xs``, ``ys``) mapped by the homography of its quad (``labels``, 1 +
+    index into ``homs``; 0 stays 0)."""
     mx, my = np.zeros_like(xs), np.zeros_like(ys)
     for i, hom in enumerate(homs):
         sel = labels == i + 1
@@ -308,15 +367,53 @@ def warp_strip(image: NDArray[np.uint8], mask: NDArray[np.bool_] | F32, g_secs: 
         den = np.where(np.abs(den) < 1e-6, 1e-6, den)
         mx[sel] = (hom[0, 0] * xs[sel] + hom[0, 1] * ys[sel] + hom[0, 2]) / den
         my[sel] = (hom[1, 0] * xs[sel] + hom[1, 1] * ys[sel] + hom[1, 2]) / den
-    region = labels > 0
-    box = np.s_[y0:y1, x0:x1]
-    rgb[box] = cv2.remap(image.astype(np.float32), mx, my, cv2.INTER_LINEAR,
-                         borderMode=cv2.BORDER_REPLICATE)
-    a = crisp(np.clip(cv2.remap(mask.astype(np.float32), mx, my, cv2.INTER_LINEAR,
-                                borderMode=cv2.BORDER_CONSTANT, borderValue=0), 0, 1))
-    soft = cv2.GaussianBlur(region.astype(np.float32), (0, 0), 1.0)
-    alpha[box] = np.clip(a * soft * region, 0, 1)
-    return Warped(rgb, alpha)
+    return mx, my
+
+
+def round_shade(b_secs: list[Section], labels: NDArray[np.int32], xs: F32, ys: F32,
+                roundness: float) -> F32:
+    """Multiplier (float32, the shape of ``xs``) of a strip laid round an arm: 1 along its
+    middle, ``1 - roundness`` at both edges (quadratic across each quad, from its own outer
+    to its inner side), faded in over the first section's half width below the seam (the
+    torso beside it is not shaded so)."""
+    unit = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], np.float32)
+    homs = [cv2.getPerspectiveTransform(_quad(a, b), unit) for a, b in pairwise(b_secs)]
+    along_, across = _mapped(homs, labels, xs, ys)
+    c = np.clip(2 * across - 1, -1, 1)
+    first = b_secs[0]
+    half = max(float(np.linalg.norm(first[0] - first[1])) / 2, 1.0)
+    mids = [(a + b) / 2 for a, b in b_secs[:2]]
+    length = float(np.linalg.norm(mids[1] - mids[0]))
+    fade = np.where(labels == 1, np.clip(along_ * length / half, 0, 1), 1.0)
+    out: F32 = (1 - roundness * fade * c * c).astype(np.float32)
+    return out
+
+
+def _segment_distance(xs: F32, ys: F32, a: Point, b: Point) -> tuple[F32, F32]:
+    """Distance of each pixel from segment ``a`` -> ``b`` and its projection's fraction
+    (0..1) along it."""
+    d = b - a
+    t = np.clip(((xs - a[0]) * d[0] + (ys - a[1]) * d[1]) / max(float(d @ d), 1e-6), 0, 1)
+    dist: F32 = np.hypot(xs - a[0] - t * d[0], ys - a[1] - t * d[1]).astype(np.float32)
+    return dist, t.astype(np.float32)
+
+
+def elbow_room(elbow: Elbow, xs: F32, ys: F32) -> F32:
+    """Multiplier 0..1 (the shape of ``xs``): within ``elbow.reach`` of the elbow, 1 within
+    the strip's half width of either bone (the arm's radius tapering along it) plus the
+    ``PAD`` + 1 px its soft edge takes, 0 a pixel beyond, anti-aliased; 1 elsewhere."""
+    arm = elbow.arm
+    shoulder, joint = arm.chain[0], arm.chain[1]
+    room = np.zeros_like(xs)
+    for a, b, s0, s1 in ((shoulder, joint, 0.0, arm.upper),
+                         (joint, elbow.end, arm.upper, arm.total)):
+        dist, t = _segment_distance(xs, ys, a, b)
+        r0, r1 = arm.radius(s0), arm.radius(s1)
+        radius = (r0 + (r1 - r0) * t) * (1 + elbow.ease) + PAD
+        room = np.maximum(room, np.clip(radius + 1.5 - dist, 0, 1))
+    near = np.hypot(xs - joint[0], ys - joint[1]) <= elbow.reach
+    out: F32 = np.where(near, room, 1.0).astype(np.float32)
+    return out
 
 
 def _labels(b_secs: list[Section], shape: tuple[int, int], off: Point) -> NDArray[np.int32]:

@@ -5,6 +5,7 @@ RGB, masks HxW bool.
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 
@@ -12,7 +13,9 @@ from .body import Body
 from .fit import LENGTH_GAIN, Fit, Pairs, Warped, body_frame
 from .limbs import ARM_RADII, fitted_limb
 from .shape import GarmentShape
-from .sleeve import Arm, garment_quad, strip_sections, warp_strip
+from .sleeve import ROUNDNESS, Arm, garment_quad, strip_sections, warp_strip
+
+GROW = 0.03                             # shoulder widths a long sleeve may reach off the person
 
 
 def person_arm(body: Body, side: str) -> Arm:
@@ -51,11 +54,32 @@ def sleeve_layer(img: NDArray[np.uint8], sleeve: NDArray[np.bool_], shape: Garme
     sign = -1.0 if side == "l" else 1.0
     hint = (frame.axis * sign - frame.down).astype(np.float32)
     arm = person_arm(body, side)
-    g_secs, b_secs = strip_sections(sleeve, quad, placed[f"shoulder_{side}"], arm,
-                                    _length_scale(shape, side, placed, scale), hint,
-                                    body.pose.shoulder_width)
-    return warp_strip(img, sleeve if cover is None else cover, g_secs, b_secs,
-                      body.person.shape)
+    strip = strip_sections(sleeve, quad, placed[f"shoulder_{side}"], arm,
+                           _length_scale(shape, side, placed, scale), hint,
+                           body.pose.shoulder_width)
+    warped = warp_strip(img, sleeve if cover is None else cover, strip.g_secs, strip.b_secs,
+                        body.person.shape, ROUNDNESS if strip.long else 0.0, strip.elbow)
+    return within_person(warped, body.person, body.pose.shoulder_width) if strip.long \
+        else warped
+
+
+def within_person(warped: Warped, person: NDArray[np.bool_], sw: float) -> Warped:
+    """``warped`` with its alpha cut off more than ``GROW`` shoulder widths (at least 2 px)
+    outside the ``person`` (HxW bool), anti-aliased over a pixel: a loose sleeve may stand
+    off the arm a little, never reach out onto the background."""
+    ys, xs = np.nonzero(warped.alpha > 0)
+    if not len(ys):
+        return warped
+    grow = max(2.0, GROW * sw)
+    m = int(grow) + 3
+    h, w = person.shape
+    box = np.s_[max(0, int(ys.min()) - m):min(h, int(ys.max()) + m + 1),
+                max(0, int(xs.min()) - m):min(w, int(xs.max()) + m + 1)]
+    dist = cv2.distanceTransform((~person[box]).astype(np.uint8), cv2.DIST_L2,
+                                 cv2.DIST_MASK_PRECISE)
+    alpha = warped.alpha.copy()
+    alpha[box] *= np.clip(grow + 0.5 - dist, 0, 1)
+    return Warped(warped.rgb, alpha)
 
 
 def settle_shoulders(pairs: Pairs, shape: GarmentShape, body: Body) -> Pairs:
