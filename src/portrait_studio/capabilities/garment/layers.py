@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ...imaging.color import rgb_to_lab
 from .body import Body
 from .cutout import Cutout
 from .fit import Anchors, Fit, Warped, bottom_pairs, top_pairs, warp_garment
@@ -19,7 +21,15 @@ from .render import bleed, clean_edge
 from .shape import GarmentShape, limb_mask, sleeve_core
 from .sideview import on_side
 from .sleeve_fit import settle_shoulders, sleeve_layer
+from .split import palette, palette_distance
 from .unmix import coverage, cut_out_rim, unmix_rim
+
+SEAM_BAND = 0.12    # x torso width: beyond the seam line, where the torso's colours cross it
+OWN_SHARE = 0.01    # a colour this share of the sleeve beyond the band is its own
+FOREIGN_DE = 20.0   # Lab distance from every colour of the sleeve's own from which a pixel
+                    # in the band is another fabric (when within half of it of the torso's)
+RIM = 3             # px: the cut-out's outline, where no other fabric is looked for
+RING = 2            # px around another fabric dropped with it (its seam's shadow)
 
 
 @dataclass(frozen=True)
@@ -65,12 +75,42 @@ def warp_layers(cutout: Cutout, kind: str, gshape: GarmentShape, body: Body, fit
         if side in parts and not body.pose.arm_hidden(idx):  # no sleeve on a hidden arm
             # the sleeve's colours near the seam are its own fabric continued: the torso's
             # sliver beyond a straight seam line drew a wedge of another colour at the armpit
-            own = bleed(fabric, sleeve_core(mask, gshape, side))
+            own = bleed(fabric, own_fabric(cutout.image, mask, gshape, side))
             warped = sleeve_layer(own, limb_mask(mask, gshape, side), gshape, side, body,
                                   parts["body"], fit, cover * limb_mask(cutout.mask, gshape, side))
             if warped is not None:
                 layers.append(Layer(kind, True, warped))
     return layers
+
+
+def own_fabric(img: NDArray[np.uint8], mask: NDArray[np.bool_], gshape: GarmentShape,
+               side: str) -> NDArray[np.bool_]:
+    """HxW bool: the pixels of a sleeve's own fabric on the cut-out (HxWx3 uint8 RGB,
+    garment ``mask``): its :func:`.shape.sleeve_core` without the torso's colours that a
+    curved armhole carries beyond the straight seam line (within ``SEAM_BAND`` torso widths
+    of it: colours ``FOREIGN_DE`` from every colour of the sleeve beyond that band and
+    within half that of one of the torso's just inside the seam, at least ``RIM`` px inside
+    the outline, and ``RING`` px around them: the shadow of the seam between them). FILA's
+    white chest band reached 6% of the torso width past the seam: a white fleck at the top
+    of every right sleeve."""
+    core = sleeve_core(mask, gshape, side)
+    far = sleeve_core(mask, gshape, side, SEAM_BAND)
+    band = core & ~far
+    beside = sleeve_core(mask, gshape, side, -0.05) & ~sleeve_core(mask, gshape, side, 0.0)
+    if far.sum() < 200 or not band.any() or not beside.any():
+        return core
+    lab = rgb_to_lab(img)
+    own, torso = palette(lab, far, OWN_SHARE), palette(lab, beside, OWN_SHARE)
+    if not len(own) or not len(torso):
+        return core
+    # inside the outline only: its rim against the backdrop is light on any fabric
+    band &= cv2.erode(mask.astype(np.uint8), np.ones((2 * RIM + 1,) * 2, np.uint8)) > 0
+    foreign = np.zeros_like(core)
+    foreign[band] = (palette_distance(lab[band], own) > FOREIGN_DE) & \
+        (palette_distance(lab[band], torso) < FOREIGN_DE / 2)
+    grown = cv2.dilate(foreign.astype(np.uint8), np.ones((2 * RING + 1,) * 2, np.uint8)) > 0
+    out: NDArray[np.bool_] = core & ~(grown & band)
+    return out
 
 
 def is_torso(layer: Layer) -> bool:
