@@ -201,6 +201,7 @@ class Strip:
     b_secs: list[Section]
     long: bool = False
     elbow: Elbow | None = None
+    split: int = 0                     # first section of a forearm drawn in front (0: none)
 
 
 def strip_sections(sleeve: NDArray[np.bool_], quad: SleeveQuad, seam_out: Point, arm: Arm,
@@ -219,7 +220,17 @@ def strip_sections(sleeve: NDArray[np.bool_], quad: SleeveQuad, seam_out: Point,
     s_top = _arc_of(arm.chain, seam_out)
     s_hem = s_top + (arm.upper - s_top) / max(fracs[1], 1e-3)
     ease = float(np.clip(quad.half_width * scale / max(arm.radius(s_hem), 1.0) - 1, *EASE))
-    b_long, f_long = bent_sections(arm, s_top, s_hem, _turn(arm.chain, hint), ease, STEP * sw)
+    turn = _turn(arm.chain, hint)
+    folded = folded_sections(arm, s_top, s_hem, turn, ease, STEP * sw)
+    if folded is not None:
+        b_fold, f_fold, split = folded
+        g_fold = garment_profile(sleeve, quad, f_fold)
+        if g_fold is None:
+            return Strip(garment_sections(quad, fracs), b_secs)
+        reach = arm.radius(arm.upper) * (1 + ease) * 1.5 + 2 * PAD
+        return Strip(g_fold, b_fold, True, Elbow(arm, ease, along(arm.chain, s_hem)[0], reach),
+                     split)
+    b_long, f_long = bent_sections(arm, s_top, s_hem, turn, ease, STEP * sw)
     g_long = garment_profile(sleeve, quad, f_long)
     if g_long is None:
         return Strip(garment_sections(quad, fracs), b_secs)
@@ -266,6 +277,43 @@ def bent_sections(arm: Arm, s_top: float, s_hem: float, turn: float, ease: float
         side = _left(d) * turn
         secs.append(((p + side * w_out).astype(np.float32), (p - side * w).astype(np.float32)))
     return secs, [(s - s_top) / length for s in arcs]
+
+
+def folded_sections(arm: Arm, s_top: float, s_hem: float, turn: float, ease: float,
+                    step: float) -> tuple[list[Section], list[float], int] | None:
+    """A strip along an arm folded sharper than a mitre can follow (it would widen the strip
+    more than ``MITRE`` times: the mitred quads' inner corners crossed and left gaps), as two
+    segments, or None for a straighter arm (:func:`bent_sections`) or a sleeve ending near
+    the elbow. The upper arm's sections (perpendicular to its bone) run on past the elbow by
+    the strip's half width, the forearm's start at the elbow perpendicular to its own bone;
+    returns the sections, their fractions of the strip's length and the index of the
+    forearm's first section (the forearm is drawn in front where the two cross; the elbow's
+    outer corner is rounded by :class:`Elbow`)."""
+    u = _unit(arm.chain[1] - arm.chain[0])
+    v = _unit(arm.chain[2] - arm.chain[1])
+    cos_half = float(np.cos(0.5 * np.arccos(np.clip(float(u @ v), -1.0, 1.0))))
+    width = arm.radius(arm.upper) * (1 + ease)
+    if cos_half * MITRE >= 1.0 or not s_top + step / 2 < arm.upper < s_hem - width:
+        return None
+    length = max(s_hem - s_top, 1.0)
+    joint = arm.chain[1]
+    n_up = max(1, int(np.ceil((arm.upper - s_top) / max(step, 1.0))))
+    n_fore = max(1, int(np.ceil((s_hem - arm.upper) / max(step, 1.0))))
+    up = [s_top + (arm.upper - s_top) * k / n_up for k in range(n_up + 1)]
+    fore = [arm.upper + (s_hem - arm.upper) * k / n_fore for k in range(n_fore + 1)]
+    secs: list[Section] = []
+    arcs: list[float] = []
+    for s in [*up, arm.upper + width]:
+        p = joint + u * (s - arm.upper)
+        side = _left(u) * turn * arm.radius(min(s, arm.upper)) * (1 + ease)
+        secs.append(((p + side).astype(np.float32), (p - side).astype(np.float32)))
+        arcs.append(s)
+    for s in fore:
+        p = joint + v * (s - arm.upper)
+        side = _left(v) * turn * arm.radius(s) * (1 + ease)
+        secs.append(((p + side).astype(np.float32), (p - side).astype(np.float32)))
+        arcs.append(s)
+    return secs, [(s - s_top) / length for s in arcs], len(up) + 1
 
 
 def garment_profile(sleeve: NDArray[np.bool_], quad: SleeveQuad, fracs: list[float]) -> (
@@ -322,12 +370,14 @@ ROUNDNESS = 0.16                       # a long sleeve's edges this much darker 
 
 def warp_strip(image: NDArray[np.uint8], mask: NDArray[np.bool_] | F32, g_secs: list[Section],
                b_secs: list[Section], shape: tuple[int, int], roundness: float = 0.0,
-               elbow: Elbow | None = None) -> Warped:
+               elbow: Elbow | None = None, split: int = 0) -> Warped:
     """The sleeve (HxWx3 uint8 RGB cut-out + its HxW bool mask, or its coverage, HxW
     float32 0..1) mapped quad by quad onto an image of ``shape``; alpha is anti-aliased,
     sharp where the strip magnifies the sleeve (:func:`.render.crisp`) and limited to the
     strip (plus ``PAD`` px), round an ``elbow`` to its bones (:func:`elbow_room`). With
-    ``roundness`` the arm's round is shaded across the strip (:func:`round_shade`)."""
+    ``roundness`` the arm's round is shaded across the strip (:func:`round_shade`). With
+    ``split`` the strip is two segments, sections ``[:split]`` and ``[split:]`` (no quad
+    between them), the second drawn in front (:func:`folded_sections`)."""
     h, w = shape
     rgb, alpha = np.zeros((h, w, 3), np.float32), np.zeros((h, w), np.float32)
     allpts = np.array([p for sec in b_secs for p in sec], np.float32)
@@ -338,7 +388,7 @@ def warp_strip(image: NDArray[np.uint8], mask: NDArray[np.bool_] | F32, g_secs: 
     ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
     homs = [cv2.getPerspectiveTransform(_quad(b_secs[i], b_secs[i + 1]), _quad(ga, gb))
             for i, (ga, gb) in enumerate(pairwise(g_secs))]
-    labels = _labels(b_secs, xs.shape, np.array([x0, y0], np.float32))
+    labels = _labels(b_secs, xs.shape, np.array([x0, y0], np.float32), split)
     mx, my = _mapped(homs, labels, xs, ys)
     region = labels > 0
     box = np.s_[y0:y1, x0:x1]
@@ -416,16 +466,24 @@ def elbow_room(elbow: Elbow, xs: F32, ys: F32) -> F32:
     return out
 
 
-def _labels(b_secs: list[Section], shape: tuple[int, int], off: Point) -> NDArray[np.int32]:
+def _labels(b_secs: list[Section], shape: tuple[int, int], off: Point,
+            split: int = 0) -> NDArray[np.int32]:
     """HxW int32: 1 + index of the body quad each pixel belongs to (0 outside); pixels up
-    to ``PAD`` px beyond the quads go to the nearest one's neighbour order."""
+    to ``PAD`` px beyond the quads go to the nearest one's neighbour order. With ``split``
+    the quad ending at section ``split`` is left out and the quads from there on (a
+    forearm) take the pixels of the ones before (the upper arm) they cover."""
     labels = np.zeros(shape, np.int32)
     quads = [_quad(a, b) - off for a, b in pairwise(b_secs)]
     for grow in (0, PAD):
         for i, q in enumerate(quads):
+            if split and i == split - 1:
+                continue
             canvas = np.zeros(shape, np.uint8)
             cv2.fillConvexPoly(canvas, np.round(q).astype(np.int32), 1)
             poly = cv2.dilate(canvas, np.ones((2 * grow + 1,) * 2, np.uint8)) if grow \
                 else canvas
-            labels[(poly > 0) & (labels == 0)] = i + 1
+            free = labels == 0
+            if split and i >= split and not grow:
+                free |= labels < split
+            labels[(poly > 0) & free] = i + 1
     return labels

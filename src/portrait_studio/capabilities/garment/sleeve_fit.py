@@ -58,7 +58,8 @@ def sleeve_layer(img: NDArray[np.uint8], sleeve: NDArray[np.bool_], shape: Garme
                            _length_scale(shape, side, placed, scale), hint,
                            body.pose.shoulder_width)
     warped = warp_strip(img, sleeve if cover is None else cover, strip.g_secs, strip.b_secs,
-                        body.person.shape, ROUNDNESS if strip.long else 0.0, strip.elbow)
+                        body.person.shape, ROUNDNESS if strip.long else 0.0, strip.elbow,
+                        strip.split)
     return within_person(warped, body.person, body.pose.shoulder_width) if strip.long \
         else warped
 
