@@ -231,7 +231,8 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     oval = whole_oval * coloured  # not a fringe or beard on it
     # the forehead and scalp above the mesh (shinier, pinker than the cheeks) were re-toned
     # only partly and stayed a lighter band under a darker user's face
-    crown = crown_zone(local, crop.shape, scale) * (1.0 - whole_oval) * coloured * mask
+    above = crown_zone(local, crop.shape, scale)
+    crown = above * (1.0 - whole_oval) * coloured * mask
     near = model.likelihood_of(px, scale=CROWN_TOLERANCE)
     weight = np.maximum(weight, crown * near)
     soft = feather(np.maximum(weight, oval), scale * 0.08)
@@ -240,7 +241,7 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     # detailed than skin. Not at the hairline (its own step; fine hairs over skin) nor on the
     # chest (prints, necklaces)
     detail = _detail_ratio(crop, cheeks, scale)
-    sides = _beside_neck(local, crop.shape, scale) * (1.0 - crown_zone(local, crop.shape, scale))
+    sides = _beside_neck(local, crop.shape, scale) * (1.0 - above)
     soft = soft * (1.0 - _ramp_up(detail, HAIR_DETAIL) * sides * (1.0 - whole_oval))
     # the ears were re-toned only partly too (redder than the cheeks), and thin: the feathering
     # halved them. Their skin keeps its unfeathered weight, grown by a pixel or two over their
