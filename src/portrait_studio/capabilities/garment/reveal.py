@@ -121,8 +121,8 @@ def _cross_fill(img: F32, known: Mask, fallback: F32) -> F32:
     (lv, lw), (rv, rw) = (_nearest_along(rows, known, 1, rev) for rev in (False, True))
     weight, total = lw + rw, lv * lw[..., None] + rv * rw[..., None]
     for value, w in (_nearest_along(cols, known, 0, rev) for rev in (False, True)):
-        like = np.minimum(_largest_channel(np.abs(value - lv)),
-                          _largest_channel(np.abs(value - rv)))
+        like = np.minimum(largest_channel(np.abs(value - lv)),
+                          largest_channel(np.abs(value - rv)))
         w = np.where(like < LIKE_ROW, w, 0.0).astype(np.float32)
         weight, total = weight + w, total + value * w[..., None]
     both = ((lw > 0) & (rw > 0))[..., None]
@@ -132,7 +132,7 @@ def _cross_fill(img: F32, known: Mask, fallback: F32) -> F32:
     return np.asarray(np.where(known[..., None], img, smooth), np.float32)
 
 
-def _largest_channel(diff: F32) -> F32:
+def largest_channel(diff: F32) -> F32:
     """HxW: the largest of the 3 channels of ``diff`` (HxWx3; a max over the last axis of
     3 is slow in numpy)."""
     out: F32 = np.maximum(np.maximum(diff[..., 0], diff[..., 1]), diff[..., 2])

