@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...imaging.regions import touching
-from .pose import Pose
+from .pose import L_ANKLE, R_ANKLE, Pose
 from .regions import capsule, lab_dist2, without_slivers
 from .split import palette, palette_distance
 
@@ -50,8 +50,8 @@ def side_view_rows(pose: Pose, shape: tuple[int, int]) -> Mask:
     if joints >= 0.5 * pose.torso_len:
         return out
     top = min(pose.p(11)[1], pose.p(12)[1]) - 0.3 * pose.shoulder_width
-    ankles = [pose.p(i)[1] for i in (27, 28) if pose.visibility[i] > 0.5]
-    bottom = max(ankles) if ankles else float(shape[0])
+    ankle = lowest_ankle(pose)
+    bottom = float(shape[0]) if ankle is None else ankle
     out[max(0, int(top)):max(0, int(bottom))] = True
     return out
 
@@ -70,9 +70,15 @@ def round_wrists(pose: Pose, shape: tuple[int, int]) -> Mask:
 def below_ankles(pose: Pose, shape: tuple[int, int]) -> Mask:
     """HxW bool: the rows below the lower visible ankle (shoes, skis); none when no ankle
     is seen."""
-    ankles = [pose.p(i)[1] for i in (27, 28) if pose.visibility[i] > 0.5]
-    limit = max(ankles) if ankles else float(shape[0]) + 1
+    ankle = lowest_ankle(pose)
+    limit = float(shape[0]) + 1 if ankle is None else ankle
     return np.broadcast_to(np.arange(shape[0])[:, None] > limit, shape)
+
+
+def lowest_ankle(pose: Pose) -> float | None:
+    """The row (image y) of the lower visible ankle, None when no ankle is seen."""
+    ankles = [pose.p(i)[1] for i in (L_ANKLE, R_ANKLE) if pose.visibility[i] > 0.5]
+    return max(ankles) if ankles else None
 
 
 def missed_clothes(lab: NDArray[np.float32], clothes: Mask, person: Mask, split: float,
