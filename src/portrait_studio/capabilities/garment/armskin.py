@@ -297,25 +297,27 @@ def cap_ridge(plane: F32, arm: Mask, highlight: float | None,
     if top <= want or top - floor < 1.0:
         return plane
     scale = float(np.clip((want - floor) / (top - floor), 0.0, 1.0))
-    ratio = _ridge_ratio(grey, (floor, scale), spare)
-    if spare is not None:       # the spared pixels count: the rest comes down further
+    # on the arm's pixels only (the bisection's percentiles are taken over them)
+    g_arm, s_arm = grey[arm], None if spare is None else spare[arm]
+    if s_arm is not None:       # the spared pixels count: the rest comes down further
         lo, hi = 0.0, scale
         for _ in range(12):
             mid_scale = 0.5 * (lo + hi)
-            if np.percentile((grey * _ridge_ratio(grey, (floor, mid_scale), spare))[arm],
+            if np.percentile(g_arm * _ridge_ratio(g_arm, (floor, mid_scale), s_arm),
                              RIDGE_PCT) > want:
                 hi = mid_scale
             else:
                 lo = mid_scale
-        ratio = _ridge_ratio(grey, (floor, lo), spare)
+        scale = lo
     out: F32 = plane.copy()
-    out[arm] *= ratio[arm][:, None]
+    out[arm] *= _ridge_ratio(g_arm, (floor, scale), s_arm)[:, None]
     return out
 
 
 def _ridge_ratio(grey: F32, cap: tuple[float, float], spare: F32 | None) -> F32:
-    """HxW ratio that scales ``grey``'s contrast above ``cap`` = (floor, scale), with the
-    ``spare`` share (HxW 0..1, or None) of each pixel's change left out."""
+    """Ratio (``grey``'s shape) that scales ``grey``'s contrast above ``cap`` = (floor,
+    scale), with the ``spare`` share (same shape, 0..1, or None) of each pixel's change
+    left out."""
     floor, scale = cap
     ratio = (floor + (grey - floor) * scale) / np.maximum(grey, 1.0)
     if spare is not None:
