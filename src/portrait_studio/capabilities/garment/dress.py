@@ -389,12 +389,13 @@ def _arm_paint(img: NDArray[np.uint8], body: Body, chain: list[NDArray[np.float3
                      room=room)
 
 
-def _below_painted(real: Mask, arms: list[tuple[ArmPaint, NDArray[np.float32]]]) -> Mask:
-    """The pieces of ``real`` (a real arm's skin) that touch a painted upper arm of
-    ``arms`` (its solid part, grown by 1 px): the forearm it continues."""
+def _below_painted(real: Mask, solids: list[Mask]) -> Mask:
+    """The pieces of ``real`` (a real arm's skin) that touch a painted upper arm (its
+    solid part, :meth:`ArmPaint.solid`, of ``solids``, grown by 1 px): the forearm it
+    continues."""
     painted = np.zeros(real.shape, bool)
-    for arm, _ in arms:
-        painted |= arm.solid()
+    for solid in solids:
+        painted |= solid
     if not painted.any():
         return painted
     grown = cv2.dilate(painted.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
@@ -452,7 +453,8 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     skin = cv2.morphologyEx((skin | sides).astype(np.uint8), cv2.MORPH_OPEN,
                             np.ones((3, 3), np.uint8)) > 0
     # the old clothing left between a painted arm and the torso is skin; no skin islands
-    skin = beside_arms(skin, reveal, [a.solid() for a, _ in arms], body.person,
+    solids = [a.solid() for a, _ in arms]
+    skin = beside_arms(skin, reveal, solids, body.person,
                        (float(body.pose.p(11)[0] + body.pose.p(12)[0]) / 2,
                         body.pose.shoulder_width))
     # over the old garment's rim, 2 px into the real skin beside it (its edge line stayed)
@@ -463,7 +465,7 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     # (not a real arm's skin right below its painted upper arm, in the torso zone: painted
     # over as torso skin it was a darker block between the painting and the forearm)
     loose = body.skin & torso & ~body.hands & ~body.head & ~skin
-    skin |= loose_pieces(loose & ~_below_painted(loose & body.arms, arms), skin,
+    skin |= loose_pieces(loose & ~_below_painted(loose & body.arms, solids), skin,
                          body.pose.shoulder_width)
     skin |= loose_pieces(reveal & torso & ~skin, skin, body.pose.shoulder_width)  # holes
     skin |= pinholes(skin, body.person, body.pose.shoulder_width)      # specks inside it
