@@ -297,14 +297,17 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     canvas = img.astype(np.float32)
     skin, painted, sides = _paint_reveal(img, canvas, body, reveal, limb_covers(layers, alphas),
                                          anchors.waist_y, rng, (trusted, arm_zones))
+    # the torso's side painted as skin beside a real arm counts as the arm as drawn only
+    # where no torso layer would lie over it, or within the real arm's width of it
+    # (:func:`arm_wide`): given back there, the garment meets the real arm's edge as it
+    # meets the painted upper arm's above, no ledge of skin at the junction
+    side_skin = sides & skin
+    under = [u > 0.05 for u in uncut if u is not None]
+    over = side_skin & np.logical_or.reduce(under) if under else None
+    if over is not None and over.any():
+        side_skin &= ~over | arm_wide(over, body.skin & body.arms & ~body.hands & ~reveal)
     # what stays in front is no free room either: the hands' given-back edge, blurred,
     # lay over the wrist as a line of garment across the arm
-    # (the torso's side painted as skin beside a real arm only where no torso layer would
-    # lie over it: given back there, the garment meets the real arm's edge as it meets the
-    # painted upper arm's above, no ledge of skin at the junction)
-    under = np.logical_or.reduce([u > 0.05 for u in uncut if u is not None] or [~sides])
-    side_skin = sides & skin
-    side_skin &= ~under | arm_wide(side_skin, body.skin & body.arms & ~body.hands & ~reveal)
     drawn_arms = arms_drawn(body, arms, reveal, painted, side_skin) | front
     alphas = [np.minimum(reclaim(a, u, arm_cut(ly, body, arms), drawn_arms), keep_front)
               if u is not None else a for ly, a, u in zip(layers, alphas, uncut, strict=True)]
