@@ -58,18 +58,14 @@ class ArmPaint:
     def solid(self) -> Mask:
         """HxW bool: the painted pixels at alpha over 0.5 (the arm itself, not its soft
         edge)."""
-        out: Mask = np.zeros(self.kept.shape, bool)
         on = self.alpha > 0.5
-        out[self.ys[on], self.xs[on]] = True
-        return out
+        return _painted(self.ys[on], self.xs[on], self.kept.shape)
 
     def without(self, drop: Mask) -> ArmPaint:
         """The painting without the pixels of ``drop`` (HxW bool), but for the holes
         that would leave inside it (background-filled specks in the arm)."""
         keep = ~drop[self.ys, self.xs]
-        hy, hx = _with_holes(self.ys[keep], self.xs[keep], drop.shape)
-        inner = np.zeros(drop.shape, bool)
-        inner[hy, hx] = True
+        inner = _painted(*_with_holes(self.ys[keep], self.xs[keep], drop.shape), drop.shape)
         keep |= inner[self.ys, self.xs]
         return ArmPaint(self.ys[keep], self.xs[keep], self.rgb[keep], self.alpha[keep],
                         self.kept & (~drop | inner), self.synthetic)
@@ -208,10 +204,8 @@ def paint_arm(img: NDArray[np.uint8], chain: list[Point], part: Mask, trusted: M
     lifted = img[rys[near], rxs[near]] * _gain_at(gains, rt[near] - t_j)[:, None]
     rgb = np.concatenate([rgb, lifted.astype(np.float32)])
     alpha = np.concatenate([alpha, np.ones(int(near.sum()), np.float32)])
-    kept = np.zeros(part.shape, bool)
     inside = alpha > 0
-    kept[ys[inside], xs[inside]] = True
-    return ArmPaint(ys, xs, rgb, alpha, kept)
+    return ArmPaint(ys, xs, rgb, alpha, _painted(ys[inside], xs[inside], part.shape))
 
 
 def _painted(ys: NDArray[np.intp], xs: NDArray[np.intp], shape: tuple[int, int]) -> Mask:
