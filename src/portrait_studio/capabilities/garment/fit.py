@@ -125,13 +125,14 @@ def along(chain: list[Point], dist: float) -> tuple[Point, Point]:
     return chain[-1], np.array([0.0, 1.0], np.float32)
 
 
-def _normal(d: Point) -> Point:
+def quarter_turn(d: Point) -> Point:
+    """``d`` turned a quarter, (x, y) -> (-y, x): its normal on the left."""
     return np.array([-d[1], d[0]], np.float32)
 
 
 def _outward(d: Point, outer_hint: Point) -> Point:
     """Unit normal of direction ``d`` on the side of ``outer_hint``."""
-    n = _normal(d)
+    n = quarter_turn(d)
     return n if float(np.dot(n, outer_hint)) >= 0 else -n
 
 
@@ -413,11 +414,21 @@ def warp_garment(image: NDArray[np.uint8], mask: NDArray[np.bool_] | NDArray[np.
     mx, my = tps_maps(dst - np.array([x0, y0], np.float32), src, (y1 - y0, x1 - x0), step=8,
                       smoothing=1.0)
     box = np.s_[y0:y1, x0:x1]
-    rgb[box] = cv2.remap(image.astype(np.float32), mx, my, cv2.INTER_LINEAR,
-                         borderMode=cv2.BORDER_REPLICATE)
-    alpha[box] = crisp(np.clip(cv2.remap(mask.astype(np.float32), mx, my, cv2.INTER_LINEAR,
-                                         borderMode=cv2.BORDER_CONSTANT, borderValue=0), 0, 1))
+    rgb[box], alpha[box] = remapped(image, mask, mx, my)
     return Warped(rgb, alpha)
+
+
+def remapped(image: NDArray[np.uint8], mask: NDArray[np.bool_] | NDArray[np.float32],
+             mx: NDArray[np.float32], my: NDArray[np.float32]) -> tuple[
+                 NDArray[np.float32], NDArray[np.float32]]:
+    """A cut-out (HxWx3 uint8 RGB + its HxW bool mask or float32 coverage) sampled at the
+    maps ``mx``, ``my`` (cut-out px per output px): float32 RGB (edges replicated) and an
+    alpha 0..1 (0 off the cut-out) kept sharp where the maps magnify (:func:`.render.crisp`)."""
+    rgb = np.asarray(cv2.remap(image.astype(np.float32), mx, my, cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_REPLICATE), np.float32)
+    alpha = crisp(np.clip(cv2.remap(mask.astype(np.float32), mx, my, cv2.INTER_LINEAR,
+                                    borderMode=cv2.BORDER_CONSTANT, borderValue=0), 0, 1))
+    return rgb, alpha
 
 
 def _dedupe(src: NDArray[np.float32], dst: NDArray[np.float32]) -> tuple[

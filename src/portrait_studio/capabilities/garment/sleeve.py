@@ -20,8 +20,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from .fit import Warped, along
-from .render import crisp
+from .fit import Warped, along, quarter_turn, remapped
 
 F32 = NDArray[np.float32]
 Point = NDArray[np.float32]
@@ -91,7 +90,7 @@ def garment_quad(sleeve: NDArray[np.bool_], seam_out: Point, seam_in: Point) -> 
     axis = _unit(pts[dist >= np.percentile(dist, 93)].mean(axis=0) - root)
     t = (pts - root) @ axis
     t_end = float(np.percentile(t, 99))
-    normal = np.array([-axis[1], axis[0]], np.float32)
+    normal = quarter_turn(axis)
     if float(np.dot(normal, seam_out - root)) < 0:
         normal = -normal
     c = (pts - root) @ normal
@@ -141,7 +140,7 @@ def body_sections(quad: SleeveQuad, seam_out: Point, arm: Arm, scale: float,
     ease = float(np.clip(quad.half_width * scale / max(arm.radius(s_hem), 1.0) - 1, *EASE))
     turn = _turn(arm.chain, hint)
     p_in, d_in = along(arm.chain, s_in)
-    inner_top = p_in - _left(d_in) * turn * arm.radius(s_in) * (1 + ease)
+    inner_top = p_in - quarter_turn(d_in) * turn * arm.radius(s_in) * (1 + ease)
     sections: list[Section] = [(seam_out, inner_top.astype(np.float32))]
     fracs = [0.0]
     if s_hem > arm.upper + 0.1 * sw:
@@ -152,15 +151,10 @@ def body_sections(quad: SleeveQuad, seam_out: Point, arm: Arm, scale: float,
     return sections, fracs
 
 
-def _left(d: Point) -> Point:
-    """``d`` turned a quarter (x, y) -> (-y, x)."""
-    return np.array([-d[1], d[0]], np.float32)
-
-
 def _turn(chain: list[Point], hint: Point) -> float:
-    """+1 when the outer side is :func:`_left` of the bones, -1 when right: picked by
-    ``hint`` on the upper arm."""
-    return 1.0 if float(np.dot(_left(_unit(chain[1] - chain[0])), hint)) >= 0 else -1.0
+    """+1 when the outer side is left of the bones (:func:`.fit.quarter_turn`), -1 when
+    right: picked by ``hint`` on the upper arm."""
+    return 1.0 if float(np.dot(quarter_turn(_unit(chain[1] - chain[0])), hint)) >= 0 else -1.0
 
 
 def _section(arm: Arm, s: float, turn: float, ease: float, bend: bool = False) -> Section:
@@ -170,7 +164,7 @@ def _section(arm: Arm, s: float, turn: float, ease: float, bend: bool = False) -
     if bend:
         p = arm.chain[1]
         d = _unit(_unit(arm.chain[1] - arm.chain[0]) + _unit(arm.chain[2] - arm.chain[1]))
-    n = _left(d) * turn * arm.radius(s) * (1 + ease)
+    n = quarter_turn(d) * turn * arm.radius(s) * (1 + ease)
     return (p + n).astype(np.float32), (p - n).astype(np.float32)
 
 
@@ -222,27 +216,31 @@ def strip_sections(sleeve: NDArray[np.bool_], quad: SleeveQuad, seam_out: Point,
     ease = float(np.clip(quad.half_width * scale / max(arm.radius(s_hem), 1.0) - 1, *EASE))
     turn = _turn(arm.chain, hint)
     folded = folded_sections(arm, s_top, s_hem, turn, ease, STEP * sw)
-    if folded is not None:
-        b_fold, f_fold, split = folded
-        g_fold = garment_profile(sleeve, quad, f_fold)
-        if g_fold is None:
-            return Strip(garment_sections(quad, fracs), b_secs)
-        reach = arm.radius(arm.upper) * (1 + ease) * 1.5 + 2 * PAD
-        return Strip(g_fold, b_fold, True, Elbow(arm, ease, along(arm.chain, s_hem)[0], reach),
-                     split)
-    b_long, f_long = bent_sections(arm, s_top, s_hem, turn, ease, STEP * sw)
+    b_long, f_long, split = folded or (*bent_sections(arm, s_top, s_hem, turn, ease, STEP * sw), 0)
     g_long = garment_profile(sleeve, quad, f_long)
     if g_long is None:
         return Strip(garment_sections(quad, fracs), b_secs)
+    end = along(arm.chain, s_hem)[0]
+    if split:       # folded: the elbow's outer corner is rounded over 1.5 half widths
+        reach = arm.radius(arm.upper) * (1 + ease) * 1.5 + 2 * PAD
+        return Strip(g_long, b_long, True, Elbow(arm, ease, end, reach), split)
     arcs = [s_top + f * (s_hem - s_top) for f in f_long]
     bend = [k for k, s in enumerate(arcs) if abs(s - arm.upper) < 1e-3 and 0 < k < len(arcs) - 1]
     elbow = None
-    if bend:
+    if bend:        # mitred: as far as the sections beside the elbow's
         k = bend[0]
         joint = arm.chain[1]
         reach = max(float(np.linalg.norm(b_long[j][0] - joint)) for j in (k - 1, k + 1)) + PAD
-        elbow = Elbow(arm, ease, along(arm.chain, s_hem)[0], reach)
+        elbow = Elbow(arm, ease, end, reach)
     return Strip(g_long, b_long, True, elbow)
+
+
+def _bones(arm: Arm) -> tuple[Point, Point, float]:
+    """Unit directions of ``arm``'s upper arm and forearm, and the cosine of half the turn
+    between them at the elbow."""
+    u = _unit(arm.chain[1] - arm.chain[0])
+    v = _unit(arm.chain[2] - arm.chain[1])
+    return u, v, float(np.cos(0.5 * float(np.arccos(np.clip(float(u @ v), -1.0, 1.0)))))
 
 
 def bent_sections(arm: Arm, s_top: float, s_hem: float, turn: float, ease: float,
@@ -254,10 +252,8 @@ def bent_sections(arm: Arm, s_top: float, s_hem: float, turn: float, ease: float
     (at most ``MITRE``; ``ELBOW`` on the outer side: a rounded elbow, no spike), none
     within the mitre's reach on either side (their inner ends would cross it)."""
     length = max(s_hem - s_top, 1.0)
-    u = _unit(arm.chain[1] - arm.chain[0])
-    v = _unit(arm.chain[2] - arm.chain[1])
-    half = 0.5 * float(np.arccos(np.clip(float(u @ v), -1.0, 1.0)))
-    mitre = min(1.0 / max(float(np.cos(half)), 1e-3), MITRE)
+    u, v, cos_half = _bones(arm)
+    mitre = min(1.0 / max(cos_half, 1e-3), MITRE)
     width = arm.radius(arm.upper) * (1 + ease)
     reach = width * float(np.sqrt(max(mitre * mitre - 1.0, 0.0))) + 2.0
     n = max(2, int(np.ceil(length / max(step, 1.0))))
@@ -274,7 +270,7 @@ def bent_sections(arm: Arm, s_top: float, s_hem: float, turn: float, ease: float
         else:
             p, d = along(arm.chain, s)
             w = w_out = arm.radius(s) * (1 + ease)
-        side = _left(d) * turn
+        side = quarter_turn(d) * turn
         secs.append(((p + side * w_out).astype(np.float32), (p - side * w).astype(np.float32)))
     return secs, [(s - s_top) / length for s in arcs]
 
@@ -289,9 +285,7 @@ def folded_sections(arm: Arm, s_top: float, s_hem: float, turn: float, ease: flo
     returns the sections, their fractions of the strip's length and the index of the
     forearm's first section (the forearm is drawn in front where the two cross; the elbow's
     outer corner is rounded by :class:`Elbow`)."""
-    u = _unit(arm.chain[1] - arm.chain[0])
-    v = _unit(arm.chain[2] - arm.chain[1])
-    cos_half = float(np.cos(0.5 * np.arccos(np.clip(float(u @ v), -1.0, 1.0))))
+    u, v, cos_half = _bones(arm)
     width = arm.radius(arm.upper) * (1 + ease)
     if cos_half * MITRE >= 1.0 or not s_top + step / 2 < arm.upper < s_hem - width:
         return None
@@ -305,12 +299,12 @@ def folded_sections(arm: Arm, s_top: float, s_hem: float, turn: float, ease: flo
     arcs: list[float] = []
     for s in [*up, arm.upper + width]:
         p = joint + u * (s - arm.upper)
-        side = _left(u) * turn * arm.radius(min(s, arm.upper)) * (1 + ease)
+        side = quarter_turn(u) * turn * arm.radius(min(s, arm.upper)) * (1 + ease)
         secs.append(((p + side).astype(np.float32), (p - side).astype(np.float32)))
         arcs.append(s)
     for s in fore:
         p = joint + v * (s - arm.upper)
-        side = _left(v) * turn * arm.radius(s) * (1 + ease)
+        side = quarter_turn(v) * turn * arm.radius(s) * (1 + ease)
         secs.append(((p + side).astype(np.float32), (p - side).astype(np.float32)))
         arcs.append(s)
     return secs, [(s - s_top) / length for s in arcs], len(up) + 1
@@ -333,7 +327,7 @@ def garment_profile(sleeve: NDArray[np.bool_], quad: SleeveQuad, fracs: list[flo
     seam = (quad.seam_out + quad.seam_in) / 2
     if float(np.dot(axis, centre - seam)) < 0:
         axis = -axis
-    normal = _left(axis)
+    normal = quarter_turn(axis)
     hint = _unit(quad.seam_out - quad.seam_in) + _unit(centre - seam)
     if float(np.dot(normal, hint)) < 0:
         normal = -normal
@@ -392,13 +386,10 @@ def warp_strip(image: NDArray[np.uint8], mask: NDArray[np.bool_] | F32, g_secs: 
     mx, my = _mapped(homs, labels, xs, ys)
     region = labels > 0
     box = np.s_[y0:y1, x0:x1]
-    rgb[box] = cv2.remap(image.astype(np.float32), mx, my, cv2.INTER_LINEAR,
-                         borderMode=cv2.BORDER_REPLICATE)
+    rgb[box], a = remapped(image, mask, mx, my)
     if roundness > 0:
         rgb[box] = np.clip(rgb[box] * round_shade(b_secs, labels, xs, ys, roundness)[..., None],
                            0, 255)
-    a = crisp(np.clip(cv2.remap(mask.astype(np.float32), mx, my, cv2.INTER_LINEAR,
-                                borderMode=cv2.BORDER_CONSTANT, borderValue=0), 0, 1))
     soft = cv2.GaussianBlur(region.astype(np.float32), (0, 0), 1.0)
     alpha[box] = np.clip(a * soft * region, 0, 1)
     if elbow is not None:
