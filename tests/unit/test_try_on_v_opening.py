@@ -1,6 +1,7 @@
 """The inside back seen through a V neck or a placket (corpus garments: skipped without
 the corpus): :func:`neckback.inside_back` takes it, label included, and leaves the front's
-collar, bands and placket."""
+collar, bands and placket; between a cardigan's bands it takes the shaded tip above the
+first button and the shadow along a band too, and the back collar's band behind the neck."""
 
 from __future__ import annotations
 
@@ -43,6 +44,21 @@ def test_a_cardigans_v_shows_no_inside_back_and_keeps_its_bands() -> None:
     found = _found(CARDIGAN)
     for x, y in ((492, 100), (492, 300), (492, 420), (420, 200)):   # label, grey back
         assert found[y, x], (x, y)
-    for x, y in ((492, 25), (492, 560), (380, 200), (600, 300)):    # green bands, front
+    for x, y in ((360, 40), (640, 40), (492, 560), (380, 200), (600, 300)):  # bands, front
         assert not found[y, x], (x, y)
     assert not found[600:].any()
+
+
+@needs_corpus
+def test_a_cardigans_v_shows_nothing_of_its_inside_between_the_bands() -> None:
+    found = _found(CARDIGAN)
+    # the dark tip above the first button (RGB ~ 49, 52, 57 and 34, 40, 40) and the shadow
+    # along the right band (39, 40, 42): the gradient's smooth piece stopped short of them
+    for x, y in ((505, 450), (505, 465), (507, 475), (530, 400), (535, 410)):
+        assert found[y, x], (x, y)
+    # the back collar's green band across the neck, between the front bands' tops
+    for x, y in ((492, 30), (450, 40), (530, 40)):
+        assert found[y, x], (x, y)
+    rows = np.flatnonzero(found[:, 492])
+    assert rows[0] <= 26 and rows[-1] >= 465
+    assert 80000 < found.sum() < 90000

@@ -22,7 +22,13 @@ garment (off its outline), starts within ``V_TOP`` of the back collar's top, rea
 ``V_MIN`` deep, keeps within ``V_HALF`` of the centre line and narrows downward; without
 its strips thinner than ``THIN`` (a trim's piping of the inside back's colour), its holes
 up to ``LABEL`` filled (the label; not a mesh inset), widened ``GROW`` blur widths over the
-blurred rim of the edges round it.
+blurred rim of the edges round it. When the front's edges are bands of their own colour (a
+cardigan's green trim: the piece's median Lab distance from the colour just outside it at
+least ``BAND_DE``, lightness weighted ``SHADE``), the opening is everything they enclose that
+is not of their colour (:func:`_enclosed`): the shaded tip above the first button and the
+shadow along a band that the gradient's piece stops short of, and the tag under the back
+collar. The back collar's band above the opening is dropped within ``NECK`` of the centre
+line too: on a person the neck stands in front of it (a green band across the throat).
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...imaging.color import rgb_to_lab
-from ...imaging.regions import disc, filled
+from ...imaging.regions import disc, filled, touching
 from .regions import large_pieces
 
 Mask = NDArray[np.bool_]
@@ -61,6 +67,10 @@ V_AREA = 0.01        # x torso width squared: it is at least this large
 GROW = 0.5           # x the blur: the opening is widened this much over its rim
 THIN = 0.03          # x torso width: strips of the piece narrower than this are trim, not it
 LABEL = 0.02         # x torso width squared: holes in the piece up to this size are filled
+BAND_DE = 12.0       # Lab: the piece's median distance from its edges' colour for bands
+SHADE = 0.25         # weight of the lightness in that distance (a band in shadow is a band)
+RING = (2.0, 0.03)   # the edges' colour: beyond 2 blur widths of the piece, this x tw wide
+NECK = 0.2           # x torso width: the back collar's band is dropped this near the centre
 
 
 def inside_back(img: NDArray[np.uint8], mask: Mask, neck: tuple[float, float],
@@ -111,9 +121,11 @@ def v_opening(img: NDArray[np.uint8], mask: Mask, neck: tuple[float, float],
     x0, x1 = max(0, int(cx - V_HALF * width) - 2), min(w, int(cx + V_HALF * width) + 3)
     box = np.s_[top:min(h, top + int(V_REACH * width)), x0:x1]
     sigma = max(1.0, SIGMA * width)
-    piece = _smooth_piece(img[box], mask[box], cx - x0, width, sigma)
+    lab = rgb_to_lab(cv2.GaussianBlur(img[box].astype(np.float32), (0, 0), sigma))
+    piece = _smooth_piece(lab, mask[box], cx - x0, width, sigma)
     if piece is None:
         return out
+    piece = _enclosed(lab, mask[box], piece, width, sigma)
     holes = filled(piece) & ~piece
     piece |= holes & ~large_pieces(holes, LABEL * width ** 2)   # the label, not an inset
     body = cv2.morphologyEx(piece.astype(np.uint8), cv2.MORPH_OPEN,
@@ -121,16 +133,52 @@ def v_opening(img: NDArray[np.uint8], mask: Mask, neck: tuple[float, float],
     body = large_pieces(body, V_AREA * width ** 2)   # off the trim's thin strips
     k = 2 * max(1, int(np.rint(GROW * sigma))) + 1
     grown = cv2.dilate(body.astype(np.uint8), disc(k)) > 0
-    out[box] = grown & mask[box]
+    out[box] = (grown | _back_band(grown, cx - x0, width)) & mask[box]
     return out
 
 
-def _smooth_piece(img: NDArray[np.uint8], mask: Mask, cx: int, width: float,
+def _enclosed(lab: F32, mask: Mask, piece: Mask, width: float, sigma: float) -> Mask:
+    """``piece`` (over the box of :func:`v_opening`, ``lab`` its blurred Lab) grown to
+    everything connected to it that is not of the colour of the front's edges round it,
+    when those are bands of their own colour (module docstring); ``piece`` itself when they
+    are not, or when the grown piece runs out through them."""
+    r0 = int(np.ceil(RING[0] * sigma)) + 1
+    r1 = r0 + max(3, int(RING[1] * width))
+    near = cv2.dilate(piece.astype(np.uint8), disc(2 * r0 + 1)) > 0
+    ring = (cv2.dilate(piece.astype(np.uint8), disc(2 * r1 + 1)) > 0) & ~near & mask
+    if not ring.any():
+        return piece
+    diff = lab - np.median(lab[ring], axis=0)
+    diff[..., 0] *= SHADE
+    far = np.linalg.norm(diff, axis=2)
+    limit = float(np.median(far[piece])) / 2
+    if limit < BAND_DE / 2:
+        return piece        # the edges are of the inside back's colour: no bands
+    inner = cv2.erode(mask.astype(np.uint8), disc(2 * int(np.ceil(sigma)) + 1)) > 0
+    free = (inner & (far > limit)) | piece
+    grown = touching(free, piece)
+    outside = cv2.dilate((~mask).astype(np.uint8), disc(5)) > 0
+    return grown if _inside(grown, outside) else piece
+
+
+def _back_band(opening: Mask, cx: int, width: float) -> Mask:
+    """The back collar's band above ``opening`` (over the box of :func:`v_opening`, whose
+    top row is the collar's top and column ``cx`` the centre line): in each column within
+    ``NECK`` torso widths of the centre line, the rows above the opening's top."""
+    out = np.zeros_like(opening)
+    half = int(NECK * width)
+    for x in range(max(0, cx - half), min(opening.shape[1], cx + half + 1)):
+        rows = np.flatnonzero(opening[:, x])
+        if len(rows):
+            out[:rows[0], x] = True
+    return out
+
+
+def _smooth_piece(lab: F32, mask: Mask, cx: int, width: float,
                   sigma: float) -> Mask | None:
     """The smooth piece of :func:`v_opening` over a box whose top row is the back collar's
-    top and whose column ``cx`` is the centre line, blurred ``sigma`` px; None when none
-    fits."""
-    lab = rgb_to_lab(cv2.GaussianBlur(img.astype(np.float32), (0, 0), sigma))
+    top and whose column ``cx`` is the centre line, ``lab`` the box's Lab blurred ``sigma``
+    px; None when none fits."""
     gx = cv2.Sobel(lab, cv2.CV_32F, 1, 0, ksize=1)
     gy = cv2.Sobel(lab, cv2.CV_32F, 0, 1, ksize=1)
     grad = np.sqrt((gx * gx + gy * gy).sum(axis=2))
@@ -156,7 +204,7 @@ def _fits(piece: Mask, outside: Mask, width: float) -> bool:
     """Whether ``piece`` (over the box of :func:`v_opening`) is a V opening: off the
     garment's outline and the box's sides and bottom, starting near the top, deep enough,
     large enough, narrower in its lower quarter than in its upper one."""
-    if (piece & outside).any() or piece[-1].any() or piece[:, 0].any() or piece[:, -1].any():
+    if not _inside(piece, outside):
         return False
     rows = np.flatnonzero(piece.any(axis=1))
     y0, y1 = int(rows[0]), int(rows[-1]) + 1
@@ -164,6 +212,14 @@ def _fits(piece: Mask, outside: Mask, width: float) -> bool:
         return False
     q = max(1, (y1 - y0) // 4)
     return int(piece[y1 - q:y1].sum()) < int(piece[y0:y0 + q].sum())
+
+
+def _inside(piece: Mask, outside: Mask) -> bool:
+    """Whether ``piece`` (over the box of :func:`v_opening`) keeps off the garment's
+    outline (``outside``: the backdrop grown over the outline) and the box's sides and
+    bottom."""
+    return not ((piece & outside).any() or piece[-1].any() or piece[:, 0].any()
+                or piece[:, -1].any())
 
 
 def _colours(img: NDArray[np.uint8], mask: Mask, neck: tuple[float, float],
