@@ -219,3 +219,53 @@ def test_light_brown_hair_beside_the_face_keeps_its_colour() -> None:
     assert hair.sum() > 3000
     change = np.linalg.norm(after - before, axis=2)[hair]
     assert (change > 3).mean() < 0.02
+
+
+def _ear_folds(img: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ears' skin (:func:`_ears_and_cheeks`) and their folds: the gaps a 7x7 closing of
+    that skin fills, over 15 L* darker than it (HxW bool each)."""
+    ears, _ = _ears_and_cheeks(img, points)
+    closed = cv2.morphologyEx(ears.astype(np.uint8), cv2.MORPH_CLOSE,
+                              np.ones((7, 7), np.uint8)) > 0
+    light = rgb_to_lab(img)[..., 0]
+    return ears, closed & ~ears & (light < light[ears].mean() - 15)
+
+
+@pytest.mark.parametrize("template", ["jake_auchincloss__house_official_1.jpg",
+                                      "andy_kim__house_official_1.jpg"])
+def test_the_ears_folds_stay_darker_than_the_ear(template: str) -> None:
+    """An ear's folds in shadow, 20 L* darker than its skin in the photo, are far darker than
+    the cheeks and the re-toning's lightness test left them out: re-toned for a much darker
+    user they kept their light pink and came out 3-8 L* lighter than the darkened ear (light
+    lines on Jake Auchincloss's ears). They are as colourful as skin and ringed by it: now
+    re-toned too, they stay darker than the ear."""
+    img, out, points = _retoned(template)
+    ears, folds = _ear_folds(img, points)
+    assert folds.sum() > 15
+    light, after = rgb_to_lab(img)[..., 0], rgb_to_lab(out)[..., 0]
+    assert light[folds].mean() < light[ears].mean() - 15
+    assert after[folds].mean() < after[ears].mean() - 5
+
+
+def test_light_brown_hair_at_the_ears_keeps_its_colour() -> None:
+    """Grace Meng's light-brown and grey hair hangs over her ears, as skin-coloured by the
+    likelihood as an ear, and the ears' zone re-toned it with her skin for a much darker
+    user: 31% of it changed by more than 3 (Lab) and it came out 6 L* darker (a brown
+    streak where she has a blonde one). Hair there is more detailed and greyer than an ear:
+    it now keeps its colour."""
+    img, out, points = _retoned("grace_meng__house_official_1.jpg")
+    before, after = rgb_to_lab(img), rgb_to_lab(out)
+    person = cv2.resize(fu.template_person(img), img.shape[1::-1]) > 0.5
+    skin = np.linalg.norm(before - np.median(before[cheek_mask(points, img.shape) > 0.5],
+                                             axis=0), axis=2) < 25
+    xs = points[list(lm.FACE_OVAL), 0]
+    scale = face_scale(points)
+    rows, cols = np.arange(img.shape[0])[:, None], np.arange(img.shape[1])[None, :]
+    side = (((cols < xs.min() - 3) & (cols > xs.min() - 0.4 * scale))
+            | ((cols > xs.max() + 3) & (cols < xs.max() + 0.4 * scale)))
+    band = (rows > points[lm.RIGHT_EYE_INNER, 1]) & (rows < points[lm.NOSE_TIP, 1])
+    hair = person & side & band & ~skin & (before[..., 2] > -5)  # not the blue wall
+    assert hair.sum() > 1000
+    change = np.linalg.norm(after - before, axis=2)[hair]
+    assert (change > 3).mean() < 0.08
+    assert abs(after[..., 0][hair].mean() - before[..., 0][hair].mean()) < 1.0

@@ -90,6 +90,12 @@ class SkinModel:
         judged with that wider tolerance instead."""
         return self.likelihood_of(self.pixels(img), scale, bright_scale)
 
+    def hue_likelihood_of(self, px: SkinPixels, scale: float = 3.0) -> np.ndarray:
+        """0..1 per pixel of ``px``: 1 near the model's chroma, 0 beyond ``scale`` sigmas,
+        whatever its lightness (skin in deep shadow included; so are hair and wood of a
+        skin-like hue: callers add their own test)."""
+        return _ramp(px.dist, scale).astype(np.float32)
+
     def likelihood_of(self, px: SkinPixels, scale: float = 3.0,
                       bright_scale: float | None = None) -> np.ndarray:
         """:meth:`likelihood` of the image whose :meth:`pixels` are ``px``."""

@@ -18,7 +18,7 @@ import numpy as np
 
 from ...imaging import geometry as geo
 from ...imaging.blend import feather, mask_box
-from ...imaging.color import SkinModel, fit_skin_model, masked_mean
+from ...imaging.color import SkinModel, SkinPixels, fit_skin_model, masked_mean
 from ...perception import landmarks as lm
 from ...perception.masks import above_brows, cheek_mask, face_regions, face_scale, region_mask
 
@@ -246,8 +246,12 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     # the ears were re-toned only partly too (redder than the cheeks), and thin: the feathering
     # halved them. Their skin keeps its unfeathered weight, grown by a pixel or two over their
     # rim (skin and backdrop mixed: left alone, a light outline round a darkened ear). An
-    # ear's folds and rim are as detailed as hair: the ears' zone is not judged by detail
-    ears = ear_zone(local, crop.shape, scale) * (1.0 - whole_oval) * coloured * near
+    # ear's folds and rim are as detailed as hair: the ears' zone is not judged by detail; nor are
+    # their folds in shadow judged by lightness (:func:`_ear_folds`)
+    zone = ear_zone(local, crop.shape, scale) * (1.0 - whole_oval) * coloured * (
+        1.0 - _ear_hair(detail, px, model))
+    folds = _ear_folds(px, model, zone * near * mask, scale) * (1.0 - above)  # not temples
+    ears = zone * np.maximum(near, folds)
     ears = cv2.dilate(ears, np.ones((EAR_RIM, EAR_RIM), np.uint8))
     soft = np.maximum(soft, ears * np.clip(mask * 2.0, 0.0, 1.0))
     weight = soft * np.maximum(mask, oval)  # no spill onto the backdrop
@@ -324,6 +328,43 @@ def ear_zone(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.nda
 
 EAR_GROW = 1.45  # the face oval grown about its centre: how far out the ears reach
 EAR_RIM = 3      # grid pixels (a square) the ears' weight is grown by
+# an ear's shadowed folds: within this many sigmas of the cheeks' chroma, with a chroma
+# magnitude ramped over these shares of the cheeks', and ringed by skin: the share of an
+# :data:`EAR_FOLD_REACH` (face scales) square round them that is skin, ramped
+EAR_FOLD_TOLERANCE = 8.0
+EAR_FOLD = (0.7, 0.9)
+EAR_FOLD_SUPPORT = (0.1, 0.2)
+EAR_FOLD_REACH = 0.1
+
+
+# hair over the ears' zone: more detailed than an ear (ramped over these multiples of the
+# cheeks' detail; ears 2-6, their folds up to 11) and greyer (ramped down over these shares
+# of the cheeks' chroma; ears 0.5-1.8, a light-brown and grey streak 0.4-0.85)
+EAR_HAIR_DETAIL = (7.0, 10.0)
+EAR_HAIR_GREY = (0.85, 1.05)
+
+
+def _ear_hair(detail: np.ndarray, px: SkinPixels, model: SkinModel) -> np.ndarray:
+    """0..1 (hxw float32): hair among the ears' zone, from the fine detail of its pixels
+    (:func:`_detail_ratio`) and their chroma (``px``, as ``model`` judges it). Grace Meng's
+    light-brown and grey streaks there (as skin-coloured as an ear by the likelihood) were
+    re-toned with the ears: darkened to brown for a dark user."""
+    hair: np.ndarray = _ramp_up(detail, EAR_HAIR_DETAIL) * (
+        1.0 - _saturated(px.ycc, model, EAR_HAIR_GREY))
+    return hair
+
+
+def _ear_folds(px: SkinPixels, model: SkinModel, skin: np.ndarray, scale: float) -> np.ndarray:
+    """0..1 (hxw float32) per pixel of ``px``: an ear's fold in shadow. The folds are far
+    darker than the cheeks (the likelihood's lightness test leaves them out: light pink lines
+    stayed on a darkened ear) but as colourful as skin, or more, and lie among the ear's
+    skin (``skin``: 0..1, the ears' zone's skin-coloured pixels); light-brown hair streaks
+    beside a face are a little greyer and lie among hair."""
+    r = max(1, int(EAR_FOLD_REACH * scale))
+    ringed = _ramp_up(cv2.blur(skin, (2 * r + 1, 2 * r + 1)), EAR_FOLD_SUPPORT)
+    out: np.ndarray = (model.hue_likelihood_of(px, EAR_FOLD_TOLERANCE)
+                       * _saturated(px.ycc, model, EAR_FOLD) * ringed)
+    return out
 
 
 # hair (black, grey, white) is far less saturated than skin, even than skin in shadow: below
@@ -331,23 +372,24 @@ EAR_RIM = 3      # grid pixels (a square) the ears' weight is grown by
 GREY_SHARE = (0.1, 0.3)
 
 
-def _saturated(ycc: np.ndarray, model: SkinModel) -> np.ndarray:
+def _saturated(ycc: np.ndarray, model: SkinModel,
+               span: tuple[float, float] = GREY_SHARE) -> np.ndarray:
     """0..1 per pixel of an image given as YCrCb (hxwx3 uint8, e.g. :class:`SkinPixels`'s):
-    its chroma magnitude as a share of the skin model's, ramped over :data:`GREY_SHARE` (0
-    for near-grey hair at a dark face's lightness, which the wide colour tolerance of the
-    re-toning otherwise lets in). Looked up in a 256x256 (Cr, Cb) table: a few times cheaper
-    than the arithmetic per pixel."""
+    its chroma magnitude as a share of the skin model's, ramped over ``span`` (by default
+    :data:`GREY_SHARE`: 0 for near-grey hair at a dark face's lightness, which the wide
+    colour tolerance of the re-toning otherwise lets in). Looked up in a 256x256 (Cr, Cb)
+    table: a few times cheaper than the arithmetic per pixel."""
     index = (ycc[..., 1].astype(np.int32) * 256 + ycc[..., 2]).astype(np.intp)
-    table = _grey_table(float(np.hypot(model.mean[0] - 128, model.mean[1] - 128)))
+    table = _grey_table(float(np.hypot(model.mean[0] - 128, model.mean[1] - 128)), span)
     share: np.ndarray = np.take(table, index)
     return share
 
 
-def _grey_table(skin_chroma: float) -> np.ndarray:
+def _grey_table(skin_chroma: float, span: tuple[float, float]) -> np.ndarray:
     """65536 float32: the :func:`_saturated` value of each (Cr, Cb) pair, Cr-major."""
     axis = np.arange(256, dtype=np.float32) - 128
     chroma = np.hypot(axis[:, None], axis[None, :]).reshape(-1)
-    lo, hi = GREY_SHARE
+    lo, hi = span
     share = chroma / max(skin_chroma, 4.0)
     return np.asarray(np.clip((share - lo) / (hi - lo), 0.0, 1.0), np.float32)
 
