@@ -1,4 +1,4 @@
-"""Eyeglass parts that are no traced line: nose pads and lens glare.
+"""Eyeglass parts the traced lines do not hold: nose pads, lens glare and faint lens edges.
 
 Helpers of :mod:`portrait_studio.perception.glasses`, on its upright "work" copy of the eye
 band (eye line level, outer eye corners ``UNIT`` = 100 px apart), so sizes are work pixels:
@@ -10,7 +10,12 @@ band (eye line level, outer eye corners ``UNIT`` = 100 px apart), so sizes are w
   repaints the nose's own shading: Harold Rogers' fusion identity suffered);
 - glare: a tinted lens coating's reflection, a blob inside a traced rim brighter and greener
   than the skin seen through that lens (skin, lids and brows keep their red), with its
-  fainter fringe.
+  fainter fringe;
+- lens edges: the lower edge of a rimless or half-rim lens (Andy Kim's thin metal top rims
+  hold lenses whose lower edges show only as a faint dark-and-bright line, 2-5 L*, across the
+  cheeks): the traced rim runs along it, but far below the line strength the frame mask
+  needs. Where the rim's lower part (below the lower lid) follows a line clearly stronger than
+  the skin's texture around it, the line pixels along it are frame too.
 
 Masks are HxW bool over the work image; RGB images HxWx3 uint8; landmarks 478x2.
 """
@@ -30,6 +35,12 @@ PAD_LINE = 9.0               # ... through faint lines: black-hat or top-hat (L*
 GLARE_GREEN = 7.0            # glare: a* at least this far below the lens's median skin
 GLARE_LIGHT = 4.0            # ... and L* at least this far above it
 GLARE_AREA = 12              # ... in a blob of at least this many px (after a 3x3 opening)
+EDGE_BELOW_LID = 2           # lens edges: rim points this many px below the lower lid ...
+EDGE_MIN = 1.2               # ... along a thin line (L*, median within 1 px) at least this
+EDGE_CONTRAST = 2.0          # ... and this many times the median of the skin around (6 px)
+EDGE_SHARE = 0.4             # ... mask: pixels within 1 px at least this share of that median
+EDGE_THIN = 0.6              # ... and this share of an 11 px disc's (a crease, a bag's shading
+                             # is wider: it keeps growing with the disc)
 
 
 def connected(cand: np.ndarray, seeds: np.ndarray) -> np.ndarray:
@@ -96,3 +107,53 @@ def _lens_glare(lab: np.ndarray, region: np.ndarray) -> np.ndarray:
     big = np.flatnonzero(stats[1:, cv2.CC_STAT_AREA] >= GLARE_AREA) + 1
     fringe = region & (green >= GLARE_GREEN / 2) & (light >= 0)
     return connected(fringe, np.isin(labels, big))
+
+
+def thin_lines(light: np.ndarray, width: int = 5) -> np.ndarray:
+    """Dark or bright line response (HxW float32, L*) of the work image's ``light``:
+    black-hat or top-hat with a ``width`` px disc after a slight blur (the grain is no
+    line)."""
+    soft = cv2.GaussianBlur(light, (0, 0), 0.7)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (width, width))
+    out: np.ndarray = np.maximum(cv2.morphologyEx(soft, cv2.MORPH_BLACKHAT, kernel),
+                                 cv2.morphologyEx(soft, cv2.MORPH_TOPHAT, kernel))
+    return out
+
+
+def _lower_part(rim: np.ndarray, below: float, shape: tuple[int, ...]) -> np.ndarray:
+    """The segments of the closed ``rim`` (Nx2 points) whose both ends lie below the row
+    ``below``, drawn 1 px wide (HxW uint8 0/1)."""
+    out = np.zeros(shape[:2], np.uint8)
+    low = rim[:, 1] > below
+    ends = np.round(rim).astype(np.int32)
+    for i in np.flatnonzero(low & np.roll(low, -1)):
+        j = (i + 1) % len(rim)
+        cv2.line(out, (int(ends[i, 0]), int(ends[i, 1])), (int(ends[j, 0]), int(ends[j, 1])), 1)
+    return out
+
+
+def lens_edges(light: np.ndarray, rims: list[np.ndarray], points: np.ndarray,
+               free: np.ndarray) -> np.ndarray:
+    """Faint lower lens edges (HxW bool) along the traced ``rims`` (right eye's, then left
+    eye's, Nx2 work points) of the work image's ``light`` (L*), among the ``free`` pixels:
+    per lens, the rim below its lower lid (``points``: work landmarks) when the thin line
+    there is at least ``EDGE_MIN`` and ``EDGE_CONTRAST`` times the skin's texture beside it
+    (a trace wandering over bare cheek finds no such line); then its line pixels within
+    1 px, at least ``EDGE_SHARE`` of the line's median and thin (``EDGE_THIN``)."""
+    resp = thin_lines(light)
+    thin = resp >= EDGE_THIN * thin_lines(light, 11)
+    near = cv2.dilate(resp, np.ones((3, 3), np.uint8))
+    out = np.zeros(light.shape, bool)
+    for rim, ring in zip(rims, (lm.RIGHT_EYE, lm.LEFT_EYE)):
+        lower = _lower_part(rim, float(points[list(ring), 1].max()) + EDGE_BELOW_LID,
+                            light.shape)
+        if lower.sum() < 10:
+            continue
+        band = cv2.dilate(lower, np.ones((3, 3), np.uint8)) > 0
+        beside = (cv2.dilate(lower, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (13, 13)))
+                  > 0) & ~band & free
+        line = float(np.median(near[lower > 0]))
+        skin = float(np.median(resp[beside])) if beside.any() else 0.0
+        if line >= max(EDGE_MIN, EDGE_CONTRAST * skin):
+            out |= band & free & thin & (resp >= EDGE_SHARE * line)
+    return out

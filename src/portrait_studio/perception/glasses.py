@@ -18,7 +18,7 @@ every size below is in work pixels and every contrast in L*:
   the shaded lid under a thick top bar stays), nor is a soft shadow that a wider disc still
   deepens (an eye socket), nor a bright gap between a dark bar and the lid. Plus the parts
   off the paths (:mod:`~portrait_studio.perception.frames_extra`): a wire frame's nose pads
-  beside the nose and a coated lens's glare.
+  beside the nose, a coated lens's glare and a half-rim lens's faint lower edge (no halo).
 
 Removal: :func:`~portrait_studio.imaging.fill.fill_thin` on the mask grown by the frame's
 shadow (the skin's tone carried in from all sides plus its grain mirrored from beside the
@@ -42,7 +42,7 @@ from .eye_band import EYE_ROW, UNIT, WORK_H, WORK_W
 from .eye_band import EyeBand as _Work
 from .eye_band import to_image as _to_image
 from .eye_band import upright as _upright
-from .frames_extra import PAD_LINE, connected, glare_pixels, nose_zone, pad_pixels
+from .frames_extra import PAD_LINE, connected, glare_pixels, lens_edges, nose_zone, pad_pixels
 from .masks import face_scale
 from .paths import ring_paths, row_path
 
@@ -323,7 +323,8 @@ def _work_mask(work: _Work, paths: list[tuple[np.ndarray, bool]],
                            free)
     halo = cv2.dilate(frame.astype(np.uint8), disc(5)) > 0
     soft = np.maximum(darks[min(1, len(darks) - 1)], bright) >= HALO_MIN
-    out: np.ndarray = frame | (halo & free & soft)
+    edges = lens_edges(light, [pts for pts, closed in paths if closed], work.points, free)
+    out: np.ndarray = frame | (halo & free & soft) | edges  # faint lens edges: no halo
     return out
 
 
