@@ -269,3 +269,26 @@ def test_light_brown_hair_at_the_ears_keeps_its_colour() -> None:
     change = np.linalg.norm(after - before, axis=2)[hair]
     assert (change > 3).mean() < 0.08
     assert abs(after[..., 0][hair].mean() - before[..., 0][hair].mean()) < 1.0
+
+
+def test_light_brown_hair_over_the_forehead_keeps_its_colour() -> None:
+    """Grace Meng's blonde-streaked parting sweeps over her forehead, inside the crown zone
+    where the re-toning takes anything skin-coloured (a bald scalp, a high forehead), and
+    the hairline step took its streaks for hair and skin mixed: re-toned for a much darker
+    user, 38% of it changed by more than 3 (Lab) and it came out 5 L* darker, brown. Hair
+    more detailed and greyer than skin is now left out of both."""
+    img, out, points = _retoned("grace_meng__house_official_1.jpg")
+    before, after = rgb_to_lab(img), rgb_to_lab(out)
+    person = cv2.resize(fu.template_person(img), img.shape[1::-1]) > 0.5
+    skin = np.linalg.norm(before - np.median(before[cheek_mask(points, img.shape) > 0.5],
+                                             axis=0), axis=2) < 25
+    rows = np.arange(img.shape[0])[:, None]
+    brow = points[[*lm.RIGHT_BROW, *lm.LEFT_BROW], 1].min()
+    oval = region_mask(points, lm.FACE_OVAL, img.shape, 1.1, 1.0) > 0.5
+    grown = region_mask(points, lm.FACE_OVAL, img.shape, 1.35, 1.0) > 0.5
+    hair = (person & grown & ~oval & (rows < brow - 0.3 * face_scale(points)) & ~skin
+            & (before[..., 2] > -5))  # not the blue wall
+    assert hair.sum() > 2000
+    change = np.linalg.norm(after - before, axis=2)[hair]
+    assert (change > 3).mean() < 0.22
+    assert before[..., 0][hair].mean() - after[..., 0][hair].mean() < 2.5

@@ -135,7 +135,8 @@ def retone_hairline(canvas: np.ndarray, original: np.ndarray, lut: np.ndarray,
     # the part of each pixel the re-toning left out, at full resolution: the coarse grid's
     # averaged weight was several tenths higher than a hairline pixel's own
     h, w = ys.stop - ys.start, xs.stop - xs.start
-    rest = 1.0 - np.clip(grid.up(np.ascontiguousarray(weight[rows, cols])), 0.0, 1.0)[:h, :w]
+    rest = 1.0 - np.clip(grid.up(np.ascontiguousarray(np.maximum(weight, field.hair)[rows, cols])),
+                         0.0, 1.0)[:h, :w]
     _apply(canvas[roi.slices][ys, xs], original[ys, xs], levels, grid.k * f,
            rest.astype(np.float32))
 

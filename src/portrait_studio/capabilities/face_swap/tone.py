@@ -198,6 +198,7 @@ class SkinField:
     grid: geo.WorkGrid
     weight: np.ndarray
     person: np.ndarray
+    hair: np.ndarray  # grid-sized 0..1: skin-coloured hair the weight leaves out (_hair_like)
 
 
 def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
@@ -241,21 +242,25 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     # detailed than skin. Not at the hairline (its own step; fine hairs over skin) nor on the
     # chest (prints, necklaces)
     detail = _detail_ratio(crop, cheeks, scale)
+    hair = _hair_like(detail, px, model, scale)
     sides = _beside_neck(local, crop.shape, scale) * (1.0 - above)
-    soft = soft * (1.0 - _ramp_up(detail, HAIR_DETAIL) * sides * (1.0 - whole_oval))
+    # above the brows (the crown zone), only hair also greyer than skin: fine hairs over the
+    # hairline's skin are detailed too. Grace Meng's blonde parting over her forehead came
+    # out brown for a dark user
+    soft = soft * (1.0 - np.maximum(_ramp_up(detail, HAIR_DETAIL) * sides, hair * above)
+                   * (1.0 - whole_oval))
     # the ears were re-toned only partly too (redder than the cheeks), and thin: the feathering
     # halved them. Their skin keeps its unfeathered weight, grown by a pixel or two over their
     # rim (skin and backdrop mixed: left alone, a light outline round a darkened ear). An
     # ear's folds and rim are as detailed as hair: the ears' zone is not judged by detail; nor are
     # their folds in shadow judged by lightness (:func:`_ear_folds`)
-    zone = ear_zone(local, crop.shape, scale) * (1.0 - whole_oval) * coloured * (
-        1.0 - _ear_hair(detail, px, model))
+    zone = ear_zone(local, crop.shape, scale) * (1.0 - whole_oval) * coloured * (1.0 - hair)
     folds = _ear_folds(px, model, zone * near * mask, scale) * (1.0 - above)  # not temples
     ears = zone * np.maximum(near, folds)
     ears = cv2.dilate(ears, np.ones((EAR_RIM, EAR_RIM), np.uint8))
     soft = np.maximum(soft, ears * np.clip(mask * 2.0, 0.0, 1.0))
     weight = soft * np.maximum(mask, oval)  # no spill onto the backdrop
-    return SkinField(roi, grid, weight, mask)
+    return SkinField(roi, grid, weight, mask, hair * above * (1.0 - whole_oval))
 
 
 # fine detail relative to the cheeks': necks and shoulders 1.5-4, ears 2-6 (their folds and
@@ -337,21 +342,26 @@ EAR_FOLD_SUPPORT = (0.1, 0.2)
 EAR_FOLD_REACH = 0.1
 
 
-# hair over the ears' zone: more detailed than an ear (ramped over these multiples of the
-# cheeks' detail; ears 2-6, their folds up to 11) and greyer (ramped down over these shares
-# of the cheeks' chroma; ears 0.5-1.8, a light-brown and grey streak 0.4-0.85)
-EAR_HAIR_DETAIL = (7.0, 10.0)
-EAR_HAIR_GREY = (0.85, 1.05)
+# skin-coloured hair where skin is detailed too (the ears' zone, the crown): more detailed
+# than skin there (ramped over these multiples of the cheeks' detail; ears 2-6, their folds
+# up to 11) and greyer (ramped down over these shares of the cheeks' chroma; ears 0.5-1.8, a
+# light-brown and grey streak 0.4-0.85)
+HAIR_LIKE_DETAIL = (7.0, 10.0)
+HAIR_LIKE_GREY = (0.85, 1.05)
+HAIR_LIKE_SMOOTH = 0.03
 
 
-def _ear_hair(detail: np.ndarray, px: SkinPixels, model: SkinModel) -> np.ndarray:
-    """0..1 (hxw float32): hair among the ears' zone, from the fine detail of its pixels
-    (:func:`_detail_ratio`) and their chroma (``px``, as ``model`` judges it). Grace Meng's
-    light-brown and grey streaks there (as skin-coloured as an ear by the likelihood) were
-    re-toned with the ears: darkened to brown for a dark user."""
-    hair: np.ndarray = _ramp_up(detail, EAR_HAIR_DETAIL) * (
-        1.0 - _saturated(px.ycc, model, EAR_HAIR_GREY))
-    return hair
+def _hair_like(detail: np.ndarray, px: SkinPixels, model: SkinModel,
+               scale: float) -> np.ndarray:
+    """0..1 (hxw float32): hair as skin-coloured as skin by the likelihood, from the fine
+    detail of its pixels (:func:`_detail_ratio`) and their chroma (``px``, as ``model``
+    judges it), smoothed over :data:`HAIR_LIKE_SMOOTH` face scales (strand by strand, the
+    darker strands re-toned and the lighter ones not, the hair was speckled). Grace Meng's
+    light-brown and grey streaks over her ears were re-toned with the ears: darkened to
+    brown for a dark user."""
+    hair = _ramp_up(detail, HAIR_LIKE_DETAIL) * (1.0 - _saturated(px.ycc, model, HAIR_LIKE_GREY))
+    out: np.ndarray = cv2.GaussianBlur(hair, (0, 0), max(HAIR_LIKE_SMOOTH * scale, 0.7))
+    return out
 
 
 def _ear_folds(px: SkinPixels, model: SkinModel, skin: np.ndarray, scale: float) -> np.ndarray:
