@@ -292,3 +292,14 @@ def test_light_brown_hair_over_the_forehead_keeps_its_colour() -> None:
     change = np.linalg.norm(after - before, axis=2)[hair]
     assert (change > 3).mean() < 0.22
     assert before[..., 0][hair].mean() - after[..., 0][hair].mean() < 2.5
+
+
+def test_luma_of_a_uint8_image_is_not_rounded() -> None:
+    """The step compares the re-toned canvas's luma (uint8) with the original's (float): a
+    uint8 luma rounded to a level put up to half a level of error into how far the tone
+    curve had moved a pixel."""
+    pixel = np.array([[[101, 99, 100]]], np.uint8)
+    assert hairline._luma(pixel)[0, 0] == pytest.approx(0.299 * 101 + 0.587 * 99 + 11.4,
+                                                        abs=1e-3)
+    assert hairline._luma(pixel.astype(np.float32))[0, 0] == pytest.approx(
+        hairline._luma(pixel)[0, 0], abs=1e-4)

@@ -87,9 +87,11 @@ def _skin_share(luma: np.ndarray, skin: np.ndarray, hair: np.ndarray,
 
 
 def _luma(img: np.ndarray) -> np.ndarray:
-    """BT.601 luma (HxW float32 0..255) of an HxWx3 RGB image (uint8: rounded to a level,
-    or float32)."""
-    out: np.ndarray = cv2.transform(img, _LUMA).astype(np.float32, copy=False)
+    """BT.601 luma (HxW float32 0..255, not rounded) of an HxWx3 RGB image (uint8 or
+    float32). A uint8 image's luma was rounded to a level by ``cv2.transform``: compared
+    with the original's unrounded luma, up to half a level of error in how far the tone
+    curve had moved a hairline pixel."""
+    out: np.ndarray = cv2.transform(img.astype(np.float32, copy=False), _LUMA)
     return out
 
 
