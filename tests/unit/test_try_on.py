@@ -683,9 +683,10 @@ def test_long_sleeve_needs_a_covered_forearm(stem: str, expected: bool) -> None:
 
 
 def test_painted_arm_tone_is_between_hand_and_body_skin() -> None:
-    """A whole arm under a long sleeve takes its tone halfway between the hand (redder) and
-    the visible neck / chest skin; the hand's alone when no body skin shows."""
-    from portrait_studio.capabilities.garment.armcolumn import arm_tone
+    """A whole arm under a long sleeve takes its tone from the hand (redder) and the visible
+    neck / chest skin, halfway at the middle of the arm; the hand's alone when no body skin
+    shows."""
+    from portrait_studio.capabilities.garment.armcolumn import along_arm, end_tones
 
     img = np.zeros((400, 300, 3), np.uint8)
     img[50:150, 100:200] = (200, 150, 130)                  # neck and chest
@@ -699,10 +700,13 @@ def test_painted_arm_tone_is_between_hand_and_body_skin() -> None:
     body = Body(frontal_pose(), skin, skin, none, none, 300.0,
                 np.array([200, 150, 130], np.float32), none, hands, none, none)
     hand = np.nonzero(hands)
-    assert np.allclose(arm_tone(img, body, hand), (210, 140, 125))
+    tones = end_tones(img, body, hand)
+    rows = np.arange(100, 301)
+    tone, _ = along_arm(rows, np.array([200]), 250.0, tones, 100.0)
+    assert np.allclose(tone[0], (210, 140, 125))
     bare = Body(frontal_pose(), skin, hands, none, none, 300.0,
                 np.array([200, 150, 130], np.float32), none, hands, none, none)
-    assert np.allclose(arm_tone(img, bare, hand), (220, 130, 120))
+    assert np.allclose(end_tones(img, bare, hand), [(220, 130, 120)] * 2)
 
 
 def test_sleeve_covers_the_old_shoulder_cap_beside_it() -> None:

@@ -329,21 +329,13 @@ def end_tones(img: NDArray[np.uint8], body: Body,
     return tone, np.median(img[body_skin].astype(np.float32), axis=0).astype(np.float32)
 
 
-def arm_tone(img: NDArray[np.uint8], body: Body,
-             hand: tuple[NDArray[np.intp], NDArray[np.intp]]) -> F32:
-    """RGB tone of a bare arm: halfway between the hand's median colour and that of the
-    visible body skin (:func:`end_tones`), else the hand's. Hands are redder than upper
-    arms; neck and chest are closer to them."""
-    tone, body_tone = end_tones(img, body, hand)
-    return (0.5 * tone + 0.5 * body_tone).astype(np.float32)
-
-
 def along_arm(rows: NDArray[np.intp], ys: NDArray[np.intp], elbow: float,
               tones: tuple[F32, F32], sw: float) -> tuple[F32, F32]:
     """(Nx3 RGB tone, N brightness factor) at pixel rows ``ys`` of an arm painted over
     ``rows``: the hand's share of the tone (``tones``: hand, body skin) going linearly from
     ``HAND_SHARE[0]`` at the top row to ``HAND_SHARE[1]`` at the last (halfway at the
-    middle: :func:`arm_tone`), the upper arm like the shoulder, the forearm like the hand;
+    middle: hands are redder than upper arms), the upper arm like the shoulder, the forearm
+    like the hand;
     and a soft dip of ``ELBOW_SHADE`` at row ``elbow`` (Gaussian, ``ELBOW_SIGMA``
     shoulder widths)."""
     u = (ys - float(rows[0])) / max(float(rows[-1] - rows[0]), 1.0)
