@@ -132,11 +132,7 @@ def body_sections(quad: SleeveQuad, seam_out: Point, arm: Arm, scale: float,
     outer side is the one ``hint`` picks on the upper arm, carried round the elbow (a
     forearm folded across the body keeps its outer edge on the same side of the bones, so
     no quad is folded over itself)."""
-    s_top = _arc_of(arm.chain, seam_out)
-    s_in = s_top + float(np.clip(0.3 * sw, 0.1 * sw, 0.4 * arm.upper + 0.1 * sw))
-    long = quad.outer_len * scale >= LONG_SLEEVE * arm.total
-    cap = 1.03 * arm.total if long else SHORT_CAP * arm.upper
-    s_hem = float(np.clip(s_top + quad.outer_len * scale, s_in + 0.1 * sw, max(cap, s_in + 0.1 * sw)))
+    s_top, s_in, s_hem = sleeve_arcs(quad, seam_out, arm, scale, sw)
     ease = float(np.clip(quad.half_width * scale / max(arm.radius(s_hem), 1.0) - 1, *EASE))
     turn = _turn(arm.chain, hint)
     p_in, d_in = along(arm.chain, s_in)
@@ -149,6 +145,21 @@ def body_sections(quad: SleeveQuad, seam_out: Point, arm: Arm, scale: float,
     sections.append(_section(arm, s_hem, turn, ease))
     fracs.append(1.0)
     return sections, fracs
+
+
+def sleeve_arcs(quad: SleeveQuad, seam_out: Point, arm: Arm, scale: float,
+                sw: float) -> tuple[float, float, float]:
+    """Arc lengths along ``arm``'s bones (from the shoulder joint) of a sleeve's seam corner
+    (``seam_out``'s projection on the upper arm), of its inner edge's start below the
+    armpit and of its hem (the sleeve's outer length times ``scale``, a long sleeve's
+    capped just past the wrist, a short one's above the elbow; at least 0.1 ``sw`` past
+    the inner start)."""
+    s_top = _arc_of(arm.chain, seam_out)
+    s_in = s_top + float(np.clip(0.3 * sw, 0.1 * sw, 0.4 * arm.upper + 0.1 * sw))
+    long = quad.outer_len * scale >= LONG_SLEEVE * arm.total
+    cap = 1.03 * arm.total if long else SHORT_CAP * arm.upper
+    s_hem = float(np.clip(s_top + quad.outer_len * scale, s_in + 0.1 * sw, max(cap, s_in + 0.1 * sw)))
+    return s_top, s_in, s_hem
 
 
 def _turn(chain: list[Point], hint: Point) -> float:
@@ -211,8 +222,7 @@ def strip_sections(sleeve: NDArray[np.bool_], quad: SleeveQuad, seam_out: Point,
     b_secs, fracs = body_sections(quad, seam_out, arm, scale, hint, sw)
     if len(fracs) < 3:
         return Strip(garment_sections(quad, fracs), b_secs)
-    s_top = _arc_of(arm.chain, seam_out)
-    s_hem = s_top + (arm.upper - s_top) / max(fracs[1], 1e-3)
+    s_top, _, s_hem = sleeve_arcs(quad, seam_out, arm, scale, sw)
     ease = float(np.clip(quad.half_width * scale / max(arm.radius(s_hem), 1.0) - 1, *EASE))
     turn = _turn(arm.chain, hint)
     folded = folded_sections(arm, s_top, s_hem, turn, ease, STEP * sw)

@@ -13,7 +13,7 @@ from .body import Body
 from .fit import LENGTH_GAIN, Fit, Pairs, Warped, body_frame
 from .limbs import ARM_RADII, fitted_limb
 from .shape import GarmentShape
-from .sleeve import ROUNDNESS, Arm, garment_quad, strip_sections, warp_strip
+from .sleeve import ROUNDNESS, Arm, garment_quad, sleeve_arcs, strip_sections, warp_strip
 
 GROW = 0.03                             # shoulder widths a long sleeve may reach off the person
 
@@ -42,8 +42,11 @@ def sleeve_layer(img: NDArray[np.uint8], sleeve: NDArray[np.bool_], shape: Garme
                  side: str, body: Body, torso_pairs: Pairs, fit: Fit,
                  cover: NDArray[np.float32] | None = None) -> Warped | None:
     """One sleeve (cut-out ``img`` and the sleeve's mask) laid along its arm, or None when
-    the sleeve mask is too small to measure. ``cover``: the sleeve's coverage (HxW float32
-    0..1, :func:`.unmix.coverage`) warped as its alpha in place of the mask."""
+    the sleeve mask is too small to measure or the arm's elbow lies before the sleeve's
+    seam corner (its upper arm is shorter than the shoulder's reach: the skier's pose puts
+    that wrist by her chin, and the bones would carry the sleeve up to her face).
+    ``cover``: the sleeve's coverage (HxW float32 0..1, :func:`.unmix.coverage`) warped as
+    its alpha in place of the mask."""
     names = {id(p): n for n, p in shape.points.items()}
     placed = {names[id(g)]: b for g, b in torso_pairs if id(g) in names}
     quad = garment_quad(sleeve, shape.points[f"shoulder_{side}"], shape.points[f"armpit_{side}"])
@@ -54,9 +57,10 @@ def sleeve_layer(img: NDArray[np.uint8], sleeve: NDArray[np.bool_], shape: Garme
     sign = -1.0 if side == "l" else 1.0
     hint = (frame.axis * sign - frame.down).astype(np.float32)
     arm = person_arm(body, side)
-    strip = strip_sections(sleeve, quad, placed[f"shoulder_{side}"], arm,
-                           _length_scale(shape, side, placed, scale), hint,
-                           body.pose.shoulder_width)
+    seam_out, g2b = placed[f"shoulder_{side}"], _length_scale(shape, side, placed, scale)
+    if sleeve_arcs(quad, seam_out, arm, g2b, body.pose.shoulder_width)[0] >= arm.upper:
+        return None
+    strip = strip_sections(sleeve, quad, seam_out, arm, g2b, hint, body.pose.shoulder_width)
     warped = warp_strip(img, sleeve if cover is None else cover, strip.g_secs, strip.b_secs,
                         body.person.shape, ROUNDNESS if strip.long else 0.0, strip.elbow,
                         strip.split)
