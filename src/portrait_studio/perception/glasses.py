@@ -323,7 +323,9 @@ def _work_mask(work: _Work, paths: list[tuple[np.ndarray, bool]],
                            free)
     halo = cv2.dilate(frame.astype(np.uint8), disc(5)) > 0
     soft = np.maximum(darks[min(1, len(darks) - 1)], bright) >= HALO_MIN
-    edges = lens_edges(light, [pts for pts, closed in paths if closed], work.points, free)
+    pads = nose_zone(work.points, float(paths[0][0][:, 1].mean()), frame.shape)
+    edges = lens_edges(light, [pts for pts, closed in paths if closed], work.points,
+                       free & ~pads)  # beside the nose: the pads' lines, not the lens's
     out: np.ndarray = frame | (halo & free & soft) | edges  # faint lens edges: no halo
     return out
 
