@@ -217,5 +217,7 @@ def test_no_seam_where_painted_skin_meets_real_skin() -> None:
         ~(cv2.erode(old, np.ones((3, 3), np.uint8)) > 0)
     line[:300], line[420:] = False, False
     seam = line & ~drawn & b.person
-    assert seam.sum() > 1000
+    # the sleeves' shoulder caps (sleeve_fit.shoulder_cap) cover the neckline's ends by the
+    # shoulders: 1160 -> 796 px of it left to look at
+    assert seam.sum() > 600
     assert float(detail[seam].mean()) < 9.5

@@ -77,7 +77,8 @@ def warp_layers(cutout: Cutout, kind: str, gshape: GarmentShape, body: Body, fit
             # sliver beyond a straight seam line drew a wedge of another colour at the armpit
             own = bleed(fabric, own_fabric(cutout.image, mask, gshape, side))
             warped = sleeve_layer(own, limb_mask(mask, gshape, side), gshape, side, body,
-                                  parts["body"], fit, cover * limb_mask(cutout.mask, gshape, side))
+                                  parts["body"], fit, cover * limb_mask(cutout.mask, gshape, side),
+                                  layers[0].warped.alpha)
             if warped is not None:
                 layers.append(Layer(kind, True, warped))
     return layers

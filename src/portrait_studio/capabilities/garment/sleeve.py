@@ -407,6 +407,39 @@ def warp_strip(image: NDArray[np.uint8], mask: NDArray[np.bool_] | F32, g_secs: 
     return Warped(rgb, alpha)
 
 
+def warp_cap(image: NDArray[np.uint8], mask: NDArray[np.bool_] | F32, g_secs: list[Section],
+             b_secs: list[Section], shape: tuple[int, int], height: float) -> Warped:
+    """A strip's sleeve (HxWx3 uint8 RGB cut-out + its HxW bool mask or float32 coverage)
+    carried on past its seam: over the quad ``height`` px deep above the first body section
+    (its sides the strip's first outer and inner edges carried on), each pixel takes the
+    sleeve's fabric at its mirror image across that section (the product photo has nothing
+    of the sleeve beyond its seam: a hanging sleeve's top is the shoulder's corner). Alpha
+    0 elsewhere."""
+    h, w = shape
+    rgb, alpha = np.zeros((h, w, 3), np.float32), np.zeros((h, w), np.float32)
+    (o0, i0), (o1, i1) = b_secs[0], b_secs[1]
+    top = ((o0 + _unit(o0 - o1) * height).astype(np.float32),
+           (i0 + _unit(i0 - i1) * height).astype(np.float32))
+    pts = np.array([o0, i0, *top], np.float32)
+    x0, y0 = np.clip(np.floor(pts.min(0)) - 1, 0, [w, h]).astype(int)
+    x1, y1 = np.clip(np.ceil(pts.max(0)) + 2, 0, [w, h]).astype(int)
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return Warped(rgb, alpha)
+    canvas = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    corner = np.array([x0, y0], np.float32)
+    cv2.fillConvexPoly(canvas, np.round(_quad(top, b_secs[0]) - corner).astype(np.int32), 1)
+    ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    normal = quarter_turn(_unit(i0 - o0))
+    off = (xs - o0[0]) * normal[0] + (ys - o0[1]) * normal[1]
+    hom = cv2.getPerspectiveTransform(_quad(b_secs[0], b_secs[1]), _quad(g_secs[0], g_secs[1]))
+    mx, my = _mapped([hom], canvas.astype(np.int32), xs - 2 * off * normal[0],
+                     ys - 2 * off * normal[1])
+    box = np.s_[y0:y1, x0:x1]
+    rgb[box], a = remapped(image, mask, mx, my)
+    alpha[box] = a * canvas
+    return Warped(rgb, alpha)
+
+
 def _mapped(homs: list[NDArray[np.floating | np.integer]], labels: NDArray[np.int32],
             xs: F32, ys: F32) -> tuple[F32, F32]:
     """Each pixel (``xs``, ``ys``) mapped by the homography of its quad (``labels``, 1 +

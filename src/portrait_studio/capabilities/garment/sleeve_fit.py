@@ -13,7 +13,16 @@ from .body import Body
 from .fit import LENGTH_GAIN, Fit, Pairs, Warped, body_frame
 from .limbs import ARM_RADII, fitted_limb
 from .shape import GarmentShape
-from .sleeve import ROUNDNESS, Arm, garment_quad, sleeve_arcs, strip_sections, warp_strip
+from .sleeve import (
+    ROUNDNESS,
+    Arm,
+    Strip,
+    garment_quad,
+    sleeve_arcs,
+    strip_sections,
+    warp_cap,
+    warp_strip,
+)
 
 GROW = 0.03                             # shoulder widths a long sleeve may reach off the person
 
@@ -40,13 +49,15 @@ def _length_scale(shape: GarmentShape, side: str, placed: dict[str, NDArray[np.f
 
 def sleeve_layer(img: NDArray[np.uint8], sleeve: NDArray[np.bool_], shape: GarmentShape,
                  side: str, body: Body, torso_pairs: Pairs, fit: Fit,
-                 cover: NDArray[np.float32] | None = None) -> Warped | None:
+                 cover: NDArray[np.float32] | None = None,
+                 torso: NDArray[np.float32] | None = None) -> Warped | None:
     """One sleeve (cut-out ``img`` and the sleeve's mask) laid along its arm, or None when
     the sleeve mask is too small to measure or the arm's elbow lies before the sleeve's
     seam corner (its upper arm is shorter than the shoulder's reach: the skier's pose puts
     that wrist by her chin, and the bones would carry the sleeve up to her face).
     ``cover``: the sleeve's coverage (HxW float32 0..1, :func:`.unmix.coverage`) warped as
-    its alpha in place of the mask."""
+    its alpha in place of the mask. ``torso``: the torso layer's alpha, for the
+    shoulder's cap above the seam (:func:`shoulder_cap`)."""
     names = {id(p): n for n, p in shape.points.items()}
     placed = {names[id(g)]: b for g, b in torso_pairs if id(g) in names}
     quad = garment_quad(sleeve, shape.points[f"shoulder_{side}"], shape.points[f"armpit_{side}"])
@@ -64,8 +75,48 @@ def sleeve_layer(img: NDArray[np.uint8], sleeve: NDArray[np.bool_], shape: Garme
     warped = warp_strip(img, sleeve if cover is None else cover, strip.g_secs, strip.b_secs,
                         body.person.shape, ROUNDNESS if strip.long else 0.0, strip.elbow,
                         strip.split)
-    return within_person(warped, body.person, body.pose.shoulder_width) if strip.long \
-        else warped
+    if strip.long:
+        warped = within_person(warped, body.person, body.pose.shoulder_width)
+    if torso is None:
+        return warped
+    return with_cap(warped, shoulder_cap(img, sleeve if cover is None else cover, torso, strip,
+                                         arm.chain[0], body))
+
+
+CAP = 0.25                              # shoulder widths the cap reaches above the seam at most
+
+
+def shoulder_cap(img: NDArray[np.uint8], cover: NDArray[np.bool_] | NDArray[np.float32],
+                 torso: NDArray[np.float32], strip: Strip, joint: NDArray[np.float32],
+                 body: Body) -> Warped:
+    """The shoulder's round top between a sleeve's straight seam section and the torso
+    layer's straight shoulder line (``torso`` its alpha): the sleeve (``img``, its mask or
+    coverage ``cover``) carried on past its seam (:func:`.sleeve.warp_cap`) up to ``CAP``
+    shoulder widths, on the person (not the head), where the torso layer does not lie and
+    within the disc round the shoulder ``joint`` through the seam's outer corner (the
+    shoulder's round; hair over the shoulder, taken for the person, is not covered)."""
+    sw = body.pose.shoulder_width
+    cap = warp_cap(img, cover, strip.g_secs, strip.b_secs, body.person.shape, CAP * sw)
+    ys, xs = np.nonzero(cap.alpha > 0)
+    if not len(ys):
+        return cap
+    h, w = cap.alpha.shape
+    box = np.s_[max(0, int(ys.min()) - 3):min(h, int(ys.max()) + 4),
+                max(0, int(xs.min()) - 3):min(w, int(xs.max()) + 4)]
+    on = cv2.GaussianBlur((body.person[box] & ~body.head[box]).astype(np.float32), (0, 0), 0.7)
+    gy, gx = np.mgrid[box]
+    radius = float(np.linalg.norm(strip.b_secs[0][0] - joint))
+    disc = np.clip(radius + 0.5 - np.hypot(gx - joint[0], gy - joint[1]), 0, 1)
+    alpha = cap.alpha.copy()
+    alpha[box] *= np.minimum(np.minimum(on, 1 - torso[box]), disc)
+    return Warped(cap.rgb, alpha)
+
+
+def with_cap(sleeve: Warped, cap: Warped) -> Warped:
+    """``sleeve`` with ``cap`` where the cap covers more."""
+    more = cap.alpha > sleeve.alpha
+    rgb = np.where(more[..., None], cap.rgb, sleeve.rgb).astype(np.float32)
+    return Warped(rgb, np.maximum(sleeve.alpha, cap.alpha))
 
 
 def within_person(warped: Warped, person: NDArray[np.bool_], sw: float) -> Warped:
