@@ -53,7 +53,7 @@ from .layers import Layer, is_torso, limb_covers, warp_layers
 from .limbs import LimbZone
 from .measure import anchors as measure_anchors
 from .oldsleeve import long_sleeve
-from .reclaim import arms_drawn, reclaim
+from .reclaim import arms_drawn, reclaim, reclaim_rim
 from .regions import without_slivers
 from .render import feathered, garment_shading, plain_weight, shaded, shading_parts
 from .replaced import old_region
@@ -308,14 +308,21 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
         side_skin &= ~over | arm_wide(over, body.skin & body.arms & ~body.hands & ~reveal)
     # what stays in front is no free room either: the hands' given-back edge, blurred,
     # lay over the wrist as a line of garment across the arm
-    drawn_arms = arms_drawn(body, arms, reveal, painted, side_skin) | front
-    alphas = [np.minimum(reclaim(a, u, arm_cut(ly, body, arms), drawn_arms), keep_front)
+    drawn_arms, cloth = arms_drawn(img, body, arms, reveal, painted, side_skin)
+    drawn_arms |= front
+    alphas = [np.minimum(reclaim(a, u, arm_cut(ly, body, arms), drawn_arms | cloth),
+                         keep_front)
               if u is not None else a for ly, a, u in zip(layers, alphas, uncut, strict=True)]
     # arms in front (or old clothing in an arm's zone beside its visible outline), painted
     # as background: not there
     slits = reveal & ~skin & (arms | body.arms)
     alphas = [np.minimum(cover_slits(ly.warped, a, body, slits), keep_front)
               if is_torso(ly) else a for ly, a in zip(layers, alphas, strict=True)]
+    # the old clothing's rim taken for the arms' skin, given back once the slits are covered
+    # (their spread follows the gaps as they were: the rim given back first narrowed
+    # them and the spread fabric moved in bands, a brown wedge on 00034's skirt)
+    alphas = [np.minimum(reclaim_rim(ly.warped, a, u, cloth, drawn_arms), keep_front)
+              if u is not None else a for ly, a, u in zip(layers, alphas, uncut, strict=True)]
     alphas = in_room(alphas, [is_torso(ly) for ly in layers], body)
     covered = np.logical_or.reduce([a > 0.5 for a in alphas])
     ratios = _ratios(img, body, {ly.kind for ly in layers})

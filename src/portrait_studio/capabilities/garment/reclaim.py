@@ -10,8 +10,11 @@ painted, the layer is given back over that cut (its own warp: the garment's fabr
 lies there) up to the arm as drawn (:func:`reclaim`). The real arm is the skin in the
 arm's zone joined to the bones (:func:`on_bones`): the torso's own skin beside it in the
 zone, past a strip of the old top, is no arm; the torso's side painted as skin against
-a real bare arm is its inner side (:func:`beside`). Masks HxW bool, alphas HxW float32, points
-(x, y) float32 pixels.
+a real bare arm is its inner side (:func:`beside`). The skin model takes in a light old top's
+side along the arm's outline too, past the arm's darker rim: those pixels, nearer in colour to
+the old clothing beside them than to the arm's own inside, are no arm (:func:`clothing_rim`;
+left under the given-back edge they were a light strip along the arm). Masks HxW bool, alphas
+HxW float32, images HxWx3 uint8 RGB, points (x, y) float32 pixels.
 """
 
 from __future__ import annotations
@@ -20,11 +23,14 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ...imaging.blend import mask_box
+from ...imaging.color import rgb_to_lab
 from ...imaging.regions import touching
 from .body import Body
+from .fit import Warped
 from .regions import capsule
 from .reveal import limb_chains
-from .sidecover import tall
+from .sidecover import nearest_known, tall
 
 F32 = NDArray[np.float32]
 Mask = NDArray[np.bool_]
@@ -33,6 +39,9 @@ LONG = 0.2           # x shoulder width: ... and runs along it this far at least
 SOLID = 0.97         # alpha of the layer's solid part (its cut edge, softer, is given back)
 EDGE = 3             # px: the cut's soft edge reaches this far beyond it
 SOFT = 0.8           # px: Gaussian sigma of the given-back part's edge against the arm
+RIM = 2              # px: an arm's pixels this near its outline may be the clothing's; the
+                     # clothing's colours are looked for this near them, the arm's inside
+                     # (RIM px in from its outline) twice as far
 
 
 def reclaim(alpha: F32, uncut: F32, cut: Mask, arm: Mask) -> F32:
@@ -54,6 +63,30 @@ def reclaim(alpha: F32, uncut: F32, cut: Mask, arm: Mask) -> F32:
     soft = np.where(arm, np.minimum(soft, 0.5), np.maximum(soft, back))
     out: F32 = np.maximum(alpha, uncut * soft).astype(np.float32)
     return out
+
+
+def reclaim_rim(warped: Warped, alpha: F32, uncut: F32, cloth: Mask, arm: Mask) -> F32:
+    """``alpha`` (a torso layer's, HxW float32; ``uncut``: without the arms' cut) given
+    back over ``cloth`` (the old clothing's rim the skin model took in beside an arm,
+    :func:`clothing_rim`: never repainted, it showed through the layer's soft edge as a
+    light strip) where it joins the layer's solid part (:func:`reclaim`; ``arm``: the arms
+    as drawn), with its soft edge over the arm's edge beside it; past the layer's own
+    outline (within ``EDGE`` px of it along the row) too, there in the colour of the
+    layer's nearest pixel in the row (set in place on ``warped.rgb``: the cut-out's colours
+    bled outward were a dark brown line beside model_1's arm)."""
+    if not cloth.any():
+        return alpha
+    grown = cv2.dilate(cloth.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    own = uncut > 0.5
+    cols = nearest_known(own)
+    ys, xs = np.nonzero(grown & ~own)
+    near = own[ys, cols[ys, xs]] & (np.abs(cols[ys, xs] - xs) <= EDGE)
+    ys, xs = ys[near], xs[near]
+    warped.rgb[ys, xs] = warped.rgb[ys, cols[ys, xs]]
+    given = uncut.copy()
+    given[ys, xs] = 1.0
+    given[grown & own] = 1.0
+    return reclaim(alpha, given, cloth, arm)
 
 
 def on_bones(skin: Mask, chains: list[list[NDArray[np.float32]]]) -> Mask:
@@ -89,11 +122,54 @@ def beside(sides: Mask, real: Mask, chains: list[list[NDArray[np.float32]]],
     return out
 
 
-def arms_drawn(body: Body, arms: Mask, reveal: Mask, painted: Mask, sides: Mask) -> Mask:
-    """The arms as finally drawn: ``painted`` (the arm painting), the real arms' skin
-    within ``arms`` (their zones) that was not repainted (``reveal``, :func:`on_bones`) and
-    the ``sides`` painted as skin along them (:func:`beside`)."""
-    chains = limb_chains(body)["arms"]
-    real = on_bones(body.skin & ~body.hands & (arms | body.arms) & ~reveal, chains)
-    out: Mask = painted | real | beside(sides, real, chains, body.pose.shoulder_width)
+def clothing_rim(img: NDArray[np.uint8], skin: Mask, clothes: Mask) -> Mask:
+    """The pixels of ``skin`` within ``RIM`` px of its outline whose colour in ``img`` (Lab)
+    is nearer to that of one of the ``clothes`` pixels within ``RIM`` px than to that of
+    one of the skin's inside pixels (``RIM`` px in from its outline) within ``2 RIM`` px:
+    the clothing's edge the skin model took in (a lavender top's light side beyond the
+    arm's shaded rim), not the skin's own shaded rim. Skin with no inside near stays."""
+    out = np.zeros_like(skin)
+    kernel = np.ones((2 * RIM + 1,) * 2, np.uint8)
+    inside = cv2.erode(skin.astype(np.uint8), kernel, borderValue=1) > 0
+    rim = skin & ~inside & (cv2.dilate(clothes.astype(np.uint8), kernel) > 0)
+    if not rim.any():
+        return out
+    box = mask_box(rim, 2 * RIM + 1)
+    lab = rgb_to_lab(img[box].astype(np.float32))
+    at = rim[box]
+    cloth = _nearest(lab, clothes[box], at, RIM)
+    own = _nearest(lab, inside[box], at, 2 * RIM)
+    out[box] = at & (cloth < own)
     return out
+
+
+def _nearest(lab: F32, mask: Mask, at: Mask, reach: int) -> F32:
+    """HxW float32: at the pixels of ``at``, the least Lab distance from their colour in
+    ``lab`` (HxWx3) to that of a ``mask`` pixel within ``reach`` px (square), inf where there
+    is none (and off ``at``)."""
+    h, w = mask.shape
+    best = np.full((h, w), np.inf, np.float32)
+    pad = np.pad(lab, ((reach, reach), (reach, reach), (0, 0)))
+    padded = np.pad(mask, reach)
+    ys, xs = np.nonzero(at)
+    for dy in range(-reach, reach + 1):
+        for dx in range(-reach, reach + 1):
+            sy, sx = ys + reach + dy, xs + reach + dx
+            d = np.linalg.norm(lab[ys, xs] - pad[sy, sx], axis=-1)
+            best[ys, xs] = np.minimum(best[ys, xs], np.where(padded[sy, sx], d, np.inf))
+    return best
+
+
+def arms_drawn(img: NDArray[np.uint8], body: Body, arms: Mask, reveal: Mask, painted: Mask,
+               sides: Mask) -> tuple[Mask, Mask]:
+    """(the arms as finally drawn, the old clothing's rim taken for their skin): ``painted``
+    (the arm painting), the real arms' skin within ``arms`` (their zones) that was not
+    repainted (``reveal``, :func:`on_bones`) but for that rim (:func:`clothing_rim`;
+    ``img`` the person photo) and the ``sides`` painted as skin along them
+    (:func:`beside`)."""
+    chains = limb_chains(body)["arms"]
+    skin = body.skin & ~body.hands & (arms | body.arms) & ~reveal
+    cloth = clothing_rim(img, skin, body.clothes & ~body.skin)
+    real = on_bones(skin & ~cloth, chains)
+    out: Mask = painted | real | beside(sides, real, chains, body.pose.shoulder_width)
+    return out, cloth & ~out
