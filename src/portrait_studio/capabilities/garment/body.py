@@ -48,6 +48,8 @@ from .split import jacket_skirt, palette, palette_distance, split_row
 
 Mask = NDArray[np.bool_]
 DEFAULT_SKIN = np.array([205.0, 160.0, 135.0], np.float32)
+ARMPIT = 0.3         # x torso length: the armpits below the shoulder joints
+HELD = 0.4           # x shoulder width: a gloved hand this near its wrist
 OWN_COLOUR = 8.0     # Lab distance within which a pixel has one of the old top's colours
 
 
@@ -324,6 +326,20 @@ def _enclosed_pieces(skin: Mask, lower: Mask, sw: float, size: float = 0.06) -> 
     return out
 
 
+def _below_armpits(pose: Pose, shape: tuple[int, int]) -> Mask:
+    """HxW bool: the rows below the armpits (``ARMPIT`` torso lengths below the lower
+    shoulder joint), where a suit jacket's side hangs out of the torso's envelope when the
+    hip joints are placed narrow (Biden, arms crossed: the slab of jacket that stayed
+    beside a shorter new top); taken there not within ``HELD`` of a wrist (a black glove
+    beside black trousers), and only for a frontal view (a side view's rows keep the whole
+    round of each wrist out: the skier's glove is 0.6 of her narrow shoulder span long)."""
+    y = max(float(pose.p(side["shoulder"])[1]) for side in pose.sides()) + \
+        ARMPIT * pose.torso_len
+    out = np.zeros(shape, bool)
+    out[max(0, int(y)):] = True
+    return out
+
+
 def _below_hips(pose: Pose, shape: tuple[int, int]) -> Mask:
     """HxW bool: the rows below both hip joints, where a wide trouser leg or skirt flares
     out of the legs' capsules (the old bottom's colour beyond them is old clothing, even
@@ -358,6 +374,7 @@ def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
     # adds that sit inside clothing are fabric, not the arm's shaded side
     skin |= added & ~_skin_in_clothes(added, person & ~skin & ~added & ~head, hands, pose)
     gloves = round_wrists(pose, person.shape) | hands      # a gloved hand is no skin
+    held = round_wrists(pose, person.shape, HELD) | hands    # the glove itself
     hands = _whole_hands(lab, skin & _near_colour(lab, skin_rgb, 28.0), hands & person, pose,
                          person)
     others = other_things(lab, person, pose, head | hands)    # a dog she holds
@@ -368,8 +385,10 @@ def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
     specks = _enclosed_pieces(clothes, skin | head, pose.shoulder_width, 0.1)
     skin, clothes = skin | specks, clothes & ~specks
     split = split_row(img, clothes, pose)
+    side = side_view_rows(pose, person.shape)
     beyond = person & ~around & ~skin & ~head & ~hands & \
-        ((~gloves & side_view_rows(pose, person.shape)) | _below_hips(pose, person.shape))
+        ((~gloves & side) | _below_hips(pose, person.shape) |
+         (~held & ~side & _below_armpits(pose, person.shape)))
     clothes |= missed_clothes(lab, clothes, person, split, pose, beyond)
     lower = _lower(lab, clothes, split, arms & ~hands, core, 0.12 * pose.torso_len)
     skirt = jacket_skirt(lower, split, pose)      # a suit jacket's skirt is the old top

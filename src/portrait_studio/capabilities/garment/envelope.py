@@ -56,13 +56,13 @@ def side_view_rows(pose: Pose, shape: tuple[int, int]) -> Mask:
     return out
 
 
-def round_wrists(pose: Pose, shape: tuple[int, int]) -> Mask:
-    """Discs of 0.8 shoulder widths round the wrists: where a hand, gloved or not, and what
-    it holds are."""
+def round_wrists(pose: Pose, shape: tuple[int, int], radius: float = 0.8) -> Mask:
+    """Discs of ``radius`` shoulder widths round the wrists: where a hand, gloved or not,
+    and what it holds are."""
     canvas = np.zeros(shape, np.uint8)
     for side in pose.sides():
         x, y = (int(v) for v in pose.p(side["wrist"]))
-        cv2.circle(canvas, (x, y), int(0.8 * pose.shoulder_width), 255, -1)
+        cv2.circle(canvas, (x, y), int(radius * pose.shoulder_width), 255, -1)
     out: Mask = canvas > 0
     return out
 
@@ -81,6 +81,19 @@ def lowest_ankle(pose: Pose) -> float | None:
     return max(ankles) if ankles else None
 
 
+def _like_pieces(lab: NDArray[np.float32], mask: Mask, colours: NDArray[np.float32]) -> Mask:
+    """The 8-connected pieces of ``mask`` whose median Lab colour is within 12 of one of
+    ``colours``: a jacket's side in the light, its sheen too far from the jacket's colours
+    pixel by pixel, is of them as a whole."""
+    n, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+    keep = np.zeros(n, bool)
+    for i in range(1, n):
+        median = np.median(lab[labels == i], axis=0)
+        keep[i] = palette_distance(median[None], colours)[0] < 12.0
+    out: Mask = keep[labels] & mask
+    return out
+
+
 def missed_clothes(lab: NDArray[np.float32], clothes: Mask, person: Mask, split: float,
                    pose: Pose, beyond: Mask) -> Mask:
     """Pixels that continue the old clothes but were left out: missed by the person
@@ -92,7 +105,8 @@ def missed_clothes(lab: NDArray[np.float32], clothes: Mask, person: Mask, split:
     palette's colours (Lab < 12: the jeans in the shadow below 05997's hand, 15 from their
     median; not below the ankles, where black boots and skis are of black trousers'
     colours, nor pieces nowhere ``SLIVER`` shoulder widths across, a ski pole beside
-    them); connected to the clothes. Colours within 15 of the backdrop's are left out."""
+    them) or in a piece of it (those thick parts) whose median is (:func:`_like_pieces`);
+    connected to the clothes. Colours within 15 of the backdrop's are left out."""
     ys = np.arange(clothes.shape[0])[:, None]
     parts = [part for part in (clothes & (ys < split), clothes & (ys >= split))
              if part.sum() > 50]
@@ -114,5 +128,7 @@ def missed_clothes(lab: NDArray[np.float32], clothes: Mask, person: Mask, split:
         like = np.zeros(clothes.shape, bool)
         like[above] = palette_distance(lab[above], colours) < 12.0
         candidates |= touching(like, without_slivers(like, SLIVER * pose.shoulder_width))
+        candidates |= _like_pieces(lab, without_slivers(above, SLIVER * pose.shoulder_width),
+                                  colours)
     edge = cv2.dilate(clothes.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     return touching(candidates, edge)
