@@ -197,8 +197,8 @@ def test_painted_upper_arm_follows_the_real_arms_edges_not_the_bone(
     Before: right edge 536, width 36 px of 42 (0.86); now 541, 41 px."""
     seen: list[tuple[np.ndarray, np.ndarray, ArmPaint | None]] = []
 
-    def spy(img, chain, part, real, sw, rng):  # type: ignore[no-untyped-def]
-        out = paint_arm(img, chain, part, real, sw, rng)
+    def spy(img, chain, part, real, sw, rng, **kw):  # type: ignore[no-untyped-def]
+        out = paint_arm(img, chain, part, real, sw, rng, **kw)
         seen.append((chain[0], real, out))
         return out
 

@@ -7,18 +7,22 @@ light gradient of the real arm). The painted part keeps only the pixels inside t
 continued outline (widening by up to 12% toward the shoulder; at the hem no wider than the
 real arm right below it, no ledge), and the pinholes they enclose; each gets the profile
 colour at its offset plus a grain matched to the real arm's fine-detail std; the edge is
-anti-aliased. Images HxWx3 uint8 RGB, masks HxW bool, points (x, y) float32 pixels.
+anti-aliased. Above the old sleeve's part, where the pose's shoulder lies below the real
+shoulder's top, the arm goes on up as a dome (:func:`_dome`: as wide as the part's top,
+up to the person's outline or ``DOME`` half-widths), not a square top under the torso's
+skin. Images HxWx3 uint8 RGB, masks HxW bool, points (x, y) float32 pixels.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ...imaging.regions import touching
 from .regions import longest_run
 
 F32 = NDArray[np.float32]
@@ -40,6 +44,12 @@ LIFT = 0.03          # shoulder widths below the junction the old sleeve's shade
 MAX_LIFT = 0.15      # at most by this share of the grey level
 RIM = 2.5            # px: mirrored samples stay this far inside the real arm's edges (its
                      # rim pixels are mixed with what is behind and would outline a tube)
+DOME = 1.2           # the shoulder's dome above the painted part: at most this many of the
+                     # arm's half-widths high
+DOME_BELOW = 0.1     # no dome over a part whose top lies this far below the pose's shoulder
+                     # (x shoulder width: a piece of sleeve down the arm)
+DOME_HALF = 0.04     # ... nor over a top narrower than this (half-width, x shoulder width)
+SMOOTH = 2.0         # px: Gaussian sigma softening the dome's outline against the person's
 
 
 @dataclass(frozen=True)
@@ -135,8 +145,8 @@ def _colours(q: F32, q_ref: F32, colours: F32) -> F32:
 
 
 def paint_arm(img: NDArray[np.uint8], chain: list[Point], part: Mask, trusted: Mask,
-              sw: float, rng: np.random.Generator, hidden: Mask | None = None) -> (
-        ArmPaint | None):
+              sw: float, rng: np.random.Generator, hidden: Mask | None = None,
+              room: Mask | None = None, torso: Point | None = None) -> ArmPaint | None:
     """Upper-arm painting for ``part`` (uncovered old sleeve over the arm), or None when
     too little real arm shows below it. The outline continues the real arm's: its centre
     line, slope and width are fitted to the real arm's edges just below the hem (rows where
@@ -149,7 +159,10 @@ def paint_arm(img: NDArray[np.uint8], chain: list[Point], part: Mask, trusted: M
     with no step at the junction. Over ``SEAM`` shoulder widths above the junction the
     mirror is a true one (each pixel the real one at its own offset) and the outline goes
     over to the real arm's edges right below it; the old sleeve's shade past the junction
-    is lifted off the real arm (and its mirror image): no line across the arm there."""
+    is lifted off the real arm (and its mirror image): no line across the arm there.
+    ``room``: where the arm may go on above ``part`` (revealed old clothing): a dome over
+    its top (:func:`_dome`), round on the side away from ``torso`` (a point on the torso's
+    centre line, default the bone's start)."""
     a, b = chain[0], chain[1]
     ys, xs = np.nonzero(part)
     if not len(ys):
@@ -168,6 +181,9 @@ def paint_arm(img: NDArray[np.uint8], chain: list[Point], part: Mask, trusted: M
     t_j = t_hem + skip + 0.5        # between the painting's last row and the real arm's first
     cj, rj = _junction(rt[ref], ro[ref], t_j, sw) or line.junction(t_hem)
     by, bx = _hem_band(part, (a, b), t_hem, skip, (cj, rj))
+    dome = None if room is None else _dome(room, part, (a, b), t, line, (t_hem, sw, torso))
+    if dome is not None:
+        by, bx = np.concatenate([by, dome.ys]), np.concatenate([bx, dome.xs])
     ys, xs = _with_holes(np.concatenate([ys, by]), np.concatenate([xs, bx]), part.shape)
     t, o = _coords(ys, xs, a, b)
     length = sum(float(np.linalg.norm(q - p)) for p, q in pairwise(chain))
@@ -193,6 +209,8 @@ def paint_arm(img: NDArray[np.uint8], chain: list[Point], part: Mask, trusted: M
     q_ref = ((ro[ref] - line.c0 - line.slope * rt[ref]) / r).astype(np.float32)
     rgb[~real] = _colours(q[~real], q_ref, colours[ref])   # source not the arm
     alpha = np.clip((1 - np.abs(q)) * rw / 1.5, 0, 1).astype(np.float32)
+    if dome is not None:    # its round top anti-aliased as the sides are
+        alpha = np.minimum(alpha, dome.alpha(ys, xs, t, o))
     # the old sleeve's shade that reaches past the junction is lifted off the real arm
     # below it and off its mirror image above
     below = ref & (rt > t_j)
@@ -206,6 +224,120 @@ def paint_arm(img: NDArray[np.uint8], chain: list[Point], part: Mask, trusted: M
     alpha = np.concatenate([alpha, np.ones(int(near.sum()), np.float32)])
     inside = alpha > 0
     return ArmPaint(ys, xs, rgb, alpha, _painted(ys[inside], xs[inside], part.shape))
+
+
+@dataclass(frozen=True)
+class _Dome:
+    """The shoulder's round over an arm's painted top: above arc length ``top`` along the
+    bone, within half-width ``r`` round the centre offset ``c`` and height ``h``, round on
+    the side away from the torso (``inner``: +1 / -1, the torso's side of the offsets),
+    level on the torso's; its pixels (``ys``, ``xs``) and their coverage ``edge`` against
+    the person's outline (in the box from ``corner``)."""
+
+    top: float
+    c: float
+    r: float
+    h: float
+    inner: float
+    ys: NDArray[np.intp]
+    xs: NDArray[np.intp]
+    edge: F32
+    corner: tuple[int, int]
+
+    def reach(self, t: F32, o: F32) -> F32:
+        """How far out (1 at the rim) arc lengths ``t`` and offsets ``o`` lie: a half
+        ellipse above the top on the outer side, a rectangle's corner on the torso's."""
+        u = np.clip((self.top - t) / self.h, 0, None)
+        q = (o - self.c) / self.r
+        out: F32 = np.where(q * self.inner > 0, np.maximum(np.abs(q), u),
+                            np.sqrt(q * q + u * u)).astype(np.float32)
+        return out
+
+    def alpha(self, ys: NDArray[np.intp], xs: NDArray[np.intp], t: F32, o: F32) -> F32:
+        """Coverage of the pixels (``ys``, ``xs``; arc lengths ``t``, offsets ``o``): 1
+        inside the dome, falling to 0 over 1.5 px at its rim, 1 below its top; at the
+        person's outline the softened ``edge``."""
+        d = self.reach(t, o)
+        out = np.where(t < self.top, np.clip((1 - d) * min(self.r, self.h) / 1.5 + 0.5,
+                                             0, 1), 1).astype(np.float32)
+        y0, x0 = self.corner
+        h, w = self.edge.shape
+        by, bx = ys - y0, xs - x0
+        ok = (by >= 0) & (by < h) & (bx >= 0) & (bx < w)
+        out[ok] = np.minimum(out[ok], self.edge[by[ok], bx[ok]])
+        return out
+
+
+def _dome(room: Mask, part: Mask, bone: tuple[Point, Point], t_part: F32, line: _Line,
+          at: tuple[float, float, Point | None]) -> _Dome | None:
+    """The shoulder's round over ``part`` (arc lengths ``t_part``) up into ``room`` (where
+    the arm may go: revealed old clothing, within the person), :func:`_dome_size`; ``at``:
+    the hem's arc length, the shoulder width and a point on the torso's centre line (None:
+    the bone's start). Its pixels are those of ``room`` within it (and in the outline's
+    corners below the top that the part's rounded top left out) joined to the part, their
+    outline against the rest of the person softened (Gaussian ``SMOOTH``: the person's
+    outline runs in whole-pixel steps). The pose's shoulder lies below a real shoulder's
+    top (00055's by 50 px): the arm continued from below stopped there, square, and the
+    torso's skin painted above it was a block of another tone."""
+    a, b = bone
+    d = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
+    normal = np.array([-d[1], d[0]], np.float32)
+    size = _dome_size(room, part, bone, t_part, line, at[:2])
+    if size is None:
+        return None
+    top, c, r, h = size
+    inner = 0.0 if at[2] is None else float((at[2] - a) @ normal)
+    none = np.zeros(0, np.intp)
+    dome = _Dome(top, c, r, h, 1.0 if inner > c else -1.0, none, none,
+                 np.ones((0, 0), np.float32), (0, 0))
+    centre = a + d * (top - h / 2) + normal * c
+    reach = int(2 * r + h) + 2
+    y0, x0 = max(0, int(centre[1]) - reach), max(0, int(centre[0]) - reach)
+    box = room[y0:int(centre[1]) + reach + 1, x0:int(centre[0]) + reach + 1]
+    ys, xs = np.nonzero(box)
+    t, o = _coords(ys + y0, xs + x0, a, b)
+    inside = (t < top + r) & (dome.reach(t, o) <= 1.1) & ~part[ys + y0, xs + x0]
+    cap = touching(_painted(ys[inside] + y0, xs[inside] + x0, part.shape),
+                   cv2.dilate(part.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+    whole = (box | part[y0:y0 + box.shape[0], x0:x0 + box.shape[1]]).astype(np.float32)
+    edge = np.clip(2 * cv2.GaussianBlur(whole, (0, 0), SMOOTH) - 0.5, 0, 1)
+    edge = np.where(cap[y0:y0 + box.shape[0], x0:x0 + box.shape[1]], edge, 1)
+    ys, xs = np.nonzero(cap)
+    return replace(dome, ys=ys, xs=xs, edge=edge.astype(np.float32), corner=(y0, x0))
+
+
+def _dome_size(room: Mask, part: Mask, bone: tuple[Point, Point], t_part: F32, line: _Line,
+               at: tuple[float, float]) -> tuple[float, float, float, float] | None:
+    """(top, centre offset, half-width, height) of the dome over ``part``: its top is the
+    part's first 2 px slice along the bone at least half as wide as its 90th-percentile
+    slice; its width the part's within the outline ``line`` over a half-width below that
+    (the part's own top is rounded, the outline wider than the old sleeve's part lets the
+    arm be); its height as far as ``room`` reaches up along its centre, at most ``DOME``
+    half-widths. None under 2 px high, when the top lies over ``DOME_BELOW`` shoulder
+    widths (``at``: the hem's arc length and the shoulder width) below the bone's start (a
+    piece of sleeve down the arm) or is under ``DOME_HALF`` of them wide (the painting
+    tapers to a tip there: a dome drew a spike)."""
+    t_hem, sw = at
+    bins = np.floor((t_part - t_part.min()) / 2).astype(int)
+    counts = np.bincount(bins)
+    full = np.flatnonzero(counts >= 0.5 * np.percentile(counts[counts > 0], 90))
+    top = float(t_part.min() + 2 * full.min())
+    if top > DOME_BELOW * sw:
+        return None
+    c_line, r_line = (float(v) for v in line.at(np.float32(top), t_hem))
+    ys, xs = np.nonzero(part)
+    t, o = _coords(ys, xs, *bone)
+    near = (t >= top) & (t < top + r_line) & (np.abs(o - c_line) <= 1.12 * r_line)
+    if near.sum() < MIN_REF // 4:
+        return None
+    lo, hi = np.percentile(o[near], [2, 98])
+    c, r = float(lo + hi) / 2, float(hi - lo) / 2 + 0.5
+    if r < DOME_HALF * sw:
+        return None
+    steps = np.arange(1, int(DOME * r) + 1, dtype=np.float32)
+    up = _sample(room, bone, top - steps, np.full_like(steps, c), False)
+    h = float(np.argmin(up)) if not up.all() else float(len(steps))
+    return None if h < 2 else (top, c, r, h)
 
 
 def _painted(ys: NDArray[np.intp], xs: NDArray[np.intp], shape: tuple[int, int]) -> Mask:

@@ -369,7 +369,7 @@ def _ratios(img: NDArray[np.uint8], body: Body, kinds: set[str]) -> dict[
 
 def _arm_paint(img: NDArray[np.uint8], body: Body, chain: list[NDArray[np.float32]],
                part: Mask, free: Mask, trusted: Mask, rng: np.random.Generator,
-               narrowed: Mask | None = None) -> ArmPaint | None:
+               narrowed: Mask | None = None, room: Mask | None = None) -> ArmPaint | None:
     """The upper arm continued from the real arm below it, or (no real arm seen) a whole
     arm toned like the hand and lit like the face: placed by the old sleeve when the arm
     hangs down (over ``free``: revealed old top beyond the new sleeves, the torso zone
@@ -377,7 +377,9 @@ def _arm_paint(img: NDArray[np.uint8], body: Body, chain: list[NDArray[np.float3
     for the old bottom, a dress's cuffs below its waist seam, down to the hand), else along
     the pose bones over ``part``. ``narrowed``: old top beside the bare arm where it bulged
     over the arm's inner half (:func:`sleeve_part`): the real arm's edges there are not its
-    outline, so the arm is fitted with it taken for the sleeve, then painted without it."""
+    outline, so the arm is fitted with it taken for the sleeve, then painted without it.
+    ``room``: where the upper arm continued from below may go on above ``part`` (the
+    revealed old clothing: its dome over the shoulder, :func:`.armpaint.paint_arm`)."""
     if long_sleeve(body, chain):  # no real arm to continue: the hand is all that shows
         tail = body.lower & body.arms & ~body.hands & ~body.feet
         arm = column_arm(img, body, chain, body.old_top | tail, free | tail, trusted, rng,
@@ -387,7 +389,9 @@ def _arm_paint(img: NDArray[np.uint8], body: Body, chain: list[NDArray[np.float3
     real = trusted | (body.skin & body.arms & ~body.hands)      # shaded edges count
     if narrowed is None or not part.any():      # no sleeve: no arm fitted over the bulge
         narrowed = np.zeros_like(part)
-    arm = paint_arm(img, chain, part | narrowed, real, body.pose.shoulder_width, rng)
+    arm = paint_arm(img, chain, part | narrowed, real, body.pose.shoulder_width, rng,
+                    room=room,
+                    torso=((body.pose.p(11) + body.pose.p(12)) / 2).astype(np.float32))
     if arm is not None and narrowed.any():
         arm = arm.without(narrowed)
     if arm is not None:
@@ -450,7 +454,7 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
                 part, side, narrowed = sleeve_part(body, part, reveal & body.old_top, chain)
                 sides |= side
             free = reveal & source & (covers[kind] <= 0.5) & ~sides
-            arm = (_arm_paint(img, body, chain, part, free, trusted, rng, narrowed)
+            arm = (_arm_paint(img, body, chain, part, free, trusted, rng, narrowed, reveal)
                    if kind == "arms" else None)
             if arm is not None:
                 arms.append((arm, chain[0]))
