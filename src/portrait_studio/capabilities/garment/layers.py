@@ -12,19 +12,22 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ...imaging.blend import mask_box
 from ...imaging.color import rgb_to_lab
 from .body import Body
 from .cutout import Cutout
 from .fit import Anchors, Fit, Warped, bottom_pairs, top_pairs, warp_garment
 from .neckback import inside_back
 from .render import bleed, clean_edge
-from .shape import GarmentShape, limb_mask, sleeve_core
+from .shape import GarmentShape, limb_mask, sleeve_bands
 from .sideview import on_side
 from .sleeve_fit import settle_shoulders, sleeve_layer
 from .split import palette, palette_distance
 from .unmix import coverage, cut_out_rim, unmix_rim
 
 SEAM_BAND = 0.12    # x torso width: beyond the seam line, where the torso's colours cross it
+CORE = 0.05         # x torso width: beyond the seam line, the sleeve's core (on its rim, the
+                    # pixels nearer the seam are not the sleeve's own)
 OWN_SHARE = 0.01    # a colour this share of the sleeve beyond the band is its own
 FOREIGN_DE = 20.0   # Lab distance from every colour of the sleeve's own from which a pixel
                     # in the band is another fabric (when within half of it of the torso's)
@@ -87,30 +90,38 @@ def warp_layers(cutout: Cutout, kind: str, gshape: GarmentShape, body: Body, fit
 def own_fabric(img: NDArray[np.uint8], mask: NDArray[np.bool_], gshape: GarmentShape,
                side: str) -> NDArray[np.bool_]:
     """HxW bool: the pixels of a sleeve's own fabric on the cut-out (HxWx3 uint8 RGB,
-    garment ``mask``): its :func:`.shape.sleeve_core` without the torso's colours that a
-    curved armhole carries beyond the straight seam line (within ``SEAM_BAND`` torso widths
-    of it: colours ``FOREIGN_DE`` from every colour of the sleeve beyond that band and
+    garment ``mask``): its :func:`.shape.limb_mask` without the torso's colours that a
+    curved armhole carries beyond the straight seam line (up to ``SEAM_BAND`` torso widths
+    beyond it: colours ``FOREIGN_DE`` from every colour of the sleeve beyond that band and
     within half that of one of the torso's just inside the seam, at least ``RIM`` px inside
-    the outline, and ``RING`` px around them: the shadow of the seam between them). FILA's
-    white chest band reached 6% of the torso width past the seam: a white fleck at the top
-    of every right sleeve."""
-    core = sleeve_core(mask, gshape, side)
-    far = sleeve_core(mask, gshape, side, SEAM_BAND)
-    band = core & ~far
-    beside = sleeve_core(mask, gshape, side, -0.05) & ~sleeve_core(mask, gshape, side, 0.0)
+    the outline, and ``RING`` px around them: the shadow of the seam between them; on the
+    outline's ``RIM``, every pixel less than ``CORE`` torso widths beyond the seam: the
+    armpit's corner). FILA's white chest band reached 6% of the torso width past the seam:
+    a white fleck at the top of every right sleeve. The rest of the band is kept as it is
+    (a patterned sleeve's checks continue up to its seam: dropping all of the band's first
+    ``CORE`` left it to the smooth bleed, a pattern-less stripe along the polo's sleeves)."""
+    tw = gshape.torso_width
+    sleeve, core, far, inside, beyond = sleeve_bands(
+        mask, gshape, side, (-3.0, CORE * tw, SEAM_BAND * tw, -CORE * tw, 0.0))
+    band = sleeve & ~far
+    beside = inside & ~beyond
     if far.sum() < 200 or not band.any() or not beside.any():
-        return core
-    lab = rgb_to_lab(img)
-    own, torso = palette(lab, far, OWN_SHARE), palette(lab, beside, OWN_SHARE)
+        return sleeve
+    box = mask_box(sleeve | beside, 0)
+    lab = rgb_to_lab(img[box])
+    own, torso = palette(lab, far[box], OWN_SHARE), palette(lab, beside[box], OWN_SHARE)
     if not len(own) or not len(torso):
-        return core
+        return sleeve
     # inside the outline only: its rim against the backdrop is light on any fabric
-    band &= cv2.erode(mask.astype(np.uint8), np.ones((2 * RIM + 1,) * 2, np.uint8)) > 0
-    foreign = np.zeros_like(core)
-    foreign[band] = (palette_distance(lab[band], own) > FOREIGN_DE) & \
-        (palette_distance(lab[band], torso) < FOREIGN_DE / 2)
+    inner = cv2.erode(mask.astype(np.uint8), np.ones((2 * RIM + 1,) * 2, np.uint8)) > 0
+    band &= inner
+    near = lab[band[box]]
+    foreign = np.zeros_like(sleeve)
+    foreign[band] = (palette_distance(near, own) > FOREIGN_DE) & \
+        (palette_distance(near, torso) < FOREIGN_DE / 2)
     grown = cv2.dilate(foreign.astype(np.uint8), np.ones((2 * RING + 1,) * 2, np.uint8)) > 0
-    out: NDArray[np.bool_] = core & ~(grown & band)
+    # the rim by the seam is the armpit's corner, where the torso's colours reach it
+    out: NDArray[np.bool_] = sleeve & ~(grown & band) & (core | inner)
     return out
 
 

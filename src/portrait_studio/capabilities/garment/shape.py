@@ -8,6 +8,7 @@ product photo (image-left is the wearer's right in a front view).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import cv2
@@ -358,25 +359,42 @@ def sleeve_core(mask: NDArray[np.bool_], shape: GarmentShape, side: str,
     return _sleeve(mask, shape, side, share * shape.torso_width)
 
 
+def sleeve_bands(mask: NDArray[np.bool_], shape: GarmentShape, side: str,
+                 margins: Sequence[float]) -> list[NDArray[np.bool_]]:
+    """One sleeve's pixels beyond its seam line by each of ``margins`` px (negative: behind
+    it), as :func:`limb_mask` and :func:`sleeve_core` give them one at a time, with the
+    seam's distance map and the opened sleeve computed once."""
+    dist, region = _seam_distance(mask, shape, side)
+    k = max(3, int(0.02 * mask.shape[1]) | 1)
+    core = cv2.morphologyEx((region & (dist > 0.0)).astype(np.uint8), cv2.MORPH_OPEN,
+                            np.ones((k, k), np.uint8))
+    out = []
+    for margin in margins:
+        grown = cv2.dilate(core, np.ones((2 * int(abs(margin)) + 3,) * 2, np.uint8)) > 0
+        out.append(region & (dist > margin) & grown)
+    return out
+
+
 def _sleeve(mask: NDArray[np.bool_], shape: GarmentShape, side: str,
             margin: float) -> NDArray[np.bool_]:
-    k = max(3, int(0.02 * mask.shape[1]) | 1)
-    core = cv2.morphologyEx(_beyond_seam(mask, shape, side, 0.0).astype(np.uint8),
-                            cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
-    grown = cv2.dilate(core, np.ones((2 * int(abs(margin)) + 3,) * 2, np.uint8)) > 0
-    return _beyond_seam(mask, shape, side, margin) & grown
+    return sleeve_bands(mask, shape, side, (margin,))[0]
 
 
-def _beyond_seam(mask: NDArray[np.bool_], shape: GarmentShape, side: str,
-                 margin: float) -> NDArray[np.bool_]:
+def _seam_distance(mask: NDArray[np.bool_], shape: GarmentShape,
+                   side: str) -> tuple[NDArray[np.float32], NDArray[np.bool_]]:
+    """HxW float32 signed distance (px) beyond a sleeve's seam line (through its shoulder
+    corner and armpit, positive away from the neck), and the garment pixels a sleeve may
+    hold: above the hem, and above the armpit or beyond the torso's half width."""
     a, b = shape.points[f"shoulder_{side}"], shape.points[f"armpit_{side}"]
     d = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
     n = np.array([d[1], -d[0]], np.float32)
     if float(np.dot(n, a - shape.points["neck"])) < 0:
         n = -n
-    ys, xs = np.mgrid[0:mask.shape[0], 0:mask.shape[1]].astype(np.float32)
+    h, w = mask.shape
+    ys = np.arange(h, dtype=np.float32)[:, None]
+    xs = np.arange(w, dtype=np.float32)[None, :]
     dist = (xs - a[0]) * n[0] + (ys - a[1]) * n[1]
-    below_hem = ys > shape.points["hem_c"][1] - 0.02 * mask.shape[0]
+    below_hem = ys > shape.points["hem_c"][1] - 0.02 * h
     outside = (ys < b[1]) | (np.abs(xs - shape.points["neck"][0]) > shape.torso_width / 2)
-    out: NDArray[np.bool_] = mask & (dist > margin) & ~below_hem & outside
-    return out
+    region: NDArray[np.bool_] = mask & ~below_hem & outside
+    return dist.astype(np.float32), region
