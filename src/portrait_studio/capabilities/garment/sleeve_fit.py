@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ...imaging.regions import disc
 from .body import Body
 from .fit import LENGTH_GAIN, Fit, Pairs, Warped, body_frame
 from .limbs import ARM_RADII, fitted_limb
@@ -101,15 +102,47 @@ def shoulder_cap(img: NDArray[np.uint8], cover: NDArray[np.bool_] | NDArray[np.f
     if not len(ys):
         return cap
     h, w = cap.alpha.shape
-    box = np.s_[max(0, int(ys.min()) - 3):min(h, int(ys.max()) + 4),
-                max(0, int(xs.min()) - 3):min(w, int(xs.max()) + 4)]
+    half = max(float(np.linalg.norm(strip.b_secs[0][0] - strip.b_secs[0][1])) / 2, 1.0)
+    m = int(half) + 3
+    box = np.s_[max(0, int(ys.min()) - m):min(h, int(ys.max()) + m + 1),
+                max(0, int(xs.min()) - m):min(w, int(xs.max()) + m + 1)]
     on = cv2.GaussianBlur((body.person[box] & ~body.head[box]).astype(np.float32), (0, 0), 0.7)
     gy, gx = np.mgrid[box]
     radius = float(np.linalg.norm(strip.b_secs[0][0] - joint))
-    disc = np.clip(radius + 0.5 - np.hypot(gx - joint[0], gy - joint[1]), 0, 1)
+    round_ = np.clip(radius + 0.5 - np.hypot(gx - joint[0], gy - joint[1]), 0, 1)
     alpha = cap.alpha.copy()
-    alpha[box] *= np.minimum(np.minimum(on, 1 - torso[box]), disc)
-    return Warped(cap.rgb, alpha)
+    alpha[box] *= np.minimum(np.minimum(on, 1 - under_torso(torso[box])), round_)
+    rgb = cap.rgb.copy()
+    rgb[box] *= cap_shade(body.person[box], strip.b_secs[0], (gx, gy), half)[..., None]
+    return Warped(rgb, alpha)
+
+
+def under_torso(torso: NDArray[np.float32]) -> NDArray[np.float32]:
+    """How much of a shoulder's cap the torso layer (its alpha ``torso``) hides: its solid
+    part 2 px in from its soft edge, anti-aliased. The cap, drawn over the torso, lies
+    solid under the torso's soft shoulder line: cut by the soft alpha itself, both were
+    half there and a line of the old clothes showed between them."""
+    solid = cv2.erode((torso > 0.99).astype(np.uint8), disc(5)).astype(np.float32)
+    out: NDArray[np.float32] = cv2.GaussianBlur(solid, (0, 0), 0.7).astype(np.float32)
+    return out
+
+
+def cap_shade(person: NDArray[np.bool_], seam: tuple[NDArray[np.float32], NDArray[np.float32]],
+              grid: tuple[NDArray[np.integer], NDArray[np.integer]], half: float) -> (
+        NDArray[np.float32]):
+    """Multiplier (float32, the shape of ``person``) of a shoulder's cap: the shoulder's
+    round, ``ROUNDNESS`` darker on the person's outline, back to 1 half the ``seam``
+    section's width (``half``) inside it (quadratic, as :func:`.sleeve.round_shade` shades
+    a sleeve across its arm), faded in over a quarter of ``half`` above the seam (where the
+    cap meets the sleeve it is as light as the sleeve). ``grid``: the pixels' (x, y)."""
+    inside = cv2.distanceTransform(person.astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    edge = 1 - np.clip(inside / half, 0, 1)
+    (ox, oy), (ix, iy) = seam
+    length = max(float(np.hypot(ix - ox, iy - oy)), 1e-6)
+    above = np.abs((grid[0] - ox) * (iy - oy) - (grid[1] - oy) * (ix - ox)) / length
+    fade = np.clip(above / (half / 4), 0, 1)
+    out: NDArray[np.float32] = (1 - ROUNDNESS * fade * edge * edge).astype(np.float32)
+    return out
 
 
 def with_cap(sleeve: Warped, cap: Warped) -> Warped:
