@@ -76,12 +76,25 @@ def centre_x(mask: NDArray[np.bool_]) -> float:
     return float(np.median(xs)) if len(xs) else mask.shape[1] / 2
 
 
-def _torso_widths(mask: NDArray[np.bool_], cx: float) -> NDArray[np.float32]:
+def _torso_widths(mask: NDArray[np.bool_], cx: float,
+                  reach: float = np.inf) -> NDArray[np.float32]:
+    """Per row, the width of the run of ``mask`` at column ``cx`` or the nearest one, if it
+    ends within ``reach`` px of ``cx`` (else 0)."""
     out = np.zeros(mask.shape[0], np.float32)
     for y in range(mask.shape[0]):
         run = _run_at(mask[y], cx)
-        out[y] = 0 if run is None else run[1] - run[0]
+        if run is not None and (run[0] <= cx < run[1] or min(abs(run[0] - cx),
+                                                             abs(run[1] - cx)) <= reach):
+            out[y] = run[1] - run[0]
     return out
+
+
+# a row's run farther than this share of the photo's width from the centre is no torso: the
+# cuffs of long sleeves hanging below the hem (a bodysuit, a polo, a cardigan) were taken for
+# its lowest rows, which put the hem corners on a cuff and left the cuff's bottom rows to the
+# torso layer (warped into a thin stick off the wrist)
+HEM_REACH = 0.15
+HEM_SIDE = 1.05  # half torso widths from the centre: a hem's flared corners reach no farther
 
 
 def _top_y(mask: NDArray[np.bool_], x: float) -> float:
@@ -109,7 +122,9 @@ def top_shape(mask: NDArray[np.bool_], kind: str = "top") -> GarmentShape:
     h, w = mask.shape
     cx = centre_x(mask)
     widths = _torso_widths(mask, cx)
-    rows = np.flatnonzero(widths > 0)
+    rows = np.flatnonzero(_torso_widths(mask, cx, HEM_REACH * w) > 0)
+    if not len(rows):
+        rows = np.flatnonzero(widths > 0)
     hem_y = float(rows[-1])
     straps = find_straps(mask, cx) if kind == "top" else None
     torso = _torso_width(widths, h, w, (0.12, 0.35) if kind == "full" else (0.4, 0.85),
@@ -394,7 +409,9 @@ def _seam_distance(mask: NDArray[np.bool_], shape: GarmentShape,
     ys = np.arange(h, dtype=np.float32)[:, None]
     xs = np.arange(w, dtype=np.float32)[None, :]
     dist = (xs - a[0]) * n[0] + (ys - a[1]) * n[1]
-    below_hem = ys > shape.points["hem_c"][1] - 0.02 * h
-    outside = (ys < b[1]) | (np.abs(xs - shape.points["neck"][0]) > shape.torso_width / 2)
+    beside = np.abs(xs - shape.points["neck"][0]) / (shape.torso_width / 2)
+    # below the hem only a flared hem's corners are not sleeve: long sleeves hang lower
+    below_hem = (ys > shape.points["hem_c"][1] - 0.02 * h) & (beside <= HEM_SIDE)
+    outside = (ys < b[1]) | (beside > 1.0)
     region: NDArray[np.bool_] = mask & ~below_hem & outside
     return dist.astype(np.float32), region
