@@ -104,7 +104,7 @@ def neck_skin(body: Body, collar_y: float | None = None) -> Mask:
     ``collar_y`` (a crew neck's front), so it does not cut a deep square into the collar."""
     pose = body.pose
     sw = pose.shoulder_width
-    cx, cy = (pose.p(11) + pose.p(12)) / 2 - np.array([0.0, 0.05 * sw], np.float32)
+    cx, cy = pose.shoulder_mid - np.array([0.0, 0.05 * sw], np.float32)
     if collar_y is not None:
         cy = min(cy, collar_y + (FRONT_DROP - NECK_DIP) * sw)
     h, w = body.person.shape
@@ -391,7 +391,7 @@ def _arm_paint(img: NDArray[np.uint8], body: Body, chain: list[NDArray[np.float3
         narrowed = np.zeros_like(part)
     arm = paint_arm(img, chain, part | narrowed, real, body.pose.shoulder_width, rng,
                     room=room,
-                    torso=((body.pose.p(11) + body.pose.p(12)) / 2).astype(np.float32))
+                    torso=body.pose.shoulder_mid)
     if arm is not None and narrowed.any():
         arm = arm.without(narrowed)
     if arm is not None:
@@ -469,7 +469,7 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     # the old clothing left between a painted arm and the torso is skin; no skin islands
     solids = [a.solid() for a, _ in arms]
     skin = beside_arms(skin, reveal, solids, body.person,
-                       (float(body.pose.p(11)[0] + body.pose.p(12)[0]) / 2,
+                       (float(body.pose.shoulder_mid[0]),
                         body.pose.shoulder_width))
     # over the old garment's rim, 2 px into the real skin beside it (its edge line stayed)
     skin |= (cv2.dilate(skin.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0) & body.skin & \

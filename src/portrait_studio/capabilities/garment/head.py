@@ -83,7 +83,7 @@ def _hair_on_shoulders(lab: NDArray[np.float32], hair: Mask, candidates: Mask,
     ref = np.median(lab[hair], axis=0)
     sw = pose.shoulder_width
     bottom = int(max(pose.p(11)[1], pose.p(12)[1]) + 0.35 * sw)
-    neck_x = float(pose.p(11)[0] + pose.p(12)[0]) / 2
+    neck_x = float(pose.shoulder_mid[0])
     d2 = lab_dist2(lab, ref)
     near = candidates & ((d2 < 14.0**2) | ((d2 < 24.0**2) & (d2 < 0.4 * _cloth_dist2(
         lab, candidates, pose))))
@@ -100,7 +100,7 @@ def _cloth_dist2(lab: NDArray[np.float32], candidates: Mask, pose: Pose) -> (
     the centre); infinite when none are there."""
     sw = pose.shoulder_width
     y = float(max(pose.p(11)[1], pose.p(12)[1]))
-    x = float(pose.p(11)[0] + pose.p(12)[0]) / 2
+    x = float(pose.shoulder_mid[0])
     strip = candidates[int(y + 0.15 * sw):max(0, int(y + 0.45 * sw)),
                        max(0, int(x - 0.3 * sw)):max(0, int(x + 0.3 * sw))]
     if strip.sum() < 50:

@@ -62,9 +62,15 @@ class Pose:
         return bool(self.visibility[side["elbow"]] < HIDDEN)
 
     @property
+    def shoulder_mid(self) -> NDArray[np.float32]:
+        """The middle of the shoulder joints (x, y): the neck's column, the torso's top."""
+        mid: NDArray[np.float32] = (self.points[L_SHOULDER] + self.points[R_SHOULDER]) / 2
+        return mid
+
+    @property
     def torso_len(self) -> float:
         """Distance (px) from the shoulders' middle to the hips' middle (at least 1)."""
-        sh = (self.points[L_SHOULDER] + self.points[R_SHOULDER]) / 2
+        sh = self.shoulder_mid
         hips = (self.points[L_HIP] + self.points[R_HIP]) / 2
         return max(float(np.linalg.norm(hips - sh)), 1.0)
 
@@ -73,7 +79,7 @@ class Pose:
         """Body scale in pixels: the distance between the shoulder joints, but at least
         half the torso length (shoulders to hips) so that a side view keeps a body size."""
         joints = float(np.linalg.norm(self.points[L_SHOULDER] - self.points[R_SHOULDER]))
-        sh = (self.points[L_SHOULDER] + self.points[R_SHOULDER]) / 2
+        sh = self.shoulder_mid
         hips = (self.points[L_HIP] + self.points[R_HIP]) / 2
         return max(joints, 0.5 * float(np.linalg.norm(hips - sh)))
 

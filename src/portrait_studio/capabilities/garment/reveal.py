@@ -224,7 +224,7 @@ def neck_profile(body: Body) -> Mask:
     ``NECK_MARGIN`` shoulder widths; everything when there is no head."""
     h, w = body.person.shape
     sw = body.pose.shoulder_width
-    cx, sh_y = (body.pose.p(11) + body.pose.p(12)) / 2
+    cx, sh_y = body.pose.shoulder_mid
     col = body.head[:, int(np.clip(cx, 0, w - 1))]
     if not col.any() or int(np.nonzero(col)[0].max()) >= sh_y - 2:
         return np.ones((h, w), bool)
@@ -389,7 +389,7 @@ def _spread_sides(warped: Warped, alpha: F32, ext: Mask, body: Body) -> F32:
     smeared block (a brown band down the side of a dress over a suit's hips). Each side of
     the body is its own piece; the alpha grows over ``ext`` only (and its soft edge)."""
     sides = ext.copy()
-    centre = round(float(body.pose.p(11)[0] + body.pose.p(12)[0]) / 2)
+    centre = round(float(body.pose.shoulder_mid[0]))
     sides[:, min(max(centre, 0), ext.shape[1] - 1)] = False
     widened = spread(warped.rgb, alpha, sides, body.pose.shoulder_width, even=True)
     near = cv2.dilate(ext.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
@@ -450,7 +450,7 @@ def _toward_neck(solid: Mask, body: Body, box: tuple[slice, slice]) -> Mask:
     in the rows that hold it (the shoulder's top toward the collar, not its outer rim),
     and the sleeve's whole side in the rows that do not."""
     part = solid[box]
-    neck_x = float(body.pose.p(11)[0] + body.pose.p(12)[0]) / 2 - box[1].start
+    neck_x = float(body.pose.shoulder_mid[0]) - box[1].start
     cols = np.arange(part.shape[1])[None, :]
     if float(np.flatnonzero(part.any(axis=0)).mean()) > neck_x:     # the sleeve on the right
         first = np.where(part.any(axis=1), part.argmax(axis=1), part.shape[1])[:, None]
@@ -480,7 +480,7 @@ def raise_shoulders(warped: Warped, alpha: F32, body: Body, keep: Mask) -> F32:
     top = np.where(has, solid.argmax(axis=0), -1)
     ys = np.arange(h)[:, None]
     reach = 0.12 * sw
-    neck_x = float(body.pose.p(11)[0] + body.pose.p(12)[0]) / 2
+    neck_x = float(body.pose.shoulder_mid[0])
     has &= np.abs(np.arange(w) - neck_x) > NECK_HALF * sw
     ext = has[None, :] & (ys < top[None, :]) & (ys >= top[None, :] - reach) & (ys < joints) & \
         body.person & ~(keep | body.head | body.hands) & ~solid

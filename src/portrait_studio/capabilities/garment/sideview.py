@@ -78,7 +78,7 @@ def facing(pose: Pose) -> int:
     joints = float(np.linalg.norm(pose.p(11) - pose.p(12)))
     if joints >= SIDE * pose.torso_len:
         return 0
-    ahead = float(pose.p(NOSE)[0] - (pose.p(11)[0] + pose.p(12)[0]) / 2)
+    ahead = float(pose.p(NOSE)[0] - pose.shoulder_mid[0])
     if abs(ahead) < 0.05 * pose.shoulder_width:
         return 0
     return 1 if ahead > 0 else -1
