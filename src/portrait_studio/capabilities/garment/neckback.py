@@ -122,10 +122,11 @@ def v_opening(img: NDArray[np.uint8], mask: Mask, neck: tuple[float, float],
     box = np.s_[top:min(h, top + int(V_REACH * width)), x0:x1]
     sigma = max(1.0, SIGMA * width)
     lab = rgb_to_lab(cv2.GaussianBlur(img[box].astype(np.float32), (0, 0), sigma))
-    piece = _smooth_piece(lab, mask[box], cx - x0, width, sigma)
+    bounds = _bounds(mask[box], sigma)
+    piece = _smooth_piece(lab, bounds, cx - x0, width)
     if piece is None:
         return out
-    piece = _enclosed(lab, mask[box], piece, width, sigma)
+    piece = _enclosed(lab, mask[box], bounds, piece, (width, sigma))
     holes = filled(piece) & ~piece
     piece |= holes & ~large_pieces(holes, LABEL * width ** 2)   # the label, not an inset
     body = cv2.morphologyEx(piece.astype(np.uint8), cv2.MORPH_OPEN,
@@ -137,11 +138,23 @@ def v_opening(img: NDArray[np.uint8], mask: Mask, neck: tuple[float, float],
     return out
 
 
-def _enclosed(lab: F32, mask: Mask, piece: Mask, width: float, sigma: float) -> Mask:
-    """``piece`` (over the box of :func:`v_opening`, ``lab`` its blurred Lab) grown to
-    everything connected to it that is not of the colour of the front's edges round it,
-    when those are bands of their own colour (module docstring); ``piece`` itself when they
-    are not, or when the grown piece runs out through them."""
+def _bounds(mask: Mask, sigma: float) -> tuple[Mask, Mask]:
+    """(the garment's pixels of ``mask`` at least about a blur width ``sigma`` in from its
+    outline, the backdrop grown over the outline), over the box of :func:`v_opening`."""
+    inner = cv2.erode(mask.astype(np.uint8), disc(2 * int(np.ceil(sigma)) + 1)) > 0
+    outside = cv2.dilate((~mask).astype(np.uint8), disc(5)) > 0
+    return inner, outside
+
+
+def _enclosed(lab: F32, mask: Mask, bounds: tuple[Mask, Mask], piece: Mask,
+              size: tuple[float, float]) -> Mask:
+    """``piece`` (over the box of :func:`v_opening`, ``lab`` its blurred Lab, ``bounds``
+    :func:`_bounds` of ``mask``) grown to everything connected to it that is not of the
+    colour of the front's edges round it, when those are bands of their own colour (module
+    docstring); ``piece`` itself when they are not, or when the grown piece runs out
+    through them. ``size``: the torso width and the blur's sigma."""
+    width, sigma = size
+    inner, outside = bounds
     r0 = int(np.ceil(RING[0] * sigma)) + 1
     r1 = r0 + max(3, int(RING[1] * width))
     near = cv2.dilate(piece.astype(np.uint8), disc(2 * r0 + 1)) > 0
@@ -154,10 +167,8 @@ def _enclosed(lab: F32, mask: Mask, piece: Mask, width: float, sigma: float) -> 
     limit = float(np.median(far[piece])) / 2
     if limit < BAND_DE / 2:
         return piece        # the edges are of the inside back's colour: no bands
-    inner = cv2.erode(mask.astype(np.uint8), disc(2 * int(np.ceil(sigma)) + 1)) > 0
     free = (inner & (far > limit)) | piece
     grown = touching(free, piece)
-    outside = cv2.dilate((~mask).astype(np.uint8), disc(5)) > 0
     return grown if _inside(grown, outside) else piece
 
 
@@ -174,17 +185,15 @@ def _back_band(opening: Mask, cx: int, width: float) -> Mask:
     return out
 
 
-def _smooth_piece(lab: F32, mask: Mask, cx: int, width: float,
-                  sigma: float) -> Mask | None:
+def _smooth_piece(lab: F32, bounds: tuple[Mask, Mask], cx: int, width: float) -> Mask | None:
     """The smooth piece of :func:`v_opening` over a box whose top row is the back collar's
-    top and whose column ``cx`` is the centre line, ``lab`` the box's Lab blurred ``sigma``
-    px; None when none fits."""
+    top and whose column ``cx`` is the centre line, ``lab`` the box's blurred Lab and
+    ``bounds`` its garment's :func:`_bounds`; None when none fits."""
+    inner, outside = bounds
     gx = cv2.Sobel(lab, cv2.CV_32F, 1, 0, ksize=1)
     gy = cv2.Sobel(lab, cv2.CV_32F, 0, 1, ksize=1)
     grad = np.sqrt((gx * gx + gy * gy).sum(axis=2))
-    inner = cv2.erode(mask.astype(np.uint8), disc(2 * int(np.ceil(sigma)) + 1)) > 0
-    outside = cv2.dilate((~mask).astype(np.uint8), disc(5)) > 0
-    seed = np.zeros_like(mask)
+    seed = np.zeros_like(inner)
     seed[int(V_SEED[0] * width):int(V_SEED[1] * width), cx] = True
     best: Mask | None = None
     for thr in STEPS:

@@ -152,11 +152,13 @@ def _nearest(lab: F32, mask: Mask, at: Mask, reach: int) -> F32:
     pad = np.pad(lab, ((reach, reach), (reach, reach), (0, 0)))
     padded = np.pad(mask, reach)
     ys, xs = np.nonzero(at)
+    here, least = lab[ys, xs], np.full(len(ys), np.inf, np.float32)
     for dy in range(-reach, reach + 1):
         for dx in range(-reach, reach + 1):
             sy, sx = ys + reach + dy, xs + reach + dx
-            d = np.linalg.norm(lab[ys, xs] - pad[sy, sx], axis=-1)
-            best[ys, xs] = np.minimum(best[ys, xs], np.where(padded[sy, sx], d, np.inf))
+            d = np.linalg.norm(here - pad[sy, sx], axis=-1)
+            least = np.minimum(least, np.where(padded[sy, sx], d, np.inf))
+    best[ys, xs] = least
     return best
 
 

@@ -76,17 +76,19 @@ def centre_x(mask: NDArray[np.bool_]) -> float:
     return float(np.median(xs)) if len(xs) else mask.shape[1] / 2
 
 
-def _torso_widths(mask: NDArray[np.bool_], cx: float,
-                  reach: float = np.inf) -> NDArray[np.float32]:
-    """Per row, the width of the run of ``mask`` at column ``cx`` or the nearest one, if it
-    ends within ``reach`` px of ``cx`` (else 0)."""
-    out = np.zeros(mask.shape[0], np.float32)
+def _torso_widths(mask: NDArray[np.bool_], cx: float) -> tuple[NDArray[np.float32],
+                                                                  NDArray[np.float32]]:
+    """Per row, the width of the run of ``mask`` at column ``cx`` or the nearest one (0
+    without one), and how far that run's nearer end lies from ``cx`` (0 when it holds it,
+    inf without one)."""
+    widths = np.zeros(mask.shape[0], np.float32)
+    gaps = np.full(mask.shape[0], np.inf, np.float32)
     for y in range(mask.shape[0]):
         run = _run_at(mask[y], cx)
-        if run is not None and (run[0] <= cx < run[1] or min(abs(run[0] - cx),
-                                                             abs(run[1] - cx)) <= reach):
-            out[y] = run[1] - run[0]
-    return out
+        if run is not None:
+            widths[y] = run[1] - run[0]
+            gaps[y] = 0 if run[0] <= cx < run[1] else min(abs(run[0] - cx), abs(run[1] - cx))
+    return widths, gaps
 
 
 # a row's run farther than this share of the photo's width from the centre is no torso: the
@@ -121,8 +123,8 @@ def top_shape(mask: NDArray[np.bool_], kind: str = "top") -> GarmentShape:
     """Keypoints of a top or a dress from its cut-out mask."""
     h, w = mask.shape
     cx = centre_x(mask)
-    widths = _torso_widths(mask, cx)
-    rows = np.flatnonzero(_torso_widths(mask, cx, HEM_REACH * w) > 0)
+    widths, gaps = _torso_widths(mask, cx)
+    rows = np.flatnonzero((widths > 0) & (gaps <= HEM_REACH * w))
     if not len(rows):
         rows = np.flatnonzero(widths > 0)
     hem_y = float(rows[-1])
