@@ -319,28 +319,29 @@ def _work_mask(work: _Work, paths: list[tuple[np.ndarray, bool]],
     seeds = shiny | np.logical_or.reduce(owned)
     frame = connected(cand & free, seeds) & (cand | (seeds & ~shadow))
     wire = len(darks) == 1  # a wire frame: its nose pads sit on arms, off the rims
-    frame |= _beside_lines(work, paths, frame, (np.maximum(every[0], bright) >= PAD_LINE) & wire,
-                           free)
+    pads = nose_zone(work.points, float(paths[0][0][:, 1].mean()), frame.shape)
+    rims = [pts for pts, closed in paths if closed]
+    frame |= _beside_lines(work, (rims, pads), frame,
+                           (np.maximum(every[0], bright) >= PAD_LINE) & wire, free)
     halo = cv2.dilate(frame.astype(np.uint8), disc(5)) > 0
     soft = np.maximum(darks[min(1, len(darks) - 1)], bright) >= HALO_MIN
-    pads = nose_zone(work.points, float(paths[0][0][:, 1].mean()), frame.shape)
-    edges = lens_edges(light, [pts for pts, closed in paths if closed], work.points,
+    edges = lens_edges(light, rims, work.points,
                        free & ~pads)  # beside the nose: the pads' lines, not the lens's
     out: np.ndarray = frame | (halo & free & soft) | edges  # faint lens edges: no halo
     return out
 
 
-def _beside_lines(work: _Work, paths: list[tuple[np.ndarray, bool]], frame: np.ndarray,
+def _beside_lines(work: _Work, traced: tuple[list[np.ndarray], np.ndarray], frame: np.ndarray,
                   line: np.ndarray, free: np.ndarray) -> np.ndarray:
     """Frame parts off the traced paths (HxW bool): nose pads (faint ``line`` pixels beside
     the nose reached from the ``frame``; wire frames only, the caller passes no line
     otherwise: on thicker frames the pads are moulded into the nasal rims, and what lies
-    beside them is the nose's own shading) and the lenses' glare inside the rims."""
+    beside them is the nose's own shading) and the lenses' glare inside the rims.
+    ``traced``: the closed paths (the rims) and the nose's zone (:func:`nose_zone`)."""
+    rims, zone = traced
     pads = np.zeros_like(frame)
     if line.any():
-        zone = nose_zone(work.points, float(paths[0][0][:, 1].mean()), frame.shape) & free
-        pads = pad_pixels(zone, line, frame)
-    rims = [pts for pts, closed in paths if closed]
+        pads = pad_pixels(zone & free, line, frame)
     out: np.ndarray = pads | glare_pixels(work.rgb, rims, free & ~frame & ~pads)
     return out
 
