@@ -51,6 +51,8 @@ DEFAULT_SKIN = np.array([205.0, 160.0, 135.0], np.float32)
 ARMPIT = 0.3         # x torso length: the armpits below the shoulder joints
 HELD = 0.4           # x shoulder width: a gloved hand this near its wrist
 OWN_COLOUR = 8.0     # Lab distance within which a pixel has one of the old top's colours
+GLOVE_APART = 20.0   # Lab: a glove this far from its sleeve's colour is told apart from it
+GLOVED = 0.6         # share of a hand's core that is not skin: the hand wears a glove
 
 
 @dataclass(frozen=True)
@@ -222,6 +224,44 @@ def _whole_hands(lab: NDArray[np.float32], skin: Mask, capsules: Mask, pose: Pos
     return cv2.dilate(hand.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
 
 
+def _gloves(lab: NDArray[np.float32], person: Mask, skin: Mask, pose: Pose) -> Mask:
+    """Gloved hands: past a wrist (within 0.45 shoulder widths of it), the non-skin person
+    pixels nearer the glove's colour than the sleeve's, in pieces touching the hand's core
+    (wrist to the hand points' middle), grown by 2 px. Only for a visible arm whose hand's
+    core is mostly not skin (``GLOVED``) and whose glove stands apart (``GLOVE_APART``) from
+    the forearm's middle (the skier's black glove on a red sleeve); a glove in its sleeve's
+    colour cannot be told from it and stays clothing. The growth takes the glove's
+    anti-aliased rim, not the sleeve's colours beside it (they would show by the new cuff)."""
+    sw, shape = pose.shoulder_width, person.shape
+    cloth = person & ~skin
+    out, sleeves = np.zeros(shape, bool), np.zeros(shape, bool)
+    for side in pose.sides():
+        if pose.arm_hidden(side):
+            continue
+        wrist, elbow = pose.p(side["wrist"]), pose.p(side["elbow"])
+        middle = np.mean([pose.p(i) for i in HAND_POINTS[side["wrist"]]], axis=0)
+        hand = capsule(shape, [wrist, middle], 0.08 * sw) & person
+        core = hand & cloth
+        sleeve = cloth & capsule(shape, [elbow + 0.3 * (wrist - elbow),
+                                         elbow + 0.7 * (wrist - elbow)], 0.08 * sw)
+        if core.sum() < GLOVED * max(hand.sum(), 20) or sleeve.sum() < 20:
+            continue
+        glove, own = np.median(lab[core], axis=0), np.median(lab[sleeve], axis=0)
+        if float(np.linalg.norm(glove - own)) < GLOVE_APART:
+            continue
+        zone = np.zeros(shape, np.uint8)
+        cv2.circle(zone, (int(wrist[0]), int(wrist[1])), int(0.45 * sw), 255, -1)
+        d = (wrist - elbow) / max(float(np.linalg.norm(wrist - elbow)), 1e-6)
+        ys, xs = np.mgrid[0:shape[0], 0:shape[1]].astype(np.float32)
+        past = (xs - wrist[0]) * d[0] + (ys - wrist[1]) * d[1] > -0.15 * sw
+        nearer = lab_dist2(lab, glove) < lab_dist2(lab, own)
+        near = cloth & (zone > 0) & past & nearer
+        out |= touching(near, core & near)
+        sleeves |= cloth & (zone > 0) & ~nearer
+    grown: Mask = cv2.dilate(out.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    return grown & person & ~sleeves
+
+
 def _beyond_wrists(pose: Pose, shape: tuple[int, int]) -> Mask:
     """HxW bool: the pixels past either wrist along its forearm (from 0.08 shoulder widths
     before the wrist joint on): the hand, not the forearm a long sleeve covers."""
@@ -376,7 +416,7 @@ def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
     gloves = round_wrists(pose, person.shape) | hands      # a gloved hand is no skin
     held = round_wrists(pose, person.shape, HELD) | hands    # the glove itself
     hands = _whole_hands(lab, skin & _near_colour(lab, skin_rgb, 28.0), hands & person, pose,
-                         person)
+                         person) | _gloves(lab, person, skin, pose)
     others = other_things(lab, person, pose, head | hands)    # a dog she holds
     person, skin = person & ~others, skin & ~others
     around = envelope(pose, person.shape)
