@@ -25,6 +25,8 @@ from .sleeve import (
     warp_strip,
 )
 
+LOW_NECK = 0.1                          # torso widths: a neck this far below the shoulder
+                                        # corners is a low neckline (:func:`low_neck`)
 GROW = 0.03                             # shoulder widths a long sleeve may reach off the person
 
 
@@ -174,15 +176,35 @@ def within_person(warped: Warped, person: NDArray[np.bool_], sw: float) -> Warpe
 def settle_shoulders(pairs: Pairs, shape: GarmentShape, body: Body) -> Pairs:
     """Torso pairs with the shoulder corners moved (up at most 0.1, down at most 0.3
     shoulder widths) onto the top of the person's silhouette in their column: the garment then
-    follows the shoulders' own slope instead of a straight shoulder line."""
+    follows the shoulders' own slope instead of a straight shoulder line. A sleeved top's
+    neck lying below its shoulder corners (:func:`low_neck`) moves down (or up) as far as
+    they did on average: its depth below them is kept."""
     sw = body.pose.shoulder_width
     corners = {id(shape.points[f"shoulder_{s}"]) for s in ("l", "r")}
     out: Pairs = []
+    moved: list[float] = []
     for g, b in pairs:
         if id(g) in corners:
-            b = _on_outline(b, body.person & ~body.head, sw)
+            settled = _on_outline(b, body.person & ~body.head, sw)
+            moved.append(float(settled[1] - b[1]))
+            b = settled
         out.append((g, b))
-    return out
+    if not low_neck(shape) or not moved:
+        return out
+    neck, shift = shape.points["neck"], float(np.mean(moved))
+    return [(g, b + np.array([0.0, shift], np.float32) if g is neck else b) for g, b in out]
+
+
+def low_neck(shape: GarmentShape) -> bool:
+    """A sleeved, strapless top whose neck (the top of the neckline at its centre) lies more
+    than ``LOW_NECK`` torso widths below its shoulder corners: a wide sweetheart or square
+    neckline whose edges rise to the shoulder seams (the black bodysuit's, 0.30), no back
+    collar above it (tees, polos, cardigans: 0.04-0.19 above)."""
+    if not shape.limbs or shape.strap_width:
+        return False
+    pts = shape.points
+    depth = float(pts["neck"][1]) - (float(pts["shoulder_l"][1]) + float(pts["shoulder_r"][1])) / 2
+    return depth > LOW_NECK * shape.torso_width
 
 
 def _on_outline(p: NDArray[np.float32], person: NDArray[np.bool_], sw: float) -> (
