@@ -52,6 +52,7 @@ from .fragments import tidy_layers
 from .layers import Layer, is_torso, limb_covers, warp_layers
 from .limbs import LimbZone
 from .measure import anchors as measure_anchors
+from .neckline import neck_opening
 from .oldsleeve import long_sleeve
 from .reclaim import arms_drawn, reclaim, reclaim_rim
 from .regions import without_slivers
@@ -159,7 +160,7 @@ def _occluders(layer: Layer, body: Body, has_top: bool, arms: Mask,
     below = _below_armpits(body, 0.12 if layer.sleeveless else 0.3)
     if neck is not None:
         front = front | neck
-    if layer.straps:  # straps lie on the shoulders: never past their outline
+    if layer.straps or layer.low_neck:  # straps lie on the shoulders: not past their outline
         front = front | (~body.person & ~below)
     front = front | outside_room(body)     # a side view's far half lies beyond the chest
     return feathered(front | arm_cut(layer, body, arms) | _above_armpits_outside(body), 1.5)
@@ -265,14 +266,18 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     front = body.head | _hand_itself(body) | body.in_front   # feathered outward only
     keep_front = (1 - feathered(front, 1.5)) * ~front
     torsos = np.zeros(body.person.shape, bool)
+    opening = np.zeros(body.person.shape, bool)     # a low neckline's (:mod:`.neckline`)
     for i, (ly, neck) in enumerate(zip(layers, necks, strict=True)):  # torso before sleeves
         if neck is not None:
             alphas[i] = widen_to_old(ly.warped, alphas[i], body, arms)
             if not ly.straps:
                 alphas[i] = raise_shoulders(ly.warped, alphas[i], body, neck)
             torsos |= alphas[i] > 0.05
+            if ly.low_neck:
+                opening |= neck_opening(ly.warped.alpha, float(body.pose.shoulder_mid[0]))
         elif ly.sleeve:
-            alphas[i] = cap_shoulder(ly.warped, alphas[i], body, torsos, arms)
+            alphas[i] = cap_shoulder(ly.warped, alphas[i] * ~opening, body, torsos | opening,
+                                     arms)
             alphas[i] = cover_gaps(ly.warped, alphas[i], body, body.skin & body.arms &
                                    ~body.hands, ~body.person, SLIVER)
         alphas[i] = np.minimum(antialias(alphas[i]), keep_front)

@@ -21,7 +21,7 @@ from .neckback import inside_back
 from .render import bleed, clean_edge
 from .shape import GarmentShape, limb_mask, sleeve_bands
 from .sideview import on_side
-from .sleeve_fit import settle_shoulders, sleeve_layer
+from .sleeve_fit import low_neck, settle_shoulders, sleeve_layer
 from .split import palette, palette_distance
 from .unmix import coverage, cut_out_rim, unmix_rim
 
@@ -45,6 +45,7 @@ class Layer:
     sleeveless: bool = False
     neck_y: float | None = None     # image row of the garment's collar top (torso layers)
     straps: bool = False            # a strappy top's torso (its straps stay thin)
+    low_neck: bool = False          # a low neckline's torso (:func:`.sleeve_fit.low_neck`)
 
 
 def warp_layers(cutout: Cutout, kind: str, gshape: GarmentShape, body: Body, fit: Fit,
@@ -73,7 +74,8 @@ def warp_layers(cutout: Cutout, kind: str, gshape: GarmentShape, body: Body, fit
                               gshape.torso_width)
     neck = next(b for gp, b in parts["body"] if gp is gshape.points["neck"])
     layers = [Layer(kind, False, warp_garment(img, cover * torso, parts["body"], shape),
-                    not gshape.limbs, float(neck[1]), gshape.strap_width > 0)]
+                    not gshape.limbs, float(neck[1]), gshape.strap_width > 0,
+                    low_neck(gshape))]
     for side, idx in zip(("l", "r"), body.pose.sides(), strict=True):
         if side in parts and not body.pose.arm_hidden(idx):  # no sleeve on a hidden arm
             # the sleeve's colours near the seam are its own fabric continued: the torso's
