@@ -227,6 +227,18 @@ def test_a_beard_hanging_over_the_collar_leaves_the_collars_opening() -> None:
     assert rgb_to_lab(opening)[..., 0].mean() < 0.85 * rgb_to_lab(face)[..., 0].mean()
 
 
+def test_the_shirts_edges_under_a_hanging_beard_are_not_beard() -> None:
+    """Under Bennie Thompson's beard the shaded edges of his shirt beside the lapels are grey
+    like his beard and hang together with it: they were taken for beard down to 0.48 eye
+    distances under the chin and repainted as soft vertical bands (125 pixels changed
+    below 0.35). Now only the beard's bulk is painted: nothing changes that low."""
+    img, points, shaved = _shaved(HANGING)
+    scale, y = face_scale(points), points[lm.CHIN, 1]
+    changed = np.abs(shaved.astype(int) - img.astype(int)).sum(axis=2) > 30
+    assert changed[int(y):int(y + 0.3 * scale)].sum() > 3000  # the beard under the chin
+    assert changed[int(y + 0.35 * scale):].sum() < 10
+
+
 def test_a_beard_ending_on_the_neck_leaves_the_neck() -> None:
     """Byron Donalds' beard ends on his neck, above the collar: no collar is drawn there,
     the throat under the chin is skin down to the beard's end."""

@@ -12,7 +12,8 @@ a user's full beard, which the user keeps, is :data:`~.beard.BEARD_SHARE` of it,
   also close (Mahalanobis in Lab) to the colour of the chin's non-skin pixels and closer to
   that than to any colour of the clothes sampled well below the chin (a white beard stops at
   a white collar); closed, holes filled, and only what hangs together with the chin or lies
-  in the face;
+  in the face, less the long thin strips under the jaw below the beard's bulk (a shirt's
+  shaded edges, :func:`_without_strips`);
 - painted: in the face and a throat column under the chin (:data:`NECK_WIDTH`), the skin
   around carried in from all sides (push-pull), darkened below the jaw line as a throat in
   the jaw's shadow; beside the throat the backdrop continued along the row (or the clothes,
@@ -54,6 +55,9 @@ COLLAR_MARGIN = 0.05         # eye distances a collar's opening lies above the b
 COLLAR_DEPTH = 0.3           # eye distances under the chin a hidden collar's opening may be
 COLLAR_WIDTH = 1.05          # a collar's half-width, in the neck's
 EDGE_GROW = 0.08            # eye distances the found beard grows by (its edge hairs)
+STRIP = (0.1, 0.25)         # eye distances: under the jaw, parts of the found beard thinner
+                            # than the first, taller than the second, reaching below its bulk
+                            # are clothes' edges
 NECK_WIDTH = 0.72           # a neck's width, as a share of the face's at the ears
 JAW = lm.FACE_OVAL[9:28]     # the oval from ear to ear under the chin
 
@@ -186,10 +190,33 @@ def _beard(work: _Work, person: np.ndarray, skin: np.ndarray) -> np.ndarray | No
     found = zone & not_skin & person & (like | oval)
     found = cv2.morphologyEx(found.astype(np.uint8), cv2.MORPH_CLOSE, _disc(0.04 * work.scale))
     found = filled(found > 0) & zone
-    beard = touching(found, chin) | (found & oval)
+    beard = _without_strips(touching(found, chin) | (found & oval), oval, work.scale)
     # grown by its edge: the hairs against the backdrop, half beard, half background, are
     # neither beard- nor clothes-coloured and outlined the shaved jaw in a dark line
     out: np.ndarray = cv2.dilate(beard.view(np.uint8), _disc(EDGE_GROW * work.scale)) > 0
+    return out
+
+
+def _without_strips(beard: np.ndarray, oval: np.ndarray, scale: float) -> np.ndarray:
+    """``beard`` (HxW bool) without the thin strips it sends down under the jaw past its
+    thick part (``oval``: the face oval, HxW bool): the shaded edges of a shirt between the
+    lapels are grey like a white beard and hang together with it, but no beard ends in a
+    band narrower than :data:`STRIP` [0] eye distances and taller than [1] below its bulk (its
+    ragged tufts are short); grown and painted, those edges smeared the clothes into soft
+    vertical bands beside the throat (Bennie Thompson)."""
+    under = (beard & ~oval).view(np.uint8)
+    opened = cv2.morphologyEx(under, cv2.MORPH_OPEN, _disc(STRIP[0] * scale))
+    bulk = np.flatnonzero(opened.any(axis=1))
+    if bulk.size == 0:
+        return beard
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(cv2.subtract(under, opened),
+                                                           connectivity=8)
+    height = stats[:, cv2.CC_STAT_HEIGHT]
+    strips = (height > STRIP[1] * scale) & (stats[:, cv2.CC_STAT_TOP] + height > bulk[-1] + 1)
+    strips[0] = False
+    if not strips.any():
+        return beard
+    out: np.ndarray = beard & ~strips[labels]
     return out
 
 
