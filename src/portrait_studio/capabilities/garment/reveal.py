@@ -359,7 +359,8 @@ def _grain(img: NDArray[np.uint8], body: Body, trusted: Mask, shape: tuple[int, 
 def widen_to_old(warped: Warped, alpha: F32, body: Body, arms: Mask) -> F32:
     """Stretch a top's torso layer sideways over the old top that shows beside it (up to
     0.1 shoulder widths, below the armpits, never over the arms nor a suit jacket's skirt,
-    where the trousers are continued up, :func:`.sideview.trousers_up`): in the rows where it
+    where the trousers are continued up, :func:`.sideview.trousers_up`, nor into its own
+    neckline, :func:`v_opening`): in the rows where it
     lies beside the layer the fabric is spread sideways over it (:func:`_spread_sides`),
     elsewhere (below a shorter top's hem) the edge colours are continued (in place on
     ``warped.rgb``); returns the widened alpha."""
@@ -371,6 +372,7 @@ def widen_to_old(warped: Warped, alpha: F32, body: Body, arms: Mask) -> F32:
     dist = cv2.distanceTransform((~solid).astype(np.uint8), cv2.DIST_L2, 3)
     old = body.old_top if body.skirt is None else body.old_top & ~body.skirt
     ext = old & ~solid & ~(arms | body.arms | body.hands) & (dist <= reach) & (ys > armpit)
+    ext &= ~v_opening(solid, armpit)
     if not ext.any() or not solid.any():
         return alpha
     alpha = _spread_sides(warped, alpha, ext, body)
@@ -380,6 +382,30 @@ def widen_to_old(warped: Warped, alpha: F32, body: Body, arms: Mask) -> F32:
     x, y, w, h = cv2.boundingRect((rest | (solid & (dist <= 0))).astype(np.uint8) &
                                   (dist <= reach + 2).astype(np.uint8))
     return _stretch(warped, alpha, rest, np.s_[y:y + h, x:x + w])
+
+
+def v_opening(solid: Mask, top_row: float) -> Mask:
+    """HxW bool: a torso layer's own neckline opening, its ``solid`` part's gaps between
+    its first and last solid pixel in their rows, in the pieces (4-connected) that reach
+    above ``top_row`` (a V neck's or a placket's opening runs up to the collar; a hole the
+    arms cut lies lower). Widened over the old top seen there (a cardigan's V), the
+    layer closed the V's bottom with a flat block of its bands' colours cut straight at
+    the armpits' row, a seam line down its middle."""
+    w = solid.shape[1]
+    has = solid.any(axis=1)
+    first = np.where(has, solid.argmax(axis=1), w)[:, None]
+    last = np.where(has, w - 1 - solid[:, ::-1].argmax(axis=1), -1)[:, None]
+    cols = np.arange(w)[None, :]
+    between = (cols > first) & (cols < last) & ~solid
+    out = np.zeros_like(solid)
+    if not between.any():
+        return out
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(between.astype(np.uint8),
+                                                           connectivity=4)
+    high = np.flatnonzero(stats[1:, cv2.CC_STAT_TOP] <= top_row) + 1
+    if high.size:
+        out = np.isin(labels, high)
+    return out
 
 
 def _spread_sides(warped: Warped, alpha: F32, ext: Mask, body: Body) -> F32:
