@@ -88,10 +88,14 @@ def swap_options(params: FusionParams, keep_eyes: bool, keep_mouth: bool,
     ``hidden_jaw``: the template's beard is shaved off for this user (see
     :attr:`SwapOptions.hidden_jaw`)."""
     preset = PRESETS[params.model]
+    # the template's forehead takes the user's skin texture with the user's complexion; a
+    # template the face adapts to (painted, stylised) keeps its own
+    texture = SwapOptions.forehead_texture if params.skin_tone == "user" else 0.0
     return SwapOptions(warp=params.warp * (1.0 - 0.7 * mirror_fill),
                        forehead_keep=preset.forehead_keep, shading_sigma=preset.shading_sigma,
                        mirror_fill=mirror_fill, keep_template_eyes=keep_eyes,
-                       keep_template_mouth=keep_mouth, hidden_jaw=hidden_jaw)
+                       keep_template_mouth=keep_mouth, hidden_jaw=hidden_jaw,
+                       forehead_texture=texture)
 
 
 def check_merges(merges: list[MergeEntry]) -> None:

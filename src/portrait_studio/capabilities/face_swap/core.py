@@ -11,7 +11,9 @@ Steps (all inside a region of interest around the template face):
    skin-only normalised blur so features never leak into the lighting;
 6. mask: the oval with the upper forehead lowered, cut back where the user's pixels are not
    skin (hair, glasses frames) and where the template's face is occluded (its hair);
-7. Laplacian-pyramid blend.
+7. Laplacian-pyramid blend;
+8. the template's forehead above the blend (up to its hairline) gets the user's forehead
+   texture (:mod:`.forehead`).
 
 Images are HxWx3 float32 RGB 0..255 unless stated; landmarks 478x2 float32 pixels.
 """
@@ -46,6 +48,7 @@ from ...perception.masks import (
     swap_polygon,
 )
 from .beard import lower_face_cut
+from .forehead import SwapFields, texture_forehead
 from .tone import local_skin_model
 from .types import SwapOptions
 from .warps import (
@@ -296,6 +299,9 @@ def swap_face(template: np.ndarray, t_pts: np.ndarray, user: np.ndarray, u_pts: 
     full_mask = np.zeros(template.shape[:2], np.float32)
     ready = None if on_mask is None else (lambda: on_mask(target, full_mask))
     _blend_face(t_warped, full_mask[roi.slices], grid, fields, (side.warped, side.valid), ready)
+    texture_forehead(t_warped, full_mask[roi.slices], r_local, (side.warped, side.valid),
+                     SwapFields(grid, fields.ratio, side.fields.cut, t_fields.cut),
+                     opts.forehead_texture)
     out = template if in_place else template.copy()
     out[roi.slices] = t_warped
     return SwapOutput(out, target, full_mask, roi, side.maps)
