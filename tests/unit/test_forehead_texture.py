@@ -21,6 +21,7 @@ from tests.conftest import fixture_image
 
 OWENS, DONALDS = "burgess_owens__house_official_1.jpg", "byron_donalds__house_official_1.jpg"
 AUCHINCLOSS = "jake_auchincloss__house_official_1.jpg"
+SEWELL = "terri_a_sewell__house_official_1.jpg"
 
 
 @cache
@@ -115,18 +116,40 @@ def test_the_users_forehead_grain_is_carried_up_but_never_the_users_hair() -> No
     assert not added[weight >= 1.0].any()
 
 
-def test_no_band_of_the_users_forehead_leaves_the_template_alone() -> None:
-    """A user whose forehead is all hair (a fringe down to the brows) has no band: nothing
-    of theirs is carried up."""
+def test_a_fringe_down_to_the_brows_gives_grain_measured_on_the_cheeks() -> None:
+    """A user whose forehead is all hair (a fringe down to the brows) has no band: the
+    template's forehead gets grain of :data:`CHEEK_SHARE` of the user's cheeks' detail, and
+    nothing of the fringe's stripes."""
     pts, scale, brow_y = _synthetic()
     shape = fixture_image(AUCHINCLOSS).shape[:2]
     rows = np.arange(shape[0], dtype=np.float32)[:, None] * np.ones((1, shape[1]), np.float32)
     canvas = np.full((*shape, 3), (100, 66, 50), np.uint8)
-    face = np.random.default_rng(4).integers(0, 255, (*shape, 3), dtype=np.uint8)
+    rng = np.random.default_rng(4)
+    face = np.clip(np.array([96.0, 62.0, 47.0]) + rng.normal(0.0, 6.0, (*shape, 1)), 0, 255)
     user_hair = (rows < brow_y - 0.05 * scale).astype(np.float32)
+    stripes = np.where((rows.astype(int) // 2) % 2 == 0, 200.0, 20.0)[..., None]
+    face = np.where(user_hair[..., None] > 0, stripes, face).astype(np.uint8)
     fields = SwapFields(geo.WorkGrid(shape, 1), np.ones((*shape, 3), np.float32), user_hair,
                         np.zeros(shape, np.float32))
     out = canvas.copy()
-    texture_forehead(out, (rows > brow_y).astype(np.float32), pts,
-                     (face, np.ones(shape, np.float32)), fields, 1.0)
-    assert np.array_equal(out, canvas)
+    weight = (rows > brow_y).astype(np.float32)
+    texture_forehead(out, weight, pts, (face, np.ones(shape, np.float32)), fields, 1.0)
+    added = out.astype(np.float32).mean(axis=2) - canvas.astype(np.float32).mean(axis=2)
+    inside = (np.abs(np.arange(shape[1]) - pts[lm.NOSE_TIP, 0]) < 0.4 * scale)[None, :]
+    forehead = inside & (rows > brow_y - 0.85 * scale) & (rows < brow_y - 0.15 * scale)
+    cheeks = cheek_mask(pts, shape) > 0.5
+    grain = _fine(face.astype(np.float32).mean(axis=2))[cheeks].std()
+    assert 0.4 * grain < added[forehead].std() < 0.9 * grain   # CHEEK_SHARE 0.6
+    assert np.abs(added[forehead]).max() < 20.0
+    assert not added[weight >= 1.0].any()
+
+
+def test_a_users_fringe_still_leaves_grain_on_a_light_templates_forehead() -> None:
+    """Terri Sewell's fringe hides her forehead: Jake Auchincloss's re-toned forehead stayed
+    airbrushed (grain 0.25 of her cheeks'); it now has grain measured on her cheeks (0.42)."""
+    result = _fused(SEWELL, AUCHINCLOSS)
+    zone = _template_forehead(result)
+    cheeks = cheek_mask(result.traces[0].points, result.image.shape[:2]) > 0.5
+    fine = _fine(_lightness(result.image))
+    assert zone.sum() > 800
+    assert fine[zone].std() / fine[cheeks].std() > 0.35

@@ -29,9 +29,10 @@ import cv2
 import numpy as np
 
 from ...imaging import geometry as geo
-from ...imaging.blend import scale_channels
+from ...imaging.blend import mask_box, scale_channels
 from ...imaging.color import masked_blur
 from ...perception import landmarks as lm
+from ...perception.masks import cheek_mask
 from .warps import geo_scale
 
 BROW_MARGIN = 0.08    # eye distances kept clear above the brows' highest point (their hairs)
@@ -48,6 +49,7 @@ LIKE = 30.0           # RGB levels from the band's colour that still count as sk
 GAIN_FLOOR = 0.01     # gain below which a row gets no detail
 MIN_SAMPLES = 64      # band pixels needed to measure the grain
 SEED = 0              # the grain is deterministic
+CHEEK_SHARE = 0.6     # a forehead's grain over its cheeks' (users' own photos: median 0.6)
 
 
 @dataclass(frozen=True)
@@ -68,9 +70,10 @@ def texture_forehead(canvas: np.ndarray, weight: np.ndarray, points: np.ndarray,
     add ``amount`` times the fine detail of the user's forehead band (``user``: the user face
     warped onto the result landmarks ``points``, uint8, and where it was sampled, HxW; above
     the brows, not the user's hair) where it lies, and grain measured on it elsewhere on the
-    forehead, weighted by ``1 - weight`` (the blend weight) and by the template's skin (not
-    its hair). Where things go is worked out on the fields' grid; the detail itself is added
-    at full resolution."""
+    forehead (on the user's cheeks when a fringe hides the whole band), weighted by
+    ``1 - weight`` (the blend weight) and by the template's skin (not its hair). Where
+    things go is worked out on the fields' grid; the detail itself is added at full
+    resolution."""
     grid = fields.grid
     local = grid.points(points)
     scale = geo_scale(local)
@@ -81,12 +84,14 @@ def texture_forehead(canvas: np.ndarray, weight: np.ndarray, points: np.ndarray,
     sub = geo.WorkGrid((full[0].stop - full[0].start, full[1].stop - full[1].start), grid.k)
     source = _source(sub.down(user[1][full]) * (1.0 - fields.user_hair[box]), scale)
     own = _own(source, scale)
-    if float(own.max(initial=0.0)) < 0.99:
-        return  # no band of the user's forehead (a fringe down to the brows): nothing to add
     ratio = np.ascontiguousarray(fields.ratio[box])
     face = cv2.multiply(sub.down(user[0][full]).astype(np.float32), ratio)
+    cheeks = None if own.max(initial=0.0) >= 0.99 else _cheek_grain(user, fields, local)
+    if cheeks is None and own.max(initial=0.0) < 0.99:
+        return  # neither a band of forehead nor cheeks to measure
+    colour = face[source].mean(axis=0) if cheeks is None else cheeks.colour
     skin = 1.0 - np.clip(fields.template_hair[box], 0.0, 1.0)
-    like = _like(sub.down(canvas[full]).astype(np.float32), face, source, scale)
+    like = _like(sub.down(canvas[full]).astype(np.float32), colour, scale)
     gain = ((1.0 - sub.down(weight[full])) * skin * like * np.float32(amount)).astype(np.float32)
     base = masked_blur(face, source.astype(np.float32), max(DETAIL_SIGMA * scale, 0.7))
     # only the rows from the first that gets or gives detail down (the box reaches high for
@@ -96,31 +101,89 @@ def texture_forehead(canvas: np.ndarray, weight: np.ndarray, points: np.ndarray,
     part = (slice(full[0].start + first * grid.k, full[0].stop), full[1])
     sub = geo.WorkGrid((part[0].stop - part[0].start, part[1].stop - part[1].start), grid.k)
     layers = (ratio[rows], base[rows], source[rows].astype(np.float32), own[rows], gain[rows])
-    _add_detail(canvas[part], user[0][part], sub, layers, scale * grid.k)
+    _add_detail(canvas[part], user[0][part], sub, layers, scale * grid.k, cheeks)
 
 
-def _add_detail(region: np.ndarray, face: np.ndarray, sub: geo.WorkGrid,
-                layers: tuple[np.ndarray, ...], scale: float) -> None:
-    """In place on ``region`` (a block of the canvas, hxwx3): the detail of ``face`` (the
-    user face on the same block, uint8) over its relit base where it is the user's own, and
-    grain of its strength elsewhere, times the gain (``layers`` on the grid ``sub``:
-    relighting ratio, relit base, source band, own-detail weight, gain; ``scale``: the eye
-    distance in full pixels)."""
-    ratio, base, source, own, gain = (sub.up(np.ascontiguousarray(x)) for x in layers)
-    h, w = region.shape[:2]
+@dataclass(frozen=True)
+class _Grain:
+    """The fine detail of a skin sample: its luma's spread finer and coarser than
+    :data:`FINE_SIGMA` eye distances, its colour relative to its luma (3 float32) and its
+    mean colour (3 float32 RGB)."""
+
+    fine: float
+    coarse: float
+    tint: np.ndarray
+    colour: np.ndarray
+
+
+def _measure(detail: np.ndarray, sample: np.ndarray, relit: np.ndarray,
+             scale: float) -> _Grain:
+    """:class:`_Grain` of ``detail`` (hxwx3 float32, over the relit face ``relit``) on
+    ``sample`` (hxw bool; ``scale``: the eye distance in pixels)."""
+    luma = cv2.transform(detail, _MEAN)
+    smooth = cv2.GaussianBlur(luma, (0, 0), max(FINE_SIGMA * scale, 0.5))
+    colour = relit[sample].mean(axis=0).astype(np.float32)
+    return _Grain(float(cv2.subtract(luma, smooth)[sample].std()), float(smooth[sample].std()),
+                  colour / max(float(colour.mean()), 1.0), colour)
+
+
+def _relit_detail(face: np.ndarray, sub: geo.WorkGrid,
+                  layers: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[
+                      np.ndarray, np.ndarray, np.ndarray]:
+    """The user face ``face`` (a block, hxwx3 uint8) relit, its detail over the relit base
+    where it is sampled (limited, :func:`_limited`) and where that is (hxw bool), from
+    ``layers`` on the block's grid ``sub``: relighting ratio, relit base, sample mask."""
+    ratio, base, source = (sub.up(np.ascontiguousarray(x)) for x in layers)
+    h, w = face.shape[:2]
     inside = source[:h, :w] > 0.5
     relit = cv2.multiply(face.astype(np.float32), ratio[:h, :w])
     detail = scale_channels(cv2.subtract(relit, base[:h, :w]), inside.astype(np.float32))
-    detail = _limited(detail, inside)
+    return relit, _limited(detail, inside), inside
+
+
+def _cheek_grain(user: tuple[np.ndarray, np.ndarray], fields: SwapFields,
+                 local: np.ndarray) -> _Grain | None:
+    """:class:`_Grain` of the user's cheeks (on the result landmarks ``local``, in grid
+    pixels), taken down to :data:`CHEEK_SHARE` (a forehead's grain is finer than a cheek's);
+    None when too little of them is sampled."""
+    grid, scale = fields.grid, geo_scale(local)
+    cheeks = cheek_mask(local, grid.small) * (1.0 - fields.user_hair)
+    box = mask_box(cheeks, 1, threshold=0.5)
+    full = grid.full_slices(box)
+    if full[0].stop <= full[0].start or full[1].stop <= full[1].start:
+        return None
+    sub = geo.WorkGrid((full[0].stop - full[0].start, full[1].stop - full[1].start), grid.k)
+    mask = (cheeks[box] * sub.down(user[1][full]) > 0.5).astype(np.float32)
+    ratio = np.ascontiguousarray(fields.ratio[box])
+    face = cv2.multiply(sub.down(user[0][full]).astype(np.float32), ratio)
+    base = masked_blur(face, mask, max(DETAIL_SIGMA * scale, 0.7))
+    relit, detail, inside = _relit_detail(user[0][full], sub, (ratio, base, mask))
+    if int(np.count_nonzero(inside)) < MIN_SAMPLES:
+        return None
+    found = _measure(detail, inside, relit, scale * grid.k)
+    return _Grain(found.fine * CHEEK_SHARE, found.coarse * CHEEK_SHARE, found.tint, found.colour)
+
+
+def _add_detail(region: np.ndarray, face: np.ndarray, sub: geo.WorkGrid,
+                layers: tuple[np.ndarray, ...], scale: float, grain: _Grain | None) -> None:
+    """In place on ``region`` (a block of the canvas, hxwx3): the detail of ``face`` (the
+    user face on the same block, uint8) over its relit base where it is the user's own, and
+    grain elsewhere (of ``grain``'s strength, or measured on the band when None), times
+    the gain (``layers`` on the grid ``sub``: relighting ratio, relit base, source band,
+    own-detail weight, gain; ``scale``: the eye distance in full pixels)."""
+    relit, detail, _ = _relit_detail(face, sub, (layers[0], layers[1], layers[2]))
+    own, gain = (sub.up(np.ascontiguousarray(x)) for x in layers[3:])
+    h, w = region.shape[:2]
     mine = np.clip(own[:h, :w], 0.0, 1.0)
-    sample = mine > 0.99
-    if int(np.count_nonzero(sample)) < MIN_SAMPLES:
-        return
-    grain = _grain((h, w), detail, sample, scale, sub)
-    tint = relit[sample].mean(axis=0) / max(float(relit[sample].mean()), 1.0)
+    if grain is None:
+        sample = mine > 0.99
+        if int(np.count_nonzero(sample)) < MIN_SAMPLES:
+            return
+        grain = _measure(detail, sample, relit, scale)
+    noise = _grain((h, w), (grain.fine, grain.coarse), scale, sub)
     # the user's own detail fades into the grain: the square roots keep the strength even
     mixed = cv2.add(scale_channels(detail, cv2.sqrt(mine)),
-                    scale_channels(cv2.merge([grain * np.float32(t) for t in tint]),
+                    scale_channels(cv2.merge([noise * np.float32(t) for t in grain.tint]),
                                    cv2.sqrt(1.0 - mine)))
     mixed = scale_channels(mixed, np.ascontiguousarray(gain[:h, :w]))
     if region.dtype == np.uint8:  # rounded, saturated
@@ -129,16 +192,12 @@ def _add_detail(region: np.ndarray, face: np.ndarray, sub: geo.WorkGrid,
         region[...] = np.clip(cv2.add(region, mixed), 0, 255)
 
 
-def _grain(shape: tuple[int, int], detail: np.ndarray, sample: np.ndarray,
-           scale: float, sub: geo.WorkGrid) -> np.ndarray:
-    """hxw float32: luma grain with the strength of ``detail``'s (hxwx3) luma on ``sample``
-    (hxw bool) at two scales, finer and coarser than :data:`FINE_SIGMA` eye distances
-    (``scale``: the eye distance in pixels; the coarse scale's wide blur is taken on the
-    grid ``sub`` of the block); deterministic."""
+def _grain(shape: tuple[int, int], strengths: tuple[float, float], scale: float,
+           sub: geo.WorkGrid) -> np.ndarray:
+    """hxw float32: luma grain of the given spreads finer and coarser than
+    :data:`FINE_SIGMA` eye distances (``scale``: the eye distance in pixels; the coarse
+    scale's wide blur is taken on the grid ``sub`` of the block); deterministic."""
     fine_sigma = max(FINE_SIGMA * scale, 0.5)
-    luma = cv2.transform(detail, _MEAN)
-    smooth = cv2.GaussianBlur(luma, (0, 0), fine_sigma)
-    strengths = (float(cv2.subtract(luma, smooth)[sample].std()), float(smooth[sample].std()))
     noise = _noise(shape)
     low = cv2.GaussianBlur(noise, (0, 0), fine_sigma)
     wide = sub.up(cv2.GaussianBlur(sub.down(noise), (0, 0),
@@ -175,13 +234,11 @@ def _noise(shape: tuple[int, int]) -> np.ndarray:
     return whole[:shape[0], :shape[1]]
 
 
-def _like(region: np.ndarray, face: np.ndarray, source: np.ndarray, scale: float) -> (
-        np.ndarray):
-    """hxw float32 0..1 (all on the grid): where the (blurred) ``region`` has about the
-    colour of the band (``face`` on ``source``): 1 within :data:`LIKE` RGB levels of the
-    band's mean, 0 from twice that (the template's grey or blond hair, which its skin map
-    can miss)."""
-    mean = face[source].mean(axis=0).astype(np.float32)
+def _like(region: np.ndarray, colour: np.ndarray, scale: float) -> np.ndarray:
+    """hxw float32 0..1 (on the grid): where the (blurred) ``region`` has about the user's
+    skin ``colour`` (RGB): 1 within :data:`LIKE` RGB levels of it, 0 from twice that (the
+    template's grey or blond hair, which its skin map can miss)."""
+    mean = np.asarray(colour, np.float32)
     blurred = cv2.GaussianBlur(region, (0, 0), max(0.05 * scale, 1.0))
     distance = np.sqrt(((blurred - mean) ** 2).sum(axis=2))
     out: np.ndarray = np.clip(2.0 - distance / LIKE, 0.0, 1.0).astype(np.float32)
