@@ -40,6 +40,7 @@ SHOULDER_CAP = 1.1   # the torso zone's shoulders reach this far (x the half sea
 GRAIN_TILE = 160     # px: the backdrop's grain is laid over a square this size at most
 LIKE_ROW = 24.0      # RGB (largest channel): a column's backdrop continued into a hole
                      # this near to one of its row's at most
+EDGE_SLACK = 3        # px: a cap may reach this far past its sleeve's outer edge
 NECK_TOP = 0.6       # the torso zone's neck reaches this far above the shoulders (x torso
                      # length): up to the chin (the head, in front, bounds it)
 
@@ -467,8 +468,31 @@ def cap_shoulder(warped: Warped, alpha: F32, body: Body, torso: Mask, arms: Mask
     cap = (body.old_top & ~body.skin)[box] & ~(arms[box] & _toward_neck(solid, body, box))
     ext = np.zeros(alpha.shape, bool)
     ext[box] = (cap | notch) & ~solid[box] & ~(torso | body.hands | body.head)[box] & \
-        (dist <= reach) & (ys[box[0]] < joints)
+        (dist <= reach) & (ys[box[0]] < joints) & _within_outer_edge(solid, body, box, joints,
+                                                                     reach)
     return _stretch(warped, alpha, ext, box) if ext.any() else alpha
+
+
+def _within_outer_edge(solid: Mask, body: Body, box: tuple[slice, slice], joints: float,
+                       depth: float) -> Mask:
+    """Within ``box``: the columns on the neck's side of a sleeve's (``solid``) outer edge,
+    its outermost column (plus ``EDGE_SLACK`` px, its soft rim) in the ``depth`` px of rows
+    below the ``joints`` row (all columns when it has none there: an arm raised sideways);
+    its side is that of those rows' sleeve
+    (a forearm crossed over the chest carries the whole sleeve's middle past the neck).
+    Past it, a cap stuck out of the shoulder as a flat block ending in a ledge at the joint
+    row (a padded suit's shoulder wider than the new sleeve, whose rest below is
+    background: Joe Biden's)."""
+    y0 = max(0, round(joints))
+    band = solid[y0:y0 + max(1, int(depth)), box[1]]
+    cols = np.flatnonzero(band.any(axis=0))
+    shape = solid[box].shape
+    if cols.size == 0:
+        return np.ones(shape, bool)
+    x = np.arange(shape[1])[None, :]
+    if float(cols.mean()) + box[1].start > float(body.pose.shoulder_mid[0]):  # on the right
+        return np.broadcast_to(x <= cols.max() + EDGE_SLACK, shape)
+    return np.broadcast_to(x >= cols.min() - EDGE_SLACK, shape)
 
 
 def _toward_neck(solid: Mask, body: Body, box: tuple[slice, slice]) -> Mask:
