@@ -7,9 +7,10 @@ in a straight row at the zone's bottom, with the old collar above it). Below the
 hangs beside the neck, not in front of the throat: there, a piece counts as hair only when
 it is close to the colour of the hair above the chin (Lab < 24; in the neck column, 0.2
 shoulder widths either side of the chin's centre, Lab < 10: the shadow under a chin is as
-dark as dark hair and stays out of the clothes), not of the face skin's hue (a neck in
-shadow), and only pieces that run on into the clothing below the head's zone are taken
-out. Masks HxW bool, Lab HxWx3
+dark as dark hair and stays out of the clothes, and hanging from the hair above the chin
+in locks, not joined to it by a thin line only: a white collar under white hair), not of
+the face skin's hue (a neck in shadow), and only pieces that run on into the clothing
+below the head's zone are taken out. Masks HxW bool, Lab HxWx3
 float32.
 """
 
@@ -29,6 +30,8 @@ CLOTH_SIZE = 0.3     # x shoulder width: the clothing a collar runs on into is a
                      # size squared (not a few person pixels of background beside the neck)
 SKIN_DAB = 12.0      # a*, b* distance to the face skin's hue: still the (shaded) neck
 COLUMN_DE = 10.0     # in the neck column, only this close to it is still hair (or shadow)
+STRAND = 0.015       # x shoulder width: hair in the neck column hangs from the head's
+                     # hair in locks at least this wide
 
 
 def collar_not_hair(lab: NDArray[np.float32], hair: Mask, chin: tuple[float, float],
@@ -48,12 +51,24 @@ def collar_not_hair(lab: NDArray[np.float32], hair: Mask, chin: tuple[float, flo
         return np.zeros((h, w), bool)
     dist2 = lab_dist2(lab, np.median(lab[above], axis=0))
     far = dist2 > HAIR_DE * HAIR_DE
-    near = dist2 < COLUMN_DE * COLUMN_DE
+    near = (dist2 < COLUMN_DE * COLUMN_DE) & _strands(hair & ~far, above, sw)
     column = np.abs(xs - chin[0]) < NECK_COLUMN * sw
     pieces = below & (far | (column & ~near)) & ~_skin_hue(lab, face)
     clothes = large_pieces(clothes, (CLOTH_SIZE * sw) ** 2)
     # pieces touching that clothing (within 1 px)
     return touching(pieces, cv2.dilate(clothes.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+
+
+def _strands(hairlike: Mask, above: Mask, sw: float) -> Mask:
+    """The pixels of ``hairlike`` (hair of the hair's colour) joined to ``above`` (the hair
+    above the chin) through more than a thin line (an opening by ``STRAND`` shoulder
+    widths): hair falling in front of the neck hangs down from the head in locks, while
+    a white collar under white hair (Joe Biden's) joined it only along the lit rim of the
+    jaw and the cheek."""
+    k = max(3, int(STRAND * sw)) | 1
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    thick = cv2.morphologyEx(hairlike.astype(np.uint8), cv2.MORPH_OPEN, kernel) > 0
+    return touching(thick, thick & above)
 
 
 def _skin_hue(lab: NDArray[np.float32], face: Mask) -> Mask:

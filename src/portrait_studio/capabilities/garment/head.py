@@ -48,11 +48,13 @@ def head_mask(lab: NDArray[np.float32], face: Face | None, crop: CropFace | None
     if face is None:    # the cut-off face's thin shaded rim joins the crown to the collar
         candidates = thick_parts(candidates, 0.05 * pose.shoulder_width)
     hair = touching(candidates, crown)
+    collar = np.zeros((h, w), bool)
     if chin is not None:    # a light shirt collar under the chin joins the jaw's rim
         collar = collar_not_hair(lab, hair, chin, pose.shoulder_width, person & ~skin & ~zone,
                                  skin & oval)
         hair = touching(hair & ~collar, crown)
-    return oval | hair | _hair_on_shoulders(lab, hair, person & ~skin & ~oval, pose)
+    # the collar is not taken back as hair of the hair's colour (white under white hair)
+    return oval | hair | _hair_on_shoulders(lab, hair, person & ~skin & ~oval & ~collar, pose)
 
 
 def _head_zone(face: Face, pose: Pose, shape: tuple[int, int]) -> tuple[Mask, Mask]:
