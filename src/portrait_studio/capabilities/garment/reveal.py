@@ -43,6 +43,8 @@ LIKE_ROW = 24.0      # RGB (largest channel): a column's backdrop continued into
 EDGE_SLACK = 3        # px: a cap may reach this far past its sleeve's outer edge
 NECK_TOP = 0.6       # the torso zone's neck reaches this far above the shoulders (x torso
                      # length): up to the chin (the head, in front, bounds it)
+RIM_IN = 2           # px: a layer's fabric is mirrored beyond its edge from this far in
+DETAIL = 2.0         # px: the blur over which a stretched layer's mirrored detail is taken
 
 
 def background_fill(img: NDArray[np.uint8], body: Body, region: Mask | None = None) -> F32:
@@ -425,11 +427,41 @@ def _spread_sides(warped: Warped, alpha: F32, ext: Mask, body: Body) -> F32:
 
 
 def _stretch(warped: Warped, alpha: F32, ext: Mask, box: tuple[slice, slice]) -> F32:
-    """The layer's solid colours (alpha > 0.9) continued over ``ext`` (HxW bool, inside
-    ``box``) by push-pull, in place on ``warped.rgb``; returns the alpha with ``ext`` set."""
-    filled = push_pull(warped.rgb[box], alpha[box] > 0.9)
-    warped.rgb[box][ext[box]] = filled[ext[box]]
+    """The layer's fabric continued over ``ext`` (HxW bool, inside ``box``), in place on
+    ``warped.rgb`` (:func:`mirrored`); returns the alpha with ``ext`` set."""
+    rgb = warped.rgb[box]
+    part = ext[box]
+    rgb[part] = mirrored(rgb, alpha[box] > 0.9, part)[part]
     return np.maximum(alpha, ext.astype(np.float32))
+
+
+def mirrored(rgb: F32, solid: Mask, region: Mask) -> F32:
+    """HxWx3 float32: ``rgb`` with the ``solid`` fabric's colours continued over
+    ``region`` by push-pull, its fine detail (over a ``DETAIL`` px blur) added from each
+    pixel's mirror image across its nearest pixel of the fabric's core (``RIM_IN`` px in
+    from its outline: the cut-out's rim is paler), so the weave, knit or checks run on
+    beyond the edge while a print's or logo's colours do not (mirrored whole, a red dot
+    of FILA's logo was copied beside Biden's waist). Continued by push-pull alone, a
+    sleeve's cap over an old shoulder was a flat pale patch in a cardigan's knit, a
+    stretch beside a polo's sleeve a pattern-less pink block in its checks."""
+    out: F32 = push_pull(rgb, solid)
+    core = cv2.erode(solid.astype(np.uint8), np.ones((2 * RIM_IN + 1,) * 2, np.uint8)) > 0
+    if core.sum() < 50:
+        core = solid
+    if not core.any() or not region.any():
+        return out
+    _, labels = cv2.distanceTransformWithLabels((~core).astype(np.uint8), cv2.DIST_L2, 5,
+                                                labelType=cv2.DIST_LABEL_PIXEL)
+    cy, cx = np.nonzero(core)           # label k is the k-th core pixel in raster order
+    ys, xs = np.nonzero(region)
+    near = labels[ys, xs] - 1
+    my, mx = 2 * cy[near] - ys, 2 * cx[near] - xs
+    h, w = core.shape
+    ok = (my >= 0) & (my < h) & (mx >= 0) & (mx < w)
+    ok[ok] = core[my[ok], mx[ok]]
+    fine = rgb - np.asarray(cv2.GaussianBlur(rgb, (0, 0), DETAIL), np.float32)
+    out[ys[ok], xs[ok]] += fine[my[ok], mx[ok]]
+    return out
 
 
 def _joint_row(body: Body) -> float:
