@@ -160,6 +160,8 @@ def _occluders(layer: Layer, body: Body, has_top: bool, arms: Mask,
     below = _below_armpits(body, 0.12 if layer.sleeveless else 0.3)
     if neck is not None:
         front = front | neck
+    if layer.bodysuit:  # the bottoms worn with it stay on top of its lower part
+        front = front | body.old_bottom
     if layer.straps or layer.low_neck:  # straps lie on the shoulders: not past their outline
         front = front | (~body.person & ~below)
     front = front | outside_room(body)     # a side view's far half lies beyond the chest

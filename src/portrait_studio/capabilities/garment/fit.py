@@ -36,6 +36,7 @@ SLEEVELESS_SHOULDER = 0.85  # a sleeveless top's shoulder corners sit inside the
 STRAP_AT = 0.34          # a strap's middle sits this many shoulder widths from the centre line
 LONG_SLEEVE = 0.8        # a sleeve this share of the arm or longer may pass the elbow
 CROTCH_DROP = 0.12       # crotch below the hip joints, in torso lengths
+BODYSUIT_HEM = 0.35      # a top whose hem is narrower than this x its torso width: a bodysuit
 LONG_TOP = 1.9           # a top longer (shoulder -> hem) than this x its width is long:
 REGULAR_HEM = 1.05       # its hem goes at least this many torso lengths down (the hips)
 TUNIC_TOP = 2.6          # longer than this x its width: a tunic, its proportions are kept
@@ -245,6 +246,8 @@ def _length_knots(shape: GarmentShape, frame: Frame, scale: float, sh_y: float, 
         return (waist, float(np.clip((goal + lift) / max(waist, 1.0), 0.7, 1.3)), 1.0)
     hem = (float(pts["hem_c"][1]) - sh_y) * scale
     goal = old_hem if old_hem is not None and 0.5 * t <= old_hem <= 1.1 * t else 0.9 * t
+    if bodysuit(shape):     # its crotch goes to the person's, under the bottoms worn with it
+        goal = (1 + CROTCH_DROP) * t
     goal = goal + lift
     ratio = hem / max(shape.torso_width * scale, 1.0)
     if ratio > LONG_TOP:   # a full-length top (product photos are often stretched): the hips
@@ -254,6 +257,14 @@ def _length_knots(shape: GarmentShape, frame: Frame, scale: float, sh_y: float, 
     k1 = float(np.clip(goal / hem, 0.75, 1.0))
     k2 = max((goal - arm * k1) / (hem - arm), 0.3)
     return (arm, k1, k2)
+
+
+def bodysuit(shape: GarmentShape) -> bool:
+    """A top whose hem (its crotch) is narrower than ``BODYSUIT_HEM`` of its torso width
+    (the black bodysuit's: 0.15; tees, polos, cardigans, jerseys: 0.66-1.21)."""
+    pts = shape.points
+    return shape.kind == "top" and \
+        float(pts["hem_r"][0] - pts["hem_l"][0]) < BODYSUIT_HEM * shape.torso_width
 
 
 def _sleeve_pairs(shape: GarmentShape, side: str, idx: dict[str, int], pose: Pose,

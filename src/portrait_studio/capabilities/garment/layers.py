@@ -16,7 +16,7 @@ from ...imaging.blend import mask_box
 from ...imaging.color import rgb_to_lab
 from .body import Body
 from .cutout import Cutout
-from .fit import Anchors, Fit, Warped, bottom_pairs, top_pairs, warp_garment
+from .fit import Anchors, Fit, Warped, bodysuit, bottom_pairs, top_pairs, warp_garment
 from .neckback import inside_back
 from .render import bleed, clean_edge
 from .shape import GarmentShape, limb_mask, sleeve_bands
@@ -46,6 +46,7 @@ class Layer:
     neck_y: float | None = None     # image row of the garment's collar top (torso layers)
     straps: bool = False            # a strappy top's torso (its straps stay thin)
     low_neck: bool = False          # a low neckline's torso (:func:`.sleeve_fit.low_neck`)
+    bodysuit: bool = False          # worn under the bottoms (:func:`.fit.bodysuit`)
 
 
 def warp_layers(cutout: Cutout, kind: str, gshape: GarmentShape, body: Body, fit: Fit,
@@ -75,7 +76,7 @@ def warp_layers(cutout: Cutout, kind: str, gshape: GarmentShape, body: Body, fit
     neck = next(b for gp, b in parts["body"] if gp is gshape.points["neck"])
     layers = [Layer(kind, False, warp_garment(img, cover * torso, parts["body"], shape),
                     not gshape.limbs, float(neck[1]), gshape.strap_width > 0,
-                    low_neck(gshape))]
+                    low_neck(gshape), bodysuit(gshape))]
     for side, idx in zip(("l", "r"), body.pose.sides(), strict=True):
         if side in parts and not body.pose.arm_hidden(idx):  # no sleeve on a hidden arm
             # the sleeve's colours near the seam are its own fabric continued: the torso's
