@@ -713,7 +713,9 @@ def test_sleeve_covers_the_old_shoulder_cap_beside_it() -> None:
     """The round of the old top's shoulder beside a new sleeve (down to just below the
     shoulder joints) is covered by the sleeve's own colour, not left to the background
     fill (white blocks showed on both shoulders); torso, skin and lower rows stay as they
-    were."""
+    were. Not past the sleeve's outer edge (x 439, plus its 3 px rim): the old top beside
+    the sleeve below the joints is background, and a cap reaching out there stuck out of
+    the shoulder in a ledge (Joe Biden's padded suit)."""
     from portrait_studio.capabilities.garment.fit import Warped
     from portrait_studio.capabilities.garment.reveal import cap_shoulder
 
@@ -732,7 +734,8 @@ def test_sleeve_covers_the_old_shoulder_cap_beside_it() -> None:
     torso = np.zeros((h, w), bool)
     torso[270:460, 330:380] = True
     out = cap_shoulder(Warped(rgb, alpha), alpha, body, torso, none)
-    assert out[290, 420] == 1.0 and out[285, 450] == 1.0     # the cap above the sleeve
+    assert out[290, 420] == 1.0 and out[285, 430] == 1.0     # the cap above the sleeve
+    assert out[285, 450] == 0.0                              # past its outer edge
     assert np.allclose(rgb[290, 420], (200, 20, 30), atol=1)
     assert out[400, 450] == 0.0                              # below the joints: not stretched
     assert out[290, 360] == 0.0 and out[285, 462] == 0.0     # torso layer, bare skin
