@@ -296,3 +296,21 @@ def test_the_users_shadowed_jaw_is_not_cut_as_hair(template: str) -> None:
 
 # the share before: 0.22 and 0.13 (what is left out now is far darker than her cheeks)
 LEFT_OUT = {"ted_lieu__house_official_1.jpg": 0.16, "pete_aguilar__house_official_1.jpg": 0.09}
+
+
+def test_the_painted_necks_sides_are_darker_than_its_middle() -> None:
+    """The throat painted under Byron Donalds' beard was lit evenly across: its sides were
+    1.12 times as light as its middle, a flat "bib" as wide as the jaw. Now a neck is round:
+    below the jaw, the painted skin near the neck's edges is darker than in its middle."""
+    img, points, shaved = _shaved(BEARDED[0])
+    scale, (x, y) = face_scale(points), points[lm.CHIN]
+    half = 0.5 * NECK_WIDTH * float(np.linalg.norm(points[lm.LEFT_CHEEK] - points[lm.RIGHT_CHEEK]))
+    lab = rgb_to_lab(shaved)
+    changed = np.abs(shaved.astype(int) - img.astype(int)).sum(axis=2) > 30
+    skin = changed & (lab[..., 1] > 4) & (lab[..., 2] > 4)
+    rows = slice(int(y + 0.08 * scale), int(y + 0.25 * scale))
+    off = np.abs(np.arange(img.shape[1]) - x)[None, :] / half
+    middle, sides = skin[rows] & (off < 0.3), skin[rows] & (off > 0.7) & (off < 0.95)
+    assert middle.sum() > 300 and sides.sum() > 100
+    light = lab[rows][..., 0]
+    assert light[sides].mean() < 0.93 * light[middle].mean()
