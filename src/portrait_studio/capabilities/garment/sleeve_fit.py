@@ -80,6 +80,8 @@ def sleeve_layer(img: NDArray[np.uint8], sleeve: NDArray[np.bool_], shape: Garme
                         strip.split)
     if strip.long:
         warped = within_person(warped, body.person, body.pose.shoulder_width)
+        if not strip.split:
+            warped = off_hand(warped, body.hands, body.person, arm, body.pose.shoulder_width)
     if torso is None:
         return warped
     return with_cap(warped, shoulder_cap(img, sleeve if cover is None else cover, torso, strip,
@@ -170,6 +172,44 @@ def within_person(warped: Warped, person: NDArray[np.bool_], sw: float) -> Warpe
                                  cv2.DIST_MASK_PRECISE)
     alpha = warped.alpha.copy()
     alpha[box] *= np.clip(grow + 0.5 - dist, 0, 1)
+    return Warped(warped.rgb, alpha)
+
+
+HAND_REACH = 0.5                        # shoulder widths round the wrist a hand is looked for
+HAND_TOP = 5.0                          # percentile of the hand's pixels taken as its top
+
+
+def off_hand(warped: Warped, hands: NDArray[np.bool_], person: NDArray[np.bool_], arm: Arm,
+             sw: float) -> Warped:
+    """``warped`` (a long sleeve on ``arm``) without its part past the top of the hand it
+    lies on, off the ``person`` (HxW bool): the hand (``hands``, HxW bool, on the person,
+    within ``HAND_REACH`` shoulder widths of the wrist and under the sleeve) hides the
+    sleeve's middle there, but the strip's sides beside it, off the person (the strip is
+    wider than the arm by its ease), were left as thin sticks of sleeve hanging off the
+    cuff. There the sleeve is cut, anti-aliased, across the forearm at the ``HAND_TOP``
+    percentile of the hand's pixels along it (``sw`` the shoulder width); on the person
+    the hand's own cut stays (a hand over the torso: cut there, the sleeve left old
+    clothing that was painted as a flat patch of skin)."""
+    wrist = arm.chain[2]
+    fore = arm.chain[2] - arm.chain[1]
+    fore = fore / max(float(np.linalg.norm(fore)), 1e-6)
+    reach = HAND_REACH * sw
+    h, w = hands.shape
+    y0, y1 = max(0, int(wrist[1] - reach)), min(h, int(wrist[1] + reach) + 1)
+    x0, x1 = max(0, int(wrist[0] - reach)), min(w, int(wrist[0] + reach) + 1)
+    if y1 <= y0 or x1 <= x0:
+        return warped
+    box = np.s_[y0:y1, x0:x1]
+    ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    near = np.hypot(xs - wrist[0], ys - wrist[1]) <= reach
+    t = (xs - wrist[0]) * fore[0] + (ys - wrist[1]) * fore[1]
+    hand = hands[box] & person[box] & near & (warped.alpha[box] > 0.5)
+    if hand.sum() < 20:
+        return warped
+    top = float(np.percentile(t[hand], HAND_TOP))
+    alpha = warped.alpha.copy()
+    off = near & ~person[box]
+    alpha[box] *= np.where(off, np.clip(top + 1.5 - t, 0, 1), 1.0)
     return Warped(warped.rgb, alpha)
 
 
