@@ -84,19 +84,29 @@ def _synthetic() -> tuple[np.ndarray, float, float]:
     return pts, face_scale(pts), float(pts[[*lm.RIGHT_BROW, *lm.LEFT_BROW], 1].min())
 
 
-def test_the_users_forehead_grain_is_carried_up_but_never_the_users_hair() -> None:
-    """A flat template forehead under hair, a user band of noisy skin under striped hair:
-    the template's forehead between the blend and its hair gets grain of the band's size;
-    the blended face, the template's hair and the user's hair stripes are left out."""
+def _striped_user(seed: int, hair: float) -> tuple[
+        np.ndarray, float, float, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The synthetic face (points, scale, brow row), its rows, a flat template canvas, a user
+    face of noisy skin under striped hair from ``hair`` eye distances above the brows, and
+    that hair's mask."""
     pts, scale, brow_y = _synthetic()
     shape = fixture_image(AUCHINCLOSS).shape[:2]
     rows = np.arange(shape[0], dtype=np.float32)[:, None] * np.ones((1, shape[1]), np.float32)
     canvas = np.full((*shape, 3), (100, 66, 50), np.uint8)
-    rng = np.random.default_rng(3)
+    rng = np.random.default_rng(seed)
     face = np.clip(np.array([96.0, 62.0, 47.0]) + rng.normal(0.0, 6.0, (*shape, 1)), 0, 255)
-    user_hair = (rows < brow_y - 0.35 * scale).astype(np.float32)
+    user_hair = (rows < brow_y - hair * scale).astype(np.float32)
     stripes = np.where((rows.astype(int) // 2) % 2 == 0, 200.0, 20.0)[..., None]
     face = np.where(user_hair[..., None] > 0, stripes, face).astype(np.uint8)
+    return pts, scale, brow_y, rows, canvas, face, user_hair
+
+
+def test_the_users_forehead_grain_is_carried_up_but_never_the_users_hair() -> None:
+    """A flat template forehead under hair, a user band of noisy skin under striped hair:
+    the template's forehead between the blend and its hair gets grain of the band's size;
+    the blended face, the template's hair and the user's hair stripes are left out."""
+    pts, scale, brow_y, rows, canvas, face, user_hair = _striped_user(3, 0.35)
+    shape = rows.shape
     valid = (rows > brow_y - 0.5 * scale).astype(np.float32)
     weight = np.clip((rows - (brow_y - 0.12 * scale)) / (0.05 * scale), 0.0, 1.0)
     template_hair = (rows < brow_y - 0.9 * scale).astype(np.float32)
@@ -120,15 +130,8 @@ def test_a_fringe_down_to_the_brows_gives_grain_measured_on_the_cheeks() -> None
     """A user whose forehead is all hair (a fringe down to the brows) has no band: the
     template's forehead gets grain of :data:`CHEEK_SHARE` of the user's cheeks' detail, and
     nothing of the fringe's stripes."""
-    pts, scale, brow_y = _synthetic()
-    shape = fixture_image(AUCHINCLOSS).shape[:2]
-    rows = np.arange(shape[0], dtype=np.float32)[:, None] * np.ones((1, shape[1]), np.float32)
-    canvas = np.full((*shape, 3), (100, 66, 50), np.uint8)
-    rng = np.random.default_rng(4)
-    face = np.clip(np.array([96.0, 62.0, 47.0]) + rng.normal(0.0, 6.0, (*shape, 1)), 0, 255)
-    user_hair = (rows < brow_y - 0.05 * scale).astype(np.float32)
-    stripes = np.where((rows.astype(int) // 2) % 2 == 0, 200.0, 20.0)[..., None]
-    face = np.where(user_hair[..., None] > 0, stripes, face).astype(np.uint8)
+    pts, scale, brow_y, rows, canvas, face, user_hair = _striped_user(4, 0.05)
+    shape = rows.shape
     fields = SwapFields(geo.WorkGrid(shape, 1), np.ones((*shape, 3), np.float32), user_hair,
                         np.zeros(shape, np.float32))
     out = canvas.copy()
