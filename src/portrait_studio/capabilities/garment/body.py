@@ -251,9 +251,7 @@ def _gloves(lab: NDArray[np.float32], person: Mask, skin: Mask, pose: Pose) -> M
             continue
         zone = np.zeros(shape, np.uint8)
         cv2.circle(zone, (int(wrist[0]), int(wrist[1])), int(0.45 * sw), 255, -1)
-        d = (wrist - elbow) / max(float(np.linalg.norm(wrist - elbow)), 1e-6)
-        ys, xs = np.mgrid[0:shape[0], 0:shape[1]].astype(np.float32)
-        past = (xs - wrist[0]) * d[0] + (ys - wrist[1]) * d[1] > -0.15 * sw
+        past = _past_wrist(pose, side, _grid(shape), 0.15)
         nearer = lab_dist2(lab, glove) < lab_dist2(lab, own)
         near = cloth & (zone > 0) & past & nearer
         out |= touching(near, core & near)
@@ -265,12 +263,26 @@ def _gloves(lab: NDArray[np.float32], person: Mask, skin: Mask, pose: Pose) -> M
 def _beyond_wrists(pose: Pose, shape: tuple[int, int]) -> Mask:
     """HxW bool: the pixels past either wrist along its forearm (from 0.08 shoulder widths
     before the wrist joint on): the hand, not the forearm a long sleeve covers."""
-    ys, xs = np.mgrid[0:shape[0], 0:shape[1]].astype(np.float32)
-    out = np.zeros(shape, bool)
+    out, grid = np.zeros(shape, bool), _grid(shape)
     for side in pose.sides():
-        wrist, elbow = pose.p(side["wrist"]), pose.p(side["elbow"])
-        d = (wrist - elbow) / max(float(np.linalg.norm(wrist - elbow)), 1e-6)
-        out |= (xs - wrist[0]) * d[0] + (ys - wrist[1]) * d[1] > -0.08 * pose.shoulder_width
+        out |= _past_wrist(pose, side, grid, 0.08)
+    return out
+
+
+def _grid(shape: tuple[int, int]) -> NDArray[np.float32]:
+    """2xHxW float32: each pixel's row and column."""
+    grid: NDArray[np.float32] = np.mgrid[0:shape[0], 0:shape[1]].astype(np.float32)
+    return grid
+
+
+def _past_wrist(pose: Pose, side: dict[str, int], grid: NDArray[np.float32],
+                margin: float) -> Mask:
+    """HxW bool: the pixels (``grid`` of :func:`_grid`) past the wrist of ``side`` along its
+    forearm, from ``margin`` shoulder widths before the wrist joint on."""
+    wrist, elbow = pose.p(side["wrist"]), pose.p(side["elbow"])
+    d = (wrist - elbow) / max(float(np.linalg.norm(wrist - elbow)), 1e-6)
+    ys, xs = grid
+    out: Mask = (xs - wrist[0]) * d[0] + (ys - wrist[1]) * d[1] > -margin * pose.shoulder_width
     return out
 
 
