@@ -44,3 +44,30 @@ def test_no_sleeve_cap_inside_the_neckline(stem: str) -> None:
     for sign in (-1, 1):
         x0, x1 = sorted((int(cx + sign * 0.2 * sw), int(cx + sign * 0.38 * sw)))
         assert drawn[rows, x0:x1].mean() < 0.05, sign
+
+
+@needs_corpus
+@pytest.mark.parametrize("stem", ["model_1", "vitonhd_00055_00", "vitonhd_05997_00"])
+def test_no_torso_raised_into_the_neckline(stem: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """raise_shoulders stretched the torso up over the shoulders beside the neck, which
+    for the bodysuit is its neckline's edge: a black tab above each strap with a straight
+    bottom at the shoulder joints' row (the angular corners at the shoulders); 1740 / 3551
+    / 4051 garment pixels inside the opening, now under 50."""
+    from portrait_studio.capabilities.garment import dress as dress_mod
+    from portrait_studio.capabilities.garment.neckline import neck_opening
+    from portrait_studio.pipelines.try_on import TryOnParams, try_on
+    from tests.corpus import CORPUS, photo, read_rgb
+
+    seen: list[np.ndarray] = []
+
+    def spy(torso: np.ndarray, centre_x: float) -> np.ndarray:
+        out = neck_opening(torso, centre_x)
+        seen.append(out)
+        return out
+
+    monkeypatch.setattr(dress_mod, "neck_opening", spy)
+    garment = read_rgb(next((CORPUS / "garments").glob(BODYSUIT + "*")))
+    res = try_on(photo(stem), [garment], TryOnParams(seed=0))
+    opening, = seen
+    assert opening.sum() > 50_000
+    assert (res.garment_masks[0] & opening).sum() < 50

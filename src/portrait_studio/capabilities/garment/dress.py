@@ -272,11 +272,13 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     for i, (ly, neck) in enumerate(zip(layers, necks, strict=True)):  # torso before sleeves
         if neck is not None:
             alphas[i] = widen_to_old(ly.warped, alphas[i], body, arms)
-            if not ly.straps:
-                alphas[i] = raise_shoulders(ly.warped, alphas[i], body, neck)
-            torsos |= alphas[i] > 0.05
+            own = np.zeros_like(opening)
             if ly.low_neck:
-                opening |= neck_opening(ly.warped.alpha, float(body.pose.shoulder_mid[0]))
+                own = neck_opening(ly.warped.alpha, float(body.pose.shoulder_mid[0]))
+                opening |= own
+            if not ly.straps:   # never up into a low neckline's opening
+                alphas[i] = raise_shoulders(ly.warped, alphas[i], body, neck | own)
+            torsos |= alphas[i] > 0.05
         elif ly.sleeve:
             alphas[i] = cap_shoulder(ly.warped, alphas[i] * ~opening, body, torsos | opening,
                                      arms)
