@@ -11,6 +11,7 @@ from tests.corpus import body, dressed, needs_corpus, photo
 
 GLOVE = (slice(165, 203), slice(278, 315))        # the image-left glove, rows and columns
 HAND = (293, 183)                                 # the glove's middle (x, y)
+WAIST = (slice(135, 185), slice(400, 465))        # the waist-level glove and its red cuff
 
 
 def _glove_dark() -> np.ndarray:
@@ -41,3 +42,36 @@ def test_a_new_top_leaves_the_glove_in_place() -> None:
     assert dark.sum() > 400
     same = np.all(after == before, axis=2)
     assert same[dark].mean() > 0.95          # the old code: all of them became snow (0.0)
+
+
+def _jacket_red(img: np.ndarray) -> np.ndarray:
+    """HxW bool: the red of the skier's jacket (strongly red, little green or blue)."""
+    r, g, b = (img[..., i].astype(int) for i in range(3))
+    out: np.ndarray = (r > 100) & (r - g > 60) & (r - b > 50)
+    return out
+
+
+@needs_corpus
+def test_the_red_cuff_by_the_waist_glove_is_no_glove() -> None:
+    """The pose puts the waist-level hand's points on her red cuff (its forearm is 9 px
+    long), so the hand's core was red and the "forearm's middle" sampled the same spot: the
+    cuff was taken for a glove (hand pixels of jacket red there: 273 -> 0); the sleeve is
+    now the whole arm's colour, and a core mostly in it is no glove."""
+    found = body("skier_woman")
+    red = _jacket_red(photo("skier_woman")) & found.person     # not the pole's red stripe
+    assert red[WAIST].sum() > 500
+    assert (found.hands[WAIST] & red[WAIST]).sum() == 0
+    assert found.clothes[WAIST][red[WAIST]].mean() > 0.85   # was 0.57 (the rest: cuff rim, pole)
+
+
+@needs_corpus
+def test_no_red_jacket_is_left_by_the_waist_glove() -> None:
+    """Under the white cami nothing jacket-red stays by the waist glove (284 -> 5 pixels,
+    the pole's red stripe); under the FILA T-shirt (red itself) no jacket-red pixel is left
+    unchanged there (200 -> 5)."""
+    before = photo("skier_woman")[WAIST]
+    cami = dressed("skier_woman", "vitonhd_09133_00").images[0][WAIST]
+    assert _jacket_red(cami).sum() <= 20
+    fila = dressed("skier_woman", "vitonhd_00126_00").images[0][WAIST]
+    kept = np.all(fila == before, axis=2) & _jacket_red(fila)
+    assert kept.sum() <= 20

@@ -53,6 +53,7 @@ HELD = 0.4           # x shoulder width: a gloved hand this near its wrist
 OWN_COLOUR = 8.0     # Lab distance within which a pixel has one of the old top's colours
 GLOVE_APART = 20.0   # Lab: a glove this far from its sleeve's colour is told apart from it
 GLOVED = 0.6         # share of a hand's core that is not skin: the hand wears a glove
+SLEEVE_SHARE = 0.25  # share of a hand's core in its sleeve's colour: the pose put it on the sleeve
 
 
 @dataclass(frozen=True)
@@ -229,8 +230,10 @@ def _gloves(lab: NDArray[np.float32], person: Mask, skin: Mask, pose: Pose) -> M
     pixels nearer the glove's colour than the sleeve's, in pieces touching the hand's core
     (wrist to the hand points' middle), grown by 2 px. Only for a visible arm whose hand's
     core is mostly not skin (``GLOVED``) and whose glove stands apart (``GLOVE_APART``) from
-    the forearm's middle (the skier's black glove on a red sleeve); a glove in its sleeve's
-    colour cannot be told from it and stays clothing. The growth takes the glove's
+    the sleeve (the arm's non-skin pixels short of the hand: the skier's black glove on a red
+    sleeve), with at most ``SLEEVE_SHARE`` of the core in the sleeve's colour (else the pose
+    put the hand on the sleeve: her foreshortened waist-level arm, whose red cuff was taken
+    for a glove); a glove in its sleeve's colour cannot be told from it and stays clothing. The growth takes the glove's
     anti-aliased rim, not the sleeve's colours beside it (they would show by the new cuff)."""
     sw, shape = pose.shoulder_width, person.shape
     cloth = person & ~skin
@@ -242,12 +245,13 @@ def _gloves(lab: NDArray[np.float32], person: Mask, skin: Mask, pose: Pose) -> M
         middle = np.mean([pose.p(i) for i in HAND_POINTS[side["wrist"]]], axis=0)
         hand = capsule(shape, [wrist, middle], 0.08 * sw) & person
         core = hand & cloth
-        sleeve = cloth & capsule(shape, [elbow + 0.3 * (wrist - elbow),
-                                         elbow + 0.7 * (wrist - elbow)], 0.08 * sw)
+        sleeve = cloth & capsule(shape, [pose.p(side["shoulder"]), elbow, wrist], 0.1 * sw) & \
+            ~capsule(shape, [wrist, middle], 0.15 * sw)
         if core.sum() < GLOVED * max(hand.sum(), 20) or sleeve.sum() < 20:
             continue
         glove, own = np.median(lab[core], axis=0), np.median(lab[sleeve], axis=0)
-        if float(np.linalg.norm(glove - own)) < GLOVE_APART:
+        if float(np.linalg.norm(glove - own)) < GLOVE_APART or \
+                np.mean(lab_dist2(lab[core], own) < GLOVE_APART**2) > SLEEVE_SHARE:
             continue
         zone = np.zeros(shape, np.uint8)
         cv2.circle(zone, (int(wrist[0]), int(wrist[1])), int(0.45 * sw), 255, -1)
