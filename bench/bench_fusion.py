@@ -122,9 +122,12 @@ def scene_without_face(template: np.ndarray, user: np.ndarray, trace: Any) -> tu
 
     params = _no_logo()
     t_face = fu.require_faces(template, tiles=False)[0]  # as fuse() with one merge
-    plan = plan_face(user, fu.user_face(fu.MergeEntry(user), 0), t_face, params)
+    bearded = fu.has_beard(template, t_face.landmarks, fu.SHAVE_SHARE)
+    plan = plan_face(user, fu.user_face(fu.MergeEntry(user), 0), t_face, params, bearded)
+    # a shaved template is painted to the user's jaw as placed (the trace's landmarks)
     retoned = fu._retoned_template(template, [t_face.landmarks], params, fu.FusionReport(),
-                                   [skin_tone(plan.user, plan.user_points)])
+                                   [skin_tone(plan.user, plan.user_points)],
+                                   shaven=lambda _: trace.points if plan.shaven else None)
     out = []
     for canvas in (retoned, template.astype(np.float32)):
         off = trace.roi.offset

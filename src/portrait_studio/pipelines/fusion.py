@@ -22,6 +22,7 @@ from ..capabilities.face_swap.core import (
     UserSide,
     prepare_user,
     swap_face,
+    swap_region,
     template_maps,
     template_shape,
 )
@@ -214,7 +215,8 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
               for i, m in enumerate(maps)]
     grains = [in_helper(template_grain, template, t.landmarks) for t in targets]
     canvas = _retoned_template(template, [t.landmarks for t in targets], params, report, tones,
-                               t_copy[0], t_copy, frames, partial(_shaven_for, planned, bearded))
+                               t_copy[0], t_copy, frames, partial(_shaven_for, planned, bearded,
+                                                                     template.shape))
     with timed(report.timings_ms, "plan"):
         plans = planned.result()
     traces: list[FaceTrace] = []
@@ -303,11 +305,12 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
                       small: np.ndarray | None = None,
                       reduced: tuple[np.ndarray, int] | None = None,
                       frames: Sequence[Future[np.ndarray] | np.ndarray] | None = None,
-                      shaven: Callable[[int], bool] | None = None) -> np.ndarray:
+                      shaven: Callable[[int], np.ndarray | None] | None = None) -> np.ndarray:
     """The template (HxWx3 uint8 RGB) prepared for the swaps: the beard of each target
     person (face landmarks ``t_points``) shaved when that face's user has none (``shaven``:
-    whether face ``i`` is, :attr:`FacePlan.shaven`; None: each bearded face is, as for users
-    without beards), the eyeglass frames painted out
+    for face ``i``, the landmarks its user's face will have when it is, :attr:`FacePlan.shaven`,
+    or None; None: each bearded face is, as for users without beards, and painted to the
+    template's own outline), the eyeglass frames painted out
     (``frames``: their :func:`glasses_mask` or futures of them, found here when not given),
     and, with ``skin_tone="user"``, their skin re-toned to the matching user's complexion
     (``user_tones``: the user face's :func:`skin_tone`, or a future of it). A new array, or
@@ -338,22 +341,29 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
 
 
 def _shaven(template: np.ndarray, t_points: list[np.ndarray], small: np.ndarray | None,
-            shaven: Callable[[int], bool] | None) -> tuple[np.ndarray, np.ndarray | None]:
+            shaven: Callable[[int], np.ndarray | None] | None) -> tuple[
+                np.ndarray, np.ndarray | None]:
     """The template with the beards of the target faces that are ``shaven`` (see
-    :func:`_retoned_template`) painted over (:func:`shave_beard`; ``template`` itself when
-    there are none), and the person map when it was needed for that."""
+    :func:`_retoned_template`) painted over (:func:`shave_beard`, to the user's jaw when it
+    is known; ``template`` itself when there are none), and the person map when it was
+    needed for that."""
     canvas, person = template, None
     for i, t_pts in enumerate(t_points):
-        if has_beard(template, t_pts, SHAVE_SHARE) if shaven is None else shaven(i):
+        placed = None if shaven is None else shaven(i)
+        if placed is not None or (shaven is None and has_beard(template, t_pts, SHAVE_SHARE)):
             person = template_person(template, small) if person is None else person
-            canvas = shave_beard(canvas, t_pts, person)
+            canvas = shave_beard(canvas, t_pts, person, placed)
     return canvas, person
 
 
-def _shaven_for(plans: Future[list[FacePlan]], bearded: list[bool], i: int) -> bool:
-    """Whether template face ``i`` is shaved: never when it has no beard (``bearded``), so
-    that the plan is awaited only for bearded faces."""
-    return bearded[i] and plans.result()[i].shaven
+def _shaven_for(plans: Future[list[FacePlan]], bearded: list[bool], shape: tuple[int, ...],
+                i: int) -> np.ndarray | None:
+    """The landmarks the user's face will have on template face ``i`` (of a template of
+    ``shape``; :func:`swap_region`) when that face is shaved, else None: never when it has
+    no beard (``bearded``), so that the plan is awaited only for bearded faces."""
+    if not bearded[i] or not (plan := plans.result()[i]).shaven:
+        return None
+    return swap_region(shape, plan.template_face.landmarks, plan.user_points, plan.options)[0]
 
 
 PERSON_SIDE = 512  # the segmenter sees 256x256: a larger input only costs conversion time

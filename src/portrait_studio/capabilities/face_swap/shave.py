@@ -16,11 +16,13 @@ a user's full beard, which the user keeps, is :data:`~.beard.BEARD_SHARE` of it,
   shaded edges, :func:`_without_strips`);
 - painted: in the face and a throat column under the chin (:data:`NECK_WIDTH`), the skin
   around carried in from all sides (push-pull), darkened below the jaw line as a throat in
-  the jaw's shadow; beside the throat the backdrop continued along the row (or the clothes,
-  where they are nearer): a full beard is wider than the neck; where a long beard hangs
-  over a shirt collar, the shirt continued up to a V-shaped opening under the chin. The
-  painted skin gets the forehead's fine texture (:func:`forehead_texture`; a bearded man's
-  cheeks have stubble), the rest the photo's noise.
+  the jaw's shadow (when the face swapped in is known, its jaw and a neck tucked in under
+  it, :data:`USER_NECK`, drawn where the swap's outline warp will take them); beside the
+  throat the backdrop continued along the row (or the clothes, where they are nearer): a
+  full beard is wider than the neck; where a long beard hangs over a shirt collar, the shirt
+  continued up to a V-shaped opening under the chin. The painted skin gets the forehead's
+  fine texture (:func:`forehead_texture`; a bearded man's cheeks have stubble), the rest
+  the photo's noise.
 
 A user who has a beard keeps the template's (their own beard goes with their face). Work is
 done on a grid with about 100 px between the eyes; images are HxWx3 uint8 RGB, landmarks
@@ -59,6 +61,8 @@ STRIP = (0.1, 0.25)         # eye distances: under the jaw, parts of the found b
                             # than the first, taller than the second, reaching below its bulk
                             # are clothes' edges
 NECK_WIDTH = 0.72           # a neck's width, as a share of the face's at the ears
+USER_NECK = 0.6             # the same under the face swapped in, when it is known: the neck
+                            # tucks in under the jaw, whose curve shows beside it
 NECK_SIDES = 0.35           # the painted neck's sides: this much darker than its middle
 JAW = lm.FACE_OVAL[9:28]     # the oval from ear to ear under the chin
 
@@ -66,17 +70,25 @@ JAW = lm.FACE_OVAL[9:28]     # the oval from ear to ear under the chin
 @dataclass(frozen=True)
 class _Work:
     """The lower face and neck on a working grid: the region, its grid, the grid-sized RGB
-    crop (uint8), the landmarks in grid pixels and the eye distance there."""
+    crop (uint8), the landmarks in grid pixels and the eye distance there; the landmarks of
+    the face that will be swapped in (grid pixels; ``points`` when not known) and, when its
+    outline differs from the template's, where each grid pixel lands once the swap has moved
+    the template's outline onto it (:func:`_to_placed`)."""
 
     roi: geo.Roi
     grid: geo.WorkGrid
     img: np.ndarray
     points: np.ndarray
     scale: float
+    placed: np.ndarray
+    to_placed: geo.Maps | None = None
+    neck: float = NECK_WIDTH
 
 
-def _work(img: np.ndarray, points: np.ndarray, below: float) -> _Work:
-    """:class:`_Work` from the face's nose down to ``below`` eye distances under the chin."""
+def _work(img: np.ndarray, points: np.ndarray, below: float,
+          placed: np.ndarray | None = None) -> _Work:
+    """:class:`_Work` from the face's nose down to ``below`` eye distances under the chin
+    (``placed``: the landmarks of the face swapped in, template pixels)."""
     s = max(face_scale(points), 8.0)
     oval = points[list(lm.FACE_OVAL)]
     h, w = img.shape[:2]
@@ -88,7 +100,35 @@ def _work(img: np.ndarray, points: np.ndarray, below: float) -> _Work:
     roi = geo.trim_roi(roi, k)
     grid = geo.WorkGrid((roi.h, roi.w), k)
     local = grid.points(points - roi.offset)
-    return _Work(roi, grid, grid.down(img[roi.slices]), local, s / k)
+    if placed is None:
+        return _Work(roi, grid, grid.down(img[roi.slices]), local, s / k, local)
+    moved = grid.points(placed - roi.offset)
+    return _Work(roi, grid, grid.down(img[roi.slices]), local, s / k, moved,
+                 _to_placed(local, moved, grid.small), USER_NECK)
+
+
+def _to_placed(points: np.ndarray, placed: np.ndarray, shape: tuple[int, int]) -> (
+        geo.Maps | None):
+    """Where each pixel of a grid of ``shape`` lands when the swap's outline warp moves the
+    face outline ``points`` onto ``placed``'s (a thin-plate spline through the two outlines,
+    anchored on the swap's ring around the face: the inverse of that warp, near enough);
+    None when the outline moves by less than half a pixel."""
+    oval = list(lm.FACE_OVAL)
+    if np.abs(placed[oval] - points[oval]).max() < 0.5:
+        return None
+    centre = points[oval].mean(axis=0)
+    radii = (points[oval].max(0) - points[oval].min(0)) * 0.85
+    ring = geo.ring_points(centre, (radii[0], radii[1]), 24)
+    return geo.tps_maps(np.concatenate([points[oval], ring]),
+                        np.concatenate([placed[oval], ring]), shape, step=4)
+
+
+def _pulled(work: _Work, field: np.ndarray) -> np.ndarray:
+    """``field`` (HxW float32), drawn where the swapped-in face will be, on the grid as the
+    template is before the swap (:attr:`_Work.to_placed`)."""
+    if work.to_placed is None:
+        return field
+    return geo.remap(field, work.to_placed)
 
 
 def _skin(work: _Work) -> np.ndarray:
@@ -245,9 +285,12 @@ def _painted(work: _Work, beard: np.ndarray, person: np.ndarray,
     free = cv2.dilate(beard.astype(np.uint8), _disc(0.06 * work.scale)) == 0
     skin = np.clip((likelihood - 0.5) * 2.0, 0.0, 1.0) * person * free
     base = carry_in(img, skin.astype(np.float32))
-    inside = polygon_mask(work.points[list(lm.FACE_OVAL)], work.img.shape,
-                          soften=0.03 * work.scale)
-    throat = np.maximum(_throat(work), inside)
+    # the face and the neck are drawn where the swapped-in face will be: its jaw, not the
+    # template's (a beard's outline), and a neck under it (:data:`USER_NECK`)
+    face = work.placed
+    inside = _pulled(work, polygon_mask(face[list(lm.FACE_OVAL)], work.img.shape,
+                                        soften=0.03 * work.scale))
+    throat = np.maximum(_pulled(work, _throat(work, face)), inside)
     around = _surroundings(img, free & (skin < 0.5), person, float(work.points[lm.CHIN, 0]))
     collar = _collar(work, beard, person, likelihood)
     if collar is not None:
@@ -256,12 +299,12 @@ def _painted(work: _Work, beard: np.ndarray, person: np.ndarray,
         throat = throat * (1.0 - below)
         around = _from_below(img, shirt, around) * below[..., None] + around * (
             1.0 - below[..., None])
-    out: np.ndarray = (base * (_shade(work) * throat)[..., None]
+    out: np.ndarray = (base * (_pulled(work, _shade(work, face)) * throat)[..., None]
                        + around * (1.0 - throat)[..., None])
     return out, throat
 
 
-def _shade(work: _Work) -> np.ndarray:
+def _shade(work: _Work, points: np.ndarray) -> np.ndarray:
     """HxW float32: the painted skin's tone share, 1 in the face (its oval grown a little:
     the shadow starts at the jaw line, not above), :data:`THROAT_SHADE` under it (a
     throat in the jaw's shadow). (A deeper shadow just under the jaw and darker sides of
@@ -271,28 +314,33 @@ def _shade(work: _Work) -> np.ndarray:
     evenly, the column was as light at its sides as in its middle (Byron Donalds: 1.12 of
     it) and read as a flat "bib" as wide as the jaw. (Started at the jaw line, the darker
     sides raised the bench's colour jump on bearded templates by 0.5.)"""
-    oval = work.points[list(lm.FACE_OVAL)]
+    oval = points[list(lm.FACE_OVAL)]
     centre = oval.mean(axis=0)
     face = polygon_mask(centre + (oval - centre) * 1.06, work.img.shape,
                         soften=0.1 * work.scale)
     rows = np.arange(work.img.shape[0], dtype=np.float32)[:, None]
-    low = np.clip((rows - float(work.points[lm.CHIN, 1])) / (0.15 * work.scale), 0.0, 1.0)
-    sides = 1.0 - NECK_SIDES * low * np.minimum(_neck_offset(work), 1.0) ** 2
+    low = np.clip((rows - float(points[lm.CHIN, 1])) / (0.15 * work.scale), 0.0, 1.0)
+    sides = 1.0 - NECK_SIDES * low * np.minimum(_neck_offset(work, points), 1.0) ** 2
     out: np.ndarray = (THROAT_SHADE * sides + (1.0 - THROAT_SHADE * sides) * face)
     return out.astype(np.float32)
 
 
-def _neck_half(work: _Work) -> float:
-    """Half the neck's width (grid px): :data:`NECK_WIDTH` of the face's at the ears."""
-    p = work.points
-    return 0.5 * NECK_WIDTH * float(np.linalg.norm(p[lm.LEFT_CHEEK] - p[lm.RIGHT_CHEEK]))
+def _neck_half(points: np.ndarray, width: float = NECK_WIDTH) -> float:
+    """Half the neck's width (grid px) under the face ``points`` (grid): ``width`` of the
+    face's at the ears."""
+    p = points
+    return 0.5 * width * float(np.linalg.norm(p[lm.LEFT_CHEEK] - p[lm.RIGHT_CHEEK]))
 
 
-def _neck_offset(work: _Work) -> np.ndarray:
-    """HxW float32: each pixel's column offset from the chin in neck half-widths."""
+def _neck_offset(work: _Work, points: np.ndarray | None = None) -> np.ndarray:
+    """HxW float32: each pixel's column offset from the chin in neck half-widths, under the
+    face ``points`` (grid: :attr:`_Work.placed`, whose neck is :attr:`_Work.neck` wide; the
+    template's, whose neck is :data:`NECK_WIDTH` wide, when None)."""
+    p = work.points if points is None else points
+    half = _neck_half(p, NECK_WIDTH if points is None else work.neck)
     h, w = work.img.shape[:2]
-    off = np.abs(np.arange(w, dtype=np.float32) - np.float32(work.points[lm.CHIN, 0]))
-    return np.broadcast_to((off / max(_neck_half(work), 1.0))[None, :], (h, w))
+    off = np.abs(np.arange(w, dtype=np.float32) - np.float32(p[lm.CHIN, 0]))
+    return np.broadcast_to((off / max(half, 1.0))[None, :], (h, w))
 
 
 def _collar(work: _Work, beard: np.ndarray, person: np.ndarray,
@@ -348,11 +396,12 @@ def _from_below(img: np.ndarray, known: np.ndarray, fallback: np.ndarray) -> np.
     return out
 
 
-def _throat(work: _Work) -> np.ndarray:
-    """0..1 (HxW float32): the neck's column under the chin, :data:`NECK_WIDTH` of the
-    face's width at the ears, its sides soft over a few hundredths of an eye distance."""
-    edge = max(0.05 * work.scale, 1.0) / max(_neck_half(work), 1.0)
-    out: np.ndarray = np.clip((1.0 - _neck_offset(work)) / edge + 0.5, 0.0, 1.0)
+def _throat(work: _Work, points: np.ndarray) -> np.ndarray:
+    """0..1 (HxW float32): the neck's column under the chin of the face ``points`` (grid),
+    :data:`NECK_WIDTH` of the face's width at the ears, its sides soft over a few
+    hundredths of an eye distance."""
+    edge = max(0.05 * work.scale, 1.0) / max(_neck_half(points, work.neck), 1.0)
+    out: np.ndarray = np.clip((1.0 - _neck_offset(work, points)) / edge + 0.5, 0.0, 1.0)
     return out.astype(np.float32)
 
 
@@ -413,11 +462,15 @@ def forehead_texture(img: np.ndarray, points: np.ndarray) -> tuple[float, ...]:
     return texture_levels(crop, forehead.astype(np.float32))
 
 
-def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray) -> np.ndarray:
+def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray,
+                placed: np.ndarray | None = None) -> np.ndarray:
     """``img`` with the full beard of the face ``points`` painted over with skin, as a new
     array; ``img`` itself when the face has none. ``person``: the person probability of
-    the whole image at any reduced size (e.g. from the segmenter)."""
-    work = _work(img, points, max(DROP, CLOTHES_BAND[1]) + 0.1)
+    the whole image at any reduced size (e.g. from the segmenter). ``placed``: the landmarks
+    (478x2, ``img`` pixels) of the face the swap will put there, its outline moved from the
+    template's (:func:`~.core.target_landmarks`): the painted face and neck follow its jaw
+    (the template's outline under the mouth is its beard's), the rest is left as it is."""
+    work = _work(img, points, max(DROP, CLOTHES_BAND[1]) + 0.1, placed)
     on_grid, skin = _person_on(work, person, img.shape), _skin(work)
     beard = _beard(work, on_grid, skin)
     if beard is None or not beard.any():
