@@ -192,9 +192,10 @@ def test_bare_shoulders_under_a_low_neckline_are_skin_not_background() -> None:
         cap = (np.hypot(xs - p[0], ys - p[1]) < 0.12 * sw) & (ys < p[1]) & b.old_top
         c = out[cap]
         grey = (c.min(axis=1) > 200) & (np.ptp(c, axis=1) < 20)
-        # a notch of background between the sleeve's top and the painted shoulder stays:
-        # 4-10% with seeds 0-5 (the painted skin's outline there varies with the seed)
-        assert cap.sum() > 1000 and float(grey.mean()) < 0.12
+        # the notch of background between the strap's tip and the painted shoulder (4-10%
+        # with seeds 0-5; 22% once the torso was no longer raised into the neckline) is
+        # skin since a low neckline's opening is painted as skin: at most 1.4% with seeds 0-5
+        assert cap.sum() > 1000 and float(grey.mean()) < 0.04
 
 
 @needs_corpus

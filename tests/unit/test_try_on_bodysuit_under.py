@@ -49,3 +49,23 @@ def test_the_bottoms_stay_on_top_of_the_bodysuit(stem: str) -> None:
     cx = int(b.pose.shoulder_mid[0])
     top = int(np.argmax(b.old_bottom[:, cx]))
     assert drawn[top - 4:top, cx].all()
+
+
+@needs_corpus
+@pytest.mark.parametrize("stem", ["dresscode_049205_0", "vitonhd_05997_00"])
+def test_no_bare_hips_above_the_waistband(stem: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bodysuit's leg openings rise above 049205's waistband: the old top left in the
+    two triangles between them and the trousers was painted as bare hips (1175 px of
+    painted skin in the 0.4 shoulder widths above the hip joints and below, 2831 px of the
+    old top left uncovered there); tucked in, none is painted and 67 px of the old
+    top (beside the arms) are left. 05997's jeans reach higher: unchanged (0 / 284 px)."""
+    from tests.corpus import painted_skin
+
+    sp = painted_skin(stem, BODYSUIT, monkeypatch)
+    b = body(stem)
+    hip = float(min(b.pose.p(side["hip"])[1] for side in b.pose.sides()))
+    y0 = int(hip - 0.4 * b.pose.shoulder_width)
+    painted = sp.region & (sp.alpha > 0.5)
+    assert painted[y0:].sum() == 0
+    left = b.old_top & ~sp.result.garment_masks[0]
+    assert left[y0:].sum() < 400

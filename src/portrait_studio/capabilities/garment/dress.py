@@ -67,6 +67,7 @@ from .reveal import (
     raise_shoulders,
     torso_zone,
     trusted_skin,
+    tuck_in,
     uncovered_limb,
     widen_to_old,
 )
@@ -272,6 +273,8 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     for i, (ly, neck) in enumerate(zip(layers, necks, strict=True)):  # torso before sleeves
         if neck is not None:
             alphas[i] = widen_to_old(ly.warped, alphas[i], body, arms)
+            if ly.bodysuit:     # its leg openings under the bottoms, not bare hips
+                alphas[i] = tuck_in(ly.warped, alphas[i], body, arms)
             own = np.zeros_like(opening)
             if ly.low_neck:
                 own = neck_opening(ly.warped.alpha, float(body.pose.shoulder_mid[0]))
@@ -305,7 +308,7 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     reveal &= ~covered
     canvas = img.astype(np.float32)
     skin, painted, sides = _paint_reveal(img, canvas, body, reveal, limb_covers(layers, alphas),
-                                         anchors.waist_y, rng, (trusted, arm_zones))
+                                         anchors.waist_y, rng, (trusted, arm_zones), opening)
     # the torso's side painted as skin beside a real arm counts as the arm as drawn only
     # where no torso layer would lie over it, or within the real arm's width of it
     # (:func:`arm_wide`): given back there, the garment meets the real arm's edge as it
@@ -428,13 +431,15 @@ def _below_painted(real: Mask, solids: list[Mask]) -> Mask:
 def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Body,
                   reveal: Mask, covers: dict[str, NDArray[np.float32]],
                   waist_y: float | None, rng: np.random.Generator,
-                  arms_seen: tuple[Mask, list[LimbZone]]) -> tuple[Mask, Mask, Mask]:
+                  arms_seen: tuple[Mask, list[LimbZone]],
+                  opening: Mask | None = None) -> tuple[Mask, Mask, Mask]:
     """Background, continued from around the person, into the uncovered old clothing;
     skin over it where a limb beyond its new sleeve / trouser leg, or the torso, is (in
     place on ``canvas``); returns the skin-painted mask, the painted arms (alpha over
     0.5, or painted as plain skin) and the torso's sides beside bare arms (painted as
     skin, :func:`armside.sleeve_part`). ``arms_seen``: the :func:`trusted_skin` and the
-    arms' :func:`limb_zones` fitted to it."""
+    arms' :func:`limb_zones` fitted to it; ``opening``: a low neckline's
+    (:func:`.neckline.neck_opening`), all of whose revealed pixels are skin."""
     drawn = np.zeros(reveal.shape, bool)
     if not reveal.any():
         return reveal, drawn, drawn
@@ -447,6 +452,8 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     trusted = arms_seen[0]
     zones = {"arms": arms_seen[1], "legs": limb_zones(body, "legs", trusted)}
     skin &= ~beyond_arms(body, zones["arms"])
+    if opening is not None:     # a low neckline leaves the shoulders' tops bare
+        skin |= reveal & opening
     rel = np.full(reveal.shape, np.inf, np.float32)
     arms: list[tuple[ArmPaint, NDArray[np.float32]]] = []   # and the arm's shoulder
     sides = np.zeros(reveal.shape, bool)

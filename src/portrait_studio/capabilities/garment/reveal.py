@@ -44,6 +44,7 @@ EDGE_SLACK = 3        # px: a cap may reach this far past its sleeve's outer edg
 NECK_TOP = 0.6       # the torso zone's neck reaches this far above the shoulders (x torso
                      # length): up to the chin (the head, in front, bounds it)
 RIM_IN = 2           # px: a layer's fabric is mirrored beyond its edge from this far in
+TUCK_RIM = 3         # px: a bodysuit's leg-opening rim continued with the fabric tucked in
 DETAIL = 2.0         # px: the blur over which a stretched layer's mirrored detail is taken
 
 
@@ -385,6 +386,44 @@ def widen_to_old(warped: Warped, alpha: F32, body: Body, arms: Mask) -> F32:
     x, y, w, h = cv2.boundingRect((rest | (solid & (dist <= 0))).astype(np.uint8) &
                                   (dist <= reach + 2).astype(np.uint8))
     return _stretch(warped, alpha, rest, np.s_[y:y + h, x:x + w])
+
+
+def tuck_in(warped: Warped, alpha: F32, body: Body, arms: Mask) -> F32:
+    """A bodysuit's torso layer (:func:`.fit.bodysuit`) carried on down over the old top
+    below its widest row in its lower half (the hips, where its leg openings begin), within
+    that row's width, below its own lowest pixel in each column (not into its neckline),
+    not below its crotch, never over the arms: worn under the bottoms, its leg openings
+    rising above their waistband left triangles of the old top there, painted as bare
+    hips. The fabric is continued there (in place on ``warped.rgb``); returns the widened
+    alpha."""
+    solid = alpha > 0.5
+    rows = np.flatnonzero(solid.any(axis=1))
+    if len(rows) < 4:
+        return alpha
+    low = rows[len(rows) // 2:]
+    first = solid[low].argmax(axis=1)
+    last = solid.shape[1] - 1 - solid[low, ::-1].argmax(axis=1)
+    k = int(np.argmax(last - first))
+    h, w = alpha.shape
+    ys = np.arange(h)[:, None]
+    xs = np.arange(w)[None, :]
+    hem = h - 1 - solid[::-1].argmax(axis=0)    # each column's lowest solid row
+    ext = body.old_top & body.person & ~solid & ~(arms | body.arms | body.hands) & \
+        (ys > low[k]) & (ys > hem[None, :]) & (ys <= rows[-1]) & (xs >= first[k]) & \
+        (xs <= last[k])
+    if not ext.any():
+        return alpha
+    # the leg openings' rim (blended with the product photo's backdrop) is continued too:
+    # kept, it drew a pale line across the fabric
+    rim = (cv2.dilate(ext.astype(np.uint8), np.ones((2 * TUCK_RIM + 1,) * 2, np.uint8)) > 0) \
+        & solid & ~ext
+    fill = ext | rim
+    bx, by, bw, bh = cv2.boundingRect((fill | (solid & (ys >= low[k]))).astype(np.uint8))
+    box = np.s_[by:by + bh, bx:bx + bw]
+    rgb, part = warped.rgb[box], fill[box]
+    rgb[part] = mirrored(rgb, (alpha[box] > 0.9) & ~part, part)[part]
+    out: F32 = np.maximum(alpha, fill.astype(np.float32))
+    return out
 
 
 def v_opening(solid: Mask, top_row: float) -> Mask:
