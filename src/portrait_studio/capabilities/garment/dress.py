@@ -10,7 +10,8 @@ thin gaps to its sleeves, the bare arms, its fabric spread sideways over a gap t
 :mod:`.sidecover`, :mod:`.spread`), and the loose bits and tongues those stretches left are
 taken back (:mod:`.fragments`); once the arms are painted, a torso is given back where an
 arm's zone cut it but no arm was drawn (:mod:`.reclaim`). The
-old clothing each garment replaces (:mod:`.replaced`) that no new garment covers gets the
+old clothing each garment replaces (:mod:`.replaced`; old trousers below a dress's hem
+are worn on under it) that no new garment covers gets the
 background continued from around the person, and skin only where a limb beyond its new
 sleeve or trouser leg, or the torso (neckline, belly), really is (no real arm to continue
 under a long sleeve: :mod:`.oldsleeve`; such a made-up arm is then lit like the old
@@ -57,7 +58,7 @@ from .oldsleeve import long_sleeve
 from .reclaim import arms_drawn, reclaim, reclaim_rim
 from .regions import without_slivers
 from .render import feathered, garment_shading, plain_weight, shaded, shading_parts
-from .replaced import old_region
+from .replaced import old_region, worn_under
 from .reveal import (
     background_fill,
     cap_shoulder,
@@ -293,7 +294,9 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     covered = np.zeros(body.person.shape, bool)
     for a in alphas:
         covered |= a > 0.5
-    old = old_region([g.kind for g in garments], body)
+    old = old_region([g.kind for g in garments], body) & ~worn_under(
+        img, body, [ly.warped.alpha > 0.5 for ly in layers if ly.kind == "full" and is_torso(ly)],
+        anchors.legs)
     reveal = old & ~covered & ~body.head & ~_hand_itself(body)
     bare = body.skin & body.arms & ~body.hands      # the new torso lies against bare arms
     trusted = trusted_skin(img, body)

@@ -41,6 +41,10 @@ LONG_TOP = 1.9           # a top longer (shoulder -> hem) than this x its width 
 REGULAR_HEM = 1.05       # its hem goes at least this many torso lengths down (the hips)
 TUNIC_TOP = 2.6          # longer than this x its width: a tunic, its proportions are kept
 FULL_LENGTH = 0.85       # a trouser leg reaching this share of the leg goes to the ankle
+DRESS_STRETCH = 1.7      # a dress's product photo is this much longer (per width) than the
+                         # dress: a mini's and a midi's hems land above the knee, mid-calf
+HIP_SPANS = 1.15         # a body's hip joints below its shoulder line, in seam spans ...
+LEG_SPANS = 1.9          # ... and its legs' length (hip to ankle)
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,8 @@ class Anchors:
     of the old bottom, ``waist_w`` its width, ``hem_y`` lowest row of the old top, ``lift``
     how far the old top reaches above the shoulder joints, ``chest_w`` the old top's
     width across the chest (arms left out), ``inner_w`` its width between the arm zones
-    (the room the shoulders of a dress take; ``chest_w`` when None)."""
+    (the room the shoulders of a dress take; ``chest_w`` when None), ``legs`` the rows of
+    the hip, knee and ankle joints of the legs seen in the photo (None: none seen)."""
 
     waist_y: float | None = None
     waist_w: float | None = None
@@ -57,6 +62,7 @@ class Anchors:
     lift: float | None = None
     chest_w: float | None = None
     inner_w: float | None = None
+    legs: tuple[float, float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -168,7 +174,8 @@ def top_pairs(shape: GarmentShape, pose: Pose, fit: Fit,
     """(garment, body) point pairs for a top or a dress: the torso ("body") and each
     sleeve ("l", "r") separately. Below the armpits a top's length is refitted so its hem
     lands on the old top's hem (unless it is clearly long or cropped); a dress's waist
-    lands on the natural waist and its skirt keeps its proportions."""
+    lands on the natural waist and its skirt keeps its proportions (its hem, when legs are
+    seen, where the dress's length puts it on them: :func:`_dress_hem_y`)."""
     frame = body_frame(pose)
     pts = shape.points
     cx = float(pts["neck"][0])
@@ -236,14 +243,22 @@ def _length_knots(shape: GarmentShape, frame: Frame, scale: float, sh_y: float, 
     """A top's hem goes to the old top's hem (else 0.9 torso lengths), a long top's at least
     to the hips (1.05 torso lengths), unless the top is a tunic or clearly cropped: at most
     25% of that from above the armpits, the rest below;
-    a dress's waist goes to the natural waist, its skirt keeps its proportions."""
+    a dress's waist goes to the natural waist, its skirt keeps its proportions, or with
+    legs seen (``anchors.legs``) is scaled to end where the dress's length says
+    (:func:`_dress_hem_y`; 0.3-1.3 of its own scale)."""
     pts, t = shape.points, frame.torso_len
     arm = (float(pts["armpit_l"][1] + pts["armpit_r"][1]) / 2 - sh_y) * scale
     old_hem = None if anchors.hem_y is None else frame.v_of(anchors.hem_y)
     if shape.kind == "full":
         waist = (float(pts["waist_l"][1] + pts["waist_r"][1]) / 2 - sh_y) * scale
         goal = old_hem if old_hem is not None and 0.45 * t <= old_hem <= 0.75 * t else 0.6 * t
-        return (waist, float(np.clip((goal + lift) / max(waist, 1.0), 0.7, 1.3)), 1.0)
+        k1 = float(np.clip((goal + lift) / max(waist, 1.0), 0.7, 1.3))
+        hem = (float(pts["hem_c"][1]) - sh_y) * scale
+        if anchors.legs is None or hem <= waist + 1.0:
+            return (waist, k1, 1.0)
+        # the skirt's hem lands on the legs seen where the dress's length says it does
+        v = frame.v_of(_dress_hem_y(shape, sh_y, anchors.legs))
+        return (waist, k1, float(np.clip((v + lift - waist * k1) / (hem - waist), 0.3, 1.3)))
     hem = (float(pts["hem_c"][1]) - sh_y) * scale
     goal = old_hem if old_hem is not None and 0.5 * t <= old_hem <= 1.1 * t else 0.9 * t
     if bodysuit(shape):     # its crotch goes to the person's, under the bottoms worn with it
@@ -257,6 +272,18 @@ def _length_knots(shape: GarmentShape, frame: Frame, scale: float, sh_y: float, 
     k1 = float(np.clip(goal / hem, 0.75, 1.0))
     k2 = max((goal - arm * k1) / (hem - arm), 0.3)
     return (arm, k1, k2)
+
+
+def _dress_hem_y(shape: GarmentShape, sh_y: float, legs: tuple[float, float, float]) -> float:
+    """Image row of a dress's hem on legs whose hip, knee and ankle joints are at rows
+    ``legs``: its length below its shoulders in its seam spans, less the photo's
+    ``DRESS_STRETCH``, is laid on a body of ``HIP_SPANS`` and ``LEG_SPANS`` as a share of the
+    leg (0 at the hips, 1/2 at the knees, 1 at the ankles; at most a little past them)."""
+    spans = (float(shape.points["hem_c"][1]) - sh_y) / max(shape.torso_width, 1.0)
+    share = float(np.clip((spans / DRESS_STRETCH - HIP_SPANS) / LEG_SPANS, 0.0, 1.05))
+    hip, knee, ankle = legs
+    return hip + 2 * share * (knee - hip) if share <= 0.5 else \
+        knee + (2 * share - 1) * (ankle - knee)
 
 
 def bodysuit(shape: GarmentShape) -> bool:

@@ -18,6 +18,7 @@ from .fit import Anchors, body_frame
 from .kinds import row_runs
 
 Mask = NDArray[np.bool_]
+SEEN = 0.5           # a knee seen at least this surely (and inside the photo) shows its leg
 STRIP = 0.2          # half width of the centre strip, x shoulder width
 SHARE = 0.4          # a row belongs to a garment when it covers this share of the strip
 CHEST_SLACK = 0.03   # the chest may end this far (x shoulder width) beyond an upper arm bone
@@ -120,7 +121,28 @@ def anchors(body: Body) -> Anchors:
     width = None if waist is None else _width_below(free, body, waist)
     return Anchors(waist_y=waist, waist_w=width, hem_y=old_top_hem(body),
                    lift=shoulder_lift(body), chest_w=chest_width(body),
-                   inner_w=between_arms(body))
+                   inner_w=between_arms(body), legs=leg_rows(body))
+
+
+def leg_rows(body: Body) -> tuple[float, float, float] | None:
+    """Mean rows (image y) of the hip, knee and ankle joints of the legs whose knee is seen
+    (visibility at least ``SEEN``, inside the photo); an ankle not seen is continued past
+    its knee by the thigh's length. None without such a leg (an upper-body crop: the pose
+    model guesses knees below the photo's edge)."""
+    pose = body.pose
+    h = body.person.shape[0]
+    legs = []
+    for side in pose.sides():
+        hip, knee, ankle = (pose.p(side[k]) for k in ("hip", "knee", "ankle"))
+        if pose.visibility[side["knee"]] < SEEN or not 0 <= float(knee[1]) < h:
+            continue
+        if pose.visibility[side["ankle"]] < SEEN or float(ankle[1]) >= h:
+            ankle = knee + (knee - hip)
+        legs.append((float(hip[1]), float(knee[1]), float(ankle[1])))
+    if not legs:
+        return None
+    hip_y, knee_y, ankle_y = np.mean(np.array(legs), axis=0)
+    return float(hip_y), float(knee_y), float(ankle_y)
 
 
 def between_arms(body: Body) -> float | None:

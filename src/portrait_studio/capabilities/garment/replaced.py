@@ -16,12 +16,17 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ...imaging.color import rgb_to_lab
 from .armside import straps_in_skin
 from .body import Body
 
 Mask = NDArray[np.bool_]
 HOLE_SIZE = 0.06     # holes of the old clothing under this size (squared, shoulder widths)
 RIM = 0.04           # strips of the old top along bare arms under this width (shoulder widths)
+TROUSERS = 0.75     # an old bottom reaching this share of the way from the knees to the
+                    # ankles is trousers (leggings): worn on under a dress
+SAME_DE = 15.0      # Lab: the old bottom below a dress's hem and at the ankles, one garment
+BAND = 0.2          # x the shin: the rows just below the hem and just above the ankles
 OPENWORK = 0.1       # share of holes that makes a patch of old clothing open-work fabric
 
 
@@ -99,3 +104,43 @@ def enclosed_holes(old: Mask, allowed: Mask, sw: float) -> Mask:
     ok[np.unique(labels[~allowed & ~old])] = False
     out: Mask = ok[labels] & ~old
     return out
+
+
+def worn_under(img: NDArray[np.uint8], body: Body, dresses: list[Mask],
+               legs: tuple[float, float, float] | None) -> Mask:
+    """The old trousers below a dress's hem: the old bottom in each column below the lowest
+    row of the ``dresses`` (warped, uncut; beside them, the nearest column's), when it
+    reaches ``TROUSERS`` of the way from the knees down to the ankles (``legs``: the rows of
+    the hip, knee and ankle joints seen, :func:`.measure.leg_rows`) and is of one colour
+    there (median Lab within ``SAME_DE`` just below the hem and at the ankles: not an old
+    dress's skirt over legs in tights). Worn on under the dress they stay as they are
+    (replaced, the skier's black trousers became two sticks of painted skin, the backdrop
+    between them), with the 3 px rim :func:`old_region` grows old clothing by. Nothing
+    without legs seen or a dress. ``img`` HxWx3 uint8 RGB."""
+    out = np.zeros(body.person.shape, bool)
+    dress = out.copy()
+    for d in dresses:
+        dress |= d
+    rows = np.flatnonzero(body.old_bottom.sum(axis=1) >= 3)
+    if legs is None or not dress.any() or not len(rows) or \
+            rows[-1] < legs[1] + TROUSERS * (legs[2] - legs[1]):
+        return out
+    h, w = body.person.shape
+    cols = np.flatnonzero(dress.any(axis=0))
+    hem = h - 1 - dress[::-1, cols].argmax(axis=0)
+    line = np.interp(np.arange(w), cols, hem)
+    ys = np.arange(h)[:, None]
+    below = body.old_bottom & (ys > line[None, :])
+    band = BAND * max(legs[2] - legs[1], 1.0)
+    top = below & (ys <= line[None, :] + band)
+    ankles = below & (ys >= min(legs[2], float(rows[-1])) - band)
+    if top.sum() < 20 or ankles.sum() < 20:
+        return out
+    lab = rgb_to_lab(img)
+    if float(np.linalg.norm(np.median(lab[top], axis=0) - np.median(lab[ankles], axis=0))) \
+            > SAME_DE:
+        return out
+    # with the rim :func:`old_region` grows them by (left in, a pale line round the boots)
+    grown: Mask = cv2.dilate(below.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    kept: Mask = grown & (ys > line[None, :])
+    return kept

@@ -29,6 +29,7 @@ from .body import Body
 from .fit import body_frame
 from .kinds import row_runs
 from .pose import NOSE, Pose
+from .regions import capsule
 
 F32 = NDArray[np.float32]
 Point = NDArray[np.float32]
@@ -42,6 +43,7 @@ BACK_STRIP = 0.25    # share of the seen half (from its side seam) spread over t
 LEVELS = ("shoulder", "armpit", "waist", "hem")
 EXTRA_U = (0.9, 0.75, 0.5, 0.25)   # |offsets| of the extra pairs on the seen half
 EASE = 0.08          # a loose old top's standing off the body, each side (shoulder widths)
+LEG_REACH = 0.4      # a leg's pixels lie this near its bones (shoulder widths)
 TROUSER_DE = 20.0    # Lab distance from the trousers' median colour of what is mirrored up
 
 
@@ -226,12 +228,33 @@ def outside_room(body: Body) -> NDArray[np.bool_]:
 def garment_room(body: Body, edges: Edges, margin: int = 2) -> NDArray[np.bool_]:
     """Where a side view's torso garment may be drawn: the person grown by ``margin`` px,
     and on the measured rows only between the torso's edges (not along an arm reaching
-    forward); below them (a skirt) the person only."""
+    forward); below them (a skirt) the person and the gap between the legs
+    (:func:`between_legs`)."""
     k = 2 * margin + 1
     near: NDArray[np.bool_] = cv2.dilate(body.person.astype(np.uint8),
                                          np.ones((k, k), np.uint8)) > 0
     measured = edges.band(body.person.shape, 1e9)
-    out: NDArray[np.bool_] = near & (~measured | edges.band(body.person.shape, margin))
+    out: NDArray[np.bool_] = (near | between_legs(body)) & \
+        (~measured | edges.band(body.person.shape, margin))
+    return out
+
+
+def between_legs(body: Body) -> NDArray[np.bool_]:
+    """HxW bool: on each row, everything from the first to the last pixel of the legs (the
+    person, not what is in front of it, within ``LEG_REACH`` shoulder widths of the hip,
+    knee and ankle bones): a skirt hangs across the gap between legs set apart, it does
+    not part into two trouser legs with the backdrop between them."""
+    pose = body.pose
+    legs: NDArray[np.bool_] = np.zeros(body.person.shape, bool)
+    for side in pose.sides():
+        legs |= capsule(body.person.shape, [pose.p(side[k]) for k in ("hip", "knee", "ankle")],
+                        LEG_REACH * pose.shoulder_width)
+    legs &= body.person & ~body.in_front
+    w = body.person.shape[1]
+    first = np.where(legs.any(axis=1), legs.argmax(axis=1), w)
+    last = w - 1 - legs[:, ::-1].argmax(axis=1)
+    xs = np.arange(w)[None, :]
+    out: NDArray[np.bool_] = (xs >= first[:, None]) & (xs <= last[:, None])
     return out
 
 
