@@ -16,6 +16,8 @@ float32.
 
 from __future__ import annotations
 
+from typing import Any
+
 import cv2
 import numpy as np
 from numpy.typing import NDArray
@@ -32,16 +34,22 @@ SKIN_DAB = 12.0      # a*, b* distance to the face skin's hue: still the (shaded
 COLUMN_DE = 10.0     # in the neck column, only this close to it is still hair (or shadow)
 STRAND = 0.015       # x shoulder width: hair in the neck column hangs from the head's
                      # hair in locks at least this wide
+RISE = 0.35          # x shoulder width: a collar beside a turned head rises this far
+                     # above the chin's row
+COLLAR_DE = 15.0     # Lab distance to the collar's colour below the chin: the same collar
 
 
 def collar_not_hair(lab: NDArray[np.float32], hair: Mask, chin: tuple[float, float],
-                    sw: float, clothes: Mask, face: Mask) -> Mask:
+                    sw: float, clothes: Mask, face: Mask, backdrop: Mask | None = None) -> Mask:
     """The pieces of ``hair`` below the chin (``chin``: x, y of its lowest point) that are
     not hair: far from the colour of the hair above the chin (not even close to it in the
     neck column), not of the hue of the ``face`` skin, and joined to ``clothes`` (the non-skin person below the head's zone: a
     collar runs on into the shirt, at least ``CLOTH_SIZE`` shoulder widths squared; light
     background seen between strands does not). None
-    when too little hair shows above the chin to know its colour."""
+    when too little hair shows above the chin to know its colour. With the ``backdrop``
+    around the head, such a collar carries on up above the chin's row (``RISE``) in its own
+    colour beside a turned head (the skier's red jacket), but not through blends of the
+    hair's colour with the backdrop's (the soft rim of blonde hair)."""
     h, w = hair.shape
     ys = np.arange(h)[:, None]
     xs = np.arange(w)[None, :]
@@ -56,7 +64,28 @@ def collar_not_hair(lab: NDArray[np.float32], hair: Mask, chin: tuple[float, flo
     pieces = below & (far | (column & ~near)) & ~_skin_hue(lab, face)
     clothes = large_pieces(clothes, (CLOTH_SIZE * sw) ** 2)
     # pieces touching that clothing (within 1 px)
-    return touching(pieces, cv2.dilate(clothes.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+    out = touching(pieces, cv2.dilate(clothes.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+    if out.sum() < 20 or backdrop is None or backdrop.sum() < 50:
+        return out
+    # a collar rising beside a turned head above the chin's row: its colour, joined to it,
+    # and no blend of the hair with the backdrop behind it (the hair's soft rim)
+    own = lab_dist2(lab, np.median(lab[out], axis=0)) < COLLAR_DE * COLLAR_DE
+    blend = _near_segment(lab, np.median(lab[above], axis=0), np.median(lab[backdrop], axis=0),
+                          COLLAR_DE)
+    rising = hair & far & own & ~blend & ~_skin_hue(lab, face) & (ys >= chin[1] - RISE * sw)
+    return touching(out | rising, out)
+
+
+def _near_segment(lab: NDArray[np.float32], a: NDArray[np.floating[Any]],
+                  b: NDArray[np.floating[Any]], limit: float) -> Mask:
+    """Pixels within Lab ``limit`` of the segment from colour ``a`` to colour ``b`` (the
+    blends of the two)."""
+    ab = np.asarray(b - a, np.float32)
+    t = np.clip(np.einsum("ijk,k->ij", lab - np.asarray(a, np.float32), ab) /
+                max(float(ab @ ab), 1e-6), 0.0, 1.0)
+    d = lab - (np.asarray(a, np.float32) + t[..., None] * ab)
+    out: Mask = np.einsum("ijk,ijk->ij", d, d) < limit * limit
+    return out
 
 
 def _strands(hairlike: Mask, above: Mask, sw: float) -> Mask:

@@ -51,7 +51,7 @@ def head_mask(lab: NDArray[np.float32], face: Face | None, crop: CropFace | None
     collar = np.zeros((h, w), bool)
     if chin is not None:    # a light shirt collar under the chin joins the jaw's rim
         collar = collar_not_hair(lab, hair, chin, pose.shoulder_width, person & ~skin & ~zone,
-                                 skin & oval)
+                                 skin & oval, zone & ~person)
         hair = touching(hair & ~collar, crown)
     # the collar is not taken back as hair of the hair's colour (white under white hair)
     return oval | hair | _hair_on_shoulders(lab, hair, person & ~skin & ~oval & ~collar, pose)
