@@ -59,8 +59,7 @@ def fitted_limb(shape: tuple[int, int], chain: list[Point], skin: Mask, sw: floa
     """The bone chain moved onto the visible bare limb (mean offset of the ``skin`` pixels
     near the bones, at most 0.08 ``sw``) and tapered radii (px) from its width (90th
     percentile distance); ``default`` radii (x ``sw``) when too little of it is seen."""
-    near = limb_zone(shape, chain, (0.2 * sw, 0.2 * sw))
-    seen = near.inside & skin
+    seen = _bare(shape, chain, skin, sw)
     if seen.sum() < 0.02 * sw * sw:
         return chain, (default[0] * sw, default[1] * sw)
     ys, xs = np.nonzero(seen)
@@ -72,6 +71,65 @@ def fitted_limb(shape: tuple[int, int], chain: list[Point], skin: Mask, sw: floa
     r = float(np.percentile(np.linalg.norm(offsets - shift, axis=1), 90))
     return moved, (float(np.clip(1.15 * r, 0.08 * sw, 0.16 * sw)),
                    float(np.clip(0.9 * r, 0.05 * sw, 0.1 * sw)))
+
+
+OUTLINE_REACH = 0.25   # x shoulder width: a covered arm's joint is moved out this far at most
+BENT = 0.5             # |sum of the unit bones from the elbow|: an arm this bent or more
+
+
+def arm_to_outline(chain: list[Point], radii: tuple[float, float], person: Mask,
+                   mid_x: float, sw: float) -> list[Point]:
+    """A covered arm's bone chain (shoulder, elbow, wrist; ``radii`` px at the shoulder and
+    the elbow) with its shoulder and elbow each moved out (at most ``OUTLINE_REACH``
+    ``sw``) until the arm's radius reaches the ``person``'s outline (or the image's border)
+    beyond it: the shoulder square to the upper arm away from the body's middle ``mid_x``,
+    the elbow away from the inside of its bend (square to the upper arm when it is
+    straight). The pose puts the joints of an arm in a thick sleeve (a suit's padded
+    shoulders, crossed arms) 0.1-0.45 ``sw`` inside the sleeve's own outline; a new
+    sleeve laid on those bones left a block of the old sleeve beside it by the elbow."""
+    shoulder, elbow, wrist = (np.asarray(p, np.float32) for p in chain)
+    a, b = _unit(shoulder - elbow), _unit(wrist - elbow)
+    side = np.array([-a[1], a[0]], np.float32)
+    if (float(elbow[0]) - mid_x) * float(side[0]) < 0:
+        side = -side
+    bend = -(a + b)
+    at_elbow = _unit(bend) if float(np.linalg.norm(bend)) >= BENT else side
+    return [_to_outline(shoulder, side, radii[0], person, sw),
+            _to_outline(elbow, at_elbow, radii[1], person, sw), wrist]
+
+
+def _to_outline(p: Point, out: Point, radius: float, person: Mask, sw: float) -> Point:
+    """``p`` moved along the unit ``out`` until ``radius`` px beyond it reaches the first
+    pixel off ``person`` (or the image's border), by ``OUTLINE_REACH`` ``sw`` at most; not
+    moved when that pixel lies farther (an arm in front of the body)."""
+    h, w = person.shape
+    reach = radius + OUTLINE_REACH * sw
+    t = np.arange(0.0, reach + 1.0, 1.0, dtype=np.float32)
+    xs = np.rint(p[0] + out[0] * t).astype(int)
+    ys = np.rint(p[1] + out[1] * t).astype(int)
+    inside = (xs >= 0) & (xs < w) & (ys >= 0) & (ys < h)
+    off = ~inside
+    off[inside] = ~person[ys[inside], xs[inside]]
+    if not off.any():   # no outline within reach: the limb lies in front of the body
+        return p
+    shift = float(np.clip(float(t[int(np.argmax(off))]) - radius, 0.0, OUTLINE_REACH * sw))
+    return (p + out * np.float32(shift)).astype(np.float32)
+
+
+def _unit(v: Point) -> Point:
+    n = max(float(np.linalg.norm(v)), 1e-6)
+    return (np.asarray(v, np.float32) / np.float32(n)).astype(np.float32)
+
+
+def covered_limb(shape: tuple[int, int], chain: list[Point], skin: Mask, sw: float) -> bool:
+    """Whether too little bare limb (``skin``) is seen near the bones to fit them to it
+    (:func:`fitted_limb` keeps the pose's bones and the model radii)."""
+    return bool(_bare(shape, chain, skin, sw).sum() < 0.02 * sw * sw)
+
+
+def _bare(shape: tuple[int, int], chain: list[Point], skin: Mask, sw: float) -> Mask:
+    seen: Mask = limb_zone(shape, chain, (0.2 * sw, 0.2 * sw)).inside & skin
+    return seen
 
 
 def _offsets(xs: F32, ys: F32, pts: F32) -> F32:

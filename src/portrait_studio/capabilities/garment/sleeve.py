@@ -182,6 +182,9 @@ def _section(arm: Arm, s: float, turn: float, ease: float, bend: bool = False) -
 STEP = 0.35                            # a long sleeve's sections, shoulder widths apart
 MITRE = 2.0                            # at most this widening of the strip across a bent elbow
 ELBOW = 1.2                            # ... on its outer side
+CLEAR = 0.25                           # half widths a section keeps clear of the mitre's
+                                       # reach (the upper arm's, wider, came to a point on
+                                       # its inner end: a line of background along the mitre)
 
 
 @dataclass(frozen=True)
@@ -260,7 +263,8 @@ def bent_sections(arm: Arm, s_top: float, s_hem: float, turn: float, ease: float
     apart, and their fractions (0..1) of the strip's length. Round the elbow the strip is
     mitred: one section on the bisector of the bones, widened by 1 / cos(half the turn)
     (at most ``MITRE``; ``ELBOW`` on the outer side: a rounded elbow, no spike), none
-    within the mitre's reach on either side (their inner ends would cross it)."""
+    within the mitre's reach on either side, or ``CLEAR`` half widths beyond it (their inner
+    ends would cross it or meet it in a point)."""
     length = max(s_hem - s_top, 1.0)
     u, v, cos_half = _bones(arm)
     mitre = min(1.0 / max(cos_half, 1e-3), MITRE)
@@ -270,7 +274,8 @@ def bent_sections(arm: Arm, s_top: float, s_hem: float, turn: float, ease: float
     arcs = [s_top + length * k / n for k in range(n + 1)]
     bend = s_top < arm.upper < s_hem - reach
     if bend:
-        arcs = [s for s in arcs if abs(s - arm.upper) > reach or s in (s_top, s_hem)]
+        off = reach + CLEAR * width
+        arcs = [s for s in arcs if abs(s - arm.upper) > off or s in (s_top, s_hem)]
         arcs = sorted([*arcs, arm.upper])
     secs: list[Section] = []
     for s in arcs:

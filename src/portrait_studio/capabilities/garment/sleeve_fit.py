@@ -12,9 +12,10 @@ from numpy.typing import NDArray
 from ...imaging.regions import disc
 from .body import Body
 from .fit import LENGTH_GAIN, Fit, Pairs, Warped, body_frame
-from .limbs import ARM_RADII, fitted_limb
+from .limbs import ARM_RADII, arm_to_outline, covered_limb, fitted_limb
 from .shape import GarmentShape
 from .sleeve import (
+    LONG_SLEEVE,
     ROUNDNESS,
     Arm,
     Strip,
@@ -30,15 +31,21 @@ LOW_NECK = 0.1                          # torso widths: a neck this far below th
 GROW = 0.03                             # shoulder widths a long sleeve may reach off the person
 
 
-def person_arm(body: Body, side: str) -> Arm:
+def person_arm(body: Body, side: str, outline: bool = False) -> Arm:
     """The arm on image side ``side`` ("l"/"r"): bones moved onto the visible arm and its
-    radii fitted to it (model radii when it is covered)."""
+    radii fitted to it (model radii when it is covered; with ``outline`` its shoulder and
+    elbow then moved out to the old sleeve's outline, :func:`.limbs.arm_to_outline`)."""
     pose = body.pose
     idx = pose.sides()[0 if side == "l" else 1]
     chain = [pose.p(idx[k]) for k in ("shoulder", "elbow", "wrist")]
-    chain, radii = fitted_limb(body.person.shape, chain, body.skin & ~body.hands,
-                               pose.shoulder_width, ARM_RADII)
-    return Arm(chain, radii)
+    sw, bare = pose.shoulder_width, body.skin & ~body.hands
+    covered = outline and covered_limb(body.person.shape, chain, bare, sw)
+    chain, radii = fitted_limb(body.person.shape, chain, bare, sw, ARM_RADII)
+    arm = Arm(chain, radii)
+    if not covered:
+        return arm
+    return Arm(arm_to_outline(chain, (radii[0], arm.radius(arm.upper)),
+                              body.person & ~body.head, float(pose.shoulder_mid[0]), sw), radii)
 
 
 def _length_scale(shape: GarmentShape, side: str, placed: dict[str, NDArray[np.float32]],
@@ -72,6 +79,8 @@ def sleeve_layer(img: NDArray[np.uint8], sleeve: NDArray[np.bool_], shape: Garme
     hint = (frame.axis * sign - frame.down).astype(np.float32)
     arm = person_arm(body, side)
     seam_out, g2b = placed[f"shoulder_{side}"], _length_scale(shape, side, placed, scale)
+    if quad.outer_len * g2b >= LONG_SLEEVE * arm.total:  # a long sleeve: on the old one's outline
+        arm = person_arm(body, side, outline=True)
     if sleeve_arcs(quad, seam_out, arm, g2b, body.pose.shoulder_width)[0] >= arm.upper:
         return None
     strip = strip_sections(sleeve, quad, seam_out, arm, g2b, hint, body.pose.shoulder_width)
