@@ -38,6 +38,7 @@ REACH = 0.25         # x shoulder width: an arm's painted inner side lies this n
 LONG = 0.2           # x shoulder width: ... and runs along it this far at least
 SOLID = 0.97         # alpha of the layer's solid part (its cut edge, softer, is given back)
 EDGE = 3             # px: the cut's soft edge reaches this far beyond it
+ACROSS = 9           # px: an arm's run in a row at least this long is the arm (not a fleck)
 SOFT = 0.8           # px: Gaussian sigma of the given-back part's edge against the arm
 RIM = 2              # px: an arm's pixels this near its outline may be the clothing's; the
                      # clothing's colours are looked for this near them, the arm's inside
@@ -55,6 +56,7 @@ def reclaim(alpha: F32, uncut: F32, cut: Mask, arm: Mask) -> F32:
     free = near & ~arm & (uncut > 0.05) & (alpha < SOLID)    # with the cut's soft edge
     if not free.any():
         return alpha
+    free &= ~beyond_arm(free, alpha >= SOLID, arm)
     solid = cv2.dilate((alpha >= SOLID).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     back = touching(free, solid)
     if not back.any():
@@ -62,6 +64,33 @@ def reclaim(alpha: F32, uncut: F32, cut: Mask, arm: Mask) -> F32:
     soft = cv2.GaussianBlur(back.astype(np.float32), (0, 0), SOFT)
     soft = np.where(arm, np.minimum(soft, 0.5), np.maximum(soft, back))
     out: F32 = np.maximum(alpha, uncut * soft).astype(np.float32)
+    return out
+
+
+def beyond_arm(free: Mask, solid: Mask, arm: Mask) -> Mask:
+    """The pixels of ``free`` farther out in their row than an ``arm`` pixel lying past the
+    layer's ``solid`` part there (on its outer side: a sleeved arm hanging against the
+    torso): the garment is no wider than the torso. Joined to the layer over the shoulder,
+    the old sleeve's outer side beside a painted upper arm was given back, a strip of dress
+    outside the arm (catvton's short sleeve); an arm crossed in front of the torso, with the
+    layer solid beyond it, leaves its row as it is. Only the arm's runs of ``ACROSS`` px
+    count (not the clothing's rim nor a fleck between the layer and the arm); a row's side
+    of the layer's middle with no solid part (a cami's strap cut off by the arm's zone above
+    its neckline) is left as it is."""
+    arm = cv2.morphologyEx(arm.astype(np.uint8), cv2.MORPH_OPEN,
+                           np.ones((1, ACROSS), np.uint8)) > 0
+    w = free.shape[1]
+    if not solid.any():
+        return np.zeros_like(free)
+    xs = np.arange(w)[None, :]
+    cx = float(np.nonzero(solid)[1].mean())
+    left, right = solid & (xs < cx), solid & (xs > cx)
+    first = np.where(left.any(axis=1), left.argmax(axis=1), -1)[:, None]
+    last = np.where(right.any(axis=1), w - 1 - right[:, ::-1].argmax(axis=1), w)[:, None]
+    right, left = arm & (xs > last), arm & (xs < first)
+    past_r = np.where(right.any(axis=1), right.argmax(axis=1), w)[:, None]
+    past_l = np.where(left.any(axis=1), w - 1 - left[:, ::-1].argmax(axis=1), -1)[:, None]
+    out: Mask = free & ((xs > past_r) | (xs < past_l))
     return out
 
 
