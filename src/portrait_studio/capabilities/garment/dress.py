@@ -86,6 +86,8 @@ FRONT_DROP = 0.15    # a crew neck's front below its collar top (shoulder widths
 ARMHOLE_REACH = 0.07  # how far inside an arm the armhole curve's top is (shoulder widths)
 ARM_WIDTH_PCT = 90    # a real arm's full width: this percentile of its row widths
 ARMHOLE_RISE = 0.06   # how far above the arm cut the armhole curve starts (torso lengths)
+INSIDE = 7           # px: the old top left inside a painted arm is skin in pieces this thick
+FRONT_ROWS = 0.1     # ... down to this many torso lengths below the shoulder line
 
 
 @dataclass(frozen=True)
@@ -431,6 +433,26 @@ def _below_painted(real: Mask, solids: list[Mask]) -> Mask:
     return touching(real, grown)
 
 
+def _inside_arm(part: Mask, arm: Mask, shoulder_x: float, centre_x: float) -> Mask:
+    """The pixels of ``part`` between the arm on the side of ``shoulder_x`` (its pixels in
+    ``arm`` on that side of ``centre_x``, the body's middle) and ``centre_x`` in their row;
+    none in rows without the arm. Only its pieces ``INSIDE`` px thick (not the old top's
+    thin rim along an arm's edge)."""
+    part = cv2.morphologyEx(part.astype(np.uint8), cv2.MORPH_OPEN,
+                            cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (INSIDE, INSIDE))) > 0
+    w = part.shape[1]
+    xs = np.arange(w)[None, :]
+    if shoulder_x < centre_x:
+        own = arm & (xs < centre_x)
+        edge = np.where(own.any(axis=1), w - 1 - own[:, ::-1].argmax(axis=1), w)[:, None]
+        out: Mask = part & (xs > edge) & (xs < centre_x)
+        return out
+    own = arm & (xs > centre_x)
+    edge = np.where(own.any(axis=1), own.argmax(axis=1), -1)[:, None]
+    out = part & (xs < edge) & (xs > centre_x)
+    return out
+
+
 def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Body,
                   reveal: Mask, covers: dict[str, NDArray[np.float32]],
                   waist_y: float | None, rng: np.random.Generator,
@@ -478,6 +500,14 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
             if arm is not None:
                 arms.append((arm, chain[0]))
                 skin &= ~part
+                # what the arm left of the old top between it and the body in the
+                # shoulder's rows is its front, not backdrop (a white notch by 00034's
+                # bare arm); lower the garment is given back there (:func:`reclaim`):
+                # painted as skin, the strip beside 01008's arm showed as lumps past it
+                inside = part & ~arm.solid() & ~_below_armpits(body, FRONT_ROWS)
+                bare_arm = body.skin & body.arms & ~body.hands & ~reveal
+                skin |= _inside_arm(inside, arm.solid() | bare_arm, float(chain[0][0]),
+                                    float(body.pose.shoulder_mid[0]))
                 continue
             skin |= part
             if kind == "arms":      # an arm painted as plain skin
