@@ -2,7 +2,8 @@
 
 Old clothes are the person (selfie segmentation, limited to an envelope around the pose's
 torso and limbs, and extended by same-coloured pixels the segmentation missed or the
-envelope cut off, such as the back of a body seen from the side: :mod:`envelope`) minus skin
+envelope cut off, such as the back of a body seen from the side: :mod:`envelope`, or a
+padded shoulder rising above its joint) minus skin
 (a chroma model fitted on the cheeks of the face mesh, grown along the arms, without
 skin-coloured fabric surrounded by clothes and below mid-torso the sheen lighter than the
 lit face), the face, the hair and the hands. They are split into the old top and the old
@@ -36,7 +37,14 @@ from ...imaging.regions import touching
 from ...perception.faces import Face, detect_faces
 from ...perception.masks import cheek_mask
 from ...perception.segmentation import person_mask
-from .envelope import below_ankles, envelope, missed_clothes, round_wrists, side_view_rows
+from .envelope import (
+    PALETTE_SHARE,
+    below_ankles,
+    envelope,
+    missed_clothes,
+    round_wrists,
+    side_view_rows,
+)
 from .facecrop import CropFace, crop_face, neck_shade
 from .hairskin import hair_in_skin
 from .head import head_mask
@@ -54,6 +62,7 @@ OWN_COLOUR = 8.0     # Lab distance within which a pixel has one of the old top'
 GLOVE_APART = 20.0   # Lab: a glove this far from its sleeve's colour is told apart from it
 GLOVED = 0.6         # share of a hand's core that is not skin: the hand wears a glove
 SLEEVE_SHARE = 0.25  # share of a hand's core in its sleeve's colour: the pose put it on the sleeve
+CAP = 0.4            # x shoulder width: a padded shoulder rises this far above its joint
 
 
 @dataclass(frozen=True)
@@ -396,6 +405,50 @@ def _below_armpits(pose: Pose, shape: tuple[int, int]) -> Mask:
     return out
 
 
+def _beyond_shoulders(pose: Pose, shape: tuple[int, int]) -> Mask:
+    """HxW bool: past either shoulder joint along the shoulders' line (away from the other
+    joint), from ``CAP`` shoulder widths above the joint down: a padded shoulder whose joint
+    the pose places well inside it (Biden's left, 0.3 shoulder widths in) rises out of the
+    torso's envelope there. The head, jaw and neck lie between the joints."""
+    grid, out = _grid(shape), np.zeros(shape, bool)
+    ys, xs = grid
+    for side, other in zip(pose.sides(), reversed(pose.sides()), strict=True):
+        joint, far = pose.p(side["shoulder"]), pose.p(other["shoulder"])
+        u = (joint - far) / max(float(np.linalg.norm(joint - far)), 1e-6)
+        out |= ((xs - joint[0]) * u[0] + (ys - joint[1]) * u[1] > 0) & \
+            (ys >= joint[1] - CAP * pose.shoulder_width)
+    return out
+
+
+def _padded_shoulders(lab: NDArray[np.float32], clothes: Mask, free: Mask, pose: Pose) -> Mask:
+    """The old top's shoulders beyond the torso's envelope: ``free`` pixels (person pixels
+    outside the envelope, neither skin, head, hands nor near a wrist) past a shoulder joint
+    and above the armpits (:func:`_beyond_shoulders`) that have one of the colours of the
+    old clothes there (Lab < 12 of the palette of ``clothes`` in that zone: a dark suit's
+    shoulder in the light is far from its shaded front's colours), or lie in a piece of
+    them whose median has (its lit rim), joined to the clothes."""
+    shape = clothes.shape
+    zone = _beyond_shoulders(pose, shape) & ~_below_armpits(pose, shape)
+    local = clothes & zone
+    candidates = free & zone
+    if local.sum() < 50 or not candidates.any():
+        return np.zeros(shape, bool)
+    colours = palette(lab, local, PALETTE_SHARE)
+    like = np.zeros(shape, bool)
+    like[candidates] = palette_distance(lab[candidates], colours) < 12.0
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(candidates.astype(np.uint8),
+                                                           connectivity=8)
+    for i in range(1, n):
+        x, y, w, h = stats[i, :4]
+        box = (slice(y, y + h), slice(x, x + w))
+        piece = labels[box] == i
+        median = np.median(lab[box][piece], axis=0)
+        if palette_distance(median[None], colours)[0] < 12.0:
+            like[box] |= piece
+    edge = cv2.dilate(clothes.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    return touching(like, edge)
+
+
 def _below_hips(pose: Pose, shape: tuple[int, int]) -> Mask:
     """HxW bool: the rows below both hip joints, where a wide trouser leg or skirt flares
     out of the legs' capsules (the old bottom's colour beyond them is old clothing, even
@@ -446,6 +499,8 @@ def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
         ((~gloves & side) | _below_hips(pose, person.shape) |
          (~held & ~side & _below_armpits(pose, person.shape)))
     clothes |= missed_clothes(lab, clothes, person, split, pose, beyond)
+    clothes |= _padded_shoulders(lab, clothes, person & ~around & ~skin & ~head & ~held,
+                                 pose)
     lower = _lower(lab, clothes, split, arms & ~hands, core, 0.12 * pose.torso_len)
     skirt = jacket_skirt(lower, split, pose)      # a suit jacket's skirt is the old top
     lower &= ~skirt
