@@ -349,3 +349,36 @@ def test_under_a_shaved_templates_jaw_the_neck_tucks_in(user: str) -> None:
     neck = skin[int(cy + 0.03 * scale):int(cy + 0.12 * scale), int(cx - 0.3 * half):
                 int(cx + 0.3 * half)]
     assert neck.mean() > 0.9
+
+
+@pytest.mark.parametrize(("user", "template"), [("jake_auchincloss", HANGING),
+                                                ("nancy_pelosi", BEARDED[0])])
+def test_beside_the_neck_the_clothes_edges_go_on_crisp(user: str, template: str) -> None:
+    """Under the user's jaw, beside the neck, the beard is painted with the clothes around
+    it: pushed in from all sides, the dark jacket and the white collar blurred into a soft
+    grey smear there (the sharpest step in L* along a painted row, on the user's left, was
+    3.4 for Jake Auchincloss on Bennie Thompson and 13.9 for Nancy Pelosi on Byron Donalds,
+    against 25 and 32 at the template's own collar edge just below). Now the clothes go on
+    up their columns and the collar's and the lapel's edges stay sharp (15 and 26)."""
+    img = fixture_image(template)
+    points = detect_faces(img)[0].landmarks
+    params = FusionParams(watermark=WatermarkParams(enabled=False))
+    placed = fuse(img, [MergeEntry(fixture_image(f"{user}__house_official_1.jpg"))],
+                  params).traces[0].points
+    out = shave_beard(img, points, template_person(img), placed)
+    scale, (cx, cy) = face_scale(points), placed[lm.CHIN]
+    half = 0.5 * float(np.linalg.norm(placed[lm.LEFT_CHEEK] - placed[lm.RIGHT_CHEEK]))
+    cols = slice(int(cx - 1.5 * half), int(cx - 0.6 * half))
+    painted = (np.abs(out.astype(int) - img.astype(int)).sum(axis=2) > 20)[:, cols]
+    rows = np.flatnonzero(painted.mean(axis=1) > 0.2)
+    rows = rows[rows > cy - 0.3 * scale]
+    below = np.arange(rows.max() + 2, rows.max() + 2 + int(0.1 * scale))
+
+    def step(image: np.ndarray, at: np.ndarray) -> float:
+        light = rgb_to_lab(image)[..., 0].astype(np.float32)[at, cols.start - 1:cols.stop + 1]
+        return float(np.median(np.abs(light[:, 2:] - light[:, :-2]).max(axis=1) / 2))
+
+    assert len(rows) > 30
+    own = step(img, below)
+    assert own > 20
+    assert step(out, rows) > 0.55 * own

@@ -18,8 +18,8 @@ a user's full beard, which the user keeps, is :data:`~.beard.BEARD_SHARE` of it,
   around carried in from all sides (push-pull), darkened below the jaw line as a throat in
   the jaw's shadow (when the face swapped in is known, its jaw and a neck tucked in under
   it, :data:`USER_NECK`, drawn where the swap's outline warp will take them); beside the
-  throat the backdrop continued along the row (or the clothes, where they are nearer): a
-  full beard is wider than the neck; where a long beard hangs over a shirt collar, the shirt
+  throat the backdrop continued along the row (or the clothes, where they are nearer, up
+  their columns from below, their edges crisp): a full beard is wider than the neck; where a long beard hangs over a shirt collar, the shirt
   continued up to a V-shaped opening under the chin. The painted skin gets the forehead's
   fine texture (:func:`forehead_texture`; a bearded man's cheeks have stubble), the rest
   the photo's noise.
@@ -292,14 +292,17 @@ def _painted(work: _Work, beard: np.ndarray, person: np.ndarray,
     inside = _pulled(work, polygon_mask(face[list(lm.FACE_OVAL)], work.img.shape,
                                         soften=0.03 * work.scale))
     throat = np.maximum(_pulled(work, _throat(work, face)), inside)
-    around = _surroundings(img, free & (skin < 0.5), person, float(work.points[lm.CHIN, 0]))
+    around = _surroundings(img, free & (skin < 0.5), person, float(work.points[lm.CHIN, 0]),
+                           round(0.04 * work.scale))
     collar = _collar(work, beard, person, likelihood)
     if collar is not None:
         shirt = free & person & (skin < 0.5)
         below = _under_collar(work, collar) * (1.0 - inside)
+        # in the neck's column only the shirt shows where the skin does not (at the
+        # opening's soft edge): the clothes beside it, continued up, drew a light line there
+        shirt_share = np.maximum(below, throat)[..., None]
         throat = throat * (1.0 - below)
-        around = _from_below(img, shirt, around) * below[..., None] + around * (
-            1.0 - below[..., None])
+        around = _from_below(img, shirt, around) * shirt_share + around * (1.0 - shirt_share)
     out: np.ndarray = (base * (_pulled(work, _shade(work, face)) * throat)[..., None]
                        + around * (1.0 - throat)[..., None])
     return out, throat
@@ -383,16 +386,43 @@ def _under_collar(work: _Work, collar: float) -> np.ndarray:
     return out.astype(np.float32)
 
 
-def _from_below(img: np.ndarray, known: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+def _from_below(img: np.ndarray, known: np.ndarray, fallback: np.ndarray,
+                across: float = 1.0, skip: int = 0) -> np.ndarray:
     """``img`` (HxWx3 float32) continued up its columns into the pixels not ``known`` (HxW
     bool) from the nearest known pixel below (a collar and a tie go on up under a beard),
-    ``fallback`` where a column has none below (HxWx3 float32)."""
+    ``fallback`` where a column has none below (HxWx3 float32); smoothed ``across`` px along
+    the rows (1 px along the columns). ``skip``: the top rows of each known run that are
+    not taken (the beard's stray hairs on the collar, copied up, were grey streaks)."""
     h, w = known.shape
+    usable = known.copy()
+    for i in range(1, skip + 1):
+        usable[i:] &= known[:-i]
     rows = np.broadcast_to(np.arange(h)[:, None], (h, w))
-    pick = np.flip(np.minimum.accumulate(np.flip(np.where(known, rows, h), axis=0), axis=0),
+    pick = np.flip(np.minimum.accumulate(np.flip(np.where(usable, rows, h), axis=0), axis=0),
                    axis=0)
-    near = np.take_along_axis(img, np.clip(pick, 0, h - 1)[..., None], axis=0)
-    smooth = cv2.GaussianBlur(near, (0, 0), 1.0)
+    source = img
+    if skip:
+        # the mean of the known pixels in the rows from each one down (as many as are
+        # skipped): one row's noise, copied up, drew vertical streaks
+        span = 2 * skip + 1
+        weight = usable.astype(np.float32)
+        num = cv2.boxFilter(img * weight[..., None], -1, (1, span), normalize=False,
+                            borderType=cv2.BORDER_CONSTANT)
+        den = cv2.boxFilter(weight, -1, (1, span), normalize=False,
+                            borderType=cv2.BORDER_CONSTANT)
+        mean = num / np.maximum(den, 1e-6)[..., None]
+        source = np.empty_like(img)
+        source[:h - skip] = mean[skip:]
+        source[h - skip:] = mean[h - 1]
+    near = np.take_along_axis(source, np.clip(pick, 0, h - 1)[..., None], axis=0)
+    smooth = cv2.GaussianBlur(near, (0, 0), across, sigmaY=1.0)
+    if skip:
+        # the clothes' own fine texture, mirrored up about where they begin: the copied
+        # rows alone were smooth streaks
+        detail = img - cv2.GaussianBlur(img, (0, 0), 1.5)
+        mirror = np.clip(2 * pick - rows, 0, h - 1)
+        there = np.take_along_axis(usable, mirror, axis=0)
+        smooth = smooth + np.take_along_axis(detail, mirror[..., None], axis=0) * there[..., None]
     out: np.ndarray = np.where((pick < h)[..., None], smooth, fallback)
     return out
 
@@ -407,11 +437,15 @@ def _throat(work: _Work, points: np.ndarray) -> np.ndarray:
 
 
 def _surroundings(img: np.ndarray, known: np.ndarray, person: np.ndarray,
-                  centre: float) -> np.ndarray:
+                  centre: float, skip: int = 0) -> np.ndarray:
     """``img`` (HxWx3 float32) carried into the pixels not ``known`` (HxW bool) from the
-    nearer of the background (not ``person``, :func:`_backdrop`) and the clothes (the rest,
-    pushed in from all sides), each from its own pixels so that a collar does not smear
-    into the backdrop (HxWx3 float32). ``centre``: the chin's column."""
+    nearer of the background (not ``person``, :func:`_backdrop`) and the clothes (the rest),
+    each from its own pixels so that a collar does not smear into the backdrop (HxWx3
+    float32). ``centre``: the chin's column. The clothes go on up their columns from below
+    (:func:`_from_below`, ``skip``: the rows at their top edge passed over), so a collar's
+    and a lapel's edges stay crisp up to the jaw: pushed in from all sides, the jacket and
+    the white collar blurred into a grey smear beside the neck (Byron Donalds, Bennie
+    Thompson); pushed in where a column has no clothes below."""
     back = known & (cv2.dilate(person.view(np.uint8), _disc(5.0)) == 0)
     clothes = known & person
     if not back.any() or not clothes.any():
@@ -419,8 +453,8 @@ def _surroundings(img: np.ndarray, known: np.ndarray, person: np.ndarray,
     d_back = cv2.distanceTransform((~back).view(np.uint8), cv2.DIST_L2, 3)
     d_clothes = cv2.distanceTransform((~clothes).view(np.uint8), cv2.DIST_L2, 3)
     to_back = np.clip((d_clothes - d_back) / 4.0 + 0.5, 0.0, 1.0)[..., None]
-    out: np.ndarray = (_backdrop(img, back, centre) * to_back
-                       + carry_in(img, clothes.astype(np.float32)) * (1.0 - to_back))
+    dressed = _from_below(img, clothes, carry_in(img, clothes.astype(np.float32)), 0.5, skip)
+    out: np.ndarray = _backdrop(img, back, centre) * to_back + dressed * (1.0 - to_back)
     return out
 
 
