@@ -35,7 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...errors import ParameterError
-from ...imaging.regions import exterior, filled
+from ...imaging.regions import exterior, filled, labelled
 
 Mask = NDArray[np.bool_]
 MIN_GARMENT_FRACTION = 0.01
@@ -97,11 +97,10 @@ def _grow(seed: Mask, within: Mask, steps: int) -> Mask:
 
 
 def _largest_parts(mask: Mask, keep_fraction: float = 0.15) -> Mask:
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8),
-                                                           connectivity=8)
+    n, labels, areas = labelled(mask)
     if n <= 1:
         return mask
-    areas = stats[1:, cv2.CC_STAT_AREA]
+    areas = areas[1:]
     keep = np.zeros(n, bool)
     keep[1:] = areas >= areas.max() * keep_fraction
     out: Mask = keep[labels]
@@ -196,21 +195,20 @@ def _wide_parts(mask: Mask) -> Mask:
 def _broad(extra: Mask, solid: Mask, exact: Mask) -> Mask:
     """The parts of ``extra`` that are large (EXTRA_MIN_FRACTION of ``solid``'s area) or have
     EXTRA_RIM_SHARE of their rim on ``solid`` (a gap in the colour mask, not a fleck outside)."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(extra.astype(np.uint8), connectivity=4)
+    n, labels, areas = labelled(extra, 4)
     near = cv2.dilate(labels.astype(np.float32), np.ones((3, 3), np.uint8)).astype(np.int32)
     on_garment = np.bincount(near[solid & ~extra], minlength=n)
     off_garment = np.bincount(near[~solid & ~extra], minlength=n)
-    keep = stats[:, cv2.CC_STAT_AREA] >= EXTRA_MIN_FRACTION * extra.size
+    keep = areas >= EXTRA_MIN_FRACTION * extra.size
     keep |= on_garment * (1 - EXTRA_RIM_SHARE) >= off_garment * EXTRA_RIM_SHARE
-    keep &= np.bincount(labels[exact], minlength=n) < HOLE_EXACT_SHARE * stats[:, cv2.CC_STAT_AREA]
+    keep &= np.bincount(labels[exact], minlength=n) < HOLE_EXACT_SHARE * areas
     keep[0] = False
     out: Mask = keep[labels]
     return out
 
 
-def _hole_sizes_ok(stats: NDArray[np.int32], mask: Mask) -> NDArray[np.bool_]:
+def _hole_sizes_ok(sizes: NDArray[np.intp], mask: Mask) -> NDArray[np.bool_]:
     area = max(int(mask.sum()), 1)
-    sizes = stats[:, cv2.CC_STAT_AREA]
     ok: NDArray[np.bool_] = (sizes >= HOLE_MIN_FRACTION * area) & (
         sizes <= HOLE_MAX_FRACTION * area)
     ok[0] = False
@@ -224,11 +222,11 @@ def _open_real_holes(mask: Mask, dist: NDArray[np.float32], thresh: float) -> Ma
     colour blocks and prints, which in JPEG product photos differ by 1.5-4 levels) stay
     garment."""
     candidates = (mask & (dist < thresh)).astype(np.uint8)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(candidates, connectivity=4)
-    hole = _hole_sizes_ok(np.asarray(stats, np.int32), mask)
+    n, labels, areas = labelled(candidates, 4)
+    hole = _hole_sizes_ok(areas, mask)
     if not hole.any():
         return mask
-    mean = np.bincount(labels.ravel(), dist.ravel(), n) / np.maximum(stats[:, cv2.CC_STAT_AREA], 1)
+    mean = np.bincount(labels.ravel(), dist.ravel(), n) / np.maximum(areas, 1)
     hole &= mean < HOLE_MAX_DIST
     out: Mask = mask & ~filled(hole[labels])     # with the JPEG specks inside the hole
     return out
@@ -241,13 +239,12 @@ def _open_outlined_holes(mask: Mask, dist: NDArray[np.float32], thresh: float,
     of their pixels within HOLE_MAX_DIST; a light fabric's flat patches are not), grown back
     over the widening."""
     cand = mask & (dist < thresh)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats((cand & ~barrier).astype(np.uint8),
-                                                           connectivity=4)
-    hole = _hole_sizes_ok(np.asarray(stats, np.int32), mask)
+    n, labels, areas = labelled(cand & ~barrier, 4)
+    hole = _hole_sizes_ok(areas, mask)
     if not hole.any():
         return mask
     exact = np.bincount(labels.ravel(), (dist < HOLE_MAX_DIST).ravel(), n)
-    hole &= exact >= HOLE_EXACT_SHARE * stats[:, cv2.CC_STAT_AREA]
+    hole &= exact >= HOLE_EXACT_SHARE * areas
     out: Mask = mask & ~filled(_grow(hole[labels], cand, r + 1))
     return out
 

@@ -13,6 +13,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ...imaging.regions import labelled
+
 Mask = NDArray[np.bool_]
 
 
@@ -47,9 +49,8 @@ def without_slivers(mask: Mask, width: float) -> Mask:
 
 def large_pieces(mask: Mask, area: float) -> Mask:
     """The 8-connected pieces of ``mask`` of at least ``area`` pixels."""
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8),
-                                                           connectivity=8)
-    big = stats[:, cv2.CC_STAT_AREA] >= area
+    _, labels, areas = labelled(mask)
+    big = areas >= area
     big[0] = False
     out: Mask = big[labels]
     return out

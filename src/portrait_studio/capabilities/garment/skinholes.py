@@ -10,6 +10,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ...imaging.regions import labelled
+
 Mask = NDArray[np.bool_]
 LOOSE_SIZE = 0.12    # real skin pieces and holes under this size (squared, shoulder widths)
                      # inside the painted torso skin are painted with it
@@ -31,8 +33,8 @@ def loose_pieces(loose: Mask, region: Mask, sw: float) -> Mask:
     touching ``region``: real skin ringed by the painted torso skin (a lit patch under the
     jaw) or holes in it; left out, the painted edge rounded off around them and showed the
     background fill as a light blob inside the skin, so they are painted with the rest."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(loose.astype(np.uint8), connectivity=8)
-    small = stats[:, cv2.CC_STAT_AREA] < (LOOSE_SIZE * sw) ** 2
+    n, labels, areas = labelled(loose)
+    small = areas < (LOOSE_SIZE * sw) ** 2
     small[0] = False
     touch = np.zeros(n, bool)
     near = cv2.dilate(region.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
@@ -131,9 +133,8 @@ def islands(skin: Mask, reveal: Mask, arms: Mask, sw: float) -> Mask:
     the ``arms`` nor anything outside ``reveal`` (the new garment, real skin, hair):
     a bit of the torso zone's shoulder beside an arm painted narrower than the old
     sleeve, floating in the background fill."""
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(skin.astype(np.uint8),
-                                                           connectivity=8)
-    small = stats[:, cv2.CC_STAT_AREA] < (ISLAND * sw) ** 2
+    _, labels, areas = labelled(skin)
+    small = areas < (ISLAND * sw) ** 2
     small[0] = False
     ring = (cv2.dilate(skin.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~skin
     anchor = ring & (arms | ~reveal)

@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ...imaging.regions import labelled
 from .fit import Warped, along, quarter_turn, remapped
 
 F32 = NDArray[np.float32]
@@ -112,10 +113,10 @@ def _reach(t: NDArray[np.floating], side: NDArray[np.bool_], t_end: float) -> fl
 
 
 def _largest(mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    n, labels, areas = labelled(mask)
     if n <= 2:
         return mask
-    out: NDArray[np.bool_] = labels == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    out: NDArray[np.bool_] = labels == 1 + int(np.argmax(areas[1:]))
     return out
 
 
