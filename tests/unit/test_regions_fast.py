@@ -1,11 +1,13 @@
-"""The cheaper mask helpers give exactly what the slower forms they replaced gave: OpenCV's
-component labels and areas, the pieces touching a seed."""
+"""The cheaper mask and colour helpers give exactly what the slower forms they replaced gave:
+OpenCV's component labels and areas, the pieces touching a seed, squared Lab distances and
+the mean of an image's channels."""
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
 
+from portrait_studio.capabilities.garment.regions import channel_mean, lab_dist2
 from portrait_studio.imaging.regions import labelled, touching
 
 
@@ -44,3 +46,36 @@ def test_touching_in_the_bounding_box_keeps_the_pieces() -> None:
     seed = np.zeros_like(blobs)
     seed[72, 11] = True
     assert int(touching(blobs, seed).sum()) == 9 + 7     # the square and its tail only
+
+
+def test_lab_dist2_is_the_float32_sum_of_squares() -> None:
+    rng = np.random.default_rng(9)
+    ref = np.array([51.3, -7.7, 12.25])
+    for shape in [(37, 23, 3), (500, 3), (1, 3), (0, 3)]:
+        lab = (rng.random(shape, dtype=np.float32) * 200 - 100).astype(np.float32)
+        d = lab - ref.astype(np.float32)
+        want = np.einsum("...k,...k->...", d, d)
+        got = lab_dist2(lab, ref)
+        assert got.dtype == np.float32 and got.shape == want.shape
+        assert np.array_equal(got, want)
+    view = (rng.random((40, 50, 3), dtype=np.float32) * 100)[5:30, 7:41]
+    d = view - np.float32([1, 2, 3])
+    assert np.array_equal(lab_dist2(view, np.array([1, 2, 3])),
+                          np.einsum("...k,...k->...", d, d))
+    assert lab_dist2(np.zeros((1, 1, 3), np.float32), np.array([3.0, 4.0, 0.0]))[0, 0] == 25.0
+
+
+def test_channel_mean_is_numpys_mean() -> None:
+    rng = np.random.default_rng(11)
+    img = rng.integers(0, 256, (60, 50, 3), dtype=np.uint8)[3:57, 2:47]
+    every = np.array([(a, b, c) for a in range(256) for b in (0, 1, 128, 255)
+                      for c in (0, 2, 255)], np.uint8).reshape(16, -1, 3)
+    for u8 in (img, every):
+        want = u8.mean(axis=2).astype(np.float32)
+        assert channel_mean(u8).dtype == np.float32
+        assert np.array_equal(channel_mean(u8), want)
+        assert np.array_equal(channel_mean(u8.astype(np.float32)),
+                              u8.astype(np.float32).mean(axis=2))
+    rgb = rng.random((40, 30, 3), dtype=np.float32) * 255
+    assert np.array_equal(channel_mean(rgb), rgb.mean(axis=2).astype(np.float32))
+    assert channel_mean(np.array([[[1, 2, 4]]], np.uint8))[0, 0] == np.float32(7 / 3)

@@ -37,6 +37,7 @@ from ..retouch.texture import match_texture, texture_levels
 from .armpaint import ArmPaint
 from .armsynth import hand_skin
 from .body import Body
+from .regions import channel_mean
 from .skintex import real_grain
 
 F32 = NDArray[np.float32]
@@ -266,7 +267,7 @@ def skin_highlight(img: NDArray[np.uint8], body: Body) -> float | None:
         x, y, w, h = cv2.boundingRect(ref.astype(np.uint8))
         box = np.s_[y:y + h, x:x + w]
         m = ref[box].astype(np.float32)
-        grey = img[box].astype(np.float32).mean(axis=2)
+        grey = channel_mean(img[box].astype(np.float32))
         num = cv2.GaussianBlur(grey * m, (0, 0), RIDGE_BLUR)
         den = cv2.GaussianBlur(m, (0, 0), RIDGE_BLUR)
         smooth = num[ref[box]] / np.maximum(den[ref[box]], 1e-3)
@@ -367,7 +368,7 @@ def finish_arm(img: NDArray[np.uint8], body: Body, arm: ArmPaint, around: Surrou
     factor, near = contact_factor(plane, seen, touch, sw)
     # the sleeve's light away from the contacts (there the touching skin's own tone rules);
     # the old top's only: an old bottom beside the arm (a leopard skirt) lights nothing
-    light = sleeve_light(img[box].astype(np.float32).mean(axis=2), body.old_top[box], solid,
+    light = sleeve_light(channel_mean(img[box].astype(np.float32)), body.old_top[box], solid,
                          sw)
     lit = (1.0 + (light - 1.0) * (1.0 - near))[..., None]
     plane = cap_ridge(np.asarray(plane * factor * lit, np.float32), solid,

@@ -21,11 +21,43 @@ Mask = NDArray[np.bool_]
 def lab_dist2(lab: NDArray[np.float32], ref: NDArray[np.floating[Any]]) -> (
         NDArray[np.float32]):
     """Squared Lab distance of every colour of ``lab`` (an HxWx3 Lab image, or N x 3
-    pixels) to ``ref``: HxW (or N) float32, one einsum pass (much cheaper than a norm over
-    the last axis)."""
-    d = lab - np.asarray(ref, np.float32)
-    out: NDArray[np.float32] = np.einsum("...k,...k->...", d, d)
-    return out
+    pixels) to ``ref``: HxW (or N) float32. A float32 image goes through OpenCV one
+    channel at a time (about 3x cheaper than an einsum over the interleaved channels, and
+    the same float32 sums ((dL^2 + da^2) + db^2)); anything else takes the einsum."""
+    r = np.asarray(ref, np.float32)
+    if lab.dtype == np.float32 and lab.ndim in (2, 3) and lab.shape[-1] == 3 and lab.size:
+        channels = cv2.split(lab.reshape(-1, 1, 3) if lab.ndim == 2 else lab)
+        d = [cv2.subtract(c, float(v))  # type: ignore[call-overload]
+             for c, v in zip(channels, r, strict=True)]
+        out = np.asarray(cv2.multiply(d[0], d[0]), np.float32)
+        out += cv2.multiply(d[1], d[1])
+        out += cv2.multiply(d[2], d[2])
+        return out.reshape(lab.shape[:-1])
+    diff = lab - r
+    dist: NDArray[np.float32] = np.einsum("...k,...k->...", diff, diff)
+    return dist
+
+
+_THIRDS = (np.arange(3 * 255 + 1) / 3.0).astype(np.float32)   # uint8 channel sums / 3
+
+
+def channel_mean(img: NDArray[Any]) -> NDArray[np.float32]:
+    """HxW float32 mean of the three channels of an HxWx3 image, exactly as
+    ``img.mean(axis=2).astype(np.float32)`` gives it (uint8: the float64 mean of the
+    integer sum, through a table; float32: ``((c0 + c1) + c2) / 3`` in float32), three to
+    four times cheaper than numpy's mean over the interleaved channels."""
+    if img.dtype == np.uint8:
+        total = img[..., 0].astype(np.uint16)
+        total += img[..., 1]
+        total += img[..., 2]
+        out: NDArray[np.float32] = _THIRDS[total]
+        return out
+    if img.dtype == np.float32:
+        out = img[..., 0] + img[..., 1]
+        out += img[..., 2]
+        out /= np.float32(3)
+        return out
+    return np.asarray(img.mean(axis=2), np.float32)
 
 
 def capsule(shape: tuple[int, int], chain: list[NDArray[np.float32]], radius: float) -> Mask:

@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...imaging.color import rgb_to_lab
+from .regions import channel_mean
 
 F32 = NDArray[np.float32]
 Mask = NDArray[np.bool_]
@@ -117,7 +118,7 @@ def print_strength(plain_share: float) -> float:
 def plain_weight(rgb: F32, sigma: float) -> F32:
     """HxW float32 0..1: 1 where the new garment (HxWx3 float32 RGB) is plain fabric
     (local grey std, Gaussian ``sigma`` px, under ~6 levels), ~0 on prints and logos."""
-    grey = rgb.mean(axis=2).astype(np.float32)
+    grey = channel_mean(rgb)
     mean = cv2.GaussianBlur(grey, (0, 0), sigma)
     var = cv2.GaussianBlur(grey * grey, (0, 0), sigma) - mean * mean
     out: F32 = np.exp(-np.maximum(var, 0) / 36.0).astype(np.float32)

@@ -17,6 +17,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from .regions import channel_mean
+
 F32 = NDArray[np.float32]
 Mask = NDArray[np.bool_]
 GRAIN_MAX = 8.0      # clip of the copied grain (grey levels): no specks or hair strands
@@ -65,7 +67,7 @@ def _detail(img: NDArray[np.uint8], skin: Mask) -> F32:
     x, y, w, h = cv2.boundingRect(skin.astype(np.uint8))
     m = int(3 * DETAIL) + 1
     box = np.s_[max(0, y - m):y + h + m, max(0, x - m):x + w + m]
-    grey = img[box].mean(axis=2).astype(np.float32)
+    grey = channel_mean(img[box])
     weight = skin[box].astype(np.float32)
     blur = cv2.GaussianBlur(grey * weight, (0, 0), DETAIL) / np.maximum(
         cv2.GaussianBlur(weight, (0, 0), DETAIL), 1e-3)
