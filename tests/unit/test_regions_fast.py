@@ -1,13 +1,19 @@
 """The cheaper mask and colour helpers give exactly what the slower forms they replaced gave:
-OpenCV's component labels and areas, the pieces touching a seed, squared Lab distances and
-the mean of an image's channels."""
+OpenCV's component labels and areas, the pieces touching a seed, squared Lab distances, the
+mean of an image's channels and the longest run of every row."""
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
 
-from portrait_studio.capabilities.garment.regions import channel_mean, lab_dist2
+from portrait_studio.capabilities.garment.regions import (
+    channel_mean,
+    lab_dist2,
+    longest_run,
+    longest_runs,
+    runs,
+)
 from portrait_studio.imaging.regions import labelled, touching
 
 
@@ -63,6 +69,17 @@ def test_lab_dist2_is_the_float32_sum_of_squares() -> None:
     assert np.array_equal(lab_dist2(view, np.array([1, 2, 3])),
                           np.einsum("...k,...k->...", d, d))
     assert lab_dist2(np.zeros((1, 1, 3), np.float32), np.array([3.0, 4.0, 0.0]))[0, 0] == 25.0
+
+
+def test_runs_and_longest_runs_per_row() -> None:
+    flags = np.array([1, 1, 0, 1, 1, 0, 0, 1, 1, 1], bool)
+    starts, ends = runs(flags)
+    assert starts.tolist() == [0, 3, 7] and ends.tolist() == [2, 5, 10]
+    grid = np.array([flags, flags[::-1], np.zeros(10, bool), [1, 1, 0, 1, 1, 0, 0, 0, 1, 1]])
+    assert longest_runs(grid).tolist() == [[7, 10], [0, 3], [0, 0], [0, 2]]
+    for mask in _masks():
+        want = [list(longest_run(row)) for row in mask]
+        assert longest_runs(mask).tolist() == want
 
 
 def test_channel_mean_is_numpys_mean() -> None:

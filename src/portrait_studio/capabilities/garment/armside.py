@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from .body import Body
 from .limbs import LimbZone
-from .regions import longest_run, runs
+from .regions import longest_runs, runs
 from .reveal import limb_chains
 
 F32 = NDArray[np.float32]
@@ -141,7 +141,7 @@ def _slices(skin: Mask, a: Point, b: Point, centre: Point, sw: float) -> (
     ok = (gx >= 0) & (gx < w) & (gy >= 0) & (gy < h)
     grid = np.zeros(gx.shape, bool)
     grid[ok] = skin[gy[ok], gx[ok]]
-    spans = np.array([longest_run(row) for row in grid], np.int64)
+    spans = longest_runs(grid)
     widths = (spans[:, 1] - spans[:, 0]).astype(np.float32)
     if not (widths > 0).any():
         return None

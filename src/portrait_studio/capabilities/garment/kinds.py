@@ -18,8 +18,9 @@ DRESS_ASPECT = 1.6
 
 def row_runs(row: NDArray[np.bool_]) -> list[tuple[int, int]]:
     """[start, end) of every run of True in a 1-D bool array."""
-    padded = np.concatenate([[False], row, [False]]).astype(np.int8)
-    edges = np.flatnonzero(np.diff(padded))
+    padded = np.zeros(len(row) + 2, np.int8)
+    padded[1:-1] = row
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
     return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
 
 

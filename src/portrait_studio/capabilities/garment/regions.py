@@ -90,7 +90,9 @@ def large_pieces(mask: Mask, area: float) -> Mask:
 
 def runs(flags: NDArray[np.bool_]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """(starts, ends): the [start, end) index ranges of the runs of True in a 1-D array."""
-    d = np.diff(np.concatenate([[0], flags.astype(np.int8), [0]]))
+    padded = np.zeros(len(flags) + 2, np.int8)
+    padded[1:-1] = flags
+    d = padded[1:] - padded[:-1]
     return np.flatnonzero(d == 1), np.flatnonzero(d == -1)
 
 
@@ -101,3 +103,25 @@ def longest_run(flags: NDArray[np.bool_]) -> tuple[int, int]:
         return 0, 0
     k = int(np.argmax(ends - starts))
     return int(starts[k]), int(ends[k])
+
+
+def longest_runs(grid: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """Rx2 int64: :func:`longest_run` of every row of an RxW bool array ([start, end), the
+    first of equally long runs, (0, 0) for a row without one), in one pass over the array."""
+    out = np.zeros((len(grid), 2), np.int64)
+    padded = np.zeros((len(grid), grid.shape[1] + 2), np.int8)
+    padded[:, 1:-1] = grid
+    d = padded[:, 1:] - padded[:, :-1]
+    rows, starts = np.nonzero(d == 1)          # row-major: each row's runs in order
+    ends = np.nonzero(d == -1)[1]
+    if not len(rows):
+        return out
+    lengths = ends - starts
+    longest = np.zeros(len(grid), np.int64)
+    np.maximum.at(longest, rows, lengths)
+    best = lengths == longest[rows]
+    first_rows, first = np.unique(rows[best], return_index=True)
+    picked = np.flatnonzero(best)[first]
+    out[first_rows, 0] = starts[picked]
+    out[first_rows, 1] = ends[picked]
+    return out
