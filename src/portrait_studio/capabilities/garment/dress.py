@@ -48,10 +48,11 @@ from .armskin import Surround, finish_arm, near_chain, skin_levels
 from .armsynth import synth_arm
 from .body import Body
 from .cutout import Cutout
+from .envelope import side_view_rows
 from .fit import Fit, body_frame
 from .fragments import tidy_layers
 from .layers import Layer, is_torso, limb_covers, warp_layers
-from .limbs import LimbZone
+from .limbs import LimbZone, covered_limb
 from .measure import anchors as measure_anchors
 from .neckline import neck_opening
 from .oldsleeve import long_sleeve
@@ -173,13 +174,29 @@ def _occluders(layer: Layer, body: Body, has_top: bool, arms: Mask,
 
 
 def arm_cut(layer: Layer, body: Body, arms: Mask) -> Mask:
-    """The ``arms`` (:func:`visible_arms`) in front of a torso layer: below its armpits,
-    without their specks."""
+    """The ``arms`` (:func:`visible_arms`) in front of a torso layer: below its armpits and
+    past the elbows (:func:`_forearms`), without their specks."""
     depth = 0.12 if layer.sleeveless else 0.3
     cut = arms & _below_armpits(body, depth)
+    if arms.any():
+        cut |= arms & _forearms(body)
     if layer.straps:
         cut |= _armhole(body, arms, depth)
     return without_slivers(cut, SPECK * body.pose.shoulder_width)
+
+
+def _forearms(body: Body) -> Mask:
+    """The arm zones past the elbows: a forearm crossed over the chest lies in front of
+    the torso even above the armpits' row (Biden's, high on his long torso: the new
+    T-shirt was laid over them and his hand floated on its print). None in a side view
+    (the skier's far arm, placed by her neck, is no forearm in front of her)."""
+    out = np.zeros(body.person.shape, bool)
+    if side_view_rows(body.pose, body.person.shape).any():
+        return out
+    for zone, chain in zip(limb_zones(body, "arms"), limb_chains(body)["arms"], strict=True):
+        upper = float(np.linalg.norm(chain[1] - chain[0]))
+        out |= zone.inside & (zone.t > upper)
+    return out
 
 
 def _armhole(body: Body, arms: Mask, depth: float) -> Mask:
@@ -406,9 +423,12 @@ def _arm_paint(img: NDArray[np.uint8], body: Body, chain: list[NDArray[np.float3
     real = trusted | (body.skin & body.arms & ~body.hands)      # shaded edges count
     if narrowed is None or not part.any():      # no sleeve: no arm fitted over the bulge
         narrowed = np.zeros_like(part)
-    arm = paint_arm(img, chain, part | narrowed, real, body.pose.shoulder_width, rng,
-                    room=room,
-                    torso=body.pose.shoulder_mid)
+    sw = body.pose.shoulder_width
+    # a covered arm has no real arm below the hem to continue (the other hand's fingers
+    # by Biden's elbow were taken for one): a whole arm is made up
+    covered = covered_limb(part.shape, chain, body.skin & ~body.hands, sw)
+    arm = None if covered else paint_arm(img, chain, part | narrowed, real, sw, rng,
+                                         room=room, torso=body.pose.shoulder_mid)
     if arm is not None and narrowed.any():
         arm = arm.without(narrowed)
     if arm is not None:
