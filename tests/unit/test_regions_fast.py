@@ -14,7 +14,7 @@ from portrait_studio.capabilities.garment.regions import (
     longest_runs,
     runs,
 )
-from portrait_studio.imaging.regions import labelled, touching
+from portrait_studio.imaging.regions import labelled, row_first, row_last, touching
 
 
 def _masks() -> list[np.ndarray]:
@@ -96,3 +96,10 @@ def test_channel_mean_is_numpys_mean() -> None:
     rgb = rng.random((40, 30, 3), dtype=np.float32) * 255
     assert np.array_equal(channel_mean(rgb), rgb.mean(axis=2).astype(np.float32))
     assert channel_mean(np.array([[[1, 2, 4]]], np.uint8))[0, 0] == np.float32(7 / 3)
+
+
+def test_row_first_and_last_are_each_rows_end_pixels() -> None:
+    for mask in _masks():
+        cols = [np.flatnonzero(row) for row in mask]
+        assert row_first(mask, -5).tolist() == [c[0] if len(c) else -5 for c in cols]
+        assert row_last(mask, 99).tolist() == [c[-1] if len(c) else 99 for c in cols]

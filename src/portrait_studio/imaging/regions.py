@@ -17,6 +17,21 @@ def disc(size: int) -> NDArray[np.uint8]:
     return np.asarray(cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size)), np.uint8)
 
 
+def row_first(mask: Mask, empty: int) -> NDArray[np.intp]:
+    """The column of each row's first set pixel of ``mask`` (H values; ``empty`` for rows
+    without one)."""
+    out: NDArray[np.intp] = np.where(mask.any(axis=1), mask.argmax(axis=1), empty)
+    return out
+
+
+def row_last(mask: Mask, empty: int) -> NDArray[np.intp]:
+    """The column of each row's last set pixel of ``mask`` (H values; ``empty`` for rows
+    without one)."""
+    out: NDArray[np.intp] = np.where(mask.any(axis=1),
+                                     mask.shape[1] - 1 - mask[:, ::-1].argmax(axis=1), empty)
+    return out
+
+
 def _box(mask: NDArray[np.uint8]) -> tuple[slice, slice] | None:
     """The rows and columns of the bounding box of the non-zero pixels (None without)."""
     x, y, w, h = cv2.boundingRect(mask)

@@ -40,7 +40,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...imaging.color import to_u8
-from ...imaging.regions import touching
+from ...imaging.regions import disc, row_first, row_last, touching
 from .armcolumn import column_arm
 from .armpaint import ArmPaint, paint_arm
 from .armside import beyond_arms, sleeve_part
@@ -458,17 +458,14 @@ def _inside_arm(part: Mask, arm: Mask, shoulder_x: float, centre_x: float) -> Ma
     ``arm`` on that side of ``centre_x``, the body's middle) and ``centre_x`` in their row;
     none in rows without the arm. Only its pieces ``INSIDE`` px thick (not the old top's
     thin rim along an arm's edge)."""
-    part = cv2.morphologyEx(part.astype(np.uint8), cv2.MORPH_OPEN,
-                            cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (INSIDE, INSIDE))) > 0
+    part = cv2.morphologyEx(part.astype(np.uint8), cv2.MORPH_OPEN, disc(INSIDE)) > 0
     w = part.shape[1]
     xs = np.arange(w)[None, :]
     if shoulder_x < centre_x:
-        own = arm & (xs < centre_x)
-        edge = np.where(own.any(axis=1), w - 1 - own[:, ::-1].argmax(axis=1), w)[:, None]
+        edge = row_last(arm & (xs < centre_x), w)[:, None]
         out: Mask = part & (xs > edge) & (xs < centre_x)
         return out
-    own = arm & (xs > centre_x)
-    edge = np.where(own.any(axis=1), own.argmax(axis=1), -1)[:, None]
+    edge = row_first(arm & (xs > centre_x), -1)[:, None]
     out = part & (xs < edge) & (xs > centre_x)
     return out
 

@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 
 from ...imaging.blend import mask_box
 from ...imaging.color import rgb_to_lab
-from ...imaging.regions import touching
+from ...imaging.regions import row_first, row_last, touching
 from .body import Body
 from .fit import Warped
 from .regions import capsule
@@ -85,11 +85,9 @@ def beyond_arm(free: Mask, solid: Mask, arm: Mask) -> Mask:
     xs = np.arange(w)[None, :]
     cx = float(np.nonzero(solid)[1].mean())
     left, right = solid & (xs < cx), solid & (xs > cx)
-    first = np.where(left.any(axis=1), left.argmax(axis=1), -1)[:, None]
-    last = np.where(right.any(axis=1), w - 1 - right[:, ::-1].argmax(axis=1), w)[:, None]
-    right, left = arm & (xs > last), arm & (xs < first)
-    past_r = np.where(right.any(axis=1), right.argmax(axis=1), w)[:, None]
-    past_l = np.where(left.any(axis=1), w - 1 - left[:, ::-1].argmax(axis=1), -1)[:, None]
+    first, last = row_first(left, -1)[:, None], row_last(right, w)[:, None]
+    past_r = row_first(arm & (xs > last), w)[:, None]
+    past_l = row_last(arm & (xs < first), -1)[:, None]
     out: Mask = free & ((xs > past_r) | (xs < past_l))
     return out
 

@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...imaging.color import rgb_to_lab
+from ...imaging.regions import row_first, row_last
 from .body import Body
 from .chestpaint import chest_tone, outline_shade, rim_alpha, skin_rim
 from .fit import Warped, body_frame
@@ -434,9 +435,7 @@ def v_opening(solid: Mask, top_row: float) -> Mask:
     layer closed the V's bottom with a flat block of its bands' colours cut straight at
     the armpits' row, a seam line down its middle."""
     w = solid.shape[1]
-    has = solid.any(axis=1)
-    first = np.where(has, solid.argmax(axis=1), w)[:, None]
-    last = np.where(has, w - 1 - solid[:, ::-1].argmax(axis=1), -1)[:, None]
+    first, last = row_first(solid, w)[:, None], row_last(solid, -1)[:, None]
     cols = np.arange(w)[None, :]
     between = (cols > first) & (cols < last) & ~solid
     out = np.zeros_like(solid)
@@ -574,11 +573,10 @@ def _toward_neck(solid: Mask, body: Body, box: tuple[slice, slice]) -> Mask:
     neck_x = float(body.pose.shoulder_mid[0]) - box[1].start
     cols = np.arange(part.shape[1])[None, :]
     if float(np.flatnonzero(part.any(axis=0)).mean()) > neck_x:     # the sleeve on the right
-        first = np.where(part.any(axis=1), part.argmax(axis=1), part.shape[1])[:, None]
+        first = row_first(part, part.shape[1])[:, None]
         out: Mask = (cols > neck_x) & (cols < first)
     else:
-        last = np.where(part.any(axis=1), part.shape[1] - 1 - part[:, ::-1].argmax(axis=1),
-                        -1)[:, None]
+        last = row_last(part, -1)[:, None]
         out = (cols < neck_x) & (cols > last)
     return out
 

@@ -25,6 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...imaging.color import rgb_to_lab
+from ...imaging.regions import row_first, row_last
 from .body import Body
 from .fit import body_frame
 from .kinds import row_runs
@@ -251,8 +252,7 @@ def between_legs(body: Body) -> NDArray[np.bool_]:
                         LEG_REACH * pose.shoulder_width)
     legs &= body.person & ~body.in_front
     w = body.person.shape[1]
-    first = np.where(legs.any(axis=1), legs.argmax(axis=1), w)
-    last = w - 1 - legs[:, ::-1].argmax(axis=1)
+    first, last = row_first(legs, w), row_last(legs, w - 1)
     xs = np.arange(w)[None, :]
     out: NDArray[np.bool_] = (xs >= first[:, None]) & (xs <= last[:, None])
     return out
