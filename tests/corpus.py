@@ -78,3 +78,11 @@ def painted_skin(stem: str, garment: str, monkeypatch: pytest.MonkeyPatch) -> Sk
     result = try_on(photo(stem), [g], TryOnParams(seed=0))
     (region, rel, rgb, alpha), = seen
     return SkinPainting(result, region, rel, rgb, alpha)
+
+
+def jacket_red(img: np.ndarray) -> np.ndarray:
+    """HxW bool: the red of the skier's jacket (``skier_woman``: strongly red, little green
+    or blue)."""
+    r, g, b = (img[..., i].astype(int) for i in range(3))
+    out: np.ndarray = (r > 100) & (r - g > 60) & (r - b > 50)
+    return out

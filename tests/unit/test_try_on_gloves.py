@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tests.corpus import body, dressed, needs_corpus, photo
+from tests.corpus import body, dressed, jacket_red, needs_corpus, photo
 
 GLOVE = (slice(165, 203), slice(278, 315))        # the image-left glove, rows and columns
 HAND = (293, 183)                                 # the glove's middle (x, y)
@@ -44,13 +44,6 @@ def test_a_new_top_leaves_the_glove_in_place() -> None:
     assert same[dark].mean() > 0.95          # the old code: all of them became snow (0.0)
 
 
-def _jacket_red(img: np.ndarray) -> np.ndarray:
-    """HxW bool: the red of the skier's jacket (strongly red, little green or blue)."""
-    r, g, b = (img[..., i].astype(int) for i in range(3))
-    out: np.ndarray = (r > 100) & (r - g > 60) & (r - b > 50)
-    return out
-
-
 @needs_corpus
 def test_the_red_cuff_by_the_waist_glove_is_no_glove() -> None:
     """The pose puts the waist-level hand's points on her red cuff (its forearm is 9 px
@@ -58,7 +51,7 @@ def test_the_red_cuff_by_the_waist_glove_is_no_glove() -> None:
     cuff was taken for a glove (hand pixels of jacket red there: 273 -> 0); the sleeve is
     now the whole arm's colour, and a core mostly in it is no glove."""
     found = body("skier_woman")
-    red = _jacket_red(photo("skier_woman")) & found.person     # not the pole's red stripe
+    red = jacket_red(photo("skier_woman")) & found.person     # not the pole's red stripe
     assert red[WAIST].sum() > 500
     assert (found.hands[WAIST] & red[WAIST]).sum() == 0
     assert found.clothes[WAIST][red[WAIST]].mean() > 0.85   # was 0.57 (the rest: cuff rim, pole)
@@ -71,7 +64,7 @@ def test_no_red_jacket_is_left_by_the_waist_glove() -> None:
     unchanged there (200 -> 5)."""
     before = photo("skier_woman")[WAIST]
     cami = dressed("skier_woman", "vitonhd_09133_00").images[0][WAIST]
-    assert _jacket_red(cami).sum() <= 20
+    assert jacket_red(cami).sum() <= 20
     fila = dressed("skier_woman", "vitonhd_00126_00").images[0][WAIST]
-    kept = np.all(fila == before, axis=2) & _jacket_red(fila)
+    kept = np.all(fila == before, axis=2) & jacket_red(fila)
     assert kept.sum() <= 20

@@ -66,6 +66,14 @@ def _kept_below(stem: str, b: Body, result: TryOnResult, hem: int) -> tuple[int,
     return int(below.sum()), float((diff <= 12)[below].mean()) if below.any() else 0.0
 
 
+def _hem_on_legs(stem: str, dress: str) -> tuple[tuple[float, float, float], int, int, float]:
+    """``stem`` in ``dress``: the legs' joint rows (:func:`_joints`), the hem's row
+    (:func:`_hem`) and the old bottom kept below it (:func:`_kept_below`)."""
+    b, result = body(stem, SIZE), dressed(stem, dress, SIZE)
+    hem = _hem(result)
+    return (_joints(b), hem, *_kept_below(stem, b, result, hem))
+
+
 @needs_corpus
 def test_midi_skirt_hangs_across_the_skiers_legs() -> None:
     # the old code cut a side view's skirt to the person's silhouette: two orange trouser
@@ -80,11 +88,8 @@ def test_midi_skirt_hangs_across_the_skiers_legs() -> None:
 @needs_corpus
 def test_midi_hem_lands_mid_calf_and_the_ski_trousers_stay() -> None:
     # old: hem at row 919, past the ankles (1.23 of the leg), the trousers all replaced
-    b, result = body(SKIER, SIZE), dressed(SKIER, MIDI, SIZE)
-    _, knee, ankle = _joints(b)
-    hem = _hem(result)
+    (_, knee, ankle), hem, pixels, kept = _hem_on_legs(SKIER, MIDI)
     assert knee + 0.3 * (ankle - knee) < hem < ankle - 0.15 * (ankle - knee)
-    pixels, kept = _kept_below(SKIER, b, result, hem)
     assert pixels > 3000
     assert kept > 0.97
 
@@ -92,11 +97,8 @@ def test_midi_hem_lands_mid_calf_and_the_ski_trousers_stay() -> None:
 @needs_corpus
 def test_short_dress_ends_above_the_skiers_knees() -> None:
     # old: hem at row 756, 0.72 of the leg (mid-shin), legs painted as sticks of skin
-    b, result = body(SKIER, SIZE), dressed(SKIER, SHORT, SIZE)
-    hip, knee, _ = _joints(b)
-    hem = _hem(result)
+    (hip, knee, _), hem, pixels, kept = _hem_on_legs(SKIER, SHORT)
     assert hip + 0.5 * (knee - hip) < hem < knee
-    pixels, kept = _kept_below(SKIER, b, result, hem)
     assert pixels > 5000
     assert kept > 0.97
 
@@ -104,11 +106,8 @@ def test_short_dress_ends_above_the_skiers_knees() -> None:
 @needs_corpus
 def test_midi_on_a_frontal_man_keeps_his_joggers_below_the_hem() -> None:
     # old: the skirt ran off the photo's bottom over his shoes
-    b, result = body(JOGGERS, SIZE), dressed(JOGGERS, MIDI, SIZE)
-    _, knee, ankle = _joints(b)
-    hem = _hem(result)
+    (_, knee, ankle), hem, pixels, kept = _hem_on_legs(JOGGERS, MIDI)
     assert knee + 0.3 * (ankle - knee) < hem < ankle - 0.15 * (ankle - knee)
-    pixels, kept = _kept_below(JOGGERS, b, result, hem)
     assert pixels > 3000
     assert kept > 0.97
 

@@ -11,23 +11,16 @@ from __future__ import annotations
 import numpy as np
 
 from portrait_studio.capabilities.garment.collar import collar_not_hair
-from tests.corpus import body, dressed, needs_corpus, photo
+from tests.corpus import body, dressed, jacket_red, needs_corpus, photo
 
 NECK = (slice(75, 102), slice(372, 410))      # beside the skier's neck: her collar's top
-
-
-def _jacket_red(img: np.ndarray) -> np.ndarray:
-    """HxW bool: the red of the skier's jacket (strongly red, little green or blue)."""
-    r, g, b = (img[..., i].astype(int) for i in range(3))
-    out: np.ndarray = (r > 100) & (r - g > 60) & (r - b > 50)
-    return out
 
 
 @needs_corpus
 def test_the_skiers_rising_collar_is_not_her_head() -> None:
     """Jacket-red pixels of the head beside her neck: 112 -> 11 (strands over it)."""
     found = body("skier_woman")
-    red = _jacket_red(photo("skier_woman"))[NECK]
+    red = jacket_red(photo("skier_woman"))[NECK]
     assert red.sum() > 200
     assert (found.head[NECK] & red).sum() <= 20
 
@@ -38,9 +31,9 @@ def test_no_red_collar_is_left_beside_her_neck() -> None:
     under the FILA T-shirt (red itself) 112 -> 12 of them are the photo's own pixels."""
     before = photo("skier_woman")[NECK]
     cami = dressed("skier_woman", "vitonhd_09133_00").images[0][NECK]
-    assert _jacket_red(cami).sum() <= 30
+    assert jacket_red(cami).sum() <= 30
     fila = dressed("skier_woman", "vitonhd_00126_00").images[0][NECK]
-    assert (np.all(fila == before, axis=2) & _jacket_red(fila)).sum() <= 30
+    assert (np.all(fila == before, axis=2) & jacket_red(fila)).sum() <= 30
 
 
 def _turned_head(collar: tuple[float, float, float]) -> tuple[np.ndarray, ...]:
