@@ -88,12 +88,12 @@ def arm_to_outline(chain: list[Point], radii: tuple[float, float], person: Mask,
     shoulders, crossed arms) 0.1-0.45 ``sw`` inside the sleeve's own outline; a new
     sleeve laid on those bones left a block of the old sleeve beside it by the elbow."""
     shoulder, elbow, wrist = (np.asarray(p, np.float32) for p in chain)
-    a, b = _unit(shoulder - elbow), _unit(wrist - elbow)
+    a, b = unit(shoulder - elbow), unit(wrist - elbow)
     side = np.array([-a[1], a[0]], np.float32)
     if (float(elbow[0]) - mid_x) * float(side[0]) < 0:
         side = -side
     bend = -(a + b)
-    at_elbow = _unit(bend) if float(np.linalg.norm(bend)) >= BENT else side
+    at_elbow = unit(bend) if float(np.linalg.norm(bend)) >= BENT else side
     return [_to_outline(shoulder, side, radii[0], person, sw),
             _to_outline(elbow, at_elbow, radii[1], person, sw), wrist]
 
@@ -116,7 +116,8 @@ def _to_outline(p: Point, out: Point, radius: float, person: Mask, sw: float) ->
     return (p + out * np.float32(shift)).astype(np.float32)
 
 
-def _unit(v: Point) -> Point:
+def unit(v: Point) -> Point:
+    """``v`` scaled to length 1 (float32; a zero vector stays zero)."""
     n = max(float(np.linalg.norm(v)), 1e-6)
     return (np.asarray(v, np.float32) / np.float32(n)).astype(np.float32)
 

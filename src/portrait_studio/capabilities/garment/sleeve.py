@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from ...imaging.regions import labelled
 from .fit import Warped, along, quarter_turn, remapped
+from .limbs import unit
 
 F32 = NDArray[np.float32]
 Point = NDArray[np.float32]
@@ -73,10 +74,6 @@ class Arm:
         return self.radii[0] + (self.radii[1] - self.radii[0]) * f
 
 
-def _unit(v: F32) -> Point:
-    return (v / max(float(np.linalg.norm(v)), 1e-6)).astype(np.float32)
-
-
 def garment_quad(sleeve: NDArray[np.bool_], seam_out: Point, seam_in: Point) -> (
         SleeveQuad | None):
     """The quad of one sleeve from its HxW bool mask (the sleeve alone; its largest
@@ -88,7 +85,7 @@ def garment_quad(sleeve: NDArray[np.bool_], seam_out: Point, seam_in: Point) -> 
     pts = np.stack([xs, ys], 1).astype(np.float32)
     root = (seam_out + seam_in) / 2
     dist = np.linalg.norm(pts - root, axis=1)
-    axis = _unit(pts[dist >= np.percentile(dist, 93)].mean(axis=0) - root)
+    axis = unit(pts[dist >= np.percentile(dist, 93)].mean(axis=0) - root)
     t = (pts - root) @ axis
     t_end = float(np.percentile(t, 99))
     normal = quarter_turn(axis)
@@ -122,7 +119,7 @@ def _largest(mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
 
 def _arc_of(chain: list[Point], p: Point) -> float:
     """Arc length of the projection of ``p`` on the first bone (may be negative)."""
-    return float(np.dot(p - chain[0], _unit(chain[1] - chain[0])))
+    return float(np.dot(p - chain[0], unit(chain[1] - chain[0])))
 
 
 def body_sections(quad: SleeveQuad, seam_out: Point, arm: Arm, scale: float,
@@ -166,7 +163,7 @@ def sleeve_arcs(quad: SleeveQuad, seam_out: Point, arm: Arm, scale: float,
 def _turn(chain: list[Point], hint: Point) -> float:
     """+1 when the outer side is left of the bones (:func:`.fit.quarter_turn`), -1 when
     right: picked by ``hint`` on the upper arm."""
-    return 1.0 if float(np.dot(quarter_turn(_unit(chain[1] - chain[0])), hint)) >= 0 else -1.0
+    return 1.0 if float(np.dot(quarter_turn(unit(chain[1] - chain[0])), hint)) >= 0 else -1.0
 
 
 def _section(arm: Arm, s: float, turn: float, ease: float, bend: bool = False) -> Section:
@@ -175,7 +172,7 @@ def _section(arm: Arm, s: float, turn: float, ease: float, bend: bool = False) -
     p, d = along(arm.chain, s)
     if bend:
         p = arm.chain[1]
-        d = _unit(_unit(arm.chain[1] - arm.chain[0]) + _unit(arm.chain[2] - arm.chain[1]))
+        d = unit(unit(arm.chain[1] - arm.chain[0]) + unit(arm.chain[2] - arm.chain[1]))
     n = quarter_turn(d) * turn * arm.radius(s) * (1 + ease)
     return (p + n).astype(np.float32), (p - n).astype(np.float32)
 
@@ -252,8 +249,8 @@ def strip_sections(sleeve: NDArray[np.bool_], quad: SleeveQuad, seam_out: Point,
 def _bones(arm: Arm) -> tuple[Point, Point, float]:
     """Unit directions of ``arm``'s upper arm and forearm, and the cosine of half the turn
     between them at the elbow."""
-    u = _unit(arm.chain[1] - arm.chain[0])
-    v = _unit(arm.chain[2] - arm.chain[1])
+    u = unit(arm.chain[1] - arm.chain[0])
+    v = unit(arm.chain[2] - arm.chain[1])
     return u, v, float(np.cos(0.5 * float(np.arccos(np.clip(float(u @ v), -1.0, 1.0)))))
 
 
@@ -281,7 +278,7 @@ def bent_sections(arm: Arm, s_top: float, s_hem: float, turn: float, ease: float
     secs: list[Section] = []
     for s in arcs:
         if bend and s == arm.upper:
-            d = _unit(u + v) if float(np.linalg.norm(u + v)) > 0.2 else u
+            d = unit(u + v) if float(np.linalg.norm(u + v)) > 0.2 else u
             p, w, w_out = arm.chain[1], width * mitre, width * min(mitre, ELBOW)
         else:
             p, d = along(arm.chain, s)
@@ -339,12 +336,12 @@ def garment_profile(sleeve: NDArray[np.bool_], quad: SleeveQuad, fracs: list[flo
     pts = np.stack([xs, ys], 1).astype(np.float32)
     centre = pts.mean(axis=0)
     _, vecs = np.linalg.eigh(np.cov((pts - centre).T))
-    axis = _unit(vecs[:, 1].astype(np.float32))
+    axis = unit(vecs[:, 1].astype(np.float32))
     seam = (quad.seam_out + quad.seam_in) / 2
     if float(np.dot(axis, centre - seam)) < 0:
         axis = -axis
     normal = quarter_turn(axis)
-    hint = _unit(quad.seam_out - quad.seam_in) + _unit(centre - seam)
+    hint = unit(quad.seam_out - quad.seam_in) + unit(centre - seam)
     if float(np.dot(normal, hint)) < 0:
         normal = -normal
     t, c = (pts - centre) @ axis, (pts - centre) @ normal
@@ -424,8 +421,8 @@ def warp_cap(image: NDArray[np.uint8], mask: NDArray[np.bool_] | F32, g_secs: li
     h, w = shape
     rgb, alpha = np.zeros((h, w, 3), np.float32), np.zeros((h, w), np.float32)
     (o0, i0), (o1, i1) = b_secs[0], b_secs[1]
-    top = ((o0 + _unit(o0 - o1) * height).astype(np.float32),
-           (i0 + _unit(i0 - i1) * height).astype(np.float32))
+    top = ((o0 + unit(o0 - o1) * height).astype(np.float32),
+           (i0 + unit(i0 - i1) * height).astype(np.float32))
     pts = np.array([o0, i0, *top], np.float32)
     x0, y0 = np.clip(np.floor(pts.min(0)) - 1, 0, [w, h]).astype(int)
     x1, y1 = np.clip(np.ceil(pts.max(0)) + 2, 0, [w, h]).astype(int)
@@ -435,7 +432,7 @@ def warp_cap(image: NDArray[np.uint8], mask: NDArray[np.bool_] | F32, g_secs: li
     corner = np.array([x0, y0], np.float32)
     cv2.fillConvexPoly(canvas, np.round(_quad(top, b_secs[0]) - corner).astype(np.int32), 1)
     ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
-    normal = quarter_turn(_unit(i0 - o0))
+    normal = quarter_turn(unit(i0 - o0))
     off = (xs - o0[0]) * normal[0] + (ys - o0[1]) * normal[1]
     hom = cv2.getPerspectiveTransform(_quad(b_secs[0], b_secs[1]), _quad(g_secs[0], g_secs[1]))
     mx, my = _mapped([hom], canvas.astype(np.int32), xs - 2 * off * normal[0],
@@ -466,8 +463,8 @@ def round_shade(b_secs: list[Section], labels: NDArray[np.int32], xs: F32, ys: F
     middle, ``1 - roundness`` at both edges (quadratic across each quad, from its own outer
     to its inner side), faded in over the first section's half width below the seam (the
     torso beside it is not shaded so)."""
-    unit = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], np.float32)
-    homs = [cv2.getPerspectiveTransform(_quad(a, b), unit) for a, b in pairwise(b_secs)]
+    square = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], np.float32)
+    homs = [cv2.getPerspectiveTransform(_quad(a, b), square) for a, b in pairwise(b_secs)]
     along_, across = _mapped(homs, labels, xs, ys)
     c = np.clip(2 * across - 1, -1, 1)
     first = b_secs[0]
