@@ -136,8 +136,8 @@ def worn_under(img: NDArray[np.uint8], body: Body, dresses: list[Mask],
     ankles = below & (ys >= min(legs[2], float(rows[-1])) - band)
     if top.sum() < 20 or ankles.sum() < 20:
         return out
-    lab = rgb_to_lab(img)
-    if float(np.linalg.norm(np.median(lab[top], axis=0) - np.median(lab[ankles], axis=0))) \
+    hem_lab, ankle_lab = (rgb_to_lab(img[m].reshape(-1, 1, 3))[:, 0] for m in (top, ankles))
+    if float(np.linalg.norm(np.median(hem_lab, axis=0) - np.median(ankle_lab, axis=0))) \
             > SAME_DE:
         return out
     # with the rim :func:`old_region` grows them by (left in, a pale line round the boots)
