@@ -23,6 +23,7 @@ from portrait_studio.perception.faces import detect_faces
 from portrait_studio.perception.frames_extra import glare_pixels
 from portrait_studio.perception.glasses import glasses_mask, remove_glasses
 from portrait_studio.perception.masks import face_scale, polygon_mask
+from tests.bench_metrics import bench_metrics
 from tests.conftest import CORPUS, FIXTURES, corpus_path
 
 PORTRAITS = "portraits/{}__house_official_1.jpg"
@@ -188,15 +189,21 @@ def test_upper_eyelids_under_a_top_bar_are_kept() -> None:
         assert (mask & lid).sum() / lid.sum() < 0.1  # was 0.79 and 0.61
 
 
-def _line_left(person: str, line: list[tuple[int, int]]) -> tuple[np.ndarray, float, float,
-                                                                  float]:
+def _line_left(person: str, line: list[tuple[int, int]], ring: bool = False) -> tuple[
+        np.ndarray, float, float, float]:
     """The line's core, and the cleaned photo's line response on it (median, 90th
-    percentile) and on the skin beside it (median)."""
+    percentile) and on the skin beside it (median; ``ring``: the skin 6-10 px from the line
+    whatever the mask holds, else :func:`_skin_beside`)."""
     img, points, mask, cleaned = _face(person)
     scale = face_scale(points)
     core = _core(img, scale, line)
     after = _line_response(cleaned, scale)
-    skin = float(np.median(after[_skin_beside(img, points, mask, line)]))
+    beside = _skin_beside(img, points, mask, line)
+    if ring:
+        beside = _band(img.shape, line, 10) & ~_band(img.shape, line, 5) & ~(
+            _polygon(points, lm.RIGHT_EYE, img.shape, 1.3)
+            | _polygon(points, lm.LEFT_EYE, img.shape, 1.3))
+    skin = float(np.median(after[beside]))
     return core, float(np.median(after[core])), float(np.percentile(after[core], 90)), skin
 
 
@@ -213,10 +220,30 @@ def test_hinge_and_outer_side_of_a_wider_lens_are_painted_out() -> None:
 
 @pytest.mark.parametrize("side", list(ANDY_PAD_ARMS))
 def test_nose_pad_arms_leave_no_line_beside_the_nose(side: str) -> None:
-    core, median, p90, skin = _line_left("andy_kim", ANDY_PAD_ARMS[side])
+    """The skin is measured on a ring around the arm, not beside the mask: the mask now
+    takes the pads' shading beside the arms too (that reference fell from 4.7 to 4.3 while
+    the arm itself stayed at 90th percentile 8.6)."""
+    core, median, p90, skin = _line_left("andy_kim", ANDY_PAD_ARMS[side], ring=True)
     assert core.sum() > 30
-    # was 7.1 / 10.4 against 4.7 (right arm), 6.5 / 11.5 against 3.9 (left arm)
+    # was 7.1 / 10.4 against 4.7 (right arm), 6.5 / 11.5 against 3.9 (left arm), skin then
+    # beside the mask
     assert median < skin + 2 and p90 < skin + 4
+
+
+def test_nose_pad_marks_are_in_the_mask() -> None:
+    """Andy Kim's pads end in brown marks 3-4 px wide, no thin line: the pad search saw only
+    the 5 px disc's black-hat and left their lower halves on the skin (the hand-drawn pad
+    pieces of bench/glasses_truth.json were 76% covered: right pad 83%, its arm 74%, the lens
+    edge beside it 44%; fusions still showed them, 13 of Andy's ~38 visible frame pixels per
+    pair). Now 86% (95%, 91%, 67%)."""
+    img, _, mask, _ = _face("andy_kim")
+    pieces = [p for p in bench_metrics().load_glasses_truth()["andy_kim"] if "pad" in p.part]
+    assert len(pieces) == 5
+    truth = bench_metrics().polyline_mask(img.shape, tuple(pieces))
+    assert (truth & mask).sum() / truth.sum() >= 0.84
+    for piece in pieces:
+        drawn = bench_metrics().polyline_mask(img.shape, (piece,))
+        assert (drawn & mask).sum() / drawn.sum() >= 0.6, piece.part
 
 
 def _below_eye(points: np.ndarray, ring: tuple[int, ...]) -> tuple[slice, slice]:

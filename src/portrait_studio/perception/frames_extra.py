@@ -4,8 +4,9 @@ Helpers of :mod:`portrait_studio.perception.glasses`, on its upright "work" copy
 band (eye line level, outer eye corners ``UNIT`` = 100 px apart), so sizes are work pixels:
 
 - pads: a wire frame's nose pads, their arms and the lens edges beside them hang below the
-  bridge beside the nose, thin and faint (grey-blue plastic, brown pad marks, a bright lens
-  edge); they are the faint line pixels there that connect to the frame already found
+  bridge beside the nose, thin and faint (grey-blue plastic, brown pad marks 3-4 px wide, a
+  bright lens edge); they are the faint line or blob pixels there that connect to the frame
+  already found
   (on thicker frames the pads are moulded into the nasal rims, and growing beside them only
   repaints the nose's own shading: Harold Rogers' fusion identity suffered);
 - glare: a tinted lens coating's reflection, a blob inside a traced rim brighter and greener
@@ -31,7 +32,8 @@ PAD_TOP = 8                  # pads: from this many px below the bridge ...
 PAD_BELOW = 25               # ... down to this many px below the eye line,
 PAD_GAP = 5                  # ... between the inner eye corners, not within this of the middle
 PAD_STEPS = 2                # ... reaching at most this many px from the frame
-PAD_LINE = 9.0               # ... through faint lines: black-hat or top-hat (L*) at least this
+PAD_LINE = 9.0               # ... through faint lines or pad marks: black-hat (5 or 9 px
+                             # disc) or top-hat (L*) at least this
 GLARE_GREEN = 7.0            # glare: a* at least this far below the lens's median skin
 GLARE_LIGHT = 4.0            # ... and L* at least this far above it
 GLARE_AREA = 12              # ... in a blob of at least this many px (after a 3x3 opening)

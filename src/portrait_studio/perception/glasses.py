@@ -321,8 +321,10 @@ def _work_mask(work: _Work, paths: list[tuple[np.ndarray, bool]],
     wire = len(darks) == 1  # a wire frame: its nose pads sit on arms, off the rims
     pads = nose_zone(work.points, float(paths[0][0][:, 1].mean()), frame.shape)
     rims = [pts for pts, closed in paths if closed]
-    frame |= _beside_lines(work, (rims, pads), frame,
-                           (np.maximum(every[0], bright) >= PAD_LINE) & wire, free)
+    # a pad's brown mark and its lower end are 3-4 px wide blobs, not 1-2 px lines: the 9 px
+    # disc's black-hat holds them (Andy Kim's pads were left half on the skin)
+    faint = np.maximum(np.maximum(every[0], every[1]), bright)
+    frame |= _beside_lines(work, (rims, pads), frame, (faint >= PAD_LINE) & wire, free)
     halo = cv2.dilate(frame.astype(np.uint8), disc(5)) > 0
     soft = np.maximum(darks[min(1, len(darks) - 1)], bright) >= HALO_MIN
     edges = lens_edges(light, rims, work.points,
