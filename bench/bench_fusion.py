@@ -54,10 +54,12 @@ def _hash_key(text: str) -> str:
 
 
 def all_pairs(users: list[str], templates: list[str], limit: int | None,
-              only: set[str] | None = None) -> list[tuple[str, str]]:
+              only: set[str] | None = None,
+              only_templates: set[str] | None = None) -> list[tuple[str, str]]:
     """Ordered (user, template) pairs, user != template, in a fixed hash order; ``only``:
-    just these users."""
-    pairs = [(u, t) for u in users for t in templates if u != t and (not only or u in only)]
+    just these users; ``only_templates``: just these templates."""
+    pairs = [(u, t) for u in users for t in templates if u != t and (not only or u in only)
+             and (not only_templates or t in only_templates)]
     pairs.sort(key=lambda p: _hash_key(f"{p[0]}|{p[1]}"))
     return pairs[:limit] if limit else pairs
 
@@ -867,6 +869,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--pairs", type=int, default=None, help="subsample N pairs (hash order)")
     p.add_argument("--people", type=int, default=None, help="only the first N users/templates")
     p.add_argument("--users", default="", help="only these users (comma-separated names)")
+    p.add_argument("--templates", default="",
+                   help="only these templates (comma-separated names)")
     p.add_argument("--sizes", default="native,1080x1320", help="latency template sizes")
     p.add_argument("--out", type=Path, default=REPO / "bench" / "out")
     p.add_argument("--workers", type=int, default=2, help="processes for the quality part")
@@ -880,7 +884,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def quality_part(args: argparse.Namespace, users: list[str], templates: list[str],
                  command: str) -> None:
     pairs = all_pairs(users, templates, args.pairs,
-                      set(args.users.split(",")) if args.users else None)
+                      set(args.users.split(",")) if args.users else None,
+                      set(args.templates.split(",")) if args.templates else None)
     print(f"quality: {len(pairs)} pairs, {len(users)} users, {len(templates)} templates",
           flush=True)
     start, engine = time.perf_counter(), engine_version()
