@@ -14,15 +14,16 @@ a user's full beard, which the user keeps, is :data:`~.beard.BEARD_SHARE` of it,
   a white collar); closed, holes filled, and only what hangs together with the chin or lies
   in the face, less the long thin strips under the jaw below the beard's bulk (a shirt's
   shaded edges, :func:`_without_strips`);
-- painted: in the face and a throat column under the chin (:data:`NECK_WIDTH`), the skin
-  around carried in from all sides (push-pull), darkened below the jaw line as a throat in
-  the jaw's shadow (when the face swapped in is known, its jaw and a neck tucked in under
+- painted: in the face and a throat column under the chin (:data:`NECK_WIDTH`), the face's
+  skin carried in from all sides (push-pull), darkened below the jaw line as a throat in
+  the jaw's shadow, deepest right under the jaw (:data:`JAW_SHADOW`) (when the face swapped in is known, its jaw and a neck tucked in under
   it, :data:`USER_NECK`, drawn where the swap's outline warp will take them); beside the
   throat the backdrop continued along the row (or the clothes, where they are nearer, up
   their columns from below, their edges crisp): a full beard is wider than the neck; where a long beard hangs over a shirt collar, the shirt
-  continued up to a V-shaped opening under the chin. The painted skin gets the forehead's
-  fine texture (:func:`forehead_texture`; a bearded man's cheeks have stubble), the rest
-  the photo's noise.
+  continued up to a V-shaped opening under the chin, its edges at the neck's sides a
+  little under the jaw (:data:`NECK_GAP`). The painted skin gets the forehead's fine
+  texture (:func:`forehead_texture`; a bearded man's cheeks have stubble) in proportion
+  to its light (:func:`_lit`), the rest the photo's noise.
 
 A user who has a beard keeps the template's (their own beard goes with their face). Work is
 done on a grid with about 100 px between the eyes; images are HxWx3 uint8 RGB, landmarks
@@ -64,6 +65,11 @@ NECK_WIDTH = 0.72           # a neck's width, as a share of the face's at the ea
 USER_NECK = 0.6             # the same under the face swapped in, when it is known: the neck
                             # tucks in under the jaw, whose curve shows beside it
 NECK_SIDES = 0.35           # the painted neck's sides: this much darker than its middle
+JAW_SHADOW = (0.2, 0.08)     # the shadow the jaw casts on the neck: this much darker right
+                            # under the jaw line, fading over this many eye distances below it
+NECK_GAP = 0.12             # eye distances of shaded neck between the jaw and a hidden
+                            # collar's edges at the neck's sides
+GRAIN_BLUR = 0.05           # eye distances: the painted skin's light its grain follows
 JAW = lm.FACE_OVAL[9:28]     # the oval from ear to ear under the chin
 
 
@@ -285,7 +291,14 @@ def _painted(work: _Work, beard: np.ndarray, person: np.ndarray,
     img = work.img.astype(np.float32)
     free = cv2.dilate(beard.astype(np.uint8), _disc(0.06 * work.scale)) == 0
     skin = np.clip((likelihood - 0.5) * 2.0, 0.0, 1.0) * person * free
-    base = carry_in(img, skin.astype(np.float32))
+    # the skin's colour is the face's, carried down: the template's own neck beside the
+    # beard is in its shadow, and carried in under the jaw, then shaded (:func:`_shade`),
+    # the throat darkened twice, steadily down to the collar (Byron Donalds: 0.6 of the
+    # cheeks' lightness for a lighter user)
+    rows = np.arange(img.shape[0], dtype=np.float32)[:, None]
+    face_skin = skin * (rows < float(work.points[lm.CHIN, 1]) - 0.1 * work.scale)
+    base = carry_in(img, face_skin.astype(np.float32) if face_skin.sum() > 16
+                    else skin.astype(np.float32))
     # the face and the neck are drawn where the swapped-in face will be: its jaw, not the
     # template's (a beard's outline), and a neck under it (:data:`USER_NECK`)
     face = work.placed
@@ -317,7 +330,10 @@ def _shade(work: _Work, points: np.ndarray) -> np.ndarray:
     sides are darker, up to :data:`NECK_SIDES` at its edges (a neck is round): painted
     evenly, the column was as light at its sides as in its middle (Byron Donalds: 1.12 of
     it) and read as a flat "bib" as wide as the jaw. (Started at the jaw line, the darker
-    sides raised the bench's colour jump on bearded templates by 0.5.)"""
+    sides raised the bench's colour jump on bearded templates by 0.5.) And the jaw casts a
+    shadow on the neck: :data:`JAW_SHADOW` [0] darker right under the face's own outline,
+    fading over [1] eye distances: without it the user's chin ran on into the throat in
+    one tone and the lower face read as a block down to the collar (Bennie Thompson)."""
     oval = points[list(lm.FACE_OVAL)]
     centre = oval.mean(axis=0)
     face = polygon_mask(centre + (oval - centre) * 1.06, work.img.shape,
@@ -325,7 +341,12 @@ def _shade(work: _Work, points: np.ndarray) -> np.ndarray:
     rows = np.arange(work.img.shape[0], dtype=np.float32)[:, None]
     low = np.clip((rows - float(points[lm.CHIN, 1])) / (0.15 * work.scale), 0.0, 1.0)
     sides = 1.0 - NECK_SIDES * low * np.minimum(_neck_offset(work, points), 1.0) ** 2
-    out: np.ndarray = (THROAT_SHADE * sides + (1.0 - THROAT_SHADE * sides) * face)
+    # the jaw's own shadow on the neck, from its line down: the chin's curve against the
+    # throat
+    jaw = polygon_mask(oval, work.img.shape, soften=0.02 * work.scale)
+    below = cv2.distanceTransform((jaw < 0.5).view(np.uint8), cv2.DIST_L2, 3)
+    cast = 1.0 - JAW_SHADOW[0] * (1.0 - jaw) * np.exp(-below / (JAW_SHADOW[1] * work.scale))
+    out: np.ndarray = (THROAT_SHADE * sides + (1.0 - THROAT_SHADE * sides) * face) * cast
     return out.astype(np.float32)
 
 
@@ -372,11 +393,13 @@ def _collar(work: _Work, beard: np.ndarray, person: np.ndarray,
 
 def _under_collar(work: _Work, collar: float) -> np.ndarray:
     """HxW float32 0..1: below the collar's edges, a V from ``collar`` (row at the throat)
-    up to the chin's row at the neck's sides (a shirt's opening); soft over a few
-    hundredths of an eye distance."""
+    up to :data:`NECK_GAP` under the chin's row at the neck's sides (a shirt's opening);
+    soft over a few hundredths of an eye distance. (Up to the chin's row, the shirt met
+    the chin's bottom along a flat ledge with no neck between: Bennie Thompson.)"""
     s, chin = work.scale, float(work.points[lm.CHIN, 1])
     off = _neck_offset(work)
-    edge = collar - max(collar - chin, 0.0) * np.minimum(off, 1.0)
+    top = min(chin + NECK_GAP * s, collar)
+    edge = collar - max(collar - top, 0.0) * np.minimum(off, 1.0)
     rows = np.arange(work.img.shape[0], dtype=np.float32)[:, None]
     soft = max(0.04 * s, 1.0)
     # the collar wraps the neck only: beyond it, what is around the beard (the backdrop,
@@ -481,6 +504,23 @@ def _backdrop(img: np.ndarray, back: np.ndarray, centre: float) -> np.ndarray:
     return out
 
 
+def _lit(region: np.ndarray, core: np.ndarray, chin: float, scale: float) -> np.ndarray:
+    """HxW float32 0..1: the painted skin's local light (``region``, HxWx3 float32, blurred
+    over :data:`GRAIN_BLUR` eye distances; ``scale``: the eye distance in its pixels) as a
+    share of its median in the face (``core``, HxW bool, above the row ``chin``), at most 1:
+    a skin's grain (pores, fine lines, the photo's noise) is in proportion to its light.
+    Added evenly, the forehead's texture was as strong in the throat's shadow as on the
+    cheeks, and the re-toning, steep in the darks for a lighter user, made it 3-4 times the
+    cheeks' relative to the light there: a stubble band (Byron Donalds)."""
+    luma = cv2.GaussianBlur(region.mean(axis=2), (0, 0), max(GRAIN_BLUR * scale, 1.0))
+    face = core & (np.arange(core.shape[0])[:, None] < chin)
+    if int(np.count_nonzero(face)) < 16:
+        return np.ones(core.shape, np.float32)
+    ref = max(float(np.median(luma[face])), 1.0)
+    out: np.ndarray = np.clip(luma / ref, 0.0, 1.0).astype(np.float32)
+    return out
+
+
 def forehead_texture(img: np.ndarray, points: np.ndarray) -> tuple[float, ...]:
     """:func:`texture_levels` of the forehead of the face ``points`` in ``img``: the face
     oval drawn 0.9 times its size about its centre, above the brows."""
@@ -521,8 +561,10 @@ def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     # paint's edges, where the step to the old pixels is
     skin_texture = (*forehead_texture(img, points)[:2], 0.0)
     painted_skin = up_w * work.grid.up(skin_share)
-    core = cv2.erode((painted_skin > 0.9).view(np.uint8), _disc(3.0))
-    region = match_texture(region, painted_skin, skin_texture, measure=core.astype(np.float32))
+    core = cv2.erode((painted_skin > 0.9).view(np.uint8), _disc(3.0)) > 0
+    lit = _lit(region, core, float(points[lm.CHIN, 1]) - work.roi.y0, work.scale * work.grid.k)
+    region = match_texture(region, painted_skin * lit, skin_texture,
+                           measure=(core & (lit > 0.9)).astype(np.float32))
     # the backdrop and the clothes continued beside and under the throat are smooth too:
     # they get the photo's own noise, measured where the beard was not
     rest = up_w * (1.0 - work.grid.up(skin_share))
