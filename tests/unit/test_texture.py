@@ -6,12 +6,19 @@ import numpy as np
 
 from portrait_studio.capabilities.retouch.texture import (
     BANDS,
+    _finest,
+    _luma,
+    _split,
     match_noise,
     match_texture,
     noise_level,
     texture_levels,
 )
+from portrait_studio.imaging import geometry as geo
 from portrait_studio.imaging.color import gaussian
+from portrait_studio.perception.faces import detect_faces
+from portrait_studio.perception.masks import face_regions
+from tests.conftest import fixture_image
 
 
 def _textured(shape: tuple[int, int], seed: int) -> np.ndarray:
@@ -80,3 +87,17 @@ def test_a_clean_face_gets_the_noise_of_the_photo_around_it() -> None:
     assert np.array_equal(out[weight == 0], face[weight == 0])
     assert np.ptp(out[25:75, 25:75], axis=2).max() < 1e-3  # luma noise: grey
     assert np.array_equal(match_noise(photo, np.ones((100, 100), np.float32), target), photo)
+
+
+def test_the_finest_band_alone_is_the_splits_first_and_the_noise_level_is_unchanged() -> None:
+    """:func:`noise_level` blurs once (the finest band), not three times: the same band
+    values on a real face, and the same noise levels (measured with the three-band split)."""
+    for name, level in (("nancy_pelosi__house_official_1.jpg", 2.909299373626709),
+                        ("bennie_g_thompson__house_official_1.jpg", 2.9940948486328125)):
+        img = fixture_image(name)
+        points = detect_faces(img)[0].landmarks
+        roi = geo.roi_around(points, 1.0, img.shape)
+        crop, local = img[roi.slices], points - roi.offset
+        plane = _luma(crop)
+        assert np.array_equal(_finest(plane), _split(plane)[0])
+        assert noise_level(crop, face_regions(local, crop.shape).oval) == level
