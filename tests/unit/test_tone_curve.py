@@ -145,3 +145,35 @@ def test_forehead_above_the_face_mesh_is_retoned_with_the_face() -> None:
     field[roi.slices] = weight
     assert skin.sum() > 2000
     assert float(field[skin].mean()) > 0.88
+
+
+def test_saturation_lookups_share_one_pair_index_and_match_the_arithmetic() -> None:
+    """:func:`_saturated` looks each pixel's (Cr, Cb) pair (:attr:`SkinPixels.pairs`, one
+    index shared by its three lookups) up in a table of precomputed chroma magnitudes: the
+    same values as the arithmetic per pixel, on a real portrait's face."""
+    from portrait_studio.capabilities.face_swap.tone import (
+        EAR_FOLD,
+        GREY_SHARE,
+        _saturated,
+        local_skin_model,
+    )
+    from portrait_studio.perception.faces import detect_faces
+    from portrait_studio.perception.masks import cheek_mask
+    from tests.conftest import fixture_image
+
+    img = fixture_image("terri_a_sewell__house_official_1.jpg")
+    points = detect_faces(img)[0].landmarks
+    roi = geo.roi_around(points, 1.2, img.shape)
+    crop = np.ascontiguousarray(img[roi.slices])
+    model = local_skin_model(crop, cheek_mask(points - roi.offset, crop.shape))
+    px = model.pixels(crop)
+    cr, cb = px.ycc[..., 1].astype(np.int64), px.ycc[..., 2].astype(np.int64)
+    assert np.array_equal(px.pairs, cr * 256 + cb)
+    assert px.pairs is px.pairs  # computed once
+    chroma = np.hypot(cr.astype(np.float32) - 128, cb.astype(np.float32) - 128)
+    skin = max(float(np.hypot(model.mean[0] - 128, model.mean[1] - 128)), 4.0)
+    for lo, hi in (GREY_SHARE, EAR_FOLD):
+        expected = np.clip((chroma / skin - lo) / (hi - lo), 0.0, 1.0).astype(np.float32)
+        assert np.array_equal(_saturated(px, model, (lo, hi)), expected)
+    grey = _saturated(px, model)
+    assert 0.2 < float((grey == 0).mean()) < 0.3 and float((grey == 1).mean()) > 0.5

@@ -6,6 +6,7 @@ Images are HxWx3 RGB, uint8 or float32 in 0..255; masks HxW float32 in [0, 1].
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -54,6 +55,14 @@ class SkinPixels:
     ycc: np.ndarray
     luma: np.ndarray
     dist: np.ndarray
+
+    @cached_property
+    def pairs(self) -> np.ndarray:
+        """HxW intp: each pixel's (Cr, Cb) pair as one index, 256 Cr + Cb (Cr-major), for
+        lookups in 65536-entry tables (computed once: several tables look it up)."""
+        out: np.ndarray = (self.ycc[..., 1].astype(np.int32) * 256
+                           + self.ycc[..., 2]).astype(np.intp)
+        return out
 
 
 @dataclass(frozen=True)

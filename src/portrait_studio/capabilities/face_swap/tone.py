@@ -226,7 +226,7 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     dy = np.where(ys > cy, (ys - cy) / (scale * REACH_DOWN), (cy - ys) / (scale * REACH_UP))
     falloff = np.exp(-((xs - cx) / (scale * REACH_X)) ** 2 - dy ** 2).astype(np.float32)
     px = model.pixels(crop)  # shared by both likelihoods and the saturation
-    coloured = _saturated(px.ycc, model)
+    coloured = _saturated(px, model)
     weight = model.likelihood_of(px, scale=SKIN_TOLERANCE) * coloured * mask * falloff
     whole_oval = face_regions(local, crop.shape).oval
     oval = whole_oval * coloured  # not a fringe or beard on it
@@ -359,7 +359,7 @@ def _hair_like(detail: np.ndarray, px: SkinPixels, model: SkinModel,
     darker strands re-toned and the lighter ones not, the hair was speckled). Grace Meng's
     light-brown and grey streaks over her ears were re-toned with the ears: darkened to
     brown for a dark user."""
-    hair = _ramp_up(detail, HAIR_LIKE_DETAIL) * (1.0 - _saturated(px.ycc, model, HAIR_LIKE_GREY))
+    hair = _ramp_up(detail, HAIR_LIKE_DETAIL) * (1.0 - _saturated(px, model, HAIR_LIKE_GREY))
     out: np.ndarray = cv2.GaussianBlur(hair, (0, 0), max(HAIR_LIKE_SMOOTH * scale, 0.7))
     return out
 
@@ -373,7 +373,7 @@ def _ear_folds(px: SkinPixels, model: SkinModel, skin: np.ndarray, scale: float)
     r = max(1, int(EAR_FOLD_REACH * scale))
     ringed = _ramp_up(cv2.blur(skin, (2 * r + 1, 2 * r + 1)), EAR_FOLD_SUPPORT)
     out: np.ndarray = (model.hue_likelihood_of(px, EAR_FOLD_TOLERANCE)
-                       * _saturated(px.ycc, model, EAR_FOLD) * ringed)
+                       * _saturated(px, model, EAR_FOLD) * ringed)
     return out
 
 
@@ -382,26 +382,34 @@ def _ear_folds(px: SkinPixels, model: SkinModel, skin: np.ndarray, scale: float)
 GREY_SHARE = (0.1, 0.3)
 
 
-def _saturated(ycc: np.ndarray, model: SkinModel,
+def _saturated(px: SkinPixels, model: SkinModel,
                span: tuple[float, float] = GREY_SHARE) -> np.ndarray:
-    """0..1 per pixel of an image given as YCrCb (hxwx3 uint8, e.g. :class:`SkinPixels`'s):
-    its chroma magnitude as a share of the skin model's, ramped over ``span`` (by default
-    :data:`GREY_SHARE`: 0 for near-grey hair at a dark face's lightness, which the wide
-    colour tolerance of the re-toning otherwise lets in). Looked up in a 256x256 (Cr, Cb)
-    table: a few times cheaper than the arithmetic per pixel."""
-    index = (ycc[..., 1].astype(np.int32) * 256 + ycc[..., 2]).astype(np.intp)
+    """0..1 per pixel of ``px`` (an image's :class:`SkinPixels`): its chroma magnitude as a
+    share of the skin model's, ramped over ``span`` (by default :data:`GREY_SHARE`: 0 for
+    near-grey hair at a dark face's lightness, which the wide colour tolerance of the
+    re-toning otherwise lets in). Looked up in a 256x256 (Cr, Cb) table by the pixels'
+    shared :attr:`SkinPixels.pairs` index, a few times cheaper than the arithmetic per
+    pixel (the pairs' chroma magnitudes are computed once, :data:`_PAIR_CHROMA`)."""
     table = _grey_table(float(np.hypot(model.mean[0] - 128, model.mean[1] - 128)), span)
-    share: np.ndarray = np.take(table, index)
+    share: np.ndarray = np.take(table, px.pairs)
     return share
 
 
 def _grey_table(skin_chroma: float, span: tuple[float, float]) -> np.ndarray:
-    """65536 float32: the :func:`_saturated` value of each (Cr, Cb) pair, Cr-major."""
-    axis = np.arange(256, dtype=np.float32) - 128
-    chroma = np.hypot(axis[:, None], axis[None, :]).reshape(-1)
+    """65536 float32: the :func:`_saturated` value of each (Cr, Cb) pair, Cr-major (index
+    256 Cr + Cb, :attr:`SkinPixels.pairs`)."""
     lo, hi = span
-    share = chroma / max(skin_chroma, 4.0)
+    share = _PAIR_CHROMA / max(skin_chroma, 4.0)
     return np.asarray(np.clip((share - lo) / (hi - lo), 0.0, 1.0), np.float32)
+
+
+def _pair_chroma() -> np.ndarray:
+    """65536 float32: the chroma magnitude of each (Cr, Cb) pair, Cr-major."""
+    axis = np.arange(256, dtype=np.float32) - 128
+    return np.hypot(axis[:, None], axis[None, :]).reshape(-1)
+
+
+_PAIR_CHROMA = _pair_chroma()
 
 
 def _grid_pixels(img: np.ndarray, roi: geo.Roi, grid: geo.WorkGrid,
