@@ -44,7 +44,7 @@ from .eye_band import to_image as _to_image
 from .eye_band import upright as _upright
 from .frames_extra import PAD_LINE, connected, glare_pixels, lens_edges, nose_zone, pad_pixels
 from .masks import face_scale
-from .paths import ring_paths, row_path
+from .paths import ring_paths, row_path, row_paths
 
 # the work image's geometry is re-exported: callers and tests read it here
 __all__ = ["EYE_ROW", "UNIT", "WORK_H", "WORK_W", "erase_frames", "glasses_mask", "remove_glasses"]
@@ -88,8 +88,8 @@ def _bridge(work: _Work) -> tuple[np.ndarray, float]:
                       _morph(light, cv2.MORPH_TOPHAT, (7, 1)))
     edge = np.abs(cv2.Sobel(light, cv2.CV_32F, 0, 1)) - np.abs(cv2.Sobel(light, cv2.CV_32F, 1, 0))
     best, path = 0.0, np.zeros((0, 2), np.int64)
-    for resp in (thin[8:-8, 4:-4], np.maximum(edge[8:-8, 4:-4], 0) / 4):
-        rows = row_path(resp)
+    responses = (thin[8:-8, 4:-4], np.maximum(edge[8:-8, 4:-4], 0) / 4)
+    for resp, rows in zip(responses, row_paths(np.stack(responses)), strict=True):
         strength = float(np.percentile(resp[rows, np.arange(len(rows))], 25))
         if strength > best:
             best, path = strength, np.stack([np.arange(x0, x1), rows + y0], axis=1)

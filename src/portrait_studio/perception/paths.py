@@ -13,20 +13,31 @@ NEG = np.float32(-1e9)  # outside the table
 def row_path(score: np.ndarray) -> np.ndarray:
     """Row per column of the best left-to-right path through ``score`` (rows x cols) moving
     at most one row per column (ties: the upper row, then straight on)."""
-    n_rows, n_cols = score.shape
-    acc, back = score[:, 0].astype(np.float32), np.zeros((n_cols, n_rows), np.int64)
-    padded = np.full(n_rows + 2, NEG, np.float32)
-    rows_idx = np.arange(n_rows)
+    path: np.ndarray = row_paths(score[None])[0]
+    return path
+
+
+def row_paths(scores: np.ndarray) -> np.ndarray:
+    """:func:`row_path` of each of the B tables ``scores`` (B x rows x cols), traced side
+    by side in one pass over the columns: B x cols."""
+    n_b, n_rows, n_cols = scores.shape
+    padded = np.full((n_b, n_rows + 2), NEG, np.float32)
+    acc = padded[:, 1:-1]  # a view: each column's sums are written into the padded rows
+    acc[...] = scores[:, :, 0]
+    back = np.zeros((n_cols, n_b, n_rows), np.int64)
+    up, down = padded[:, :-2], padded[:, 2:]  # from the row above, from the row below
+    best = np.empty_like(acc)
     for x in range(1, n_cols):
-        padded[1:-1] = acc
-        cand = np.stack((padded[:-2], padded[1:-1], padded[2:]))  # from the row above, same, below
-        step = cand.argmax(axis=0)
-        acc = cand[step, rows_idx] + score[:, x]
-        back[x] = step - 1
-    rows = np.zeros(n_cols, np.int64)
-    rows[-1] = int(acc.argmax())
+        # the first best of the row above, the same row and the row below (argmax's order)
+        np.maximum(np.maximum(up, acc, out=best), down, out=best)
+        np.not_equal(best, acc, out=back[x], casting="unsafe")  # 1: above or below
+        np.copyto(back[x], -1, where=up == best)
+        np.add(best, scores[:, :, x], out=acc)
+    rows = np.zeros((n_b, n_cols), np.int64)
+    rows[:, -1] = acc.argmax(axis=1)
+    every = np.arange(n_b)
     for x in range(n_cols - 1, 0, -1):
-        rows[x - 1] = rows[x] + back[x, rows[x]]
+        rows[:, x - 1] = rows[:, x] + back[x, every, rows[:, x]]
     return rows
 
 
