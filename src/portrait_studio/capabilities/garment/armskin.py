@@ -67,6 +67,8 @@ RIDGE_FLOOR = 10               # the arm's contrast above this percentile of its
                                # scaled down to bring its highlights to the real skin's
 RIDGE_ROOM = 0.02              # ... which are taken at least this share above its median
 RIDGE_BLUR = 2.0               # px: the real skin's highlights measured without its grain
+CROSS_DEPTH = 0.45             # a crossed-over arm's contact shadow: this share of its light
+CROSS_REACH = 0.03             # x shoulder width: ... gone to 1/e this far from the arm in front
 
 
 def arm_box(arm: ArmPaint, shape: tuple[int, int], pad: int) -> Box:
@@ -378,6 +380,28 @@ def finish_arm(img: NDArray[np.uint8], body: Body, arm: ArmPaint, around: Surrou
     rgb += _grain(arm, (y0, x0), plane, around.levels, seed,
                   _own_grain(img, body, plane, (y0, x0), seed))[:, None]
     return ArmPaint(arm.ys, arm.xs, rgb, arm.alpha, arm.kept, arm.synthetic)
+
+
+def crossing_shadow(canvas: F32, behind: Mask, front: ArmPaint, sw: float) -> None:
+    """Darken, in place on ``canvas`` (HxWx3 float32), the pixels of ``behind`` (HxW bool:
+    arms painted before ``front``) beside the arm painted in front of them: the light
+    times ``1 - CROSS_DEPTH * exp(-d / r)`` at ``d`` px from ``front``'s solid pixels
+    (``r``: ``CROSS_REACH`` shoulder widths), so a forearm crossed over another casts a
+    soft contact shadow on it. Without it the arm behind met the front arm's shaded rim
+    with its own lit side: a pale line along the crossing, two flat tubes stacked.
+    Pixels outside ``behind`` are left as they are."""
+    solid = front.solid()
+    if not len(front.ys) or not behind.any() or not solid.any():
+        return
+    r = max(2.0, CROSS_REACH * sw)
+    y0, y1, x0, x1 = arm_box(front, behind.shape, int(5 * r) + 2)
+    box = np.s_[y0:y1, x0:x1]
+    back = behind[box] & ~solid[box]
+    if not back.any():
+        return
+    d = cv2.distanceTransform((~solid[box]).astype(np.uint8), cv2.DIST_L2, 5)
+    shade = 1.0 - CROSS_DEPTH * np.exp(-d / r)
+    canvas[box][back] *= shade[back][:, None]
 
 
 def _own_grain(img: NDArray[np.uint8], body: Body, plane: F32, origin: tuple[int, int],

@@ -44,7 +44,7 @@ from ...imaging.regions import disc, row_first, row_last, touching
 from .armcolumn import column_arm
 from .armpaint import ArmPaint, paint_arm
 from .armside import beyond_arms, sleeve_part
-from .armskin import Surround, finish_arm, near_chain, skin_levels
+from .armskin import Surround, crossing_shadow, finish_arm, near_chain, skin_levels
 from .armsynth import synth_arm
 from .body import Body
 from .cutout import Cutout
@@ -556,10 +556,14 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     else:
         painted = skin
     levels = skin_levels(img, body, trusted) if any(a.synthetic for a, _ in arms) else ()
+    behind = np.zeros(reveal.shape, bool)   # the arms painted so far (a later one in front)
     for arm, shoulder in arms:
         if arm.synthetic:   # lit like the old sleeve, the touching skin's tone and grain
             around = Surround(canvas, painted, shoulder, levels)
             arm = finish_arm(img, body, arm, around, int(rng.integers(2**31)))
+        # crossed forearms: the arm behind is shaded where this one lies over it
+        crossing_shadow(canvas, behind, arm, body.pose.shoulder_width)
+        behind |= arm.solid()
         a = arm.alpha[:, None]
         canvas[arm.ys, arm.xs] = canvas[arm.ys, arm.xs] * (1 - a) + arm.rgb * a
         skin |= arm.kept
