@@ -69,6 +69,7 @@ RIDGE_ROOM = 0.02              # ... which are taken at least this share above i
 RIDGE_BLUR = 2.0               # px: the real skin's highlights measured without its grain
 CROSS_DEPTH = 0.45             # a crossed-over arm's contact shadow: this share of its light
 CROSS_REACH = 0.03             # x shoulder width: ... gone to 1/e this far from the arm in front
+HAND_CLEAR = 0.12              # x shoulder width: ... and faded out this near a real hand
 
 
 def arm_box(arm: ArmPaint, shape: tuple[int, int], pad: int) -> Box:
@@ -382,14 +383,17 @@ def finish_arm(img: NDArray[np.uint8], body: Body, arm: ArmPaint, around: Surrou
     return ArmPaint(arm.ys, arm.xs, rgb, arm.alpha, arm.kept, arm.synthetic)
 
 
-def crossing_shadow(canvas: F32, behind: Mask, front: ArmPaint, sw: float) -> None:
+def crossing_shadow(canvas: F32, behind: Mask, front: ArmPaint, sw: float,
+                    hands: Mask | None = None) -> None:
     """Darken, in place on ``canvas`` (HxWx3 float32), the pixels of ``behind`` (HxW bool:
     arms painted before ``front``) beside the arm painted in front of them: the light
     times ``1 - CROSS_DEPTH * exp(-d / r)`` at ``d`` px from ``front``'s solid pixels
     (``r``: ``CROSS_REACH`` shoulder widths), so a forearm crossed over another casts a
     soft contact shadow on it. Without it the arm behind met the front arm's shaded rim
-    with its own lit side: a pale line along the crossing, two flat tubes stacked.
-    Pixels outside ``behind`` are left as they are."""
+    with its own lit side: a pale line along the crossing, two flat tubes stacked. Within
+    ``HAND_CLEAR`` shoulder widths of ``hands`` (HxW bool, the real hands' skin) the
+    shadow fades out (smoothstep): there the arm keeps the hand's own tone that
+    :func:`finish_arm` gave it. Pixels outside ``behind`` are left as they are."""
     solid = front.solid()
     if not len(front.ys) or not behind.any() or not solid.any():
         return
@@ -400,8 +404,12 @@ def crossing_shadow(canvas: F32, behind: Mask, front: ArmPaint, sw: float) -> No
     if not back.any():
         return
     d = cv2.distanceTransform((~solid[box]).astype(np.uint8), cv2.DIST_L2, 5)
-    shade = 1.0 - CROSS_DEPTH * np.exp(-d / r)
-    canvas[box][back] *= shade[back][:, None]
+    depth = CROSS_DEPTH * np.exp(-d / r)
+    if hands is not None and hands[box].any():
+        away = cv2.distanceTransform((~hands[box]).astype(np.uint8), cv2.DIST_L2, 5)
+        u = np.clip(away / max(HAND_CLEAR * sw, 1.0), 0.0, 1.0)
+        depth *= u * u * (3.0 - 2.0 * u)
+    canvas[box][back] *= (1.0 - depth[back])[:, None]
 
 
 def _own_grain(img: NDArray[np.uint8], body: Body, plane: F32, origin: tuple[int, int],

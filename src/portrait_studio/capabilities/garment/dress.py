@@ -45,7 +45,7 @@ from .armcolumn import column_arm
 from .armpaint import ArmPaint, paint_arm
 from .armside import beyond_arms, sleeve_part
 from .armskin import Surround, crossing_shadow, finish_arm, near_chain, skin_levels
-from .armsynth import synth_arm
+from .armsynth import hand_skin, synth_arm
 from .body import Body
 from .cutout import Cutout
 from .envelope import side_view_rows
@@ -557,12 +557,13 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
         painted = skin
     levels = skin_levels(img, body, trusted) if any(a.synthetic for a, _ in arms) else ()
     behind = np.zeros(reveal.shape, bool)   # the arms painted so far (a later one in front)
+    hands = hand_skin(img, body.hands & body.skin) if len(arms) > 1 else None
     for arm, shoulder in arms:
         if arm.synthetic:   # lit like the old sleeve, the touching skin's tone and grain
             around = Surround(canvas, painted, shoulder, levels)
             arm = finish_arm(img, body, arm, around, int(rng.integers(2**31)))
         # crossed forearms: the arm behind is shaded where this one lies over it
-        crossing_shadow(canvas, behind, arm, body.pose.shoulder_width)
+        crossing_shadow(canvas, behind, arm, body.pose.shoulder_width, hands)
         behind |= arm.solid()
         a = arm.alpha[:, None]
         canvas[arm.ys, arm.xs] = canvas[arm.ys, arm.xs] * (1 - a) + arm.rgb * a
