@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 from scipy.interpolate import PchipInterpolator
 
 from ...imaging.color import rgb_to_lab
-from .armoutline import STEPS, ArmOutline, sleeve_outline
+from .armoutline import STEPS, ArmOutline, _frames, sleeve_outline
 from .armpaint import ArmPaint, grain_std
 from .body import Body
 
@@ -41,6 +41,8 @@ SHEEN = 0.06              # a soft sheen along the ridge facing the light (skin'
 SHEEN_POWER = 10          # its narrowness (power of the Lambert term)
 LIGHT_GAIN = 0.8          # how far (0..1) the light swings to the side for a clear face cue
 MIN_HAND = 60
+END_FREE = 0.3           # chain positions: a painted part stopping this far inside the
+                          # chain's ends gets a round end over the room beyond it
 GREY_SHARE = 0.5          # a "hand" pixel under this share of the hand's median chroma is
                           # no skin (the backdrop, a white cuff, a dark sleeve in its grown rim)
 
@@ -168,34 +170,58 @@ def synth_arm(img: NDArray[np.uint8], body: Body, chain: list[Point], part: Mask
         return None
     sw = body.pose.shoulder_width
     pos, off, across_x = _chain_coords(ys, xs, chain)
+    outline = _outline(chain, sw, sleeve)
+    ends: list[tuple[Point, float, NDArray[np.bool_]]] = []
     if room is not None:
-        ys, xs, (pos, off, across_x) = _widened(ys, xs, pos, room & ~part, chain)
-    centre, radius = _outline(chain, sw, sleeve).at(pos)
+        ys, xs, (pos, off, across_x), ends = _widened(ys, xs, pos, room & ~part, chain,
+                                                      outline)
+    centre, radius = outline.at(pos)
     off = off - centre
     q = off / radius
+    alpha = np.clip((radius - np.abs(off)) / 1.5 + 0.5, 0, 1).astype(np.float32)
+    for point, r, cap in ends:      # a round end (a half disc), shaded round too
+        d = np.hypot(xs[cap] - point[0], ys[cap] - point[1]).astype(np.float32)
+        alpha[cap] = np.minimum(alpha[cap], np.clip((r - d) / 1.5 + 0.5, 0, 1))
+        q[cap] = np.copysign(np.maximum(np.abs(q[cap]), d / r), q[cap])
     shade = shading(q, across_x * LIGHT_GAIN * face_light(img, body))
     tone = np.median(img[hy, hx].astype(np.float32), axis=0)
     mottle, fine = _texture(ys, xs, (grain_std(img, hy, hx) if grain else 0.0,
                                      max(5.0, 0.03 * sw)), rng)
     rgb = tone[None] * (shade * (1 + 0.03 * mottle))[:, None] + fine[:, None]
-    alpha = np.clip((radius - np.abs(off)) / 1.5 + 0.5, 0, 1).astype(np.float32)
     kept = np.zeros(part.shape, bool)
     kept[ys[alpha > 0], xs[alpha > 0]] = True
     return ArmPaint(ys, xs, rgb.astype(np.float32), alpha, kept, synthetic=True)
 
 
 def _widened(ys: NDArray[np.intp], xs: NDArray[np.intp], pos: F32, room: Mask,
-             chain: list[Point]) -> tuple[NDArray[np.intp], NDArray[np.intp],
-                                          tuple[F32, F32, F32]]:
+             chain: list[Point], outline: ArmOutline) -> tuple[
+        NDArray[np.intp], NDArray[np.intp], tuple[F32, F32, F32],
+        list[tuple[Point, float, NDArray[np.bool_]]]]:
     """The pixels (ys, xs) and those of ``room`` within their span along the chain
     (positions ``pos``, 1st to 99th percentile; never beyond the chain's ends), with their
-    chain coordinates."""
+    chain coordinates; past an end of the span that lies ``END_FREE`` or more inside the
+    chain (the part stops short of the elbow or the wrist: a new sleeve covers the arm
+    beyond along the bone), the ``room`` pixels within the ``outline``'s radius of its
+    centre there, as (centre point, radius, N bool: those of the returned pixels) per end:
+    a round end, not a straight cut across the arm."""
     lo, hi = np.percentile(pos, [1, 99])
     ry, rx = np.nonzero(room)
     rpos = _chain_coords(ry, rx, chain)[0]
     inside = (rpos >= max(lo, 1e-3)) & (rpos <= min(hi, len(chain) - 1 - 1e-3))
+    caps: list[tuple[Point, float, NDArray[np.bool_]]] = []
+    for end, beyond in ((lo, rpos < lo), (hi, rpos > hi)):
+        if not END_FREE <= end <= len(chain) - 1 - END_FREE:
+            continue
+        c, r = (float(v[0]) for v in outline.at(np.array([end], np.float32)))
+        points, normals = _frames(chain, np.array([end], np.float32))
+        point = (points[0] + c * normals[0]).astype(np.float32)
+        near = beyond & (np.hypot(rx - point[0], ry - point[1]) <= r + 1.0)
+        inside |= near
+        caps.append((point, r, near))
+    n = len(ys)
     ys, xs = np.concatenate([ys, ry[inside]]), np.concatenate([xs, rx[inside]])
-    return ys, xs, _chain_coords(ys, xs, chain)
+    ends = [(p, r, np.concatenate([np.zeros(n, bool), near[inside]])) for p, r, near in caps]
+    return ys, xs, _chain_coords(ys, xs, chain), ends
 
 
 def _outline(chain: list[Point], sw: float, sleeve: Mask | None) -> ArmOutline:
