@@ -151,12 +151,20 @@ def _occlusion_cut(img: np.ndarray, cheeks: np.ndarray, features: np.ndarray,
     """1 where ``img`` is clearly not skin (compared with its cheeks) outside the (dilated)
     feature regions (``img`` RGB, uint8 or float 0..255: converted to uint8 once; ``dark``:
     its :func:`_much_darker` when already known)."""
+    return _drop_specks(_not_skin(img, cheeks, features, dark), scale)
+
+
+def _not_skin(img: np.ndarray, cheeks: np.ndarray, features: np.ndarray,
+              dark: np.ndarray | None = None) -> np.ndarray:
+    """hxw 0..1 per pixel, before :func:`_drop_specks`: how clearly ``img`` is not skin
+    (compared with its cheeks) outside the (dilated) feature regions (see
+    :func:`_occlusion_cut`)."""
     img = img if img.dtype == np.uint8 else np.clip(img, 0, 255).astype(np.uint8)
     model = local_skin_model(img, cheeks)
     dark = _much_darker(img, cheeks) if dark is None else dark
     non_skin = np.maximum(1.0 - model.likelihood(img, scale=2.5, bright_scale=6.0), dark)
-    cut = np.clip(non_skin * 1.6 * (1.0 - np.clip(features * 1.5, 0, 1)), 0, 1)
-    return _drop_specks(cut, scale)
+    out: np.ndarray = np.clip(non_skin * 1.6 * (1.0 - np.clip(features * 1.5, 0, 1)), 0, 1)
+    return out
 
 
 def _much_darker(img: np.ndarray, cheeks: np.ndarray) -> np.ndarray:
@@ -229,6 +237,7 @@ class _UserFields:
     cut: np.ndarray        # grid: where the user's pixels are cut (hair, frames; not a beard)
     shade: np.ndarray      # grid: skin-only low-pass of the user face (hxwx3)
     hair: np.ndarray       # grid: the cut's pieces reaching in from beyond the oval (hair)
+    strands: np.ndarray    # grid 0/1: thin hair and shadow the cut's soft edge lets through
 
 
 @dataclass(frozen=True)
@@ -379,13 +388,49 @@ def _user_fields(grid: geo.WorkGrid, u_warped: np.ndarray, valid: np.ndarray,
     regions = face_regions(points, shape)
     cheeks = cheek_mask(points, shape) * valid
     dark = _much_darker(u_small, cheeks)
-    cut = _occlusion_cut(u_small, cheeks, regions.features, scale, dark)
+    raw = _not_skin(u_small, cheeks, regions.features, dark)
+    cut = _drop_specks(raw, scale)
     skin = regions.skin * valid * (1.0 - cut)
     shade = masked_blur(u_small, skin, scale * opts.shading_sigma)  # beard or not: skin only
     sockets, inner = _sockets(points, shape, scale), _inner_face(regions.oval, scale)
     spared = sockets * (1.0 - _inner_pieces(cut, inner, sockets, scale))
     cut = lower_face_cut(cut, dark, points, scale) * _from_outside(cut, inner) * (1.0 - spared)
-    return _UserFields(cut, shade, _hair_zone(cut, regions, points, scale))
+    # strands as the cut: below the nose only what is far darker than the cheeks (hair, not
+    # a shadowed jaw or smile fold); never below the mouth nor in the sockets
+    raw = lower_face_cut(raw, dark, points, scale) * (1.0 - sockets) * valid
+    raw *= 1.0 - _below_mouth(points, shape, scale)
+    return _UserFields(cut, shade, _hair_zone(cut, regions, points, scale),
+                       _strands(raw, cut, regions, scale))
+
+
+def _strands(raw: np.ndarray, cut: np.ndarray, regions: Any, scale: float) -> np.ndarray:
+    """hxw 0/1: the user's hair that the ``cut`` (hxw 0..1, opened, later feathered) lets
+    into the blend at the face's edge: pixels that are clearly not skin one by one (``raw``,
+    the cut before :func:`_drop_specks`, limited as the cut is below the nose and 0 where
+    nothing may be cut: below the mouth, in the sockets) within :data:`STRAND_BAND` eye distances of the face oval's edge and beyond
+    :data:`STRAND_FEATURES` of the features (an eye's outer corner often lies by the edge),
+    8-connected to the cut, grown by 2 pixels. The opening drops strands thinner than a
+    tenth of the eye distance, and the cut's soft rim stays above half weight for 1-3
+    pixels: the dark strip between the cheek and the hair or the ear, a temple's loose
+    strands and the shadowed fold where the hair meets the jowl were pasted (17-104 of
+    light-haired Nancy Pelosi's hair pixels per result). The weight is cut under them, so
+    the template's own pixels show there."""
+    hard = cut > 0.5
+    seed = hard & (regions.oval < 0.5)
+    if not seed.any():
+        return np.zeros(cut.shape, np.float32)
+    size = 2 * int(scale * STRAND_BAND) + 1
+    inner = cv2.erode((regions.oval > 0.5).astype(np.uint8), disc(size)) > 0
+    size = 2 * int(scale * STRAND_FEATURES) + 1
+    features = cv2.dilate((regions.features > 0.1).astype(np.uint8), disc(size)) > 0
+    grown = touching(((raw > 0.5) & ~inner & ~features) | hard, seed) & ~hard
+    out: np.ndarray = cv2.dilate(grown.astype(np.uint8), np.ones((5, 5), np.uint8))
+    return out.astype(np.float32)
+
+
+STRAND_BAND = 0.25     # eye distances from the oval's edge
+STRAND_FEATURES = 0.1  # eye distances from the features
+STRAND_SOFT = 3.0      # grid pixels: the strands' own feather (still under 0.2 weight on them)
 
 
 def _sockets(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:
@@ -537,7 +582,8 @@ def _template_fields(grid: geo.WorkGrid, t_warped: np.ndarray, tshape: TemplateS
 def _combine_fields(tmpl: _TemplateFields, usr: _UserFields, opts: SwapOptions) -> _Fields:
     """Blend weight (cut where either face is occluded) and relighting ratio on the grid."""
     soft = tmpl.scale * 0.05
-    mask = tmpl.mask * (1.0 - feather(np.maximum(usr.cut, tmpl.cut), soft))
+    mask = tmpl.mask * (1.0 - feather(np.maximum(usr.cut, tmpl.cut), soft)) * (
+        1.0 - feather(usr.strands, STRAND_SOFT))
     ratio = np.clip(tmpl.shade / np.maximum(usr.shade, 1.0), 0.2, 5.0).astype(np.float32)
     return _Fields(mask, ratio, feather(usr.hair, soft))
 
