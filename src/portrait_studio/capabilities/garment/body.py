@@ -47,7 +47,7 @@ from .envelope import (
 )
 from .facecrop import CropFace, crop_face, neck_shade
 from .hairskin import hair_in_skin
-from .head import head_mask
+from .head import hair_holes, head_mask
 from .limbs import ARM_RADII, limb_zone
 from .others import other_things
 from .pose import HAND_POINTS, Pose, detect_pose
@@ -107,6 +107,14 @@ def _main_face(img: NDArray[np.uint8], pose: Pose) -> Face | None:
     nose = pose.p(0)
     return min(faces, key=lambda f: float(np.linalg.norm(np.array(f.box.center) - nose)),
                default=None)
+
+
+def _chin_row(face: Face | None, pose: Pose) -> float:
+    """The row below which hair falls over the clothes: the face box's bottom, or without
+    a face 0.3 shoulder widths above the higher shoulder joint."""
+    if face is not None:
+        return float(face.box.y + face.box.h)
+    return float(min(pose.p(11)[1], pose.p(12)[1]) - 0.3 * pose.shoulder_width)
 
 
 def _limb_zones(pose: Pose, shape: tuple[int, int]) -> tuple[Mask, Mask, Mask, Mask]:
@@ -474,6 +482,7 @@ def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
     hair = hair_in_skin(lab, skin, face, pose)       # brown hair of the cheeks' chroma
     skin &= ~hair
     head = head_mask(lab, face, crop, pose, person, skin) | (hair & person)
+    head |= hair_holes(head, _chin_row(face, pose), pose.shoulder_width)
     arms, hands, legs, core = _limb_zones(pose, person.shape)
     near_cheeks = _near_colour(lab, skin_rgb, 20.0)
     skin &= ~_sheen_below_face(lab, skin, head, person, pose)

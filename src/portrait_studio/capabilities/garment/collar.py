@@ -36,6 +36,7 @@ STRAND = 0.015       # x shoulder width: hair in the neck column hangs from the 
                      # hair in locks at least this wide
 RISE = 0.35          # x shoulder width: a collar beside a turned head rises this far
                      # above the chin's row
+REACH = 0.42        # x shoulder width: a collar reaches this close to the chin's column
 COLLAR_DE = 15.0     # Lab distance to the collar's colour below the chin: the same collar
 
 
@@ -67,11 +68,17 @@ def collar_not_hair(lab: NDArray[np.float32], hair: Mask, chin: tuple[float, flo
     out = touching(pieces, cv2.dilate(clothes.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
     if out.sum() < 20 or backdrop is None or backdrop.sum() < 50:
         return out
-    # a collar rising beside a turned head above the chin's row: its colour, joined to it,
-    # and no blend of the hair with the backdrop behind it (the hair's soft rim)
-    own = lab_dist2(lab, np.median(lab[out], axis=0)) < COLLAR_DE * COLLAR_DE
+    # no blend of the hair with the backdrop behind it (the hair's soft rim) is a collar
     blend = _near_segment(lab, np.median(lab[above], axis=0), np.median(lab[backdrop], axis=0),
                           COLLAR_DE)
+    # a collar lies beside the neck: in pieces wholly further out (``REACH``) such blends
+    # are the light tips of long hair falling on the shoulders
+    out &= touching(out, np.broadcast_to(np.abs(xs - chin[0]) < REACH * sw, out.shape)) | \
+        ~blend
+    if out.sum() < 20:
+        return out
+    # a collar rising beside a turned head above the chin's row: its colour, joined to it
+    own = lab_dist2(lab, np.median(lab[out], axis=0)) < COLLAR_DE * COLLAR_DE
     rising = hair & far & own & ~blend & ~_skin_hue(lab, face) & (ys >= chin[1] - RISE * sw)
     return touching(out | rising, out)
 

@@ -3,12 +3,13 @@
 Hair is the non-skin silhouette joined to the crown (the rows above the face box's upper
 fifth) inside a zone around the face above the shoulders; a light shirt collar touching
 the jaw is taken out again (:mod:`collar`), and hair falling onto the shoulders is added by
-its colour. A face cut off by the photo's top edge is measured from the pose
+its colour; small holes in the hair below the chin are closed (:func:`hair_holes`). A face cut off by the photo's top edge is measured from the pose
 (:mod:`facecrop`). Lab HxWx3 float32, masks HxW bool.
 """
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 
@@ -22,6 +23,9 @@ from .pose import Pose
 from .regions import lab_dist2
 
 Mask = NDArray[np.bool_]
+
+LOCK = 0.02         # x shoulder width: locks hanging in front of the neck are this wide
+HAIR_HOLE = 0.1     # x shoulder width: holes in the hair under this size (squared) are hair
 
 
 def head_mask(lab: NDArray[np.float32], face: Face | None, crop: CropFace | None, pose: Pose,
@@ -75,8 +79,9 @@ def _hair_on_shoulders(lab: NDArray[np.float32], hair: Mask, candidates: Mask,
                        pose: Pose) -> Mask:
     """Hair falling beyond the head zone (onto the shoulders, beside it): ``candidates``
     within Lab 14 of the hair's colour, connected to it, down to 0.35 shoulder widths below
-    the shoulder line, and not in the column under the neck (0.2 shoulder widths either
-    side of its centre), where a neckline of the hair's colour would join it. Lighter or
+    the shoulder line; in the column under the neck (0.2 shoulder widths either side of its
+    centre), where a neckline of the hair's colour would join it, only locks hanging down
+    from the hair (:func:`_hanging`). Lighter or
     darker strands (within Lab 24) count when they are much closer to the hair's colour
     than to the clothing's (:func:`_cloth_dist2`). Clothing of another colour is never
     taken."""
@@ -90,8 +95,37 @@ def _hair_on_shoulders(lab: NDArray[np.float32], hair: Mask, candidates: Mask,
     near = candidates & ((d2 < 14.0**2) | ((d2 < 24.0**2) & (d2 < 0.4 * _cloth_dist2(
         lab, candidates, pose))))
     near[max(0, bottom):] = False
-    near[:, max(0, int(neck_x - 0.2 * sw)):max(0, int(neck_x + 0.2 * sw))] = False
+    c0, c1 = max(0, int(neck_x - 0.2 * sw)), max(0, int(neck_x + 0.2 * sw))
+    k = max(3, int(LOCK * sw)) | 1     # locks, not the thin shaded edge of a collar
+    ell = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    thick = cv2.morphologyEx(near[:, c0:c1].astype(np.uint8), cv2.MORPH_OPEN, ell) > 0
+    locks = _hanging(thick, hair[:, c0:c1])
+    near[:, c0:c1] = locks
     out: Mask = touching(near | hair, hair) & near & ~hair
+    return out
+
+
+def _hanging(near: Mask, hair: Mask) -> Mask:
+    """The pixels of ``near`` (the neck column's pixels of the hair's colour) hanging from
+    ``hair`` straight down or slanting by at most one pixel a row: locks falling in front of
+    the neck from the head above, not a neckline of the hair's colour reached sideways (the
+    neck's skin lies between it and the hair above). The column used to be cut out whole,
+    leaving a straight vertical cut through long hair (and the new garment in it)."""
+    out = np.zeros_like(near)
+    rows = np.flatnonzero(hair.any(axis=1))
+    lit = np.flatnonzero(near.any(axis=1))
+    if near.shape[1] == 0 or rows.size == 0 or lit.size == 0:
+        return out
+    top = max(int(rows[0]), int(lit[0]) - 1)
+    prev = hair[top]
+    for y in range(top + 1, int(lit[-1]) + 1):
+        grown = prev.copy()
+        grown[1:] |= prev[:-1]
+        grown[:-1] |= prev[1:]
+        out[y] = near[y] & grown
+        prev = out[y] | hair[y]
+        if not prev.any() and y > rows[-1]:
+            break
     return out
 
 
@@ -109,3 +143,30 @@ def _cloth_dist2(lab: NDArray[np.float32], candidates: Mask, pose: Pose) -> (
         return np.full(candidates.shape, np.inf, np.float32)
     part = lab[int(y + 0.15 * sw):int(y + 0.45 * sw), max(0, int(x - 0.3 * sw)):int(x + 0.3 * sw)]
     return lab_dist2(lab, np.median(part[strip], axis=0))
+
+
+def hair_holes(head: Mask, top: float, sw: float) -> Mask:
+    """Small 4-connected holes of ``head`` (under (``HAIR_HOLE`` shoulder widths)^2) ringed
+    all round by it, lying wholly below row ``top`` (the chin): the gaps between the locks of
+    long hair falling over the chest, whose lit strands the skin model takes for skin. Left
+    out, the new garment showed through them as blotches of its colour inside the hair."""
+    h, w = head.shape
+    out = np.zeros((h, w), bool)
+    y0 = max(0, int(np.ceil(top)))
+    rows = np.flatnonzero(head[y0:].any(axis=1))
+    if rows.size == 0:
+        return out
+    cols = np.flatnonzero(head[y0:].any(axis=0))
+    # holes ringed by the head lie inside its box; a hole cut by the box's edge is none
+    box = (slice(y0 + int(rows[0]), y0 + int(rows[-1]) + 1),
+           slice(int(cols[0]), int(cols[-1]) + 1))
+    part = head[box]
+    _, labels, stats, _ = cv2.connectedComponentsWithStats((~part).astype(np.uint8),
+                                                           connectivity=4)
+    x, y = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
+    ph, pw = part.shape
+    ok = (stats[:, cv2.CC_STAT_AREA] < (HAIR_HOLE * sw) ** 2) & (x > 0) & (y > 0) & \
+        (x + stats[:, cv2.CC_STAT_WIDTH] < pw) & (y + stats[:, cv2.CC_STAT_HEIGHT] < ph)
+    ok[0] = False   # label 0: the head itself
+    out[box] = ok[labels] & ~part
+    return out
