@@ -22,7 +22,8 @@ a user's full beard, which the user keeps, is :data:`~.beard.BEARD_SHARE` of it,
   their columns from below, their edges crisp): a full beard is wider than the neck; where a long beard hangs over a shirt collar, the shirt
   continued up to a V-shaped opening under the chin, its edges at the neck's sides a
   little under the jaw (:data:`NECK_GAP`). The painted skin gets the forehead's fine
-  texture (:func:`forehead_texture`; a bearded man's cheeks have stubble) in proportion
+  texture (:func:`forehead_texture`; a bearded man's cheeks have stubble, the coarser
+  band taken down towards the face's light when the forehead is lighter) in proportion
   to its light (:func:`_lit`), the rest the photo's noise.
 
 A user who has a beard keeps the template's (their own beard goes with their face). Work is
@@ -504,26 +505,44 @@ def _backdrop(img: np.ndarray, back: np.ndarray, centre: float) -> np.ndarray:
     return out
 
 
-def _lit(region: np.ndarray, core: np.ndarray, chin: float, scale: float) -> np.ndarray:
+def _lit(region: np.ndarray, core: np.ndarray, chin: float, scale: float) -> tuple[
+        np.ndarray, float]:
     """HxW float32 0..1: the painted skin's local light (``region``, HxWx3 float32, blurred
     over :data:`GRAIN_BLUR` eye distances; ``scale``: the eye distance in its pixels) as a
     share of its median in the face (``core``, HxW bool, above the row ``chin``), at most 1:
     a skin's grain (pores, fine lines, the photo's noise) is in proportion to its light.
     Added evenly, the forehead's texture was as strong in the throat's shadow as on the
     cheeks, and the re-toning, steep in the darks for a lighter user, made it 3-4 times the
-    cheeks' relative to the light there: a stubble band (Byron Donalds)."""
+    cheeks' relative to the light there: a stubble band (Byron Donalds). And that median
+    light (luma 0..255)."""
     luma = cv2.GaussianBlur(region.mean(axis=2), (0, 0), max(GRAIN_BLUR * scale, 1.0))
     face = core & (np.arange(core.shape[0])[:, None] < chin)
     if int(np.count_nonzero(face)) < 16:
-        return np.ones(core.shape, np.float32)
+        return np.ones(core.shape, np.float32), 0.0
     ref = max(float(np.median(luma[face])), 1.0)
     out: np.ndarray = np.clip(luma / ref, 0.0, 1.0).astype(np.float32)
-    return out
+    return out, ref
 
 
 def forehead_texture(img: np.ndarray, points: np.ndarray) -> tuple[float, ...]:
     """:func:`texture_levels` of the forehead of the face ``points`` in ``img``: the face
     oval drawn 0.9 times its size about its centre, above the brows."""
+    crop, forehead = _forehead(img, points)
+    return texture_levels(crop, forehead.astype(np.float32))
+
+
+def forehead_light(img: np.ndarray, points: np.ndarray) -> float:
+    """The mean luma (channel mean, 0..255) of the forehead of :func:`forehead_texture`;
+    0 when it has no pixels."""
+    crop, forehead = _forehead(img, points)
+    if not forehead.any():
+        return 0.0
+    return float(crop[forehead].astype(np.float32).mean())
+
+
+def _forehead(img: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A crop of ``img`` around the forehead of :func:`forehead_texture` and the forehead
+    there (bool)."""
     oval = points[list(lm.FACE_OVAL)]
     centre = oval.mean(axis=0)
     inner = centre + (oval - centre) * 0.9
@@ -534,7 +553,7 @@ def forehead_texture(img: np.ndarray, points: np.ndarray) -> tuple[float, ...]:
     crop, local = img[roi.slices], inner - roi.offset
     forehead = (polygon_mask(local, crop.shape) > 0.5) & (
         np.arange(crop.shape[0])[:, None] < brow - roi.y0)
-    return texture_levels(crop, forehead.astype(np.float32))
+    return crop, forehead
 
 
 def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray,
@@ -559,10 +578,20 @@ def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     # the painted skin is smooth at every fine scale: it gets the forehead's two finest bands
     # (noise in the coarsest one mottled the paint like a beard), measured away from the
     # paint's edges, where the step to the old pixels is
-    skin_texture = (*forehead_texture(img, points)[:2], 0.0)
     painted_skin = up_w * work.grid.up(skin_share)
     core = cv2.erode((painted_skin > 0.9).view(np.uint8), _disc(3.0)) > 0
-    lit = _lit(region, core, float(points[lm.CHIN, 1]) - work.roi.y0, work.scale * work.grid.k)
+    lit, light = _lit(region, core, float(points[lm.CHIN, 1]) - work.roi.y0,
+                      work.scale * work.grid.k)
+    # the forehead's grain is that of its own light: a bald head in the studio light is
+    # lighter than the face under it, and its coarser band, added as it is, was 1.6-1.9
+    # times the user's cheeks' (0.7-2.8 px, relative to the light) in the throat once
+    # re-toned, a coarse speckle (Bennie Thompson). Taken down by the square root of the
+    # lights' ratio (the finest band's noise shows in it too) it is 0.8-1.0 of theirs (by
+    # the full ratio 0.7-0.8); the finest band, taken down too, made the neck smooth and
+    # raised the bench's BRISQUE by 1 on the bearded templates' pairs
+    dim = min(1.0, light / max(forehead_light(img, points), 1.0)) if light > 0 else 1.0
+    fine, mid = forehead_texture(img, points)[:2]
+    skin_texture = (fine, mid * math.sqrt(dim), 0.0)
     region = match_texture(region, painted_skin * lit, skin_texture,
                            measure=(core & (lit > 0.9)).astype(np.float32))
     # the backdrop and the clothes continued beside and under the throat are smooth too:
