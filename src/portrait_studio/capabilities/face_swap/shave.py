@@ -24,7 +24,9 @@ a user's full beard, which the user keeps, is :data:`~.beard.BEARD_SHARE` of it,
   little under the jaw (:data:`NECK_GAP`). The painted skin gets the forehead's fine
   texture (:func:`forehead_texture`; a bearded man's cheeks have stubble, the coarser
   band taken down towards the face's light when the forehead is lighter) in proportion
-  to its light (:func:`_lit`), the rest the photo's noise.
+  to its light (:func:`_lit`), the rest the photo's noise. Under a beard hanging over a
+  collar, the template's own neck in the collar's opening (:func:`_notch`) is painted
+  too: the neck goes on down into it.
 
 A user who has a beard keeps the template's (their own beard goes with their face). Work is
 done on a grid with about 100 px between the eyes; images are HxWx3 uint8 RGB, landmarks
@@ -70,6 +72,10 @@ JAW_SHADOW = (0.2, 0.08)     # the shadow the jaw casts on the neck: this much d
                             # under the jaw line, fading over this many eye distances below it
 NECK_GAP = 0.12             # eye distances of shaded neck between the jaw and a hidden
                             # collar's edges at the neck's sides
+NOTCH = (0.25, 0.5)          # a collar's opening under a hanging beard: at most this many eye
+                            # distances under the beard's end, within this many neck
+                            # half-widths of the chin's column
+NOTCH_SLANT = 2.0           # rows a column the collar's halves rise by beside its opening
 GRAIN_BLUR = 0.05           # eye distances: the painted skin's light its grain follows
 JAW = lm.FACE_OVAL[9:28]     # the oval from ear to ear under the chin
 
@@ -282,15 +288,19 @@ def _person_on(work: _Work, person: np.ndarray, shape: tuple[int, ...]) -> np.nd
 
 
 def _painted(work: _Work, beard: np.ndarray, person: np.ndarray,
-             likelihood: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+             likelihood: np.ndarray, notch: np.ndarray | None = None) -> tuple[
+                 np.ndarray, np.ndarray]:
     """The beard painted over (HxWx3 float32): in the face and the throat's column under it
     (:func:`_throat`) the grid crop's skin (``likelihood``: its :func:`_skin`) carried in and
     shaded under the jaw (:func:`_shade`); beside the throat, below the jaw, what is around
     the beard there (:func:`_surroundings`): a full beard is wider than the neck it hides;
     below a shirt collar's edge (:func:`_collar`) the shirt continued up. And the share of
-    skin in each painted pixel (HxW float32 0..1)."""
+    skin in each painted pixel (HxW float32 0..1). ``notch``: the template's neck in the
+    collar's opening under the beard (:func:`_notch`, HxW bool), painted as the neck going
+    on down in the collar's opening, which ends at its lowest row."""
     img = work.img.astype(np.float32)
-    free = cv2.dilate(beard.astype(np.uint8), _disc(0.06 * work.scale)) == 0
+    hidden = beard if notch is None else beard | notch
+    free = cv2.dilate(hidden.astype(np.uint8), _disc(0.06 * work.scale)) == 0
     skin = np.clip((likelihood - 0.5) * 2.0, 0.0, 1.0) * person * free
     # the skin's colour is the face's, carried down: the template's own neck beside the
     # beard is in its shadow, and carried in under the jaw, then shaded (:func:`_shade`),
@@ -311,7 +321,7 @@ def _painted(work: _Work, beard: np.ndarray, person: np.ndarray,
     collar = _collar(work, beard, person, likelihood)
     if collar is not None:
         shirt = free & person & (skin < 0.5)
-        below = _under_collar(work, collar) * (1.0 - inside)
+        below = _under_collar(work, collar, notch) * (1.0 - inside)
         # in the neck's column only the shirt shows where the skin does not (at the
         # opening's soft edge): the clothes beside it, continued up, drew a light line there
         shirt_share = np.maximum(below, throat)[..., None]
@@ -392,15 +402,49 @@ def _collar(work: _Work, beard: np.ndarray, person: np.ndarray,
     return end - COLLAR_MARGIN * s
 
 
-def _under_collar(work: _Work, collar: float) -> np.ndarray:
+def _notch(work: _Work, beard: np.ndarray, person: np.ndarray) -> np.ndarray:
+    """HxW bool: the template's own neck showing in a shirt collar's opening right under a
+    beard hanging over it (:func:`_collar`): the person's pixels in the neck's middle
+    (:data:`NOTCH` [1]) under ``beard`` (HxW bool), at most :data:`NOTCH` [0] eye distances
+    under its end, coloured like none of the clothes, that touch the beard. Left as they
+    were, they showed as a dark patch with hard edges between the painted collar's halves,
+    under the painted neck and the collar's edge (Bennie Thompson)."""
+    shape = beard.shape
+    none = np.zeros(shape, bool)
+    lab = cv2.cvtColor(work.img, cv2.COLOR_RGB2Lab).astype(np.float32)
+    clothes = _clothes(lab, person, work)
+    middle = _neck_offset(work)[0] < NOTCH[1]
+    if not clothes or not (beard[:, middle]).any():
+        return none
+    rows = np.arange(shape[0])[:, None]
+    ends = np.where(beard.any(axis=0), shape[0] - 1 - np.argmax(beard[::-1], axis=0), -1)
+    near = (rows > ends[None, :]) & (rows <= ends[None, :] + NOTCH[0] * work.scale)
+    unlike = np.min([c.distance(lab) for c in clothes], axis=0) > BEARD_SIGMAS
+    found = unlike & person & ~beard & near & middle[None, :] & (ends >= 0)[None, :]
+    found = filled(cv2.morphologyEx(found.view(np.uint8), cv2.MORPH_CLOSE,
+                                    _disc(0.04 * work.scale)) > 0) & near & middle[None, :]
+    out: np.ndarray = touching(found, cv2.dilate(beard.view(np.uint8), _disc(3.0)) > 0)
+    return out
+
+
+def _under_collar(work: _Work, collar: float, notch: np.ndarray | None = None) -> np.ndarray:
     """HxW float32 0..1: below the collar's edges, a V from ``collar`` (row at the throat)
-    up to :data:`NECK_GAP` under the chin's row at the neck's sides (a shirt's opening);
-    soft over a few hundredths of an eye distance. (Up to the chin's row, the shirt met
-    the chin's bottom along a flat ledge with no neck between: Bennie Thompson.)"""
+    up to :data:`NECK_GAP` under the chin's row at the neck's sides (a shirt's opening),
+    and down to the bottom of ``notch`` (:func:`_notch`, HxW bool) in its columns (the
+    opening as it shows); soft over a few hundredths of an eye distance. (Up to the chin's
+    row, the shirt met the chin's bottom along a flat ledge with no neck between: Bennie
+    Thompson.)"""
     s, chin = work.scale, float(work.points[lm.CHIN, 1])
     off = _neck_offset(work)
     top = min(chin + NECK_GAP * s, collar)
     edge = collar - max(collar - top, 0.0) * np.minimum(off, 1.0)
+    if notch is not None and notch.any():
+        h = notch.shape[0]
+        bottom = np.where(notch.any(axis=0), h - 1 - np.argmax(notch[::-1], axis=0), -h)
+        # the collar's halves rise from its bottom at a slant (NOTCH_SLANT rows a column)
+        cols = np.arange(bottom.size, dtype=np.float32)
+        slant = (bottom[None, :] - NOTCH_SLANT * np.abs(cols[:, None] - cols[None, :])).max(axis=1)
+        edge = np.maximum(edge, slant.astype(np.float32)[None, :])
     rows = np.arange(work.img.shape[0], dtype=np.float32)[:, None]
     soft = max(0.04 * s, 1.0)
     # the collar wraps the neck only: beyond it, what is around the beard (the backdrop,
@@ -569,7 +613,13 @@ def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     beard = _beard(work, on_grid, skin)
     if beard is None or not beard.any():
         return img
-    paint, skin_share = _painted(work, beard, on_grid, skin)
+    # a hanging beard's collar opening: the template's own neck there is painted too, the
+    # user's neck going on down in it
+    notch = (_notch(work, beard, on_grid)
+             if _collar(work, beard, on_grid, skin) is not None else None)
+    paint, skin_share = _painted(work, beard, on_grid, skin, notch)
+    if notch is not None:
+        beard = beard | (cv2.dilate(notch.view(np.uint8), _disc(0.03 * work.scale)) > 0)
     weight = cv2.GaussianBlur(beard.astype(np.float32), (0, 0), max(0.5, 0.02 * work.scale))
     up_w = work.grid.up(weight)
     out = img.copy()
