@@ -345,6 +345,25 @@ def test_limb_zone_tapers_and_measures_along_bone() -> None:
     assert abs(float(zone.rel[180, 54]) - 0.5) < 0.01
 
 
+def test_limb_zone_is_kept_per_request_and_read_only() -> None:
+    from portrait_studio.capabilities.garment import limbs
+    chain = [np.array([50, 20], np.float32), np.array([50, 180], np.float32)]
+    limbs.clear_zones()
+    zone = limb_zone((200, 100), chain, (20.0, 8.0))
+    again = limb_zone((200, 100), [p.copy() for p in chain], (20.0, 8.0))
+    assert again is zone                                # the same bones and radii: kept
+    assert not zone.inside.flags.writeable and not zone.rel.flags.writeable
+    assert limb_zone((200, 100), chain, (20.0, 9.0)) is not zone
+    # np.float32 radii taper in float32 arithmetic of their own: a zone of its own
+    assert limb_zone((200, 100), chain, (np.float32(20.0), np.float32(8.0))) is not zone
+    assert int(zone.inside.sum()) == int(limbs._limb_zone((200, 100), chain,
+                                                         (20.0, 8.0)).inside.sum())
+    limbs.clear_zones()
+    fresh = limb_zone((200, 100), chain, (20.0, 8.0))
+    assert fresh is not zone and np.array_equal(fresh.rel, zone.rel)
+    assert fresh.inside[20, 69] and not fresh.inside[180, 69]
+
+
 def test_bleed_replaces_background_with_garment_colours() -> None:
     img = tshirt()
     mask = np.any(img != 255, axis=2)

@@ -29,6 +29,7 @@ from ..capabilities.garment.body import analyse_body
 from ..capabilities.garment.cutout import cut_out
 from ..capabilities.garment.dress import Garment, dress
 from ..capabilities.garment.kinds import classify_mask
+from ..capabilities.garment.limbs import clear_zones
 from ..capabilities.garment.prompt import PromptPlan, parse_prompt, recolour
 from ..capabilities.garment.shape import centre_x, garment_shape
 from ..capabilities.garment.straps import drop_back
@@ -132,6 +133,7 @@ def try_on(person: Image, garments: Sequence[Image], params: TryOnParams) -> Try
     person = _check_image(person, PERSON_FIELD)
     items = _check_garments(garments)
     plan = parse_prompt(params.prompt)
+    clear_zones()   # limb zones are shared within this request only
     with timed(timings, "garments"):
         prepared = [_prepare(g, i, params.scene, plan) for i, g in enumerate(items)]
     with timed(timings, "body"):

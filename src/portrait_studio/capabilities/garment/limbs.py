@@ -4,8 +4,11 @@ bones of every pixel inside. Masks HxW bool, points (x, y) float32 image pixels.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,9 +34,44 @@ class LimbZone:
     rel: F32
 
 
+_ZONES: OrderedDict[tuple[Any, ...], LimbZone] = OrderedDict()
+_ZONES_LOCK = threading.Lock()
+ZONE_CACHE = 8     # limb zones kept (about 10 MB each at 768x1024): a render asks for the
+                   # same capsule two to four times (the arms' zones, the bare-arm checks)
+
+
 def limb_zone(shape: tuple[int, int], chain: list[Point], radii: tuple[float, float]) -> (
         LimbZone):
-    """Tapered capsule (radius ``radii[0]`` at the root to ``radii[1]`` at the end)."""
+    """Tapered capsule (radius ``radii[0]`` at the root to ``radii[1]`` at the end). The
+    last ``ZONE_CACHE`` zones are kept and handed out again for the same shape, bones and
+    radii (their arrays are read-only)."""
+    pts = np.array(chain, np.float32)
+    key = (tuple(shape), pts.shape, pts.tobytes(),
+           *((type(r).__name__, float(r)) for r in radii))
+    with _ZONES_LOCK:
+        zone = _ZONES.get(key)
+        if zone is not None:
+            _ZONES.move_to_end(key)
+            return zone
+    zone = _limb_zone(shape, chain, radii)
+    for a in (zone.inside, zone.t, zone.dist, zone.rel):
+        a.flags.writeable = False
+    with _ZONES_LOCK:
+        _ZONES[key] = zone
+        while len(_ZONES) > ZONE_CACHE:
+            _ZONES.popitem(last=False)
+    return zone
+
+
+def clear_zones() -> None:
+    """Forget the kept limb zones (a new person photo: :func:`try_on` starts each request
+    with it, so one request's zones are never handed to the next)."""
+    with _ZONES_LOCK:
+        _ZONES.clear()
+
+
+def _limb_zone(shape: tuple[int, int], chain: list[Point], radii: tuple[float, float]) -> (
+        LimbZone):
     h, w = shape
     pts = np.array(chain, np.float32)
     pad = radii[0] + 2
