@@ -58,19 +58,20 @@ def collar_not_hair(lab: NDArray[np.float32], hair: Mask, chin: tuple[float, flo
     below = hair & (ys >= chin[1])
     if above.sum() < 50 or not below.any():
         return np.zeros((h, w), bool)
-    dist2 = lab_dist2(lab, np.median(lab[above], axis=0))
+    hair_colour = np.median(lab[above], axis=0)
+    dist2 = lab_dist2(lab, hair_colour)
     far = dist2 > HAIR_DE * HAIR_DE
     near = (dist2 < COLUMN_DE * COLUMN_DE) & _strands(hair & ~far, above, sw)
     column = np.abs(xs - chin[0]) < NECK_COLUMN * sw
-    pieces = below & (far | (column & ~near)) & ~_skin_hue(lab, face)
+    skin_hue = _skin_hue(lab, face)
+    pieces = below & (far | (column & ~near)) & ~skin_hue
     clothes = large_pieces(clothes, (CLOTH_SIZE * sw) ** 2)
     # pieces touching that clothing (within 1 px)
     out = touching(pieces, cv2.dilate(clothes.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
     if out.sum() < 20 or backdrop is None or backdrop.sum() < 50:
         return out
     # no blend of the hair with the backdrop behind it (the hair's soft rim) is a collar
-    blend = _near_segment(lab, np.median(lab[above], axis=0), np.median(lab[backdrop], axis=0),
-                          COLLAR_DE)
+    blend = _near_segment(lab, hair_colour, np.median(lab[backdrop], axis=0), COLLAR_DE)
     # a collar lies beside the neck: in pieces wholly further out (``REACH``) such blends
     # are the light tips of long hair falling on the shoulders
     out &= touching(out, np.broadcast_to(np.abs(xs - chin[0]) < REACH * sw, out.shape)) | \
@@ -79,7 +80,7 @@ def collar_not_hair(lab: NDArray[np.float32], hair: Mask, chin: tuple[float, flo
         return out
     # a collar rising beside a turned head above the chin's row: its colour, joined to it
     own = lab_dist2(lab, np.median(lab[out], axis=0)) < COLLAR_DE * COLLAR_DE
-    rising = hair & far & own & ~blend & ~_skin_hue(lab, face) & (ys >= chin[1] - RISE * sw)
+    rising = hair & far & own & ~blend & ~skin_hue & (ys >= chin[1] - RISE * sw)
     return touching(out | rising, out)
 
 
