@@ -21,17 +21,17 @@ Mask = NDArray[np.bool_]
 def lab_dist2(lab: NDArray[np.float32], ref: NDArray[np.floating[Any]]) -> (
         NDArray[np.float32]):
     """Squared Lab distance of every colour of ``lab`` (an HxWx3 Lab image, or N x 3
-    pixels) to ``ref``: HxW (or N) float32. A float32 image goes through OpenCV one
-    channel at a time (about 3x cheaper than an einsum over the interleaved channels, and
-    the same float32 sums ((dL^2 + da^2) + db^2)); anything else takes the einsum."""
+    pixels) to ``ref``: HxW (or N) float32. A float32 image goes through OpenCV (the
+    three channels' differences and squares in place in one interleaved buffer, about 4x
+    cheaper than an einsum and 1.5x cheaper than splitting the channels first), then the
+    same float32 sums ((dL^2 + da^2) + db^2); anything else takes the einsum."""
     r = np.asarray(ref, np.float32)
     if lab.dtype == np.float32 and lab.ndim in (2, 3) and lab.shape[-1] == 3 and lab.size:
-        channels = cv2.split(lab.reshape(-1, 1, 3) if lab.ndim == 2 else lab)
-        d = [cv2.subtract(c, float(v))  # type: ignore[call-overload]
-             for c, v in zip(channels, r, strict=True)]
-        out = np.asarray(cv2.multiply(d[0], d[0]), np.float32)
-        out += cv2.multiply(d[1], d[1])
-        out += cv2.multiply(d[2], d[2])
+        d = cv2.subtract(lab.reshape(-1, 1, 3) if lab.ndim == 2 else lab,  # type: ignore[call-overload]
+                         (float(r[0]), float(r[1]), float(r[2]), 0.0))
+        cv2.multiply(d, d, dst=d)
+        out: NDArray[np.float32] = np.add(d[..., 0], d[..., 1])
+        out += d[..., 2]
         return out.reshape(lab.shape[:-1])
     diff = lab - r
     dist: NDArray[np.float32] = np.einsum("...k,...k->...", diff, diff)
