@@ -14,7 +14,15 @@ from portrait_studio.capabilities.garment.regions import (
     longest_runs,
     runs,
 )
-from portrait_studio.imaging.regions import labelled, row_first, row_last, touching
+from portrait_studio.imaging.color import rgb_to_lab
+from portrait_studio.imaging.regions import (
+    labelled,
+    piece_medians,
+    row_first,
+    row_last,
+    touching,
+)
+from tests.corpus import needs_corpus, photo
 
 
 def _masks() -> list[np.ndarray]:
@@ -103,3 +111,26 @@ def test_row_first_and_last_are_each_rows_end_pixels() -> None:
         cols = [np.flatnonzero(row) for row in mask]
         assert row_first(mask, -5).tolist() == [c[0] if len(c) else -5 for c in cols]
         assert row_last(mask, 99).tolist() == [c[-1] if len(c) else 99 for c in cols]
+
+
+@needs_corpus
+def test_piece_medians_are_numpys_medians_per_piece() -> None:
+    """On a real photo's dark pieces: the median Lab colour and median L* of every piece
+    (odd and even pixel counts) equal np.median over ``labels == i``, bit for bit."""
+    lab = rgb_to_lab(photo("vitonhd_00055_00", (768, 1024)))
+    n, labels = cv2.connectedComponents((lab[..., 0] < 45).astype(np.uint8), connectivity=8)
+    pieces = np.arange(1, n)
+    sizes = np.bincount(labels.ravel(), minlength=n)[1:]
+    assert n > 20 and (sizes % 2 == 0).any() and (sizes % 2 == 1).any()
+    colours = piece_medians(labels, lab, pieces)
+    assert colours.shape == (n - 1, 3) and colours.dtype == np.float32
+    some = pieces[np.argsort(sizes)[::-1][:40]]     # the 40 largest, then every 25th
+    some = np.concatenate([some, pieces[::25]])
+    light = piece_medians(labels, lab[..., 0], some)
+    for i, got in zip(some, light, strict=True):
+        assert np.array_equal(colours[i - 1], np.median(lab[labels == i], axis=0))
+        assert got == np.median(lab[..., 0][labels == i])
+    big = int(np.argmax(sizes)) + 1
+    assert np.array_equal(piece_medians(labels, lab, np.array([big])),
+                          np.median(lab[labels == big], axis=0)[None])
+    assert piece_medians(labels, lab, np.array([], np.intp)).shape == (0, 3)

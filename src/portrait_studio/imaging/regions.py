@@ -4,6 +4,8 @@ bool (or non-zero = set)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import cv2
 import numpy as np
 from numpy.typing import NDArray
@@ -51,6 +53,26 @@ def labelled(mask: NDArray[np.bool_] | NDArray[np.uint8], connectivity: int = 8)
     labels = np.asarray(found, np.int32)
     areas = np.bincount(labels.ravel(), minlength=n)
     return int(n), labels, areas
+
+
+def piece_medians(labels: NDArray[Any], values: NDArray[Any], pieces: NDArray[np.intp]) -> (
+        NDArray[Any]):
+    """``np.median(values[labels == i], axis=0)`` for each label ``i`` of ``pieces`` (each
+    with at least one pixel), stacked: the pixels of those pieces gathered in one pass and
+    grouped by label (a median does not depend on the pixels' order, so the values are
+    numpy's own), instead of one comparison of the whole label image per piece."""
+    pieces = np.asarray(pieces, np.intp)
+    if not len(pieces):
+        return np.zeros((0, *values.shape[labels.ndim:]), values.dtype)
+    wanted = np.zeros(int(labels.max()) + 1, bool)
+    wanted[pieces] = True
+    chosen = wanted[labels]
+    ids = labels[chosen]
+    order = np.argsort(ids, kind="stable")
+    ids, vals = ids[order], values[chosen][order]
+    starts = np.searchsorted(ids, pieces, "left")
+    ends = np.searchsorted(ids, pieces, "right")
+    return np.stack([np.median(vals[a:b], axis=0) for a, b in zip(starts, ends, strict=True)])
 
 
 def touching(mask: Mask, seed: Mask) -> Mask:

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ...imaging.regions import piece_medians
 from ...perception.faces import Face
 from ...perception.masks import cheek_mask
 from .facecrop import thick_parts
@@ -61,10 +62,10 @@ def _textured_pieces(dark: Mask, seed: Mask, tex: NDArray[np.float32]) -> Mask:
     if n < 2:
         return np.zeros(dark.shape, bool)
     touch = np.bincount(labels[seed & dark], minlength=n) > 0
+    touch[0] = False
     keep = np.zeros(n, bool)
-    for i in np.nonzero(touch)[0]:
-        if i and float(np.median(tex[labels == i])) >= TEXTURE:
-            keep[i] = True
+    ids = np.nonzero(touch)[0]
+    keep[ids] = piece_medians(labels, tex, ids) >= TEXTURE
     out: Mask = keep[labels]
     return out
 
