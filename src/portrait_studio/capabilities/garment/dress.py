@@ -363,8 +363,19 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     for ly, a in zip(layers, alphas, strict=True):
         light, folds = ratios[ly.kind]
         plain = plain_weight(ly.warped.rgb, 3.0)
-        rgb = shaded(ly.warped.rgb, garment_shading(light, folds, plain))
-        canvas = canvas * (1 - a[..., None]) + rgb * a[..., None]
+        # canvas * (1 - a) + rgb * a, in place and only in the box where a > 0 (the
+        # shading is per pixel; outside, the sum leaves the canvas as it is)
+        if a.dtype != np.float32:   # not expected: numpy's promotions, on the whole image
+            rgb = shaded(ly.warped.rgb, garment_shading(light, folds, plain))
+            canvas = canvas * (1 - a[..., None]) + rgb * a[..., None]
+            continue
+        x, y, w, h = cv2.boundingRect((a > 0).astype(np.uint8))
+        box = np.s_[y:y + h, x:x + w]
+        rgb = shaded(ly.warped.rgb[box], garment_shading(light[box], folds[box], plain[box]))
+        part = canvas[box]
+        part *= (1 - a[box])[..., None]
+        rgb *= a[box][..., None]
+        part += rgb
     drawn = np.logical_or.reduce([a > 0.01 for a in alphas])
     changed = cv2.dilate((covered | reveal | skin | drawn).astype(np.uint8),
                          np.ones((2 * FEATHER + 1,) * 2, np.uint8)) > 0
@@ -551,7 +562,16 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     skin |= pinholes(skin, body.person, body.pose.shoulder_width)      # specks inside it
     if skin.any():
         rgb, a = paint_skin(img, body, skin, trusted, rel, rng, reveal & ~skin)
-        canvas[:] = canvas * (1 - a[..., None]) + rgb * a[..., None]
+        if a.dtype == rgb.dtype == canvas.dtype == np.float32:
+            # canvas * (1 - a) + rgb * a, in place in the box where a > 0 (outside it the
+            # sum leaves the canvas as it is)
+            x, y, w, h = cv2.boundingRect((a > 0).astype(np.uint8))
+            box = np.s_[y:y + h, x:x + w]
+            under = canvas[box]
+            under *= (1 - a[box])[..., None]
+            under += rgb[box] * a[box][..., None]
+        else:
+            canvas[:] = canvas * (1 - a[..., None]) + rgb * a[..., None]
         painted = skin & (a > 0.9)
     else:
         painted = skin
