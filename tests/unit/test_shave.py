@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
+from portrait_studio.capabilities.face_swap import shave
 from portrait_studio.capabilities.face_swap.beard import LOWER_LIP_BOTTOM
 from portrait_studio.capabilities.face_swap.shave import (
     DROP,
@@ -491,3 +492,51 @@ def test_the_neck_goes_on_down_into_a_hanging_beards_collar_opening(user: str) -
     strip = light[top:int(y + 0.33 * scale), cols].mean(axis=1)
     assert strip.min() > 0.8 * neck
     assert np.abs(np.diff(strip)).max() < 3.0
+
+
+@pytest.mark.parametrize(("user", "template"), [("jake_auchincloss", HANGING),
+                                                ("judy_chu", HANGING),
+                                                ("nancy_pelosi", BEARDED[0])])
+def test_a_shaved_templates_neck_is_narrower_than_the_jaw(user: str, template: str) -> None:
+    """The neck painted under a shaved beard, drawn where the user's face goes, was a
+    straight-sided column 0.6 of the user's face wide at the ears: 0.73-0.76 of its width
+    at the jaw's corners, as wide as the jaw from its corners down to the collar, a block
+    under the chin. Now each side curves in from the jaw's corner to a neck 0.62 of that
+    width: 0.4 eye distances under the chin the neck is 0.55-0.7 of the jaw's width, and
+    just under the corners (0.05 eye distances) it still reaches out to them. And in the
+    fused image of Nancy Pelosi on Byron Donalds, 0.2 eye distances under the chin the
+    skin is under 0.66 of the jaw's width (was 0.71)."""
+    img = fixture_image(template)
+    points = detect_faces(img)[0].landmarks
+    params = FusionParams(watermark=WatermarkParams(enabled=False))
+    result = fuse(img, [MergeEntry(fixture_image(f"{user}__house_official_1.jpg"))], params)
+    work = shave._work(img, points, 1.8, result.traces[0].points)
+    p, s = work.placed, work.scale
+    neck = shave._throat(work, p) > 0.5
+    corners = p[[172, 397]]
+    jaw = float(corners[1, 0] - corners[0, 0])
+    cx, cy = p[lm.CHIN]
+
+    def width(row: float) -> float:
+        run = neck[round(row)]
+        left, right = int(cx), int(cx)
+        while left > 0 and run[left - 1]:
+            left -= 1
+        while right < run.size - 1 and run[right + 1]:
+            right += 1
+        return (right - left + 1) / jaw if run[int(cx)] else 0.0
+
+    assert 0.55 < width(cy + 0.4 * s) < 0.7
+    assert width(float(corners[:, 1].max()) + 0.05 * s) > 0.85
+    if user == "nancy_pelosi":
+        out, placed = result.image, result.traces[0].points
+        scale, (x, y) = face_scale(placed), placed[lm.CHIN]
+        lab = rgb_to_lab(out)
+        row = (lab[..., 1] > 6)[int(y + 0.2 * scale)] & (lab[..., 2] > 6)[int(y + 0.2 * scale)]
+        left, right = int(x), int(x)
+        while left > 0 and row[left - 1]:
+            left -= 1
+        while right < row.size - 1 and row[right + 1]:
+            right += 1
+        assert row[int(x)]
+        assert (right - left + 1) / float(np.linalg.norm(placed[397] - placed[172])) < 0.66

@@ -16,8 +16,9 @@ a user's full beard, which the user keeps, is :data:`~.beard.BEARD_SHARE` of it,
   shaded edges, :func:`_without_strips`);
 - painted: in the face and a throat column under the chin (:data:`NECK_WIDTH`), the face's
   skin carried in from all sides (push-pull), darkened below the jaw line as a throat in
-  the jaw's shadow, deepest right under the jaw (:data:`JAW_SHADOW`) (when the face swapped in is known, its jaw and a neck tucked in under
-  it, :data:`USER_NECK`, drawn where the swap's outline warp will take them); beside the
+  the jaw's shadow, deepest right under the jaw (:data:`JAW_SHADOW`) (when the face swapped in is known, its jaw and a neck under it,
+  narrower than the jaw, its sides curving in from the jaw's corners,
+  :data:`USER_NECK_SHAPE`, drawn where the swap's outline warp will take them); beside the
   throat the backdrop continued along the row (or the clothes, where they are nearer, up
   their columns from below, their edges crisp): a full beard is wider than the neck; where a long beard hangs over a shirt collar, the shirt
   continued up to a V-shaped opening under the chin, its edges at the neck's sides a
@@ -65,8 +66,13 @@ STRIP = (0.1, 0.25)         # eye distances: under the jaw, parts of the found b
                             # than the first, taller than the second, reaching below its bulk
                             # are clothes' edges
 NECK_WIDTH = 0.72           # a neck's width, as a share of the face's at the ears
-USER_NECK = 0.6             # the same under the face swapped in, when it is known: the neck
-                            # tucks in under the jaw, whose curve shows beside it
+USER_NECK = 0.6             # the same under the face swapped in, when it is known (its
+                            # sides' shade; its outline is :data:`USER_NECK_SHAPE`)
+USER_NECK_SHAPE = (0.62, 0.3, 0.1)  # under the face swapped in: the neck's width as a share
+                            # of the face's at the jaw's corners, the eye distances under
+                            # the jaw line its sides curve in over, and its widening (a share
+                            # of its width an eye distance) down to the collar
+JAW_CORNERS = (172, 397)    # the mesh's jaw corners (right, left)
 NECK_SIDES = 0.35           # the painted neck's sides: this much darker than its middle
 JAW_SHADOW = (0.2, 0.08)     # the shadow the jaw casts on the neck: this much darker right
                             # under the jaw line, fading over this many eye distances below it
@@ -498,9 +504,47 @@ def _from_below(img: np.ndarray, known: np.ndarray, fallback: np.ndarray,
 def _throat(work: _Work, points: np.ndarray) -> np.ndarray:
     """0..1 (HxW float32): the neck's column under the chin of the face ``points`` (grid),
     :data:`NECK_WIDTH` of the face's width at the ears, its sides soft over a few
-    hundredths of an eye distance."""
+    hundredths of an eye distance. Under the face swapped in (:attr:`_Work.to_placed`
+    known), a neck's shape instead (:func:`_neck_shape`)."""
+    if work.to_placed is not None:
+        return _neck_shape(work, points)
     edge = max(0.05 * work.scale, 1.0) / max(_neck_half(points, work.neck), 1.0)
     out: np.ndarray = np.clip((1.0 - _neck_offset(work, points)) / edge + 0.5, 0.0, 1.0)
+    return out.astype(np.float32)
+
+
+def _neck_shape(work: _Work, points: np.ndarray) -> np.ndarray:
+    """0..1 (HxW float32): a neck under the jaw of the face ``points`` (grid), each side
+    curving in from the jaw's corner (:data:`JAW_CORNERS`) to :data:`USER_NECK_SHAPE` [0]
+    of the face's width there by [1] eye distances under the jaw line at the neck's side,
+    then running down, widening by [2] of its width an eye distance; soft over a few
+    hundredths of an eye distance. A straight-sided column as wide as the jaw read as a
+    block under the chin: a neck is narrower than the jaw, which overhangs it, and the
+    clothes show beside it."""
+    s, cx = work.scale, float(points[lm.CHIN, 0])
+    h, w = work.img.shape[:2]
+    rows = np.arange(h, dtype=np.float32)[:, None]
+    cols = np.arange(w, dtype=np.float32)[None, :]
+    share, reach, widen = USER_NECK_SHAPE
+    corners = points[list(JAW_CORNERS)]
+    half = 0.5 * share * float(abs(corners[1, 0] - corners[0, 0]))
+    jaw = points[list(JAW)]
+    out = np.zeros((h, w), np.float32)
+    soft = max(0.05 * s, 1.0)
+    for corner in corners:
+        side = 1.0 if corner[0] > cx else -1.0
+        outer = max(abs(float(corner[0]) - cx), half + 1.0)
+        # the jaw line in the neck's side column
+        near = jaw[(jaw[:, 0] - cx) * side >= 0]
+        order = np.argsort(near[:, 0])
+        at = float(np.interp(cx + side * half, near[order, 0], near[order, 1]))
+        top, end = float(corner[1]), max(at + reach * s, float(corner[1]) + 1.0)
+        t = np.clip((rows - top) / (end - top), 0.0, 1.0)
+        curve = half + (outer - half) * (1.0 - t) ** 2
+        width = curve * (1.0 + widen * np.maximum(rows - end, 0.0) / s)
+        inside = np.clip((width - (cols - cx) * side) / soft + 0.5, 0.0, 1.0)
+        here = (cols - cx) * side >= 0
+        out = np.where(here, inside * (rows >= top - soft), out)
     return out.astype(np.float32)
 
 
