@@ -14,7 +14,10 @@ kind and a colour that may step at the hand. Three corrections, measured on the 
   took in beside it) or the painted torso (at the armhole), each
   colour channel is scaled so that the arm's rim there has the touching skin's median
   colour, the correction fading out (smoothstep) over ``REACH`` shoulder widths along the
-  arm, and the sleeve's light with it;
+  arm, and the sleeve's light with it; at a hand, away from the junction itself, the
+  correction's chromaticity (not its lightness) is taken from the bands beyond both rims
+  (``BEYOND``): the hand's edge by the old cuff lies in its shadow, greyer than the hand
+  (an arm matched to it was 5 C* duller than the hand near the wrist);
 * texture: the person's own skin detail (pores, mottle: :func:`skintex.real_grain`, copied
   from the visible torso skin, else the face's), then band-limited grain
   (:func:`retouch.texture.match_texture`) tops the two finest bands of the arm's luma up to
@@ -55,6 +58,8 @@ SEPARATE = 2.7                 # x the rims' spread across it: centroids of rims
 CONTACT = 0.05                 # x shoulder width: rims of arm and touching skin compared
 ARMHOLE = 0.3                  # x shoulder width: painted torso this near the shoulder
 GAP = 0.15                     # x shoulder width: farther skin does not touch the arm
+BEYOND = 0.12                  # x shoulder width: the bands beyond the rims compared
+LUMA = np.array([0.2126, 0.7152, 0.0722], np.float32)  # weights of a colour's lightness
 REACH = 0.45                   # x shoulder width: a contact's tone fades out over this
 GAIN_CLIP = (0.65, 1.5)          # per-channel tone correction limits
 MIN_CONTACT = 30               # pixels on each side of a contact
@@ -161,10 +166,34 @@ def contact_gain(plane: F32, arm: Mask, touch: tuple[F32, Mask, Mask | None], sw
         want, have = np.median(source[rim_skin], axis=0), np.median(plane[rim_arm], axis=0)
     gain = np.clip(want / np.maximum(have, 1.0), *GAIN_CLIP).astype(np.float32)
     if ref is None:     # right beside the skin, its own colour there (a shaded side too)
-        gain = _local_gain(plane, (rim_arm, rim_skin), source, gain, max(1.5, LOCAL * sw))
+        # the hue of the skin beyond the rims (the hand's edge lies in the old cuff's shadow)
+        dists = (np.asarray(from_skin, np.float32), np.asarray(from_arm, np.float32))
+        hue = _beyond_rim(plane, (arm, skin), source, dists, (near, sw), gain)
+        gain = _local_gain(plane, (rim_arm, rim_skin), source, gain * hue / float(hue @ LUMA),
+                           max(1.5, LOCAL * sw))
     u = np.clip((from_skin - gap) / max(REACH * sw, 1.0), 0.0, 1.0)
     weight: F32 = ((1.0 - u * u * (3.0 - 2.0 * u)) * arm).astype(np.float32)
     return gain, weight
+
+
+def _beyond_rim(plane: F32, masks: tuple[Mask, Mask], source: F32,
+                dists: tuple[F32, F32], reach: tuple[float, float], gain: F32) -> F32:
+    """Per-channel factor (3) on top of the rims' ``gain``: the ratio of the touching
+    skin's median colour to the arm's (after ``gain``) in the bands beyond their rims
+    (``reach`` = (the rims' depth ``near``, shoulder width): from ``near`` to ``BEYOND``
+    shoulder widths further, by ``dists`` = (distance from the skin, from the arm)); 1
+    where either band is small."""
+    arm, skin = masks
+    from_skin, from_arm = dists
+    near, sw = reach
+    band_skin = skin & (from_arm > near) & (from_arm <= near + BEYOND * sw)
+    band_arm = arm & (from_skin > near) & (from_skin <= near + BEYOND * sw)
+    if int(band_skin.sum()) < MIN_CONTACT or int(band_arm.sum()) < MIN_CONTACT:
+        return np.ones(3, np.float32)
+    want = np.median(source[band_skin], axis=0)
+    have = np.median(plane[band_arm], axis=0) * gain
+    out: F32 = np.clip(want / np.maximum(have, 1.0), *GAIN_CLIP).astype(np.float32)
+    return out
 
 
 def lit_median(values: F32, mask: Mask) -> F32:
