@@ -11,6 +11,8 @@ import cv2
 import numpy as np
 import pytest
 
+from portrait_studio.capabilities.garment import dress as dress_mod
+from portrait_studio.capabilities.garment.armpaint import ArmPaint
 from portrait_studio.capabilities.garment.body import Body, analyse_body
 from portrait_studio.capabilities.garment.reveal import paint_skin
 from portrait_studio.pipelines.try_on import TryOnParams, TryOnResult, try_on
@@ -48,6 +50,27 @@ def dressed(stem: str, garment: str, size: tuple[int, int] | None = None) -> Try
     ``garment`` (seed 0)."""
     g = read_rgb(next((CORPUS / "garments").glob(garment + "*")))
     return try_on(photo(stem, size), [g], TryOnParams(seed=0))
+
+
+def dressed_with_arms(img: np.ndarray, garment: str) -> tuple[np.ndarray, tuple[ArmPaint, ...]]:
+    """``img`` dressed in the corpus garment whose name starts with ``garment`` (seed 0): the
+    result image and the finished painted arms (:func:`dress.finish_arm`), in the order they
+    were laid on."""
+    arms: list[ArmPaint] = []
+    finish = dress_mod.finish_arm
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        arm = finish(*args, **kwargs)
+        arms.append(arm)
+        return arm
+
+    dress_mod.finish_arm = spy
+    try:
+        g = read_rgb(next((CORPUS / "garments").glob(garment + "*")))
+        out = try_on(img, [g], TryOnParams(seed=0)).images[0]
+    finally:
+        dress_mod.finish_arm = finish
+    return out, tuple(arms)
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,9 @@ import cv2
 import numpy as np
 import pytest
 
-from portrait_studio.capabilities.garment import dress as dress_mod
 from portrait_studio.capabilities.garment.armpaint import ArmPaint
 from portrait_studio.capabilities.garment.reveal import limb_chains
-from portrait_studio.pipelines.try_on import TryOnParams, try_on
-from tests.corpus import CORPUS, body, needs_corpus, photo, read_rgb
+from tests.corpus import body, dressed_with_arms, needs_corpus, photo
 
 SIZE = (768, 1024)
 
@@ -31,21 +29,7 @@ def _lightness(img: np.ndarray) -> np.ndarray:
 def _dressed(stem: str, garment: str) -> tuple[np.ndarray, tuple[ArmPaint, ...]]:
     """The try-on of ``stem`` (at ``SIZE``) in ``garment`` and its finished painted arms,
     in the order they were laid on."""
-    arms: list[ArmPaint] = []
-    finish = dress_mod.finish_arm
-
-    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
-        arm = finish(*args, **kwargs)
-        arms.append(arm)
-        return arm
-
-    dress_mod.finish_arm = spy
-    try:
-        g = read_rgb(next((CORPUS / "garments").glob(garment + "*")))
-        out = try_on(photo(stem, SIZE), [g], TryOnParams(seed=0)).images[0]
-    finally:
-        dress_mod.finish_arm = finish
-    return out, tuple(arms)
+    return dressed_with_arms(photo(stem, SIZE), garment)
 
 
 def _crossing(stem: str, garment: str) -> tuple[float, float]:

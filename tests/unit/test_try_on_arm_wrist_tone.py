@@ -8,12 +8,9 @@ import cv2
 import numpy as np
 import pytest
 
-from portrait_studio.capabilities.garment import dress
-from portrait_studio.capabilities.garment.armpaint import ArmPaint
 from portrait_studio.capabilities.garment.armsynth import hand_skin
 from portrait_studio.capabilities.garment.body import analyse_body
-from portrait_studio.pipelines.try_on import TryOnParams, try_on
-from tests.corpus import CORPUS, needs_corpus, read_rgb
+from tests.corpus import CORPUS, dressed_with_arms, needs_corpus, read_rgb
 
 DRESS, FILA = "dresscode_053319_1", "vitonhd_00126_00"
 
@@ -26,25 +23,14 @@ def _segment_distance(shape: tuple[int, int], a: np.ndarray, b: np.ndarray) -> n
     return out
 
 
-def _wrist_tones(stem: str, garment: str, monkeypatch: pytest.MonkeyPatch) -> list[
-        tuple[np.ndarray, np.ndarray]]:
+def _wrist_tones(stem: str, garment: str) -> list[tuple[np.ndarray, np.ndarray]]:
     """(median L*, C* of the painted forearm, of the real hand) within 0.15 shoulder widths
     of each wrist whose hand shows: the arm's solid painted pixels left visible in the
     result, nearer to that side's forearm bone than to the other's."""
     img = read_rgb(next((CORPUS / "persons").glob(stem + "*")))
     s = 1024 / img.shape[0]
     img = np.ascontiguousarray(cv2.resize(img, None, fx=s, fy=s, interpolation=cv2.INTER_AREA))
-    arms: list[ArmPaint] = []
-    finish = dress.finish_arm
-
-    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
-        arm = finish(*args, **kwargs)
-        arms.append(arm)
-        return arm
-
-    monkeypatch.setattr(dress, "finish_arm", spy)
-    g = read_rgb(next((CORPUS / "garments").glob(garment + "*")))
-    out = try_on(img, [g], TryOnParams(seed=0)).images[0]
+    out, arms = dressed_with_arms(img, garment)
     body = analyse_body(img)
     hand = hand_skin(img, body.hands & body.skin)
     painted = np.zeros(img.shape[:2], bool)
@@ -75,7 +61,7 @@ def _wrist_tones(stem: str, garment: str, monkeypatch: pytest.MonkeyPatch) -> li
                          [("joe_biden", DRESS, True), ("joe_biden", FILA, True),
                           ("barack_obama", DRESS, False)])
 def test_painted_forearm_has_the_hands_chroma_at_the_wrist(
-        stem: str, garment: str, light: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+        stem: str, garment: str, light: bool) -> None:
     """Median chroma (and for Biden L*) of the painted forearm within 1.5 of the hand's.
     Before: Biden's forearm C* 16.7 against his hand's 21.9 in both garments (L* 42.1,
     42.7 against 42.8): the arm's colour was matched to the hand's rim beside it, darkened
@@ -83,7 +69,7 @@ def test_painted_forearm_has_the_hands_chroma_at_the_wrist(
     42.6, 43.2). Obama in the dress (25.6 against 26.8 before, 28.1 now) guards the
     other way. Obama's forearm stays 3-5 L* lighter than his fist (52.7 against 47.9;
     52.5 before)."""
-    tones = _wrist_tones(stem, garment, monkeypatch)
+    tones = _wrist_tones(stem, garment)
     assert tones
     for arm, skin in tones:
         assert abs(float(arm[1] - skin[1])) <= 1.5, (arm, skin)
