@@ -13,7 +13,7 @@ import pytest
 from portrait_studio.capabilities.retouch.core import enhance_detail_fast, grain_level
 from portrait_studio.capabilities.watermark.types import WatermarkParams
 from portrait_studio.imaging import geometry as geo
-from portrait_studio.imaging.blend import laplacian_blend, mask_box
+from portrait_studio.imaging.blend import alpha_blend, alpha_blend_into, laplacian_blend, mask_box
 from portrait_studio.imaging.color import masked_mean, to_u8
 from portrait_studio.perception.faces import detect_faces, shrink
 from portrait_studio.perception.masks import face_scale, polygon_mask
@@ -135,6 +135,22 @@ def test_mask_box_bounds_the_set_pixels() -> None:
     assert mask_box(mask, 5) == (slice(25, 45), slice(45, 75))
     assert mask_box(mask, 5, threshold=0.8) == (slice(0, 0), slice(0, 0))
     assert mask_box(mask, 40) == (slice(0, 80), slice(10, 110))
+
+
+def test_alpha_blend_into_is_the_whole_images_blend_on_the_masks_box() -> None:
+    rng = np.random.default_rng(3)
+    bg = rng.uniform(0, 255, (60, 80, 3)).astype(np.float32)
+    fg = rng.uniform(0, 255, (60, 80, 3)).astype(np.float32)
+    mask = np.zeros((60, 80), np.float32)
+    mask[10:30, 20:50] = rng.uniform(0, 1, (20, 30)).astype(np.float32)
+    mask[10, 20] = 1.0
+    box = mask_box(mask, 0, 0.0)
+    assert box == (slice(10, 30), slice(20, 50))
+    canvas = bg.copy()
+    alpha_blend_into(canvas, fg[box], mask, box)
+    np.testing.assert_array_equal(canvas, alpha_blend(fg, bg, mask))
+    assert canvas[10, 20].tolist() == fg[10, 20].tolist()
+    np.testing.assert_array_equal(canvas[30:], bg[30:])
 
 
 def test_polygon_mask_is_zero_beyond_its_reach_and_full_inside() -> None:

@@ -101,6 +101,17 @@ def laplacian_blend_local(fg: np.ndarray, bg: np.ndarray, mask: np.ndarray,
     return out
 
 
+def alpha_blend_into(canvas: np.ndarray, fg: np.ndarray, mask: np.ndarray,
+                     box: tuple[slice, slice]) -> None:
+    """``canvas[box] = canvas[box] * (1 - m) + fg * m`` in place (``m = mask[box]``;
+    ``canvas`` HxWx3 float32, ``fg`` the box's HxWx3 float32 foreground). With ``box`` from
+    :func:`mask_box` (``mask``, 0, 0.0) it is the whole image's plain blend, computed on the
+    mask's box only: outside it the blend leaves the canvas as it is."""
+    m = mask[box][..., None]
+    part = canvas[box]
+    part *= 1 - m
+    part += fg * m
+
 def alpha_blend(fg: np.ndarray, bg: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Plain per-pixel blend (HxWx3 float32 result)."""
     m = mask.astype(np.float32)[..., None]

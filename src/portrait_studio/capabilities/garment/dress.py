@@ -39,6 +39,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ...imaging.blend import alpha_blend_into, mask_box
 from ...imaging.color import to_u8
 from ...imaging.regions import disc, row_first, row_last, touching
 from .armcolumn import column_arm
@@ -369,13 +370,9 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
             rgb = shaded(ly.warped.rgb, garment_shading(light, folds, plain))
             canvas = canvas * (1 - a[..., None]) + rgb * a[..., None]
             continue
-        x, y, w, h = cv2.boundingRect((a > 0).astype(np.uint8))
-        box = np.s_[y:y + h, x:x + w]
+        box = mask_box(a, 0, 0.0)
         rgb = shaded(ly.warped.rgb[box], garment_shading(light[box], folds[box], plain[box]))
-        part = canvas[box]
-        part *= (1 - a[box])[..., None]
-        rgb *= a[box][..., None]
-        part += rgb
+        alpha_blend_into(canvas, rgb, a, box)
     drawn = np.logical_or.reduce([a > 0.01 for a in alphas])
     changed = cv2.dilate((covered | reveal | skin | drawn).astype(np.uint8),
                          np.ones((2 * FEATHER + 1,) * 2, np.uint8)) > 0
@@ -563,13 +560,8 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     if skin.any():
         rgb, a = paint_skin(img, body, skin, trusted, rel, rng, reveal & ~skin)
         if a.dtype == rgb.dtype == canvas.dtype == np.float32:
-            # canvas * (1 - a) + rgb * a, in place in the box where a > 0 (outside it the
-            # sum leaves the canvas as it is)
-            x, y, w, h = cv2.boundingRect((a > 0).astype(np.uint8))
-            box = np.s_[y:y + h, x:x + w]
-            under = canvas[box]
-            under *= (1 - a[box])[..., None]
-            under += rgb[box] * a[box][..., None]
+            box = mask_box(a, 0, 0.0)   # in place, only where a > 0
+            alpha_blend_into(canvas, rgb[box], a, box)
         else:
             canvas[:] = canvas * (1 - a[..., None]) + rgb * a[..., None]
         painted = skin & (a > 0.9)
