@@ -46,7 +46,7 @@ class ArmOutline:
         return c, r
 
 
-def _frames(chain: list[Point], pos: F32) -> tuple[F32, F32]:
+def frames(chain: list[Point], pos: F32) -> tuple[F32, F32]:
     """(Nx2 points on the chain, Nx2 unit normals of their bones) at positions ``pos``."""
     k = np.minimum(pos.astype(int), len(chain) - 2)
     a = np.array(chain, np.float32)[k]
@@ -110,7 +110,7 @@ def sleeve_outline(sleeve: Mask, chain: list[Point], taper: F32) -> ArmOutline:
     """The arm's outline inside the ``sleeve`` (HxW bool: the old top) along ``chain``;
     ``taper``: the arm's plausible radius (px) at each of the ``STEPS`` positions."""
     pos = np.linspace(0.0, len(chain) - 1.0, STEPS, dtype=np.float32)
-    points, normals = _frames(chain, pos)
+    points, normals = frames(chain, pos)
     reach = SEARCH * float(taper.max())
     offsets = np.arange(-reach, reach + 1.0, 1.0, dtype=np.float32)
     rows = _sample(sleeve, points, normals, offsets)

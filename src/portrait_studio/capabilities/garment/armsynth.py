@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 from scipy.interpolate import PchipInterpolator
 
 from ...imaging.color import rgb_to_lab
-from .armoutline import STEPS, ArmOutline, _frames, sleeve_outline
+from .armoutline import STEPS, ArmOutline, frames, sleeve_outline
 from .armpaint import ArmPaint, grain_std
 from .body import Body
 
@@ -213,7 +213,7 @@ def _widened(ys: NDArray[np.intp], xs: NDArray[np.intp], pos: F32, room: Mask,
         if not END_FREE <= end <= len(chain) - 1 - END_FREE:
             continue
         c, r = (float(v[0]) for v in outline.at(np.array([end], np.float32)))
-        points, normals = _frames(chain, np.array([end], np.float32))
+        points, normals = frames(chain, np.array([end], np.float32))
         point = (points[0] + c * normals[0]).astype(np.float32)
         near = beyond & (np.hypot(rx - point[0], ry - point[1]) <= r + 1.0)
         inside |= near
