@@ -15,19 +15,20 @@ a user's full beard, which the user keeps, is :data:`~.beard.BEARD_SHARE` of it,
   in the face, less the long thin strips under the jaw below the beard's bulk (a shirt's
   shaded edges, :func:`_without_strips`);
 - painted: in the face and a throat column under the chin (:data:`NECK_WIDTH`), the face's
-  skin carried in from all sides (push-pull), darkened below the jaw line as a throat in
-  the jaw's shadow, deepest right under the jaw (:data:`JAW_SHADOW`) (when the face swapped in is known, its jaw and a neck under it,
-  narrower than the jaw, its sides curving in from the jaw's corners,
-  :data:`USER_NECK_SHAPE`, drawn where the swap's outline warp will take them); beside the
-  throat the backdrop continued along the row (or the clothes, where they are nearer, up
-  their columns from below, their edges crisp): a full beard is wider than the neck; where a long beard hangs over a shirt collar, the shirt
-  continued up to a V-shaped opening under the chin, its edges at the neck's sides a
-  little under the jaw (:data:`NECK_GAP`). The painted skin gets the forehead's fine
-  texture (:func:`forehead_texture`; a bearded man's cheeks have stubble, the coarser
-  band taken down towards the face's light when the forehead is lighter) in proportion
-  to its light (:func:`_lit`), the rest the photo's noise. Under a beard hanging over a
-  collar, the template's own neck in the collar's opening (:func:`_notch`) is painted
-  too: the neck goes on down into it.
+  skin carried in from all sides (push-pull), darkened below the jaw line as a throat in the
+  jaw's shadow, deepest right under the jaw (:data:`JAW_SHADOW`) (when the face swapped in
+  is known, its jaw and a neck under it, narrower than the jaw, its sides curving in from
+  the jaw's corners, :data:`USER_NECK_SHAPE`, drawn where the swap's outline warp will take
+  them); beside the throat the backdrop continued along the row (or the clothes, where they
+  are nearer, up their columns from below, their edges crisp): a full beard is wider than
+  the neck; where a long beard hangs over a shirt collar, the shirt continued up to a
+  V-shaped opening under the chin, its edges at the neck's sides a little under the jaw
+  (:data:`NECK_GAP`). The painted skin gets the forehead's fine texture
+  (:func:`forehead_texture`; a bearded man's cheeks have stubble, the coarser band taken
+  down towards the face's light when the forehead is lighter) in proportion to its light
+  (:func:`_lit`), the rest the photo's noise. Under a beard hanging over a collar, the
+  template's own neck in the collar's opening (:func:`_notch`) is painted too: the neck goes
+  on down into it.
 
 A user who has a beard keeps the template's (their own beard goes with their face). Work is
 done on a grid with about 100 px between the eyes; images are HxWx3 uint8 RGB, landmarks
@@ -38,6 +39,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -102,6 +104,13 @@ class _Work:
     placed: np.ndarray
     to_placed: geo.Maps | None = None
     neck: float = NECK_WIDTH
+
+    @cached_property
+    def lab(self) -> np.ndarray:
+        """The grid crop in Lab (HxWx3 float32), converted once (the beard and the collar's
+        opening are both told from the clothes by it)."""
+        out: np.ndarray = cv2.cvtColor(self.img, cv2.COLOR_RGB2Lab).astype(np.float32)
+        return out
 
 
 def _work(img: np.ndarray, points: np.ndarray, below: float,
@@ -238,7 +247,7 @@ def _beard(work: _Work, person: np.ndarray, skin: np.ndarray) -> np.ndarray | No
     if beard_share(not_skin, work.points, work.scale) < SHAVE_SHARE:
         return None
     chin = _chin(work)
-    lab = cv2.cvtColor(work.img, cv2.COLOR_RGB2Lab).astype(np.float32)
+    lab = work.lab
     near = _Colour.of(lab[chin & not_skin]).distance(lab)
     clothes = [c.distance(lab) for c in _clothes(lab, person, work)]
     oval = polygon_mask(work.points[list(lm.FACE_OVAL)], work.img.shape) > 0.5
@@ -294,16 +303,18 @@ def _person_on(work: _Work, person: np.ndarray, shape: tuple[int, ...]) -> np.nd
 
 
 def _painted(work: _Work, beard: np.ndarray, person: np.ndarray,
-             likelihood: np.ndarray, notch: np.ndarray | None = None) -> tuple[
+             likelihood: np.ndarray, collar: float | None,
+             notch: np.ndarray | None = None) -> tuple[
                  np.ndarray, np.ndarray]:
     """The beard painted over (HxWx3 float32): in the face and the throat's column under it
     (:func:`_throat`) the grid crop's skin (``likelihood``: its :func:`_skin`) carried in and
     shaded under the jaw (:func:`_shade`); beside the throat, below the jaw, what is around
     the beard there (:func:`_surroundings`): a full beard is wider than the neck it hides;
-    below a shirt collar's edge (:func:`_collar`) the shirt continued up. And the share of
-    skin in each painted pixel (HxW float32 0..1). ``notch``: the template's neck in the
-    collar's opening under the beard (:func:`_notch`, HxW bool), painted as the neck going
-    on down in the collar's opening, which ends at its lowest row."""
+    below a shirt collar's edge (``collar``: :func:`_collar`'s row, or None) the shirt
+    continued up. And the share of skin in each painted pixel (HxW float32 0..1).
+    ``notch``: the template's neck in the collar's opening under the beard (:func:`_notch`,
+    HxW bool), painted as the neck going on down in the collar's opening, which ends at its
+    lowest row."""
     img = work.img.astype(np.float32)
     hidden = beard if notch is None else beard | notch
     free = cv2.dilate(hidden.astype(np.uint8), _disc(0.06 * work.scale)) == 0
@@ -324,7 +335,6 @@ def _painted(work: _Work, beard: np.ndarray, person: np.ndarray,
     throat = np.maximum(_pulled(work, _throat(work, face)), inside)
     around = _surroundings(img, free & (skin < 0.5), person, float(work.points[lm.CHIN, 0]),
                            round(0.04 * work.scale))
-    collar = _collar(work, beard, person, likelihood)
     if collar is not None:
         shirt = free & person & (skin < 0.5)
         below = _under_collar(work, collar, notch) * (1.0 - inside)
@@ -417,7 +427,7 @@ def _notch(work: _Work, beard: np.ndarray, person: np.ndarray) -> np.ndarray:
     under the painted neck and the collar's edge (Bennie Thompson)."""
     shape = beard.shape
     none = np.zeros(shape, bool)
-    lab = cv2.cvtColor(work.img, cv2.COLOR_RGB2Lab).astype(np.float32)
+    lab = work.lab
     clothes = _clothes(lab, person, work)
     middle = _neck_offset(work)[0] < NOTCH[1]
     if not clothes or not (beard[:, middle]).any():
@@ -659,9 +669,9 @@ def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray,
         return img
     # a hanging beard's collar opening: the template's own neck there is painted too, the
     # user's neck going on down in it
-    notch = (_notch(work, beard, on_grid)
-             if _collar(work, beard, on_grid, skin) is not None else None)
-    paint, skin_share = _painted(work, beard, on_grid, skin, notch)
+    collar = _collar(work, beard, on_grid, skin)
+    notch = _notch(work, beard, on_grid) if collar is not None else None
+    paint, skin_share = _painted(work, beard, on_grid, skin, collar, notch)
     if notch is not None:
         beard = beard | (cv2.dilate(notch.view(np.uint8), _disc(0.03 * work.scale)) > 0)
     weight = cv2.GaussianBlur(beard.astype(np.float32), (0, 0), max(0.5, 0.02 * work.scale))
