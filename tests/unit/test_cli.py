@@ -18,7 +18,7 @@ NO_FACE = FIXTURES / "mondrian_composition__adain.jpg"
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "portrait_studio.cli.main", *args],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_fuse_writes_the_result_and_reports_faces_and_identity(tmp_path: Path) -> None:

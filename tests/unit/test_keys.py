@@ -20,8 +20,8 @@ from tencentcloud.facefusion.v20220927 import facefusion_client
 
 from portrait_studio.cli.keys import add_keys_parser, run_keys
 from portrait_studio.errors import MissingParameter, ParameterError
-from portrait_studio.server.dialects.tencent.signature import SignedRequest, verify_tc3
 from portrait_studio.security.keys import KeyStore, bearer_key_id
+from portrait_studio.server.dialects.tencent.signature import SignedRequest, verify_tc3
 
 FORMATS = {
     "tencent_secret_id": r"AKID[A-Za-z0-9]{32}",

@@ -85,7 +85,7 @@ def test_region_masks_are_soft_and_nested() -> None:
     assert soft > 50  # edges are feathered, not binary
     assert (r.skin * r.eyes).max() < 0.5  # skin excludes the eyes
     assert r.skin.sum() < r.oval.sum() and r.eyes.sum() > 0 and r.lips.sum() > 0
-    ys, xs = np.nonzero(r.eyes > 0.5)
+    ys, _ = np.nonzero(r.eyes > 0.5)
     lys, _ = np.nonzero(r.lips > 0.5)
     assert ys.mean() < lys.mean()  # eyes above the mouth
 

@@ -100,7 +100,7 @@ def test_cli_media_upload(tmp_path: Path) -> None:
     image = REPO / "tests" / "fixtures" / "images" / "andy_kim__house_official_1.jpg"
     done = subprocess.run([sys.executable, "-m", "portrait_studio.cli.main", "media", "upload",
                            str(image), "--tenant", "acme", "--name", "kim", "--data-dir",
-                           str(tmp_path)], capture_output=True, text=True, timeout=120,
+                           str(tmp_path)], capture_output=True, text=True, timeout=120, check=False,
                           cwd=REPO)
     assert done.returncode == 0, done.stderr
     info = json.loads(done.stdout)

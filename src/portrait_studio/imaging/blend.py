@@ -33,7 +33,7 @@ def laplacian_blend(fg: np.ndarray, bg: np.ndarray, mask: np.ndarray,
     fewer. ``levels`` overrides the automatic depth (``max_levels`` capped by the size)."""
     bg32 = bg.astype(np.float32)
     if levels is None:
-        levels = _pyramid_levels(*mask.shape[:2], max_levels)
+        levels = _pyramid_levels(mask.shape[0], mask.shape[1], max_levels)
     out = blend_bands(fg.astype(np.float32) - bg32, mask, levels)
     return cv2.add(out, bg32) if out.ndim == 3 and out.shape[2] <= 4 else bg32 + out
 
@@ -49,11 +49,12 @@ def laplacian_blend_u8(fg: np.ndarray, bg: np.ndarray, mask: np.ndarray,
 def blend_bands(diff: np.ndarray, mask: np.ndarray, levels: int) -> np.ndarray:
     """``sum_k up(L_k(diff) * G_k(mask))`` for an HxWx3 float32 difference image (which it
     may overwrite) and an HxW mask: the Laplacian blend's correction to the background."""
-    gd, gm = [diff], [mask.astype(np.float32)]
+    gd: list[np.ndarray] = [diff]
+    gm: list[np.ndarray] = [mask.astype(np.float32)]
     for _ in range(levels):
         gd.append(cv2.pyrDown(gd[-1]))
         gm.append(cv2.pyrDown(gm[-1]))
-    out = gd[-1] * gm[-1][..., None]
+    out: np.ndarray = gd[-1] * gm[-1][..., None]
     for i in range(levels - 1, -1, -1):
         size = (gd[i].shape[1], gd[i].shape[0])
         band = cv2.pyrUp(gd[i + 1], dstsize=size)
@@ -93,7 +94,7 @@ def laplacian_blend_local(fg: np.ndarray, bg: np.ndarray, mask: np.ndarray,
     """:func:`laplacian_blend` computed only around where ``mask`` is set: the pyramid depth
     of the whole image, on its mask's bounding box plus a margin of three coarsest-level
     pixels; ``bg`` elsewhere. HxWx3 float32."""
-    levels = _pyramid_levels(*mask.shape[:2], max_levels)
+    levels = _pyramid_levels(mask.shape[0], mask.shape[1], max_levels)
     out = bg.astype(np.float32, copy=True)
     box = mask_box(mask, 3 << levels)
     if out[box].size:

@@ -272,7 +272,7 @@ def _orientation(im: Image.Image, *, header_only: bool = False) -> int:
         return 1
     try:
         value = im.getexif().get(_EXIF_ORIENTATION, 1)
-    except Exception:  # broken EXIF must not make a good image undecodable
+    except Exception:  # noqa: BLE001 - broken EXIF must not make a good image undecodable
         return 1
     return value if isinstance(value, int) and 1 <= value <= 8 else 1
 

@@ -44,7 +44,7 @@ class ExecutionResult:
         return cls([Output(bytes(d), str(t)) for d, t in outputs], dict(report or {}))
 
 
-class CancelRequested(Exception):  # noqa: N818 - a control-flow signal, not an error
+class CancelRequested(Exception):  # a control-flow signal, not an error
     """Raised by :meth:`ExecutionContext.raise_if_canceled`; the worker ends the job canceled.
 
     Not a :class:`~portrait_studio.errors.PortraitError`: it never leaves the worker.

@@ -51,7 +51,7 @@ def _execute(job: Job, store: JobStore, blobs: BlobStore, registry: ExecutorRegi
     except PortraitError as exc:
         return store.finish(job.id, worker_id, JobState.FAILED, error_code=exc.code,
                             error_message=exc.message, report=_error_report(exc))
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any bug ends the job FAILED, never the worker
         _log_failure(job, exc)
         return _fail_internal(store, job, worker_id)
     if context.canceled():
@@ -73,7 +73,7 @@ def _succeed(store: JobStore, blobs: BlobStore, job: Job, worker_id: str,
                                   suffix=suffix_for(output.media_type)))
         finished = store.finish(job.id, worker_id, JobState.SUCCEEDED, results=keys,
                                 report=result.report)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - stored blobs are removed, then the job fails
         _delete(blobs, keys)
         _log_failure(job, exc)
         return _fail_internal(store, job, worker_id)

@@ -29,7 +29,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from ..storage.base import BlobStore
 from . import defaults
@@ -165,7 +165,7 @@ class WorkerPool:
         self._used_ids: list[str] = []
         self._lock = threading.Lock()
 
-    def __enter__(self) -> WorkerPool:
+    def __enter__(self) -> Self:
         self.start()
         return self
 

@@ -52,7 +52,7 @@ class Box:
         return inter / union if union > 0 else 0.0
 
     def as_ints(self) -> tuple[int, int, int, int]:
-        return int(round(self.x)), int(round(self.y)), int(round(self.w)), int(round(self.h))
+        return round(self.x), round(self.y), round(self.w), round(self.h)
 
 
 @dataclass(frozen=True)

@@ -71,8 +71,10 @@ class FaceRegions:
         self._soft = max(face_scale(points), 8.0) * 0.04
 
     def _pair(self, right: tuple[int, ...], left: tuple[int, ...], grow: float) -> np.ndarray:
-        return np.maximum(region_mask(self._points, right, self._shape, grow, self._soft),
-                          region_mask(self._points, left, self._shape, grow, self._soft))
+        pair: np.ndarray = np.maximum(
+            region_mask(self._points, right, self._shape, grow, self._soft),
+            region_mask(self._points, left, self._shape, grow, self._soft))
+        return pair
 
     @cached_property
     def eyes(self) -> np.ndarray:
@@ -101,13 +103,15 @@ class FaceRegions:
     @cached_property
     def features(self) -> np.ndarray:
         """Eyes, brows, lips and nose together (their maximum)."""
-        out = np.maximum(self.eyes, self.brows)  # in place after the first: no 4xHxW stack
+        out: np.ndarray = np.maximum(self.eyes, self.brows)  # in place after the first: no 4xHxW stack
         np.maximum(out, self.lips, out=out)
-        return np.maximum(out, self.nose, out=out)
+        np.maximum(out, self.nose, out=out)
+        return out
 
     @cached_property
     def skin(self) -> np.ndarray:
-        return np.clip(self.oval - self.features, 0.0, 1.0)
+        skin: np.ndarray = np.clip(self.oval - self.features, 0.0, 1.0)
+        return skin
 
 
 def face_regions(points: np.ndarray, shape: tuple[int, ...]) -> FaceRegions:
@@ -122,7 +126,7 @@ def cheek_mask(points: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     mask = np.zeros(shape[:2], np.uint8)
     for idx in lm.CHEEK_SAMPLE_POINTS:
         x, y = points[idx]
-        cv2.circle(mask, (int(round(x)), int(round(y))), max(1, int(scale * 0.09)), 255, -1)
+        cv2.circle(mask, (round(x), round(y)), max(1, int(scale * 0.09)), 255, -1)
     return mask.astype(np.float32) / 255.0
 
 
@@ -153,7 +157,8 @@ def swap_polygon(points: np.ndarray, forehead_keep: float = 0.55, shrink: float 
     upper = oval[:, 1] < brow_y
     oval[upper, 1] = brow_y - (brow_y - oval[upper, 1]) * forehead_keep
     centre = points[lm.NOSE_TIP].astype(np.float32)
-    return centre + (oval - centre) * shrink
+    polygon: np.ndarray = centre + (oval - centre) * shrink
+    return polygon
 
 
 def eye_openness(points: np.ndarray) -> tuple[float, float]:
@@ -185,4 +190,5 @@ def half_face_map(points: np.ndarray, shape: tuple[int, ...], sign: float) -> np
     ys = np.arange(shape[0], dtype=np.float32)[:, None]
     dist = (xs - top[0]) * np.float32(normal[0]) + (ys - top[1]) * np.float32(normal[1])
     ramp = 0.15 * max(face_scale(points), 8.0)
-    return np.clip(sign * dist / ramp, 0.0, 1.0).astype(np.float32)
+    half: np.ndarray = np.clip(sign * dist / ramp, 0.0, 1.0).astype(np.float32)
+    return half

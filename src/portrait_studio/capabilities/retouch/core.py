@@ -38,7 +38,7 @@ def _guided(img: np.ndarray, radius: float, eps: float, k: int) -> np.ndarray:
     """Self-guided colour guided filter of a 0..1 float32 image, run on a k-fold reduced copy
     and upsampled when ``k`` > 1 (radius in full-resolution pixels)."""
     small = reduced(img, k)
-    out = cv2.ximgproc.guidedFilter(small, small, max(1, int(round(radius / k))), eps)
+    out = cv2.ximgproc.guidedFilter(small, small, max(1, round(radius / k)), eps)
     return enlarged(out, k, img.shape)
 
 
@@ -53,7 +53,7 @@ def smooth_skin(img: np.ndarray, skin: np.ndarray, strength: float, scale: float
     """
     if strength <= 0:
         return img.copy()
-    radius = max(2, int(round(scale * 0.06)))
+    radius = max(2, round(scale * 0.06))
     src = img.astype(np.float32)
     small = reduced(src, k) * np.float32(1.0 / 255.0)
     base = cv2.ximgproc.guidedFilter(small, small, max(1, round(radius / k)), 0.008)
@@ -136,7 +136,8 @@ def match_grain(img: np.ndarray, mask: np.ndarray, target: float, seed: int = 0)
     noise = rng.normal(0.0, 1.0, img.shape[:2]).astype(np.float32)
     noise = noise - gaussian(noise, 1.0)
     noise *= missing / max(float(noise.std()), 1e-6)
-    return np.clip(img + (noise * mask)[..., None], 0, 255).astype(np.float32)
+    grained: np.ndarray = np.clip(img + (noise * mask)[..., None], 0, 255).astype(np.float32)
+    return grained
 
 
 def enhance_detail_fast(img: np.ndarray, mask: np.ndarray, strength: float,
@@ -150,10 +151,11 @@ def enhance_detail_fast(img: np.ndarray, mask: np.ndarray, strength: float,
     if strength <= 0:
         return img.copy()
     src = np.clip(img, 0, 255).astype(np.float32) / 255.0
-    fine_r = max(1, int(round(scale * 0.02)))
-    mid_r = max(2, int(round(scale * 0.06)))
+    fine_r = max(1, round(scale * 0.02))
+    mid_r = max(2, round(scale * 0.06))
     base_fine = _guided(src, fine_r, 1e-3, k if fine_r >= 2 * k else 1)
     base_mid = _guided(src, mid_r, 4e-3, k)
     detail = (src - base_fine) * 0.9 + (base_fine - base_mid) * 0.6
     out = src + detail * (strength * mask)[..., None]
-    return np.clip(out * 255.0, 0, 255).astype(np.float32)
+    enhanced: np.ndarray = np.clip(out * 255.0, 0, 255).astype(np.float32)
+    return enhanced
