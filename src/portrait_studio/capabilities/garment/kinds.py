@@ -12,16 +12,16 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from .regions import runs
+
 KINDS = ("top", "bottom", "full")
 DRESS_ASPECT = 1.6
 
 
 def row_runs(row: NDArray[np.bool_]) -> list[tuple[int, int]]:
-    """[start, end) of every run of True in a 1-D bool array."""
-    padded = np.zeros(len(row) + 2, np.int8)
-    padded[1:-1] = row
-    edges = np.flatnonzero(padded[1:] != padded[:-1])
-    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+    """[start, end) of every run of True in a 1-D bool array (:func:`regions.runs` as pairs)."""
+    starts, ends = runs(row)
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
 
 
 def _two_legs(mask: NDArray[np.bool_]) -> bool:
