@@ -226,11 +226,12 @@ def test_a_beard_hanging_over_the_collar_leaves_the_collars_opening() -> None:
     wider than the user's jaw and with a ragged lower edge on the shirt. Now the shirt is
     continued up under the beard to a V-shaped collar opening: beside the throat, under
     the chin, the shirt shows (from a little under the chin: the neck shows between, in the
-    jaw's shadow); in the opening, skin in the jaw's shadow."""
+    jaw's shadow, the collar's edges slanting down to the opening's bottom); in the
+    opening, skin in the jaw's shadow."""
     _, points, shaved = _shaved(HANGING)
     scale, (x, y) = face_scale(points), points[lm.CHIN]
     half = 0.5 * NECK_WIDTH * float(np.linalg.norm(points[lm.LEFT_CHEEK] - points[lm.RIGHT_CHEEK]))
-    rows = slice(int(y + 0.15 * scale), int(y + 0.25 * scale))
+    rows = slice(int(y + 0.3 * scale), int(y + 0.4 * scale))
     sides = np.concatenate([shaved[rows, int(x - 0.8 * half):int(x - 0.55 * half)],
                             shaved[rows, int(x + 0.55 * half):int(x + 0.8 * half)]], axis=1)
     assert _grey(sides).mean() > 0.9
@@ -540,3 +541,28 @@ def test_a_shaved_templates_neck_is_narrower_than_the_jaw(user: str, template: s
             right += 1
         assert row[int(x)]
         assert (right - left + 1) / float(np.linalg.norm(placed[397] - placed[172])) < 0.66
+
+
+@pytest.mark.parametrize("user", ["jake_auchincloss", "judy_chu", "nancy_pelosi"])
+def test_a_hanging_beards_collar_edges_slant_down_to_the_opening(user: str) -> None:
+    """Under Bennie Thompson's beard the shirt's collar was drawn from 0.12 eye distances
+    under the chin at the neck's sides (the user's, 0.62 of the jaw's corners' width) to
+    0.2 under it at the throat, all but flat, with a narrow notch down to the tie's knot
+    in its middle: the neck ended on a ledge, a block. Between half and 0.9 of the neck's
+    half-width out from the chin, the collar's edge fell by 0.01-0.04 eye distances on
+    the side where it was flattest (0.02-0.03). Now each edge slants straight from the
+    neck's side down to the knot, as the template's own collar opening does: 0.11-0.15."""
+    out, p = _fused(user, HANGING.split("__")[0])
+    scale, (cx, cy) = face_scale(p), p[lm.CHIN]
+    half = 0.5 * shave.USER_NECK_SHAPE[0] * float(abs(p[397, 0] - p[172, 0]))
+    white = _grey(out)
+
+    def edge(share: float, side: int) -> float:
+        column = white[int(cy):int(cy + 0.6 * scale), round(cx + side * share * half)]
+        assert column.any()
+        return float(np.argmax(column)) / scale
+
+    falls = [edge(0.5, side) - edge(0.9, side) for side in (-1, 1)]
+    assert min(falls) > 0.06
+    # and the neck shows down to the tie's knot under the chin
+    assert edge(0.0, 1) > 0.33

@@ -23,7 +23,8 @@ a user's full beard, which the user keeps, is :data:`~.beard.BEARD_SHARE` of it,
   are nearer, up their columns from below, their edges crisp): a full beard is wider than
   the neck; where a long beard hangs over a shirt collar, the shirt continued up to a
   V-shaped opening under the chin, its edges at the neck's sides a little under the jaw
-  (:data:`NECK_GAP`). The painted skin gets the forehead's fine texture
+  (:data:`NECK_GAP`), slanting straight down from there to the opening's bottom above the
+  tie's knot. The painted skin gets the forehead's fine texture
   (:func:`forehead_texture`; a bearded man's cheeks have stubble, the coarser band taken
   down towards the face's light when the forehead is lighter) in proportion to its light
   (:func:`_lit`), the rest the photo's noise. Under a beard hanging over a collar, the
@@ -444,30 +445,50 @@ def _notch(work: _Work, beard: np.ndarray, person: np.ndarray) -> np.ndarray:
 
 
 def _under_collar(work: _Work, collar: float, notch: np.ndarray | None = None) -> np.ndarray:
-    """HxW float32 0..1: below the collar's edges, a V from ``collar`` (row at the throat)
-    up to :data:`NECK_GAP` under the chin's row at the neck's sides (a shirt's opening),
-    and down to the bottom of ``notch`` (:func:`_notch`, HxW bool) in its columns (the
-    opening as it shows); soft over a few hundredths of an eye distance. (Up to the chin's
-    row, the shirt met the chin's bottom along a flat ledge with no neck between: Bennie
-    Thompson.)"""
+    """HxW float32 0..1: below the collar's edges, a shirt's opening: each edge a straight
+    slant from :data:`NECK_GAP` under the chin's row at the painted neck's side
+    (:func:`_collar_half`) down to the opening's bottom under the chin, the bottom of
+    ``notch`` (:func:`_notch`, HxW bool: the opening as it shows under the beard, above the
+    tie's knot) or ``collar`` (row at the throat) without one; and down to the notch's
+    bottom in its columns; soft over a few hundredths of an eye distance. (Up to the chin's
+    row, the shirt met the chin's bottom along a flat ledge with no neck between; then, from
+    ``collar``, 0.2 eye distances under the chin, to the neck's sides 0.12 under it, the
+    edge was all but flat, and the neck ended on it in a block, a narrow notch under its
+    middle: Bennie Thompson.)"""
     s, chin = work.scale, float(work.points[lm.CHIN, 1])
     off = _neck_offset(work)
+    h, w = work.img.shape[:2]
+    cols = np.arange(w, dtype=np.float32)
     top = min(chin + NECK_GAP * s, collar)
-    edge = collar - max(collar - top, 0.0) * np.minimum(off, 1.0)
+    deep = collar
+    bottom = np.full(w, -float(h), np.float32)
     if notch is not None and notch.any():
-        h = notch.shape[0]
-        bottom = np.where(notch.any(axis=0), h - 1 - np.argmax(notch[::-1], axis=0), -h)
-        # the collar's halves rise from its bottom at a slant (NOTCH_SLANT rows a column)
-        cols = np.arange(bottom.size, dtype=np.float32)
-        slant = (bottom[None, :] - NOTCH_SLANT * np.abs(cols[:, None] - cols[None, :])).max(axis=1)
-        edge = np.maximum(edge, slant.astype(np.float32)[None, :])
-    rows = np.arange(work.img.shape[0], dtype=np.float32)[:, None]
+        bottom = np.where(notch.any(axis=0), h - 1 - np.argmax(notch[::-1], axis=0),
+                          -h).astype(np.float32)
+        deep = max(collar, float(bottom.max()))
+    half = _collar_half(work)
+    cx = float(work.placed[lm.CHIN, 0])
+    edge = deep - max(deep - top, 0.0) * np.minimum(np.abs(cols - cx) / half, 1.0)
+    # the collar's halves rise from the notch's bottom at a slant (NOTCH_SLANT rows a column)
+    slant = (bottom[None, :] - NOTCH_SLANT * np.abs(cols[:, None] - cols[None, :])).max(axis=1)
+    edge = np.maximum(edge, slant)[None, :]
+    rows = np.arange(h, dtype=np.float32)[:, None]
     soft = max(0.04 * s, 1.0)
     # the collar wraps the neck only: beyond it, what is around the beard (the backdrop,
     # a lapel) goes on
     out: np.ndarray = (np.clip((rows - edge) / soft + 0.5, 0.0, 1.0)
                        * np.clip((COLLAR_WIDTH - off) * 8.0, 0.0, 1.0))
     return out.astype(np.float32)
+
+
+def _collar_half(work: _Work) -> float:
+    """Half the painted neck's width (grid px) where a collar's edges meet it: under the face
+    swapped in, :data:`USER_NECK_SHAPE` [0] of its width at the jaw's corners
+    (:func:`_neck_shape`); else :func:`_neck_half` of the template's."""
+    if work.to_placed is None:
+        return max(_neck_half(work.points), 1.0)
+    corners = work.placed[list(JAW_CORNERS)]
+    return max(0.5 * USER_NECK_SHAPE[0] * float(abs(corners[1, 0] - corners[0, 0])), 1.0)
 
 
 def _from_below(img: np.ndarray, known: np.ndarray, fallback: np.ndarray,
