@@ -50,6 +50,10 @@ DOME_BELOW = 0.1     # no dome over a part whose top lies this far below the pos
                      # (x shoulder width: a piece of sleeve down the arm)
 DOME_HALF = 0.04     # ... nor over a top narrower than this (half-width, x shoulder width)
 SMOOTH = 2.0         # px: Gaussian sigma softening the dome's outline against the person's
+ROW_MIN = 6          # real arm pixels in a 1 px slice to read its edges there
+ROW_SMOOTH = 1.5     # px: Gaussian sigma smoothing those edges along the arm
+FULL = 0.85          # a slice at least this share of the 90th-percentile slice's width is
+                     # the arm's full width (not cut short by the hem or its shadow)
 
 
 @dataclass(frozen=True)
@@ -155,8 +159,10 @@ def paint_arm(img: NDArray[np.uint8], chain: list[Point], part: Mask, trusted: M
     hem, centre and width go over to those right at the junction, a 0.06 shoulder-width
     band). It widens by up to 12% toward the shoulder; the pixels are the real arm's own,
     mirrored upward from below the hem (ping-pong over at most ``MIRROR`` shoulder widths,
-    scaled across to the outline): its texture, shading across the arm and colour continue
-    with no step at the junction. Over ``SEAM`` shoulder widths above the junction the
+    folding back no nearer the hem than the first row showing the arm's full width; scaled
+    across from the outline to the real arm's own edges in each source row,
+    :func:`_row_frames`): its texture, shading across the arm and colour continue with no
+    step at the junction. Over ``SEAM`` shoulder widths above the junction the
     mirror is a true one (each pixel the real one at its own offset) and the outline goes
     over to the real arm's edges right below it; the old sleeve's shade past the junction
     is lifted off the real arm (and its mirror image): no line across the arm there.
@@ -197,16 +203,33 @@ def paint_arm(img: NDArray[np.uint8], chain: list[Point], part: Mask, trusted: M
     cw, rw = cj + s * (cw - cj), rj + s * (rw * widen - rj)
     q = (o - cw) / rw
     span = float(np.clip(np.percentile(rt[ref], 95) - t_hem - skip, 2.0, MIRROR * sw))
-    ts = t_j + _ping_pong(t_j - t, span)
-    cs, r = line.c0 + line.slope * ts, line.r
     # the real arm's rim against the old top is mixed with its colour: not mirrored
     k = 2 * MIXED + 1
     mixed = cv2.dilate((hidden & ~trusted).astype(np.uint8), np.ones((k, k), np.uint8)) > 0
     source = trusted & ~mixed
-    across = cs + np.clip(q * r, -(r - RIM), r - RIM)
+    # each source row is read within the real arm's own edges there (RIM inside them), not
+    # the fitted line's: where the old hem's scallops hide one side of the arm, the line's
+    # width sampled them and the backdrop, a pale pinch across the painting (baumu's arms
+    # in the dress) wherever the mirror folded back onto those rows; and it folds back no
+    # nearer the hem than the first row with the arm's full width (the rows by the hem are
+    # mirrored once, at the seam). Near the seam the line's offsets are only clamped into
+    # the row (00055's junction as it was); beyond it they are scaled to the row's width
+    own = ref & source[rys, rxs]
+    cs, rs = _row_frames(rt[own] - t_j, ro[own], span,
+                         (line.c0 + line.slope * t_j, line.slope, line.r))
+    full = np.flatnonzero(rs >= FULL * float(np.percentile(rs, 90)))
+    lo = float(min(full[0] if len(full) else 0, span / 2))
+    u = t_j - t
+    ts = (t_j + np.where(u <= lo, np.clip(u, 0, None), lo + _ping_pong(u - lo, span - lo))
+          ).astype(np.float32)
+    k_s = np.clip(np.floor(ts - t_j).astype(int), 0, len(cs) - 1)
+    cs, inset = cs[k_s], np.maximum(rs[k_s] - RIM, 1.0)
+    kept = np.clip(line.c0 + line.slope * ts + np.clip(q * line.r, RIM - line.r, line.r - RIM),
+                   cs - inset, cs + inset)
+    across = kept + s * (cs + np.clip(q * inset, -inset, inset) - kept)
     rgb, real = _mirrored(img, source, (a, b), ts, o + s * (across - o))
     colours = img[rys, rxs].astype(np.float32)
-    q_ref = ((ro[ref] - line.c0 - line.slope * rt[ref]) / r).astype(np.float32)
+    q_ref = ((ro[ref] - line.c0 - line.slope * rt[ref]) / line.r).astype(np.float32)
     rgb[~real] = _colours(q[~real], q_ref, colours[ref])   # source not the arm
     alpha = np.clip((1 - np.abs(q)) * rw / 1.5, 0, 1).astype(np.float32)
     if dome is not None:    # its round top anti-aliased as the sides are
@@ -560,6 +583,40 @@ def _hem_band(part: Mask, bone: tuple[Point, Point], t_hem: float, depth: float,
     t, o = _coords(ys, xs, a, b)
     sel = (np.abs(t - t_hem) <= depth) & (np.abs(o - c) < r) & ~part[ys, xs]
     return ys[sel].astype(np.intp), xs[sel].astype(np.intp)
+
+
+def _row_frames(u: F32, o: F32, span: float, line: tuple[float, float, float]) -> (
+        tuple[F32, F32]):
+    """Centre offset and half-width (px, to the outer bounds of its edge pixels) of the
+    real arm in each 1 px slice ``0 .. span`` below the junction (its source pixels ``u``
+    below it, at offsets ``o``; within 1.6 half-widths of the outline's centre there:
+    ``line`` its centre offset at the junction, slope and half-width),
+    smoothed along the arm over ``ROW_SMOOTH`` px; slices with under ``ROW_MIN`` pixels
+    take their neighbours' (the line's own where none has enough)."""
+    n = int(np.ceil(span)) + 1
+    centre = np.full(n, np.nan, np.float32)
+    half = np.full(n, np.nan, np.float32)
+    k = np.floor(u).astype(int)
+    c0, slope, r = line
+    near = (k >= 0) & (k < n) & (np.abs(o - c0 - slope * k) <= 1.6 * r)
+    k, o = k[near], o[near]
+    for i in range(n):
+        row = o[k == i]
+        if len(row) >= ROW_MIN:
+            lo, hi = float(row.min()), float(row.max())
+            centre[i], half[i] = (lo + hi) / 2, (hi - lo) / 2 + 0.5
+    seen = np.flatnonzero(np.isfinite(centre))
+    if not len(seen):
+        return (c0 + slope * np.arange(n, dtype=np.float32), np.full(n, r, np.float32))
+    idx = np.arange(n)
+    centre = np.interp(idx, seen, centre[seen]).astype(np.float32)
+    half = np.interp(idx, seen, half[seen]).astype(np.float32)
+    if n > 2:
+        centre = np.asarray(cv2.GaussianBlur(centre[:, None], (1, 0), ROW_SMOOTH,
+                                             borderType=cv2.BORDER_REPLICATE)[:, 0], np.float32)
+        half = np.asarray(cv2.GaussianBlur(half[:, None], (1, 0), ROW_SMOOTH,
+                                           borderType=cv2.BORDER_REPLICATE)[:, 0], np.float32)
+    return centre, half
 
 
 def _ping_pong(u: F32, span: float) -> F32:
