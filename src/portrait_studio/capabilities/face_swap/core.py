@@ -47,7 +47,7 @@ from ...perception.masks import (
     row_ramp,
     swap_polygon,
 )
-from .beard import lower_face_cut
+from .beard import lower_face, lower_face_cut
 from .forehead import SwapFields, texture_forehead
 from .tone import local_skin_model
 from .types import SwapOptions
@@ -178,6 +178,20 @@ def _much_darker(img: np.ndarray, cheeks: np.ndarray) -> np.ndarray:
         return np.zeros(img.shape[:2], np.float32)
     ref = float(np.median(light[sel]))
     out: np.ndarray = np.clip((ref - 18.0 - light) / 10.0, 0.0, 1.0)
+    return out
+
+
+def _much_bluer(img: np.ndarray, cheeks: np.ndarray) -> np.ndarray:
+    """0..1: pixels far bluer (b*) than the cheeks, as a blue or grey backdrop is where it
+    meets the jaw and skin in shadow never is (it stays warm); ramps from 16 to 24 b* below
+    the cheeks' median."""
+    u8 = img if img.dtype == np.uint8 else np.clip(img, 0, 255).astype(np.uint8)
+    blue = cv2.cvtColor(u8, cv2.COLOR_RGB2Lab)[..., 2].astype(np.float32)
+    sel = cheeks > 0.5
+    if sel.sum() < 10:
+        return np.zeros(img.shape[:2], np.float32)
+    ref = float(np.median(blue[sel]))
+    out: np.ndarray = np.clip((ref - 16.0 - blue) / 8.0, 0.0, 1.0)
     return out
 
 
@@ -396,22 +410,28 @@ def _user_fields(grid: geo.WorkGrid, u_warped: np.ndarray, valid: np.ndarray,
     spared = sockets * (1.0 - _inner_pieces(cut, inner, sockets, scale))
     cut = lower_face_cut(cut, dark, points, scale) * _from_outside(cut, inner) * (1.0 - spared)
     # strands as the cut: below the nose only what is far darker than the cheeks (hair, not
-    # a shadowed jaw or smile fold); never below the mouth nor in the sockets
-    raw = lower_face_cut(raw, dark, points, scale) * (1.0 - sockets) * valid
+    # a shadowed jaw or smile fold) or far bluer (the backdrop beside the jaw: a shadow stays
+    # warm); never below the mouth nor in the sockets
+    off = np.maximum(dark, _much_bluer(u_small, cheeks))
+    raw = lower_face_cut(raw, off, points, scale) * (1.0 - sockets) * valid
     raw *= 1.0 - _below_mouth(points, shape, scale)
     return _UserFields(cut, shade, _hair_zone(cut, regions, points, scale),
-                       _strands(raw, cut, regions, scale))
+                       _strands(raw, cut, regions, scale,
+                                (off, lower_face(points, shape, scale) > 0.5)))
 
 
-def _strands(raw: np.ndarray, cut: np.ndarray, regions: Any, scale: float) -> np.ndarray:
+def _strands(raw: np.ndarray, cut: np.ndarray, regions: Any, scale: float,
+             rim: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
     """hxw 0/1: the user's hair that the ``cut`` (hxw 0..1, opened, later feathered) lets
     into the blend at the face's edge: pixels that are clearly not skin one by one (``raw``,
     the cut before :func:`_drop_specks`, limited as the cut is below the nose and 0 where
-    nothing may be cut: below the mouth, in the sockets) within :data:`STRAND_BAND` eye distances of the face oval's edge and beyond
-    :data:`STRAND_FEATURES` of the features (an eye's outer corner often lies by the edge),
-    8-connected to the cut, grown by 2 pixels. The opening drops strands thinner than a
-    tenth of the eye distance, and the cut's soft rim stays above half weight for 1-3
-    pixels: the dark strip between the cheek and the hair or the ear, a temple's loose
+    nothing may be cut: below the mouth, in the sockets) within :data:`STRAND_BAND` eye
+    distances of the face oval's edge and beyond :data:`STRAND_FEATURES` of the features
+    (an eye's outer corner often lies by the edge), 8-connected to the cut, and their
+    :func:`_rim` (``rim``: hxw 0..1, how much darker or bluer than the cheeks each pixel
+    is, and hxw bool, the lower face), grown by 2 pixels. The opening drops strands thinner
+    than a tenth of the eye distance, and the cut's soft rim stays above half weight for
+    1-3 pixels: the dark strip between the cheek and the hair or the ear, a temple's loose
     strands and the shadowed fold where the hair meets the jowl were pasted (17-104 of
     light-haired Nancy Pelosi's hair pixels per result). The weight is cut under them, so
     the template's own pixels show there."""
@@ -420,16 +440,40 @@ def _strands(raw: np.ndarray, cut: np.ndarray, regions: Any, scale: float) -> np
     if not seed.any():
         return np.zeros(cut.shape, np.float32)
     size = 2 * int(scale * STRAND_BAND) + 1
-    inner = cv2.erode((regions.oval > 0.5).astype(np.uint8), disc(size)) > 0
+    band = cv2.erode((regions.oval > 0.5).astype(np.uint8), disc(size)) == 0
     size = 2 * int(scale * STRAND_FEATURES) + 1
     features = cv2.dilate((regions.features > 0.1).astype(np.uint8), disc(size)) > 0
-    grown = touching(((raw > 0.5) & ~inner & ~features) | hard, seed) & ~hard
+    grown = touching(((raw > 0.5) & band & ~features) | hard, seed) & ~hard
+    # the rim's zone: the band, below the nose as deep again as the rim (a fold's tip)
+    size = 2 * int(scale * (STRAND_BAND + STRAND_RIM)) + 1
+    wide = cv2.erode((regions.oval > 0.5).astype(np.uint8), disc(size)) == 0
+    zone = np.where(rim[1], wide, band) & (regions.features < 0.5) & (rim[0] > 0.5)
+    grown |= _rim(raw > 0.5, hard | grown, zone, scale) & ~hard
     out: np.ndarray = cv2.dilate(grown.astype(np.uint8), np.ones((5, 5), np.uint8))
     return out.astype(np.float32)
 
 
+def _rim(clear: np.ndarray, cut: np.ndarray, zone: np.ndarray, scale: float) -> np.ndarray:
+    """hxw bool: the pixels within :data:`STRAND_RIM` eye distances of ``cut`` (hxw bool:
+    the hard cut and its strands) that are clearly not skin (``clear``) in ``zone`` (the
+    strands' band, deeper below the nose, features' margins included but not the features
+    themselves, where the user's pixel is far darker or bluer than the cheeks: hair, a
+    frame's shadow, the backdrop). The feathered cut and strands stay above half weight
+    there, and the feature margin and the strands' band stopped the strands short of it: a
+    hair lock's edge by an eye's outer corner, the shadow under a frame's end piece at the
+    temple, the tip of the dark fold where the hair meets a smiling cheek beside the mouth
+    (4-9 of Nancy Pelosi's hair pixels per result, 4-5 of Eleanor Holmes Norton's). Deeper
+    in, a cut piece's rim is the user's own face (the crease beyond an eye's outer corner,
+    0.3 eye distances in)."""
+    size = 2 * max(1, int(np.ceil(scale * STRAND_RIM))) + 1
+    near = cv2.dilate(cut.astype(np.uint8), disc(size)) > 0
+    out: np.ndarray = near & clear & zone
+    return out
+
+
 STRAND_BAND = 0.25     # eye distances from the oval's edge
 STRAND_FEATURES = 0.1  # eye distances from the features
+STRAND_RIM = 0.05      # eye distances beyond the cut and strands: the cut's feather radius
 STRAND_SOFT = 3.0      # grid pixels: the strands' own feather (still under 0.2 weight on them)
 
 
