@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from portrait_studio.capabilities.face_swap.tone import (
     QUANTILES,
@@ -177,3 +178,88 @@ def test_saturation_lookups_share_one_pair_index_and_match_the_arithmetic() -> N
         assert np.array_equal(_saturated(px, model, (lo, hi)), expected)
     grey = _saturated(px, model)
     assert 0.2 < float((grey == 0).mean()) < 0.3 and float((grey == 1).mean()) > 0.5
+
+
+def _shaded_lab(rgb: np.ndarray, lightness: np.ndarray) -> np.ndarray:
+    """Lab (Nx3) of the colour ``rgb`` (3, 0..255) scaled in linear light to each of the
+    ``lightness`` values (N, L*): that colour in shade."""
+    from portrait_studio.imaging.color import rgb_to_lab
+
+    lin = (rgb.astype(np.float64) / 255.0) ** 2.2
+    target = np.where(lightness > 8, ((lightness + 16) / 116) ** 3, lightness / 903.3)
+    scaled = lin[None, :] * (target / float(lin @ [0.2126, 0.7152, 0.0722]))[:, None]
+    rgb_f = np.clip(scaled ** (1 / 2.2) * 255, 0, 255).astype(np.float32)
+    out: np.ndarray = rgb_to_lab(rgb_f.reshape(-1, 1, 3)).reshape(-1, 3)
+    return out
+
+
+@pytest.mark.parametrize("template", ["terri_a_sewell__house_official_1.jpg",
+                                      "burgess_owens__house_official_1.jpg"])
+def test_a_dark_templates_shading_is_retoned_to_the_light_users_skin_in_shade(
+        template: str) -> None:
+    """A light user (Judy Chu) on a dark template: the channel curves alone mapped the
+    template's deep shading (temples, under the jaw; L* < 38) to a greyish mauve (Lab hue
+    down to -7 deg where the user's skin is 48-55): a third of those pixels were more than
+    30 deg of hue from the user's own cheek shadow taken into the same shade, a mean
+    CIEDE2000 of 6.7-7.0 from it. That shading is now the user's skin in shade."""
+    from portrait_studio.capabilities.face_swap.tone import person_skin_field, skin_tone
+    from portrait_studio.imaging.color import rgb_to_lab
+    from portrait_studio.perception.faces import detect_faces
+    from portrait_studio.perception.masks import cheek_mask
+    from portrait_studio.pipelines import fusion as fu
+    from portrait_studio.pipelines.fusion_params import FusionParams
+    from tests.bench_metrics import bench_metrics
+    from tests.conftest import fixture_image
+
+    user = fixture_image("judy_chu__house_official_1.jpg")
+    u_pts = detect_faces(user)[0].landmarks
+    img = fixture_image(template)
+    points = detect_faces(img)[0].landmarks
+    out = fu._retoned_template(img, [points], FusionParams(), fu.FusionReport(),
+                               [skin_tone(user, u_pts)])
+    cheeks = cheek_mask(u_pts, user.shape) > 0.5
+    cheek_l = rgb_to_lab(user)[cheeks][:, 0]
+    shadow = user[cheeks][cheek_l < np.percentile(cheek_l, 25)].mean(axis=0)  # cheek shadow
+    field = person_skin_field(img, points, fu.template_person(img))
+    weight = np.zeros(img.shape[:2], np.float32)
+    weight[field.roi.slices] = np.clip(field.grid.up(field.weight), 0.0, 1.0)[
+        :field.roi.h, :field.roi.w]
+    lab = rgb_to_lab(out)
+    shading = lab[(weight > 0.5) & (lab[..., 0] < 38)]
+    assert len(shading) > 1000
+    ref = _shaded_lab(shadow, shading[:, 0])
+    de = bench_metrics().ciede2000(shading, ref)
+    hue = np.degrees(np.arctan2(shading[:, 2], shading[:, 1])
+                     - np.arctan2(ref[:, 2], ref[:, 1]))
+    off = np.abs((hue + 180.0) % 360.0 - 180.0) > 30
+    assert float(de.mean()) < 4.0, float(de.mean())
+    assert float(off.mean()) < 0.12, float(off.mean())
+
+
+def test_a_shaded_template_skin_maps_to_the_users_skin_in_shade() -> None:
+    """The channel curves take the template's skin median to the user's, but a dark skin's
+    shading, below the skin's range, went through each channel's own proportional gain: half
+    the dark median came out purple-grey (136, 128, 141) for a light user. The tone map keeps
+    the curves' luma and gives it the user's chromaticity (R/Y - 1, B/Y - 1)."""
+    import cv2
+
+    from portrait_studio.capabilities.face_swap.tone import tone_map
+
+    dark, light = _skin((95, 62, 48), 14, 1), _skin((222, 176, 156), 9, 2)
+    tm = tone_map(_tone(light), _tone(dark))
+
+    def chroma(rgb: np.ndarray) -> np.ndarray:
+        c = rgb.astype(np.float64)
+        return np.array([c[0], c[2]]) / float(c @ [0.299, 0.587, 0.114]) - 1.0
+
+    user = chroma(np.median(light, axis=0))
+    median = np.median(dark, axis=0)
+    assert np.abs(tm.apply(np.rint(median).astype(np.uint8).reshape(1, 1, 3))[0, 0]
+                  - np.median(light, axis=0)).max() <= 3
+    for shade in (0.5, 0.35):
+        px = np.rint(median * shade).astype(np.uint8).reshape(1, 1, 3)
+        out, curve = tm.apply(px)[0, 0], cv2.LUT(px, tm.lut)[0, 0]
+        assert np.abs(chroma(out) - user).max() < 0.03, (shade, out)
+        assert np.abs(chroma(curve) - user).max() > 0.15  # the curves alone: purple-grey
+        luma = np.array([0.299, 0.587, 0.114])
+        assert abs(float(out @ luma) - float(curve @ luma)) < 1.5  # the curves' luma

@@ -33,7 +33,7 @@ from ..capabilities.face_swap.tone import (
     person_skin_field,
     retone_curve,
     skin_tone,
-    tone_curve,
+    tone_map,
 )
 from ..capabilities.watermark.core import apply_watermark
 from ..errors import (
@@ -328,7 +328,7 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
                 t_tone = skin_tone(template, t_pts)
                 field = person_skin_field(canvas, t_pts, person, None if painted else reduced)
                 u_tone = tone if isinstance(tone, SkinTone) else tone.result()
-                lut, before = tone_curve(u_tone, t_tone), canvas[field.roi.slices].copy()
+                lut, before = tone_map(u_tone, t_tone), canvas[field.roi.slices].copy()
                 retone_curve(canvas, lut, field.roi, field.grid, field.weight)
                 retone_hairline(canvas, before, lut, t_pts, field)
     for i, t_pts in enumerate(t_points):

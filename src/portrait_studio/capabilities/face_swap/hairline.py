@@ -20,7 +20,7 @@ import numpy as np
 from ...imaging import geometry as geo
 from ...imaging.blend import mask_box
 from ...perception.masks import face_scale
-from .tone import SkinField, crown_zone
+from .tone import SkinField, ToneMap, crown_zone, mapped
 
 SKIN_LEVEL = 0.8       # re-toning weight above which a grid pixel is taken as skin
 HAIR_DARKER = 25.0     # L* below the local skin's: hair
@@ -98,7 +98,7 @@ def _luma(img: np.ndarray) -> np.ndarray:
 _LUMA = np.array([[0.299, 0.587, 0.114]], np.float32)
 
 
-def retone_hairline(canvas: np.ndarray, original: np.ndarray, lut: np.ndarray,
+def retone_hairline(canvas: np.ndarray, original: np.ndarray, lut: np.ndarray | ToneMap,
                     points: np.ndarray, field: SkinField) -> None:
     """In place on ``canvas`` (the template after :func:`~.tone.retone_curve` with ``lut``
     and the weight of ``field``, from :func:`~.tone.person_skin_field`): in the crown zone
@@ -123,7 +123,7 @@ def retone_hairline(canvas: np.ndarray, original: np.ndarray, lut: np.ndarray,
     person_c = coarse.down(np.ascontiguousarray(field.person[outer]))
     weight_c = coarse.down(np.ascontiguousarray(weight[outer]))
     skin, hair, known = _colours(pixels, weight_c, person_c > 0.5, SPREAD * scale / f)
-    retoned = cv2.LUT(np.clip(skin, 0, 255).astype(np.uint8), lut).astype(np.float32)
+    retoned = mapped(np.clip(skin, 0, 255).astype(np.uint8), lut).astype(np.float32)
     reach = (coarse.down(np.ascontiguousarray(zone[outer])) * known
              * np.clip(person_c, 0.0, 1.0))
     gap = (1.0 - np.clip(weight_c, 0.0, 1.0)) * reach

@@ -5,7 +5,9 @@ template person's other skin (neck, ears, chest, arms) is re-toned to match, so 
 at the jaw, forehead or neck. Re-toning maps each RGB channel through a monotone tone curve that
 takes the template face's skin distribution (weighted quantiles) onto the user's, weighted by a
 soft skin map of that person: unlike a plain gain, a curve keeps highlights below white when a
-dark template is lightened and keeps shadows when a light one is darkened.
+dark template is lightened and keeps shadows when a light one is darkened. The curves give
+the luma; the chromaticity is the user's skin's at the same skin level (:class:`ToneMap`), so
+the template's shading becomes the user's skin in shade.
 Images are HxWx3 float32/uint8 RGB 0..255.
 """
 
@@ -154,6 +156,109 @@ def _channel_curve(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
 
 
 CONTRAST_RANGE = 2.0  # the curve's slope stays below this multiple of the median's gain
+
+
+@dataclass(frozen=True)
+class ToneMap:
+    """A re-toning colour map: the luma of :func:`tone_curve`'s channel curves (``lut``,
+    256x1x3 uint8) with the chromaticity of the user's skin at the pixel's skin level.
+
+    The channel curves alone turned a dark template's shading purple for a light user: below
+    the skin's range each channel is proportional with the gain of its own first quantile,
+    and those gains differ far more than the skin's (a dark skin's red is compressed near
+    white: blue x1.66, red x1.04 for Aumua Amata Coleman Radewagen on Hakeem Jeffries), so
+    his temples' shading came out mauve (Lab hue about 0 deg, down to -20, where the user's
+    own shadows are 30-35 deg): a brown-violet smear beside the eye. Here a skin-coloured pixel's
+    chromaticity (``R/Y - 1``, ``B/Y - 1``: unchanged by shading) is the user's skin's at the
+    same skin level plus ``gain`` times its departure from the template's skin there (ears
+    redder, stubble greyer), a departure that fades out in shading darker than the skin's
+    range (:data:`SHADE_FADE`): the shading is the user's skin in shade. Colours far from
+    the skin's (:data:`SKIN_CHROMA`: a backdrop the weight barely reaches) keep the
+    curves' colour."""
+
+    lut: np.ndarray
+    user: np.ndarray      # 256x2 float32 by the template pixel's luma: the user's chromaticity
+    template: np.ndarray  # 256x2 float32 likewise: the template's skin chromaticity
+    gain: np.ndarray      # 256 float32 likewise: the scale of a pixel's departure from it
+
+    def apply(self, img: np.ndarray) -> np.ndarray:
+        """``img`` (hxwx3 uint8 RGB) mapped (hxwx3 uint8)."""
+        curved = cv2.LUT(img, self.lut).astype(np.float32)
+        src = img.astype(np.float32)
+        y_in, y_out = cv2.transform(src, _LUMA_ROW), cv2.transform(curved, _LUMA_ROW)
+        level = cv2.convertScaleAbs(y_in)  # rounded to a level
+        # by level: the template skin's R/Y and B/Y, the departure's scale, and the user's
+        # R/Y and B/Y less that scale times the template's (one product per pixel from there)
+        skin_r, skin_b, gain, base_r, base_b = (cv2.LUT(level, table) for table in self._tables)
+        red, _, blue = cv2.split(src)
+        # the departure from the template's skin in levels of colour, and its share of skin
+        off = cv2.magnitude(red - y_in * skin_r, blue - y_in * skin_b)
+        lo, hi = SKIN_CHROMA
+        near = np.clip((hi - off) * np.float32(1.0 / (hi - lo)), 0.0, 1.0)
+        scale = cv2.divide(gain, np.maximum(y_in, np.float32(1.0)))
+        r = cv2.multiply(y_out, base_r + cv2.multiply(scale, red))
+        b = cv2.multiply(y_out, base_b + cv2.multiply(scale, blue))
+        g = (y_out - _LUMA[0] * r - _LUMA[2] * b) * np.float32(1.0 / _LUMA[1])
+        out: np.ndarray = cv2.merge([cv2.add(c, cv2.multiply(near, m - c), dtype=cv2.CV_8U)
+                                     for c, m in zip(cv2.split(curved), (r, g, b))])
+        return out  # rounded, saturated
+
+    @property
+    def _tables(self) -> tuple[np.ndarray, ...]:
+        """256x1 float32 tables by level: the template skin's R/Y and B/Y, the departure's
+        scale, and the user's R/Y and B/Y less that scale times the template's."""
+        skin = 1.0 + self.template
+        base = 1.0 + self.user - self.gain[:, None] * skin
+        return tuple(np.ascontiguousarray(t, np.float32).reshape(256, 1)
+                     for t in (skin[:, 0], skin[:, 1], self.gain, base[:, 0], base[:, 1]))
+
+
+# a pixel's chromaticity departure from the template's skin, times its luma (about the
+# levels of colour it departs by), up to which it is re-toned as skin, and from which as the
+# curves alone do (the shading of Hakeem Jeffries' temples departs by 10-30; the blue
+# backdrop beside them by about 130)
+SKIN_CHROMA = (40.0, 80.0)
+_LUMA = np.array([0.299, 0.587, 0.114], np.float32)
+_LUMA_ROW = _LUMA.reshape(1, 3)
+# the departure from the template's skin chromaticity keeps its whole scale at the skin's
+# darkest quantile's luma and none from this share of it down (deep shading is the user's)
+SHADE_FADE = 0.6
+CHROMA_GAIN = (0.25, 1.0)  # the departure's scale: the skins' chroma ratio, within these
+
+
+def _luma(rgb: np.ndarray) -> np.ndarray:
+    """BT.601 luma of RGB colours (...x3 -> ..., float32)."""
+    out: np.ndarray = (rgb @ _LUMA).astype(np.float32)
+    return out
+
+
+def _chromaticity(rgb: np.ndarray) -> np.ndarray:
+    """(R/Y - 1, B/Y - 1) of RGB colours (...x3): a colour's hue and saturation without its
+    luma, unchanged when it is scaled (shaded)."""
+    y = np.maximum(_luma(rgb), 1.0)[..., None]
+    out: np.ndarray = (rgb[..., [0, 2]] / y - 1.0).astype(np.float32)
+    return out
+
+
+def tone_map(user: SkinTone, template: SkinTone) -> ToneMap:
+    """The :class:`ToneMap` taking the template's skin to the user's: the channel curves of
+    :func:`tone_curve`, and by the template pixel's luma the user's and the template's skin
+    chromaticity at that skin level (the quantile colours' lumas give the levels; the first
+    and last beyond them)."""
+    lut = tone_curve(user, template)
+    src, dst = template.quantiles.astype(np.float32), user.quantiles.astype(np.float32)
+    levels = np.maximum.accumulate(_luma(src))
+    xs = np.arange(256, dtype=np.float32)
+    c_src, c_dst = _chromaticity(src), _chromaticity(dst)
+    mid = len(src) // 2
+    ratio = float(np.hypot(*c_dst[mid]) / max(float(np.hypot(*c_src[mid])), 1e-3))
+    scale = float(np.clip(ratio, *CHROMA_GAIN))
+    t = np.stack([np.interp(xs, levels, c_src[:, i]) for i in range(2)], axis=1)
+    u = np.stack([np.interp(xs, levels, c_dst[:, i]) for i in range(2)], axis=1)
+    low = float(levels[0])
+    fade = np.clip((xs - SHADE_FADE * low) / max((1.0 - SHADE_FADE) * low, 1.0), 0.0, 1.0)
+    gain = (scale * fade).astype(np.float32)
+    return ToneMap(lut, u.astype(np.float32), t.astype(np.float32), gain)
 
 
 def _anchored(curve: np.ndarray, x: float, y: float, first: float) -> np.ndarray:
@@ -443,13 +548,33 @@ def retone(img: np.ndarray, ratio: np.ndarray, roi: geo.Roi, weight: np.ndarray)
     return out
 
 
-def retone_curve(canvas: np.ndarray, lut: np.ndarray, roi: geo.Roi, grid: geo.WorkGrid,
-                 weight: np.ndarray) -> None:
-    """In place on ``canvas`` (HxWx3 uint8 RGB): map the pixels of ``roi`` through the tone
-    curve ``lut`` (256x1x3 uint8, :func:`tone_curve`) in proportion to ``weight`` (given on
-    ``grid``, a smooth field, upsampled)."""
+def mapped(img: np.ndarray, tone: np.ndarray | ToneMap) -> np.ndarray:
+    """``img`` (hxwx3 uint8 RGB) through ``tone``: a :class:`ToneMap`, or channel curves
+    alone (256x1x3 uint8, :func:`tone_curve`)."""
+    if isinstance(tone, ToneMap):
+        return tone.apply(img)
+    out: np.ndarray = cv2.LUT(img, tone)
+    return out
+
+
+def _largest_change(tone: np.ndarray | ToneMap) -> float:
+    """An upper bound of the levels ``tone`` moves a channel by: its curves' largest change,
+    plus for a :class:`ToneMap` what its chromaticity can add at white."""
+    lut = tone.lut if isinstance(tone, ToneMap) else tone
     change = float(np.abs(lut.reshape(256, 3).astype(np.int16)
                           - np.arange(256, dtype=np.int16)[:, None]).max())
+    if isinstance(tone, ToneMap):
+        change += (255.0 * float(np.abs(tone.user - tone.template).max())
+                   + SKIN_CHROMA[1] * float(np.abs(1.0 - tone.gain).max()))
+    return change
+
+
+def retone_curve(canvas: np.ndarray, lut: np.ndarray | ToneMap, roi: geo.Roi,
+                 grid: geo.WorkGrid, weight: np.ndarray) -> None:
+    """In place on ``canvas`` (HxWx3 uint8 RGB): map the pixels of ``roi`` through ``lut``
+    (a :class:`ToneMap`, or the tone curve alone: 256x1x3 uint8, :func:`tone_curve`) in
+    proportion to ``weight`` (given on ``grid``, a smooth field, upsampled)."""
+    change = _largest_change(lut)
     # outside the box the pixels would move by less than half a level: they are left alone
     box = mask_box(weight, 1, threshold=0.5 / max(change, 1.0))
     small = weight[box]
@@ -468,7 +593,7 @@ def retone_curve(canvas: np.ndarray, lut: np.ndarray, roi: geo.Roi, grid: geo.Wo
         if cols.size:
             band = (slice(r0, r0 + RETONE_BAND), slice(int(cols[0]), int(cols[-1]) + 1))
             part = region[band]
-            part[...] = cv2.blendLinear(cv2.LUT(part, lut), part, w[band], rest[band])
+            part[...] = cv2.blendLinear(mapped(part, lut), part, w[band], rest[band])
 
 
 RETONE_BAND = 32  # rows per band of :func:`retone_curve`
