@@ -129,7 +129,9 @@ def scene_without_face(template: np.ndarray, user: np.ndarray, trace: Any) -> tu
     # a shaved template is painted to the user's jaw as placed (the trace's landmarks)
     retoned = fu._retoned_template(template, [t_face.landmarks], params, fu.FusionReport(),
                                    [skin_tone(plan.user, plan.user_points)],
-                                   shaven=lambda _: trace.points if plan.shaven else None)
+                                   shaven=lambda _: fu.UserJaw(
+                                       trace.points, fu.jaw_shadow(plan.user, plan.user_points))
+                                   if plan.shaven else None)
     out = []
     for canvas in (retoned, template.astype(np.float32)):
         off = trace.roi.offset

@@ -566,3 +566,42 @@ def test_a_hanging_beards_collar_edges_slant_down_to_the_opening(user: str) -> N
     assert min(falls) > 0.06
     # and the neck shows down to the tie's knot under the chin
     assert edge(0.0, 1) > 0.33
+
+
+def _neck_light(img: np.ndarray, points: np.ndarray, near: tuple[float, float]) -> float:
+    """Median luma (channel mean) of ``img``'s pixels in the chin's column (0.25 eye
+    distances either side) whose distance outside the face oval ``points`` is within ``near``
+    (eye distances), as a share of the lower face's (0.1-0.3 inside the oval there)."""
+    s, cx = face_scale(points), float(points[lm.CHIN, 0])
+    face = polygon_mask(points[list(lm.FACE_OVAL)], img.shape) > 0.5
+    d = (cv2.distanceTransform((~face).view(np.uint8), cv2.DIST_L2, 3)
+         - cv2.distanceTransform(face.view(np.uint8), cv2.DIST_L2, 3)) / s
+    column = np.abs(np.arange(img.shape[1]) - cx)[None, :] < 0.25 * s
+    below = (np.arange(img.shape[0]) > points[lm.MOUTH_LEFT, 1])[:, None] & column
+    luma = img.astype(np.float32).mean(axis=2)
+    ref = float(np.median(luma[below & (d > -0.3) & (d < -0.1)]))
+    return float(np.median(luma[below & (d >= near[0]) & (d < near[1])])) / ref
+
+
+def test_the_users_jaw_casts_their_own_shadow_on_the_painted_neck() -> None:
+    """The user's jaw shadows the painted neck as it does their own (measured in their photo,
+    :func:`shave.jaw_shadow`): Jake Auchincloss's neck just under his jaw is 0.44-0.45 of his
+    lower face's light, 0.73-0.82 0.2-0.28 eye distances further down. On Bennie Thompson the
+    painted neck was lighter right under the chin (0.83) than further down (0.71): the chin
+    and the neck one cone with no outline. Now it is darker there (0.77 against 0.85), by a
+    share of Jake's own shadow (:data:`shave.SHADOW_DEPTH`)."""
+    image, placed = _fused("jake_auchincloss", "bennie_g_thompson")
+    near, far = _neck_light(image, placed, (0.0, 0.08)), _neck_light(image, placed, (0.2, 0.28))
+    assert far - near > 0.04
+    user = fixture_image("jake_auchincloss__house_official_1.jpg")
+    u_points = detect_faces(user)[0].landmarks
+    under = _neck_light(user, u_points, (0.0, 0.08))
+    assert 0.35 < under < 0.55
+    assert _neck_light(user, u_points, (0.2, 0.28)) > under + 0.2
+    profile = shave.jaw_shadow(user, u_points)
+    assert profile is not None
+    start, _, step = shave.SHADOW_BINS
+    first = round(-start / step)
+    assert abs(float(profile[first:first + 2].mean()) - under) < 0.03
+    # the shadow is the user's, taken in part: no deeper than theirs, deeper than none
+    assert under < near < 0.9

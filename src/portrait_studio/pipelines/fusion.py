@@ -27,7 +27,13 @@ from ..capabilities.face_swap.core import (
     template_shape,
 )
 from ..capabilities.face_swap.hairline import retone_hairline
-from ..capabilities.face_swap.shave import SHAVE_SHARE, has_beard, shave_beard
+from ..capabilities.face_swap.shave import (
+    SHAVE_SHARE,
+    UserJaw,
+    has_beard,
+    jaw_shadow,
+    shave_beard,
+)
 from ..capabilities.face_swap.tone import (
     SkinTone,
     person_skin_field,
@@ -305,11 +311,13 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
                       small: np.ndarray | None = None,
                       reduced: tuple[np.ndarray, int] | None = None,
                       frames: Sequence[Future[np.ndarray] | np.ndarray] | None = None,
-                      shaven: Callable[[int], np.ndarray | None] | None = None) -> np.ndarray:
+                      shaven: Callable[[int], UserJaw | np.ndarray | None] | None = None) -> (
+                          np.ndarray):
     """The template (HxWx3 uint8 RGB) prepared for the swaps: the beard of each target
     person (face landmarks ``t_points``) shaved when that face's user has none (``shaven``:
     for face ``i``, the landmarks its user's face will have when it is, :attr:`FacePlan.shaven`,
-    or None; None: each bearded face is, as for users without beards, and painted to the
+    and the shadow that user's jaw casts (a :class:`UserJaw`, or the landmarks alone), or
+    None; None: each bearded face is, as for users without beards, and painted to the
     template's own outline), the eyeglass frames painted out
     (``frames``: their :func:`glasses_mask` or futures of them, found here when not given),
     and, with ``skin_tone="user"``, their skin re-toned to the matching user's complexion
@@ -319,16 +327,21 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
     (:func:`~portrait_studio.perception.faces.detection_copy`), reused as the re-toning's
     working grid when that grid has the same blocks (and the template was not shaved)."""
     with timed(report.timings_ms, "tone"):
-        canvas, person = _shaven(template, t_points, small, shaven)
-        if params.skin_tone == "user":
+        # the tone curves are known before the shave: a painted neck's shadow is drawn as it
+        # will be once re-toned
+        luts = [tone_map(tone if isinstance(tone, SkinTone) else tone.result(),
+                         skin_tone(template, t_pts))
+                for t_pts, tone in zip(t_points, user_tones, strict=True)
+                ] if params.skin_tone == "user" else None
+        canvas, person = _shaven(template, t_points, small, shaven,
+                                 None if luts is None else [m.lut for m in luts])
+        if luts is not None:
             painted = canvas is not template
             canvas = canvas if painted else template.copy()
             person = template_person(template, small) if person is None else person
-            for t_pts, tone in zip(t_points, user_tones, strict=True):
-                t_tone = skin_tone(template, t_pts)
+            for t_pts, lut in zip(t_points, luts, strict=True):
                 field = person_skin_field(canvas, t_pts, person, None if painted else reduced)
-                u_tone = tone if isinstance(tone, SkinTone) else tone.result()
-                lut, before = tone_map(u_tone, t_tone), canvas[field.roi.slices].copy()
+                before = canvas[field.roi.slices].copy()
                 retone_curve(canvas, lut, field.roi, field.grid, field.weight)
                 retone_hairline(canvas, before, lut, t_pts, field)
     for i, t_pts in enumerate(t_points):
@@ -341,29 +354,33 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
 
 
 def _shaven(template: np.ndarray, t_points: list[np.ndarray], small: np.ndarray | None,
-            shaven: Callable[[int], np.ndarray | None] | None) -> tuple[
-                np.ndarray, np.ndarray | None]:
+            shaven: Callable[[int], UserJaw | np.ndarray | None] | None,
+            luts: list[np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """The template with the beards of the target faces that are ``shaven`` (see
     :func:`_retoned_template`) painted over (:func:`shave_beard`, to the user's jaw when it
-    is known; ``template`` itself when there are none), and the person map when it was
-    needed for that."""
+    is known, its shadow as it will be after the re-toning by ``luts``, each face's tone
+    curve; ``template`` itself when there are none), and the person map when it was needed
+    for that."""
     canvas, person = template, None
     for i, t_pts in enumerate(t_points):
         placed = None if shaven is None else shaven(i)
         if placed is not None or (shaven is None and has_beard(template, t_pts, SHAVE_SHARE)):
             person = template_person(template, small) if person is None else person
-            canvas = shave_beard(canvas, t_pts, person, placed)
+            canvas = shave_beard(canvas, t_pts, person, placed,
+                                 None if luts is None else luts[i])
     return canvas, person
 
 
 def _shaven_for(plans: Future[list[FacePlan]], bearded: list[bool], shape: tuple[int, ...],
-                i: int) -> np.ndarray | None:
+                i: int) -> UserJaw | None:
     """The landmarks the user's face will have on template face ``i`` (of a template of
-    ``shape``; :func:`swap_region`) when that face is shaved, else None: never when it has
+    ``shape``; :func:`swap_region`) and the shadow the user's jaw casts on their neck in
+    their photo (:func:`jaw_shadow`) when that face is shaved, else None: never when it has
     no beard (``bearded``), so that the plan is awaited only for bearded faces."""
     if not bearded[i] or not (plan := plans.result()[i]).shaven:
         return None
-    return swap_region(shape, plan.template_face.landmarks, plan.user_points, plan.options)[0]
+    placed = swap_region(shape, plan.template_face.landmarks, plan.user_points, plan.options)[0]
+    return UserJaw(placed, jaw_shadow(plan.user, plan.user_points))
 
 
 PERSON_SIDE = 512  # the segmenter sees 256x256: a larger input only costs conversion time

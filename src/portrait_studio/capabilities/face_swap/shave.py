@@ -105,6 +105,8 @@ class _Work:
     placed: np.ndarray
     to_placed: geo.Maps | None = None
     neck: float = NECK_WIDTH
+    shadow: np.ndarray | None = None
+    lut: np.ndarray | None = None
 
     @cached_property
     def lab(self) -> np.ndarray:
@@ -115,9 +117,12 @@ class _Work:
 
 
 def _work(img: np.ndarray, points: np.ndarray, below: float,
-          placed: np.ndarray | None = None) -> _Work:
+          placed: np.ndarray | None = None, shadow: np.ndarray | None = None,
+          lut: np.ndarray | None = None) -> _Work:
     """:class:`_Work` from the face's nose down to ``below`` eye distances under the chin
-    (``placed``: the landmarks of the face swapped in, template pixels)."""
+    (``placed``: the landmarks of the face swapped in, template pixels; ``shadow``: the
+    shadow its jaw casts, :func:`jaw_shadow`; ``lut``: the tone curve the template's skin
+    is re-toned by afterwards, :func:`~.tone.tone_curve`)."""
     s = max(face_scale(points), 8.0)
     oval = points[list(lm.FACE_OVAL)]
     h, w = img.shape[:2]
@@ -133,7 +138,7 @@ def _work(img: np.ndarray, points: np.ndarray, below: float,
         return _Work(roi, grid, grid.down(img[roi.slices]), local, s / k, local)
     moved = grid.points(placed - roi.offset)
     return _Work(roi, grid, grid.down(img[roi.slices]), local, s / k, moved,
-                 _to_placed(local, moved, grid.small), USER_NECK)
+                 _to_placed(local, moved, grid.small), USER_NECK, shadow, lut)
 
 
 def _to_placed(points: np.ndarray, placed: np.ndarray, shape: tuple[int, int]) -> (
@@ -344,8 +349,10 @@ def _painted(work: _Work, beard: np.ndarray, person: np.ndarray,
         shirt_share = np.maximum(below, throat)[..., None]
         throat = throat * (1.0 - below)
         around = _from_below(img, shirt, around) * shirt_share + around * (1.0 - shirt_share)
-    out: np.ndarray = (base * (_pulled(work, _shade(work, face)) * throat)[..., None]
-                       + around * (1.0 - throat)[..., None])
+    # the user's own shadow is drawn as it will be once re-toned; the fixed shade as it was
+    lut = None if work.shadow is None else work.lut
+    out: np.ndarray = (_shaded(base, _pulled(work, _shade(work, face)), lut)
+                       * throat[..., None] + around * (1.0 - throat)[..., None])
     return out, throat
 
 
@@ -363,12 +370,14 @@ def _shade(work: _Work, points: np.ndarray) -> np.ndarray:
     fading over [1] eye distances: without it the user's chin ran on into the throat in
     one tone and the lower face read as a block down to the collar (Bennie Thompson)."""
     oval = points[list(lm.FACE_OVAL)]
-    centre = oval.mean(axis=0)
-    face = polygon_mask(centre + (oval - centre) * 1.06, work.img.shape,
-                        soften=0.1 * work.scale)
     rows = np.arange(work.img.shape[0], dtype=np.float32)[:, None]
     low = np.clip((rows - float(points[lm.CHIN, 1])) / (0.15 * work.scale), 0.0, 1.0)
     sides = 1.0 - NECK_SIDES * low * np.minimum(_neck_offset(work, points), 1.0) ** 2
+    if work.shadow is not None:
+        return _user_shade(work, oval, sides)
+    centre = oval.mean(axis=0)
+    face = polygon_mask(centre + (oval - centre) * 1.06, work.img.shape,
+                        soften=0.1 * work.scale)
     # the jaw's own shadow on the neck, from its line down: the chin's curve against the
     # throat
     jaw = polygon_mask(oval, work.img.shape, soften=0.02 * work.scale)
@@ -376,6 +385,52 @@ def _shade(work: _Work, points: np.ndarray) -> np.ndarray:
     cast = 1.0 - JAW_SHADOW[0] * (1.0 - jaw) * np.exp(-below / (JAW_SHADOW[1] * work.scale))
     out: np.ndarray = (THROAT_SHADE * sides + (1.0 - THROAT_SHADE * sides) * face) * cast
     return out.astype(np.float32)
+
+
+def _user_shade(work: _Work, oval: np.ndarray, sides: np.ndarray) -> np.ndarray:
+    """HxW float32: :func:`_shade` from the user's own jaw shadow (:attr:`_Work.shadow`,
+    :func:`jaw_shadow`): by each pixel's distance from the jaw line ``oval`` (the face swapped
+    in, grid), the user's neck's lightness there as a share of their lower face's, 1 half a
+    bin inside the first bin and further in, the last bin's share below the last; times
+    ``sides`` (the neck's darker sides) outside the oval. (A fixed soft band darker under
+    the jaw read as stubble; without one the chin ran on into the neck as one cone.)"""
+    assert work.shadow is not None
+    shape, s = work.img.shape[:2], work.scale
+    face = polygon_mask(oval, shape) > 0.5
+    d = (cv2.distanceTransform((~face).view(np.uint8), cv2.DIST_L2, 3)
+         - cv2.distanceTransform(face.view(np.uint8), cv2.DIST_L2, 3)) / s
+    start, _, step = SHADOW_BINS
+    centres = start + step * (np.arange(len(work.shadow), dtype=np.float32) + 0.5)
+    xs = np.concatenate([[start - step / 2.0], centres])
+    ys = np.concatenate([[1.0], 1.0 - SHADOW_DEPTH * (1.0 - work.shadow)])
+    share = np.interp(d, xs, ys).astype(np.float32)
+    # smoothed over a few hundredths of an eye distance: the distance's own steps (a grid
+    # pixel) drew no bands, and the bins' steps none either
+    share = cv2.GaussianBlur(share, (0, 0), max(0.02 * s, 0.5))
+    out: np.ndarray = share * np.where(d > 0.0, sides, 1.0)
+    return out.astype(np.float32)
+
+
+def _shaded(base: np.ndarray, shade: np.ndarray, lut: np.ndarray | None) -> np.ndarray:
+    """``base`` (HxWx3 float32 RGB) darkened to ``shade`` (HxW float32) of its light as it
+    will be once re-toned by ``lut`` (256x1x3 uint8, :func:`~.tone.tone_curve`; simply
+    ``base`` times ``shade`` without one): each channel the value the curve takes to
+    ``shade`` times what it takes ``base`` to. (The curve takes a dark template's skin to a
+    light user's steeply: a shadow painted at the user's measured share came out half again
+    as deep.)"""
+    if lut is None:
+        out: np.ndarray = base * shade[..., None]
+        return out
+    levels = np.arange(256, dtype=np.float32)
+    curves = lut.reshape(256, 3).astype(np.float32)
+    out = np.empty_like(base)
+    for c in range(3):
+        # the curve is non-decreasing; its flat runs are inverted to their first level
+        curve = np.maximum.accumulate(curves[:, c])
+        ahead = np.concatenate([[True], np.diff(curve) > 0])
+        target = np.interp(base[..., c], levels, curve) * shade
+        out[..., c] = np.interp(target, curve[ahead], levels[ahead])
+    return out
 
 
 def _neck_half(points: np.ndarray, width: float = NECK_WIDTH) -> float:
@@ -676,14 +731,20 @@ def _forehead(img: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray,
-                placed: np.ndarray | None = None) -> np.ndarray:
+                placed: np.ndarray | UserJaw | None = None,
+                lut: np.ndarray | None = None) -> np.ndarray:
     """``img`` with the full beard of the face ``points`` painted over with skin, as a new
     array; ``img`` itself when the face has none. ``person``: the person probability of
     the whole image at any reduced size (e.g. from the segmenter). ``placed``: the landmarks
     (478x2, ``img`` pixels) of the face the swap will put there, its outline moved from the
     template's (:func:`~.core.target_landmarks`): the painted face and neck follow its jaw
-    (the template's outline under the mouth is its beard's), the rest is left as it is."""
-    work = _work(img, points, max(DROP, CLOTHES_BAND[1]) + 0.1, placed)
+    (the template's outline under the mouth is its beard's), the rest is left as it is; or a
+    :class:`UserJaw`: those landmarks and the shadow the user's jaw casts on their neck,
+    which the painted neck takes under the placed jaw line (:func:`_user_shade`) as it will
+    be once re-toned by ``lut`` (:func:`_shaded`)."""
+    jaw = placed if isinstance(placed, UserJaw) or placed is None else UserJaw(placed)
+    work = _work(img, points, max(DROP, CLOTHES_BAND[1]) + 0.1,
+                 None if jaw is None else jaw.placed, None if jaw is None else jaw.shadow, lut)
     on_grid, skin = _person_on(work, person, img.shape), _skin(work)
     beard = _beard(work, on_grid, skin)
     if beard is None or not beard.any():
@@ -728,3 +789,75 @@ def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     region = match_noise(region, rest, target, measure=(rest > 0.9).astype(np.float32), seed=1)
     out[work.roi.slices] = np.clip(np.rint(region), 0, 255).astype(np.uint8)
     return out
+
+
+SHADOW_BINS = (-0.08, 0.4, 0.04)  # eye distances from the jaw line (outside positive): the
+                            # user's jaw shadow is measured in bins of this range and step
+SHADOW_COLUMN = 0.25        # eye distances either side of the chin's column it is measured in
+SHADOW_HUE = 0.035          # a pixel whose red share is at least the lower face's less this,
+                            # its green share at most the face's plus this, and no lighter
+                            # than SHADOW_LIGHT times the face: skin (skin in shadow is
+                            # redder; a collar, a tie, the backdrop are not)
+SHADOW_LIGHT = 1.2
+SHADOW_DEPTH = 0.3          # the painted neck takes this share of the user's measured
+                            # darkening (in full, the bench's colour jump at the jaw rose by
+                            # 6 CIEDE2000 and BRISQUE by 2.5 on the bearded templates' pairs,
+                            # and a neck in shadow all the way down read as a dark band)
+SHADOW_RANGE = (0.25, 1.0)  # the measured lightness ratios are kept within this
+
+
+@dataclass(frozen=True)
+class UserJaw:
+    """What the shave takes from the user whose face goes in: the landmarks that face will
+    have (478x2, template pixels; :func:`~.core.swap_region`) and the shadow their jaw
+    casts on their neck (:func:`jaw_shadow`; None when it could not be measured)."""
+
+    placed: np.ndarray
+    shadow: np.ndarray | None = None
+
+
+def jaw_shadow(img: np.ndarray, points: np.ndarray) -> np.ndarray | None:
+    """The lightness of the neck just under the jaw of the face ``points`` in ``img`` (HxWx3
+    uint8 RGB, a user photo), as a share of the lower face's, by distance from the jaw line
+    (the face oval; :data:`SHADOW_BINS`, the bins' centres in eye distances), in the chin's
+    column (:data:`SHADOW_COLUMN`): the median luma of the skin-coloured pixels
+    (:data:`SHADOW_HUE`) of each bin over that of the face 0.1-0.3 eye distances inside the
+    jaw line. A bin with too little skin (a collar, the photo's edge) and every bin after it
+    takes the last measured share; None when the first two bins have too little skin."""
+    s = max(face_scale(points), 8.0)
+    h, w = img.shape[:2]
+    cx = float(points[lm.CHIN, 0])
+    top = float(points[[lm.MOUTH_RIGHT, lm.MOUTH_LEFT], 1].mean())
+    roi = geo.Roi(max(0, int(cx - SHADOW_COLUMN * s) - 1), max(0, int(top)),
+                  min(w, int(cx + SHADOW_COLUMN * s) + 2),
+                  min(h, int(points[lm.CHIN, 1] + (SHADOW_BINS[1] + 0.1) * s)))
+    if roi.w < 3 or roi.h < 3:
+        return None
+    crop = img[roi.slices].astype(np.float32)
+    face = polygon_mask(points[list(lm.FACE_OVAL)] - roi.offset, crop.shape) > 0.5
+    d = (cv2.distanceTransform((~face).view(np.uint8), cv2.DIST_L2, 3)
+         - cv2.distanceTransform(face.view(np.uint8), cv2.DIST_L2, 3)) / s
+    luma = crop.mean(axis=2)
+    chroma = crop[..., :2] / np.maximum(crop.sum(axis=2), 1.0)[..., None]
+    lower = (d > -0.3) & (d < -0.1)
+    if int(np.count_nonzero(lower)) < 10:
+        return None
+    hue = np.median(chroma[lower], axis=0)
+    ref = float(np.median(luma[lower]))
+    if ref < 8.0:
+        return None
+    skin = ((chroma[..., 0] >= hue[0] - SHADOW_HUE) & (chroma[..., 1] <= hue[1] + SHADOW_HUE)
+            & (luma <= SHADOW_LIGHT * ref))
+    start, stop, step = SHADOW_BINS
+    out: list[float] = []
+    for a in np.arange(start, stop - 1e-6, step):
+        band = (d >= a) & (d < a + step)
+        kept = band & skin
+        if int(np.count_nonzero(kept)) < max(5, 0.4 * int(np.count_nonzero(band))):
+            break
+        out.append(float(np.clip(np.median(luma[kept]) / ref, *SHADOW_RANGE)))
+    first = round(-start / step)  # the bins outside the jaw line begin here
+    if len(out) < first + 2:
+        return None
+    n = round((stop - start) / step)
+    return np.array(out + [out[-1]] * (n - len(out)), np.float32)
