@@ -111,3 +111,40 @@ def test_swap_rims_leaves_backdrop_in_a_hands_rim_alone() -> None:
     assert int(swapped[15, 20].max()) <= 232 + 8        # at most 8 past the new surface
     half = (np.array((215, 185, 165)) + np.array((232, 232, 232))) / 2    # hand and backdrop
     assert np.abs(swapped[15, 21].astype(int) - half).max() < 8      # the mix's jeans swapped
+
+
+def _rim_left(img: np.ndarray, out: np.ndarray, person: np.ndarray,
+              box: tuple[slice, slice]) -> int:
+    """Pixels 1..14 px beyond ``person`` in ``box`` that ``out`` left as they were (within
+    3 levels) although their colour (1 px blur) is over 10 Lab from the backdrop 20-24 px
+    beyond the person (its nearest pixel there): the old clothing's soft outline."""
+    lab = cv2.cvtColor(cv2.GaussianBlur(img, (0, 0), 1.0).astype(np.float32) / 255,
+                       cv2.COLOR_RGB2Lab)
+    dist = cv2.distanceTransform((~person).astype(np.uint8), cv2.DIST_L2, 5)
+    far = (dist > 20) & (dist <= 24)
+    _, labels = cv2.distanceTransformWithLabels((~far).astype(np.uint8), cv2.DIST_L2, 5,
+                                                labelType=cv2.DIST_LABEL_PIXEL)
+    pts = np.stack(np.nonzero(far), axis=1)
+    lut = np.zeros((int(labels.max()) + 1, 2), np.int64)
+    lut[labels[pts[:, 0], pts[:, 1]]] = pts
+    band = np.zeros(person.shape, bool)
+    band[box] = ((dist > 0) & (dist <= 14))[box]
+    same = np.all(np.abs(out.astype(np.int16) - img) < 3, axis=2)
+    ys, xs = np.nonzero(band & same)
+    ref = lut[labels[ys, xs]]
+    de = np.linalg.norm(lab[ys, xs] - lab[ref[:, 0], ref[:, 1]], axis=1)
+    return int((de > 10).sum())
+
+
+@needs_corpus
+def test_old_suits_lit_rim_does_not_stay_beside_a_dress_at_the_photos_size() -> None:
+    """Joe Biden at his photo's own size (2204 px high) in the orange dress: the lit rim of
+    his old suit, ~10 px beyond the person outline, is given the backdrop too (before, a
+    pale lavender line traced the old suit's shoulder beside the dress: 787 such pixels left
+    right of his shoulder, 1708 along the rest of the suit's sides; now 303 and 938, what
+    is left mostly the curtains' own edges)."""
+    img, b = photo("joe_biden"), body("joe_biden")
+    out = dressed("joe_biden", "dresscode_053319_1").images[0]
+    assert img.shape == (2204, 970, 3)
+    assert _rim_left(img, out, b.person, np.s_[680:800, 780:]) < 450
+    assert _rim_left(img, out, b.person, np.s_[800:1300, :]) < 1300

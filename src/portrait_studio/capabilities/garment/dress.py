@@ -60,7 +60,7 @@ from .oldsleeve import long_sleeve
 from .reclaim import arms_drawn, reclaim, reclaim_rim
 from .regions import without_slivers
 from .render import feathered, garment_shading, plain_weight, shaded, shading_parts
-from .replaced import old_region, worn_under
+from .replaced import old_region, outline_halo, worn_under
 from .reveal import (
     background_fill,
     cap_shoulder,
@@ -329,9 +329,11 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     alphas = tidy_layers(alphas, stretched, body)
     covered = np.logical_or.reduce([a > 0.5 for a in alphas])
     reveal &= ~covered
+    halo = outline_halo(img, reveal, body) & ~covered
     canvas = img.astype(np.float32)
     skin, painted, sides = _paint_reveal(img, canvas, body, reveal, limb_covers(layers, alphas),
-                                         anchors.waist_y, rng, (trusted, arm_zones), opening)
+                                         anchors.waist_y, rng, (trusted, arm_zones), opening,
+                                         halo)
     # the torso's side painted as skin beside a real arm counts as the arm as drawn only
     # where no torso layer would lie over it, or within the real arm's width of it
     # (:func:`arm_wide`): given back there, the garment meets the real arm's edge as it
@@ -374,16 +376,17 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
         rgb = shaded(ly.warped.rgb[box], garment_shading(light[box], folds[box], plain[box]))
         alpha_blend_into(canvas, rgb, a, box)
     drawn = np.logical_or.reduce([a > 0.01 for a in alphas])
-    changed = cv2.dilate((covered | reveal | skin | drawn).astype(np.uint8),
+    changed = cv2.dilate((covered | reveal | halo | skin | drawn).astype(np.uint8),
                          np.ones((2 * FEATHER + 1,) * 2, np.uint8)) > 0
     changed &= ~body.in_front       # a dog over her shoulder stays untouched
     out = img.copy()
     out[changed] = to_u8(canvas)[changed]
-    out = swap_rims(img, out, reveal | skin, np.maximum.reduce(alphas), old,
+    out = swap_rims(img, out, reveal | halo | skin, np.maximum.reduce(alphas), old,
                     body.head | (body.hands & body.skin), body.person)
     report = {"old_area": int(old.sum()),
               "new_area": int(covered.sum()), "skin_fill_area": int(skin.sum()),
-              "inpaint_area": int((reveal & ~skin).sum()), "changed_area": int(changed.sum())}
+              "inpaint_area": int((reveal & ~skin).sum() + (halo & ~skin).sum()),
+              "changed_area": int(changed.sum())}
     return out, report, covered
 
 
@@ -482,18 +485,22 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
                   reveal: Mask, covers: dict[str, NDArray[np.float32]],
                   waist_y: float | None, rng: np.random.Generator,
                   arms_seen: tuple[Mask, list[LimbZone]],
-                  opening: Mask | None = None) -> tuple[Mask, Mask, Mask]:
+                  opening: Mask | None = None,
+                  halo: Mask | None = None) -> tuple[Mask, Mask, Mask]:
     """Background, continued from around the person, into the uncovered old clothing;
     skin over it where a limb beyond its new sleeve / trouser leg, or the torso, is (in
     place on ``canvas``); returns the skin-painted mask, the painted arms (alpha over
     0.5, or painted as plain skin) and the torso's sides beside bare arms (painted as
     skin, :func:`armside.sleeve_part`). ``arms_seen``: the :func:`trusted_skin` and the
     arms' :func:`limb_zones` fitted to it; ``opening``: a low neckline's
-    (:func:`.neckline.neck_opening`), all of whose revealed pixels are skin."""
+    (:func:`.neckline.neck_opening`), all of whose revealed pixels are skin; ``halo``: the
+    old clothing's soft outline beyond ``reveal`` (:func:`.replaced.outline_halo`), given
+    the background too."""
     drawn = np.zeros(reveal.shape, bool)
     if not reveal.any():
         return reveal, drawn, drawn
-    canvas[reveal] = background_fill(img, body, reveal)[reveal]
+    at = reveal if halo is None else reveal | halo
+    canvas[at] = background_fill(img, body, at, halo)[at]
     torso = torso_zone(body, waist_y)
     torso |= torso_band(body)   # a side view's: the frontal zone is a strip round the joints
     # the torso's skin, and above the armpits the round of the shoulders, which the arm

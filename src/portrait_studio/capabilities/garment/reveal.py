@@ -49,8 +49,10 @@ TUCK_RIM = 3         # px: a bodysuit's leg-opening rim continued with the fabri
 DETAIL = 2.0         # px: the blur over which a stretched layer's mirrored detail is taken
 
 
-def background_fill(img: NDArray[np.uint8], body: Body, region: Mask | None = None) -> F32:
-    """HxWx3 float32: the photo with the person replaced by the surrounding background,
+def background_fill(img: NDArray[np.uint8], body: Body, region: Mask | None = None,
+                    halo: Mask | None = None) -> F32:
+    """HxWx3 float32: the photo with the person (and ``halo``: the old clothing's soft
+    outline beyond it, :func:`.replaced.outline_halo`) replaced by the surrounding background,
     computed at half size in the bounding box of ``region`` (plus 0.3 shoulder widths;
     the whole photo when None) and exact elsewhere. Background is taken from 3 px (half
     size) beyond the person, clear of its blended edge. Each pixel is continued from the
@@ -68,26 +70,28 @@ def background_fill(img: NDArray[np.uint8], body: Body, region: Mask | None = No
     y0, y1, x0, x1 = box
     size = (max(1, (x1 - x0) // 2), max(1, (y1 - y0) // 2))
     small = cv2.resize(img[y0:y1, x0:x1], size, interpolation=cv2.INTER_AREA).astype(np.float32)
-    person = cv2.resize((body.person | body.clothes)[y0:y1, x0:x1].astype(np.uint8), size,
+    whole = body.person | body.clothes if halo is None else body.person | body.clothes | halo
+    person = cv2.resize(whole[y0:y1, x0:x1].astype(np.uint8), size,
                         interpolation=cv2.INTER_NEAREST)
     known = ~(cv2.dilate(person, np.ones((7, 7), np.uint8)) > 0)
     filled = np.where(known[..., None], small, _cross_fill(small, known, push_pull(small, known)))
     out[y0:y1, x0:x1] = cv2.resize(filled, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR)
-    grain = backdrop_grain(img, body, box, np.random.default_rng(0))
+    grain = backdrop_grain(img, body, box, np.random.default_rng(0), halo)
     out[y0:y1, x0:x1] += grain[..., None]
     return out
 
 
 def backdrop_grain(img: NDArray[np.uint8], body: Body, box: tuple[int, int, int, int],
-                   rng: np.random.Generator) -> F32:
+                   rng: np.random.Generator, halo: Mask | None = None) -> F32:
     """(y1-y0)x(x1-x0) float32 zero-mean grain for ``box`` (y0, y1, x0, x1): the fine
     detail of the backdrop in it (beyond 3 px from the person) copied in blocks
     (:func:`skintex.real_grain`) over at most ``GRAIN_TILE`` px square, mirrored on over
     the rest (laying the blocks over a whole box cost 40 ms); zeros when too little
-    backdrop shows there."""
+    backdrop shows there. ``halo``: taken for the person too."""
     y0, y1, x0, x1 = box
     h, w = y1 - y0, x1 - x0
-    near = cv2.dilate((body.person | body.clothes)[y0:y1, x0:x1].astype(np.uint8),
+    whole = body.person | body.clothes if halo is None else body.person | body.clothes | halo
+    near = cv2.dilate(whole[y0:y1, x0:x1].astype(np.uint8),
                       np.ones((7, 7), np.uint8))
     source = np.zeros(body.person.shape, bool)
     source[y0:y1, x0:x1] = near == 0
