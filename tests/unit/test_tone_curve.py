@@ -8,6 +8,7 @@ import pytest
 from portrait_studio.capabilities.face_swap.tone import (
     QUANTILES,
     SkinTone,
+    ToneMap,
     retone_curve,
     tone_curve,
     weighted_quantiles,
@@ -263,3 +264,62 @@ def test_a_shaded_template_skin_maps_to_the_users_skin_in_shade() -> None:
         assert np.abs(chroma(curve) - user).max() > 0.15  # the curves alone: purple-grey
         luma = np.array([0.299, 0.587, 0.114])
         assert abs(float(out @ luma) - float(curve @ luma)) < 1.5  # the curves' luma
+
+
+def _reference_apply(tm: ToneMap, img: np.ndarray) -> np.ndarray:
+    """:meth:`ToneMap.apply` written plainly, one new array per step, its tables by level
+    built from the map's fields on the spot (the code the fast path replaced)."""
+    import cv2
+
+    luma = np.array([0.299, 0.587, 0.114], np.float32)
+    row = luma.reshape(1, 3)
+    skin = 1.0 + tm.template
+    base = 1.0 + tm.user - tm.gain[:, None] * skin
+    tables = [np.ascontiguousarray(t, np.float32).reshape(256, 1)
+              for t in (skin[:, 0], skin[:, 1], tm.gain, base[:, 0], base[:, 1])]
+    curved = cv2.LUT(img, tm.lut).astype(np.float32)
+    src = img.astype(np.float32)
+    y_in, y_out = cv2.transform(src, row), cv2.transform(curved, row)
+    level = cv2.convertScaleAbs(y_in)
+    skin_r, skin_b, gain, base_r, base_b = (cv2.LUT(level, t) for t in tables)
+    red, _, blue = cv2.split(src)
+    off = cv2.magnitude(red - y_in * skin_r, blue - y_in * skin_b)
+    near = np.clip((80.0 - off) * np.float32(1.0 / 40.0), 0.0, 1.0)
+    scale = cv2.divide(gain, np.maximum(y_in, np.float32(1.0)))
+    r = cv2.multiply(y_out, base_r + cv2.multiply(scale, red))
+    b = cv2.multiply(y_out, base_b + cv2.multiply(scale, blue))
+    g = (y_out - luma[0] * r - luma[2] * b) * np.float32(1.0 / luma[1])
+    return np.asarray(cv2.merge([cv2.add(c, cv2.multiply(near, m - c), dtype=cv2.CV_8U)
+                                 for c, m in zip(cv2.split(curved), (r, g, b))]))
+
+
+@pytest.mark.parametrize(("user", "template"), [
+    ("judy_chu", "burgess_owens"),
+    ("judy_chu", "terri_a_sewell"),
+    ("burgess_owens", "grace_meng"),
+])
+def test_tone_map_fast_path_gives_the_plain_arithmetics_bytes(user: str, template: str) -> None:
+    """:meth:`ToneMap.apply` (fewer passes, results written over spent arrays, tables
+    built once per map) gives byte for byte what the plain arithmetic gives: on the whole
+    template portrait (its skin, shading, hair and backdrop), on a 4-level lattice of all
+    colours, and on a block cut out of the middle of the portrait (a strided view, as the
+    re-toning's bands are); the tables are built once and reused."""
+    from portrait_studio.capabilities.face_swap.tone import skin_tone, tone_map
+    from portrait_studio.perception.faces import detect_faces
+    from tests.conftest import fixture_image
+
+    u_img, t_img = (fixture_image(f"{name}__house_official_1.jpg") for name in (user, template))
+    tm = tone_map(skin_tone(u_img, detect_faces(u_img)[0].landmarks),
+                  skin_tone(t_img, detect_faces(t_img)[0].landmarks))
+    axis = np.arange(0, 256, 4, dtype=np.uint8)
+    lattice = np.stack(np.meshgrid(axis, axis, axis, indexing="ij"), axis=-1).reshape(256, -1, 3)
+    h, w = t_img.shape[:2]
+    block = t_img[h // 4:h // 4 + 37, w // 5:w - w // 5]
+    for img in (t_img, lattice, block):
+        fast, plain = tm.apply(img), _reference_apply(tm, img)
+        assert fast.shape == plain.shape and fast.dtype == np.uint8
+        moved = np.abs(plain.astype(np.int16) - img.astype(np.int16)).max(axis=2) > 2
+        assert moved.mean() > 0.05  # the map does move these pixels
+        assert np.array_equal(fast, plain), int(np.count_nonzero(fast != plain))
+    tables = tm._luts
+    assert tm._luts is tables  # built once per map, not per call
