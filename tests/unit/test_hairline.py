@@ -303,3 +303,93 @@ def test_luma_of_a_uint8_image_is_not_rounded() -> None:
                                                         abs=1e-3)
     assert hairline._luma(pixel.astype(np.float32))[0, 0] == pytest.approx(
         hairline._luma(pixel)[0, 0], abs=1e-4)
+
+
+def _plain_mix_line(pixels: np.ndarray, skin: np.ndarray, hair: np.ndarray) -> np.ndarray:
+    """:func:`hairline._on_mix_line` written plainly, a new array per step."""
+    def total(img: np.ndarray) -> np.ndarray:
+        return np.asarray(cv2.transform(img, np.ones((1, 3), np.float32)))
+
+    span, off = cv2.subtract(skin, hair), cv2.subtract(pixels, hair)
+    length2 = np.maximum(total(cv2.multiply(span, span)), np.float32(1.0))
+    dot = total(cv2.multiply(off, span))
+    t = np.clip(cv2.divide(dot, length2), 0.0, 1.0)
+    residual = cv2.subtract(total(cv2.multiply(off, off)),
+                            cv2.multiply(t, cv2.subtract(cv2.add(dot, dot),
+                                                         cv2.multiply(t, length2))))
+    distance = cv2.sqrt(cv2.divide(np.maximum(residual, np.float32(0.0)), length2))
+    return np.asarray(np.clip(2.0 - distance / hairline.MIX_OFF, 0.0, 1.0), np.float32)
+
+
+def _plain_share(luma: np.ndarray, skin: np.ndarray, hair: np.ndarray,
+                 spread: float) -> np.ndarray:
+    span = np.maximum(cv2.subtract(skin, hair), np.float32(1.0))
+    share = cv2.divide(cv2.subtract(luma, hair), span * (1.0 - spread))
+    return np.asarray(np.clip(share - spread / (1.0 - spread), 0.0, 1.0), np.float32)
+
+
+def _plain_apply(target: np.ndarray, original: np.ndarray, levels: np.ndarray, k: int,
+                 rest: np.ndarray) -> None:
+    """:func:`hairline._apply` written plainly, a new array per step (the code the fast
+    path replaced)."""
+    h, w = target.shape[:2]
+
+    def up(first: int, last: int) -> np.ndarray:
+        part = np.ascontiguousarray(levels[..., first:last])
+        return np.asarray(cv2.resize(part, (part.shape[1] * k, part.shape[0] * k),
+                                     interpolation=cv2.INTER_LINEAR)[:h, :w])
+
+    def luma(img: np.ndarray) -> np.ndarray:
+        return np.asarray(cv2.transform(img.astype(np.float32),
+                                        np.array([[0.299, 0.587, 0.114]], np.float32)))
+
+    skin, hair, delta = up(0, 3), up(3, 6), up(7, 10)
+    pixels = original.astype(np.float32)
+    y, skin_y, hair_y = luma(pixels), luma(skin), luma(hair)
+    reach = cv2.multiply(_plain_mix_line(pixels, skin, hair), up(6, 7))
+    most = cv2.multiply(cv2.multiply(_plain_share(y, skin_y, hair_y, hairline.HAIR_SPREAD),
+                                     reach), rest)
+    skin_move = luma(delta)
+    moved = cv2.divide(cv2.subtract(luma(target), y),
+                       np.where(np.abs(skin_move) < 0.5, np.float32(np.inf), skin_move))
+    missing = cv2.multiply(cv2.subtract(_plain_share(y, skin_y, hair_y, 0.0), moved), reach)
+    share = np.clip(missing, 0.0, most)
+    target[...] = cv2.add(target.astype(np.float32), cv2.multiply(delta, cv2.merge([share] * 3)),
+                          dtype=cv2.CV_8U)
+
+
+@pytest.mark.parametrize(("user", "template"), [
+    (DARK_USER, "andy_kim__house_official_1.jpg"),
+    (DARK_USER, "grace_meng__house_official_1.jpg"),
+    ("judy_chu__house_official_1.jpg", "terri_a_sewell__house_official_1.jpg"),
+])
+def test_hairline_fast_path_gives_the_plain_arithmetics_bytes(
+        user: str, template: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hairline step's per-pixel work (:func:`hairline._apply`: fewer passes, results
+    written over spent arrays, both skin shares from one span) gives byte for byte what the
+    plain arithmetic gives, on the real hairline blocks of re-toned portraits (the tone map
+    of a dark user on light templates, a light one on a dark template)."""
+    from portrait_studio.capabilities.face_swap.tone import tone_map
+
+    u_img, img = fixture_image(user), fixture_image(template)
+    points = detect_faces(img)[0].landmarks
+    tm = tone_map(skin_tone(u_img, detect_faces(u_img)[0].landmarks), skin_tone(img, points))
+    field = person_skin_field(img, points, fu.template_person(img))
+    canvas = img.copy()
+    retone_curve(canvas, tm, field.roi, field.grid, field.weight)
+    seen: list[int] = []
+    fast_apply = hairline._apply
+
+    def both(target: np.ndarray, original: np.ndarray, levels: np.ndarray, k: int,
+             rest: np.ndarray) -> None:
+        before, plain = target.copy(), target.copy()
+        _plain_apply(plain, original, levels, k, rest)
+        fast_apply(target, original, levels, k, rest)
+        changed = np.abs(plain.astype(np.int16) - before.astype(np.int16)).max(axis=2) > 0
+        assert changed.mean() > 0.02, changed.mean()  # the step does move these pixels
+        assert np.array_equal(target, plain), int(np.count_nonzero(target != plain))
+        seen.append(target.shape[0] * target.shape[1])
+
+    monkeypatch.setattr(hairline, "_apply", both)
+    hairline.retone_hairline(canvas, img[field.roi.slices], tm, points, field)
+    assert seen and seen[0] > 10000

@@ -80,10 +80,20 @@ def _skin_share(luma: np.ndarray, skin: np.ndarray, hair: np.ndarray,
     (all HxW float32), a mixture's skin share. A hair's own lighter strands and the backdrop
     through its tips sit a little way up from the hair: the first ``spread`` of the way
     (:data:`HAIR_SPREAD`) counts as none."""
+    return _skin_shares(luma, skin, hair, spread)[0]
+
+
+def _skin_shares(luma: np.ndarray, skin: np.ndarray, hair: np.ndarray,
+                 spread: float = HAIR_SPREAD) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_skin_share` with ``spread`` and with none (the plain share), from one
+    difference and one span (the same float32 steps as two separate calls)."""
+    up = cv2.subtract(luma, hair)
     span = np.maximum(cv2.subtract(skin, hair), np.float32(1.0))
-    share = cv2.divide(cv2.subtract(luma, hair), span * (1.0 - spread))
-    out: np.ndarray = np.clip(share - spread / (1.0 - spread), 0.0, 1.0)
-    return out.astype(np.float32, copy=False)
+    share = cv2.divide(up, span * (1.0 - spread))
+    np.subtract(share, spread / (1.0 - spread), out=share)
+    np.clip(share, 0.0, 1.0, out=share)
+    plain = cv2.divide(up, span, dst=up)  # span * (1 - 0) is span itself
+    return share, np.clip(plain, 0.0, 1.0, out=plain)
 
 
 def _luma(img: np.ndarray) -> np.ndarray:
@@ -169,16 +179,18 @@ def _apply(target: np.ndarray, original: np.ndarray, levels: np.ndarray, k: int,
     pixels = original.astype(np.float32)
     luma, skin_luma, hair_luma = _luma(pixels), _luma(skin), _luma(hair)
     reach = cv2.multiply(_on_mix_line(pixels, skin, hair), up(6, 7))
-    most = cv2.multiply(cv2.multiply(_skin_share(luma, skin_luma, hair_luma), reach), rest)
+    share, plain = _skin_shares(luma, skin_luma, hair_luma)
+    most = cv2.multiply(cv2.multiply(share, reach, dst=share), rest, dst=share)
     # how far along the skin's change (in luma) the tone curve already took each pixel, and
     # what is missing from there to the mixture's own change (its plain share of it)
     skin_move = _luma(delta)
-    moved = cv2.divide(cv2.subtract(_luma(target), luma),
-                       np.where(np.abs(skin_move) < 0.5, np.float32(np.inf), skin_move))
-    plain = _skin_share(luma, skin_luma, hair_luma, 0.0)
-    missing = cv2.multiply(cv2.subtract(plain, moved), reach)
-    share = np.clip(missing, 0.0, most)
-    target[...] = cv2.add(target.astype(np.float32), cv2.multiply(delta, cv2.merge([share] * 3)),
+    skin_move[np.abs(skin_move) < 0.5] = np.inf
+    now = target.astype(np.float32)
+    moved = cv2.divide(cv2.subtract(_luma(now), luma, dst=luma), skin_move, dst=skin_move)
+    missing = cv2.multiply(cv2.subtract(plain, moved, dst=plain), reach, dst=plain)
+    share = np.clip(missing, 0.0, most, out=missing)
+    # (results are written over spent arrays: the same float32 steps, fewer passes)
+    target[...] = cv2.add(now, cv2.multiply(delta, cv2.merge([share] * 3)),
                           dtype=cv2.CV_8U)  # rounded, saturated
 
 
@@ -191,16 +203,22 @@ def _on_mix_line(pixels: np.ndarray, skin: np.ndarray, hair: np.ndarray) -> np.n
     round a dark template's hair under a light user's face."""
     span = cv2.subtract(skin, hair)
     off = cv2.subtract(pixels, hair)
-    length2 = np.maximum(_channel_sum(cv2.multiply(span, span)), np.float32(1.0))
-    dot = _channel_sum(cv2.multiply(off, span))
-    t = np.clip(cv2.divide(dot, length2), 0.0, 1.0)
-    # |off - t span|^2 = |off|^2 - 2 t (off . span) + t^2 |span|^2
-    residual = cv2.subtract(_channel_sum(cv2.multiply(off, off)),
-                            cv2.multiply(t, cv2.subtract(cv2.add(dot, dot),
-                                                         cv2.multiply(t, length2))))
-    distance = cv2.sqrt(cv2.divide(np.maximum(residual, np.float32(0.0)), length2))
-    out: np.ndarray = np.clip(2.0 - distance / MIX_OFF, 0.0, 1.0)
-    return out.astype(np.float32, copy=False)
+    prod = cv2.multiply(span, span)  # the products of each sum below, in turn
+    length2 = _channel_sum(prod)
+    np.maximum(length2, np.float32(1.0), out=length2)
+    dot = _channel_sum(cv2.multiply(off, span, dst=prod))
+    t = cv2.divide(dot, length2)
+    np.clip(t, 0.0, 1.0, out=t)
+    sq = _channel_sum(cv2.multiply(off, off, dst=prod))
+    # |off - t span|^2 = |off|^2 - 2 t (off . span) + t^2 |span|^2 (over spent arrays)
+    inner = cv2.subtract(cv2.add(dot, dot, dst=dot), cv2.multiply(t, length2), dst=dot)
+    residual = cv2.subtract(sq, cv2.multiply(t, inner, dst=inner), dst=sq)
+    np.maximum(residual, np.float32(0.0), out=residual)
+    distance = cv2.sqrt(cv2.divide(residual, length2, dst=residual))
+    np.divide(distance, MIX_OFF, out=distance)
+    np.subtract(2.0, distance, out=distance)
+    out: np.ndarray = np.clip(distance, 0.0, 1.0, out=distance)
+    return out
 
 
 def _channel_sum(img: np.ndarray) -> np.ndarray:
