@@ -62,16 +62,18 @@ def _wrist_tones(stem: str, garment: str) -> list[tuple[np.ndarray, np.ndarray]]
                           ("barack_obama", DRESS, False)])
 def test_painted_forearm_has_the_hands_chroma_at_the_wrist(
         stem: str, garment: str, light: bool) -> None:
-    """Median chroma (and for Biden L*) of the painted forearm within 1.5 of the hand's.
+    """Median chroma within 2.0 (for Biden also L* within 1.5) of the hand's.
     Before: Biden's forearm C* 16.7 against his hand's 21.9 in both garments (L* 42.1,
     42.7 against 42.8): the arm's colour was matched to the hand's rim beside it, darkened
     and greyed by the old cuff's shadow and its mixed edge pixels; now 21.1, 20.7 (L*
     42.6, 43.2). Obama in the dress (25.6 against 26.8 before, 28.1 now) guards the
     other way. Obama's forearm stays 3-5 L* lighter than his fist (52.7 against 47.9;
-    52.5 before)."""
+    52.5 before). Since the wristwatch left on the hand is painted over (garment/wrist.py)
+    and kept out of the forearm's tone match, Obama's chroma differs by 1.63 (it was 1.3):
+    the limit is 2.0 for chroma, well below the 5.2 of the cuff-shadow match it guards."""
     tones = _wrist_tones(stem, garment)
     assert tones
     for arm, skin in tones:
-        assert abs(float(arm[1] - skin[1])) <= 1.5, (arm, skin)
+        assert abs(float(arm[1] - skin[1])) <= 2.0, (arm, skin)
         if light:
             assert abs(float(arm[0] - skin[0])) <= 1.5, (arm, skin)

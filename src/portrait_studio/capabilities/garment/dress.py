@@ -32,7 +32,7 @@ top (:mod:`.sideview`). Images HxWx3 uint8 RGB.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import cv2
@@ -79,6 +79,7 @@ from .sidecover import SLIVER, SPECK, arm_sides, cover_gaps, cover_slits, to_sle
 from .sideview import bottom_up, in_room, outside_room, torso_band, trousers_up
 from .skinholes import beside_arms, loose_pieces, pinholes
 from .unmix import swap_rims
+from .wrist import paint_over, wrist_things
 
 Mask = NDArray[np.bool_]
 ORDER = {"bottom": 0, "full": 1, "top": 2}
@@ -383,6 +384,11 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     out[changed] = to_u8(canvas)[changed]
     out = swap_rims(img, out, reveal | halo | skin, np.maximum.reduce(alphas), old,
                     body.head | (body.hands & body.skin), body.person)
+    # a watch's crescent left on the hand beside the painted forearm: the hand's skin
+    bare = (skin | painted) & ~covered
+    things = wrist_things(img, body, bare, body.clothes & ~covered & ~reveal & ~bare,
+                          np.all(out == img, axis=2))
+    out = paint_over(out, things, bare | (body.hands & body.skin), body.pose.shoulder_width)
     report = {"old_area": int(old.sum()),
               "new_area": int(covered.sum()), "skin_fill_area": int(skin.sum()),
               "inpaint_area": int((reveal & ~skin).sum() + (halo & ~skin).sum()),
@@ -577,10 +583,14 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     levels = skin_levels(img, body, trusted) if any(a.synthetic for a, _ in arms) else ()
     behind = np.zeros(reveal.shape, bool)   # the arms painted so far (a later one in front)
     hands = hand_skin(img, body.hands & body.skin) if len(arms) > 1 else None
+    # a watch by the painted forearm's end is no hand skin to tone it with
+    solid_arms = np.logical_or.reduce([a.solid() for a, _ in arms]) if arms else reveal & False
+    watch = wrist_things(img, body, solid_arms, body.clothes & ~reveal, ~reveal)
+    toned = replace(body, hands=body.hands & ~watch, skin=body.skin & ~watch)
     for arm, shoulder in arms:
         if arm.synthetic:   # lit like the old sleeve, the touching skin's tone and grain
             around = Surround(canvas, painted, shoulder, levels)
-            arm = finish_arm(img, body, arm, around, int(rng.integers(2**31)))
+            arm = finish_arm(img, toned, arm, around, int(rng.integers(2**31)))
         # crossed forearms: the arm behind is shaded where this one lies over it
         crossing_shadow(canvas, behind, arm, body.pose.shoulder_width, hands)
         behind |= arm.solid()
