@@ -43,6 +43,9 @@ LIGHT_GAIN = 0.8          # how far (0..1) the light swings to the side for a cl
 MIN_HAND = 60
 END_FREE = 0.3           # chain positions: a painted part stopping this far inside the
                           # chain's ends gets a round end over the room beyond it
+JOINT_EASE = 0.15         # chain positions: the light's side across the bone goes from one
+                          # bone's to the next over this far each side of a joint (a bent
+                          # elbow showed a seam along its bisector)
 GREY_SHARE = 0.5          # a "hand" pixel under this share of the hand's median chroma is
                           # no skin (the backdrop, a white cuff, a dark sleeve in its grown rim)
 
@@ -101,23 +104,39 @@ def hand_pixels(img: NDArray[np.uint8], body: Body, wrist: Point, trusted: Mask)
 def _chain_coords(ys: NDArray[np.intp], xs: NDArray[np.intp], chain: list[Point]) -> tuple[
         F32, F32, F32]:
     """Per pixel: position along the chain in segment units (0..1 upper arm, 1..2
-    forearm), signed offset across its nearest bone (px) and that bone's across-x."""
+    forearm), signed offset across its nearest bone (px) and that bone's across-x. Past
+    the elbow on the outside of its bend (nearest the joint itself) the offset is the
+    distance to the joint: the arm's outline goes round the elbow, not on along the upper
+    arm's line (a bent arm's upper arm ran on past the forearm)."""
     px, py = xs.astype(np.float32), ys.astype(np.float32)
     best = np.full(len(px), np.inf, np.float32)
     pos, off, across_x = (np.zeros(len(px), np.float32) for _ in range(3))
+    dirs = [(b - a) / max(float(np.linalg.norm(b - a)), 1e-6) for a, b in pairwise(chain)]
     for k, (a, b) in enumerate(pairwise(chain)):
         seg = b - a
         n = max(float(np.linalg.norm(seg)), 1e-6)
-        d = seg / n
-        s = np.clip(((px - a[0]) * d[0] + (py - a[1]) * d[1]) / n, 0, 1)
+        d = dirs[k]
+        raw = ((px - a[0]) * d[0] + (py - a[1]) * d[1]) / n
+        s = np.clip(raw, 0, 1)
         o = (px - a[0]) * -d[1] + (py - a[1]) * d[0]
         dist = np.hypot(px - a[0] - s * seg[0], py - a[1] - s * seg[1])
+        for joint, other, turn in ((raw > 1, k + 1, -1.0), (raw < 0, k - 1, 1.0)):
+            if not 0 <= other < len(dirs):
+                continue
+            # the outside of the bend: away from where the other bone goes
+            side = turn * float(dirs[other] @ np.array([-d[1], d[0]], np.float32))
+            sign = np.sign(side) if abs(side) > 1e-3 else np.sign(o)
+            o = np.where(joint, sign * dist, o)
         closer = dist < best
         best = np.where(closer, dist, best)
         pos = np.where(closer, k + s, pos)
         off = np.where(closer, o, off)
         across_x = np.where(closer, -d[1], across_x)
-    return pos, off, across_x
+    for j in range(1, len(dirs)):   # the light's side eased across each joint
+        f = np.clip((pos - j + JOINT_EASE) / (2 * JOINT_EASE), 0, 1).astype(np.float32)
+        near = np.abs(pos - j) < JOINT_EASE
+        across_x = np.where(near, -dirs[j - 1][1] * (1 - f) - dirs[j][1] * f, across_x)
+    return pos, off, across_x.astype(np.float32)
 
 
 def shading(q: F32, light_x: F32, wrap: float = 0.0, ambient: float = AMBIENT) -> F32:

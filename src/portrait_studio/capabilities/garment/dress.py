@@ -527,7 +527,7 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
         for zone, chain, idx in zip(zones[kind], chains, body.pose.sides(), strict=True):
             if kind == "arms" and body.pose.arm_hidden(idx):
                 continue        # an arm hidden behind the body or a dog: never painted
-            part = reveal & source & uncovered_limb(zone, covers[kind])
+            part = reveal & source & uncovered_limb(zone, covers[kind], chain)
             narrowed = None
             if kind == "arms":   # the torso's side beside a bare arm is no sleeve
                 part, side, narrowed = sleeve_part(body, part, reveal & body.old_top, chain)

@@ -46,6 +46,7 @@ NECK_TOP = 0.6       # the torso zone's neck reaches this far above the shoulder
                      # length): up to the chin (the head, in front, bounds it)
 RIM_IN = 2           # px: a layer's fabric is mirrored beyond its edge from this far in
 TUCK_RIM = 3         # px: a bodysuit's leg-opening rim continued with the fabric tucked in
+JOINT_NEAR = 0.3     # x a limb zone's radius: its bone's pixels at the joint (elbow, knee)
 DETAIL = 2.0         # px: the blur over which a stretched layer's mirrored detail is taken
 
 
@@ -166,14 +167,34 @@ def _nearest_along(local: F32, known: Mask, axis: int, rev: bool) -> tuple[F32, 
     return value.astype(np.float32), weight.astype(np.float32)
 
 
-def uncovered_limb(zone: LimbZone, cover: F32) -> Mask:
+def uncovered_limb(zone: LimbZone, cover: F32, chain: list[Point] | None = None) -> Mask:
     """The part of a limb zone beyond what ``cover`` (HxW alpha of the garment parts that
-    dress this limb) covers along the bone."""
+    dress this limb) covers along the bone. Given the limb's bone ``chain`` (root, joint,
+    end): when the cover leaves the joint's own bone bare (a short sleeve ending above a
+    bent elbow), its reach is measured along the first bone only, and all of the limb past
+    it is uncovered: the cover's pixels by the inner bend lie nearer the second bone (arc
+    lengths past the joint) and left no upper arm between the hem and the elbow."""
     on = zone.inside & (cover > 0.5)
     if not on.any():
         return zone.inside
     reach = float(np.percentile(zone.t[on], 98))
+    if chain is not None and len(chain) > 2:
+        joint = float(np.linalg.norm(np.asarray(chain[1]) - np.asarray(chain[0])))
+        if reach > joint:
+            reach = _first_bone_reach(zone, on, cover, joint, reach)
     return zone.inside & (zone.t > reach - 2.0)
+
+
+def _first_bone_reach(zone: LimbZone, on: Mask, cover: F32, joint: float,
+                      reach: float) -> float:
+    """The cover's reach along the first bone (98th percentile arc length of the covered
+    pixels ``on`` before the ``joint``) when the bone's pixels at the joint (within
+    ``JOINT_NEAR`` of its radius) are mostly bare; else ``reach``."""
+    bone = zone.inside & (np.abs(zone.t - joint) <= 2.0) & (zone.rel <= JOINT_NEAR)
+    first = on & (zone.t < joint)
+    if not bone.any() or not first.any() or float(np.mean(cover[bone] > 0.5)) >= 0.5:
+        return reach
+    return float(np.percentile(zone.t[first], 98))
 
 
 def limb_chains(body: Body) -> dict[str, list[list[Point]]]:

@@ -85,7 +85,7 @@ def arm_sides(body: Body, reveal: Mask, zones: list[LimbZone], cover: F32) -> Ma
     out = np.zeros(reveal.shape, bool)
     source = body.old_top | (reveal & body.skin)
     for zone, chain in zip(zones, limb_chains(body)["arms"], strict=True):
-        part = reveal & source & uncovered_limb(zone, cover)
+        part = reveal & source & uncovered_limb(zone, cover, chain)
         left, side, narrowed = sleeve_part(body, part, reveal & body.old_top, chain)
         out |= side & ~narrowed if _sleeve_above(left, narrowed) else side
     return out
