@@ -223,10 +223,13 @@ def paint_arm(img: NDArray[np.uint8], chain: list[Point], part: Mask, trusted: M
     ts = (t_j + np.where(u <= lo, np.clip(u, 0, None), lo + _ping_pong(u - lo, span - lo))
           ).astype(np.float32)
     k_s = np.clip(np.floor(ts - t_j).astype(int), 0, len(cs) - 1)
-    cs, inset = cs[k_s], np.maximum(rs[k_s] - RIM, 1.0)
+    cs, half = cs[k_s], rs[k_s]
+    inset = np.maximum(half - RIM, 1.0)
     kept = np.clip(line.c0 + line.slope * ts + np.clip(q * line.r, RIM - line.r, line.r - RIM),
                    cs - inset, cs + inset)
-    across = kept + s * (cs + np.clip(q * inset, -inset, inset) - kept)
+    # scaled to the row's own half-width, then kept RIM inside its edges: the real arm's
+    # shading across it keeps its slope (scaling to the inset flattened it by RIM / width)
+    across = kept + s * (cs + np.clip(q * half, -inset, inset) - kept)
     rgb, real = _mirrored(img, source, (a, b), ts, o + s * (across - o))
     colours = img[rys, rxs].astype(np.float32)
     q_ref = ((ro[ref] - line.c0 - line.slope * rt[ref]) / line.r).astype(np.float32)
