@@ -588,7 +588,7 @@ def test_the_users_jaw_casts_their_own_shadow_on_the_painted_neck() -> None:
     :func:`shave.jaw_shadow`): Jake Auchincloss's neck just under his jaw is 0.44-0.45 of his
     lower face's light, 0.73-0.82 0.2-0.28 eye distances further down. On Bennie Thompson the
     painted neck was lighter right under the chin (0.83) than further down (0.71): the chin
-    and the neck one cone with no outline. Now it is darker there (0.77 against 0.85), by a
+    and the neck one cone with no outline. Now it is darker there (0.83 against 0.88), by a
     share of Jake's own shadow (:data:`shave.SHADOW_DEPTH`)."""
     image, placed = _fused("jake_auchincloss", "bennie_g_thompson")
     near, far = _neck_light(image, placed, (0.0, 0.08)), _neck_light(image, placed, (0.2, 0.28))

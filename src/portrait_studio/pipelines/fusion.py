@@ -327,21 +327,16 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
     (:func:`~portrait_studio.perception.faces.detection_copy`), reused as the re-toning's
     working grid when that grid has the same blocks (and the template was not shaved)."""
     with timed(report.timings_ms, "tone"):
-        # the tone curves are known before the shave: a painted neck's shadow is drawn as it
-        # will be once re-toned
-        luts = [tone_map(tone if isinstance(tone, SkinTone) else tone.result(),
-                         skin_tone(template, t_pts))
-                for t_pts, tone in zip(t_points, user_tones, strict=True)
-                ] if params.skin_tone == "user" else None
-        canvas, person = _shaven(template, t_points, small, shaven,
-                                 None if luts is None else [m.lut for m in luts])
-        if luts is not None:
+        canvas, person = _shaven(template, t_points, small, shaven)
+        if params.skin_tone == "user":
             painted = canvas is not template
             canvas = canvas if painted else template.copy()
             person = template_person(template, small) if person is None else person
-            for t_pts, lut in zip(t_points, luts, strict=True):
+            for t_pts, tone in zip(t_points, user_tones, strict=True):
+                t_tone = skin_tone(template, t_pts)
                 field = person_skin_field(canvas, t_pts, person, None if painted else reduced)
-                before = canvas[field.roi.slices].copy()
+                u_tone = tone if isinstance(tone, SkinTone) else tone.result()
+                lut, before = tone_map(u_tone, t_tone), canvas[field.roi.slices].copy()
                 retone_curve(canvas, lut, field.roi, field.grid, field.weight)
                 retone_hairline(canvas, before, lut, t_pts, field)
     for i, t_pts in enumerate(t_points):
@@ -354,20 +349,18 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
 
 
 def _shaven(template: np.ndarray, t_points: list[np.ndarray], small: np.ndarray | None,
-            shaven: Callable[[int], UserJaw | np.ndarray | None] | None,
-            luts: list[np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray | None]:
+            shaven: Callable[[int], UserJaw | np.ndarray | None] | None) -> tuple[
+                np.ndarray, np.ndarray | None]:
     """The template with the beards of the target faces that are ``shaven`` (see
-    :func:`_retoned_template`) painted over (:func:`shave_beard`, to the user's jaw when it
-    is known, its shadow as it will be after the re-toning by ``luts``, each face's tone
-    curve; ``template`` itself when there are none), and the person map when it was needed
-    for that."""
+    :func:`_retoned_template`) painted over (:func:`shave_beard`, to the user's jaw and its
+    shadow when they are known; ``template`` itself when there are none), and the person map
+    when it was needed for that."""
     canvas, person = template, None
     for i, t_pts in enumerate(t_points):
         placed = None if shaven is None else shaven(i)
         if placed is not None or (shaven is None and has_beard(template, t_pts, SHAVE_SHARE)):
             person = template_person(template, small) if person is None else person
-            canvas = shave_beard(canvas, t_pts, person, placed,
-                                 None if luts is None else luts[i])
+            canvas = shave_beard(canvas, t_pts, person, placed)
     return canvas, person
 
 

@@ -106,7 +106,6 @@ class _Work:
     to_placed: geo.Maps | None = None
     neck: float = NECK_WIDTH
     shadow: np.ndarray | None = None
-    lut: np.ndarray | None = None
 
     @cached_property
     def lab(self) -> np.ndarray:
@@ -117,12 +116,10 @@ class _Work:
 
 
 def _work(img: np.ndarray, points: np.ndarray, below: float,
-          placed: np.ndarray | None = None, shadow: np.ndarray | None = None,
-          lut: np.ndarray | None = None) -> _Work:
+          placed: np.ndarray | None = None, shadow: np.ndarray | None = None) -> _Work:
     """:class:`_Work` from the face's nose down to ``below`` eye distances under the chin
     (``placed``: the landmarks of the face swapped in, template pixels; ``shadow``: the
-    shadow its jaw casts, :func:`jaw_shadow`; ``lut``: the tone curve the template's skin
-    is re-toned by afterwards, :func:`~.tone.tone_curve`)."""
+    shadow its jaw casts, :func:`jaw_shadow`)."""
     s = max(face_scale(points), 8.0)
     oval = points[list(lm.FACE_OVAL)]
     h, w = img.shape[:2]
@@ -138,7 +135,7 @@ def _work(img: np.ndarray, points: np.ndarray, below: float,
         return _Work(roi, grid, grid.down(img[roi.slices]), local, s / k, local)
     moved = grid.points(placed - roi.offset)
     return _Work(roi, grid, grid.down(img[roi.slices]), local, s / k, moved,
-                 _to_placed(local, moved, grid.small), USER_NECK, shadow, lut)
+                 _to_placed(local, moved, grid.small), USER_NECK, shadow)
 
 
 def _to_placed(points: np.ndarray, placed: np.ndarray, shape: tuple[int, int]) -> (
@@ -349,10 +346,8 @@ def _painted(work: _Work, beard: np.ndarray, person: np.ndarray,
         shirt_share = np.maximum(below, throat)[..., None]
         throat = throat * (1.0 - below)
         around = _from_below(img, shirt, around) * shirt_share + around * (1.0 - shirt_share)
-    # the user's own shadow is drawn as it will be once re-toned; the fixed shade as it was
-    lut = None if work.shadow is None else work.lut
-    out: np.ndarray = (_shaded(base, _pulled(work, _shade(work, face)), lut)
-                       * throat[..., None] + around * (1.0 - throat)[..., None])
+    out: np.ndarray = (base * (_pulled(work, _shade(work, face)) * throat)[..., None]
+                       + around * (1.0 - throat)[..., None])
     return out, throat
 
 
@@ -390,10 +385,11 @@ def _shade(work: _Work, points: np.ndarray) -> np.ndarray:
 def _user_shade(work: _Work, oval: np.ndarray, sides: np.ndarray) -> np.ndarray:
     """HxW float32: :func:`_shade` from the user's own jaw shadow (:attr:`_Work.shadow`,
     :func:`jaw_shadow`): by each pixel's distance from the jaw line ``oval`` (the face swapped
-    in, grid), the user's neck's lightness there as a share of their lower face's, 1 half a
-    bin inside the first bin and further in, the last bin's share below the last; times
-    ``sides`` (the neck's darker sides) outside the oval. (A fixed soft band darker under
-    the jaw read as stubble; without one the chin ran on into the neck as one cone.)"""
+    in, grid), :data:`SHADOW_DEPTH` of the user's neck's darkening there against their
+    lower face, from the jaw line out (fading in from :data:`SHADOW_ONSET` inside it), the
+    last bin's below the last; times ``sides`` (the neck's darker sides) outside the oval.
+    (A fixed soft band darker under the jaw read as stubble; without one the chin ran on
+    into the neck as one cone.)"""
     assert work.shadow is not None
     shape, s = work.img.shape[:2], work.scale
     face = polygon_mask(oval, shape) > 0.5
@@ -401,36 +397,18 @@ def _user_shade(work: _Work, oval: np.ndarray, sides: np.ndarray) -> np.ndarray:
          - cv2.distanceTransform(face.view(np.uint8), cv2.DIST_L2, 3)) / s
     start, _, step = SHADOW_BINS
     centres = start + step * (np.arange(len(work.shadow), dtype=np.float32) + 0.5)
-    xs = np.concatenate([[start - step / 2.0], centres])
-    ys = np.concatenate([[1.0], 1.0 - SHADOW_DEPTH * (1.0 - work.shadow)])
+    # the bins inside the jaw line are not drawn: the user's own face is blended in there
+    # with its own shading, and the paint darkened there too took the chin's light (and
+    # raised the bench's colour jump at the jaw by 1.2)
+    outside = centres > 0.0
+    xs = np.concatenate([[-SHADOW_ONSET], centres[outside]])
+    ys = np.concatenate([[1.0], 1.0 - SHADOW_DEPTH * (1.0 - work.shadow[outside])])
     share = np.interp(d, xs, ys).astype(np.float32)
     # smoothed over a few hundredths of an eye distance: the distance's own steps (a grid
     # pixel) drew no bands, and the bins' steps none either
     share = cv2.GaussianBlur(share, (0, 0), max(0.02 * s, 0.5))
     out: np.ndarray = share * np.where(d > 0.0, sides, 1.0)
     return out.astype(np.float32)
-
-
-def _shaded(base: np.ndarray, shade: np.ndarray, lut: np.ndarray | None) -> np.ndarray:
-    """``base`` (HxWx3 float32 RGB) darkened to ``shade`` (HxW float32) of its light as it
-    will be once re-toned by ``lut`` (256x1x3 uint8, :func:`~.tone.tone_curve`; simply
-    ``base`` times ``shade`` without one): each channel the value the curve takes to
-    ``shade`` times what it takes ``base`` to. (The curve takes a dark template's skin to a
-    light user's steeply: a shadow painted at the user's measured share came out half again
-    as deep.)"""
-    if lut is None:
-        out: np.ndarray = base * shade[..., None]
-        return out
-    levels = np.arange(256, dtype=np.float32)
-    curves = lut.reshape(256, 3).astype(np.float32)
-    out = np.empty_like(base)
-    for c in range(3):
-        # the curve is non-decreasing; its flat runs are inverted to their first level
-        curve = np.maximum.accumulate(curves[:, c])
-        ahead = np.concatenate([[True], np.diff(curve) > 0])
-        target = np.interp(base[..., c], levels, curve) * shade
-        out[..., c] = np.interp(target, curve[ahead], levels[ahead])
-    return out
 
 
 def _neck_half(points: np.ndarray, width: float = NECK_WIDTH) -> float:
@@ -731,8 +709,7 @@ def _forehead(img: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray,
-                placed: np.ndarray | UserJaw | None = None,
-                lut: np.ndarray | None = None) -> np.ndarray:
+                placed: np.ndarray | UserJaw | None = None) -> np.ndarray:
     """``img`` with the full beard of the face ``points`` painted over with skin, as a new
     array; ``img`` itself when the face has none. ``person``: the person probability of
     the whole image at any reduced size (e.g. from the segmenter). ``placed``: the landmarks
@@ -740,11 +717,10 @@ def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     template's (:func:`~.core.target_landmarks`): the painted face and neck follow its jaw
     (the template's outline under the mouth is its beard's), the rest is left as it is; or a
     :class:`UserJaw`: those landmarks and the shadow the user's jaw casts on their neck,
-    which the painted neck takes under the placed jaw line (:func:`_user_shade`) as it will
-    be once re-toned by ``lut`` (:func:`_shaded`)."""
+    which the painted neck takes under the placed jaw line (:func:`_user_shade`)."""
     jaw = placed if isinstance(placed, UserJaw) or placed is None else UserJaw(placed)
     work = _work(img, points, max(DROP, CLOTHES_BAND[1]) + 0.1,
-                 None if jaw is None else jaw.placed, None if jaw is None else jaw.shadow, lut)
+                 None if jaw is None else jaw.placed, None if jaw is None else jaw.shadow)
     on_grid, skin = _person_on(work, person, img.shape), _skin(work)
     beard = _beard(work, on_grid, skin)
     if beard is None or not beard.any():
@@ -799,10 +775,17 @@ SHADOW_HUE = 0.035          # a pixel whose red share is at least the lower face
                             # than SHADOW_LIGHT times the face: skin (skin in shadow is
                             # redder; a collar, a tie, the backdrop are not)
 SHADOW_LIGHT = 1.2
-SHADOW_DEPTH = 0.3          # the painted neck takes this share of the user's measured
+SHADOW_DEPTH = 0.35         # the painted neck takes this share of the user's measured
                             # darkening (in full, the bench's colour jump at the jaw rose by
                             # 6 CIEDE2000 and BRISQUE by 2.5 on the bearded templates' pairs,
-                            # and a neck in shadow all the way down read as a dark band)
+                            # and a neck in shadow all the way down read as a dark band; at 0.6
+                            # BRISQUE rose by 0.6; drawn through the inverse of the tone curve,
+                            # to come out at this share after the re-toning, it came out
+                            # deeper still and grey)
+SHADOW_ONSET = 0.04         # eye distances inside the jaw line the shadow starts at, reaching
+                            # the first bin outside it by that bin's centre (from the line
+                            # itself its edge, under the chin, was a band of coarse detail:
+                            # 1.3-1.46 times the cheeks' relative to its light, Andy Kim)
 SHADOW_RANGE = (0.25, 1.0)  # the measured lightness ratios are kept within this
 
 
