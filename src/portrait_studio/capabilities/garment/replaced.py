@@ -31,6 +31,7 @@ OPENWORK = 0.1       # share of holes that makes a patch of old clothing open-wo
 HALO = 0.035         # x shoulder width: the old clothing's soft outline looked for this far
                      # beyond the revealed old clothing (at least 3 px)
 HALO_DE = 10.0       # Lab: a pixel there this far from the backdrop beyond is the outline's
+HALO_SHARE = 75.0    # percentile: a ring is the outline's while a quarter of it is that far
 
 
 def replaced(kind: str, body: Body) -> Mask:
@@ -137,7 +138,7 @@ def outline_halo(img: NDArray[np.uint8], reveal: Mask, body: Body) -> Mask:
         here = ty * cols + tx == t
         for k in range(1, w + 1):
             at = de[here & (ring == k)]
-            if not len(at) or float(np.median(at)) <= HALO_DE:
+            if not len(at) or float(np.percentile(at, HALO_SHARE)) <= HALO_DE:
                 break
             width[t // cols, t % cols] = k
     if not width.any():

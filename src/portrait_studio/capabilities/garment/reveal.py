@@ -21,6 +21,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 from numpy.typing import NDArray
+from scipy.ndimage import median_filter
 
 from ...imaging.color import rgb_to_lab
 from ...imaging.regions import row_first, row_last
@@ -47,6 +48,8 @@ NECK_TOP = 0.6       # the torso zone's neck reaches this far above the shoulder
 RIM_IN = 2           # px: a layer's fabric is mirrored beyond its edge from this far in
 TUCK_RIM = 3         # px: a bodysuit's leg-opening rim continued with the fabric tucked in
 JOINT_NEAR = 0.3     # x a limb zone's radius: its bone's pixels at the joint (elbow, knee)
+SIDE_ROWS = 12       # px (half size): a row side's colour is the median over this many rows
+                     # each way (:func:`_steady`)
 DETAIL = 2.0         # px: the blur over which a stretched layer's mirrored detail is taken
 
 
@@ -129,6 +132,7 @@ def _cross_fill(img: F32, known: Mask, fallback: F32) -> F32:
     rows, cols = (np.asarray(cv2.blur(img * weight_k[..., None], k) / np.maximum(
         cv2.blur(weight_k, k), 1e-3)[..., None], np.float32) for k in ((3, 1), (1, 3)))
     (lv, lw), (rv, rw) = (_nearest_along(rows, known, 1, rev) for rev in (False, True))
+    lv, rv = _steady(lv, lw > 0), _steady(rv, rw > 0)
     weight, total = lw + rw, lv * lw[..., None] + rv * rw[..., None]
     for value, w in (_nearest_along(cols, known, 0, rev) for rev in (False, True)):
         like = np.minimum(largest_channel(np.abs(value - lv)),
@@ -140,6 +144,22 @@ def _cross_fill(img: F32, known: Mask, fallback: F32) -> F32:
         np.float32)
     smooth = cv2.GaussianBlur(out, (0, 0), sigmaX=1.0, sigmaY=2.0)
     return np.asarray(np.where(known[..., None], img, smooth), np.float32)
+
+
+def _steady(side: F32, seen: Mask) -> F32:
+    """A row side's colour (HxWx3, ``seen``: where there is one) with its odd rows out: the
+    median over ``SIDE_ROWS`` rows each way down its column. The nearest backdrop pixel
+    jumps along a ragged outline from row to row; over a backdrop with vertical detail
+    (a curtain's folds, the old suit's pale rim left beside it) each row took its own
+    colour, and the hole filled with horizontal streaks. A step kept by most of the rows
+    (a skirting board) stays."""
+    ys = np.flatnonzero(seen.any(axis=1))
+    if not len(ys):
+        return side
+    y0, y1 = int(ys[0]), int(ys[-1]) + 1
+    out = side.copy()
+    out[y0:y1] = median_filter(side[y0:y1], size=(2 * SIDE_ROWS + 1, 1, 1), mode="nearest")
+    return out
 
 
 def largest_channel(diff: F32) -> F32:
