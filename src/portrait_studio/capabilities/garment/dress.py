@@ -32,7 +32,7 @@ top (:mod:`.sideview`). Images HxWx3 uint8 RGB.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import cv2
@@ -583,14 +583,10 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     levels = skin_levels(img, body, trusted) if any(a.synthetic for a, _ in arms) else ()
     behind = np.zeros(reveal.shape, bool)   # the arms painted so far (a later one in front)
     hands = hand_skin(img, body.hands & body.skin) if len(arms) > 1 else None
-    # a watch by the painted forearm's end is no hand skin to tone it with
-    solid_arms = np.logical_or.reduce([a.solid() for a, _ in arms]) if arms else reveal & False
-    watch = wrist_things(img, body, solid_arms, body.clothes & ~reveal, ~reveal)
-    toned = replace(body, hands=body.hands & ~watch, skin=body.skin & ~watch)
     for arm, shoulder in arms:
         if arm.synthetic:   # lit like the old sleeve, the touching skin's tone and grain
             around = Surround(canvas, painted, shoulder, levels)
-            arm = finish_arm(img, toned, arm, around, int(rng.integers(2**31)))
+            arm = finish_arm(img, body, arm, around, int(rng.integers(2**31)))
         # crossed forearms: the arm behind is shaded where this one lies over it
         crossing_shadow(canvas, behind, arm, body.pose.shoulder_width, hands)
         behind |= arm.solid()
