@@ -552,3 +552,46 @@ def _edge_hair(crop: np.ndarray, pts: np.ndarray) -> np.ndarray:
     _, labels = cv2.connectedComponents((outside | inside).astype(np.uint8), connectivity=8)
     seeds = np.unique(labels[outside])
     return np.isin(labels, seeds[seeds > 0])
+
+
+def _template_brow_remnant(template: np.ndarray, result: FusionResult, ring: tuple[int, ...]) -> (
+        np.ndarray):
+    """Pixels of the template's brow (its ring grown 1.6 times about its centre: the tail
+    beyond the mesh's points, inside its face oval) that the new face leaves (weight under
+    0.5) and that are still dark lines in the result where the template had one (L* black-hat
+    over 0.15 eye distances above 8)."""
+    from portrait_studio.perception.masks import region_mask
+
+    pts = detect_faces(template)[0].landmarks
+    zone = (region_mask(pts, ring, template.shape, 1.6, 0.0) > 0.5) & (
+        face_regions(pts, template.shape[:2]).oval > 0.5)
+    size = 2 * int(0.15 * face_scale(pts)) + 1
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+
+    def dark(img: np.ndarray) -> np.ndarray:
+        light = rgb_to_lab(img)[..., 0].astype(np.float32)
+        return cv2.morphologyEx(light, cv2.MORPH_BLACKHAT, disc) > 8
+
+    was = cv2.dilate(dark(template).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    out: np.ndarray = zone & (result.traces[0].mask < 0.5) & dark(result.image) & was
+    return out
+
+
+def test_template_brow_tail_is_painted_out_beside_a_narrower_face() -> None:
+    """Aumua Amata Coleman Radewagen's face is narrower than Hakeem Jeffries's and her brows
+    sit lower: his own brow tail, curving down beyond the mesh's brow points, stayed beside
+    her eye's outer corner outside the blend weight (a brown streak). The template's brows
+    that the new face does not cover are now painted with the skin around them before the
+    swap; his hair, ears and the backdrop are untouched."""
+    from portrait_studio.imaging.codec import decode_image
+
+    def photo(name: str) -> np.ndarray:
+        return decode_image(corpus_path(f"portraits/{name}__house_official_1.jpg").read_bytes())
+
+    template = photo("hakeem_s_jeffries")
+    result = fuse(template, [MergeEntry(photo("aumua_amata_coleman_radewagen"))],
+                  FusionParams(watermark=NO_LOGO))
+    left = _template_brow_remnant(template, result, lm.LEFT_BROW)  # the image's right
+    both = left | _template_brow_remnant(template, result, lm.RIGHT_BROW)
+    assert left.sum() <= 5                   # was 36 (the streak), now 0
+    assert both.sum() < 90                   # was 110, now 70

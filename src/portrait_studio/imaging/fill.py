@@ -55,19 +55,17 @@ def _trust(img: np.ndarray, mask: np.ndarray, grow: int) -> np.ndarray:
 
 
 def fill_thin(img: np.ndarray, mask: np.ndarray, grow: int,
-              sides: np.ndarray | None = None) -> np.ndarray:
+              sides: np.ndarray | None = None, reduce: int = 1) -> np.ndarray:
     """``img`` (HxWx3 uint8 RGB) with the ``mask`` pixels replaced: the low frequencies of the
     skin around them carried in from all sides (push-pull) plus the skin's grain mirrored
     from beside the nearest edge of the mask, so the patch is neither a smear nor flat.
     ``sides`` (HxW bool, e.g. the person): each masked pixel is filled only from pixels on
-    its own side (a frame's end piece on the hair took the backdrop's blue from beside it)."""
+    its own side (a frame's end piece on the hair took the backdrop's blue from beside it).
+    ``reduce`` > 1: the low frequencies are carried in on a copy that many times smaller
+    (``grow`` is in full pixels), the grain stays full resolution."""
     src = img.astype(np.float32)
-    trust = _trust(img, mask, grow)
-    if sides is None:
-        base = carry_in(src, trust)
-    else:
-        base = np.where(sides[..., None], carry_in(src, trust * sides),
-                        carry_in(src, trust * ~sides))
+    base = _base(img, mask, grow, sides) if reduce <= 1 else _base_reduced(
+        img, mask, grow, sides, reduce)
     grain = np.clip(src - cv2.GaussianBlur(src, (0, 0), 1.5), -GRAIN_MAX, GRAIN_MAX)
     pos, near = _nearest_outside(mask)
     h, w = mask.shape
@@ -81,4 +79,32 @@ def fill_thin(img: np.ndarray, mask: np.ndarray, grow: int,
     value = base[iy, ix] + ok[:, None] * grain[mirror[:, 0], mirror[:, 1]]
     out = img.copy()
     out[iy, ix] = np.clip(np.rint(value), 0, 255).astype(np.uint8)
+    return out
+
+
+def _base(img: np.ndarray, mask: np.ndarray, grow: int,
+          sides: np.ndarray | None) -> np.ndarray:
+    """The low frequencies of :func:`fill_thin` (HxWx3 float32)."""
+    src = img.astype(np.float32)
+    trust = _trust(img, mask, grow)
+    if sides is None:
+        return carry_in(src, trust)
+    out: np.ndarray = np.where(sides[..., None], carry_in(src, trust * sides),
+                               carry_in(src, trust * ~sides))
+    return out
+
+
+def _base_reduced(img: np.ndarray, mask: np.ndarray, grow: int, sides: np.ndarray | None,
+                  reduce: int) -> np.ndarray:
+    """:func:`_base` computed on a copy ``reduce`` times smaller and brought back (bilinear);
+    outside the mask the image itself."""
+    h, w = mask.shape
+    size = (max(1, w // reduce), max(1, h // reduce))
+    small = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
+    near = cv2.resize(mask.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0.0
+    part = None if sides is None else cv2.resize(
+        sides.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0.5
+    base = cv2.resize(_base(small, near, max(1, grow // reduce), part), (w, h),
+                      interpolation=cv2.INTER_LINEAR)
+    out: np.ndarray = np.where(mask[..., None], base, img.astype(np.float32))
     return out

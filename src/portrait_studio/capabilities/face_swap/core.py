@@ -37,6 +37,7 @@ from ...imaging.blend import (
     scale_channels,
 )
 from ...imaging.color import masked_blur
+from ...imaging.fill import fill_thin
 from ...imaging.regions import disc, touching
 from ...perception import landmarks as lm
 from ...perception.masks import (
@@ -316,6 +317,7 @@ def swap_face(template: np.ndarray, t_pts: np.ndarray, user: np.ndarray, u_pts: 
         t_warped = t_warped.copy()  # no outline warp: the blend must not write the input
     # the template half needs only the landmarks of the user half: it is done before waiting
     tshape = computed_ahead(None if ahead is None else ahead.fields, template_shape, *args, maps)
+    _erase_brows(t_warped, grid, tshape)
     t_fields = _template_fields(grid, t_warped, tshape, opts)
     side = computed_ahead(prepared, prepare_user, template.shape, t_pts, user, u_pts, opts)
     fields = _combine_fields(t_fields, side.fields, opts)
@@ -581,6 +583,8 @@ class TemplateShape:
     keep: np.ndarray       # template eyes/mouth to keep (model 5), in result coordinates
     mask: np.ndarray       # blend weight before the occlusion cuts
     scale: float           # inter-ocular distance on the grid
+    brows: np.ndarray | None = None  # hxwx3: the template's brows to paint out, the zone
+                                     # around them, its oval (:func:`_template_brows`)
 
 
 def _template_shape(grid: geo.WorkGrid, t_local: np.ndarray, t_maps: geo.Maps | None,
@@ -605,9 +609,114 @@ def _template_shape(grid: geo.WorkGrid, t_local: np.ndarray, t_maps: geo.Maps | 
         if opts.hidden_jaw:
             inside = np.maximum(inside, _below_mouth(points, shape, scale))
         mask = np.minimum(mask, inside)
-    return TemplateShape(t_skin, t_cheeks, face_regions(points, shape).features,
+    r_regions = face_regions(points, shape)
+    return TemplateShape(t_skin, t_cheeks, r_regions.features,
                           above_brows(points, shape, scale * 0.3),
-                          keep_template_region(t_regions, grid_maps, opts), mask, scale)
+                          keep_template_region(t_regions, grid_maps, opts), mask, scale,
+                          _template_brows(t_regions, geo_scale(t_local), grid_maps, mask,
+                                          r_regions))
+
+
+BROW_REACH = 0.15  # eye distances around them where its darker pixels are brow (a tail curving
+                   # down to the eye's outer corner, stray hairs) or creases, painted out too
+BROW_DARK = 5.0    # L* below the skin around them: a brow hair or crease
+
+
+def _template_brows(t_regions: Any, t_scale: float, grid_maps: geo.Maps | None,
+                    mask: np.ndarray, r_regions: Any) -> np.ndarray | None:
+    """hxwx3 float32 0..1 on the grid, moved by the outline warp: [0] the template's brow
+    regions, [1] the zone around them (:data:`BROW_REACH`) inside its face oval and off its
+    eyes and the result's, [2] its face oval; None when the new face covers its brows
+    wholly (under the result's brows inside the blend weight ``mask``; ``r_regions``: the
+    result's :class:`~portrait_studio.perception.masks.FaceRegions`; ``t_regions``: the
+    template's before the warp, ``t_scale`` its eye distance)."""
+    brows = t_regions.brows
+    size = 2 * int(t_scale * BROW_REACH) + 1
+    zone = cv2.dilate(brows, disc(size)) * t_regions.oval * (1.0 - t_regions.eyes)
+    out: np.ndarray = np.dstack([brows, zone, t_regions.oval])
+    if grid_maps is not None:
+        out = geo.remap(out, grid_maps)
+    covered = np.minimum(mask, np.clip(r_regions.brows * 2.0, 0.0, 1.0))
+    if float((out[..., 0] * (1.0 - covered)).max()) < 0.5:
+        return None
+    out[..., 1] *= 1.0 - np.clip(r_regions.eyes * 2.0, 0.0, 1.0)
+    return out
+
+
+def _erase_brows(canvas: np.ndarray, grid: geo.WorkGrid, tshape: TemplateShape) -> None:
+    """Paint the template's brows out of ``canvas`` (the warped template region, float32 or
+    uint8) in place where the new face will not cover them all (``tshape.brows``; which
+    pixels: :func:`_brow_pixels`): the skin around them carried in with its grain
+    (:func:`~portrait_studio.imaging.fill.fill_thin`, from the person only: the backdrop
+    beside a temple left a grey smudge), feathered in. Where the user's face is narrower or
+    the brows sit lower, the template's brow tail stayed beside the new eye's outer corner
+    (a brown streak), and its brows above the new ones (the template's occlusion cut takes
+    its dark brows out of the weight there)."""
+    if tshape.brows is None:
+        return
+    small = mask_box(tshape.brows[..., 1], 2, threshold=0.05)
+    box = grid.full_slices(small)
+    h, w = box[0].stop - box[0].start, box[1].stop - box[1].start
+    if h < 8 or w < 8:
+        return
+    region = canvas[box]
+    u8 = np.ascontiguousarray(
+        region if region.dtype == np.uint8 else np.clip(region, 0, 255).astype(np.uint8))
+    scale = tshape.scale * grid.k
+    # the pixels are found on a copy with about BROW_UNIT pixels per eye distance (the same
+    # on small templates, far cheaper on large ones); the patch is full resolution
+    f = max(1, int(scale // BROW_UNIT))
+    size = (max(1, w // f), max(1, h // f))
+    fields = grid.up(tshape.brows[small])[:h, :w]
+    if f > 1:
+        low = cv2.resize(u8, size, interpolation=cv2.INTER_AREA)
+        fields = cv2.resize(fields, size, interpolation=cv2.INTER_AREA)
+    found = _brow_pixels(low if f > 1 else u8, fields, scale / f)
+    if found is None:
+        return
+    hard, person = (found if f == 1 else
+                    (cv2.resize(m.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
+                     for m in found))
+    grow = max(1, round(scale * 0.015))
+    near = mask_box(hard, int(scale * 0.15) + 4 * grow, threshold=0.5)  # the patch's context
+    filled = fill_thin(u8[near], hard[near], grow, person[near], reduce=f).astype(np.float32)
+    alpha = feather(hard[near].astype(np.float32), 2 * grow)[..., None]
+    patch = region[near].astype(np.float32)
+    mixed = patch * (1.0 - alpha) + filled * alpha
+    region[near] = mixed if canvas.dtype != np.uint8 else np.clip(np.rint(mixed), 0, 255)
+
+
+def _brow_pixels(img: np.ndarray, fields: np.ndarray, scale: float) -> (
+        tuple[np.ndarray, np.ndarray] | None):
+    """The template's brow pixels to paint out of ``img`` (uint8 RGB, the box around them;
+    ``fields``: :func:`_template_brows` there, ``scale``: its eye distance in ``img``
+    pixels), and the person (not the backdrop), both hxw bool; None when there are none.
+    The brow regions and the pixels around them far darker than the skin there (the tail
+    beyond the mesh's points, creases), not the template's hair (pieces far from the
+    skin's colour reaching in from beyond its face oval), grown a little."""
+    lab = cv2.cvtColor(img, cv2.COLOR_RGB2Lab).astype(np.float32)
+    lab[..., 0] *= 100.0 / 255.0
+    dark = cv2.morphologyEx(lab[..., 0], cv2.MORPH_BLACKHAT, disc(2 * int(scale * 0.12) + 1))
+    zone = fields[..., 1] > 0.5
+    skin = zone & (dark < 2.0) & (fields[..., 0] < 0.1)
+    if skin.sum() < 20:
+        return None
+    ref = np.median(lab[skin], axis=0)
+    # hair: far from the skin's colour, not the backdrop (far bluer) nor thin dark lines (a
+    # brow's tail joined the shaded temple beside it)
+    backdrop = lab[..., 2] < ref[2] - 12.0
+    far = (np.linalg.norm(lab - ref, axis=2) > BROW_HAIR_FAR) & ~backdrop & (dark < BROW_DARK)
+    hair = touching(far, (fields[..., 2] < 0.5) & far)
+    grow = 2 * max(1, round(scale * 0.015)) + 1
+    hard = ((fields[..., 0] > 0.3) | ((dark > BROW_DARK) & zone)) & ~hair
+    hard = cv2.dilate(hard.astype(np.uint8), disc(grow)) > 0
+    hard &= (fields[..., 1] > 0.05) & (fields[..., 2] > 0.5) & ~backdrop
+    hard &= cv2.dilate(hair.astype(np.uint8), disc(grow)) == 0
+    return (hard, ~backdrop) if hard.any() else None
+
+
+BROW_UNIT = 60.0      # pixels per eye distance where the brow pixels are found
+BROW_HAIR_FAR = 25.0  # Lab distance from the skin around the brows: hair (or a brow)
 
 
 def _template_fields(grid: geo.WorkGrid, t_warped: np.ndarray, tshape: TemplateShape,
