@@ -171,28 +171,34 @@ def _not_skin(img: np.ndarray, cheeks: np.ndarray, features: np.ndarray,
 def _much_darker(img: np.ndarray, cheeks: np.ndarray) -> np.ndarray:
     """0..1: pixels far darker (L*) than the cheeks, as hair is even when its hue is skin-like;
     ramps from 18 to 28 L* below the cheeks' median."""
-    u8 = img if img.dtype == np.uint8 else np.clip(img, 0, 255).astype(np.uint8)
-    light = cv2.cvtColor(u8, cv2.COLOR_RGB2Lab)[..., 0]
-    light = light.astype(np.float32) * (100.0 / 255.0)
-    sel = cheeks > 0.5
-    if sel.sum() < 10:
-        return np.zeros(img.shape[:2], np.float32)
-    ref = float(np.median(light[sel]))
-    out: np.ndarray = np.clip((ref - 18.0 - light) / 10.0, 0.0, 1.0)
-    return out
+    light = _lab_u8(img)[..., 0].astype(np.float32) * (100.0 / 255.0)
+    return _below_cheeks(light, cheeks, 18.0, 10.0)
 
 
 def _much_bluer(img: np.ndarray, cheeks: np.ndarray) -> np.ndarray:
     """0..1: pixels far bluer (b*) than the cheeks, as a blue or grey backdrop is where it
     meets the jaw and skin in shadow never is (it stays warm); ramps from 16 to 24 b* below
     the cheeks' median."""
+    return _below_cheeks(_lab_u8(img)[..., 2].astype(np.float32), cheeks, 16.0, 8.0)
+
+
+def _lab_u8(img: np.ndarray) -> np.ndarray:
+    """OpenCV's 8-bit Lab of an RGB image (float input clipped and truncated to uint8)."""
     u8 = img if img.dtype == np.uint8 else np.clip(img, 0, 255).astype(np.uint8)
-    blue = cv2.cvtColor(u8, cv2.COLOR_RGB2Lab)[..., 2].astype(np.float32)
+    lab: np.ndarray = cv2.cvtColor(u8, cv2.COLOR_RGB2Lab)
+    return lab
+
+
+def _below_cheeks(values: np.ndarray, cheeks: np.ndarray, start: float,
+                  ramp: float) -> np.ndarray:
+    """0..1 per pixel: how far ``values`` (HxW float32) lie below the cheeks' median (where
+    ``cheeks`` > 0.5), ramping from ``start`` to ``start + ramp`` below it; zeros with fewer
+    than 10 cheek pixels."""
     sel = cheeks > 0.5
     if sel.sum() < 10:
-        return np.zeros(img.shape[:2], np.float32)
-    ref = float(np.median(blue[sel]))
-    out: np.ndarray = np.clip((ref - 16.0 - blue) / 8.0, 0.0, 1.0)
+        return np.zeros(values.shape[:2], np.float32)
+    ref = float(np.median(values[sel]))
+    out: np.ndarray = np.clip((ref - start - values) / ramp, 0.0, 1.0)
     return out
 
 
