@@ -323,7 +323,8 @@ def swap_face(template: np.ndarray, t_pts: np.ndarray, user: np.ndarray, u_pts: 
         t_warped = t_warped.copy()  # no outline warp: the blend must not write the input
     # the template half needs only the landmarks of the user half: it is done before waiting
     tshape = computed_ahead(None if ahead is None else ahead.fields, template_shape, *args, maps)
-    _erase_brows(t_warped, grid, tshape)
+    if opts.erase_template_brows:
+        _erase_brows(t_warped, grid, tshape)
     t_fields = _template_fields(grid, t_warped, tshape, opts)
     side = computed_ahead(prepared, prepare_user, template.shape, t_pts, user, u_pts, opts)
     fields = _combine_fields(t_fields, side.fields, opts)

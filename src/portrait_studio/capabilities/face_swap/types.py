@@ -31,6 +31,8 @@ class SwapOptions:
     ``inside_template_face``: the blend stays inside the template's own (unwarped) face oval,
     so the seam lies on its skin; off, a wider user outline is pasted whole (more similarity,
     at the price of a seam where the template had hair or background).
+    ``erase_template_brows``: the template's brows that the new face leaves uncovered (a
+    narrower or lower user face) are painted out with its skin before the blend.
     """
 
     warp: float = 0.7
@@ -45,3 +47,4 @@ class SwapOptions:
     hidden_jaw: bool = False
     blend_shrink: float = 0.925
     forehead_texture: float = 0.85
+    erase_template_brows: bool = True
