@@ -323,8 +323,7 @@ def swap_face(template: np.ndarray, t_pts: np.ndarray, user: np.ndarray, u_pts: 
         t_warped = t_warped.copy()  # no outline warp: the blend must not write the input
     # the template half needs only the landmarks of the user half: it is done before waiting
     tshape = computed_ahead(None if ahead is None else ahead.fields, template_shape, *args, maps)
-    if opts.erase_template_brows:
-        _erase_brows(t_warped, grid, tshape)
+    _erase_brows(t_warped, grid, tshape)
     t_fields = _template_fields(grid, t_warped, tshape, opts)
     side = computed_ahead(prepared, prepare_user, template.shape, t_pts, user, u_pts, opts)
     fields = _combine_fields(t_fields, side.fields, opts)
@@ -591,7 +590,8 @@ class TemplateShape:
     mask: np.ndarray       # blend weight before the occlusion cuts
     scale: float           # inter-ocular distance on the grid
     brows: np.ndarray | None = None  # hxwx3: the template's brows to paint out, the zone
-                                     # around them, its oval (:func:`_template_brows`)
+                                     # around them, its oval (:func:`_template_brows`);
+                                     # None: none to paint out or erase_template_brows off
 
 
 def _template_shape(grid: geo.WorkGrid, t_local: np.ndarray, t_maps: geo.Maps | None,
@@ -621,7 +621,7 @@ def _template_shape(grid: geo.WorkGrid, t_local: np.ndarray, t_maps: geo.Maps | 
                           above_brows(points, shape, scale * 0.3),
                           keep_template_region(t_regions, grid_maps, opts), mask, scale,
                           _template_brows(t_regions, geo_scale(t_local), grid_maps, mask,
-                                          r_regions))
+                                          r_regions) if opts.erase_template_brows else None)
 
 
 BROW_REACH = 0.15  # eye distances around them where its darker pixels are brow (a tail curving
