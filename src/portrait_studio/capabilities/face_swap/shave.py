@@ -392,9 +392,7 @@ def _user_shade(work: _Work, oval: np.ndarray, sides: np.ndarray) -> np.ndarray:
     into the neck as one cone.)"""
     assert work.shadow is not None
     shape, s = work.img.shape[:2], work.scale
-    face = polygon_mask(oval, shape) > 0.5
-    d = (cv2.distanceTransform((~face).view(np.uint8), cv2.DIST_L2, 3)
-         - cv2.distanceTransform(face.view(np.uint8), cv2.DIST_L2, 3)) / s
+    d = _from_jaw(polygon_mask(oval, shape) > 0.5, s)
     start, _, step = SHADOW_BINS
     centres = start + step * (np.arange(len(work.shadow), dtype=np.float32) + 0.5)
     # the bins inside the jaw line are not drawn: the user's own face is blended in there
@@ -799,6 +797,14 @@ class UserJaw:
     shadow: np.ndarray | None = None
 
 
+def _from_jaw(face: np.ndarray, scale: float) -> np.ndarray:
+    """HxW float32: each pixel's signed distance from the edge of ``face`` (HxW bool, a face
+    oval), in eye distances ``scale``: positive outside it, negative inside."""
+    out: np.ndarray = (cv2.distanceTransform((~face).view(np.uint8), cv2.DIST_L2, 3)
+                       - cv2.distanceTransform(face.view(np.uint8), cv2.DIST_L2, 3)) / scale
+    return out
+
+
 def jaw_shadow(img: np.ndarray, points: np.ndarray) -> np.ndarray | None:
     """The lightness of the neck just under the jaw of the face ``points`` in ``img`` (HxWx3
     uint8 RGB, a user photo), as a share of the lower face's, by distance from the jaw line
@@ -817,9 +823,7 @@ def jaw_shadow(img: np.ndarray, points: np.ndarray) -> np.ndarray | None:
     if roi.w < 3 or roi.h < 3:
         return None
     crop = img[roi.slices].astype(np.float32)
-    face = polygon_mask(points[list(lm.FACE_OVAL)] - roi.offset, crop.shape) > 0.5
-    d = (cv2.distanceTransform((~face).view(np.uint8), cv2.DIST_L2, 3)
-         - cv2.distanceTransform(face.view(np.uint8), cv2.DIST_L2, 3)) / s
+    d = _from_jaw(polygon_mask(points[list(lm.FACE_OVAL)] - roi.offset, crop.shape) > 0.5, s)
     luma = crop.mean(axis=2)
     chroma = crop[..., :2] / np.maximum(crop.sum(axis=2), 1.0)[..., None]
     lower = (d > -0.3) & (d < -0.1)
