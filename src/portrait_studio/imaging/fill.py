@@ -11,19 +11,17 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from .regions import nearest_in
+
 GRAIN_MAX = 12.0  # grain copied into a patch: clipped to this (0..255)
 
 
 def _nearest_outside(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For every mask pixel (in ``np.nonzero`` order): its position and the nearest pixel
     outside the mask (both Nx2 float32 y, x)."""
-    _, labels = cv2.distanceTransformWithLabels(mask.astype(np.uint8), cv2.DIST_L2, 5,
-                                                labelType=cv2.DIST_LABEL_PIXEL)
-    outside = np.stack(np.nonzero(~mask), axis=1)
-    lut = np.zeros((int(labels.max()) + 1, 2), np.float32)
-    lut[labels[outside[:, 0], outside[:, 1]]] = outside
-    inside = np.stack(np.nonzero(mask), axis=1)
-    return inside.astype(np.float32), lut[labels[inside[:, 0], inside[:, 1]]]
+    ys, xs = np.nonzero(mask)
+    near = nearest_in(~mask, ys, xs).astype(np.float32)
+    return np.stack([ys, xs], axis=1).astype(np.float32), near
 
 
 def carry_in(img: np.ndarray, known: np.ndarray) -> np.ndarray:

@@ -107,3 +107,17 @@ def filled(mask: Mask) -> Mask:
     outside it)."""
     out: Mask = ~exterior(~mask)
     return out
+
+
+def nearest_in(source: Mask, ys: NDArray[np.intp], xs: NDArray[np.intp]) -> (
+        NDArray[np.int64]):
+    """Nx2 int64 (y, x): for each pixel (``ys``, ``xs``) the nearest set pixel of ``source``
+    (Euclidean, OpenCV's 5x5 distance mask; ties as its pixel labels fall); ``source`` must
+    have one."""
+    _, labels = cv2.distanceTransformWithLabels((~source).astype(np.uint8), cv2.DIST_L2, 5,
+                                                labelType=cv2.DIST_LABEL_PIXEL)
+    at = np.stack(np.nonzero(source), axis=1)
+    lut = np.zeros((int(labels.max()) + 1, 2), np.int64)
+    lut[labels[at[:, 0], at[:, 1]]] = at
+    out: NDArray[np.int64] = lut[labels[ys, xs]]
+    return out

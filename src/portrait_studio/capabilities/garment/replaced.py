@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...imaging.color import rgb_to_lab
+from ...imaging.regions import nearest_in
 from .armside import straps_in_skin
 from .body import Body
 
@@ -121,13 +122,8 @@ def outline_halo(img: NDArray[np.uint8], reveal: Mask, body: Body) -> Mask:
     if not band.any() or not beyond.any():
         return none
     lab = rgb_to_lab(cv2.GaussianBlur(img[box], (0, 0), 1.0))
-    _, labels = cv2.distanceTransformWithLabels((~beyond).astype(np.uint8), cv2.DIST_L2, 5,
-                                                labelType=cv2.DIST_LABEL_PIXEL)
-    far = np.stack(np.nonzero(beyond), axis=1)
-    lut = np.zeros((int(labels.max()) + 1, 2), np.int64)
-    lut[labels[far[:, 0], far[:, 1]]] = far
     ys, xs = np.nonzero(band)
-    ref = lut[labels[ys, xs]]
+    ref = nearest_in(beyond, ys, xs)
     de = np.linalg.norm(lab[ys, xs] - lab[ref[:, 0], ref[:, 1]], axis=1)
     ring = np.ceil(dist[ys, xs]).astype(np.int64)
     tile = 4 * w
