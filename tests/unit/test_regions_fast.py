@@ -17,6 +17,7 @@ from portrait_studio.capabilities.garment.regions import (
 from portrait_studio.imaging.color import rgb_to_lab
 from portrait_studio.imaging.regions import (
     labelled,
+    nearest_in,
     piece_medians,
     row_first,
     row_last,
@@ -46,6 +47,29 @@ def test_labelled_matches_opencv_stats() -> None:
             assert got_n == n
             assert np.array_equal(got_labels, labels)
             assert areas.tolist() == stats[:, cv2.CC_STAT_AREA].tolist()
+
+
+def test_nearest_in_reads_the_raster_order_labels_as_the_table_did() -> None:
+    """:func:`nearest_in` reads each pixel label's position off the set pixels in raster
+    order (OpenCV numbers them so); it gives what the table from every labelled pixel gave,
+    and the nearest pixels are set and nearest (Euclidean within the 5x5 mask's error)."""
+    rng = np.random.default_rng(9)
+    blurred = cv2.GaussianBlur(rng.random((40, 60)), (0, 0), 3) > 0.5
+    for source in [m for m in _masks() if m.any() and not m.all()] + [blurred, blurred.T]:
+        ys, xs = np.nonzero(~source)
+        _, labels = cv2.distanceTransformWithLabels((~source).astype(np.uint8), cv2.DIST_L2,
+                                                    5, labelType=cv2.DIST_LABEL_PIXEL)
+        at = np.stack(np.nonzero(source), axis=1)
+        table = np.zeros((int(labels.max()) + 1, 2), np.int64)
+        table[labels[at[:, 0], at[:, 1]]] = at
+        got = nearest_in(source, ys, xs)
+        assert got.dtype == np.int64 and np.array_equal(got, table[labels[ys, xs]])
+        assert source[got[:, 0], got[:, 1]].all()
+        if source.size > 2500:
+            continue  # (the brute-force distances below grow with the square of the size)
+        best = np.sqrt(((at[None, :, :] - np.stack([ys, xs], 1)[:, None, :]) ** 2).sum(2)).min(1)
+        found = np.hypot(got[:, 0] - ys, got[:, 1] - xs)
+        assert (found <= best * 1.1 + 1e-9).all()
 
 
 def test_touching_in_the_bounding_box_keeps_the_pieces() -> None:

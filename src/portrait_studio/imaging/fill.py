@@ -94,15 +94,14 @@ def _base(img: np.ndarray, mask: np.ndarray, grow: int,
 
 def _base_reduced(img: np.ndarray, mask: np.ndarray, grow: int, sides: np.ndarray | None,
                   reduce: int) -> np.ndarray:
-    """:func:`_base` computed on a copy ``reduce`` times smaller and brought back (bilinear);
-    outside the mask the image itself."""
+    """:func:`_base` computed on a copy ``reduce`` times smaller and brought back (bilinear;
+    only its mask pixels are read)."""
     h, w = mask.shape
     size = (max(1, w // reduce), max(1, h // reduce))
     small = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
     near = cv2.resize(mask.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0.0
     part = None if sides is None else cv2.resize(
         sides.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0.5
-    base = cv2.resize(_base(small, near, max(1, grow // reduce), part), (w, h),
-                      interpolation=cv2.INTER_LINEAR)
-    out: np.ndarray = np.where(mask[..., None], base, img.astype(np.float32))
+    out: np.ndarray = cv2.resize(_base(small, near, max(1, grow // reduce), part), (w, h),
+                                 interpolation=cv2.INTER_LINEAR)
     return out

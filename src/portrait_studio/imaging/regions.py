@@ -116,6 +116,12 @@ def nearest_in(source: Mask, ys: NDArray[np.intp], xs: NDArray[np.intp]) -> (
     have one."""
     _, labels = cv2.distanceTransformWithLabels((~source).astype(np.uint8), cv2.DIST_L2, 5,
                                                 labelType=cv2.DIST_LABEL_PIXEL)
+    flat = np.flatnonzero(source)
+    if labels.flat[flat[0]] == 1 and labels.flat[flat[-1]] == flat.size:
+        # the pixel labels number the set pixels 1, 2, ... in raster order: each label's
+        # pixel is read off their flat indices (no table over all of them)
+        y, x = np.divmod(flat[labels[ys, xs] - 1], source.shape[1])
+        return np.stack([y, x], axis=1).astype(np.int64, copy=False)
     at = np.stack(np.nonzero(source), axis=1)
     lut = np.zeros((int(labels.max()) + 1, 2), np.int64)
     lut[labels[at[:, 0], at[:, 1]]] = at
