@@ -332,13 +332,19 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
             painted = canvas is not template
             canvas = canvas if painted else template.copy()
             person = template_person(template, small) if person is None else person
+            changed = painted
             for t_pts, tone in zip(t_points, user_tones, strict=True):
                 t_tone = skin_tone(template, t_pts)
                 field = person_skin_field(canvas, t_pts, person, None if painted else reduced)
                 u_tone = tone if isinstance(tone, SkinTone) else tone.result()
-                lut, before = tone_map(u_tone, t_tone), canvas[field.roi.slices].copy()
+                # the canvas before this face's re-toning: the template itself while nothing
+                # was painted or re-toned yet (no copy of the whole frame)
+                before = (canvas[field.roi.slices].copy() if changed
+                          else template[field.roi.slices])
+                lut = tone_map(u_tone, t_tone)
                 retone_curve(canvas, lut, field.roi, field.grid, field.weight)
                 retone_hairline(canvas, before, lut, t_pts, field)
+                changed = True  # the next face's "before" is this re-toned canvas
     for i, t_pts in enumerate(t_points):
         found = glasses_mask(template, t_pts, off_face=True) if frames is None else frames[i]
         frame = found if isinstance(found, np.ndarray) else found.result()
