@@ -61,10 +61,14 @@ def test_a_soft_patch_is_sharpened_up_to_the_target_and_no_further() -> None:
     sel = inner > 0.5
     target = float(_mscn2(sharp)[sel].mean())
     before = float(_mscn2(soft)[sel].mean())
-    out = match_crispness(soft, inner, target, inner)
+    out = match_crispness(soft.copy(), inner, target, inner)
     after = float(_mscn2(out)[sel].mean())
     assert before < 0.8 * target
     assert abs(after - target) < 0.08 * target
     assert np.array_equal(out[0:10], soft[0:10])  # weight 0: untouched
+    # half the way (smoothing above the default), and none (full smoothing)
+    half = float(_mscn2(match_crispness(soft.copy(), inner, target, inner, share=0.5))[sel].mean())
+    assert abs(half - (before + target) / 2) < 0.08 * target
+    assert np.array_equal(match_crispness(soft.copy(), inner, target, inner, share=0.0), soft)
     # a template softer than the face: nothing is added (no sharpening of a smooth photo)
     assert np.array_equal(match_crispness(sharp, inner, before, inner), sharp)

@@ -178,10 +178,13 @@ def finish_face(swapped: SwapOutput, template: np.ndarray, plan: FacePlan,
         region = _retouch(region, area, template, plan, params, fine)
     with timed(timings, "crisp"):
         # as crisp at the pixel scale as the template's own bare skin (before the noise,
-        # which would be sharpened too): the bench's BRISQUE -0.7..-1.6 on average on the
-        # sharp templates' pairs (Bennie Thompson, Gabe Amo, Byron Donalds)
+        # which would be sharpened too): the bench's BRISQUE -0.6..-1.2 on average on the
+        # sharp templates' pairs (Bennie Thompson, Gabe Amo, Byron Donalds). Up to the
+        # default smoothing (MpRadio 0.5) in full, the smoothing taking the blemishes and
+        # this the photo's sharpness; stronger smoothing wins, with no boost at 1
         skin = _crisp_weight(swapped.mask[area.roi.slices], area.skin)
-        region = match_crispness(region, skin, fine.crisp, skin)
+        region = match_crispness(region, skin, fine.crisp, skin,
+                                 share=min(1.0, 2.0 * (1.0 - params.smooth)))
     swapped.image[area.roi.slices] = to_u8(region) if swapped.image.dtype == np.uint8 else region
     with timed(timings, "noise"):
         _photo_noise(swapped, area, params.smooth, fine.noise)

@@ -95,17 +95,18 @@ def skin_crispness(img: np.ndarray, points: np.ndarray) -> float:
 
 
 def match_crispness(img: np.ndarray, weight: np.ndarray, target: float,
-                    measure: np.ndarray) -> np.ndarray:
+                    measure: np.ndarray, share: float = 1.0) -> np.ndarray:
     """``img`` with its luma detail finer than :data:`DETAIL` px boosted in proportion to
     ``weight`` so that its :func:`crispness` where ``measure`` (inside ``weight``'s support)
-    is > 0.5 rises to ``target``; a face already as crisp gets nothing. A float32 ``img`` is
+    is > 0.5 rises to ``target`` (by ``share`` of the way there); a face already as crisp
+    gets nothing. A float32 ``img`` is
     changed in place and returned, any other a float32 copy; the boosted box is clipped to
     0..255. The crispness of an amount is measured (on :func:`_stripes`) at no boost and at
     the strongest, :data:`MAX_AMOUNT`, and the amount interpolated between them (close to
     linear there: 2-4% over the target on a soft patch)."""
     out = img if img.dtype == np.float32 else img.astype(np.float32)
     sel = measure > 0.5
-    if target <= 0 or int(np.count_nonzero(sel)) < MIN_SAMPLES:
+    if target <= 0 or share <= 0 or int(np.count_nonzero(sel)) < MIN_SAMPLES:
         return out
     box = mask_box(weight, BOX_MARGIN)
     inside = sel[box]
@@ -117,6 +118,7 @@ def match_crispness(img: np.ndarray, weight: np.ndarray, target: float,
     now = _mean_on(luma[:, xs], rows, own, inside[:, xs])
     if not now < target:  # NaN (no sample on the stripes) too
         return out
+    target = now + min(share, 1.0) * (target - now)
     detail: np.ndarray = cv2.subtract(luma, cv2.GaussianBlur(luma, (7, 7), DETAIL))
     cv2.multiply(detail, weight[box], dst=detail, dtype=cv2.CV_32F)
     strongest = _mean_on(cv2.scaleAdd(detail[rows, xs], MAX_AMOUNT, luma[rows, xs]),
