@@ -207,7 +207,10 @@ def _photo_noise(swapped: SwapOutput, area: RetouchArea, smooth: float, noise: f
     """The template photo's noise level (``noise``) over the whole new face, in place on
     ``swapped.image``: in proportion to the blend weight, less on the skin as it is smoothed
     (``smooth``, MpRadio; the skin's grain is matched by the retouch)."""
-    box = mask_box(swapped.mask, 0, 0.01)
+    # the weight is zero outside the swap region: its box is found there, not on the frame
+    ys, xs = mask_box(swapped.mask[swapped.roi.slices], 0, 0.01)
+    y0, x0 = swapped.roi.y0, swapped.roi.x0
+    box = slice(ys.start + y0, ys.stop + y0), slice(xs.start + x0, xs.stop + x0)
     weight = np.array(swapped.mask[box], np.float32)
     if weight.size == 0:
         return
