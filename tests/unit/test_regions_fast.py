@@ -16,6 +16,9 @@ from portrait_studio.capabilities.garment.regions import (
 )
 from portrait_studio.imaging.color import rgb_to_lab
 from portrait_studio.imaging.regions import (
+    dilate_disc,
+    disc,
+    erode_disc,
     labelled,
     nearest_in,
     piece_medians,
@@ -158,3 +161,27 @@ def test_piece_medians_are_numpys_medians_per_piece() -> None:
     assert np.array_equal(piece_medians(labels, lab, np.array([big])),
                           np.median(lab[labels == big], axis=0)[None])
     assert piece_medians(labels, lab, np.array([], np.intp)).shape == (0, 3)
+
+
+def test_disc_erosion_and_dilation_equal_opencvs() -> None:
+    """The row-by-row disc morphology on the set pixels' box gives OpenCV's pixels exactly:
+    random masks, blobs touching the image's edges, a face-sized oval, every disc size the
+    swap's bands take (and the sizes left to OpenCV: small and even ones)."""
+    oval = np.zeros((300, 250), np.uint8)
+    cv2.ellipse(oval, (120, 160), (80, 110), 10, 0, 360, 1, -1)
+    edge = np.zeros((60, 80), bool)
+    edge[:25, 50:] = True               # touches the top and right edges
+    holes = np.ones((70, 70), bool)
+    holes[35, 35] = holes[0, 69] = False
+    masks = [*_masks(), oval.astype(bool), edge, holes]
+    for mask in masks:
+        for size in (3, 15, 16, 17, 21, 29, 37, 47, 57, 61, 73, 101):
+            flags = mask.astype(np.uint8)
+            want_e = cv2.erode(flags, disc(size)) > 0
+            want_d = cv2.dilate(flags, disc(size)) > 0
+            assert np.array_equal(erode_disc(mask, size), want_e), (mask.shape, size)
+            assert np.array_equal(dilate_disc(flags * 255, size), want_d), (mask.shape, size)
+    # a 61-disc erosion of the oval keeps its core only, and the dilation reaches 30 px out
+    core = erode_disc(oval, 61)
+    assert 0 < core.sum() < oval.sum() // 2
+    assert dilate_disc(oval, 61)[160, 120 - 80 - 30] and not dilate_disc(oval, 61)[160, 8]

@@ -19,6 +19,79 @@ def disc(size: int) -> NDArray[np.uint8]:
     return np.asarray(cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size)), np.uint8)
 
 
+def erode_disc(mask: NDArray[np.bool_] | NDArray[np.uint8], size: int) -> Mask:
+    """``cv2.erode(mask, disc(size)) > 0`` of an HxW mask (non-zero = set; beyond the image
+    counts as set, as OpenCV's default border does), the same pixels, several times cheaper
+    for large discs: see :func:`_disc_pass`."""
+    return _disc_morph(mask, size, erode=True)
+
+
+def dilate_disc(mask: NDArray[np.bool_] | NDArray[np.uint8], size: int) -> Mask:
+    """``cv2.dilate(mask, disc(size)) > 0`` of an HxW mask (non-zero = set; beyond the image
+    counts as unset), the same pixels, several times cheaper for large discs: see
+    :func:`_disc_pass`."""
+    return _disc_morph(mask, size, erode=False)
+
+
+DISC_DIRECT = 15  # discs up to this size: OpenCV's own morphology is as fast
+
+
+def _disc_morph(mask: NDArray[np.bool_] | NDArray[np.uint8], size: int, erode: bool) -> Mask:
+    flags = np.asarray(mask != 0, np.uint8)
+    if size <= DISC_DIRECT or size % 2 == 0 or size > 509:
+        op = cv2.erode if erode else cv2.dilate
+        direct: Mask = op(flags, disc(size)) > 0
+        return direct
+    out = np.zeros(flags.shape, bool)
+    box = _box(flags)
+    if box is None:  # nothing set: nothing survives an erosion or comes of a dilation
+        return out
+    # an eroded pixel is a set one whose disc holds only set pixels, a dilated one lies
+    # within a disc's radius of a set pixel: both within the radius of the set pixels' box
+    r, (h, w) = size // 2, flags.shape
+    crop = (slice(max(0, box[0].start - r), min(h, box[0].stop + r)),
+            slice(max(0, box[1].start - r), min(w, box[1].stop + r)))
+    part = flags[crop]
+    if part.shape[1] < 8:  # (OpenCV's arithmetic takes a row of up to 4 values for a scalar)
+        op = cv2.erode if erode else cv2.dilate
+        out[crop] = op(part, disc(size)) > 0
+        return out
+    clear = _disc_pass(part if erode else 1 - part, size)
+    out[crop] = clear if erode else ~clear
+    return out
+
+
+def _disc_pass(flags: NDArray[np.uint8], size: int) -> Mask:
+    """hxw bool: the pixels whose ``disc(size)`` (odd ``size``, centred) holds no unset pixel
+    of ``flags`` (hxw 0/1; beyond it counts as set), found row by row of the disc: each
+    disc row is a run of +-``half`` pixels, and a run is clear where the nearest unset pixel
+    of that image row lies more than ``half`` pixels to either side (one distance per image
+    row, then one comparison per disc row, instead of OpenCV's per-pixel scan of the disc's
+    area)."""
+    h, w = flags.shape
+    half = (disc(size).sum(axis=1).astype(np.intp) - 1) // 2
+    r = size // 2
+    cols = np.arange(w, dtype=np.int32)
+    hole = flags == 0
+    far = np.int32(1 << 20)
+    left = np.maximum.accumulate(np.where(hole, cols, -far), axis=1)
+    right = np.minimum.accumulate(np.where(hole, cols, far)[:, ::-1], axis=1)[:, ::-1]
+    gap = np.minimum(np.minimum(cols - left, right - cols), 255).astype(np.uint8)
+    # how far each pixel is from failing: min over the disc rows of (gap - half), saturated
+    # at 0 (OpenCV's uint8 arithmetic: no temporaries, vectorised)
+    room = np.full((h, w), 255, np.uint8)
+    step = np.empty((h, w), np.uint8)
+    for i, run in enumerate(half):
+        dy = i - r
+        lo, hi = max(0, -dy), min(h, h - dy)
+        if hi > lo:
+            cv2.subtract(gap[lo + dy:hi + dy], int(run),  # type: ignore[call-overload]
+                         dst=step[lo:hi])
+            cv2.min(room[lo:hi], step[lo:hi], dst=room[lo:hi])
+    clear: Mask = room > 0
+    return clear
+
+
 def row_first(mask: Mask, empty: int) -> NDArray[np.intp]:
     """The column of each row's first set pixel of ``mask`` (H values; ``empty`` for rows
     without one)."""

@@ -38,7 +38,7 @@ from ...imaging.blend import (
 )
 from ...imaging.color import masked_blur
 from ...imaging.fill import fill_thin
-from ...imaging.regions import disc, touching
+from ...imaging.regions import dilate_disc, disc, erode_disc, touching
 from ...perception import landmarks as lm
 from ...perception.masks import (
     above_brows,
@@ -448,13 +448,13 @@ def _strands(raw: np.ndarray, cut: np.ndarray, regions: Any, scale: float,
     if not seed.any():
         return np.zeros(cut.shape, np.float32)
     size = 2 * int(scale * STRAND_BAND) + 1
-    band = cv2.erode((regions.oval > 0.5).astype(np.uint8), disc(size)) == 0
+    band = ~erode_disc(regions.oval > 0.5, size)
     size = 2 * int(scale * STRAND_FEATURES) + 1
-    features = cv2.dilate((regions.features > 0.1).astype(np.uint8), disc(size)) > 0
+    features = dilate_disc(regions.features > 0.1, size)
     grown = touching(((raw > 0.5) & band & ~features) | hard, seed) & ~hard
     # the rim's zone: the band, below the nose as deep again as the rim (a fold's tip)
     size = 2 * int(scale * (STRAND_BAND + STRAND_RIM)) + 1
-    wide = cv2.erode((regions.oval > 0.5).astype(np.uint8), disc(size)) == 0
+    wide = ~erode_disc(regions.oval > 0.5, size)
     zone = np.where(rim[1], wide, band) & (regions.features < 0.5) & (rim[0] > 0.5)
     grown |= _rim(raw > 0.5, hard | grown, zone, scale) & ~hard
     out: np.ndarray = cv2.dilate(grown.astype(np.uint8), np.ones((5, 5), np.uint8))
@@ -500,7 +500,7 @@ def _sockets(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.nda
 def _inner_face(oval: np.ndarray, scale: float) -> np.ndarray:
     """hxw bool: the face ``oval`` eroded by :data:`EDGE_BAND` eye distances."""
     size = 2 * int(scale * EDGE_BAND) + 1
-    inner: np.ndarray = cv2.erode((oval > 0.5).astype(np.uint8), disc(size)) > 0
+    inner: np.ndarray = erode_disc(oval > 0.5, size)
     return inner
 
 
