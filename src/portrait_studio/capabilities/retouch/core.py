@@ -150,12 +150,21 @@ def enhance_detail_fast(img: np.ndarray, mask: np.ndarray, strength: float,
     the full-resolution texture of ``img``). ``strength`` 0 returns an unchanged copy."""
     if strength <= 0:
         return img.copy()
-    src = np.clip(img, 0, 255).astype(np.float32) / 255.0
+    src = (img if img.dtype == np.uint8 else np.clip(img, 0, 255)).astype(np.float32)
+    src /= np.float32(255.0)
     fine_r = max(1, round(scale * 0.02))
     mid_r = max(2, round(scale * 0.06))
     base_fine = _guided(src, fine_r, 1e-3, k if fine_r >= 2 * k else 1)
     base_mid = _guided(src, mid_r, 4e-3, k)
-    detail = (src - base_fine) * 0.9 + (base_fine - base_mid) * 0.6
-    out = src + detail * (strength * mask)[..., None]
-    enhanced: np.ndarray = np.clip(out * 255.0, 0, 255).astype(np.float32)
+    # detail = (src - fine) * 0.9 + (fine - mid) * 0.6; out = src + detail * strength * mask,
+    # the same float32 operations in place (fresh arrays: the bases are ours)
+    detail = cv2.subtract(src, base_fine)
+    detail *= np.float32(0.9)
+    coarse = np.subtract(base_fine, base_mid, out=np.asarray(base_mid, np.float32))
+    coarse *= np.float32(0.6)
+    detail += coarse
+    scale_channels(detail, np.asarray(strength * mask, np.float32))
+    detail += src
+    detail *= np.float32(255.0)
+    enhanced: np.ndarray = np.clip(detail, 0, 255, out=detail)
     return enhanced
