@@ -154,11 +154,13 @@ def enhance_detail_fast(img: np.ndarray, mask: np.ndarray, strength: float,
     src /= np.float32(255.0)
     fine_r = max(1, round(scale * 0.02))
     mid_r = max(2, round(scale * 0.06))
-    base_fine = _guided(src, fine_r, 1e-3, k if fine_r >= 2 * k else 1)
+    # the fine base on a copy reduced as far as keeps its radius at 2+ px (at most k): a
+    # full-resolution colour guided filter cost 25-30 ms on a 450x420 face
+    base_fine = _guided(src, fine_r, 1e-3, max(1, min(k, fine_r // 2)))
     base_mid = _guided(src, mid_r, 4e-3, k)
     # detail = (src - fine) * 0.9 + (fine - mid) * 0.6; out = src + detail * strength * mask,
     # the same float32 operations in place (fresh arrays: the bases are ours)
-    detail = cv2.subtract(src, base_fine)
+    detail: np.ndarray = cv2.subtract(src, base_fine)
     detail *= np.float32(0.9)
     coarse = np.subtract(base_fine, base_mid, out=np.asarray(base_mid, np.float32))
     coarse *= np.float32(0.6)
