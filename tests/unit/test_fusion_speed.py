@@ -268,3 +268,20 @@ def test_detail_enhancement_guides_a_large_face_on_a_reduced_copy(
     full = np.clip((src + ((src - fine) * 0.9 + (fine - mid) * 0.6) * 0.5) * 255.0, 0, 255)
     diff = np.abs(out - full)
     assert diff.mean() < 0.5 and np.percentile(diff, 99) < 3.0 and diff.max() < 12
+
+
+def test_spline_on_a_grid_equals_the_spline_at_its_nodes() -> None:
+    """The thin-plate spline's kernel summed from one term per column and one per row of the
+    grid gives the same values as the one computed at every node (the outline warp's maps
+    are unchanged, bit for bit)."""
+    rng = np.random.default_rng(3)
+    ctrl = rng.uniform(0, 600, (60, 2))
+    disp = rng.normal(0, 6, (60, 2))
+    gx = (np.arange(37, dtype=np.float64) + 0.5) * 9 - 0.5
+    gy = (np.arange(41, dtype=np.float64) + 0.5) * 9 - 0.5
+    nodes = np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2)
+    at_nodes = geo._tps_eval(ctrl, disp, nodes)
+    assert np.array_equal(geo._tps_eval(ctrl, disp, nodes, (gx, gy)), at_nodes)
+    # the spline interpolates: the displacement at a control point is its own
+    probe = geo._tps_eval(ctrl, disp, ctrl[:5])
+    np.testing.assert_allclose(probe, disp[:5], atol=1e-6)

@@ -209,7 +209,7 @@ def tps_maps(dst: np.ndarray, src: np.ndarray, shape: tuple[int, int], step: int
         values = RBFInterpolator(dst.astype(np.float64), disp, kernel="thin_plate_spline",
                                  smoothing=smoothing)(nodes)
     else:
-        values = _tps_eval(dst.astype(np.float64), disp, nodes)
+        values = _tps_eval(dst.astype(np.float64), disp, nodes, (gx, gy))
     maps = []
     for c, axis in ((0, np.arange(w, dtype=np.float32)[None, :]),
                     (1, np.arange(h, dtype=np.float32)[:, None])):
@@ -230,10 +230,26 @@ def _tps_kernel(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
-def _tps_eval(ctrl: np.ndarray, values: np.ndarray, at: np.ndarray) -> np.ndarray:
+def _tps_kernel_grid(xs: np.ndarray, ys: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """:func:`_tps_kernel` of the nodes of a grid (every ``xs`` in every row ``ys``, row by
+    row) and the rows of ``b``: the same values, the squared distances summed from one
+    column term per x and one row term per y instead of two full-size differences."""
+    d2 = np.square(ys[:, None] - b[:, 1][None, :])[:, None, :] + np.square(
+        xs[:, None] - b[:, 0][None, :])[None, :, :]
+    d2 = d2.reshape(-1, len(b))
+    np.maximum(d2, 1e-300, out=d2)
+    out: np.ndarray = np.log(d2)
+    out *= d2
+    out *= 0.5
+    return out
+
+
+def _tps_eval(ctrl: np.ndarray, values: np.ndarray, at: np.ndarray,
+              grid: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Interpolating thin-plate spline (with its affine part) through ``values`` at the
     control points ``ctrl``, evaluated at ``at`` (float64, coordinates centred and scaled for
-    conditioning)."""
+    conditioning; ``grid``: the columns' x and the rows' y when ``at`` is that grid's nodes,
+    row by row, whose kernel is then summed from them)."""
     centre, span = ctrl.mean(axis=0), max(float(np.ptp(ctrl, axis=0).max()), 1.0)
     c, x = (ctrl - centre) / span, (at - centre) / span
     n = len(c)
@@ -249,7 +265,9 @@ def _tps_eval(ctrl: np.ndarray, values: np.ndarray, at: np.ndarray) -> np.ndarra
     except np.linalg.LinAlgError:  # repeated control points
         coef = np.linalg.lstsq(lhs, rhs, rcond=None)[0]
     affine = coef[n] + x[:, :1] * coef[n + 1] + x[:, 1:] * coef[n + 2]
-    spline: np.ndarray = _tps_kernel(x, c) @ coef[:n] + affine
+    kernel = (_tps_kernel(x, c) if grid is None else
+              _tps_kernel_grid((grid[0] - centre[0]) / span, (grid[1] - centre[1]) / span, c))
+    spline: np.ndarray = kernel @ coef[:n] + affine
     return spline
 
 
