@@ -235,10 +235,20 @@ class TemplateGrain:
     crisp: float = 0.0
 
 
+def _face_crop(template: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    roi = geo.roi_around(points, 1.0, template.shape)
+    return template[roi.slices], points - roi.offset
+
+
+def template_grain_level(template: np.ndarray, points: np.ndarray) -> float:
+    """Only :attr:`TemplateGrain.level` of the template face ``points`` (what glam uses)."""
+    crop, local = _face_crop(template, points)
+    return grain_level(crop, cheek_mask(local, crop.shape))
+
+
 def template_grain(template: np.ndarray, points: np.ndarray) -> TemplateGrain:
     """:class:`TemplateGrain` of the template face ``points``."""
-    roi = geo.roi_around(points, 1.0, template.shape)
-    crop, local = template[roi.slices], points - roi.offset
+    crop, local = _face_crop(template, points)
     return TemplateGrain(grain_level(crop, cheek_mask(local, crop.shape)),
                          noise_level(crop, face_regions(local, crop.shape).oval),
                          skin_crispness(crop, local))

@@ -33,7 +33,7 @@ from ..imaging.color import to_u8
 from ..perception.faces import Face, require_faces, select_face
 from ..perception.segmentation import person_mask
 from .fusion import MAX_SIDE, check_face_size, check_pose
-from .fusion_face import FacePlan, plan_face, template_grain
+from .fusion_face import FacePlan, plan_face, template_grain_level
 from .fusion_params import FusionParams
 from .glam_morph import (
     MorphAmounts,
@@ -305,7 +305,7 @@ def _choose_photos(template: np.ndarray, users: Sequence[GlamUser], report: Glam
             photo = user.photos[choice.index]
             plan = plan_face(photo, choice.face, target, FusionParams(warp=1.0))
             plans.append(plan)
-            grain = template_grain(template, target.landmarks).level
+            grain = template_grain_level(template, target.landmarks)
             faces.append(PlacedFace(i, plan, grain, photo, choice.face))
             report.users.append(_user_report(i, target, choice, plan))
     return plans, faces
