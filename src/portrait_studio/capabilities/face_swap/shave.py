@@ -46,11 +46,12 @@ import cv2
 import numpy as np
 
 from ...imaging import geometry as geo
+from ...imaging.blend import mask_box
 from ...imaging.fill import carry_in
 from ...imaging.regions import disc, filled, touching
 from ...perception import landmarks as lm
 from ...perception.masks import cheek_mask, face_regions, face_scale, polygon_mask
-from ..retouch.texture import match_noise, match_texture, noise_level, texture_levels
+from ..retouch.texture import BOX_MARGIN, match_noise, match_texture, noise_level, texture_levels
 from .beard import BEARD_SHARE, beard_share, chin_patch
 from .tone import local_skin_model
 
@@ -243,24 +244,33 @@ def _clothes(lab: np.ndarray, person: np.ndarray, work: _Work) -> list[_Colour]:
     return [_Colour.of(g) for g in groups if len(g) >= 0.05 * len(samples)]
 
 
-def _beard(work: _Work, person: np.ndarray, skin: np.ndarray) -> np.ndarray | None:
+def _beard(work: _Work, person: np.ndarray, skin: np.ndarray,
+           clothes: list[_Colour]) -> np.ndarray | None:
     """The beard on the grid (HxW bool), or None when the chin is skin; ``skin``: the
-    grid's :func:`_skin` likelihood."""
+    grid's :func:`_skin` likelihood; ``clothes``: :func:`_clothes`."""
     not_skin = skin < NOT_SKIN
     if beard_share(not_skin, work.points, work.scale) < SHAVE_SHARE:
         return None
     chin = _chin(work)
     lab = work.lab
-    near = _Colour.of(lab[chin & not_skin]).distance(lab)
-    clothes = [c.distance(lab) for c in _clothes(lab, person, work)]
     oval = polygon_mask(work.points[list(lm.FACE_OVAL)], work.img.shape) > 0.5
     zone = _zone(work, oval)
-    # with no clothes to tell it from (the photo ends under the chin) the beard is shaved
-    # in the face only
-    like = (near < BEARD_SIGMAS) & (near < np.min(clothes, axis=0)) if clothes else False
     # in the face every non-skin pixel under the nose is beard (a moustache may be darker
     # than a white chin); under the jaw only the beard's colours, never the clothes'
-    found = zone & not_skin & person & (like | oval)
+    found = zone & not_skin & person
+    # with no clothes to tell it from (the photo ends under the chin) the beard is shaved
+    # in the face only; the colour distances are taken only where they decide (the
+    # candidates under the jaw), not over the whole grid
+    under = found & ~oval
+    if clothes and under.any():
+        near_colour, there = _Colour.of(lab[chin & not_skin]), lab[under]
+        near = near_colour.distance(there)
+        like = (near < BEARD_SIGMAS) & (
+            near < np.min([c.distance(there) for c in clothes], axis=0))
+        under[under] = like
+    else:
+        under[:] = False
+    found &= under | oval
     found = cv2.morphologyEx(found.astype(np.uint8), cv2.MORPH_CLOSE, _disc(0.04 * work.scale))
     found = filled(found > 0) & zone
     beard = _without_strips(touching(found, chin) | (found & oval), oval, work.scale)
@@ -450,25 +460,27 @@ def _collar(work: _Work, beard: np.ndarray, person: np.ndarray,
     return end - COLLAR_MARGIN * s
 
 
-def _notch(work: _Work, beard: np.ndarray, person: np.ndarray) -> np.ndarray:
+def _notch(work: _Work, beard: np.ndarray, person: np.ndarray,
+           clothes: list[_Colour]) -> np.ndarray:
     """HxW bool: the template's own neck showing in a shirt collar's opening right under a
     beard hanging over it (:func:`_collar`): the person's pixels in the neck's middle
     (:data:`NOTCH` [1]) under ``beard`` (HxW bool), at most :data:`NOTCH` [0] eye distances
-    under its end, coloured like none of the clothes, that touch the beard. Left as they
+    under its end, coloured like none of the ``clothes`` (:func:`_clothes`), that touch
+    the beard. Left as they
     were, they showed as a dark patch with hard edges between the painted collar's halves,
     under the painted neck and the collar's edge (Bennie Thompson)."""
     shape = beard.shape
     none = np.zeros(shape, bool)
-    lab = work.lab
-    clothes = _clothes(lab, person, work)
     middle = _neck_offset(work)[0] < NOTCH[1]
     if not clothes or not (beard[:, middle]).any():
         return none
     rows = np.arange(shape[0])[:, None]
     ends = np.where(beard.any(axis=0), shape[0] - 1 - np.argmax(beard[::-1], axis=0), -1)
     near = (rows > ends[None, :]) & (rows <= ends[None, :] + NOTCH[0] * work.scale)
-    unlike = np.min([c.distance(lab) for c in clothes], axis=0) > BEARD_SIGMAS
-    found = unlike & person & ~beard & near & middle[None, :] & (ends >= 0)[None, :]
+    found = person & ~beard & near & middle[None, :] & (ends >= 0)[None, :]
+    # coloured like none of the clothes: the distances taken at those pixels only
+    there = work.lab[found]
+    found[found] = np.min([c.distance(there) for c in clothes], axis=0) > BEARD_SIGMAS
     found = filled(cv2.morphologyEx(found.view(np.uint8), cv2.MORPH_CLOSE,
                                     _disc(0.04 * work.scale)) > 0) & near & middle[None, :]
     out: np.ndarray = touching(found, cv2.dilate(beard.view(np.uint8), _disc(3.0)) > 0)
@@ -655,18 +667,26 @@ def _backdrop(img: np.ndarray, back: np.ndarray, centre: float) -> np.ndarray:
     return out
 
 
-def _lit(region: np.ndarray, core: np.ndarray, chin: float, scale: float) -> tuple[
-        np.ndarray, float]:
-    """HxW float32 0..1: the painted skin's local light (``region``, HxWx3 float32, blurred
-    over :data:`GRAIN_BLUR` eye distances; ``scale``: the eye distance in its pixels) as a
+def _lit(region: np.ndarray, core: np.ndarray, chin: float, scale: float,
+         box: tuple[slice, slice]) -> tuple[np.ndarray, float]:
+    """HxW float32 0..1 over ``box`` (slices of ``region``; ``core`` is over the box too):
+    the painted skin's local light (``region``, HxWx3 float32, blurred over
+    :data:`GRAIN_BLUR` eye distances; ``scale``: the eye distance in its pixels) as a
     share of its median in the face (``core``, HxW bool, above the row ``chin``), at most 1:
     a skin's grain (pores, fine lines, the photo's noise) is in proportion to its light.
     Added evenly, the forehead's texture was as strong in the throat's shadow as on the
     cheeks, and the re-toning, steep in the darks for a lighter user, made it 3-4 times the
     cheeks' relative to the light there: a stubble band (Byron Donalds). And that median
-    light (luma 0..255)."""
-    luma = cv2.GaussianBlur(region.mean(axis=2), (0, 0), max(GRAIN_BLUR * scale, 1.0))
-    face = core & (np.arange(core.shape[0])[:, None] < chin)
+    light (luma 0..255). The blur (the costliest step of the shave: about 150 taps a pass
+    at 1080x1320) runs on the box grown by its reach only, cut where the full region's would
+    give the same values (:func:`_blur_box`)."""
+    sigma = max(GRAIN_BLUR * scale, 1.0)
+    ys, xs = box
+    grown = _blur_box(box, region.shape[:2], sigma)
+    luma = cv2.GaussianBlur(region[grown].mean(axis=2), (0, 0), sigma)[
+        ys.start - grown[0].start:ys.stop - grown[0].start,
+        xs.start - grown[1].start:xs.stop - grown[1].start]
+    face = core & (np.arange(ys.start, ys.stop)[:, None] < chin)
     if int(np.count_nonzero(face)) < 16:
         return np.ones(core.shape, np.float32), 0.0
     ref = max(float(np.median(luma[face])), 1.0)
@@ -674,17 +694,38 @@ def _lit(region: np.ndarray, core: np.ndarray, chin: float, scale: float) -> tup
     return out, ref
 
 
+def _blur_box(box: tuple[slice, slice], shape: tuple[int, ...], sigma: float) -> (
+        tuple[slice, slice]):
+    """``box`` grown by the reach of a Gaussian blur of ``sigma`` (OpenCV's float kernel:
+    about 4 sigma a side) and clipped to ``shape``, its left edge moved left to a multiple
+    of 16 columns: OpenCV filters a row 8 (or 16) floats at a time from its first column and
+    the leftover columns one at a time, which rounds differently, so the blurred box equals
+    the whole image's blurred there bit for bit only when its columns fall in the same
+    groups (and its right edge is the image's, or far enough away)."""
+    ys, xs = box
+    reach = (round(sigma * 8 + 1) | 1) // 2 + 2
+    x0 = max(0, xs.start - reach) // 16 * 16
+    return (slice(max(0, ys.start - reach), min(shape[0], ys.stop + reach)),
+            slice(x0, min(shape[1], xs.stop + reach)))
+
+
 def forehead_texture(img: np.ndarray, points: np.ndarray) -> tuple[float, ...]:
     """:func:`texture_levels` of the forehead of the face ``points`` in ``img``: the face
     oval drawn 0.9 times its size about its centre, above the brows."""
-    crop, forehead = _forehead(img, points)
+    return _texture_of(*_forehead(img, points))
+
+
+def _texture_of(crop: np.ndarray, forehead: np.ndarray) -> tuple[float, ...]:
     return texture_levels(crop, forehead.astype(np.float32))
 
 
 def forehead_light(img: np.ndarray, points: np.ndarray) -> float:
     """The mean luma (channel mean, 0..255) of the forehead of :func:`forehead_texture`;
     0 when it has no pixels."""
-    crop, forehead = _forehead(img, points)
+    return _light_of(*_forehead(img, points))
+
+
+def _light_of(crop: np.ndarray, forehead: np.ndarray) -> float:
     if not forehead.any():
         return 0.0
     return float(crop[forehead].astype(np.float32).mean())
@@ -720,13 +761,15 @@ def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     work = _work(img, points, max(DROP, CLOTHES_BAND[1]) + 0.1,
                  None if jaw is None else jaw.placed, None if jaw is None else jaw.shadow)
     on_grid, skin = _person_on(work, person, img.shape), _skin(work)
-    beard = _beard(work, on_grid, skin)
+    # the clothes' colours tell the beard (and a collar's opening) from them: found once
+    clothes = _clothes(work.lab, on_grid, work)
+    beard = _beard(work, on_grid, skin, clothes)
     if beard is None or not beard.any():
         return img
     # a hanging beard's collar opening: the template's own neck there is painted too, the
     # user's neck going on down in it
     collar = _collar(work, beard, on_grid, skin)
-    notch = _notch(work, beard, on_grid) if collar is not None else None
+    notch = _notch(work, beard, on_grid, clothes) if collar is not None else None
     paint, skin_share = _painted(work, beard, on_grid, skin, collar, notch)
     if notch is not None:
         beard = beard | (cv2.dilate(notch.view(np.uint8), _disc(0.03 * work.scale)) > 0)
@@ -734,14 +777,18 @@ def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     up_w = work.grid.up(weight)
     out = img.copy()
     region = out[work.roi.slices].astype(np.float32)
-    region += (work.grid.up(paint) - region) * up_w[..., None]
+    # only the pixels the paint reaches change (and the texture's band split looks
+    # BOX_MARGIN px around them): the full-resolution steps run on that box of the region
+    box = mask_box(up_w, BOX_MARGIN, 0.0)
+    part, up_w = region[box], up_w[box]
+    part += (work.grid.up(paint)[box] - part) * up_w[..., None]
     # the painted skin is smooth at every fine scale: it gets the forehead's two finest bands
     # (noise in the coarsest one mottled the paint like a beard), measured away from the
     # paint's edges, where the step to the old pixels is
-    painted_skin = up_w * work.grid.up(skin_share)
+    painted_skin = up_w * work.grid.up(skin_share)[box]
     core = cv2.erode((painted_skin > 0.9).view(np.uint8), _disc(3.0)) > 0
     lit, light = _lit(region, core, float(points[lm.CHIN, 1]) - work.roi.y0,
-                      work.scale * work.grid.k)
+                      work.scale * work.grid.k, box)
     # the forehead's grain is that of its own light: a bald head in the studio light is
     # lighter than the face under it, and its coarser band, added as it is, was 1.6-1.9
     # times the user's cheeks' (0.7-2.8 px, relative to the light) in the throat once
@@ -749,19 +796,20 @@ def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     # lights' ratio (the finest band's noise shows in it too) it is 0.8-1.0 of theirs (by
     # the full ratio 0.7-0.8); the finest band, taken down too, made the neck smooth and
     # raised the bench's BRISQUE by 1 on the bearded templates' pairs
-    dim = min(1.0, light / max(forehead_light(img, points), 1.0)) if light > 0 else 1.0
-    fine, mid = forehead_texture(img, points)[:2]
+    forehead = _forehead(img, points)
+    dim = min(1.0, light / max(_light_of(*forehead), 1.0)) if light > 0 else 1.0
+    fine, mid = _texture_of(*forehead)[:2]
     skin_texture = (fine, mid * math.sqrt(dim), 0.0)
-    region = match_texture(region, painted_skin * lit, skin_texture,
-                           measure=(core & (lit > 0.9)).astype(np.float32))
+    part = match_texture(part, painted_skin * lit, skin_texture,
+                         measure=(core & (lit > 0.9)).astype(np.float32))
     # the backdrop and the clothes continued beside and under the throat are smooth too:
     # they get the photo's own noise, measured where the beard was not
-    rest = up_w * (1.0 - work.grid.up(skin_share))
+    rest = up_w * (1.0 - work.grid.up(skin_share)[box])
     clear = work.grid.up((cv2.dilate(beard.view(np.uint8), _disc(0.1 * work.scale)) == 0)
                          .astype(np.float32))
     target = noise_level(img[work.roi.slices], clear)
-    region = match_noise(region, rest, target, measure=(rest > 0.9).astype(np.float32), seed=1)
-    out[work.roi.slices] = np.clip(np.rint(region), 0, 255).astype(np.uint8)
+    part = match_noise(part, rest, target, measure=(rest > 0.9).astype(np.float32), seed=1)
+    out[work.roi.slices][box] = np.clip(np.rint(part), 0, 255).astype(np.uint8)
     return out
 
 
