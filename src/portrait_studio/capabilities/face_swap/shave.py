@@ -87,6 +87,7 @@ NOTCH = (0.25, 0.5)          # a collar's opening under a hanging beard: at most
                             # half-widths of the chin's column
 NOTCH_SLANT = 2.0           # rows a column the collar's halves rise by beside its opening
 GRAIN_BLUR = 0.05           # eye distances: the painted skin's light its grain follows
+LIT_SIGMA = 4.0             # px: that light is blurred on a grid with about this sigma
 JAW = lm.FACE_OVAL[9:28]     # the oval from ear to ear under the chin
 
 
@@ -691,13 +692,29 @@ def _lit(region: np.ndarray, core: np.ndarray, chin: float, sigma: float,
     light (luma 0..255). The blur (the costliest step of the shave: about 150 taps a pass
     at 1080x1320) runs on ``region`` alone, which the caller cuts from the whole region
     around the box so that it gives the same values there (:func:`_blur_box`)."""
-    luma = cv2.GaussianBlur(region.mean(axis=2), (0, 0), sigma)[box]
+    # the channels' mean as ``region.mean(axis=2)`` sums them (in order, then / 3), without
+    # NumPy's generic reduction over a 3-long axis (several times slower)
+    mean = (region[..., 0] + region[..., 1]) + region[..., 2]
+    luma = _blurred(np.divide(mean, np.float32(3.0), out=mean), sigma)[box]
     face = core & (np.arange(core.shape[0])[:, None] < chin)
     if int(np.count_nonzero(face)) < 16:
         return np.ones(core.shape, np.float32), 0.0
     ref = max(float(np.median(luma[face])), 1.0)
     out: np.ndarray = np.clip(luma / ref, 0.0, 1.0).astype(np.float32)
     return out, ref
+
+
+def _blurred(plane: np.ndarray, sigma: float) -> np.ndarray:
+    """``plane`` (HxW float32) blurred over ``sigma`` px, on a copy reduced by the whole
+    number of :data:`LIT_SIGMA` px in ``sigma`` (block means, brought back bilinearly) when
+    that is more than 1: a wide blur of a smooth field needs no full resolution (at
+    1080x1320, sigma 18 px: 4 times reduced, 8 times cheaper)."""
+    k = int(sigma // LIT_SIGMA)
+    if k <= 1:
+        out: np.ndarray = cv2.GaussianBlur(plane, (0, 0), sigma)
+        return out
+    grid = geo.WorkGrid((plane.shape[0], plane.shape[1]), k)
+    return grid.up(cv2.GaussianBlur(grid.down(plane), (0, 0), sigma / k))
 
 
 def _blur_box(box: tuple[slice, slice], shape: tuple[int, ...], sigma: float) -> (
