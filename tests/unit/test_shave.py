@@ -605,3 +605,65 @@ def test_the_users_jaw_casts_their_own_shadow_on_the_painted_neck() -> None:
     assert abs(float(profile[first:first + 2].mean()) - under) < 0.03
     # the shadow is the user's, taken in part: no deeper than theirs, deeper than none
     assert under < near < 0.9
+
+
+def test_the_clothes_colours_are_found_once_per_shave(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under a hanging beard both the beard and the collar's opening are told from the
+    clothes by their colours: the k-means of the clothes' band runs once for the two (it
+    ran in each, on the same pixels, and the Mahalanobis distances over the whole grid
+    twice too)."""
+    img, points, want = _shaved(HANGING)
+    calls = {"_clothes": 0, "_notch": 0}
+    for name in calls:
+        real = getattr(shave, name)
+
+        def counted(*args: object, _real: object = real, _name: str = name) -> object:
+            calls[_name] += 1
+            return _real(*args)  # type: ignore[operator]
+
+        monkeypatch.setattr(shave, name, counted)
+    out = shave_beard(img, points, template_person(img))
+    assert calls == {"_clothes": 1, "_notch": 1}
+    assert np.array_equal(out, want)
+    assert np.count_nonzero(np.any(out != img, axis=2)) > 0.02 * img.shape[0] * img.shape[1]
+
+
+def test_the_light_blur_box_gives_the_whole_regions_values() -> None:
+    """The painted skin's light is blurred on a box of the region grown by the blur's reach,
+    its left edge on a multiple of 16 columns: there it equals the whole region's blur bit
+    for bit (OpenCV's row groups line up), also at the region's right edge."""
+    rng = np.random.default_rng(3)
+    plane = (rng.random((300, 517)) * 255).astype(np.float32)
+    sigma = 5.3
+    whole = cv2.GaussianBlur(plane, (0, 0), sigma)
+    for box in ((slice(80, 200), slice(75, 300)), (slice(0, 120), slice(131, 517)),
+                (slice(150, 300), slice(37, 509))):
+        grown = shave._blur_box(box, plane.shape, sigma)
+        assert grown[1].start % 16 == 0 and grown[1].start <= box[1].start - 4 * sigma
+        part = cv2.GaussianBlur(plane[grown], (0, 0), sigma)[shave._inside(box, grown)]
+        assert np.array_equal(part, whole[box])
+
+
+def test_gather_takes_each_pixel_from_its_index() -> None:
+    rng = np.random.default_rng(4)
+    img = rng.random((40, 57, 3)).astype(np.float32)
+    pick = rng.integers(0, 40, (40, 57))
+    flat = pick * 57 + np.arange(57)
+    want = np.take_along_axis(img, pick[..., None], axis=0)
+    assert np.array_equal(shave._gather(img, flat), want)
+    assert np.array_equal(shave._gather(img[..., 0] > 0.5, flat), want[..., 0] > 0.5)
+
+
+def test_the_wide_light_blur_runs_reduced_and_stays_close() -> None:
+    """A blur of more than twice :data:`shave.LIT_SIGMA` runs on a reduced grid (a 1080x1320
+    template's sigma is ~18 px): within 0.5% of the full-resolution blur of a face-like
+    smooth field with grain; a narrower one (native size) is the full blur itself."""
+    rng = np.random.default_rng(5)
+    ys, xs = np.mgrid[0:480, 0:640].astype(np.float32)
+    field = (120 + 60 * np.sin(xs / 90) * np.cos(ys / 70) + rng.normal(0, 6, ys.shape))
+    field = field.astype(np.float32)
+    for sigma in (18.2, 9.0):
+        full = cv2.GaussianBlur(field, (0, 0), sigma)
+        inner = (slice(60, -60), slice(60, -60))
+        assert np.abs(shave._blurred(field, sigma) - full)[inner].max() < 0.005 * 120
+    assert np.array_equal(shave._blurred(field, 4.5), cv2.GaussianBlur(field, (0, 0), 4.5))
