@@ -48,7 +48,7 @@ from ...perception.masks import (
     row_ramp,
     swap_polygon,
 )
-from .beard import lower_face, lower_face_cut
+from .beard import BEARD_SHARE, beard_share, lower_face, lower_face_cut
 from .forehead import SwapFields, texture_forehead
 from .tone import local_skin_model
 from .types import SwapOptions
@@ -250,7 +250,9 @@ class _Fields:
 
     mask: np.ndarray    # hxw float32
     ratio: np.ndarray   # hxwx3 float32
-    cut: np.ndarray     # hxw float32: the user's hair over the forehead (feathered as in ``mask``)
+    cut: np.ndarray     # hxw float32: where the template is the blend's foreground: the user's
+                        # hair over the forehead (feathered as in ``mask``), the weight cleared
+                        # short of the template's hair
 
 
 @dataclass(frozen=True)
@@ -259,6 +261,7 @@ class _UserFields:
     shade: np.ndarray      # grid: skin-only low-pass of the user face (hxwx3)
     hair: np.ndarray       # grid: the cut's pieces reaching in from beyond the oval (hair)
     strands: np.ndarray    # grid 0/1: thin hair and shadow the cut's soft edge lets through
+    beard: np.ndarray | None = None  # grid 0..1: the lower face of a bearded user (kept whole)
 
 
 @dataclass(frozen=True)
@@ -415,6 +418,7 @@ def _user_fields(grid: geo.WorkGrid, u_warped: np.ndarray, valid: np.ndarray,
     skin = regions.skin * valid * (1.0 - cut)
     shade = masked_blur(u_small, skin, scale * opts.shading_sigma)  # beard or not: skin only
     sockets, inner = _sockets(points, shape, scale), _inner_face(regions.oval, scale)
+    bearded = beard_share(cut, points, scale) >= BEARD_SHARE  # as lower_face_cut judges it
     spared = sockets * (1.0 - _inner_pieces(cut, inner, sockets, scale))
     cut = lower_face_cut(cut, dark, points, scale) * _from_outside(cut, inner) * (1.0 - spared)
     # strands as the cut: below the nose only what is far darker than the cheeks (hair, not
@@ -423,9 +427,10 @@ def _user_fields(grid: geo.WorkGrid, u_warped: np.ndarray, valid: np.ndarray,
     off = np.maximum(dark, _much_bluer(u_small, cheeks))
     raw = lower_face_cut(raw, off, points, scale) * (1.0 - sockets) * valid
     raw *= 1.0 - _below_mouth(points, shape, scale)
+    low = lower_face(points, shape, scale)
     return _UserFields(cut, shade, _hair_zone(cut, regions, points, scale),
-                       _strands(raw, cut, regions, scale,
-                                (off, lower_face(points, shape, scale) > 0.5)))
+                       _strands(raw, cut, regions, scale, (off, low > 0.5)),
+                       low if bearded else None)
 
 
 def _strands(raw: np.ndarray, cut: np.ndarray, regions: Any, scale: float,
@@ -567,6 +572,8 @@ class _TemplateFields:
     cut: np.ndarray        # template occlusion (its hair) and kept template parts, combined
     shade: np.ndarray      # skin-only low-pass of the warped template (hxwx3)
     scale: float           # inter-ocular distance on the grid
+    clear: np.ndarray | None = None  # the weight's share kept short of the template's hair,
+                                     # jaw shadow, backdrop (:func:`_clear_of_edge`)
 
 
 @dataclass(frozen=True)
@@ -592,6 +599,8 @@ class TemplateShape:
     brows: np.ndarray | None = None  # hxwx3: the template's brows to paint out, the zone
                                      # around them, its oval (:func:`_template_brows`);
                                      # None: none to paint out or erase_template_brows off
+    spared: np.ndarray | None = None  # where the blend is never cleared short of the template's
+                                      # hair (:func:`_clear_of_edge`); None: the features
 
 
 def _template_shape(grid: geo.WorkGrid, t_local: np.ndarray, t_maps: geo.Maps | None,
@@ -617,11 +626,15 @@ def _template_shape(grid: geo.WorkGrid, t_local: np.ndarray, t_maps: geo.Maps | 
             inside = np.maximum(inside, _below_mouth(points, shape, scale))
         mask = np.minimum(mask, inside)
     r_regions = face_regions(points, shape)
+    spared = np.clip(r_regions.features * 2.0, 0.0, 1.0)
+    if opts.hidden_jaw:  # the user's own jaw line and its shadow, whole (see _blend_mask)
+        spared = np.maximum(spared, _below_mouth(points, shape, scale))
     return TemplateShape(t_skin, t_cheeks, r_regions.features,
                           above_brows(points, shape, scale * 0.3),
                           keep_template_region(t_regions, grid_maps, opts), mask, scale,
                           _template_brows(t_regions, geo_scale(t_local), grid_maps, mask,
-                                          r_regions) if opts.erase_template_brows else None)
+                                          r_regions) if opts.erase_template_brows else None,
+                          spared)
 
 
 BROW_REACH = 0.15  # eye distances around them where its darker pixels are brow (a tail curving
@@ -731,21 +744,61 @@ def _template_fields(grid: geo.WorkGrid, t_warped: np.ndarray, tshape: TemplateS
     """The template's smooth fields on ``grid`` from the warped template region (full
     resolution, uint8 RGB) and its landmark fields."""
     t_small = grid.down(t_warped)
-    template_cut = _occlusion_cut(t_small, tshape.cheeks, tshape.features,
-                                  tshape.scale) * tshape.above
+    not_skin = _occlusion_cut(t_small, tshape.cheeks, tshape.features, tshape.scale)
+    template_cut = not_skin * tshape.above
     shade = masked_blur(t_small, tshape.skin * (1.0 - template_cut),
                         tshape.scale * opts.shading_sigma)
+    # the seam on the template's skin, short of its hair (applied with the user's fields)
+    clear = _clear_of_edge(not_skin, tshape) if opts.inside_template_face else None
     return _TemplateFields(tshape.mask, np.maximum(template_cut * opts.template_occlusion,
-                                                    tshape.keep), shade, tshape.scale)
+                                                   tshape.keep), shade, tshape.scale, clear)
+
+
+EDGE_CLEAR = (0.05, 0.08)  # eye distances from the template's hair, shadow or backdrop beyond
+                         # the blend outline: no weight up to the first, all from the second
+
+
+def _clear_of_edge(not_skin: np.ndarray, tshape: TemplateShape) -> np.ndarray:
+    """hxw 0..1: the share of the blend weight kept at each grid pixel, by its distance from
+    what lies beyond the blend outline in the warped template and is not skin (``not_skin``:
+    its :func:`_occlusion_cut`, taken outside the weight's half level: its hair, the shadow
+    under its jaw, the backdrop), ramped over :data:`EDGE_CLEAR`; the new face's features
+    (and a shaved template's jaw, below the mouth) keep theirs. Where the outline warp moved those up to a narrower new face, the blend's
+    outer edge lay on them: a light user's face edge pasted against a dark template's hair
+    and jaw shadow (a colour jump, and the pyramid's coarse bands spread the light skin over
+    them). Now the seam lies on the template's own skin, re-toned to the user's complexion."""
+    hard = (not_skin > 0.5) & (tshape.mask < 0.5)
+    if not hard.any():
+        return np.ones(tshape.mask.shape, np.float32)
+    dist = cv2.distanceTransform((~hard).view(np.uint8), cv2.DIST_L2, 5)
+    lo, hi = (tshape.scale * e for e in EDGE_CLEAR)
+    out: np.ndarray = np.clip((dist - lo) / (hi - lo), 0.0, 1.0).astype(np.float32)
+    # never the new face's features (a fringe down to the brows), nor a shaved jaw
+    spared = (np.clip(tshape.features * 2.0, 0.0, 1.0) if tshape.spared is None
+              else tshape.spared)
+    kept: np.ndarray = np.maximum(out, spared)
+    return kept
 
 
 def _combine_fields(tmpl: _TemplateFields, usr: _UserFields, opts: SwapOptions) -> _Fields:
     """Blend weight (cut where either face is occluded) and relighting ratio on the grid."""
     soft = tmpl.scale * 0.05
-    mask = tmpl.mask * (1.0 - feather(np.maximum(usr.cut, tmpl.cut), soft)) * (
+    clear = tmpl.clear
+    if clear is not None and usr.beard is not None:
+        # a beard goes with the face down to the template's jaw (and its shadow): cleared
+        # short of it, it ended in a goatee on the template's re-toned chin
+        clear = np.maximum(clear, usr.beard)
+    mask = tmpl.mask if clear is None else tmpl.mask * clear
+    mask = mask * (1.0 - feather(np.maximum(usr.cut, tmpl.cut), soft)) * (
         1.0 - feather(usr.strands, STRAND_SOFT))
     ratio = np.clip(tmpl.shade / np.maximum(usr.shade, 1.0), 0.2, 5.0).astype(np.float32)
-    return _Fields(mask, ratio, feather(usr.hair, soft))
+    cut = feather(usr.hair, soft)
+    if clear is not None:
+        # where the weight was taken short of the template's hair, the template is the
+        # foreground too: the pyramid's coarse bands spread the user's face over the
+        # template's skin there (an Owens face darkened Pelosi's by up to 45 levels)
+        cut = np.maximum(cut, 1.0 - clear)
+    return _Fields(mask, ratio, cut)
 
 
 def keep_template_region(t_regions: object, t_maps: geo.Maps | None,

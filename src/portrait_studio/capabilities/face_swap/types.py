@@ -29,8 +29,10 @@ class SwapOptions:
     of it: the detail is measured before the new face is smoothed (MpRadio 0.5 takes 12% of
     the cheeks' grain, 1 up to a quarter), and the forehead is left out of that smoothing.
     ``inside_template_face``: the blend stays inside the template's own (unwarped) face oval,
-    so the seam lies on its skin; off, a wider user outline is pasted whole (more similarity,
-    at the price of a seam where the template had hair or background).
+    so the seam lies on its skin, and ends a little short of the hair, jaw shadow or
+    backdrop that the outline warp brought up to a narrower new face (``core.EDGE_CLEAR``);
+    off, a wider user outline is pasted whole (more similarity, at the price of a seam where
+    the template had hair or background).
     ``erase_template_brows``: the template's brows that the new face leaves uncovered (a
     narrower or lower user face) are painted out with its skin before the blend.
     """
