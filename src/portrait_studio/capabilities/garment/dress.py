@@ -76,6 +76,7 @@ from .reveal import (
 )
 from .shape import GarmentShape
 from .sidecover import SLIVER, SPECK, arm_sides, cover_gaps, cover_slits, to_sleeves
+from .sideline import smooth_sides
 from .sideview import bottom_up, in_room, outside_room, torso_band, trousers_up
 from .skinholes import beside_arms, loose_pieces, pinholes
 from .unmix import swap_rims
@@ -292,9 +293,16 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     keep_front = (1 - feathered(front, 1.5)) * ~front
     torsos = np.zeros(body.person.shape, bool)
     opening = np.zeros(body.person.shape, bool)     # a low neckline's (:mod:`.neckline`)
+    def torso_skin() -> Mask:   # where uncovered old top is painted as bare skin
+        return torso_zone(body, anchors.waist_y) | torso_band(body)
+
     for i, (ly, neck) in enumerate(zip(layers, necks, strict=True)):  # torso before sleeves
         if neck is not None:
-            alphas[i] = widen_to_old(ly.warped, alphas[i], body, arms)
+            widened = widen_to_old(ly.warped, alphas[i], body, arms)
+            # its sides follow the old top smoothly: no square jut over an old sleeve (a
+            # strappy top's narrow body is left as widened: its arms are made up whole)
+            alphas[i] = widened if ly.straps else smooth_sides(alphas[i], widened,
+                                                               ly.warped.alpha, body, torso_skin)
             if ly.bodysuit:     # its leg openings under the bottoms, not bare hips
                 alphas[i] = tuck_in(ly.warped, alphas[i], body, arms)
             own = np.zeros_like(opening)
