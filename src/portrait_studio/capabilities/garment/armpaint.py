@@ -46,6 +46,9 @@ RIM = 2.5            # px: mirrored samples stay this far inside the real arm's 
                      # rim pixels are mixed with what is behind and would outline a tube)
 DOME = 1.2           # the shoulder's dome above the painted part: at most this many of the
                      # arm's half-widths high
+OUTER = 0.5          # ... over its centre and this far (x its half-width) toward its
+                     # outer side
+SLICE = 0.6          # a part narrower than this share of the outline is a slice of the arm
 DOME_BELOW = 0.1     # no dome over a part whose top lies this far below the pose's shoulder
                      # (x shoulder width: a piece of sleeve down the arm)
 DOME_HALF = 0.04     # ... nor over a top narrower than this (half-width, x shoulder width)
@@ -308,11 +311,11 @@ def _dome(room: Mask, part: Mask, bone: tuple[Point, Point], t_part: F32, line: 
     a, b = bone
     d = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
     normal = np.array([-d[1], d[0]], np.float32)
-    size = _dome_size(room, part, bone, t_part, line, at[:2])
+    inner = 0.0 if at[2] is None else float((at[2] - a) @ normal)
+    size = _dome_size(room, part, bone, t_part, line, at[:2], inner)
     if size is None:
         return None
     top, c, r, h = size
-    inner = 0.0 if at[2] is None else float((at[2] - a) @ normal)
     none = np.zeros(0, np.intp)
     dome = _Dome(top, c, r, h, 1.0 if inner > c else -1.0, none, none,
                  np.ones((0, 0), np.float32), (0, 0))
@@ -333,7 +336,7 @@ def _dome(room: Mask, part: Mask, bone: tuple[Point, Point], t_part: F32, line: 
 
 
 def _dome_size(room: Mask, part: Mask, bone: tuple[Point, Point], t_part: F32, line: _Line,
-               at: tuple[float, float]) -> tuple[float, float, float, float] | None:
+               at: tuple[float, float], inner: float = 0.0) -> tuple[float, float, float, float] | None:
     """(top, centre offset, half-width, height) of the dome over ``part``: its top is the
     part's first 2 px slice along the bone at least half as wide as its 90th-percentile
     slice; its width the part's within the outline ``line`` over a half-width below that
@@ -360,9 +363,19 @@ def _dome_size(room: Mask, part: Mask, bone: tuple[Point, Point], t_part: F32, l
     c, r = float(lo + hi) / 2, float(hi - lo) / 2 + 0.5
     if r < DOME_HALF * sw:
         return None
-    steps = np.arange(1, int(DOME * r) + 1, dtype=np.float32)
-    up = _sample(room, bone, top - steps, np.full_like(steps, c), False)
-    h = float(np.argmin(up)) if not up.all() else float(len(steps))
+    # a part much narrower than the arm's outline (the new top hides the arm's inner
+    # side): as high as the room reaches over its centre or halfway to its outer side
+    # (``inner``: the torso's side of the offsets), up to ``DOME`` of the outline's
+    # half-width; a bone slanting into the torso runs into the top's armhole right above
+    # the part while the shoulder's round goes on up beside it (baumu's arm in the dress
+    # was cut flat 40 px below her shoulder's top, backdrop above it)
+    sliced = r < SLICE * r_line
+    steps = np.arange(1, int(DOME * (r_line if sliced else r)) + 1, dtype=np.float32)
+    h = 0.0
+    for k in (0.0, OUTER, 1.0) if sliced else (0.0,):
+        at_o = c + (k * r if inner <= c else -k * r)
+        up = _sample(room, bone, top - steps, np.full_like(steps, at_o), False)
+        h = max(h, float(np.argmin(up)) if not up.all() else float(len(steps)))
     return None if h < 2 else (top, c, r, h)
 
 
