@@ -21,7 +21,6 @@ from __future__ import annotations
 import cv2
 import numpy as np
 from numpy.typing import NDArray
-from scipy.ndimage import median_filter
 
 from ...imaging.color import rgb_to_lab
 from ...imaging.regions import row_first, row_last
@@ -51,6 +50,16 @@ JOINT_NEAR = 0.3     # x a limb zone's radius: its bone's pixels at the joint (e
 SIDE_ROWS = 12       # px (half size): a row side's colour is the median over this many rows
                      # each way (:func:`_steady`)
 DETAIL = 2.0         # px: the blur over which a stretched layer's mirrored detail is taken
+AXIS_ROWS = 49       # px: a hole's outline's position is averaged over this many rows or
+                     # columns where the backdrop is mirrored across it (it is ragged)
+VERTICAL = 1.5       # a backdrop whose detail's horizontal gradient is twice this times its
+                     # vertical one runs up and down: continued down its columns
+BACK_NEAR = 0.05     # x shoulder width: within this of the hole's outline its backdrop is
+                     # mirrored rather than continued down the columns
+GRAIN_PX = 1.5       # px: the backdrop's grain, finer than this blur, is only mirrored
+COLUMN_IN = 3        # px: a column's backdrop is taken this far beyond the hole's edge
+BACK_DETAIL = 0.025  # x shoulder width: the blur over which the backdrop's mirrored detail
+                     # is taken (a curtain's folds are in it, :func:`backdrop_detail`)
 
 
 def background_fill(img: NDArray[np.uint8], body: Body, region: Mask | None = None,
@@ -63,9 +72,11 @@ def background_fill(img: NDArray[np.uint8], body: Body, region: Mask | None = No
     nearest background on its row's and its column's sides (:func:`_cross_fill`: weighted
     by inverse squared distance, near a side its own colour, so a wide hole does not carry
     the far side's lighter or darker background over), pixels with background on fewer
-    than two sides by push-pull; with the backdrop's own grain (:func:`backdrop_grain`,
-    its blocks picked by a generator of its own, seed 0: the dressing's random stream is
-    left as it was), not a smooth patch in a grainy backdrop."""
+    than two sides by push-pull; with the backdrop's own detail continued in
+    (:func:`backdrop_detail`: a curtain's folds down its columns, else mirrored across the
+    hole's outline), and where none like the fill is found with the backdrop's grain
+    (:func:`backdrop_grain`, its blocks picked by a generator of its own, seed 0: the
+    dressing's random stream is left as it was), not a smooth patch in a grainy backdrop."""
     h, w = body.person.shape
     out = img.astype(np.float32)
     box = _box(region, body, (h, w))
@@ -80,9 +91,206 @@ def background_fill(img: NDArray[np.uint8], body: Body, region: Mask | None = No
     known = ~(cv2.dilate(person, np.ones((7, 7), np.uint8)) > 0)
     filled = np.where(known[..., None], small, _cross_fill(small, known, push_pull(small, known)))
     out[y0:y1, x0:x1] = cv2.resize(filled, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR)
-    grain = backdrop_grain(img, body, box, np.random.default_rng(0), halo)
-    out[y0:y1, x0:x1] += grain[..., None]
+    # the full size's backdrop: ``known`` doubled (the box's odd last row or column none)
+    seen = np.zeros((y1 - y0, x1 - x0), bool)
+    seen[:2 * size[1], :2 * size[0]] = np.repeat(np.repeat(known, 2, axis=0), 2, axis=1)
+    want = ~seen if region is None else ~seen & region[y0:y1, x0:x1]
+    view = out[y0:y1, x0:x1]
+    ys, xs = np.nonzero(want[:2 * size[1], :2 * size[0]])
+    detail, like = backdrop_detail(img[y0:y1, x0:x1], small, known, seen, (ys, xs),
+                                   view[ys, xs], BACK_DETAIL * body.pose.shoulder_width)
+    view[ys, xs] += detail * like[:, None]
+    if (like < 1).any():    # no like backdrop at the mirror image: the backdrop's grain
+        grain = backdrop_grain(img, body, box, np.random.default_rng(0), halo)
+        view[ys, xs] += (grain[ys, xs] * (1 - like))[:, None]
     return out
+
+
+def backdrop_detail(img: NDArray[np.uint8], small: F32, known: Mask, seen: Mask,
+                    at: tuple[NDArray[np.intp], NDArray[np.intp]], base: F32,
+                    sigma: float) -> tuple[F32, F32]:
+    """The backdrop's detail for the full-size pixels ``at`` (ys, xs, in the box of
+    ``img``) of a hole whose smooth fill is ``base`` (Nx3; ``small``: ``img`` at half size,
+    ``known``: the backdrop there, ``seen``: it doubled): its colour minus its ``sigma`` px blur (taken over the
+    ``seen`` backdrop only: the person beside it would lift or darken it near the outline), where
+    the backdrop around runs up and down (a curtain's folds: its detail's mean horizontal
+    gradient over ``VERTICAL`` times its vertical one, :func:`_upright`) from the nearest
+    backdrop above or below in the pixel's column, so the folds run straight on through
+    the hole; elsewhere from the pixel's mirror image across the hole's outline in its row
+    or column (:func:`_mirror_side`, the nearest of the four sides whose mirror image is
+    backdrop: a skirting board's line runs straight on, a wall's pattern goes on,
+    continuously at the outline). Returns (Nx3 float32 detail, N float32 weight: 1 where
+    the blurred colour where it was taken is within ``LIKE_ROW`` of ``base``, going to 0 at
+    twice that, and 0 where there is none). With blocks of the backdrop's fine grain laid
+    at random (:func:`backdrop_grain`) the fill was a flat, cloudy patch in the old
+    sleeve's shape (a smooth blue in Barack Obama's folded curtain, a grey-white blotch on
+    the cream wall beside his other arm); the weight keeps out the detail of other things
+    (the gold trim of a curtain mirrored onto the wall beside it). (Mirrored across the
+    nearest backdrop pixel in any direction, the ragged outline broke the folds into
+    diagonal shards; mirrored in the row, they bent along the old sleeve's outline.)"""
+    ys, xs = at
+    n = len(ys)
+    detail, like = np.zeros((n, 3), np.float32), np.zeros(n, np.float32)
+    if not n or not seen.any():
+        return detail, like
+    rgb = img.astype(np.float32)
+    weight = seen.astype(np.float32)
+    blur, half = _seen_blur(small, known, sigma, weight.shape)
+    fine = (rgb - blur) * weight[..., None]
+    up = _upright(half, known, 4 * sigma, ys, xs)
+    # its grain (under a ``GRAIN_PX`` blur) comes from the mirror image only: a column's,
+    # taken a few rows deep (one bright pixel at the edge drew a line down), is smooth
+    mid = cv2.GaussianBlur(fine, (0, 0), GRAIN_PX)
+    deep = cv2.blur(mid, (3, 2 * COLUMN_IN + 1)) / np.maximum(
+        cv2.blur(weight, (3, 2 * COLUMN_IN + 1)), 1e-3)[..., None]
+    w = seen.shape[1]
+    flat_blur = blur.reshape(-1, 3)
+    likes, details, weights = [], [], []
+    for (sy, sx, ok, dist), sources in ((_column_to(known, ys, xs, False), (deep,)),
+                                        (_column_to(known, ys, xs, True), (deep,)),
+                                        (_mirror_to(known, ys, xs), (mid, fine - mid))):
+        k = np.zeros(n, np.float32)
+        idx = sy[ok] * w + sx[ok]
+        diff = largest_channel(np.abs(np.take(flat_blur, idx, axis=0) - base[ok])[None])[0]
+        k[ok] = np.clip(2.0 - diff / LIKE_ROW, 0.0, 1.0)
+        for source in sources:
+            d = np.zeros((n, 3), np.float32)
+            d[ok] = np.take(source.reshape(-1, 3), idx, axis=0)
+            details.append(d)
+        likes.append(k)
+        weights.append(k / np.maximum(dist, 1.0))
+    gap = dist      # the mirror image's (the last): the distance to the hole's outline
+    # the column's above and below (the same folds: the nearer, like one counts most), or
+    # the mirror image; a share with no like source goes to the other (a window below
+    # the curtain, the chandelier above: its folds mirrored)
+    col_w = weights[0] + weights[1]
+    col = (details[0] * weights[0][:, None] + details[1] * weights[1][:, None]) / \
+        np.maximum(col_w, 1e-9)[:, None]
+    col_like = np.maximum(likes[0], likes[1])
+    # by the hole's outline its mirror image, continuous with the backdrop beside it
+    up = up * np.clip(gap / (BACK_NEAR * sigma / BACK_DETAIL), 0.0, 1.0)
+    a = np.where(col_like > 0, up, 0.0)
+    b = np.where(likes[2] > 0, 1 - up, 0.0)
+    wa, wb = a * col_like, b * likes[2]
+    done = (wa + wb) > 1e-6
+    detail[done] = (col[done] * wa[done, None] + details[2][done] * wb[done, None]) / (
+        wa + wb)[done, None] + details[3][done] * (likes[2][done, None] > 0)
+    like[done] = ((wa + wb) / np.maximum(a + b, 1e-6))[done]
+    return detail, like
+
+
+def _seen_blur(small: F32, known: Mask, sigma: float, shape: tuple[int, int]) -> tuple[
+        F32, F32]:
+    """(HxWx3 float32 of ``shape``, its half size): the Gaussian blur (``sigma`` px at full
+    size) of the half size image ``small`` over its ``known`` pixels only, at full size
+    (it is smooth), and the half size image's detail (minus it, 0 off the backdrop)."""
+    weight = known.astype(np.float32)
+    s = max(sigma / 2, 0.5)
+    blur = cv2.GaussianBlur(small * weight[..., None], (0, 0), s) / np.maximum(
+        cv2.GaussianBlur(weight, (0, 0), s), 1e-3)[..., None]
+    h, w = shape
+    full = np.zeros((h, w, 3), np.float32)
+    full[:2 * known.shape[0], :2 * known.shape[1]] = cv2.resize(
+        blur, (2 * known.shape[1], 2 * known.shape[0]), interpolation=cv2.INTER_LINEAR)
+    half: F32 = ((small - blur) * weight[..., None]).astype(np.float32)
+    return full, half
+
+
+def _upright(half: F32, known: Mask, sigma: float, ys: NDArray[np.intp],
+             xs: NDArray[np.intp]) -> F32:
+    """N float32 in 0..1 for the full-size pixels (``ys``, ``xs``): how much the backdrop's
+    detail (``half``: at half size, 0 off the ``known`` backdrop) runs up and down around
+    them: 0 up to a mean horizontal gradient (over a ``sigma`` px blur at full size,
+    backdrop only) ``VERTICAL`` times its vertical one, 1 from twice that. At quarter
+    size (the folds are wider)."""
+    h, w = known.shape
+    size = (max(1, w // 2), max(1, h // 2))
+    grey = cv2.resize(half.mean(axis=2), size, interpolation=cv2.INTER_AREA)
+    near = cv2.resize(known.astype(np.float32), size, interpolation=cv2.INTER_AREA) > 0.99
+    gx = np.abs(cv2.Sobel(grey, cv2.CV_32F, 1, 0, ksize=3)) * near
+    gy = np.abs(cv2.Sobel(grey, cv2.CV_32F, 0, 1, ksize=3)) * near
+    ex, ey = (cv2.GaussianBlur(g, (0, 0), max(sigma / 4, 0.5)) for g in (gx, gy))
+    at = (np.minimum(ys // 4, size[1] - 1), np.minimum(xs // 4, size[0] - 1))
+    ratio = ex[at] / np.maximum(ey[at], 1e-3)
+    out: F32 = np.clip(ratio / VERTICAL - 1.0, 0.0, 1.0).astype(np.float32)
+    return out
+
+
+def _mirror_to(known: Mask, ys: NDArray[np.intp], xs: NDArray[np.intp]) -> tuple[
+        NDArray[np.intp], NDArray[np.intp], Mask, F32]:
+    """(ys, xs, found, distance to the outline) of each full-size pixel's mirror image
+    across the nearest of the four sides (:func:`_mirror_side`) whose mirror image is
+    backdrop; ``known``: the backdrop at half size (the full size's is it doubled)."""
+    n = len(ys)
+    best = np.full(n, np.inf, np.float32)
+    my, mx = ys.copy(), xs.copy()
+    for axis in (1, 0):
+        for rev in (False, True):
+            dist, to = _mirror_side(known, ys, xs, axis, rev)
+            better = dist < best
+            best = np.where(better, dist, best)
+            if axis == 1:
+                mx = np.where(better, to, mx)
+                my = np.where(better, ys, my)
+            else:
+                my = np.where(better, to, my)
+                mx = np.where(better, xs, mx)
+    return my, mx, np.isfinite(best), best
+
+
+def _column_to(known: Mask, ys: NDArray[np.intp], xs: NDArray[np.intp], below: bool) -> tuple[
+        NDArray[np.intp], NDArray[np.intp], Mask, F32]:
+    """(ys, xs, found, distance) of the backdrop pixel ``COLUMN_IN`` px beyond the hole's
+    edge above each full-size pixel in its column (below when ``below``), clear of the
+    edge's mixed row; ``known``: the backdrop at half size (the full size's is it
+    doubled)."""
+    h = known.shape[0]
+    pos = np.arange(h).reshape(-1, 1)
+    at = (ys // 2, xs // 2)
+    if below:
+        edge = np.flip(np.minimum.accumulate(np.flip(np.where(known, pos, h), 0), axis=0), 0)[at]
+        ok = edge < h
+        sy = 2 * edge + COLUMN_IN
+    else:
+        edge = np.maximum.accumulate(np.where(known, pos, -1), axis=0)[at]
+        ok = edge >= 0
+        sy = 2 * edge + 1 - COLUMN_IN
+    sy = np.clip(sy, 0, 2 * h - 1)
+    ok &= known[sy // 2, at[1]]
+    return sy, xs.copy(), ok, np.abs(sy - ys).astype(np.float32)
+
+
+def _mirror_side(known: Mask, ys: NDArray[np.intp], xs: NDArray[np.intp], axis: int,
+                 rev: bool) -> tuple[F32, NDArray[np.intp]]:
+    """For the full-size pixels (``ys``, ``xs``): (distance to, N float32, inf where its
+    mirror image is no backdrop; the mirror image's index along ``axis``) across the
+    hole's outline, the nearest backdrop pixel along ``axis`` (1: in the row, 0: in the
+    column) before the pixel (after it when ``rev``), its position averaged over
+    ``AXIS_ROWS`` px across ``axis`` within the hole. ``known``: the backdrop at half
+    size (the full size's is it doubled)."""
+    n = known.shape[axis]
+    pos = np.arange(n, dtype=np.float32).reshape((1, -1) if axis == 1 else (-1, 1))
+    if rev:
+        edge = np.flip(np.minimum.accumulate(np.flip(np.where(known, pos, n), axis), axis=axis),
+                       axis)
+    else:
+        edge = np.maximum.accumulate(np.where(known, pos, -1), axis=axis)
+    real = ((edge >= 0) & (edge < n) & ~known).astype(np.float32)
+    k = (1, AXIS_ROWS // 2 | 1) if axis == 1 else (AXIS_ROWS // 2 | 1, 1)
+    smooth = cv2.blur(edge * real, k) / np.maximum(cv2.blur(real, k), 1e-3)
+    width = known.shape[1]
+    at = (ys // 2) * width + xs // 2        # the half size's pixel, flat
+    inside = np.take(real.ravel(), at) > 0
+    # the full size's outline: between the half size's edge pixel and the next
+    centre = 2 * np.where(inside, np.take(smooth.ravel(), at), np.take(edge.ravel(), at)) + 0.5
+    along = xs if axis == 1 else ys
+    to = np.round(2 * centre - along).astype(np.intp)
+    ok = inside & (to >= 0) & (to < 2 * n)
+    half = np.minimum(to[ok] // 2, n - 1)
+    moved = at[ok] + (half - along[ok] // 2) * (1 if axis == 1 else width)
+    ok[ok] = np.take(known.ravel(), moved)
+    dist = np.where(ok, np.abs(along - centre), np.inf).astype(np.float32)
+    return dist, to
 
 
 def backdrop_grain(img: NDArray[np.uint8], body: Body, box: tuple[int, int, int, int],
@@ -132,7 +340,9 @@ def _cross_fill(img: F32, known: Mask, fallback: F32) -> F32:
     rows, cols = (np.asarray(cv2.blur(img * weight_k[..., None], k) / np.maximum(
         cv2.blur(weight_k, k), 1e-3)[..., None], np.float32) for k in ((3, 1), (1, 3)))
     (lv, lw), (rv, rw) = (_nearest_along(rows, known, 1, rev) for rev in (False, True))
-    lv, rv = _steady(lv, lw > 0), _steady(rv, rw > 0)
+    # the sides matter only in the hole and as far round it as the last smoothing reaches
+    need = cv2.dilate((~known).astype(np.uint8), np.ones((13, 7), np.uint8)) > 0
+    lv, rv = _steady(lv, lw > 0, need), _steady(rv, rw > 0, need)
     weight, total = lw + rw, lv * lw[..., None] + rv * rw[..., None]
     for value, w in (_nearest_along(cols, known, 0, rev) for rev in (False, True)):
         like = np.minimum(largest_channel(np.abs(value - lv)),
@@ -146,9 +356,10 @@ def _cross_fill(img: F32, known: Mask, fallback: F32) -> F32:
     return np.asarray(np.where(known[..., None], img, smooth), np.float32)
 
 
-def _steady(side: F32, seen: Mask) -> F32:
+def _steady(side: F32, seen: Mask, need: Mask | None = None) -> F32:
     """A row side's colour (HxWx3, ``seen``: where there is one) with its odd rows out: the
-    median over ``SIDE_ROWS`` rows each way down its column. The nearest backdrop pixel
+    median over ``SIDE_ROWS`` rows each way down its column (within the rows that have
+    one; only in the rows and columns of ``need`` when given). The nearest backdrop pixel
     jumps along a ragged outline from row to row; over a backdrop with vertical detail
     (a curtain's folds, the old suit's pale rim left beside it) each row took its own
     colour, and the hole filled with horizontal streaks. A step kept by most of the rows
@@ -158,7 +369,30 @@ def _steady(side: F32, seen: Mask) -> F32:
         return side
     y0, y1 = int(ys[0]), int(ys[-1]) + 1
     out = side.copy()
-    out[y0:y1] = median_filter(side[y0:y1], size=(2 * SIDE_ROWS + 1, 1, 1), mode="nearest")
+    out[y0:y1] = column_median(side[y0:y1], SIDE_ROWS, None if need is None else need[y0:y1])
+    return out
+
+
+def column_median(values: F32, half: int, need: Mask | None = None, chunk: int = 16) -> F32:
+    """HxWxC float32: the median over ``half`` rows each way down each column (the edge
+    rows repeated beyond the ends), as scipy's ``median_filter`` with a (2 half + 1, 1, 1)
+    footprint and mode "nearest" but by a partition of the rows' shifted copies, ``chunk``
+    columns at a time (its rank filter took 140 ms of CPU for a 330x330 box, this 55);
+    given ``need`` (HxW), only in the rows and chunks that hold its pixels (as ``values``
+    elsewhere)."""
+    h = values.shape[0]
+    padded = np.pad(values, ((half, half),) + ((0, 0),) * (values.ndim - 1), mode="edge")
+    out = values.copy()
+    for c in range(0, values.shape[1], chunk):
+        y0, y1 = 0, h
+        if need is not None:
+            rows = np.flatnonzero(need[:, c:c + chunk].any(axis=1))
+            if not len(rows):
+                continue
+            y0, y1 = int(rows[0]), int(rows[-1]) + 1
+        part = padded[y0:y1 + 2 * half, c:c + chunk]
+        stack = np.stack([part[i:i + y1 - y0] for i in range(2 * half + 1)])
+        out[y0:y1, c:c + chunk] = np.partition(stack, half, axis=0)[half]
     return out
 
 
