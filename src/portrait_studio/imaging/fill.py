@@ -11,6 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ..perception.graphs import alongside
 from .regions import nearest_in
 
 GRAIN_MAX = 12.0  # grain copied into a patch: clipped to this (0..255)
@@ -61,11 +62,14 @@ def fill_thin(img: np.ndarray, mask: np.ndarray, grow: int,
     its own side (a frame's end piece on the hair took the backdrop's blue from beside it).
     ``reduce`` > 1: the low frequencies are carried in on a copy that many times smaller
     (``grow`` is in full pixels), the grain stays full resolution."""
+    # the low frequencies (push-pull) on the helper thread while the grain and the nearest
+    # edge pixels are found here
+    base_of = alongside(_base, img, mask, grow, sides) if reduce <= 1 else alongside(
+        _base_reduced, img, mask, grow, sides, reduce)
     src = img.astype(np.float32)
-    base = _base(img, mask, grow, sides) if reduce <= 1 else _base_reduced(
-        img, mask, grow, sides, reduce)
     grain = np.clip(src - cv2.GaussianBlur(src, (0, 0), 1.5), -GRAIN_MAX, GRAIN_MAX)
     pos, near = _nearest_outside(mask)
+    base = base_of()
     h, w = mask.shape
     mirror = np.rint(2 * near - pos).astype(np.int64)
     ok = (mirror[:, 0] >= 0) & (mirror[:, 0] < h) & (mirror[:, 1] >= 0) & (mirror[:, 1] < w)

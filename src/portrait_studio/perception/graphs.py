@@ -52,8 +52,30 @@ def in_helper(fn: Callable[..., T], *args: Any) -> Future[T]:
                 builder(0)
                 builder(1)
                 _BUILT.add(id(builder))
-        if _HELPER_PID[0] != os.getpid():  # none yet, or inherited by a fork (no thread)
-            _HELPER[:] = [ThreadPoolExecutor(1, thread_name_prefix="perception-helper",
-                                             initializer=_mark_helper)]
-            _HELPER_PID[0] = os.getpid()
-        return _HELPER[0].submit(fn, *args)
+        return _executor().submit(fn, *args)
+
+
+def _executor() -> ThreadPoolExecutor:
+    """The helper thread's executor (under :data:`_HELPER_LOCK`), made afresh in a forked
+    child (which inherits the object but not its thread)."""
+    if _HELPER_PID[0] != os.getpid():  # none yet, or inherited by a fork (no thread)
+        _HELPER[:] = [ThreadPoolExecutor(1, thread_name_prefix="perception-helper",
+                                         initializer=_mark_helper)]
+        _HELPER_PID[0] = os.getpid()
+    return _HELPER[0]
+
+
+def alongside(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
+    """Start ``fn(*args)`` (plain computation: no graphs) on the helper thread while the
+    caller does other work; the returned function gives its result (raising its error),
+    computing it in the calling thread instead when the helper has not started it by then
+    (the helper is busy, or the caller is the helper itself: no waiting on a queue). On
+    two cores the two halves of a step run side by side (OpenCV and NumPy release the GIL
+    on whole arrays)."""
+    with _HELPER_LOCK:
+        job = _executor().submit(fn, *args)
+
+    def result() -> T:
+        return fn(*args) if job.cancel() else job.result()
+
+    return result

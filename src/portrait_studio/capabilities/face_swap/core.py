@@ -40,6 +40,7 @@ from ...imaging.color import masked_blur
 from ...imaging.fill import fill_thin
 from ...imaging.regions import dilate_disc, disc, erode_disc, touching
 from ...perception import landmarks as lm
+from ...perception.graphs import alongside
 from ...perception.masks import (
     above_brows,
     cheek_mask,
@@ -49,7 +50,7 @@ from ...perception.masks import (
     swap_polygon,
 )
 from .beard import BEARD_SHARE, beard_share, lower_face, lower_face_cut
-from .forehead import SwapFields, texture_forehead
+from .forehead import SwapFields, forehead_source, texture_forehead
 from .tone import local_skin_model
 from .types import SwapOptions
 from .warps import (
@@ -332,10 +333,14 @@ def swap_face(template: np.ndarray, t_pts: np.ndarray, user: np.ndarray, u_pts: 
     fields = _combine_fields(t_fields, side.fields, opts)
     full_mask = np.zeros(template.shape[:2], np.float32)
     ready = None if on_mask is None else (lambda: on_mask(target, full_mask))
-    _blend_face(t_warped, full_mask[roi.slices], grid, fields, (side.warped, side.valid), ready)
-    texture_forehead(t_warped, full_mask[roi.slices], r_local, (side.warped, side.valid),
-                     SwapFields(grid, fields.ratio, side.fields.cut, t_fields.cut),
-                     opts.forehead_texture)
+    # the forehead texture's user side on the helper thread while the face is blended here
+    usr, forehead = (side.warped, side.valid), SwapFields(grid, fields.ratio, side.fields.cut,
+                                                          t_fields.cut)
+    source = alongside(forehead_source, r_local, usr, forehead, opts.forehead_texture)
+    _blend_face(t_warped, full_mask[roi.slices], grid, fields, usr, ready)
+    if (found := source()) is not None:  # None: no forehead texture
+        texture_forehead(t_warped, full_mask[roi.slices], r_local, usr, forehead,
+                         opts.forehead_texture, found)
     out = template if in_place else template.copy()
     out[roi.slices] = t_warped
     return SwapOutput(out, target, full_mask, roi, side.maps)

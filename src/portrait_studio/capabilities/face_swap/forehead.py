@@ -63,23 +63,36 @@ class SwapFields:
     template_hair: np.ndarray
 
 
-def texture_forehead(canvas: np.ndarray, weight: np.ndarray, points: np.ndarray,
-                     user: tuple[np.ndarray, np.ndarray], fields: SwapFields,
-                     amount: float) -> None:
-    """In place on ``canvas`` (the swap region after the blend, HxWx3 uint8 or float32 RGB):
-    add ``amount`` times the fine detail of the user's forehead band (``user``: the user face
-    warped onto the result landmarks ``points``, uint8, and where it was sampled, HxW; above
-    the brows, not the user's hair) where it lies, and grain measured on it elsewhere on the
-    forehead (on the user's cheeks when a fringe hides the whole band), weighted by
-    ``1 - weight`` (the blend weight) and by the template's skin (not its hair). Where
-    things go is worked out on the fields' grid; the detail itself is added at full
-    resolution."""
+@dataclass(frozen=True)
+class ForeheadSource:
+    """The user's side of :func:`texture_forehead` (no template pixels nor blend weight in
+    it, so it can be worked out while the face is being blended): the forehead box on the
+    fields' grid and at full resolution, the user's forehead band there (``source``, hxw
+    bool), how much of the user's own detail each pixel takes (``own``), the relighting
+    ratio, the relit band's colour, its relit base and the cheeks' grain (when the band is
+    not whole)."""
+
+    box: tuple[slice, slice]
+    full: tuple[slice, slice]
+    scale: float
+    source: np.ndarray
+    own: np.ndarray
+    ratio: np.ndarray
+    colour: np.ndarray
+    base: np.ndarray
+    cheeks: _Grain | None
+
+
+def forehead_source(points: np.ndarray, user: tuple[np.ndarray, np.ndarray],
+                    fields: SwapFields, amount: float) -> ForeheadSource | None:
+    """:class:`ForeheadSource` of :func:`texture_forehead` for the same arguments; None when
+    it does nothing."""
     grid = fields.grid
     local = grid.points(points)
     scale = geo_scale(local)
     box = _forehead_box(local, grid.small)
     if amount <= 0 or box is None:
-        return
+        return None
     full = grid.full_slices(box)
     sub = geo.WorkGrid((full[0].stop - full[0].start, full[1].stop - full[1].start), grid.k)
     source = _source(sub.down(user[1][full]) * (1.0 - fields.user_hair[box]), scale)
@@ -88,20 +101,42 @@ def texture_forehead(canvas: np.ndarray, weight: np.ndarray, points: np.ndarray,
     face = cv2.multiply(sub.down(user[0][full]).astype(np.float32), ratio)
     cheeks = None if own.max(initial=0.0) >= 0.99 else _cheek_grain(user, fields, local)
     if cheeks is None and own.max(initial=0.0) < 0.99:
-        return  # neither a band of forehead nor cheeks to measure
+        return None  # neither a band of forehead nor cheeks to measure
     colour = face[source].mean(axis=0) if cheeks is None else cheeks.colour
-    skin = 1.0 - np.clip(fields.template_hair[box], 0.0, 1.0)
-    like = _like(sub.down(canvas[full]).astype(np.float32), colour, scale)
-    gain = ((1.0 - sub.down(weight[full])) * skin * like * np.float32(amount)).astype(np.float32)
     base = masked_blur(face, source.astype(np.float32), max(DETAIL_SIGMA * scale, 0.7))
+    return ForeheadSource(box, full, scale, source, own, ratio, colour, base, cheeks)
+
+
+def texture_forehead(canvas: np.ndarray, weight: np.ndarray, points: np.ndarray,
+                     user: tuple[np.ndarray, np.ndarray], fields: SwapFields,
+                     amount: float, ahead: ForeheadSource | None = None) -> None:
+    """In place on ``canvas`` (the swap region after the blend, HxWx3 uint8 or float32 RGB):
+    add ``amount`` times the fine detail of the user's forehead band (``user``: the user face
+    warped onto the result landmarks ``points``, uint8, and where it was sampled, HxW; above
+    the brows, not the user's hair) where it lies, and grain measured on it elsewhere on the
+    forehead (on the user's cheeks when a fringe hides the whole band), weighted by
+    ``1 - weight`` (the blend weight) and by the template's skin (not its hair). Where
+    things go is worked out on the fields' grid; the detail itself is added at full
+    resolution. ``ahead``: :func:`forehead_source` of the same arguments when computed
+    ahead (None: computed here)."""
+    grid = fields.grid
+    found = forehead_source(points, user, fields, amount) if ahead is None else ahead
+    if found is None:
+        return
+    box, full, scale, source = found.box, found.full, found.scale, found.source
+    sub = geo.WorkGrid((full[0].stop - full[0].start, full[1].stop - full[1].start), grid.k)
+    skin = 1.0 - np.clip(fields.template_hair[box], 0.0, 1.0)
+    like = _like(sub.down(canvas[full]).astype(np.float32), found.colour, scale)
+    gain = ((1.0 - sub.down(weight[full])) * skin * like * np.float32(amount)).astype(np.float32)
     # only the rows from the first that gets or gives detail down (the box reaches high for
     # a receding hairline; most foreheads end well below)
     first = int(np.argmax((gain > GAIN_FLOOR).any(axis=1) | source.any(axis=1)))
     rows = slice(first, source.shape[0])
     part = (slice(full[0].start + first * grid.k, full[0].stop), full[1])
     sub = geo.WorkGrid((part[0].stop - part[0].start, part[1].stop - part[1].start), grid.k)
-    layers = (ratio[rows], base[rows], source[rows].astype(np.float32), own[rows], gain[rows])
-    _add_detail(canvas[part], user[0][part], sub, layers, scale * grid.k, cheeks)
+    layers = (found.ratio[rows], found.base[rows], source[rows].astype(np.float32),
+              found.own[rows], gain[rows])
+    _add_detail(canvas[part], user[0][part], sub, layers, scale * grid.k, found.cheeks)
 
 
 @dataclass(frozen=True)

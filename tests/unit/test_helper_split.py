@@ -1,0 +1,153 @@
+"""Work split between the calling thread and the perception helper thread
+(perception/graphs.py ``alongside``): the same pixels as done in one thread, errors raised,
+no deadlock when the helper itself splits work, and a working helper after a fork."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+
+import cv2
+import numpy as np
+import pytest
+
+from portrait_studio.capabilities.face_swap.forehead import (
+    SwapFields,
+    forehead_source,
+    texture_forehead,
+)
+from portrait_studio.capabilities.face_swap.warps import warp_template
+from portrait_studio.capabilities.retouch.core import enhance_detail_fast, match_grain
+from portrait_studio.imaging import geometry as geo
+from portrait_studio.imaging.fill import fill_thin
+from portrait_studio.perception.graphs import alongside, in_helper
+from tests.unit.test_forehead_texture import _striped_user
+
+
+def _where(tag: int, started: threading.Event | None = None) -> tuple[int, str]:
+    if started is not None:
+        started.set()
+    return tag * 3, threading.current_thread().name
+
+
+def _on_helper(tag: int) -> tuple[int, str]:
+    """``alongside(_where, tag)``, its result asked for once the helper has run it."""
+    started = threading.Event()
+    result = alongside(_where, tag, started)
+    assert started.wait(timeout=30)
+    return result()
+
+
+def test_alongside_runs_on_the_helper_thread_and_returns_its_value() -> None:
+    value, name = _on_helper(7)
+    assert value == 21
+    assert name.startswith("perception-helper")
+
+
+def test_alongside_computes_here_what_the_busy_helper_has_not_started() -> None:
+    release = threading.Event()
+    busy = in_helper(release.wait, 30)
+    value, name = alongside(_where, 2)()  # queued behind the busy job: done here
+    release.set()
+    assert busy.result(timeout=30)
+    assert value == 6 and name == threading.current_thread().name
+
+
+def _nested(tag: int) -> tuple[tuple[int, str], str]:
+    # the helper splitting work with itself: computed here, never queued behind itself
+    return alongside(_where, tag)(), threading.current_thread().name
+
+
+def test_work_split_inside_the_helper_is_done_inline_without_deadlock() -> None:
+    (value, inner), outer = in_helper(_nested, 5).result(timeout=30)
+    assert value == 15
+    assert inner == outer and outer.startswith("perception-helper")
+
+
+def _fail(tag: int) -> int:
+    raise ValueError(f"bad {tag}")
+
+
+def test_an_error_on_the_helper_is_raised_to_the_caller() -> None:
+    with pytest.raises(ValueError, match="bad 3"):
+        alongside(_fail, 3)()
+
+
+def _in_child(queue: multiprocessing.Queue[tuple[int, str]]) -> None:
+    queue.put(_on_helper(11))
+
+
+def test_the_helper_works_in_a_forked_child() -> None:
+    _on_helper(1)  # the parent's helper thread exists before the fork
+    ctx = multiprocessing.get_context("fork")
+    queue: multiprocessing.Queue[tuple[int, str]] = ctx.Queue()
+    proc = ctx.Process(target=_in_child, args=(queue,))
+    proc.start()
+    value, name = queue.get(timeout=60)
+    proc.join(timeout=60)
+    assert value == 33 and name.startswith("perception-helper")
+    assert proc.exitcode == 0
+
+
+def test_the_template_warp_in_two_bands_equals_one_cubic_remap() -> None:
+    rng = np.random.default_rng(0)
+    img = rng.integers(0, 256, (151, 120, 3), np.uint8)
+    ys, xs = np.mgrid[0:151, 0:120].astype(np.float32)
+    maps = (xs + 2.5 * np.sin(ys / 9.0), ys + 1.7 * np.cos(xs / 7.0))
+    maps = (maps[0].astype(np.float32), maps[1].astype(np.float32))
+    whole = cv2.remap(img, maps[0], maps[1], cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    out = warp_template(img, maps)
+    assert out.shape == whole.shape and out.dtype == np.uint8
+    assert np.array_equal(out, whole)
+    assert int(np.abs(out.astype(int) - img.astype(int)).max()) > 50  # it did move pixels
+
+
+def test_fill_thin_fills_the_mask_from_around_it_and_keeps_the_rest() -> None:
+    rng = np.random.default_rng(1)
+    img = np.clip(rng.normal(150.0, 4.0, (80, 90, 3)), 0, 255).astype(np.uint8)
+    mask = np.zeros((80, 90), bool)
+    mask[38:42, 10:80] = True
+    img[mask] = (20, 20, 20)  # a dark frame line
+    out = fill_thin(img, mask, 2, reduce=2)
+    assert np.array_equal(out[~mask], img[~mask])
+    assert abs(float(out[mask].mean()) - float(img[~mask].mean())) < 10.0  # not the line (20)
+    assert np.array_equal(out, fill_thin(img, mask, 2, reduce=2))  # repeatable
+
+
+def test_match_grain_adds_the_seeded_fine_noise_to_the_missing_level() -> None:
+    img = np.full((60, 70, 3), 120.0, np.float32)
+    mask = np.ones((60, 70), np.float32)
+    out = match_grain(img, mask, 3.0, seed=4)
+    rng = np.random.default_rng(4)
+    noise = rng.normal(0.0, 1.0, (60, 70)).astype(np.float32)
+    noise = noise - cv2.GaussianBlur(noise, (0, 0), 1.0)
+    noise *= 3.0 / float(noise.std())
+    assert np.allclose(out[..., 0], 120.0 + noise, atol=1e-3)
+    assert np.array_equal(match_grain(img, mask, 0.2, seed=4), img)  # nothing missing
+
+
+def test_enhance_with_its_bases_side_by_side_boosts_detail_inside_the_mask() -> None:
+    rng = np.random.default_rng(2)
+    img = np.clip(rng.normal(128.0, 10.0, (90, 90, 3)), 0, 255).astype(np.uint8)
+    mask = np.zeros((90, 90), np.float32)
+    mask[:, 45:] = 1.0
+    out = enhance_detail_fast(img, mask, 1.0, 60.0, 2)
+    assert np.array_equal(out[:, :45], img[:, :45].astype(np.float32))
+    assert float(out[:, 50:].std()) > 1.05 * float(img[:, 50:].astype(np.float32).std())
+
+
+def test_the_forehead_source_computed_ahead_gives_the_same_texture() -> None:
+    pts, scale, brow_y, rows, canvas, face, user_hair = _striped_user(3, 0.35)
+    shape = rows.shape
+    valid = (rows > brow_y - 0.5 * scale).astype(np.float32)
+    weight = np.clip((rows - (brow_y - 0.12 * scale)) / (0.05 * scale), 0.0, 1.0)
+    fields = SwapFields(geo.WorkGrid(shape, 1), np.ones((*shape, 3), np.float32), user_hair,
+                        (rows < brow_y - 0.9 * scale).astype(np.float32))
+    here, ahead = canvas.copy(), canvas.copy()
+    texture_forehead(here, weight, pts, (face, valid), fields, 1.0)
+    found = alongside(forehead_source, pts, (face, valid), fields, 1.0)()
+    assert found is not None
+    texture_forehead(ahead, weight, pts, (face, valid), fields, 1.0, found)
+    assert np.array_equal(here, ahead)
+    assert int(np.abs(here.astype(int) - canvas.astype(int)).max()) > 0
+    assert forehead_source(pts, (face, valid), fields, 0.0) is None
