@@ -151,3 +151,27 @@ def test_the_forehead_source_computed_ahead_gives_the_same_texture() -> None:
     assert np.array_equal(here, ahead)
     assert int(np.abs(here.astype(int) - canvas.astype(int)).max()) > 0
     assert forehead_source(pts, (face, valid), fields, 0.0) is None
+
+
+def test_the_person_segmented_while_faces_are_found_is_the_same_mask() -> None:
+    """The segmentation started without waiting (its graph runs on its own threads) while
+    the faces are found on another graph gives person_mask's mask; one left unread is
+    waited for before the next image, which gets its own mask."""
+    from portrait_studio.perception.faces import detect_faces, shrink
+    from portrait_studio.perception.segmentation import person_mask, person_mask_started
+    from tests.conftest import fixture_image
+
+    img = shrink(fixture_image("burgess_owens__house_official_1.jpg"), 2)
+    whole = person_mask(img)
+    started = person_mask_started(img)
+    faces = detect_faces(img)
+    mask = started()
+    assert len(faces) == 1
+    assert np.array_equal(mask, whole) and started() is mask
+    h, w = mask.shape
+    assert float(mask[h // 2, w // 2]) > 0.9 and float(mask[5, 5]) < 0.1  # face vs corner
+    flipped = np.ascontiguousarray(img[::-1])
+    person_mask_started(img)  # never read
+    upside_down = person_mask(flipped)
+    assert float(upside_down[h - 1 - h // 2, w // 2]) > 0.5
+    assert not np.array_equal(upside_down, whole)

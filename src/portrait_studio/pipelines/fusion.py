@@ -62,7 +62,7 @@ from ..perception.faces import (
 )
 from ..perception.glasses import erase_frames, glasses_mask
 from ..perception.graphs import in_helper
-from ..perception.segmentation import person_mask
+from ..perception.segmentation import person_mask, person_mask_started
 from .fusion_face import FacePlan, RetouchArea, finish_face, plan_face, retouch_area, template_grain
 from .fusion_params import FusionParams, MergeEntry, check_merges
 from .timing import timed
@@ -200,6 +200,9 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
         # while the template is searched and re-toned here
         users = in_helper(_user_faces, merges)
         t_copy = detection_copy(template)
+        # the template person is segmented (on the segmenter's own threads) while its faces
+        # are found here: the re-toning then has it without waiting
+        person = person_mask_started(t_copy[0])
         targets = _template_faces(template, merges, t_copy)
     # the template person's own glasses go with their face: painted out of the scene with
     # their hinges by the hair (found here first: the re-toning needs them before the user
@@ -222,7 +225,8 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
     grains = [in_helper(template_grain, template, t.landmarks) for t in targets]
     canvas = _retoned_template(template, [t.landmarks for t in targets], params, report, tones,
                                t_copy[0], t_copy, frames, partial(_shaven_for, planned, bearded,
-                                                                     template.shape))
+                                                                     template.shape), person)
+    person()  # waited for even when unused: the segmenter is left idle
     with timed(report.timings_ms, "plan"):
         plans = planned.result()
     traces: list[FaceTrace] = []
@@ -311,8 +315,8 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
                       small: np.ndarray | None = None,
                       reduced: tuple[np.ndarray, int] | None = None,
                       frames: Sequence[Future[np.ndarray] | np.ndarray] | None = None,
-                      shaven: Callable[[int], UserJaw | np.ndarray | None] | None = None) -> (
-                          np.ndarray):
+                      shaven: Callable[[int], UserJaw | np.ndarray | None] | None = None,
+                      person_of: Callable[[], np.ndarray] | None = None) -> np.ndarray:
     """The template (HxWx3 uint8 RGB) prepared for the swaps: the beard of each target
     person (face landmarks ``t_points``) shaved when that face's user has none (``shaven``:
     for face ``i``, the landmarks its user's face will have when it is, :attr:`FacePlan.shaven`,
@@ -325,13 +329,16 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
     ``template`` itself when nothing changes. ``small``: a reduced copy to segment the person
     on (see :func:`template_person`); ``reduced``: the detection copy and its reduction factor
     (:func:`~portrait_studio.perception.faces.detection_copy`), reused as the re-toning's
-    working grid when that grid has the same blocks (and the template was not shaved)."""
+    working grid when that grid has the same blocks (and the template was not shaved).
+    ``person_of``: gives :func:`template_person` of ``template`` and ``small`` (started
+    ahead), called when the person is needed."""
+    find = partial(template_person, template, small) if person_of is None else person_of
     with timed(report.timings_ms, "tone"):
-        canvas, person = _shaven(template, t_points, small, shaven)
+        canvas, person = _shaven(template, t_points, find, shaven)
         if params.skin_tone == "user":
             painted = canvas is not template
             canvas = canvas if painted else template.copy()
-            person = template_person(template, small) if person is None else person
+            person = find() if person is None else person
             changed = painted
             for t_pts, tone in zip(t_points, user_tones, strict=True):
                 t_tone = skin_tone(template, t_pts)
@@ -349,12 +356,12 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
         found = glasses_mask(template, t_pts, off_face=True) if frames is None else frames[i]
         frame = found if isinstance(found, np.ndarray) else found.result()
         if frame.any() and person is None:
-            person = template_person(template, small)
+            person = find()
         canvas = erase_frames(canvas, frame, t_pts, person)
     return canvas
 
 
-def _shaven(template: np.ndarray, t_points: list[np.ndarray], small: np.ndarray | None,
+def _shaven(template: np.ndarray, t_points: list[np.ndarray], find: Callable[[], np.ndarray],
             shaven: Callable[[int], UserJaw | np.ndarray | None] | None) -> tuple[
                 np.ndarray, np.ndarray | None]:
     """The template with the beards of the target faces that are ``shaven`` (see
@@ -365,7 +372,7 @@ def _shaven(template: np.ndarray, t_points: list[np.ndarray], small: np.ndarray 
     for i, t_pts in enumerate(t_points):
         placed = None if shaven is None else shaven(i)
         if placed is not None or (shaven is None and has_beard(template, t_pts, SHAVE_SHARE)):
-            person = template_person(template, small) if person is None else person
+            person = find() if person is None else person
             canvas = shave_beard(canvas, t_pts, person, placed)
     return canvas, person
 
