@@ -175,3 +175,30 @@ def test_the_person_segmented_while_faces_are_found_is_the_same_mask() -> None:
     upside_down = person_mask(flipped)
     assert float(upside_down[h - 1 - h // 2, w // 2]) > 0.5
     assert not np.array_equal(upside_down, whole)
+
+
+def test_the_helper_takes_the_user_half_before_the_template_maps(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The longest helper job (the user half of the swap) is queued first, so the swap here
+    takes over the short landmark-only ones when the helper has not reached them."""
+    from portrait_studio.capabilities.watermark.types import WatermarkParams
+    from portrait_studio.pipelines import fusion as fu
+    from tests.conftest import fixture_image
+
+    calls: list[tuple[str, str]] = []
+    for name in ("_user_side", "_template_maps"):
+        real = getattr(fu, name)
+
+        def spy(*args: object, _real: object = real, _name: str = name) -> object:
+            calls.append((_name, threading.current_thread().name))
+            return _real(*args)  # type: ignore[operator]
+
+        monkeypatch.setattr(fu, name, spy)
+    result = fu.fuse(fixture_image("byron_donalds__house_official_1.jpg"),
+                     [fu.MergeEntry(fixture_image("andy_kim__house_official_1.jpg"))],
+                     fu.FusionParams(watermark=WatermarkParams(enabled=False)))
+    assert len(result.report.faces) == 1
+    names = [name for name, _ in calls]
+    # (the maps are left out when the swap here took them over)
+    assert names in (["_user_side", "_template_maps"], ["_user_side"])
+    assert calls[0][1].startswith("perception-helper")

@@ -215,11 +215,11 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
     planned = in_helper(_plan_faces, merges, users, targets, bearded, params)
     retone = params.skin_tone == "user"  # the complexions are unused otherwise
     tones = [in_helper(_user_tone, planned, i) for i in range(len(merges)) if retone]
-    # the helper also takes the template half's landmark-only steps (the outline warp's maps,
-    # then, after the user half, the landmark fields); the swap here computes any of them
-    # itself when it needs it before the helper has started on it
-    maps = [in_helper(_template_maps, planned, i, template.shape) for i in range(len(merges))]
+    # the helper also takes the user half (the longest job: first) and the template half's
+    # landmark-only steps (the outline warp's maps, then the landmark fields); the swap here
+    # computes any of them itself when it needs it before the helper has started on it
     sides = [in_helper(_user_side, planned, i, template.shape) for i in range(len(merges))]
+    maps = [in_helper(_template_maps, planned, i, template.shape) for i in range(len(merges))]
     aheads = [TemplateAhead(m, in_helper(_template_shape, planned, i, template.shape, m))
               for i, m in enumerate(maps)]
     grains = [in_helper(template_grain, template, t.landmarks) for t in targets]
