@@ -32,7 +32,7 @@ a user's full beard, which the user keeps, is :data:`~.beard.BEARD_SHARE` of it,
   on down into it.
 
 A user who has a beard keeps the template's (their own beard goes with their face). Work is
-done on a grid with about 100 px between the eyes; images are HxWx3 uint8 RGB, landmarks
+done on a grid with 100-200 px between the eyes; images are HxWx3 uint8 RGB, landmarks
 478x2 pixels.
 """
 
@@ -60,6 +60,7 @@ DROP = 0.6                   # eye distances below the jaw line a beard may reac
 BEARD_SIGMAS = 4.0           # Mahalanobis distance (Lab) to the chin's beard colour
 CLOTHES_BAND = (1.1, 1.7)    # eye distances below the chin: where the clothes are sampled
 CLOTHES_CLUSTERS = 4
+CLOTHES_MIN = 0.025           # eye distances: the clothes' band is at least this deep
 NOT_SKIN = 0.3               # skin likelihood below this: not skin
 THROAT_SHADE = 0.75          # painted skin below the jaw line: this share of the skin's tone
 COLLAR_MARGIN = 0.05         # eye distances a collar's opening lies above the beard's end
@@ -129,7 +130,11 @@ def _work(img: np.ndarray, points: np.ndarray, below: float,
                   max(0, int(points[lm.NOSE_TIP, 1] - 0.3 * s)),
                   min(w, int(oval[:, 0].max() + 0.6 * s)),
                   min(h, int(points[lm.CHIN, 1] + below * s)))
-    k = geo.work_factor(s)
+    # never coarser than WORK_EYE px between the eyes (the reduction rounded down): rounded
+    # to the nearest, a 1080x1320 template worked at 91 (the corpus' own size at 113), where
+    # the beard's whole-pixel discs were a size smaller and its pieces under the jaw did not
+    # close into one (Bennie Thompson: its grey beard under the jaw was left)
+    k = max(1, int(s / geo.WORK_EYE))
     roi = geo.trim_roi(roi, k)
     grid = geo.WorkGrid((roi.h, roi.w), k)
     local = grid.points(points - roi.offset)
@@ -232,6 +237,10 @@ def _clothes(lab: np.ndarray, person: np.ndarray, work: _Work) -> list[_Colour]:
     (each at least 5% of the band)."""
     chin, s, bottom = float(work.points[lm.CHIN, 1]), work.scale, person.shape[0]
     top = max(chin + (DROP + 0.15) * s, min(chin + CLOTHES_BAND[0] * s, bottom - 0.3 * s))
+    # at least the photo's last CLOTHES_MIN eye distances: a photo ending 0.77 of them under
+    # the chin left 3 rows at the corpus' size but none once enlarged (the grid's rows are
+    # whole), and with no clothes to tell it from, the beard under the jaw stayed
+    top = min(top, bottom - CLOTHES_MIN * s)
     band = np.zeros(person.shape, bool)
     band[max(0, int(top)):max(0, int(chin + CLOTHES_BAND[1] * s))] = True
     samples = lab[band & person].astype(np.float32)
@@ -278,6 +287,10 @@ def _beard(work: _Work, person: np.ndarray, skin: np.ndarray,
     # grown by its edge: the hairs against the backdrop, half beard, half background, are
     # neither beard- nor clothes-coloured and outlined the shaved jaw in a dark line
     out: np.ndarray = cv2.dilate(beard.view(np.uint8), _disc(EDGE_GROW * work.scale)) > 0
+    # under the jaw, what the grown beard encloses is beard too (its darker middle, in the
+    # chin's shadow, is neither beard- nor clothes-coloured): left, it was a grey patch under
+    # the painted chin (Bennie Thompson at 1080x1320)
+    out |= filled(out) & ~oval
     return out
 
 
