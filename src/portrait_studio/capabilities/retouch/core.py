@@ -55,7 +55,7 @@ def smooth_skin(img: np.ndarray, skin: np.ndarray, strength: float, scale: float
     if strength <= 0:
         return img.copy()
     radius = max(2, round(scale * 0.06))
-    src = img.astype(np.float32)
+    src = img.astype(np.float32, copy=False)  # only read: ``out`` is a fresh array
     small = reduced(src, k) * np.float32(1.0 / 255.0)
     base = cv2.ximgproc.guidedFilter(small, small, max(1, round(radius / k)), 0.008)
     out = enlarged(base * np.float32(255.0), k, img.shape)
@@ -67,7 +67,11 @@ def smooth_skin(img: np.ndarray, skin: np.ndarray, strength: float, scale: float
 def teeth_likelihood(img: np.ndarray, mouth: np.ndarray) -> np.ndarray:
     """Soft map of teeth pixels inside the inner-mouth mask: bright pixels that are not red
     (lips, gums and tongue are red; yellowed teeth are not, and they need whitening most)."""
-    lab = rgb_to_lab(img)
+    return _teeth_weight(rgb_to_lab(img), mouth)
+
+
+def _teeth_weight(lab: np.ndarray, mouth: np.ndarray) -> np.ndarray:
+    """:func:`teeth_likelihood` from the region's Lab (``lab``, not modified)."""
     lum, redness = lab[..., 0], lab[..., 1]
     inside = mouth > 0.3
     if inside.sum() < 4:
@@ -82,8 +86,8 @@ def whiten_teeth(img: np.ndarray, mouth: np.ndarray, strength: float) -> np.ndar
     """Raise lightness and remove yellow (Lab b) on the teeth inside ``mouth``."""
     if strength <= 0:
         return img.copy()
-    weight = teeth_likelihood(img, mouth) * strength
     lab = rgb_to_lab(img)
+    weight = _teeth_weight(lab, mouth) * strength
     lab[..., 0] = lab[..., 0] + weight * np.clip(95.0 - lab[..., 0], 0, None) * 0.35
     lab[..., 2] = lab[..., 2] - weight * np.clip(lab[..., 2], 0, None) * 0.6
     lab[..., 1] = lab[..., 1] - weight * lab[..., 1] * 0.3
@@ -138,8 +142,9 @@ def match_grain(img: np.ndarray, mask: np.ndarray, target: float, seed: int = 0)
     if missing < 0.3:
         return img.copy()
     noise *= missing / max(spread, 1e-6)
-    grained: np.ndarray = np.clip(img + (noise * mask)[..., None], 0, 255).astype(np.float32)
-    return grained
+    noise *= mask  # the same float32 operations in place (the field is ours)
+    grained: np.ndarray = np.asarray(img + noise[..., None], np.float32)
+    return np.clip(grained, 0, 255, out=grained)
 
 
 def _unit_grain(shape: tuple[int, ...], seed: int) -> tuple[np.ndarray, float]:
@@ -161,7 +166,9 @@ def enhance_detail_fast(img: np.ndarray, mask: np.ndarray, strength: float,
     the full-resolution texture of ``img``). ``strength`` 0 returns an unchanged copy."""
     if strength <= 0:
         return img.copy()
-    src = (img if img.dtype == np.uint8 else np.clip(img, 0, 255)).astype(np.float32)
+    # a fresh float32 copy either way (np.clip of float32 is one already)
+    src = img.astype(np.float32) if img.dtype == np.uint8 else np.clip(img, 0, 255)
+    src = src.astype(np.float32, copy=False)
     src /= np.float32(255.0)
     fine_r = max(1, round(scale * 0.02))
     mid_r = max(2, round(scale * 0.06))
