@@ -202,3 +202,38 @@ def test_the_helper_takes_the_user_half_before_the_template_maps(
     # (the maps are left out when the swap here took them over)
     assert names in (["_user_side", "_template_maps"], ["_user_side"])
     assert calls[0][1].startswith("perception-helper")
+
+
+def test_fusion_grain_field_queued_after_the_retouch_box_is_the_seeded_one() -> None:
+    """The retouch box's grain field queued on the helper after the box (fusion's
+    _AreaAhead) is ``unit_grain`` of that box's size, seed 0, and grains a region
+    exactly as when match_grain computes it itself; with the box's job cancelled (computed
+    on the calling thread) it is computed here."""
+    from concurrent.futures import Future
+
+    from portrait_studio.pipelines.fusion_face import RetouchArea, _grain_ahead, area_grain
+
+    roi = geo.Roi(5, 7, 75, 67)  # 70 x 60
+    zero = np.zeros((60, 70), np.float32)
+    area: Future[RetouchArea] = Future()
+    area.set_result(RetouchArea(roi, np.zeros((478, 2), np.float32), 30.0, zero, zero, zero))
+    field = in_helper(area_grain, area)
+    noise, spread = field.result()
+    rng = np.random.default_rng(0)
+    white = rng.normal(0.0, 1.0, (60, 70)).astype(np.float32)
+    expected = white - cv2.GaussianBlur(white, (0, 0), 1.0)
+    assert np.array_equal(noise, expected)
+    assert spread == pytest.approx(float(expected.std()))
+    img = np.full((60, 70, 3), 120.0, np.float32)
+    img[::3] += 9.0
+    mask = np.ones((60, 70), np.float32)
+    alone = match_grain(img, mask, 4.0)
+    ahead = match_grain(img, mask, 4.0, grain=_grain_ahead(in_helper(area_grain, area),
+                                                           (60, 70)))
+    assert np.array_equal(alone, ahead)
+    assert float(np.abs(alone - img).max()) > 1.0  # grain was added
+    cancelled: Future[RetouchArea] = Future()
+    cancelled.cancel()
+    lost = match_grain(img, mask, 4.0, grain=_grain_ahead(in_helper(area_grain, cancelled),
+                                                          (60, 70)))
+    assert np.array_equal(lost, alone)

@@ -63,7 +63,15 @@ from ..perception.faces import (
 from ..perception.glasses import erase_frames, glasses_mask
 from ..perception.graphs import in_helper
 from ..perception.segmentation import person_mask, person_mask_started
-from .fusion_face import FacePlan, RetouchArea, finish_face, plan_face, retouch_area, template_grain
+from .fusion_face import (
+    FacePlan,
+    RetouchArea,
+    area_grain,
+    finish_face,
+    plan_face,
+    retouch_area,
+    template_grain,
+)
 from .fusion_params import FusionParams, MergeEntry, check_merges
 from .timing import timed
 
@@ -232,14 +240,17 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
     traces: list[FaceTrace] = []
     for plan, side, ahead, grain in zip(plans, sides, aheads, grains, strict=True):
         areas: list[Future[RetouchArea]] = []
+        fields: list[Future[tuple[np.ndarray, float]]] = []
         with timed(report.timings_ms, "swap"):
             swapped = swap_face(canvas, plan.template_face.landmarks, plan.user,
                                 plan.user_points, plan.options, side,
                                 in_place=canvas is not template, ahead=ahead,
-                                on_mask=_AreaAhead(areas, template.shape))
+                                on_mask=_AreaAhead(areas, template.shape,
+                                                   fields if params.smooth < 1.0 else None))
         with timed(report.timings_ms, "retouch"):
             canvas = finish_face(swapped, template, plan, params, report.timings_ms,
-                                 areas[0] if areas else None, grain)
+                                 areas[0] if areas else None, grain,
+                                 fields[0] if fields else None)
         report.faces.append(_face_report(plan))
         traces.append(FaceTrace(swapped.mask, swapped.roi, swapped.user_maps, plan.user,
                                 plan.user_points, swapped.points))
@@ -255,13 +266,18 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
 @dataclass(frozen=True)
 class _AreaAhead:
     """Starts the retouch box of a swap (:func:`retouch_area`) on the helper thread as soon as
-    the swap's blend weight is known, while the swap blends here."""
+    the swap's blend weight is known, while the swap blends here, and after it that box's
+    grain field (:func:`area_grain`, into ``fields`` when given: the skin is grained)."""
 
     areas: list[Future[RetouchArea]]
     shape: tuple[int, ...]
+    fields: list[Future[tuple[np.ndarray, float]]] | None = None
 
     def __call__(self, points: np.ndarray, mask: np.ndarray) -> None:
-        self.areas.append(in_helper(retouch_area, points, mask, self.shape))
+        area = in_helper(retouch_area, points, mask, self.shape)
+        self.areas.append(area)
+        if self.fields is not None:
+            self.fields.append(in_helper(area_grain, area))
 
 
 def _user_faces(merges: list[MergeEntry]) -> list[Face]:

@@ -6,7 +6,8 @@ Images are HxWx3 uint8 RGB (inputs and canvas) or float32 RGB 0..255 (retouch re
 
 from __future__ import annotations
 
-from concurrent.futures import Future
+from collections.abc import Callable
+from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass
 
 import cv2
@@ -22,6 +23,7 @@ from ..capabilities.retouch.core import (
     sharpen,
     smooth_skin,
     transfer_colour,
+    unit_grain,
     whiten_teeth,
 )
 from ..capabilities.retouch.crisp import match_crispness, skin_crispness
@@ -155,15 +157,25 @@ def retouch_area(points: np.ndarray, mask: np.ndarray, shape: tuple[int, ...]) -
                        grid.up(features * weight), k)
 
 
+def area_grain(area: Future[RetouchArea]) -> tuple[np.ndarray, float]:
+    """The grain field (:func:`~portrait_studio.capabilities.retouch.core.unit_grain`, seed
+    0) of the retouch box ``area`` will have: queued on the helper thread after that box, it
+    is ready before the retouch needs it."""
+    roi = area.result().roi
+    return unit_grain((max(roi.h, 1), max(roi.w, 1)), 0)
+
+
 def finish_face(swapped: SwapOutput, template: np.ndarray, plan: FacePlan,
                 params: FusionParams, timings: dict[str, float],
                 area: RetouchArea | Future[RetouchArea] | None = None,
-                grain: TemplateGrain | Future[TemplateGrain] | None = None) -> np.ndarray:
+                grain: TemplateGrain | Future[TemplateGrain] | None = None,
+                field: Future[tuple[np.ndarray, float]] | None = None) -> np.ndarray:
     """Enhance, smooth, whiten and make up the new face, in place on ``swapped.image``;
     returns that canvas (uint8 or float32 like it). With ``params.enhance == 0`` no
     enhancement work is done. ``area`` (:func:`retouch_area` of the swap) and ``grain``
     (:func:`template_grain` of the template face): computed ahead, or futures of them queued
-    on another thread (computed here when it has not started them)."""
+    on another thread (computed here when it has not started them); ``field``: a future of
+    :func:`area_grain` of ``area`` (for the grain matching)."""
     area = computed_ahead(area, retouch_area, swapped.points, swapped.mask,
                           swapped.image.shape)
     if area.roi.w <= 0 or area.roi.h <= 0:
@@ -175,7 +187,7 @@ def finish_face(swapped: SwapOutput, template: np.ndarray, plan: FacePlan,
                                          params.enhance, area.scale, area.k)
     with timed(timings, "retouch_face"):
         fine = computed_ahead(grain, template_grain, template, plan.template_face.landmarks)
-        region = _retouch(region, area, template, plan, params, fine)
+        region = _retouch(region, area, template, plan, params, fine, field)
     with timed(timings, "crisp"):
         # as crisp at the pixel scale as the template's own bare skin (before the noise,
         # which would be sharpened too): the bench's BRISQUE -0.6..-1.2 on average on the
@@ -276,8 +288,23 @@ def _teeth(region: np.ndarray, area: RetouchArea, strength: float) -> np.ndarray
     return region
 
 
+def _grain_ahead(field: Future[tuple[np.ndarray, float]],
+                 shape: tuple[int, ...]) -> Callable[[], tuple[np.ndarray, float]]:
+    """The :func:`unit_grain` of ``shape`` (seed 0) from ``field`` (a future of it), or
+    computed here when that has not started, is of another shape or had no box (its
+    :func:`retouch_area` was cancelled there: computed here)."""
+    def result() -> tuple[np.ndarray, float]:
+        try:
+            noise, spread = computed_ahead(field, unit_grain, shape, 0)
+        except CancelledError:
+            return unit_grain(shape, 0)
+        return (noise, spread) if noise.shape == shape else unit_grain(shape, 0)
+    return result
+
+
 def _retouch(region: np.ndarray, area: RetouchArea, template: np.ndarray, plan: FacePlan,
-             params: FusionParams, fine: TemplateGrain) -> np.ndarray:
+             params: FusionParams, fine: TemplateGrain,
+             field: Future[tuple[np.ndarray, float]] | None = None) -> np.ndarray:
     """Smoothing, teeth, make-up, model sharpening and grain, inside the new face."""
     region = smooth_skin(region, area.skin, params.smooth, area.scale, area.k)
     region = _teeth(region, area, float(params.teeth))
@@ -286,7 +313,9 @@ def _retouch(region: np.ndarray, area: RetouchArea, template: np.ndarray, plan: 
     region = sharpen(region, area.sharp, PRESETS[params.model].sharpen, area.scale * 0.03,
                      area.k)
     if params.smooth < 1.0:
-        region = match_grain(region, area.skin, fine.level * (1.0 - params.smooth))
+        region = match_grain(region, area.skin, fine.level * (1.0 - params.smooth),
+                             grain=None if field is None else _grain_ahead(field,
+                                                                           region.shape[:2]))
     return region
 
 

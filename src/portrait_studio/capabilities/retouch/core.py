@@ -6,6 +6,8 @@ returns a new array; pixels where the mask is 0 are returned unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cv2
 import numpy as np
 
@@ -130,12 +132,16 @@ def grain_level(img: np.ndarray, mask: np.ndarray) -> float:
     return float(fine[sel].std()) if sel.sum() > 16 else 0.0
 
 
-def match_grain(img: np.ndarray, mask: np.ndarray, target: float, seed: int = 0) -> np.ndarray:
+def match_grain(img: np.ndarray, mask: np.ndarray, target: float, seed: int = 0,
+                grain: Callable[[], tuple[np.ndarray, float]] | None = None) -> np.ndarray:
     """Add fine luma grain inside ``mask`` so its grain level rises to ``target`` (a face
-    upscaled from a small selfie looks plastic next to a sharp template). Deterministic."""
+    upscaled from a small selfie looks plastic next to a sharp template). Deterministic.
+    ``grain``: gives :func:`unit_grain` of ``img``'s height and width and ``seed`` computed
+    ahead (its field is then scaled in place); by default it is computed alongside."""
     if target < 0.3:  # nothing can be missing (the level measured is never below 0)
         return img.copy()
-    grain_of = alongside(_unit_grain, img.shape[:2], seed)  # meanwhile the level here
+    # meanwhile the level here
+    grain_of = grain if grain is not None else alongside(unit_grain, img.shape[:2], seed)
     current = grain_level(img, mask)
     missing = float(np.sqrt(max(target ** 2 - current ** 2, 0.0)))
     noise, spread = grain_of()
@@ -147,7 +153,7 @@ def match_grain(img: np.ndarray, mask: np.ndarray, target: float, seed: int = 0)
     return np.clip(grained, 0, 255, out=grained)
 
 
-def _unit_grain(shape: tuple[int, ...], seed: int) -> tuple[np.ndarray, float]:
+def unit_grain(shape: tuple[int, ...], seed: int = 0) -> tuple[np.ndarray, float]:
     """The fine grain field of :func:`match_grain` (white noise minus its 1 px blur) and its
     standard deviation."""
     rng = np.random.default_rng(seed)
