@@ -631,3 +631,37 @@ def test_seam_stays_clear_of_the_templates_hair_and_jaw_shadow() -> None:
     assert float(trace.mask[regions.eyes > 0.5].min()) > 0.85   # 0.90 before and after
     assert float(trace.mask[regions.brows > 0.5].mean()) > 0.7  # 0.73 before and after
     assert float(trace.mask[cheeks].mean()) > 0.7               # was 0.80, now 0.76
+
+
+def test_template_fringe_over_its_brows_is_not_painted_out(monkeypatch: pytest.MonkeyPatch) -> (
+        None):
+    """Terri Sewell's fringe falls over her brows. Re-toned to a light user's complexion
+    (Doris Matsui: skin Lab b* 145), her near-neutral black hair (b* 126-135) counted partly
+    as the backdrop ("bluer than the skin") and its strands (dark lines) never as hair: the
+    brow erasure painted the fringe's lower edge with skin in a pixel-by-pixel staircase
+    (a blocky grey-blue band under the fringe, a flat grey patch above the new eye). Only
+    what is bluer than grey is backdrop now, and pieces of hair wider than a brow count
+    whole. Measured on the brow erasure's own input and output (the warped template)."""
+    from portrait_studio.capabilities.face_swap import core
+    from portrait_studio.imaging.codec import decode_image
+
+    def photo(name: str) -> np.ndarray:
+        return decode_image(corpus_path(f"portraits/{name}__house_official_1.jpg").read_bytes())
+
+    seen: list[tuple[np.ndarray, np.ndarray]] = []
+    erase = core._erase_brows
+
+    def recorded(canvas: np.ndarray, grid: object, tshape: object) -> None:
+        before = canvas.copy()
+        erase(canvas, grid, tshape)  # type: ignore[arg-type]
+        seen.append((before, canvas.copy()))
+
+    monkeypatch.setattr(core, "_erase_brows", recorded)
+    fuse(photo("terri_a_sewell"), [MergeEntry(photo("doris_o_matsui"))],
+         FusionParams(watermark=NO_LOGO))
+    before, after = (rgb_to_lab(np.clip(a, 0, 255).astype(np.uint8))[..., 0].astype(np.float32)
+                     for a in seen[0])
+    changed = np.abs(after - before) > 20.0 * 100.0 / 255.0
+    hair_lit = changed & (before < 60.0 * 100.0 / 255.0) & (after > before)
+    assert int(hair_lit.sum()) < 40     # was 160 (the fringe's edge), now 12
+    assert int(changed.sum()) > 250     # her uncovered brow still goes: was 986, now 386

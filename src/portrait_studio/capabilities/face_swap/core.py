@@ -727,10 +727,16 @@ def _brow_pixels(img: np.ndarray, fields: np.ndarray, scale: float) -> (
     if skin.sum() < 20:
         return None
     ref = np.median(lab[skin], axis=0)
-    # hair: far from the skin's colour, not the backdrop (far bluer) nor thin dark lines (a
-    # brow's tail joined the shaded temple beside it)
-    backdrop = lab[..., 2] < ref[2] - 12.0
-    far = (np.linalg.norm(lab - ref, axis=2) > BROW_HAIR_FAR) & ~backdrop & (dark < BROW_DARK)
+    # hair: far from the skin's colour, not the backdrop (far bluer than the skin, and bluer
+    # than grey: near-neutral black hair beside skin re-toned to a yellow complexion was
+    # "bluer" too) nor thin dark lines (a brow's tail joined the shaded temple beside it)
+    backdrop = lab[..., 2] < min(float(ref[2]) - 12.0, BROW_BACKDROP_B)
+    off = (np.linalg.norm(lab - ref, axis=2) > BROW_HAIR_FAR) & ~backdrop
+    # a fringe is full of dark strands (high in ``dark``): its pieces wider than a brow
+    # count whole, else its strands were painted over with skin beside the hair left
+    thick = 2 * max(1, int(scale * BROW_HAIR_WIDTH)) + 1
+    far = (off & (dark < BROW_DARK)) | (
+        cv2.morphologyEx(off.astype(np.uint8), cv2.MORPH_OPEN, disc(thick)) > 0)
     hair = touching(far, (fields[..., 2] < 0.5) & far)
     grow = 2 * max(1, round(scale * 0.015)) + 1
     hard = ((fields[..., 0] > 0.3) | ((dark > BROW_DARK) & zone)) & ~hair
@@ -742,6 +748,8 @@ def _brow_pixels(img: np.ndarray, fields: np.ndarray, scale: float) -> (
 
 BROW_UNIT = 60.0      # pixels per eye distance where the brow pixels are found
 BROW_HAIR_FAR = 25.0  # Lab distance from the skin around the brows: hair (or a brow)
+BROW_HAIR_WIDTH = 0.1  # eye distances: pieces that far from the skin and wider are hair
+BROW_BACKDROP_B = 122.0  # Lab b (uint8 scale, grey 128) the backdrop is below: bluer than grey
 
 
 def _template_fields(grid: geo.WorkGrid, t_warped: np.ndarray, tshape: TemplateShape,
