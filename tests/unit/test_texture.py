@@ -11,6 +11,7 @@ from portrait_studio.capabilities.retouch.texture import (
     _split,
     match_noise,
     match_texture,
+    missing_noise,
     noise_level,
     texture_levels,
 )
@@ -88,6 +89,25 @@ def test_a_clean_face_gets_the_noise_of_the_photo_around_it() -> None:
     assert np.ptp(out[25:75, 25:75], axis=2).max() < 1e-3  # luma noise: grey
     assert np.array_equal(match_noise(photo, np.ones((100, 100), np.float32), target), photo)
 
+
+
+def test_the_missing_noise_measured_ahead_gives_the_same_face_and_none_when_level() -> None:
+    """The fusion measures :func:`missing_noise` on the uint8 canvas first (skipping the
+    face when nothing is missing) and hands it to :func:`match_noise`: the same pixels."""
+    rng = np.random.default_rng(6)
+    photo = (np.full((100, 100, 3), 140.0) + rng.normal(0.0, 4.0, (100, 100, 1))).astype(np.float32)
+    target = noise_level(photo, np.ones((100, 100), np.float32))
+    face = photo.round().astype(np.uint8)
+    face[20:80, 20:80] = 150
+    weight = np.zeros((100, 100), np.float32)
+    weight[20:80, 20:80] = 1.0
+    missing = missing_noise(face, weight > 0.97, target)
+    assert abs(missing - target) < 0.05 * target  # the pasted patch has no noise
+    assert noise_level(face, weight > 0.97) == noise_level(face, weight)  # a bool selection
+    out = match_noise(face, weight, target, missing=missing)
+    assert np.array_equal(out, match_noise(face, weight, target))
+    assert float(np.abs(out[20:80, 20:80] - 150.0).max()) > 3.0
+    assert missing_noise(photo, np.ones((100, 100), bool), target) < 0.3  # already level
 
 def test_the_finest_band_alone_is_the_splits_first_and_the_noise_level_is_unchanged() -> None:
     """:func:`noise_level` blurs once (the finest band), not three times: the same band

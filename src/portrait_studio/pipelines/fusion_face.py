@@ -27,7 +27,7 @@ from ..capabilities.retouch.core import (
     whiten_teeth,
 )
 from ..capabilities.retouch.crisp import match_crispness, skin_crispness
-from ..capabilities.retouch.texture import match_noise, noise_level
+from ..capabilities.retouch.texture import match_noise, missing_noise, noise_level
 from ..capabilities.super_resolution.core import upscale
 from ..imaging import geometry as geo
 from ..imaging.blend import feather, mask_box
@@ -223,14 +223,19 @@ def _photo_noise(swapped: SwapOutput, area: RetouchArea, smooth: float, noise: f
     ys, xs = mask_box(swapped.mask[swapped.roi.slices], 0, 0.01)
     y0, x0 = swapped.roi.y0, swapped.roi.x0
     box = slice(ys.start + y0, ys.stop + y0), slice(xs.start + x0, xs.stop + x0)
-    weight = np.array(swapped.mask[box], np.float32)
-    if weight.size == 0:
+    measure = swapped.mask[box]
+    if measure.size == 0:
         return
+    # nothing to add (most faces): the face is left as it is, no copies
+    missing = missing_noise(swapped.image[box], measure > 0.97, noise)
+    if missing < 0.3:
+        return
+    weight = np.array(measure, np.float32)
     shared = geo.overlap(box, area.roi.slices)
     if shared is not None:
         here, there = shared
         weight[here] = np.maximum(weight[here] - np.float32(smooth) * area.skin[there], 0.0)
-    region = match_noise(swapped.image[box], weight, noise, measure=swapped.mask[box])
+    region = match_noise(swapped.image[box], weight, noise, measure=measure, missing=missing)
     swapped.image[box] = to_u8(region) if swapped.image.dtype == np.uint8 else region
 
 

@@ -110,7 +110,7 @@ def noise_level(img: np.ndarray, mask: np.ndarray) -> float:
     band of the luma of ``img`` where ``mask`` > 0.5 (0 when too few pixels). Median-based,
     it follows the flat parts (grain, pores) rather than the edges. Measured on the box
     around the mask, the median over every :data:`SPREAD_STEP`-th selected pixel."""
-    sel = mask > 0.5
+    sel = mask if mask.dtype == np.bool_ else mask > 0.5  # a selection as it is
     box = mask_box(sel, BOX_MARGIN)
     sel = sel[box]
     if int(np.count_nonzero(sel)) < MIN_SAMPLES:
@@ -139,16 +139,23 @@ def _unit_spread() -> float:
     return _spread(_finest(noise)[8:-8, 8:-8].ravel())
 
 
+def missing_noise(img: np.ndarray, where: np.ndarray, target: float) -> float:
+    """The noise deviation :func:`match_noise` adds to ``img`` for ``target`` (``where``: the
+    HxW selection its level is measured on); below 0.3 nothing is added."""
+    return float(np.sqrt(max(target * target - noise_level(img, where) ** 2, 0.0)))
+
+
 def match_noise(img: np.ndarray, weight: np.ndarray, target: float,
-                measure: np.ndarray | None = None, seed: int = 0) -> np.ndarray:
+                measure: np.ndarray | None = None, seed: int = 0,
+                missing: float | None = None) -> np.ndarray:
     """``img`` (float32 copy) with white luma noise added in proportion to ``weight`` (HxW
     0..1) so that its :func:`noise_level` where ``measure`` (default ``weight``) is about
     full rises to ``target``: a face pasted from a cleaner or softer photo gets the grain
     of the photo around it (the fusion bench's BRISQUE rose by 5-8 on sharp templates from
     that difference alone)."""
     out = np.array(img, np.float32)  # one fresh copy (uint8 or float32 in)
-    where = (weight if measure is None else measure) > 0.97
-    missing = float(np.sqrt(max(target * target - noise_level(out, where) ** 2, 0.0)))
+    if missing is None:  # else :func:`missing_noise` of ``img`` known already
+        missing = missing_noise(out, (weight if measure is None else measure) > 0.97, target)
     if missing < 0.3:
         return out
     box = mask_box(weight, 0)
