@@ -82,7 +82,7 @@ def scale_channels(img: np.ndarray, weight: np.ndarray) -> np.ndarray:
 def mask_box(mask: np.ndarray, margin: int, threshold: float = 1e-3) -> tuple[slice, slice]:
     """Slices of the bounding box of ``mask > threshold`` grown by ``margin`` px (clipped);
     empty slices when the mask is empty."""
-    x, y, w, h = cv2.boundingRect((mask > threshold).astype(np.uint8))
+    x, y, w, h = cv2.boundingRect((mask > threshold).view(np.uint8))  # 0/1 bytes, no copy
     if w == 0 or h == 0:
         return slice(0, 0), slice(0, 0)
     y0, x0 = max(0, y - margin), max(0, x - margin)
