@@ -237,3 +237,29 @@ def test_fusion_grain_field_queued_after_the_retouch_box_is_the_seeded_one() -> 
     lost = match_grain(img, mask, 4.0, grain=_grain_ahead(in_helper(area_grain, cancelled),
                                                           (60, 70)))
     assert np.array_equal(lost, alone)
+
+
+def test_fusion_enhance_weight_queued_after_the_retouch_box_is_its_feathered_oval() -> None:
+    """The enhancement's weight queued on the helper after the retouch box (fusion's
+    _AreaAhead) is the box's oval weight feathered by 5% of the face scale, and it is
+    computed here when the box's job was cancelled (computed on the calling thread)."""
+    from concurrent.futures import Future
+
+    from portrait_studio.imaging.blend import feather
+    from portrait_studio.pipelines.fusion_face import RetouchArea, _enhance_weight, area_feather
+
+    weight = np.zeros((60, 70), np.float32)
+    weight[20:40, 25:45] = 1.0
+    box = RetouchArea(geo.Roi(5, 7, 75, 67), np.zeros((478, 2), np.float32), 80.0, weight,
+                      weight, weight)
+    area: Future[RetouchArea] = Future()
+    area.set_result(box)
+    ahead = _enhance_weight(box, in_helper(area_feather, area))
+    expected = cv2.GaussianBlur(weight, (9, 9), 2.0)  # radius 4 px: 9 px, sigma 2
+    assert np.array_equal(ahead, expected)
+    assert np.array_equal(ahead, feather(weight, 4.0))
+    assert 0.2 < float(ahead[20, 30]) < 0.8 and float(ahead[30, 35]) == pytest.approx(1.0)
+    cancelled: Future[RetouchArea] = Future()
+    cancelled.cancel()
+    assert np.array_equal(_enhance_weight(box, in_helper(area_feather, cancelled)), expected)
+    assert np.array_equal(_enhance_weight(box, None), expected)

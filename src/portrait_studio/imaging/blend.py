@@ -14,7 +14,7 @@ def feather(mask: np.ndarray, radius: float) -> np.ndarray:
     if radius <= 0:
         return mask.astype(np.float32)
     k = int(radius * 2) | 1
-    return cv2.GaussianBlur(mask.astype(np.float32), (k, k), radius / 2)
+    return cv2.GaussianBlur(mask.astype(np.float32, copy=False), (k, k), radius / 2)
 
 
 def _pyramid_levels(h: int, w: int, max_levels: int) -> int:

@@ -66,6 +66,7 @@ from ..perception.segmentation import person_mask, person_mask_started
 from .fusion_face import (
     FacePlan,
     RetouchArea,
+    area_feather,
     area_grain,
     finish_face,
     plan_face,
@@ -241,16 +242,19 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
     for plan, side, ahead, grain in zip(plans, sides, aheads, grains, strict=True):
         areas: list[Future[RetouchArea]] = []
         fields: list[Future[tuple[np.ndarray, float]]] = []
+        weights: list[Future[np.ndarray]] = []
         with timed(report.timings_ms, "swap"):
             swapped = swap_face(canvas, plan.template_face.landmarks, plan.user,
                                 plan.user_points, plan.options, side,
                                 in_place=canvas is not template, ahead=ahead,
                                 on_mask=_AreaAhead(areas, template.shape,
-                                                   fields if params.smooth < 1.0 else None))
+                                                   fields if params.smooth < 1.0 else None,
+                                                   weights if params.enhance > 0 else None))
         with timed(report.timings_ms, "retouch"):
             canvas = finish_face(swapped, template, plan, params, report.timings_ms,
                                  areas[0] if areas else None, grain,
-                                 fields[0] if fields else None)
+                                 fields[0] if fields else None,
+                                 weights[0] if weights else None)
         report.faces.append(_face_report(plan))
         traces.append(FaceTrace(swapped.mask, swapped.roi, swapped.user_maps, plan.user,
                                 plan.user_points, swapped.points))
@@ -267,15 +271,19 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
 class _AreaAhead:
     """Starts the retouch box of a swap (:func:`retouch_area`) on the helper thread as soon as
     the swap's blend weight is known, while the swap blends here, and after it that box's
-    grain field (:func:`area_grain`, into ``fields`` when given: the skin is grained)."""
+    grain field (:func:`area_grain`, into ``fields`` when given: the skin is grained), the
+    enhancement's weight first (:func:`area_feather`, into ``weights`` when given)."""
 
     areas: list[Future[RetouchArea]]
     shape: tuple[int, ...]
     fields: list[Future[tuple[np.ndarray, float]]] | None = None
+    weights: list[Future[np.ndarray]] | None = None
 
     def __call__(self, points: np.ndarray, mask: np.ndarray) -> None:
         area = in_helper(retouch_area, points, mask, self.shape)
         self.areas.append(area)
+        if self.weights is not None:
+            self.weights.append(in_helper(area_feather, area))
         if self.fields is not None:
             self.fields.append(in_helper(area_grain, area))
 

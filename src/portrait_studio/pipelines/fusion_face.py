@@ -165,17 +165,37 @@ def area_grain(area: Future[RetouchArea]) -> tuple[np.ndarray, float]:
     return unit_grain((max(roi.h, 1), max(roi.w, 1)), 0)
 
 
+def area_feather(area: Future[RetouchArea]) -> np.ndarray:
+    """The enhancement's weight of the retouch box ``area`` (its oval weight feathered by 5%
+    of the face scale): queued on the helper thread after that box."""
+    a = area.result()
+    return feather(a.weight, a.scale * 0.05)
+
+
+def _enhance_weight(area: RetouchArea, ahead: Future[np.ndarray] | None) -> np.ndarray:
+    """:func:`area_feather` of ``area``: from ``ahead`` (a future of it), or computed here
+    when that has not started or had no box (its :func:`retouch_area` was cancelled)."""
+    try:
+        weight = computed_ahead(ahead, feather, area.weight, area.scale * 0.05)
+    except CancelledError:
+        return feather(area.weight, area.scale * 0.05)
+    return weight if weight.shape == area.weight.shape else feather(area.weight,
+                                                                     area.scale * 0.05)
+
+
 def finish_face(swapped: SwapOutput, template: np.ndarray, plan: FacePlan,
                 params: FusionParams, timings: dict[str, float],
                 area: RetouchArea | Future[RetouchArea] | None = None,
                 grain: TemplateGrain | Future[TemplateGrain] | None = None,
-                field: Future[tuple[np.ndarray, float]] | None = None) -> np.ndarray:
+                field: Future[tuple[np.ndarray, float]] | None = None,
+                feathered: Future[np.ndarray] | None = None) -> np.ndarray:
     """Enhance, smooth, whiten and make up the new face, in place on ``swapped.image``;
     returns that canvas (uint8 or float32 like it). With ``params.enhance == 0`` no
     enhancement work is done. ``area`` (:func:`retouch_area` of the swap) and ``grain``
     (:func:`template_grain` of the template face): computed ahead, or futures of them queued
     on another thread (computed here when it has not started them); ``field``: a future of
-    :func:`area_grain` of ``area`` (for the grain matching)."""
+    :func:`area_grain` of ``area`` (for the grain matching); ``feathered``: a future of
+    :func:`area_feather` of ``area`` (the enhancement's weight)."""
     area = computed_ahead(area, retouch_area, swapped.points, swapped.mask,
                           swapped.image.shape)
     if area.roi.w <= 0 or area.roi.h <= 0:
@@ -183,7 +203,7 @@ def finish_face(swapped: SwapOutput, template: np.ndarray, plan: FacePlan,
     region = swapped.image[area.roi.slices]
     with timed(timings, "enhance"):
         if params.enhance > 0:
-            region = enhance_detail_fast(region, feather(area.weight, area.scale * 0.05),
+            region = enhance_detail_fast(region, _enhance_weight(area, feathered),
                                          params.enhance, area.scale, area.k)
     with timed(timings, "retouch_face"):
         fine = computed_ahead(grain, template_grain, template, plan.template_face.landmarks)
