@@ -75,3 +75,29 @@ def test_column_median_is_the_median_down_each_column() -> None:
     part = column_median(values, 12, need)
     assert np.array_equal(part[need], want[need])
     assert np.array_equal(part[:, 20:], values[:, 20:])     # chunks with none: as they were
+
+
+def test_column_median_by_pairs_matches_scipy_on_ties_and_other_sizes() -> None:
+    """The pairwise selection network gives scipy's median exactly: with many equal values
+    (colours rounded to 4 levels), an even and an odd number of rows, other window sizes,
+    and chunks whose needed rows differ (each chunk's rows only, the rest as it was)."""
+    from scipy.ndimage import median_filter
+
+    from portrait_studio.capabilities.garment.reveal import column_median
+
+    rng = np.random.default_rng(5)
+    for rows, half in ((40, 12), (33, 3), (8, 7), (1, 12), (2, 1)):
+        values = np.round(rng.uniform(0, 3, (rows, 23, 3))).astype(np.float32)
+        want = median_filter(values, size=(2 * half + 1, 1, 1), mode="nearest")
+        assert np.array_equal(column_median(values, half), want)
+    values = rng.uniform(0, 255, (50, 40, 3)).astype(np.float32)
+    want = median_filter(values, size=(25, 1, 1), mode="nearest")
+    need = np.zeros((50, 40), bool)
+    need[3:9, 2] = True      # chunk 0: rows 3..8
+    need[30:45, 35] = True   # chunk 2: rows 30..44
+    part = column_median(values, 12, need)
+    assert np.array_equal(part[3:9, :16], want[3:9, :16])
+    assert np.array_equal(part[30:45, 32:], want[30:45, 32:])
+    keep = np.ones((50, 40), bool)
+    keep[3:9, :16] = keep[30:45, 32:] = False
+    assert np.array_equal(part[keep], values[keep])
