@@ -143,21 +143,28 @@ def backdrop_detail(img: NDArray[np.uint8], small: F32, known: Mask, seen: Mask,
     # its grain (under a ``GRAIN_PX`` blur) comes from the mirror image only: a column's,
     # taken a few rows deep (one bright pixel at the edge drew a line down), is smooth
     mid = cv2.GaussianBlur(fine, (0, 0), GRAIN_PX)
-    deep = cv2.blur(mid, (3, 2 * COLUMN_IN + 1)) / np.maximum(
-        cv2.blur(weight, (3, 2 * COLUMN_IN + 1)), 1e-3)[..., None]
+    # the column's source, divided only where it is taken (the box's whole was 2x the work)
+    deep_sum = cv2.blur(mid, (3, 2 * COLUMN_IN + 1)).reshape(-1, 3)
+    deep_weight = cv2.blur(weight, (3, 2 * COLUMN_IN + 1)).ravel()
     w = seen.shape[1]
-    flat_blur = blur.reshape(-1, 3)
+    flat_blur, flat_mid, flat_fine = blur.reshape(-1, 3), mid.reshape(-1, 3), fine.reshape(-1, 3)
     likes, details, weights = [], [], []
-    for (sy, sx, ok, dist), sources in ((_column_to(known, ys, xs, False), (deep,)),
-                                        (_column_to(known, ys, xs, True), (deep,)),
-                                        (_mirror_to(known, ys, xs), (mid, fine - mid))):
+    for (sy, sx, ok, dist), mirror in ((_column_to(known, ys, xs, False), False),
+                                       (_column_to(known, ys, xs, True), False),
+                                       (_mirror_to(known, ys, xs), True)):
         k = np.zeros(n, np.float32)
         idx = sy[ok] * w + sx[ok]
         diff = largest_channel(np.abs(np.take(flat_blur, idx, axis=0) - base[ok])[None])[0]
         k[ok] = np.clip(2.0 - diff / LIKE_ROW, 0.0, 1.0)
-        for source in sources:
+        if mirror:      # its mid-scale detail and its grain (the finer rest)
+            at_mid = np.take(flat_mid, idx, axis=0)
+            taken = [at_mid, np.take(flat_fine, idx, axis=0) - at_mid]
+        else:
+            taken = [np.take(deep_sum, idx, axis=0) / np.maximum(
+                np.take(deep_weight, idx), 1e-3)[:, None]]
+        for values in taken:
             d = np.zeros((n, 3), np.float32)
-            d[ok] = np.take(source.reshape(-1, 3), idx, axis=0)
+            d[ok] = values
             details.append(d)
         likes.append(k)
         weights.append(k / np.maximum(dist, 1.0))
