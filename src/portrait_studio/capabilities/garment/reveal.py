@@ -135,10 +135,11 @@ def backdrop_detail(img: NDArray[np.uint8], small: F32, known: Mask, seen: Mask,
     detail, like = np.zeros((n, 3), np.float32), np.zeros(n, np.float32)
     if not n or not seen.any():
         return detail, like
-    rgb = img.astype(np.float32)
     weight = seen.astype(np.float32)
     blur, half = _seen_blur(small, known, sigma, weight.shape)
-    fine = (rgb - blur) * weight[..., None]
+    fine = img.astype(np.float32)       # the colour minus its blur, in place
+    np.subtract(fine, blur, out=fine)
+    np.multiply(fine, weight[..., None], out=fine)
     up = _upright(half, known, 4 * sigma, ys, xs)
     # its grain (under a ``GRAIN_PX`` blur) comes from the mirror image only: a column's,
     # taken a few rows deep (one bright pixel at the edge drew a line down), is smooth
