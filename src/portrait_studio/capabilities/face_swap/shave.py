@@ -255,12 +255,11 @@ def _clothes(lab: np.ndarray, person: np.ndarray, work: _Work) -> list[_Colour]:
 
 
 def _beard(work: _Work, person: np.ndarray, skin: np.ndarray,
-           clothes: list[_Colour]) -> np.ndarray | None:
-    """The beard on the grid (HxW bool), or None when the chin is skin; ``skin``: the
-    grid's :func:`_skin` likelihood; ``clothes``: :func:`_clothes`."""
+           clothes: list[_Colour]) -> np.ndarray:
+    """The beard on the grid (HxW bool) of a face whose chin is not skin (see
+    :func:`shave_beard`); ``skin``: the grid's :func:`_skin` likelihood; ``clothes``:
+    :func:`_clothes`."""
     not_skin = skin < NOT_SKIN
-    if beard_share(not_skin, work.points, work.scale) < SHAVE_SHARE:
-        return None
     chin = _chin(work)
     lab = work.lab
     oval = polygon_mask(work.points[list(lm.FACE_OVAL)], work.img.shape) > 0.5
@@ -278,9 +277,9 @@ def _beard(work: _Work, person: np.ndarray, skin: np.ndarray,
         like = (near < BEARD_SIGMAS) & (
             near < np.min([c.distance(there) for c in clothes], axis=0))
         under[under] = like
+        found &= under | oval
     else:
-        under[:] = False
-    found &= under | oval
+        found &= oval
     found = cv2.morphologyEx(found.astype(np.uint8), cv2.MORPH_CLOSE, _disc(0.04 * work.scale))
     found = filled(found > 0) & zone
     beard = _without_strips(touching(found, chin) | (found & oval), oval, work.scale)
@@ -817,10 +816,12 @@ def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     work = _work(img, points, max(DROP, CLOTHES_BAND[1]) + 0.1,
                  None if jaw is None else jaw.placed, None if jaw is None else jaw.shadow)
     on_grid, skin = _person_on(work, person, img.shape), _skin(work)
+    if beard_share(skin < NOT_SKIN, work.points, work.scale) < SHAVE_SHARE:
+        return img  # the chin is skin: no beard (and no clothes to find)
     # the clothes' colours tell the beard (and a collar's opening) from them: found once
     clothes = _clothes(work.lab, on_grid, work)
     beard = _beard(work, on_grid, skin, clothes)
-    if beard is None or not beard.any():
+    if not beard.any():
         return img
     # a hanging beard's collar opening: the template's own neck there is painted too, the
     # user's neck going on down in it
@@ -870,7 +871,7 @@ def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray,
                          measure=(core & (lit > 0.9)).astype(np.float32))
     # the backdrop and the clothes continued beside and under the throat are smooth too:
     # they get the photo's own noise, measured where the beard was not
-    rest = up_w * (1.0 - work.grid.up(skin_share)[box])
+    rest = up_w * (1.0 - skin_up)
     clear = work.grid.up((cv2.dilate(beard.view(np.uint8), _disc(0.1 * work.scale)) == 0)
                          .astype(np.float32))
     target = noise_level(img[work.roi.slices], clear)
