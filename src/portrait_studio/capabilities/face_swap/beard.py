@@ -43,10 +43,16 @@ def lower_face(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.n
     return row_ramp(shape, float(points[lm.NOSE_TIP, 1]), ZONE_RAMP * scale)
 
 
+def bearded(cut: np.ndarray, points: np.ndarray, scale: float) -> bool:
+    """Whether the chin is a beard: :func:`beard_share` of the user's occlusion ``cut`` at
+    least :data:`BEARD_SHARE`."""
+    return beard_share(cut, points, scale) >= BEARD_SHARE
+
+
 def keep_beard(cut: np.ndarray, points: np.ndarray, scale: float) -> np.ndarray:
     """``cut`` (the user's occlusion cut, hxw 0..1) without the lower face when the chin is
-    a beard (:func:`beard_share` >= :data:`BEARD_SHARE`); ``cut`` itself otherwise."""
-    if beard_share(cut, points, scale) < BEARD_SHARE:
+    a beard (:func:`bearded`); ``cut`` itself otherwise."""
+    if not bearded(cut, points, scale):
         return cut
     return np.asarray(cut * (1.0 - lower_face(points, cut.shape, scale)), np.float32)
 

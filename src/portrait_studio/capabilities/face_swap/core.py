@@ -49,7 +49,7 @@ from ...perception.masks import (
     row_ramp,
     swap_polygon,
 )
-from .beard import BEARD_SHARE, beard_share, lower_face, lower_face_cut
+from .beard import bearded, lower_face, lower_face_cut
 from .forehead import SwapFields, forehead_source, texture_forehead
 from .tone import local_skin_model
 from .types import SwapOptions
@@ -423,7 +423,7 @@ def _user_fields(grid: geo.WorkGrid, u_warped: np.ndarray, valid: np.ndarray,
     skin = regions.skin * valid * (1.0 - cut)
     shade = masked_blur(u_small, skin, scale * opts.shading_sigma)  # beard or not: skin only
     sockets, inner = _sockets(points, shape, scale), _inner_face(regions.oval, scale)
-    bearded = beard_share(cut, points, scale) >= BEARD_SHARE  # as lower_face_cut judges it
+    has_beard = bearded(cut, points, scale)  # as lower_face_cut judges it
     spared = sockets * (1.0 - _inner_pieces(cut, inner, sockets, scale))
     cut = lower_face_cut(cut, dark, points, scale) * _from_outside(cut, inner) * (1.0 - spared)
     # strands as the cut: below the nose only what is far darker than the cheeks (hair, not
@@ -435,7 +435,7 @@ def _user_fields(grid: geo.WorkGrid, u_warped: np.ndarray, valid: np.ndarray,
     low = lower_face(points, shape, scale)
     return _UserFields(cut, shade, _hair_zone(cut, regions, points, scale),
                        _strands(raw, cut, regions, scale, (off, low > 0.5)),
-                       low if bearded else None)
+                       low if has_beard else None)
 
 
 def _strands(raw: np.ndarray, cut: np.ndarray, regions: Any, scale: float,
@@ -601,11 +601,11 @@ class TemplateShape:
     keep: np.ndarray       # template eyes/mouth to keep (model 5), in result coordinates
     mask: np.ndarray       # blend weight before the occlusion cuts
     scale: float           # inter-ocular distance on the grid
+    spared: np.ndarray     # where the blend is never cleared short of the template's hair
+                           # (:func:`_clear_of_edge`): the features, a shaved jaw
     brows: np.ndarray | None = None  # hxwx3: the template's brows to paint out, the zone
                                      # around them, its oval (:func:`_template_brows`);
                                      # None: none to paint out or erase_template_brows off
-    spared: np.ndarray | None = None  # where the blend is never cleared short of the template's
-                                      # hair (:func:`_clear_of_edge`); None: the features
 
 
 def _template_shape(grid: geo.WorkGrid, t_local: np.ndarray, t_maps: geo.Maps | None,
@@ -637,9 +637,9 @@ def _template_shape(grid: geo.WorkGrid, t_local: np.ndarray, t_maps: geo.Maps | 
     return TemplateShape(t_skin, t_cheeks, r_regions.features,
                           above_brows(points, shape, scale * 0.3),
                           keep_template_region(t_regions, grid_maps, opts), mask, scale,
+                          spared,
                           _template_brows(t_regions, geo_scale(t_local), grid_maps, mask,
-                                          r_regions) if opts.erase_template_brows else None,
-                          spared)
+                                          r_regions) if opts.erase_template_brows else None)
 
 
 BROW_REACH = 0.15  # eye distances around them where its darker pixels are brow (a tail curving
@@ -787,9 +787,7 @@ def _clear_of_edge(not_skin: np.ndarray, tshape: TemplateShape) -> np.ndarray:
     lo, hi = (tshape.scale * e for e in EDGE_CLEAR)
     out: np.ndarray = np.clip((dist - lo) / (hi - lo), 0.0, 1.0).astype(np.float32)
     # never the new face's features (a fringe down to the brows), nor a shaved jaw
-    spared = (np.clip(tshape.features * 2.0, 0.0, 1.0) if tshape.spared is None
-              else tshape.spared)
-    kept: np.ndarray = np.maximum(out, spared)
+    kept: np.ndarray = np.maximum(out, tshape.spared)
     return kept
 
 
