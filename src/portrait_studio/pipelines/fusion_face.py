@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass
+from functools import partial
+from operator import itemgetter
+from typing import Any, TypeVar
 
 import cv2
 import numpy as np
@@ -41,6 +44,8 @@ from .timing import timed
 
 MIRROR_YAW_GAP = 0.35
 MIRROR_FILL_FROM = 0.15  # yaw excess of the user over the template before mirror filling
+T = TypeVar("T")
+
 CLOSED_EYE, OPEN_EYE = 0.12, 0.18
 # retouching (enhancement, smoothing, sharpening, grain) starts where the blend weight reaches
 # this level and is full at 1: the seam (blend weight 0.05..0.9) sees the user's face texture
@@ -166,21 +171,32 @@ def area_grain(area: Future[RetouchArea]) -> tuple[np.ndarray, float]:
 
 
 def area_feather(area: Future[RetouchArea]) -> np.ndarray:
-    """The enhancement's weight of the retouch box ``area`` (its oval weight feathered by 5%
-    of the face scale): queued on the helper thread after that box."""
-    a = area.result()
-    return feather(a.weight, a.scale * 0.05)
+    """:func:`_feathered` of the retouch box ``area``: queued on the helper thread after
+    that box."""
+    return _feathered(area.result())
+
+
+def _feathered(area: RetouchArea) -> np.ndarray:
+    """The enhancement's weight: the box's oval weight feathered by 5% of the face scale."""
+    return feather(area.weight, area.scale * 0.05)
 
 
 def _enhance_weight(area: RetouchArea, ahead: Future[np.ndarray] | None) -> np.ndarray:
-    """:func:`area_feather` of ``area``: from ``ahead`` (a future of it), or computed here
-    when that has not started or had no box (its :func:`retouch_area` was cancelled)."""
+    """:func:`_feathered` of ``area``, from ``ahead`` when it fits (:func:`_for_box`)."""
+    return _for_box(ahead, area.weight.shape, lambda w: w, _feathered, area)
+
+
+def _for_box(ahead: Future[T] | None, shape: tuple[int, ...], of: Callable[[T], np.ndarray],
+             fn: Callable[..., T], *args: Any) -> T:
+    """``fn(*args)`` for a retouch box of ``shape``: from ``ahead`` (a future of it queued
+    after that box), or computed here when that has not started, had no box (its
+    :func:`retouch_area` was cancelled) or was made for another shape (``of``: the array
+    of a result whose shape is compared)."""
     try:
-        weight = computed_ahead(ahead, feather, area.weight, area.scale * 0.05)
+        value = computed_ahead(ahead, fn, *args)
     except CancelledError:
-        return feather(area.weight, area.scale * 0.05)
-    return weight if weight.shape == area.weight.shape else feather(area.weight,
-                                                                     area.scale * 0.05)
+        return fn(*args)
+    return value if of(value).shape == shape else fn(*args)
 
 
 def finish_face(swapped: SwapOutput, template: np.ndarray, plan: FacePlan,
@@ -315,16 +331,9 @@ def _teeth(region: np.ndarray, area: RetouchArea, strength: float) -> np.ndarray
 
 def _grain_ahead(field: Future[tuple[np.ndarray, float]],
                  shape: tuple[int, ...]) -> Callable[[], tuple[np.ndarray, float]]:
-    """The :func:`unit_grain` of ``shape`` (seed 0) from ``field`` (a future of it), or
-    computed here when that has not started, is of another shape or had no box (its
-    :func:`retouch_area` was cancelled there: computed here)."""
-    def result() -> tuple[np.ndarray, float]:
-        try:
-            noise, spread = computed_ahead(field, unit_grain, shape, 0)
-        except CancelledError:
-            return unit_grain(shape, 0)
-        return (noise, spread) if noise.shape == shape else unit_grain(shape, 0)
-    return result
+    """The :func:`unit_grain` of ``shape`` (seed 0), from ``field`` when it fits
+    (:func:`_for_box`)."""
+    return partial(_for_box, field, shape, itemgetter(0), unit_grain, shape, 0)
 
 
 def _retouch(region: np.ndarray, area: RetouchArea, template: np.ndarray, plan: FacePlan,
