@@ -14,6 +14,8 @@ the skin's contrast or light. Images are HxWx3 RGB 0..255 (uint8 or float32); ma
 
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 
@@ -75,9 +77,8 @@ def crispness(img: np.ndarray, mask: np.ndarray) -> float:
         return 0.0
     box = mask_box(sel, BOX_MARGIN)
     rows, own = _stripes(sel[box].shape[0])
-    luma = _luma(img[box][rows])
-    pick = sel[box][rows] & own[:, None]
-    return float(_mscn_square(luma)[pick].mean()) if pick.any() else 0.0
+    level = _mean_on(_luma(img[box][rows]), np.arange(len(rows)), own, sel[box][rows])
+    return 0.0 if math.isnan(level) else level
 
 
 def skin_crispness(img: np.ndarray, points: np.ndarray) -> float:
