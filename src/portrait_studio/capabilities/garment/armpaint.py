@@ -336,7 +336,7 @@ def _dome(room: Mask, part: Mask, bone: tuple[Point, Point], t_part: F32, line: 
 
 
 def _dome_size(room: Mask, part: Mask, bone: tuple[Point, Point], t_part: F32, line: _Line,
-               at: tuple[float, float], inner: float = 0.0) -> tuple[float, float, float, float] | None:
+               at: tuple[float, float], inner: float) -> tuple[float, float, float, float] | None:
     """(top, centre offset, half-width, height) of the dome over ``part``: its top is the
     part's first 2 px slice along the bone at least half as wide as its 90th-percentile
     slice; its width the part's within the outline ``line`` over a half-width below that

@@ -294,7 +294,7 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     torsos = np.zeros(body.person.shape, bool)
     opening = np.zeros(body.person.shape, bool)     # a low neckline's (:mod:`.neckline`)
     def torso_skin() -> Mask:   # where uncovered old top is painted as bare skin
-        return torso_zone(body, anchors.waist_y) | torso_band(body)
+        return _torso(body, anchors.waist_y)
 
     for i, (ly, neck) in enumerate(zip(layers, necks, strict=True)):  # torso before sleeves
         if neck is not None:
@@ -495,6 +495,13 @@ def _inside_arm(part: Mask, arm: Mask, shoulder_x: float, centre_x: float) -> Ma
     return out
 
 
+def _torso(body: Body, waist_y: float | None) -> Mask:
+    """The torso: its frontal zone, and a side view's band round the joints (there the
+    frontal zone is a strip)."""
+    out: Mask = torso_zone(body, waist_y) | torso_band(body)
+    return out
+
+
 def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Body,
                   reveal: Mask, covers: dict[str, NDArray[np.float32]],
                   waist_y: float | None, rng: np.random.Generator,
@@ -515,8 +522,7 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
         return reveal, drawn, drawn
     at = reveal if halo is None else reveal | halo
     canvas[at] = background_fill(img, body, at, halo)[at]
-    torso = torso_zone(body, waist_y)
-    torso |= torso_band(body)   # a side view's: the frontal zone is a strip round the joints
+    torso = _torso(body, waist_y)
     # the torso's skin, and above the armpits the round of the shoulders, which the arm
     # zones reach into (the arm painting covers only the arm's own outline there)
     skin = reveal & torso & ~(body.arms & _below_armpits(body))
