@@ -22,6 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.ndimage import grey_opening
 
+from ...imaging.regions import row_first, row_last
 from .body import Body
 
 F32 = NDArray[np.float32]
@@ -35,12 +36,9 @@ CUT = 2           # px: a side this far inside the layer's own is cut by an arm 
 def side_profiles(solid: Mask, centre_x: float) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Per row, the outermost column of ``solid`` left of ``centre_x`` (-1: none) and right
     of it (-1: none)."""
-    w = solid.shape[1]
-    cx = int(np.clip(round(centre_x), 0, w))
-    left_part, right_part = solid[:, :cx], solid[:, cx:]
-    left = np.where(left_part.any(axis=1), left_part.argmax(axis=1), -1)
-    last = right_part.shape[1] - 1 - right_part[:, ::-1].argmax(axis=1) + cx
-    right = np.where(right_part.any(axis=1), last, -1)
+    cx = int(np.clip(round(centre_x), 0, solid.shape[1]))
+    left = row_first(solid[:, :cx], -1)
+    right = row_last(solid[:, cx:], -1 - cx) + cx
     return left.astype(np.int64), right.astype(np.int64)
 
 
