@@ -116,6 +116,28 @@ def test_a_clean_chin_gives_the_image_itself_back(name: str) -> None:
     assert shave_beard(img, points, template_person(img)) is img
 
 
+def test_a_chin_in_shade_is_no_beard() -> None:
+    # the White House photo's light comes from above: under both men's lower lips and jaws
+    # the skin is in shade (a third of the chin patch is not skin-coloured like the cheeks),
+    # and both clean-shaven faces were shaved: their throats painted into cones, a white
+    # patch of collar on Biden's neck (at x~815, y~240, where his neck is 92,51,47)
+    img = fixture_image("obama_biden__two_people_2faces.jpg")
+    faces = detect_faces(img)
+    assert len(faces) == 2
+    person = template_person(img)
+    for face in faces:
+        assert not has_beard(img, face.landmarks, SHAVE_SHARE)
+        assert shave_beard(img, face.landmarks, person) is img
+    # Terri Sewell goes to the larger face, Biden's: his neck in shade (mean 91,52,43) is
+    # re-toned, not painted with the collar's white (it came out 172,151,146)
+    out = fuse(img, [MergeEntry(fixture_image("terri_a_sewell__house_official_1.jpg"))],
+               FusionParams(watermark=WatermarkParams(enabled=False))).image
+    neck = (slice(232, 248), slice(808, 822))
+    assert np.abs(out[neck].astype(float) - img[neck]).mean() < 30
+    red, _, blue = out[neck].reshape(-1, 3).mean(axis=0)
+    assert blue < 80 and red - blue > 30
+
+
 @pytest.mark.parametrize(("user", "left"), [("nancy_pelosi", (0.0, 0.25)),
                                             ("byron_donalds", (0.25, 1.0))])
 def test_the_template_beard_goes_unless_the_user_has_one(user: str,

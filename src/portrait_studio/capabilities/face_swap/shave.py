@@ -47,13 +47,14 @@ import numpy as np
 
 from ...imaging import geometry as geo
 from ...imaging.blend import mask_box
+from ...imaging.color import SkinModel, SkinPixels
 from ...imaging.fill import carry_in
 from ...imaging.regions import disc, filled, touching
 from ...perception import landmarks as lm
 from ...perception.masks import cheek_mask, face_regions, face_scale, polygon_mask
 from ..retouch.texture import BOX_MARGIN, match_noise, match_texture, noise_level, texture_levels
 from .beard import BEARD_SHARE, beard_share, chin_patch
-from .tone import local_skin_model
+from .tone import detail_ratio, local_skin_model
 
 SHAVE_SHARE = 0.15           # share of the chin patch not skin: a template's beard (clean 0-0.09)
 DROP = 0.6                   # eye distances below the jaw line a beard may reach
@@ -62,6 +63,8 @@ CLOTHES_BAND = (1.1, 1.7)    # eye distances below the chin: where the clothes a
 CLOTHES_CLUSTERS = 4
 CLOTHES_MIN = 0.025           # eye distances: the clothes' band is at least this deep
 NOT_SKIN = 0.3               # skin likelihood below this: not skin
+SHADE_HUE = 3.0              # sigmas of the cheeks' chroma: within 3/4 of it, skin in shade
+SHADE_DETAIL = 1.2           # fine detail (x the cheeks'): below it, smooth as skin in shade
 THROAT_SHADE = 0.75          # painted skin below the jaw line: this share of the skin's tone
 COLLAR_MARGIN = 0.05         # eye distances a collar's opening lies above the beard's end
 COLLAR_DEPTH = 0.3           # eye distances under the chin a hidden collar's opening may be
@@ -109,6 +112,17 @@ class _Work:
     to_placed: geo.Maps | None = None
     neck: float = NECK_WIDTH
     shadow: np.ndarray | None = None
+
+    @cached_property
+    def cheeks(self) -> np.ndarray:
+        """The cheeks on the grid (HxW float32 0..1), the skin's samples."""
+        return cheek_mask(self.points, self.img.shape)
+
+    @cached_property
+    def skin(self) -> tuple[SkinModel, SkinPixels]:
+        """The cheeks' skin model and the grid pixels as it judges them (fitted once)."""
+        model = local_skin_model(self.img, self.cheeks)
+        return model, model.pixels(self.img)
 
     @cached_property
     def lab(self) -> np.ndarray:
@@ -172,9 +186,22 @@ def _pulled(work: _Work, field: np.ndarray) -> np.ndarray:
 
 def _skin(work: _Work) -> np.ndarray:
     """Skin likelihood (0..1, HxW float32) of the grid pixels: like the cheeks' skin."""
-    model = local_skin_model(work.img, cheek_mask(work.points, work.img.shape))
-    out: np.ndarray = model.likelihood(work.img)
-    return out
+    model, px = work.skin
+    return model.likelihood_of(px)
+
+
+def _hair_share(work: _Work, skin: np.ndarray) -> float:
+    """:func:`~.beard.beard_share` of the chin's hair: its pixels not skin-coloured like the
+    cheeks (``skin``: :func:`_skin`) that are also off the skin's hue and more detailed than
+    the cheeks. Skin in shade is neither: a chin lit from above (a photo's light, a lowered
+    head) is dark under the lower lip and the jaw, and counted as a beard, the clean-shaven
+    Biden and Obama of a White House photo were shaved (0.34, 0.36 of the chin not skin),
+    their throats painted into cones with a white collar patch; of the chin's hair, 0.00 and
+    0.09 (the portraits' beards 0.16-0.79, Hakeem Jeffries' the least)."""
+    model, px = work.skin
+    off_hue = model.hue_likelihood_of(px, SHADE_HUE) < 0.5
+    detailed = detail_ratio(work.img, work.cheeks, work.scale) > SHADE_DETAIL
+    return beard_share((skin < NOT_SKIN) & off_hue & detailed, work.points, work.scale)
 
 
 def _chin(work: _Work) -> np.ndarray:
@@ -188,7 +215,7 @@ def has_beard(img: np.ndarray, points: np.ndarray, share: float = BEARD_SHARE) -
     patch is not skin-coloured (:data:`BEARD_SHARE`: a full beard, which a user's face
     keeps; :data:`SHAVE_SHARE`: any beard, which a template loses)."""
     work = _work(img, points, 0.2)
-    return beard_share(_skin(work) < NOT_SKIN, work.points, work.scale) >= share
+    return _hair_share(work, _skin(work)) >= share
 
 
 def _zone(work: _Work, oval: np.ndarray) -> np.ndarray:
@@ -816,7 +843,7 @@ def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     work = _work(img, points, max(DROP, CLOTHES_BAND[1]) + 0.1,
                  None if jaw is None else jaw.placed, None if jaw is None else jaw.shadow)
     on_grid, skin = _person_on(work, person, img.shape), _skin(work)
-    if beard_share(skin < NOT_SKIN, work.points, work.scale) < SHAVE_SHARE:
+    if _hair_share(work, skin) < SHAVE_SHARE:
         return img  # the chin is skin: no beard (and no clothes to find)
     # the clothes' colours tell the beard (and a collar's opening) from them: found once
     clothes = _clothes(work.lab, on_grid, work)

@@ -366,7 +366,7 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     # face and over the shoulders (darkened in streaks for a darker user); it is far more
     # detailed than skin. Not at the hairline (its own step; fine hairs over skin) nor on the
     # chest (prints, necklaces)
-    detail = _detail_ratio(crop, cheeks, scale)
+    detail = detail_ratio(crop, cheeks, scale)
     hair = _hair_like(detail, px, model, scale)
     sides = _beside_neck(local, crop.shape, scale) * (1.0 - above)
     # above the brows (the crown zone), only hair also greyer than skin: fine hairs over the
@@ -394,7 +394,7 @@ HAIR_DETAIL = (4.5, 7.0)  # beside the face and neck: from the first ratio on, h
 DETAIL_FLOOR = 0.008      # the cheeks' relative detail never counts as less (airbrushed)
 
 
-def _detail_ratio(crop: np.ndarray, cheeks: np.ndarray, scale: float) -> np.ndarray:
+def detail_ratio(crop: np.ndarray, cheeks: np.ndarray, scale: float) -> np.ndarray:
     """hxw float32: the fine detail of the grid pixels ``crop`` (hxwx3): the local mean of
     the luma's departure from its blur (over about 0.02 eye distances) over the local luma,
     as a multiple of the cheeks' (``cheeks``, hxw 0..1; at least :data:`DETAIL_FLOOR`)."""
@@ -479,7 +479,7 @@ HAIR_LIKE_SMOOTH = 0.03
 def _hair_like(detail: np.ndarray, px: SkinPixels, model: SkinModel,
                scale: float) -> np.ndarray:
     """0..1 (hxw float32): hair as skin-coloured as skin by the likelihood, from the fine
-    detail of its pixels (:func:`_detail_ratio`) and their chroma (``px``, as ``model``
+    detail of its pixels (:func:`detail_ratio`) and their chroma (``px``, as ``model``
     judges it), smoothed over :data:`HAIR_LIKE_SMOOTH` face scales (strand by strand, the
     darker strands re-toned and the lighter ones not, the hair was speckled). Grace Meng's
     light-brown and grey streaks over her ears were re-toned with the ears: darkened to
