@@ -261,6 +261,47 @@ def test_hidden_half_is_mirror_filled_for_a_turned_user() -> None:
     assert mirror_amount(frontal, turned) == 0.0  # only a user turned further than the template
 
 
+def test_a_mirror_filled_face_half_is_all_user() -> None:
+    """Buzz Aldrin (Apollo 11 crew photo, the right face) is turned 0.46, the template
+    frontal: his hidden half is filled from the mirrored visible one. The filled warp's
+    validity was max(own (1 - w), mirrored w): 0.5 along the nose line (w = 0.5) and 1 - w
+    over the hidden half, so the template's face showed through there: a lit stripe down the
+    nose and the face split into a lighter and a darker half."""
+    from dataclasses import replace
+
+    from portrait_studio.capabilities.face_swap.core import UserSide, prepare_user, swap_region
+    from portrait_studio.perception.masks import half_face_map
+    from portrait_studio.pipelines.fusion_face import plan_face
+
+    crew = fixture_image("apollo11_crew__nasa_3faces.jpg")
+    template = fixture_image("pete_aguilar__house_official_1.jpg")
+    t_face = detect_faces(template)[0]
+    aldrin = max(detect_faces(crew), key=lambda f: f.box.x)
+    plan = plan_face(crew, aldrin, t_face, FusionParams(), False)
+    assert plan.options.mirror_fill > 0.5
+
+    def side(amount: float) -> UserSide:
+        opts = replace(plan.options, mirror_fill=amount)
+        return prepare_user(template.shape, t_face.landmarks, plan.user, plan.user_points,
+                            opts)
+
+    own, filled = side(0.0), side(plan.options.mirror_fill)
+    whole = own.valid > 0.999  # where the unmirrored warp covers the face
+    assert whole.sum() > 20000
+    assert filled.valid[whole].min() > 0.99
+    # the mirrored half brings its features, not its light: the hidden half keeps its own
+    # (mean luma 136.7; 127.2 with the visible half's light, 134.1 now)
+    target, roi, _ = swap_region(template.shape, t_face.landmarks, plan.user_points,
+                                 plan.options)
+    hidden = whole & (half_face_map(target - roi.offset, whole.shape, 1.0) > 0.99)
+    assert hidden.sum() > 5000
+
+    def luma(img: np.ndarray) -> float:
+        return float((img.astype(float) @ [0.299, 0.587, 0.114])[hidden].mean())
+
+    assert abs(luma(filled.warped) - luma(own.warped)) < 4.0
+
+
 def test_enhancement_adds_detail_inside_the_face_only() -> None:
     flat = run(KIM, AOC, enhance=0.0, smooth=0.0).image
     half = run(KIM, AOC, enhance=0.5, smooth=0.0).image

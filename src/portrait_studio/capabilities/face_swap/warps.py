@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 
 from ...imaging import geometry as geo
+from ...imaging.color import masked_blur, to_u8
 from ...perception import landmarks as lm
 from ...perception.graphs import alongside
 from ...perception.masks import face_scale, half_face_map
@@ -110,7 +111,10 @@ def mirror_fill(u_warped: np.ndarray, valid: np.ndarray, user: np.ndarray,
                  in_place: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Replace the hidden half of the warped user face by the mirrored visible half
     (``raster``: the user warp's :func:`user_raster`; ``in_place``: write into ``u_warped``
-    and ``valid`` instead of copies)."""
+    and ``valid`` instead of copies). The mirrored half brings its features, not its light
+    (:func:`_relit`): a face lit from its visible side came out split down the nose, the
+    hidden half as light as the lit one and a lit stripe along the nose line (Buzz Aldrin of
+    the Apollo 11 crew photo, turned 0.46)."""
     from ...perception.faces import mirror_points, yaw_of
 
     sign = 1.0 if yaw_of(u_pts) > 0 else -1.0
@@ -125,11 +129,26 @@ def mirror_fill(u_warped: np.ndarray, valid: np.ndarray, user: np.ndarray,
     shape = (ys.stop - ys.start, xs.stop - xs.start)
     weight = (half_face_map(r_local - origin, shape, sign) * np.float32(amount)
               * m_valid[box]).astype(np.float32)
+    m_warped[box] = _relit(m_warped[box], m_valid[box], u_warped[box], valid[box],
+                           MIRROR_LIGHT * scale)
     mixed, out_valid = (u_warped, valid) if in_place else (u_warped.copy(), valid.copy())
     if mixed.dtype == np.uint8:
         mixed[box] = cv2.blendLinear(m_warped[box], u_warped[box], weight, 1.0 - weight)
     else:
         w3 = weight[..., None]
         mixed[box] = u_warped[box] * (1 - w3) + m_warped[box] * w3
-    out_valid[box] = np.maximum(valid[box] * (1 - weight), m_valid[box] * weight)
+    out_valid[box] = valid[box] * (1 - weight) + m_valid[box] * weight
     return mixed, out_valid
+
+
+MIRROR_LIGHT = 0.25  # eye distances: the light of a mirrored face half is this smooth
+
+
+def _relit(mirrored: np.ndarray, m_valid: np.ndarray, own: np.ndarray, valid: np.ndarray,
+           sigma: float) -> np.ndarray:
+    """``mirrored`` (hxwx3, the mirrored user warp) with its smooth light (blurred over
+    ``sigma`` px, where ``m_valid``) replaced by the unmirrored warp's (``own``, where
+    ``valid``): the mirrored detail on the light the face has there, in ``mirrored``'s dtype."""
+    fine = mirrored.astype(np.float32) - masked_blur(mirrored, m_valid, sigma)
+    out = masked_blur(own, valid, sigma) + fine
+    return out.astype(np.float32) if mirrored.dtype != np.uint8 else to_u8(out)
