@@ -128,7 +128,7 @@ def test_photo_without_usable_face_is_skipped_and_reported() -> None:
     user = report.users[0]
     assert user.photo == 2
     assert "no face detected" in user.photos[0]["skipped"]
-    assert "turned about" in user.photos[1]["skipped"]
+    assert "far cheek is hidden" in user.photos[1]["skipped"]
     assert "photo 0 skipped: " in user.reason and "photo 1 skipped: " in user.reason
 
 

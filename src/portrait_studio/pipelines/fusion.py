@@ -143,11 +143,13 @@ MAX_YAW = 0.8  # sin of about 53 degrees: beyond it half the face is hidden and 
 def check_pose(face: Face, field_name: str) -> None:
     """Refuse faces turned so far that half of them is hidden (a swap would tear)."""
     if abs(face.yaw) > MAX_YAW:
-        degrees = float(np.degrees(np.arcsin(min(1.0, abs(face.yaw)))))
+        # the proxy ends at 1 once the nose tip passes the far cheek's outline: a face
+        # turned 45-60 degrees (a three-quarter view) reads 1 like a profile
+        turned = ("turned so far that its far cheek is hidden" if abs(face.yaw) >= 1.0 else
+                  f"turned about {np.degrees(np.arcsin(abs(face.yaw))):.0f} degrees from the camera")
         raise FacePoseUnsupported(
-            f"the face in {field_name} is turned about {degrees:.0f} degrees from the camera; "
-            f"faces must be turned at most {np.degrees(np.arcsin(MAX_YAW)):.0f} degrees",
-            field=field_name)
+            f"the face in {field_name} is {turned}; faces must be turned at most "
+            f"{np.degrees(np.arcsin(MAX_YAW)):.0f} degrees", field=field_name)
 
 
 def assign_template_faces(faces: list[Face], merges: list[MergeEntry]) -> list[Face]:
