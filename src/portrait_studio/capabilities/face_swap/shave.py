@@ -52,7 +52,14 @@ from ...imaging.fill import carry_in
 from ...imaging.regions import disc, filled, touching
 from ...perception import landmarks as lm
 from ...perception.masks import cheek_mask, face_regions, face_scale, polygon_mask
-from ..retouch.texture import BOX_MARGIN, match_noise, match_texture, noise_level, texture_levels
+from ..retouch.texture import (
+    BOX_MARGIN,
+    PHOTO_GRAIN,
+    match_noise,
+    match_texture,
+    noise_level,
+    texture_levels,
+)
 from .beard import BEARD_SHARE, beard_share, chin_patch
 from .tone import detail_ratio, local_skin_model
 
@@ -902,7 +909,8 @@ def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     clear = work.grid.up((cv2.dilate(beard.view(np.uint8), _disc(0.1 * work.scale)) == 0)
                          .astype(np.float32))
     target = noise_level(img[work.roi.slices], clear)
-    part = match_noise(part, rest, target, measure=(rest > 0.9).astype(np.float32), seed=1)
+    part = match_noise(part, rest, target, measure=(rest > 0.9).astype(np.float32), seed=1,
+                       blur=PHOTO_GRAIN)
     out[work.roi.slices][box] = np.clip(np.rint(part), 0, 255).astype(np.uint8)
     return out
 
