@@ -567,6 +567,42 @@ def test_backdrop_beside_the_jaw_is_not_pasted() -> None:
     assert _foreign_used(result) == {"background": 0, "hair": 0, "glasses": 0}  # was 1 bg
 
 
+@pytest.mark.parametrize(("user", "template", "before"), [
+    ("nancy_pelosi", "aumua_amata_coleman_radewagen", 4), ("judy_chu", "maxwell_frost", 3)])
+def test_users_hair_at_the_cuts_half_level_is_not_pasted(user: str, template: str,
+                                                        before: int) -> None:
+    """The user's hair pixels at the very edge of the cut (Nancy Pelosi's lock beside her
+    eye's outer corner, RGB 128, 80, 61, and the fold where her hair meets the jowl; Judy
+    Chu's fringe edge by her temple, 156, 117, 104) lay where the cut itself was about half
+    (0.43-0.55) or next to a strand, and the feathered weight stayed just at or above half
+    (0.52-0.61): ``before`` of them were pasted. Above the nose tip, the cut's pieces that
+    reach in from beyond the oval and the strands now reach one grid pixel past their edge
+    (not into the features or sockets) before the feather."""
+    from portrait_studio.imaging.codec import decode_image
+
+    def photo(name: str) -> np.ndarray:
+        return decode_image(corpus_path(f"portraits/{name}__house_official_1.jpg").read_bytes())
+
+    result = fuse(photo(template), [MergeEntry(photo(user))], FusionParams(watermark=NO_LOGO))
+    assert _foreign_used(result)["hair"] == 0                            # was ``before``
+
+
+def test_cut_grows_one_pixel_past_its_edge_but_not_into_the_face() -> None:
+    """:func:`_past_edge`: a cut's soft edge moves out by one pixel where the face may be cut,
+    and stays where it may not (the features)."""
+    from portrait_studio.capabilities.face_swap.core import _past_edge
+
+    cut = np.zeros((7, 9), np.float32)
+    cut[:, :3] = 1.0
+    cut[:, 3] = 0.5
+    own = np.ones_like(cut)
+    own[4:, :] = 0.0                       # a feature in the lower rows
+    out = _past_edge(cut, own)
+    assert out[0, 3] == 1.0 and out[0, 4] == 0.5 and out[0, 5] == 0.0
+    assert out[5, 3] == 0.5 and out[5, 4] == 0.0          # unchanged in the feature
+    assert np.array_equal(out[:, :3], cut[:, :3])
+
+
 def test_a_blue_backdrop_is_much_bluer_than_the_cheeks_a_shadowed_jaw_is_not() -> None:
     """Pixels of the photos (RGB): Harold Rogers's backdrop at his jaw (115, 119, 164) is
     far bluer than cheeks of (200, 150, 130); Alexandria Ocasio-Cortez's jaw in shadow by
