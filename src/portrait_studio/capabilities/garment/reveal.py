@@ -359,11 +359,37 @@ def _cross_fill(img: F32, known: Mask, fallback: F32) -> F32:
                           largest_channel(np.abs(value - rv)))
         w = np.where(like < LIKE_ROW, w, 0.0).astype(np.float32)
         weight, total = weight + w, total + value * w[..., None]
-    both = ((lw > 0) & (rw > 0))[..., None]
-    out = np.where(both, total / np.maximum(weight, 1e-12)[..., None], fallback).astype(
-        np.float32)
+    both = (lw > 0) & (rw > 0)
+    out = np.where(both[..., None], total / np.maximum(weight, 1e-12)[..., None],
+                   fallback).astype(np.float32)
+    _between_rows(out, img, known, both | known)
     smooth = cv2.GaussianBlur(out, (0, 0), sigmaX=1.0, sigmaY=2.0)
     return np.asarray(np.where(known[..., None], img, smooth), np.float32)
+
+
+def _between_rows(out: F32, img: F32, known: Mask, done: Mask) -> None:
+    """In place: each pixel of ``out`` not ``done`` (HxW; a hole's pixels whose row has
+    no backdrop on one side) interpolated linearly down its column between the nearest
+    ``done`` pixels above and below it (``img``'s own colour where ``known``, else
+    ``out``'s; left as it was where either is missing). Where the person runs off the
+    photo's edge its rows have backdrop on one side only; they took the push-pull
+    fallback, which pulled in whatever lay nearest (a gilt frame's gold smeared past Joe
+    Biden's elbow, a cream block where his sleeve met the image edge) and broke off in
+    straight seams at the rows above and below, which have both sides."""
+    h = done.shape[0]
+    if done.all() or not done.any():
+        return
+    pos = np.arange(h).reshape(-1, 1)
+    above = np.maximum.accumulate(np.where(done, pos, -1), axis=0)
+    below = np.flip(np.minimum.accumulate(np.flip(np.where(done, pos, h), 0), axis=0), 0)
+    ys, xs = np.nonzero(~done & (above >= 0) & (below < h))
+    if not len(ys):
+        return
+    a, b = above[ys, xs], below[ys, xs]
+    t = ((ys - a) / (b - a)).astype(np.float32)[:, None]
+    top = np.where(known[a, xs][:, None], img[a, xs], out[a, xs])
+    bottom = np.where(known[b, xs][:, None], img[b, xs], out[b, xs])
+    out[ys, xs] = top * (1 - t) + bottom * t
 
 
 def _steady(side: F32, seen: Mask, need: Mask | None = None) -> F32:
