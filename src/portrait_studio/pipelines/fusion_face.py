@@ -30,6 +30,13 @@ from ..capabilities.retouch.core import (
     whiten_teeth,
 )
 from ..capabilities.retouch.crisp import match_crispness, skin_crispness
+from ..capabilities.retouch.focus import (
+    defocus_sigma,
+    edge_widths,
+    match_focus,
+    may_be_defocused,
+    template_edges,
+)
 from ..capabilities.retouch.texture import PHOTO_GRAIN, match_noise, missing_noise, noise_level
 from ..capabilities.super_resolution.core import upscale
 from ..imaging import geometry as geo
@@ -233,10 +240,23 @@ def finish_face(swapped: SwapOutput, template: np.ndarray, plan: FacePlan,
         skin = _crisp_weight(swapped.mask[area.roi.slices], area.skin)
         region = match_crispness(region, skin, fine.crisp, skin,
                                  share=min(1.0, 2.0 * (1.0 - params.smooth)))
+    with timed(timings, "focus"):
+        region = _focus(region, area, swapped.mask[area.roi.slices], fine.edges)
     swapped.image[area.roi.slices] = to_u8(region) if swapped.image.dtype == np.uint8 else region
     with timed(timings, "noise"):
         _photo_noise(swapped, area, params.smooth, fine.noise)
     return swapped.image
+
+
+def _focus(region: np.ndarray, area: RetouchArea, mask: np.ndarray,
+           template: tuple[float, float]) -> np.ndarray:
+    """The new face (``region``, blend weight ``mask``) as out of focus as the template face
+    whose eyes' and lips' edge widths are ``template`` (:mod:`~.retouch.focus`); measured
+    on the new face only when the template's could be out of focus at all."""
+    if not may_be_defocused(template, area.scale):
+        return region
+    face = edge_widths(region, face_regions(area.points, region.shape))
+    return match_focus(region, mask, defocus_sigma(template, face))
 
 
 def _crisp_weight(mask: np.ndarray, skin: np.ndarray) -> np.ndarray:
@@ -283,11 +303,13 @@ class TemplateGrain:
     (:func:`~portrait_studio.capabilities.retouch.core.grain_level`), the photo's noise
     over the face (:func:`~portrait_studio.capabilities.retouch.texture.noise_level`) and
     its bare skin's crispness
-    (:func:`~portrait_studio.capabilities.retouch.crisp.skin_crispness`)."""
+    (:func:`~portrait_studio.capabilities.retouch.crisp.skin_crispness`) and its focus
+    (:func:`~portrait_studio.capabilities.retouch.focus.edge_widths`)."""
 
     level: float
     noise: float
     crisp: float = 0.0
+    edges: tuple[float, float] = (0.0, 0.0)  # its eyes' and lips' edge widths (focus)
 
 
 def _face_crop(template: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -304,9 +326,10 @@ def template_grain_level(template: np.ndarray, points: np.ndarray) -> float:
 def template_grain(template: np.ndarray, points: np.ndarray) -> TemplateGrain:
     """:class:`TemplateGrain` of the template face ``points``."""
     crop, local = _face_crop(template, points)
+    regions = face_regions(local, crop.shape)
     return TemplateGrain(grain_level(crop, cheek_mask(local, crop.shape)),
-                         noise_level(crop, face_regions(local, crop.shape).oval),
-                         skin_crispness(crop, local))
+                         noise_level(crop, regions.oval), skin_crispness(crop, local),
+                         template_edges(crop, local, face_scale(points), regions))
 
 
 def _mouth_box(points: np.ndarray, shape: tuple[int, ...], scale: float) -> geo.Roi:
