@@ -21,6 +21,7 @@ from portrait_studio.imaging.regions import (
     erode_disc,
     labelled,
     nearest_in,
+    nearest_set,
     piece_medians,
     row_first,
     row_last,
@@ -138,6 +139,20 @@ def test_row_first_and_last_are_each_rows_end_pixels() -> None:
         cols = [np.flatnonzero(row) for row in mask]
         assert row_first(mask, -5).tolist() == [c[0] if len(c) else -5 for c in cols]
         assert row_last(mask, 99).tolist() == [c[-1] if len(c) else 99 for c in cols]
+
+
+def test_nearest_set_is_each_pixels_nearest_set_pixel_along_an_axis() -> None:
+    for mask in _masks():
+        h, w = mask.shape
+        left, right = nearest_set(mask, 1, False), nearest_set(mask, 1, True)
+        up, down = nearest_set(mask, 0, False), nearest_set(mask, 0, True)
+        for y in range(0, h, 7):
+            for x in range(0, w, 5):
+                row, col = np.flatnonzero(mask[y]), np.flatnonzero(mask[:, x])
+                assert left[y, x] == max(row[row <= x], default=-1)
+                assert right[y, x] == min(row[row >= x], default=w)
+                assert up[y, x] == max(col[col <= y], default=-1)
+                assert down[y, x] == min(col[col >= y], default=h)
 
 
 @needs_corpus

@@ -107,6 +107,20 @@ def row_last(mask: Mask, empty: int) -> NDArray[np.intp]:
     return out
 
 
+def nearest_set(mask: Mask, axis: int, after: bool) -> NDArray[np.intp]:
+    """HxW: the index along ``axis`` (1: in the row, 0: in the column) of each pixel's
+    nearest set pixel of ``mask`` at or before it (at or after it when ``after``); -1 where
+    there is none before it, the axis' length where there is none after it."""
+    n = mask.shape[axis]
+    pos = np.arange(n).reshape((-1, 1) if axis == 0 else (1, -1))
+    if after:
+        out: NDArray[np.intp] = np.flip(np.minimum.accumulate(
+            np.flip(np.where(mask, pos, n), axis), axis=axis), axis)
+        return out
+    out = np.maximum.accumulate(np.where(mask, pos, -1), axis=axis)
+    return out
+
+
 def _box(mask: NDArray[np.uint8]) -> tuple[slice, slice] | None:
     """The rows and columns of the bounding box of the non-zero pixels (None without)."""
     x, y, w, h = cv2.boundingRect(mask)

@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...imaging.color import rgb_to_lab
-from ...imaging.regions import row_first, row_last
+from ...imaging.regions import nearest_set, row_first, row_last
 from .body import Body
 from .chestpaint import chest_tone, outline_shade, rim_alpha, skin_rim
 from .fit import Warped, body_frame
@@ -255,18 +255,15 @@ def _column_to(known: Mask, ys: NDArray[np.intp], xs: NDArray[np.intp], below: b
     edge's mixed row; ``known``: the backdrop at half size (the full size's is it
     doubled)."""
     h = known.shape[0]
-    pos = np.arange(h).reshape(-1, 1)
-    at = (ys // 2, xs // 2)
+    edge = nearest_set(known, 0, below)[ys // 2, xs // 2]
     if below:
-        edge = np.flip(np.minimum.accumulate(np.flip(np.where(known, pos, h), 0), axis=0), 0)[at]
         ok = edge < h
         sy = 2 * edge + COLUMN_IN
     else:
-        edge = np.maximum.accumulate(np.where(known, pos, -1), axis=0)[at]
         ok = edge >= 0
         sy = 2 * edge + 1 - COLUMN_IN
     sy = np.clip(sy, 0, 2 * h - 1)
-    ok &= known[sy // 2, at[1]]
+    ok &= known[sy // 2, xs // 2]
     return sy, xs.copy(), ok, np.abs(sy - ys).astype(np.float32)
 
 
@@ -279,12 +276,7 @@ def _mirror_side(known: Mask, ys: NDArray[np.intp], xs: NDArray[np.intp], axis: 
     ``AXIS_ROWS`` px across ``axis`` within the hole. ``known``: the backdrop at half
     size (the full size's is it doubled)."""
     n = known.shape[axis]
-    pos = np.arange(n, dtype=np.float32).reshape((1, -1) if axis == 1 else (-1, 1))
-    if rev:
-        edge = np.flip(np.minimum.accumulate(np.flip(np.where(known, pos, n), axis), axis=axis),
-                       axis)
-    else:
-        edge = np.maximum.accumulate(np.where(known, pos, -1), axis=axis)
+    edge = nearest_set(known, axis, rev).astype(np.float32)
     real = ((edge >= 0) & (edge < n) & ~known).astype(np.float32)
     k = (1, AXIS_ROWS // 2 | 1) if axis == 1 else (AXIS_ROWS // 2 | 1, 1)
     smooth = cv2.blur(edge * real, k) / np.maximum(cv2.blur(real, k), 1e-3)
@@ -379,9 +371,7 @@ def _between_rows(out: F32, img: F32, known: Mask, done: Mask) -> None:
     h = done.shape[0]
     if done.all() or not done.any():
         return
-    pos = np.arange(h).reshape(-1, 1)
-    above = np.maximum.accumulate(np.where(done, pos, -1), axis=0)
-    below = np.flip(np.minimum.accumulate(np.flip(np.where(done, pos, h), 0), axis=0), 0)
+    above, below = nearest_set(done, 0, False), nearest_set(done, 0, True)
     ys, xs = np.nonzero(~done & (above >= 0) & (below < h))
     if not len(ys):
         return
@@ -524,13 +514,8 @@ def _nearest_along(local: F32, known: Mask, axis: int, rev: bool) -> tuple[F32, 
     when ``rev``); weight 0 where there is none."""
     n = known.shape[axis]
     pos = np.arange(n).reshape((-1, 1) if axis == 0 else (1, -1))
-    if rev:
-        flipped = np.flip(np.where(known, pos, n), axis)
-        at = np.flip(np.minimum.accumulate(flipped, axis=axis), axis)
-        dist, seen = at - pos, at < n
-    else:
-        at = np.maximum.accumulate(np.where(known, pos, -1), axis=axis)
-        dist, seen = pos - at, at >= 0
+    at = nearest_set(known, axis, rev)
+    dist, seen = (at - pos, at < n) if rev else (pos - at, at >= 0)
     # a gather of whole pixels by flat index (take_along_axis per channel was 3x slower)
     h, w = known.shape
     src = np.clip(at, 0, n - 1)

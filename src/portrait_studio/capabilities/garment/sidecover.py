@@ -24,6 +24,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ...imaging.regions import nearest_set
 from .armside import sleeve_part
 from .body import Body
 from .fit import Warped
@@ -218,10 +219,9 @@ def nearest_known(known: Mask) -> NDArray[np.intp]:
 def _nearest_edge(known: Mask) -> NDArray[np.intp]:
     """HxW: the column of each row's nearest ``known`` pixel (the right one at a tie), -1 in
     rows with none."""
-    h, w = known.shape
-    cols = np.broadcast_to(np.arange(w), (h, w))
-    left = np.maximum.accumulate(np.where(known, cols, -1), axis=1)
-    right = np.fliplr(np.minimum.accumulate(np.fliplr(np.where(known, cols, w)), axis=1))
+    w = known.shape[1]
+    cols = np.arange(w)[None, :]
+    left, right = nearest_set(known, 1, False), nearest_set(known, 1, True)
     use_right = (right < w) & ((left < 0) | (right - cols <= cols - left))
     out: NDArray[np.intp] = np.where(use_right, right, left)
     return out

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from ...imaging.regions import labelled
+from ...imaging.regions import labelled, nearest_set
 
 Mask = NDArray[np.bool_]
 LOOSE_SIZE = 0.12    # real skin pieces and holes under this size (squared, shoulder widths)
@@ -173,9 +173,7 @@ def _bounded(free: Mask, arms: Mask, solid: Mask, sizes: tuple[float, float]) ->
     pieces along the arm (:func:`_along`; ``sizes[1]``: the shoulder width)."""
     limit, sw = sizes
     w = free.shape[1]
-    cols = np.arange(w)[None, :]
-    left = np.maximum.accumulate(np.where(free, -1, cols), axis=1)
-    right = np.minimum.accumulate(np.where(free, w, cols)[:, ::-1], axis=1)[:, ::-1]
+    left, right = nearest_set(~free, 1, False), nearest_set(~free, 1, True)
     inside = free & (left >= 0) & (right < w) & (right - left - 1 <= limit)
     lc, rc = np.clip(left, 0, w - 1), np.clip(right, 0, w - 1)
 
