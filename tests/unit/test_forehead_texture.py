@@ -64,7 +64,9 @@ def test_a_light_templates_forehead_gets_a_dark_users_skin_texture(user: str,
     cheeks = cheek_mask(result.traces[0].points, result.image.shape[:2]) > 0.5
     light = _lightness(result.image)
     fine = _fine(light)
-    assert zone.sum() > 800
+    # the blend covers the forehead 0.15 eye distances up from the brows (brow_cover):
+    # Byron Donalds leaves 721 px of it to the template (1122 before)
+    assert zone.sum() > 600
     assert fine[zone].std() / fine[cheeks].std() > least
     assert abs(float(light[zone].mean() - light[cheeks].mean())) < 7.0
 

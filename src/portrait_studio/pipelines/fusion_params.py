@@ -12,6 +12,7 @@ from ..errors import ParameterError, TooManyFaces, check_choice, check_range
 from ..perception.faces import Box
 
 MAX_MERGES = 6
+BROW_COVER = 0.15  # eye distances of forehead the blend keeps above and beside the new brows
 DEFAULT_FUSION_LOGO_TEXT = "本图片为AI合成图片"
 
 
@@ -95,7 +96,8 @@ def swap_options(params: FusionParams, keep_eyes: bool, keep_mouth: bool,
                        forehead_keep=preset.forehead_keep, shading_sigma=preset.shading_sigma,
                        mirror_fill=mirror_fill, keep_template_eyes=keep_eyes,
                        keep_template_mouth=keep_mouth, hidden_jaw=hidden_jaw,
-                       forehead_texture=texture)
+                       forehead_texture=texture, brow_cover=BROW_COVER,
+                       keep_enclosed=True)
 
 
 def check_merges(merges: list[MergeEntry]) -> None:

@@ -229,6 +229,26 @@ def _blend_mask(r_local: np.ndarray, shape: tuple[int, int], opts: SwapOptions,
     return polygon_mask(poly, shape, soften=scale * opts.edge_softness)
 
 
+def _brow_cover(points: np.ndarray, shape: tuple[int, int], scale: float,
+                opts: SwapOptions) -> np.ndarray:
+    """hxw float32 0..1: each brow of ``points`` grown up by ``opts.brow_cover`` eye
+    distances (the hull of its points and of them raised that far), softened as the blend
+    outline (grown out on all sides, into the temples, Pete Aguilar's identity distance on
+    Ted Lieu rose 0.466 -> 0.471; up only, 0.465). The
+    outline's forehead is lowered to just above the brows' highest point (the mesh's oval
+    top lies only 0.2-0.3 eye distances above it), so the weight's 0.9 level crossed the
+    brows' upper edge and their outer tails: their dark hairs lay at the inside of the
+    seam, the template's forehead skin at its outside (judy_chu on sylvia_r_garcia: 16-17
+    CIEDE2000 in the two upper sectors, against 1.5-4 on the template)."""
+    out = np.zeros(shape[:2], np.float32)
+    for ids in (lm.RIGHT_BROW, lm.LEFT_BROW):
+        pts = points[list(ids)].astype(np.float32)
+        up = np.array([0.0, opts.brow_cover * scale], np.float32)
+        hull = cv2.convexHull(np.concatenate([pts, pts - up])).reshape(-1, 2)
+        out = np.maximum(out, polygon_mask(hull, shape, soften=scale * opts.edge_softness))
+    return out
+
+
 JAW_SHRINK = 0.945  # the blend outline under the mouth of a hidden jaw (the jaw line's
                     # own pixels mix in the user's neck and backdrop: a dark dotted line at 1)
 
@@ -648,12 +668,19 @@ def _template_shape(grid: geo.WorkGrid, t_local: np.ndarray, t_maps: geo.Maps | 
     t_cheeks = cheek_mask(t_local, shape)
     t_cheeks = t_cheeks if grid_maps is None else geo.remap(t_cheeks, grid_maps)
     mask = _blend_mask(points, shape, opts, scale)
+    cover = _brow_cover(points, shape, scale, opts) if opts.brow_cover > 0 else None
+    if cover is not None:
+        mask = np.maximum(mask, cover)
     if opts.inside_template_face:
         # never paste where the untouched template had no face: where the user's outline is
         # wider, the template's own (hair, background) stays, so the seam stays on its skin;
         # but a shaved template's outline under the mouth was its beard's, and the skin
         # painted there goes on below it: a longer chin of the user's is pasted whole
         inside = _blend_mask(t_local, shape, opts, scale)
+        if cover is not None:  # the template's forehead is face too, up to its oval's top
+            whole = polygon_mask(swap_polygon(t_local, 1.0, shrink=opts.blend_shrink), shape,
+                                 soften=scale * opts.edge_softness)
+            inside = np.maximum(inside, np.minimum(cover, whole))
         if opts.hidden_jaw:
             inside = np.maximum(inside, _below_mouth(points, shape, scale))
         mask = np.minimum(mask, inside)
@@ -828,6 +855,8 @@ def _combine_fields(tmpl: _TemplateFields, usr: _UserFields, opts: SwapOptions) 
         clear = np.maximum(clear, usr.beard)
     mask = tmpl.mask if clear is None else tmpl.mask * clear
     user_cut, strands = usr.past
+    if opts.keep_enclosed:
+        user_cut = _reaching_in(user_cut, mask < 0.5)
     mask = mask * (1.0 - feather(np.maximum(user_cut, tmpl.cut), soft)) * (
         1.0 - feather(strands, STRAND_SOFT))
     ratio = np.clip(tmpl.shade / np.maximum(usr.shade, 1.0), 0.2, 5.0).astype(np.float32)
@@ -838,6 +867,23 @@ def _combine_fields(tmpl: _TemplateFields, usr: _UserFields, opts: SwapOptions) 
         # template's skin there (an Owens face darkened Pelosi's by up to 45 levels)
         cut = np.maximum(cut, 1.0 - clear)
     return _Fields(mask, ratio, cut)
+
+
+def _reaching_in(cut: np.ndarray, beyond: np.ndarray) -> np.ndarray:
+    """The user's ``cut`` (hxw 0..1) kept only on its pieces that reach the blend weight's
+    ``beyond`` (hxw bool: where the weight before the cuts is under half), grown by 2 grid
+    pixels for their soft rims. A piece the new face encloses on all sides is its own skin
+    in shadow (a smile fold beside the nose wing joined to the cheek's edge band), never
+    hair or a frame coming in: cut, it left a hole of the template's re-toned cheek in the
+    new face, darkened by the pyramid's coarse bands of the face around it (judy_chu on
+    sylvia_r_garcia: 277 grid pixels by the nose wings, 10 L* darker than the template)."""
+    hard = cut > 0.5
+    if not hard.any():
+        return cut
+    reach = touching(hard, beyond).astype(np.uint8)
+    kept = cv2.dilate(reach, np.ones((5, 5), np.uint8)).astype(np.float32)
+    out: np.ndarray = cut * kept
+    return out
 
 
 def keep_template_region(t_regions: object, t_maps: geo.Maps | None,
