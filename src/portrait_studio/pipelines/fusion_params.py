@@ -97,7 +97,7 @@ def swap_options(params: FusionParams, keep_eyes: bool, keep_mouth: bool,
                        mirror_fill=mirror_fill, keep_template_eyes=keep_eyes,
                        keep_template_mouth=keep_mouth, hidden_jaw=hidden_jaw,
                        forehead_texture=texture, brow_cover=BROW_COVER,
-                       keep_enclosed=True)
+                       keep_enclosed=True, hair_edge_past=True)
 
 
 def check_merges(merges: list[MergeEntry]) -> None:

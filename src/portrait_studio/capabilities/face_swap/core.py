@@ -456,20 +456,29 @@ def _user_fields(grid: geo.WorkGrid, u_warped: np.ndarray, valid: np.ndarray,
     raw *= 1.0 - _below_mouth(points, shape, scale)
     low = lower_face(points, shape, scale)
     strands = _strands(raw, cut, regions, scale, (off, low > 0.5))
-    # the cut and the strands as the weight takes them: grown past their edge (a hair
-    # edge's mixed pixels stayed at half weight) only above the nose tip, where hair meets
-    # the face (lower down, the strands' rim lies on smile folds, the cut's edge on the jaw:
-    # a headscarf's edge along it), never into the features, the sockets or a beard's lower
-    # face; the cut only by the face's edge (the strands' band) and where its piece reaches
-    # in from beyond the oval: deeper in, or wholly inside the oval, a cut piece is the
-    # user's own face (a smile fold beside the nose, a crease beyond an eye's corner)
-    zone = (1.0 - np.clip(regions.features * 1.5, 0.0, 1.0)) * (1.0 - spared) * (1.0 - low)
+    past = (_edges_past(cut, strands, regions, (spared, low), scale) if opts.hair_edge_past
+            else (cut, strands))
+    return _UserFields(cut, shade, _hair_zone(cut, regions, points, scale), strands, past,
+                       low if has_beard else None)
+
+
+def _edges_past(cut: np.ndarray, strands: np.ndarray, regions: Any,
+                spared: tuple[np.ndarray, np.ndarray], scale: float) -> tuple[
+                    np.ndarray, np.ndarray]:
+    """The cut and the strands (hxw 0..1) as the weight takes them: grown past their edge
+    (:func:`_past_edge`: a hair edge's mixed pixels stayed at half weight) only above the
+    nose tip, where hair meets the face (lower down, the strands' rim lies on smile folds,
+    the cut's edge on the jaw: a headscarf's edge along it), never into the features, the
+    sockets or a beard's lower face (``spared``: the sockets and the lower face); the cut
+    only by the face's edge (the strands' band) and where its piece reaches in from beyond
+    the oval: deeper in, or wholly inside the oval, a cut piece is the user's own face (a
+    smile fold beside the nose, a crease beyond an eye's corner)."""
+    sockets, low = spared
+    zone = (1.0 - np.clip(regions.features * 1.5, 0.0, 1.0)) * (1.0 - sockets) * (1.0 - low)
     band = ~erode_disc(regions.oval > 0.5, 2 * int(scale * STRAND_BAND) + 1)
     outside = touching(cut > 0.5, regions.oval < 0.5).astype(np.uint8)
     hair = cv2.dilate(outside, np.ones((5, 5), np.uint8)) > 0  # with the pieces' soft rims
-    past = (_past_edge(cut, zone * (band & hair)), _past_edge(strands, zone))
-    return _UserFields(cut, shade, _hair_zone(cut, regions, points, scale), strands, past,
-                       low if has_beard else None)
+    return _past_edge(cut, zone * (band & hair)), _past_edge(strands, zone)
 
 
 def _past_edge(cut: np.ndarray, zone: np.ndarray) -> np.ndarray:

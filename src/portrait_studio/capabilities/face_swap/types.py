@@ -42,6 +42,10 @@ class SwapOptions:
     ``keep_enclosed``: the pieces of the user's occlusion cut that the new face encloses
     (``core._reaching_in``: a smile fold joined to the edge band) stay in the blend; off,
     they are cut like hair (fusion: on).
+    ``hair_edge_past``: the user's cut and strands are taken from the blend weight one grid
+    pixel past their edge by the face (``core._past_edge``): no mixed pixel of a hair edge is
+    pasted (fusion: on). Glam leaves it off (similarity first): on, a user in its two-user
+    group photo went from 0.593 to 0.602 dlib distance.
     """
 
     warp: float = 0.7
@@ -59,3 +63,4 @@ class SwapOptions:
     erase_template_brows: bool = True
     brow_cover: float = 0.0
     keep_enclosed: bool = False
+    hair_edge_past: bool = False
