@@ -420,3 +420,20 @@ def test_an_end_piece_on_the_hair_is_filled_from_the_hair_not_the_backdrop() -> 
     assert sel.sum() > 50
     assert rgb_to_lab(img)[~on][:, 2].mean() < -40       # a blue backdrop
     assert rgb_to_lab(out)[sel][:, 2].mean() > -10
+
+
+HAROLD_PAD_ARM = [(181, 157), (181, 159), (182, 161), (182, 163)]  # image-right of the nose
+
+
+def test_a_thicker_frames_pad_arm_leaves_no_line_beside_the_nose() -> None:
+    """Harold Rogers' top bar makes his frame no wire frame, so no nose pads were sought:
+    his left pad's thin dark arm (1-2 px, ~30 L* below the skin) lies beside the nasal rim
+    with a paler px between them and stayed in every fusion as a dark line beside the nose
+    bridge (core 50% in the mask; the cleaned photo's line response on it median 8.2, 90th
+    percentile 16.0 against 5.5 on the skin ring around). Its thin line pixels within 2 px
+    of the frame, with the rest of their line, are frame now: 93%, 3.7, 6.2."""
+    _, _, mask, _ = _face("harold_rogers")
+    core, median, p90, skin = _line_left("harold_rogers", HAROLD_PAD_ARM, ring=True)
+    assert core.sum() >= 10
+    assert (core & mask).sum() / core.sum() >= 0.8
+    assert median < skin and p90 < skin + 3

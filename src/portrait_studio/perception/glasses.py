@@ -18,7 +18,7 @@ every size below is in work pixels and every contrast in L*:
   the shaded lid under a thick top bar stays), nor is a soft shadow that a wider disc still
   deepens (an eye socket), nor a bright gap between a dark bar and the lid. Plus the parts
   off the paths (:mod:`~portrait_studio.perception.frames_extra`): a wire frame's nose pads
-  beside the nose, a coated lens's glare and a half-rim lens's faint lower edge (no halo).
+  beside the nose (a thicker frame's: only thin dark arm lines near the frame), a coated lens's glare and a half-rim lens's faint lower edge (no halo).
 
 Removal: :func:`~portrait_studio.imaging.fill.fill_thin` on the mask grown by the frame's
 shadow (the skin's tone carried in from all sides plus its grain mirrored from beside the
@@ -62,6 +62,8 @@ DISCS = (5, 9, 15, 25)       # black-hat discs: frame line widths up to ~4, 7, 1
 PLATEAU = 0.85               # a line's response (widest disc allowed) is this share of the next
                              # disc's: soft shadows (eye sockets) keep growing with the disc
 TOP_ABOVE_BRIDGE = 12        # a lens top is at most this many px above the bridge
+PAD_THIN = 0.75              # a thicker frame's pad arm: its 5 px disc's black-hat holds this
+                             # share of the 15 px disc's
 OFF_FACE = 16                # a template's frame is found this far (px) off the face oval
 
 
@@ -324,7 +326,12 @@ def _work_mask(work: _Work, paths: list[tuple[np.ndarray, bool]],
     # a pad's brown mark and its lower end are 3-4 px wide blobs, not 1-2 px lines: the 9 px
     # disc's black-hat holds them (Andy Kim's pads were left half on the skin)
     faint = np.maximum(np.maximum(every[0], every[1]), bright)
+    # thicker frames: only thin dark pad arms, 1-2 px lines the 5 px disc holds (the nose's
+    # own shading is wider: Harold Rogers' arms stayed as two dark lines beside his nose)
+    arms = (every[0] >= PAD_LINE) & (every[0] >= PAD_THIN * every[2])
     frame |= _beside_lines(work, (rims, pads), frame, (faint >= PAD_LINE) & wire, free)
+    if not wire:
+        frame |= _pad_arms(pads & free & arms & ~frame, frame)
     halo = cv2.dilate(frame.astype(np.uint8), disc(5)) > 0
     soft = np.maximum(darks[min(1, len(darks) - 1)], bright) >= HALO_MIN
     edges = lens_edges(light, rims, work.points,
@@ -346,6 +353,14 @@ def _beside_lines(work: _Work, traced: tuple[list[np.ndarray], np.ndarray], fram
         pads = pad_pixels(zone & free, line, frame)
     out: np.ndarray = pads | glare_pixels(work.rgb, rims, free & ~frame & ~pads)
     return out
+
+
+def _pad_arms(arms: np.ndarray, frame: np.ndarray) -> np.ndarray:
+    """A thicker frame's pad arms (HxW bool): the thin dark ``arms`` pixels (of the nose's
+    zone) in 8-connected lines with a pixel within 2 px of the ``frame``: an arm runs beside
+    the nasal rim with a paler 1-2 px gap, so it is not reached through line pixels alone."""
+    near = cv2.dilate(frame.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    return connected(arms, arms & near)
 
 
 def _oval(work: _Work) -> np.ndarray:
