@@ -18,7 +18,8 @@ every size below is in work pixels and every contrast in L*:
   the shaded lid under a thick top bar stays), nor is a soft shadow that a wider disc still
   deepens (an eye socket), nor a bright gap between a dark bar and the lid. Plus the parts
   off the paths (:mod:`~portrait_studio.perception.frames_extra`): a wire frame's nose pads
-  beside the nose (a thicker frame's: only thin dark arm lines near the frame), a coated lens's glare and a half-rim lens's faint lower edge (no halo).
+  beside the nose (a thicker frame's: only thin dark arm lines near the frame), a coated
+  lens's glare and a half-rim lens's faint lower edge (no halo).
 
 Removal: :func:`~portrait_studio.imaging.fill.fill_thin` on the mask grown by the frame's
 shadow (the skin's tone carried in from all sides plus its grain mirrored from beside the

@@ -145,8 +145,9 @@ def check_pose(face: Face, field_name: str) -> None:
     if abs(face.yaw) > MAX_YAW:
         # the proxy ends at 1 once the nose tip passes the far cheek's outline: a face
         # turned 45-60 degrees (a three-quarter view) reads 1 like a profile
+        degrees = np.degrees(np.arcsin(min(1.0, abs(face.yaw))))
         turned = ("turned so far that its far cheek is hidden" if abs(face.yaw) >= 1.0 else
-                  f"turned about {np.degrees(np.arcsin(abs(face.yaw))):.0f} degrees from the camera")
+                  f"turned about {degrees:.0f} degrees from the camera")
         raise FacePoseUnsupported(
             f"the face in {field_name} is {turned}; faces must be turned at most "
             f"{np.degrees(np.arcsin(MAX_YAW)):.0f} degrees", field=field_name)

@@ -839,10 +839,11 @@ def _clear_of_edge(not_skin: np.ndarray, tshape: TemplateShape) -> np.ndarray:
     what lies beyond the blend outline in the warped template and is not skin (``not_skin``:
     its :func:`_occlusion_cut`, taken outside the weight's half level: its hair, the shadow
     under its jaw, the backdrop), ramped over :data:`EDGE_CLEAR`; the new face's features
-    (and a shaved template's jaw, below the mouth) keep theirs. Where the outline warp moved those up to a narrower new face, the blend's
-    outer edge lay on them: a light user's face edge pasted against a dark template's hair
-    and jaw shadow (a colour jump, and the pyramid's coarse bands spread the light skin over
-    them). Now the seam lies on the template's own skin, re-toned to the user's complexion."""
+    (and a shaved template's jaw, below the mouth) keep theirs. Where the outline warp
+    moved those up to a narrower new face, the blend's outer edge lay on them: a light
+    user's face edge pasted against a dark template's hair and jaw shadow (a colour jump,
+    and the pyramid's coarse bands spread the light skin over them). Now the seam lies on
+    the template's own skin, re-toned to the user's complexion."""
     hard = (not_skin > 0.5) & (tshape.mask < 0.5)
     if not hard.any():
         return np.ones(tshape.mask.shape, np.float32)

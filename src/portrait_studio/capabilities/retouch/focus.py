@@ -55,8 +55,8 @@ def edge_widths(img: np.ndarray, regions: FaceRegions) -> tuple[float, float]:
 def template_edges(crop: np.ndarray, points: np.ndarray, scale: float,
                    regions: FaceRegions) -> tuple[float, float]:
     """:func:`edge_widths` of a template face (``crop``, its landmarks ``points`` and
-    :func:`face_regions` ``regions``, ``scale`` px between the eyes), or (0, 0) when a copy reduced to :data:`CHECK_EYE` px between the
-    eyes already shows it in focus (:func:`may_be_defocused`): an edge measured there is at
+    :func:`face_regions` ``regions``, ``scale`` px between the eyes), or (0, 0) when a copy
+    reduced to :data:`CHECK_EYE` px between the eyes already shows it in focus (:func:`may_be_defocused`): an edge measured there is at
     least as wide as it is, so no face out of focus is missed, and a sharp one costs a
     tenth (a 1080x1320 template: 8 ms -> under 1)."""
     k = int(scale / CHECK_EYE)
