@@ -198,6 +198,15 @@ def _skin(work: _Work) -> np.ndarray:
     return model.likelihood_of(px)
 
 
+def _has_hair(work: _Work, skin: np.ndarray, share: float) -> bool:
+    """Whether :func:`_hair_share` is at least ``share``; its hue and detail tests are
+    skipped when the chin's non-skin share alone is less (the hair's can only be less):
+    most chins are clean."""
+    if beard_share(skin < NOT_SKIN, work.points, work.scale) < share:
+        return False
+    return _hair_share(work, skin) >= share
+
+
 def _hair_share(work: _Work, skin: np.ndarray) -> float:
     """:func:`~.beard.beard_share` of the chin's hair: its pixels not skin-coloured like the
     cheeks (``skin``: :func:`_skin`) that are also off the skin's hue and more detailed than
@@ -223,7 +232,7 @@ def has_beard(img: np.ndarray, points: np.ndarray, share: float = BEARD_SHARE) -
     patch is not skin-coloured (:data:`BEARD_SHARE`: a full beard, which a user's face
     keeps; :data:`SHAVE_SHARE`: any beard, which a template loses)."""
     work = _work(img, points, 0.2)
-    return _hair_share(work, _skin(work)) >= share
+    return _has_hair(work, _skin(work), share)
 
 
 def _zone(work: _Work, oval: np.ndarray) -> np.ndarray:
@@ -851,7 +860,7 @@ def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     work = _work(img, points, max(DROP, CLOTHES_BAND[1]) + 0.1,
                  None if jaw is None else jaw.placed, None if jaw is None else jaw.shadow)
     on_grid, skin = _person_on(work, person, img.shape), _skin(work)
-    if _hair_share(work, skin) < SHAVE_SHARE:
+    if not _has_hair(work, skin, SHAVE_SHARE):
         return img  # the chin is skin: no beard (and no clothes to find)
     # the clothes' colours tell the beard (and a collar's opening) from them: found once
     clothes = _clothes(work.lab, on_grid, work)
