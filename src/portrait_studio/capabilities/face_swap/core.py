@@ -455,27 +455,33 @@ def _user_fields(grid: geo.WorkGrid, u_warped: np.ndarray, valid: np.ndarray,
     raw = lower_face_cut(raw, off, points, scale) * (1.0 - sockets) * valid
     raw *= 1.0 - _below_mouth(points, shape, scale)
     low = lower_face(points, shape, scale)
-    strands = _strands(raw, cut, regions, scale, (off, low > 0.5))
-    past = (_edges_past(cut, strands, regions, (spared, low), scale) if opts.hair_edge_past
+    band = _edge_band(regions, scale)
+    strands = _strands(raw, cut, regions, scale, (off, low > 0.5), band)
+    past = (_edges_past(cut, strands, regions, (spared, low), band) if opts.hair_edge_past
             else (cut, strands))
     return _UserFields(cut, shade, _hair_zone(cut, regions, points, scale), strands, past,
                        low if has_beard else None)
 
 
+def _edge_band(regions: Any, scale: float) -> np.ndarray:
+    """hxw bool: within :data:`STRAND_BAND` eye distances inside the face oval's edge, and
+    beyond it (the strands' band)."""
+    return ~erode_disc(regions.oval > 0.5, 2 * int(scale * STRAND_BAND) + 1)
+
+
 def _edges_past(cut: np.ndarray, strands: np.ndarray, regions: Any,
-                spared: tuple[np.ndarray, np.ndarray], scale: float) -> tuple[
+                spared: tuple[np.ndarray, np.ndarray], band: np.ndarray) -> tuple[
                     np.ndarray, np.ndarray]:
     """The cut and the strands (hxw 0..1) as the weight takes them: grown past their edge
     (:func:`_past_edge`: a hair edge's mixed pixels stayed at half weight) only above the
     nose tip, where hair meets the face (lower down, the strands' rim lies on smile folds,
     the cut's edge on the jaw: a headscarf's edge along it), never into the features, the
     sockets or a beard's lower face (``spared``: the sockets and the lower face); the cut
-    only by the face's edge (the strands' band) and where its piece reaches in from beyond
-    the oval: deeper in, or wholly inside the oval, a cut piece is the user's own face (a
+    only by the face's edge (the strands' ``band``, :func:`_edge_band`) and where its piece
+    reaches in from beyond the oval: deeper in, or wholly inside the oval, a cut piece is the user's own face (a
     smile fold beside the nose, a crease beyond an eye's corner)."""
     sockets, low = spared
     zone = (1.0 - np.clip(regions.features * 1.5, 0.0, 1.0)) * (1.0 - sockets) * (1.0 - low)
-    band = ~erode_disc(regions.oval > 0.5, 2 * int(scale * STRAND_BAND) + 1)
     outside = touching(cut > 0.5, regions.oval < 0.5).astype(np.uint8)
     hair = cv2.dilate(outside, np.ones((5, 5), np.uint8)) > 0  # with the pieces' soft rims
     return _past_edge(cut, zone * (band & hair)), _past_edge(strands, zone)
@@ -495,13 +501,14 @@ def _past_edge(cut: np.ndarray, zone: np.ndarray) -> np.ndarray:
 
 
 def _strands(raw: np.ndarray, cut: np.ndarray, regions: Any, scale: float,
-             rim: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+             rim: tuple[np.ndarray, np.ndarray], band: np.ndarray) -> np.ndarray:
     """hxw 0/1: the user's hair that the ``cut`` (hxw 0..1, opened, later feathered) lets
     into the blend at the face's edge: pixels that are clearly not skin one by one (``raw``,
     the cut before :func:`_drop_specks`, limited as the cut is below the nose and 0 where
     nothing may be cut: below the mouth, in the sockets) within :data:`STRAND_BAND` eye
-    distances of the face oval's edge and beyond :data:`STRAND_FEATURES` of the features
-    (an eye's outer corner often lies by the edge), 8-connected to the cut, and their
+    distances of the face oval's edge (``band``, :func:`_edge_band`) and beyond
+    :data:`STRAND_FEATURES` of the features (an eye's outer corner often lies by the
+    edge), 8-connected to the cut, and their
     :func:`_rim` (``rim``: hxw 0..1, how much darker or bluer than the cheeks each pixel
     is, and hxw bool, the lower face), grown by 2 pixels. The opening drops strands thinner
     than a tenth of the eye distance, and the cut's soft rim stays above half weight for
@@ -513,8 +520,6 @@ def _strands(raw: np.ndarray, cut: np.ndarray, regions: Any, scale: float,
     seed = hard & (regions.oval < 0.5)
     if not seed.any():
         return np.zeros(cut.shape, np.float32)
-    size = 2 * int(scale * STRAND_BAND) + 1
-    band = ~erode_disc(regions.oval > 0.5, size)
     size = 2 * int(scale * STRAND_FEATURES) + 1
     features = dilate_disc(regions.features > 0.1, size)
     grown = touching(((raw > 0.5) & band & ~features) | hard, seed) & ~hard
