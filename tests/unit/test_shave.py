@@ -16,8 +16,7 @@ from portrait_studio.capabilities.face_swap.shave import (
     DROP,
     NECK_WIDTH,
     SHAVE_SHARE,
-    forehead_light,
-    forehead_texture,
+    forehead_skin,
     has_beard,
     shave_beard,
 )
@@ -222,7 +221,7 @@ def test_the_painted_skin_has_the_cheeks_fine_texture(name: str) -> None:
     # shirt and the tie's knot there)
     core = cv2.erode(painted_skin.view(np.uint8), np.ones((9, 9), np.uint8)) > 0
     assert core.sum() > 300
-    skin = forehead_texture(img, points)
+    forehead_luma, skin = forehead_skin(img, points)
     assert skin[1] < 0.75 * texture_levels(img, cheek_mask(points, img.shape))[1]
     painted = texture_levels(shaved, core.astype(np.float32))
     luma = shaved.astype(np.float32).mean(axis=2)
@@ -231,7 +230,7 @@ def test_the_painted_skin_has_the_cheeks_fine_texture(name: str) -> None:
     light = float(luma[core].mean() / luma[face].mean())
     assert light < 0.9
     # the coarser band's at the face's light
-    dim = math.sqrt(luma[face].mean() / max(luma[face].mean(), forehead_light(img, points)))
+    dim = math.sqrt(luma[face].mean() / max(luma[face].mean(), forehead_luma))
     for band in (0, 1):
         assert abs(painted[band] / skin[band] / light / (dim if band else 1.0) - 1.0) < 0.25
 

@@ -25,7 +25,7 @@ a user's full beard, which the user keeps, is :data:`~.beard.BEARD_SHARE` of it,
   V-shaped opening under the chin, its edges at the neck's sides a little under the jaw
   (:data:`NECK_GAP`), slanting straight down from there to the opening's bottom above the
   tie's knot. The painted skin gets the forehead's fine texture
-  (:func:`forehead_texture`; a bearded man's cheeks have stubble, the coarser band taken
+  (:func:`forehead_skin`; a bearded man's cheeks have stubble, the coarser band taken
   down towards the face's light when the forehead is lighter) in proportion to its light
   (:func:`_lit`), the rest the photo's noise. Under a beard hanging over a collar, the
   template's own neck in the collar's opening (:func:`_notch`) is painted too: the neck goes
@@ -808,30 +808,17 @@ def _union(a: Box, b: Box) -> Box:
             slice(min(a[1].start, b[1].start), max(a[1].stop, b[1].stop)))
 
 
-def forehead_texture(img: np.ndarray, points: np.ndarray) -> tuple[float, ...]:
-    """:func:`texture_levels` of the forehead of the face ``points`` in ``img``: the face
-    oval drawn 0.9 times its size about its centre, above the brows."""
-    return _texture_of(*_forehead(img, points))
-
-
-def _texture_of(crop: np.ndarray, forehead: np.ndarray) -> tuple[float, ...]:
-    return texture_levels(crop, forehead.astype(np.float32))
-
-
-def forehead_light(img: np.ndarray, points: np.ndarray) -> float:
-    """The mean luma (channel mean, 0..255) of the forehead of :func:`forehead_texture`;
-    0 when it has no pixels."""
-    return _light_of(*_forehead(img, points))
-
-
-def _light_of(crop: np.ndarray, forehead: np.ndarray) -> float:
-    if not forehead.any():
-        return 0.0
-    return float(crop[forehead].astype(np.float32).mean())
+def forehead_skin(img: np.ndarray, points: np.ndarray) -> tuple[float, tuple[float, ...]]:
+    """The forehead of the face ``points`` in ``img`` (the face oval drawn 0.9 times its
+    size about its centre, above the brows): its mean luma (channel mean, 0..255; 0 when it
+    has no pixels) and its :func:`texture_levels`."""
+    crop, forehead = _forehead(img, points)
+    light = float(crop[forehead].astype(np.float32).mean()) if forehead.any() else 0.0
+    return light, texture_levels(crop, forehead.astype(np.float32))
 
 
 def _forehead(img: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A crop of ``img`` around the forehead of :func:`forehead_texture` and the forehead
+    """A crop of ``img`` around the forehead of :func:`forehead_skin` and the forehead
     there (bool)."""
     oval = points[list(lm.FACE_OVAL)]
     centre = oval.mean(axis=0)
@@ -907,9 +894,9 @@ def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     # lights' ratio (the finest band's noise shows in it too) it is 0.8-1.0 of theirs (by
     # the full ratio 0.7-0.8); the finest band, taken down too, made the neck smooth and
     # raised the bench's BRISQUE by 1 on the bearded templates' pairs
-    forehead = _forehead(img, points)
-    dim = min(1.0, light / max(_light_of(*forehead), 1.0)) if light > 0 else 1.0
-    fine, mid = _texture_of(*forehead)[:2]
+    forehead_luma, levels = forehead_skin(img, points)
+    dim = min(1.0, light / max(forehead_luma, 1.0)) if light > 0 else 1.0
+    fine, mid = levels[:2]
     skin_texture = (fine, mid * math.sqrt(dim), 0.0)
     part = match_texture(part, painted_skin * lit, skin_texture,
                          measure=(core & (lit > 0.9)).astype(np.float32))
