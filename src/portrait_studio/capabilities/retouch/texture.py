@@ -140,10 +140,7 @@ def _white(shape: tuple[int, ...], seed: int, blur: float = 0.0) -> np.ndarray:
 @cache
 def _blurred_deviation(blur: float) -> float:
     """The deviation of unit white noise blurred over ``blur`` px (away from the borders)."""
-    cv2.setRNGSeed(0)
-    noise = np.empty((256, 256), np.float32)
-    cv2.randn(noise, np.zeros(1), np.ones(1))
-    return float(cv2.GaussianBlur(noise, (0, 0), blur)[8:-8, 8:-8].std())
+    return float(cv2.GaussianBlur(_white((256, 256), 0), (0, 0), blur)[8:-8, 8:-8].std())
 
 
 @cache
