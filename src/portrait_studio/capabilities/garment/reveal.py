@@ -150,9 +150,10 @@ def backdrop_detail(img: NDArray[np.uint8], small: F32, known: Mask, seen: Mask,
     w = seen.shape[1]
     flat_blur, flat_mid, flat_fine = blur.reshape(-1, 3), mid.reshape(-1, 3), fine.reshape(-1, 3)
     likes, details, weights = [], [], []
-    for (sy, sx, ok, dist), mirror in ((_column_to(known, ys, xs, False), False),
-                                       (_column_to(known, ys, xs, True), False),
-                                       (_mirror_to(known, ys, xs), True)):
+    near = _nearest_backdrop(known)
+    for (sy, sx, ok, dist), mirror in ((_column_to(known, near, ys, xs, False), False),
+                                       (_column_to(known, near, ys, xs, True), False),
+                                       (_mirror_to(known, near, ys, xs), True)):
         k = np.zeros(n, np.float32)
         idx = sy[ok] * w + sx[ok]
         diff = largest_channel(np.abs(np.take(flat_blur, idx, axis=0) - base[ok])[None])[0]
@@ -226,17 +227,29 @@ def _upright(half: F32, known: Mask, sigma: float, ys: NDArray[np.intp],
     return out
 
 
-def _mirror_to(known: Mask, ys: NDArray[np.intp], xs: NDArray[np.intp]) -> tuple[
-        NDArray[np.intp], NDArray[np.intp], Mask, F32]:
+Nearest = dict[tuple[int, bool], NDArray[np.intp]]
+
+
+def _nearest_backdrop(known: Mask) -> Nearest:
+    """:func:`~portrait_studio.imaging.regions.nearest_set` of ``known`` along each axis
+    (0: the column, 1: the row), before and after each pixel, by (axis, after): the columns'
+    serve both the column sources and the mirror images."""
+    return {(axis, after): nearest_set(known, axis, after)
+            for axis in (0, 1) for after in (False, True)}
+
+
+def _mirror_to(known: Mask, near: Nearest, ys: NDArray[np.intp], xs: NDArray[np.intp]) -> (
+        tuple[NDArray[np.intp], NDArray[np.intp], Mask, F32]):
     """(ys, xs, found, distance to the outline) of each full-size pixel's mirror image
     across the nearest of the four sides (:func:`_mirror_side`) whose mirror image is
-    backdrop; ``known``: the backdrop at half size (the full size's is it doubled)."""
+    backdrop; ``known``: the backdrop at half size (the full size's is it doubled),
+    ``near``: its :func:`_nearest_backdrop`."""
     n = len(ys)
     best = np.full(n, np.inf, np.float32)
     my, mx = ys.copy(), xs.copy()
     for axis in (1, 0):
         for rev in (False, True):
-            dist, to = _mirror_side(known, ys, xs, axis, rev)
+            dist, to = _mirror_side(known, near[axis, rev], ys, xs, axis)
             better = dist < best
             best = np.where(better, dist, best)
             if axis == 1:
@@ -248,14 +261,14 @@ def _mirror_to(known: Mask, ys: NDArray[np.intp], xs: NDArray[np.intp]) -> tuple
     return my, mx, np.isfinite(best), best
 
 
-def _column_to(known: Mask, ys: NDArray[np.intp], xs: NDArray[np.intp], below: bool) -> tuple[
-        NDArray[np.intp], NDArray[np.intp], Mask, F32]:
+def _column_to(known: Mask, near: Nearest, ys: NDArray[np.intp], xs: NDArray[np.intp],
+               below: bool) -> tuple[NDArray[np.intp], NDArray[np.intp], Mask, F32]:
     """(ys, xs, found, distance) of the backdrop pixel ``COLUMN_IN`` px beyond the hole's
     edge above each full-size pixel in its column (below when ``below``), clear of the
     edge's mixed row; ``known``: the backdrop at half size (the full size's is it
-    doubled)."""
+    doubled), ``near``: its :func:`_nearest_backdrop`."""
     h = known.shape[0]
-    edge = nearest_set(known, 0, below)[ys // 2, xs // 2]
+    edge = near[0, below][ys // 2, xs // 2]
     if below:
         ok = edge < h
         sy = 2 * edge + COLUMN_IN
@@ -267,16 +280,17 @@ def _column_to(known: Mask, ys: NDArray[np.intp], xs: NDArray[np.intp], below: b
     return sy, xs.copy(), ok, np.abs(sy - ys).astype(np.float32)
 
 
-def _mirror_side(known: Mask, ys: NDArray[np.intp], xs: NDArray[np.intp], axis: int,
-                 rev: bool) -> tuple[F32, NDArray[np.intp]]:
+def _mirror_side(known: Mask, nearest: NDArray[np.intp], ys: NDArray[np.intp],
+                 xs: NDArray[np.intp], axis: int) -> tuple[F32, NDArray[np.intp]]:
     """For the full-size pixels (``ys``, ``xs``): (distance to, N float32, inf where its
     mirror image is no backdrop; the mirror image's index along ``axis``) across the
     hole's outline, the nearest backdrop pixel along ``axis`` (1: in the row, 0: in the
-    column) before the pixel (after it when ``rev``), its position averaged over
-    ``AXIS_ROWS`` px across ``axis`` within the hole. ``known``: the backdrop at half
-    size (the full size's is it doubled)."""
+    column) before or after the pixel (``nearest``: its index there, from
+    :func:`_nearest_backdrop`), its position averaged over ``AXIS_ROWS`` px across
+    ``axis`` within the hole. ``known``: the backdrop at half size (the full size's is it
+    doubled)."""
     n = known.shape[axis]
-    edge = nearest_set(known, axis, rev).astype(np.float32)
+    edge = nearest.astype(np.float32)
     real = ((edge >= 0) & (edge < n) & ~known).astype(np.float32)
     k = (1, AXIS_ROWS // 2 | 1) if axis == 1 else (AXIS_ROWS // 2 | 1, 1)
     smooth = cv2.blur(edge * real, k) / np.maximum(cv2.blur(real, k), 1e-3)
