@@ -19,6 +19,7 @@ from portrait_studio.imaging.regions import (
     dilate_disc,
     disc,
     erode_disc,
+    gather,
     labelled,
     nearest_in,
     nearest_set,
@@ -139,6 +140,16 @@ def test_row_first_and_last_are_each_rows_end_pixels() -> None:
         cols = [np.flatnonzero(row) for row in mask]
         assert row_first(mask, -5).tolist() == [c[0] if len(c) else -5 for c in cols]
         assert row_last(mask, 99).tolist() == [c[-1] if len(c) else 99 for c in cols]
+
+
+def test_gather_takes_each_pixel_from_its_index() -> None:
+    rng = np.random.default_rng(4)
+    img = rng.random((40, 57, 3)).astype(np.float32)
+    pick = rng.integers(0, 40, (40, 57))
+    flat = pick * 57 + np.arange(57)
+    want = np.take_along_axis(img, pick[..., None], axis=0)
+    assert np.array_equal(gather(img, flat), want)
+    assert np.array_equal(gather(img[..., 0] > 0.5, flat), want[..., 0] > 0.5)
 
 
 def test_nearest_set_is_each_pixels_nearest_set_pixel_along_an_axis() -> None:

@@ -669,16 +669,6 @@ def test_the_light_blur_box_gives_the_whole_regions_values() -> None:
         assert np.array_equal(part, whole[box])
 
 
-def test_gather_takes_each_pixel_from_its_index() -> None:
-    rng = np.random.default_rng(4)
-    img = rng.random((40, 57, 3)).astype(np.float32)
-    pick = rng.integers(0, 40, (40, 57))
-    flat = pick * 57 + np.arange(57)
-    want = np.take_along_axis(img, pick[..., None], axis=0)
-    assert np.array_equal(shave._gather(img, flat), want)
-    assert np.array_equal(shave._gather(img[..., 0] > 0.5, flat), want[..., 0] > 0.5)
-
-
 def test_the_wide_light_blur_runs_reduced_and_stays_close() -> None:
     """A blur of more than twice :data:`shave.LIT_SIGMA` runs on a reduced grid (a 1080x1320
     template's sigma is ~18 px): within 0.5% of the full-resolution blur of a face-like

@@ -49,7 +49,7 @@ from ...imaging import geometry as geo
 from ...imaging.blend import mask_box
 from ...imaging.color import SkinModel, SkinPixels
 from ...imaging.fill import carry_in
-from ...imaging.regions import disc, filled, touching
+from ...imaging.regions import disc, filled, gather, touching
 from ...perception import landmarks as lm
 from ...perception.masks import cheek_mask, face_regions, face_scale, polygon_mask
 from ..retouch.crisp import crispness, match_crispness
@@ -619,7 +619,7 @@ def _from_below(img: np.ndarray, known: np.ndarray, fallback: np.ndarray,
         source = np.empty_like(img)
         source[:h - skip] = mean[skip:]
         source[h - skip:] = mean[h - 1]
-    near = _gather(source, np.clip(pick, 0, h - 1) * w + np.arange(w))
+    near = gather(source, np.clip(pick, 0, h - 1) * w + np.arange(w))
     smooth = cv2.GaussianBlur(near, (0, 0), across, sigmaY=1.0)
     if skip:
         # the clothes' own fine texture, mirrored up about where they begin: the copied
@@ -627,19 +627,9 @@ def _from_below(img: np.ndarray, known: np.ndarray, fallback: np.ndarray,
         detail = img - cv2.GaussianBlur(img, (0, 0), 1.5)
         mirror = np.clip(2 * pick - rows, 0, h - 1)
         flat = mirror * w + np.arange(w)
-        there = _gather(usable, flat)
-        smooth = smooth + _gather(detail, flat) * there[..., None]
+        there = gather(usable, flat)
+        smooth = smooth + gather(detail, flat) * there[..., None]
     out: np.ndarray = np.where((pick < h)[..., None], smooth, fallback)
-    return out
-
-
-def _gather(img: np.ndarray, flat: np.ndarray) -> np.ndarray:
-    """``img`` (HxW or HxWxC) at the flat pixel indices ``flat`` (HxW ints, ``y * W + x``):
-    each pixel taken from another of its column or row (what ``np.take_along_axis`` gives,
-    with one index per pixel instead of one per channel: 3-4 times faster)."""
-    h, w = img.shape[:2]
-    rows = np.ascontiguousarray(img).reshape(h * w, *img.shape[2:])
-    out: np.ndarray = np.take(rows, flat.ravel(), axis=0).reshape(img.shape)
     return out
 
 
@@ -727,7 +717,7 @@ def _backdrop(img: np.ndarray, back: np.ndarray, centre: float) -> np.ndarray:
     inner = np.where(cols < centre, right, left)
     pick = np.where((outer >= 0) & (outer < w), outer, inner)
     found = (pick >= 0) & (pick < w)
-    near = _gather(img, np.arange(h)[:, None] * w + np.clip(pick, 0, w - 1))
+    near = gather(img, np.arange(h)[:, None] * w + np.clip(pick, 0, w - 1))
     smooth: np.ndarray = cv2.GaussianBlur(near, (0, 0), 2.0)
     if found.all():
         return smooth
