@@ -66,6 +66,8 @@ TOP_ABOVE_BRIDGE = 12        # a lens top is at most this many px above the brid
 PAD_THIN = 0.75              # a thicker frame's pad arm: its 5 px disc's black-hat holds this
                              # share of the 15 px disc's
 OFF_FACE = 16                # a template's frame is found this far (px) off the face oval
+USER_REACH = 6               # a user's frame is traced this far (px) off the face oval ...
+USER_KEEP = 2                # ... and kept up to this far off it (the paste reads its edge)
 
 
 def _morph(img: np.ndarray, op: int, shape: tuple[int, int]) -> np.ndarray:
@@ -304,9 +306,12 @@ def _work_mask(work: _Work, paths: list[tuple[np.ndarray, bool]],
     dark one), and the line is grown within that width to the pixels as strong as
     ``LINE_SHARE`` of the strongest line nearby, soft shadows left out. ``off_face``: also
     the frame's parts just off the face (:data:`OFF_FACE`: hinges and end pieces by the
-    hair, which stay in the picture when the face is replaced)."""
+    hair, which stay in the picture when the face is replaced); without it, the lines are
+    traced :data:`USER_REACH` px beyond the oval and kept up to :data:`USER_KEEP` px beyond
+    it: an end piece across the oval's edge is found whole (Eleanor Holmes Norton's hinge
+    at her temple, at the oval's edge, was left and pasted with the face)."""
     light = work.light
-    free = ~_protected(work) & (_near_face(work) if off_face else _on_face(work))
+    free = ~_protected(work) & _near_face(work, OFF_FACE if off_face else USER_REACH)
     track = (cv2.dilate(_track(paths), np.ones((3, 3), np.uint8)) > 0) & free
     every = [_morph(light, cv2.MORPH_BLACKHAT, (d, d)) for d in DISCS]
     darks = every[:_widest(every, _track(paths[:1]) > 0)]
@@ -338,7 +343,7 @@ def _work_mask(work: _Work, paths: list[tuple[np.ndarray, bool]],
     edges = lens_edges(light, rims, work.points,
                        free & ~pads)  # beside the nose: the pads' lines, not the lens's
     out: np.ndarray = frame | (halo & free & soft) | edges  # faint lens edges: no halo
-    return out
+    return out if off_face else out & _near_face(work, USER_KEEP)
 
 
 def _beside_lines(work: _Work, traced: tuple[list[np.ndarray], np.ndarray], frame: np.ndarray,
@@ -371,15 +376,9 @@ def _oval(work: _Work) -> np.ndarray:
     return oval
 
 
-def _on_face(work: _Work) -> np.ndarray:
-    """The face oval less its 2 px rim (HxW bool): the face's own outline is no frame, and
-    temples beyond it are never pasted onto another face."""
-    return cv2.erode(_oval(work), disc(5)) > 0
-
-
-def _near_face(work: _Work) -> np.ndarray:
-    """The face oval grown by :data:`OFF_FACE` px (HxW bool)."""
-    return cv2.dilate(_oval(work), disc(2 * OFF_FACE + 1)) > 0
+def _near_face(work: _Work, reach: int) -> np.ndarray:
+    """The face oval grown by ``reach`` px (HxW bool)."""
+    return cv2.dilate(_oval(work), disc(2 * reach + 1)) > 0
 
 
 def _frame_paths(work: _Work, bridge: np.ndarray,
