@@ -6,7 +6,8 @@ the requested ``shape`` (subtract a region's offset first to work inside a crop)
 
 from __future__ import annotations
 
-from functools import cached_property
+from collections.abc import Callable
+from typing import Generic, TypeVar, overload
 
 import cv2
 import numpy as np
@@ -62,6 +63,34 @@ def region_mask(points: np.ndarray, ring: tuple[int, ...], shape: tuple[int, ...
     return polygon_mask(centre + (poly - centre) * grow, shape, soften)
 
 
+T = TypeVar("T")
+
+
+class _kept(Generic[T]):
+    """A property computed on first use and kept in the instance (as
+    ``functools.cached_property``, without its lock: on Python 3.11 that lock is one per
+    property for all instances, so the user half of a face swap on the helper thread waited
+    while the main thread drew another face's masks of the same name). Two threads reading
+    one instance's mask at once may both draw it: the same values, one kept."""
+
+    def __init__(self, fn: Callable[[FaceRegions], T]) -> None:
+        self._fn, self._name = fn, fn.__name__
+        self.__doc__ = fn.__doc__
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _kept[T]: ...
+
+    @overload
+    def __get__(self, obj: FaceRegions, owner: type | None = None) -> T: ...
+
+    def __get__(self, obj: FaceRegions | None, owner: type | None = None) -> T | _kept[T]:
+        if obj is None:
+            return self
+        # (once kept, the instance's own attribute is found first: no call here)
+        value = obj.__dict__[self._name] = self._fn(obj)
+        return value
+
+
 class FaceRegions:
     """Soft masks of one face: oval, skin (oval minus features), eyes, brows, lips, mouth,
     nose. Each mask is drawn on first use and kept (callers often need only one or two)."""
@@ -76,31 +105,31 @@ class FaceRegions:
             region_mask(self._points, left, self._shape, grow, self._soft))
         return pair
 
-    @cached_property
+    @_kept
     def eyes(self) -> np.ndarray:
         return self._pair(lm.RIGHT_EYE, lm.LEFT_EYE, 1.35)
 
-    @cached_property
+    @_kept
     def brows(self) -> np.ndarray:
         return self._pair(lm.RIGHT_BROW, lm.LEFT_BROW, 1.25)
 
-    @cached_property
+    @_kept
     def lips(self) -> np.ndarray:
         return region_mask(self._points, lm.LIPS_OUTER, self._shape, 1.08, self._soft)
 
-    @cached_property
+    @_kept
     def mouth_inner(self) -> np.ndarray:
         return region_mask(self._points, lm.LIPS_INNER, self._shape, 1.0, self._soft * 0.5)
 
-    @cached_property
+    @_kept
     def nose(self) -> np.ndarray:
         return region_mask(self._points, lm.NOSTRILS, self._shape, 1.1, self._soft)
 
-    @cached_property
+    @_kept
     def oval(self) -> np.ndarray:
         return region_mask(self._points, lm.FACE_OVAL, self._shape, 1.0, self._soft)
 
-    @cached_property
+    @_kept
     def features(self) -> np.ndarray:
         """Eyes, brows, lips and nose together (their maximum)."""
         out: np.ndarray = np.maximum(self.eyes, self.brows)  # in place after the first: no 4xHxW stack
@@ -108,7 +137,7 @@ class FaceRegions:
         np.maximum(out, self.nose, out=out)
         return out
 
-    @cached_property
+    @_kept
     def skin(self) -> np.ndarray:
         skin: np.ndarray = np.clip(self.oval - self.features, 0.0, 1.0)
         return skin
