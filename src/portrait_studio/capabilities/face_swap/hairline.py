@@ -166,32 +166,60 @@ def _apply(target: np.ndarray, original: np.ndarray, levels: np.ndarray, k: int,
     The tone curve moves a pixel as if all of it were skin: a light template's hairline
     pixels, part light-brown hair, had been moved most of the way already, and adding the
     rest on top took them 7 L* below both the hair and the re-toned forehead (a dark band
-    under the hair, for a dark user)."""
+    under the hair, for a dark user).
+
+    A pixel moves by at most its skin share times its reach (before the mixture test) times
+    ``rest`` times its largest change (the brought-up largest change of the coarse pixels
+    bounds the brought-up change's channels): a pixel whose bound is under 0.45 levels keeps
+    its value through the rounding, and the mixture test and the move are computed only for
+    the others (a fifth to a quarter of the box: the rest is re-toned forehead, where the
+    weight left nothing out, hair, or beyond the reach), gathered (the same float32 steps
+    per pixel: the same bytes)."""
     h, w = target.shape[:2]
 
-    def up(first: int, last: int) -> np.ndarray:
-        part = np.ascontiguousarray(levels[..., first:last])
+    def up(part: np.ndarray) -> np.ndarray:
+        part = np.ascontiguousarray(part)
         size = (part.shape[1] * k, part.shape[0] * k)
         out: np.ndarray = cv2.resize(part, size, interpolation=cv2.INTER_LINEAR)[:h, :w]
         return out
 
-    skin, hair, delta = up(0, 3), up(3, 6), up(7, 10)
-    pixels = original.astype(np.float32)
-    luma, skin_luma, hair_luma = _luma(pixels), _luma(skin), _luma(hair)
-    reach = cv2.multiply(_on_mix_line(pixels, skin, hair), up(6, 7))
-    share, plain = _skin_shares(luma, skin_luma, hair_luma)
-    most = cv2.multiply(cv2.multiply(share, reach, dst=share), rest, dst=share)
+    skin, hair = up(levels[..., 0:3]), up(levels[..., 3:6])
+    reach_up, change = up(levels[..., 6]), up(np.abs(levels[..., 7:10]).max(axis=2))
+    luma = _luma(original)
+    share, plain = _skin_shares(luma, _luma(skin), _luma(hair))
+    bound = cv2.multiply(cv2.multiply(share, reach_up), cv2.multiply(rest, change))
+    moving = np.flatnonzero(bound >= np.float32(0.45))
+    if moving.size == 0:
+        return
+
+    def picked(img: np.ndarray) -> np.ndarray:
+        """The moving pixels of an hxw(x3) array: Nx1(x3), a column image for OpenCV."""
+        flat = np.ascontiguousarray(img).reshape(h * w, 1, -1)
+        out: np.ndarray = np.take(flat, moving, axis=0)
+        return out if img.ndim == 3 else out[..., 0]
+
+    delta = picked(up(levels[..., 7:10]))
+    pixels, skin, hair = picked(original).astype(np.float32), picked(skin), picked(hair)
+    reach = cv2.multiply(_on_mix_line(pixels, skin, hair), picked(reach_up))
+    share, plain, luma = picked(share), picked(plain), picked(luma)
+    most = cv2.multiply(cv2.multiply(share, reach, dst=share), picked(rest), dst=share)
     # how far along the skin's change (in luma) the tone curve already took each pixel, and
     # what is missing from there to the mixture's own change (its plain share of it)
     skin_move = _luma(delta)
     skin_move[np.abs(skin_move) < 0.5] = np.inf
-    now = target.astype(np.float32)
+    block = np.ascontiguousarray(target)  # (a copy when the target is a view of the canvas)
+    now = picked(block).astype(np.float32)
     moved = cv2.divide(cv2.subtract(_luma(now), luma, dst=luma), skin_move, dst=skin_move)
     missing = cv2.multiply(cv2.subtract(plain, moved, dst=plain), reach, dst=plain)
     share = np.clip(missing, 0.0, most, out=missing)
     # (results are written over spent arrays: the same float32 steps, fewer passes)
-    target[...] = cv2.add(now, cv2.multiply(delta, cv2.merge([share] * 3)),
-                          dtype=cv2.CV_8U)  # rounded, saturated
+    moved_px = cv2.add(now, cv2.multiply(delta, cv2.merge([share] * 3)),
+                       dtype=cv2.CV_8U)  # rounded, saturated
+    # written back pixel by pixel as 3-byte items (np.put: a few times faster than rows)
+    np.put(block.reshape(h * w, 3).view("V3")[:, 0], moving,
+           moved_px.reshape(-1, 3).view("V3")[:, 0])
+    if block is not target:
+        target[...] = block
 
 
 def _on_mix_line(pixels: np.ndarray, skin: np.ndarray, hair: np.ndarray) -> np.ndarray:
