@@ -71,7 +71,7 @@ def _inner(mask: np.ndarray) -> np.ndarray:
 
 
 @needs_corpus
-@pytest.mark.parametrize(("stem", "limit"), [(BIDEN, 2.0), (SHEER, 2.0), (OBAMA, 2.8)])
+@pytest.mark.parametrize(("stem", "limit"), [(BIDEN, 2.0), (SHEER, 2.0), (OBAMA, 3.8)])
 def test_painted_arm_continues_the_hand_at_the_wrist(stem: str, limit: float) -> None:
     """CIEDE2000 between the mean colours of the painted arm and of the hand's skin, each
     within 0.04 shoulder widths of the other. Before: 4.69 (Biden), 5.16 (a sheer black
@@ -79,7 +79,10 @@ def test_painted_arm_continues_the_hand_at_the_wrist(stem: str, limit: float) ->
     Obama's wristwatch is painted over with skin (a41d050; the hand model had taken it and
     its shadowed rim on the hand), the hand is measured where it shows as it was: 2.70 for
     him (the arm keeps the tone of the wrist in the cuff's shadow, 2.6 L* darker than the
-    lit back of the hand), hence his limit 2.8."""
+    lit back of the hand), hence his limit 2.8. That 2.70 was seed 0's: seeds 1-3 gave
+    3.50, 3.41, 3.57 on the same code. Since his jacket's skirt is the old top at this size
+    too (its reveal shifts the random stream), seeds 0-3 give 3.68, 3.70, 2.42, 3.69: his
+    limit is 3.8, above both spreads."""
     img, out, body = _case(stem)
     # the hand's own skin: not the backdrop its skin mask took in beside it (the arm was
     # matched to that too: a white block at the sheer top's wrist)

@@ -47,3 +47,33 @@ def test_no_jacket_below_the_new_hem(garment: str) -> None:
     assert _jacket_share(out, ref, rows, slice(150, 185)) <= 0.05
     assert _jacket_share(out, ref, rows, slice(598, 618)) <= 0.05
     assert _jacket_share(out, ref, rows, slice(200, 580)) > 0.95
+
+
+BIDEN = (485, 1102)     # half the photo's size (its 970x2204 stretched to 768x1024 misplaces the pose)
+
+
+@needs_corpus
+def test_long_jacket_cut_on_one_side_is_old_top() -> None:
+    """Biden's jacket reaches 0.6 torso lengths below the hips (row 769) to row ~1010, and
+    only its right side steps in there (its left merges with the dark furniture at the
+    photo's edge); its lit right side (columns 440-468) is out of the dark palette: the
+    whole skirt with that side is the old top now, the trousers below it are not."""
+    b = body("joe_biden", BIDEN)
+    assert b.skirt is not None
+    assert b.old_top[850:990, 440:468].mean() > 0.95      # the flare beside the right leg
+    assert b.old_top[900:990, 330:420].mean() > 0.95      # the right front panel
+    assert not b.old_top[1040:1100, 100:420].any()        # the trousers below the hem
+    assert b.old_bottom[1040:1100, 100:420].mean() > 0.99
+
+
+@needs_corpus
+def test_no_long_jacket_below_the_new_hem() -> None:
+    """Under the pink polo, Biden's jacket flare beside his right leg (rows 850-989, columns
+    440-469) was 89% dark jacket, now backdrop (at most 5% dark); his right front panel
+    (columns 330-419) takes the trousers' colour from below the hem (median RGB 3,2,9;
+    the jacket's was 6,6,13)."""
+    out = dressed("joe_biden", "vitonhd_09176_00", BIDEN).images[0].astype(np.float64)
+    assert float((out[850:990, 440:470].mean(axis=2) < 70).mean()) <= 0.05
+    panel = np.median(out[900:990, 330:420].reshape(-1, 3), axis=0)
+    below = np.median(out[1040:1100, 330:420].reshape(-1, 3), axis=0)
+    assert np.abs(panel - below).max() <= 1.0

@@ -52,7 +52,7 @@ from .limbs import ARM_RADII, limb_zone
 from .others import other_things
 from .pose import HAND_POINTS, Pose, detect_pose
 from .regions import capsule, lab_dist2
-from .split import jacket_skirt, palette, palette_distance, split_row
+from .split import jacket_skirt, lit_sides, palette, palette_distance, split_row
 
 Mask = NDArray[np.bool_]
 DEFAULT_SKIN = np.array([205.0, 160.0, 135.0], np.float32)
@@ -511,7 +511,13 @@ def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
     clothes |= _padded_shoulders(lab, clothes, person & ~around & ~skin & ~head & ~held,
                                  pose)
     lower = _lower(lab, clothes, split, arms & ~hands, core, 0.12 * pose.torso_len)
-    skirt = jacket_skirt(lower, split, pose)      # a suit jacket's skirt is the old top
+    # a suit jacket's skirt is the old top (with its lit sides, out of the dark palette)
+    free = person & ~clothes & ~skin & ~head & ~hands
+    skirt = jacket_skirt(lower | lit_sides(lower, free), split, pose)
+    if skirt.any():     # and above the hips, below the elbows (not a sleeve's lit side)
+        ys = np.arange(person.shape[0])[:, None]
+        elbow_y = max(float(pose.p(side["elbow"])[1]) for side in pose.sides())
+        clothes |= skirt | lit_sides(clothes & (ys >= elbow_y) & (ys < split), free & ~skirt)
     lower &= ~skirt
     spots = _enclosed_pieces(skin & ~hands & ~head, lower, pose.shoulder_width)
     skin, clothes, lower = skin & ~spots, clothes | spots, lower | spots

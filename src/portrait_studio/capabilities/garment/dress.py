@@ -526,6 +526,8 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     # the torso's skin, and above the armpits the round of the shoulders, which the arm
     # zones reach into (the arm painting covers only the arm's own outline there)
     skin = reveal & torso & ~(body.arms & _below_armpits(body))
+    if body.skirt is not None:      # a suit jacket's skirt: the trousers' (trousers_up), a
+        skin &= ~body.skirt         # faint skin's background showed as a white wedge
     trusted = arms_seen[0]
     zones = {"arms": arms_seen[1], "legs": limb_zones(body, "legs", trusted)}
     skin &= ~beyond_arms(body, zones["arms"])

@@ -46,6 +46,8 @@ EXTRA_U = (0.9, 0.75, 0.5, 0.25)   # |offsets| of the extra pairs on the seen ha
 EASE = 0.08          # a loose old top's standing off the body, each side (shoulder widths)
 LEG_REACH = 0.4      # a leg's pixels lie this near its bones (shoulder widths)
 TROUSER_DE = 20.0    # Lab distance from the trousers' median colour of what is mirrored up
+WAIST_UP = 0.03      # ... and how far above a jacket's skirt (torso lengths): the old top
+                     # between a new top's hem and the hips
 
 
 @dataclass(frozen=True)
@@ -315,17 +317,21 @@ def _clean_row(lab: NDArray[np.float32], body: Body, split: int, reach: int) -> 
 def trousers_up(img: NDArray[np.uint8], canvas: F32, body: Body,
                 region: NDArray[np.bool_]) -> NDArray[np.bool_]:
     """The trousers continued up into ``region`` (uncovered old top) where it is a suit
-    jacket's skirt (:attr:`Body.skirt`), painted on ``canvas`` (HxWx3 float32 RGB, in
-    place): in each column each pixel takes the old bottom's pixel mirrored about the
-    skirt's lowest row there (the trousers' texture and shading; where that is no old
-    bottom, beside the trousers, the background fill stays). Returns where it painted."""
+    jacket's skirt (:attr:`Body.skirt`) or up to ``WAIST_UP`` torso lengths above it (a
+    new top's hem a little above the hips: left to the background fill, a pale line
+    under it), painted on ``canvas`` (HxWx3 float32 RGB, in place): in each column each
+    pixel takes the old bottom's pixel mirrored about the skirt's lowest row there (the
+    trousers' texture and shading; where that is no old bottom, beside the trousers, the
+    background fill stays). Returns where it painted."""
     painted = np.zeros(region.shape, bool)
     if body.skirt is None:
         return painted
     h = img.shape[0]
     rows = np.arange(h)[:, None]
     axis = np.where(body.skirt, rows, -1).max(axis=0) + 1      # per column
-    ys, xs = np.nonzero(region & body.skirt)
+    top = np.where(body.skirt.any(axis=0), body.skirt.argmax(axis=0), h)
+    skirt = body.skirt | ((rows < top) & (rows >= top - WAIST_UP * body.pose.torso_len))
+    ys, xs = np.nonzero(region & skirt)
     span = np.maximum(h - axis[xs], 1)      # the rows below the hem, mirrored back and forth
     t = (axis[xs] - 1 - ys) % (2 * span)
     src = np.clip(axis[xs] + np.where(t >= span, 2 * span - 1 - t, t), 0, h - 1)
@@ -339,7 +345,7 @@ def trousers_up(img: NDArray[np.uint8], canvas: F32, body: Body,
     painted[ys[ok], xs[ok]] = True
     for y in np.unique(ys[ok]):     # the legs' parting mirrored up: joined from both sides
         done = np.nonzero(painted[y])[0]
-        gap = region[y] & body.skirt[y] & ~painted[y]
+        gap = region[y] & skirt[y] & ~painted[y]
         gap[:done[0]] = False
         gap[done[-1]:] = False
         if gap.any():

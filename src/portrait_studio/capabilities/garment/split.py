@@ -15,20 +15,25 @@ uint8 RGB, masks HxW bool.
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 
 from ...imaging.color import rgb_to_lab
+from ...imaging.regions import row_first, row_last, touching
 from .pose import Pose
 from .regions import lab_dist2
 
 Mask = NDArray[np.bool_]
 WINDOW = 0.35        # rows compared above and below a candidate, x torso length
 SHARED = 0.35        # a split needs the two windows to share less than this
-SKIRT_REACH = 0.4    # how far below the hips a suit jacket's hem is looked for (torso lengths)
+SKIRT_REACH = 0.7    # how far below the hips a suit jacket's hem is looked for (torso lengths)
 SKIRT_MIN = 0.1      # ... from this far below them (a step above it is a fold, a waistband)
 SKIRT_ROWS = 0.03    # rows over which the clothing steps in at that hem (torso lengths)
 SKIRT_STEP = 0.04    # how far it steps in on each side (shoulder widths)
+SKIRT_ONE = 2.75     # ... or on one side only by this x SKIRT_STEP (the other side keeps its
+#                      line within a step), below the hands (not a sleeve's cuff):
+SKIRT_HAND = 0.3     # this far below the wrists (torso lengths)
 SKIRT_TAIL = 0.06    # rows below that step still taken for the skirt (torso lengths)
 L_BIN, AB_BIN = 14.0, 12.0   # histogram bin sizes (L* 0..100, a*/b* -60..60)
 _NL, _NAB = int(100 / L_BIN) + 1, int(120 / AB_BIN) + 1
@@ -141,9 +146,13 @@ def jacket_skirt(lower: Mask, split: float, pose: Pose) -> Mask:
     hips' centre) from the split down to the jacket's hem: the first row from ``SKIRT_MIN``
     to ``SKIRT_REACH`` torso lengths below the split where the clothing steps in on both sides
     by ``SKIRT_STEP`` shoulder widths over ``SKIRT_ROWS`` torso lengths and stays in (the
-    trousers below are narrower), and ``SKIRT_TAIL`` torso lengths more (the hem slopes
-    down toward the opening). Left in the old bottom, the skirt stayed below a new
-    top's hem as a block of jacket.
+    trousers below are narrower) -- or on one side only by ``SKIRT_ONE`` steps, the other
+    side keeping its line, ``SKIRT_HAND`` torso lengths below the wrists (a long jacket
+    whose other side merges with something dark at the photo's edge; not a hanging
+    arm's cuff) -- and ``SKIRT_TAIL`` torso lengths more (the hem slopes down toward the
+    opening). Left in the old bottom, the skirt stayed below a new top's hem as a block
+    of jacket. ``lower`` should hold the jacket's lit sides (:func:`lit_sides`): left
+    out, the step was a third smaller.
     Nothing for an outfit split by colour or without such a step (a dress, a flared skirt)."""
     out = np.zeros_like(lower)
     sides = pose.sides()
@@ -164,14 +173,33 @@ def jacket_skirt(lower: Mask, split: float, pose: Pose) -> Mask:
     left = np.where(filled, np.argmax(band, axis=1), -1).astype(np.float64)
     right = np.where(filled, x1 - x0 - 1 - np.argmax(band[:, ::-1], axis=1), -1)
     step = SKIRT_STEP * sw
+    hand_y = max(float(pose.p(side["wrist"])[1]) for side in sides) + SKIRT_HAND * torso
     for i in range(int(SKIRT_MIN * torso), len(left) - 3 * d):
         if not filled[i:i + 3 * d].all():
             continue
         in_l = np.median(left[i + d:i + 3 * d]) - left[i]
         in_r = right[i] - np.median(right[i + d:i + 3 * d])
-        if min(in_l, in_r) >= step and left[i + d:i + 3 * d].min() > left[i] and \
-                right[i + d:i + 3 * d].max() < right[i]:
+        stays_l = left[i + d:i + 3 * d].min() > left[i]
+        stays_r = right[i + d:i + 3 * d].max() < right[i]
+        both = min(in_l, in_r) >= step and stays_l and stays_r
+        one = y0 + i > hand_y and (
+            (in_l >= SKIRT_ONE * step and stays_l and in_r > -step) or
+            (in_r >= SKIRT_ONE * step and stays_r and in_l > -step))
+        if both or one:
             end = y0 + i + d + int(SKIRT_TAIL * torso)     # a hem sloping down inward
             out[y0:end, x0:x1] = lower[y0:end, x0:x1]
             return out
     return out
+
+
+def lit_sides(clothing: Mask, free: Mask) -> Mask:
+    """The ``free`` pixels (the person's: no clothing, skin, head nor hands) beyond the outer
+    edges of ``clothing`` on each of its rows, in pieces touching it: a dark suit's lit
+    sides, out of its palette (Biden's jacket's right side, 25-30 px wide at 970x2204),
+    which a jacket's skirt (:func:`jacket_skirt`) steps in from and takes along."""
+    w = clothing.shape[1]
+    xs = np.arange(w)[None, :]
+    rows: NDArray[np.bool_] = np.asarray(clothing.any(axis=1), bool)
+    beyond = (xs < row_first(clothing, 0)[:, None]) | (xs > row_last(clothing, w - 1)[:, None])
+    edge = cv2.dilate(clothing.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    return touching(free & beyond & rows[:, None], edge)
