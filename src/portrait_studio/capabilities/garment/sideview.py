@@ -317,9 +317,9 @@ def _clean_row(lab: NDArray[np.float32], body: Body, split: int, reach: int) -> 
 def trousers_up(img: NDArray[np.uint8], canvas: F32, body: Body,
                 region: NDArray[np.bool_]) -> NDArray[np.bool_]:
     """The trousers continued up into ``region`` (uncovered old top) where it is a suit
-    jacket's skirt (:attr:`Body.skirt`) or up to ``WAIST_UP`` torso lengths above it (a
-    new top's hem a little above the hips: left to the background fill, a pale line
-    under it), painted on ``canvas`` (HxWx3 float32 RGB, in place): in each column each
+    jacket's skirt (:attr:`Body.skirt`) or up to ``WAIST_UP`` torso lengths above it
+    under a new top's hem (a little above the hips: left to the background fill, a pale
+    line under it), painted on ``canvas`` (HxWx3 float32 RGB, in place): in each column each
     pixel takes the old bottom's pixel mirrored about the skirt's lowest row there (the
     trousers' texture and shading; where that is no old bottom, beside the trousers, the
     background fill stays). Returns where it painted."""
@@ -330,7 +330,10 @@ def trousers_up(img: NDArray[np.uint8], canvas: F32, body: Body,
     rows = np.arange(h)[:, None]
     axis = np.where(body.skirt, rows, -1).max(axis=0) + 1      # per column
     top = np.where(body.skirt.any(axis=0), body.skirt.argmax(axis=0), h)
-    skirt = body.skirt | ((rows < top) & (rows >= top - WAIST_UP * body.pose.torso_len))
+    band = (rows < top) & (rows >= top - WAIST_UP * body.pose.torso_len)
+    # only under what stays there (the new top's hem): beside it, a block of trousers
+    under = np.logical_or.accumulate(band & ~region & body.person, axis=0)
+    skirt = body.skirt | (band & under)
     ys, xs = np.nonzero(region & skirt)
     span = np.maximum(h - axis[xs], 1)      # the rows below the hem, mirrored back and forth
     t = (axis[xs] - 1 - ys) % (2 * span)
