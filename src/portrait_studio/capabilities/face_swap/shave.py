@@ -374,7 +374,7 @@ def _person_on(work: _Work, person: np.ndarray, shape: tuple[int, ...]) -> np.nd
 
 def _painted(work: _Work, beard: np.ndarray, person: np.ndarray,
              likelihood: np.ndarray, collar: float | None,
-             notch: np.ndarray | None = None) -> tuple[
+             notch: np.ndarray | None = None, clothes: list[_Colour] | None = None) -> tuple[
                  np.ndarray, np.ndarray]:
     """The beard painted over (HxWx3 float32): in the face and the throat's column under it
     (:func:`_throat`) the grid crop's skin (``likelihood``: its :func:`_skin`) carried in and
@@ -384,7 +384,8 @@ def _painted(work: _Work, beard: np.ndarray, person: np.ndarray,
     continued up. And the share of skin in each painted pixel (HxW float32 0..1).
     ``notch``: the template's neck in the collar's opening under the beard (:func:`_notch`,
     HxW bool), painted as the neck going on down in the collar's opening, which ends at its
-    lowest row."""
+    lowest row. ``clothes``: the clothes' colours (:func:`_clothes`): beside the throat only
+    the person's pixels of those colours go on as clothes (:func:`_surroundings`)."""
     img = work.img.astype(np.float32)
     hidden = beard if notch is None else beard | notch
     free = cv2.dilate(hidden.astype(np.uint8), _disc(0.06 * work.scale)) == 0
@@ -404,7 +405,7 @@ def _painted(work: _Work, beard: np.ndarray, person: np.ndarray,
                                         soften=0.03 * work.scale))
     throat = np.maximum(_pulled(work, _throat(work, face)), inside)
     around = _surroundings(img, free & (skin < 0.5), person, float(work.points[lm.CHIN, 0]),
-                           round(0.04 * work.scale))
+                           round(0.04 * work.scale), _dressed(work, person, clothes))
     if collar is not None:
         shirt = free & person & (skin < 0.5)
         below = _under_collar(work, collar, notch) * (1.0 - inside)
@@ -681,7 +682,7 @@ def _neck_shape(work: _Work, points: np.ndarray) -> np.ndarray:
 
 
 def _surroundings(img: np.ndarray, known: np.ndarray, person: np.ndarray,
-                  centre: float, skip: int = 0) -> np.ndarray:
+                  centre: float, skip: int = 0, dressed: np.ndarray | None = None) -> np.ndarray:
     """``img`` (HxWx3 float32) carried into the pixels not ``known`` (HxW bool) from the
     nearer of the background (not ``person``, :func:`_backdrop`) and the clothes (the rest),
     each from its own pixels so that a collar does not smear into the backdrop (HxWx3
@@ -689,9 +690,14 @@ def _surroundings(img: np.ndarray, known: np.ndarray, person: np.ndarray,
     (:func:`_from_below`, ``skip``: the rows at their top edge passed over), so a collar's
     and a lapel's edges stay crisp up to the jaw: pushed in from all sides, the jacket and
     the white collar blurred into a grey smear beside the neck (Byron Donalds, Bennie
-    Thompson); pushed in where a column has no clothes below."""
+    Thompson); pushed in where a column has no clothes below. ``dressed`` (HxW bool, from
+    :func:`_dressed`): the person's pixels coloured like the clothes; the others (the
+    person mask's rim beside the beard: backdrop and the beard's fringe) are neither, so
+    the backdrop beside a narrower jaw is not taken for clothes (they made the nearer
+    clothes there, and the white collar went on up beside Byron Donalds' new jaw, a pale
+    haze, and the dark jacket in a stripe beside Maxwell Frost's)."""
     back = known & (cv2.dilate(person.view(np.uint8), _disc(5.0)) == 0)
-    clothes = known & person
+    clothes = known & person if dressed is None else known & dressed
     if not back.any() or not clothes.any():
         return carry_in(img, known.astype(np.float32))
     d_back = cv2.distanceTransform((~back).view(np.uint8), cv2.DIST_L2, 3)
@@ -699,6 +705,17 @@ def _surroundings(img: np.ndarray, known: np.ndarray, person: np.ndarray,
     to_back = np.clip((d_clothes - d_back) / 4.0 + 0.5, 0.0, 1.0)[..., None]
     dressed = _from_below(img, clothes, carry_in(img, clothes.astype(np.float32)), 0.5, skip)
     out: np.ndarray = _backdrop(img, back, centre) * to_back + dressed * (1.0 - to_back)
+    return out
+
+
+def _dressed(work: _Work, person: np.ndarray, clothes: list[_Colour] | None) -> (
+        np.ndarray | None):
+    """HxW bool: the ``person``'s pixels coloured like one of the ``clothes``
+    (:func:`_clothes`, within :data:`BEARD_SIGMAS`); None without clothes' colours."""
+    if not clothes:
+        return None
+    out: np.ndarray = person & (np.min([c.distance(work.lab) for c in clothes], axis=0)
+                                <= BEARD_SIGMAS)
     return out
 
 
@@ -848,7 +865,7 @@ def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     # user's neck going on down in it
     collar = _collar(work, beard, on_grid, skin)
     notch = _notch(work, beard, on_grid, clothes) if collar is not None else None
-    paint, skin_share = _painted(work, beard, on_grid, skin, collar, notch)
+    paint, skin_share = _painted(work, beard, on_grid, skin, collar, notch, clothes)
     if notch is not None:
         beard = beard | (cv2.dilate(notch.view(np.uint8), _disc(0.03 * work.scale)) > 0)
     weight = cv2.GaussianBlur(beard.astype(np.float32), (0, 0), max(0.5, 0.02 * work.scale))
