@@ -770,3 +770,21 @@ def test_beside_a_narrower_new_jaw_the_backdrop_goes_on(user: str, limit: float)
     pale = band & (lab[..., 0] > 70) & (lab[..., 2] > -25)
     assert band.sum() > 2500
     assert pale.sum() / band.sum() < limit
+
+
+def test_the_clothes_coloured_pixels_are_those_within_the_colour_models() -> None:
+    """``_dressed`` (the clothes-coloured person pixels beside a shaved beard) tests only the
+    pixels it is given, by a matrix product per colour: the same pixels as
+    :meth:`_Colour.distance` within BEARD_SIGMAS over the whole grid (Byron Donalds)."""
+    img = fixture_image(BEARDED[0])
+    points = detect_faces(img)[0].landmarks
+    work = shave._work(img, points, max(shave.DROP, shave.CLOTHES_BAND[1]) + 0.1)
+    person = shave._person_on(work, template_person(img), img.shape)
+    clothes = shave._clothes(work.lab, person, work)
+    assert len(clothes) >= 2
+    want = person & (np.min([c.distance(work.lab) for c in clothes], axis=0)
+                     <= shave.BEARD_SIGMAS)
+    got = shave._dressed(work, person, clothes)
+    assert got is not None and np.array_equal(got, want)
+    assert 0.2 < want.sum() / person.sum() < 0.98
+    assert shave._dressed(work, person, []) is None
