@@ -77,3 +77,22 @@ def test_no_long_jacket_below_the_new_hem() -> None:
     panel = np.median(out[900:990, 330:420].reshape(-1, 3), axis=0)
     below = np.median(out[1040:1100, 330:420].reshape(-1, 3), axis=0)
     assert np.abs(panel - below).max() <= 1.0
+
+
+@needs_corpus
+def test_no_trousers_beside_the_new_hem() -> None:
+    """The trousers continued up over Biden's jacket skirt (from the hips, row 769) stood
+    as flat dark blocks beside the pink polo's slanted hem (rows 769-799, outside the
+    polo's columns: 941 dark pixels; a dark notch, 99.7%, in its clipped right corner, rows
+    770-785, columns 385-405): now the backdrop is there, and the trousers below the
+    polo's hem stay (the front panel, rows 780-829, columns 250-369, under the hem)."""
+    out = dressed("joe_biden", "vitonhd_09176_00", BIDEN).images[0].astype(np.int64)
+    pink = (out[..., 0] > 140) & (out[..., 0] - out[..., 1] > 25)
+    cols = np.nonzero(pink[740:768].sum(axis=0) >= 3)[0]
+    dark = out.max(axis=2) < 70
+    beside = np.ones(out.shape[1], bool)
+    beside[cols.min():cols.max() + 1] = False
+    assert int(dark[769:800][:, beside].sum()) == 0
+    assert float(dark[770:786, 385:406].mean()) <= 0.05
+    under = dark[780:830, 250:370] | pink[780:830, 250:370]
+    assert float(under.mean()) > 0.95

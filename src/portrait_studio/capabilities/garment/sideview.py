@@ -48,6 +48,8 @@ LEG_REACH = 0.4      # a leg's pixels lie this near its bones (shoulder widths)
 TROUSER_DE = 20.0    # Lab distance from the trousers' median colour of what is mirrored up
 WAIST_UP = 0.03      # ... and how far above a jacket's skirt (torso lengths): the old top
                      # between a new top's hem and the hips
+HEM_REACH = 0.1      # a new top's hem below a jacket's skirt's first row (torso lengths)
+HEM_SHARE = 0.5      # ... over at least this share of its width in the row above
 
 
 @dataclass(frozen=True)
@@ -314,6 +316,33 @@ def _clean_row(lab: NDArray[np.float32], body: Body, split: int, reach: int) -> 
     return split
 
 
+def _beside_hem(body: Body, region: NDArray[np.bool_], start: int) -> NDArray[np.bool_]:
+    """HxW bool: the rows from a jacket's skirt's first row ``start`` down to the lowest
+    row of what stays over it (the new top's hem, within ``HEM_REACH`` torso lengths),
+    outside the columns it has covered from ``start`` down to each row: beside the new
+    top's hem, where the trousers continued up stood as flat blocks wider than it (the
+    backdrop there). Nothing when what stays over the skirt's first row spans less than
+    ``HEM_SHARE`` of what stays over the row above (a hem at the hips with a few rows'
+    dip below them: the strip beside the dip is under the hem, the trousers')."""
+    h, w = region.shape
+    out = np.zeros((h, w), bool)
+    if not 1 <= start < h:
+        return out
+    stop = min(h, start + max(int(HEM_REACH * body.pose.torso_len), 1))
+    cover = body.person[start - 1:stop] & ~region[start - 1:stop]
+    if not cover[1].any() or np.ptp(np.nonzero(cover[1])[0]) < \
+            HEM_SHARE * np.ptp(np.nonzero(cover[0] | cover[1])[0]):
+        return out
+    cover = cover[1:]
+    last = int(np.nonzero(cover.any(axis=1))[0].max()) + 1
+    cover = cover[:last]
+    cols = np.arange(w)
+    lo = np.minimum.accumulate(np.where(cover, cols, w).min(axis=1))
+    hi = np.maximum.accumulate(np.where(cover, cols, -1).max(axis=1))
+    out[start:start + last] = (cols < lo[:, None]) | (cols > hi[:, None])
+    return out
+
+
 def trousers_up(img: NDArray[np.uint8], canvas: F32, body: Body,
                 region: NDArray[np.bool_]) -> NDArray[np.bool_]:
     """The trousers continued up into ``region`` (uncovered old top) where it is a suit
@@ -333,7 +362,7 @@ def trousers_up(img: NDArray[np.uint8], canvas: F32, body: Body,
     band = (rows < top) & (rows >= top - WAIST_UP * body.pose.torso_len)
     # only under what stays there (the new top's hem): beside it, a block of trousers
     under = np.logical_or.accumulate(band & ~region & body.person, axis=0)
-    skirt = body.skirt | (band & under)
+    skirt = (body.skirt & ~_beside_hem(body, region, int(top.min()))) | (band & under)
     ys, xs = np.nonzero(region & skirt)
     span = np.maximum(h - axis[xs], 1)      # the rows below the hem, mirrored back and forth
     t = (axis[xs] - 1 - ys) % (2 * span)
