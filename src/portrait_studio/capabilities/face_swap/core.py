@@ -496,10 +496,11 @@ def _user_fields(grid: geo.WorkGrid, u_warped: np.ndarray, valid: np.ndarray,
     low = lower_face(points, shape, scale)
     band = _edge_band(regions, scale)
     strands = _strands(raw, cut, regions, scale, (off, low > 0.5), band)
-    past = (_edges_past(cut, strands, regions, (spared, low), band) if opts.hair_edge_past
-            else (cut, strands))
-    return _UserFields(cut, shade, _hair_zone(cut, regions, points, scale), strands, past,
-                       low if has_beard else None)
+    reach = touching(cut > 0.5, regions.oval < 0.5)  # the cut's pieces from beyond the oval
+    past = (_edges_past(cut, strands, regions, (spared, low), (band, reach))
+            if opts.hair_edge_past else (cut, strands))
+    hair = _hair_zone(cut, regions, reach, points, scale)
+    return _UserFields(cut, shade, hair, strands, past, low if has_beard else None)
 
 
 def _edge_band(regions: Any, scale: float) -> np.ndarray:
@@ -509,20 +510,22 @@ def _edge_band(regions: Any, scale: float) -> np.ndarray:
 
 
 def _edges_past(cut: np.ndarray, strands: np.ndarray, regions: Any,
-                spared: tuple[np.ndarray, np.ndarray], band: np.ndarray) -> tuple[
-                    np.ndarray, np.ndarray]:
+                spared: tuple[np.ndarray, np.ndarray],
+                edge: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """The cut and the strands (hxw 0..1) as the weight takes them: grown past their edge
     (:func:`_past_edge`: a hair edge's mixed pixels stayed at half weight) only above the
     nose tip, where hair meets the face (lower down, the strands' rim lies on smile folds,
     the cut's edge on the jaw: a headscarf's edge along it), never into the features, the
     sockets or a beard's lower face (``spared``: the sockets and the lower face); the cut
-    only by the face's edge (the strands' ``band``, :func:`_edge_band`) and where its piece
-    reaches in from beyond the oval: deeper in, or wholly inside the oval, a cut piece is the user's own face (a
-    smile fold beside the nose, a crease beyond an eye's corner)."""
+    only by the face's edge and where its piece reaches in from beyond the oval (``edge``:
+    the strands' band, :func:`_edge_band`, and the cut's pieces touching the outside of the
+    oval, hxw bool): deeper in, or wholly inside the oval, a cut piece is the user's own
+    face (a smile fold beside the nose, a crease beyond an eye's corner)."""
     sockets, low = spared
+    band, reach = edge
     zone = (1.0 - np.clip(regions.features * 1.5, 0.0, 1.0)) * (1.0 - sockets) * (1.0 - low)
-    outside = touching(cut > 0.5, regions.oval < 0.5).astype(np.uint8)
-    hair = cv2.dilate(outside, np.ones((5, 5), np.uint8)) > 0  # with the pieces' soft rims
+    # with the pieces' soft rims
+    hair = cv2.dilate(reach.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     return _past_edge(cut, zone * (band & hair)), _past_edge(strands, zone)
 
 
@@ -646,9 +649,10 @@ def _inner_pieces(cut: np.ndarray, inner: np.ndarray, sockets: np.ndarray,
 INNER_AREA = 0.05
 
 
-def _hair_zone(cut: np.ndarray, regions: Any, points: np.ndarray, scale: float) -> (
-        np.ndarray):
+def _hair_zone(cut: np.ndarray, regions: Any, reach: np.ndarray, points: np.ndarray,
+               scale: float) -> np.ndarray:
     """The pieces of the user's ``cut`` (grid, 0..1) that reach in from beyond the face oval
+    (``reach``: hxw bool, those pieces' pixels)
     above the mouth's line (hair, a fringe, headwear framing the cheeks), outside the brows
     grown by :data:`BROW_CLEAR` eye distances: where the blend's foreground is the template.
     Kept to above the eyes, a headscarf framing the cheeks stayed the foreground there: the
@@ -661,10 +665,9 @@ def _hair_zone(cut: np.ndarray, regions: Any, points: np.ndarray, scale: float) 
     Ted Lieu 0.465 -> 0.470).
     Not the pieces inside the oval (a deep smile fold is cut as much darker than the cheeks,
     but is the user's own), nor a brow's top edge (often above the mesh's brow, and cut)."""
-    reach = touching(cut > 0.5, regions.oval < 0.5).astype(np.uint8)
     size = 2 * int(scale * BROW_CLEAR) + 1
     brows = cv2.dilate((regions.brows > 0.1).astype(np.uint8), disc(size))
-    grown = cv2.dilate(reach, np.ones((3, 3), np.uint8)) * (1 - brows)
+    grown = cv2.dilate(reach.astype(np.uint8), np.ones((3, 3), np.uint8)) * (1 - brows)
     above = row_ramp(cut.shape, _mouth_row(points), 0.1 * scale, above=True)
     hair: np.ndarray = cut * grown.astype(np.float32) * above
     return hair

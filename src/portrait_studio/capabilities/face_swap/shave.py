@@ -49,7 +49,7 @@ from ...imaging import geometry as geo
 from ...imaging.blend import mask_box
 from ...imaging.color import SkinModel, SkinPixels
 from ...imaging.fill import carry_in
-from ...imaging.regions import disc, filled, gather, touching
+from ...imaging.regions import disc, filled, gather, nearest_set, touching
 from ...perception import landmarks as lm
 from ...perception.masks import cheek_mask, face_regions, face_scale, polygon_mask
 from ..retouch.crisp import crispness, match_crispness
@@ -605,8 +605,7 @@ def _from_below(img: np.ndarray, known: np.ndarray, fallback: np.ndarray,
     for i in range(1, skip + 1):
         usable[i:] &= known[:-i]
     rows = np.broadcast_to(np.arange(h)[:, None], (h, w))
-    pick = np.flip(np.minimum.accumulate(np.flip(np.where(usable, rows, h), axis=0), axis=0),
-                   axis=0)
+    pick = nearest_set(usable, 0, True)
     source = img
     if skip:
         # the mean of the known pixels in the rows from each one down (as many as are
@@ -737,9 +736,7 @@ def _backdrop(img: np.ndarray, back: np.ndarray, centre: float) -> np.ndarray:
     has no backdrop at all (HxWx3 float32)."""
     h, w = back.shape
     cols = np.broadcast_to(np.arange(w), (h, w))
-    left = np.maximum.accumulate(np.where(back, cols, -1), axis=1)
-    right = np.flip(np.minimum.accumulate(np.flip(np.where(back, cols, w), axis=1), axis=1),
-                    axis=1)
+    left, right = nearest_set(back, 1, False), nearest_set(back, 1, True)
     outer = np.where(cols < centre, left, right)
     inner = np.where(cols < centre, right, left)
     pick = np.where((outer >= 0) & (outer < w), outer, inner)

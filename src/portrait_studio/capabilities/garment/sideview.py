@@ -337,8 +337,8 @@ def _beside_hem(body: Body, region: NDArray[np.bool_], start: int) -> NDArray[np
     last = int(np.nonzero(cover.any(axis=1))[0].max()) + 1
     cover = cover[:last]
     cols = np.arange(w)
-    lo = np.minimum.accumulate(np.where(cover, cols, w).min(axis=1))
-    hi = np.maximum.accumulate(np.where(cover, cols, -1).max(axis=1))
+    lo = np.minimum.accumulate(row_first(cover, w))
+    hi = np.maximum.accumulate(row_last(cover, -1))
     out[start:start + last] = (cols < lo[:, None]) | (cols > hi[:, None])
     return out
 
