@@ -340,12 +340,16 @@ def bottom_pairs(shape: GarmentShape, pose: Pose, fit: Fit,
     down = down if float(np.dot(down, frame.down)) > 0 else -down
     pairs = []
     for name, g in pts.items():
-        if shape.limbs and name.startswith("hem"):
+        # with legs, their roots (at the crotch's height) place the crotch: its own point,
+        # placed by the rise's scale (held at 0.6 of the width's), landed 53-68 px below
+        # them and bent the legs round it (a bump on the inner edge, 11-12 px off a line)
+        if shape.limbs and (name.startswith("hem") or name == "crotch"):
             continue
         v = (float(g[1]) - top) * vscale * (fit.length if name.startswith("hem") else 1.0)
         pairs.append((g, (origin + down * v + axis * (float(g[0]) - cx) * scale
                           ).astype(np.float32)))
-    for side, chain in _leg_chains(pose, axis, waist_w_of(scale, shape)).items():
+    spans = _leg_spans(shape, scale, waist_w_of(scale, shape))
+    for side, chain in _leg_chains(pose, axis, spans).items():
         if side in shape.limbs:
             pairs += _leg_pairs(shape.limbs[side], chain, scale, fit, crotch_v - t,
                                 axis * (-1.0 if side == "l" else 1.0),
@@ -358,17 +362,36 @@ def waist_w_of(scale: float, shape: GarmentShape) -> float:
     return scale * shape.torso_width
 
 
-def _leg_chains(pose: Pose, axis: Point, waist_w: float) -> dict[str, list[Point]]:
+def _leg_spans(shape: GarmentShape, scale: float, waist_w: float) -> tuple[float, ...]:
+    """Least distance (px, across the body) between the two legs' hip, knee and ankle
+    joints: half the waistband, and at least the garment's own distance between its two
+    legs' centre lines at their roots, middles and ends, scaled (``scale``) as their widths
+    are: the legs' outer edges stay apart by the garment's gap between them, scaled. Legs
+    held together (a woman in a dress, ankles 45 px apart) had their flared trouser legs'
+    inner edges laid 4 px apart at the knees and crossed at the hem (their garment points
+    31-35 px apart): the warp between them bent both legs into S-shapes (23-24 px off a
+    straight line)."""
+    least = 0.5 * waist_w
+    legs = shape.limbs
+    if "l" not in legs or "r" not in legs:
+        return (least,) * 3
+    left, right = legs["l"], legs["r"]
+    return tuple(max(least, abs(float((right.root + (right.end - right.root) * frac)[0] -
+                                      (left.root + (left.end - left.root) * frac)[0])) * scale)
+                 for frac in (0.0, 0.5, 1.0))
+
+
+def _leg_chains(pose: Pose, axis: Point, spans: tuple[float, ...]) -> dict[str, list[Point]]:
     """Hip, knee and ankle of each leg ("l", "r" = image sides); joints closer across the
-    body than half the waistband (a side view, crossed legs) are moved apart to a quarter
-    waistband each side of their middle, so the two trouser legs never fold over each
-    other."""
+    body than their least distance (``spans``, :func:`_leg_spans`: a side view, crossed
+    legs, legs held together) are moved apart to it, half each side of their middle, so
+    the two trouser legs never fold over each other."""
     sides = pose.sides()
     chains = {name: [pose.p(idx[k]) for k in ("hip", "knee", "ankle")]
               for name, idx in (("l", sides[0]), ("r", sides[1]))}
     left, right = [], []
-    for lp, rp in zip(chains["l"], chains["r"], strict=True):
-        push = max(0.0, (0.5 * waist_w - float(np.dot(rp - lp, axis))) / 2)
+    for lp, rp, span in zip(chains["l"], chains["r"], spans, strict=True):
+        push = max(0.0, (span - float(np.dot(rp - lp, axis))) / 2)
         left.append((lp - axis * push).astype(np.float32))
         right.append((rp + axis * push).astype(np.float32))
     return {"l": left, "r": right}
