@@ -9,25 +9,24 @@ bled outward so no white rim is warped in; a crew neck's inside back left out,
 thin gaps to its sleeves, the bare arms, its fabric spread sideways over a gap to a bare arm:
 :mod:`.sidecover`, :mod:`.spread`), and the loose bits and tongues those stretches left are
 taken back (:mod:`.fragments`); once the arms are painted, a torso is given back where an
-arm's zone cut it but no arm was drawn (:mod:`.reclaim`). The
-old clothing each garment replaces (:mod:`.replaced`; old trousers below a dress's hem
-are worn on under it) that no new garment covers gets the
-background continued from around the person, and skin only where a limb beyond its new
-sleeve or trouser leg, or the torso (neckline, belly), really is (no real arm to continue
-under a long sleeve: :mod:`.oldsleeve`; such a made-up arm is then lit like the old
-sleeve, toned like the hand and the torso it touches and given the visible skin's grain,
-:mod:`.armskin`). Then bottoms, dresses and tops are laid on in that order, shaded by the
-old clothes, each behind what must stay in front (face, neck, hands; arms in front of a
-torso but not of its own sleeves; an untouched old top in front of new trousers; specks of
-the arms not in front). Pixels outside the new garments, the repainted old clothing and
-the painted skin (plus a 2 px feather) are left exactly as they were, but for the old
-clothing's share in the outline (3 px) of what stays in front, hands but for their skin,
-an old top: it is swapped for the new surface's colour (:mod:`.unmix`). Something else the
-person segmentation took in (a dog in her arms, :mod:`.others`) stays in front of
-everything and untouched; an arm the pose only guesses (hidden behind the body or the dog)
-gets no sleeve and no painted skin. A body seen from the side gets the garment's seen half
-on its torso's silhouette, the belly and the old bottom's top continued under a shorter
-top (:mod:`.sideview`). Images HxWx3 uint8 RGB.
+arm's zone cut it but no arm was drawn (:mod:`.reclaim`). The old clothing each garment
+replaces (:mod:`.replaced`; old trousers below a dress's hem are bare legs, :mod:`.legskin`,
+or on bent legs worn on under it) that no new garment covers gets the background continued
+from around the person, and skin only where a limb beyond its new sleeve or trouser leg, or
+the torso (neckline, belly), really is (no real arm to continue under a long sleeve:
+:mod:`.oldsleeve`; such a made-up arm is then lit like the old sleeve, toned like the hand
+and the torso it touches and given the visible skin's grain, :mod:`.armskin`). Then bottoms,
+dresses and tops are laid on in that order, shaded by the old clothes, each behind what must
+stay in front (face, neck, hands; arms in front of a torso but not of its own sleeves; an
+untouched old top in front of new trousers; specks of the arms not in front). Pixels outside
+the new garments, the repainted old clothing and the painted skin (plus a 2 px feather) are
+left exactly as they were, but for the old clothing's share in the outline (3 px) of what
+stays in front, hands but for their skin, an old top: it is swapped for the new surface's
+colour (:mod:`.unmix`). Something else the person segmentation took in (a dog in her arms,
+:mod:`.others`) stays in front of everything and untouched; an arm the pose only guesses
+(hidden behind the body or the dog) gets no sleeve and no painted skin. A body seen from the
+side gets the garment's seen half on its torso's silhouette, the belly and the old bottom's
+top continued under a shorter top (:mod:`.sideview`). Images HxWx3 uint8 RGB.
 """
 
 from __future__ import annotations
@@ -53,6 +52,7 @@ from .envelope import side_view_rows
 from .fit import Fit, body_frame
 from .fragments import tidy_layers
 from .layers import Layer, is_torso, limb_covers, warp_layers
+from .legskin import bare_legs, hem_shadow
 from .limbs import LimbZone, covered_limb
 from .measure import anchors as measure_anchors
 from .neckline import neck_opening
@@ -323,9 +323,11 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     covered = np.zeros(body.person.shape, bool)
     for a in alphas:
         covered |= a > 0.5
-    old = old_region([g.kind for g in garments], body) & ~worn_under(
+    trousers, kept = worn_under(
         img, body, [ly.warped.alpha > 0.5 for ly in layers if ly.kind == "full" and is_torso(ly)],
         anchors.legs)
+    old = (old_region([g.kind for g in garments], body) | trousers) & ~kept
+    legs = (trousers, bare_legs(body, trousers)) if trousers.any() else None
     reveal = old & ~covered & ~body.head & ~_hand_itself(body)
     bare = body.skin & body.arms & ~body.hands      # the new torso lies against bare arms
     trusted = trusted_skin(img, body)
@@ -342,7 +344,7 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     canvas = img.astype(np.float32)
     skin, painted, sides = _paint_reveal(img, canvas, body, reveal, limb_covers(layers, alphas),
                                          anchors.waist_y, rng, (trusted, arm_zones), opening,
-                                         halo)
+                                         halo, legs)
     # the torso's side painted as skin beside a real arm counts as the arm as drawn only
     # where no torso layer would lie over it, or within the real arm's width of it
     # (:func:`arm_wide`): given back there, the garment meets the real arm's edge as it
@@ -507,7 +509,9 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
                   waist_y: float | None, rng: np.random.Generator,
                   arms_seen: tuple[Mask, list[LimbZone]],
                   opening: Mask | None = None,
-                  halo: Mask | None = None) -> tuple[Mask, Mask, Mask]:
+                  halo: Mask | None = None,
+                  legs: tuple[Mask, list[tuple[Mask, NDArray[np.float32]]]] | None = None) -> (
+        tuple[Mask, Mask, Mask]):
     """Background, continued from around the person, into the uncovered old clothing;
     skin over it where a limb beyond its new sleeve / trouser leg, or the torso, is (in
     place on ``canvas``); returns the skin-painted mask, the painted arms (alpha over
@@ -516,7 +520,9 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     arms' :func:`limb_zones` fitted to it; ``opening``: a low neckline's
     (:func:`.neckline.neck_opening`), all of whose revealed pixels are skin; ``halo``: the
     old clothing's soft outline beyond ``reveal`` (:func:`.replaced.outline_halo`), given
-    the background too."""
+    the background too; ``legs``: the old trousers a dress leaves below its hem
+    (:func:`.replaced.worn_under`) and per leg the bare leg and its axis distances painted
+    there (:func:`.legskin.bare_legs`), instead of the leg zone's revealed part."""
     drawn = np.zeros(reveal.shape, bool)
     if not reveal.any():
         return reveal, drawn, drawn
@@ -540,10 +546,16 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     for kind, source in (("arms", body.old_top | (reveal & body.skin)),
                          ("legs", body.old_bottom)):
         chains = limb_chains(body)[kind]
-        for zone, chain, idx in zip(zones[kind], chains, body.pose.sides(), strict=True):
+        for k, (zone, chain, idx) in enumerate(zip(zones[kind], chains, body.pose.sides(),
+                                                   strict=True)):
             if kind == "arms" and body.pose.arm_hidden(idx):
                 continue        # an arm hidden behind the body or a dog: never painted
             part = reveal & source & uncovered_limb(zone, covers[kind], chain)
+            if kind == "legs" and legs is not None:     # bare legs below a dress's hem
+                leg, leg_rel = legs[1][k]
+                part &= ~legs[0]
+                rel = np.where(reveal & leg, np.minimum(rel, leg_rel), rel)
+                skin |= reveal & leg
             narrowed = None
             if kind == "arms":   # the torso's side beside a bare arm is no sleeve
                 part, side, narrowed = sleeve_part(body, part, reveal & body.old_top, chain)
@@ -587,7 +599,11 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     skin |= loose_pieces(reveal & torso & ~skin, skin, body.pose.shoulder_width)  # holes
     skin |= pinholes(skin, body.person, body.pose.shoulder_width)      # specks inside it
     if skin.any():
-        rgb, a = paint_skin(img, body, skin, trusted, rel, rng, reveal & ~skin)
+        # bare legs keep their smooth outline (no wobble of a torso's painted edge)
+        back = reveal & ~skin if legs is None else reveal & ~skin & ~legs[0]
+        rgb, a = paint_skin(img, body, skin, trusted, rel, rng, back)
+        if legs is not None:    # in the dress's shadow below its hem
+            rgb *= hem_shadow(legs[0], body.pose.shoulder_width)[..., None]
         if a.dtype == rgb.dtype == canvas.dtype == np.float32:
             box = mask_box(a, 0, 0.0)   # in place, only where a > 0
             alpha_blend_into(canvas, rgb[box], a, box)

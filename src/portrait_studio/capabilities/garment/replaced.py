@@ -17,9 +17,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...imaging.color import rgb_to_lab
-from ...imaging.regions import nearest_in
+from ...imaging.regions import labelled, nearest_in
 from .armside import straps_in_skin
 from .body import Body
+from .legskin import leg_split, straight_legs
 
 Mask = NDArray[np.bool_]
 HOLE_SIZE = 0.06     # holes of the old clothing under this size (squared, shoulder widths)
@@ -27,6 +28,11 @@ RIM = 0.04           # strips of the old top along bare arms under this width (s
 TROUSERS = 0.75     # an old bottom reaching this share of the way from the knees to the
                     # ankles is trousers (leggings): worn on under a dress
 SAME_DE = 15.0      # Lab: the old bottom below a dress's hem and at the ankles, one garment
+CLOTH_DE = 15.0     # Lab (L halved): a pixel this close to their colour below the hem is the
+                    # trousers
+TROUSER_RIM = 6     # px: their soft outline on the backdrop, replaced with them
+LEG_SHARE = 0.4     # the smaller trouser leg below the hem is at least this share of the other
+TWO_LEGS = 0.9      # ... and both this share of the trousers there
 BAND = 0.2          # x the shin: the rows just below the hem and just above the ankles
 OPENWORK = 0.1       # share of holes that makes a patch of old clothing open-work fabric
 HALO = 0.035         # x shoulder width: the old clothing's soft outline looked for this far
@@ -166,16 +172,26 @@ def enclosed_holes(old: Mask, allowed: Mask, sw: float) -> Mask:
 
 
 def worn_under(img: NDArray[np.uint8], body: Body, dresses: list[Mask],
-               legs: tuple[float, float, float] | None) -> Mask:
-    """The old trousers below a dress's hem: the old bottom in each column below the lowest
-    row of the ``dresses`` (warped, uncut; beside them, the nearest column's), when it
-    reaches ``TROUSERS`` of the way from the knees down to the ankles (``legs``: the rows of
-    the hip, knee and ankle joints seen, :func:`.measure.leg_rows`) and is of one colour
-    there (median Lab within ``SAME_DE`` just below the hem and at the ankles: not an old
-    dress's skirt over legs in tights). Worn on under the dress they stay as they are
-    (replaced, the skier's black trousers became two sticks of painted skin, the backdrop
-    between them), with the 3 px rim :func:`old_region` grows old clothing by. Nothing
-    without legs seen or a dress. ``img`` HxWx3 uint8 RGB."""
+               legs: tuple[float, float, float] | None) -> tuple[Mask, Mask]:
+    """(trousers, kept): the old trousers below a dress's hem and the rest of the old bottom
+    there. Below the lowest row of the ``dresses`` (warped, uncut; beside them, the nearest
+    column's), when the old bottom reaches ``TROUSERS`` of the way from the knees down to
+    the ankles (``legs``: the rows of the hip, knee and ankle joints seen,
+    :func:`.measure.leg_rows`) and is of one colour there (median Lab within ``SAME_DE``
+    just below the hem and at the ankles: not an old dress's skirt over legs in tights),
+    its pixels within ``CLOTH_DE`` of that colour (and thin strips, their lit edge) are the
+    trousers, with their soft outline ``TROUSER_RIM`` px over the backdrop: replaced,
+    bare legs are painted there (:mod:`.legskin`; issue 7: the old clothing a shorter new
+    garment leaves is never left showing). The rest of the old bottom below the hem is
+    what the skin model took in with it (the shoes' tops, a sock): kept as it is, with
+    the 3 px rim :func:`old_region` grows old clothing by. Both empty without legs seen,
+    a dress or such trousers. When the trousers below the hem are not two legs apart where
+    the pose has them (:func:`_two_legs`: legs crossed or one behind the other) or the
+    legs are bent at the knee (:func:`.legskin.straight_legs`: the skier's stance; painted,
+    her legs became thin sticks that missed the bend, and a navy boot went with the
+    trousers), no bare legs are shaped from them: they are worn on under the dress as they
+    are (all of the old bottom below the hem, grown 3 px, is kept). ``img`` HxWx3 uint8
+    RGB."""
     out = np.zeros(body.person.shape, bool)
     dress = out.copy()
     for d in dresses:
@@ -183,7 +199,7 @@ def worn_under(img: NDArray[np.uint8], body: Body, dresses: list[Mask],
     rows = np.flatnonzero(body.old_bottom.sum(axis=1) >= 3)
     if legs is None or not dress.any() or not len(rows) or \
             rows[-1] < legs[1] + TROUSERS * (legs[2] - legs[1]):
-        return out
+        return out, out.copy()
     h, w = body.person.shape
     cols = np.flatnonzero(dress.any(axis=0))
     hem = h - 1 - dress[::-1, cols].argmax(axis=0)
@@ -194,12 +210,48 @@ def worn_under(img: NDArray[np.uint8], body: Body, dresses: list[Mask],
     top = below & (ys <= line[None, :] + band)
     ankles = below & (ys >= min(legs[2], float(rows[-1])) - band)
     if top.sum() < 20 or ankles.sum() < 20:
-        return out
+        return out, out.copy()
     hem_lab, ankle_lab = (rgb_to_lab(img[m].reshape(-1, 1, 3))[:, 0] for m in (top, ankles))
-    if float(np.linalg.norm(np.median(hem_lab, axis=0) - np.median(ankle_lab, axis=0))) \
-            > SAME_DE:
-        return out
-    # with the rim :func:`old_region` grows them by (left in, a pale line round the boots)
-    grown: Mask = cv2.dilate(below.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
-    kept: Mask = grown & (ys > line[None, :])
-    return kept
+    colour = np.median(hem_lab, axis=0)
+    if float(np.linalg.norm(colour - np.median(ankle_lab, axis=0))) > SAME_DE:
+        return out, out.copy()
+    near = out.copy()
+    # lightness counts half (the folds' shading), so dark boots of another hue are not it
+    off = (rgb_to_lab(img[below].reshape(-1, 1, 3))[:, 0] - colour) * np.array([0.5, 1, 1])
+    near[below] = np.linalg.norm(off, axis=1) < CLOTH_DE
+    # the rest is what is thicker than their lit edge's thin strips
+    rest = cv2.morphologyEx((below & ~near).astype(np.uint8), cv2.MORPH_OPEN,
+                            np.ones((5, 5), np.uint8)) > 0
+    cloth = below & ~rest
+    if not straight_legs(body) or not _two_legs(cloth, leg_split(body, h)):
+        worn: Mask = cv2.dilate(below.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+        return out, worn & (ys > line[None, :])
+    # with the rim :func:`old_region` grows them by (left in, a pale line round the boots),
+    # but for their 3 px against the trousers, the two mixed (left, un-mixed into an
+    # orange line across the ankle where the painted leg met it)
+    rim3 = np.ones((7, 7), np.uint8)
+    grown = cv2.dilate(rest.astype(np.uint8), rim3) > 0
+    kept: Mask = grown & (ys > line[None, :]) & ~(cv2.dilate(cloth.astype(np.uint8), rim3) > 0)
+    # and their lit, soft outline on the backdrop, wider than that rim (left, faint
+    # bluish lines traced the joggers beside the painted legs)
+    rim = cv2.dilate(cloth.astype(np.uint8), np.ones((2 * TROUSER_RIM + 1,) * 2, np.uint8)) > 0
+    trousers: Mask = cloth | (rim & ~body.person & ~body.in_front & ~kept &
+                              (ys > line[None, :]))
+    return trousers, kept
+
+
+def _two_legs(cloth: Mask, split: NDArray[np.float32]) -> bool:
+    """Whether ``cloth`` is two legs apart where the pose has them: its two largest
+    8-connected pieces make up ``TWO_LEGS`` of it, the smaller is at least ``LEG_SHARE``
+    of the larger, and each lies (``TWO_LEGS`` of it) on its own side of the pose's
+    ``split`` between the legs (:func:`.legskin.leg_split`, per row)."""
+    n, labels, areas = labelled(cloth)
+    if n < 3:
+        return False
+    order = np.argsort(areas[1:])[::-1] + 1
+    big = areas[order]
+    if big[1] < LEG_SHARE * big[0] or big[0] + big[1] < TWO_LEGS * areas[1:].sum():
+        return False
+    left = np.arange(cloth.shape[1])[None, :] < split[:, None]
+    shares = sorted(float(left[labels == k].mean()) for k in order[:2])
+    return shares[0] <= 1 - TWO_LEGS and shares[1] >= TWO_LEGS

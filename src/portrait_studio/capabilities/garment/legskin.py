@@ -1,0 +1,182 @@
+"""Bare legs where a dress leaves old trousers showing below its hem (issue 7: the old
+clothing a shorter new garment leaves is replaced, never left showing).
+
+Each leg is shaped from its trouser leg (:func:`.replaced.worn_under`): per row, the centre
+and width of the trousers' run on that leg's side (the legs are split halfway between the
+pose's knee-ankle bones, :func:`leg_split`), both smoothed down the leg, the width narrowed
+to ``NARROW`` of the trouser leg's and to at most a leg's width (shoulder widths: ``THIGH``
+at the hip joint, ``KNEE`` at the knee, ``CALF`` ``CALF_T`` of the way down to the ankle,
+``ANKLE`` at the ankle joint; linear between): loose joggers are no leg's outline. Below
+the calf the leg's centre moves over to the pose's bone, on it at the ankle. The leg runs
+on past the trousers' last row by their rim (``BELOW``; the shoe or the real ankle below
+stays). The distance from the leg's axis over its half width is the ``rel`` of
+:func:`.reveal.paint_skin`'s cylinder shading, and the dress's hem casts a soft shadow on
+the legs (:func:`hem_shadow`); the trousers beside them get the backdrop. Only straight
+legs are shaped so (:func:`straight_legs`). Masks HxW bool.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ...imaging.regions import labelled
+from .body import Body
+from .reveal import limb_chains
+
+Mask = NDArray[np.bool_]
+F32 = NDArray[np.float32]
+NARROW = 0.8        # a bare leg's width: this share of the trouser leg's
+THIGH = 0.45        # x shoulder width: widest a bare thigh is drawn (at the hip joint)
+KNEE = 0.27         # ... the knee (at its joint)
+CALF = 0.3          # ... the calf
+ANKLE = 0.19        # ... and the ankle (at its joint)
+CALF_T = 0.35       # the calf's widest row: this share of the way from the knee to the ankle
+SMOOTH = 0.06       # x shoulder width: Gaussian sigma of the outline along the leg
+FULL = 0.85         # a row's run this share of the widest below it is whole (gives the centre)
+HEM_DARK = 0.3      # the dress's shadow on the legs: this much darker right below its hem
+HEM_FALL = 0.05     # x shoulder width: ... fading (exponentially) over this depth
+STRAIGHT = 20.0     # degrees: a leg bent more at the knee is not shaped from its trousers
+BELOW = 6           # px: a leg runs on this far below the trousers' last row (their rim)
+MIN_RUN = 3         # px: rows where the trousers' run on a leg is narrower are skipped
+
+
+def bare_legs(body: Body, trousers: Mask) -> list[tuple[Mask, F32]]:
+    """Per leg of :meth:`.pose.Pose.sides` (image-left first): the bare leg's mask and
+    the distance from its axis over its half width (HxW float32, inf off the leg), shaped
+    from ``trousers`` (the old trousers below the dress's hem). Empty masks without."""
+    h, w = trousers.shape
+    empty = [(np.zeros((h, w), bool), np.full((h, w), np.inf, np.float32)) for _ in range(2)]
+    rows = np.flatnonzero(trousers.any(axis=1))
+    if not len(rows):
+        return empty
+    sw = body.pose.shoulder_width
+    chains = limb_chains(body)["legs"]
+    split = leg_split(body, h)
+    xs = np.arange(w)[None, :]
+    out = []
+    for side, chain in enumerate(chains):
+        mine = _largest(trousers & body.person & ((xs < split[:, None]) if side == 0 else
+                                                  (xs >= split[:, None])))
+        shape = _outline(mine, chain, sw)
+        if shape is None:
+            out.append(empty[side])
+            continue
+        centre, half, top, bottom = shape
+        rel = np.full((h, w), np.inf, np.float32)
+        band = slice(top, bottom + 1)
+        dist = np.abs(xs.astype(np.float32) - centre[band, None]) / half[band, None]
+        rel[band] = np.where(dist <= 1.0, dist, np.inf)
+        out.append((np.isfinite(rel), rel))
+    return out
+
+
+def straight_legs(body: Body) -> bool:
+    """Whether both legs of the pose are straight (the shin's direction within
+    ``STRAIGHT`` degrees of the thigh's): a bare leg is shaped row by row from its trouser
+    leg, which a bent knee (the skier's stance: her thin painted legs missed the bend and
+    ran over a boot) is not."""
+    for chain in limb_chains(body)["legs"]:
+        hip, knee, ankle = (np.asarray(p, np.float64) for p in chain)
+        thigh, shin = knee - hip, ankle - knee
+        norm = float(np.linalg.norm(thigh) * np.linalg.norm(shin))
+        if norm < 1e-6:
+            return False
+        cos = float(np.dot(thigh, shin)) / norm
+        if np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))) > STRAIGHT:
+            return False
+    return True
+
+
+def leg_split(body: Body, h: int) -> F32:
+    """Per image row (``h`` of them), the column halfway between the pose's two
+    knee-ankle bones (continued straight beyond their ends): image-left of it is the
+    image-left leg's."""
+    ys = np.arange(h, dtype=np.float32)
+    left, right = (_bone_x(chain, ys) for chain in limb_chains(body)["legs"])
+    out: F32 = (0.5 * (left + right)).astype(np.float32)
+    return out
+
+
+def hem_shadow(trousers: Mask, sw: float) -> F32:
+    """HxW float32 multiplier: the shadow the dress casts on the legs below its hem (the
+    first row of ``trousers`` in each column), ``1 - HEM_DARK`` there, fading to 1 over
+    ``HEM_FALL`` shoulder widths down; 1 elsewhere."""
+    h = trousers.shape[0]
+    cols = trousers.any(axis=0)
+    first = np.where(cols, np.argmax(trousers, axis=0), h).astype(np.float32)
+    depth = np.arange(h, dtype=np.float32)[:, None] - first[None, :]
+    fall = max(1.0, HEM_FALL * sw)
+    out: F32 = np.where(depth >= 0, 1.0 - HEM_DARK * np.exp(-np.maximum(depth, 0) / fall),
+                        1.0).astype(np.float32)
+    return out
+
+
+def _bone_x(chain: list[NDArray[np.float32]], ys: F32) -> F32:
+    """The x of the knee-ankle bone (continued straight beyond its ends) at rows ``ys``."""
+    knee, ankle = chain[1], chain[2]
+    dy = float(ankle[1] - knee[1])
+    slope = float(ankle[0] - knee[0]) / dy if abs(dy) > 1e-3 else 0.0
+    out: F32 = (float(knee[0]) + (ys - float(knee[1])) * slope).astype(np.float32)
+    return out
+
+
+def _outline(mine: Mask, chain: list[NDArray[np.float32]], sw: float) -> (
+        tuple[F32, F32, int, int] | None):
+    """(centre, half width per row (HxW rows, float32), first and last row) of the bare
+    leg inside the trouser leg ``mine``; None when it shows on too few rows."""
+    h, w = mine.shape
+    wide = mine.sum(axis=1) >= MIN_RUN
+    rows = np.flatnonzero(wide)
+    if len(rows) < 3:
+        return None
+    first = np.argmax(mine[rows], axis=1)
+    last = w - 1 - np.argmax(mine[rows, ::-1], axis=1)
+    top, bottom = int(rows[0]), int(rows[-1])
+    span = np.arange(top, bottom + 1, dtype=np.float32)
+    # a trouser leg is no narrower above than below: rows the hem's curve cuts short (or
+    # a hand's shadow) are as wide as the widest below them, centred as the whole rows are
+    runs = (last - first + 1).astype(np.float32)
+    full = np.maximum.accumulate(runs[::-1])[::-1]
+    whole = runs >= FULL * full
+    centre = np.interp(span, rows[whole], 0.5 * (first + last)[whole]).astype(np.float32)
+    width = np.interp(span, rows, full).astype(np.float32)
+    sigma = max(1.0, SMOOTH * sw)
+    centre = _smooth(centre, sigma)
+    width = _smooth(width, sigma)
+    hip, knee, ankle = (float(p[1]) for p in chain)
+    shin = max(ankle - knee, 1.0)
+    t = (span - knee) / shin
+    calf = np.interp(t, [min((hip - knee) / shin, -0.5), 0.0, CALF_T, 1.0],
+                     [THIGH, KNEE, CALF, ANKLE]).astype(np.float32) * sw
+    half_span = 0.5 * np.minimum(NARROW * width, calf)
+    # down to the ankle the leg moves over to its bone: a cuff bunches up beside the ankle
+    # (left on the cuff's centre, the leg met the real ankle below it in a step)
+    bone = np.clip((t - CALF_T) / (1.0 - CALF_T), 0.0, 1.0)
+    centre = (1 - bone) * centre + bone * _bone_x(chain, span)
+    half = np.ones(h, np.float32)
+    mid = np.zeros(h, np.float32)
+    half[top:bottom + 1] = np.maximum(half_span, 1.0)
+    mid[top:bottom + 1] = centre
+    end = min(h - 1, bottom + BELOW)     # on past the cuff's rim, as its last row
+    half[bottom + 1:end + 1] = half[bottom]
+    mid[bottom + 1:end + 1] = mid[bottom]
+    return mid, half, top, end
+
+
+def _smooth(values: F32, sigma: float) -> F32:
+    """``values`` (1-D) Gaussian-smoothed, its ends continued flat."""
+    pad = int(3 * sigma) + 1
+    k = np.exp(-0.5 * (np.arange(-pad, pad + 1) / sigma) ** 2)
+    ext = np.pad(values.astype(np.float64), pad, mode="edge")
+    out: F32 = np.convolve(ext, k / k.sum(), mode="valid").astype(np.float32)
+    return out
+
+
+def _largest(mask: Mask) -> Mask:
+    """The largest 8-connected piece of ``mask`` (a trouser leg, not specks beside it)."""
+    n, labels, areas = labelled(mask)
+    if n < 2:
+        return mask
+    out: Mask = labels == 1 + int(np.argmax(areas[1:]))
+    return out
