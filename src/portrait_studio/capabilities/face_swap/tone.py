@@ -24,7 +24,14 @@ from ...imaging import geometry as geo
 from ...imaging.blend import feather, mask_box
 from ...imaging.color import SkinModel, SkinPixels, fit_skin_model, masked_mean
 from ...perception import landmarks as lm
-from ...perception.masks import above_brows, cheek_mask, face_regions, face_scale, region_mask
+from ...perception.masks import (
+    above_brows,
+    cheek_mask,
+    face_regions,
+    face_scale,
+    polygon_mask,
+    region_mask,
+)
 
 # quantile levels of a skin distribution: the tone curve passes through these pairs
 QUANTILES = np.array([0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95])
@@ -364,9 +371,9 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     cx, cy = local[:468].mean(axis=0)
     dy = np.where(ys > cy, (ys - cy) / (scale * REACH_DOWN), (cy - ys) / (scale * REACH_UP))
     falloff = np.exp(-((xs - cx) / (scale * REACH_X)) ** 2 - dy ** 2).astype(np.float32)
-    px = model.pixels(crop)  # shared by both likelihoods and the saturation
+    px = model.pixels(crop)  # shared by the likelihoods and the saturation
     coloured = _saturated(px, model)
-    weight = model.likelihood_of(px, scale=SKIN_TOLERANCE) * coloured * mask * falloff
+    weight = _lit_skin(px, model, coloured, mask, scale) * falloff
     whole_oval = face_regions(local, crop.shape).oval
     oval = whole_oval * coloured  # not a fringe or beard on it
     # the forehead and scalp above the mesh (shinier, pinker than the cheeks) were re-toned
@@ -375,6 +382,12 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     crown = above * (1.0 - whole_oval) * coloured * mask
     near = model.likelihood_of(px, scale=CROWN_TOLERANCE)
     weight = np.maximum(weight, crown * near)
+    # the neck under the face is skin too, though redder than the cheeks or in the jaw's
+    # shadow (far darker: the likelihood's lightness test leaves it out): judged by hue and
+    # colourfulness alone there, it kept the template's light complexion under a darkened
+    # face (a light neck, or an orange shadow beside a darkened one)
+    _neck_skin(weight, neck_zone(local, crop.shape, scale), px, model,
+               coloured, mask, falloff, outside=whole_oval)
     soft = feather(np.maximum(weight, oval), scale * 0.08)
     # light-brown and blonde hair is skin-coloured, and was re-toned with the skin beside the
     # face and over the shoulders (darkened in streaks for a darker user); it is far more
@@ -400,6 +413,64 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     soft = np.maximum(soft, ears * np.clip(mask * 2.0, 0.0, 1.0))
     weight = soft * np.maximum(mask, oval)  # no spill onto the backdrop
     return SkinField(roi, grid, weight, mask, hair * above * (1.0 - whole_oval))
+
+
+# sigmas of the cheeks' chroma for skin lighter than the cheeks that lies within skin: a
+# highlight on a chest or a shoulder is paler or more saturated than the cheeks (a sternum's
+# sheen, a painting's lit chest); left out, it kept the template's complexion as a light patch
+LIT_TOLERANCE = 8.0
+# such a highlight is a patch (between these many squared eye distances: not a speck of
+# sheen) mostly bordered by skin (this share of its outline): a light blouse or collar
+# joining the neck is neither
+LIT_AREA, LIT_BORDER = (0.01, 0.6), 0.6
+LIT_SPREAD = 0.15  # eye distances (a Gaussian's sigma) the wider likelihood fades out over
+
+
+def _lit_skin(px: SkinPixels, model: SkinModel, coloured: np.ndarray, mask: np.ndarray,
+              scale: float) -> np.ndarray:
+    """hxw float32 0..1: the skin likelihood of the grid pixels ``px`` (within
+    :data:`SKIN_TOLERANCE`) times ``coloured`` and ``mask`` (hxw 0..1: not grey, the
+    person), and on the lit patches within that skin and about :data:`LIT_SPREAD` eye
+    distances (``scale``) round them, the likelihood of pixels lighter than the skin within
+    :data:`LIT_TOLERANCE` where it is higher. A lit patch: a piece of pixels that only the
+    wider likelihood takes, :data:`LIT_AREA` squared eye distances large and bordered by
+    skin for at least :data:`LIT_BORDER` of its outline (not a light blouse joining the
+    neck, nor a speck of sheen)."""
+    skin: np.ndarray = model.likelihood_of(px, scale=SKIN_TOLERANCE) * coloured * mask
+    mid = np.float32((model.luma_lo + model.luma_hi) / 2)
+    lighter = np.clip((px.luma - mid) * np.float32(1.0 / 12.0), 0.0, 1.0)
+    lit = lighter * model.hue_likelihood_of(px, LIT_TOLERANCE) * coloured * mask
+    extra = (lit > 0.5) & (skin <= 0.5)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(extra.view(np.uint8),
+                                                               connectivity=8)
+    area = stats[:, cv2.CC_STAT_AREA]
+    patch = (area >= LIT_AREA[0] * scale * scale) & (area <= LIT_AREA[1] * scale * scale)
+    patch[0] = False  # the pixels outside every piece
+    if not patch.any():
+        return skin
+    cross = np.ones((3, 3), np.uint8)
+    outline = extra & ~cv2.erode(extra.view(np.uint8), cross).view(bool)
+    beside = outline & cv2.dilate((skin > 0.5).view(np.uint8), cross).view(bool)
+    edge = np.bincount(labels[outline], minlength=count)
+    touching = np.bincount(labels[beside], minlength=count)
+    patch &= touching >= LIT_BORDER * np.maximum(edge, 1)
+    if not patch.any():
+        return skin
+    # the wider likelihood fades out round the patches (a sheen fades into the skin): on
+    # their box grown by three sigmas
+    sigma = LIT_SPREAD * scale
+    grow = int(3 * sigma) + 1
+    boxes = stats[patch]
+    x0 = max(int(boxes[:, cv2.CC_STAT_LEFT].min()) - grow, 0)
+    y0 = max(int(boxes[:, cv2.CC_STAT_TOP].min()) - grow, 0)
+    x1 = int((boxes[:, cv2.CC_STAT_LEFT] + boxes[:, cv2.CC_STAT_WIDTH]).max()) + grow
+    y1 = int((boxes[:, cv2.CC_STAT_TOP] + boxes[:, cv2.CC_STAT_HEIGHT]).max()) + grow
+    box = np.s_[y0:y1, x0:x1]
+    zone = cv2.GaussianBlur(patch[labels[box]].astype(np.float32), (0, 0), sigma)
+    zone = np.minimum(zone * np.float32(2.0), np.float32(1.0))
+    out = skin.copy()
+    out[box] = np.maximum(skin[box], zone * lit[box])
+    return out
 
 
 # fine detail relative to the cheeks': necks and shoulders 1.5-4, ears 2-6 (their folds and
@@ -454,6 +525,38 @@ def crown_zone(points: np.ndarray, shape: tuple[int, ...], scale: float,
     grown = region_mask(points, lm.FACE_OVAL, shape, grow, scale * 0.1)
     crown: np.ndarray = grown * above_brows(points, shape, scale * 0.2)
     return crown
+
+
+NECK_TOLERANCE = 8.0  # sigmas of the cheeks' chroma for the neck under the face
+NECK_WIDTH = 0.75     # the neck's share of the face's width at the jaw
+NECK_DROP = 1.2       # eye distances the neck zone reaches below the jaw
+
+
+def neck_zone(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:
+    """0..1 (hxw float32): under the face mesh's oval, the oval's lower half narrowed to
+    :data:`NECK_WIDTH` of its width about its middle and swept :data:`NECK_DROP` eye
+    distances (``scale``) down, soft-edged (the oval itself included)."""
+    oval = points[list(lm.FACE_OVAL)].astype(np.float32)
+    cx, cy = float(oval[:, 0].mean()), float(oval[:, 1].mean())
+    lower = oval[oval[:, 1] > cy]
+    lower[:, 0] = cx + (lower[:, 0] - cx) * NECK_WIDTH
+    drop = np.array([0.0, NECK_DROP * scale], np.float32)
+    swept = np.concatenate([lower, lower + drop])
+    hull = cv2.convexHull(swept).reshape(-1, 2)
+    return polygon_mask(hull, shape, scale * 0.15)
+
+
+def _neck_skin(weight: np.ndarray, zone: np.ndarray, px: SkinPixels, model: SkinModel,
+               *factors: np.ndarray, outside: np.ndarray) -> None:
+    """Raise ``weight`` (hxw float32, in place) to the skin hue likelihood (within
+    :data:`NECK_TOLERANCE`) of the pixels ``px`` times ``zone``, the ``factors`` and one
+    less ``outside`` (hxw 0..1 each), on the zone's bounding box."""
+    sl = mask_box(zone, 0)
+    part = model.hue_likelihood_of(SkinPixels(px.ycc[sl], px.luma[sl], px.dist[sl]),
+                                   NECK_TOLERANCE) * zone[sl] * (1.0 - outside[sl])
+    for factor in factors:
+        part *= factor[sl]
+    np.maximum(weight[sl], part, out=weight[sl])
 
 
 def ear_zone(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:
