@@ -103,3 +103,23 @@ def test_the_neck_under_the_face_is_retoned_with_it() -> None:
     assert step_in < -10
     assert step_in - 5 < step_out < step_in + 5
     assert light_out[neck].std() < 1.2 * light_in[neck].std()
+
+
+def test_no_light_rim_where_skin_meets_a_white_top() -> None:
+    """The skin beside a white tank top (model_1: its neckline and armholes) is 2.8 L* darker
+    than the skin 8-20 px inside in the template. Plain feathering gave those edge pixels
+    half the re-toning: a light rim 9.5 L* above the darkened skin. Below the crown the
+    feathering only reaches outward now: about 3 L*."""
+    img, out, points = _retoned("persons/model_1__ootdiffusion.png")
+    d, chin = _eyes(points), points[152]
+    px = img.astype(int)
+    white = (px.min(axis=2) > 215) & (np.ptp(px, axis=2) < 20)
+    skin = (px[..., 0] > px[..., 2] + 30) & (px.mean(axis=2) > 120)
+    rows = np.arange(img.shape[0])[:, None]
+    body = skin & (rows > chin[1] + 0.6 * d) & (rows < chin[1] + 3.0 * d)
+    far = cv2.distanceTransform((~white).view(np.uint8), cv2.DIST_L2, 3)
+    edge, inner = body & (far <= 3), body & (far >= 8) & (far <= 20)
+    assert edge.sum() > 800 and inner.sum() > 5000
+    light_in, light_out = rgb_to_lab(img)[..., 0], rgb_to_lab(out)[..., 0]
+    assert light_in[edge].mean() - light_in[inner].mean() < -2.0
+    assert light_out[edge].mean() - light_out[inner].mean() < 4.5

@@ -388,7 +388,11 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     # face (a light neck, or an orange shadow beside a darkened one)
     _neck_skin(weight, neck_zone(local, crop.shape, scale), px, model,
                coloured, mask, falloff, outside=whole_oval)
-    soft = feather(np.maximum(weight, oval), scale * 0.08)
+    sharp = np.maximum(weight, oval)
+    # feathered, the skin at the edge of a neck, chest or arm kept half its weight: a light
+    # rim round the darkened skin. Below the crown the feathering only reaches outward (the
+    # hairline has its own step for its mixed pixels, :func:`retone_hairline`)
+    soft = np.maximum(sharp * (1.0 - above), feather(sharp, scale * 0.08))
     # light-brown and blonde hair is skin-coloured, and was re-toned with the skin beside the
     # face and over the shoulders (darkened in streaks for a darker user); it is far more
     # detailed than skin. Not at the hairline (its own step; fine hairs over skin) nor on the
