@@ -534,6 +534,7 @@ def crown_zone(points: np.ndarray, shape: tuple[int, ...], scale: float,
 NECK_TOLERANCE = 8.0  # sigmas of the cheeks' chroma for the neck under the face
 NECK_WIDTH = 0.75     # the neck's share of the face's width at the jaw
 NECK_DROP = 1.2       # eye distances the neck zone reaches below the jaw
+NECK_LIGHTER = 10.0   # luma levels over the cheeks' lightest over which the neck zone fades
 
 
 def neck_zone(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:
@@ -554,13 +555,25 @@ def _neck_skin(weight: np.ndarray, zone: np.ndarray, px: SkinPixels, model: Skin
                *factors: np.ndarray, outside: np.ndarray) -> None:
     """Raise ``weight`` (hxw float32, in place) to the skin hue likelihood (within
     :data:`NECK_TOLERANCE`) of the pixels ``px`` times ``zone``, the ``factors`` and one
-    less ``outside`` (hxw 0..1 each), on the zone's bounding box."""
+    less ``outside`` (hxw 0..1 each: the face), on the zone's bounding box, on the pieces of
+    it (over a quarter) that join the face (``outside`` over a half)."""
     sl = mask_box(zone, 0)
     part = model.hue_likelihood_of(SkinPixels(px.ycc[sl], px.luma[sl], px.dist[sl]),
                                    NECK_TOLERANCE) * zone[sl] * (1.0 - outside[sl])
+    # never lighter than the cheeks' lightest: a neck is as lit or darker; a white collar
+    # beside a dark neck, a yellow tie's knot are far lighter (within the wide tolerance of a
+    # dark face's chroma, Byron Donalds' collar and knot came out in a skin-toned haze)
+    part *= np.clip((model.luma_hi + NECK_LIGHTER - px.luma[sl]) / NECK_LIGHTER, 0.0, 1.0)
     for factor in factors:
         part *= factor[sl]
-    np.maximum(weight[sl], part, out=weight[sl])
+    # only where it joins the face: a tie or a necklace below the collar, as near the skin's
+    # hue, is not neck
+    count, labels = cv2.connectedComponents((part > 0.25).view(np.uint8), connectivity=8)
+    grown = cv2.dilate((outside[sl] > 0.5).view(np.uint8), np.ones((3, 3), np.uint8))
+    joined = np.zeros(count, bool)
+    joined[labels[grown.view(bool)]] = True
+    joined[0] = False  # the pixels below the threshold
+    np.maximum(weight[sl], part * joined[labels], out=weight[sl])
 
 
 def ear_zone(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:
