@@ -28,6 +28,22 @@ def fixture_image(name: str) -> np.ndarray:
     return _load(name)
 
 
+def retoned_for(img: np.ndarray, user: str) -> tuple[np.ndarray, np.ndarray]:
+    """The template ``img`` prepared for a fusion at default parameters with its largest
+    face's skin re-toned to the complexion of the fixture photo ``user`` (the engine's own
+    step, ``pipelines.fusion._retoned_template``), and that face's landmarks."""
+    from portrait_studio.capabilities.face_swap.tone import skin_tone
+    from portrait_studio.perception.faces import detect_faces
+    from portrait_studio.pipelines import fusion as fu
+    from portrait_studio.pipelines.fusion_params import FusionParams
+
+    photo = fixture_image(user)
+    tone = skin_tone(photo, detect_faces(photo)[0].landmarks)
+    points = detect_faces(img)[0].landmarks
+    out = fu._retoned_template(img, [points], FusionParams(), fu.FusionReport(), [tone])
+    return out, points
+
+
 def corpus_path(relative: str) -> Path:
     """A file of ../shared/corpus; skips the test when the corpus is absent."""
     path = CORPUS / relative

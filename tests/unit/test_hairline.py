@@ -19,18 +19,15 @@ from portrait_studio.perception.faces import detect_faces
 from portrait_studio.perception.masks import cheek_mask, face_scale, polygon_mask, region_mask
 from portrait_studio.pipelines import fusion as fu
 from portrait_studio.pipelines.fusion_params import FusionParams
-from tests.conftest import fixture_image
+from tests.conftest import fixture_image, retoned_for
 
 DARK_USER = "burgess_owens__house_official_1.jpg"
 
 
 def _retoned(template: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(template, template re-toned to the dark user's complexion, its landmarks)."""
-    user = fixture_image(DARK_USER)
-    tone = skin_tone(user, detect_faces(user)[0].landmarks)
     img = fixture_image(template)
-    points = detect_faces(img)[0].landmarks
-    out = fu._retoned_template(img, [points], FusionParams(), fu.FusionReport(), [tone])
+    out, points = retoned_for(img, DARK_USER)
     return img, out, points
 
 

@@ -8,13 +8,9 @@ import numpy as np
 import pytest
 
 from portrait_studio.capabilities.face_swap import tone
-from portrait_studio.capabilities.face_swap.tone import skin_tone
 from portrait_studio.imaging.color import rgb_to_lab
-from portrait_studio.perception.faces import detect_faces
 from portrait_studio.perception.masks import cheek_mask
-from portrait_studio.pipelines import fusion as fu
-from portrait_studio.pipelines.fusion_params import FusionParams
-from tests.conftest import corpus_path, fixture_image
+from tests.conftest import corpus_path, fixture_image, retoned_for
 
 DARK_USER = "burgess_owens__house_official_1.jpg"
 
@@ -27,11 +23,8 @@ def _read(relative: str) -> np.ndarray:
 
 def _retoned(relative: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(template, template re-toned to the dark user's complexion, its landmarks)."""
-    user = fixture_image(DARK_USER)
-    tone = skin_tone(user, detect_faces(user)[0].landmarks)
     img = _read(relative)
-    points = detect_faces(img)[0].landmarks
-    out = fu._retoned_template(img, [points], FusionParams(), fu.FusionReport(), [tone])
+    out, points = retoned_for(img, DARK_USER)
     return img, out, points
 
 
@@ -84,12 +77,8 @@ def test_the_neck_under_the_face_is_retoned_with_it() -> None:
     user it came out 11.6 L* LIGHTER than the re-toned cheeks, in blotches (L* spread 8.4
     where the template's is 5.8): a light neck under a dark face. In the neck zone skin is
     judged by hue alone: the neck keeps the template's shading under the cheeks, evenly."""
-    user = fixture_image(DARK_USER)
-    tone_of_user = skin_tone(user, detect_faces(user)[0].landmarks)
     img = fixture_image("jake_auchincloss__house_official_1.jpg")
-    points = detect_faces(img)[0].landmarks
-    out = fu._retoned_template(img, [points], FusionParams(), fu.FusionReport(),
-                               [tone_of_user])
+    out, points = retoned_for(img, DARK_USER)
     d, chin = _eyes(points), points[152]
     rows, cols = np.arange(img.shape[0])[:, None], np.arange(img.shape[1])[None, :]
     px = img.astype(int)
