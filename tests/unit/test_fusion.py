@@ -251,6 +251,22 @@ def test_a_profile_face_is_refused_with_a_clear_error() -> None:
                                  "is hidden; faces must be turned at most 53 degrees")
 
 
+@pytest.mark.parametrize(("yaw", "turned"), [(0.801, "turned just over 53 degrees"),
+                                             (0.9, "turned about 64 degrees")])
+def test_a_turned_face_is_refused_without_a_contradiction(yaw: float, turned: str) -> None:
+    """A face just past the 53.1-degree limit was refused as "turned about 53 degrees ...
+    at most 53 degrees"."""
+    from types import SimpleNamespace
+
+    from portrait_studio.errors import FacePoseUnsupported
+    from portrait_studio.pipelines.fusion import check_pose
+
+    with pytest.raises(FacePoseUnsupported) as err:
+        check_pose(SimpleNamespace(yaw=yaw), "ModelImage")  # type: ignore[arg-type]
+    assert err.value.message == (f"the face in ModelImage is {turned} from the camera; "
+                                 "faces must be turned at most 53 degrees")
+
+
 def test_hidden_half_is_mirror_filled_for_a_turned_user() -> None:
     from portrait_studio.perception.faces import Box, Face
     from portrait_studio.pipelines.fusion_face import mirror_amount

@@ -146,11 +146,16 @@ def check_pose(face: Face, field_name: str) -> None:
         # the proxy ends at 1 once the nose tip passes the far cheek's outline: a face
         # turned 45-60 degrees (a three-quarter view) reads 1 like a profile
         degrees = np.degrees(np.arcsin(min(1.0, abs(face.yaw))))
+        limit = np.degrees(np.arcsin(MAX_YAW))
+        # a face just past the limit (53.1 degrees) rounds to it: "about 53 degrees; at most
+        # 53 degrees" read as a contradiction
+        about = (f"about {degrees:.0f}" if round(degrees) > round(limit) else
+                 f"just over {limit:.0f}")
         turned = ("turned so far that its far cheek is hidden" if abs(face.yaw) >= 1.0 else
-                  f"turned about {degrees:.0f} degrees from the camera")
+                  f"turned {about} degrees from the camera")
         raise FacePoseUnsupported(
             f"the face in {field_name} is {turned}; faces must be turned at most "
-            f"{np.degrees(np.arcsin(MAX_YAW)):.0f} degrees", field=field_name)
+            f"{limit:.0f} degrees", field=field_name)
 
 
 def assign_template_faces(faces: list[Face], merges: list[MergeEntry]) -> list[Face]:
