@@ -63,6 +63,10 @@ GLOVE_APART = 20.0   # Lab: a glove this far from its sleeve's colour is told ap
 GLOVED = 0.6         # share of a hand's core that is not skin: the hand wears a glove
 SLEEVE_SHARE = 0.25  # share of a hand's core in its sleeve's colour: the pose put it on the sleeve
 CAP = 0.4            # x shoulder width: a padded shoulder rises this far above its joint
+VOTE_HOLDS = 0.5     # share of the old bottom near the split its colour vote must take (else
+                     # the vote cannot tell the two apart: see TOP_PIECE)
+TOP_PIECE = 0.7      # ... and then a piece above the split with this share of its pixels
+                     # nearer the old top's colours than the bottom's is the top's
 
 
 @dataclass(frozen=True)
@@ -158,7 +162,16 @@ def _lower(lab: NDArray[np.float32], clothes: Mask, split: float, arms: Mask, co
     """Clothes of the old bottom: below the split row, except (inside the tapered arm
     zones ``core``) what looks like the old top; within ``band`` px of the split row the
     colour decides (a tilted waistline). Colour votes are smoothed locally so that the
-    spots of a print follow their surroundings."""
+    spots of a print follow their surroundings. When the vote takes less than
+    ``VOTE_HOLDS`` of the old bottom within ``band`` below the split (outside the arm
+    zones) for the bottom, it cannot tell the two apart there, and a piece above the split
+    it gave the bottom that is mostly the top's own colours stays the top's
+    (:func:`_top_pieces`): a long patterned dress worn as the top has one print on both
+    sides (dresscode_052767: the vote takes 0.20 of it, against 0.80 to 1.00 for a top over
+    trousers or a skirt; the piece is 0.88 the top's colours), and a patch of its print
+    above the split taken for the bottom was revealed above new trousers and painted as
+    belly skin. (The stretched skier's gloves by the split, black like her ski trousers,
+    0.19 to 0.47 the top's, stay the bottom's.)"""
     ys = np.arange(clothes.shape[0])[:, None]
     below = clothes & (ys >= split)
     top, bottom = clothes & (ys < split) & ~arms, below & ~arms
@@ -173,8 +186,30 @@ def _lower(lab: NDArray[np.float32], clothes: Mask, split: float, arms: Mask, co
     near = np.abs(ys - split) < band
     zone = core | arms
     out: Mask = clothes & ((below & ~zone) | (below & zone & vote) | (near & vote & ~zone))
-    return out | _bottom_edge_in_zone(clothes & zone & ~out & (ys >= split - band), score, out,
-                                      max(3, int(0.6 * band)) | 1)
+    out |= _bottom_edge_in_zone(clothes & zone & ~out & (ys >= split - band), score, out,
+                                max(3, int(0.6 * band)) | 1)
+    taken = vote[bottom & near & ~zone]
+    if taken.size and float(np.mean(taken)) < VOTE_HOLDS:     # a dress's one print: no line
+        near3 = np.abs(ys - split) < 3 * band
+        out &= ~_top_pieces(lab, out & ~below, _colours(lab, top & near3, top),
+                            _colours(lab, bottom & near3, bottom))
+    return out
+
+
+def _top_pieces(lab: NDArray[np.float32], pieces: Mask, top: NDArray[np.float32],
+                bottom: NDArray[np.float32]) -> Mask:
+    """The pieces of ``pieces`` (those within 4 px of each other taken as one) whose
+    pixels are mostly (``TOP_PIECE``) nearer to one of the old top's colours ``top`` (n x 3
+    Lab) than to any of the bottom's ``bottom``: the top's own print, not the bottom."""
+    joined = cv2.dilate(pieces.astype(np.uint8), np.ones((5, 5), np.uint8))
+    n, labels = cv2.connectedComponents(joined, connectivity=8)
+    if n < 2:
+        return np.zeros(pieces.shape, bool)
+    ids, px = labels[pieces], lab[pieces]
+    own = palette_distance(px, top) < palette_distance(px, bottom)
+    share = np.bincount(ids, own, n) / np.maximum(np.bincount(ids, minlength=n), 1)
+    out: Mask = pieces & (share > TOP_PIECE)[labels]
+    return out
 
 
 def _side_score(lab: NDArray[np.float32], clothes: Mask, parts: tuple[Mask, Mask],
