@@ -87,6 +87,39 @@ class ArmPaint:
         return ArmPaint(self.ys[keep], self.xs[keep], self.rgb[keep], self.alpha[keep],
                         self.kept & (~drop | inner), self.synthetic)
 
+    def grown(self, extra: Mask) -> ArmPaint:
+        """The painting with the pixels of ``extra`` (HxW bool, beside its solid part) in
+        the colour of the solid pixel nearest each, opaque: the shoulder's top above the
+        arm's round up to the person's outline is the arm's tone (the torso skin's was a
+        darker lump on it)."""
+        solid = self.solid()
+        add = extra & ~solid
+        if not add.any() or not solid.any():
+            return self
+        y0, y1, x0, x1 = _span(add | solid)
+        colour = np.zeros((y1 - y0, x1 - x0, 3), np.float32)
+        on = self.alpha > 0.5
+        colour[self.ys[on] - y0, self.xs[on] - x0] = self.rgb[on]
+        _, nearest = cv2.distanceTransformWithLabels(
+            (~solid[y0:y1, x0:x1]).astype(np.uint8), cv2.DIST_L2, 5,
+            labelType=cv2.DIST_LABEL_PIXEL)
+        sy, sx = np.nonzero(solid[y0:y1, x0:x1] == 1)
+        where = np.zeros((int(nearest.max()) + 1, 2), np.intp)
+        where[nearest[sy, sx]] = np.stack([sy, sx], axis=1)
+        ay, ax = np.nonzero(add[y0:y1, x0:x1])
+        ny, nx = where[nearest[ay, ax]].T
+        keep = ~add[self.ys, self.xs]
+        # the painting's soft rim next to them (its round's top edge) opaque: left, it
+        # was a light line between the two
+        rim = (cv2.dilate(add.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)[
+            self.ys[keep], self.xs[keep]]
+        alpha = np.where(rim, 1, self.alpha[keep]).astype(np.float32)
+        return ArmPaint(np.concatenate([self.ys[keep], ay + y0]),
+                        np.concatenate([self.xs[keep], ax + x0]),
+                        np.concatenate([self.rgb[keep], colour[ny, nx]]),
+                        np.concatenate([alpha, np.ones(len(ay), np.float32)]),
+                        self.kept | add, self.synthetic)
+
 
 def _coords(ys: NDArray[np.intp], xs: NDArray[np.intp], a: Point, b: Point) -> tuple[F32, F32]:
     """Arc length along and signed offset across the bone a -> b of pixels (ys, xs)."""
@@ -377,6 +410,12 @@ def _dome_size(room: Mask, part: Mask, bone: tuple[Point, Point], t_part: F32, l
         up = _sample(room, bone, top - steps, np.full_like(steps, at_o), False)
         h = max(h, float(np.argmin(up)) if not up.all() else float(len(steps)))
     return None if h < 2 else (top, c, r, h)
+
+
+def _span(mask: Mask) -> tuple[int, int, int, int]:
+    """(y0, y1, x0, x1): the bounding box of ``mask``'s set pixels."""
+    x, y, w, h = cv2.boundingRect(mask.astype(np.uint8))
+    return y, y + h, x, x + w
 
 
 def _painted(ys: NDArray[np.intp], xs: NDArray[np.intp], shape: tuple[int, int]) -> Mask:

@@ -78,7 +78,7 @@ from .shape import GarmentShape
 from .sidecover import SLIVER, SPECK, arm_sides, cover_gaps, cover_slits, to_sleeves
 from .sideline import smooth_sides
 from .sideview import bottom_up, in_room, outside_room, torso_band, trousers_up
-from .skinholes import beside_arms, loose_pieces, pinholes
+from .skinholes import beside_arms, loose_pieces, nearer, pinholes, shoulder_top
 from .unmix import swap_rims
 from .wrist import paint_over, wrist_things
 
@@ -586,6 +586,18 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     skin = beside_arms(skin, reveal, solids, body.person,
                        (float(body.pose.shoulder_mid[0]),
                         body.pose.shoulder_width))
+    # the shoulder's top above a painted arm, up to the person's outline (left to the
+    # backdrop: a notch under the sloping shoulder beside a cami's strap), goes with the
+    # arm where nearer to it than to the torso's skin, else with that skin
+    every = np.logical_or.reduce([*solids, np.zeros(reveal.shape, bool)])
+    for k, ((arm, shoulder), solid) in enumerate(zip(arms, solids, strict=True)):
+        top = shoulder_top(reveal & body.person & ~skin & ~every, solid, float(shoulder[1]),
+                           (float(body.pose.shoulder_mid[0]), body.pose.shoulder_width))
+        if not top.any():
+            continue
+        to_arm = nearer(top, solid, skin)
+        arms[k] = (arm.grown(to_arm), shoulder)
+        skin |= top & ~to_arm
     # over the old garment's rim, 2 px into the real skin beside it (its edge line stayed)
     skin |= (cv2.dilate(skin.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0) & body.skin & \
         torso & ~body.hands & ~body.head

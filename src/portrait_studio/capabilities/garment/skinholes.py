@@ -26,6 +26,10 @@ THICK = 0.012        # ... and in pieces thinner than this (inscribed radius, sh
 SPECK = 0.03         # gaps beside an arm under this size (squared, shoulder widths) are skin
 ISLAND = 0.12        # painted skin pieces under this size (squared, shoulder widths) ringed
                      # by background fill are none
+TOP_ROWS = 0.1       # the shoulder's top: rows above a hanging painted arm's top + this ...
+TOP_SIZE = 0.12      # ... where pieces of background fill inside the person under this size
+                     # (squared, shoulder widths) touching the arm are skin ...
+TOP_MIN = 0.03       # ... from this size on (a few pixels at a strap's corner: a speck)
 
 
 def loose_pieces(loose: Mask, region: Mask, sw: float) -> Mask:
@@ -76,6 +80,64 @@ def beside_arms(skin: Mask, reveal: Mask, arms: list[Mask], person: Mask,
     for arm in arms:        # each near its own arm (a small box)
         gaps |= arm_gaps(reveal & ~skin & ~every, arm, skin & person, sw)
     out: Mask = skin | gaps
+    return out
+
+
+def shoulder_top(free: Mask, arm: Mask, shoulder_y: float,
+                 frame: tuple[float, float]) -> Mask:
+    """The 8-connected pieces of ``free`` (old clothing inside the person about to be
+    painted as background) in the rows above a hanging painted ``arm``'s top row plus
+    ``TOP_ROWS`` shoulder widths that touch the arm and are ``TOP_MIN`` to ``TOP_SIZE``
+    shoulder widths squared, not past the arm's outer edge (:func:`past_arm`: a spike of the
+    outline's rim beside it) nor in lines under 3 px thick: the shoulder's top between the arm's painted round and the
+    person's own outline (and the strap beside it). None when the arm's top lies over
+    ``TOP_ROWS`` shoulder widths below the pose's shoulder (``shoulder_y``: a piece of
+    arm down the arm). ``frame``: the body's centre x and the shoulder width. Left to
+    the background fill it was a notch (049205's bare arm under the cami: a wedge up to
+    9 px deep, its top flat below the sloping shoulder) or a band lowering the shoulder's
+    line (01008's)."""
+    centre_x, sw = frame
+    rows = np.flatnonzero(arm.any(axis=1))
+    out: Mask = np.zeros(free.shape, bool)
+    if not len(rows) or rows[0] > shoulder_y + TOP_ROWS * sw or \
+            not _hanging(arm, rows[0], sw):
+        return out
+    above = free & ~past_arm(arm, centre_x, sw)
+    w = arm.shape[1]
+    side = 1 if float(np.nonzero(arm)[1].mean()) >= centre_x else -1
+    far = np.where(arm, np.arange(w)[None, :] * side, -2 * w).max(axis=1)  # side * outer x
+    above[rows[0]:] &= np.arange(w)[None, :] * side <= far[rows[0]:, None]  # none beside it
+    above[rows[0] + max(1, int(TOP_ROWS * sw)):] = False
+    # no lines a pixel or two thin (the outline's rim: a whisker off the arm's top)
+    above = cv2.morphologyEx(above.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+    _, labels, areas = labelled(above)
+    keep = (areas < (TOP_SIZE * sw) ** 2) & (areas >= (TOP_MIN * sw) ** 2)
+    keep[0] = False
+    near = cv2.dilate(arm.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    touch = np.zeros(len(keep), bool)
+    touch[np.unique(labels[near & above])] = True
+    out = (keep & touch)[labels]
+    return out
+
+
+def nearer(pixels: Mask, a: Mask, b: Mask) -> Mask:
+    """The pixels of ``pixels`` at least as near to ``a`` as to ``b`` (all when ``b`` is
+    empty), measured in their bounding box grown by their extent."""
+    out: Mask = np.zeros(pixels.shape, bool)
+    if not pixels.any() or not a.any():
+        return out
+    x, y, w, h = cv2.boundingRect(pixels.astype(np.uint8))
+    m = max(w, h) + 2
+    box = np.s_[max(0, y - m):y + h + m, max(0, x - m):x + w + m]
+    big = float(2 * sum(pixels.shape))
+
+    def dist(mask: Mask) -> NDArray[np.float32]:
+        if not mask[box].any():
+            return np.full(mask[box].shape, big, np.float32)
+        d = cv2.distanceTransform((~mask[box]).astype(np.uint8), cv2.DIST_L2, 5)
+        return np.asarray(d, np.float32)
+
+    out[box] = pixels[box] & (dist(a) <= dist(b))
     return out
 
 
