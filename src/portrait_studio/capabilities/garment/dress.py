@@ -586,11 +586,14 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     skin = beside_arms(skin, reveal, solids, body.person,
                        (float(body.pose.shoulder_mid[0]),
                         body.pose.shoulder_width))
-    # the shoulder's top above a painted arm, up to the person's outline (left to the
-    # backdrop: a notch under the sloping shoulder beside a cami's strap), goes with the
-    # arm where nearer to it than to the torso's skin, else with that skin
+    # the shoulder's top above an arm continued from the real one, up to the person's
+    # outline (left to the backdrop: a notch under the sloping shoulder beside a cami's
+    # strap), goes with the arm where nearer to it than to the torso's skin, else with
+    # that skin (not over a made-up arm: a suit's padded shoulder drew a ledge off it)
     every = np.logical_or.reduce([*solids, np.zeros(reveal.shape, bool)])
     for k, ((arm, shoulder), solid) in enumerate(zip(arms, solids, strict=True)):
+        if arm.synthetic:
+            continue
         top = shoulder_top(reveal & body.person & ~skin & ~every, solid, float(shoulder[1]),
                            (float(body.pose.shoulder_mid[0]), body.pose.shoulder_width))
         if not top.any():
