@@ -357,6 +357,7 @@ def swap_face(template: np.ndarray, t_pts: np.ndarray, user: np.ndarray, u_pts: 
     # the template half needs only the landmarks of the user half: it is done before waiting
     tshape = computed_ahead(None if ahead is None else ahead.fields, template_shape, *args, maps)
     _erase_brows(t_warped, grid, tshape)
+    _erase_eyes(t_warped, grid, tshape)
     t_fields = _template_fields(grid, t_warped, tshape, opts)
     side = computed_ahead(prepared, prepare_user, template.shape, t_pts, user, u_pts, opts)
     fields = _combine_fields(t_fields, side.fields, opts)
@@ -711,6 +712,8 @@ class TemplateShape:
     brows: np.ndarray | None = None  # hxwx3: the template's brows to paint out, the zone
                                      # around them, its oval (:func:`_template_brows`);
                                      # None: none to paint out or erase_template_brows off
+    eyes: np.ndarray | None = None   # hxwx2: the template's eyes to paint out and its oval
+                                     # (:func:`_template_eyes`); None: none to paint out
 
 
 def _template_shape(grid: geo.WorkGrid, t_local: np.ndarray, t_maps: geo.Maps | None,
@@ -751,7 +754,9 @@ def _template_shape(grid: geo.WorkGrid, t_local: np.ndarray, t_maps: geo.Maps | 
                           keep_template_region(t_regions, grid_maps, opts), mask, scale,
                           spared,
                           _template_brows(t_regions, geo_scale(t_local), grid_maps, mask,
-                                          r_regions) if opts.erase_template_brows else None)
+                                          r_regions) if opts.erase_template_brows else None,
+                          _template_eyes(t_regions, geo_scale(t_local), grid_maps, mask,
+                                         r_regions) if not opts.keep_template_eyes else None)
 
 
 def _result_regions(points: np.ndarray, shape: tuple[int, int]) -> FaceRegions:
@@ -799,6 +804,61 @@ def _template_brows(t_regions: Any, t_scale: float, grid_maps: geo.Maps | None,
         return None
     out[..., 1] *= 1.0 - np.clip(r_regions.eyes * 2.0, 0.0, 1.0)
     return out
+
+
+EYE_REACH = 0.12   # eye distances round the template's eyes painted out with them (lashes,
+                   # lids and their shadow)
+EYE_EDGE = 0.5     # blend weight under which the template's eyes would show through
+
+
+def _template_eyes(t_regions: Any, t_scale: float, grid_maps: geo.Maps | None,
+                   mask: np.ndarray, r_regions: Any) -> np.ndarray | None:
+    """hxwx2 float32 0..1 on the grid, moved by the outline warp: [0] the template's eyes
+    grown by :data:`EYE_REACH` and off the result's eyes, only the eye (or eyes) reaching
+    where the blend weight ``mask`` (before the occlusion cuts) is under :data:`EYE_EDGE`,
+    [1] its face oval; None when neither does. Where a template turned three-quarters keeps its far eye lower or
+    further out than the new face's (vitonhd_01008: 10 px lower), the weight falls off
+    right beside the new eye, and the pyramid blend's bands brought the template's iris
+    and lashes back below it: a ghost eye. ``t_regions``: the template's
+    :class:`~portrait_studio.perception.masks.FaceRegions` before the warp (``t_scale``
+    its eye distance); ``r_regions``: the result's."""
+    size = 2 * max(1, int(t_scale * EYE_REACH)) + 1
+    out: np.ndarray = np.dstack([dilate_field(t_regions.eyes, size), t_regions.oval])
+    if grid_maps is not None:
+        out = geo.remap(out, grid_maps)
+    out[..., 0] *= 1.0 - np.clip(r_regions.eyes * 2.0, 0.0, 1.0)
+    # only the eye that reaches that far (painting out both cost twice the time)
+    reaching = touching(out[..., 0] > 0.5, mask < EYE_EDGE)
+    if not reaching.any():
+        return None
+    out[..., 0] *= cv2.dilate(reaching.view(np.uint8), np.ones((3, 3), np.uint8))
+    return out
+
+
+def _erase_eyes(canvas: np.ndarray, grid: geo.WorkGrid, tshape: TemplateShape) -> None:
+    """Paint the template's eyes out of ``canvas`` (the warped template region, float32 or
+    uint8) in place where they would show beside the new face's (``tshape.eyes``): the skin
+    of its face around them carried in with its grain (:func:`fill_thin`), feathered in."""
+    if tshape.eyes is None:
+        return
+    small = mask_box(tshape.eyes[..., 0], 2, threshold=0.05)
+    box = grid.full_slices(small)
+    h, w = box[0].stop - box[0].start, box[1].stop - box[1].start
+    if h < 8 or w < 8:
+        return
+    region = canvas[box]
+    u8 = np.ascontiguousarray(
+        region if region.dtype == np.uint8 else np.clip(region, 0, 255).astype(np.uint8))
+    fields = grid.up(tshape.eyes[small])[:h, :w]
+    face = fields[..., 1] > 0.5
+    hard = (fields[..., 0] > 0.5) & face  # the backdrop beyond a turned face's edge stays
+    if not hard.any():
+        return
+    grow = max(1, round(tshape.scale * grid.k * 0.015))
+    filled = fill_thin(u8, hard, grow, face).astype(np.float32)
+    alpha = feather(hard.astype(np.float32), 2 * grow)[..., None]
+    mixed = region.astype(np.float32) * (1.0 - alpha) + filled * alpha
+    region[...] = mixed if canvas.dtype != np.uint8 else np.clip(np.rint(mixed), 0, 255)
 
 
 def _erase_brows(canvas: np.ndarray, grid: geo.WorkGrid, tshape: TemplateShape) -> None:
