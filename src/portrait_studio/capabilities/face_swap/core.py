@@ -839,26 +839,15 @@ def _erase_eyes(canvas: np.ndarray, grid: geo.WorkGrid, tshape: TemplateShape) -
     """Paint the template's eyes out of ``canvas`` (the warped template region, float32 or
     uint8) in place where they would show beside the new face's (``tshape.eyes``): the skin
     of its face around them carried in with its grain (:func:`fill_thin`), feathered in."""
-    if tshape.eyes is None:
+    if tshape.eyes is None or (patch := _patch_region(canvas, grid, tshape.eyes, 0)) is None:
         return
-    small = mask_box(tshape.eyes[..., 0], 2, threshold=0.05)
-    box = grid.full_slices(small)
-    h, w = box[0].stop - box[0].start, box[1].stop - box[1].start
-    if h < 8 or w < 8:
-        return
-    region = canvas[box]
-    u8 = np.ascontiguousarray(
-        region if region.dtype == np.uint8 else np.clip(region, 0, 255).astype(np.uint8))
-    fields = grid.up(tshape.eyes[small])[:h, :w]
+    region, u8, fields = patch
     face = fields[..., 1] > 0.5
     hard = (fields[..., 0] > 0.5) & face  # the backdrop beyond a turned face's edge stays
     if not hard.any():
         return
     grow = max(1, round(tshape.scale * grid.k * 0.015))
-    filled = fill_thin(u8, hard, grow, face).astype(np.float32)
-    alpha = feather(hard.astype(np.float32), 2 * grow)[..., None]
-    mixed = region.astype(np.float32) * (1.0 - alpha) + filled * alpha
-    region[...] = mixed if canvas.dtype != np.uint8 else np.clip(np.rint(mixed), 0, 255)
+    _paint_in(region, fill_thin(u8, hard, grow, face), hard, grow)
 
 
 def _erase_brows(canvas: np.ndarray, grid: geo.WorkGrid, tshape: TemplateShape) -> None:
@@ -870,22 +859,15 @@ def _erase_brows(canvas: np.ndarray, grid: geo.WorkGrid, tshape: TemplateShape) 
     the brows sit lower, the template's brow tail stayed beside the new eye's outer corner
     (a brown streak), and its brows above the new ones (the template's occlusion cut takes
     its dark brows out of the weight there)."""
-    if tshape.brows is None:
+    if tshape.brows is None or (patch := _patch_region(canvas, grid, tshape.brows, 1)) is None:
         return
-    small = mask_box(tshape.brows[..., 1], 2, threshold=0.05)
-    box = grid.full_slices(small)
-    h, w = box[0].stop - box[0].start, box[1].stop - box[1].start
-    if h < 8 or w < 8:
-        return
-    region = canvas[box]
-    u8 = np.ascontiguousarray(
-        region if region.dtype == np.uint8 else np.clip(region, 0, 255).astype(np.uint8))
+    region, u8, fields = patch
+    h, w = u8.shape[:2]
     scale = tshape.scale * grid.k
     # the pixels are found on a copy with about BROW_UNIT pixels per eye distance (the same
     # on small templates, far cheaper on large ones); the patch is full resolution
     f = max(1, int(scale // BROW_UNIT))
     size = (max(1, w // f), max(1, h // f))
-    fields = grid.up(tshape.brows[small])[:h, :w]
     if f > 1:
         low = cv2.resize(u8, size, interpolation=cv2.INTER_AREA)
         fields = cv2.resize(fields, size, interpolation=cv2.INTER_AREA)
@@ -897,11 +879,32 @@ def _erase_brows(canvas: np.ndarray, grid: geo.WorkGrid, tshape: TemplateShape) 
                      for m in found))
     grow = max(1, round(scale * 0.015))
     near = mask_box(hard, int(scale * 0.15) + 4 * grow, threshold=0.5)  # the patch's context
-    filled = fill_thin(u8[near], hard[near], grow, person[near], reduce=f).astype(np.float32)
-    alpha = feather(hard[near].astype(np.float32), 2 * grow)[..., None]
-    patch = region[near].astype(np.float32)
-    mixed = patch * (1.0 - alpha) + filled * alpha
-    region[near] = mixed if canvas.dtype != np.uint8 else np.clip(np.rint(mixed), 0, 255)
+    _paint_in(region[near], fill_thin(u8[near], hard[near], grow, person[near], reduce=f),
+              hard[near], grow)
+
+
+def _patch_region(canvas: np.ndarray, grid: geo.WorkGrid, fields: np.ndarray,
+                  channel: int) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The view of ``canvas`` (the warped template region) on the box round where channel
+    ``channel`` of the grid ``fields`` (hxwxc) is set, that box as uint8 RGB, and the fields
+    upsampled to it; None for a box under 8 px."""
+    small = mask_box(fields[..., channel], 2, threshold=0.05)
+    box = grid.full_slices(small)
+    h, w = box[0].stop - box[0].start, box[1].stop - box[1].start
+    if h < 8 or w < 8:
+        return None
+    region = canvas[box]
+    u8 = np.ascontiguousarray(
+        region if region.dtype == np.uint8 else np.clip(region, 0, 255).astype(np.uint8))
+    return region, u8, grid.up(fields[small])[:h, :w]
+
+
+def _paint_in(region: np.ndarray, filled: np.ndarray, hard: np.ndarray, grow: int) -> None:
+    """Mix ``filled`` (uint8 RGB) into ``region`` (a canvas view, float32 or uint8) in place
+    on ``hard`` (bool), feathered over ``2 * grow`` px."""
+    alpha = feather(hard.astype(np.float32), 2 * grow)[..., None]
+    mixed = region.astype(np.float32) * (1.0 - alpha) + filled.astype(np.float32) * alpha
+    region[...] = mixed if region.dtype != np.uint8 else np.clip(np.rint(mixed), 0, 255)
 
 
 def _brow_pixels(img: np.ndarray, fields: np.ndarray, scale: float) -> (
