@@ -105,14 +105,20 @@ class SkinModel:
         skin-like hue: callers add their own test)."""
         return _ramp(px.dist, scale).astype(np.float32)
 
+    def lighter_of(self, px: SkinPixels) -> np.ndarray:
+        """0..1 per pixel of ``px``: how much lighter than the skin it is, from the middle of
+        the model's luma range up over 12 levels (the pixels judged with a wider chroma
+        tolerance as highlights)."""
+        mid = (self.luma_lo + self.luma_hi) / 2
+        out: np.ndarray = np.clip((px.luma - mid) / 12.0, 0.0, 1.0)
+        return out
+
     def likelihood_of(self, px: SkinPixels, scale: float = 3.0,
                       bright_scale: float | None = None) -> np.ndarray:
         """:meth:`likelihood` of the image whose :meth:`pixels` are ``px``."""
         chroma = _ramp(px.dist, scale)
         if bright_scale is not None:
-            mid = (self.luma_lo + self.luma_hi) / 2
-            bright = np.clip((px.luma - mid) / 12.0, 0.0, 1.0)
-            chroma = np.maximum(chroma, bright * _ramp(px.dist, bright_scale))
+            chroma = np.maximum(chroma, self.lighter_of(px) * _ramp(px.dist, bright_scale))
         span = max(self.luma_hi - self.luma_lo, 10.0)
         low = np.clip((px.luma - (self.luma_lo - 0.35 * span)) / (0.25 * span), 0.0, 1.0)
         return (chroma * low).astype(np.float32)

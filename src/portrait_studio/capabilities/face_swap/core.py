@@ -653,8 +653,7 @@ INNER_AREA = 0.05
 def _hair_zone(cut: np.ndarray, regions: Any, reach: np.ndarray, points: np.ndarray,
                scale: float) -> np.ndarray:
     """The pieces of the user's ``cut`` (grid, 0..1) that reach in from beyond the face oval
-    (``reach``: hxw bool, those pieces' pixels)
-    above the mouth's line (hair, a fringe, headwear framing the cheeks), outside the brows
+    (``reach``: hxw bool, those pieces' pixels) above the mouth's line (hair, a fringe, headwear framing the cheeks), outside the brows
     grown by :data:`BROW_CLEAR` eye distances: where the blend's foreground is the template.
     Kept to above the eyes, a headscarf framing the cheeks stayed the foreground there: the
     pyramid's coarse bands spread its grey over the template's re-toned skin just past the
@@ -816,10 +815,10 @@ def _template_eyes(t_regions: Any, t_scale: float, grid_maps: geo.Maps | None,
     """hxwx2 float32 0..1 on the grid, moved by the outline warp: [0] the template's eyes
     grown by :data:`EYE_REACH` and off the result's eyes, only the eye (or eyes) reaching
     where the blend weight ``mask`` (before the occlusion cuts) is under :data:`EYE_EDGE`,
-    [1] its face oval; None when neither does. Where a template turned three-quarters keeps its far eye lower or
-    further out than the new face's (vitonhd_01008: 10 px lower), the weight falls off
-    right beside the new eye, and the pyramid blend's bands brought the template's iris
-    and lashes back below it: a ghost eye. ``t_regions``: the template's
+    [1] its face oval; None when neither does. Where a template turned three-quarters
+    keeps its far eye lower or further out than the new face's (vitonhd_01008: 10 px
+    lower), the weight falls off right beside the new eye, and the pyramid blend's bands
+    brought the template's iris and lashes back below it: a ghost eye. ``t_regions``: the template's
     :class:`~portrait_studio.perception.masks.FaceRegions` before the warp (``t_scale``
     its eye distance); ``r_regions``: the result's."""
     size = 2 * max(1, int(t_scale * EYE_REACH)) + 1

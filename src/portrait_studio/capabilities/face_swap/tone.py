@@ -23,6 +23,7 @@ import numpy as np
 from ...imaging import geometry as geo
 from ...imaging.blend import feather, mask_box
 from ...imaging.color import SkinModel, SkinPixels, fit_skin_model, masked_mean
+from ...imaging.regions import touching
 from ...perception import landmarks as lm
 from ...perception.masks import (
     above_brows,
@@ -441,9 +442,7 @@ def _lit_skin(px: SkinPixels, model: SkinModel, coloured: np.ndarray, mask: np.n
     skin for at least :data:`LIT_BORDER` of its outline (not a light blouse joining the
     neck, nor a speck of sheen)."""
     skin: np.ndarray = model.likelihood_of(px, scale=SKIN_TOLERANCE) * coloured * mask
-    mid = np.float32((model.luma_lo + model.luma_hi) / 2)
-    lighter = np.clip((px.luma - mid) * np.float32(1.0 / 12.0), 0.0, 1.0)
-    lit = lighter * model.hue_likelihood_of(px, LIT_TOLERANCE) * coloured * mask
+    lit = model.lighter_of(px) * model.hue_likelihood_of(px, LIT_TOLERANCE) * coloured * mask
     extra = (lit > 0.5) & (skin <= 0.5)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(extra.view(np.uint8),
                                                                connectivity=8)
@@ -456,8 +455,8 @@ def _lit_skin(px: SkinPixels, model: SkinModel, coloured: np.ndarray, mask: np.n
     outline = extra & ~cv2.erode(extra.view(np.uint8), cross).view(bool)
     beside = outline & cv2.dilate((skin > 0.5).view(np.uint8), cross).view(bool)
     edge = np.bincount(labels[outline], minlength=count)
-    touching = np.bincount(labels[beside], minlength=count)
-    patch &= touching >= LIT_BORDER * np.maximum(edge, 1)
+    bordered = np.bincount(labels[beside], minlength=count)
+    patch &= bordered >= LIT_BORDER * np.maximum(edge, 1)
     if not patch.any():
         return skin
     # the wider likelihood fades out round the patches (a sheen fades into the skin): on
@@ -568,12 +567,8 @@ def _neck_skin(weight: np.ndarray, zone: np.ndarray, px: SkinPixels, model: Skin
         part *= factor[sl]
     # only where it joins the face: a tie or a necklace below the collar, as near the skin's
     # hue, is not neck
-    count, labels = cv2.connectedComponents((part > 0.25).view(np.uint8), connectivity=8)
-    grown = cv2.dilate((outside[sl] > 0.5).view(np.uint8), np.ones((3, 3), np.uint8))
-    joined = np.zeros(count, bool)
-    joined[labels[grown.view(bool)]] = True
-    joined[0] = False  # the pixels below the threshold
-    np.maximum(weight[sl], part * joined[labels], out=weight[sl])
+    face = cv2.dilate((outside[sl] > 0.5).view(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    np.maximum(weight[sl], part * touching(part > 0.25, face), out=weight[sl])
 
 
 def ear_zone(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:

@@ -22,7 +22,8 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from ...imaging.regions import touching
+from ...imaging.blend import mask_box
+from ...imaging.regions import nearest_in, touching
 from .regions import longest_run
 
 F32 = NDArray[np.float32]
@@ -96,18 +97,13 @@ class ArmPaint:
         add = extra & ~solid
         if not add.any() or not solid.any():
             return self
-        y0, y1, x0, x1 = _span(add | solid)
-        colour = np.zeros((y1 - y0, x1 - x0, 3), np.float32)
+        box = mask_box(add | solid, 0)
+        y0, x0 = box[0].start, box[1].start
+        colour = np.zeros((box[0].stop - y0, box[1].stop - x0, 3), np.float32)
         on = self.alpha > 0.5
         colour[self.ys[on] - y0, self.xs[on] - x0] = self.rgb[on]
-        _, nearest = cv2.distanceTransformWithLabels(
-            (~solid[y0:y1, x0:x1]).astype(np.uint8), cv2.DIST_L2, 5,
-            labelType=cv2.DIST_LABEL_PIXEL)
-        sy, sx = np.nonzero(solid[y0:y1, x0:x1] == 1)
-        where = np.zeros((int(nearest.max()) + 1, 2), np.intp)
-        where[nearest[sy, sx]] = np.stack([sy, sx], axis=1)
-        ay, ax = np.nonzero(add[y0:y1, x0:x1])
-        ny, nx = where[nearest[ay, ax]].T
+        ay, ax = np.nonzero(add[box])
+        ny, nx = nearest_in(solid[box], ay, ax).T
         keep = ~add[self.ys, self.xs]
         # the painting's soft rim next to them (its round's top edge) opaque: left, it
         # was a light line between the two
@@ -410,12 +406,6 @@ def _dome_size(room: Mask, part: Mask, bone: tuple[Point, Point], t_part: F32, l
         up = _sample(room, bone, top - steps, np.full_like(steps, at_o), False)
         h = max(h, float(np.argmin(up)) if not up.all() else float(len(steps)))
     return None if h < 2 else (top, c, r, h)
-
-
-def _span(mask: Mask) -> tuple[int, int, int, int]:
-    """(y0, y1, x0, x1): the bounding box of ``mask``'s set pixels."""
-    x, y, w, h = cv2.boundingRect(mask.astype(np.uint8))
-    return y, y + h, x, x + w
 
 
 def _painted(ys: NDArray[np.intp], xs: NDArray[np.intp], shape: tuple[int, int]) -> Mask:

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from ...imaging.regions import labelled, nearest_set
+from ...imaging.regions import labelled, nearest_set, touching
 
 Mask = NDArray[np.bool_]
 LOOSE_SIZE = 0.12    # real skin pieces and holes under this size (squared, shoulder widths)
@@ -89,8 +89,8 @@ def shoulder_top(free: Mask, arm: Mask, shoulder_y: float,
     painted as background) in the rows above a hanging painted ``arm``'s top row plus
     ``TOP_ROWS`` shoulder widths that touch the arm and are ``TOP_MIN`` to ``TOP_SIZE``
     shoulder widths squared, not past the arm's outer edge (:func:`past_arm`: a spike of the
-    outline's rim beside it) nor in lines under 3 px thick: the shoulder's top between the arm's painted round and the
-    person's own outline (and the strap beside it). None when the arm's top lies over
+    outline's rim beside it) nor in lines under 3 px thick: the shoulder's top between the
+    arm's painted round and the person's own outline (and the strap beside it). None when the arm's top lies over
     ``TOP_ROWS`` shoulder widths below the pose's shoulder (``shoulder_y``: a piece of
     arm down the arm). ``frame``: the body's centre x and the shoulder width. Left to
     the background fill it was a notch (049205's bare arm under the cami: a wedge up to
@@ -109,14 +109,13 @@ def shoulder_top(free: Mask, arm: Mask, shoulder_y: float,
     above[rows[0]:] &= np.arange(w)[None, :] * side <= far[rows[0]:, None]  # none beside it
     above[rows[0] + max(1, int(TOP_ROWS * sw)):] = False
     # no lines a pixel or two thin (the outline's rim: a whisker off the arm's top)
-    above = cv2.morphologyEx(above.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+    above = cv2.morphologyEx(above.astype(np.uint8), cv2.MORPH_OPEN,
+                             np.ones((3, 3), np.uint8)) > 0
     _, labels, areas = labelled(above)
     keep = (areas < (TOP_SIZE * sw) ** 2) & (areas >= (TOP_MIN * sw) ** 2)
     keep[0] = False
     near = cv2.dilate(arm.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
-    touch = np.zeros(len(keep), bool)
-    touch[np.unique(labels[near & above])] = True
-    out = (keep & touch)[labels]
+    out = touching(keep[labels], near)
     return out
 
 
