@@ -112,3 +112,20 @@ def test_no_light_rim_where_skin_meets_a_white_top() -> None:
     light_in, light_out = rgb_to_lab(img)[..., 0], rgb_to_lab(out)[..., 0]
     assert light_in[edge].mean() - light_in[inner].mean() < -2.0
     assert light_out[edge].mean() - light_out[inner].mean() < 4.5
+
+
+def test_a_dark_turtleneck_under_a_dark_face_is_no_neck() -> None:
+    """Maxwell Frost's maroon turtleneck is within the neck zone's wide tolerance of his dark
+    face's chroma and joins his jaw: re-toned as neck for a lighter user (Pete Aguilar) it
+    came out brown. It is a third of his cheeks' darkest light, far darker than a neck's
+    shadow: it keeps its colour."""
+    img = _read("portraits/maxwell_frost__house_official_1.jpg")
+    out, points = retoned_for(img, "pete_aguilar__house_official_1.jpg")
+    d, chin = _eyes(points), points[152]
+    px = img.astype(int)
+    rows = np.arange(img.shape[0])[:, None]
+    cloth = ((rows > chin[1] + 0.6 * d) & (rows < chin[1] + 1.2 * d) & (px[..., 0] < 110)
+             & (px[..., 0] > px[..., 1] + 25) & (px[..., 2] > px[..., 1] + 15))
+    assert cloth.sum() > 500
+    shift = np.abs(out.astype(int) - px).max(axis=2)[cloth]
+    assert np.percentile(shift, 95) <= 2

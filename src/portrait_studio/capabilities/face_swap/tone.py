@@ -534,6 +534,7 @@ NECK_TOLERANCE = 8.0  # sigmas of the cheeks' chroma for the neck under the face
 NECK_WIDTH = 0.75     # the neck's share of the face's width at the jaw
 NECK_DROP = 1.2       # eye distances the neck zone reaches below the jaw
 NECK_LIGHTER = 10.0   # luma levels over the cheeks' lightest over which the neck zone fades
+NECK_DARKER = (0.4, 0.55)  # shares of the cheeks' darkest luma over which it fades in
 
 
 def neck_zone(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:
@@ -563,6 +564,11 @@ def _neck_skin(weight: np.ndarray, zone: np.ndarray, px: SkinPixels, model: Skin
     # beside a dark neck, a yellow tie's knot are far lighter (within the wide tolerance of a
     # dark face's chroma, Byron Donalds' collar and knot came out in a skin-toned haze)
     part *= np.clip((model.luma_hi + NECK_LIGHTER - px.luma[sl]) / NECK_LIGHTER, 0.0, 1.0)
+    # nor far darker than the cheeks' darkest: a neck's shadow keeps over half their light
+    # (vitonhd_00034's darkest 0.59); a dark turtleneck under a dark face is as near its
+    # wide chroma (Maxwell Frost's maroon one, 0.34 of it, came out brown)
+    lo, hi = (model.luma_lo * share for share in NECK_DARKER)
+    part *= np.clip((px.luma[sl] - lo) / max(hi - lo, 1.0), 0.0, 1.0)
     for factor in factors:
         part *= factor[sl]
     # only where it joins the face: a tie or a necklace below the collar, as near the skin's
