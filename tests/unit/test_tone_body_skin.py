@@ -129,3 +129,21 @@ def test_a_dark_turtleneck_under_a_dark_face_is_no_neck() -> None:
     assert cloth.sum() > 500
     shift = np.abs(out.astype(int) - px).max(axis=2)[cloth]
     assert np.percentile(shift, 95) <= 2
+
+
+def test_a_navy_collar_against_a_dark_jaw_is_no_neck() -> None:
+    """Alma Adams' navy coat stands up against her jaw: within the neck zone's wide
+    tolerance of her dark face's chroma and light enough, re-toned as neck for a lighter
+    user (Pete Aguilar) its collar came out brown-tinted. Bluer for its light than her
+    cheeks, it keeps its colour."""
+    img = _read("portraits/alma_s_adams__house_official_1.jpg")
+    out, points = retoned_for(img, "pete_aguilar__house_official_1.jpg")
+    d, chin = _eyes(points), points[152]
+    px = img.astype(int)
+    rows, cols = np.arange(img.shape[0])[:, None], np.arange(img.shape[1])[None, :]
+    navy = ((rows > chin[1] + 0.3 * d) & (rows < chin[1] + 1.2 * d)
+            & (np.abs(cols - chin[0]) < 0.8 * d) & (px[..., 2] > px[..., 0] + 15)
+            & (px.max(axis=2) < 120))
+    assert navy.sum() > 1500
+    shift = np.abs(out.astype(int) - px).max(axis=2)[navy]
+    assert np.percentile(shift, 95) <= 2

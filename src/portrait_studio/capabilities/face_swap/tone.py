@@ -535,6 +535,7 @@ NECK_WIDTH = 0.75     # the neck's share of the face's width at the jaw
 NECK_DROP = 1.2       # eye distances the neck zone reaches below the jaw
 NECK_LIGHTER = 10.0   # luma levels over the cheeks' lightest over which the neck zone fades
 NECK_DARKER = (0.4, 0.55)  # shares of the cheeks' darkest luma over which it fades in
+NECK_BLUER = (0.05, 0.12)  # (Cb - 128) / luma over the cheeks' over which it fades out
 
 
 def neck_zone(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:
@@ -569,6 +570,13 @@ def _neck_skin(weight: np.ndarray, zone: np.ndarray, px: SkinPixels, model: Skin
     # wide chroma (Maxwell Frost's maroon one, 0.34 of it, came out brown)
     lo, hi = (model.luma_lo * share for share in NECK_DARKER)
     part *= np.clip((px.luma[sl] - lo) / max(hi - lo, 1.0), 0.0, 1.0)
+    # nor bluer than the cheeks for its light (blue less luma over luma, from Cb: shade and
+    # redness only lower it): a navy coat's collar against a dark jaw (Alma Adams') came out
+    # brown-tinted for a lighter user
+    blue = (px.ycc[sl][..., 2].astype(np.float32) - 128.0) / np.maximum(px.luma[sl], 8.0)
+    cheeks = (float(model.mean[1]) - 128.0) / max((model.luma_lo + model.luma_hi) / 2, 8.0)
+    part *= np.clip((cheeks + NECK_BLUER[1] - blue) / (NECK_BLUER[1] - NECK_BLUER[0]),
+                    0.0, 1.0)
     for factor in factors:
         part *= factor[sl]
     # only where it joins the face: a tie or a necklace below the collar, as near the skin's
