@@ -103,11 +103,15 @@ def _prepare(img: Image, index: int, scene: str, plan: PromptPlan) -> tuple[Garm
     cut = cut_out(img, index=index)
     forced = FORCED_KIND.get(scene)
     kind = forced or classify_mask(cut.mask)
-    if kind != "bottom":  # the inside back seen between a strappy top's straps
-        cut = type(cut)(cut.image, drop_back(cut.image, cut.mask, centre_x(cut.mask)))
+    shape = garment_shape(cut.mask, kind)
+    if kind != "bottom" and not shape.halter:  # the inside back between a cami's straps (a
+        # halter's bodice is closed below its straps: cutting it tore its top into strips)
+        kept = drop_back(cut.image, cut.mask, centre_x(cut.mask))
+        if not np.array_equal(kept, cut.mask):
+            cut = type(cut)(cut.image, kept)
+            shape = garment_shape(cut.mask, kind)
     if plan.colour is not None:
         cut = type(cut)(recolour(cut.image, cut.mask, plan.colour), cut.mask)
-    shape = garment_shape(cut.mask, kind)
     if shape.strap_width:   # a cami's straps are worn thin, its armholes scooped
         cut = type(cut)(*thin_straps(cut.image, cut.mask, centre_x(cut.mask)))
         shape = garment_shape(cut.mask, kind)

@@ -44,7 +44,7 @@ class Layer:
     warped: Warped
     sleeveless: bool = False
     neck_y: float | None = None     # image row of the garment's collar top (torso layers)
-    straps: bool = False            # a strappy top's torso (its straps stay thin)
+    straps: bool = False            # a strappy top's or a halter's torso (its straps stay thin)
     low_neck: bool = False          # a low neckline's torso (:func:`.sleeve_fit.low_neck`)
     bodysuit: bool = False          # worn under the bottoms (:func:`.fit.bodysuit`)
 
@@ -75,7 +75,7 @@ def warp_layers(cutout: Cutout, kind: str, gshape: GarmentShape, body: Body, fit
                               gshape.torso_width)
     neck = next(b for gp, b in parts["body"] if gp is gshape.points["neck"])
     layers = [Layer(kind, False, warp_garment(img, cover * torso, parts["body"], shape),
-                    not gshape.limbs, float(neck[1]), gshape.strap_width > 0,
+                    not gshape.limbs, float(neck[1]), gshape.strap_width > 0 or gshape.halter,
                     low_neck(gshape), bodysuit(gshape))]
     for side, idx in zip(("l", "r"), body.pose.sides(), strict=True):
         if side in parts and not body.pose.arm_hidden(idx):  # no sleeve on a hidden arm

@@ -1,9 +1,11 @@
 """Garment keypoints measured on the cut-out mask (garment-photo pixels, x right, y down).
 
 Tops and dresses: neck (top of the back collar), shoulder corners, armpits, waist sides,
-hem corners, and per sleeve its end centre and half width. Bottoms: waistband corners,
-crotch (trousers), and per leg its hem centre and half width. "l"/"r" are image sides of the
-product photo (image-left is the wearer's right in a front view).
+hem corners, and per sleeve its end centre and half width; a halter's (straps round the neck
+above a narrow bodice top) shoulder line lies above its bodice top (:func:`halter`).
+Bottoms: waistband corners, crotch (trousers), and per leg its hem centre and half width.
+"l"/"r" are image sides of the product photo (image-left is the wearer's right in a front
+view).
 """
 
 from __future__ import annotations
@@ -23,6 +25,11 @@ SLEEVE_REACH = 0.3       # a sleeve reaches this share of the torso's half width
 MAX_ARMHOLE = 0.8        # armpits at most this many torso widths below the shoulders
 SHOULDER_SHARE = 0.7     # with sleeves hanging against it, the body is at least this share
                          # of the shoulder span wide
+HALTER_TOP = 0.75        # a bodice top (below the straps) narrower than this x the torso
+                         # width hangs from straps around the neck: a halter
+HALTER_DROP = 0.27       # a halter's bodice top lies this many torso widths below the shoulders
+HALTER_BAND = (0.2, 0.4)  # a halter's torso width is measured in these rows (share of the
+                          # height): below its bodice top, narrowed by the halter's cut
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,7 @@ class GarmentShape:
     limbs: dict[str, Limb] = field(default_factory=dict)
     torso_width: float = 0.0
     strap_width: float = 0.0    # mean width of a strappy top's straps (0: no straps)
+    halter: bool = False        # straps around the neck above a narrow bodice (:func:`halter`)
 
 
 def _pt(x: float, y: float) -> Point:
@@ -128,9 +136,14 @@ def top_shape(mask: NDArray[np.bool_], kind: str = "top") -> GarmentShape:
     if not len(rows):
         rows = np.flatnonzero(widths > 0)
     hem_y = float(rows[-1])
-    straps = find_straps(mask, cx) if kind == "top" else None
+    found = find_straps(mask, cx)
+    straps = found if kind == "top" else None
     torso = _torso_width(widths, h, w, (0.12, 0.35) if kind == "full" else (0.4, 0.85),
                          1.0 if straps is not None else 0.72)
+    neck_straps = halter(mask, found, torso)
+    if neck_straps is not None:
+        torso = _torso_width(widths, h, w, HALTER_BAND, 0.72)
+        return _halter_shape(mask, kind, cx, torso, neck_straps, widths, hem_y)
     hanging = _between_sleeves(mask, cx) if kind == "top" else None
     if hanging is not None:  # the cuffs' level can be a bodysuit's narrow hips: not below
         torso = max(min(torso, hanging), SHOULDER_SHARE * _shoulder_span(mask, cx))
@@ -161,6 +174,45 @@ def top_shape(mask: NDArray[np.bool_], kind: str = "top") -> GarmentShape:
         pts.update(_strap_points(straps))
         return GarmentShape(kind, pts, limbs, torso, straps.width)
     return GarmentShape(kind, pts, limbs, torso)
+
+
+def halter(mask: NDArray[np.bool_], straps: Straps | None, torso: float) -> Straps | None:
+    """``straps`` when they rise from a bodice top narrower than ``HALTER_TOP`` of the
+    ``torso`` width (measured a few rows below the straps' gap, from the outermost garment
+    pixel on each side): straps worn around the neck (a halter), not over the shoulders
+    (a cami's straps rise from the corners of a bodice as wide as its body); else None."""
+    if straps is None:
+        return None
+    y = min(mask.shape[0] - 1, straps.gap_y + max(2, round(0.01 * mask.shape[1])))
+    xs = np.flatnonzero(mask[y])
+    if not len(xs) or xs[-1] + 1 - xs[0] >= HALTER_TOP * torso:
+        return None
+    return straps
+
+
+def _halter_shape(mask: NDArray[np.bool_], kind: str, cx: float, torso: float,
+                  straps: Straps, widths: NDArray[np.float32], hem_y: float) -> GarmentShape:
+    """Keypoints of a halter: its shoulder line ``HALTER_DROP`` torso widths above the
+    bodice top (the bottom of the straps' gap), so that the bodice lies on the chest below
+    bare collarbones and the straps run up toward the neck; shoulder corners on that line
+    at the torso's half width (in the background: they only pin the warp), the neck at the
+    straps' tips; armpits, waist and hem measured as for a sleeveless top or dress."""
+    half = torso / 2
+    sh_y = float(straps.gap_y) - HALTER_DROP * torso
+    pts = {"neck": _pt(cx, float(straps.top)), "shoulder_l": _pt(cx - half, sh_y),
+           "shoulder_r": _pt(cx + half, sh_y)}
+    arm_y = _armpit_y(widths, sh_y, hem_y, torso)
+    pits = _armpit_corners(mask, cx, sh_y, hem_y, torso)
+    if pits is not None:
+        arm_y = float(pits[0][1] + pits[1][1]) / 2
+    arm_y = min(arm_y, sh_y + MAX_ARMHOLE * torso)
+    pts.update(_sides(mask, cx, arm_y, "armpit"))
+    waist_y = _dress_waist(widths, arm_y, hem_y) if kind == "full" else \
+        arm_y + 0.45 * (hem_y - arm_y)
+    pts.update(_sides(mask, cx, waist_y, "waist"))
+    pts.update(_sides(mask, cx, hem_y - 0.01 * mask.shape[0], "hem"))
+    pts["hem_c"] = _pt(cx, hem_y)
+    return GarmentShape(kind, pts, {}, torso, 0.0, True)
 
 
 def _strap_points(straps: Straps) -> dict[str, Point]:
