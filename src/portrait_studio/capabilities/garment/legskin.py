@@ -12,14 +12,19 @@ on past the trousers' last row by their rim (``BELOW``; the shoe or the real ank
 stays). The distance from the leg's axis over its half width is the ``rel`` of
 :func:`.reveal.paint_skin`'s cylinder shading, and the dress's hem casts a soft shadow on
 the legs (:func:`hem_shadow`); the trousers beside them get the backdrop. Only straight
-legs are shaped so (:func:`straight_legs`). Masks HxW bool.
+legs are shaped so (:func:`straight_legs`). Tight trousers on legs one behind the other
+(:func:`tight_legs`: woman_with_dog's leggings, side on, knees bent) have a leg's outline
+already: the bare legs take it whole (:func:`fitted_legs`), lit as they were
+(:func:`fabric_shade`). Masks HxW bool.
 """
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ...imaging.color import rgb_to_lab
 from ...imaging.regions import labelled
 from .body import Body
 from .reveal import limb_chains
@@ -39,6 +44,12 @@ HEM_FALL = 0.05     # x shoulder width: ... fading (exponentially) over this dep
 STRAIGHT = 20.0     # degrees: a leg bent more at the knee is not shaped from its trousers
 BELOW = 6           # px: a leg runs on this far below the trousers' last row (their rim)
 MIN_RUN = 3         # px: rows where the trousers' run on a leg is narrower are skipped
+BEHIND = 0.75      # x a trouser leg's width: knees / ankles no further apart: one behind
+TIGHT = 0.23       # x a leg's length: a tight trouser leg is no wider (:func:`tight_legs`)
+FIT_SMOOTH = 2.0    # px: Gaussian sigma down the legs of a fitted leg's cylinder shading
+FABRIC_BLUR = 3.0   # px: Gaussian sigma of the tight trousers' light followed by the legs
+FABRIC_MIN = 6.0    # Lab L: its spread is at least this (near black: no noise blown up)
+FABRIC_GAIN = 0.08  # the legs' shading follows it by this much (+-)
 
 
 def bare_legs(body: Body, trousers: Mask) -> list[tuple[Mask, F32]]:
@@ -71,6 +82,74 @@ def bare_legs(body: Body, trousers: Mask) -> list[tuple[Mask, F32]]:
     return out
 
 
+def fitted_legs(body: Body, trousers: Mask) -> list[tuple[Mask, F32]]:
+    """Like :func:`bare_legs`, for tight trousers (leggings, :func:`tight_legs`; here
+    ``trousers`` are their pixels of their colour, :func:`.replaced.worn_under`): they
+    have a leg's outline already, so the bare legs are all of them on the person, not
+    narrowed, one mask for both legs (first; the second is empty: one behind the other
+    in a side view they are one piece), each row's runs of
+    at least ``MIN_RUN`` px a cylinder (distance from the run's middle over its half
+    width), smoothed down the legs (``FIT_SMOOTH``) so that the rows' ragged ends do not
+    stripe the shading."""
+    h, w = trousers.shape
+    legs = trousers & body.person
+    rel = np.full((h, w), np.inf, np.float32)
+    empty = (np.zeros((h, w), bool), rel.copy())
+    if not legs.any():
+        return [empty, empty]
+    flat = np.zeros((h, w), np.float32)
+    for y in np.flatnonzero(legs.sum(axis=1) >= MIN_RUN):
+        edges = np.flatnonzero(np.diff(np.r_[0, legs[y].astype(np.int8), 0]))
+        for a, b in zip(edges[::2], edges[1::2], strict=True):
+            if b - a < MIN_RUN:
+                continue
+            mid, half = 0.5 * (a + b - 1), max(0.5 * (b - a), 1.0)
+            flat[y, a:b] = np.abs(np.arange(a, b) - mid) / half
+    inside = legs.astype(np.float32)
+    k = (1, 2 * int(3 * FIT_SMOOTH) + 1)    # down the columns only
+    num = cv2.GaussianBlur(flat * inside, k, FIT_SMOOTH, sigmaY=FIT_SMOOTH)
+    den = cv2.GaussianBlur(inside, k, FIT_SMOOTH, sigmaY=FIT_SMOOTH)
+    rel[legs] = np.clip(num[legs] / np.maximum(den[legs], 1e-3), 0.0, 1.0)
+    return [(legs, rel), empty]
+
+
+def fabric_shade(img: NDArray[np.uint8], legs: Mask) -> F32:
+    """HxW float32 multiplier (1 off ``legs``): the tight trousers' own light over the
+    bare legs painted in their place: their lightness (Lab L, Gaussian-smoothed within
+    them over ``FABRIC_BLUR`` px, the weave's grain left out) from its median, over its
+    5-95 percentile spread (at least ``FABRIC_MIN`` L), clipped to +-1, times
+    ``FABRIC_GAIN``: a lit side and the dark crease where one leg passes behind the
+    other stay."""
+    out = np.ones(legs.shape, np.float32)
+    if legs.sum() < 20:
+        return out
+    light = rgb_to_lab(img)[..., 0].astype(np.float32)
+    inside = legs.astype(np.float32)
+    num = cv2.GaussianBlur(light * inside, (0, 0), FABRIC_BLUR)
+    den = cv2.GaussianBlur(inside, (0, 0), FABRIC_BLUR)
+    smooth = num[legs] / np.maximum(den[legs], 1e-3)
+    lo, mid, hi = np.percentile(smooth, [5, 50, 95])
+    t = np.clip((smooth - mid) / max(float(hi - lo), FABRIC_MIN), -1.0, 1.0)
+    out[legs] = 1.0 + FABRIC_GAIN * t
+    return out
+
+
+def tight_legs(body: Body, cloth: Mask) -> bool:
+    """Whether the old trousers ``cloth`` below a dress's hem are tight ones on legs one
+    behind the other (a side view), which :func:`bare_legs` cannot split into two legs:
+    the bare legs take their own outline (:func:`fitted_legs`). The pose's knees and
+    ankles are each at most ``BEHIND`` of a trouser leg's width apart across the image
+    (woman_with_dog: 14 and 24 px on 50-58 px wide legs; the skier's bent legs, apart:
+    65 and 68 px on 32-42 px), and a trouser leg is at most ``TIGHT`` of a leg's length
+    wide (:func:`leg_width`; her leggings 0.15-0.18, loose trousers wider)."""
+    width, length = leg_width(body, cloth)
+    if not np.isfinite(width) or length < 1.0:
+        return False
+    (_, k0, a0), (_, k1, a1) = limb_chains(body)["legs"]
+    apart = max(abs(float(k0[0] - k1[0])), abs(float(a0[0] - a1[0])))
+    return apart <= BEHIND * width and width <= TIGHT * length
+
+
 def straight_legs(body: Body) -> bool:
     """Whether both legs of the pose are straight (the shin's direction within
     ``STRAIGHT`` degrees of the thigh's): a bare leg is shaped row by row from its trouser
@@ -86,6 +165,29 @@ def straight_legs(body: Body) -> bool:
         if np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))) > STRAIGHT:
             return False
     return True
+
+
+def leg_width(body: Body, trousers: Mask) -> tuple[float, float]:
+    """(width, length) px: the median, over the rows of ``trousers`` (at least
+    ``MIN_RUN`` px of them), of the row's trouser pixels per leg in it (the pose's
+    knee-ankle bones, continued straight, that cross the row within the trousers'
+    extent; at least one), and the mean length of the pose's legs (hip-knee-ankle)."""
+    w = trousers.shape[1]
+    count = trousers.sum(axis=1)
+    rows = np.flatnonzero(count >= MIN_RUN)
+    chains = limb_chains(body)["legs"]
+    length = float(np.mean([np.linalg.norm(c[1] - c[0]) + np.linalg.norm(c[2] - c[1])
+                            for c in chains]))
+    if not len(rows):
+        return float("inf"), length
+    ys = rows.astype(np.float32)
+    first = np.argmax(trousers[rows], axis=1)
+    last = w - 1 - np.argmax(trousers[rows, ::-1], axis=1)
+    legs = np.zeros(len(rows))
+    for chain in chains:
+        x = _bone_x(chain, ys)
+        legs += (x >= first) & (x <= last)
+    return float(np.median(count[rows] / np.maximum(legs, 1))), length
 
 
 def leg_split(body: Body, h: int) -> F32:

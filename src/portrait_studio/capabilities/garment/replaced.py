@@ -20,7 +20,7 @@ from ...imaging.color import rgb_to_lab
 from ...imaging.regions import labelled, nearest_in
 from .armside import straps_in_skin
 from .body import Body
-from .legskin import leg_split, straight_legs
+from .legskin import leg_split, straight_legs, tight_legs
 
 Mask = NDArray[np.bool_]
 HOLE_SIZE = 0.06     # holes of the old clothing under this size (squared, shoulder widths)
@@ -33,6 +33,8 @@ CLOTH_DE = 15.0     # Lab (L halved): a pixel this close to their colour below t
 TROUSER_RIM = 6     # px: their soft outline on the backdrop, replaced with them
 LEG_SHARE = 0.4     # the smaller trouser leg below the hem is at least this share of the other
 TWO_LEGS = 0.9      # ... and both this share of the trousers there
+FIT_HOLE = 40       # px: holes in tight trousers' colour smaller than this are theirs
+FIT_BLUR = 1.5      # px: Gaussian sigma smoothing tight trousers' outline
 BAND = 0.2          # x the shin: the rows just below the hem and just above the ankles
 OPENWORK = 0.1       # share of holes that makes a patch of old clothing open-work fabric
 HALO = 0.035         # x shoulder width: the old clothing's soft outline looked for this far
@@ -172,9 +174,10 @@ def enclosed_holes(old: Mask, allowed: Mask, sw: float) -> Mask:
 
 
 def worn_under(img: NDArray[np.uint8], body: Body, dresses: list[Mask],
-               legs: tuple[float, float, float] | None) -> tuple[Mask, Mask]:
-    """(trousers, kept): the old trousers below a dress's hem and the rest of the old bottom
-    there. Below the lowest row of the ``dresses`` (warped, uncut; beside them, the nearest
+               legs: tuple[float, float, float] | None) -> tuple[Mask, Mask, Mask]:
+    """(trousers, kept, fitted): the old trousers below a dress's hem, the rest of the old
+    bottom there and, for tight trousers, the bare legs' pixels in them (else empty).
+    Below the lowest row of the ``dresses`` (warped, uncut; beside them, the nearest
     column's), when the old bottom reaches ``TROUSERS`` of the way from the knees down to
     the ankles (``legs``: the rows of the hip, knee and ankle joints seen,
     :func:`.measure.leg_rows`) and is of one colour there (median Lab within ``SAME_DE``
@@ -190,8 +193,11 @@ def worn_under(img: NDArray[np.uint8], body: Body, dresses: list[Mask],
     legs are bent at the knee (:func:`.legskin.straight_legs`: the skier's stance; painted,
     her legs became thin sticks that missed the bend, and a navy boot went with the
     trousers), no bare legs are shaped from them: they are worn on under the dress as they
-    are (all of the old bottom below the hem, grown 3 px, is kept). ``img`` HxWx3 uint8
-    RGB."""
+    are (all of the old bottom below the hem, grown 3 px, is kept), unless they are tight
+    on legs one behind the other (:func:`.legskin.tight_legs`: woman_with_dog's black
+    leggings, side on, kept from the hem to her shoes): then the bare legs are their
+    pixels of the trousers' colour (``fitted``, :func:`.legskin.fitted_legs`). ``img``
+    HxWx3 uint8 RGB."""
     out = np.zeros(body.person.shape, bool)
     dress = out.copy()
     for d in dresses:
@@ -199,7 +205,7 @@ def worn_under(img: NDArray[np.uint8], body: Body, dresses: list[Mask],
     rows = np.flatnonzero(body.old_bottom.sum(axis=1) >= 3)
     if legs is None or not dress.any() or not len(rows) or \
             rows[-1] < legs[1] + TROUSERS * (legs[2] - legs[1]):
-        return out, out.copy()
+        return out, out.copy(), out.copy()
     h, w = body.person.shape
     cols = np.flatnonzero(dress.any(axis=0))
     hem = h - 1 - dress[::-1, cols].argmax(axis=0)
@@ -210,11 +216,11 @@ def worn_under(img: NDArray[np.uint8], body: Body, dresses: list[Mask],
     top = below & (ys <= line[None, :] + band)
     ankles = below & (ys >= min(legs[2], float(rows[-1])) - band)
     if top.sum() < 20 or ankles.sum() < 20:
-        return out, out.copy()
+        return out, out.copy(), out.copy()
     hem_lab, ankle_lab = (rgb_to_lab(img[m].reshape(-1, 1, 3))[:, 0] for m in (top, ankles))
     colour = np.median(hem_lab, axis=0)
     if float(np.linalg.norm(colour - np.median(ankle_lab, axis=0))) > SAME_DE:
-        return out, out.copy()
+        return out, out.copy(), out.copy()
     near = out.copy()
     # lightness counts half (the folds' shading), so dark boots of another hue are not it
     off = (rgb_to_lab(img[below].reshape(-1, 1, 3))[:, 0] - colour) * np.array([0.5, 1, 1])
@@ -223,9 +229,10 @@ def worn_under(img: NDArray[np.uint8], body: Body, dresses: list[Mask],
     rest = cv2.morphologyEx((below & ~near).astype(np.uint8), cv2.MORPH_OPEN,
                             np.ones((5, 5), np.uint8)) > 0
     cloth = below & ~rest
-    if not straight_legs(body) or not _two_legs(cloth, leg_split(body, h)):
+    fitted = not straight_legs(body) or not _two_legs(cloth, leg_split(body, h))
+    if fitted and not tight_legs(body, cloth):
         worn: Mask = cv2.dilate(below.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
-        return out, worn & (ys > line[None, :])
+        return out, worn & (ys > line[None, :]), out.copy()
     # with the rim :func:`old_region` grows them by (left in, a pale line round the boots),
     # but for their 3 px against the trousers, the two mixed (left, un-mixed into an
     # orange line across the ankle where the painted leg met it)
@@ -237,7 +244,18 @@ def worn_under(img: NDArray[np.uint8], body: Body, dresses: list[Mask],
     rim = cv2.dilate(cloth.astype(np.uint8), np.ones((2 * TROUSER_RIM + 1,) * 2, np.uint8)) > 0
     trousers: Mask = cloth | (rim & ~body.person & ~body.in_front & ~kept &
                               (ys > line[None, :]))
-    return trousers, kept
+    if not fitted:
+        return trousers, kept, out
+    # tight: the legs are their pixels of the trousers' colour (not the thin strips of
+    # backdrop between the legs that the opening above took in with them: painted, the
+    # gap between her knees closed up), specks left out and pinholes filled
+    fit: Mask = cv2.morphologyEx((cloth & near).astype(np.uint8), cv2.MORPH_OPEN,
+                                 np.ones((3, 3), np.uint8)) > 0
+    _, labels, areas = labelled(cloth & ~fit)
+    fit |= (areas < FIT_HOLE)[labels] & (labels > 0)
+    # a smooth outline (the colour test's is ragged pixel by pixel)
+    fit = (cv2.GaussianBlur(fit.astype(np.float32), (0, 0), FIT_BLUR) > 0.5) & cloth
+    return trousers, kept, fit
 
 
 def _two_legs(cloth: Mask, split: NDArray[np.float32]) -> bool:
