@@ -381,7 +381,7 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
                 before = (canvas[field.roi.slices].copy() if changed
                           else template[field.roi.slices])
                 lut = tone_map(u_tone, t_tone)
-                retone_curve(canvas, lut, field.roi, field.grid, field.weight)
+                retone_curve(canvas, lut, field.roi, field.grid, field.weight, field.edges)
                 retone_hairline(canvas, before, lut, t_pts, field)
                 changed = True  # the next face's "before" is this re-toned canvas
     for i, t_pts in enumerate(t_points):

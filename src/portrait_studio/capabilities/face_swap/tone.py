@@ -356,6 +356,16 @@ def _field_factor(scale: float, reach: geo.Roi) -> int:
 
 
 @dataclass(frozen=True)
+class SkinEdges:
+    """What the re-toning needs to cut its weight to the skin's own edges at full resolution
+    (:func:`retone_curve`): the cheeks' colour model and where on the field's grid the cut
+    applies (0..1: not the crown zone, whose hairline has its own step)."""
+
+    model: SkinModel
+    zone: np.ndarray
+
+
+@dataclass(frozen=True)
 class SkinField:
     """The re-toning's weight over a region of the image, on a working grid: the region, the
     grid, the weight (grid-sized float32 0..1) and the person probability sampled on the same
@@ -366,6 +376,7 @@ class SkinField:
     weight: np.ndarray
     person: np.ndarray
     hair: np.ndarray  # grid-sized 0..1: skin-coloured hair the weight leaves out (_hair_like)
+    edges: SkinEdges | None = None
 
 
 def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
@@ -438,7 +449,8 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     ears = cv2.dilate(ears, np.ones((EAR_RIM, EAR_RIM), np.uint8))
     soft = np.maximum(soft, ears * np.clip(mask * 2.0, 0.0, 1.0))
     weight = soft * np.maximum(mask, oval)  # no spill onto the backdrop
-    return SkinField(roi, grid, weight, mask, hair * above * (1.0 - whole_oval))
+    return SkinField(roi, grid, weight, mask, hair * above * (1.0 - whole_oval),
+                     SkinEdges(model, 1.0 - above))
 
 
 # sigmas of the cheeks' chroma for skin lighter than the cheeks that lies within skin: a
@@ -754,10 +766,11 @@ def _largest_change(tone: np.ndarray | ToneMap) -> float:
 
 
 def retone_curve(canvas: np.ndarray, lut: np.ndarray | ToneMap, roi: geo.Roi,
-                 grid: geo.WorkGrid, weight: np.ndarray) -> None:
+                 grid: geo.WorkGrid, weight: np.ndarray, edges: SkinEdges | None = None) -> None:
     """In place on ``canvas`` (HxWx3 uint8 RGB): map the pixels of ``roi`` through ``lut``
     (a :class:`ToneMap`, or the tone curve alone: 256x1x3 uint8, :func:`tone_curve`) in
-    proportion to ``weight`` (given on ``grid``, a smooth field, upsampled)."""
+    proportion to ``weight`` (given on ``grid``, a smooth field, upsampled); with ``edges``
+    (:attr:`SkinField.edges`), that weight cut to the skin's edges (:func:`_edge_cut`)."""
     change = _largest_change(lut)
     # outside the box the pixels would move by less than half a level: they are left alone
     box = mask_box(weight, 1, threshold=0.5 / max(change, 1.0))
@@ -767,6 +780,8 @@ def retone_curve(canvas: np.ndarray, lut: np.ndarray | ToneMap, roi: geo.Roi,
     ys, xs = grid.full_slices(box)
     region = canvas[roi.slices][ys, xs]
     w = np.clip(grid.up(np.ascontiguousarray(small)), 0.0, 1.0)[:region.shape[0], :region.shape[1]]
+    if edges is not None:
+        w = _edge_cut(w, region, SkinEdges(edges.model, edges.zone[box]), small, grid)
     rest = 1.0 - w
     # a pixel whose weight moves it by less than 0.45 levels keeps its value through the
     # blend's rounding: bands of rows are blended only between their first and last pixels
@@ -781,3 +796,51 @@ def retone_curve(canvas: np.ndarray, lut: np.ndarray | ToneMap, roi: geo.Roi,
 
 
 RETONE_BAND = 32  # rows per band of :func:`retone_curve`
+# the weight's edge: where the weight nearby (EDGE_REACH grid pixels round) reaches
+# EDGE_NEAR and falls to EDGE_FAR (the skin's edge, not a fade within it) and this pixel's
+# is lower than the highest by EDGE_STEP
+EDGE_REACH, EDGE_NEAR, EDGE_FAR, EDGE_STEP = 2, 0.6, 0.1, 0.05
+EDGE_HUE = 8.0            # sigmas of the cheeks' chroma a pixel at the edge may be from them
+EDGE_GREY = (0.3, 0.6)    # the chroma share (of the skin's) over which a light pixel is skin
+EDGE_OPEN = 3             # px: the square a piece of not-skin fills to count (not a speck)
+
+
+def _edge_cut(w: np.ndarray, region: np.ndarray, edges: SkinEdges, weight: np.ndarray,
+              grid: geo.WorkGrid) -> np.ndarray:
+    """The re-toning weight ``w`` (hxw, full resolution, of the pixels ``region``; ``weight``:
+    the same on ``grid``) where it falls off at the skin's edge (below the largest weight
+    within :data:`EDGE_REACH` grid pixels, where the least is near 0), no higher than that largest times how much the
+    pixel is skin-coloured to the cheeks' model (hue within :data:`EDGE_HUE` sigmas, not
+    grey; a light pixel not grey by :data:`EDGE_GREY`), in ``edges.zone``. Only solid
+    pieces of not-skin count (an :data:`EDGE_OPEN` square closes the skin share): a textile's
+    speckles keep the smooth weight.
+
+    The weight, computed on a grid several pixels coarse and feathered outward, reached a
+    few pixels past the skin's silhouette: a white backdrop or collar beside the skin was
+    re-toned in part, which left a pale pink fringe round a dark user's far cheek on a
+    turned template and tinted a white tank top's edges and the backdrop beside the arms.
+    Only the pixels at the edge (and the closing's reach round them) are judged."""
+    size = 2 * EDGE_REACH + 1
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    near, far = cv2.dilate(weight, disc), cv2.erode(weight, disc)
+    coarse = ((near >= EDGE_NEAR) & (far <= EDGE_FAR) & (near > weight + EDGE_STEP)
+              & (edges.zone > 0.99))
+    if not coarse.any():
+        return w
+    h, wd = w.shape
+    band = cv2.resize(coarse.view(np.uint8), (coarse.shape[1] * grid.k, coarse.shape[0] * grid.k),
+                      interpolation=cv2.INTER_NEAREST)[:h, :wd]
+    square = np.ones((EDGE_OPEN, EDGE_OPEN), np.uint8)
+    judged = cv2.dilate(band, square, iterations=2).view(bool)
+    px = edges.model.pixels(region[judged][:, None, :])
+    light = px.luma > (edges.model.luma_lo + edges.model.luma_hi) / 2
+    grey = np.where(light, _saturated(px, edges.model, EDGE_GREY), _saturated(px, edges.model))
+    skin = np.zeros((h, wd), np.uint8)
+    skin[judged] = np.rint(edges.model.hue_likelihood_of(px, EDGE_HUE) * grey * 255)[:, 0]
+    # the not-skin share opened: the skin share closed
+    solid = cv2.erode(cv2.dilate(skin, square), square)
+    limit = cv2.multiply(grid.up(np.ascontiguousarray(near))[:h, :wd], solid, scale=1 / 255,
+                         dtype=cv2.CV_32F)
+    cut = w.copy()
+    np.minimum(w, limit, out=cut, where=band.view(bool))
+    return cut
