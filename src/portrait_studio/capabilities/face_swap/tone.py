@@ -803,23 +803,27 @@ EDGE_REACH, EDGE_NEAR, EDGE_FAR, EDGE_STEP = 2, 0.6, 0.1, 0.05
 EDGE_HUE = 8.0            # sigmas of the cheeks' chroma a pixel at the edge may be from them
 EDGE_GREY = (0.3, 0.6)    # the chroma share (of the skin's) over which a light pixel is skin
 EDGE_OPEN = 3             # px: the square a piece of not-skin fills to count (not a speck)
+LIT_EDGE = 10.0           # luma levels over the cheeks' lightest over which skin is not raised
 
 
 def _edge_cut(w: np.ndarray, region: np.ndarray, edges: SkinEdges, weight: np.ndarray,
               grid: geo.WorkGrid) -> np.ndarray:
-    """The re-toning weight ``w`` (hxw, full resolution, of the pixels ``region``; ``weight``:
-    the same on ``grid``) where it falls off at the skin's edge (below the largest weight
-    within :data:`EDGE_REACH` grid pixels, where the least is near 0), no higher than that largest times how much the
-    pixel is skin-coloured to the cheeks' model (hue within :data:`EDGE_HUE` sigmas, not
-    grey; a light pixel not grey by :data:`EDGE_GREY`), in ``edges.zone``. Only solid
-    pieces of not-skin count (an :data:`EDGE_OPEN` square closes the skin share): a textile's
-    speckles keep the smooth weight.
+    """The re-toning weight ``w`` (hxw float32, full resolution, of the pixels ``region``;
+    ``weight``: the same on ``grid``), in place, fitted to the skin's own edges where it falls off there (below
+    the largest weight ``near`` within :data:`EDGE_REACH` grid pixels, where the least is
+    near 0), in ``edges.zone``: no higher than ``near`` times how much the pixel is
+    skin-coloured to the cheeks' model (hue within :data:`EDGE_HUE` sigmas, not grey; a light
+    pixel not grey by :data:`EDGE_GREY`), and at least ``near`` times its skin likelihood
+    (within :data:`SKIN_TOLERANCE`, no lighter than the cheeks' lightest: not a light blouse)
+    a few pixels round. Shares are closed then opened by an :data:`EDGE_OPEN` square: a
+    textile's speckles, or skin's, keep the smooth weight.
 
-    The weight, computed on a grid several pixels coarse and feathered outward, reached a
-    few pixels past the skin's silhouette: a white backdrop or collar beside the skin was
-    re-toned in part, which left a pale pink fringe round a dark user's far cheek on a
-    turned template and tinted a white tank top's edges and the backdrop beside the arms.
-    Only the pixels at the edge (and the closing's reach round them) are judged."""
+    The weight is computed on a grid several pixels coarse and feathered outward: at the
+    skin's silhouette it reached a few pixels past it (a light backdrop or white collar
+    beside the skin was re-toned in part: a pale pink fringe round a dark user's far cheek on
+    a turned template, model_1's white tank top's edges tinted) or stopped a few pixels short
+    of it (a band of the template's light skin along a black top's neckline and straps).
+    Only the pixels at the edge (and the squares' reach round them) are judged."""
     size = 2 * EDGE_REACH + 1
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
     near, far = cv2.dilate(weight, disc), cv2.erode(weight, disc)
@@ -832,15 +836,28 @@ def _edge_cut(w: np.ndarray, region: np.ndarray, edges: SkinEdges, weight: np.nd
                       interpolation=cv2.INTER_NEAREST)[:h, :wd]
     square = np.ones((EDGE_OPEN, EDGE_OPEN), np.uint8)
     judged = cv2.dilate(band, square, iterations=2).view(bool)
-    px = edges.model.pixels(region[judged][:, None, :])
-    light = px.luma > (edges.model.luma_lo + edges.model.luma_hi) / 2
-    grey = np.where(light, _saturated(px, edges.model, EDGE_GREY), _saturated(px, edges.model))
-    skin = np.zeros((h, wd), np.uint8)
-    skin[judged] = np.rint(edges.model.hue_likelihood_of(px, EDGE_HUE) * grey * 255)[:, 0]
-    # the not-skin share opened: the skin share closed
-    solid = cv2.erode(cv2.dilate(skin, square), square)
-    limit = cv2.multiply(grid.up(np.ascontiguousarray(near))[:h, :wd], solid, scale=1 / 255,
-                         dtype=cv2.CV_32F)
-    cut = w.copy()
-    np.minimum(w, limit, out=cut, where=band.view(bool))
-    return cut
+    model = edges.model
+    px = model.pixels(region[judged][:, None, :])
+    light = px.luma > (model.luma_lo + model.luma_hi) / 2
+    grey = np.where(light, _saturated(px, model, EDGE_GREY), _saturated(px, model))
+    lit = np.clip((model.luma_hi - px.luma) / LIT_EDGE + 1.0, 0.0, 1.0)
+    top = grid.up(np.ascontiguousarray(near))[:h, :wd]
+    # not skin-coloured (the not-skin share opened: the skin share closed): cut down
+    most = _closed(model.hue_likelihood_of(px, EDGE_HUE) * grey, judged, square)
+    np.minimum(w, cv2.multiply(top, most, scale=1 / 255, dtype=cv2.CV_32F), out=w,
+               where=band.view(bool))
+    # skin by the weight's own test (closed, then opened): raised
+    least = _closed(model.likelihood_of(px, SKIN_TOLERANCE) * grey * lit, judged, square)
+    least = cv2.dilate(cv2.erode(least, square), square)
+    np.maximum(w, cv2.multiply(top, least, scale=1 / 255, dtype=cv2.CV_32F), out=w,
+               where=judged)
+    return w
+
+
+def _closed(share: np.ndarray, at: np.ndarray, square: np.ndarray) -> np.ndarray:
+    """A share (Nx1, 0..1) of the pixels ``at`` (hxw bool) as an hxw uint8 map (0..255, 0
+    elsewhere), closed by ``square``."""
+    out = np.zeros(at.shape, np.uint8)
+    out[at] = np.rint(share[:, 0] * 255)
+    closed: np.ndarray = cv2.erode(cv2.dilate(out, square), square)
+    return closed
