@@ -425,7 +425,14 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     # feathered, the skin at the edge of a neck, chest or arm kept half its weight: a light
     # rim round the darkened skin. Below the crown the feathering only reaches outward (the
     # hairline has its own step for its mixed pixels, :func:`retone_hairline`)
-    soft = np.maximum(sharp * (1.0 - above), feather(sharp, scale * 0.08))
+    spread = feather(sharp, scale * 0.08)
+    # and outward only over skin-coloured pixels: spilled onto a backdrop or clothes beside
+    # the skin, the weight re-toned them in part through the curves (the blue backdrop
+    # painted beside a shaved beard's narrower new jaw came out lighter for a lighter user:
+    # a pale band from the ear to the collar). Not above the brows (the hairline's step)
+    spill = (sharp < EDGE_FAR) & (above < 0.01)
+    spread[spill] *= _edge_skin(px, model, coloured)[spill]
+    soft = np.maximum(sharp * (1.0 - above), spread)
     # light-brown and blonde hair is skin-coloured, and was re-toned with the skin beside the
     # face and over the shoulders (darkened in streaks for a darker user); it is far more
     # detailed than skin. Not at the hairline (its own step; fine hairs over skin) nor on the
@@ -843,7 +850,7 @@ def _edge_cut(w: np.ndarray, region: np.ndarray, edges: SkinEdges, weight: np.nd
     lit = np.clip((model.luma_hi - px.luma) / LIT_EDGE + 1.0, 0.0, 1.0)
     top = grid.up(np.ascontiguousarray(near))[:h, :wd]
     # not skin-coloured (the not-skin share opened: the skin share closed): cut down
-    most = _closed(model.hue_likelihood_of(px, EDGE_HUE) * grey, judged, square)
+    most = _closed(_edge_skin(px, model, _saturated(px, model)), judged, square)
     np.minimum(w, cv2.multiply(top, most, scale=1 / 255, dtype=cv2.CV_32F), out=w,
                where=band.view(bool))
     # skin by the weight's own test (closed, then opened): raised
@@ -852,6 +859,16 @@ def _edge_cut(w: np.ndarray, region: np.ndarray, edges: SkinEdges, weight: np.nd
     np.maximum(w, cv2.multiply(top, least, scale=1 / 255, dtype=cv2.CV_32F), out=w,
                where=judged)
     return w
+
+
+def _edge_skin(px: SkinPixels, model: SkinModel, coloured: np.ndarray) -> np.ndarray:
+    """How much each pixel of ``px`` is skin-coloured to the cheeks' ``model`` (0..1): its
+    hue within :data:`EDGE_HUE` sigmas of theirs, and not grey (``coloured``:
+    :func:`_saturated` by default; a light pixel by :data:`EDGE_GREY`)."""
+    light = px.luma > (model.luma_lo + model.luma_hi) / 2
+    grey = np.where(light, _saturated(px, model, EDGE_GREY), coloured)
+    out: np.ndarray = (model.hue_likelihood_of(px, EDGE_HUE) * grey).astype(np.float32)
+    return out
 
 
 def _closed(share: np.ndarray, at: np.ndarray, square: np.ndarray) -> np.ndarray:
