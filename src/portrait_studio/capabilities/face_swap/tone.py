@@ -357,8 +357,8 @@ def _field_factor(scale: float, reach: geo.Roi) -> int:
 
 @dataclass(frozen=True)
 class SkinEdges:
-    """What the re-toning needs to cut its weight to the skin's own edges at full resolution
-    (:func:`retone_curve`): the cheeks' colour model and where on the field's grid the cut
+    """What the re-toning needs to fit its weight to the skin's own edges at full resolution
+    (:func:`retone_curve`): the cheeks' colour model and where on the field's grid the fit
     applies (0..1: not the crown zone, whose hairline has its own step)."""
 
     model: SkinModel
@@ -431,7 +431,8 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     # painted beside a shaved beard's narrower new jaw came out lighter for a lighter user:
     # a pale band from the ear to the collar). Not above the brows (the hairline's step)
     spill = (sharp < EDGE_FAR) & (above < 0.01)
-    spread[spill] *= _edge_skin(px, model, coloured)[spill]
+    skin_like = model.hue_likelihood_of(px, EDGE_HUE) * _edge_grey(px, model, coloured)
+    spread[spill] *= skin_like[spill].astype(np.float32)
     soft = np.maximum(sharp * (1.0 - above), spread)
     # light-brown and blonde hair is skin-coloured, and was re-toned with the skin beside the
     # face and over the shoulders (darkened in streaks for a darker user); it is far more
@@ -777,7 +778,7 @@ def retone_curve(canvas: np.ndarray, lut: np.ndarray | ToneMap, roi: geo.Roi,
     """In place on ``canvas`` (HxWx3 uint8 RGB): map the pixels of ``roi`` through ``lut``
     (a :class:`ToneMap`, or the tone curve alone: 256x1x3 uint8, :func:`tone_curve`) in
     proportion to ``weight`` (given on ``grid``, a smooth field, upsampled); with ``edges``
-    (:attr:`SkinField.edges`), that weight cut to the skin's edges (:func:`_edge_cut`)."""
+    (:attr:`SkinField.edges`), that weight fitted to the skin's edges (:func:`_edge_fit`)."""
     change = _largest_change(lut)
     # outside the box the pixels would move by less than half a level: they are left alone
     box = mask_box(weight, 1, threshold=0.5 / max(change, 1.0))
@@ -788,7 +789,7 @@ def retone_curve(canvas: np.ndarray, lut: np.ndarray | ToneMap, roi: geo.Roi,
     region = canvas[roi.slices][ys, xs]
     w = np.clip(grid.up(np.ascontiguousarray(small)), 0.0, 1.0)[:region.shape[0], :region.shape[1]]
     if edges is not None:
-        w = _edge_cut(w, region, SkinEdges(edges.model, edges.zone[box]), small, grid)
+        w = _edge_fit(w, region, SkinEdges(edges.model, edges.zone[box]), small, grid)
     rest = 1.0 - w
     # a pixel whose weight moves it by less than 0.45 levels keeps its value through the
     # blend's rounding: bands of rows are blended only between their first and last pixels
@@ -813,12 +814,12 @@ EDGE_OPEN = 3             # px: the square a piece of not-skin fills to count (n
 LIT_EDGE = 10.0           # luma levels over the cheeks' lightest over which skin is not raised
 
 
-def _edge_cut(w: np.ndarray, region: np.ndarray, edges: SkinEdges, weight: np.ndarray,
+def _edge_fit(w: np.ndarray, region: np.ndarray, edges: SkinEdges, weight: np.ndarray,
               grid: geo.WorkGrid) -> np.ndarray:
     """The re-toning weight ``w`` (hxw float32, full resolution, of the pixels ``region``;
-    ``weight``: the same on ``grid``), in place, fitted to the skin's own edges where it falls off there (below
-    the largest weight ``near`` within :data:`EDGE_REACH` grid pixels, where the least is
-    near 0), in ``edges.zone``: no higher than ``near`` times how much the pixel is
+    ``weight``: the same on ``grid``), in place, fitted to the skin's own edges where it
+    falls off there (below the largest weight ``near`` within :data:`EDGE_REACH` grid
+    pixels, where the least is near 0), in ``edges.zone``: no higher than ``near`` times how much the pixel is
     skin-coloured to the cheeks' model (hue within :data:`EDGE_HUE` sigmas, not grey; a light
     pixel not grey by :data:`EDGE_GREY`), and at least ``near`` times its skin likelihood
     (within :data:`SKIN_TOLERANCE`, no lighter than the cheeks' lightest: not a light blouse)
@@ -845,12 +846,11 @@ def _edge_cut(w: np.ndarray, region: np.ndarray, edges: SkinEdges, weight: np.nd
     judged = cv2.dilate(band, square, iterations=2).view(bool)
     model = edges.model
     px = model.pixels(region[judged][:, None, :])
-    light = px.luma > (model.luma_lo + model.luma_hi) / 2
-    grey = np.where(light, _saturated(px, model, EDGE_GREY), _saturated(px, model))
+    grey = _edge_grey(px, model, _saturated(px, model))
     lit = np.clip((model.luma_hi - px.luma) / LIT_EDGE + 1.0, 0.0, 1.0)
     top = grid.up(np.ascontiguousarray(near))[:h, :wd]
     # not skin-coloured (the not-skin share opened: the skin share closed): cut down
-    most = _closed(_edge_skin(px, model, _saturated(px, model)), judged, square)
+    most = _closed(model.hue_likelihood_of(px, EDGE_HUE) * grey, judged, square)
     np.minimum(w, cv2.multiply(top, most, scale=1 / 255, dtype=cv2.CV_32F), out=w,
                where=band.view(bool))
     # skin by the weight's own test (closed, then opened): raised
@@ -861,13 +861,13 @@ def _edge_cut(w: np.ndarray, region: np.ndarray, edges: SkinEdges, weight: np.nd
     return w
 
 
-def _edge_skin(px: SkinPixels, model: SkinModel, coloured: np.ndarray) -> np.ndarray:
-    """How much each pixel of ``px`` is skin-coloured to the cheeks' ``model`` (0..1): its
-    hue within :data:`EDGE_HUE` sigmas of theirs, and not grey (``coloured``:
-    :func:`_saturated` by default; a light pixel by :data:`EDGE_GREY`)."""
+def _edge_grey(px: SkinPixels, model: SkinModel, coloured: np.ndarray) -> np.ndarray:
+    """How far each pixel of ``px`` is from grey for skin of the cheeks' ``model`` (0..1):
+    ``coloured`` (its :func:`_saturated`), and for a pixel lighter than the middle of the
+    skin's range (a white collar or backdrop beside light skin is a little warm) by
+    :data:`EDGE_GREY` of the skin's chroma."""
     light = px.luma > (model.luma_lo + model.luma_hi) / 2
-    grey = np.where(light, _saturated(px, model, EDGE_GREY), coloured)
-    out: np.ndarray = (model.hue_likelihood_of(px, EDGE_HUE) * grey).astype(np.float32)
+    out: np.ndarray = np.where(light, _saturated(px, model, EDGE_GREY), coloured)
     return out
 
 
