@@ -182,7 +182,8 @@ def _colours(q: F32, q_ref: F32, colours: F32) -> F32:
 
 def paint_arm(img: NDArray[np.uint8], chain: list[Point], part: Mask, trusted: Mask,
               sw: float, rng: np.random.Generator, hidden: Mask | None = None,
-              room: Mask | None = None, torso: Point | None = None) -> ArmPaint | None:
+              room: Mask | None = None, torso: Point | None = None,
+              within: Mask | None = None) -> ArmPaint | None:
     """Upper-arm painting for ``part`` (uncovered old sleeve over the arm), or None when
     too little real arm shows below it. The outline continues the real arm's: its centre
     line, slope and width are fitted to the real arm's edges just below the hem (rows where
@@ -200,7 +201,8 @@ def paint_arm(img: NDArray[np.uint8], chain: list[Point], part: Mask, trusted: M
     is lifted off the real arm (and its mirror image): no line across the arm there.
     ``room``: where the arm may go on above ``part`` (revealed old clothing): a dome over
     its top (:func:`_dome`), round on the side away from ``torso`` (a point on the torso's
-    centre line, default the bone's start)."""
+    centre line, default the bone's start), its pixels also inside ``within`` when given
+    (the person's silhouette)."""
     a, b = chain[0], chain[1]
     ys, xs = np.nonzero(part)
     if not len(ys):
@@ -219,7 +221,8 @@ def paint_arm(img: NDArray[np.uint8], chain: list[Point], part: Mask, trusted: M
     t_j = t_hem + skip + 0.5        # between the painting's last row and the real arm's first
     cj, rj = _junction(rt[ref], ro[ref], t_j, sw) or line.junction(t_hem)
     by, bx = _hem_band(part, (a, b), t_hem, skip, (cj, rj))
-    dome = None if room is None else _dome(room, part, (a, b), t, line, (t_hem, sw, torso))
+    dome = None if room is None else _dome(room, part, (a, b), t, line, (t_hem, sw, torso),
+                                           within)
     if dome is not None:
         by, bx = np.concatenate([by, dome.ys]), np.concatenate([bx, dome.xs])
     ys, xs = _with_holes(np.concatenate([ys, by]), np.concatenate([xs, bx]), part.shape)
@@ -327,7 +330,7 @@ class _Dome:
 
 
 def _dome(room: Mask, part: Mask, bone: tuple[Point, Point], t_part: F32, line: _Line,
-          at: tuple[float, float, Point | None]) -> _Dome | None:
+          at: tuple[float, float, Point | None], within: Mask | None = None) -> _Dome | None:
     """The shoulder's round over ``part`` (arc lengths ``t_part``) up into ``room`` (where
     the arm may go: revealed old clothing, within the person), :func:`_dome_size`; ``at``:
     the hem's arc length, the shoulder width and a point on the torso's centre line (None:
@@ -336,7 +339,10 @@ def _dome(room: Mask, part: Mask, bone: tuple[Point, Point], t_part: F32, line: 
     outline against the rest of the person softened (Gaussian ``SMOOTH``: the person's
     outline runs in whole-pixel steps). The pose's shoulder lies below a real shoulder's
     top (00055's by 50 px): the arm continued from below stopped there, square, and the
-    torso's skin painted above it was a block of another tone."""
+    torso's skin painted above it was a block of another tone. ``within``: its pixels stay
+    inside it too (the person's silhouette: the revealed clothing reaches past her sloping
+    shoulder, and 00055's dome stood up to 21 px above it there, a flat top with a square
+    corner); its height is still sized to ``room``."""
     a, b = bone
     d = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
     normal = np.array([-d[1], d[0]], np.float32)
@@ -352,6 +358,8 @@ def _dome(room: Mask, part: Mask, bone: tuple[Point, Point], t_part: F32, line: 
     reach = int(2 * r + h) + 2
     y0, x0 = max(0, int(centre[1]) - reach), max(0, int(centre[0]) - reach)
     box = room[y0:int(centre[1]) + reach + 1, x0:int(centre[0]) + reach + 1]
+    if within is not None:
+        box = box & within[y0:y0 + box.shape[0], x0:x0 + box.shape[1]]
     ys, xs = np.nonzero(box)
     t, o = _coords(ys + y0, xs + x0, a, b)
     inside = (t < top + r) & (dome.reach(t, o) <= 1.1) & ~part[ys + y0, xs + x0]

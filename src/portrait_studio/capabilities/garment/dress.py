@@ -458,7 +458,8 @@ def _arm_paint(img: NDArray[np.uint8], body: Body, chain: list[NDArray[np.float3
     # by Biden's elbow were taken for one): a whole arm is made up
     covered = covered_limb(part.shape, chain, body.skin & ~body.hands, sw)
     arm = None if covered else paint_arm(img, chain, part | narrowed, real, sw, rng,
-                                         room=room, torso=body.pose.shoulder_mid)
+                                         room=room, torso=body.pose.shoulder_mid,
+                                         within=body.person)
     if arm is not None and narrowed.any():
         arm = arm.without(narrowed)
     if arm is not None:
