@@ -52,6 +52,27 @@ def dressed(stem: str, garment: str, size: tuple[int, int] | None = None) -> Try
     return try_on(photo(stem, size), [g], TryOnParams(seed=0))
 
 
+def below_hem(b: Body, drawn: np.ndarray) -> np.ndarray:
+    """HxW bool: the old bottom of ``b`` from 3 rows below a new dress's hem (the lowest row
+    of ``drawn``, its garment mask, drawn over 20 px) down to the shoes (the feet's first
+    row)."""
+    hem = int(np.flatnonzero(drawn.sum(axis=1) > 20)[-1])
+    feet = int(np.flatnonzero(b.feet.any(axis=1))[0])
+    region: np.ndarray = b.old_bottom.copy()
+    region[:hem + 3] = False
+    region[feet:] = False
+    return region
+
+
+def assert_toned_like(area: np.ndarray, after: np.ndarray, ref: np.ndarray, share: float,
+                      median_de: float) -> None:
+    """Over ``share`` of the pixels ``area`` (HxW bool) of the Lab image ``after`` are within
+    30 of the Lab colour ``ref``, and their median within ``median_de`` of it."""
+    skin = area & (np.linalg.norm(after - ref, axis=2) < 30)
+    assert skin.sum() > share * area.sum()
+    assert float(np.linalg.norm(np.median(after[skin], axis=0) - ref)) < median_de
+
+
 def dressed_with_arms(img: np.ndarray, garment: str) -> tuple[np.ndarray, tuple[ArmPaint, ...]]:
     """``img`` dressed in the corpus garment whose name starts with ``garment`` (seed 0): the
     result image and the finished painted arms (:func:`dress.finish_arm`), in the order they

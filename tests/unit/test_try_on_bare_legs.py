@@ -13,9 +13,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from portrait_studio.capabilities.garment.body import Body
 from portrait_studio.imaging.color import rgb_to_lab
-from tests.corpus import body, dressed, needs_corpus, photo
+from tests.corpus import assert_toned_like, below_hem, body, dressed, needs_corpus, photo
 
 SIZE = (768, 1024)
 JOGGERS = "dresscode_049205_0"
@@ -24,24 +23,13 @@ SHORT = "catvton_overall_21744571"
 SKIER = "skier_woman"
 
 
-def _below_hem(b: Body, drawn: NDArray[np.bool_]) -> NDArray[np.bool_]:
-    """The old bottom from 3 rows below the new dress's hem (its lowest row drawn over 20
-    px) down to the shoes (the first row of the feet)."""
-    hem = int(np.flatnonzero(drawn.sum(axis=1) > 20)[-1])
-    feet = int(np.flatnonzero(b.feet.any(axis=1))[0])
-    region = b.old_bottom.copy()
-    region[:hem + 3] = False
-    region[feet:] = False
-    return region
-
-
 def _legs(garment: str) -> tuple[NDArray[np.bool_], NDArray[np.float32], NDArray[np.float32],
                                   NDArray[np.float32], NDArray[np.float32]]:
     """(region below the hem, Lab of the photo, Lab of the result, the old trousers' median
     Lab, his arms' median Lab) for the man in ``garment``."""
     b, result = body(JOGGERS, SIZE), dressed(JOGGERS, garment, SIZE)
     before, after = rgb_to_lab(photo(JOGGERS, SIZE)), rgb_to_lab(result.images[0])
-    region = _below_hem(b, result.garment_masks[0])
+    region = below_hem(b, result.garment_masks[0])
     trousers = np.median(before[b.old_bottom], axis=0)
     arms = np.median(before[b.skin & b.arms & ~b.hands], axis=0)
     return region, before, after, trousers, arms
@@ -61,9 +49,7 @@ def test_no_joggers_left_below_the_midi_hem() -> None:
 def test_bare_legs_below_the_midi_are_toned_like_his_arms() -> None:
     # old: 6% of the old bottom there was skin-like (his real ankles); now the legs
     region, _, after, _, arms = _legs(MIDI)
-    skin = region & (np.linalg.norm(after - arms, axis=2) < 30)
-    assert skin.sum() > 0.5 * region.sum()
-    assert float(np.linalg.norm(np.median(after[skin], axis=0) - arms)) < 6
+    assert_toned_like(region, after, arms, 0.5, 6)
 
 
 @needs_corpus

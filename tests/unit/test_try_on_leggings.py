@@ -17,7 +17,7 @@ import pytest
 from numpy.typing import NDArray
 
 from portrait_studio.imaging.color import rgb_to_lab
-from tests.corpus import body, dressed, needs_corpus, photo
+from tests.corpus import assert_toned_like, below_hem, body, dressed, needs_corpus, photo
 
 GIRL = "woman_with_dog"
 MIDI = "dresscode_053319_1"
@@ -31,11 +31,7 @@ def _legs(garment: str) -> tuple[NDArray[np.bool_], NDArray[np.float32], NDArray
     there; her face's median Lab)."""
     b, result = body(GIRL), dressed(GIRL, garment)
     before, after = rgb_to_lab(photo(GIRL)), rgb_to_lab(result.images[0])
-    hem = int(np.flatnonzero(result.garment_masks[0].sum(axis=1) > 20)[-1])
-    feet = int(np.flatnonzero(b.feet.any(axis=1))[0])
-    region = b.old_bottom.copy()
-    region[:hem + 3] = False
-    region[feet:] = False
+    region = below_hem(b, result.garment_masks[0])
     leggings = np.median(before[region], axis=0)
     face = np.median(before[b.skin & b.head], axis=0)
     return region, before, after, leggings, face
@@ -59,9 +55,7 @@ def test_bare_legs_are_toned_like_her_face(garment: str) -> None:
     # (measured 4.9 under the midi, 4.4 under the short dress; old: black, 0.1% skin)
     region, before, after, leggings, face = _legs(garment)
     was = region & (np.linalg.norm(before - leggings, axis=2) < 10)
-    skin = was & (np.linalg.norm(after - face, axis=2) < 30)
-    assert skin.sum() > 0.9 * was.sum()
-    assert float(np.linalg.norm(np.median(after[skin], axis=0) - face)) < 8
+    assert_toned_like(was, after, face, 0.9, 8)
 
 
 @needs_corpus
