@@ -86,8 +86,13 @@ def test_the_new_faces_noise_is_a_photos_not_white(user: str) -> None:
                   FusionParams(watermark=WatermarkParams(enabled=False)))
     light = result.image.astype(np.float32).mean(axis=2)
     fine = light - cv2.GaussianBlur(light, (0, 0), 0.7)
-    cheeks = cheek_mask(result.traces[0].points, light.shape) > 0.5
+    # the cheeks away from the face's outline: the mask's outer edge reaches it, where the
+    # blue backdrop painted beside the shaved jaw meets the face in a step, no noise (since
+    # the re-toning no longer lightens that paint, ff2fcd6: 0.15 with that edge; 0.21 away
+    # from it, 0.22-0.23 before)
+    cheeks = cv2.erode((cheek_mask(result.traces[0].points, light.shape) > 0.5).view(np.uint8),
+                       np.ones((9, 9), np.uint8)) > 0
     cheeks[:, -1] = False
     right = np.roll(cheeks, 1, axis=1)  # each cheek pixel's right-hand neighbour
-    assert cheeks.sum() > 1000
+    assert cheeks.sum() > 800
     assert float(np.corrcoef(fine[cheeks], fine[right])[0, 1]) > 0.15
