@@ -9,6 +9,8 @@ its colour; small holes in the hair below the chin are closed (:func:`hair_holes
 
 from __future__ import annotations
 
+from typing import Any
+
 import cv2
 import numpy as np
 from numpy.typing import NDArray
@@ -25,6 +27,10 @@ from .regions import lab_dist2
 Mask = NDArray[np.bool_]
 
 LOCK = 0.02         # x shoulder width: locks hanging in front of the neck are this wide
+SHADE_DE = 10.0     # Lab distance to the hair's colour darkened to a pixel's L*: hair in shadow
+SHADE_HUE = 35.0    # degrees: hair in shadow keeps the hair's hue (a dark collar has another)
+SHADE_CHROMA = 3.0  # below this chroma a pixel's hue is noise (black cloth): no hair in shadow
+SHADE_THICK = 0.03  # x shoulder width: hair in shadow is this thick (not a collar's shadow line)
 HAIR_HOLE = 0.1     # x shoulder width: holes in the hair under this size (squared) are hair
 
 
@@ -83,8 +89,8 @@ def _hair_on_shoulders(lab: NDArray[np.float32], hair: Mask, candidates: Mask,
     centre), where a neckline of the hair's colour would join it, only locks hanging down
     from the hair (:func:`_hanging`). Lighter or
     darker strands (within Lab 24) count when they are much closer to the hair's colour
-    than to the clothing's (:func:`_cloth_dist2`). Clothing of another colour is never
-    taken."""
+    than to the clothing's (:func:`_cloth_dist2`), and so do its shadowed parts, darker but
+    of its hue (:func:`_hair_in_shadow`). Clothing of another colour is never taken."""
     if hair.sum() < 50:
         return np.zeros(hair.shape, bool)
     ref = np.median(lab[hair], axis=0)
@@ -92,8 +98,9 @@ def _hair_on_shoulders(lab: NDArray[np.float32], hair: Mask, candidates: Mask,
     bottom = int(max(pose.p(11)[1], pose.p(12)[1]) + 0.35 * sw)
     neck_x = float(pose.shoulder_mid[0])
     d2 = lab_dist2(lab, ref)
-    near = candidates & ((d2 < 14.0**2) | ((d2 < 24.0**2) & (d2 < 0.4 * _cloth_dist2(
-        lab, candidates, pose))))
+    cloth2 = _cloth_dist2(lab, candidates, pose)
+    shade = thick_parts(candidates & _hair_in_shadow(lab, ref, cloth2), SHADE_THICK * sw)
+    near = shade | (candidates & ((d2 < 14.0**2) | ((d2 < 24.0**2) & (d2 < 0.4 * cloth2))))
     near[max(0, bottom):] = False
     c0, c1 = max(0, int(neck_x - 0.2 * sw)), max(0, int(neck_x + 0.2 * sw))
     k = max(3, int(LOCK * sw)) | 1     # locks, not the thin shaded edge of a collar
@@ -102,6 +109,27 @@ def _hair_on_shoulders(lab: NDArray[np.float32], hair: Mask, candidates: Mask,
     locks = _hanging(thick, hair[:, c0:c1])
     near[:, c0:c1] = locks
     out: Mask = touching(near | hair, hair) & near & ~hair
+    return out
+
+
+def _hair_in_shadow(lab: NDArray[np.float32], ref: NDArray[np.floating[Any]],
+                    cloth2: NDArray[np.float32]) -> Mask:
+    """HxW bool: pixels darker than the hair's colour ``ref`` that are that colour in
+    shadow: within ``SHADE_DE`` of ``ref`` with its L* and chroma scaled down to the pixel's
+    L*, of about its hue (``SHADE_HUE``, at least ``SHADE_CHROMA`` of chroma) and much
+    closer to it than to the clothing's colour (``cloth2``, squared distances); the caller
+    keeps only its thick parts (the thin shadow line along a collar's edge is none). The dark
+    underside of brown hair falling on the shoulders (00055: L* 4-15 against the hair's 33)
+    was far from its median colour, and the new garment was drawn over it."""
+    lum, a, b = lab[..., 0], lab[..., 1], lab[..., 2]
+    ref_l = max(float(ref[0]), 1.0)
+    scale = np.clip(lum / ref_l, 0.0, 1.0)
+    d2 = (a - scale * float(ref[1])) ** 2 + (b - scale * float(ref[2])) ** 2
+    chroma = np.hypot(a, b)
+    ref_hue = np.arctan2(float(ref[2]), float(ref[1]))
+    turn = np.abs((np.arctan2(b, a) - ref_hue + np.pi) % (2 * np.pi) - np.pi)
+    out: Mask = (lum < ref_l) & (d2 < SHADE_DE**2) & (chroma >= SHADE_CHROMA) & \
+        (turn < np.deg2rad(SHADE_HUE)) & (d2 < 0.4 * cloth2)
     return out
 
 
