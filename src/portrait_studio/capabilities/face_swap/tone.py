@@ -92,8 +92,9 @@ def cheek_skin_model(img: np.ndarray, cheeks: np.ndarray) -> SkinModel:
     sel = cheeks > 0.5
     if not sel.any():
         return model
-    luma = model.pixels(img).luma
-    light = sel & (luma >= DARK_CUT * float(np.median(luma[sel])))
+    luma = model.pixels(img[sel][:, None, :]).luma[:, 0]  # the cheeks' own pixels only
+    light = sel.copy()
+    light[sel] = luma >= DARK_CUT * float(np.median(luma))
     if np.count_nonzero(light) == np.count_nonzero(sel) or np.count_nonzero(light) < 10:
         return model
     clean = local_skin_model(img, light.astype(np.float32))
@@ -789,7 +790,7 @@ def retone_curve(canvas: np.ndarray, lut: np.ndarray | ToneMap, roi: geo.Roi,
     region = canvas[roi.slices][ys, xs]
     w = np.clip(grid.up(np.ascontiguousarray(small)), 0.0, 1.0)[:region.shape[0], :region.shape[1]]
     if edges is not None:
-        w = _edge_fit(w, region, SkinEdges(edges.model, edges.zone[box]), small, grid)
+        w = _edge_fit(w, region, edges.model, edges.zone[box], small, grid)
     rest = 1.0 - w
     # a pixel whose weight moves it by less than 0.45 levels keeps its value through the
     # blend's rounding: bands of rows are blended only between their first and last pixels
@@ -814,12 +815,13 @@ EDGE_OPEN = 3             # px: the square a piece of not-skin fills to count (n
 LIT_EDGE = 10.0           # luma levels over the cheeks' lightest over which skin is not raised
 
 
-def _edge_fit(w: np.ndarray, region: np.ndarray, edges: SkinEdges, weight: np.ndarray,
-              grid: geo.WorkGrid) -> np.ndarray:
+def _edge_fit(w: np.ndarray, region: np.ndarray, model: SkinModel, zone: np.ndarray,
+              weight: np.ndarray, grid: geo.WorkGrid) -> np.ndarray:
     """The re-toning weight ``w`` (hxw float32, full resolution, of the pixels ``region``;
     ``weight``: the same on ``grid``), in place, fitted to the skin's own edges where it
     falls off there (below the largest weight ``near`` within :data:`EDGE_REACH` grid
-    pixels, where the least is near 0), in ``edges.zone``: no higher than ``near`` times how much the pixel is
+    pixels, where the least is near 0), in ``zone`` (its part of :attr:`SkinEdges.zone`):
+    no higher than ``near`` times how much the pixel is
     skin-coloured to the cheeks' model (hue within :data:`EDGE_HUE` sigmas, not grey; a light
     pixel not grey by :data:`EDGE_GREY`), and at least ``near`` times its skin likelihood
     (within :data:`SKIN_TOLERANCE`, no lighter than the cheeks' lightest: not a light blouse)
@@ -836,7 +838,7 @@ def _edge_fit(w: np.ndarray, region: np.ndarray, edges: SkinEdges, weight: np.nd
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
     near, far = cv2.dilate(weight, disc), cv2.erode(weight, disc)
     coarse = ((near >= EDGE_NEAR) & (far <= EDGE_FAR) & (near > weight + EDGE_STEP)
-              & (edges.zone > 0.99))
+              & (zone > 0.99))
     if not coarse.any():
         return w
     h, wd = w.shape
@@ -844,7 +846,6 @@ def _edge_fit(w: np.ndarray, region: np.ndarray, edges: SkinEdges, weight: np.nd
                       interpolation=cv2.INTER_NEAREST)[:h, :wd]
     square = np.ones((EDGE_OPEN, EDGE_OPEN), np.uint8)
     judged = cv2.dilate(band, square, iterations=2).view(bool)
-    model = edges.model
     px = model.pixels(region[judged][:, None, :])
     grey = _edge_grey(px, model, _saturated(px, model))
     lit = np.clip((model.luma_hi - px.luma) / LIT_EDGE + 1.0, 0.0, 1.0)
@@ -855,7 +856,7 @@ def _edge_fit(w: np.ndarray, region: np.ndarray, edges: SkinEdges, weight: np.nd
                where=band.view(bool))
     # skin by the weight's own test (closed, then opened): raised
     least = _closed(model.likelihood_of(px, SKIN_TOLERANCE) * grey * lit, judged, square)
-    least = cv2.dilate(cv2.erode(least, square), square)
+    least = cv2.morphologyEx(least, cv2.MORPH_OPEN, square)
     np.maximum(w, cv2.multiply(top, least, scale=1 / 255, dtype=cv2.CV_32F), out=w,
                where=judged)
     return w
@@ -876,5 +877,5 @@ def _closed(share: np.ndarray, at: np.ndarray, square: np.ndarray) -> np.ndarray
     elsewhere), closed by ``square``."""
     out = np.zeros(at.shape, np.uint8)
     out[at] = np.rint(share[:, 0] * 255)
-    closed: np.ndarray = cv2.erode(cv2.dilate(out, square), square)
+    closed: np.ndarray = cv2.morphologyEx(out, cv2.MORPH_CLOSE, square)
     return closed
