@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 from ...imaging.color import rgb_to_lab
 from ...imaging.regions import disc, touching
 from .body import Body
-from .regions import large_pieces
+from .regions import hue_turn, large_pieces
 
 F32 = NDArray[np.float32]
 Mask = NDArray[np.bool_]
@@ -101,12 +101,10 @@ def skin_hue(lab: F32, ref: NDArray[np.floating], angle: float = ANGLE,
     degrees) and saturation for their lightness (chroma over L* within ``sat`` times
     the reference's either way; at least ``MIN_CHROMA``): skin in shadow is darker and
     less chromatic in proportion; a suit's navy, a white shirt or a black strap is not."""
-    ang = np.degrees(np.arctan2(lab[..., 2], lab[..., 1]) - np.arctan2(ref[2], ref[1]))
-    ang = (ang + 180.0) % 360.0 - 180.0
     ratio = np.hypot(lab[..., 1], lab[..., 2]) / np.maximum(lab[..., 0], 5.0)
     ref_sat = float(np.hypot(ref[1], ref[2]) / max(float(ref[0]), 5.0))
     chroma = np.hypot(lab[..., 1], lab[..., 2])
-    out: Mask = (np.abs(ang) < angle) & (ratio > ref_sat / sat) & (ratio < ref_sat * sat) & \
+    out: Mask = (hue_turn(lab, ref) < angle) & (ratio > ref_sat / sat) & (ratio < ref_sat * sat) & \
         (chroma > MIN_CHROMA)
     return out
 

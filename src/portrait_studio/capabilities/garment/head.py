@@ -22,7 +22,7 @@ from ...perception.masks import polygon_mask
 from .collar import collar_not_hair
 from .facecrop import CropFace, crop_face_region, crop_head_zone, thick_parts
 from .pose import Pose
-from .regions import lab_dist2
+from .regions import hue_turn, lab_dist2
 
 Mask = NDArray[np.bool_]
 
@@ -126,10 +126,8 @@ def _hair_in_shadow(lab: NDArray[np.float32], ref: NDArray[np.floating[Any]],
     scale = np.clip(lum / ref_l, 0.0, 1.0)
     d2 = (a - scale * float(ref[1])) ** 2 + (b - scale * float(ref[2])) ** 2
     chroma = np.hypot(a, b)
-    ref_hue = np.arctan2(float(ref[2]), float(ref[1]))
-    turn = np.abs((np.arctan2(b, a) - ref_hue + np.pi) % (2 * np.pi) - np.pi)
     out: Mask = (lum < ref_l) & (d2 < SHADE_DE**2) & (chroma >= SHADE_CHROMA) & \
-        (turn < np.deg2rad(SHADE_HUE)) & (d2 < 0.4 * cloth2)
+        (hue_turn(lab, ref) < SHADE_HUE) & (d2 < 0.4 * cloth2)
     return out
 
 

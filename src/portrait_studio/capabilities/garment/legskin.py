@@ -27,6 +27,7 @@ from numpy.typing import NDArray
 from ...imaging.color import rgb_to_lab
 from ...imaging.regions import labelled
 from .body import Body
+from .regions import runs
 from .reveal import limb_chains
 
 Mask = NDArray[np.bool_]
@@ -99,8 +100,7 @@ def fitted_legs(body: Body, trousers: Mask) -> list[tuple[Mask, F32]]:
         return [empty, empty]
     flat = np.zeros((h, w), np.float32)
     for y in np.flatnonzero(legs.sum(axis=1) >= MIN_RUN):
-        edges = np.flatnonzero(np.diff(np.r_[0, legs[y].astype(np.int8), 0]))
-        for a, b in zip(edges[::2], edges[1::2], strict=True):
+        for a, b in zip(*runs(legs[y]), strict=True):
             if b - a < MIN_RUN:
                 continue
             mid, half = 0.5 * (a + b - 1), max(0.5 * (b - a), 1.0)

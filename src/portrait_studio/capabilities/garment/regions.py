@@ -88,6 +88,14 @@ def large_pieces(mask: Mask, area: float) -> Mask:
     return out
 
 
+def hue_turn(lab: NDArray[np.float32], ref: NDArray[np.floating[Any]]) -> (
+        NDArray[np.floating[Any]]):
+    """Degrees (0..180) between each Lab pixel's hue (the angle of a*, b*) and ``ref``'s."""
+    ang = np.degrees(np.arctan2(lab[..., 2], lab[..., 1]) - np.arctan2(ref[2], ref[1]))
+    out: NDArray[np.floating[Any]] = np.abs((ang + 180.0) % 360.0 - 180.0)
+    return out
+
+
 def runs(flags: NDArray[np.bool_]) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
     """(starts, ends): the [start, end) index ranges of the runs of True in a 1-D array."""
     padded = np.zeros(len(flags) + 2, np.int8)

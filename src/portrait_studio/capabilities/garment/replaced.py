@@ -229,8 +229,8 @@ def worn_under(img: NDArray[np.uint8], body: Body, dresses: list[Mask],
     rest = cv2.morphologyEx((below & ~near).astype(np.uint8), cv2.MORPH_OPEN,
                             np.ones((5, 5), np.uint8)) > 0
     cloth = below & ~rest
-    fitted = not straight_legs(body) or not _two_legs(cloth, leg_split(body, h))
-    if fitted and not tight_legs(body, cloth):
+    unshaped = not straight_legs(body) or not _two_legs(cloth, leg_split(body, h))
+    if unshaped and not tight_legs(body, cloth):
         worn: Mask = cv2.dilate(below.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
         return out, worn & (ys > line[None, :]), out.copy()
     # with the rim :func:`old_region` grows them by (left in, a pale line round the boots),
@@ -244,7 +244,7 @@ def worn_under(img: NDArray[np.uint8], body: Body, dresses: list[Mask],
     rim = cv2.dilate(cloth.astype(np.uint8), np.ones((2 * TROUSER_RIM + 1,) * 2, np.uint8)) > 0
     trousers: Mask = cloth | (rim & ~body.person & ~body.in_front & ~kept &
                               (ys > line[None, :]))
-    if not fitted:
+    if not unshaped:
         return trousers, kept, out
     # tight: the legs are their pixels of the trousers' colour (not the thin strips of
     # backdrop between the legs that the opening above took in with them: painted, the
