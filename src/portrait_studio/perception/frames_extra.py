@@ -16,7 +16,8 @@ band (eye line level, outer eye corners ``UNIT`` = 100 px apart), so sizes are w
   hold lenses whose lower edges show only as a faint dark-and-bright line, 2-5 L*, across the
   cheeks): the traced rim runs along it, but far below the line strength the frame mask
   needs. Where the rim's lower part (below the lower lid) follows a line clearly stronger than
-  the skin's texture around it, the line pixels along it are frame too.
+  the skin's texture around it, the line pixels along it, and along the line's own path
+  within a few rows of it, are frame too.
 
 Masks are HxW bool over the work image; RGB images HxWx3 uint8; landmarks 478x2.
 """
@@ -27,6 +28,7 @@ import cv2
 import numpy as np
 
 from . import landmarks as lm
+from .paths import row_path
 
 PAD_TOP = 8                  # pads: from this many px below the bridge ...
 PAD_BELOW = 25               # ... down to this many px below the eye line,
@@ -43,6 +45,7 @@ EDGE_CONTRAST = 2.0          # ... and this many times the median of the skin ar
 EDGE_SHARE = 0.4             # ... mask: pixels within 1 px at least this share of that median
 EDGE_THIN = 0.6              # ... and this share of an 11 px disc's (a crease, a bag's shading
                              # is wider: it keeps growing with the disc)
+EDGE_SNAP = 3                # ... along the line's own path within this many rows of the rim
 
 
 def connected(cand: np.ndarray, seeds: np.ndarray) -> np.ndarray:
@@ -141,7 +144,9 @@ def lens_edges(light: np.ndarray, rims: list[np.ndarray], points: np.ndarray,
     per lens, the rim below its lower lid (``points``: work landmarks) when the thin line
     there is at least ``EDGE_MIN`` and ``EDGE_CONTRAST`` times the skin's texture beside it
     (a trace wandering over bare cheek finds no such line); then its line pixels within
-    1 px, at least ``EDGE_SHARE`` of the line's median and thin (``EDGE_THIN``)."""
+    1 px of the rim or of the line's own path near it (:func:`_snapped`), at least
+    ``EDGE_SHARE`` of the line's median and thin (``EDGE_THIN``; on the path itself: any
+    width)."""
     resp = thin_lines(light)
     thin = resp >= EDGE_THIN * thin_lines(light, 11)
     near = cv2.dilate(resp, np.ones((3, 3), np.uint8))
@@ -157,5 +162,32 @@ def lens_edges(light: np.ndarray, rims: list[np.ndarray], points: np.ndarray,
         line = float(np.median(near[lower > 0]))
         skin = float(np.median(resp[beside])) if beside.any() else 0.0
         if line >= max(EDGE_MIN, EDGE_CONTRAST * skin):
-            out |= band & free & thin & (resp >= EDGE_SHARE * line)
+            path = _snapped(resp, lower)
+            grown = cv2.dilate(path, np.ones((3, 3), np.uint8)) > 0
+            on = ((band | grown) & thin) | (path > 0)  # the path itself: a line, thin or not
+            out |= on & free & (resp >= EDGE_SHARE * line)
+    return out
+
+
+def _snapped(resp: np.ndarray, lower: np.ndarray) -> np.ndarray:
+    """The line itself under the rim's ``lower`` part (HxW uint8 0/1, 1 px wide): the best
+    left-to-right path through the line response ``resp`` within ``EDGE_SNAP`` rows of the
+    rim in each of its columns (the rim is traced on coarse rays and cuts across the faint
+    line where it bends: Andy Kim's lower lens edges were half left on his cheeks)."""
+    ys, xs = np.nonzero(lower)
+    x0, x1 = int(xs.min()), int(xs.max()) + 1
+    y0, y1 = max(int(ys.min()) - EDGE_SNAP, 0), min(int(ys.max()) + EDGE_SNAP + 1, len(resp))
+    top, bottom = np.full(x1 - x0, len(resp)), np.full(x1 - x0, -1)
+    np.minimum.at(top, xs - x0, ys)
+    np.maximum.at(bottom, xs - x0, ys)
+    cols = np.arange(x1 - x0)
+    has = bottom >= 0  # columns the rim skips (two pieces below the lid): bridged
+    lo, hi = (np.interp(cols, cols[has], bound[has]) for bound in (top, bottom))
+    rows = np.arange(y0, y1)[:, None]
+    ok = (rows >= np.floor(lo) - EDGE_SNAP) & (rows <= np.ceil(hi) + EDGE_SNAP)
+    score = np.where(ok, cv2.GaussianBlur(resp, (5, 1), 0)[y0:y1, x0:x1], np.float32(-100))
+    path = row_path(score.astype(np.float32))
+    out = np.zeros(lower.shape, np.uint8)
+    keep = ok[path, cols]
+    out[path[keep] + y0, cols[keep] + x0] = 1
     return out
