@@ -274,20 +274,24 @@ def _reference_apply(tm: ToneMap, img: np.ndarray) -> np.ndarray:
     luma = np.array([0.299, 0.587, 0.114], np.float32)
     row = luma.reshape(1, 3)
     skin = 1.0 + tm.template
-    base = 1.0 + tm.user - tm.gain[:, None] * skin
+    cos, sin = tm.turn
+    gain_c, gain_s = tm.gain * np.float32(cos), tm.gain * np.float32(sin)
+    base_r = 1.0 + tm.user[:, 0] - gain_c * skin[:, 0] + gain_s * skin[:, 1]
+    base_b = 1.0 + tm.user[:, 1] - gain_s * skin[:, 0] - gain_c * skin[:, 1]
     tables = [np.ascontiguousarray(t, np.float32).reshape(256, 1)
-              for t in (skin[:, 0], skin[:, 1], tm.gain, base[:, 0], base[:, 1])]
+              for t in (skin[:, 0], skin[:, 1], gain_c, gain_s, base_r, base_b)]
     curved = cv2.LUT(img, tm.lut).astype(np.float32)
     src = img.astype(np.float32)
     y_in, y_out = cv2.transform(src, row), cv2.transform(curved, row)
     level = cv2.convertScaleAbs(y_in)
-    skin_r, skin_b, gain, base_r, base_b = (cv2.LUT(level, t) for t in tables)
+    skin_r, skin_b, g_c, g_s, b_r, b_b = (cv2.LUT(level, t) for t in tables)
     red, _, blue = cv2.split(src)
     off = cv2.magnitude(red - y_in * skin_r, blue - y_in * skin_b)
     near = np.clip((80.0 - off) * np.float32(1.0 / 40.0), 0.0, 1.0)
-    scale = cv2.divide(gain, np.maximum(y_in, np.float32(1.0)))
-    r = cv2.multiply(y_out, base_r + cv2.multiply(scale, red))
-    b = cv2.multiply(y_out, base_b + cv2.multiply(scale, blue))
+    y = np.maximum(y_in, np.float32(1.0))
+    s_c, s_s = cv2.divide(g_c, y), cv2.divide(g_s, y)
+    r = cv2.multiply(y_out, b_r + (cv2.multiply(s_c, red) - cv2.multiply(s_s, blue)))
+    b = cv2.multiply(y_out, b_b + (cv2.multiply(s_s, red) + cv2.multiply(s_c, blue)))
     g = (y_out - luma[0] * r - luma[2] * b) * np.float32(1.0 / luma[1])
     return np.asarray(cv2.merge([cv2.add(c, cv2.multiply(near, m - c), dtype=cv2.CV_8U)
                                  for c, m in zip(cv2.split(curved), (r, g, b))]))
@@ -362,3 +366,39 @@ def test_a_small_face_in_a_large_photo_is_re_toned_on_a_bounded_grid(
     coarse, exact = weight(field)[near], weight(fine)[near]
     assert exact.max() > 0.9 and (exact > 0.5).sum() > 20000
     assert np.abs(coarse - exact).mean() < 0.03
+
+
+def test_a_greyer_template_pixel_comes_out_greyer_in_the_users_hue() -> None:
+    """A pixel greyer than a yellow template's skin (a painting's pale lit chest beside her
+    face) departs from that skin toward grey; added to a brown user's skin as it was, that
+    step pointed toward mauve (9 deg of hue off the user's skin for a third of the way to
+    grey). Turned by the angle between the skins' hues, it is the user's skin greyer: the
+    same hue, about 0.7 of its chroma."""
+    import math
+
+    from portrait_studio.capabilities.face_swap.tone import tone_map
+
+    def chroma(rgb: np.ndarray) -> np.ndarray:
+        c = rgb.astype(np.float64)
+        return np.array([c[0], c[2]]) / float(c @ [0.299, 0.587, 0.114]) - 1.0
+
+    template, user = np.array([200.0, 140.0, 60.0]), np.array([122.0, 85.0, 74.0])
+    tm = tone_map(_tone(_skin((122, 85, 74), 9, 2)), _tone(_skin((200, 140, 60), 12, 1)))
+    assert math.degrees(math.atan2(tm.turn[1], tm.turn[0])) > 15  # a yellower template
+    luma = float(template @ [0.299, 0.587, 0.114])
+    greyer = np.rint(0.7 * template + 0.3 * luma).astype(np.uint8).reshape(1, 1, 3)
+    out, own = chroma(tm.apply(greyer)[0, 0]), chroma(user)
+    off = math.degrees(math.atan2(out[1], out[0]) - math.atan2(own[1], own[0]))
+    assert abs(off) < 3.0, off
+    assert 0.6 < float(np.hypot(*out) / np.hypot(*own)) < 0.8
+
+
+def test_a_grey_skins_hue_does_not_turn_the_departures() -> None:
+    """A black-and-white template's skin has no hue to turn from: its map keeps departures
+    as they are (no turn), as does a map between two skins of one hue."""
+    from portrait_studio.capabilities.face_swap.tone import tone_map
+
+    grey = _tone(_skin((150, 150, 150), 10, 1))
+    assert tone_map(_tone(_skin((122, 85, 74), 9, 2)), grey).turn == (1.0, 0.0)
+    same = tone_map(_tone(_skin((200, 150, 120), 9, 2)), _tone(_skin((150, 112, 90), 9, 1)))
+    assert abs(same.turn[1]) < 0.05

@@ -23,7 +23,7 @@ import numpy as np
 from ...imaging import geometry as geo
 from ...imaging.blend import feather, mask_box
 from ...imaging.color import SkinModel, SkinPixels, fit_skin_model, masked_mean
-from ...imaging.regions import touching
+from ...imaging.regions import disc, touching
 from ...perception import landmarks as lm
 from ...perception.masks import (
     above_brows,
@@ -204,29 +204,37 @@ class ToneMap:
     chromaticity (``R/Y - 1``, ``B/Y - 1``: unchanged by shading) is the user's skin's at the
     same skin level plus ``gain`` times its departure from the template's skin there (ears
     redder, stubble greyer), a departure that fades out in shading darker than the skin's
-    range (:data:`SHADE_FADE`): the shading is the user's skin in shade. Colours far from
-    the skin's (:data:`SKIN_CHROMA`: a backdrop the weight barely reaches) keep the
-    curves' colour."""
+    range (:data:`SHADE_FADE`): the shading is the user's skin in shade. The departure is
+    turned by the angle between the two skins' hues (``turn``: its cosine and sine), so
+    that greyer stays greyer and redder redder: unturned, the Mona Lisa's lit chest,
+    paler than her yellow face, departed toward blue in the painting's terms, and that
+    same step from a brown user's skin was toward mauve (a grey-violet chest under his
+    face). Colours far from the skin's (:data:`SKIN_CHROMA`: a backdrop the weight barely
+    reaches) keep the curves' colour."""
 
     lut: np.ndarray
     user: np.ndarray      # 256x2 float32 by the template pixel's luma: the user's chromaticity
     template: np.ndarray  # 256x2 float32 likewise: the template's skin chromaticity
     gain: np.ndarray      # 256 float32 likewise: the scale of a pixel's departure from it
+    turn: tuple[float, float] = (1.0, 0.0)  # the departure's turn: cosine and sine
 
     def apply(self, img: np.ndarray) -> np.ndarray:
         """``img`` (hxwx3 uint8 RGB) mapped (hxwx3 uint8): the curves' luma ``y_out``
         with the chromaticity by level and departure (the class's doc), the curves' colour
         moved toward it by ``near``. Each float32 step is the plain one (``off =
         |(red - y_in skin_r, blue - y_in skin_b)|``, ``near = clip((hi - off) / (hi - lo))``,
-        ``r = y_out (base_r + gain / max(y_in, 1) red)``, ``g = (y_out - 0.299 r - 0.114 b)
-        / 0.587``, ``out = round(c + near (m - c))``) written over spent arrays, with the
-        tables by level built once per map: a third fewer passes, the same bytes."""
+        with ``y = max(y_in, 1)``: ``r = y_out (base_r + gain_c / y red - gain_s / y blue)``,
+        ``b = y_out (base_b + gain_s / y red + gain_c / y blue)`` (``gain_c``, ``gain_s``:
+        the gain times the turn's cosine and sine), ``g = (y_out - 0.299 r - 0.114 b) / 0.587``,
+        ``out = round(c + near (m - c))``) written over spent arrays, with the tables by
+        level built once per map."""
         luts = self._luts
         curved = cv2.LUT(img, luts[0])  # the curves' levels, as float32 in one pass
         src = img.astype(np.float32)
         y_in, y_out = cv2.transform(src, _LUMA_ROW), cv2.transform(curved, _LUMA_ROW)
         level = cv2.convertScaleAbs(y_in)  # rounded to a level
-        skin_r, skin_b, gain, base_r, base_b = (cv2.LUT(level, table) for table in luts[1:])
+        skin_r, skin_b, gain, gain_s, base_r, base_b = (cv2.LUT(level, table)
+                                                        for table in luts[1:])
         red, blue = cv2.extractChannel(src, 0), cv2.extractChannel(src, 2)
         # the departure from the template's skin in levels of colour, and its share of skin
         cv2.subtract(red, cv2.multiply(y_in, skin_r, dst=skin_r), dst=skin_r)
@@ -236,11 +244,14 @@ class ToneMap:
         np.subtract(np.float32(hi), near, out=near)
         np.multiply(near, np.float32(1.0 / (hi - lo)), out=near)
         np.clip(near, 0.0, 1.0, out=near)
-        scale = cv2.divide(gain, np.maximum(y_in, np.float32(1.0), out=y_in), dst=gain)
-        r = cv2.multiply(y_out, cv2.add(base_r, cv2.multiply(scale, red, dst=red), dst=red),
-                         dst=red)
-        b = cv2.multiply(y_out, cv2.add(base_b, cv2.multiply(scale, blue, dst=blue),
-                                        dst=blue), dst=blue)
+        np.maximum(y_in, np.float32(1.0), out=y_in)
+        scale, turned = cv2.divide(gain, y_in, dst=gain), cv2.divide(gain_s, y_in, dst=gain_s)
+        # the turned departure's red and blue terms (each from both channels), then the sums
+        r_term = cv2.subtract(cv2.multiply(scale, red), cv2.multiply(turned, blue), dst=skin_r)
+        b_term = cv2.add(cv2.multiply(turned, red, dst=red),
+                         cv2.multiply(scale, blue, dst=blue), dst=skin_b)
+        r = cv2.multiply(y_out, cv2.add(base_r, r_term, dst=r_term), dst=r_term)
+        b = cv2.multiply(y_out, cv2.add(base_b, b_term, dst=b_term), dst=b_term)
         g = np.multiply(r, _LUMA[0], out=base_r)
         np.subtract(y_out, g, out=g)
         np.subtract(g, np.multiply(b, _LUMA[2], out=base_b), out=g)
@@ -254,13 +265,17 @@ class ToneMap:
     @cached_property
     def _luts(self) -> tuple[np.ndarray, ...]:
         """The curves as a 256x1x3 float32 table, then 256x1 float32 tables by level: the
-        template skin's R/Y and B/Y, the departure's scale, and the user's R/Y and B/Y less
-        that scale times the template's (built once per map)."""
+        template skin's R/Y and B/Y, the departure's scale times the turn's cosine and times
+        its sine, and the user's R/Y and B/Y less the turned, scaled template's (built once
+        per map)."""
         skin = 1.0 + self.template
-        base = 1.0 + self.user - self.gain[:, None] * skin
+        cos, sin = self.turn
+        gain_c, gain_s = self.gain * np.float32(cos), self.gain * np.float32(sin)
+        base_r = 1.0 + self.user[:, 0] - gain_c * skin[:, 0] + gain_s * skin[:, 1]
+        base_b = 1.0 + self.user[:, 1] - gain_s * skin[:, 0] - gain_c * skin[:, 1]
         return (self.lut.astype(np.float32),
                 *(np.ascontiguousarray(t, np.float32).reshape(256, 1)
-                  for t in (skin[:, 0], skin[:, 1], self.gain, base[:, 0], base[:, 1])))
+                  for t in (skin[:, 0], skin[:, 1], gain_c, gain_s, base_r, base_b)))
 
 
 # a pixel's chromaticity departure from the template's skin, times its luma (about the
@@ -275,6 +290,10 @@ _G_SCALE = np.float32(1.0 / _LUMA[1])  # green from the luma less red's and blue
 # darkest quantile's luma and none from this share of it down (deep shading is the user's)
 SHADE_FADE = 0.6
 CHROMA_GAIN = (0.25, 1.0)  # the departure's scale: the skins' chroma ratio, within these
+# the departure turns by the whole angle between the skins' hues when both skins' chroma
+# (|(R/Y - 1, B/Y - 1)|) reaches the second value, by none below the first (a grey skin's hue,
+# a black-and-white photo's, is no direction)
+TURN_CHROMA = (0.05, 0.15)
 
 
 def _luma(rgb: np.ndarray) -> np.ndarray:
@@ -309,7 +328,19 @@ def tone_map(user: SkinTone, template: SkinTone) -> ToneMap:
     low = float(levels[0])
     fade = np.clip((xs - SHADE_FADE * low) / max((1.0 - SHADE_FADE) * low, 1.0), 0.0, 1.0)
     gain = (scale * fade).astype(np.float32)
-    return ToneMap(lut, u.astype(np.float32), t.astype(np.float32), gain)
+    return ToneMap(lut, u.astype(np.float32), t.astype(np.float32), gain,
+                   _turn(c_dst[mid], c_src[mid]))
+
+
+def _turn(user: np.ndarray, template: np.ndarray) -> tuple[float, float]:
+    """Cosine and sine of the angle from the template skin's hue to the user's (their
+    chromaticities), faded out for greyish skins (:data:`TURN_CHROMA`)."""
+    lo, hi = TURN_CHROMA
+    sure = float(np.clip((min(np.hypot(*user), np.hypot(*template)) - lo) / (hi - lo), 0, 1))
+    angle = math.atan2(float(user[1]), float(user[0])) - math.atan2(float(template[1]),
+                                                                    float(template[0]))
+    angle = sure * math.remainder(angle, math.tau)
+    return math.cos(angle), math.sin(angle)
 
 
 def _anchored(curve: np.ndarray, x: float, y: float, first: float) -> np.ndarray:
@@ -421,7 +452,7 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     # colourfulness alone there, it kept the template's light complexion under a darkened
     # face (a light neck, or an orange shadow beside a darkened one)
     _neck_skin(weight, neck_zone(local, crop.shape, scale), px, model,
-               coloured, mask, falloff, outside=whole_oval)
+               coloured, mask, falloff, outside=whole_oval, scale=scale)
     sharp = np.maximum(weight, oval)
     # feathered, the skin at the edge of a neck, chest or arm kept half its weight: a light
     # rim round the darkened skin. Below the crown the feathering only reaches outward (the
@@ -578,6 +609,16 @@ NECK_DROP = 1.2       # eye distances the neck zone reaches below the jaw
 NECK_LIGHTER = 10.0   # luma levels over the cheeks' lightest over which the neck zone fades
 NECK_DARKER = (0.4, 0.55)  # shares of the cheeks' darkest luma over which it fades in
 NECK_BLUER = (0.05, 0.12)  # (Cb - 128) / luma over the cheeks' over which it fades out
+# a throat with bare skin below it (a chest: :data:`THROAT_SKIN` of weight within
+# :data:`THROAT_REACH` eye distances down its column) is skin in shade by its chroma's
+# direction (within these degrees of the cheeks'), its chroma for its light (these shares of
+# the cheeks') and its luma (from these shares of the cheeks' middle luma)
+THROAT_SKIN = 0.5
+THROAT_BARE = 0.3
+THROAT_REACH = 1.5
+THROAT_HUE = (20.0, 35.0)
+THROAT_CHROMA = (0.5, 0.7)
+THROAT_DARKER = (0.08, 0.15)
 
 
 def neck_zone(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:
@@ -595,18 +636,23 @@ def neck_zone(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.nd
 
 
 def _neck_skin(weight: np.ndarray, zone: np.ndarray, px: SkinPixels, model: SkinModel,
-               *factors: np.ndarray, outside: np.ndarray) -> None:
+               coloured: np.ndarray, *factors: np.ndarray, outside: np.ndarray,
+               scale: float) -> None:
     """Raise ``weight`` (hxw float32, in place) to the skin hue likelihood (within
-    :data:`NECK_TOLERANCE`) of the pixels ``px`` times ``zone``, the ``factors`` and one
-    less ``outside`` (hxw 0..1 each: the face), on the zone's bounding box, on the pieces of
-    it (over a quarter) that join the face (``outside`` over a half)."""
+    :data:`NECK_TOLERANCE`) of the pixels ``px`` times ``zone``, ``coloured``, the
+    ``factors`` and one less ``outside`` (hxw 0..1 each: the face), on the zone's bounding
+    box, on the pieces of it (over a quarter) that join the face (``outside`` over a half).
+    Over a bare chest (:func:`_skin_below`), a deeply shaded throat counts too
+    (:func:`_shaded_throat`, in place of the hue likelihood, the darkness and blueness
+    tests and ``coloured``). ``scale``: the eye distance in the grid's pixels."""
     sl = mask_box(zone, 0)
-    part = model.hue_likelihood_of(SkinPixels(px.ycc[sl], px.luma[sl], px.dist[sl]),
-                                   NECK_TOLERANCE) * zone[sl] * (1.0 - outside[sl])
+    box = SkinPixels(px.ycc[sl], px.luma[sl], px.dist[sl])
+    part = model.hue_likelihood_of(box, NECK_TOLERANCE) * zone[sl] * (1.0 - outside[sl])
     # never lighter than the cheeks' lightest: a neck is as lit or darker; a white collar
     # beside a dark neck, a yellow tie's knot are far lighter (within the wide tolerance of a
     # dark face's chroma, Byron Donalds' collar and knot came out in a skin-toned haze)
-    part *= np.clip((model.luma_hi + NECK_LIGHTER - px.luma[sl]) / NECK_LIGHTER, 0.0, 1.0)
+    lit = np.clip((model.luma_hi + NECK_LIGHTER - px.luma[sl]) / NECK_LIGHTER, 0.0, 1.0)
+    part *= lit
     # nor far darker than the cheeks' darkest: a neck's shadow keeps over half their light
     # (vitonhd_00034's darkest 0.59); a dark turtleneck under a dark face is as near its
     # wide chroma (Maxwell Frost's maroon one, 0.34 of it, came out brown)
@@ -619,12 +665,70 @@ def _neck_skin(weight: np.ndarray, zone: np.ndarray, px: SkinPixels, model: Skin
     cheeks = (float(model.mean[1]) - 128.0) / max((model.luma_lo + model.luma_hi) / 2, 8.0)
     part *= np.clip((cheeks + NECK_BLUER[1] - blue) / (NECK_BLUER[1] - NECK_BLUER[0]),
                     0.0, 1.0)
+    part *= coloured[sl]
     for factor in factors:
         part *= factor[sl]
+    # over a bare chest, though, a throat is skin however deep its shade: the Mona Lisa's,
+    # at 0.2-0.5 of her cheeks' darkest and redder, kept its orange-brown under a dark
+    # user's face (an orange band between his jaw and the re-toned chest)
+    # the skin below is looked for under the zone's box only (and a disc's width beside it)
+    rows, cols = sl
+    side = round(THROAT_BARE * scale)
+    below = (slice(rows.start, min(rows.stop + _throat_reach(scale), weight.shape[0])),
+             slice(max(cols.start - side, 0), min(cols.stop + side, weight.shape[1])))
+    bare = _skin_below(weight[below], outside[below], scale)[
+        :rows.stop - rows.start, cols.start - below[1].start:cols.stop - below[1].start]
+    if bare.any():
+        throat = _shaded_throat(box, model) * bare * zone[sl] * (1.0 - outside[sl])
+        throat *= lit  # not judged bluer by Cb: its hue is (a redder shade has less Cb)
+        for factor in factors:
+            throat *= factor[sl]
+        np.maximum(part, throat, out=part)
     # only where it joins the face: a tie or a necklace below the collar, as near the skin's
     # hue, is not neck
     face = cv2.dilate((outside[sl] > 0.5).view(np.uint8), np.ones((3, 3), np.uint8)) > 0
     np.maximum(weight[sl], part * touching(part > 0.25, face), out=weight[sl])
+
+
+def _shaded_throat(px: SkinPixels, model: SkinModel) -> np.ndarray:
+    """0..1 per pixel of ``px``: skin in deep shade by the direction of its chroma alone
+    (Cr, Cb about grey: within :data:`THROAT_HUE` degrees of the cheeks'; shading scales
+    chroma, and a painter's shadows are warmer), with chroma at least
+    :data:`THROAT_CHROMA` of the cheeks' for its light (not grey) and light from
+    :data:`THROAT_DARKER` of the cheeks' middle luma up (not the black of hair)."""
+    cr = px.ycc[..., 1].astype(np.float32) - 128.0
+    cb = px.ycc[..., 2].astype(np.float32) - 128.0
+    m_cr, m_cb = float(model.mean[0]) - 128.0, float(model.mean[1]) - 128.0
+    turn = np.degrees(np.abs(np.angle(np.exp(1j * (np.arctan2(cb, cr)
+                                                   - math.atan2(m_cb, m_cr))))))
+    lo_deg, hi_deg = THROAT_HUE
+    hue = np.clip((hi_deg - turn) / (hi_deg - lo_deg), 0.0, 1.0)
+    mid = max((model.luma_lo + model.luma_hi) / 2, 8.0)
+    share = np.hypot(cr, cb) / np.maximum(px.luma, 4.0) / max(math.hypot(m_cr, m_cb) / mid,
+                                                             1e-3)
+    chroma = np.clip((share - THROAT_CHROMA[0]) / (THROAT_CHROMA[1] - THROAT_CHROMA[0]),
+                     0.0, 1.0)
+    lo, hi = (mid * s for s in THROAT_DARKER)
+    dark = np.clip((px.luma - lo) / max(hi - lo, 1.0), 0.0, 1.0)
+    out: np.ndarray = (hue * chroma * dark).astype(np.float32)
+    return out
+
+
+def _skin_below(weight: np.ndarray, face: np.ndarray, scale: float) -> np.ndarray:
+    """hxw bool: the pixels with bare skin (``weight`` of at least :data:`THROAT_SKIN`, not
+    ``face``: 0..1, over a half; opened by a disc :data:`THROAT_BARE` eye distances wide:
+    a chest, not the band under a jaw, an ear or skin-coloured specks in a red tie) within
+    :data:`THROAT_REACH` eye distances (``scale``) below them in their column."""
+    found = ((weight >= THROAT_SKIN) & (face <= 0.5)).view(np.uint8)
+    skin = cv2.morphologyEx(found, cv2.MORPH_OPEN, disc(max(round(THROAT_BARE * scale), 1)))
+    # a column kernel anchored at its top: each pixel takes the most of those below it
+    below: np.ndarray = cv2.dilate(skin, np.ones((_throat_reach(scale) + 1, 1), np.uint8),
+                                   anchor=(0, 0)) > 0
+    return below
+
+
+def _throat_reach(scale: float) -> int:
+    return max(round(THROAT_REACH * scale), 1)
 
 
 def ear_zone(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:
@@ -769,8 +873,11 @@ def _largest_change(tone: np.ndarray | ToneMap) -> float:
     change = float(np.abs(lut.reshape(256, 3).astype(np.int16)
                           - np.arange(256, dtype=np.int16)[:, None]).max())
     if isinstance(tone, ToneMap):
+        # a departure d comes out as gain e^(i turn) d: it moves by |gain e^(i turn) - 1| |d|
+        cos, sin = tone.turn
+        moved = np.hypot(tone.gain * cos - 1.0, tone.gain * sin)
         change += (255.0 * float(np.abs(tone.user - tone.template).max())
-                   + SKIN_CHROMA[1] * float(np.abs(1.0 - tone.gain).max()))
+                   + SKIN_CHROMA[1] * float(moved.max()))
     return change
 
 
