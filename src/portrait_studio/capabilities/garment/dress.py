@@ -52,7 +52,7 @@ from .envelope import side_view_rows
 from .fit import Fit, body_frame
 from .fragments import tidy_layers
 from .layers import Layer, is_torso, limb_covers, warp_layers
-from .legskin import bare_legs, fabric_shade, fitted_legs, hem_shadow
+from .legskin import bare_legs, fabric_shade, fitted_legs, hem_shadow, shoe_shadow
 from .limbs import LimbZone, covered_limb
 from .measure import anchors as measure_anchors
 from .neckline import neck_opening
@@ -528,7 +528,8 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     (:func:`.replaced.worn_under`) and per leg the bare leg and its axis distances painted
     there (:func:`.legskin.bare_legs`), instead of the leg zone's revealed part; ``fitted``:
     they are tight and the legs their own outline (:func:`.legskin.fitted_legs`), lit as
-    they were (:func:`.legskin.fabric_shade`)."""
+    they were (:func:`.legskin.fabric_shade`), shaded going into the shoes
+    (:func:`.legskin.shoe_shadow`)."""
     drawn = np.zeros(reveal.shape, bool)
     if not reveal.any():
         return reveal, drawn, drawn
@@ -626,7 +627,9 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
         if legs is not None:    # in the dress's shadow below its hem
             rgb *= hem_shadow(legs[0], body.pose.shoulder_width)[..., None]
             if fitted:
-                rgb *= fabric_shade(img, legs[1][0][0])[..., None]
+                bare = legs[1][0][0]
+                rgb *= (fabric_shade(img, bare) * shoe_shadow(
+                    bare, body.person & ~bare & ~reveal, body.pose.shoulder_width))[..., None]
         if a.dtype == rgb.dtype == canvas.dtype == np.float32:
             box = mask_box(a, 0, 0.0)   # in place, only where a > 0
             alpha_blend_into(canvas, rgb[box], a, box)
