@@ -301,3 +301,61 @@ def test_a_throat_over_a_shirt_and_tie_keeps_the_necks_own_tests(
     monkeypatch.setattr(tone, "THROAT_HUE", (-2.0, -1.0))  # no pixel's hue is that near
     without, _ = retoned_for(img, DARK_USER)
     assert np.array_equal(out, without)
+
+
+def _arm_bands(relative: str, alone: bool) -> tuple[float, float]:
+    """Mean L* of the template's light skin re-toned for the dark user, 1.5-4.5 eye
+    distances under the chin (shoulders, upper arms) and 6-9 (forearms, hands)."""
+    from portrait_studio.pipelines import fusion as fu
+    from portrait_studio.pipelines.fusion_params import FusionParams
+
+    img = _read(relative)
+    points = detect_faces(img)[0].landmarks
+    photo = fixture_image(DARK_USER)
+    user = tone.skin_tone(photo, detect_faces(photo)[0].landmarks)
+    out = fu._retoned_template(img, [points], FusionParams(), fu.FusionReport(), [user],
+                               alone=alone)
+    d, chin = _eyes(points), float(points[152, 1])
+    px = img.astype(int)
+    person = cv2.resize(fu.template_person(img), img.shape[1::-1]) > 0.5
+    skin = (px[..., 0] - px[..., 2] > 25) & (px[..., 0] > 120) & person  # not the clothes
+    light = rgb_to_lab(out)[..., 0]
+
+    def band(lo: float, hi: float) -> float:
+        sel = skin.copy()
+        sel[:int(chin + lo * d)] = False
+        sel[int(chin + hi * d):] = False
+        assert sel.sum() > 5000
+        return float(light[sel].mean())
+
+    return band(1.5, 4.5), band(6.0, 9.0)
+
+
+@pytest.mark.parametrize("person", ["persons/model_1__ootdiffusion.png",
+                                    "persons/vitonhd_05997_00__ootdiffusion.jpg",
+                                    "persons/catvton_condition_baumu__worn_garment.jpg"])
+def test_the_only_persons_forearms_and_hands_are_retoned_like_the_upper_arms(
+        person: str) -> None:
+    """Full figures (a tank top, a cami, short sleeves): the re-toning faded with the
+    distance from the face, and the forearms and hands kept part of the template's light
+    complexion under a dark user's face (mean L* 7-11 over the shoulders' and upper arms',
+    where the template's own are 4-11 under to 6 over). The only person in a photo is
+    re-toned whole; with other people in it the fade stays."""
+    upper, lower = _arm_bands(person, alone=True)
+    assert lower < upper + 3.0, (upper, lower)
+    upper_faded, lower_faded = _arm_bands(person, alone=False)
+    assert lower_faded > upper_faded + 6.0, (upper_faded, lower_faded)
+
+
+def test_a_template_is_alone_with_one_face_only() -> None:
+    """The fusion tells the re-toning whether the template face is its photo's only one."""
+    from portrait_studio.perception.faces import detection_copy
+    from portrait_studio.pipelines import fusion as fu
+    from portrait_studio.pipelines.fusion_params import MergeEntry
+
+    user = fixture_image(DARK_USER)
+    for name, alone in (("judy_chu__house_official_1.jpg", True),
+                        ("obama_biden__two_people_2faces.jpg", False)):
+        img = fixture_image(name)
+        targets, found = fu._template_faces(img, [MergeEntry(user)], detection_copy(img))
+        assert len(targets) == 1 and found is alone, name

@@ -220,7 +220,7 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
         # the template person is segmented (on the segmenter's own threads) while its faces
         # are found here: the re-toning then has it without waiting
         person = person_mask_started(t_copy[0])
-        targets = _template_faces(template, merges, t_copy)
+        targets, alone = _template_faces(template, merges, t_copy)
     # the template person's own glasses go with their face: painted out of the scene with
     # their hinges by the hair (found here first: the re-toning needs them before the user
     # half is done)
@@ -242,7 +242,8 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
     grains = [in_helper(template_grain, template, t.landmarks) for t in targets]
     canvas = _retoned_template(template, [t.landmarks for t in targets], params, report, tones,
                                t_copy[0], t_copy, frames, partial(_shaven_for, planned, bearded,
-                                                                     template.shape), person)
+                                                                     template.shape), person,
+                               alone)
     person()  # waited for even when unused: the segmenter is left idle
     with timed(report.timings_ms, "plan"):
         plans = planned.result()
@@ -330,15 +331,16 @@ def _template_shape(plans: Future[list[FacePlan]], i: int, shape: tuple[int, ...
 
 
 def _template_faces(template: np.ndarray, merges: list[MergeEntry],
-                    copy: tuple[np.ndarray, int]) -> list[Face]:
-    """The template face of each merge entry, checked (``copy``: the detection copy)."""
+                    copy: tuple[np.ndarray, int]) -> tuple[list[Face], bool]:
+    """The template face of each merge entry, checked (``copy``: the detection copy), and
+    whether it is the only face found in the template."""
     t_faces = require_faces(template, field="ModelImage", tiles=needs_all_faces(merges),
                             copy=copy)
     targets = assign_template_faces(t_faces, merges)
     for face in targets:
         check_face_size(face, "ModelImage")
         check_pose(face, "ModelImage")
-    return targets
+    return targets, len(t_faces) == 1
 
 
 def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: FusionParams,
@@ -348,7 +350,8 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
                       reduced: tuple[np.ndarray, int] | None = None,
                       frames: Sequence[Future[np.ndarray] | np.ndarray] | None = None,
                       shaven: Callable[[int], UserJaw | np.ndarray | None] | None = None,
-                      person_of: Callable[[], np.ndarray] | None = None) -> np.ndarray:
+                      person_of: Callable[[], np.ndarray] | None = None,
+                      alone: bool = False) -> np.ndarray:
     """The template (HxWx3 uint8 RGB) prepared for the swaps: the beard of each target
     person (face landmarks ``t_points``) shaved when that face's user has none (``shaven``:
     for face ``i``, the landmarks its user's face will have when it is, :attr:`FacePlan.shaven`,
@@ -363,7 +366,9 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
     (:func:`~portrait_studio.perception.faces.detection_copy`), reused as the re-toning's
     working grid when that grid has the same blocks (and the template was not shaved).
     ``person_of``: gives :func:`template_person` of ``template`` and ``small`` (started
-    ahead), called when the person is needed."""
+    ahead), called when the person is needed. ``alone``: the template has one face, its
+    person's body skin is re-toned however far it reaches
+    (:func:`~portrait_studio.capabilities.face_swap.tone.person_skin_field`)."""
     find = partial(template_person, template, small) if person_of is None else person_of
     with timed(report.timings_ms, "tone"):
         canvas, person = _shaven(template, t_points, find, shaven)
@@ -374,7 +379,8 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
             changed = painted
             for t_pts, tone in zip(t_points, user_tones, strict=True):
                 t_tone = skin_tone(template, t_pts)
-                field = person_skin_field(canvas, t_pts, person, None if painted else reduced)
+                field = person_skin_field(canvas, t_pts, person, None if painted else reduced,
+                                          alone)
                 u_tone = tone if isinstance(tone, SkinTone) else tone.result()
                 # the canvas before this face's re-toning: the template itself while nothing
                 # was painted or re-toned yet (no copy of the whole frame)

@@ -412,14 +412,17 @@ class SkinField:
 
 
 def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
-                      reduced: tuple[np.ndarray, int] | None = None) -> SkinField:
+                      reduced: tuple[np.ndarray, int] | None = None,
+                      alone: bool = False) -> SkinField:
     """Soft map of the visible skin of the person whose face is ``points`` (skin-coloured like
     that face's cheeks, on the person mask ``person`` (HxW float32), fading with distance from
     the face) for the region where it is not negligible, computed on a working grid of that
     region (:class:`SkinField`). ``person`` may be at a reduced
     resolution of the whole image (it is sampled). ``reduced``: a copy of ``img`` averaged
     over k x k blocks from its corner and that k (e.g. the detection copy), which gives the
-    working grid's pixels when they are the same blocks."""
+    working grid's pixels when they are the same blocks. ``alone``: the face is the only
+    one in the photo (its person's skin below the chin does not fade with the distance,
+    :func:`_body_skin`)."""
     full_scale = max(face_scale(points), 8.0)
     reach = _reach(points, img.shape, full_scale)
     k = _field_factor(full_scale, reach)
@@ -438,8 +441,16 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     falloff = np.exp(-((xs - cx) / (scale * REACH_X)) ** 2 - dy ** 2).astype(np.float32)
     px = model.pixels(crop)  # shared by the likelihoods and the saturation
     coloured = _saturated(px, model)
-    weight = _lit_skin(px, model, coloured, mask, scale) * falloff
+    lit = _lit_skin(px, model, coloured, mask, scale)
+    detail = detail_ratio(crop, cheeks, scale)
     whole_oval = face_regions(local, crop.shape).oval
+    if alone:
+        # the only person in the photo: their skin is re-toned whole however far it reaches
+        # (the falloff keeps one face's complexion off other people): faded with the
+        # distance, a full figure's forearms and hands kept half the template's complexion,
+        # pale hands on a dark user's brown arms
+        _body_skin(falloff, lit, px, model, detail, mask, whole_oval, local, scale)
+    weight = lit * falloff
     oval = whole_oval * coloured  # not a fringe or beard on it
     # the forehead and scalp above the mesh (shinier, pinker than the cheeks) were re-toned
     # only partly and stayed a lighter band under a darker user's face
@@ -470,7 +481,6 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     # face and over the shoulders (darkened in streaks for a darker user); it is far more
     # detailed than skin. Not at the hairline (its own step; fine hairs over skin) nor on the
     # chest (prints, necklaces)
-    detail = detail_ratio(crop, cheeks, scale)
     hair = _hair_like(detail, px, model, scale)
     sides = _beside_neck(local, crop.shape, scale) * (1.0 - above)
     # above the brows (the crown zone), only hair also greyer than skin: fine hairs over the
@@ -491,6 +501,54 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     weight = soft * np.maximum(mask, oval)  # no spill onto the backdrop
     return SkinField(roi, grid, weight, mask, hair * above * (1.0 - whole_oval),
                      SkinEdges(model, 1.0 - above))
+
+
+BODY_SOFT = 0.08   # eye distances: the body skin's edge softened (a Gaussian's sigma)
+# the most fine detail (:func:`detail_ratio`, of the cheeks') of body skin: a dog's tan fur
+# held in the arms and a houndstooth's light threads are skin-coloured and more detailed
+BODY_DETAIL = 4.5
+BODY_WIDTH = 0.08  # eye distances: the narrowest piece of body skin (not a textile's thread)
+# degrees (Cr, Cb about grey) the body skin's hue is within of the cheeks': arms and hands
+# are 1-8 away, a tan dog hugged (in the person mask, and skin-coloured to rosy cheeks'
+# wide tolerance) 11-17 (its legs came out brown for a dark user), and so are beige
+# trousers far lighter than a dark face (vitonhd_09597's, re-toned whole for a light user)
+BODY_HUE = 10.0
+# body skin is lit up to these levels over the cheeks' lightest (95th percentile): not a
+# white shirt
+BODY_LIGHTER = 12.0
+
+
+def _body_skin(falloff: np.ndarray, lit: np.ndarray, px: SkinPixels, model: SkinModel,
+               detail: np.ndarray, person: np.ndarray, oval: np.ndarray, local: np.ndarray,
+               scale: float) -> None:
+    """Raise ``falloff`` (hxw float32, in place) to 1 over the body's skin below the chin
+    (``local``: the face's landmarks on the grid; light-brown hair is as skin-coloured as a
+    forehead): ``lit`` (the skin likelihood) over a half, on this face's own piece of the
+    ``person`` mask (the one with the face ``oval``, 0..1; not a bystander's), not far lighter than the cheeks
+    (:data:`BODY_LIGHTER`), nor detailed (``detail``, :data:`BODY_DETAIL`), nor of another
+    hue (:data:`BODY_HUE`): not fur or beige clothes; in pieces at least :data:`BODY_WIDTH`
+    eye distances (``scale``) across (a houndstooth's light checks touch corner to corner),
+    grown by a few pixels and softened by :data:`BODY_SOFT` eye distances so that shaded
+    spots within it and its rims are not left at the falloff's weight."""
+    top = max(int(float(local[lm.CHIN, 1]) - 0.5 * scale), 0)
+    rows = slice(top, falloff.shape[0])
+    skin = ((lit[rows] > 0.5) & (px.luma[rows] <= model.luma_hi + BODY_LIGHTER)
+            & (detail[rows] < BODY_DETAIL))
+    # the hue (Cr, Cb about grey, in degrees from the cheeks') of those pixels only
+    ycc = px.ycc[rows][skin].astype(np.float32) - np.float32(128.0)
+    own = math.degrees(math.atan2(float(model.mean[1]) - 128.0, float(model.mean[0]) - 128.0))
+    turn = np.abs((np.degrees(np.arctan2(ycc[:, 2], ycc[:, 1])) - own + 180.0) % 360.0 - 180.0)
+    skin[skin] = turn < BODY_HUE
+    skin &= touching(person > 0.5, oval > 0.5)[rows]
+    width = disc(max(round(BODY_WIDTH * scale), 1) | 1)
+    body = cv2.morphologyEx(skin.view(np.uint8), cv2.MORPH_OPEN, width)
+    kept = (cv2.dilate(body, width) > 0) & skin
+    grown = cv2.dilate(kept.view(np.uint8), np.ones((5, 5), np.uint8)).astype(np.float32)
+    soft = cv2.GaussianBlur(grown, (0, 0), max(BODY_SOFT * scale, 0.5))
+    # faded in over half an eye distance above the chin
+    ramp = np.clip((np.arange(top, falloff.shape[0], dtype=np.float32)
+                    - float(local[lm.CHIN, 1])) / scale + 0.5, 0.0, 1.0)[:, None]
+    np.maximum(falloff[rows], soft * ramp, out=falloff[rows])
 
 
 # sigmas of the cheeks' chroma for skin lighter than the cheeks that lies within skin: a
