@@ -302,6 +302,31 @@ def test_lower_lens_edges_are_followed_where_the_rim_cuts_across_them() -> None:
     assert float(np.mean(kept)) <= 0.5, kept
 
 
+def test_the_bridges_shadow_on_the_nose_is_painted_out() -> None:
+    """Andy Kim's bridge casts a brown band 3-5 px under it on the nose (L* ~70 against ~88
+    just below), beyond the mask's 2 px halo: the cleaned photo kept it as two dark specks
+    (10th percentile 74.8, darkest 67.5), a speck on the nose of every fused result. Now
+    81.5 and 78.4; the skin below is untouched."""
+    img, _, mask, cleaned = _face("andy_kim")
+    band, below = (slice(163, 167), slice(156, 173)), (slice(168, 172), slice(160, 169))
+    light = _light(cleaned)
+    skin = float(np.median(light[below]))
+    assert float(np.median(_light(img)[below])) == skin and not mask[below].any()
+    assert float(np.percentile(_light(img)[band], 10)) < skin - 15  # the shadow is there
+    assert float(np.percentile(light[band], 10)) > skin - 9
+    assert float(light[band].min()) > skin - 12
+
+
+def test_the_bridges_shadow_spares_the_eye_sockets_under_a_top_bar() -> None:
+    """Under Harold Rogers' top bar, by the inner eye corners, the dark is his eye
+    sockets: the bridge's shadow is sought only between them (without that inset it took 14
+    more px of this box, 19 in all)."""
+    _, _, mask, _ = _face("harold_rogers")
+    socket = np.zeros(mask.shape, bool)
+    socket[152:156, 157:166] = True
+    assert (mask & socket).sum() <= 8
+
+
 def test_nose_pads_are_sought_on_wire_frames_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Beside a thicker frame's nasal rims lies the nose's own shading: repainting it cost
     Harold Rogers' fusions their identity (retrieved 30 of 37 instead of 37)."""

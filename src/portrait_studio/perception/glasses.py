@@ -13,7 +13,8 @@ every size below is in work pixels and every contrast in L*:
   near that joint one (a turned head shows one lens wider: its outer side and hinge);
 - temples: near-horizontal paths from each rim's outer end to the face edge;
 - mask: the line pixels along those paths, grown to the line's own width (the narrowest
-  black-hat disc that holds it) plus a 2 px halo, never the eye openings or the nostrils.
+  black-hat disc that holds it) plus a 2 px halo (under the bridge: its shadow on the nose,
+  up to 5 px), never the eye openings or the nostrils.
   Skin beside a strong line is no line (it is measured against the strongest line nearby, so
   the shaded lid under a thick top bar stays), nor is a soft shadow that a wider disc still
   deepens (an eye socket), nor a bright gap between a dark bar and the lid. Plus the parts
@@ -62,6 +63,8 @@ HALO_MIN = 4.0               # ... plus its shadow / soft edge within 2 px (L*)
 DISCS = (5, 9, 15, 25)       # black-hat discs: frame line widths up to ~4, 7, 12, 20 px
 PLATEAU = 0.85               # a line's response (widest disc allowed) is this share of the next
                              # disc's: soft shadows (eye sockets) keep growing with the disc
+BRIDGE_SHADOW = 5            # the bridge's shadow on the nose: this many px under it ...
+SHADOW_INSET = 10            # ... and this many px inside the inner eye corners
 TOP_ABOVE_BRIDGE = 12        # a lens top is at most this many px above the bridge
 PAD_THIN = 0.75              # a thicker frame's pad arm: its 5 px disc's black-hat holds this
                              # share of the 15 px disc's
@@ -342,8 +345,28 @@ def _work_mask(work: _Work, paths: list[tuple[np.ndarray, bool]],
     soft = np.maximum(darks[min(1, len(darks) - 1)], bright) >= HALO_MIN
     edges = lens_edges(light, rims, work.points,
                        free & ~pads)  # beside the nose: the pads' lines, not the lens's
-    out: np.ndarray = frame | (halo & free & soft) | edges  # faint lens edges: no halo
+    shadow = _bridge_shadow(work, paths[0][0], frame, (every[1] >= HALO_MIN) & free)
+    out: np.ndarray = frame | (halo & free & soft) | edges | shadow  # lens edges: no halo
     return out if off_face else out & _near_face(work, USER_KEEP)
+
+
+def _bridge_shadow(work: _Work, bridge: np.ndarray, frame: np.ndarray,
+                   dark: np.ndarray) -> np.ndarray:
+    """The shadow the bridge casts on the nose (HxW bool): the ``dark`` pixels (soft dark
+    blobs: the 9 px disc's black-hat) up to :data:`BRIDGE_SHADOW` px under the ``bridge``
+    path (Nx2 work points), in its columns at least :data:`SHADOW_INSET` px inside the inner
+    eye corners (nearer, the dark under a top bar is the eye socket), reached from the
+    ``frame``, the frame itself not included. Beyond the halo's 2 px: Andy Kim's bridge
+    left a brown band 3-5 px under it, a dark speck on the nose of every fused result."""
+    p = work.points
+    x0 = p[lm.RIGHT_EYE_INNER, 0] + SHADOW_INSET
+    x1 = p[lm.LEFT_EYE_INNER, 0] - SHADOW_INSET
+    zone = np.zeros(frame.shape, bool)
+    for x, y in np.round(bridge).astype(np.int64):
+        if x0 <= x <= x1:
+            zone[y + 1:y + 1 + BRIDGE_SHADOW, x] = True
+    out: np.ndarray = connected(zone & dark, frame) & ~frame
+    return out
 
 
 def _beside_lines(work: _Work, traced: tuple[list[np.ndarray], np.ndarray], frame: np.ndarray,
