@@ -508,6 +508,7 @@ BODY_SOFT = 0.08   # eye distances: the body skin's edge softened (a Gaussian's 
 # held in the arms and a houndstooth's light threads are skin-coloured and more detailed
 BODY_DETAIL = 4.5
 BODY_WIDTH = 0.08  # eye distances: the narrowest piece of body skin (not a textile's thread)
+BODY_HOLE = 0.3    # eye distances: the widest hole in the body's skin taken as skin
 # degrees (Cr, Cb about grey) the body skin's hue is within of the cheeks': arms and hands
 # are 1-8 away, a tan dog hugged (in the person mask, and skin-coloured to rosy cheeks'
 # wide tolerance) 11-17 (its legs came out brown for a dark user), and so are beige
@@ -523,13 +524,15 @@ def _body_skin(falloff: np.ndarray, lit: np.ndarray, px: SkinPixels, model: Skin
                scale: float) -> None:
     """Raise ``falloff`` (hxw float32, in place) to 1 over the body's skin below the chin
     (``local``: the face's landmarks on the grid; light-brown hair is as skin-coloured as a
-    forehead): ``lit`` (the skin likelihood) over a half, on this face's own piece of the
-    ``person`` mask (the one with the face ``oval``, 0..1; not a bystander's), not far lighter than the cheeks
+    forehead), and ``lit`` (the skin likelihood, in place) to twice its value, up to 1, in
+    that skin's holes up to :data:`BODY_HOLE` eye distances (``scale``) across. Body skin:
+    ``lit`` over a half, on this face's own piece of the ``person`` mask (the one with the
+    face ``oval``, 0..1; not a bystander's), not far lighter than the cheeks
     (:data:`BODY_LIGHTER`), nor detailed (``detail``, :data:`BODY_DETAIL`), nor of another
     hue (:data:`BODY_HUE`): not fur or beige clothes; in pieces at least :data:`BODY_WIDTH`
-    eye distances (``scale``) across (a houndstooth's light checks touch corner to corner),
-    grown by a few pixels and softened by :data:`BODY_SOFT` eye distances so that shaded
-    spots within it and its rims are not left at the falloff's weight."""
+    eye distances across (a houndstooth's light checks touch corner to corner), grown by a
+    few pixels and softened by :data:`BODY_SOFT` eye distances so that its rims are not
+    left at the falloff's weight."""
     top = max(int(float(local[lm.CHIN, 1]) - 0.5 * scale), 0)
     rows = slice(top, falloff.shape[0])
     skin = ((lit[rows] > 0.5) & (px.luma[rows] <= model.luma_hi + BODY_LIGHTER)
@@ -543,7 +546,16 @@ def _body_skin(falloff: np.ndarray, lit: np.ndarray, px: SkinPixels, model: Skin
     width = disc(max(round(BODY_WIDTH * scale), 1) | 1)
     body = cv2.morphologyEx(skin.view(np.uint8), cv2.MORPH_OPEN, width)
     kept = (cv2.dilate(body, width) > 0) & skin
-    grown = cv2.dilate(kept.view(np.uint8), np.ones((5, 5), np.uint8)).astype(np.float32)
+    # within it, paler or more saturated spots (a painting's lit chest, a sheen) that are
+    # skin to some degree are skin: half-weighted, the Mona Lisa's yellow highlights stayed
+    # as blotches in her chest re-toned for a dark user
+    holes = cv2.morphologyEx(kept.view(np.uint8), cv2.MORPH_CLOSE,
+                             disc(max(round(BODY_HOLE * scale), 1) | 1)) > 0
+    holes &= ~kept
+    part = lit[rows]
+    part[holes] = np.minimum(part[holes] * np.float32(2.0), np.float32(1.0))
+    grown = cv2.dilate((kept | holes).view(np.uint8), np.ones((5, 5), np.uint8)).astype(
+        np.float32)
     soft = cv2.GaussianBlur(grown, (0, 0), max(BODY_SOFT * scale, 0.5))
     # faded in over half an eye distance above the chin
     ramp = np.clip((np.arange(top, falloff.shape[0], dtype=np.float32)
