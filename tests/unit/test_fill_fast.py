@@ -1,0 +1,82 @@
+"""The fast paths of ``imaging.fill`` give byte for byte what the plain arithmetic gives."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from portrait_studio.imaging import fill
+from portrait_studio.perception.faces import detect_faces
+from tests.conftest import fixture_image
+
+
+def _plain_trust(img: np.ndarray, mask: np.ndarray, grow: int) -> np.ndarray:
+    """:func:`fill._trust` as first written: the black-hat of the float lightness."""
+    light = cv2.cvtColor(img, cv2.COLOR_RGB2Lab)[..., 0].astype(np.float32) * np.float32(100 / 255)
+    disc = 8 * grow + 1
+    dark = cv2.morphologyEx(light, cv2.MORPH_BLACKHAT,
+                            cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (disc, disc)))
+    weight: np.ndarray = (1 - np.clip((dark - 3) / 6, 0, 0.95)) * ~mask
+    return weight.astype(np.float32)
+
+
+def _eye_band(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """A fixture portrait's band round the eyes (a strided view) and a mask of its brows'
+    and eyes' dark pixels (the thin things fill_thin paints out)."""
+    img = fixture_image(f"{name}__house_official_1.jpg")
+    pts = detect_faces(img)[0].landmarks
+    y0, y1 = int(pts[:, 1].min()) - 10, int(pts[:, 1].mean())
+    x0, x1 = int(pts[:, 0].min()) - 20, int(pts[:, 0].max()) + 20
+    band = img[y0:y1, x0:x1]
+    luma = band.astype(np.float32).mean(axis=2)
+    mask = luma < np.percentile(luma, 12)
+    return band, mask
+
+
+@pytest.mark.parametrize("name", ["andy_kim", "bennie_g_thompson", "grace_meng"])
+def test_trust_on_8_bit_lightness_equals_the_float_black_hat(name: str) -> None:
+    """The closing of the 8-bit lightness, scaled, is the float closing: the same weights
+    for every grow (disc size) on a portrait's eye band with glasses, beard and brows."""
+    band, mask = _eye_band(name)
+    for grow in (1, 2, 3, 6):
+        fast, plain = fill._trust(band, mask, grow), _plain_trust(band, mask, grow)
+        assert fast.dtype == np.float32 and fast.shape == mask.shape
+        assert 0.05 < float((fast < 0.9).mean()) < 0.95  # dark things are down-weighted
+        assert np.array_equal(fast, plain)
+
+
+def _plain_fill(img: np.ndarray, mask: np.ndarray, grow: int,
+                sides: np.ndarray | None) -> np.ndarray:
+    """:func:`fill.fill_thin` (no reduction) written with plain 2-D fancy indexing."""
+    src = img.astype(np.float32)
+    grain = np.clip(src - cv2.GaussianBlur(src, (0, 0), 1.5), -fill.GRAIN_MAX, fill.GRAIN_MAX)
+    pos, near = fill._nearest_outside(mask)
+    base = fill._base(img, mask, grow, sides)
+    h, w = mask.shape
+    mirror = np.rint(2 * near - pos).astype(np.int64)
+    ok = (mirror[:, 0] >= 0) & (mirror[:, 0] < h) & (mirror[:, 1] >= 0) & (mirror[:, 1] < w)
+    mirror = np.where(ok[:, None], mirror, near.astype(np.int64))
+    ok &= ~mask[mirror[:, 0], mirror[:, 1]]
+    iy, ix = pos.astype(np.int64).T
+    if sides is not None:
+        ok &= sides[mirror[:, 0], mirror[:, 1]] == sides[iy, ix]
+    value = base[iy, ix] + ok[:, None] * grain[mirror[:, 0], mirror[:, 1]]
+    out = img.copy()
+    out[iy, ix] = np.clip(np.rint(value), 0, 255).astype(np.uint8)
+    return out
+
+
+@pytest.mark.parametrize("name", ["andy_kim", "grace_meng"])
+def test_fill_thin_flat_gather_equals_plain_indexing(name: str) -> None:
+    """The flat-index gather, in-place sums and scatter of :func:`fill.fill_thin` give the
+    plain fancy-indexing result, with and without ``sides``, on a strided view."""
+    band, mask = _eye_band(name)
+    sides = np.zeros(mask.shape, bool)
+    sides[:, : mask.shape[1] // 2] = True
+    for s in (None, sides):
+        fast, plain = fill.fill_thin(band, mask, 2, s), _plain_fill(band, mask, 2, s)
+        moved = np.abs(fast.astype(np.int16) - band.astype(np.int16)).max(axis=2) > 8
+        assert moved[mask].mean() > 0.3  # the masked dark pixels are painted over
+        assert not moved[~mask].any()
+        assert np.array_equal(fast, plain)
