@@ -80,3 +80,36 @@ def test_fill_thin_flat_gather_equals_plain_indexing(name: str) -> None:
         assert moved[mask].mean() > 0.3  # the masked dark pixels are painted over
         assert not moved[~mask].any()
         assert np.array_equal(fast, plain)
+
+
+def _plain_carry_in(img: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """:func:`fill.carry_in` written with NumPy broadcasting of the weights."""
+    num, den = [img * known[..., None]], [known]
+    while min(den[-1].shape) > 4 and float(den[-1].min()) < 0.5:
+        num.append(cv2.pyrDown(num[-1]))
+        den.append(cv2.pyrDown(den[-1]))
+    est: np.ndarray = num[-1] / np.maximum(den[-1], 1e-6)[..., None]
+    for n, d in zip(num[-2::-1], den[-2::-1]):
+        up = cv2.pyrUp(est, dstsize=(d.shape[1], d.shape[0]))
+        trust = np.clip(d * 4, 0, 1)[..., None]
+        est = trust * n / np.maximum(d, 1e-6)[..., None] + (1 - trust) * up
+    return est
+
+
+@pytest.mark.parametrize("name", ["andy_kim", "bennie_g_thompson"])
+def test_carry_in_rgb_path_equals_broadcasting(name: str) -> None:
+    """The 3-channel float32 path of :func:`fill.carry_in` gives the broadcasting result
+    bit for bit on a portrait's eye band with its dark pixels unknown (soft weights too),
+    and the other dtypes still take the plain path (float64 in, float64 out)."""
+    band, mask = _eye_band(name)
+    src = band.astype(np.float32)
+    for known in ((~mask).astype(np.float32), fill._trust(band, mask, 2)):
+        fast, plain = fill.carry_in(src, known), _plain_carry_in(src, known)
+        assert fast.dtype == np.float32
+        # the unknown (darkest) pixels are filled from their lighter surroundings
+        assert float(fast[mask].mean()) > float(src[mask].mean()) + 10.0
+        assert np.array_equal(fast, plain)
+    wide = fill.carry_in(src.astype(np.float64), (~mask).astype(np.float64))
+    assert wide.dtype == np.float64
+    assert np.array_equal(wide, _plain_carry_in(src.astype(np.float64),
+                                                (~mask).astype(np.float64)))
