@@ -11,6 +11,8 @@ from functools import cached_property
 import cv2
 import numpy as np
 
+from .regions import pixels_at
+
 
 def gaussian(img: np.ndarray, sigma: float) -> np.ndarray:
     """Gaussian blur with a kernel derived from ``sigma`` (float32)."""
@@ -132,7 +134,7 @@ def _ramp(dist: np.ndarray, scale: float) -> np.ndarray:
 def fit_skin_model(img: np.ndarray, mask: np.ndarray) -> SkinModel:
     """Skin model from the pixels of ``img`` where ``mask`` > 0.5."""
     ycc = cv2.cvtColor(_u8(img), cv2.COLOR_RGB2YCrCb).astype(np.float32)
-    sel = ycc[mask > 0.5]
+    sel = pixels_at(ycc, mask > 0.5)
     if len(sel) < 10:
         sel = ycc.reshape(-1, 3)
     chroma = sel[:, 1:]

@@ -135,6 +135,19 @@ def gather(img: np.ndarray, flat: NDArray[np.intp]) -> np.ndarray:
     return out
 
 
+def pixels_at(img: np.ndarray, mask: Mask) -> np.ndarray:
+    """``img[mask]`` of an HxW(xC) image and an HxW bool ``mask``: the pixels where it is
+    set, in the same (row-major) order, Nx(C). NumPy's boolean indexing of a multi-channel
+    image is 5-10 times slower than taking flat indices; an image that is a view (not
+    contiguous) is copied only over the mask's bounding box."""
+    if not img.flags.c_contiguous:
+        x, y, w, h = cv2.boundingRect(mask.view(np.uint8))
+        img, mask = np.ascontiguousarray(img[y:y + h, x:x + w]), mask[y:y + h, x:x + w]
+    out: np.ndarray = np.take(img.reshape(mask.size, *img.shape[2:]), np.flatnonzero(mask),
+                              axis=0)
+    return out
+
+
 def nearest_set(mask: Mask, axis: int, after: bool) -> NDArray[np.intp]:
     """HxW: the index along ``axis`` (1: in the row, 0: in the column) of each pixel's
     nearest set pixel of ``mask`` at or before it (at or after it when ``after``); -1 where

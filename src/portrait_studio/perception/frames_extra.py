@@ -27,6 +27,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ..imaging.regions import pixels_at
 from . import landmarks as lm
 from .paths import row_path
 
@@ -102,8 +103,9 @@ def _lens_glare(lab: np.ndarray, region: np.ndarray) -> np.ndarray:
     L* and a* + 128)."""
     if region.sum() < 50:
         return np.zeros(region.shape, bool)
-    green = np.median(lab[region][:, 1]) - lab[..., 1]
-    light = lab[..., 0] - np.median(lab[region][:, 0])
+    inside = pixels_at(lab, region)
+    green = np.median(inside[:, 1]) - lab[..., 1]
+    light = lab[..., 0] - np.median(inside[:, 0])
     core = region & (green >= GLARE_GREEN) & (light >= GLARE_LIGHT)
     core = cv2.morphologyEx(core.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     if core.sum() < GLARE_AREA:

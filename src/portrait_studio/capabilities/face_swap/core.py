@@ -40,7 +40,7 @@ from ...imaging.blend import (
 )
 from ...imaging.color import masked_blur
 from ...imaging.fill import fill_thin
-from ...imaging.regions import dilate_disc, dilate_field, disc, erode_disc, touching
+from ...imaging.regions import dilate_disc, dilate_field, disc, erode_disc, pixels_at, touching
 from ...perception import landmarks as lm
 from ...perception.graphs import alongside
 from ...perception.masks import (
@@ -921,7 +921,7 @@ def _brow_pixels(img: np.ndarray, fields: np.ndarray, scale: float) -> (
     skin = zone & (dark < 2.0) & (fields[..., 0] < 0.1)
     if skin.sum() < 20:
         return None
-    ref = np.median(lab[skin], axis=0)
+    ref = np.median(pixels_at(lab, skin), axis=0)
     # hair: far from the skin's colour, not the backdrop (far bluer than the skin, and bluer
     # than grey: near-neutral black hair beside skin re-toned to a yellow complexion was
     # "bluer" too) nor thin dark lines (a brow's tail joined the shaded temple beside it)

@@ -31,6 +31,7 @@ import numpy as np
 from ...imaging import geometry as geo
 from ...imaging.blend import mask_box, scale_channels
 from ...imaging.color import masked_blur
+from ...imaging.regions import pixels_at
 from ...perception import landmarks as lm
 from ...perception.masks import cheek_mask
 from .warps import geo_scale
@@ -102,7 +103,7 @@ def forehead_source(points: np.ndarray, user: tuple[np.ndarray, np.ndarray],
     cheeks = None if own.max(initial=0.0) >= 0.99 else _cheek_grain(user, fields, local)
     if cheeks is None and own.max(initial=0.0) < 0.99:
         return None  # neither a band of forehead nor cheeks to measure
-    colour = face[source].mean(axis=0) if cheeks is None else cheeks.colour
+    colour = pixels_at(face, source).mean(axis=0) if cheeks is None else cheeks.colour
     base = masked_blur(face, source.astype(np.float32), max(DETAIL_SIGMA * scale, 0.7))
     return ForeheadSource(box, full, scale, source, own, ratio, colour, base, cheeks)
 
@@ -157,7 +158,7 @@ def _measure(detail: np.ndarray, sample: np.ndarray, relit: np.ndarray,
     ``sample`` (hxw bool; ``scale``: the eye distance in pixels)."""
     luma = cv2.transform(detail, _MEAN)
     smooth = cv2.GaussianBlur(luma, (0, 0), max(FINE_SIGMA * scale, 0.5))
-    colour = relit[sample].mean(axis=0).astype(np.float32)
+    colour = pixels_at(relit, sample).mean(axis=0).astype(np.float32)
     return _Grain(float(cv2.subtract(luma, smooth)[sample].std()), float(smooth[sample].std()),
                   colour / max(float(colour.mean()), 1.0), colour)
 

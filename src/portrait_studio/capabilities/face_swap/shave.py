@@ -49,7 +49,7 @@ from ...imaging import geometry as geo
 from ...imaging.blend import mask_box
 from ...imaging.color import SkinModel, SkinPixels
 from ...imaging.fill import carry_in
-from ...imaging.regions import disc, filled, gather, nearest_set, touching
+from ...imaging.regions import disc, filled, gather, nearest_set, pixels_at, touching
 from ...perception import landmarks as lm
 from ...perception.masks import cheek_mask, face_regions, face_scale, polygon_mask
 from ..retouch.crisp import crispness, match_crispness
@@ -325,7 +325,7 @@ def _beard(work: _Work, person: np.ndarray, skin: np.ndarray,
     # candidates under the jaw), not over the whole grid
     under = found & ~oval
     if clothes and under.any():
-        near_colour, there = _Colour.of(lab[chin & not_skin]), lab[under]
+        near_colour, there = _Colour.of(pixels_at(lab, chin & not_skin)), pixels_at(lab, under)
         near = near_colour.distance(there)
         like = (near < BEARD_SIGMAS) & (
             near < np.min([c.distance(there) for c in clothes], axis=0))
@@ -547,7 +547,7 @@ def _notch(work: _Work, beard: np.ndarray, person: np.ndarray,
     near = (rows > ends[None, :]) & (rows <= ends[None, :] + NOTCH[0] * work.scale)
     found = person & ~beard & near & middle[None, :] & (ends >= 0)[None, :]
     # coloured like none of the clothes: the distances taken at those pixels only
-    there = work.lab[found]
+    there = pixels_at(work.lab, found)
     found[found] = np.min([c.distance(there) for c in clothes], axis=0) > BEARD_SIGMAS
     found = filled(cv2.morphologyEx(found.view(np.uint8), cv2.MORPH_CLOSE,
                                     _disc(0.04 * work.scale)) > 0) & near & middle[None, :]
@@ -1005,7 +1005,7 @@ def jaw_shadow(img: np.ndarray, points: np.ndarray) -> np.ndarray | None:
     lower = (d > -0.3) & (d < -0.1)
     if int(np.count_nonzero(lower)) < 10:
         return None
-    hue = np.median(chroma[lower], axis=0)
+    hue = np.median(pixels_at(chroma, lower), axis=0)
     ref = float(np.median(luma[lower]))
     if ref < 8.0:
         return None

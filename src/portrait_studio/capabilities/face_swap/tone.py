@@ -23,7 +23,7 @@ import numpy as np
 from ...imaging import geometry as geo
 from ...imaging.blend import feather, mask_box
 from ...imaging.color import SkinModel, SkinPixels, fit_skin_model, masked_mean
-from ...imaging.regions import disc, touching
+from ...imaging.regions import disc, pixels_at, touching
 from ...perception import landmarks as lm
 from ...perception.masks import (
     above_brows,
@@ -92,7 +92,7 @@ def cheek_skin_model(img: np.ndarray, cheeks: np.ndarray) -> SkinModel:
     sel = cheeks > 0.5
     if not sel.any():
         return model
-    luma = model.pixels(img[sel][:, None, :]).luma[:, 0]  # the cheeks' own pixels only
+    luma = model.pixels(pixels_at(img, sel)[:, None, :]).luma[:, 0]  # the cheeks' own pixels
     light = sel.copy()
     light[sel] = luma >= DARK_CUT * float(np.median(luma))
     if np.count_nonzero(light) == np.count_nonzero(sel) or np.count_nonzero(light) < 10:
@@ -1023,7 +1023,7 @@ def _edge_fit(w: np.ndarray, region: np.ndarray, model: SkinModel, zone: np.ndar
                       interpolation=cv2.INTER_NEAREST)[:h, :wd]
     square = np.ones((EDGE_OPEN, EDGE_OPEN), np.uint8)
     judged = cv2.dilate(band, square, iterations=2).view(bool)
-    px = model.pixels(region[judged][:, None, :])
+    px = model.pixels(pixels_at(region, judged)[:, None, :])
     grey = _edge_grey(px, model, _saturated(px, model))
     lit = np.clip((model.luma_hi - px.luma) / LIT_EDGE + 1.0, 0.0, 1.0)
     top = grid.up(np.ascontiguousarray(near))[:h, :wd]
