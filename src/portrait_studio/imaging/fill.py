@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from ..perception.graphs import alongside
+from .blend import per_channel
 from .regions import nearest_in
 
 GRAIN_MAX = 12.0  # grain copied into a patch: clipped to this (0..255)
@@ -43,29 +44,23 @@ def carry_in(img: np.ndarray, known: np.ndarray) -> np.ndarray:
     return est
 
 
-def _rgb(field: np.ndarray) -> np.ndarray:
-    """An HxW float32 field repeated over three channels (HxWx3, a copy)."""
-    out: np.ndarray = cv2.cvtColor(field, cv2.COLOR_GRAY2RGB)
-    return out
-
-
 def _carry_in_rgb(img: np.ndarray, known: np.ndarray) -> np.ndarray:
     """:func:`carry_in` of an HxWx3 float32 image and float32 weights: the same products,
     quotients and sums in the same order, on the weights repeated over the channels (NumPy
     broadcasts an HxWx1 factor over 3 channels slowly) and in place (the same bytes, about
     40% faster on a frame's band)."""
-    num, den = [img * _rgb(known)], [known]
+    num, den = [img * per_channel(known)], [known]
     while min(den[-1].shape) > 4 and float(den[-1].min()) < 0.5:
         num.append(cv2.pyrDown(num[-1]))
         den.append(cv2.pyrDown(den[-1]))
-    est: np.ndarray = num[-1] / _rgb(np.maximum(den[-1], np.float32(1e-6)))
+    est: np.ndarray = num[-1] / per_channel(np.maximum(den[-1], np.float32(1e-6)))
     for n, d in zip(num[-2::-1], den[-2::-1]):
         up = cv2.pyrUp(est, dstsize=(d.shape[1], d.shape[0]))
         trust = np.clip(d * 4, 0, 1)
-        est = _rgb(trust)
+        est = per_channel(trust)
         est *= n
-        est /= _rgb(np.maximum(d, np.float32(1e-6)))
-        up *= _rgb(1 - trust)
+        est /= per_channel(np.maximum(d, np.float32(1e-6)))
+        up *= per_channel(1 - trust)
         est += up
     return est
 

@@ -36,6 +36,7 @@ from ...imaging.blend import (
     laplacian_blend,
     laplacian_blend_u8,
     mask_box,
+    per_channel,
     scale_channels,
 )
 from ...imaging.color import masked_blur
@@ -901,7 +902,7 @@ def _patch_region(canvas: np.ndarray, grid: geo.WorkGrid, fields: np.ndarray,
 def _paint_in(region: np.ndarray, filled: np.ndarray, hard: np.ndarray, grow: int) -> None:
     """Mix ``filled`` (uint8 RGB) into ``region`` (a canvas view, float32 or uint8) in place
     on ``hard`` (bool), feathered over ``2 * grow`` px."""
-    alpha = feather(hard.astype(np.float32), 2 * grow)[..., None]
+    alpha = per_channel(feather(hard.astype(np.float32), 2 * grow))
     mixed = region.astype(np.float32) * (1.0 - alpha) + filled.astype(np.float32) * alpha
     region[...] = mixed if region.dtype != np.uint8 else np.clip(np.rint(mixed), 0, 255)
 

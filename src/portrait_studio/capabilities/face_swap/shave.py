@@ -46,7 +46,7 @@ import cv2
 import numpy as np
 
 from ...imaging import geometry as geo
-from ...imaging.blend import mask_box
+from ...imaging.blend import mask_box, per_channel
 from ...imaging.color import SkinModel, SkinPixels
 from ...imaging.fill import carry_in
 from ...imaging.regions import disc, filled, gather, nearest_set, pixels_at, touching
@@ -901,7 +901,7 @@ def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     out = img.copy()
     region = out[work.roi.slices][outer].astype(np.float32)
     part = region[_inside(box, outer)]
-    part += (work.grid.up(paint)[box] - part) * up_w[..., None]
+    part += (work.grid.up(paint)[box] - part) * per_channel(up_w)
     lit, light = np.zeros_like(painted_skin), 0.0
     if painted_skin[skin_box].size:
         chin = float(points[lm.CHIN, 1]) - work.roi.y0 - box[0].start - skin_box[0].start

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 from scipy.optimize import nnls
 
-from ...imaging.blend import mask_box
+from ...imaging.blend import mask_box, per_channel
 from ...imaging.color import gaussian
 
 BANDS = (0.7, 1.4, 2.8)  # the Gaussian sigmas (px) splitting the fine detail into bands
@@ -90,7 +90,7 @@ def match_texture(img: np.ndarray, mask: np.ndarray, target: tuple[float, ...],
                           wanted > 0, float((current + wanted)[wanted > 0].sum()))
     mix = sum((layer * np.float32(a * scale) for a, layer in zip(amounts, layers, strict=True)),
               np.zeros(sel.shape, np.float32))
-    out[box] += mix[..., None]
+    out[box] += per_channel(mix)
     return np.clip(out, 0.0, 255.0, out=out)
 
 
@@ -180,5 +180,5 @@ def match_noise(img: np.ndarray, weight: np.ndarray, target: float,
     noise = _white(weight[box].shape, seed, blur)
     noise *= weight[box]  # the same float32 operations in place (the field is ours)
     noise *= np.float32(missing / _unit_spread(blur))
-    out[box] += noise[..., None]
+    out[box] += per_channel(noise)
     return np.clip(out, 0.0, 255.0, out=out)
