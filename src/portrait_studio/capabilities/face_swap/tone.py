@@ -537,11 +537,7 @@ def _body_skin(falloff: np.ndarray, lit: np.ndarray, px: SkinPixels, model: Skin
     rows = slice(top, falloff.shape[0])
     skin = ((lit[rows] > 0.5) & (px.luma[rows] <= model.luma_hi + BODY_LIGHTER)
             & (detail[rows] < BODY_DETAIL))
-    # the hue (Cr, Cb about grey, in degrees from the cheeks') of those pixels only
-    ycc = px.ycc[rows][skin].astype(np.float32) - np.float32(128.0)
-    own = math.degrees(math.atan2(float(model.mean[1]) - 128.0, float(model.mean[0]) - 128.0))
-    turn = np.abs((np.degrees(np.arctan2(ycc[:, 2], ycc[:, 1])) - own + 180.0) % 360.0 - 180.0)
-    skin[skin] = turn < BODY_HUE
+    skin[skin] = _chroma_turn(px.ycc[rows][skin], model) < BODY_HUE  # those pixels' only
     skin &= touching(person > 0.5, oval > 0.5)[rows]
     width = disc(max(round(BODY_WIDTH * scale), 1) | 1)
     body = cv2.morphologyEx(skin.view(np.uint8), cv2.MORPH_OPEN, width)
@@ -769,8 +765,7 @@ def _shaded_throat(px: SkinPixels, model: SkinModel) -> np.ndarray:
     cr = px.ycc[..., 1].astype(np.float32) - 128.0
     cb = px.ycc[..., 2].astype(np.float32) - 128.0
     m_cr, m_cb = float(model.mean[0]) - 128.0, float(model.mean[1]) - 128.0
-    turn = np.degrees(np.abs(np.angle(np.exp(1j * (np.arctan2(cb, cr)
-                                                   - math.atan2(m_cb, m_cr))))))
+    turn = _chroma_turn(px.ycc, model)
     lo_deg, hi_deg = THROAT_HUE
     hue = np.clip((hi_deg - turn) / (hi_deg - lo_deg), 0.0, 1.0)
     mid = max((model.luma_lo + model.luma_hi) / 2, 8.0)
@@ -781,6 +776,18 @@ def _shaded_throat(px: SkinPixels, model: SkinModel) -> np.ndarray:
     lo, hi = (mid * s for s in THROAT_DARKER)
     dark = np.clip((px.luma - lo) / max(hi - lo, 1.0), 0.0, 1.0)
     out: np.ndarray = (hue * chroma * dark).astype(np.float32)
+    return out
+
+
+def _chroma_turn(ycc: np.ndarray, model: SkinModel) -> np.ndarray:
+    """Degrees (0..180, float32) between each pixel's chroma direction (Cr, Cb about grey;
+    ``ycc``: ...x3 uint8 YCrCb) and the skin model's: its hue, whatever its light."""
+    cr = ycc[..., 1].astype(np.float32) - np.float32(128.0)
+    cb = ycc[..., 2].astype(np.float32) - np.float32(128.0)
+    own = math.degrees(math.atan2(float(model.mean[1]) - 128.0, float(model.mean[0]) - 128.0))
+    turn = np.abs((np.degrees(np.arctan2(cb, cr)) - np.float32(own) + np.float32(180.0))
+                  % np.float32(360.0) - np.float32(180.0))
+    out: np.ndarray = turn.astype(np.float32)
     return out
 
 
