@@ -67,6 +67,8 @@ VOTE_HOLDS = 0.5     # share of the old bottom near the split its colour vote mu
                      # the vote cannot tell the two apart: see TOP_PIECE)
 TOP_PIECE = 0.7      # ... and then a piece above the split with this share of its pixels
                      # nearer the old top's colours than the bottom's is the top's
+BACKDROP_DE = 6.0    # Lab: a person pixel this near the backdrop beside it is the backdrop
+BACKDROP_SIGMA = 0.03  # x shoulder width: the blur giving the local backdrop colour
 
 
 @dataclass(frozen=True)
@@ -502,6 +504,41 @@ def _below_hips(pose: Pose, shape: tuple[int, int]) -> Mask:
     return out
 
 
+def backdrop_under_hair(lab: NDArray[np.float32], person: Mask, skin: Mask, head: Mask,
+                        pose: Pose) -> Mask:
+    """The backdrop the person segmentation took in below the hair, above the shoulder
+    joints: pixels of ``person``, neither skin nor head, within ``BACKDROP_DE`` (Lab) of
+    the backdrop's colour beside them (the non-person pixels blurred over
+    ``BACKDROP_SIGMA`` shoulder widths), in pieces touching both the backdrop and the hair.
+    Taken for the old top, the gap between 05997's hair and shoulder was repainted as skin
+    and the new top's shoulder was raised into it as a bar beside the neck."""
+    ys = np.arange(person.shape[0])[:, None]
+    joint_y = max(float(pose.p(side["shoulder"])[1]) for side in pose.sides())
+    cand = person & ~head & (ys < joint_y)
+    if not cand.any():
+        return cand
+    rows = np.flatnonzero(cand.any(axis=1))
+    cols = np.flatnonzero(cand.any(axis=0))
+    sigma = max(2.0, BACKDROP_SIGMA * pose.shoulder_width)
+    m = int(4 * sigma) + 2
+    h, w = person.shape
+    box = np.s_[max(0, rows[0] - m):min(h, rows[-1] + m + 1),
+                max(0, cols[0] - m):min(w, cols[-1] + m + 1)]
+    back = (~person[box]).astype(np.float32)
+    weight = cv2.GaussianBlur(back, (0, 0), sigma)
+    colour = cv2.GaussianBlur(lab[box] * back[..., None], (0, 0), sigma) / \
+        np.maximum(weight, 1e-6)[..., None]
+    out = np.zeros_like(person)
+    out[box] = cand[box] & (weight > 0.02) & \
+        (np.linalg.norm(lab[box] - colour, axis=2) < BACKDROP_DE)
+    if not out.any():
+        return out
+    outside = cv2.dilate((~person).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    hair = cv2.dilate(head.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    found: Mask = touching(touching(out, outside), hair)
+    return found
+
+
 def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
     """Measure the person in an HxWx3 uint8 RGB photo; raises NoFaceDetected (``field``)
     when no body with visible shoulders is found."""
@@ -532,6 +569,7 @@ def analyse_body(img: NDArray[np.uint8], *, field: str = "FileInfos") -> Body:
                          person) | _gloves(lab, person, skin, pose)
     others = other_things(lab, person, pose, head | hands)    # a dog she holds
     person, skin = person & ~others, skin & ~others
+    person &= ~backdrop_under_hair(lab, person, skin, head, pose)
     around = envelope(pose, person.shape)
     clothes = person & ~skin & ~head & ~hands & around
     # shadow specks ringed by skin (under the chin, in the collarbones) are not clothing

@@ -981,7 +981,8 @@ def raise_shoulders(warped: Warped, alpha: F32, body: Body, keep: Mask) -> F32:
     """Stretch a top's torso layer up over the person's shoulders above it: in each column
     beside the neck (more than ``NECK_HALF`` shoulder widths from its centre), the person's
     pixels up to 0.12 shoulder widths above the layer's top edge, above the shoulder
-    joints (plus 0.05), not ``keep`` (the neck skin), head or hands. The garment's
+    joints (plus 0.05), not ``keep`` (the neck skin), head or hands, in one run up from
+    that edge. The garment's
     straight shoulder line otherwise leaves the round top of the shoulder bare (skin of a
     tank-top showed between collar and sleeve). Edge colours are continued there (in place
     on ``warped.rgb``); returns the widened alpha."""
@@ -997,8 +998,12 @@ def raise_shoulders(warped: Warped, alpha: F32, body: Body, keep: Mask) -> F32:
     reach = 0.12 * sw
     neck_x = float(body.pose.shoulder_mid[0])
     has &= np.abs(np.arange(w) - neck_x) > NECK_HALF * sw
-    ext = has[None, :] & (ys < top[None, :]) & (ys >= top[None, :] - reach) & (ys < joints) & \
-        body.person & ~(keep | body.head | body.hands) & ~solid
+    span = has[None, :] & (ys < top[None, :]) & (ys >= top[None, :] - reach)
+    free = span & body.person & ~(keep | body.head | body.hands)
+    # only the run straight up from the layer's top: past a gap (backdrop between the
+    # hair and the shoulder) it climbed into the hair's wisps as a tongue of fabric
+    gap = np.where(span & ~free, ys, -1).max(axis=0)
+    ext = free & (ys > gap[None, :]) & (ys < joints) & ~solid
     if not ext.any():
         return alpha
     x, y, bw, bh = cv2.boundingRect((ext | (solid & (ys < joints + reach))).astype(np.uint8))
