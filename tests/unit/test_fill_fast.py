@@ -82,18 +82,7 @@ def test_fill_thin_flat_gather_equals_plain_indexing(name: str) -> None:
         assert np.array_equal(fast, plain)
 
 
-def _plain_carry_in(img: np.ndarray, known: np.ndarray) -> np.ndarray:
-    """:func:`fill.carry_in` written with NumPy broadcasting of the weights."""
-    num, den = [img * known[..., None]], [known]
-    while min(den[-1].shape) > 4 and float(den[-1].min()) < 0.5:
-        num.append(cv2.pyrDown(num[-1]))
-        den.append(cv2.pyrDown(den[-1]))
-    est: np.ndarray = num[-1] / np.maximum(den[-1], 1e-6)[..., None]
-    for n, d in zip(num[-2::-1], den[-2::-1]):
-        up = cv2.pyrUp(est, dstsize=(d.shape[1], d.shape[0]))
-        trust = np.clip(d * 4, 0, 1)[..., None]
-        est = trust * n / np.maximum(d, 1e-6)[..., None] + (1 - trust) * up
-    return est
+_plain_carry_in = fill._carry_in_broadcast
 
 
 @pytest.mark.parametrize("name", ["andy_kim", "bennie_g_thompson"])

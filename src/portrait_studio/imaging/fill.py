@@ -32,6 +32,12 @@ def carry_in(img: np.ndarray, known: np.ndarray) -> np.ndarray:
     0..1, how much each pixel counts)."""
     if img.ndim == 3 and img.shape[2] == 3 and img.dtype == known.dtype == np.float32:
         return _carry_in_rgb(img, known)
+    return _carry_in_broadcast(img, known)
+
+
+def _carry_in_broadcast(img: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """:func:`carry_in` of any image with NumPy broadcasting of the weights (the plain
+    arithmetic its 3-channel float32 path gives byte for byte)."""
     num, den = [img * known[..., None]], [known]
     while min(den[-1].shape) > 4 and float(den[-1].min()) < 0.5:
         num.append(cv2.pyrDown(num[-1]))
