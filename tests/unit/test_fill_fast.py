@@ -51,16 +51,8 @@ def _plain_fill(img: np.ndarray, mask: np.ndarray, grow: int,
     """:func:`fill.fill_thin` (no reduction) written with plain 2-D fancy indexing."""
     src = img.astype(np.float32)
     grain = np.clip(src - cv2.GaussianBlur(src, (0, 0), 1.5), -fill.GRAIN_MAX, fill.GRAIN_MAX)
-    pos, near = fill._nearest_outside(mask)
+    iy, ix, mirror, ok = fill.mirror_sources(mask, sides)
     base = fill._base(img, mask, grow, sides)
-    h, w = mask.shape
-    mirror = np.rint(2 * near - pos).astype(np.int64)
-    ok = (mirror[:, 0] >= 0) & (mirror[:, 0] < h) & (mirror[:, 1] >= 0) & (mirror[:, 1] < w)
-    mirror = np.where(ok[:, None], mirror, near.astype(np.int64))
-    ok &= ~mask[mirror[:, 0], mirror[:, 1]]
-    iy, ix = pos.astype(np.int64).T
-    if sides is not None:
-        ok &= sides[mirror[:, 0], mirror[:, 1]] == sides[iy, ix]
     value = base[iy, ix] + ok[:, None] * grain[mirror[:, 0], mirror[:, 1]]
     out = img.copy()
     out[iy, ix] = np.clip(np.rint(value), 0, 255).astype(np.uint8)

@@ -26,6 +26,24 @@ def _nearest_outside(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.stack([ys, xs], axis=1).astype(np.float32), near
 
 
+def mirror_sources(mask: np.ndarray, sides: np.ndarray | None = None) -> tuple[
+        np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(iy, ix, mirror, ok) for the masked pixels (HxW bool ``mask``, in ``np.nonzero``
+    order): their rows and columns, the pixel mirrored about the nearest unmasked one (Nx2
+    int64 y, x; that nearest one where the mirror leaves the image) and whether its grain is
+    copied (the mirror is unmasked, and on the pixel's own ``sides`` when given)."""
+    pos, near = _nearest_outside(mask)
+    h, w = mask.shape
+    mirror = np.rint(2 * near - pos).astype(np.int64)
+    ok = (mirror[:, 0] >= 0) & (mirror[:, 0] < h) & (mirror[:, 1] >= 0) & (mirror[:, 1] < w)
+    mirror = np.where(ok[:, None], mirror, near.astype(np.int64))
+    ok &= ~mask[mirror[:, 0], mirror[:, 1]]
+    iy, ix = pos.astype(np.int64).T
+    if sides is not None:
+        ok &= sides[mirror[:, 0], mirror[:, 1]] == sides[iy, ix]
+    return iy, ix, mirror, ok
+
+
 def carry_in(img: np.ndarray, known: np.ndarray) -> np.ndarray:
     """Push-pull: the image's low frequencies carried into the unknown pixels from all sides
     (normalised Gaussian pyramid; HxWx3 float32 in, float32 out; ``known``: HxW float32
@@ -102,16 +120,9 @@ def fill_thin(img: np.ndarray, mask: np.ndarray, grow: int,
         _base_reduced, img, mask, grow, sides, reduce)
     src = img.astype(np.float32)
     grain = np.clip(src - cv2.GaussianBlur(src, (0, 0), 1.5), -GRAIN_MAX, GRAIN_MAX)
-    pos, near = _nearest_outside(mask)
+    iy, ix, mirror, ok = mirror_sources(mask, sides)
     base = base_of()
     h, w = mask.shape
-    mirror = np.rint(2 * near - pos).astype(np.int64)
-    ok = (mirror[:, 0] >= 0) & (mirror[:, 0] < h) & (mirror[:, 1] >= 0) & (mirror[:, 1] < w)
-    mirror = np.where(ok[:, None], mirror, near.astype(np.int64))
-    ok &= ~mask[mirror[:, 0], mirror[:, 1]]
-    iy, ix = pos.astype(np.int64).T
-    if sides is not None:
-        ok &= sides[mirror[:, 0], mirror[:, 1]] == sides[iy, ix]
     # pixels gathered and scattered by flat index, the sums in place: the values of
     # base[iy, ix] + ok * grain[mirror], rounded and clipped, at a third of the time
     at, src_at = iy * w + ix, mirror[:, 0] * w + mirror[:, 1]
