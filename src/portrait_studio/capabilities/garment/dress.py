@@ -213,23 +213,38 @@ def _armhole(body: Body, arms: Mask, depth: float) -> Mask:
     an armhole does, instead of a square step where a strap over the arm met the straight
     cut below. A bare arm is left alone: the garment cut off beside it is given back up to
     the arm as seen (:func:`.reclaim.reclaim`)."""
-    top = _below_armpits(body, depth - ARMHOLE_RISE)[:, 0]
-    bottom = _below_armpits(body, depth)[:, 0]
-    rows = np.nonzero(top & ~bottom)[0]
     out = np.zeros_like(arms)
-    if rows.size == 0:
+    rows = _armhole_rows(body, depth)
+    if rows is None:
         return out
-    y0, y1 = int(rows[0]), int(rows[-1]) + 1
+    y0, y1 = rows
     band = arms[y0:y1]
     bare = without_slivers(band & body.arms[y0:y1] & body.skin[y0:y1],
                            SPECK * body.pose.shoulder_width)
     sleeved = band & ~touching(band, bare)
     if not sleeved.any():
         return out
-    inside = cv2.distanceTransform(np.pad(arms, 1).astype(np.uint8), cv2.DIST_L2, 3)[1:-1, 1:-1]
+    inside = _inside(arms)
     s = (y1 - np.arange(y0, y1, dtype=np.float32)) / max(y1 - y0, 1)
     margin = ARMHOLE_REACH * body.pose.shoulder_width * (1 - np.sqrt(1 - s * s))
     out[y0:y1] = sleeved & (inside[y0:y1] > margin[:, None])
+    return out
+
+
+def _armhole_rows(body: Body, depth: float) -> tuple[int, int] | None:
+    """[y0, y1): the rows in the ``ARMHOLE_RISE`` torso lengths above a torso layer's arm
+    cut (``depth`` torso lengths below the shoulder line), None when there are none."""
+    top = _below_armpits(body, depth - ARMHOLE_RISE)[:, 0]
+    bottom = _below_armpits(body, depth)[:, 0]
+    rows = np.nonzero(top & ~bottom)[0]
+    return None if rows.size == 0 else (int(rows[0]), int(rows[-1]) + 1)
+
+
+def _inside(arms: Mask) -> NDArray[np.float32]:
+    """Each pixel's distance inside ``arms`` (0 outside; the image's border counts as
+    outside)."""
+    out: NDArray[np.float32] = np.asarray(cv2.distanceTransform(
+        np.pad(arms, 1).astype(np.uint8), cv2.DIST_L2, 3)[1:-1, 1:-1], np.float32)
     return out
 
 
@@ -241,17 +256,15 @@ def _bare_armhole(layer: Layer, body: Body, arms: Mask, depth: float) -> Mask:
     arm's outline up into its own armhole edge, instead of a step where the bodice laid over
     the arm above the cut met the arm drawn in front of it below (05997's orange dress:
     21 px in one row)."""
-    top = _below_armpits(body, depth - ARMHOLE_RISE)[:, 0]
-    bottom = _below_armpits(body, depth)[:, 0]
-    rows = np.nonzero(top & ~bottom)[0]
     out = np.zeros_like(arms)
-    if rows.size == 0:
+    rows = _armhole_rows(body, depth)
+    if rows is None:
         return out
-    y0, y1 = int(rows[0]), int(rows[-1]) + 1
+    y0, y1 = rows
     bare = without_slivers(arms & body.arms & body.skin, SPECK * body.pose.shoulder_width)
     if not bare[y0:y1].any():
         return out
-    inside = cv2.distanceTransform(np.pad(arms, 1).astype(np.uint8), cv2.DIST_L2, 3)[1:-1, 1:-1]
+    inside = _inside(arms)
     laid = bare[y0] & (layer.warped.alpha[y0] > 0.5)
     s = (y1 - np.arange(y0, y1, dtype=np.float32)) / max(y1 - y0, 1)
     ease = s * s * (3 - 2 * s)
