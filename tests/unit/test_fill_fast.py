@@ -74,7 +74,9 @@ def test_fill_thin_flat_gather_equals_plain_indexing(name: str) -> None:
         assert np.array_equal(fast, plain)
 
 
-_plain_carry_in = fill._carry_in_broadcast
+def _plain_carry_in(img: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """:func:`fill.carry_in`'s push-pull with NumPy broadcasting of the weights."""
+    return fill._push_pull(img, known, fill._broadcast)
 
 
 @pytest.mark.parametrize("name", ["andy_kim", "bennie_g_thompson"])

@@ -8,12 +8,14 @@ a smear nor flat. Images are HxWx3 uint8 RGB; masks HxW bool.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cv2
 import numpy as np
 
 from ..perception.graphs import alongside
 from .blend import per_channel
-from .regions import nearest_in
+from .regions import gather, nearest_in
 
 GRAIN_MAX = 12.0  # grain copied into a patch: clipped to this (0..255)
 
@@ -47,44 +49,35 @@ def mirror_sources(mask: np.ndarray, sides: np.ndarray | None = None) -> tuple[
 def carry_in(img: np.ndarray, known: np.ndarray) -> np.ndarray:
     """Push-pull: the image's low frequencies carried into the unknown pixels from all sides
     (normalised Gaussian pyramid; HxWx3 float32 in, float32 out; ``known``: HxW float32
-    0..1, how much each pixel counts)."""
-    if img.ndim == 3 and img.shape[2] == 3 and img.dtype == known.dtype == np.float32:
-        return _carry_in_rgb(img, known)
-    return _carry_in_broadcast(img, known)
+    0..1, how much each pixel counts). On an HxWx3 float32 image with float32 weights the
+    weights are repeated over the channels (:func:`~.blend.per_channel`: NumPy broadcasts an
+    HxWx1 factor over 3 channels slowly; the same bytes, about 40% faster on a frame's
+    band), else broadcast."""
+    rgb = img.ndim == 3 and img.shape[2] == 3 and img.dtype == known.dtype == np.float32
+    return _push_pull(img, known, per_channel if rgb else _broadcast)
 
 
-def _carry_in_broadcast(img: np.ndarray, known: np.ndarray) -> np.ndarray:
-    """:func:`carry_in` of any image with NumPy broadcasting of the weights (the plain
-    arithmetic its 3-channel float32 path gives byte for byte)."""
-    num, den = [img * known[..., None]], [known]
+def _broadcast(field: np.ndarray) -> np.ndarray:
+    """An HxW field as an HxWx1 factor of an image (NumPy broadcasts it over channels)."""
+    return field[..., None]
+
+
+def _push_pull(img: np.ndarray, known: np.ndarray,
+               spread: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """:func:`carry_in` with the HxW weights made factors of the image by ``spread``: each
+    level's estimate is ``trust n / d + (1 - trust) up``, its products, quotient and sum
+    taken in that order, in place."""
+    num, den = [img * spread(known)], [known]
     while min(den[-1].shape) > 4 and float(den[-1].min()) < 0.5:
         num.append(cv2.pyrDown(num[-1]))
         den.append(cv2.pyrDown(den[-1]))
-    est: np.ndarray = num[-1] / np.maximum(den[-1], 1e-6)[..., None]
-    for n, d in zip(num[-2::-1], den[-2::-1]):
-        up = cv2.pyrUp(est, dstsize=(d.shape[1], d.shape[0]))
-        trust = np.clip(d * 4, 0, 1)[..., None]
-        est = trust * n / np.maximum(d, 1e-6)[..., None] + (1 - trust) * up
-    return est
-
-
-def _carry_in_rgb(img: np.ndarray, known: np.ndarray) -> np.ndarray:
-    """:func:`carry_in` of an HxWx3 float32 image and float32 weights: the same products,
-    quotients and sums in the same order, on the weights repeated over the channels (NumPy
-    broadcasts an HxWx1 factor over 3 channels slowly) and in place (the same bytes, about
-    40% faster on a frame's band)."""
-    num, den = [img * per_channel(known)], [known]
-    while min(den[-1].shape) > 4 and float(den[-1].min()) < 0.5:
-        num.append(cv2.pyrDown(num[-1]))
-        den.append(cv2.pyrDown(den[-1]))
-    est: np.ndarray = num[-1] / per_channel(np.maximum(den[-1], np.float32(1e-6)))
+    est: np.ndarray = num[-1] / spread(np.maximum(den[-1], 1e-6))
     for n, d in zip(num[-2::-1], den[-2::-1]):
         up = cv2.pyrUp(est, dstsize=(d.shape[1], d.shape[0]))
         trust = np.clip(d * 4, 0, 1)
-        est = per_channel(trust)
-        est *= n
-        est /= per_channel(np.maximum(d, np.float32(1e-6)))
-        up *= per_channel(1 - trust)
+        est = spread(trust) * n
+        est /= spread(np.maximum(d, 1e-6))
+        up *= spread(1 - trust)
         est += up
     return est
 
@@ -126,8 +119,7 @@ def fill_thin(img: np.ndarray, mask: np.ndarray, grow: int,
     # pixels gathered and scattered by flat index, the sums in place: the values of
     # base[iy, ix] + ok * grain[mirror], rounded and clipped, at a third of the time
     at, src_at = iy * w + ix, mirror[:, 0] * w + mirror[:, 1]
-    value = np.take(base.reshape(h * w, -1), at, axis=0)
-    copied = np.take(grain.reshape(h * w, -1), src_at, axis=0)
+    value, copied = gather(base, at), gather(grain, src_at)
     copied *= ok[:, None]
     value += copied
     np.clip(np.rint(value, out=value), 0, 255, out=value)

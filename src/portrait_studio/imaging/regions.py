@@ -142,10 +142,8 @@ def pixels_at(img: np.ndarray, mask: Mask) -> np.ndarray:
     contiguous) is copied only over the mask's bounding box."""
     if not img.flags.c_contiguous:
         x, y, w, h = cv2.boundingRect(mask.view(np.uint8))
-        img, mask = np.ascontiguousarray(img[y:y + h, x:x + w]), mask[y:y + h, x:x + w]
-    out: np.ndarray = np.take(img.reshape(mask.size, *img.shape[2:]), np.flatnonzero(mask),
-                              axis=0)
-    return out
+        img, mask = img[y:y + h, x:x + w], mask[y:y + h, x:x + w]
+    return gather(img, np.flatnonzero(mask))
 
 
 def nearest_set(mask: Mask, axis: int, after: bool) -> NDArray[np.intp]:
