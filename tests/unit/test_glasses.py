@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from portrait_studio.imaging.codec import decode_image
-from portrait_studio.perception import glasses
+from portrait_studio.perception import glasses, lens_shade
 from portrait_studio.perception import landmarks as lm
 from portrait_studio.perception.eye_band import upright
 from portrait_studio.perception.faces import detect_faces
@@ -195,6 +195,32 @@ def test_upper_eyelids_under_a_top_bar_are_kept() -> None:
             lid[np.nonzero(bar[:, x])[0].max() + 1:np.nonzero(eye[:, x])[0].min(), x] = True
         assert lid.sum() > 150
         assert (mask & lid).sum() / lid.sum() < 0.1  # was 0.79 and 0.61
+
+
+def test_lens_shade_leaves_no_straight_edge_under_a_top_bar() -> None:
+    """The skin behind Harold Rogers' lenses, under the top bar, is darker and redder than
+    the skin above it (the lens and the bar's shadow), and the dark lid met the painted bar
+    in a straight edge along the old rim line: L* of the 2 painted rows at the paint's lower
+    edge minus the 2 lid rows under it, mean over each eye's columns, was 5.4 and 3.9. The
+    lens's shade is lifted there now (2.2 and 1.5); the eye openings keep their pixels."""
+    img, points, mask, cleaned = _face("harold_rogers")
+    painted = cv2.dilate(mask.astype(np.uint8), cv2.getStructuringElement(
+        cv2.MORPH_ELLIPSE, (3, 3))) > 0  # what erase_frames paints at this face's size
+    light = _light(cleaned)
+    for ring in (lm.RIGHT_EYE, lm.LEFT_EYE):
+        poly = points[list(ring)]
+        steps = []
+        for x in range(int(poly[:, 0].min()) + 3, int(poly[:, 0].max()) - 2):
+            top = int(poly[np.abs(poly[:, 0] - x) < 3][:, 1].min())
+            rows = np.flatnonzero(painted[:top, x])
+            if len(rows) == 0 or rows.max() + 4 >= top:
+                continue
+            edge = int(rows.max())
+            steps.append(light[edge - 1:edge + 1, x].mean() - light[edge + 1:edge + 3, x].mean())
+        assert len(steps) >= 15
+        assert float(np.mean(steps)) < 3.0
+        eye = _polygon(points, ring, img.shape)
+        assert np.array_equal(cleaned[eye], img[eye])
 
 
 def _line_left(person: str, line: list[tuple[int, int]], ring: bool = False) -> tuple[
@@ -377,11 +403,15 @@ def test_mask_spares_eyes_nostrils_and_brow_hair(person: str) -> None:
 
 @pytest.mark.parametrize("person", list(FRAME_LINES))
 def test_image_is_unchanged_away_from_the_frame(person: str) -> None:
+    """Only the frame's paint and, inside the lenses, the lift of their shade (up to
+    ``lens_shade.FADE`` work px from the paint) change pixels."""
     img, points, mask, cleaned = _face(person)
-    away = ~_grow(mask, 2 * max(1, round(face_scale(points) / glasses.UNIT)) + 3)
+    zoom = face_scale(points) / glasses.UNIT
+    reach = max(1, round(zoom)) + int(np.ceil(lens_shade.FADE * zoom))
+    away = ~_grow(mask, 2 * reach + 3)
     assert np.array_equal(cleaned[away], img[away])
     changed = np.any(cleaned != img, axis=2)
-    assert changed.sum() <= 1.6 * mask.sum()
+    assert changed.sum() <= 2.3 * mask.sum()  # 1.6 before the lenses' shade was lifted
 
 
 def test_thick_acetate_frames_are_found_too() -> None:

@@ -104,7 +104,8 @@ def test_glasses_frames_are_found_and_painted_out() -> None:
     assert count == frames.sum()
     lab = lambda im: cv2.cvtColor(im, cv2.COLOR_RGB2Lab)[..., 0].astype(float)
     assert lab(cleaned)[frames].mean() > lab(kim)[frames].mean() + 15  # dark frames lifted
-    assert np.array_equal(cleaned[~_grow(frames, 9)], kim[~_grow(frames, 9)])
+    # away from the frame's paint and the lift of its lenses' shade (10 work px, ~11 px here)
+    assert np.array_equal(cleaned[~_grow(frames, 27)], kim[~_grow(frames, 27)])
     aoc = fixture_image("alexandria_ocasio_cortez__house_official_1.jpg")  # no glasses
     assert glasses_mask(aoc, detect_faces(aoc)[0].landmarks).sum() == 0
 

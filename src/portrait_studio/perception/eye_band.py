@@ -76,9 +76,21 @@ def to_image(mask: np.ndarray, work: EyeBand, shape: tuple[int, ...]) -> np.ndar
     """The work-frame ``mask`` (WORK_H x WORK_W bool) mapped back onto an image of ``shape``
     (HxW bool), only over its box."""
     out = np.zeros(shape[:2], bool)
-    ys, xs = np.nonzero(mask)
+    back = field_to_image(mask.astype(np.float32), mask, work, shape)
+    if back is not None:
+        box, soft = back
+        out[box] = soft > 0.4
+    return out
+
+
+def field_to_image(field: np.ndarray, where: np.ndarray, work: EyeBand,
+                   shape: tuple[int, ...]) -> tuple[tuple[slice, slice], np.ndarray] | None:
+    """The work-frame ``field`` (WORK_H x WORK_W, float32, any channels) mapped back onto
+    an image of ``shape`` over the box holding the ``where`` pixels (HxW bool): that box
+    (image slices) and the field there (bilinear); None when the box is empty."""
+    ys, xs = np.nonzero(where)
     if len(xs) == 0:
-        return out
+        return None
     inv = cv2.invertAffineTransform(work.matrix)
     corners = np.array([[xs.min() - 1, ys.min() - 1], [xs.max() + 2, ys.min() - 1],
                         [xs.min() - 1, ys.max() + 2], [xs.max() + 2, ys.max() + 2]], np.float64)
@@ -86,10 +98,9 @@ def to_image(mask: np.ndarray, work: EyeBand, shape: tuple[int, ...]) -> np.ndar
     x0, y0 = np.maximum(np.floor(img_pts.min(axis=0)).astype(int), 0)
     x1, y1 = np.minimum(np.ceil(img_pts.max(axis=0)).astype(int) + 1, [shape[1], shape[0]])
     if x1 <= x0 or y1 <= y0:
-        return out
+        return None
     to_box = work.matrix.copy()
     to_box[:, 2] += work.matrix[:, :2] @ np.array([x0, y0], np.float64)
-    soft = cv2.warpAffine(mask.astype(np.float32), to_box, (int(x1 - x0), int(y1 - y0)),
+    back = cv2.warpAffine(field, to_box, (int(x1 - x0), int(y1 - y0)),
                           flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP)
-    out[y0:y1, x0:x1] = soft > 0.4
-    return out
+    return (slice(int(y0), int(y1)), slice(int(x0), int(x1))), back

@@ -24,7 +24,8 @@ every size below is in work pixels and every contrast in L*:
 
 Removal: :func:`~portrait_studio.imaging.fill.fill_thin` on the mask grown by the frame's
 shadow (the skin's tone carried in from all sides plus its grain mirrored from beside the
-frame). Images are HxWx3 uint8 RGB; landmarks 478x2 pixels.
+frame); a user's lenses first have their shade on the skin behind them lifted
+(:mod:`~portrait_studio.perception.lens_shade`). Images are HxWx3 uint8 RGB; landmarks 478x2 pixels.
 """
 
 from __future__ import annotations
@@ -42,9 +43,11 @@ from ..imaging.regions import disc
 from . import landmarks as lm
 from .eye_band import EYE_ROW, UNIT, WORK_H, WORK_W
 from .eye_band import EyeBand as _Work
+from .eye_band import field_to_image as _field_to_image
 from .eye_band import to_image as _to_image
 from .eye_band import upright as _upright
 from .frames_extra import PAD_LINE, connected, glare_pixels, lens_edges, nose_zone, pad_pixels
+from .lens_shade import lens_shade
 from .masks import face_scale
 from .paths import ring_paths, row_path, row_paths
 
@@ -415,25 +418,64 @@ def _frame_paths(work: _Work, bridge: np.ndarray,
     return paths
 
 
+def _find(img: np.ndarray, points: np.ndarray,
+          off_face: bool = False) -> tuple[_Work, list[tuple[np.ndarray, bool]], np.ndarray] | None:
+    """The work image, the frame's traced paths and its work mask (:func:`glasses_mask`);
+    None when there is no frame."""
+    work = _upright(img, points)
+    bridge, strength = _bridge(work)
+    if strength < BRIDGE_MIN:
+        return None
+    paths = _frame_paths(work, bridge, OFF_FACE if off_face else 2)
+    return work, paths, _work_mask(work, paths, off_face)
+
+
 def glasses_mask(img: np.ndarray, points: np.ndarray, off_face: bool = False) -> np.ndarray:
     """HxW bool mask of eyeglass frames on the face (``img`` HxWx3 uint8 RGB, ``points``
     478x2 landmarks in its pixels), all False when there are none. ``off_face``: with the
     frame's parts up to :data:`OFF_FACE` px (work image) off the face oval: a template's
     own frames, whose hinges by the hair stay in the result, not a user's, whose pixels
     off the face are never pasted."""
-    work = _upright(img, points)
-    bridge, strength = _bridge(work)
-    if strength < BRIDGE_MIN:
+    found = _find(img, points, off_face)
+    if found is None:
         return np.zeros(img.shape[:2], bool)
-    paths = _frame_paths(work, bridge, OFF_FACE if off_face else 2)
-    return _to_image(_work_mask(work, paths, off_face), work, img.shape)
+    work, _, mask = found
+    return _to_image(mask, work, img.shape)
 
 
 def remove_glasses(img: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, int]:
     """``img`` (HxWx3 uint8 RGB) with eyeglass frames painted out from the skin beside them,
+    the shade their lenses left on the skin behind them lifted first (:func:`lift_shade`),
     and the number of frame pixels found (0: no glasses, ``img`` itself is returned)."""
-    mask = glasses_mask(img, points)
-    return erase_frames(img, mask, points), int(mask.sum())
+    found = _find(img, points)
+    if found is None:
+        return img, 0
+    work, paths, work_mask = found
+    mask = _to_image(work_mask, work, img.shape)
+    if not mask.any():
+        return img, 0
+    shaded = lift_shade(img, work, [pts for pts, closed in paths if closed], work_mask)
+    return erase_frames(shaded, mask, points), int(mask.sum())
+
+
+def lift_shade(img: np.ndarray, work: _Work, rims: list[np.ndarray],
+               work_mask: np.ndarray) -> np.ndarray:
+    """``img`` (HxWx3 uint8 RGB) with the shade of the lenses (the ``rims``, closed work
+    paths, around the frame's ``work_mask``) lifted off the skin behind them
+    (:func:`~portrait_studio.perception.lens_shade.lens_shade`), as a new array."""
+    painted = cv2.dilate(work_mask.astype(np.uint8), disc(3)) > 0
+    shift = lens_shade(work.rgb, work.points, rims, painted, _oval(work) > 0)
+    back = _field_to_image(shift, np.abs(shift).max(axis=2) > 0, work, img.shape)
+    if back is None:
+        return img
+    box, field = back
+    src = img[box].astype(np.float32) / np.float32(255)
+    lab = cv2.cvtColor(src, cv2.COLOR_RGB2Lab)
+    # the change the shift makes (Lab there and back), so a tiny shift leaves the pixel as it is
+    delta = cv2.cvtColor(lab + field, cv2.COLOR_Lab2RGB) - cv2.cvtColor(lab, cv2.COLOR_Lab2RGB)
+    out = np.array(img, copy=True)
+    out[box] = np.clip(np.rint((src + delta) * np.float32(255)), 0, 255).astype(np.uint8)
+    return out
 
 
 def erase_frames(img: np.ndarray, mask: np.ndarray, points: np.ndarray,
