@@ -92,6 +92,8 @@ ARM_WIDTH_PCT = 90    # a real arm's full width: this percentile of its row widt
 ARMHOLE_RISE = 0.06   # how far above the arm cut the armhole curve starts (torso lengths)
 INSIDE = 7           # px: the old top left inside a painted arm is skin in pieces this thick
 FRONT_ROWS = 0.1     # ... down to this many torso lengths below the shoulder line
+ON_TOP = 2           # px a bodice may rise above the shoulders' outline (its soft edge)
+OUTLINE_SIGMA = 2.0  # px: the shoulders' outline smoothed over this (its steps are 2-3 px)
 
 
 @dataclass(frozen=True)
@@ -127,11 +129,35 @@ def neck_skin(body: Body, collar_y: float | None = None) -> Mask:
 
 
 def _above_armpits_outside(body: Body) -> Mask:
-    """Background beside and above the shoulders (rows above the armpits, more than 3% of
-    the shoulder width outside the person): no top or dress bodice reaches there."""
+    """Background beside and above the shoulders (rows above the armpits, off the person):
+    no top or dress bodice reaches there. Below the shoulder joints' line, beside the body
+    (the shoulder round's and the arm's sides), it may stand off up to 3% of the shoulder
+    width (a flat ellipse round the body without the head); elsewhere (the tops of the
+    shoulders, on which the fabric lies, and the neck's sides) ``ON_TOP`` px round the
+    body's outline smoothed over ``OUTLINE_SIGMA`` px (the segmentation's outline is
+    stepped). A square allowance round the whole person, hair included, let a bodice's or
+    a tee's top rise 8-25 px into the backdrop between the hair and the sloping shoulder,
+    a peak at the collar or a corner above the shoulder line (05997, model_1, Obama)."""
     grow = max(3, int(0.06 * body.pose.shoulder_width)) | 1
-    near = cv2.dilate(body.person.astype(np.uint8), np.ones((grow, grow), np.uint8)) > 0
-    return ~near & ~_below_armpits(body)
+    own = (body.person & ~body.head).astype(np.uint8)
+    flat = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (grow, 3))
+    beside = (cv2.dilate(own, flat) > 0) & _below_joints(body)
+    on_top = cv2.dilate(own, disc(2 * ON_TOP + 1)).astype(np.float32)
+    top = cv2.GaussianBlur(on_top, (0, 0), OUTLINE_SIGMA) > 0.5
+    out: Mask = ~(body.person | beside | top) & ~_below_armpits(body)
+    return out
+
+
+def _below_joints(body: Body) -> Mask:
+    """The pixels below the line through the two shoulder joints."""
+    frame = body_frame(body.pose)
+    ax, ay = float(frame.axis[0]), float(frame.axis[1])
+    h, w = body.person.shape
+    xs = np.arange(w, dtype=np.float32)
+    slope = ay / float(np.copysign(max(abs(ax), 1e-3), ax))
+    line = float(frame.origin[1]) + (xs - float(frame.origin[0])) * slope
+    out: Mask = np.arange(h, dtype=np.float32)[:, None] > line[None, :]
+    return out
 
 
 def _below_armpits(body: Body, depth: float = 0.3) -> Mask:
