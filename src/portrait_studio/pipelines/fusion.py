@@ -221,17 +221,18 @@ def fuse(template: np.ndarray, merges: list[MergeEntry], params: FusionParams) -
         # are found here: the re-toning then has it without waiting
         person = person_mask_started(t_copy[0])
         targets, alone = _template_faces(template, merges, t_copy)
-    # the template person's own glasses go with their face: painted out of the scene with
-    # their hinges by the hair (found here first: the re-toning needs them before the user
-    # half is done)
-    frames = [in_helper(partial(glasses_mask, off_face=True), template, t.landmarks)
-              for t in targets]
     # which template faces have beards is known here, before the user half is planned: the
     # re-toning waits for the plan (does the user have a beard too?) only for those
     bearded = [has_beard(template, t.landmarks, SHAVE_SHARE) for t in targets]
     planned = in_helper(_plan_faces, merges, users, targets, bearded, params)
     retone = params.skin_tone == "user"  # the complexions are unused otherwise
     tones = [in_helper(_user_tone, planned, i) for i in range(len(merges)) if retone]
+    # the template person's own glasses go with their face: painted out of the scene with
+    # their hinges by the hair. Found on the helper after the user's complexion (the
+    # re-toning here waits for that first) and before the user half (the re-toning needs
+    # them at its end)
+    frames = [in_helper(partial(glasses_mask, off_face=True), template, t.landmarks)
+              for t in targets]
     # the helper also takes the user half (the longest job: first) and the template half's
     # landmark-only steps (the outline warp's maps, then the landmark fields); the swap here
     # computes any of them itself when it needs it before the helper has started on it
