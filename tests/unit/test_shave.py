@@ -788,3 +788,44 @@ def test_the_clothes_coloured_pixels_are_those_within_the_colour_models() -> Non
     assert got is not None and np.array_equal(got, want)
     assert 0.2 < want.sum() / person.sum() < 0.98
     assert shave._dressed(work, person, []) is None
+
+
+def _portrait(name: str) -> np.ndarray:
+    path = CORPUS / "portraits" / f"{name}__house_official_1.jpg"
+    if not path.is_file():
+        pytest.skip("corpus absent")
+    from portrait_studio.imaging.codec import decode_image
+
+    return decode_image(path.read_bytes())
+
+
+@pytest.mark.parametrize(("user", "template", "white_most", "blue_most"), [
+    ("burgess_owens", "joaquin_castro", 60, 250),
+    ("judy_chu", "joaquin_castro", 60, 250),
+    ("burgess_owens", "hakeem_s_jeffries", 5, 120),
+    ("nancy_pelosi", "hakeem_s_jeffries", 5, 120)])
+def test_beside_a_narrower_jaw_the_templates_neck_goes_on(user: str, template: str,
+                                                          white_most: int,
+                                                          blue_most: int) -> None:
+    """Under Joaquin Castro's short beard and Hakeem Jeffries' stubble his own neck shows
+    down to the collar. Beside a narrower user's neck the shave continued the clothes up
+    their columns past that neck into the beard: the white collar in a streak from the jaw's
+    corner down to the collar (318 and 234 white pixels the shave made within 0.8 eye
+    distances outside the jaw), the pale blue shirt, mixed with the backdrop, in lobes at
+    Hakeem Jeffries' jaw corners (244 and 194 pixels of the template's skin turned blue:
+    b* < 0). Now the template's neck goes on up there, painted as the neck (18 and 18;
+    79 and 80: the beard's edge against the backdrop)."""
+    img = _portrait(template)
+    placed = fuse(img, [MergeEntry(_portrait(user))],
+                  FusionParams(watermark=WatermarkParams(enabled=False))).traces[0].points
+    points = detect_faces(img)[0].landmarks
+    out = shave.shave_beard(img, points, template_person(img), shave.UserJaw(placed))
+    s = face_scale(points)
+    face = polygon_mask(points[list(lm.FACE_OVAL)], img.shape) > 0.5
+    near = cv2.distanceTransform((~face).view(np.uint8), cv2.DIST_L2, 3) < 0.8 * s
+    changed = near & ~face & (np.abs(out.astype(int) - img).max(axis=2) > 8)
+    lab, before = rgb_to_lab(out), rgb_to_lab(img)
+    white = (lab[..., 0] > 75) & (np.hypot(lab[..., 1], lab[..., 2]) < 12)
+    blue = (lab[..., 2] < 0) & (before[..., 2] > 5)
+    assert int((changed & white).sum()) <= white_most
+    assert int((changed & blue).sum()) <= blue_most

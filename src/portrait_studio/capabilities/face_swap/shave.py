@@ -20,8 +20,9 @@ a user's full beard, which the user keeps, is :data:`~.beard.BEARD_SHARE` of it,
   is known, its jaw and a neck under it, narrower than the jaw, its sides curving in from
   the jaw's corners, :data:`USER_NECK_SHAPE`, drawn where the swap's outline warp will take
   them); beside the throat the backdrop continued along the row (or the clothes, where they
-  are nearer, up their columns from below, their edges crisp): a full beard is wider than
-  the neck; where a long beard hangs over a shirt collar, the shirt continued up to a
+  are nearer, up their columns from below, their edges crisp; or the template's own neck
+  where it shows between them and the clothes, :func:`_neck_beside`): a full beard is wider
+  than the neck; where a long beard hangs over a shirt collar, the shirt continued up to a
   V-shaped opening under the chin, its edges at the neck's sides a little under the jaw
   (:data:`NECK_GAP`), slanting straight down from there to the opening's bottom above the
   tie's knot. The painted skin gets the forehead's fine texture
@@ -89,6 +90,11 @@ USER_NECK_SHAPE = (0.62, 0.3, 0.1)  # under the face swapped in: the neck's widt
                             # the jaw line its sides curve in over, and its widening (a share
                             # of its width an eye distance) down to the collar
 JAW_CORNERS = (172, 397)    # the mesh's jaw corners (right, left)
+NECK_EDGE = 0.03            # eye distances the painted neck's outline is soft over: over
+                            # 0.05 its mix with a white collar, neither skin nor collar, was
+                            # re-toned into a dark, speckled outline (Byron Donalds: 68-235
+                            # dark specks a pair, 60-173 now); at 0.015 fewer still, but the
+                            # bench's BRISQUE on his pairs rose by 1
 NECK_SIDES = 0.35           # the painted neck's sides: this much darker than its middle
 JAW_SHADOW = (0.2, 0.08)     # the shadow the jaw casts on the neck: this much darker right
                             # under the jaw line, fading over this many eye distances below it
@@ -413,10 +419,16 @@ def _painted(work: _Work, beard: np.ndarray, person: np.ndarray,
     inside = _pulled(work, polygon_mask(face[list(lm.FACE_OVAL)], work.img.shape,
                                         soften=0.03 * work.scale))
     throat = np.maximum(_pulled(work, _throat(work, face)), inside)
-    around = _surroundings(img, free & (skin < 0.5), person, float(work.points[lm.CHIN, 0]),
-                           round(0.04 * work.scale),
-                           _dressed(work, person & free & (skin < 0.5), clothes))
-    if collar is not None:
+    known = free & (skin < 0.5)
+    dressed = _dressed(work, person & known, clothes)
+    around = _surroundings(img, known, person, float(work.points[lm.CHIN, 0]),
+                           round(0.04 * work.scale), dressed)
+    if collar is None:
+        # the template's own neck goes on beside the user's; under a beard hanging over
+        # the collar (below) the collar's edge is hidden, and the neck in its opening is
+        # the notch's
+        throat = np.maximum(throat, _neck_beside(work, person & free, known, dressed))
+    else:
         shirt = free & person & (skin < 0.5)
         below = _under_collar(work, collar, notch) * (1.0 - inside)
         # in the neck's column only the shirt shows where the skin does not (at the
@@ -659,8 +671,8 @@ def _neck_shape(work: _Work, points: np.ndarray) -> np.ndarray:
     """0..1 (HxW float32): a neck under the jaw of the face ``points`` (grid), each side
     curving in from the jaw's corner (:data:`JAW_CORNERS`) to :data:`USER_NECK_SHAPE` [0]
     of the face's width there by [1] eye distances under the jaw line at the neck's side,
-    then running down, widening by [2] of its width an eye distance; soft over a few
-    hundredths of an eye distance. A straight-sided column as wide as the jaw read as a
+    then running down, widening by [2] of its width an eye distance; soft over
+    :data:`NECK_EDGE`. A straight-sided column as wide as the jaw read as a
     block under the chin: a neck is narrower than the jaw, which overhangs it, and the
     clothes show beside it."""
     s, cx = work.scale, float(points[lm.CHIN, 0])
@@ -672,7 +684,7 @@ def _neck_shape(work: _Work, points: np.ndarray) -> np.ndarray:
     half = 0.5 * share * float(abs(corners[1, 0] - corners[0, 0]))
     jaw = points[list(JAW)]
     out = np.zeros((h, w), np.float32)
-    soft = max(0.05 * s, 1.0)
+    soft = max(NECK_EDGE * s, 1.0)
     for corner in corners:
         side = 1.0 if corner[0] > cx else -1.0
         outer = max(abs(float(corner[0]) - cx), half + 1.0)
@@ -688,6 +700,55 @@ def _neck_shape(work: _Work, points: np.ndarray) -> np.ndarray:
         here = (cols - cx) * side >= 0
         out = np.where(here, inside * (rows >= top - soft), out)
     return out.astype(np.float32)
+
+
+def _own_neck(work: _Work, person: np.ndarray, dressed: np.ndarray | None) -> np.ndarray:
+    """HxW bool: the template's own neck showing beside and under the beard: the
+    ``person``'s pixels (HxW bool, away from the beard) under the jaw's corners and outside
+    the face oval, of the skin's hue whatever their light (a neck is in the jaw's shadow:
+    the cheeks' skin model, lightness and all, takes few of them), and coloured like none
+    of the clothes (``dressed``, :func:`_dressed`)."""
+    p, shape = work.points, work.img.shape[:2]
+    model, px = work.skin
+    oval = polygon_mask(p[list(lm.FACE_OVAL)], shape) > 0.5
+    corner = float(p[list(JAW_CORNERS), 1].max())
+    rows = np.arange(shape[0])[:, None]
+    out: np.ndarray = person & ~oval & (rows > corner) & (
+        model.hue_likelihood_of(px, SHADE_HUE) >= 0.5)
+    if dressed is not None:
+        out &= ~dressed
+    return out
+
+
+def _neck_beside(work: _Work, person: np.ndarray, known: np.ndarray,
+                 dressed: np.ndarray | None) -> np.ndarray:
+    """HxW float32 0..1: more of the painted neck, beside the one drawn under the user's
+    jaw, where the template's own neck (:func:`_own_neck`) lies between a pixel and the
+    clothes below it in its column, under the jaw's corners, and nearer than the backdrop
+    (``person``: the person's pixels away from the beard; ``known``: the pixels not painted
+    and not skin like the cheeks; ``dressed``: :func:`_dressed`). There the clothes' top
+    edge shows in the photo, with the neck above it up to the jaw: beside a narrower user's
+    neck the beard's sides hid the template's neck, not the clothes, and continued up their
+    columns past it the white collar drew a white streak from the jaw's corner down to the
+    collar (Burgess Owens on Joaquin Castro: 392 px within 0.8 eye distances of the jaw of
+    colours far from the neck's, the backdrop's and the template's own there, 55 now), and
+    the pale shirt, mixed with the backdrop, washed-out lobes at both of Hakeem Jeffries' jaw
+    corners (452, 314: the rest is the beard's edge against the backdrop)."""
+    neck = _own_neck(work, person, dressed)
+    if not neck.any():
+        return np.zeros(neck.shape, np.float32)
+    clothes = known & (person if dressed is None else dressed)
+    back = known & (cv2.dilate(person.view(np.uint8), _disc(5.0)) == 0)
+    rows = np.arange(neck.shape[0])[:, None]
+    blocked = (nearest_set(neck, 0, True) < nearest_set(clothes, 0, True)) & (
+        rows > float(work.points[list(JAW_CORNERS), 1].max()))
+    if back.any():
+        d_back = cv2.distanceTransform((~back).view(np.uint8), cv2.DIST_L2, 3)
+        d_neck = cv2.distanceTransform((~neck).view(np.uint8), cv2.DIST_L2, 3)
+        blocked &= d_neck < d_back
+    out: np.ndarray = cv2.GaussianBlur(blocked.astype(np.float32), (0, 0),
+                                       max(NECK_EDGE * work.scale, 0.5))
+    return out
 
 
 def _surroundings(img: np.ndarray, known: np.ndarray, person: np.ndarray,
@@ -711,7 +772,11 @@ def _surroundings(img: np.ndarray, known: np.ndarray, person: np.ndarray,
         return carry_in(img, known.astype(np.float32))
     d_back = cv2.distanceTransform((~back).view(np.uint8), cv2.DIST_L2, 3)
     d_clothes = cv2.distanceTransform((~clothes).view(np.uint8), cv2.DIST_L2, 3)
-    to_back = np.clip((d_clothes - d_back) / 4.0 + 0.5, 0.0, 1.0)[..., None]
+    # the nearer of the two, its edge soft over a pixel: a ramp over their distances'
+    # difference mixed them in a wide wedge wherever both were far and about as far (away
+    # from the corner where a collar meets the backdrop the difference stays small): a pale
+    # blue band beside Byron Donalds' new jaw, white collar and blue backdrop half and half
+    to_back = cv2.GaussianBlur((d_back < d_clothes).astype(np.float32), (0, 0), 1.0)[..., None]
     dressed = _from_below(img, clothes, carry_in(img, clothes.astype(np.float32)), 0.5, skip)
     out: np.ndarray = _backdrop(img, back, centre) * to_back + dressed * (1.0 - to_back)
     return out
