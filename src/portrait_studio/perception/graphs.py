@@ -14,6 +14,7 @@ never swallowed while another builds a graph), and builds are serialised by
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -62,7 +63,16 @@ def _executor() -> ThreadPoolExecutor:
         _HELPER[:] = [ThreadPoolExecutor(1, thread_name_prefix="perception-helper",
                                          initializer=_mark_helper)]
         _HELPER_PID[0] = os.getpid()
+        if sys.getswitchinterval() > SWITCH_INTERVAL:
+            sys.setswitchinterval(SWITCH_INTERVAL)
     return _HELPER[0]
+
+
+# seconds a thread may hold the interpreter lock while the other waits for it (Python's
+# default: 5 ms). The two threads' steps are mostly short OpenCV and NumPy calls between
+# stretches of Python; with 1 ms a 1080x1320 fusion took 3-4 ms less (median of 96 paired
+# runs, three times: -2.9, -3.6, -4.0 ms; standard errors 2-4 ms), the same bytes
+SWITCH_INTERVAL = 0.001
 
 
 def alongside(fn: Callable[..., T], *args: Any) -> Callable[[], T]:
