@@ -225,22 +225,36 @@ def test_likelihoods_from_shared_pixels_equal_the_plain_ones() -> None:
     assert float(skin[:20].mean()) < float(skin[200:230, 120:160].mean())
 
 
-def test_banded_retone_equals_the_blend_of_the_whole_box() -> None:
-    from portrait_studio.capabilities.face_swap.tone import retone_curve
-
-    rng = np.random.default_rng(3)
-    canvas = rng.integers(0, 256, (120, 150, 3), dtype=np.uint8)
-    lut = np.clip(np.arange(256) * 1.3 + 10, 0, 255).astype(np.uint8)
+def _retone_case(seed: int, shape: tuple[int, int], gain: float, offset: float) -> tuple[
+        np.ndarray, np.ndarray, geo.WorkGrid, np.ndarray]:
+    """A random canvas (``shape`` rows x columns), a linear tone curve, a 2x grid and a
+    patchy re-toning weight on it reaching past 1."""
+    rng = np.random.default_rng(seed)
+    canvas = rng.integers(0, 256, (*shape, 3), dtype=np.uint8)
+    lut = np.clip(np.arange(256) * gain + offset, 0, 255).astype(np.uint8)
     lut = np.repeat(lut[:, None, None], 3, axis=2)
-    grid = geo.WorkGrid((120, 150), 2)
+    grid = geo.WorkGrid(shape, 2)
     weight = cv2.GaussianBlur((rng.uniform(0, 1, grid.small) > 0.8).astype(np.float32),
                               (0, 0), 3) * 3
-    ours = canvas.copy()
-    retone_curve(ours, lut, geo.Roi(0, 0, 150, 120), grid, weight)
+    return canvas, lut, grid, weight
+
+
+def _assert_whole_box_blend(ours: np.ndarray, canvas: np.ndarray, lut: np.ndarray,
+                            grid: geo.WorkGrid, weight: np.ndarray) -> None:
+    """``ours`` is the canvas blended with its curve by the weight in one piece, and moved."""
     w = np.clip(grid.up(weight), 0, 1)
     expected = cv2.blendLinear(cv2.LUT(canvas, lut), canvas, w, 1.0 - w)
     assert np.array_equal(ours, expected)
     assert int(np.abs(ours.astype(int) - canvas).max()) > 20
+
+
+def test_banded_retone_equals_the_blend_of_the_whole_box() -> None:
+    from portrait_studio.capabilities.face_swap.tone import retone_curve
+
+    canvas, lut, grid, weight = _retone_case(3, (120, 150), 1.3, 10)
+    ours = canvas.copy()
+    retone_curve(ours, lut, geo.Roi(0, 0, 150, 120), grid, weight)
+    _assert_whole_box_blend(ours, canvas, lut, grid, weight)
 
 
 def test_a_tall_retone_takes_few_bands_with_the_bytes_of_the_whole_box(
@@ -250,13 +264,7 @@ def test_a_tall_retone_takes_few_bands_with_the_bytes_of_the_whole_box(
     more of a 1080x1320 fusion), every byte as one blend of the whole box."""
     from portrait_studio.capabilities.face_swap import tone
 
-    rng = np.random.default_rng(5)
-    canvas = rng.integers(0, 256, (640, 200, 3), dtype=np.uint8)
-    lut = np.clip(np.arange(256) * 0.8 + 30, 0, 255).astype(np.uint8)
-    lut = np.repeat(lut[:, None, None], 3, axis=2)
-    grid = geo.WorkGrid((640, 200), 2)
-    weight = cv2.GaussianBlur((rng.uniform(0, 1, grid.small) > 0.8).astype(np.float32),
-                              (0, 0), 3) * 3
+    canvas, lut, grid, weight = _retone_case(5, (640, 200), 0.8, 30)
     rows: list[int] = []
     real = tone.mapped
 
@@ -267,10 +275,7 @@ def test_a_tall_retone_takes_few_bands_with_the_bytes_of_the_whole_box(
     monkeypatch.setattr(tone, "mapped", spy)
     ours = canvas.copy()
     tone.retone_curve(ours, lut, geo.Roi(0, 0, 200, 640), grid, weight)
-    w = np.clip(grid.up(weight), 0, 1)
-    expected = cv2.blendLinear(cv2.LUT(canvas, lut), canvas, w, 1.0 - w)
-    assert np.array_equal(ours, expected)
-    assert int(np.abs(ours.astype(int) - canvas).max()) > 20
+    _assert_whole_box_blend(ours, canvas, lut, grid, weight)
     assert sum(rows) == 640 and len(rows) == 5
 
 
