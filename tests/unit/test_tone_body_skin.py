@@ -9,6 +9,7 @@ import pytest
 
 from portrait_studio.capabilities.face_swap import tone
 from portrait_studio.imaging.color import rgb_to_lab
+from portrait_studio.perception import landmarks as lm
 from portrait_studio.perception.faces import detect_faces
 from portrait_studio.perception.masks import cheek_mask
 from tests.conftest import corpus_path, fixture_image, retoned_for
@@ -388,3 +389,41 @@ def test_lit_spots_within_a_bare_chest_are_retoned_with_it(
     filled = yellow()
     monkeypatch.setattr(tone, "BODY_HOLE", 0.0)  # no hole is filled
     assert filled < 0.035 and yellow() > 0.05, filled
+
+
+@pytest.mark.parametrize(("user", "most"), [("judy_chu", 210), ("jake_auchincloss", 250)])
+def test_the_neck_meets_the_white_collar_without_a_dark_outline(user: str, most: int) -> None:
+    """Byron Donalds' neck, shaved and re-toned for a lighter user, meets his white collar
+    in pixels that mix the two: grey to the skin model, their weight was cut to 0-0.5 at
+    random along the edge, and they stayed dark between the lightened neck and the collar
+    (luma 102 between 190 and 230): a dark dotted outline (258 and 317 pixels along the
+    neck's edge against the collar with an L* black-hat over 5x5 above 12). They now take
+    the skin's share of its change, found from where they lie between the skin and the
+    collar beside them (183 and 187: the V's own thin shadow line, the collar's pieces, a
+    few grey dots left along the painted neck's upper sides)."""
+    from portrait_studio.capabilities.face_swap.tone import skin_tone
+    from portrait_studio.perception.masks import face_scale
+    from portrait_studio.pipelines import fusion as fu
+    from portrait_studio.pipelines.fusion_params import FusionParams
+
+    img = fixture_image("byron_donalds__house_official_1.jpg")
+    photo = fixture_image(f"{user}__house_official_1.jpg")
+    jaw = fu.UserJaw(fu.fuse(img, [fu.MergeEntry(photo)], FusionParams()).traces[0].points)
+    points = detect_faces(img)[0].landmarks
+    shaved = fu.shave_beard(img, points, fu.template_person(img), jaw)
+    out = fu._retoned_template(img, [points], FusionParams(), fu.FusionReport(),
+                               [skin_tone(photo, detect_faces(photo)[0].landmarks)],
+                               shaven=lambda _: jaw)
+    s = face_scale(points)
+    cx, cy = jaw.placed[lm.CHIN]
+    rows, cols = np.arange(img.shape[0])[:, None], np.arange(img.shape[1])[None]
+    zone = (rows > cy + 0.05 * s) & (rows < cy + 0.8 * s) & (np.abs(cols - cx) < 0.8 * s)
+    square = np.ones((7, 7), np.uint8)
+    neck = np.abs(out.astype(int) - shaved).max(axis=2) > 30  # the re-toned skin
+    white = rgb_to_lab(shaved)[..., 0] > 80
+    edge = zone & (cv2.dilate(neck.view(np.uint8), square) > 0) & (
+        cv2.dilate(white.view(np.uint8), square) > 0)
+    assert edge.sum() > 1000
+    light = rgb_to_lab(out)[..., 0].astype(np.float32)
+    hat = cv2.morphologyEx(light, cv2.MORPH_BLACKHAT, np.ones((5, 5), np.uint8))
+    assert int((edge & (hat > 12)).sum()) < most

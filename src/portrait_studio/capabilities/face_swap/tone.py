@@ -391,10 +391,13 @@ def _field_factor(scale: float, reach: geo.Roi) -> int:
 class SkinEdges:
     """What the re-toning needs to fit its weight to the skin's own edges at full resolution
     (:func:`retone_curve`): the cheeks' colour model and where on the field's grid the fit
-    applies (0..1: not the crown zone, whose hairline has its own step)."""
+    applies (0..1: not the crown zone, whose hairline has its own step), and where in that
+    the pixels mixing the skin with what is beside it take the skin's share of the change
+    (:func:`_unmixed`; None: nowhere)."""
 
     model: SkinModel
     zone: np.ndarray
+    mixes: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -500,7 +503,9 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     soft = np.maximum(soft, ears * np.clip(mask * 2.0, 0.0, 1.0))
     weight = soft * np.maximum(mask, oval)  # no spill onto the backdrop
     return SkinField(roi, grid, weight, mask, hair * above * (1.0 - whole_oval),
-                     SkinEdges(model, 1.0 - above))
+                     SkinEdges(model, 1.0 - above,
+                               (1.0 - above) * (1.0 - ear_zone(local, crop.shape, scale)
+                                                * (1.0 - whole_oval))))
 
 
 BODY_SOFT = 0.08   # eye distances: the body skin's edge softened (a Gaussian's sigma)
@@ -974,7 +979,8 @@ def retone_curve(canvas: np.ndarray, lut: np.ndarray | ToneMap, roi: geo.Roi,
     region = canvas[roi.slices][ys, xs]
     w = np.clip(grid.up(np.ascontiguousarray(small)), 0.0, 1.0)[:region.shape[0], :region.shape[1]]
     if edges is not None:
-        w = _edge_fit(w, region, edges.model, edges.zone[box], small, grid)
+        w = _edge_fit(w, region, edges.model, edges.zone[box], small, grid,
+                      None if edges.mixes is None else (lut, edges.mixes[box]))
     rest = 1.0 - w
     # a pixel whose weight moves it by less than 0.45 levels keeps its value through the
     # blend's rounding: bands of rows are blended only between their first and last pixels
@@ -1004,7 +1010,8 @@ LIT_EDGE = 10.0           # luma levels over the cheeks' lightest over which ski
 
 
 def _edge_fit(w: np.ndarray, region: np.ndarray, model: SkinModel, zone: np.ndarray,
-              weight: np.ndarray, grid: geo.WorkGrid) -> np.ndarray:
+              weight: np.ndarray, grid: geo.WorkGrid,
+              mixes: tuple[np.ndarray | ToneMap, np.ndarray] | None = None) -> np.ndarray:
     """The re-toning weight ``w`` (hxw float32, full resolution, of the pixels ``region``;
     ``weight``: the same on ``grid``), in place, fitted to the skin's own edges where it
     falls off there (below the largest weight ``near`` within :data:`EDGE_REACH` grid
@@ -1021,7 +1028,11 @@ def _edge_fit(w: np.ndarray, region: np.ndarray, model: SkinModel, zone: np.ndar
     beside the skin was re-toned in part: a pale pink fringe round a dark user's far cheek on
     a turned template, model_1's white tank top's edges tinted) or stopped a few pixels short
     of it (a band of the template's light skin along a black top's neckline and straps).
-    Only the pixels at the edge (and the squares' reach round them) are judged."""
+    Only the pixels at the edge (and the squares' reach round them) are judged. With
+    ``mixes`` (the re-toning's map and :attr:`SkinEdges.mixes` on ``weight``'s grid), the
+    pixels there that mix the skin with what is beside it then take at least the skin's
+    share of its change (:func:`_unmixed`). Not at the ears (their rim has its own weight,
+    and the ears came out darker than the cheeks for a darker user)."""
     size = 2 * EDGE_REACH + 1
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
     near, far = cv2.dilate(weight, disc), cv2.erode(weight, disc)
@@ -1047,7 +1058,84 @@ def _edge_fit(w: np.ndarray, region: np.ndarray, model: SkinModel, zone: np.ndar
     least = cv2.morphologyEx(least, cv2.MORPH_OPEN, square)
     np.maximum(w, cv2.multiply(top, least, scale=1 / 255, dtype=cv2.CV_32F), out=w,
                where=judged)
+    if mixes is not None:
+        lut, where = mixes
+        there = grid.up(np.ascontiguousarray(where))[:h, :wd] > 0.99
+        _unmixed(w, region, judged & there, lut)
     return w
+
+
+MIX_STEP = 40.0  # RGB levels: the least step from the skin to what is beside it for a mix
+MIX_OFF = 0.25   # share of that step a mixed pixel lies off the line from one to the other
+MIX_PURE = 0.05  # a mix with less than this share of skin is taken as the other (kept)
+MIX_BEYOND = 1.5  # shares of the step up to this on the skin's far side: skin in shade
+MIX_REACH = 4    # px: the skin and the not-skin a pixel mixes are looked for this far round
+
+
+def _unmixed(w: np.ndarray, region: np.ndarray, judged: np.ndarray,
+             lut: np.ndarray | ToneMap) -> None:
+    """In place: the weight ``w`` (hxw float32) of the ``judged`` pixels (hxw bool) of
+    ``region`` (hxwx3 uint8) that mix the skin beside them with the colour beside that
+    (:data:`MIX_REACH` px round: the mean of the pixels of weight 0.9 or more, and of those
+    below a half, each a pixel in from its edge, at least :data:`MIX_STEP` levels apart),
+    raised so that ``lut`` moves them by the skin's share of its change: each such pixel lies
+    near the line between the two colours (:data:`MIX_OFF`), that share its position along
+    it (a pixel beyond the skin, away from the other colour, up to :data:`MIX_BEYOND`, is
+    skin in shade: all of it). A skin/collar mix is skin-coloured only in part and darker
+    than the collar: its weight, cut by the colour tests, took it through the map by 0-0.5
+    at random along the edge, and beside a re-toned lighter neck it stayed a dark dotted
+    outline (Byron Donalds' neck for a light user: luma 102 between 190 and 230; Burgess
+    Owens' own jaw and neck too)."""
+    # the pixels whose weight may rise: not the skin's inside, and with both the skin and
+    # the other colour within reach
+    cross = np.ones((3, 3), np.uint8)
+    reach = np.ones((2 * MIX_REACH + 1,) * 2, np.uint8)
+    pures = [cv2.erode(pure.view(np.uint8), cross) for pure in (w >= 0.9, w < 0.5)]
+    near = [cv2.dilate(pure, reach).view(bool) for pure in pures]
+    ys, xs = np.nonzero(judged & (w < 0.95) & near[0] & near[1])
+    if ys.size == 0:
+        return
+    y0, y1 = max(int(ys.min()) - MIX_REACH - 1, 0), int(ys.max()) + MIX_REACH + 2
+    x0, x1 = max(int(xs.min()) - MIX_REACH - 1, 0), int(xs.max()) + MIX_REACH + 2
+    img = region[y0:y1, x0:x1]
+    part = w[y0:y1, x0:x1]
+    ys, xs = ys - y0, xs - x0
+    h, wd = part.shape
+    # the window's sums from integral images, at the candidates only (box filters of the
+    # whole region cost several times more)
+    ya, yb = np.maximum(ys - MIX_REACH, 0), np.minimum(ys + MIX_REACH + 1, h)
+    xa, xb = np.maximum(xs - MIX_REACH, 0), np.minimum(xs + MIX_REACH + 1, wd)
+    means = []
+    for pure in pures:
+        ones = pure[y0:y1, x0:x1]
+        counts = cv2.integral(ones)
+        sums = cv2.integral(img * ones[..., None])
+        count = (counts[yb, xb] - counts[ya, xb] - counts[yb, xa] + counts[ya, xa]).astype(
+            np.float32)
+        summed = (sums[yb, xb] - sums[ya, xb] - sums[yb, xa] + sums[ya, xa]).astype(
+            np.float32)
+        means.append((summed / np.maximum(count, 1.0)[:, None], count > 0))
+    (skin, has_skin), (beside, has_other) = means
+    step = beside - skin
+    length2 = (step ** 2).sum(axis=1)
+    px = img[ys, xs].astype(np.float32)
+    share = ((px - beside) * -step).sum(axis=1) / np.maximum(length2, 1.0)
+    off = px - (beside - share[:, None] * step)
+    mix = (has_skin & has_other & (length2 >= MIX_STEP ** 2) & (share > MIX_PURE)
+           & (share < MIX_BEYOND) & ((off ** 2).sum(axis=1) <= MIX_OFF ** 2 * length2))
+    if not mix.any():
+        return
+    ys, xs, skin, px = ys[mix], xs[mix], skin[mix], px[mix]
+    share = np.minimum(share[mix], 1.0)
+    u8 = np.clip(np.rint(np.stack([skin, px])), 0, 255).astype(np.uint8)
+    moved = mapped(u8, lut).astype(np.float32) - u8.astype(np.float32)
+    # the weight whose change of the pixel comes nearest the skin's share of the skin's
+    want = share[:, None] * moved[0]
+    fit = np.clip((want * moved[1]).sum(axis=1)
+                  / np.maximum((moved[1] ** 2).sum(axis=1), 1.0), 0.0, 1.0)
+    # only ever raised: a weight above the share is the skin's own edge test's (an ear's
+    # rim is grown on purpose, :data:`EAR_RIM`)
+    part[ys, xs] = np.maximum(fit, part[ys, xs])
 
 
 def _edge_grey(px: SkinPixels, model: SkinModel, coloured: np.ndarray) -> np.ndarray:
