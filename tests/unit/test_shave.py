@@ -832,3 +832,34 @@ def test_beside_a_narrower_jaw_the_templates_neck_goes_on(user: str, template: s
     blue = (lab[..., 2] < 0) & (before[..., 2] > 5)
     assert int((changed & white).sum()) <= white_most
     assert int((changed & blue).sum()) <= blue_most
+
+
+@pytest.mark.parametrize("user", ["judy_chu", "nancy_pelosi"])
+def test_the_old_beards_edge_leaves_no_line_on_the_backdrop(user: str) -> None:
+    """Byron Donalds' beard is wider than a beardless user's jaw, and the shave paints the
+    blue backdrop on beside the new jaw. The paint's soft edge lay on the beard's last hairs
+    (half beard, half backdrop), and a tenth or so of them was left in: a faint grey line
+    along the old beard's outline, from the ear down to the collar, on the backdrop (263 and
+    255 pixels of the backdrop painted outside the new jaw, between the nose and the chin,
+    with a dark-line response over 1.5 L*). Below the mouth's corners the paint now covers
+    that edge whole (96 and 82: the line between the ear and the mouth's corners, and the
+    backdrop's own noise)."""
+    img = _portrait("byron_donalds")
+    placed = fuse(img, [MergeEntry(_portrait(user))],
+                  FusionParams(watermark=WatermarkParams(enabled=False))).traces[0].points
+    points = detect_faces(img)[0].landmarks
+    out = shave.shave_beard(img, points, template_person(img), shave.UserJaw(placed))
+    s = face_scale(points)
+    face = polygon_mask(placed[list(lm.FACE_OVAL)], img.shape) > 0.5
+    outside = cv2.distanceTransform((~face).view(np.uint8), cv2.DIST_L2, 3) > 0.1 * s
+    changed = np.abs(out.astype(int) - img).max(axis=2) > 8
+    square = np.ones((5, 5), np.uint8)
+    rows = np.arange(img.shape[0])[:, None]
+    band = (cv2.dilate(changed.view(np.uint8), square) > 0) & outside & (
+        rows > points[lm.NOSE_TIP, 1]) & (rows < placed[lm.CHIN, 1] - 0.1 * s)
+    lab = rgb_to_lab(out)
+    # thin dark lines: the L* black-hat over 5x5, on the blue backdrop (not skin, clothes)
+    hat = cv2.morphologyEx(lab[..., 0].astype(np.float32), cv2.MORPH_BLACKHAT, square)
+    blue = cv2.dilate(cv2.erode((lab[..., 2] < -30).view(np.uint8), square), square) > 0
+    assert int((band & blue).sum()) > 1000
+    assert int((band & blue & (hat > 1.5)).sum()) < 160

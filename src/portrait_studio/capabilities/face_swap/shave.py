@@ -79,6 +79,8 @@ COLLAR_MARGIN = 0.05         # eye distances a collar's opening lies above the b
 COLLAR_DEPTH = 0.3           # eye distances under the chin a hidden collar's opening may be
 COLLAR_WIDTH = 1.05          # a collar's half-width, in the neck's
 EDGE_GROW = 0.08            # eye distances the found beard grows by (its edge hairs)
+EDGE_PAST = 3.0             # the paint's soft edge's sigmas it reaches past the beard's
+                            # edge beside the skin (the blend weight there about 0.999)
 STRIP = (0.1, 0.25)         # eye distances: under the jaw, parts of the found beard thinner
                             # than the first, taller than the second, reaching below its bulk
                             # are clothes' edges
@@ -946,7 +948,20 @@ def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     paint, skin_share = _painted(work, beard, on_grid, skin, collar, notch, clothes)
     if notch is not None:
         beard = beard | (cv2.dilate(notch.view(np.uint8), _disc(0.03 * work.scale)) > 0)
-    weight = cv2.GaussianBlur(beard.astype(np.float32), (0, 0), max(0.5, 0.02 * work.scale))
+    soft = max(0.5, 0.02 * work.scale)
+    weight = cv2.GaussianBlur(beard.astype(np.float32), (0, 0), soft)
+    # beside the skin the paint (the backdrop or clothes continued) covers the found beard's
+    # edge whole: its soft edge lies on the pixels past it, not on the beard's last hairs,
+    # which, a tenth or so left in, drew the old beard's outline as a grey line on the
+    # backdrop beside a narrower user's jaw (Byron Donalds, Maxwell Frost). Below the mouth's
+    # corners, under the ears' lobes: an ear's rim, skin and backdrop mixed, is no skin to
+    # the cheeks' model either, and painted over, the ears' re-toning lightened it into a
+    # pale blue streak between the ear and the cheek
+    rows = np.arange(beard.shape[0])[:, None]
+    past = cv2.dilate(beard.view(np.uint8), _disc(EDGE_PAST * soft)).view(bool) & (
+        skin < NOT_SKIN) & (rows > float(work.points[[lm.MOUTH_RIGHT, lm.MOUTH_LEFT], 1].max()))
+    beyond = cv2.GaussianBlur((beard | past).astype(np.float32), (0, 0), soft)
+    weight = np.maximum(weight, beyond * (1.0 - skin_share))
     up_w = work.grid.up(weight)
     # only the pixels the paint reaches change (and the texture's band split looks
     # BOX_MARGIN px around them): the full-resolution steps run on that box of the work
