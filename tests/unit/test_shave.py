@@ -818,11 +818,7 @@ def test_beside_a_narrower_jaw_the_templates_neck_goes_on(user: str, template: s
     Hakeem Jeffries' jaw corners (244 and 194 pixels of the template's skin turned blue:
     b* < 0). Now the template's neck goes on up there, painted as the neck (18 and 18;
     79 and 80: the beard's edge against the backdrop)."""
-    img = _portrait(template)
-    placed = fuse(img, [MergeEntry(_portrait(user))],
-                  FusionParams(watermark=WatermarkParams(enabled=False))).traces[0].points
-    points = detect_faces(img)[0].landmarks
-    out = shave.shave_beard(img, points, template_person(img), shave.UserJaw(placed))
+    img, points, _, out = _shaved_for(template, user)
     s = face_scale(points)
     face = polygon_mask(points[list(lm.FACE_OVAL)], img.shape) > 0.5
     near = cv2.distanceTransform((~face).view(np.uint8), cv2.DIST_L2, 3) < 0.8 * s
@@ -844,11 +840,7 @@ def test_the_old_beards_edge_leaves_no_line_on_the_backdrop(user: str) -> None:
     with a dark-line response over 1.5 L*). Below the mouth's corners the paint now covers
     that edge whole (96 and 82: the line between the ear and the mouth's corners, and the
     backdrop's own noise)."""
-    img = _portrait("byron_donalds")
-    placed = fuse(img, [MergeEntry(_portrait(user))],
-                  FusionParams(watermark=WatermarkParams(enabled=False))).traces[0].points
-    points = detect_faces(img)[0].landmarks
-    out = shave.shave_beard(img, points, template_person(img), shave.UserJaw(placed))
+    img, points, placed, out = _shaved_for("byron_donalds", user)
     s = face_scale(points)
     face = polygon_mask(placed[list(lm.FACE_OVAL)], img.shape) > 0.5
     outside = cv2.distanceTransform((~face).view(np.uint8), cv2.DIST_L2, 3) > 0.1 * s
@@ -863,3 +855,15 @@ def test_the_old_beards_edge_leaves_no_line_on_the_backdrop(user: str) -> None:
     blue = cv2.dilate(cv2.erode((lab[..., 2] < -30).view(np.uint8), square), square) > 0
     assert int((band & blue).sum()) > 1000
     assert int((band & blue & (hat > 1.5)).sum()) < 160
+
+
+def _shaved_for(template: str, user: str) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                   np.ndarray]:
+    """The ``template`` portrait, its landmarks, the landmarks the ``user``'s face gets there
+    (the fusion's own), and the template shaved to that jaw."""
+    img = _portrait(template)
+    placed = fuse(img, [MergeEntry(_portrait(user))],
+                  FusionParams(watermark=WatermarkParams(enabled=False))).traces[0].points
+    points = detect_faces(img)[0].landmarks
+    out = shave.shave_beard(img, points, template_person(img), shave.UserJaw(placed))
+    return img, points, placed, out

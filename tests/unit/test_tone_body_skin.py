@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from portrait_studio.capabilities.face_swap import tone
+from portrait_studio.capabilities.face_swap.shave import UserJaw
 from portrait_studio.imaging.color import rgb_to_lab
 from portrait_studio.perception import landmarks as lm
 from portrait_studio.perception.faces import detect_faces
@@ -228,19 +229,8 @@ def test_the_backdrop_painted_beside_a_shaved_jaw_keeps_its_colour(user: str) ->
     along the jaw from the ear to the collar (454 / 504 backdrop pixels, away from the
     jaw's anti-aliased rim, moved by more than 4 levels). The feathering reaches outward
     only over skin-coloured pixels now: 126 / 131."""
-    from portrait_studio.capabilities.face_swap.tone import skin_tone
-    from portrait_studio.perception.faces import detect_faces
-    from portrait_studio.pipelines import fusion as fu
-    from portrait_studio.pipelines.fusion_params import FusionParams
 
-    img = fixture_image("byron_donalds__house_official_1.jpg")
-    photo = fixture_image(f"{user}__house_official_1.jpg")
-    jaw = fu.UserJaw(fu.fuse(img, [fu.MergeEntry(photo)], FusionParams()).traces[0].points)
-    points = detect_faces(img)[0].landmarks
-    shaved = fu.shave_beard(img, points, fu.template_person(img), jaw)
-    out = fu._retoned_template(img, [points], FusionParams(), fu.FusionReport(),
-                               [skin_tone(photo, detect_faces(photo)[0].landmarks)],
-                               shaven=lambda _: jaw)
+    _, _, _, shaved, out = _byron_shaved_for(user)
     blue = (rgb_to_lab(shaved)[..., 2] < -30).view(np.uint8)
     backdrop = cv2.erode(blue, np.ones((5, 5), np.uint8)) > 0  # not the jaw's rim
     assert backdrop.sum() > 40_000
@@ -401,19 +391,9 @@ def test_the_neck_meets_the_white_collar_without_a_dark_outline(user: str, most:
     the skin's share of its change, found from where they lie between the skin and the
     collar beside them (183 and 187: the V's own thin shadow line, the collar's pieces, a
     few grey dots left along the painted neck's upper sides)."""
-    from portrait_studio.capabilities.face_swap.tone import skin_tone
     from portrait_studio.perception.masks import face_scale
-    from portrait_studio.pipelines import fusion as fu
-    from portrait_studio.pipelines.fusion_params import FusionParams
 
-    img = fixture_image("byron_donalds__house_official_1.jpg")
-    photo = fixture_image(f"{user}__house_official_1.jpg")
-    jaw = fu.UserJaw(fu.fuse(img, [fu.MergeEntry(photo)], FusionParams()).traces[0].points)
-    points = detect_faces(img)[0].landmarks
-    shaved = fu.shave_beard(img, points, fu.template_person(img), jaw)
-    out = fu._retoned_template(img, [points], FusionParams(), fu.FusionReport(),
-                               [skin_tone(photo, detect_faces(photo)[0].landmarks)],
-                               shaven=lambda _: jaw)
+    img, points, jaw, shaved, out = _byron_shaved_for(user)
     s = face_scale(points)
     cx, cy = jaw.placed[lm.CHIN]
     rows, cols = np.arange(img.shape[0])[:, None], np.arange(img.shape[1])[None]
@@ -427,3 +407,23 @@ def test_the_neck_meets_the_white_collar_without_a_dark_outline(user: str, most:
     light = rgb_to_lab(out)[..., 0].astype(np.float32)
     hat = cv2.morphologyEx(light, cv2.MORPH_BLACKHAT, np.ones((5, 5), np.uint8))
     assert int((edge & (hat > 12)).sum()) < most
+
+
+def _byron_shaved_for(user: str) -> tuple[np.ndarray, np.ndarray, UserJaw, np.ndarray, np.ndarray]:
+    """Byron Donalds' portrait, his landmarks, the jaw a beardless ``user``'s face gets
+    there (:class:`~portrait_studio.capabilities.face_swap.shave.UserJaw`), his beard shaved
+    to it, and that shaved template re-toned for the user (the engine's own private steps)."""
+    from portrait_studio.capabilities.face_swap.tone import skin_tone
+    from portrait_studio.perception.faces import detect_faces
+    from portrait_studio.pipelines import fusion as fu
+    from portrait_studio.pipelines.fusion_params import FusionParams
+
+    img = fixture_image("byron_donalds__house_official_1.jpg")
+    photo = fixture_image(f"{user}__house_official_1.jpg")
+    jaw = fu.UserJaw(fu.fuse(img, [fu.MergeEntry(photo)], FusionParams()).traces[0].points)
+    points = detect_faces(img)[0].landmarks
+    shaved = fu.shave_beard(img, points, fu.template_person(img), jaw)
+    out = fu._retoned_template(img, [points], FusionParams(), fu.FusionReport(),
+                               [skin_tone(photo, detect_faces(photo)[0].landmarks)],
+                               shaven=lambda _: jaw)
+    return img, points, jaw, shaved, out
