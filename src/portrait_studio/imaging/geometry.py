@@ -219,6 +219,14 @@ def tps_maps(dst: np.ndarray, src: np.ndarray, shape: tuple[int, int], step: int
     return maps[0], maps[1]
 
 
+def tps_points(src: np.ndarray, dst: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """Where the interpolating thin-plate spline taking every ``src[i]`` to ``dst[i]`` (Nx2)
+    takes the points ``at`` (Mx2): Mx2 float64."""
+    moved: np.ndarray = at + _tps_eval(src.astype(np.float64), (dst - src).astype(np.float64),
+                                       at.astype(np.float64))
+    return moved
+
+
 def _tps_kernel(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """r^2 log r between every row of ``a`` and of ``b`` (0 at r = 0)."""
     d2 = np.square(a[:, :1] - b[:, 0][None, :])

@@ -23,6 +23,7 @@ from .shape import GarmentShape, limb_mask, sleeve_bands
 from .sideview import on_side
 from .sleeve_fit import low_neck, settle_shoulders, sleeve_layer
 from .split import palette, palette_distance
+from .topline import on_shoulders
 from .unmix import coverage, cut_out_rim, unmix_rim
 
 SEAM_BAND = 0.12    # x torso width: beyond the seam line, where the torso's colours cross it
@@ -69,10 +70,13 @@ def warp_layers(cutout: Cutout, kind: str, gshape: GarmentShape, body: Body, fit
     parts["body"] = settle_shoulders(on_side(parts["body"], gshape.points,
                                              gshape.torso_width / 2, body), gshape, body)
     torso = cutout.mask & ~limb_mask(mask, gshape, margin=4.0)
+    opening = np.zeros_like(mask)
     if not gshape.strap_width:      # the neck fills a crew neck: its inside back is not shown
         collar = gshape.points["neck"]
-        torso &= ~inside_back(cutout.image, mask, (float(collar[0]), float(collar[1])),
+        opening = inside_back(cutout.image, mask, (float(collar[0]), float(collar[1])),
                               gshape.torso_width)
+        torso &= ~opening
+    parts["body"] = on_shoulders(parts["body"], gshape, mask, body, opening)
     neck = next(b for gp, b in parts["body"] if gp is gshape.points["neck"])
     layers = [Layer(kind, False, warp_garment(img, cover * torso, parts["body"], shape),
                     not gshape.limbs, float(neck[1]), gshape.strap_width > 0 or gshape.halter,
