@@ -14,12 +14,13 @@ import numpy as np
 import pytest
 
 from portrait_studio.capabilities.garment import layers, topline
-from portrait_studio.capabilities.garment.cutout import cut_out
+from portrait_studio.capabilities.garment.body import Body
+from portrait_studio.capabilities.garment.cutout import Cutout, cut_out
 from portrait_studio.capabilities.garment.fit import Fit
 from portrait_studio.capabilities.garment.kinds import classify_mask
 from portrait_studio.capabilities.garment.layers import warp_layers
 from portrait_studio.capabilities.garment.measure import anchors
-from portrait_studio.capabilities.garment.shape import top_shape
+from portrait_studio.capabilities.garment.shape import GarmentShape, top_shape
 from portrait_studio.imaging.geometry import tps_points
 from tests.corpus import CORPUS, body, needs_corpus, read_rgb
 
@@ -28,16 +29,21 @@ FILA_TEE = "vitonhd_00126_00"
 CARDIGAN = "catvton_upper_21514384"
 
 
-def _torso_rise(stem: str, garment: str, columns: range) -> int:
-    """Most rows the warped torso layer (alpha > 0.5, before any cut) reaches above the
-    person's outline in ``columns`` (768x1024): the start of the person's lowest run of
-    pixels above row 400, in the columns where the head does not reach down to it."""
+def _garment_on(stem: str, garment: str) -> tuple[Cutout, GarmentShape, Body]:
+    """The corpus ``garment`` cut out of its product photo, its top shape, and the body of
+    the person ``stem`` at 768x1024 (skips when the corpus garment is absent)."""
     found = sorted((CORPUS / "garments").glob(garment + "*"))
     if not found:
         pytest.skip("shared corpus garment absent")
     cut = cut_out(read_rgb(found[0]))
-    shape = top_shape(cut.mask, classify_mask(cut.mask))
-    b = body(stem, (768, 1024))
+    return cut, top_shape(cut.mask, classify_mask(cut.mask)), body(stem, (768, 1024))
+
+
+def _torso_rise(stem: str, garment: str, columns: range) -> int:
+    """Most rows the warped torso layer (alpha > 0.5, before any cut) reaches above the
+    person's outline in ``columns`` (768x1024): the start of the person's lowest run of
+    pixels above row 400, in the columns where the head does not reach down to it."""
+    cut, shape, b = _garment_on(stem, garment)
     torso = warp_layers(cut, "top", shape, b, Fit(), anchors(b))[0].warped.alpha > 0.5
     worst = -99
     for x in columns:
@@ -73,12 +79,7 @@ def _collar_corners(stem: str, garment: str) -> list[tuple[np.ndarray, np.ndarra
     """Per side, where the torso's warp puts the cut-out's collar corner (the top edge's
     highest point beside the neck) before its edge points are added, where they put it, and
     the neck point's place on the body."""
-    found = sorted((CORPUS / "garments").glob(garment + "*"))
-    if not found:
-        pytest.skip("shared corpus garment absent")
-    cut = cut_out(read_rgb(found[0]))
-    shape = top_shape(cut.mask, classify_mask(cut.mask))
-    b = body(stem, (768, 1024))
+    cut, shape, b = _garment_on(stem, garment)
     seen: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
     def spy(pairs, gshape, mask, bd, opening=None):  # type: ignore[no-untyped-def]
