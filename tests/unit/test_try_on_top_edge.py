@@ -115,3 +115,30 @@ def test_only_a_round_neck_is_drawn_in() -> None:
         assert len(kept) == 2
         for warped, placed, _ in kept:
             assert np.abs(placed - warped).max() < 0.01
+
+
+def _neckline_depth(stem: str, garment: str) -> int:
+    """Rows the warped torso layer's (alpha > 0.5) neckline reaches below the neck point at
+    its lowest within 0.1 shoulder widths of the neck point's column (768x1024): the
+    front edge's bottom (the inside back is cut out of the torso layer)."""
+    cut, shape, b = _garment_on(stem, garment)
+    pairs = _collar_corners(stem, garment)
+    neck = pairs[0][2]
+    torso = warp_layers(cut, "top", shape, b, Fit(), anchors(b))[0].warped.alpha > 0.5
+    half = int(0.1 * b.pose.shoulder_width)
+    x0, y0 = int(neck[0]), int(neck[1] - 0.2 * b.pose.shoulder_width)
+    band = torso[y0:, x0 - half:x0 + half]
+    return int(band.argmax(axis=0).max()) + y0 - int(neck[1])
+
+
+@needs_corpus
+def test_a_turned_neck_keeps_the_collar_low() -> None:
+    """vitonhd_09597's torso is turned (her shoulders' line drops 0.27 rows a column to the
+    image left) and her neck's sides stand against the backdrop: the tees' collar corners,
+    settled onto the outline there, climbed 18-25 px up the neck's sides (to 0.06-0.10
+    shoulder widths above the shoulders' line through the neck point) and opened the front
+    into a deep U showing the dalmatian tee's inside back and label (fila 70 px below the
+    neck point, dalmatian 28). Now a crew neck's corner goes no higher than 0.07 above
+    that line: 66 and 24."""
+    assert _neckline_depth("vitonhd_09597_00", FILA_TEE) <= 67
+    assert _neckline_depth("vitonhd_09597_00", "vitonhd_03244_00") <= 25

@@ -45,6 +45,14 @@ ON_EDGE = 0.08            # torso widths: an edge point lower than this below th
                           # the collar's corner and the shoulder corner is no shoulder line
                           # (a strap's side, a neckline dipping between them)
 ASIDE = 0.05              # shoulder widths outward an outline is looked for (:func:`_settled`)
+RISE = 0.07               # shoulder widths a crew neck's collar corner may be settled above
+                          # the shoulders' line through the back collar's top (laid by the
+                          # warp, the corners sit 0.00-0.05 below it on 13 persons; settled,
+                          # at most 0.062 above it but on vitonhd_09597): higher, the outline
+                          # it found is the side of a turned neck, and the collar lifted up
+                          # it opened the front into a deep U (the tees on vitonhd_09597,
+                          # 0.093-0.101 above it; at 0.05 a skin wedge opened between the
+                          # lowered corner and the shoulder's fabric, 61 px)
 BACKDROP = 3              # px above the outline that must be off the person (the outline
                           # against the backdrop, not against the hair or the neck)
 
@@ -78,6 +86,7 @@ def on_shoulders(pairs: Pairs, shape: GarmentShape, mask: NDArray[np.bool_],
     sw = body.pose.shoulder_width
     mid = float(body.pose.shoulder_mid[0])
     neck = next(b for g, b in pairs if g is shape.points["neck"])
+    slope = _shoulder_slope(pairs, shape)
     crew = _round_neck(shape, opening)
     added: Pairs = []
     for side in ("l", "r"):
@@ -93,6 +102,9 @@ def on_shoulders(pairs: Pairs, shape: GarmentShape, mask: NDArray[np.bool_],
                 b = neck + (b - neck) * WORN_COLLAR
                 b[0] = round(float(b[0]))
             to = _settled(b, own, body.person, sw, mid)
+            if share == 0:                     # not up the side of a turned neck
+                level = float(neck[1]) + slope * (float(to[0]) - float(neck[0]))
+                to[1] = max(float(to[1]), level - RISE * sw)
             if share > CAPPED and shape.limbs:
                 to[1] = max(float(to[1]), float(b[1]))
             added.append((g, to))
@@ -101,6 +113,15 @@ def on_shoulders(pairs: Pairs, shape: GarmentShape, mask: NDArray[np.bool_],
             added.append((g, tps_points(src, dst, g[None].astype(np.float64))[0]
                           .astype(np.float32)))
     return pairs + added
+
+
+def _shoulder_slope(pairs: Pairs, shape: GarmentShape) -> float:
+    """Rows per column of the line through the shoulder corners where ``pairs`` put them
+    (the torso's tilt: 0.27 on vitonhd_09597, turned to the image right)."""
+    left = next(b for g, b in pairs if g is shape.points["shoulder_l"])
+    right = next(b for g, b in pairs if g is shape.points["shoulder_r"])
+    dx = float(right[0]) - float(left[0])
+    return (float(right[1]) - float(left[1])) / dx if abs(dx) > 1 else 0.0
 
 
 def _neckline(shape: GarmentShape, shown: NDArray[np.bool_]) -> list[NDArray[np.float32]]:
