@@ -393,13 +393,11 @@ class SkinEdges:
     (:func:`retone_curve`): the cheeks' colour model and where on the field's grid the fit
     applies (0..1: not the crown zone, whose hairline has its own step), and where in that
     the pixels mixing the skin with what is beside it take the skin's share of the change
-    (:func:`_unmixed`; None: nowhere); and the ears' zone beside the face (0..1, None:
-    none), where the pixels not skin-coloured are left out (:func:`_off_ears`)."""
+    (:func:`_unmixed`; None: nowhere)."""
 
     model: SkinModel
     zone: np.ndarray
     mixes: np.ndarray | None = None
-    ears: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -497,17 +495,17 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     # halved them. Their skin keeps its unfeathered weight, grown by a pixel or two over their
     # rim (skin and backdrop mixed: left alone, a light outline round a darkened ear). An
     # ear's folds and rim are as detailed as hair: the ears' zone is not judged by detail; nor are
-    # their folds in shadow judged by lightness (:func:`_ear_folds`). Beside the face the
-    # pixels not skin-coloured by hue there are left out at full resolution (:func:`_off_ears`)
+    # their folds in shadow judged by lightness (:func:`_ear_folds`)
     zone = ear_zone(local, crop.shape, scale) * (1.0 - whole_oval) * coloured * (1.0 - hair)
     folds = _ear_folds(px, model, zone * near * mask, scale) * (1.0 - above)  # not temples
     ears = zone * np.maximum(near, folds)
     ears = cv2.dilate(ears, np.ones((EAR_RIM, EAR_RIM), np.uint8))
     soft = np.maximum(soft, ears * np.clip(mask * 2.0, 0.0, 1.0))
     weight = soft * np.maximum(mask, oval)  # no spill onto the backdrop
-    beside = (1.0 - above) * ear_zone(local, crop.shape, scale) * (1.0 - whole_oval)
     return SkinField(roi, grid, weight, mask, hair * above * (1.0 - whole_oval),
-                     SkinEdges(model, 1.0 - above, (1.0 - above) - beside, beside))
+                     SkinEdges(model, 1.0 - above,
+                               (1.0 - above) * (1.0 - ear_zone(local, crop.shape, scale)
+                                                * (1.0 - whole_oval))))
 
 
 BODY_SOFT = 0.08   # eye distances: the body skin's edge softened (a Gaussian's sigma)
@@ -983,8 +981,6 @@ def retone_curve(canvas: np.ndarray, lut: np.ndarray | ToneMap, roi: geo.Roi,
     if edges is not None:
         w = _edge_fit(w, region, edges.model, edges.zone[box], small, grid,
                       None if edges.mixes is None else (lut, edges.mixes[box]))
-        if edges.ears is not None:
-            _off_ears(w, region, edges.model, edges.ears[box], grid)
     rest = 1.0 - w
     # a pixel whose weight moves it by less than 0.45 levels keeps its value through the
     # blend's rounding: bands of rows are blended only between their first and last pixels
@@ -1067,33 +1063,6 @@ def _edge_fit(w: np.ndarray, region: np.ndarray, model: SkinModel, zone: np.ndar
         there = grid.up(np.ascontiguousarray(where))[:h, :wd] > 0.99
         _unmixed(w, region, judged & there, lut)
     return w
-
-
-def _off_ears(w: np.ndarray, region: np.ndarray, model: SkinModel, ears: np.ndarray,
-              grid: geo.WorkGrid) -> None:
-    """The re-toning weight ``w`` (hxw float32, full resolution, of the pixels ``region``),
-    in place, no higher in the ears' zone (``ears``, on ``grid``) than how much each pixel
-    there is skin-coloured (hue within :data:`EDGE_HUE` sigmas of the cheeks'). The ears'
-    weight is grown over their rim on the coarse grid and the edge fit leaves it alone
-    (:func:`_edge_fit`): beside a shaved beard the backdrop painted between the ear and the
-    new jaw took it whole, lightened into a pale line from the ear down for a lighter user
-    (Byron Donalds for Judy Chu). An ear's rim mixed with the backdrop keeps its skin's hue
-    (:func:`_skin_hued`)."""
-    h, wd = w.shape
-    at = (grid.up(np.ascontiguousarray(ears))[:h, :wd] > 0.01) & (w > 0.0)
-    if not at.any():
-        return
-    px = model.pixels(pixels_at(region, at)[:, None, :])
-    w[at] = np.minimum(w[at], _skin_hued(px, model)[:, 0])
-
-
-def _skin_hued(px: SkinPixels, model: SkinModel) -> np.ndarray:
-    """0..1 per pixel of ``px``: skin-coloured to the cheeks' ``model`` by hue (within
-    :data:`EDGE_HUE` sigmas; a blue backdrop is far off), or darker than the cheeks (an
-    ear's folds and a throat in shade, greyer than the cheeks, are skin all the same)."""
-    out: np.ndarray = np.maximum(model.hue_likelihood_of(px, EDGE_HUE),
-                                 (px.luma < model.luma_lo).astype(np.float32))
-    return out
 
 
 MIX_STEP = 40.0  # RGB levels: the least step from the skin to what is beside it for a mix
