@@ -66,7 +66,8 @@ def _below_brows(points: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     """HxW bool: below the brows' lower edge (interpolated per column)."""
     h, w = shape[:2]
     xs = np.arange(w, dtype=np.float32)
-    lines = [points[[46, 53, 52, 65, 55]], points[[285, 295, 282, 283, 276]]]
+    # each brow's lower edge (the first five of its ring), from left to right in the image
+    lines = [points[list(lm.RIGHT_BROW[:5])], points[list(lm.LEFT_BROW[4::-1])]]
     right = np.interp(xs, lines[0][:, 0], lines[0][:, 1])
     left = np.interp(xs, lines[1][:, 0], lines[1][:, 1])
     mid = points[[lm.RIGHT_EYE_INNER, lm.LEFT_EYE_INNER], 0].mean()

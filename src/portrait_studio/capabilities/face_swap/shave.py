@@ -141,6 +141,13 @@ class _Work:
         return model, model.pixels(self.img)
 
     @cached_property
+    def oval(self) -> np.ndarray:
+        """The template's face oval on the grid (HxW bool), drawn once (the beard's zone and
+        the template's own neck beside it are both told by it)."""
+        out: np.ndarray = polygon_mask(self.points[list(lm.FACE_OVAL)], self.img.shape) > 0.5
+        return out
+
+    @cached_property
     def lab(self) -> np.ndarray:
         """The grid crop in Lab (HxWx3 float32), converted once (the beard and the collar's
         opening are both told from the clothes by it)."""
@@ -323,7 +330,7 @@ def _beard(work: _Work, person: np.ndarray, skin: np.ndarray,
     not_skin = skin < NOT_SKIN
     chin = _chin(work)
     lab = work.lab
-    oval = polygon_mask(work.points[list(lm.FACE_OVAL)], work.img.shape) > 0.5
+    oval = work.oval
     zone = _zone(work, oval)
     # in the face every non-skin pixel under the nose is beard (a moustache may be darker
     # than a white chin); under the jaw only the beard's colours, never the clothes'
@@ -712,10 +719,9 @@ def _own_neck(work: _Work, person: np.ndarray, dressed: np.ndarray | None) -> np
     of the clothes (``dressed``, :func:`_dressed`)."""
     p, shape = work.points, work.img.shape[:2]
     model, px = work.skin
-    oval = polygon_mask(p[list(lm.FACE_OVAL)], shape) > 0.5
     corner = float(p[list(JAW_CORNERS), 1].max())
     rows = np.arange(shape[0])[:, None]
-    out: np.ndarray = person & ~oval & (rows > corner) & (
+    out: np.ndarray = person & ~work.oval & (rows > corner) & (
         model.hue_likelihood_of(px, SHADE_HUE) >= 0.5)
     if dressed is not None:
         out &= ~dressed

@@ -88,10 +88,17 @@ def on_shoulders(pairs: Pairs, shape: GarmentShape, mask: NDArray[np.bool_],
     neck = next(b for g, b in pairs if g is shape.points["neck"])
     slope = _shoulder_slope(pairs, shape)
     crew = _round_neck(shape, opening)
+
+    def warped(g: NDArray[np.float32]) -> NDArray[np.float32]:
+        """Where the torso's warp so far takes the cut-out point ``g``."""
+        moved: NDArray[np.float32] = tps_points(src, dst, g[None].astype(np.float64))[0].astype(
+            np.float32)
+        return moved
+
     added: Pairs = []
     for side in ("l", "r"):
         for share, g in _edge_points(shape, mask, side):
-            b = tps_points(src, dst, g[None].astype(np.float64))[0].astype(np.float32)
+            b = warped(g)
             if share == 0 and not crew:
                 # a V neck's or an open front's edge, and a sleeveless top's neckline, stay
                 # where the warp puts them (drawn in, the cardigan's V bent inward; settled,
@@ -110,8 +117,7 @@ def on_shoulders(pairs: Pairs, shape: GarmentShape, mask: NDArray[np.bool_],
             added.append((g, to))
     if not shape.limbs:   # a sleeveless neckline stays whole where the warp puts it
         for g in _neckline(shape, mask if opening is None else mask & ~opening):
-            added.append((g, tps_points(src, dst, g[None].astype(np.float64))[0]
-                          .astype(np.float32)))
+            added.append((g, warped(g)))
     return pairs + added
 
 
