@@ -32,9 +32,10 @@ from ..capabilities.face_swap.shave import (
     UserJaw,
     has_beard,
     jaw_shadow,
-    shave_beard,
+    shave_beard_painted,
 )
 from ..capabilities.face_swap.tone import (
+    NotSkin,
     SkinTone,
     person_skin_field,
     retone_curve,
@@ -372,13 +373,13 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
     (:func:`~portrait_studio.capabilities.face_swap.tone.person_skin_field`)."""
     find = partial(template_person, template, small) if person_of is None else person_of
     with timed(report.timings_ms, "tone"):
-        canvas, person = _shaven(template, t_points, find, shaven)
+        canvas, person, paints = _shaven(template, t_points, find, shaven)
         if params.skin_tone == "user":
             painted = canvas is not template
             canvas = canvas if painted else template.copy()
             person = find() if person is None else person
             changed = painted
-            for t_pts, tone in zip(t_points, user_tones, strict=True):
+            for t_pts, tone, paint in zip(t_points, user_tones, paints, strict=True):
                 t_tone = skin_tone(template, t_pts)
                 field = person_skin_field(canvas, t_pts, person, None if painted else reduced,
                                           alone)
@@ -388,7 +389,10 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
                 before = (canvas[field.roi.slices].copy() if changed
                           else template[field.roi.slices])
                 lut = tone_map(u_tone, t_tone)
-                retone_curve(canvas, lut, field.roi, field.grid, field.weight, field.edges)
+                # the backdrop and clothes the shave painted are no skin, whatever their
+                # colour and wherever the weight reaches them
+                retone_curve(canvas, lut, field.roi, field.grid, field.weight, field.edges,
+                             paint)
                 retone_hairline(canvas, before, lut, t_pts, field)
                 changed = True  # the next face's "before" is this re-toned canvas
     for i, t_pts in enumerate(t_points):
@@ -402,18 +406,22 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
 
 def _shaven(template: np.ndarray, t_points: list[np.ndarray], find: Callable[[], np.ndarray],
             shaven: Callable[[int], UserJaw | np.ndarray | None] | None) -> tuple[
-                np.ndarray, np.ndarray | None]:
+                np.ndarray, np.ndarray | None, list[NotSkin | None]]:
     """The template with the beards of the target faces that are ``shaven`` (see
-    :func:`_retoned_template`) painted over (:func:`shave_beard`, to the user's jaw and its
-    shadow when they are known; ``template`` itself when there are none), and the person map
-    when it was needed for that."""
+    :func:`_retoned_template`) painted over (:func:`shave_beard_painted`, to the user's jaw
+    and its shadow when they are known; ``template`` itself when there are none), the person
+    map when it was needed for that, and for each face the backdrop and clothes painted
+    beside its throat (None: none)."""
     canvas, person = template, None
+    paints: list[NotSkin | None] = []
     for i, t_pts in enumerate(t_points):
         placed = None if shaven is None else shaven(i)
+        paint = None
         if placed is not None or (shaven is None and has_beard(template, t_pts, SHAVE_SHARE)):
             person = find() if person is None else person
-            canvas = shave_beard(canvas, t_pts, person, placed)
-    return canvas, person
+            canvas, paint = shave_beard_painted(canvas, t_pts, person, placed)
+        paints.append(paint)
+    return canvas, person, paints
 
 
 def _shaven_for(plans: Future[list[FacePlan]], bearded: list[bool], shape: tuple[int, ...],

@@ -63,7 +63,7 @@ from ..retouch.texture import (
     texture_levels,
 )
 from .beard import BEARD_SHARE, beard_share, chin_patch
-from .tone import detail_ratio, local_skin_model
+from .tone import NotSkin, detail_ratio, local_skin_model
 
 SHAVE_SHARE = 0.15           # share of the chin patch not skin: a template's beard (clean 0-0.09)
 DROP = 0.6                   # eye distances below the jaw line a beard may reach
@@ -928,6 +928,13 @@ def _forehead(img: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray,
                 placed: np.ndarray | UserJaw | None = None) -> np.ndarray:
+    """:func:`shave_beard_painted`'s image alone."""
+    return shave_beard_painted(img, points, person, placed)[0]
+
+
+def shave_beard_painted(img: np.ndarray, points: np.ndarray, person: np.ndarray,
+                        placed: np.ndarray | UserJaw | None = None) -> tuple[
+                            np.ndarray, NotSkin | None]:
     """``img`` with the full beard of the face ``points`` painted over with skin, as a new
     array; ``img`` itself when the face has none. ``person``: the person probability of
     the whole image at any reduced size (e.g. from the segmenter). ``placed``: the landmarks
@@ -935,18 +942,21 @@ def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     template's (:func:`~.core.target_landmarks`): the painted face and neck follow its jaw
     (the template's outline under the mouth is its beard's), the rest is left as it is; or a
     :class:`UserJaw`: those landmarks and the shadow the user's jaw casts on their neck,
-    which the painted neck takes under the placed jaw line (:func:`_user_shade`)."""
+    which the painted neck takes under the placed jaw line (:func:`_user_shade`). And what
+    of the paint is no skin (the backdrop and the clothes continued, not the painted face and
+    neck: :class:`~.tone.NotSkin`), which the re-toning leaves out; None when nothing was
+    painted."""
     jaw = placed if isinstance(placed, UserJaw) or placed is None else UserJaw(placed)
     work = _work(img, points, max(DROP, CLOTHES_BAND[1]) + 0.1,
                  None if jaw is None else jaw.placed, None if jaw is None else jaw.shadow)
     on_grid, skin = _person_on(work, person, img.shape), _skin(work)
     if not _has_hair(work, skin, SHAVE_SHARE):
-        return img  # the chin is skin: no beard (and no clothes to find)
+        return img, None  # the chin is skin: no beard (and no clothes to find)
     # the clothes' colours tell the beard (and a collar's opening) from them: found once
     clothes = _clothes(work.lab, on_grid, work)
     beard = _beard(work, on_grid, skin, clothes)
     if not beard.any():
-        return img
+        return img, None
     # a hanging beard's collar opening: the template's own neck there is painted too, the
     # user's neck going on down in it
     collar = _collar(work, beard, on_grid, skin)
@@ -1024,7 +1034,9 @@ def shave_beard(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     part = match_noise(part, rest, target, measure=(rest > 0.9).astype(np.float32), seed=1,
                        blur=PHOTO_GRAIN)
     out[work.roi.slices][box] = np.clip(np.rint(part), 0, 255).astype(np.uint8)
-    return out
+    at = (slice(work.roi.y0 + box[0].start, work.roi.y0 + box[0].stop),
+          slice(work.roi.x0 + box[1].start, work.roi.x0 + box[1].stop))
+    return out, NotSkin(at, rest)
 
 
 SHADOW_BINS = (-0.08, 0.4, 0.04)  # eye distances from the jaw line (outside positive): the

@@ -401,6 +401,18 @@ class SkinEdges:
 
 
 @dataclass(frozen=True)
+class NotSkin:
+    """Pixels of an image known to be no skin whatever their colour: what a shave painted
+    beside and under a throat, the backdrop and the clothes continued
+    (:func:`~.shave.shave_beard_painted`). ``box``: slices of the image (set, non-negative
+    starts and stops); ``share``: float32 over that box, 0..1, each pixel's share of that paint
+    (the rest is painted skin or the photo's own pixel)."""
+
+    box: tuple[slice, slice]
+    share: np.ndarray
+
+
+@dataclass(frozen=True)
 class SkinField:
     """The re-toning's weight over a region of the image, on a working grid: the region, the
     grid, the weight (grid-sized float32 0..1) and the person probability sampled on the same
@@ -964,11 +976,13 @@ def _largest_change(tone: np.ndarray | ToneMap) -> float:
 
 
 def retone_curve(canvas: np.ndarray, lut: np.ndarray | ToneMap, roi: geo.Roi,
-                 grid: geo.WorkGrid, weight: np.ndarray, edges: SkinEdges | None = None) -> None:
+                 grid: geo.WorkGrid, weight: np.ndarray, edges: SkinEdges | None = None,
+                 not_skin: NotSkin | None = None) -> None:
     """In place on ``canvas`` (HxWx3 uint8 RGB): map the pixels of ``roi`` through ``lut``
     (a :class:`ToneMap`, or the tone curve alone: 256x1x3 uint8, :func:`tone_curve`) in
     proportion to ``weight`` (given on ``grid``, a smooth field, upsampled); with ``edges``
-    (:attr:`SkinField.edges`), that weight fitted to the skin's edges (:func:`_edge_fit`)."""
+    (:attr:`SkinField.edges`), that weight fitted to the skin's edges (:func:`_edge_fit`).
+    ``not_skin``: the weight leaves out each pixel's share of it (:class:`NotSkin`)."""
     change = _largest_change(lut)
     # outside the box the pixels would move by less than half a level: they are left alone
     box = mask_box(weight, 1, threshold=0.5 / max(change, 1.0))
@@ -981,6 +995,9 @@ def retone_curve(canvas: np.ndarray, lut: np.ndarray | ToneMap, roi: geo.Roi,
     if edges is not None:
         w = _edge_fit(w, region, edges.model, edges.zone[box], small, grid,
                       None if edges.mixes is None else (lut, edges.mixes[box]))
+    if not_skin is not None:
+        _left_out(w, (slice(roi.y0 + ys.start, roi.y0 + ys.start + region.shape[0]),
+                      slice(roi.x0 + xs.start, roi.x0 + xs.start + region.shape[1])), not_skin)
     rest = 1.0 - w
     # a pixel whose weight moves it by less than 0.45 levels keeps its value through the
     # blend's rounding: bands of rows are blended only between their first and last pixels
@@ -992,6 +1009,19 @@ def retone_curve(canvas: np.ndarray, lut: np.ndarray | ToneMap, roi: geo.Roi,
             band = (slice(r0, r0 + RETONE_BAND), slice(int(cols[0]), int(cols[-1]) + 1))
             part = region[band]
             part[...] = cv2.blendLinear(mapped(part, lut), part, w[band], rest[band])
+
+
+def _left_out(w: np.ndarray, box: tuple[slice, slice], not_skin: NotSkin) -> None:
+    """In place: the re-toning weight ``w`` (full resolution, over ``box`` of the image) less
+    each pixel's share of ``not_skin``. The backdrop a shave paints between a bearded
+    template's wide outline and a narrower user's jaw lies in the template's face oval and
+    under its ears' rim, which the weight takes whole (coloured, not judged by its edge): a
+    lighter user's re-toning lightened it into a pale rim along the new face and a pale line
+    beside the ears. A pixel mixing the painted skin with it keeps the skin's share."""
+    hit = geo.overlap(box, not_skin.box)
+    if hit is not None:
+        mine, theirs = hit
+        w[mine] *= 1.0 - not_skin.share[theirs]
 
 
 # rows per band of :func:`retone_curve`. Each band's colour map is a few dozen short OpenCV
