@@ -1,7 +1,7 @@
 """A dress over a person in trousers (issue 7): the old trousers its hem leaves showing are
 replaced by bare legs (skin toned like his arms, narrower than the trouser legs, the
-backdrop beside them) down to the shoes, never left showing; a skier's bent legs keep
-their trousers (:func:`.replaced.worn_under`).
+backdrop beside them) down to the shoes, never left showing (:func:`.replaced.worn_under`;
+a skier's bent legs are drawn from the pose instead: test_try_on_posed_legs.py).
 
 ``dresscode_049205_0`` (corpus, NC: these tests skip without it) is a frontal man in a
 white tee and blue joggers, 768x1024; the orange midi's hem lands mid-calf, the floral
@@ -20,7 +20,6 @@ SIZE = (768, 1024)
 JOGGERS = "dresscode_049205_0"
 MIDI = "dresscode_053319_1"
 SHORT = "catvton_overall_21744571"
-SKIER = "skier_woman"
 
 
 def _legs(garment: str) -> tuple[NDArray[np.bool_], NDArray[np.float32], NDArray[np.float32],
@@ -66,15 +65,3 @@ def test_bare_legs_are_narrower_than_the_joggers_with_backdrop_beside() -> None:
     rows = np.flatnonzero(region.sum(axis=1) > 0)
     mid = rows[len(rows) // 2]
     assert 0 < skin[mid].sum() < 0.9 * region[mid].sum()
-
-
-@needs_corpus
-def test_skiers_bent_legs_keep_their_trousers_under_the_short_dress() -> None:
-    # a bent knee is no column of rows: her legs are not shaped from the trouser legs
-    b, result = body(SKIER, SIZE), dressed(SKIER, SHORT, SIZE)
-    region = b.old_bottom & ~result.garment_masks[0]
-    hem = int(np.flatnonzero(result.garment_masks[0].sum(axis=1) > 20)[-1])
-    region[:hem + 8] = False
-    diff = np.abs(result.images[0].astype(int) - photo(SKIER, SIZE).astype(int)).max(axis=2)
-    assert region.sum() > 3000
-    assert (diff <= 12)[region].mean() > 0.97

@@ -52,7 +52,7 @@ from .envelope import side_view_rows
 from .fit import Fit, body_frame
 from .fragments import tidy_layers
 from .layers import Layer, is_torso, limb_covers, warp_layers
-from .legskin import bare_legs, fabric_shade, fitted_legs, hem_shadow, shoe_shadow
+from .legskin import bare_legs, fabric_shade, fitted_legs, hem_shadow, posed_legs, shoe_shadow
 from .limbs import LimbZone, covered_limb
 from .measure import anchors as measure_anchors
 from .neckline import neck_opening
@@ -395,14 +395,14 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     covered = np.zeros(body.person.shape, bool)
     for a in alphas:
         covered |= a > 0.5
-    trousers, kept, fitted = worn_under(
+    trousers, kept, fitted, posed = worn_under(
         img, body, [ly.warped.alpha > 0.5 for ly in layers if ly.kind == "full" and is_torso(ly)],
         anchors.legs)
     old = (old_region([g.kind for g in garments], body) | trousers) & ~kept
     legs = None
     if trousers.any():  # tight ones (fitted): the legs take their outline and light
         legs = (trousers, fitted_legs(body, fitted) if fitted.any() else
-                bare_legs(body, trousers))
+                posed_legs(body, trousers) if posed else bare_legs(body, trousers))
     reveal = old & ~covered & ~body.head & ~_hand_itself(body)
     bare = body.skin & body.arms & ~body.hands      # the new torso lies against bare arms
     trusted = trusted_skin(img, body)
@@ -416,10 +416,12 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     covered = np.logical_or.reduce([a > 0.5 for a in alphas])
     reveal &= ~covered
     halo = outline_halo(img, reveal, body) & ~covered
+    if posed:   # the trousers' outline on the backdrop: filled, not mirrored from its
+        halo |= trousers & ~body.person & ~covered    # own lit rim
     canvas = img.astype(np.float32)
     skin, painted, sides = _paint_reveal(img, canvas, body, reveal, limb_covers(layers, alphas),
                                          anchors.waist_y, rng, (trusted, arm_zones), opening,
-                                         halo, legs, bool(fitted.any()))
+                                         halo, legs, bool(fitted.any()), posed)
     # the torso's side painted as skin beside a real arm counts as the arm as drawn only
     # where no torso layer would lie over it, or within the real arm's width of it
     # (:func:`arm_wide`): given back there, the garment meets the real arm's edge as it
@@ -587,7 +589,7 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
                   opening: Mask | None = None,
                   halo: Mask | None = None,
                   legs: tuple[Mask, list[tuple[Mask, NDArray[np.float32]]]] | None = None,
-                  fitted: bool = False) -> tuple[Mask, Mask, Mask]:
+                  fitted: bool = False, posed: bool = False) -> tuple[Mask, Mask, Mask]:
     """Background, continued from around the person, into the uncovered old clothing;
     skin over it where a limb beyond its new sleeve / trouser leg, or the torso, is (in
     place on ``canvas``); returns the skin-painted mask, the painted arms (alpha over
@@ -601,7 +603,8 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     there (:func:`.legskin.bare_legs`), instead of the leg zone's revealed part; ``fitted``:
     they are tight and the legs their own outline (:func:`.legskin.fitted_legs`), lit as
     they were (:func:`.legskin.fabric_shade`), shaded going into the shoes
-    (:func:`.legskin.shoe_shadow`)."""
+    (:func:`.legskin.shoe_shadow`); ``posed``: the legs are drawn from the pose
+    (:func:`.legskin.posed_legs`), shaded going into the shoes too."""
     drawn = np.zeros(reveal.shape, bool)
     if not reveal.any():
         return reveal, drawn, drawn
@@ -702,6 +705,10 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
                 bare = legs[1][0][0]
                 rgb *= (fabric_shade(img, bare) * shoe_shadow(
                     bare, body.person & ~bare & ~reveal, body.pose.shoulder_width))[..., None]
+            elif posed:
+                bare = reveal & (legs[1][0][0] | legs[1][1][0])
+                rgb *= shoe_shadow(bare, body.person & ~bare & ~reveal,
+                                   body.pose.shoulder_width)[..., None]
         if a.dtype == rgb.dtype == canvas.dtype == np.float32:
             box = mask_box(a, 0, 0.0)   # in place, only where a > 0
             alpha_blend_into(canvas, rgb[box], a, box)

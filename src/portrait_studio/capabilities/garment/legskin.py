@@ -16,6 +16,8 @@ legs are shaped so (:func:`straight_legs`). Tight trousers on legs one behind th
 (:func:`tight_legs`: woman_with_dog's leggings, side on, knees bent) have a leg's outline
 already: the bare legs take it whole (:func:`fitted_legs`), lit as they were
 (:func:`fabric_shade`), in shade where they go into the shoes (:func:`shoe_shadow`).
+Loose trousers on bent legs apart (:func:`apart_legs`: the skier's ski trousers) have no
+leg's outline at all: the legs are drawn from the pose's bones (:func:`posed_legs`).
 Masks HxW bool.
 """
 
@@ -28,6 +30,7 @@ from numpy.typing import NDArray
 from ...imaging.color import rgb_to_lab
 from ...imaging.regions import labelled
 from .body import Body
+from .limbs import nearest_on_chain
 from .regions import runs
 from .reveal import limb_chains
 
@@ -55,6 +58,13 @@ FABRIC_GAMMA = 1.0  # the legs' light: the trousers' light ratio to this power
 FABRIC_RANGE = (0.65, 1.12)  # ... clipped to this (in sRGB values)
 SHOE_DARK = 0.2     # the legs right above the shoes they go into: this much darker
 SHOE_FALL = 0.1     # x shoulder width: ... fading (exponentially) over this height
+APART = 1.0         # x a trouser leg's width: knees and ankles at least this far apart, on
+                    # the same sides, are legs apart (:func:`apart_legs`)
+POSED = (0.5, 0.3, 0.34, 0.2)  # x shoulder width: a posed leg's width at the hip joint, the
+                    # knee, the calf and the ankle (a woman's thigh top, knee, calf and
+                    # ankle, ~17, 10, 11.5, 6.5 cm, over her shoulder joints' ~34 cm)
+INTO_BOOT = 0.15    # x the shin: a posed leg runs on this far past the ankle joint (into
+                    # the boot, which is kept in front of it)
 
 
 def bare_legs(body: Body, trousers: Mask) -> list[tuple[Mask, F32]]:
@@ -85,6 +95,52 @@ def bare_legs(body: Body, trousers: Mask) -> list[tuple[Mask, F32]]:
         rel[band] = np.where(dist <= 1.0, dist, np.inf)
         out.append((np.isfinite(rel), rel))
     return out
+
+
+def posed_legs(body: Body, trousers: Mask) -> list[tuple[Mask, F32]]:
+    """Like :func:`bare_legs`, for legs apart that are bent at the knee or whose trousers
+    are no two separate trouser legs (:func:`apart_legs`: the skier's baggy ski trousers,
+    a knee bent 63 degrees): no row of the trousers is a leg's outline, so each leg is
+    drawn from the pose: a tapered capsule along its hip-knee-ankle bones (run on past
+    the ankle by ``INTO_BOOT`` of the shin, into the boot kept in front of it), its width
+    a leg's at the joints (``POSED``: the hip, the knee, the calf ``CALF_T`` of the way
+    down the shin, the ankle; shoulder widths, linear between), round over the bent knee;
+    ``rel`` is the distance from the bones over the half width there. Only where
+    ``trousers`` are (what the legs leave of them gets the backdrop)."""
+    h, w = trousers.shape
+    sw = body.pose.shoulder_width
+    out = []
+    for chain in limb_chains(body)["legs"]:
+        hip, knee, ankle = (np.asarray(p, np.float32) for p in chain)
+        thigh = float(np.linalg.norm(knee - hip))
+        shin = float(np.linalg.norm(ankle - knee))
+        pts = np.stack([hip, knee, ankle, ankle + INTO_BOOT * (ankle - knee)])
+        rel = np.full((h, w), np.inf, np.float32)
+        pad = 0.5 * THIGH * sw + 2
+        x0, y0 = np.clip(np.floor(pts.min(axis=0) - pad), 0, [w, h]).astype(int)
+        x1, y1 = np.clip(np.ceil(pts.max(axis=0) + pad), 0, [w, h]).astype(int)
+        if x1 > x0 and y1 > y0:
+            ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+            t, dist, _ = nearest_on_chain(xs, ys, pts)
+            half = 0.5 * sw * np.interp(t, [0.0, thigh, thigh + CALF_T * shin, thigh + shin],
+                                        POSED)
+            rel[y0:y1, x0:x1] = dist / np.maximum(half, 1.0)
+        rel[~trousers | (rel > 1.0)] = np.inf
+        out.append((np.isfinite(rel), rel))
+    return out
+
+
+def apart_legs(body: Body, cloth: Mask) -> bool:
+    """Whether the old trousers ``cloth`` below a dress's hem are on legs apart: the
+    pose's knees and ankles are each at least ``APART`` of a trouser leg's width
+    (:func:`leg_width`) apart across the image, each leg on the same side at both (not
+    crossed). The skier's: 65 and 68 px on 32-42 px trouser legs."""
+    width, _ = leg_width(body, cloth)
+    if not np.isfinite(width):
+        return False
+    (_, k0, a0), (_, k1, a1) = limb_chains(body)["legs"]
+    knees, ankles = float(k1[0] - k0[0]), float(a1[0] - a0[0])
+    return knees * ankles > 0 and min(abs(knees), abs(ankles)) >= APART * width
 
 
 def fitted_legs(body: Body, trousers: Mask) -> list[tuple[Mask, F32]]:

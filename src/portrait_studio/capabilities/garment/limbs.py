@@ -82,7 +82,7 @@ def _limb_zone(shape: tuple[int, int], chain: list[Point], radii: tuple[float, f
     if x1 <= x0 or y1 <= y0:
         return LimbZone(inside, t_full, 0.0, d_full, d_full.copy())
     ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
-    t, dist, total = _nearest_on_chain(xs, ys, pts)
+    t, dist, total = nearest_on_chain(xs, ys, pts)
     radius = radii[0] + (radii[1] - radii[0]) * np.clip(t / max(total, 1.0), 0, 1)
     inside[y0:y1, x0:x1] = dist <= radius
     t_full[y0:y1, x0:x1] = t
@@ -187,7 +187,7 @@ def _offsets(xs: F32, ys: F32, pts: F32) -> F32:
     return out
 
 
-def _nearest_on_chain(xs: F32, ys: F32, pts: F32) -> tuple[F32, F32, float]:
+def nearest_on_chain(xs: F32, ys: F32, pts: F32) -> tuple[F32, F32, float]:
     """Per pixel: arc length of the nearest chain point, distance to it; chain length."""
     best_d = np.full(xs.shape, np.inf, np.float32)
     best_t = np.zeros(xs.shape, np.float32)

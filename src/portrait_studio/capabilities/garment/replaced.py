@@ -20,7 +20,8 @@ from ...imaging.color import rgb_to_lab
 from ...imaging.regions import labelled, nearest_in
 from .armside import straps_in_skin
 from .body import Body
-from .legskin import leg_split, straight_legs, tight_legs
+from .legskin import apart_legs, leg_split, straight_legs, tight_legs
+from .reveal import limb_chains
 
 Mask = NDArray[np.bool_]
 HOLE_SIZE = 0.06     # holes of the old clothing under this size (squared, shoulder widths)
@@ -33,6 +34,8 @@ CLOTH_DE = 15.0     # Lab (L halved): a pixel this close to their colour below t
 TROUSER_RIM = 6     # px: their soft outline on the backdrop, replaced with them
 LEG_SHARE = 0.4     # the smaller trouser leg below the hem is at least this share of the other
 TWO_LEGS = 0.9      # ... and both this share of the trousers there
+GAP = 0.5           # x shoulder width: backdrop gaps between posed legs' trousers up to
+                    # this wide are replaced with them (filled, :func:`worn_under`)
 FIT_HOLE = 40       # px: holes in tight trousers' colour smaller than this are theirs
 FIT_BLUR = 1.5      # px: Gaussian sigma smoothing tight trousers' outline
 BAND = 0.2          # x the shin: the rows just below the hem and just above the ankles
@@ -174,9 +177,10 @@ def enclosed_holes(old: Mask, allowed: Mask, sw: float) -> Mask:
 
 
 def worn_under(img: NDArray[np.uint8], body: Body, dresses: list[Mask],
-               legs: tuple[float, float, float] | None) -> tuple[Mask, Mask, Mask]:
-    """(trousers, kept, fitted): the old trousers below a dress's hem, the rest of the old
-    bottom there and, for tight trousers, the bare legs' pixels in them (else empty).
+               legs: tuple[float, float, float] | None) -> tuple[Mask, Mask, Mask, bool]:
+    """(trousers, kept, fitted, posed): the old trousers below a dress's hem, the rest of
+    the old bottom there, for tight trousers the bare legs' pixels in them (else empty),
+    and whether the legs are to be drawn from the pose (:func:`.legskin.posed_legs`).
     Below the lowest row of the ``dresses`` (warped, uncut; beside them, the nearest
     column's), when the old bottom reaches ``TROUSERS`` of the way from the knees down to
     the ankles (``legs``: the rows of the hip, knee and ankle joints seen,
@@ -190,14 +194,19 @@ def worn_under(img: NDArray[np.uint8], body: Body, dresses: list[Mask],
     the 3 px rim :func:`old_region` grows old clothing by. Both empty without legs seen,
     a dress or such trousers. When the trousers below the hem are not two legs apart where
     the pose has them (:func:`_two_legs`: legs crossed or one behind the other) or the
-    legs are bent at the knee (:func:`.legskin.straight_legs`: the skier's stance; painted,
-    her legs became thin sticks that missed the bend, and a navy boot went with the
-    trousers), no bare legs are shaped from them: they are worn on under the dress as they
-    are (all of the old bottom below the hem, grown 3 px, is kept), unless they are tight
-    on legs one behind the other (:func:`.legskin.tight_legs`: woman_with_dog's black
-    leggings, side on, kept from the hem to her shoes): then the bare legs are their
-    pixels of the trousers' colour (``fitted``, :func:`.legskin.fitted_legs`). ``img``
-    HxWx3 uint8 RGB."""
+    legs are bent at the knee (:func:`.legskin.straight_legs`), no bare legs are shaped
+    from them row by row. Tight ones on legs one behind the other
+    (:func:`.legskin.tight_legs`: woman_with_dog's black leggings, side on) are bare legs
+    of their pixels of the trousers' colour (``fitted``, :func:`.legskin.fitted_legs`).
+    On legs apart (:func:`.legskin.apart_legs`: the skier's baggy ski trousers, a knee
+    bent 63 degrees, kept from the hem to her boots) the legs are drawn from the pose
+    (``posed``); then the boots' dark parts are no trousers (the convex hulls of the
+    rest's pieces, :func:`_boots`, and below each leg's own ankle joint,
+    :func:`_past_ankles`), and the backdrop in the gaps between the trouser legs up to
+    ``GAP`` shoulder widths wide is replaced with them (left, the snow between her legs
+    kept the trousers' lit outline, and the fill mirrored it into a pale line along the
+    painted knee). Other trousers are worn on under the dress as they are (all of the
+    old bottom below the hem, grown 3 px, is kept). ``img`` HxWx3 uint8 RGB."""
     out = np.zeros(body.person.shape, bool)
     dress = out.copy()
     for d in dresses:
@@ -205,7 +214,7 @@ def worn_under(img: NDArray[np.uint8], body: Body, dresses: list[Mask],
     rows = np.flatnonzero(body.old_bottom.sum(axis=1) >= 3)
     if legs is None or not dress.any() or not len(rows) or \
             rows[-1] < legs[1] + TROUSERS * (legs[2] - legs[1]):
-        return out, out.copy(), out.copy()
+        return out, out.copy(), out.copy(), False
     h, w = body.person.shape
     cols = np.flatnonzero(dress.any(axis=0))
     hem = h - 1 - dress[::-1, cols].argmax(axis=0)
@@ -216,11 +225,11 @@ def worn_under(img: NDArray[np.uint8], body: Body, dresses: list[Mask],
     top = below & (ys <= line[None, :] + band)
     ankles = below & (ys >= min(legs[2], float(rows[-1])) - band)
     if top.sum() < 20 or ankles.sum() < 20:
-        return out, out.copy(), out.copy()
+        return out, out.copy(), out.copy(), False
     hem_lab, ankle_lab = (rgb_to_lab(img[m].reshape(-1, 1, 3))[:, 0] for m in (top, ankles))
     colour = np.median(hem_lab, axis=0)
     if float(np.linalg.norm(colour - np.median(ankle_lab, axis=0))) > SAME_DE:
-        return out, out.copy(), out.copy()
+        return out, out.copy(), out.copy(), False
     near = out.copy()
     # lightness counts half (the folds' shading), so dark boots of another hue are not it
     off = (rgb_to_lab(img[below].reshape(-1, 1, 3))[:, 0] - colour) * np.array([0.5, 1, 1])
@@ -230,9 +239,14 @@ def worn_under(img: NDArray[np.uint8], body: Body, dresses: list[Mask],
                             np.ones((5, 5), np.uint8)) > 0
     cloth = below & ~rest
     unshaped = not straight_legs(body) or not _two_legs(cloth, leg_split(body, h))
-    if unshaped and not tight_legs(body, cloth):
+    tight = unshaped and tight_legs(body, cloth)
+    posed = unshaped and not tight and apart_legs(body, cloth)
+    if unshaped and not tight and not posed:
         worn: Mask = cv2.dilate(below.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
-        return out, worn & (ys > line[None, :]), out.copy()
+        return out, worn & (ys > line[None, :]), out.copy(), False
+    if posed:   # the boots' dark parts (shade, black buckles, soles) are no trousers
+        rest |= below & (_boots(rest) | _past_ankles(body))
+        cloth = below & ~rest
     # with the rim :func:`old_region` grows them by (left in, a pale line round the boots),
     # but for their 3 px against the trousers, the two mixed (left, un-mixed into an
     # orange line across the ankle where the painted leg met it)
@@ -244,8 +258,13 @@ def worn_under(img: NDArray[np.uint8], body: Body, dresses: list[Mask],
     rim = cv2.dilate(cloth.astype(np.uint8), np.ones((2 * TROUSER_RIM + 1,) * 2, np.uint8)) > 0
     trousers: Mask = cloth | (rim & ~body.person & ~body.in_front & ~kept &
                               (ys > line[None, :]))
-    if not unshaped:
-        return trousers, kept, out
+    if posed:   # the backdrop in the narrow gaps between them (their lit outlines)
+        k = max(3, round(GAP * body.pose.shoulder_width)) | 1
+        closed = cv2.morphologyEx(cloth.astype(np.uint8), cv2.MORPH_CLOSE,
+                                  cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+        trousers |= closed & ~body.person & ~body.in_front & ~kept & (ys > line[None, :])
+    if not tight:
+        return trousers, kept, out, posed
     # tight: the legs are their pixels of the trousers' colour (not the thin strips of
     # backdrop between the legs that the opening above took in with them: painted, the
     # gap between her knees closed up), specks left out and pinholes filled
@@ -255,7 +274,37 @@ def worn_under(img: NDArray[np.uint8], body: Body, dresses: list[Mask],
     fit |= (areas < FIT_HOLE)[labels] & (labels > 0)
     # a smooth outline (the colour test's is ragged pixel by pixel)
     fit = (cv2.GaussianBlur(fit.astype(np.float32), (0, 0), FIT_BLUR) > 0.5) & cloth
-    return trousers, kept, fit
+    return trousers, kept, fit, False
+
+
+def _boots(rest: Mask) -> Mask:
+    """The convex hulls of the pieces of ``rest`` (the old bottom below a dress's hem not
+    of the trousers' colour, at least 5 px thick): boots, whose dark parts (the shade,
+    black buckles) are as dark as black trousers (the skier's navy boots had patches of
+    10-20 px so, and a hole in a boot's top piece; replaced with the trousers, most of
+    her raised boot became snow)."""
+    out = np.zeros(rest.shape, np.uint8)
+    n, labels, _ = labelled(rest)
+    for k in range(1, n):
+        ys, xs = np.nonzero(labels == k)
+        hull = cv2.convexHull(np.stack([xs, ys], axis=1).astype(np.int32))
+        cv2.fillConvexPoly(out, hull, 1)
+    return out > 0
+
+
+def _past_ankles(body: Body) -> Mask:
+    """Per leg, the rows below its ankle joint on its side of the pose's split between
+    the legs (:func:`.legskin.leg_split`): its shoe or boot, as :attr:`.body.Body.feet`
+    is below the lower ankle (the skier's raised back foot: its boot's black sole and
+    binding, the trousers' colour, above her other ankle's row)."""
+    h, w = body.person.shape
+    split = leg_split(body, h)
+    xs, ys = np.arange(w)[None, :], np.arange(h)[:, None]
+    out = np.zeros((h, w), bool)
+    for side, chain in enumerate(limb_chains(body)["legs"]):
+        mine = (xs < split[:, None]) if side == 0 else (xs >= split[:, None])
+        out |= mine & (ys > float(chain[2][1]))
+    return out
 
 
 def _two_legs(cloth: Mask, split: NDArray[np.float32]) -> bool:
