@@ -3,17 +3,20 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
+from portrait_studio.capabilities.garment import topline
 from portrait_studio.capabilities.garment.cutout import cut_out
 from portrait_studio.capabilities.garment.fragments import tidy
 from portrait_studio.capabilities.garment.neckback import inside_back
 from portrait_studio.capabilities.garment.reclaim import on_bones, reclaim
+from portrait_studio.capabilities.garment.render import clean_edge
 from portrait_studio.capabilities.garment.shape import garment_shape
 from portrait_studio.capabilities.garment.spread import spread
 from tests.corpus import CORPUS, dressed, needs_corpus, read_rgb
 
-DRESS, FILA = "dresscode_053319_1", "vitonhd_00126_00"
+DRESS, FILA, DALMATIAN = "dresscode_053319_1", "vitonhd_00126_00", "vitonhd_03244_00"
 SHAPE = (200, 200)
 
 
@@ -83,6 +86,24 @@ def test_inside_back_is_found_below_a_crew_necks_collar() -> None:
     assert found[24:50, 198:203].all()               # the dark inside at the centre
     assert not found[60:, :].any()                   # the front below it stays
     assert not found[:, :135].any() and not found[:, 266:].any()   # the shoulders stay
+    assert found.sum() > 2500
+
+
+def test_a_black_tees_shaded_inside_back_and_its_label_are_found() -> None:
+    """A black tee's inside back is only a shade darker than its front (11 against 23 RGB,
+    under the colour rule's contrast), flecked with light heather and printed with the
+    label: it was not found, and the label showed through the neckline on every person.
+    The flecks and the label are taken off the grey before its shade is read."""
+    img, mask = _tshirt((11, 11, 11))
+    img[mask] = np.where(img[mask] == (190, 30, 45), 23, img[mask])
+    rng = np.random.default_rng(0)
+    inside = (img[..., 0] == 11) & mask
+    img[inside & (rng.random(mask.shape) < 0.15)] = (70, 70, 70)     # the heather's flecks
+    img[30:34, 175:225] = (210, 210, 210)                             # the printed label
+    found = inside_back(img, mask, (200.0, 20.0), 280.0)
+    assert found[24:50, 198:203].all() and found[30:34, 175:225].all()
+    assert not found[60:, :].any()                   # the front below it stays
+    assert not found[:, :135].any() and not found[:, 266:].any()
     assert found.sum() > 2500
 
 
@@ -180,3 +201,24 @@ def test_crew_necks_inside_back_is_not_laid_on_the_neck() -> None:
     box = img[250:300, 280:420]
     dark = (box[..., 0] > 50) & (box[..., 0] < 150) & (box[..., 1] < 45) & (box[..., 2] < 60)
     assert dark.sum() <= 200
+
+
+@needs_corpus
+def test_a_black_tees_inside_back_and_label_are_found() -> None:
+    """The black dalmatian tee's inside back (9-15 RGB against the front's 23, flecked,
+    with the brand's label printed on it) was not found: it and the label showed between
+    the neck and the front collar on all 13 persons (4460 px on vitonhd_09597). It is now
+    taken from the back collar's top down to the front collar, the label's light print
+    whole, the collar band and the front below it left; the tee still counts as a crew
+    neck (its collar drawn in round the neck)."""
+    cut = cut_out(read_rgb(next((CORPUS / "garments").glob(DALMATIAN + "*"))))
+    mask = clean_edge(cut.mask)
+    shape = garment_shape(cut.mask, "top")
+    neck = shape.points["neck"]
+    found = inside_back(cut.image, mask, (float(neck[0]), float(neck[1])), shape.torso_width)
+    assert 7000 < found.sum() < 11000
+    assert found[31:85, 323].all()                   # the centre, label included
+    light = (cv2.cvtColor(cut.image, cv2.COLOR_RGB2GRAY) > 120) & mask
+    assert light[35:60, 250:400].sum() > 50 and found[35:60, 250:400][light[35:60, 250:400]].all()
+    assert not found[95:].any()
+    assert topline._round_neck(shape, found)

@@ -71,6 +71,11 @@ BAND_DE = 12.0       # Lab: the piece's median distance from its edges' colour f
 SHADE = 0.25         # weight of the lightness in that distance (a band in shadow is a band)
 RING = (2.0, 0.03)   # the edges' colour: beyond 2 blur widths of the piece, this x tw wide
 NECK = 0.2           # x torso width: the back collar's band is dropped this near the centre
+SPECK = 0.02         # x torso width: light specks narrower than this are taken off a dark
+                     # tee's grey before its shade is read (the heather's flecks, the label's
+                     # print: a median blur left the label at the front's grey)
+SHADED = 0.9         # x the front's grey: darker pixels are the shaded inside back
+SHADOW = 0.6         # x the front's grey: the back's rows in the centre strip are this dark
 
 
 def inside_back(img: NDArray[np.uint8], mask: Mask, neck: tuple[float, float],
@@ -79,7 +84,10 @@ def inside_back(img: NDArray[np.uint8], mask: Mask, neck: tuple[float, float],
     with the back collar's top at ``neck`` (x, y) and torso width ``width`` (px); when its
     colour is the front's or it runs on too deep, the V opening's (:func:`v_opening`)."""
     crew = _crew_back(img, mask, neck, width)
-    return crew if crew.any() else v_opening(img, mask, neck, width)
+    if crew.any():
+        return crew
+    opening = v_opening(img, mask, neck, width)
+    return opening if opening.any() else _shaded_back(img, mask, neck, width)
 
 
 def _crew_back(img: NDArray[np.uint8], mask: Mask, neck: tuple[float, float],
@@ -93,8 +101,58 @@ def _crew_back(img: NDArray[np.uint8], mask: Mask, neck: tuple[float, float],
     back, front = colours
     cx = int(np.rint(neck[0]))
     x0, x1 = max(0, int(cx - HALF * width)), min(mask.shape[1], int(cx + HALF * width) + 1)
-    depth = _depths(img, mask, (x0, x1), back, front, int(MAX_DEPTH * width),
-                    max(3, int(COLLAR * width)))
+    near = np.linalg.norm(img.astype(np.float32) - front, axis=2) < \
+        np.linalg.norm(img.astype(np.float32) - back, axis=2)
+    return _opened(near, mask, (cx, x0, x1), width)
+
+
+def _shaded_back(img: NDArray[np.uint8], mask: Mask, neck: tuple[float, float],
+                 width: float) -> Mask:
+    """HxW bool: the inside back of a dark crew neck (black on black: 9-15 RGB against the
+    front's 23 on the dalmatian tee, under :func:`_crew_back`'s ``CONTRAST``), in the shade
+    of the back panel: on the cut-out's grey without its light specks narrower than
+    ``SPECK`` torso widths (a grey opening: the heather's flecks and the printed label),
+    the pixels darker than ``SHADED`` of the front's grey (sampled as :func:`_colours`
+    does) with the holes they enclose up to ``LABEL`` (the label's block, left at about
+    the front's grey), per column down to the first ``FRONT_RUN`` rows that are not, where the centre strip has at least
+    ``BACK_ROWS`` rows below ``SHADOW`` of it; empty otherwise, or on the checks of
+    :func:`_crew_back`. Left on, the inside back and its label showed through the
+    neckline on every person."""
+    out = np.zeros_like(mask)
+    x = int(np.rint(neck[0]))
+    column = np.flatnonzero(mask[:, x]) if 0 <= x < mask.shape[1] else np.zeros(0, np.intp)
+    if not len(column):
+        return out
+    opened = cv2.morphologyEx(cv2.cvtColor(img, cv2.COLOR_RGB2GRAY), cv2.MORPH_OPEN,
+                              disc(max(3, int(SPECK * width)) | 1))
+    grey = np.asarray(opened, np.uint8)[..., None]
+    y = int(column[0])
+    a, b = int(BESIDE[0] * width), int(BESIDE[1] * width)
+    front = _median(grey, mask, (y, y + max(4, int(SAMPLE[1] * width))), (x - b, x - a),
+                    (x + a, x + b))
+    if front is None:
+        return out
+    hw = max(2, int(SAMPLE[0] * width))
+    rows = [_median(grey, mask, (r, r + 1), (x - hw, x + hw + 1))
+            for r in range(y, y + max(4, int(MAX_DEPTH * width / 2)))]
+    dark = [c for c in rows if c is not None and float(c[0]) < SHADOW * float(front[0])]
+    if len(dark) < max(3, BACK_ROWS * width):
+        return out
+    shade = (grey[..., 0] < SHADED * float(front[0])) & mask
+    holes = filled(shade) & ~shade      # what is left of the label, at the front's grey
+    shade |= holes & ~large_pieces(holes, LABEL * width ** 2)
+    return _opened(~shade, mask, (x, max(0, int(x - HALF * width)),
+                                min(mask.shape[1], int(x + HALF * width) + 1)), width)
+
+
+def _opened(near: Mask, mask: Mask, cols: tuple[int, int, int], width: float) -> Mask:
+    """HxW bool: a crew neck's opening from the front-like pixels ``near`` (HxW bool) in the
+    columns ``cols`` (centre, start, end): per column from the mask's top down to the
+    front's edge row (:func:`_depths`); empty when the centre runs on too deep, or the
+    opening is too narrow or its depth steps too often (specks of a print)."""
+    cx, x0, x1 = cols
+    out = np.zeros_like(mask)
+    depth = _depths(near, mask, (x0, x1), int(MAX_DEPTH * width), max(3, int(COLLAR * width)))
     if depth is None or depth[cx - x0] <= 0:
         return out
     lo, hi = _span(depth > 0, cx - x0)
@@ -271,19 +329,17 @@ def _median(img: NDArray[np.uint8], mask: Mask, rows: tuple[int, int],
     return out
 
 
-def _depths(img: NDArray[np.uint8], mask: Mask, cols: tuple[int, int], back: F32,
-            front: F32, limit: int, skip: int) -> NDArray[np.intp] | None:
+def _depths(front: Mask, mask: Mask, cols: tuple[int, int], limit: int,
+            skip: int) -> NDArray[np.intp] | None:
     """Per column of ``cols``: the rows from the mask's top to the first ``FRONT_RUN``
-    rows nearer ``front`` than ``back`` below its first back pixel in the ``skip`` top
-    rows (the back collar's own band above it; 0 without one); None when the centre runs
-    past ``limit``."""
+    rows of the ``front``'s colour (HxW bool) below its first back pixel in the ``skip``
+    top rows (the back collar's own band above it; 0 without one); None when the centre
+    runs past ``limit``."""
     x0, x1 = cols
     tops = np.array([int(np.argmax(mask[:, x])) if mask[:, x].any() else -1
                      for x in range(x0, x1)])
     y0 = int(tops[tops >= 0].min()) if (tops >= 0).any() else 0
-    part = img[y0:y0 + 2 * limit, x0:x1].astype(np.float32)
-    near = np.linalg.norm(part - front, axis=2) < np.linalg.norm(part - back, axis=2)
-    near |= ~mask[y0:y0 + 2 * limit, x0:x1]
+    near = front[y0:y0 + 2 * limit, x0:x1] | ~mask[y0:y0 + 2 * limit, x0:x1]
     run = cv2.erode(near.astype(np.uint8), np.ones((FRONT_RUN, 1), np.uint8),
                     anchor=(0, 0), borderType=cv2.BORDER_CONSTANT, borderValue=1) > 0
     depth = np.zeros(x1 - x0, np.intp)

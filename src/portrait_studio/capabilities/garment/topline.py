@@ -24,9 +24,10 @@ EDGE_AT = (0.0, 1 / 3, 2 / 3)  # control points at these shares of the way from 
                                # collar's corner to the shoulder corner (pinned already)
 WORN_COLLAR = 2 / np.pi  # a sleeved top's collar seen round the neck is this share of its
                           # width laid flat (half its round, against its diameter)
-ROUND_NECK = 0.2          # torso widths: a neckline whose opening (:mod:`.neckback`) reaches
+ROUND_NECK = 0.23         # torso widths: a neckline whose opening (:mod:`.neckback`) reaches
                           # no deeper below the back collar's top wraps round the neck (the
-                          # tees' crew necks 0.14; the V necks, a polo's placket and the
+                          # tees' crew necks 0.14 and 0.20: the dalmatian's back collar dips
+                          # 0.06 below its corners; the V necks, a polo's placket and the
                           # cardigan's open front 0.27-0.85)
 CAPPED = 0.5              # share of the way to the shoulder corner past which a sleeved
                           # top's edge point only goes down: above the torso's line there
