@@ -54,6 +54,14 @@ RISE = 0.07               # shoulder widths a crew neck's collar corner may be s
                           # it opened the front into a deep U (the tees on vitonhd_09597,
                           # 0.093-0.101 above it; at 0.05 a skin wedge opened between the
                           # lowered corner and the shoulder's fabric, 61 px)
+LEVEL = 0.02              # shoulder widths both collar corners may be settled above the
+                          # shoulders' line through the back collar's top before it goes up
+                          # with them (the lesser corner's rise beyond this): below it, a
+                          # dip at the back drags the front neckline down into a deep U
+                          # (vitonhd_09597's turned torso, both corners 0.062-0.07 above
+                          # it: the fila tee's neckline 11 px lower than before the
+                          # corners were settled); the fila tee's corners rise at most
+                          # 0.010 above it elsewhere (vitonhd_01008)
 BACKDROP = 3              # px above the outline that must be off the person (the outline
                           # against the backdrop, not against the hair or the neck)
 
@@ -73,7 +81,10 @@ def on_shoulders(pairs: Pairs, shape: GarmentShape, mask: NDArray[np.bool_],
     collar round the neck (:func:`_round_neck`, ``opening`` the neckline's inside back or
     V opening on the cut-out) is drawn in and settled; a V neck's, an open front's and a
     sleeveless top's collar corner stays where the warp puts it, and a sleeveless top's
-    neckline too (:func:`_neckline`). Past ``CAPPED`` a sleeved top's points only go down. Points
+    neckline too (:func:`_neckline`). A crew neck's corner settles no higher than ``RISE``
+    above the shoulders' line through the back collar's top (the ``neck`` point), and when
+    both settle more than ``LEVEL`` above it the neck point goes up by the lesser excess
+    (the back collar no lower than its sides). Past ``CAPPED`` a sleeved top's points only go down. Points
     with hair or the neck above the shoulder all round are pinned where they are (the
     hair hides the edge there; left free, the spline bent them up as their neighbours
     moved down: a tee's collar corner 19 px above model_1's shoulder). Strappy tops (their
@@ -97,6 +108,7 @@ def on_shoulders(pairs: Pairs, shape: GarmentShape, mask: NDArray[np.bool_],
         return moved
 
     added: Pairs = []
+    rises = []
     for side in ("l", "r"):
         for share, g in _edge_points(shape, mask, side):
             b = warped(g)
@@ -113,12 +125,17 @@ def on_shoulders(pairs: Pairs, shape: GarmentShape, mask: NDArray[np.bool_],
             if share == 0:                     # not up the side of a turned neck
                 level = float(neck[1]) + slope * (float(to[0]) - float(neck[0]))
                 to[1] = max(float(to[1]), level - RISE * sw)
+                rises.append((level - float(to[1])) / sw)
             if share > CAPPED and shape.limbs:
                 to[1] = max(float(to[1]), float(b[1]))
             added.append((g, to))
     if not shape.limbs:   # a sleeveless neckline stays whole where the warp puts it
         for g in _neckline(shape, mask if opening is None else mask & ~opening):
             added.append((g, warped(g)))
+    up = (min(rises) - LEVEL) * sw if len(rises) == 2 else 0.0
+    if up > 0:            # the back collar no lower than both its corners
+        lifted = np.array([0.0, up], np.float32)
+        pairs = [(g, b - lifted if g is shape.points["neck"] else b) for g, b in pairs]
     return pairs + added
 
 
