@@ -74,6 +74,7 @@ PAD_THIN = 0.75              # a thicker frame's pad arm: its 5 px disc's black-
 OFF_FACE = 16                # a template's frame is found this far (px) off the face oval
 USER_REACH = 6               # a user's frame is traced this far (px) off the face oval ...
 USER_KEEP = 2                # ... and kept up to this far off it (the paste reads its edge)
+EYE_KEEP = 1.25              # never painted: the eye openings grown by this factor (the lashes)
 
 
 def _morph(img: np.ndarray, op: int, shape: tuple[int, int]) -> np.ndarray:
@@ -237,10 +238,15 @@ def _temple(work: _Work, rim: np.ndarray, outward: float, edge: int,
 
 def _protected(work: _Work) -> np.ndarray:
     """Never painted (HxW bool): the eye openings with their lashes, and the nostrils."""
-    p = work.points
-    out = np.zeros(work.light.shape, np.uint8)
-    for ring, grow in ((lm.RIGHT_EYE, 1.25), (lm.LEFT_EYE, 1.25), (lm.NOSTRILS, 1.0)):
-        poly = p[list(ring)]
+    return _openings(work.points, work.light.shape)
+
+
+def _openings(points: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """The eye openings grown by ``EYE_KEEP`` (their lashes) and the nostrils (HxW bool of an
+    image of ``shape`` whose landmarks are ``points``, 478x2 in its pixels)."""
+    out = np.zeros(shape[:2], np.uint8)
+    for ring, grow in ((lm.RIGHT_EYE, EYE_KEEP), (lm.LEFT_EYE, EYE_KEEP), (lm.NOSTRILS, 1.0)):
+        poly = points[list(ring)]
         centre = poly.mean(axis=0)
         cv2.fillPoly(out, [np.round(centre + (poly - centre) * grow).astype(np.int32)], 1)
     return out > 0
@@ -444,9 +450,10 @@ def glasses_mask(img: np.ndarray, points: np.ndarray, off_face: bool = False) ->
 
 
 def remove_glasses(img: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, int]:
-    """``img`` (HxWx3 uint8 RGB) with eyeglass frames painted out from the skin beside them,
-    the shade their lenses left on the skin behind them lifted first (:func:`lift_shade`),
-    and the number of frame pixels found (0: no glasses, ``img`` itself is returned)."""
+    """``img`` (HxWx3 uint8 RGB) with eyeglass frames painted out from the skin beside them
+    (never lightening the eye openings and their lashes), the shade their lenses left on the skin behind
+    them lifted first (:func:`lift_shade`), and the number of frame pixels found (0: no
+    glasses, ``img`` itself is returned)."""
     found = _find(img, points)
     if found is None:
         return img, 0
@@ -455,7 +462,7 @@ def remove_glasses(img: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, int
     if not mask.any():
         return img, 0
     shaded = lift_shade(img, work, [pts for pts, closed in paths if closed], work_mask)
-    return erase_frames(shaded, mask, points), int(mask.sum())
+    return erase_frames(shaded, mask, points, spare_openings=True), int(mask.sum())
 
 
 def lift_shade(img: np.ndarray, work: _Work, rims: list[np.ndarray],
@@ -479,10 +486,12 @@ def lift_shade(img: np.ndarray, work: _Work, rims: list[np.ndarray],
 
 
 def erase_frames(img: np.ndarray, mask: np.ndarray, points: np.ndarray,
-                 person: np.ndarray | None = None) -> np.ndarray:
+                 person: np.ndarray | None = None, spare_openings: bool = False) -> np.ndarray:
     """``img`` (HxWx3 uint8 RGB) with the frame pixels ``mask`` (from :func:`glasses_mask`
     for the face ``points``) and their shadow painted out, as a new array; ``img`` itself
-    when the mask is empty. ``person``: the person probability of the whole image at any
+    when the mask is empty. ``spare_openings``: the shadow grown into the eye openings with
+    their lashes or the nostrils never lightens them (a user's face: the lids are the user's;
+    a template's eyes are under the new face, its results left as they were). ``person``: the person probability of the whole image at any
     reduced size; with it, frame pixels on the person are filled from the person's pixels
     and the rest from the backdrop (an end piece by the hair was filled with the backdrop's
     colour: a bluish smudge at the temple)."""
@@ -493,7 +502,23 @@ def erase_frames(img: np.ndarray, mask: np.ndarray, points: np.ndarray,
     box = mask_box(grown, 8 * grow + 8)
     sides = None if person is None else _person_in(person, img.shape, box)
     out = np.array(img, copy=True)
-    out[box] = fill_thin(np.ascontiguousarray(img[box]), grown[box], grow, sides)
+    part = np.ascontiguousarray(img[box])
+    painted = fill_thin(part, grown[box], grow, sides)
+    if spare_openings:
+        # the mask keeps out of them, its growth did not: it painted the lash lines under
+        # Andy Kim's and Eleanor Holmes Norton's top rims (39 and 47 px by more than 10 L*).
+        # There the paint only darkens: a lens's glare at an eye's corner still goes
+        offset = np.array([box[1].start, box[0].start], np.float32)
+        spared = _openings(points - offset, part.shape) & ~mask[box]
+        spared &= _luma(painted) > _luma(part)
+        painted[spared] = part[spared]
+    out[box] = painted
+    return out
+
+
+def _luma(img: np.ndarray) -> np.ndarray:
+    """Rec. 601 luma of an HxWx3 uint8 RGB image (HxW float32, 0..255)."""
+    out: np.ndarray = img.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
     return out
 
 
