@@ -464,3 +464,41 @@ def test_no_pale_rim_beside_a_shaved_templates_new_face(user: str, most: int) ->
                 backdrop = float(np.median(lab[y, ref, 0]))
                 pale += int(((lab[y, band, 0] > backdrop + 6) & (lab[y, band, 2] < -5)).sum())
     assert pale < most, pale
+
+
+@pytest.mark.parametrize("user", ["judy_chu", "jake_auchincloss"])
+def test_a_shaved_jaw_meets_the_backdrop_without_a_dark_outline(user: str) -> None:
+    """Byron Donalds' beard shaved for a lighter user: the paint's soft edge between the
+    painted skin and the painted backdrop mixes the two, and the edge fit gives such a pixel
+    its skin's share of the re-toning; the shave's share of backdrop then took that share
+    again (the weight times one less the paint's share), so the skin's part of the edge
+    kept the template's dark skin: a dark outline down the new face's sides, L* 50 between
+    the backdrop's 53 and the skin's 71. Per row from the eyes to the mouth, each side: the
+    edge (the first 4 pixels of blue out from the chin's column), dark where its 5 pixels
+    fall more than 3 L* below both the skin 4-6 pixels in and the backdrop 6-10 out: 90 and
+    82 of 152 and 154 rows (mean -5.1 and -6.9 L*); the lesser of the two weights, and the
+    paint's edge half as soft (shave.JAW_EDGE): 55 and 57 (-1.9 and -3.9; the rest mostly
+    the ears' own rims and the strip beside them)."""
+    img, _, jaw, _, out = _byron_shaved_for(user)
+    lab = rgb_to_lab(out).astype(np.float32)
+    placed = jaw.placed
+    cx = int(placed[lm.CHIN, 0])
+    width = img.shape[1]
+    dips: list[float] = []
+    mouth = float(placed[[lm.MOUTH_RIGHT, lm.MOUTH_LEFT], 1].mean())
+    for y in range(int(placed[[33, 263], 1].mean()), int(mouth)):
+        for side in (-1, 1):
+            xs = np.arange(cx, width if side > 0 else -1, side)
+            blue = lab[y, xs, 2] < -15
+            first = next((i for i in range(8, len(xs) - 12) if blue[i:i + 4].all()), None)
+            if first is None:
+                continue
+            e = int(xs[first])
+            near = [e + side * j for j in range(-2, 3)]
+            beyond = [e + side * j for j in range(6, 11)]
+            skin = [e - side * j for j in range(4, 7)]
+            ref = min(float(np.median(lab[y, beyond, 0])), float(np.median(lab[y, skin, 0])))
+            dips.append(float(lab[y, near, 0].min()) - ref)
+    assert len(dips) > 120, len(dips)
+    dark = int((np.array(dips) < -3.0).sum())
+    assert dark < 70 and float(np.mean(dips)) > -4.5, (dark, len(dips), float(np.mean(dips)))

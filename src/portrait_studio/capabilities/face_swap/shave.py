@@ -65,6 +65,10 @@ from ..retouch.texture import (
 from .beard import BEARD_SHARE, beard_share, chin_patch
 from .tone import NotSkin, detail_ratio, local_skin_model
 
+JAW_EDGE = 0.015  # eye distances: the painted face's edge against what is painted beside it
+                  # (polygon softening): at 0.03 the new jaw's skin/backdrop mix ran over
+                  # 4-5 px, twice a photo's edge, and re-toned for a lighter user it showed
+                  # as a blurred pale fringe round the jaw (Byron Donalds, 3x)
 SHAVE_SHARE = 0.15           # share of the chin patch not skin: a template's beard (clean 0-0.09)
 DROP = 0.6                   # eye distances below the jaw line a beard may reach
 BEARD_SIGMAS = 4.0           # Mahalanobis distance (Lab) to the chin's beard colour
@@ -426,7 +430,7 @@ def _painted(work: _Work, beard: np.ndarray, person: np.ndarray,
     # template's (a beard's outline), and a neck under it (:data:`USER_NECK`)
     face = work.placed
     inside = _pulled(work, polygon_mask(face[list(lm.FACE_OVAL)], work.img.shape,
-                                        soften=0.03 * work.scale))
+                                        soften=JAW_EDGE * work.scale))
     throat = np.maximum(_pulled(work, _throat(work, face)), inside)
     known = free & (skin < 0.5)
     dressed = _dressed(work, person & known, clothes)

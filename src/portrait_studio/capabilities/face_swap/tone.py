@@ -1017,11 +1017,15 @@ def _left_out(w: np.ndarray, box: tuple[slice, slice], not_skin: NotSkin) -> Non
     template's wide outline and a narrower user's jaw lies in the template's face oval and
     under its ears' rim, which the weight takes whole (coloured, not judged by its edge): a
     lighter user's re-toning lightened it into a pale rim along the new face and a pale line
-    beside the ears. A pixel mixing the painted skin with it keeps the skin's share."""
+    beside the ears. A pixel mixing the painted skin with it takes at most the skin's share:
+    the lesser of the two, not their product, as the edge fit (:func:`_unmixed`) has most
+    often given such a pixel that share already: taken twice, the skin's part of the paint's
+    soft edge stayed the template's darker skin, a dark outline round a lighter user's new
+    jaw (Byron Donalds for Judy Chu: L* 50 between the backdrop's 53 and the skin's 71)."""
     hit = geo.overlap(box, not_skin.box)
     if hit is not None:
         mine, theirs = hit
-        w[mine] *= 1.0 - not_skin.share[theirs]
+        np.minimum(w[mine], 1.0 - not_skin.share[theirs], out=w[mine])
 
 
 # rows per band of :func:`retone_curve`. Each band's colour map is a few dozen short OpenCV
