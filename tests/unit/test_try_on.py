@@ -962,3 +962,29 @@ def test_sleeve_quad_follows_a_slanted_hem() -> None:
     on = np.stack([xs, ys], 1).astype(np.float32)
     for corner in (quad.hem_out, quad.hem_in):
         assert float(np.linalg.norm(on - corner, axis=1).min()) < 4.0
+
+
+def _red_rows_and_width(img: np.ndarray, out: np.ndarray) -> tuple[int, float]:
+    """The lowest row the rendered red tee reaches and its median width over its rows."""
+    red = (np.any(out != img, axis=2) & (out[..., 0].astype(int) > out[..., 1].astype(int) + 80)
+           & (out[..., 0].astype(int) > out[..., 2].astype(int) + 70))
+    rows = np.flatnonzero(red.sum(axis=1) > 20)
+    widths = red[rows].sum(axis=1)
+    return int(rows.max()), float(np.median(widths))
+
+
+def test_fit_words_change_the_rendered_garment() -> None:
+    """The issue's fit words adjust the warp, seen in the output: "cropped" lifts the tee's
+    hem, "loose" renders it wider and "tight" narrower than no fit word (the garment's own
+    red pixels, median per row; she is seen from the side: the torso's back and front
+    edges move apart or together, :meth:`.sideview.Edges.scaled`). Measured: hem 485,
+    cropped 428; width 113, loose 131, tight 101 (before: 112 and 113, the side view's
+    edges and room ignored the fit)."""
+    img, plain = dog_result()
+    hem, width = _red_rows_and_width(img, plain.images[0])
+    cropped_hem, _ = _red_rows_and_width(img, dog_result("cropped")[1].images[0])
+    _, loose = _red_rows_and_width(img, dog_result("loose")[1].images[0])
+    _, tight = _red_rows_and_width(img, dog_result("tight")[1].images[0])
+    assert cropped_hem < hem - 20
+    assert loose > width + 10
+    assert tight < width - 8

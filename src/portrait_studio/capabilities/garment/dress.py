@@ -77,7 +77,7 @@ from .reveal import (
 from .shape import GarmentShape
 from .sidecover import SLIVER, SPECK, arm_sides, cover_gaps, cover_slits, to_sleeves
 from .sideline import smooth_sides
-from .sideview import bottom_up, in_room, outside_room, torso_band, trousers_up
+from .sideview import bottom_up, in_room, outside_room, side_view, torso_band, trousers_up
 from .skinholes import beside_arms, loose_pieces, nearer, pinholes, shoulder_top
 from .unmix import swap_rims
 from .wrist import paint_over, wrist_things
@@ -94,6 +94,10 @@ INSIDE = 7           # px: the old top left inside a painted arm is skin in piec
 FRONT_ROWS = 0.1     # ... down to this many torso lengths below the shoulder line
 ON_TOP = 2           # px a bodice may rise above the shoulders' outline (its soft edge)
 OUTLINE_SIGMA = 2.0  # px: the shoulders' outline smoothed over this (its steps are 2-3 px)
+HEM_ROWS = 0.1       # shoulder widths: a tight top's sides reach as far as in these rows above
+TIGHT_FROM = 0.12    # torso lengths below the shoulder line: beside a tight top's torso from
+                     # here down the old top is the backdrop (under the armpit, where the
+                     # short sleeve ends, 0.3 left a bare patch of torso skin: 049205)
 
 
 @dataclass(frozen=True)
@@ -179,9 +183,10 @@ def visible_arms(body: Body) -> Mask:
 
 
 def _occluders(layer: Layer, body: Body, has_top: bool, arms: Mask,
-               neck: Mask | None) -> NDArray[np.float32]:
+               neck: Mask | None, gain: float = 1.0) -> NDArray[np.float32]:
     """HxW float32: what stays in front of ``layer`` (feathered); ``neck``: the neck skin in
-    front of a torso layer's collar (:func:`neck_skin`)."""
+    front of a torso layer's collar (:func:`neck_skin`); ``gain``: the prompt's fit width
+    (a side view's room, :func:`.sideview.outside_room`)."""
     front = body.head | _hand_itself(body) | body.in_front
     sw = body.pose.shoulder_width
     if layer.sleeve:
@@ -198,7 +203,7 @@ def _occluders(layer: Layer, body: Body, has_top: bool, arms: Mask,
         front = front | body.old_bottom
     if layer.straps or layer.low_neck:  # straps lie on the shoulders: not past their outline
         front = front | (~body.person & ~below)
-    front = front | outside_room(body)     # a side view's far half lies beyond the chest
+    front = front | outside_room(body, gain)  # a side view's far half lies beyond the chest
     return feathered(front | arm_cut(layer, body, arms) | _above_armpits_outside(body), 1.5)
 
 
@@ -355,11 +360,13 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
               for layer in warp_layers(g.cutout, g.kind, g.shape, body, fit, anchors)]
     arms = visible_arms(body)
     necks = [neck_skin(body, ly.neck_y) if is_torso(ly) else None for ly in layers]
-    alphas = [np.clip(ly.warped.alpha * (1 - _occluders(ly, body, has_top, arms, neck)), 0, 1)
+    alphas = [np.clip(ly.warped.alpha * (1 - _occluders(ly, body, has_top, arms, neck,
+                                                        fit.width)), 0, 1)
               for ly, neck in zip(layers, necks, strict=True)]
     laid = list(alphas)      # as laid on, before the stretches (:func:`tidy`)
     uncut = [None if neck is None else   # torso layers: with no arm in front
-             np.clip(ly.warped.alpha * (1 - _occluders(ly, body, has_top, ~arms & arms, neck)),
+             np.clip(ly.warped.alpha * (1 - _occluders(ly, body, has_top, ~arms & arms, neck,
+                                                       fit.width)),
                      0, 1) for ly, neck in zip(layers, necks, strict=True)]
     front = body.head | _hand_itself(body) | body.in_front   # feathered outward only
     keep_front = (1 - feathered(front, 1.5)) * ~front
@@ -370,7 +377,10 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
 
     for i, (ly, neck) in enumerate(zip(layers, necks, strict=True)):  # torso before sleeves
         if neck is not None:
-            widened = widen_to_old(ly.warped, alphas[i], body, arms)
+            # a tight top is not widened back over the old top beside it: that is
+            # repainted as the backdrop (:func:`beside_tight`); below its hem it is
+            widened = widen_to_old(ly.warped, alphas[i], body, arms, None if fit.width >= 1
+                                   else beside_tight([alphas[i]], [True], body))
             # its sides follow the old top smoothly: no square jut over an old sleeve (a
             # strappy top's narrow body is left as widened: its arms are made up whole)
             alphas[i] = widened if ly.straps else smooth_sides(alphas[i], widened,
@@ -411,7 +421,10 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     alphas = [a if n is None else np.minimum(cover_gaps(ly.warped, a, body, sides, bare,
                                                         sideways=True), keep_front)
               for ly, a, n in zip(layers, alphas, necks, strict=True)]
-    alphas = _to_sleeves(layers, alphas, body, reveal, keep_front)
+    # a tight top's torso is not stretched back over the old top beside it either
+    alphas = _to_sleeves(layers, alphas, body, reveal if fit.width >= 1 else
+                         reveal & ~beside_tight(alphas, [is_torso(ly) for ly in layers], body),
+                         keep_front)
     alphas = tidy_layers(alphas, stretched, body)
     covered = np.logical_or.reduce([a > 0.5 for a in alphas])
     reveal &= ~covered
@@ -419,9 +432,12 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     if posed:   # the trousers' outline on the backdrop: filled, not mirrored from its
         halo |= trousers & ~body.person & ~covered    # own lit rim
     canvas = img.astype(np.float32)
+    off_body = None
+    if fit.width < 1:
+        off_body = beside_tight(alphas, [is_torso(ly) for ly in layers], body)
     skin, painted, sides = _paint_reveal(img, canvas, body, reveal, limb_covers(layers, alphas),
                                          anchors.waist_y, rng, (trusted, arm_zones), opening,
-                                         halo, legs, bool(fitted.any()), posed)
+                                         halo, legs, bool(fitted.any()), posed, off_body)
     # the torso's side painted as skin beside a real arm counts as the arm as drawn only
     # where no torso layer would lie over it, or within the real arm's width of it
     # (:func:`arm_wide`): given back there, the garment meets the real arm's edge as it
@@ -448,7 +464,7 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
     # them and the spread fabric moved in bands, a brown wedge on 00034's skirt)
     alphas = [np.minimum(reclaim_rim(ly.warped, a, u, cloth, drawn_arms), keep_front)
               if u is not None else a for ly, a, u in zip(layers, alphas, uncut, strict=True)]
-    alphas = in_room(alphas, [is_torso(ly) for ly in layers], body)
+    alphas = in_room(alphas, [is_torso(ly) for ly in layers], body, fit.width)
     covered = np.logical_or.reduce([a > 0.5 for a in alphas])
     ratios = _ratios(img, body, {ly.kind for ly in layers})
     for ly, a in zip(layers, alphas, strict=True):
@@ -481,6 +497,32 @@ def dress(img: NDArray[np.uint8], body: Body, garments: list[Garment], fit: Fit,
               "inpaint_area": int((reveal & ~skin).sum() + (halo & ~skin).sum()),
               "changed_area": int(changed.sum())}
     return out, report, covered
+
+
+def beside_tight(alphas: list[NDArray[np.float32]], torso: list[bool], body: Body) -> Mask:
+    """The pixels beside a tight top's torso (the torso layers' alphas over 0.5, ``torso``
+    telling which of ``alphas`` they are) in its rows below ``TIGHT_FROM`` (in a side
+    view, where no sleeve lies beside it, below the shoulders' line): left of its first or right
+    of its last pixel in their row. The body under the old clothing there is narrower than
+    that clothing, as the tight top shows it: painted as the torso's skin, the old clothing
+    it no longer covers was a bare strip down each side (a suit's, Obama), a bare patch on
+    the chest in a side view (the woman with the dog)."""
+    solid = np.logical_or.reduce([a > 0.5 for a, t in zip(alphas, torso, strict=True) if t]
+                                 or [np.zeros(body.person.shape, bool)])
+    w = solid.shape[1]
+    xs = np.arange(w)[None, :]
+    # its widest reach over the rows just above: a slanted hem's rows are not its sides
+    # (taken for them, the old top left below the hem's higher end was a pale band
+    # between the tee and the trousers, 049205)
+    k = max(1, int(HEM_ROWS * body.pose.shoulder_width))
+    first = np.lib.stride_tricks.sliding_window_view(
+        np.pad(row_first(solid, w), (k, 0), constant_values=w), k + 1).min(axis=1)
+    last = np.lib.stride_tricks.sliding_window_view(
+        np.pad(row_last(solid, -1), (k, 0), constant_values=-1), k + 1).max(axis=1)
+    depth = 0.0 if side_view(body) is not None else TIGHT_FROM
+    out: Mask = solid.any(axis=1)[:, None] & ((xs < first[:, None]) | (xs > last[:, None])) & \
+        _below_armpits(body, depth)
+    return out
 
 
 def antialias(alpha: NDArray[np.float32], sigma: float = 0.8) -> NDArray[np.float32]:
@@ -589,7 +631,8 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
                   opening: Mask | None = None,
                   halo: Mask | None = None,
                   legs: tuple[Mask, list[tuple[Mask, NDArray[np.float32]]]] | None = None,
-                  fitted: bool = False, posed: bool = False) -> tuple[Mask, Mask, Mask]:
+                  fitted: bool = False, posed: bool = False,
+                  off_body: Mask | None = None) -> tuple[Mask, Mask, Mask]:
     """Background, continued from around the person, into the uncovered old clothing;
     skin over it where a limb beyond its new sleeve / trouser leg, or the torso, is (in
     place on ``canvas``); returns the skin-painted mask, the painted arms (alpha over
@@ -604,7 +647,8 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     they are tight and the legs their own outline (:func:`.legskin.fitted_legs`), lit as
     they were (:func:`.legskin.fabric_shade`), shaded going into the shoes
     (:func:`.legskin.shoe_shadow`); ``posed``: the legs are drawn from the pose
-    (:func:`.legskin.posed_legs`), shaded going into the shoes too."""
+    (:func:`.legskin.posed_legs`), shaded going into the shoes too; ``off_body``: the old
+    clothing beside a tight top's torso (:func:`beside_tight`), never the torso's skin."""
     drawn = np.zeros(reveal.shape, bool)
     if not reveal.any():
         return reveal, drawn, drawn
@@ -614,6 +658,8 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
     # the torso's skin, and above the armpits the round of the shoulders, which the arm
     # zones reach into (the arm painting covers only the arm's own outline there)
     skin = reveal & torso & ~(body.arms & _below_armpits(body))
+    if off_body is not None:
+        skin &= ~off_body
     if body.skirt is not None:      # a suit jacket's skirt: the trousers' (trousers_up), a
         skin &= ~body.skirt         # faint skin's background showed as a white wedge
     trusted = arms_seen[0]
@@ -695,6 +741,8 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
                          body.pose.shoulder_width)
     skin |= loose_pieces(reveal & torso & ~skin, skin, body.pose.shoulder_width)  # holes
     skin |= pinholes(skin, body.person, body.pose.shoulder_width)      # specks inside it
+    if off_body is not None:    # the torso's sides, the arms' sides taken in: the backdrop
+        skin &= ~off_body
     if skin.any():
         # bare legs keep their smooth outline (no wobble of a torso's painted edge)
         back = reveal & ~skin if legs is None else reveal & ~skin & ~legs[0]

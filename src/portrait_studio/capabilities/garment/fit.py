@@ -189,9 +189,13 @@ def top_pairs(shape: GarmentShape, pose: Pose, fit: Fit,
     knots = _length_knots(shape, frame, scale, sh_y, lift, anchors)
     gain = fit.width * _bodice_gain(shape, frame, anchors.chest_w)
     # a dress's shoulders stay between the arms: widened to the chest of a slim woman
-    # whose bare arms hang against it, they lay a cap over the tops of her arms
+    # whose bare arms hang against it, they lay a cap over the tops of her arms; the fit's
+    # width leaves them where they are (the fabric lies on the shoulders): moved out with
+    # it, a loose tee's sleeves hung from corners in the air: wings over the backdrop
+    # above the shoulders (model_1 3247 px, 049205 1692 px); a tight one's left a slit of
+    # old top between sleeve and arm
     inner = anchors.chest_w if anchors.inner_w is None else anchors.inner_w
-    shoulder_gain = fit.width * _bodice_gain(shape, frame, inner)
+    shoulder_gain = _bodice_gain(shape, frame, inner)
     pairs = []
     placed: dict[str, Point] = {}
     for name, g in pts.items():

@@ -68,7 +68,8 @@ def warp_layers(cutout: Cutout, kind: str, gshape: GarmentShape, body: Body, fit
         return [Layer(kind, False, warp_garment(img, cover, pairs, shape))]
     parts = top_pairs(gshape, body.pose, fit, anchors)
     parts["body"] = settle_shoulders(on_side(parts["body"], gshape.points,
-                                             gshape.torso_width / 2, body), gshape, body)
+                                             gshape.torso_width / 2, body, fit.width),
+                                     gshape, body)
     torso = cutout.mask & ~limb_mask(mask, gshape, margin=4.0)
     opening = np.zeros_like(mask)
     if not gshape.strap_width:      # the neck fills a crew neck: its inside back is not shown

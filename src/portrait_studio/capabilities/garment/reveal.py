@@ -757,14 +757,16 @@ def _grain(img: NDArray[np.uint8], body: Body, trusted: Mask, shape: tuple[int, 
     return out
 
 
-def widen_to_old(warped: Warped, alpha: F32, body: Body, arms: Mask) -> F32:
+def widen_to_old(warped: Warped, alpha: F32, body: Body, arms: Mask,
+                 keep_out: Mask | None = None) -> F32:
     """Stretch a top's torso layer sideways over the old top that shows beside it (up to
     0.1 shoulder widths, below the armpits, never over the arms nor a suit jacket's skirt,
     where the trousers are continued up, :func:`.sideview.trousers_up`, nor into its own
     neckline, :func:`v_opening`): in the rows where it
     lies beside the layer the fabric is spread sideways over it (:func:`_spread_sides`),
     elsewhere (below a shorter top's hem) the edge colours are continued (in place on
-    ``warped.rgb``); returns the widened alpha."""
+    ``warped.rgb``); returns the widened alpha. Never over ``keep_out`` (beside a tight
+    top's torso: :func:`.dress.beside_tight`)."""
     frame = body_frame(body.pose)
     ys = np.arange(alpha.shape[0])[:, None]
     armpit = float(frame.origin[1] + frame.down[1] * 0.3 * frame.torso_len)
@@ -774,6 +776,8 @@ def widen_to_old(warped: Warped, alpha: F32, body: Body, arms: Mask) -> F32:
     old = body.old_top if body.skirt is None else body.old_top & ~body.skirt
     ext = old & ~solid & ~(arms | body.arms | body.hands) & (dist <= reach) & (ys > armpit)
     ext &= ~v_opening(solid, armpit)
+    if keep_out is not None:
+        ext &= ~keep_out
     if not ext.any() or not solid.any():
         return alpha
     alpha = _spread_sides(warped, alpha, ext, body)

@@ -65,6 +65,20 @@ class Edges:
         return (float(np.interp(y, self.ys, self.back)),
                 float(np.interp(y, self.ys, self.front)))
 
+    def scaled(self, gain: float, rows: tuple[float, float]) -> Edges:
+        """The edges moved apart (``gain`` > 1) or together about their middle on each row:
+        the torso as a looser or tighter top (the prompt's fit width) shows it; not at all
+        above ``rows[0]`` (the shoulders: the fabric lies on them), fully below ``rows[1]``
+        (the armpits), eased between. Narrowed at the shoulders too, a tight top's chest
+        left a notch of old top under the chin (the woman with the dog)."""
+        if gain == 1.0:
+            return self
+        y0, y1 = rows
+        g = 1 + (gain - 1) * np.clip((self.ys - y0) / max(y1 - y0, 1.0), 0, 1)
+        mid = (self.back + self.front) / 2
+        return Edges(self.ys, (mid + (self.back - mid) * g).astype(np.float32),
+                     (mid + (self.front - mid) * g).astype(np.float32))
+
     def band(self, shape: tuple[int, int], margin: float, rows: tuple[float, float] | None
              = None) -> NDArray[np.bool_]:
         """HxW bool: between the edges, widened by ``margin`` px on each side, on the
@@ -159,13 +173,15 @@ def seen_at(u: float, face: int) -> float:
 
 
 def side_pairs(pairs: Pairs, points: dict[str, Point], half_width: float, edges: Edges,
-               face: int) -> Pairs:
+               face: int, gain: float = 1.0, rows: tuple[float, float] = (0.0, 0.0)) -> Pairs:
     """Torso (garment, body) pairs remapped for a side view: each body point keeps its
     row and goes to :func:`seen_at` of the way from the back to the front edge; extra
     pairs across the seen half at each level (shoulders, armpits, waist, hem) hold the
     curve between them. ``points``: the garment's keypoints (centre line: the neck's x),
-    ``half_width``: half its torso width."""
+    ``half_width``: half its torso width; ``gain``: the prompt's fit width, the edges moved
+    apart or together by it below the shoulders' and armpits' ``rows`` (:meth:`Edges.scaled`)."""
     neck_x = float(points["neck"][0])
+    edges = edges.scaled(gain, rows)
     out: Pairs = []
     for g, b in pairs + _extra(pairs, points, neck_x, half_width, face):
         u = (float(g[0]) - neck_x) / max(half_width, 1.0)
@@ -196,20 +212,31 @@ def _extra(pairs: Pairs, points: dict[str, Point], neck_x: float, half_width: fl
     return out
 
 
-def on_side(pairs: Pairs, points: dict[str, Point], half_width: float, body: Body) -> Pairs:
+def on_side(pairs: Pairs, points: dict[str, Point], half_width: float, body: Body,
+            gain: float = 1.0) -> Pairs:
     """A top's or dress's torso pairs laid on the torso when the body is seen from the
-    side (:func:`side_pairs`); else as they are."""
+    side (:func:`side_pairs`, ``gain`` the prompt's fit width); else as they are."""
     side = side_view(body)
-    return pairs if side is None else side_pairs(pairs, points, half_width, side[1], side[0])
+    return pairs if side is None else side_pairs(pairs, points, half_width, side[1], side[0],
+                                                 gain, fit_rows(body))
 
 
-def in_room(alphas: list[F32], torso: list[bool], body: Body) -> list[F32]:
+def fit_rows(body: Body) -> tuple[float, float]:
+    """Image rows of the shoulders' line and the armpits (0.3 torso lengths below it) on
+    the body's middle: where a side view's torso takes the prompt's fit width
+    (:meth:`Edges.scaled`)."""
+    frame = body_frame(body.pose)
+    return float(frame.origin[1]), float(frame.place(0.0, 0.3 * frame.torso_len)[1])
+
+
+def in_room(alphas: list[F32], torso: list[bool], body: Body, gain: float = 1.0) -> list[F32]:
     """A side view's torso layers (``torso`` flags per alpha), widened over the old top,
-    cut back to the torso's edges (:func:`garment_room`); else the alphas as they are."""
+    cut back to the torso's edges (:func:`garment_room`, ``gain`` the prompt's fit width);
+    else the alphas as they are."""
     side = side_view(body)
     if side is None:
         return alphas
-    room = garment_room(body, side[1]).astype(np.float32)
+    room = garment_room(body, side[1], gain=gain).astype(np.float32)
     return [a * room if t else a for a, t in zip(alphas, torso, strict=True)]
 
 
@@ -220,21 +247,27 @@ def side_view(body: Body) -> tuple[int, Edges] | None:
     return None if edges is None else (face, edges)
 
 
-def outside_room(body: Body) -> NDArray[np.bool_]:
-    """Where a side view's torso garment may not be drawn (not :func:`garment_room`);
-    nothing in other views."""
+def outside_room(body: Body, gain: float = 1.0) -> NDArray[np.bool_]:
+    """Where a side view's torso garment may not be drawn (not :func:`garment_room`,
+    ``gain`` the prompt's fit width); nothing in other views."""
     side = side_view(body)
     if side is None:
         return np.zeros(body.person.shape, bool)
-    out: NDArray[np.bool_] = ~garment_room(body, side[1])
+    out: NDArray[np.bool_] = ~garment_room(body, side[1], gain=gain)
     return out
 
 
-def garment_room(body: Body, edges: Edges, margin: int = 2) -> NDArray[np.bool_]:
+def garment_room(body: Body, edges: Edges, margin: int = 2,
+                 gain: float = 1.0) -> NDArray[np.bool_]:
     """Where a side view's torso garment may be drawn: the person grown by ``margin`` px,
     and on the measured rows only between the torso's edges (not along an arm reaching
     forward); below them (a skirt) the person and the gap between the legs
-    (:func:`between_legs`)."""
+    (:func:`between_legs`). ``gain``: the prompt's fit width: the edges moved apart or
+    together by it (:meth:`Edges.scaled`), a looser top's person grown by as much as its
+    edges moved out at most."""
+    if gain > 1.0:
+        margin += int(np.ceil((gain - 1) * float(np.max(np.abs(edges.front - edges.back))) / 2))
+    edges = edges.scaled(gain, fit_rows(body))
     k = 2 * margin + 1
     near: NDArray[np.bool_] = cv2.dilate(body.person.astype(np.uint8),
                                          np.ones((k, k), np.uint8)) > 0

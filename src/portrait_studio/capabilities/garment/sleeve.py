@@ -123,15 +123,15 @@ def _arc_of(chain: list[Point], p: Point) -> float:
 
 
 def body_sections(quad: SleeveQuad, seam_out: Point, arm: Arm, scale: float,
-                  hint: Point, sw: float) -> tuple[list[Section], list[float]]:
+                  hint: Point, sw: float, gain: float = 1.0) -> tuple[list[Section], list[float]]:
     """Cross-sections of the sleeve on the body (outer, inner) and the garment fractions
     (0 seam .. 1 hem) they correspond to. ``scale`` garment -> body px, ``hint`` a
     direction toward the arm's outer side at the shoulder, ``sw`` the shoulder width. The
     outer side is the one ``hint`` picks on the upper arm, carried round the elbow (a
     forearm folded across the body keeps its outer edge on the same side of the bones, so
-    no quad is folded over itself)."""
+    no quad is folded over itself). ``gain``: the prompt's fit width (:func:`ease_of`)."""
     s_top, s_in, s_hem = sleeve_arcs(quad, seam_out, arm, scale, sw)
-    ease = float(np.clip(quad.half_width * scale / max(arm.radius(s_hem), 1.0) - 1, *EASE))
+    ease = ease_of(quad, scale, arm.radius(s_hem), gain)
     turn = _turn(arm.chain, hint)
     p_in, d_in = along(arm.chain, s_in)
     inner_top = p_in - quarter_turn(d_in) * turn * arm.radius(s_in) * (1 + ease)
@@ -143,6 +143,15 @@ def body_sections(quad: SleeveQuad, seam_out: Point, arm: Arm, scale: float,
     sections.append(_section(arm, s_hem, turn, ease))
     fracs.append(1.0)
     return sections, fracs
+
+
+def ease_of(quad: SleeveQuad, scale: float, radius: float, gain: float = 1.0) -> float:
+    """A sleeve's half width over the arm's ``radius`` at its hem, less 1: the quad's half
+    width (``scale`` garment -> body px) over it, within ``EASE``, then times the prompt's
+    fit width ``gain`` (loose 1.12: a sleeve standing 1.46 radii off the arm's axis at most,
+    tight 0.93: down to 1.04, hugging it)."""
+    ease = float(np.clip(quad.half_width * scale / max(radius, 1.0) - 1, *EASE))
+    return ease + (1 + ease) * (gain - 1)
 
 
 def sleeve_arcs(quad: SleeveQuad, seam_out: Point, arm: Arm, scale: float,
@@ -211,7 +220,7 @@ class Strip:
 
 
 def strip_sections(sleeve: NDArray[np.bool_], quad: SleeveQuad, seam_out: Point, arm: Arm,
-                   scale: float, hint: Point, sw: float) -> Strip:
+                   scale: float, hint: Point, sw: float, gain: float = 1.0) -> Strip:
     """The garment's and the body's cross-sections of one sleeve (``sleeve`` its HxW bool
     mask on the cut-out, the rest as for :func:`body_sections`). A short sleeve: the quad's
     (:func:`body_sections`, :func:`garment_sections`). A long one: the sleeve's own
@@ -219,12 +228,13 @@ def strip_sections(sleeve: NDArray[np.bool_], quad: SleeveQuad, seam_out: Point,
     hanging beside the body has its seam along its inner edge, and the quad from seam to hem
     crossed it as a thin diagonal, a wedge on the arm) laid on cross-sections every
     ``STEP`` shoulder widths along the arm, mitred round the elbow (:func:`bent_sections`,
-    its outer corner rounded: :class:`Elbow`)."""
-    b_secs, fracs = body_sections(quad, seam_out, arm, scale, hint, sw)
+    its outer corner rounded: :class:`Elbow`). ``gain``: the prompt's fit width
+    (:func:`ease_of`)."""
+    b_secs, fracs = body_sections(quad, seam_out, arm, scale, hint, sw, gain)
     if len(fracs) < 3:
         return Strip(garment_sections(quad, fracs), b_secs)
     s_top, _, s_hem = sleeve_arcs(quad, seam_out, arm, scale, sw)
-    ease = float(np.clip(quad.half_width * scale / max(arm.radius(s_hem), 1.0) - 1, *EASE))
+    ease = ease_of(quad, scale, arm.radius(s_hem), gain)
     turn = _turn(arm.chain, hint)
     folded = folded_sections(arm, s_top, s_hem, turn, ease, STEP * sw)
     b_long, f_long, split = folded or (*bent_sections(arm, s_top, s_hem, turn, ease, STEP * sw), 0)

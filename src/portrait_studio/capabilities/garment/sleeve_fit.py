@@ -74,7 +74,9 @@ def sleeve_layer(img: NDArray[np.uint8], sleeve: NDArray[np.bool_], shape: Garme
     if quad is None:
         return None
     frame = body_frame(body.pose)
-    scale = frame.shoulder_span * LENGTH_GAIN / max(shape.torso_width, 1.0) * fit.width
+    # the fit's width widens the sleeve round the arm (:func:`.sleeve.ease_of`), not its
+    # length: a loose tee's sleeves hang wider, a tight one's hug the arm
+    scale = frame.shoulder_span * LENGTH_GAIN / max(shape.torso_width, 1.0)
     sign = -1.0 if side == "l" else 1.0
     hint = (frame.axis * sign - frame.down).astype(np.float32)
     arm = person_arm(body, side)
@@ -83,7 +85,8 @@ def sleeve_layer(img: NDArray[np.uint8], sleeve: NDArray[np.bool_], shape: Garme
         arm = person_arm(body, side, outline=True)
     if sleeve_arcs(quad, seam_out, arm, g2b, body.pose.shoulder_width)[0] >= arm.upper:
         return None
-    strip = strip_sections(sleeve, quad, seam_out, arm, g2b, hint, body.pose.shoulder_width)
+    strip = strip_sections(sleeve, quad, seam_out, arm, g2b, hint, body.pose.shoulder_width,
+                           fit.width)
     warped = warp_strip(img, sleeve if cover is None else cover, strip.g_secs, strip.b_secs,
                         body.person.shape, ROUNDNESS if strip.long else 0.0, strip.elbow,
                         strip.split)
