@@ -488,6 +488,9 @@ def _user_fields(grid: geo.WorkGrid, u_warped: np.ndarray, valid: np.ndarray,
     sockets, inner = _sockets(points, shape, scale), _inner_face(regions.oval, scale)
     has_beard = bearded(cut, points, scale)  # as lower_face_cut judges it
     spared = sockets * (1.0 - _inner_pieces(cut, inner, sockets, scale))
+    corners = _mouth_corners(points, shape, scale) * inner
+    corners *= 1.0 - _inner_pieces(cut, inner, np.maximum(sockets, corners), scale)
+    spared = np.maximum(spared, corners)
     cut = lower_face_cut(cut, dark, points, scale) * _from_outside(cut, inner) * (1.0 - spared)
     # strands as the cut: below the nose only what is far darker than the cheeks (hair, not
     # a shadowed jaw or smile fold) or far bluer (the backdrop beside the jaw: a shadow stays
@@ -609,6 +612,31 @@ def _sockets(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.nda
     for brow, eye in ((lm.RIGHT_BROW, lm.RIGHT_EYE), (lm.LEFT_BROW, lm.LEFT_EYE)):
         hull = cv2.convexHull(points[[*brow, *eye]].astype(np.float32)).reshape(-1, 2)
         np.maximum(out, polygon_mask(hull, shape, soften=scale * 0.04), out=out)
+    return out
+
+
+MOUTH_CORNER = 0.3  # eye distances round each mouth corner where the user's dark smile pocket
+                    # is never cut (it reached 0.29 beside Judy Chu's smiling mouth)
+
+
+def _mouth_corners(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:
+    """hxw 0..1: a disc of :data:`MOUTH_CORNER` eye distances round each mouth corner,
+    softened as the sockets. The pocket of shadow beside a smiling mouth's corner is far
+    darker than the cheeks (as hair is, the cut's rule below the nose) and joins the face's
+    edge along the fold running down to the jaw: it was cut from the blend weight and taken
+    as hair reaching in (the template the blend's foreground), so the template's own mouth
+    corner showed there beside the new one, a black blob on a shaved template whose
+    moustache or smile pocket lay there (Judy Chu on Hakeem Jeffries, Maxwell Frost). The
+    user's own face, never cut, unless a piece covers much of the inner face (a hand, a
+    lock across the cheek: :func:`_inner_pieces`); the caller keeps the discs to the inner
+    face (a headscarf framing a narrow face reaches within them at its edge)."""
+    out = np.zeros(shape[:2], np.float32)
+    angles = np.linspace(0.0, 2.0 * np.pi, 24, endpoint=False)
+    ring = np.stack([np.cos(angles), np.sin(angles)], 1).astype(np.float32) * (
+        MOUTH_CORNER * scale)
+    for corner in (lm.MOUTH_RIGHT, lm.MOUTH_LEFT):
+        disc_pts = points[corner].astype(np.float32) + ring
+        np.maximum(out, polygon_mask(disc_pts, shape, soften=scale * 0.04), out=out)
     return out
 
 
