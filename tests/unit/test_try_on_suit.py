@@ -96,3 +96,31 @@ def test_no_trousers_beside_the_new_hem() -> None:
     assert float(dark[770:786, 385:406].mean()) <= 0.05
     under = dark[780:830, 250:370] | pink[780:830, 250:370]
     assert float(under.mean()) > 0.95
+
+
+OBAMA = (629, 1024)     # the photo at 1024 px height, its aspect kept
+
+
+@needs_corpus
+def test_no_light_line_under_a_stepped_hem() -> None:
+    """The FILA tee's hem on Obama is stepped: its left half ends 3 rows above the jacket
+    skirt's first row (742), its right half 2-3 rows below it. Those 3 rows under the
+    higher half were taken for beside the hem (the backdrop) while the trousers were
+    continued up below them: a light line (L* 70-100 between the navy tee and the
+    trousers, 432 px in the 6 rows round each column's hem). Now the trousers reach up
+    to the hem: light pixels (L* more than 30 over the trousers' below that column) in
+    those rows, between the hem's ends, at most 20 (measured 0)."""
+    result = dressed("barack_obama", "vitonhd_00126_00", OBAMA)
+    drawn = result.garment_masks[0]
+    light = rgb_to_lab(np.ascontiguousarray(result.images[0]))[..., 0]
+    rows = np.arange(drawn.shape[0])[:, None]
+    hem = np.where(drawn, rows, -1).max(axis=0)      # per column its lowest garment row
+    cols = np.flatnonzero(hem >= hem.max() - 40)     # the torso's hem, not the sleeves'
+    count = 0
+    for x in range(int(cols.min()) + 2, int(cols.max()) - 1):
+        y = int(hem[x])
+        if y < hem.max() - 40:
+            continue
+        trousers = float(np.median(light[y + 6:y + 21, x]))
+        count += int((light[y - 2:y + 4, x] > trousers + 30).sum())
+    assert count <= 20

@@ -47,7 +47,8 @@ EASE = 0.08          # a loose old top's standing off the body, each side (shoul
 LEG_REACH = 0.4      # a leg's pixels lie this near its bones (shoulder widths)
 TROUSER_DE = 20.0    # Lab distance from the trousers' median colour of what is mirrored up
 WAIST_UP = 0.03      # ... and how far above a jacket's skirt (torso lengths): the old top
-                     # between a new top's hem and the hips
+                     # between a new top's hem and the hips; a hem reaching less far below
+                     # the skirt's first row is at the hips too (nothing beside it)
 HEM_REACH = 0.1      # a new top's hem below a jacket's skirt's first row (torso lengths)
 HEM_SHARE = 0.5      # ... over at least this share of its width in the row above
 
@@ -355,8 +356,11 @@ def _beside_hem(body: Body, region: NDArray[np.bool_], start: int) -> NDArray[np
     outside the columns it has covered from ``start`` down to each row: beside the new
     top's hem, where the trousers continued up stood as flat blocks wider than it (the
     backdrop there). Nothing when what stays over the skirt's first row spans less than
-    ``HEM_SHARE`` of what stays over the row above (a hem at the hips with a few rows'
-    dip below them: the strip beside the dip is under the hem, the trousers')."""
+    ``HEM_SHARE`` of what stays over the row above, or reaches less than ``WAIST_UP`` torso
+    lengths below it (a hem at the hips with a few rows' dip below them: the strip beside
+    the dip is under the hem, the trousers'; taken for beside it, the 3 rows under the
+    higher half of the FILA tee's stepped hem on Obama were a light line of backdrop
+    between the tee and the trousers continued up below them)."""
     h, w = region.shape
     out = np.zeros((h, w), bool)
     if not 1 <= start < h:
@@ -368,6 +372,8 @@ def _beside_hem(body: Body, region: NDArray[np.bool_], start: int) -> NDArray[np
         return out
     cover = cover[1:]
     last = int(np.nonzero(cover.any(axis=1))[0].max()) + 1
+    if last < WAIST_UP * body.pose.torso_len:
+        return out
     cover = cover[:last]
     cols = np.arange(w)
     lo = np.minimum.accumulate(row_first(cover, w))
