@@ -45,6 +45,21 @@ def body(stem: str, size: tuple[int, int] | None = None) -> Body:
 
 
 @cache
+def tall(stem: str, height: int = 1024) -> np.ndarray:
+    """:func:`photo` ``stem`` scaled to ``height`` px high (INTER_AREA), its aspect kept: the
+    try-on tests' working size."""
+    img = photo(stem)
+    s = height / img.shape[0]
+    return np.ascontiguousarray(cv2.resize(img, None, fx=s, fy=s, interpolation=cv2.INTER_AREA))
+
+
+@cache
+def tall_body(stem: str, height: int = 1024) -> Body:
+    """:func:`analyse_body` of :func:`tall`."""
+    return analyse_body(tall(stem, height))
+
+
+@cache
 def dressed(stem: str, garment: str, size: tuple[int, int] | None = None) -> TryOnResult:
     """:func:`photo` ``stem`` dressed in the corpus garment whose name starts with
     ``garment`` (seed 0)."""

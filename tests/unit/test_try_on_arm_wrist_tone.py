@@ -10,7 +10,7 @@ import pytest
 
 from portrait_studio.capabilities.garment.armsynth import hand_skin
 from portrait_studio.capabilities.garment.body import analyse_body
-from tests.corpus import CORPUS, dressed_with_arms, needs_corpus, read_rgb
+from tests.corpus import dressed_with_arms, needs_corpus, tall
 
 DRESS, FILA = "dresscode_053319_1", "vitonhd_00126_00"
 
@@ -27,9 +27,7 @@ def _wrist_tones(stem: str, garment: str) -> list[tuple[np.ndarray, np.ndarray]]
     """(median L*, C* of the painted forearm, of the real hand) within 0.15 shoulder widths
     of each wrist whose hand shows: the arm's solid painted pixels left visible in the
     result, nearer to that side's forearm bone than to the other's."""
-    img = read_rgb(next((CORPUS / "persons").glob(stem + "*")))
-    s = 1024 / img.shape[0]
-    img = np.ascontiguousarray(cv2.resize(img, None, fx=s, fy=s, interpolation=cv2.INTER_AREA))
+    img = tall(stem)
     out, arms = dressed_with_arms(img, garment)
     body = analyse_body(img)
     hand = hand_skin(img, body.hands & body.skin)

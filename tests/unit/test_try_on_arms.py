@@ -17,22 +17,13 @@ from portrait_studio.capabilities.garment.armpaint import ArmPaint, paint_arm
 from portrait_studio.capabilities.garment.body import Body, analyse_body
 from portrait_studio.capabilities.garment.collar import collar_not_hair
 from portrait_studio.pipelines.try_on import TryOnParams, try_on
-from tests.corpus import CORPUS, needs_corpus, read_rgb
+from tests.corpus import CORPUS, needs_corpus, read_rgb, tall, tall_body
 
 SEQUIN, OBAMA, BIDEN = "dresscode_052767_0", "barack_obama", "joe_biden"
 CAMI = "vitonhd_09133_00"
 
 
-@cache
-def photo(stem: str) -> np.ndarray:
-    img = read_rgb(next((CORPUS / "persons").glob(stem + "*")))
-    s = 1024 / img.shape[0]
-    return np.ascontiguousarray(cv2.resize(img, None, fx=s, fy=s, interpolation=cv2.INTER_AREA))
-
-
-@cache
-def body(stem: str) -> Body:
-    return analyse_body(photo(stem))
+photo, body = tall, tall_body  # the corpus photos 1024 px high
 
 
 @cache

@@ -24,7 +24,7 @@ from portrait_studio.capabilities.retouch.texture import texture_levels
 from portrait_studio.pipelines.try_on import TryOnParams, try_on
 from tests.arm_metrics import side_darkening
 from tests.bench_metrics import bench_metrics
-from tests.corpus import CORPUS, needs_corpus, read_rgb
+from tests.corpus import CORPUS, needs_corpus, read_rgb, tall
 from tests.poses import frontal_pose
 
 BIDEN, OBAMA, SHEER = "joe_biden", "barack_obama", "vitonhd_01008_00"
@@ -49,9 +49,7 @@ def _lab(img: np.ndarray) -> np.ndarray:
 
 @cache
 def _case(stem: str) -> tuple[np.ndarray, np.ndarray, Body]:
-    img = read_rgb(next((CORPUS / "persons").glob(stem + "*")))
-    s = 1024 / img.shape[0]
-    img = np.ascontiguousarray(cv2.resize(img, None, fx=s, fy=s, interpolation=cv2.INTER_AREA))
+    img = tall(stem)
     garment = read_rgb(next((CORPUS / "garments").glob(CAMI + "*")))
     out = try_on(img, [garment], TryOnParams(seed=0)).images[0]
     return img, out, analyse_body(img)

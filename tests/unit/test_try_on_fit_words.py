@@ -13,23 +13,13 @@ import numpy as np
 import pytest
 
 from portrait_studio.capabilities.garment import dress as dress_mod
-from portrait_studio.capabilities.garment.body import Body, analyse_body
 from portrait_studio.pipelines.try_on import TryOnParams, TryOnResult, try_on
-from tests.corpus import CORPUS, needs_corpus, read_rgb
+from tests.corpus import CORPUS, needs_corpus, read_rgb, tall, tall_body
 
 OBAMA, MODEL, FILA = "barack_obama", "model_1", "vitonhd_00126_00"
 
 
-@cache
-def photo(stem: str) -> np.ndarray:
-    img = read_rgb(next((CORPUS / "persons").glob(stem + "*")))
-    s = 1024 / img.shape[0]
-    return np.ascontiguousarray(cv2.resize(img, None, fx=s, fy=s, interpolation=cv2.INTER_AREA))
-
-
-@cache
-def body(stem: str) -> Body:
-    return analyse_body(photo(stem))
+photo, body = tall, tall_body  # the corpus photos 1024 px high
 
 
 @cache

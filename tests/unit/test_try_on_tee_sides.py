@@ -9,26 +9,21 @@ from __future__ import annotations
 
 from functools import cache
 
-import cv2
 import numpy as np
 
-from portrait_studio.capabilities.garment.body import Body, analyse_body
+from portrait_studio.capabilities.garment.body import Body
 from portrait_studio.pipelines.try_on import TryOnParams, try_on
-from tests.corpus import CORPUS, needs_corpus, read_rgb
+from tests.corpus import CORPUS, needs_corpus, read_rgb, tall, tall_body
 
 OBAMA, FILA = "barack_obama", "vitonhd_00126_00"
 
 
-@cache
 def photo() -> np.ndarray:
-    img = read_rgb(next((CORPUS / "persons").glob(OBAMA + "*")))
-    s = 1024 / img.shape[0]
-    return np.ascontiguousarray(cv2.resize(img, None, fx=s, fy=s, interpolation=cv2.INTER_AREA))
+    return tall(OBAMA)
 
 
-@cache
 def body() -> Body:
-    return analyse_body(photo())
+    return tall_body(OBAMA)
 
 
 @cache

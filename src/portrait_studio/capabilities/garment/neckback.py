@@ -119,22 +119,13 @@ def _shaded_back(img: NDArray[np.uint8], mask: Mask, neck: tuple[float, float],
     :func:`_crew_back`. Left on, the inside back and its label showed through the
     neckline on every person."""
     out = np.zeros_like(mask)
-    x = int(np.rint(neck[0]))
-    column = np.flatnonzero(mask[:, x]) if 0 <= x < mask.shape[1] else np.zeros(0, np.intp)
-    if not len(column):
-        return out
     opened = cv2.morphologyEx(cv2.cvtColor(img, cv2.COLOR_RGB2GRAY), cv2.MORPH_OPEN,
                               disc(max(3, int(SPECK * width)) | 1))
     grey = np.asarray(opened, np.uint8)[..., None]
-    y = int(column[0])
-    a, b = int(BESIDE[0] * width), int(BESIDE[1] * width)
-    front = _median(grey, mask, (y, y + max(4, int(SAMPLE[1] * width))), (x - b, x - a),
-                    (x + a, x + b))
-    if front is None:
+    sampled = _sampled(grey, mask, neck, width)
+    if sampled is None:
         return out
-    hw = max(2, int(SAMPLE[0] * width))
-    rows = [_median(grey, mask, (r, r + 1), (x - hw, x + hw + 1))
-            for r in range(y, y + max(4, int(MAX_DEPTH * width / 2)))]
+    x, front, rows = sampled
     dark = [c for c in rows if c is not None and float(c[0]) < SHADOW * float(front[0])]
     if len(dark) < max(3, BACK_ROWS * width):
         return out
@@ -295,6 +286,24 @@ def _colours(img: NDArray[np.uint8], mask: Mask, neck: tuple[float, float],
     back's the median of the rows of the centre strip (``SAMPLE[0]`` each side) in the
     upper half of ``MAX_DEPTH`` below the neck whose median is ``CONTRAST`` from it (below
     the back collar's own band, of the front's fabric); None without such rows."""
+    sampled = _sampled(img, mask, neck, width)
+    if sampled is None:
+        return None
+    _, front, rows = sampled
+    far = [c for c in rows if c is not None and float(np.linalg.norm(c - front)) > CONTRAST]
+    if len(far) < max(3, BACK_ROWS * width):    # a cut-out's rim, not an inside back
+        return None
+    back: F32 = np.median(np.array(far), axis=0).astype(np.float32)
+    return back, front
+
+
+def _sampled(img: NDArray[np.uint8], mask: Mask, neck: tuple[float, float],
+             width: float) -> tuple[int, F32, list[F32 | None]] | None:
+    """The centre line's column, the front's median colour beside the opening (``BESIDE``,
+    over ``SAMPLE[1]`` rows below the back collar's top) and the median of each row of the
+    centre strip (``SAMPLE[0]`` each side) down the upper half of ``MAX_DEPTH`` (None where
+    a row holds no garment), or None when the centre line misses the garment or the front
+    has no pixels: what :func:`_colours` and :func:`_shaded_back` judge the back by."""
     x = int(np.rint(neck[0]))
     column = np.flatnonzero(mask[:, x]) if 0 <= x < mask.shape[1] else np.zeros(0, np.intp)
     if not len(column):
@@ -308,11 +317,7 @@ def _colours(img: NDArray[np.uint8], mask: Mask, neck: tuple[float, float],
     hw = max(2, int(SAMPLE[0] * width))
     rows = [_median(img, mask, (r, r + 1), (x - hw, x + hw + 1))
             for r in range(y, y + max(4, int(MAX_DEPTH * width / 2)))]
-    far = [c for c in rows if c is not None and float(np.linalg.norm(c - front)) > CONTRAST]
-    if len(far) < max(3, BACK_ROWS * width):    # a cut-out's rim, not an inside back
-        return None
-    back: F32 = np.median(np.array(far), axis=0).astype(np.float32)
-    return back, front
+    return x, front, rows
 
 
 def _median(img: NDArray[np.uint8], mask: Mask, rows: tuple[int, int],
