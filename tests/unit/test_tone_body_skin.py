@@ -117,6 +117,31 @@ def test_no_light_rim_where_skin_meets_a_white_top() -> None:
     assert light_out[edge].mean() - light_out[inner].mean() < 4.5
 
 
+@pytest.mark.parametrize(("user", "moved", "most"), [
+    ("burgess_owens", 10.0, 150), ("nancy_pelosi", 5.0, 180)])
+def test_a_white_collars_shaded_fold_beside_a_light_neck_is_no_neck(
+        user: str, moved: float, most: int) -> None:
+    """Jake Auchincloss' white collar is shaded where it folds beside his neck (image
+    right): as light as his light neck and, near grey, within the neck zone's wide chroma
+    tolerance though its hue is cool (turned ~150 degrees from his cheeks'), it was taken as
+    neck at 0.2-0.35 and came out a grey speckled blotch on the collar for Burgess Owens
+    (322 cool light collar pixels below the chin darkened by > 10 L*) and a pink one for
+    Nancy Pelosi (337 moved by > 5 CIEDE76). The neck zone takes only pixels coloured toward
+    the skin's hue: 90 and 110 (the neck's own edge, its pixels mixing skin and collar)."""
+    img = fixture_image("jake_auchincloss__house_official_1.jpg")
+    out, points = retoned_for(img, f"{user}__house_official_1.jpg")
+    lab_in, lab_out = rgb_to_lab(img), rgb_to_lab(out)
+    rows = np.arange(img.shape[0])[:, None]
+    collar = ((rows > points[152][1]) & (lab_in[..., 0] > 75)
+              & (np.hypot(lab_in[..., 1], lab_in[..., 2]) < 15) & (lab_in[..., 2] < 3))
+    assert collar.sum() > 10_000
+    if user == "burgess_owens":
+        changed = lab_in[..., 0] - lab_out[..., 0] > moved  # darkened
+    else:
+        changed = np.sqrt(((lab_in - lab_out) ** 2).sum(axis=-1)) > moved
+    assert int((collar & changed).sum()) < most
+
+
 def test_a_dark_turtleneck_under_a_dark_face_is_no_neck() -> None:
     """Maxwell Frost's maroon turtleneck is within the neck zone's wide tolerance of his dark
     face's chroma and joins his jaw: re-toned as neck for a lighter user (Pete Aguilar) it

@@ -722,7 +722,8 @@ def _neck_skin(weight: np.ndarray, zone: np.ndarray, px: SkinPixels, model: Skin
                coloured: np.ndarray, *factors: np.ndarray, outside: np.ndarray,
                scale: float) -> None:
     """Raise ``weight`` (hxw float32, in place) to the skin hue likelihood (within
-    :data:`NECK_TOLERANCE`) of the pixels ``px`` times ``zone``, ``coloured``, the
+    :data:`NECK_TOLERANCE`) of the pixels ``px`` times ``zone``, ``coloured`` (and toward
+    the skin's hue, :func:`_toward_skin`), the
     ``factors`` and one less ``outside`` (hxw 0..1 each: the face), on the zone's bounding
     box, on the pieces of it (over a quarter) that join the face (``outside`` over a half).
     Over a bare chest (:func:`_skin_below`), a deeply shaded throat counts too
@@ -749,6 +750,11 @@ def _neck_skin(weight: np.ndarray, zone: np.ndarray, px: SkinPixels, model: Skin
     part *= np.clip((cheeks + NECK_BLUER[1] - blue) / (NECK_BLUER[1] - NECK_BLUER[0]),
                     0.0, 1.0)
     part *= coloured[sl]
+    # and coloured toward the skin's own hue, not away from it: a white collar's shaded fold
+    # beside a light neck is as light and, near grey, within the wide chroma tolerance
+    # whatever its hue (cool, turned ~150 degrees from the cheeks'); taken as neck at 0.2-0.35,
+    # it came out a grey speckled blotch on Jake Auchincloss' collar for Burgess Owens
+    part *= _toward_skin(box, model)
     for factor in factors:
         part *= factor[sl]
     # over a bare chest, though, a throat is skin however deep its shade: the Mona Lisa's,
@@ -771,6 +777,22 @@ def _neck_skin(weight: np.ndarray, zone: np.ndarray, px: SkinPixels, model: Skin
     # hue, is not neck
     face = cv2.dilate((outside[sl] > 0.5).view(np.uint8), np.ones((3, 3), np.uint8)) > 0
     np.maximum(weight[sl], part * touching(part > 0.25, face), out=weight[sl])
+
+
+def _toward_skin(px: SkinPixels, model: SkinModel) -> np.ndarray:
+    """0..1 per pixel of ``px``: its chroma (Cr, Cb about grey) along the skin model's chroma
+    direction, as a share of the model's chroma, ramped over :data:`GREY_SHARE` (as
+    :func:`_saturated` ramps its magnitude): skin, lit or shaded, lies within a few tens of
+    degrees of the cheeks' hue and keeps its magnitude's share; a cool white or grey
+    (a shirt's collar) lies on the far side of grey, however near grey it is."""
+    m_cr, m_cb = float(model.mean[0]) - 128.0, float(model.mean[1]) - 128.0
+    skin = max(math.hypot(m_cr, m_cb), 4.0)
+    along = ((px.ycc[..., 1].astype(np.float32) - np.float32(128.0)) * np.float32(m_cr / skin)
+             + (px.ycc[..., 2].astype(np.float32) - np.float32(128.0)) * np.float32(m_cb / skin))
+    lo, hi = GREY_SHARE
+    out: np.ndarray = np.clip((along / np.float32(skin) - np.float32(lo))
+                              / np.float32(hi - lo), 0.0, 1.0)
+    return out
 
 
 def _shaded_throat(px: SkinPixels, model: SkinModel) -> np.ndarray:
