@@ -82,6 +82,25 @@ def test_waist_under_a_shorter_top_is_not_grass(dog_result: TryOnResult) -> None
 
 
 @needs_corpus
+def test_no_skin_block_between_the_hem_and_the_leggings(dog_result: TryOnResult) -> None:
+    # below the side view's waistband (0.9 torso lengths, row ~444) the leggings are
+    # continued up; the frontal torso zone (a strip here, down to row ~465) was painted as
+    # skin under both tops' hems (rows ~453): a flat pink block between the black leggings
+    # on both sides of it. In the 12 rows under the hem, x 150-226, pixels more than 30 L*
+    # lighter than the leggings 20-40 rows below: cami 779, FILA 855 of 924; now 1 and 0
+    for out, drawn in zip(dog_result.images, dog_result.garment_masks, strict=True):
+        light = rgb_to_lab(np.ascontiguousarray(out))[..., 0]
+        rows = np.arange(drawn.shape[0])[:, None]
+        hem = np.where(drawn, rows, -1).max(axis=0)
+        count = 0
+        for x in range(150, 227):
+            y = int(hem[x])
+            leggings = float(np.median(light[y + 20:y + 40, x]))
+            count += int((light[y + 1:y + 13, x] > leggings + 30).sum())
+        assert count <= 20
+
+
+@needs_corpus
 def test_side_view_logo_on_the_chest_and_back_covered(dog_result: TryOnResult) -> None:
     # the FILA logo's red pixels (white above and below within 14 px) sat at the back
     # edge (median x 149) with the frontal fit; on a side view they belong to the chest

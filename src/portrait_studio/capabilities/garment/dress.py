@@ -77,7 +77,15 @@ from .reveal import (
 from .shape import GarmentShape
 from .sidecover import SLIVER, SPECK, arm_sides, cover_gaps, cover_slits, to_sleeves
 from .sideline import smooth_sides
-from .sideview import bottom_up, in_room, outside_room, side_view, torso_band, trousers_up
+from .sideview import (
+    below_waistband,
+    bottom_up,
+    in_room,
+    outside_room,
+    side_view,
+    torso_band,
+    trousers_up,
+)
 from .skinholes import beside_arms, loose_pieces, nearer, pinholes, shoulder_top
 from .unmix import swap_rims
 from .wrist import paint_over, wrist_things
@@ -654,7 +662,8 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
         return reveal, drawn, drawn
     at = reveal if halo is None else reveal | halo
     canvas[at] = background_fill(img, body, at, halo)[at]
-    torso = _torso(body, waist_y)
+    # a side view's old bottom is continued up below its waistband (bottom_up), not skin
+    torso = _torso(body, waist_y) & ~below_waistband(body)
     # the torso's skin, and above the armpits the round of the shoulders, which the arm
     # zones reach into (the arm painting covers only the arm's own outline there)
     skin = reveal & torso & ~(body.arms & _below_armpits(body))

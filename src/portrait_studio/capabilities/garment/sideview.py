@@ -311,6 +311,21 @@ def torso_band(body: Body, rows: tuple[float, float] = (BELLY, WAISTBAND)) -> (
     return out
 
 
+def below_waistband(body: Body) -> NDArray[np.bool_]:
+    """HxW bool: a side view's rows from ``WAISTBAND`` torso lengths below the shoulder line
+    down, where :func:`bottom_up` continues the old bottom up (not the torso's skin: the
+    frontal torso zone, a strip in a side view, reaches lower, and its skin there was a
+    flat pink block between the leggings continued up on both sides of it); nothing in
+    other views."""
+    out = np.zeros(body.person.shape, bool)
+    if side_view(body) is None:
+        return out
+    frame = body_frame(body.pose)
+    top = float(frame.origin[1] + frame.down[1] * WAISTBAND * frame.torso_len)
+    out[max(int(np.ceil(top)), 0):] = True
+    return out
+
+
 def bottom_up(img: NDArray[np.uint8], canvas: F32, body: Body,
               region: NDArray[np.bool_]) -> NDArray[np.bool_]:
     """A side view's old bottom continued up into ``region`` (uncovered old top) to
