@@ -80,7 +80,9 @@ from .sideline import smooth_sides
 from .sideview import (
     below_waistband,
     bottom_up,
+    gap_up,
     in_room,
+    on_bottom,
     outside_room,
     side_view,
     torso_band,
@@ -632,6 +634,19 @@ def _torso(body: Body, waist_y: float | None) -> Mask:
     return out
 
 
+def _beside_skin(part: Mask, skin: Mask) -> Mask:
+    """The pieces of ``part`` that touch ``skin`` in their rows (left or right)."""
+    count, labels = cv2.connectedComponents(part.astype(np.uint8), connectivity=4)
+    if count < 2:
+        return np.zeros(part.shape, bool)
+    beside = (cv2.dilate(skin.astype(np.uint8), np.ones((1, 3), np.uint8)) > 0) & part
+    keep = np.zeros(count, bool)
+    keep[np.unique(labels[beside])] = True
+    keep[0] = False
+    out: Mask = keep[labels]
+    return out
+
+
 def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Body,
                   reveal: Mask, covers: dict[str, NDArray[np.float32]],
                   waist_y: float | None, rng: np.random.Generator,
@@ -750,6 +765,10 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
                          body.pose.shoulder_width)
     skin |= loose_pieces(reveal & torso & ~skin, skin, body.pose.shoulder_width)  # holes
     skin |= pinholes(skin, body.person, body.pose.shoulder_width)      # specks inside it
+    # the old top's hem left between the new top's and the trousers: skin where it joins
+    # the torso's skin in its rows (the midriff beside it), else the trousers continued up
+    gap = on_bottom(body, reveal & body.old_top & body.person & ~skin & ~body.in_front)
+    skin |= _beside_skin(gap > 0, skin)
     if off_body is not None:    # the torso's sides, the arms' sides taken in: the backdrop
         skin &= ~off_body
     if skin.any():
@@ -791,4 +810,5 @@ def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Bod
         drawn[arm.ys[on], arm.xs[on]] = True
     skin |= bottom_up(img, canvas, body, reveal & ~skin & ~body.in_front)  # side view
     skin |= trousers_up(img, canvas, body, reveal & ~skin & ~body.in_front)  # a suit's
+    skin |= gap_up(img, canvas, body, np.where(skin, 0, gap))
     return skin, drawn, sides

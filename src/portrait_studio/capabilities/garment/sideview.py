@@ -51,6 +51,9 @@ WAIST_UP = 0.03      # ... and how far above a jacket's skirt (torso lengths): t
                      # the skirt's first row is at the hips too (nothing beside it)
 HEM_REACH = 0.1      # a new top's hem below a jacket's skirt's first row (torso lengths)
 HEM_SHARE = 0.5      # ... over at least this share of its width in the row above
+GAP_REACH = 0.1      # uncovered old top between a new top's hem and the trousers below it,
+                     # at most this high (torso lengths): the old top's hem lying on them
+GAP_FLAT = 2.0       # ... and that many times as wide as high (a wedge along the hem)
 
 
 @dataclass(frozen=True)
@@ -439,4 +442,75 @@ def trousers_up(img: NDArray[np.uint8], canvas: F32, body: Body,
             for c in range(3):
                 canvas[y, at, c] = np.interp(at, done, canvas[y, done, c])
             painted[y, at] = True
+    return painted
+
+
+def on_bottom(body: Body, region: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """HxW int: for the pixels of ``region`` (uncovered old top, not skin) in a column run
+    at most ``GAP_REACH`` torso lengths high with what stays over the person right above
+    it (the new top's hem) and the old bottom that stays right below it, that run's end
+    row (the old bottom's first row there); 0 elsewhere. The old top's curved hem lying on
+    the trousers where the new top's hem ends higher: left to the background fill it was
+    a white wedge inside the person between a navy tee and black trousers (00034)."""
+    h, w = region.shape
+    out = np.zeros((h, w), np.int64)
+    reach = max(int(GAP_REACH * body.pose.torso_len), 1)
+    stays = body.person & ~region
+    under = body.old_bottom & ~region
+    for x in np.nonzero(region.any(axis=0))[0]:
+        col = np.concatenate(([False], region[:, x], [False])).astype(np.int8)
+        edges = np.diff(col)
+        for start, stop in zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0],
+                               strict=True):
+            if start < 1 or stop >= h or stop - start > reach:
+                continue
+            if stays[start - 1, x] and under[stop, x]:
+                out[start:stop, x] = stop
+    # only pieces lying along the hem (wider than ``GAP_FLAT`` x their height), not the
+    # slivers along an arm or a bag's strap down to the old bottom's outline
+    _, labels, stats, _ = cv2.connectedComponentsWithStats((out > 0).astype(np.uint8),
+                                                           connectivity=8)
+    flat = stats[:, cv2.CC_STAT_WIDTH] >= GAP_FLAT * stats[:, cv2.CC_STAT_HEIGHT]
+    flat[0] = False
+    out[~flat[labels]] = 0
+    return out
+
+
+def gap_up(img: NDArray[np.uint8], canvas: F32, body: Body,
+           gap: NDArray[np.int64]) -> NDArray[np.bool_]:
+    """The old bottom continued up into ``gap`` (:func:`on_bottom`'s end rows), painted on
+    ``canvas`` (HxWx3 float32 RGB, in place): in each column each pixel takes the old
+    bottom's pixel mirrored about its first row there within ``TROUSER_DE`` of the
+    bottom's median colour under the gap (the rows above it, the old top's hem blended
+    into the trousers, mirrored up were a light dotted line; they are repainted too;
+    where there is none within ``GAP_REACH`` torso lengths, or the mirrored pixel is no
+    old bottom, nothing). Returns where it painted."""
+    painted = np.zeros(gap.shape, bool)
+    h = img.shape[0]
+    reach = max(int(GAP_REACH * body.pose.torso_len), 1)
+    cols = np.nonzero(gap.any(axis=0))[0]
+    if not len(cols):
+        return painted
+    lab = rgb_to_lab(img)
+    stops = gap[:, cols].max(axis=0)
+    near = np.zeros(gap.shape, bool)
+    for x, stop in zip(cols, stops, strict=True):
+        near[stop:stop + reach, x] = True
+    near &= body.old_bottom
+    if near.sum() < 10:
+        return painted
+    ref = np.median(lab[near], axis=0)      # the trousers' colour under the gap
+    for x, stop in zip(cols, stops, strict=True):
+        ys = np.arange(stop, min(stop + reach, h))
+        clean = body.old_bottom[ys, x] & \
+            (np.linalg.norm(lab[ys, x] - ref, axis=1) < TROUSER_DE)
+        if not clean.any():
+            continue
+        axis = int(ys[clean.argmax()])
+        start = int(np.nonzero(gap[:, x])[0].min())
+        rows = np.arange(start, axis)
+        src = np.clip(2 * axis - 1 - rows, 0, h - 1)
+        ok = body.old_bottom[src, x]
+        canvas[rows[ok], x] = img[src[ok], x]
+        painted[rows[ok], x] = True
     return painted
