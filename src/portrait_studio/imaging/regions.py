@@ -201,17 +201,18 @@ def piece_medians(labels: NDArray[Any], values: NDArray[Any], pieces: NDArray[np
     return np.stack([np.median(vals[a:b], axis=0) for a, b in zip(starts, ends, strict=True)])
 
 
-def touching(mask: Mask, seed: Mask) -> Mask:
-    """The 8-connected pieces of ``mask`` that have a pixel in ``seed`` (a lookup table over
-    the labels: much faster than ``np.isin`` on large masks), labelled within the mask's
-    bounding box (the numbering may differ from the whole image's, the pieces do not)."""
+def touching(mask: Mask, seed: Mask, connectivity: int = 8) -> Mask:
+    """The ``connectivity``-connected pieces of ``mask`` that have a pixel in ``seed`` (a
+    lookup table over the labels: much faster than ``np.isin`` on large masks), labelled
+    within the mask's bounding box (the numbering may differ from the whole image's, the
+    pieces do not)."""
     flags = np.asarray(mask != 0, np.uint8)
     out = np.zeros(flags.shape, bool)
     box = _box(flags)
     if box is None:
         return out
     part = flags[box]
-    n, labels = cv2.connectedComponents(part, connectivity=8)
+    n, labels = cv2.connectedComponents(part, connectivity=connectivity)
     hit = np.bincount(labels[(part != 0) & (seed[box] != 0)], minlength=n) > 0
     hit[0] = False
     out[box] = hit[labels]

@@ -508,7 +508,8 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     # rim (skin and backdrop mixed: left alone, a light outline round a darkened ear). An
     # ear's folds and rim are as detailed as hair: the ears' zone is not judged by detail; nor are
     # their folds in shadow judged by lightness (:func:`_ear_folds`)
-    zone = ear_zone(local, crop.shape, scale) * (1.0 - whole_oval) * coloured * (1.0 - hair)
+    ear_at = ear_zone(local, crop.shape, scale)
+    zone = ear_at * (1.0 - whole_oval) * coloured * (1.0 - hair)
     folds = _ear_folds(px, model, zone * near * mask, scale) * (1.0 - above)  # not temples
     ears = zone * np.maximum(near, folds)
     ears = cv2.dilate(ears, np.ones((EAR_RIM, EAR_RIM), np.uint8))
@@ -516,8 +517,7 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     weight = soft * np.maximum(mask, oval)  # no spill onto the backdrop
     return SkinField(roi, grid, weight, mask, hair * above * (1.0 - whole_oval),
                      SkinEdges(model, 1.0 - above,
-                               (1.0 - above) * (1.0 - ear_zone(local, crop.shape, scale)
-                                                * (1.0 - whole_oval))))
+                               (1.0 - above) * (1.0 - ear_at * (1.0 - whole_oval))))
 
 
 BODY_SOFT = 0.08   # eye distances: the body skin's edge softened (a Gaussian's sigma)
@@ -784,14 +784,14 @@ def _toward_skin(px: SkinPixels, model: SkinModel) -> np.ndarray:
     direction, as a share of the model's chroma, ramped over :data:`GREY_SHARE` (as
     :func:`_saturated` ramps its magnitude): skin, lit or shaded, lies within a few tens of
     degrees of the cheeks' hue and keeps its magnitude's share; a cool white or grey
-    (a shirt's collar) lies on the far side of grey, however near grey it is."""
+    (a shirt's collar) lies on the far side of grey, however near grey it is. Looked up by
+    the pixels' :attr:`SkinPixels.pairs` index, as :func:`_saturated` is."""
     m_cr, m_cb = float(model.mean[0]) - 128.0, float(model.mean[1]) - 128.0
     skin = max(math.hypot(m_cr, m_cb), 4.0)
-    along = ((px.ycc[..., 1].astype(np.float32) - np.float32(128.0)) * np.float32(m_cr / skin)
-             + (px.ycc[..., 2].astype(np.float32) - np.float32(128.0)) * np.float32(m_cb / skin))
+    along = _PAIR_CR * np.float32(m_cr / skin) + _PAIR_CB * np.float32(m_cb / skin)
     lo, hi = GREY_SHARE
-    out: np.ndarray = np.clip((along / np.float32(skin) - np.float32(lo))
-                              / np.float32(hi - lo), 0.0, 1.0)
+    table = np.clip((along / np.float32(skin) - np.float32(lo)) / np.float32(hi - lo), 0.0, 1.0)
+    out: np.ndarray = np.take(table, px.pairs)
     return out
 
 
@@ -940,6 +940,9 @@ def _pair_chroma() -> np.ndarray:
 
 
 _PAIR_CHROMA = _pair_chroma()
+# each (Cr, Cb) pair's Cr and Cb about grey, Cr-major (65536 float32 each)
+_PAIR_CR = np.repeat(np.arange(256, dtype=np.float32) - np.float32(128.0), 256)
+_PAIR_CB = np.tile(np.arange(256, dtype=np.float32) - np.float32(128.0), 256)
 
 
 def _grid_pixels(img: np.ndarray, roi: geo.Roi, grid: geo.WorkGrid,

@@ -635,16 +635,10 @@ def _torso(body: Body, waist_y: float | None) -> Mask:
 
 
 def _beside_skin(part: Mask, skin: Mask) -> Mask:
-    """The pieces of ``part`` that touch ``skin`` in their rows (left or right)."""
-    count, labels = cv2.connectedComponents(part.astype(np.uint8), connectivity=4)
-    if count < 2:
-        return np.zeros(part.shape, bool)
+    """The pieces of ``part`` (4-connected) that touch ``skin`` in their rows (left or
+    right)."""
     beside = (cv2.dilate(skin.astype(np.uint8), np.ones((1, 3), np.uint8)) > 0) & part
-    keep = np.zeros(count, bool)
-    keep[np.unique(labels[beside])] = True
-    keep[0] = False
-    out: Mask = keep[labels]
-    return out
+    return touching(part, beside, connectivity=4)
 
 
 def _paint_reveal(img: NDArray[np.uint8], canvas: NDArray[np.float32], body: Body,

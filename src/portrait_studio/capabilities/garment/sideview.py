@@ -458,10 +458,7 @@ def on_bottom(body: Body, region: NDArray[np.bool_]) -> NDArray[np.int64]:
     stays = body.person & ~region
     under = body.old_bottom & ~region
     for x in np.nonzero(region.any(axis=0))[0]:
-        col = np.concatenate(([False], region[:, x], [False])).astype(np.int8)
-        edges = np.diff(col)
-        for start, stop in zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0],
-                               strict=True):
+        for start, stop in row_runs(region[:, x]):
             if start < 1 or stop >= h or stop - start > reach:
                 continue
             if stays[start - 1, x] and under[stop, x]:
