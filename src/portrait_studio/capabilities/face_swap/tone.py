@@ -1129,6 +1129,7 @@ MIX_OFF = 0.25   # share of that step a mixed pixel lies off the line from one t
 MIX_PURE = 0.05  # a mix with less than this share of skin is taken as the other (kept)
 MIX_BEYOND = 1.5  # shares of the step up to this on the skin's far side: skin in shade
 MIX_REACH = 4    # px: the skin and the not-skin a pixel mixes are looked for this far round
+MIX_MARGIN = MIX_REACH + 3  # px: how far round a judged pixel _unmixed looks (+2), and 1 spare
 
 
 def _unmixed(w: np.ndarray, region: np.ndarray, judged: np.ndarray,
@@ -1145,19 +1146,27 @@ def _unmixed(w: np.ndarray, region: np.ndarray, judged: np.ndarray,
     at random along the edge, and beside a re-toned lighter neck it stayed a dark dotted
     outline (Byron Donalds' neck for a light user: luma 102 between 190 and 230; Burgess
     Owens' own jaw and neck too)."""
-    # the pixels whose weight may rise: not the skin's inside, and with both the skin and
-    # the other colour within reach
+    # nothing below looks further than MIX_REACH + 2 px round the judged pixels: only their
+    # box, grown by MIX_MARGIN, is worked on (the same values as over the whole region)
+    bx, by, bw, bh = cv2.boundingRect(judged.view(np.uint8))
+    if bw == 0:
+        return
+    oy, ox = max(by - MIX_MARGIN, 0), max(bx - MIX_MARGIN, 0)
+    crop = (slice(oy, by + bh + MIX_MARGIN), slice(ox, bx + bw + MIX_MARGIN))
+    w_in, region, judged = w[crop], region[crop], judged[crop]
     cross = np.ones((3, 3), np.uint8)
     reach = np.ones((2 * MIX_REACH + 1,) * 2, np.uint8)
-    pures = [cv2.erode(pure.view(np.uint8), cross) for pure in (w >= 0.9, w < 0.5)]
+    # the pixels whose weight may rise: not the skin's inside, and with both the skin and
+    # the other colour within reach
+    pures = [cv2.erode(pure.view(np.uint8), cross) for pure in (w_in >= 0.9, w_in < 0.5)]
     near = [cv2.dilate(pure, reach).view(bool) for pure in pures]
-    ys, xs = np.nonzero(judged & (w < 0.95) & near[0] & near[1])
+    ys, xs = np.nonzero(judged & (w_in < 0.95) & near[0] & near[1])
     if ys.size == 0:
         return
     y0, y1 = max(int(ys.min()) - MIX_REACH - 1, 0), int(ys.max()) + MIX_REACH + 2
     x0, x1 = max(int(xs.min()) - MIX_REACH - 1, 0), int(xs.max()) + MIX_REACH + 2
     img = region[y0:y1, x0:x1]
-    part = w[y0:y1, x0:x1]
+    part = w_in[y0:y1, x0:x1]
     ys, xs = ys - y0, xs - x0
     h, wd = part.shape
     # the window's sums from integral images, at the candidates only (box filters of the
@@ -1168,7 +1177,7 @@ def _unmixed(w: np.ndarray, region: np.ndarray, judged: np.ndarray,
     for pure in pures:
         ones = pure[y0:y1, x0:x1]
         counts = cv2.integral(ones)
-        sums = cv2.integral(img * ones[..., None])
+        sums = cv2.integral(cv2.copyTo(img, ones))  # a fresh copy: zero off the mask
         count = (counts[yb, xb] - counts[ya, xb] - counts[yb, xa] + counts[ya, xa]).astype(
             np.float32)
         summed = (sums[yb, xb] - sums[ya, xb] - sums[yb, xa] + sums[ya, xa]).astype(
