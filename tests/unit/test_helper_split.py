@@ -17,7 +17,8 @@ from portrait_studio.capabilities.face_swap.forehead import (
     texture_forehead,
 )
 from portrait_studio.capabilities.face_swap.warps import warp_template
-from portrait_studio.capabilities.retouch.core import enhance_detail_fast, match_grain
+from portrait_studio.capabilities.retouch import core as retouch_core
+from portrait_studio.capabilities.retouch.core import enhance_detail_fast, match_grain, unit_grain
 from portrait_studio.imaging import geometry as geo
 from portrait_studio.imaging.fill import fill_thin
 from portrait_studio.perception.graphs import alongside, in_helper
@@ -133,6 +134,19 @@ def test_match_grain_adds_the_seeded_fine_noise_to_the_missing_level() -> None:
     noise *= 3.0 / float(noise.std())
     assert np.allclose(out[..., 0], 120.0 + noise, atol=1e-3)
     assert np.array_equal(match_grain(img, mask, 0.2, seed=4), img)  # nothing missing
+
+
+def test_unit_grain_is_the_seeded_draw_whatever_came_before() -> None:
+    """The kept noise streams (retouch.core._white_noise) give exactly a fresh draw of each
+    shape and seed, after smaller, larger and other seeds' fields, and keep few seeds."""
+    for shape, seed in [((30, 40), 0), ((50, 20), 0), ((10, 10), 0), ((41, 77), 5),
+                        ((1, 1), 0), ((60, 60), 6), ((33, 90), 0), ((7, 3), 5)]:
+        noise, spread = unit_grain(shape, seed)
+        drawn = np.random.default_rng(seed).normal(0.0, 1.0, shape).astype(np.float32)
+        drawn = drawn - cv2.GaussianBlur(drawn, (0, 0), 1.0)
+        assert noise.shape == shape and np.array_equal(noise, drawn)
+        assert spread == float(drawn.std())
+        assert len(retouch_core._noise_kept) <= retouch_core.GRAIN_SEEDS
 
 
 def test_enhance_with_its_bases_side_by_side_boosts_detail_inside_the_mask() -> None:

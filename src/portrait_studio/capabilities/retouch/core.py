@@ -6,6 +6,7 @@ returns a new array; pixels where the mask is 0 are returned unchanged.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import cv2
@@ -153,11 +154,45 @@ def match_grain(img: np.ndarray, mask: np.ndarray, target: float, seed: int = 0,
     return np.clip(grained, 0, 255, out=grained)
 
 
+GRAIN_KEPT = 4_000_000  # values (16 MB of float32, a 2000x2000 box): the longest noise kept
+GRAIN_SEEDS = 2         # seeds whose noise is kept, the most recently used (the fusion's
+                        # is 0; a glam request's are new: each replaces the least recent)
+_noise_kept: dict[int, np.ndarray] = {}  # seed -> the first values of its normal stream
+_noise_lock = threading.Lock()
+
+
+def _white_noise(shape: tuple[int, ...], seed: int) -> np.ndarray:
+    """``rng.normal(0, 1, shape)`` as float32 for ``default_rng(seed)``: the stream's first
+    values row by row, whatever the shape, so those drawn for one grain field serve every
+    field as large or smaller (drawing them was half of a field's cost). Up to
+    :data:`GRAIN_KEPT` values are kept (read-only) for the :data:`GRAIN_SEEDS` seeds used
+    last."""
+    n = int(np.prod(shape))
+    with _noise_lock:
+        kept = _noise_kept.pop(seed, None)  # put back last: the most recently used
+        if kept is not None and kept.size >= n:
+            _noise_kept[seed] = kept
+        else:
+            # twice the longest asked so far: a run of growing boxes draws a few times only
+            longer = min(2 * (0 if kept is None else kept.size), GRAIN_KEPT)
+            drawn = np.random.default_rng(seed).normal(0.0, 1.0, max(n, longer)).astype(
+                np.float32)
+            if drawn.size > GRAIN_KEPT:  # too long to keep: the shorter one stays
+                if kept is not None:
+                    _noise_kept[seed] = kept
+                return drawn.reshape(shape)
+            kept = drawn
+            kept.flags.writeable = False
+            while len(_noise_kept) >= GRAIN_SEEDS:
+                _noise_kept.pop(next(iter(_noise_kept)))
+            _noise_kept[seed] = kept
+    return kept[:n].reshape(shape)
+
+
 def unit_grain(shape: tuple[int, ...], seed: int = 0) -> tuple[np.ndarray, float]:
     """The fine grain field of :func:`match_grain` (white noise minus its 1 px blur) and its
     standard deviation."""
-    rng = np.random.default_rng(seed)
-    noise = rng.normal(0.0, 1.0, shape).astype(np.float32)
+    noise = _white_noise(shape, seed)
     noise = noise - gaussian(noise, 1.0)
     return noise, float(noise.std())
 
