@@ -39,6 +39,7 @@ from ..capabilities.face_swap.tone import (
     SkinTone,
     person_skin_field,
     retone_curve,
+    retone_weight,
     skin_tone,
     tone_map,
 )
@@ -383,6 +384,10 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
                 t_tone = skin_tone(template, t_pts)
                 field = person_skin_field(canvas, t_pts, person, None if painted else reduced,
                                           alone)
+                # the weight fitted to the template's skin edges before the user's complexion
+                # is awaited: a user's glasses keep the helper thread painting them out for
+                # 30 ms, and this thread waited for it idle
+                ahead = retone_weight(canvas, field.roi, field.grid, field.weight, field.edges)
                 u_tone = tone if isinstance(tone, SkinTone) else tone.result()
                 # the canvas before this face's re-toning: the template itself while nothing
                 # was painted or re-toned yet (no copy of the whole frame)
@@ -392,7 +397,7 @@ def _retoned_template(template: np.ndarray, t_points: list[np.ndarray], params: 
                 # the backdrop and clothes the shave painted are no skin, whatever their
                 # colour and wherever the weight reaches them
                 retone_curve(canvas, lut, field.roi, field.grid, field.weight, field.edges,
-                             paint)
+                             paint, ahead)
                 retone_hairline(canvas, before, lut, t_pts, field)
                 changed = True  # the next face's "before" is this re-toned canvas
     for i, t_pts in enumerate(t_points):

@@ -1000,26 +1000,68 @@ def _largest_change(tone: np.ndarray | ToneMap) -> float:
     return change
 
 
+# levels: the re-toning's box is where a change this large would move a pixel by half a
+# level or more (:func:`retone_weight`), whatever the user's tone: the same box for the
+# changes of the bench's fusions (112-245 levels), so the weight can be fitted to the
+# template's edges before the user's complexion is known. A larger change takes its own box
+RETONE_REACH = 255.0
+
+
+@dataclass(frozen=True)
+class RetoneWeight:
+    """The part of :func:`retone_curve` that needs only the canvas and the weight, not the
+    tone map: the box it re-tones (slices of the ``roi``'s pixels, ``box`` on its grid), the
+    weight at full resolution there fitted to the skin's edges, and the pixels whose weight
+    may still rise to the skin's share of the map's change (:func:`_unmixed`; None: none).
+    Made for one canvas, which must not change before it is used, and used once (the weight
+    is finished in place)."""
+
+    box: tuple[slice, slice]
+    slices: tuple[slice, slice]
+    w: np.ndarray
+    mixed: np.ndarray | None
+    reach: float  # the largest change whose box this is (levels)
+
+
+def retone_weight(canvas: np.ndarray, roi: geo.Roi, grid: geo.WorkGrid, weight: np.ndarray,
+                  edges: SkinEdges | None = None, reach: float = RETONE_REACH) -> RetoneWeight:
+    """The :class:`RetoneWeight` of :func:`retone_curve` for the same arguments and any map
+    whose change (:func:`_largest_change`) is at most ``reach`` levels (the larger of the
+    two is the box's)."""
+    # outside the box the pixels would move by less than half a level: they are left alone
+    box = mask_box(weight, 1, threshold=0.5 / max(reach, RETONE_REACH))
+    small = weight[box]
+    slices = grid.full_slices(box)
+    if small.size == 0:
+        return RetoneWeight(box, slices, np.zeros((0, 0), np.float32), None, reach)
+    region = canvas[roi.slices][slices]
+    w = np.clip(grid.up(np.ascontiguousarray(small)), 0.0, 1.0)[:region.shape[0], :region.shape[1]]
+    mixed = None
+    if edges is not None:
+        mixed = _edge_fit(w, region, edges.model, edges.zone[box], small, grid,
+                          None if edges.mixes is None else edges.mixes[box])
+    return RetoneWeight(box, slices, w, mixed, reach)
+
+
 def retone_curve(canvas: np.ndarray, lut: np.ndarray | ToneMap, roi: geo.Roi,
                  grid: geo.WorkGrid, weight: np.ndarray, edges: SkinEdges | None = None,
-                 not_skin: NotSkin | None = None) -> None:
+                 not_skin: NotSkin | None = None, ahead: RetoneWeight | None = None) -> None:
     """In place on ``canvas`` (HxWx3 uint8 RGB): map the pixels of ``roi`` through ``lut``
     (a :class:`ToneMap`, or the tone curve alone: 256x1x3 uint8, :func:`tone_curve`) in
     proportion to ``weight`` (given on ``grid``, a smooth field, upsampled); with ``edges``
     (:attr:`SkinField.edges`), that weight fitted to the skin's edges (:func:`_edge_fit`).
-    ``not_skin``: the weight leaves out each pixel's share of it (:class:`NotSkin`)."""
+    ``not_skin``: the weight leaves out each pixel's share of it (:class:`NotSkin`).
+    ``ahead``: :func:`retone_weight` of the same arguments, computed before the map was
+    known (used when the map's change is within its reach, else computed here)."""
     change = _largest_change(lut)
-    # outside the box the pixels would move by less than half a level: they are left alone
-    box = mask_box(weight, 1, threshold=0.5 / max(change, 1.0))
-    small = weight[box]
-    if small.size == 0:
+    if ahead is None or change > ahead.reach:
+        ahead = retone_weight(canvas, roi, grid, weight, edges, change)
+    w, (ys, xs) = ahead.w, ahead.slices
+    if w.size == 0:
         return
-    ys, xs = grid.full_slices(box)
     region = canvas[roi.slices][ys, xs]
-    w = np.clip(grid.up(np.ascontiguousarray(small)), 0.0, 1.0)[:region.shape[0], :region.shape[1]]
-    if edges is not None:
-        w = _edge_fit(w, region, edges.model, edges.zone[box], small, grid,
-                      None if edges.mixes is None else (lut, edges.mixes[box]))
+    if ahead.mixed is not None:
+        _unmixed(w, region, ahead.mixed, lut)
     if not_skin is not None:
         _left_out(w, (slice(roi.y0 + ys.start, roi.y0 + ys.start + region.shape[0]),
                       slice(roi.x0 + xs.start, roi.x0 + xs.start + region.shape[1])), not_skin)
@@ -1070,7 +1112,7 @@ LIT_EDGE = 10.0           # luma levels over the cheeks' lightest over which ski
 
 def _edge_fit(w: np.ndarray, region: np.ndarray, model: SkinModel, zone: np.ndarray,
               weight: np.ndarray, grid: geo.WorkGrid,
-              mixes: tuple[np.ndarray | ToneMap, np.ndarray] | None = None) -> np.ndarray:
+              mixes: np.ndarray | None = None) -> np.ndarray | None:
     """The re-toning weight ``w`` (hxw float32, full resolution, of the pixels ``region``;
     ``weight``: the same on ``grid``), in place, fitted to the skin's own edges where it
     falls off there (below the largest weight ``near`` within :data:`EDGE_REACH` grid
@@ -1088,17 +1130,18 @@ def _edge_fit(w: np.ndarray, region: np.ndarray, model: SkinModel, zone: np.ndar
     a turned template, model_1's white tank top's edges tinted) or stopped a few pixels short
     of it (a band of the template's light skin along a black top's neckline and straps).
     Only the pixels at the edge (and the squares' reach round them) are judged. With
-    ``mixes`` (the re-toning's map and :attr:`SkinEdges.mixes` on ``weight``'s grid), the
-    pixels there that mix the skin with what is beside it then take at least the skin's
-    share of its change (:func:`_unmixed`). Not at the ears (their rim has its own weight,
-    and the ears came out darker than the cheeks for a darker user)."""
+    ``mixes`` (:attr:`SkinEdges.mixes` on ``weight``'s grid), returns the judged pixels
+    there (hxw bool, else None), those that mix the skin with what is beside it to take at
+    least the skin's share of the map's change once it is known (:func:`_unmixed`). Not at
+    the ears (their rim has its own weight, and the ears came out darker than the cheeks for
+    a darker user)."""
     size = 2 * EDGE_REACH + 1
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
     near, far = cv2.dilate(weight, disc), cv2.erode(weight, disc)
     coarse = ((near >= EDGE_NEAR) & (far <= EDGE_FAR) & (near > weight + EDGE_STEP)
               & (zone > 0.99))
     if not coarse.any():
-        return w
+        return None
     h, wd = w.shape
     band = cv2.resize(coarse.view(np.uint8), (coarse.shape[1] * grid.k, coarse.shape[0] * grid.k),
                       interpolation=cv2.INTER_NEAREST)[:h, :wd]
@@ -1117,11 +1160,11 @@ def _edge_fit(w: np.ndarray, region: np.ndarray, model: SkinModel, zone: np.ndar
     least = cv2.morphologyEx(least, cv2.MORPH_OPEN, square)
     np.maximum(w, cv2.multiply(top, least, scale=1 / 255, dtype=cv2.CV_32F), out=w,
                where=judged)
-    if mixes is not None:
-        lut, where = mixes
-        there = grid.up(np.ascontiguousarray(where))[:h, :wd] > 0.99
-        _unmixed(w, region, judged & there, lut)
-    return w
+    if mixes is None:
+        return None
+    there = grid.up(np.ascontiguousarray(mixes))[:h, :wd] > 0.99
+    mixed: np.ndarray = judged & there
+    return mixed
 
 
 MIX_STEP = 40.0  # RGB levels: the least step from the skin to what is beside it for a mix
