@@ -527,3 +527,44 @@ def test_a_shaved_jaw_meets_the_backdrop_without_a_dark_outline(user: str) -> No
     assert len(dips) > 120, len(dips)
     dark = int((np.array(dips) < -3.0).sum())
     assert dark < 70 and float(np.mean(dips)) > -4.5, (dark, len(dips), float(np.mean(dips)))
+
+
+@pytest.mark.parametrize(("user", "template", "light", "dark"), [
+    ("burgess_owens", "jake_auchincloss", 20, 10),
+    ("grace_meng", "burgess_owens", None, 12),
+])
+def test_a_retoned_ear_meets_the_backdrop_without_a_rim(
+        user: str, template: str, light: int | None, dark: int) -> None:
+    """The template's ears re-toned for a user of another complexion, where they meet the
+    blue backdrop. Their outermost pixels mix the ear's skin with the backdrop: lavender for
+    Jake Auchincloss' pink ears, not skin-coloured, so the edge fit cut their weight to 0 and
+    they kept the template's light skin: a light dotted rim round his ears darkened for
+    Burgess Owens (73 of 118 rows from the eyes to the nose with an edge pixel more than 8
+    L* above both the ear's skin 4-6 pixels in and the backdrop 3-6 out; mean +7.4 L*), and
+    a dark one round Burgess Owens' ears lightened for Grace Meng (18 of 122 rows 8 L* below
+    both). They now take the skin's share of the change as the neck's mixes do: 6 and 8
+    rows (for Burgess Owens -3.0 L* on average: no dark outline instead). Each row, each
+    side: the edge is the first 3 pixels of the template's backdrop out from the chin's
+    column (the ear's rim, or the face's side where no ear sticks out). A lightened ear's
+    own lit rim (its helix) is lighter than the fold 4-6 pixels in: not counted there."""
+    img = fixture_image(f"{template}__house_official_1.jpg")
+    out, points = retoned_for(img, f"{user}__house_official_1.jpg")
+    before, lab = rgb_to_lab(img), rgb_to_lab(out)
+    cx, width = int(points[lm.CHIN, 0]), img.shape[1]
+    ups: list[float] = []
+    downs: list[float] = []
+    for y in range(int(points[[33, 263], 1].mean()), int(points[lm.NOSE_TIP, 1]) + 20):
+        for side in (-1, 1):
+            xs = np.arange(cx, width if side > 0 else -1, side)
+            blue = before[y, xs, 2] < -35
+            e = next((i for i in range(8, len(xs) - 12) if blue[i:i + 3].all()), None)
+            if e is None:
+                continue
+            edge = lab[y, xs[e - 3:e + 1], 0]
+            skin = float(np.median(lab[y, xs[e - 7:e - 4], 0]))
+            backdrop = float(np.median(lab[y, xs[e + 3:e + 7], 0]))
+            ups.append(float(edge.max()) - max(skin, backdrop))
+            downs.append(float(edge.min()) - min(skin, backdrop))
+    assert len(ups) > 100, len(ups)
+    lighter, darker = int((np.array(ups) > 8.0).sum()), int((np.array(downs) < -8.0).sum())
+    assert (light is None or lighter < light) and darker < dark, (lighter, darker)

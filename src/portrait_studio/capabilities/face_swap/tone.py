@@ -515,9 +515,14 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     ears = cv2.dilate(ears, np.ones((EAR_RIM, EAR_RIM), np.uint8))
     soft = np.maximum(soft, ears * np.clip(mask * 2.0, 0.0, 1.0))
     weight = soft * np.maximum(mask, oval)  # no spill onto the backdrop
+    # the grown rim reaches the pixels mixing the ear with the backdrop, but the edge fit
+    # then cuts them (lavender beside a pink ear: not skin-coloured) and left to the weight
+    # alone they kept the template's skin: a light dotted rim round Jake Auchincloss' ears
+    # darkened for Burgess Owens, a dark one round Burgess Owens' lightened for Grace Meng.
+    # They take the skin's share of the change as the neck's mixes do (:func:`_unmixed`)
+    fitted = 1.0 - above
     return SkinField(roi, grid, weight, mask, hair * above * (1.0 - whole_oval),
-                     SkinEdges(model, 1.0 - above,
-                               (1.0 - above) * (1.0 - ear_at * (1.0 - whole_oval))))
+                     SkinEdges(model, fitted, fitted))
 
 
 BODY_SOFT = 0.08   # eye distances: the body skin's edge softened (a Gaussian's sigma)
@@ -1132,9 +1137,9 @@ def _edge_fit(w: np.ndarray, region: np.ndarray, model: SkinModel, zone: np.ndar
     Only the pixels at the edge (and the squares' reach round them) are judged. With
     ``mixes`` (:attr:`SkinEdges.mixes` on ``weight``'s grid), returns the judged pixels
     there (hxw bool, else None), those that mix the skin with what is beside it to take at
-    least the skin's share of the map's change once it is known (:func:`_unmixed`). Not at
-    the ears (their rim has its own weight, and the ears came out darker than the cheeks for
-    a darker user)."""
+    least the skin's share of the map's change once it is known (:func:`_unmixed`), the ears'
+    rim too (the grown ear weight alone left its mixes, cut here, a light rim round a
+    darkened ear)."""
     size = 2 * EDGE_REACH + 1
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
     near, far = cv2.dilate(weight, disc), cv2.erode(weight, disc)
