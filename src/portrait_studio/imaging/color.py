@@ -114,15 +114,16 @@ class SkinModel:
         """0..1 per pixel of ``px``: 1 near the model's chroma, 0 beyond ``scale`` sigmas,
         whatever its lightness (skin in deep shadow included; so are hair and wood of a
         skin-like hue: callers add their own test)."""
-        return _ramp(px.dist, scale).astype(np.float32)
+        return _ramp(px.dist, scale).astype(np.float32, copy=False)  # (a fresh array)
 
     def lighter_of(self, px: SkinPixels) -> np.ndarray:
         """0..1 per pixel of ``px``: how much lighter than the skin it is, from the middle of
         the model's luma range up over 12 levels (the pixels judged with a wider chroma
         tolerance as highlights)."""
         mid = (self.luma_lo + self.luma_hi) / 2
-        out: np.ndarray = np.clip((px.luma - mid) / 12.0, 0.0, 1.0)
-        return out
+        out: np.ndarray = np.subtract(px.luma, mid)  # (the same arithmetic, in place)
+        out /= 12.0
+        return np.clip(out, 0.0, 1.0, out=out)
 
     def likelihood_of(self, px: SkinPixels, scale: float = 3.0,
                       bright_scale: float | None = None) -> np.ndarray:
@@ -131,13 +132,24 @@ class SkinModel:
         if bright_scale is not None:
             chroma = np.maximum(chroma, self.lighter_of(px) * _ramp(px.dist, bright_scale))
         span = max(self.luma_hi - self.luma_lo, 10.0)
-        low = np.clip((px.luma - (self.luma_lo - 0.35 * span)) / (0.25 * span), 0.0, 1.0)
-        return (chroma * low).astype(np.float32)
+        # the same arithmetic as clip((luma - lo) / step, 0, 1) * chroma, in place: no
+        # temporaries (a fused likelihood took five passes and four allocations)
+        low = np.subtract(px.luma, self.luma_lo - 0.35 * span)
+        low /= 0.25 * span
+        np.clip(low, 0.0, 1.0, out=low)
+        chroma *= low
+        return chroma.astype(np.float32, copy=False)
 
 
 def _ramp(dist: np.ndarray, scale: float) -> np.ndarray:
-    """1 below scale/2 sigmas, 0 beyond scale sigmas, linear between."""
-    return np.clip(1.0 - (dist - scale * 0.5) / (scale * 0.5), 0.0, 1.0)
+    """1 below scale/2 sigmas, 0 beyond scale sigmas, linear between (a fresh array, of the
+    dtype the expression would have)."""
+    # clip(1 - (dist - s) / s, 0, 1), s = scale / 2, step by step in one array (the same
+    # values: each operation in the same dtype and order, without its temporary)
+    out: np.ndarray = np.subtract(dist, scale * 0.5)
+    out /= scale * 0.5
+    np.subtract(1.0, out, out=out)
+    return np.clip(out, 0.0, 1.0, out=out)
 
 
 def fit_skin_model(img: np.ndarray, mask: np.ndarray) -> SkinModel:

@@ -661,8 +661,9 @@ def detail_ratio(crop: np.ndarray, cheeks: np.ndarray, scale: float) -> np.ndarr
 def _ramp_up(values: np.ndarray, span: tuple[float, float]) -> np.ndarray:
     """0 below ``span[0]``, 1 from ``span[1]`` up, linear between (float32)."""
     lo, hi = span
-    out: np.ndarray = np.clip((values - lo) / (hi - lo), 0.0, 1.0).astype(np.float32)
-    return out
+    out: np.ndarray = np.subtract(values, lo)  # (the same arithmetic in one array)
+    out /= hi - lo
+    return np.clip(out, 0.0, 1.0, out=out).astype(np.float32, copy=False)
 
 
 def _beside_neck(points: np.ndarray, shape: tuple[int, ...], scale: float) -> np.ndarray:
