@@ -23,7 +23,7 @@ import numpy as np
 from ...imaging import geometry as geo
 from ...imaging.blend import feather, mask_box
 from ...imaging.color import SkinModel, SkinPixels, fit_skin_model, masked_mean
-from ...imaging.regions import disc, pixels_at, touching
+from ...imaging.regions import dilate_disc, disc, erode_disc, pixels_at, touching
 from ...perception import landmarks as lm
 from ...perception.masks import (
     above_brows,
@@ -841,11 +841,17 @@ def _skin_below(weight: np.ndarray, face: np.ndarray, scale: float) -> np.ndarra
     ``face``: 0..1, over a half; opened by a disc :data:`THROAT_BARE` eye distances wide:
     a chest, not the band under a jaw, an ear or skin-coloured specks in a red tie) within
     :data:`THROAT_REACH` eye distances (``scale``) below them in their column."""
-    found = ((weight >= THROAT_SKIN) & (face <= 0.5)).view(np.uint8)
-    skin = cv2.morphologyEx(found, cv2.MORPH_OPEN, disc(max(round(THROAT_BARE * scale), 1)))
-    # a column kernel anchored at its top: each pixel takes the most of those below it
-    below: np.ndarray = cv2.dilate(skin, np.ones((_throat_reach(scale) + 1, 1), np.uint8),
-                                   anchor=(0, 0)) > 0
+    found = (weight >= THROAT_SKIN) & (face <= 0.5)
+    # opened (eroded, then dilated) by the row-run disc passes: OpenCV's own opening by a
+    # 35-pixel disc at 1080x1320 was the skin field's costliest step (~1.3 ms), the same pixels
+    size = max(round(THROAT_BARE * scale), 1)
+    skin = dilate_disc(erode_disc(found, size), size).view(np.uint8)
+    # each pixel takes the most of those below it: a column sum anchored at its top (running
+    # sums, ~3x cheaper than a dilation by a column of ones, which scans the whole column;
+    # 16 bits: the grid is at most FIELD_PIXELS, so is a column)
+    below: np.ndarray = cv2.boxFilter(skin, cv2.CV_16U, (1, _throat_reach(scale) + 1),
+                                      anchor=(0, 0), normalize=False,
+                                      borderType=cv2.BORDER_CONSTANT) > 0
     return below
 
 
