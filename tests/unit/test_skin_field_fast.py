@@ -82,3 +82,31 @@ def test_likelihoods_and_ramps_take_no_temporaries() -> None:
     plain = np.clip((detail - 4.5) / (7.0 - 4.5), 0.0, 1.0).astype(np.float32)
     assert np.array_equal(tone._ramp_up(detail, tone.HAIR_DETAIL), plain)
     assert _peak(lambda: tone._ramp_up(detail, tone.HAIR_DETAIL)) < 1.2 * size
+
+
+def test_disc_rectangles_make_the_disc_and_its_erosion() -> None:
+    """Every disc the rectangles serve (odd 17-43 px) is exactly the union of its centred
+    rectangles, and eroding and dilating by them gives OpenCV's pixels for the disc: random
+    masks and a face-sized oval, 20-300 px (smaller than the disc, too)."""
+    from portrait_studio.imaging import regions
+
+    assert regions.DISC_DIRECT < 17 <= regions.DISC_RECTS
+    for size in range(17, regions.DISC_RECTS + 1, 2):
+        union = np.zeros((size, size), np.uint8)
+        c = size // 2
+        for width, height in regions._disc_rects(size):
+            union[c - height // 2:c + height // 2 + 1, c - width // 2:c + width // 2 + 1] = 1
+        assert np.array_equal(union, disc(size)), size
+    rng = np.random.default_rng(9)
+    oval = np.zeros((260, 220), np.uint8)
+    cv2.ellipse(oval, (110, 140), (70, 100), 15, 0, 360, 1, -1)
+    masks = [oval.astype(bool), (oval > 0) | (rng.random(oval.shape) < 0.03)]
+    masks += [rng.random((int(h), int(w))) < rng.random() * 0.8
+              for h, w in rng.integers(20, 300, (12, 2))]
+    for mask in masks:
+        for size in (17, 19, 23, 29, 35, 41, 43):
+            flags = mask.astype(np.uint8)
+            assert np.array_equal(regions.erode_disc(mask, size),
+                                  cv2.erode(flags, disc(size)) > 0), (mask.shape, size)
+            assert np.array_equal(regions.dilate_disc(mask, size),
+                                  cv2.dilate(flags, disc(size)) > 0), (mask.shape, size)

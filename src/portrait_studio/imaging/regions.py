@@ -4,6 +4,7 @@ bool (or non-zero = set)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import cv2
@@ -74,9 +75,41 @@ def _disc_morph(mask: NDArray[np.bool_] | NDArray[np.uint8], size: int, erode: b
         op = cv2.erode if erode else cv2.dilate
         out[crop] = op(part, disc(size)) > 0
         return out
-    clear = _disc_pass(part if erode else 1 - part, size)
+    flags = part if erode else 1 - part
+    clear = _disc_rect_pass(flags, size) if size <= DISC_RECTS else _disc_pass(flags, size)
     out[crop] = clear if erode else ~clear
     return out
+
+
+# discs up to this size: eroded as rectangles (:func:`_disc_rect_pass`), larger ones row by
+# row (:func:`_disc_pass`; on the swap's 150-300 px boxes, the rectangles cost 2.5 times
+# less up to 29 px, about even at 45, 1.2-1.7 times more from 55 on)
+DISC_RECTS = 43
+
+
+@lru_cache(maxsize=64)
+def _disc_rects(size: int) -> tuple[tuple[int, int], ...]:
+    """The rectangles (width, height; centred, odd) whose union is ``disc(size)`` (odd
+    ``size``): one per distinct run of its rows, as tall as the rows that run that far
+    (the disc's rows shorten away from its middle row, symmetrically)."""
+    r = size // 2
+    half = (disc(size).sum(axis=1).astype(np.intp) - 1) // 2
+    return tuple((2 * int(half[r + dy]) + 1, 2 * dy + 1) for dy in range(r + 1)
+                 if dy == r or half[r + dy + 1] != half[r + dy])
+
+
+def _disc_rect_pass(flags: NDArray[np.uint8], size: int) -> Mask:
+    """:func:`_disc_pass` (the pixels whose disc holds no unset pixel of ``flags``, beyond
+    it counting as set) as the erosions by the disc's rectangles (:func:`_disc_rects`)
+    taken together: a minimum over a union of kernels is the minimum of their minima, and
+    OpenCV erodes by a rectangle in two separable, vectorised passes (its erosion by the
+    disc itself scans every pixel of it)."""
+    room: np.ndarray | None = None
+    for width, height in _disc_rects(size):
+        part = cv2.erode(flags, np.ones((height, width), np.uint8))
+        room = part if room is None else cv2.min(room, part, dst=room)
+    clear: Mask = np.asarray(room) > 0
+    return clear
 
 
 def _disc_pass(flags: NDArray[np.uint8], size: int) -> Mask:
@@ -92,20 +125,35 @@ def _disc_pass(flags: NDArray[np.uint8], size: int) -> Mask:
     cols = np.arange(w, dtype=np.int32)
     hole = flags == 0
     far = np.int32(1 << 20)
-    left = np.maximum.accumulate(np.where(hole, cols, -far), axis=1)
-    right = np.minimum.accumulate(np.where(hole, cols, far)[:, ::-1], axis=1)[:, ::-1]
+    # each unset pixel's column, +-far elsewhere: hole x (cols +- far) -+ far, the same
+    # integers as np.where(hole, cols, -+far), which took ten times as long (broadcasting)
+    left = np.multiply(hole, cols + far, dtype=np.int32)
+    left -= far
+    left = np.maximum.accumulate(left, axis=1)
+    right = np.multiply(hole, cols - far, dtype=np.int32)
+    right += far
+    right = np.minimum.accumulate(right[:, ::-1], axis=1)[:, ::-1]
     gap = np.minimum(np.minimum(cols - left, right - cols), 255).astype(np.uint8)
     # how far each pixel is from failing: min over the disc rows of (gap - half), saturated
-    # at 0 (OpenCV's uint8 arithmetic: no temporaries, vectorised)
-    room = np.full((h, w), 255, np.uint8)
+    # at 0 (OpenCV's uint8 arithmetic: no temporaries, vectorised). The disc rows dy and -dy
+    # have the same run, and a saturated subtraction keeps its operands' order: where a
+    # pixel sees both rows, min(gap(y - dy), gap(y + dy)) - half is their two values'
+    # minimum (three passes for the pair instead of four; the same bytes)
+    room = np.empty((h, w), np.uint8)
+    cv2.subtract(gap, int(half[r]), dst=room)  # type: ignore[call-overload]
     step = np.empty((h, w), np.uint8)
-    for i, run in enumerate(half):
-        dy = i - r
-        lo, hi = max(0, -dy), min(h, h - dy)
-        if hi > lo:
-            cv2.subtract(gap[lo + dy:hi + dy], int(run),  # type: ignore[call-overload]
-                         dst=step[lo:hi])
-            cv2.min(room[lo:hi], step[lo:hi], dst=room[lo:hi])
+    for dy in range(1, min(r, h - 1) + 1):  # (rows further off lie beyond the image)
+        run = int(half[r + dy])
+        if h > 2 * dy:  # rows dy .. h - dy - 1 see both
+            cv2.min(gap[:h - 2 * dy], gap[2 * dy:], dst=step[dy:h - dy])
+        else:  # rows h - dy .. dy - 1 see neither: no bound (255 - run is above all room)
+            step[h - dy:dy] = 255
+        # the rows that see only the one above (near the bottom) or below (near the top)
+        for lo, hi, src in ((max(dy, h - dy), h, -dy), (0, min(dy, h - dy), dy)):
+            if hi > lo:
+                step[lo:hi] = gap[lo + src:hi + src]
+        cv2.subtract(step, run, dst=step)  # type: ignore[call-overload]
+        cv2.min(room, step, dst=room)
     clear: Mask = room > 0
     return clear
 
