@@ -110,3 +110,56 @@ def test_disc_rectangles_make_the_disc_and_its_erosion() -> None:
                                   cv2.erode(flags, disc(size)) > 0), (mask.shape, size)
             assert np.array_equal(regions.dilate_disc(mask, size),
                                   cv2.dilate(flags, disc(size)) > 0), (mask.shape, size)
+
+
+def test_body_skin_closes_its_holes_with_the_disc_helpers(monkeypatch: object) -> None:
+    """The body skin's holes (a 37-px disc at a 120-px eye distance, as at 1080x1320) are
+    closed by the disc helpers, never by OpenCV's own closing (which scans the disc's every
+    pixel), and the raised falloff and likelihood are those of OpenCV's closing."""
+    import pytest
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    from portrait_studio.imaging import regions
+    from portrait_studio.perception import landmarks as lm
+
+    rng = np.random.default_rng(3)
+    h, w = 300, 240
+    img = np.empty((h, w, 3), np.uint8)
+    img[:] = (60, 90, 200)  # a blue backdrop
+    img[80:, 30:210] = (200, 150, 120)  # a bare chest
+    img[80:, 30:210] += rng.integers(0, 6, (h - 80, 180, 3), dtype=np.uint8)
+    img[150:170, 100:125] = (235, 205, 170)  # a lit patch: a hole in the skin
+    cheeks = np.zeros((h, w), np.float32)
+    cheeks[100:140, 60:180] = 1.0
+    model = fit_skin_model(img, cheeks)
+    px = model.pixels(img)
+    oval = np.zeros((h, w), np.float32)
+    cv2.ellipse(oval, (120, 40), (50, 60), 0, 0, 360, 1.0, -1)
+    local = np.zeros((478, 2), np.float32)
+    local[lm.CHIN] = (120.0, 90.0)
+    person = np.ones((h, w), np.float32)
+    detail = np.zeros((h, w), np.float32)
+
+    def run() -> tuple[np.ndarray, np.ndarray]:
+        falloff = np.zeros((h, w), np.float32)
+        lit = model.likelihood_of(px, tone.SKIN_TOLERANCE)
+        tone._body_skin(falloff, lit, px, model, detail, person, oval, local, 120.0)
+        return falloff, lit
+
+    kernels: list[int] = []
+    morph = cv2.morphologyEx
+
+    def spy(src: np.ndarray, op: int, kernel: np.ndarray, *a: object, **k: object) -> object:
+        kernels.append(max(kernel.shape))
+        return morph(src, op, kernel, *a, **k)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(cv2, "morphologyEx", spy)
+    falloff, lit = run()
+    assert kernels and max(kernels) <= regions.DISC_DIRECT
+    monkeypatch.setattr(tone, "erode_disc",
+                        lambda m, s: cv2.erode(np.asarray(m, np.uint8), disc(s)) > 0)
+    monkeypatch.setattr(tone, "dilate_disc",
+                        lambda m, s: cv2.dilate(np.asarray(m, np.uint8), disc(s)) > 0)
+    plain_falloff, plain_lit = run()
+    assert float(falloff[150:170, 100:125].min()) > 0.9  # the chest, its lit patch too
+    assert np.array_equal(falloff, plain_falloff) and np.array_equal(lit, plain_lit)
