@@ -872,3 +872,27 @@ def _shaved_for(template: str, user: str) -> tuple[np.ndarray, np.ndarray, np.nd
     points = detect_faces(img)[0].landmarks
     out = shave.shave_beard(img, points, template_person(img), shave.UserJaw(placed))
     return img, points, placed, out
+
+
+@pytest.mark.parametrize("user", ["judy_chu", "nancy_pelosi"])
+def test_the_beards_sideburns_between_cheek_and_ear_are_shaved(user: str) -> None:
+    """Hakeem Jeffries' stubble goes on up his face's sides between the cheek and the ear,
+    outside the face oval the beard's zone ended at: left, it was a dark strip beside a
+    lighter user's new cheek from the ear's top down past its lobe, a seam. In a band 0.07
+    eye distances outside the oval, between the ears' tops and lobes, 320 of 540 pixels of
+    the shaved template were more than 15 L* darker than his cheeks; now 93 (the ears' shaded
+    rims and a little stubble at the lobes). Above the ears' tops (the head's hair) nothing
+    changes."""
+    img, points, _, out = _shaved_for("hakeem_s_jeffries", user)
+    s = face_scale(points)
+    face = polygon_mask(points[list(lm.FACE_OVAL)], img.shape) > 0.5
+    d = cv2.distanceTransform((~face).view(np.uint8), cv2.DIST_L2, 3) / s
+    rows = np.arange(img.shape[0])[:, None]
+    top = points[list(shave.SIDEBURN_TOPS), 1].min()
+    band = (d > 0) & (d < 0.07) & (rows > top) & (
+        rows < points[list(shave.SIDEBURN_LOBES), 1].max())
+    cheek = float(np.median(rgb_to_lab(img)[..., 0][cheek_mask(points, img.shape) > 0.5]))
+    dark = band & (rgb_to_lab(out)[..., 0] < cheek - 15)
+    assert band.sum() > 400
+    assert int(dark.sum()) < 150
+    assert not np.any(out[rows[:, 0] < top] != img[rows[:, 0] < top])

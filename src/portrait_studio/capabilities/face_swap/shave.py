@@ -13,7 +13,9 @@ a user's full beard, which the user keeps, is :data:`~.beard.BEARD_SHARE` of it,
   that than to any colour of the clothes sampled well below the chin (a white beard stops at
   a white collar); closed, holes filled, and only what hangs together with the chin or lies
   in the face, less the long thin strips under the jaw below the beard's bulk (a shirt's
-  shaded edges, :func:`_without_strips`);
+  shaded edges, :func:`_without_strips`); and beside the jaw's sides under the ears, and up
+  the face's sides between the cheek and the ear to the ears' tops, the beard's sideburns
+  (:func:`_sideburns`);
 - painted: in the face and a throat column under the chin (:data:`NECK_WIDTH`), the face's
   skin carried in from all sides (push-pull), darkened below the jaw line as a throat in the
   jaw's shadow, deepest right under the jaw (:data:`JAW_SHADOW`) (when the face swapped in
@@ -113,6 +115,19 @@ NOTCH_SLANT = 2.0           # rows a column the collar's halves rise by beside i
 GRAIN_BLUR = 0.05           # eye distances: the painted skin's light its grain follows
 LIT_SIGMA = 4.0             # px: that light is blurred on a grid with about this sigma
 JAW = lm.FACE_OVAL[9:28]     # the oval from ear to ear under the chin
+SIDEBURN_REACH = 0.07       # eye distances outside the face oval a beard's sideburn (its
+                            # stubble between the cheek and the ear) reaches: the ear's front
+                            # edge lies 0.06-0.1 out on the bench's bearded templates (at 0.12
+                            # the ear's shaded front was painted over too, Hakeem Jeffries)
+SIDEBURN_INSIDE = 0.04      # eye distances inside the oval's edge the sideburn is looked for
+                            # too (the mesh's outline runs a little outside the cheek's edge)
+SIDEBURN_DARK = 0.85        # a sideburn pixel is darker than this share of the cheeks' luma
+SIDEBURN_TOPS = (356, 127)  # the mesh's outline points level with the ears' tops (left, right)
+SIDEBURN_LOBES = (361, 132)  # and with their lobes: below them no ear is beside the face
+SIDEBURN_HAIR = 0.1         # eye distances past the sideburn's band: a row whose pixels there are
+                            # mostly hair-dark too is the head's hair over the ear, kept
+SIDEBURN_FADE = 0.08        # eye distances under the ears' tops the paint fades in over (cut
+                            # off there, its top edge was a straight step at 3x)
 
 
 @dataclass(frozen=True)
@@ -263,9 +278,16 @@ def _zone(work: _Work, oval: np.ndarray) -> np.ndarray:
     lower = oval & (rows > p[lm.NOSE_TIP, 1] - 0.25 * s)
     jaw = p[list(JAW)]
     under = polygon_mask(np.concatenate([jaw, (jaw + [0.0, DROP * s])[::-1]]), shape) > 0.5
+    # and beside the jaw's sides, from under the ears' lobes down to the jaw's corners, a
+    # band :data:`SIDEBURN_REACH` deep: the band under the jaw is the jaw moved down, a
+    # sliver where the jaw's sides are steep, and the beard's edge hairs there were left, a
+    # dark fringe beside a narrower user's jaw (Maxwell Frost)
+    beside = (_from_jaw(oval, s) < SIDEBURN_REACH) & (
+        rows > float(p[list(SIDEBURN_LOBES), 1].min())) & (
+        rows <= float(p[list(JAW_CORNERS), 1].max()))
     regions = face_regions(p, shape)
     nose = cv2.dilate((regions.nose > 0.2).astype(np.uint8), _disc(0.08 * s)) > 0
-    out: np.ndarray = (lower | under) & ~nose & (regions.lips <= 0.5)
+    out: np.ndarray = (lower | under | beside) & ~nose & (regions.lips <= 0.5)
     return out
 
 
@@ -1040,7 +1062,121 @@ def shave_beard_painted(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     out[work.roi.slices][box] = np.clip(np.rint(part), 0, 255).astype(np.uint8)
     at = (slice(work.roi.y0 + box[0].start, work.roi.y0 + box[0].stop),
           slice(work.roi.x0 + box[1].start, work.roi.x0 + box[1].stop))
+    rest = np.array(rest, np.float32)
+    _sideburns(out, points, person, work, beard, at, rest)
     return out, NotSkin(at, rest)
+
+
+def _sideburns(img: np.ndarray, points: np.ndarray, person: np.ndarray, work: _Work,
+               beard: np.ndarray, at: Box, rest: np.ndarray) -> None:
+    """The beard's sideburns painted over in ``img`` (the shaved template, HxWx3 uint8,
+    changed in place): where a beard goes on up the face's sides between the cheek and the
+    ear, from the ears' tops (:data:`SIDEBURN_TOPS`) down past their lobes, the pixels
+    in a band :data:`SIDEBURN_REACH` eye distances outside the face oval (and
+    :data:`SIDEBURN_INSIDE` inside it) that are on the person, not skin-coloured like the
+    cheeks and darker than them (:data:`SIDEBURN_DARK`), in pieces that hang together with
+    the found ``beard`` (the grid's, :func:`_beard`), get what is nearer around them carried
+    in: the skin (the cheek's, the ear's, the neck's) or the backdrop (the photo's, or the
+    paint's: ``rest``, the paint that is no skin over the slices ``at`` of the image, which
+    takes the backdrop painted here too, HxW float32, changed in place), with the photo's
+    noise. The beard's zone (:func:`_zone`) ends at the oval's edge above the jaw line: that
+    stubble was left, and beside a new face a dark strip between its cheek and the ear read
+    as a seam (Hakeem Jeffries, Ami Bera for lighter users). The head's hair is kept: above
+    the ears' tops it is not looked at (the paint fades in under them over
+    :data:`SIDEBURN_FADE`), and where it reaches on out past the band (over the ears,
+    :data:`SIDEBURN_HAIR`) it is left. ``person``: the person probability at any reduced size of the
+    image."""
+    s = max(face_scale(points), 8.0)
+    oval = points[list(lm.FACE_OVAL)]
+    h, w = img.shape[:2]
+    top = float(points[list(SIDEBURN_TOPS), 1].min())
+    # down to the lobes, fading out under them: below, no ear is beside the face, and the
+    # beard's edge there is the zone's (:func:`_zone`); the face's own skin carried out past
+    # the oval there drew skin-coloured lumps on the backdrop (Maxwell Frost)
+    lobe = float(points[list(SIDEBURN_LOBES), 1].max())
+    bottom = lobe + SIDEBURN_FADE * s
+    reach = SIDEBURN_REACH * s
+    roi = geo.Roi(max(0, int(oval[:, 0].min() - reach) - 2), max(0, int(top)),
+                  min(w, int(oval[:, 0].max() + reach) + 3), min(h, int(bottom) + 2))
+    cheeks = work.cheeks > 0.5
+    if roi.w < 3 or roi.h < 3 or not cheeks.any():
+        return
+    crop = img[roi.slices]
+    d = _from_jaw(polygon_mask(oval - roi.offset, crop.shape) > 0.5, s)
+    fy, fx = person.shape[0] / h, person.shape[1] / w
+    sub = person[int(roi.y0 * fy):max(int(roi.y0 * fy) + 1, math.ceil(roi.y1 * fy)),
+                 int(roi.x0 * fx):max(int(roi.x0 * fx) + 1, math.ceil(roi.x1 * fx))]
+    on = cv2.resize(sub.astype(np.float32), (roi.w, roi.h)) > 0.5
+    model = work.skin[0]
+    likelihood = model.likelihood_of(model.pixels(crop))
+    cheek = float(np.median(work.img[cheeks].astype(np.float32).mean(axis=1)))
+    hairy = ((d > -SIDEBURN_INSIDE) & on & (likelihood < NOT_SKIN)
+             & (crop.astype(np.float32).mean(axis=2) < SIDEBURN_DARK * cheek))
+    found = hairy & (d < SIDEBURN_REACH)
+    # the paint that is no skin (the backdrop continued beside a narrower jaw) where it
+    # meets this box
+    painted = np.zeros(crop.shape[:2], np.float32)
+    ys = slice(max(roi.y0, at[0].start), min(roi.y1, at[0].stop))
+    xs = slice(max(roi.x0, at[1].start), min(roi.x1, at[1].stop))
+    here = (slice(ys.start - roi.y0, ys.stop - roi.y0), slice(xs.start - roi.x0, xs.stop - roi.x0))
+    there = (slice(ys.start - at[0].start, ys.stop - at[0].start),
+             slice(xs.start - at[1].start, xs.stop - at[1].start))
+    if ys.start < ys.stop and xs.start < xs.stop:
+        painted[here] = rest[there]
+    # the beard found on the grid, at full size where it meets this box
+    full = work.grid.up(beard.astype(np.float32)) > 0.5
+    seed = np.zeros(crop.shape[:2], bool)
+    ys = slice(max(roi.y0, work.roi.y0), min(roi.y1, work.roi.y1))
+    xs = slice(max(roi.x0, work.roi.x0), min(roi.x1, work.roi.x1))
+    if ys.start < ys.stop and xs.start < xs.stop:
+        seed[ys.start - roi.y0:ys.stop - roi.y0, xs.start - roi.x0:xs.stop - roi.x0] = full[
+            ys.start - work.roi.y0:ys.stop - work.roi.y0,
+            xs.start - work.roi.x0:xs.stop - work.roi.x0]
+    burns = touching(found, cv2.dilate(seed.view(np.uint8), _disc(3.0)) > 0)
+    # the head's hair over the ears goes on out past the band, a sideburn's stubble ends at
+    # the ear: the rows where the hair reaches on out are left (painted, a grey mane's ends
+    # beside the ear were a pale smear between skin and backdrop, Ami Bera)
+    beyond = (d >= SIDEBURN_REACH) & (d < SIDEBURN_REACH + SIDEBURN_HAIR)
+    middle = max(0, min(roi.w, round(float(points[lm.NOSE_TIP, 0]) - roi.x0)))
+    for side in (slice(0, middle), slice(middle, roi.w)):
+        share = np.count_nonzero((hairy & beyond)[:, side], axis=1) / np.maximum(
+            np.count_nonzero(beyond[:, side], axis=1), 1)
+        burns[:, side] &= (share < 0.5)[:, None]
+    if not burns.any():
+        return
+    grown = cv2.dilate(burns.view(np.uint8), _disc(0.03 * s)) > 0
+    back = (~on | (painted > 0.5)) & ~grown
+    skin = (likelihood > 0.5) & on & (painted < 0.5) & ~grown
+    if np.count_nonzero(skin) < 16:
+        return
+    part = crop.astype(np.float32)
+    # outside the oval only the skin outside it (the ear's, the neck's) goes on: the face's
+    # own, carried out past the jaw, drew ragged skin blobs on the backdrop beside a
+    # narrower user's jaw (Maxwell Frost)
+    out = d > 0.0
+    outer, inner = skin & out, skin & ~out
+    paint = carry_in(part, inner.astype(np.float32))
+    if outer.any():
+        paint[out] = carry_in(part, outer.astype(np.float32))[out]
+    to_back: np.ndarray = np.zeros(crop.shape[:2], np.float32)
+    if back.any():
+        # the nearer of the two, as beside the throat (:func:`_surroundings`)
+        d_back = cv2.distanceTransform((~back).view(np.uint8), cv2.DIST_L2, 3)
+        d_skin = np.where(out, cv2.distanceTransform((~outer).view(np.uint8), cv2.DIST_L2, 3),
+                          cv2.distanceTransform((~inner).view(np.uint8), cv2.DIST_L2, 3))
+        to_back = cv2.GaussianBlur((d_back < d_skin).astype(np.float32), (0, 0), 1.0)
+        paint += (carry_in(part, back.astype(np.float32)) - paint) * per_channel(to_back)
+    weight = np.maximum(cv2.GaussianBlur(grown.astype(np.float32), (0, 0), max(0.5, 0.01 * s)),
+                        burns.astype(np.float32))
+    rows = np.arange(roi.y0, roi.y1, dtype=np.float32)[:, None]
+    weight *= np.clip(np.minimum(rows - top, bottom - rows) / (SIDEBURN_FADE * s), 0.0, 1.0)
+    part += (paint - part) * per_channel(weight)
+    part = match_noise(part, weight, noise_level(crop, skin.astype(np.float32)), seed=2,
+                       blur=PHOTO_GRAIN)
+    img[roi.slices] = np.clip(np.rint(part), 0, 255).astype(np.uint8)
+    # the backdrop painted here is no skin to the re-toning either (within the paint's box)
+    if here[0].start < here[0].stop and here[1].start < here[1].stop:
+        rest[there] = np.maximum(rest[there], (weight * to_back)[here])
 
 
 SHADOW_BINS = (-0.08, 0.4, 0.04)  # eye distances from the jaw line (outside positive): the
