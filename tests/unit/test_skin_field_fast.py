@@ -163,3 +163,42 @@ def test_body_skin_closes_its_holes_with_the_disc_helpers(monkeypatch: object) -
     plain_falloff, plain_lit = run()
     assert float(falloff[150:170, 100:125].min()) > 0.9  # the chest, its lit patch too
     assert np.array_equal(falloff, plain_falloff) and np.array_equal(lit, plain_lit)
+
+
+def test_lit_patches_are_labelled_on_their_box(monkeypatch: object) -> None:
+    """The lit patches within skin are labelled on the bounding box of the candidate pixels
+    only, and come out as labelled on the whole grid: a chest with a lit patch (raised to
+    the wider likelihood) and a light blouse piece beside it."""
+    import pytest
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    rng = np.random.default_rng(4)
+    h, w = 300, 240
+    img = np.empty((h, w, 3), np.uint8)
+    img[:] = (60, 90, 200)
+    img[80:, 30:210] = (200, 150, 120)
+    img[80:, 30:210] += rng.integers(0, 6, (h - 80, 180, 3), dtype=np.uint8)
+    img[150:175, 100:130] = (240, 175, 140)  # a lit patch inside the skin (pinker)
+    img[250:290, 150:205] = (245, 215, 190)  # a light piece at the skin's edge
+    cheeks = np.zeros((h, w), np.float32)
+    cheeks[100:140, 60:180] = 1.0
+    model = fit_skin_model(img, cheeks)
+    px = model.pixels(img)
+    coloured = tone._saturated(px, model)
+    person = np.ones((h, w), np.float32)
+    shapes: list[tuple[int, ...]] = []
+    label = cv2.connectedComponentsWithStats
+
+    def spy(src: np.ndarray, *a: object, **k: object) -> object:
+        shapes.append(src.shape)
+        return label(src, *a, **k)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(cv2, "connectedComponentsWithStats", spy)
+    boxed = tone._lit_skin(px, model, coloured, person, 100.0)
+    assert shapes and shapes[-1][0] * shapes[-1][1] < h * w // 2
+    monkeypatch.setattr(cv2, "boundingRect", lambda m: (0, 0, m.shape[1], m.shape[0]))
+    whole = tone._lit_skin(px, model, coloured, person, 100.0)
+    assert shapes[-1] == (h, w)
+    plain = model.likelihood_of(px, scale=tone.SKIN_TOLERANCE) * coloured * person
+    assert float((boxed - plain)[150:175, 100:130].max()) > 0.1  # the patch was raised
+    assert np.array_equal(boxed, whole)
