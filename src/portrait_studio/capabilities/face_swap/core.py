@@ -491,7 +491,9 @@ def _user_fields(grid: geo.WorkGrid, u_warped: np.ndarray, valid: np.ndarray,
     corners = _mouth_corners(points, shape, scale) * inner
     corners *= 1.0 - _inner_pieces(cut, inner, np.maximum(sockets, corners), scale)
     spared = np.maximum(spared, corners)
+    over = _hair_over_brows(cut, lab, regions, (sockets, points, cheeks), scale)
     cut = lower_face_cut(cut, dark, points, scale) * _from_outside(cut, inner) * (1.0 - spared)
+    cut = np.maximum(cut, over)
     # strands as the cut: below the nose only what is far darker than the cheeks (hair, not
     # a shadowed jaw or smile fold) or far bluer (the backdrop beside the jaw: a shadow stays
     # warm); never below the mouth nor in the sockets
@@ -504,8 +506,65 @@ def _user_fields(grid: geo.WorkGrid, u_warped: np.ndarray, valid: np.ndarray,
     reach = touching(cut > 0.5, regions.oval < 0.5)  # the cut's pieces from beyond the oval
     past = (_edges_past(cut, strands, regions, (spared, low), (band, reach))
             if opts.hair_edge_past else (cut, strands))
-    hair = _hair_zone(cut, regions, reach, points, scale)
+    hair = np.maximum(_hair_zone(cut, regions, reach, points, scale), over)
     return _UserFields(cut, shade, hair, strands, past, low if has_beard else None)
+
+
+def _hair_over_brows(cut: np.ndarray, lab: np.ndarray, regions: Any,
+                     spared: tuple[np.ndarray, np.ndarray, np.ndarray],
+                     scale: float) -> np.ndarray:
+    """hxw 0/1: the user's hair lying over a brow (a side-swept fringe across a brow's outer
+    end), which the cut leaves on the face: the feature regions and the sockets are never
+    cut, and the mesh's brow runs on under the hair. Pixels in the brows' zone (grown by
+    :data:`OVER_BROW_ZONE` eye distances) and the sockets (``spared``: the sockets, the
+    result landmarks and the cheeks), not in the eyes, above the eyes' lowest landmark,
+    darker than both :data:`HAIR_UNDER_BROW` L* under the visible brow's darkest hairs (its
+    core away from the ``cut``, 0..1 on the grid; ``lab``: the warped user face's 8-bit Lab)
+    and :data:`HAIR_LIGHT` of the cheeks' L*, joined through such pixels to a hard cut piece
+    reaching in from beyond the face oval, in pieces at least :data:`OVER_BROW_AREA` and
+    :data:`OVER_BROW_HEIGHT` in size. Left in the face layer, that hair was pasted at weight
+    0.2-0.9 beside the new brow's end and the pyramid's coarse bands spread it into a dark
+    grey-blue smudge over the template's temple (Jahana Hayes on Ted Lieu). A dark brow's
+    end joined to the temple's hair (Pete Aguilar, Alexandria Ocasio-Cortez: L* 12-20, 0.2-0.3
+    of the cheeks') passes the darkness tests but is a thin sliver: the size keeps it."""
+    sockets, points, cheeks = spared
+    hard = cut > 0.5
+    light = lab[..., 0].astype(np.float32) * (100.0 / 255.0)
+    seed = touching(hard, regions.oval < 0.5)
+    # the visible brow: its core away from the cut (the hair over it lies beside the cut)
+    far = cv2.distanceTransform((~hard).view(np.uint8), cv2.DIST_L2, 5) > scale * BROW_FROM_CUT
+    core = (regions.brows > 0.5) & far
+    if core.sum() < 10 or (cheeks > 0.5).sum() < 10 or not seed.any():
+        return np.zeros(cut.shape, np.float32)
+    dark = light < min(float(np.percentile(light[core], BROW_DARKEST)) - HAIR_UNDER_BROW,
+                       float(np.median(light[cheeks > 0.5])) * HAIR_LIGHT)
+    size = 2 * int(scale * OVER_BROW_ZONE) + 1
+    zone = dilate_disc(regions.brows > 0.1, size) | (sockets > 0.5)
+    zone &= ~dilate_disc(regions.eyes > 0.1, 3)
+    zone[int(np.ceil(points[[*lm.RIGHT_EYE, *lm.LEFT_EYE], 1].max())):] = False
+    hair = dark & zone
+    found = (touching(hard | hair, seed) & hair & ~hard).astype(np.uint8)
+    # a lock or fringe across a brow is taller than the brow is thick: a dark brow's end
+    # joined to the hair at the temple is a thin sliver
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(found, connectivity=8)
+    big = np.flatnonzero((stats[:, cv2.CC_STAT_AREA] >= OVER_BROW_AREA * scale * scale)
+                         & (stats[:, cv2.CC_STAT_HEIGHT] >= OVER_BROW_HEIGHT * scale))
+    out: np.ndarray = np.isin(labels, big[big > 0]).astype(np.float32)
+    return out
+
+
+HAIR_UNDER_BROW = 10.0  # L* below the user's visible brow's darkest hairs: hair, not the brow
+HAIR_LIGHT = 0.3        # of the cheeks' L*: hair (near-black in these photos: 0.0-0.2); most
+                        # brows, fine hairs over skin, keep more
+BROW_DARKEST = 10.0     # percentile of L* over the visible brow's core: its darkest hairs (the
+                        # core is mostly skin between them on a thin or light brow)
+BROW_FROM_CUT = 0.15   # eye distances from the cut where the brow's own hairs are measured
+OVER_BROW_ZONE = 0.1    # eye distances round the brows where hair over them is looked for
+OVER_BROW_AREA = 0.005  # eye distances squared: the least piece of hair over a brow (a lock
+                        # 0.07 wide)
+OVER_BROW_HEIGHT = 0.135  # eye distances: the least height of that piece (a lock crossing a
+                          # brow, 0.14-0.2; a dark brow's end joined to the temple's hair, its
+                          # thickness: 0.08-0.12)
 
 
 def _edge_band(regions: Any, scale: float) -> np.ndarray:
