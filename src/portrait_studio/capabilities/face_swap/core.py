@@ -165,25 +165,11 @@ def _not_skin(img: np.ndarray, cheeks: np.ndarray, features: np.ndarray,
     """hxw 0..1 per pixel, before :func:`_drop_specks`: how clearly ``img`` is not skin
     (compared with its cheeks) outside the (dilated) feature regions (see
     :func:`_occlusion_cut`)."""
-    return _off_features(_unlike_skin(img, cheeks, dark), features)
-
-
-def _off_features(non_skin: np.ndarray, features: np.ndarray) -> np.ndarray:
-    """:func:`_not_skin` of the :func:`_unlike_skin` values ``non_skin``: raised, and none in
-    the (dilated) feature regions ``features``."""
-    out: np.ndarray = np.clip(non_skin * 1.6 * (1.0 - np.clip(features * 1.5, 0, 1)), 0, 1)
-    return out
-
-
-def _unlike_skin(img: np.ndarray, cheeks: np.ndarray, dark: np.ndarray | None = None) -> (
-        np.ndarray):
-    """hxw 0..1 per pixel: how unlike the cheeks' skin model ``img`` is (or how far darker:
-    ``dark``, :func:`_much_darker`), the feature regions included (:func:`_not_skin` keeps
-    them; :func:`_hair_over_brows` looks at the brows')."""
     img = img if img.dtype == np.uint8 else np.clip(img, 0, 255).astype(np.uint8)
     model = local_skin_model(img, cheeks)
     dark = _much_darker(img, cheeks) if dark is None else dark
-    out: np.ndarray = np.maximum(1.0 - model.likelihood(img, scale=2.5, bright_scale=6.0), dark)
+    non_skin = np.maximum(1.0 - model.likelihood(img, scale=2.5, bright_scale=6.0), dark)
+    out: np.ndarray = np.clip(non_skin * 1.6 * (1.0 - np.clip(features * 1.5, 0, 1)), 0, 1)
     return out
 
 
@@ -495,8 +481,7 @@ def _user_fields(grid: geo.WorkGrid, u_warped: np.ndarray, valid: np.ndarray,
     cheeks = cheek_mask(points, shape) * valid
     lab = _lab_u8(u_small)  # converted once: the darker and the bluer pixels read it
     dark = _much_darker(u_small, cheeks, lab)
-    unlike = _unlike_skin(u_small, cheeks, dark)
-    raw = _off_features(unlike, regions.features)  # as _not_skin
+    raw = _not_skin(u_small, cheeks, regions.features, dark)
     cut = _drop_specks(raw, scale)
     skin = regions.skin * valid * (1.0 - cut)
     shade = masked_blur(u_small, skin, scale * opts.shading_sigma)  # beard or not: skin only
@@ -506,9 +491,7 @@ def _user_fields(grid: geo.WorkGrid, u_warped: np.ndarray, valid: np.ndarray,
     corners = _mouth_corners(points, shape, scale) * inner
     corners *= 1.0 - _inner_pieces(cut, inner, np.maximum(sockets, corners), scale)
     spared = np.maximum(spared, corners)
-    over = _hair_over_brows(cut, lab, regions, (sockets, points, cheeks), scale, unlike)
     cut = lower_face_cut(cut, dark, points, scale) * _from_outside(cut, inner) * (1.0 - spared)
-    cut = np.maximum(cut, over)
     # strands as the cut: below the nose only what is far darker than the cheeks (hair, not
     # a shadowed jaw or smile fold) or far bluer (the backdrop beside the jaw: a shadow stays
     # warm); never below the mouth nor in the sockets
@@ -521,136 +504,8 @@ def _user_fields(grid: geo.WorkGrid, u_warped: np.ndarray, valid: np.ndarray,
     reach = touching(cut > 0.5, regions.oval < 0.5)  # the cut's pieces from beyond the oval
     past = (_edges_past(cut, strands, regions, (spared, low), (band, reach))
             if opts.hair_edge_past else (cut, strands))
-    hair = np.maximum(_hair_zone(cut, regions, reach, points, scale), over)
+    hair = _hair_zone(cut, regions, reach, points, scale)
     return _UserFields(cut, shade, hair, strands, past, low if has_beard else None)
-
-
-def _hair_over_brows(cut: np.ndarray, lab: np.ndarray, regions: Any,
-                     spared: tuple[np.ndarray, np.ndarray, np.ndarray],
-                     scale: float, unlike: np.ndarray | None = None) -> np.ndarray:
-    """hxw 0/1: the user's hair lying over a brow (a side-swept fringe across a brow's outer
-    end), which the cut leaves on the face: the feature regions and the sockets are never
-    cut, and the mesh's brow runs on under the hair. Pixels in the brows' zone (grown by
-    :data:`OVER_BROW_ZONE` eye distances) and the sockets (``spared``: the sockets, the
-    result landmarks and the cheeks), not in the eyes, above the eyes' lowest landmark,
-    darker than both :data:`HAIR_UNDER_BROW` L* under the visible brow's darkest hairs (its
-    core away from the ``cut``, 0..1 on the grid; ``lab``: the warped user face's 8-bit Lab)
-    and :data:`HAIR_LIGHT` of the cheeks' L*, joined through such pixels to a hard cut piece
-    reaching in from beyond the face oval, in pieces at least :data:`OVER_BROW_AREA` and
-    :data:`OVER_BROW_HEIGHT` in size. Left in the face layer, that hair was pasted at weight
-    0.2-0.9 beside the new brow's end and the pyramid's coarse bands spread it into a dark
-    grey-blue smudge over the template's temple (Jahana Hayes on Ted Lieu). A dark brow's
-    end joined to the temple's hair (Pete Aguilar, Alexandria Ocasio-Cortez: L* 12-20, 0.2-0.3
-    of the cheeks') passes the darkness tests but is a thin sliver: the size keeps it.
-    Light hair (``unlike``: :func:`_unlike_skin` on the grid) is taken too: see
-    :func:`_light_locks`."""
-    sockets, points, cheeks = spared
-    hard = cut > 0.5
-    light = lab[..., 0].astype(np.float32) * (100.0 / 255.0)
-    seed = touching(hard, regions.oval < 0.5)
-    # the visible brow: its core away from the cut (the hair over it lies beside the cut)
-    far = cv2.distanceTransform((~hard).view(np.uint8), cv2.DIST_L2, 5) > scale * BROW_FROM_CUT
-    core = (regions.brows > 0.5) & far
-    if core.sum() < 10 or (cheeks > 0.5).sum() < 10 or not seed.any():
-        return np.zeros(cut.shape, np.float32)
-    dark = light < min(float(np.percentile(light[core], BROW_DARKEST)) - HAIR_UNDER_BROW,
-                       float(np.median(light[cheeks > 0.5])) * HAIR_LIGHT)
-    size = 2 * int(scale * OVER_BROW_ZONE) + 1
-    zone = dilate_disc(regions.brows > 0.1, size) | (sockets > 0.5)
-    zone &= ~dilate_disc(regions.eyes > 0.1, 3)
-    zone[int(np.ceil(points[[*lm.RIGHT_EYE, *lm.LEFT_EYE], 1].max())):] = False
-    hair = dark & zone
-    found = (touching(hard | hair, seed) & hair & ~hard).astype(np.uint8)
-    # a lock or fringe across a brow is taller than the brow is thick: a dark brow's end
-    # joined to the hair at the temple is a thin sliver
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(found, connectivity=8)
-    big = np.flatnonzero((stats[:, cv2.CC_STAT_AREA] >= OVER_BROW_AREA * scale * scale)
-                         & (stats[:, cv2.CC_STAT_HEIGHT] >= OVER_BROW_HEIGHT * scale))
-    out = np.isin(labels, big[big > 0])
-    if unlike is not None:
-        out |= _light_locks(unlike > 0.5, hard, (zone, seed), light, scale)
-    return out.astype(np.float32)
-
-
-def _light_locks(unlike: np.ndarray, hard: np.ndarray, where: tuple[np.ndarray, np.ndarray],
-                 light: np.ndarray, scale: float) -> np.ndarray:
-    """hxw bool: a lock of light hair over a brow (Grace Meng's light-brown, blonde-streaked
-    hair across her right brow's outer end, L* 0.6 of her cheeks'), which the darkness tests
-    of :func:`_hair_over_brows` miss. Pixels unlike the cheeks' skin (``unlike``, bool) in the
-    brows' zone (``where``: the zone and the hard cut's pieces from beyond the oval), not in
-    the ``hard`` cut, with that cut within :data:`LOCK_REACH` eye distances both above and
-    below in their column (a lock crossing a brow runs on past it both ways; a brow's end
-    beside the temple's hair has skin above or below), joined to the pieces from beyond the
-    oval, in pieces at least :data:`LOCK_AREA` and :data:`OVER_BROW_HEIGHT` in size whose
-    median strand coherence (:func:`_coherence` of ``light``, the L* grid) is at least
-    :data:`LOCK_COHERENCE`. Left in the face layer, the lock was pasted as a pale wispy smear
-    from the new brow's end to the template's temple. The brows' ends that pass the colour
-    and column tests (Alexandria Ocasio-Cortez's, 0.009-0.012 ED^2; Harold Rogers's grey
-    brow, 0.011-0.015 ED^2 and coherence 0.3-0.4) and a knit headscarf over them (Ilhan
-    Omar's, 0.015-0.019 ED^2, coherence 0.35-0.47) stay: the lock is 0.027-0.029 ED^2,
-    coherence 0.81-0.85."""
-    zone, seed = where
-    reach = max(round(scale * LOCK_REACH), 1)
-    hair = (unlike & zone & ~hard & _cut_within(hard, reach, above=True)
-            & _cut_within(hard, reach, above=False))
-    found = (touching(hard | hair, seed) & hair).astype(np.uint8)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(found, connectivity=8)
-    big = [i for i in range(1, count)
-           if stats[i, cv2.CC_STAT_AREA] >= LOCK_AREA * scale * scale
-           and stats[i, cv2.CC_STAT_HEIGHT] >= OVER_BROW_HEIGHT * scale]
-    if not big:
-        return np.zeros(hard.shape, bool)
-    coherence = _coherence(light, scale)
-    keep = [i for i in big if float(np.median(coherence[labels == i])) >= LOCK_COHERENCE]
-    out: np.ndarray = np.isin(labels, keep)
-    return out
-
-
-def _cut_within(hard: np.ndarray, reach: int, above: bool) -> np.ndarray:
-    """hxw bool: a ``hard`` pixel within ``reach`` rows above (or below) in the same column."""
-    rows = hard.shape[0]
-    count = np.zeros((rows + 1, hard.shape[1]), np.int32)  # count[y]: hard pixels over rows < y
-    np.cumsum(hard, axis=0, out=count[1:])
-    y = np.arange(rows)
-    lo, hi = (np.maximum(y - reach, 0), y) if above else (y + 1, np.minimum(y + 1 + reach, rows))
-    out: np.ndarray = (count[hi] - count[lo]) > 0
-    return out
-
-
-def _coherence(light: np.ndarray, scale: float) -> np.ndarray:
-    """hxw float32 0..1: how much the detail of ``light`` (L*) runs one way (the structure
-    tensor's coherence over :data:`STRAND_WIDTH` eye distances): strands of hair run one way,
-    skin's pores, a brow's tufts and a knit's loops do not."""
-    sigma = max(1.0, 2.0 * STRAND_WIDTH * scale)
-    gx = cv2.Sobel(light, cv2.CV_32F, 1, 0, ksize=3)
-    gy = cv2.Sobel(light, cv2.CV_32F, 0, 1, ksize=3)
-    xx = cv2.GaussianBlur(gx * gx, (0, 0), sigma)
-    yy = cv2.GaussianBlur(gy * gy, (0, 0), sigma)
-    xy = cv2.GaussianBlur(gx * gy, (0, 0), sigma)
-    out: np.ndarray = np.sqrt((xx - yy) ** 2 + 4.0 * xy * xy) / (xx + yy + 1e-3)
-    return out
-
-
-HAIR_UNDER_BROW = 10.0  # L* below the user's visible brow's darkest hairs: hair, not the brow
-HAIR_LIGHT = 0.3        # of the cheeks' L*: hair (near-black in these photos: 0.0-0.2); most
-                        # brows, fine hairs over skin, keep more
-BROW_DARKEST = 10.0     # percentile of L* over the visible brow's core: its darkest hairs (the
-                        # core is mostly skin between them on a thin or light brow)
-BROW_FROM_CUT = 0.15   # eye distances from the cut where the brow's own hairs are measured
-OVER_BROW_ZONE = 0.1    # eye distances round the brows where hair over them is looked for
-OVER_BROW_AREA = 0.005  # eye distances squared: the least piece of hair over a brow (a lock
-                        # 0.07 wide)
-OVER_BROW_HEIGHT = 0.135  # eye distances: the least height of that piece (a lock crossing a
-                          # brow, 0.14-0.2; a dark brow's end joined to the temple's hair, its
-                          # thickness: 0.08-0.12)
-LOCK_REACH = 0.2        # eye distances above and below a light lock's pixels where the cut
-                        # is looked for (a brow is 0.08-0.12 thick)
-LOCK_AREA = 0.02        # eye distances squared: the least light lock over a brow (twice the
-                        # brow ends and scarf edges that pass the other tests: 0.009-0.019)
-LOCK_COHERENCE = 0.6    # the least median strand coherence of a light lock (locks 0.81-0.85;
-                        # a grey brow or a knit scarf 0.3-0.47)
-STRAND_WIDTH = 0.012    # eye distances: about a strand's width (the coherence's window is
-                        # twice it)
 
 
 def _edge_band(regions: Any, scale: float) -> np.ndarray:
