@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import cv2
 import numpy as np
 import pytest
@@ -29,6 +31,22 @@ def _retoned(relative: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     img = _read(relative)
     out, points = retoned_for(img, DARK_USER)
     return img, out, points
+
+
+def _backdrop_beside(b: np.ndarray, rows: range, cx: int, bluer: float,
+                     run: int) -> Iterator[tuple[int, int, np.ndarray, int]]:
+    """For each of ``rows`` and each side of the chin's column ``cx``: the row, the side
+    (-1: left, 1: right), that side's columns from ``cx`` outward and the index among them of
+    the first of ``run`` pixels in a row whose b* (``b``, HxW) is below ``bluer`` (the blue
+    backdrop), looked for from 8 px out; a row's side without one is skipped."""
+    width = b.shape[1]
+    for y in rows:
+        for side in (-1, 1):
+            xs = np.arange(cx, width if side > 0 else -1, side)
+            blue = b[y, xs] < bluer
+            first = next((i for i in range(8, len(xs) - 12) if blue[i:i + run].all()), None)
+            if first is not None:
+                yield y, side, xs, first
 
 
 def _eyes(points: np.ndarray) -> float:
@@ -504,26 +522,20 @@ def test_a_shaved_jaw_meets_the_backdrop_without_a_dark_outline(user: str) -> No
     82 of 152 and 154 rows (mean -5.1 and -6.9 L*); the lesser of the two weights, and the
     paint's edge half as soft (shave.JAW_EDGE): 55 and 57 (-1.9 and -3.9; the rest mostly
     the ears' own rims and the strip beside them)."""
-    img, _, jaw, _, out = _byron_shaved_for(user)
+    _, _, jaw, _, out = _byron_shaved_for(user)
     lab = rgb_to_lab(out).astype(np.float32)
     placed = jaw.placed
     cx = int(placed[lm.CHIN, 0])
-    width = img.shape[1]
     dips: list[float] = []
     mouth = float(placed[[lm.MOUTH_RIGHT, lm.MOUTH_LEFT], 1].mean())
-    for y in range(int(placed[[33, 263], 1].mean()), int(mouth)):
-        for side in (-1, 1):
-            xs = np.arange(cx, width if side > 0 else -1, side)
-            blue = lab[y, xs, 2] < -15
-            first = next((i for i in range(8, len(xs) - 12) if blue[i:i + 4].all()), None)
-            if first is None:
-                continue
-            e = int(xs[first])
-            near = [e + side * j for j in range(-2, 3)]
-            beyond = [e + side * j for j in range(6, 11)]
-            skin = [e - side * j for j in range(4, 7)]
-            ref = min(float(np.median(lab[y, beyond, 0])), float(np.median(lab[y, skin, 0])))
-            dips.append(float(lab[y, near, 0].min()) - ref)
+    rows = range(int(placed[[33, 263], 1].mean()), int(mouth))
+    for y, side, xs, first in _backdrop_beside(lab[..., 2], rows, cx, -15.0, 4):
+        e = int(xs[first])
+        near = [e + side * j for j in range(-2, 3)]
+        beyond = [e + side * j for j in range(6, 11)]
+        skin = [e - side * j for j in range(4, 7)]
+        ref = min(float(np.median(lab[y, beyond, 0])), float(np.median(lab[y, skin, 0])))
+        dips.append(float(lab[y, near, 0].min()) - ref)
     assert len(dips) > 120, len(dips)
     dark = int((np.array(dips) < -3.0).sum())
     assert dark < 70 and float(np.mean(dips)) > -4.5, (dark, len(dips), float(np.mean(dips)))
@@ -550,21 +562,16 @@ def test_a_retoned_ear_meets_the_backdrop_without_a_rim(
     img = fixture_image(f"{template}__house_official_1.jpg")
     out, points = retoned_for(img, f"{user}__house_official_1.jpg")
     before, lab = rgb_to_lab(img), rgb_to_lab(out)
-    cx, width = int(points[lm.CHIN, 0]), img.shape[1]
+    cx = int(points[lm.CHIN, 0])
     ups: list[float] = []
     downs: list[float] = []
-    for y in range(int(points[[33, 263], 1].mean()), int(points[lm.NOSE_TIP, 1]) + 20):
-        for side in (-1, 1):
-            xs = np.arange(cx, width if side > 0 else -1, side)
-            blue = before[y, xs, 2] < -35
-            e = next((i for i in range(8, len(xs) - 12) if blue[i:i + 3].all()), None)
-            if e is None:
-                continue
-            edge = lab[y, xs[e - 3:e + 1], 0]
-            skin = float(np.median(lab[y, xs[e - 7:e - 4], 0]))
-            backdrop = float(np.median(lab[y, xs[e + 3:e + 7], 0]))
-            ups.append(float(edge.max()) - max(skin, backdrop))
-            downs.append(float(edge.min()) - min(skin, backdrop))
+    rows = range(int(points[[33, 263], 1].mean()), int(points[lm.NOSE_TIP, 1]) + 20)
+    for y, _, xs, e in _backdrop_beside(before[..., 2], rows, cx, -35.0, 3):
+        edge = lab[y, xs[e - 3:e + 1], 0]
+        skin = float(np.median(lab[y, xs[e - 7:e - 4], 0]))
+        backdrop = float(np.median(lab[y, xs[e + 3:e + 7], 0]))
+        ups.append(float(edge.max()) - max(skin, backdrop))
+        downs.append(float(edge.min()) - min(skin, backdrop))
     assert len(ups) > 100, len(ups)
     lighter, darker = int((np.array(ups) > 8.0).sum()), int((np.array(downs) < -8.0).sum())
     assert (light is None or lighter < light) and darker < dark, (lighter, darker)
