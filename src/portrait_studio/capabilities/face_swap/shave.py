@@ -1116,22 +1116,14 @@ def _sideburns(img: np.ndarray, points: np.ndarray, person: np.ndarray, work: _W
     # the paint that is no skin (the backdrop continued beside a narrower jaw) where it
     # meets this box
     painted = np.zeros(crop.shape[:2], np.float32)
-    ys = slice(max(roi.y0, at[0].start), min(roi.y1, at[0].stop))
-    xs = slice(max(roi.x0, at[1].start), min(roi.x1, at[1].stop))
-    here = (slice(ys.start - roi.y0, ys.stop - roi.y0), slice(xs.start - roi.x0, xs.stop - roi.x0))
-    there = (slice(ys.start - at[0].start, ys.stop - at[0].start),
-             slice(xs.start - at[1].start, xs.stop - at[1].start))
-    if ys.start < ys.stop and xs.start < xs.stop:
-        painted[here] = rest[there]
+    met = geo.overlap(roi.slices, at)  # (this box's slices, the paint's)
+    if met is not None:
+        painted[met[0]] = rest[met[1]]
     # the beard found on the grid, at full size where it meets this box
-    full = work.grid.up(beard.astype(np.float32)) > 0.5
     seed = np.zeros(crop.shape[:2], bool)
-    ys = slice(max(roi.y0, work.roi.y0), min(roi.y1, work.roi.y1))
-    xs = slice(max(roi.x0, work.roi.x0), min(roi.x1, work.roi.x1))
-    if ys.start < ys.stop and xs.start < xs.stop:
-        seed[ys.start - roi.y0:ys.stop - roi.y0, xs.start - roi.x0:xs.stop - roi.x0] = full[
-            ys.start - work.roi.y0:ys.stop - work.roi.y0,
-            xs.start - work.roi.x0:xs.stop - work.roi.x0]
+    on_beard = geo.overlap(roi.slices, work.roi.slices)
+    if on_beard is not None:
+        seed[on_beard[0]] = (work.grid.up(beard.astype(np.float32)) > 0.5)[on_beard[1]]
     burns = touching(found, cv2.dilate(seed.view(np.uint8), _disc(3.0)) > 0)
     # the head's hair over the ears goes on out past the band, a sideburn's stubble ends at
     # the ear: the rows where the hair reaches on out are left (painted, a grey mane's ends
@@ -1175,8 +1167,8 @@ def _sideburns(img: np.ndarray, points: np.ndarray, person: np.ndarray, work: _W
                        blur=PHOTO_GRAIN)
     img[roi.slices] = np.clip(np.rint(part), 0, 255).astype(np.uint8)
     # the backdrop painted here is no skin to the re-toning either (within the paint's box)
-    if here[0].start < here[0].stop and here[1].start < here[1].stop:
-        rest[there] = np.maximum(rest[there], (weight * to_back)[here])
+    if met is not None:
+        rest[met[1]] = np.maximum(rest[met[1]], (weight * to_back)[met[0]])
 
 
 SHADOW_BINS = (-0.08, 0.4, 0.04)  # eye distances from the jaw line (outside positive): the
