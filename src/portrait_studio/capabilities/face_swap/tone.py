@@ -391,13 +391,12 @@ def _field_factor(scale: float, reach: geo.Roi) -> int:
 class SkinEdges:
     """What the re-toning needs to fit its weight to the skin's own edges at full resolution
     (:func:`retone_curve`): the cheeks' colour model and where on the field's grid the fit
-    applies (0..1: not the crown zone, whose hairline has its own step), and where in that
-    the pixels mixing the skin with what is beside it take the skin's share of the change
-    (:func:`_unmixed`; None: nowhere)."""
+    applies (0..1: not the crown zone, whose hairline has its own step); there, the pixels
+    mixing the skin with what is beside it also take the skin's share of the change
+    (:func:`_unmixed`)."""
 
     model: SkinModel
     zone: np.ndarray
-    mixes: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -519,10 +518,10 @@ def person_skin_field(img: np.ndarray, points: np.ndarray, person: np.ndarray,
     # then cuts them (lavender beside a pink ear: not skin-coloured) and left to the weight
     # alone they kept the template's skin: a light dotted rim round Jake Auchincloss' ears
     # darkened for Burgess Owens, a dark one round Burgess Owens' lightened for Grace Meng.
-    # They take the skin's share of the change as the neck's mixes do (:func:`_unmixed`)
-    fitted = 1.0 - above
+    # They take the skin's share of the change as the neck's mixes do (:func:`_unmixed`:
+    # wherever the edge is fitted)
     return SkinField(roi, grid, weight, mask, hair * above * (1.0 - whole_oval),
-                     SkinEdges(model, fitted, fitted))
+                     SkinEdges(model, 1.0 - above))
 
 
 BODY_SOFT = 0.08   # eye distances: the body skin's edge softened (a Gaussian's sigma)
@@ -1061,8 +1060,7 @@ def retone_weight(canvas: np.ndarray, roi: geo.Roi, grid: geo.WorkGrid, weight: 
     w = np.clip(grid.up(np.ascontiguousarray(small)), 0.0, 1.0)[:region.shape[0], :region.shape[1]]
     mixed = None
     if edges is not None:
-        mixed = _edge_fit(w, region, edges.model, edges.zone[box], small, grid,
-                          None if edges.mixes is None else edges.mixes[box])
+        mixed = _edge_fit(w, region, edges.model, edges.zone[box], small, grid)
     return RetoneWeight(box, slices, w, mixed, reach)
 
 
@@ -1134,8 +1132,7 @@ LIT_EDGE = 10.0           # luma levels over the cheeks' lightest over which ski
 
 
 def _edge_fit(w: np.ndarray, region: np.ndarray, model: SkinModel, zone: np.ndarray,
-              weight: np.ndarray, grid: geo.WorkGrid,
-              mixes: np.ndarray | None = None) -> np.ndarray | None:
+              weight: np.ndarray, grid: geo.WorkGrid) -> np.ndarray | None:
     """The re-toning weight ``w`` (hxw float32, full resolution, of the pixels ``region``;
     ``weight``: the same on ``grid``), in place, fitted to the skin's own edges where it
     falls off there (below the largest weight ``near`` within :data:`EDGE_REACH` grid
@@ -1152,12 +1149,11 @@ def _edge_fit(w: np.ndarray, region: np.ndarray, model: SkinModel, zone: np.ndar
     beside the skin was re-toned in part: a pale pink fringe round a dark user's far cheek on
     a turned template, model_1's white tank top's edges tinted) or stopped a few pixels short
     of it (a band of the template's light skin along a black top's neckline and straps).
-    Only the pixels at the edge (and the squares' reach round them) are judged. With
-    ``mixes`` (:attr:`SkinEdges.mixes` on ``weight``'s grid), returns the judged pixels
-    there (hxw bool, else None), those that mix the skin with what is beside it to take at
-    least the skin's share of the map's change once it is known (:func:`_unmixed`), the ears'
-    rim too (the grown ear weight alone left its mixes, cut here, a light rim round a
-    darkened ear)."""
+    Only the pixels at the edge (and the squares' reach round them) are judged. Returns the
+    judged pixels in ``zone`` (hxw bool; None: none), those that mix the skin with what is
+    beside it to take at least the skin's share of the map's change once it is known
+    (:func:`_unmixed`), the ears' rim too (the grown ear weight alone left its mixes, cut
+    here, a light rim round a darkened ear)."""
     size = 2 * EDGE_REACH + 1
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
     near, far = cv2.dilate(weight, disc), cv2.erode(weight, disc)
@@ -1183,9 +1179,7 @@ def _edge_fit(w: np.ndarray, region: np.ndarray, model: SkinModel, zone: np.ndar
     least = cv2.morphologyEx(least, cv2.MORPH_OPEN, square)
     np.maximum(w, cv2.multiply(top, least, scale=1 / 255, dtype=cv2.CV_32F), out=w,
                where=judged)
-    if mixes is None:
-        return None
-    there = grid.up(np.ascontiguousarray(mixes))[:h, :wd] > 0.99
+    there = grid.up(np.ascontiguousarray(zone))[:h, :wd] > 0.99
     mixed: np.ndarray = judged & there
     return mixed
 
